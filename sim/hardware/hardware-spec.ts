@@ -1,0 +1,94 @@
+/**
+ * A GPU as the latency model sees it. Parsed once from configs/hardware/*.yaml by
+ * sim/config/load-hardware.ts; every field is present.
+ *
+ * Datasheet numbers describe the whole chip. What the latency model uses are the *achieved* curves in
+ * `perf`: compute rate Π(S) and memory bandwidth W(S) on S SMs, per-operator efficiencies and a contention
+ * term. These start as seeds (from shared hardware notes or the datasheet) and are replaced by
+ * `duetsim calibrate fit`, which records its provenance in `perf.provenance`.
+ */
+export interface HardwareSpec {
+  readonly name: string;
+  readonly smCount: number;
+  /** Dense bf16 tensor-core peak, datasheet. */
+  readonly peakBf16FlopsPerS: number;
+  /** HBM bandwidth, datasheet. */
+  readonly hbmBandwidthBytesPerS: number;
+  readonly hbmCapacityBytes: number;
+  readonly l2Bytes: number;
+  readonly partition: PartitionSpec;
+  readonly interconnect: InterconnectSpec;
+  readonly overheads: OverheadSpec;
+  readonly perf: PerfSpec;
+}
+
+/** How the SMs of one GPU can be split between two concurrent partitions. */
+export interface PartitionSpec {
+  /** 'green-context': CUDA green contexts (Hopper: groups of 8 SMs, GPC remainder); 'tpc-mask': libsmctrl-style masks (2 SMs). */
+  readonly mechanism: 'green-context' | 'tpc-mask';
+  /** Partition sizes step by this many SMs. */
+  readonly granularitySms: number;
+  /** Smallest partition the mechanism can make. */
+  readonly minSms: number;
+}
+
+export interface InterconnectSpec {
+  readonly kind: string;
+  /** Per-direction bandwidth of one GPU's link to its peers. */
+  readonly bandwidthBytesPerS: number;
+  /** Per-message latency (α in the ring all-reduce model). */
+  readonly latencyUs: number;
+}
+
+/** Host-side costs, kept apart from GPU time (sources in the YAML). */
+export interface OverheadSpec {
+  /** CPU scheduling work per iteration (batch formation, block tables, sampling bookkeeping). */
+  readonly schedulingUs: number;
+  /** Cost to launch one captured forward as a CUDA graph. */
+  readonly graphLaunchUs: number;
+  /** Host cost per kernel when a forward is dispatched eagerly (no graph). */
+  readonly eagerLaunchUsPerKernel: number;
+  /** Sampling + detokenisation per iteration (outside the forward graph). */
+  readonly samplingUs: number;
+}
+
+/** A measured point of a curve over SM count. */
+export interface CurvePoint {
+  readonly smCount: number;
+  readonly value: number;
+}
+
+/** Operator classes of the latency model; each gets its own efficiency. */
+export const OP_CLASSES = ['gemm', 'attn_prefill', 'attn_decode', 'elementwise', 'lm_head'] as const;
+export type OpClass = (typeof OP_CLASSES)[number];
+
+export interface OpEfficiency {
+  /** Fraction of Π(S) the operator class reaches when compute bound. */
+  readonly compute: number;
+  /** Fraction of W(S) the operator class reaches when memory bound. */
+  readonly memory: number;
+}
+
+export interface ContentionSpec {
+  /**
+   * Slowdown of memory-bound time while a partner partition runs: t × (1 + memory × partnerSmShare).
+   * partnerSmShare = partner SMs / all SMs. Shared HBM and L2 (hardware-notes: decode on 36 SMs took
+   * ~1.5× its solo time beside a prefill on 96).
+   */
+  readonly memory: number;
+  /** Same for compute-bound time (prefill on 96 SMs ran ~1.13× slower beside a decode on 36). */
+  readonly compute: number;
+}
+
+export interface PerfSpec {
+  /** Π(S): achieved dense bf16 rate on S SMs, FLOP/s. Piecewise linear between points; sorted by smCount. */
+  readonly computeFlopsPerS: readonly CurvePoint[];
+  /** W(S): achieved HBM bandwidth on S SMs, bytes/s. Piecewise linear; sorted by smCount. */
+  readonly bandwidthBytesPerS: readonly CurvePoint[];
+  readonly efficiency: Readonly<Record<OpClass, OpEfficiency>>;
+  /** GPU-side minimum time of one kernel (launch latency inside a graph, tail effects). */
+  readonly kernelFloorUs: number;
+  readonly contention: ContentionSpec;
+  /** Where the perf numbers come from: 'seed: …' text, or a calibration record. */
+  readonly provenance: string;
+}

@@ -1,0 +1,20 @@
+import type { CurvePoint } from '../hardware/hardware-spec.js';
+
+/**
+ * Piecewise-linear value of a measured curve at `smCount`. Below the first point the value scales in
+ * proportion to SM count (both Π and W go to 0 with 0 SMs); above the last point it stays flat (the last
+ * point is the whole GPU). Points must be sorted by smCount with positive values (the config loader checks).
+ */
+export function curveAt(points: readonly CurvePoint[], smCount: number): number {
+  const first = points[0];
+  if (smCount <= first.smCount) return (first.value * smCount) / first.smCount;
+  for (let i = 1; i < points.length; i++) {
+    const hi = points[i];
+    if (smCount <= hi.smCount) {
+      const lo = points[i - 1];
+      const t = (smCount - lo.smCount) / (hi.smCount - lo.smCount);
+      return lo.value + t * (hi.value - lo.value);
+    }
+  }
+  return points[points.length - 1].value;
+}

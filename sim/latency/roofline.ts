@@ -1,0 +1,249 @@
+import type { ModelSpec } from '../model/model-spec.js';
+import type { HardwareSpec, OpClass } from '../hardware/hardware-spec.js';
+import { OP_CLASSES } from '../hardware/hardware-spec.js';
+import type { IterationBatch } from './iteration-batch.js';
+import { curveAt } from './curve.js';
+
+/**
+ * The attention-aware roofline: a pure function of (model, hardware, batch, SM count, partner).
+ * No clock, no RNG, no I/O. The simulator, `duetsim predict`, the DuetServe optimiser and the
+ * calibration validator all call `predictIteration` (or `predictGpuUs`, the same arithmetic without the
+ * breakdown objects).
+ *
+ * Each kernel costs max(F / (Π(S)·eff_c), B / (W(S)·eff_m), kernelFloor), where F and B are its FLOPs and
+ * bytes, Π(S) and W(S) the achieved compute and bandwidth on S SMs and eff_* the operator class's
+ * efficiency. A partner partition running beside this one stretches compute and memory time by the
+ * contention terms (hardware-notes: shared HBM and L2).
+ */
+export interface PredictOptions {
+  /** SMs this forward runs on (whole GPU = hw.smCount). */
+  readonly smCount: number;
+  /** SMs of a partition running concurrently beside this one, or 0 when alone. */
+  readonly partnerSmCount: number;
+  /** 'graph': forward replayed as one CUDA graph; 'eager': every kernel launched from the host. */
+  readonly launch: 'graph' | 'eager';
+  /** Tensor-parallel degree: weights, heads and KV split N ways, two all-reduces per layer. */
+  readonly tpDegree: number;
+}
+
+export const WHOLE_GPU = (hw: HardwareSpec): PredictOptions => ({
+  smCount: hw.smCount,
+  partnerSmCount: 0,
+  launch: 'graph',
+  tpDegree: 1,
+});
+
+export interface OpCost {
+  readonly op: OpClass | 'allreduce';
+  readonly flops: number;
+  readonly bytes: number;
+  readonly kernels: number;
+  /** Sum over this class's kernels of each one's time. */
+  readonly us: number;
+  /** Share of this class's time spent in kernels whose compute term was the larger. */
+  readonly computeBoundShare: number;
+}
+
+export interface IterationPrediction {
+  /** GPU time of the forward: all layers, final norm and LM head. */
+  readonly gpuUs: number;
+  /** Host-side time not hidden under the GPU: scheduling, sampling, launch. */
+  readonly overheadUs: number;
+  readonly totalUs: number;
+  readonly kernels: number;
+  readonly breakdown: readonly OpCost[];
+}
+
+const CLASS_INDEX: Record<OpClass, number> = Object.fromEntries(OP_CLASSES.map((c, i) => [c, i])) as Record<OpClass, number>;
+const ALLREDUCE = OP_CLASSES.length;
+const SLOTS = OP_CLASSES.length + 1;
+
+/** Accumulator for the breakdown: flops, bytes, kernels, us, computeUs per class. */
+class Acc {
+  readonly v = new Float64Array(SLOTS * 5);
+  add(slot: number, flops: number, bytes: number, kernels: number, us: number, computeBoundUs: number): void {
+    const o = slot * 5;
+    this.v[o] += flops;
+    this.v[o + 1] += bytes;
+    this.v[o + 2] += kernels;
+    this.v[o + 3] += us;
+    this.v[o + 4] += computeBoundUs;
+  }
+}
+
+interface Rates {
+  computeFlopsPerUs: number;
+  bandwidthBytesPerUs: number;
+  computeStretch: number;
+  memoryStretch: number;
+  floorUs: number;
+}
+
+function ratesFor(hw: HardwareSpec, opts: PredictOptions): Rates {
+  const share = opts.partnerSmCount / hw.smCount;
+  return {
+    computeFlopsPerUs: curveAt(hw.perf.computeFlopsPerS, opts.smCount) / 1e6,
+    bandwidthBytesPerUs: curveAt(hw.perf.bandwidthBytesPerS, opts.smCount) / 1e6,
+    computeStretch: 1 + hw.perf.contention.compute * share,
+    memoryStretch: 1 + hw.perf.contention.memory * share,
+    floorUs: hw.perf.kernelFloorUs,
+  };
+}
+
+/**
+ * Time of `count` identical kernels of class `op`; adds to `acc` when given. Returns µs.
+ * Exported for the calibration fitter, which prices single operators with the same rule.
+ */
+export function kernelUs(
+  hw: HardwareSpec,
+  r: Rates,
+  op: OpClass,
+  flops: number,
+  bytes: number,
+  count: number,
+  acc: Acc | null,
+): number {
+  const eff = hw.perf.efficiency[op];
+  const computeUs = (flops / (r.computeFlopsPerUs * eff.compute)) * r.computeStretch;
+  const memoryUs = (bytes / (r.bandwidthBytesPerUs * eff.memory)) * r.memoryStretch;
+  const one = Math.max(computeUs, memoryUs, r.floorUs);
+  const us = one * count;
+  if (acc) acc.add(CLASS_INDEX[op], flops * count, bytes * count, count, us, computeUs >= memoryUs && computeUs >= r.floorUs ? us : 0);
+  return us;
+}
+
+function linearUs(hw: HardwareSpec, r: Rates, op: OpClass, n: number, dIn: number, dOut: number, s: number, count: number, acc: Acc | null): number {
+  const flops = 2 * n * dIn * dOut;
+  // Activations in and out, plus the weights, read once per kernel.
+  const bytes = (n * dIn + dIn * dOut + n * dOut) * s;
+  return kernelUs(hw, r, op, flops, bytes, count, acc);
+}
+
+/**
+ * Core arithmetic shared by predictIteration and predictGpuUs. Returns GPU µs and the kernel count;
+ * fills `acc` when given.
+ */
+function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions, acc: Acc | null): [number, number] {
+  const tp = opts.tpDegree;
+  const s = model.dtypeBytes;
+  const d = model.hiddenSize;
+  const L = model.numLayers;
+  const dh = model.headDim;
+  const hq = model.numQHeads / tp;
+  const hkv = Math.max(1, model.numKvHeads / tp);
+  const ffn = model.ffnSize / tp;
+  const r = ratesFor(hw, opts);
+
+  let n = batch.decodeCount;
+  for (const p of batch.prefills) n += p.newTokens;
+  const numSeqs = batch.prefills.length + batch.decodeCount;
+  if (n === 0) return [0, 0];
+
+  let layerUs = 0;
+  let layerKernels = 0;
+  // Token-level linear layers (column/row parallel under TP).
+  layerUs += linearUs(hw, r, 'gemm', n, d, (hq + 2 * hkv) * dh, s, 1, acc);
+  layerUs += linearUs(hw, r, 'gemm', n, hq * dh, d, s, 1, acc);
+  layerUs += linearUs(hw, r, 'gemm', n, d, 2 * ffn, s, 1, acc);
+  layerUs += linearUs(hw, r, 'gemm', n, ffn, d, s, 1, acc);
+  layerKernels += 4;
+
+  // Prefill attention: one varlen kernel over all chunks. Causal: the q×q block is half computed.
+  if (batch.prefills.length > 0) {
+    let flops = 0;
+    let bytes = 0;
+    for (const p of batch.prefills) {
+      const q = p.newTokens;
+      const c = p.cachedTokens;
+      flops += 4 * hq * dh * (q * c + (q * q) / 2);
+      // Q read + O write, K/V read over q+c, K/V of the new tokens written to the cache.
+      bytes += (2 * hq * q * dh + 2 * hkv * (q + c) * dh + 2 * hkv * q * dh) * s;
+    }
+    layerUs += kernelUs(hw, r, 'attn_prefill', flops, bytes, 1, acc);
+    layerKernels += 1;
+  }
+  // Decode attention: q = 1 over each request's context; bandwidth bound on the KV read.
+  if (batch.decodeCount > 0) {
+    const c = batch.decodeContextTokens;
+    const flops = 4 * hq * dh * c;
+    const bytes = (2 * hq * dh * batch.decodeCount + 2 * hkv * c * dh + 2 * hkv * dh * batch.decodeCount) * s;
+    layerUs += kernelUs(hw, r, 'attn_decode', flops, bytes, 1, acc);
+    layerKernels += 1;
+  }
+  // Elementwise kernels, memory bound: fused add+RMSNorm ×2 (read x and residual, write both),
+  // RoPE on q and k (in place), q/k RMSNorm (Qwen3), SiLU·mul over the gate/up output.
+  const qkDim = (hq + hkv) * dh;
+  const elementwise: number[] = [4 * n * d * s, 4 * n * d * s, 2 * n * qkDim * s, 3 * n * ffn * s];
+  if (model.qkNorm) elementwise.push(2 * n * qkDim * s);
+  for (const bytes of elementwise) layerUs += kernelUs(hw, r, 'elementwise', 0, bytes, 1, acc);
+  layerKernels += elementwise.length;
+
+  // Tensor parallelism: an all-reduce after attention and after the MLP, ring algorithm:
+  // 2(N−1) steps, each α plus bytes/N over the link.
+  if (tp > 1) {
+    const bytes = n * d * s;
+    const steps = 2 * (tp - 1);
+    const us = steps * (hw.interconnect.latencyUs + (bytes / tp / hw.interconnect.bandwidthBytesPerS) * 1e6);
+    layerUs += 2 * us;
+    layerKernels += 2;
+    if (acc) acc.add(ALLREDUCE, 0, 2 * steps * (bytes / tp), 2, 2 * us, 0);
+  }
+
+  let gpuUs = layerUs * L;
+  let kernels = layerKernels * L;
+  if (acc) {
+    // Per-layer classes were accumulated once; scale them to L layers.
+    for (let slot = 0; slot < SLOTS; slot++) for (let k = 0; k < 5; k++) acc.v[slot * 5 + k] *= L;
+  }
+  // Embedding gather, final norm over the sampled rows, LM head over one row per sequence.
+  gpuUs += kernelUs(hw, r, 'elementwise', 0, 2 * n * d * s, 1, acc);
+  gpuUs += kernelUs(hw, r, 'elementwise', 0, 2 * numSeqs * d * s, 1, acc);
+  gpuUs += linearUs(hw, r, 'lm_head', numSeqs, d, model.vocabSize / tp, s, 1, acc);
+  kernels += 3;
+  return [gpuUs, kernels];
+}
+
+function overheadFor(hw: HardwareSpec, gpuUs: number, kernels: number, launch: 'graph' | 'eager'): number {
+  const o = hw.overheads;
+  // Eager dispatch overlaps with the GPU: the forward takes whichever is longer, launching or running.
+  const forwardUs = launch === 'graph' ? gpuUs + o.graphLaunchUs : Math.max(gpuUs, kernels * o.eagerLaunchUsPerKernel);
+  return forwardUs - gpuUs + o.schedulingUs + o.samplingUs;
+}
+
+/** GPU µs of one forward, without the breakdown: the simulator's hot path. */
+export function predictGpuUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions): number {
+  return forward(model, hw, batch, opts, null)[0];
+}
+
+/** GPU µs plus host overheads: what one iteration adds to the simulation clock. */
+export function predictTotalUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions): number {
+  const [gpuUs, kernels] = forward(model, hw, batch, opts, null);
+  if (kernels === 0) return 0;
+  return gpuUs + overheadFor(hw, gpuUs, kernels, opts.launch);
+}
+
+export function predictIteration(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions): IterationPrediction {
+  const acc = new Acc();
+  const [gpuUs, kernels] = forward(model, hw, batch, opts, acc);
+  const overheadUs = kernels === 0 ? 0 : overheadFor(hw, gpuUs, kernels, opts.launch);
+  const breakdown: OpCost[] = [];
+  const names: (OpClass | 'allreduce')[] = [...OP_CLASSES, 'allreduce'];
+  names.forEach((op, slot) => {
+    const o = slot * 5;
+    const kernelCount = acc.v[o + 2];
+    if (kernelCount === 0) return;
+    const us = acc.v[o + 3];
+    breakdown.push({
+      op,
+      flops: acc.v[o],
+      bytes: acc.v[o + 1],
+      kernels: kernelCount,
+      us,
+      computeBoundShare: us > 0 ? acc.v[o + 4] / us : 0,
+    });
+  });
+  return { gpuUs, overheadUs, totalUs: gpuUs + overheadUs, kernels, breakdown };
+}
+
+export type { Rates };
+export { ratesFor };

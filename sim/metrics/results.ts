@@ -1,0 +1,91 @@
+/**
+ * The results JSON of one replay: what `duetsim replay --out` writes and what reports/ and studies read.
+ * Field names are snake_case with units, as they appear in the file. Bumping `schema` is required for
+ * any incompatible change. Everything here is deterministic for a given config and seed: no wall-clock
+ * times (those go to stderr).
+ */
+export const RESULT_SCHEMA = 'duetsim.result/1';
+
+export interface Percentiles {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly mean: number;
+  readonly max: number;
+}
+
+export interface SloSpec {
+  /** TTFT target in ms, or null when not set. */
+  readonly ttft_ms: number | null;
+  /** TBT target in ms, or null when not set. */
+  readonly tbt_ms: number | null;
+  /** How a request's TBT is judged against the target. */
+  readonly tbt_definition: 'request-p99-gap' | 'every-gap';
+}
+
+export interface Summary {
+  readonly requests: number;
+  readonly completed: number;
+  readonly rejected: number;
+  /** From the first arrival to the last completion. */
+  readonly duration_s: number;
+  readonly throughput_rps: number;
+  readonly input_tps: number;
+  readonly output_tps: number;
+  readonly ttft_ms: Percentiles;
+  /** Every gap between consecutive tokens of every request. */
+  readonly tbt_ms: Percentiles;
+  readonly tpot_ms: Percentiles;
+  readonly e2e_ms: Percentiles;
+  readonly queue_ms: Percentiles;
+  readonly slo: SloSpec;
+  /** Share of all requests (rejected count as misses) meeting every set target. */
+  readonly slo_attainment: number;
+  /** Requests/s meeting every set target, over duration_s. */
+  readonly goodput_rps: number;
+  readonly iterations: number;
+  readonly preemptions: number;
+  /** Share of GPU-busy time spent in split (S_p/S_d) mode; 0 for policies that never split. */
+  readonly split_time_share: number;
+  /** Decode steps reserved in a look-ahead window whose request had already finished. */
+  readonly wasted_decode_steps: number;
+  readonly prefix_hit_tokens: number;
+}
+
+/** One bucket of the time series a report draws (TBT over time, queue length, SM split). */
+export interface TimelineBucket {
+  readonly t_s: number;
+  readonly arrivals: number;
+  readonly completions: number;
+  /** Waiting requests at the end of the bucket. */
+  readonly queue_len: number;
+  readonly running: number;
+  /** KV blocks in use over capacity, at the end of the bucket. */
+  readonly kv_used_frac: number;
+  /** p99 of the token gaps that ended in this bucket (ms), or null if none. */
+  readonly tbt_p99_ms: number | null;
+  readonly iterations: number;
+  /** Share of the bucket's GPU-busy time in split mode. */
+  readonly split_share: number;
+  /** Time-weighted mean prefill / decode partition SMs while split (0 when never split). */
+  readonly mean_prefill_sms: number;
+  readonly mean_decode_sms: number;
+  readonly mean_lookahead_k: number;
+}
+
+export interface RejectedRequest {
+  readonly id: number;
+  readonly origin: string;
+  readonly reason: string;
+}
+
+export interface RunResult {
+  readonly schema: typeof RESULT_SCHEMA;
+  /** The resolved scenario: everything needed to rerun it. */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly summary: Summary;
+  readonly timeline: { readonly bucket_s: number; readonly buckets: readonly TimelineBucket[] };
+  /** Quantiles at 0, 1, …, 100 percent, for CDF plots. */
+  readonly cdf: { readonly ttft_ms: readonly number[]; readonly tbt_ms: readonly number[] };
+  readonly rejected: readonly RejectedRequest[];
+}
