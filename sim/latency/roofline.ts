@@ -210,7 +210,12 @@ function overheadFor(hw: HardwareSpec, gpuUs: number, kernels: number, launch: '
   return forwardUs - gpuUs + o.schedulingUs + o.samplingUs;
 }
 
-/** GPU µs of one forward, without the breakdown: the simulator's hot path. */
+/** GPU µs and kernel count of one forward, without the breakdown: the simulator's hot path. */
+export function predictForward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions): readonly [gpuUs: number, kernels: number] {
+  return forward(model, hw, batch, opts, null);
+}
+
+/** GPU µs of one forward, without the breakdown. */
 export function predictGpuUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions): number {
   return forward(model, hw, batch, opts, null)[0];
 }

@@ -1,0 +1,308 @@
+import type { ModelSpec } from '../model/model-spec.js';
+import type { HardwareSpec } from '../hardware/hardware-spec.js';
+import type { EngineOptions } from './scenario.js';
+import type { Decision, KvView, Policy, SchedulerView } from '../policy/policy.js';
+import type { IterationBatch, PrefillChunk } from '../latency/iteration-batch.js';
+import { aggregatedStepUs, splitTiming } from '../latency/iteration-timing.js';
+import type { MetricsCollector } from '../metrics/collector.js';
+import { KvCache } from './kv-cache.js';
+import { Seq, type SeqView } from './seq.js';
+
+export interface InstanceConfig {
+  readonly id: number;
+  readonly model: ModelSpec;
+  readonly hw: HardwareSpec;
+  readonly tpDegree: number;
+  readonly engine: EngineOptions;
+  readonly policy: Policy;
+  readonly kvBlocks: number;
+}
+
+/** One step the instance is running: what to apply when it ends. */
+export interface InFlightStep {
+  readonly startUs: number;
+  readonly endUs: number;
+  readonly prefills: readonly { seq: Seq; newTokens: number }[];
+  readonly decodes: readonly { seq: Seq; steps: number }[];
+  /** Absolute token times: prefill tokens, and per look-ahead step for decodes. */
+  readonly prefillTokenAtUs: number;
+  readonly decodeTokenAtUs: readonly number[];
+  readonly lookaheadK: number;
+}
+
+/** Per-step record for --iterations-csv and schedules (kept only when asked for). */
+export interface StepRecord {
+  readonly instance: number;
+  readonly startUs: number;
+  readonly durationUs: number;
+  readonly mode: 'aggregated' | 'split';
+  readonly prefillSms: number;
+  readonly decodeSms: number;
+  readonly lookaheadK: number;
+  readonly prefills: readonly { id: number; newTokens: number; cachedTokens: number }[];
+  readonly decodes: readonly { id: number; contextTokens: number }[];
+  readonly preempted: readonly number[];
+}
+
+/**
+ * One model instance on one GPU (or one TP group): waiting and running queues, the KV cache, and the
+ * mechanics of applying a policy's decision — KV allocation, preemption, pricing the step with the
+ * latency model, and at its end emitting tokens and finishing requests. The event loop lives in
+ * simulation.ts; this class never reads a clock other than the times it is given.
+ */
+export class Instance {
+  readonly waiting: Seq[] = [];
+  readonly running: Seq[] = [];
+  readonly kv: KvCache;
+  busy = false;
+  preemptions = 0;
+  private readonly kvView: KvView;
+
+  constructor(
+    readonly cfg: InstanceConfig,
+    private readonly metrics: MetricsCollector,
+    private readonly stepLog: StepRecord[] | null,
+  ) {
+    this.kv = new KvCache(cfg.kvBlocks, cfg.engine.blockTokens);
+    const kv = this.kv;
+    const prefixHit = (s: SeqView) => this.prefixHitTokens(s);
+    this.kvView = {
+      get availableBlocks() {
+        return kv.availableBlocks;
+      },
+      totalBlocks: kv.totalBlocks,
+      blockTokens: kv.blockTokens,
+      prefixHitTokens: prefixHit,
+    };
+  }
+
+  /** Whether a request can ever be served here: its whole context must fit the KV cache. */
+  rejectionReason(seq: Seq): string | null {
+    const need = this.kv.blocksForTokens(seq.req.promptTokens + seq.req.outputTokens);
+    if (need > this.kv.totalBlocks) {
+      return `prompt+output (${seq.req.promptTokens}+${seq.req.outputTokens} tokens) needs ${need} KV blocks; the cache holds ${this.kv.totalBlocks}`;
+    }
+    return null;
+  }
+
+  enqueue(seq: Seq): void {
+    this.waiting.push(seq);
+  }
+
+  get hasWork(): boolean {
+    return this.waiting.length > 0 || this.running.length > 0;
+  }
+
+  /** Outstanding tokens (prompt still to compute plus outputs still to generate): the router's load signal. */
+  outstandingTokens(): number {
+    let n = 0;
+    for (const s of this.waiting) n += s.prefillTargetTokens - s.computedTokens + s.req.outputTokens - s.generatedTokens;
+    for (const s of this.running) n += s.prefillTargetTokens - s.computedTokens + s.req.outputTokens - s.generatedTokens;
+    return n;
+  }
+
+  private prefixHitTokens(s: SeqView): number {
+    if (!this.cfg.engine.prefixCaching || s.req.hashIds.length === 0 || s.generatedTokens > 0) return 0;
+    const matched = this.kv.matchPrefix(s.req.hashIds);
+    const bt = s.req.hashBlockTokens;
+    // At least one prompt token must be computed to produce logits.
+    return Math.min(matched, Math.floor((s.req.promptTokens - 1) / bt)) * bt;
+  }
+
+  /** Asks the policy and starts the step; returns it, or null when the policy idles. */
+  startStep(nowUs: number): InFlightStep | null {
+    const view: SchedulerView = {
+      nowUs,
+      waiting: this.waiting,
+      running: this.running,
+      kv: this.kvView,
+      engine: this.cfg.engine,
+      model: this.cfg.model,
+      hw: this.cfg.hw,
+      tpDegree: this.cfg.tpDegree,
+    };
+    const d = this.cfg.policy.decide(view);
+    this.metrics.sample(nowUs, this.waiting.length, this.running.length, this.kv.usedBlocks / this.kv.totalBlocks);
+    if (d.kind === 'idle') return null;
+    return this.apply(d, nowUs);
+  }
+
+  private apply(d: Exclude<Decision, { kind: 'idle' }>, nowUs: number): InFlightStep {
+    const bt = this.kv.blockTokens;
+    const preempted: number[] = [];
+    for (const v of d.preempt) {
+      const seq = v as Seq;
+      this.preempt(seq);
+      preempted.push(seq.id);
+    }
+    const k = d.kind === 'split' ? d.lookaheadK : 1;
+    const prefills: { seq: Seq; newTokens: number }[] = [];
+    const chunks: PrefillChunk[] = [];
+    let admitted = 0;
+    for (const a of d.prefills) {
+      const seq = a.seq as Seq;
+      if (seq.phase === 'waiting') {
+        if (this.waiting[admitted] !== seq) throw new Error(`policy ${this.cfg.policy.name} admitted request ${seq.id} out of queue order`);
+        admitted++;
+        this.admit(seq, nowUs);
+      }
+      const need = Math.max(0, Math.ceil((seq.computedTokens + a.newTokens - seq.prefixTokens) / bt) - seq.ownBlocks);
+      this.kv.allocate(need);
+      seq.ownBlocks += need;
+      prefills.push({ seq, newTokens: a.newTokens });
+      chunks.push({ newTokens: a.newTokens, cachedTokens: seq.computedTokens });
+    }
+    if (admitted > 0) this.waiting.splice(0, admitted);
+    const decodes: { seq: Seq; steps: number }[] = [];
+    let decodeContextTokens = 0;
+    for (const v of d.decodes) {
+      const seq = v as Seq;
+      const steps = Math.min(k, seq.req.outputTokens - seq.generatedTokens);
+      const need = Math.max(0, Math.ceil((seq.computedTokens + steps - seq.prefixTokens) / bt) - seq.ownBlocks);
+      this.kv.allocate(need);
+      seq.ownBlocks += need;
+      decodes.push({ seq, steps });
+      decodeContextTokens += seq.decodeContextTokens;
+    }
+    const { model, hw, tpDegree } = this.cfg;
+    let endUs: number;
+    let prefillTokenAtUs: number;
+    const decodeTokenAtUs: number[] = [];
+    let prefillSms = 0;
+    let decodeSms = 0;
+    if (d.kind === 'aggregated') {
+      const batch: IterationBatch = { prefills: chunks, decodeCount: decodes.length, decodeContextTokens };
+      endUs = nowUs + aggregatedStepUs(model, hw, batch, hw.smCount, tpDegree);
+      prefillTokenAtUs = endUs;
+      decodeTokenAtUs.push(endUs);
+    } else {
+      prefillSms = d.prefillSms;
+      decodeSms = d.decodeSms;
+      const t = splitTiming(model, hw, { prefills: chunks, decodeCount: 0, decodeContextTokens: 0 }, { prefills: [], decodeCount: decodes.length, decodeContextTokens }, prefillSms, decodeSms, k, tpDegree);
+      endUs = nowUs + t.windowUs;
+      prefillTokenAtUs = nowUs + t.prefillTokenOffsetUs;
+      for (const off of t.decodeTokenOffsetsUs) decodeTokenAtUs.push(nowUs + off);
+    }
+    if (!(endUs > nowUs)) throw new Error(`step priced at ${endUs - nowUs} µs; the clock must advance`);
+    this.metrics.onStep(nowUs, endUs - nowUs, d.kind, prefillSms, decodeSms, k);
+    if (this.stepLog) {
+      this.stepLog.push({
+        instance: this.cfg.id,
+        startUs: nowUs,
+        durationUs: endUs - nowUs,
+        mode: d.kind,
+        prefillSms,
+        decodeSms,
+        lookaheadK: d.kind === 'split' ? k : 1,
+        prefills: prefills.map((p, i) => ({ id: p.seq.id, newTokens: p.newTokens, cachedTokens: chunks[i].cachedTokens })),
+        decodes: decodes.map((x) => ({ id: x.seq.id, contextTokens: x.seq.decodeContextTokens })),
+        preempted,
+      });
+    }
+    this.busy = true;
+    return { startUs: nowUs, endUs, prefills, decodes, prefillTokenAtUs, decodeTokenAtUs, lookaheadK: k };
+  }
+
+  private admit(seq: Seq, nowUs: number): void {
+    const hit = this.prefixHitTokens(seq);
+    if (hit > 0) {
+      const ids = seq.req.hashIds.slice(0, hit / seq.req.hashBlockTokens);
+      this.kv.pin(ids, nowUs);
+      seq.prefixEntries = ids;
+      this.metrics.onPrefixHit(hit);
+    }
+    seq.prefixTokens = hit;
+    seq.computedTokens = hit;
+    seq.phase = 'running';
+    if (seq.firstScheduledAtUs < 0) seq.firstScheduledAtUs = nowUs;
+    this.running.push(seq);
+  }
+
+  private preempt(seq: Seq): void {
+    const i = this.running.indexOf(seq);
+    if (i < 0) throw new Error(`policy ${this.cfg.policy.name} preempted request ${seq.id}, which is not running`);
+    this.running.splice(i, 1);
+    this.releaseAll(seq);
+    seq.computedTokens = 0;
+    seq.phase = 'waiting';
+    seq.preemptions++;
+    this.preemptions++;
+    // vLLM puts preempted requests back at the front of the queue.
+    this.waiting.unshift(seq);
+  }
+
+  private releaseAll(seq: Seq): void {
+    this.kv.release(seq.ownBlocks);
+    seq.ownBlocks = 0;
+    if (seq.prefixEntries.length > 0) this.kv.unpin(seq.prefixEntries);
+    seq.prefixEntries = [];
+    seq.prefixTokens = 0;
+  }
+
+  /** Applies the end of a step: computed tokens, emitted tokens, finished requests. */
+  finishStep(step: InFlightStep): void {
+    this.busy = false;
+    for (const { seq, newTokens } of step.prefills) {
+      seq.computedTokens += newTokens;
+      if (seq.computedTokens >= seq.prefillTargetTokens) this.emit(seq, step.prefillTokenAtUs);
+    }
+    for (const { seq, steps } of step.decodes) {
+      for (let i = 0; i < steps; i++) {
+        seq.computedTokens += 1;
+        this.emit(seq, step.decodeTokenAtUs[i]);
+      }
+      if (steps < step.lookaheadK) this.metrics.onWastedDecodeSteps(step.lookaheadK - steps);
+    }
+    let w = 0;
+    for (let r = 0; r < this.running.length; r++) {
+      const s = this.running[r];
+      if (s.phase === 'running') this.running[w++] = s;
+    }
+    this.running.length = w;
+  }
+
+  private emit(seq: Seq, tUs: number): void {
+    seq.generatedTokens++;
+    if (seq.firstTokenAtUs < 0) {
+      seq.firstTokenAtUs = tUs;
+    } else {
+      const gap = tUs - seq.lastTokenAtUs;
+      seq.gapsUs.push(gap);
+      this.metrics.onGap(gap, tUs);
+    }
+    seq.lastTokenAtUs = tUs;
+    if (seq.generatedTokens >= seq.req.outputTokens) this.finish(seq, tUs);
+  }
+
+  private finish(seq: Seq, tUs: number): void {
+    seq.phase = 'finished';
+    seq.finishedAtUs = tUs;
+    if (this.cfg.engine.prefixCaching) this.donatePrefix(seq, tUs);
+    this.releaseAll(seq);
+    this.metrics.onFinish({
+      id: seq.id,
+      origin: seq.req.origin,
+      arrivalUs: seq.req.arrivalUs,
+      promptTokens: seq.req.promptTokens,
+      outputTokens: seq.req.outputTokens,
+      firstScheduledAtUs: seq.firstScheduledAtUs,
+      firstTokenAtUs: seq.firstTokenAtUs,
+      finishedAtUs: tUs,
+      preemptions: seq.preemptions,
+      gapsUs: seq.gapsUs,
+    });
+    seq.gapsUs = [];
+  }
+
+  /** Leaves the finished prompt's whole hash blocks in the prefix cache for later requests. */
+  private donatePrefix(seq: Seq, tUs: number): void {
+    const hb = seq.req.hashBlockTokens;
+    if (hb === 0 || hb % this.kv.blockTokens !== 0) return;
+    const perHash = hb / this.kv.blockTokens;
+    const firstOwn = seq.prefixTokens / hb;
+    const full = Math.min(seq.req.hashIds.length, Math.floor(seq.req.promptTokens / hb));
+    for (let i = firstOwn; i < full && seq.ownBlocks >= perHash; i++) {
+      if (this.kv.donate(seq.req.hashIds[i], perHash, tUs)) seq.ownBlocks -= perHash;
+    }
+  }
+}

@@ -1,0 +1,320 @@
+import { quantileSorted as d3QuantileSorted } from 'd3-array';
+import { LogHistogram } from './log-histogram.js';
+import type { Percentiles, RejectedRequest, SloSpec, Summary, TimelineBucket, RunResult } from './results.js';
+import { RESULT_SCHEMA } from './results.js';
+
+/** What the engine tells the collector about one finished or rejected request. */
+export interface RequestOutcome {
+  readonly id: number;
+  readonly origin: string;
+  readonly arrivalUs: number;
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  readonly firstScheduledAtUs: number;
+  readonly firstTokenAtUs: number;
+  readonly finishedAtUs: number;
+  readonly preemptions: number;
+  /** Inter-token gaps of this request, µs. */
+  readonly gapsUs: readonly number[];
+}
+
+export type StepMode = 'aggregated' | 'split';
+
+const NO_VALUE = -1;
+
+/**
+ * Turns engine events into the results JSON. Per-request figures are exact (typed arrays indexed by
+ * request id); the all-gaps TBT distribution and per-bucket TBT p99 come from log histograms so memory
+ * does not grow with output tokens.
+ */
+export class MetricsCollector {
+  private readonly ttftUs: Float64Array;
+  private readonly e2eUs: Float64Array;
+  private readonly queueUs: Float64Array;
+  private readonly tpotUs: Float64Array;
+  private readonly reqTbtUs: Float64Array;
+  private readonly finishedAt: Float64Array;
+  private readonly status: Uint8Array; // 0 pending, 1 finished, 2 rejected
+  private readonly preemptionsPerReq: Uint16Array;
+  private readonly tbt = new LogHistogram(1, 1e10, 0.001);
+  private readonly rejected: RejectedRequest[] = [];
+  private readonly buckets: MutableBucket[] = [];
+  private firstArrivalUs = Infinity;
+  private lastFinishUs = 0;
+  private inputTokens = 0;
+  private outputTokens = 0;
+  private iterations = 0;
+  private splitUs = 0;
+  private busyUs = 0;
+  private wastedDecodeSteps = 0;
+  private prefixHitTokens = 0;
+
+  constructor(
+    private readonly numRequests: number,
+    private readonly bucketUs: number,
+    private readonly slo: SloSpec,
+  ) {
+    this.ttftUs = new Float64Array(numRequests).fill(NO_VALUE);
+    this.e2eUs = new Float64Array(numRequests).fill(NO_VALUE);
+    this.queueUs = new Float64Array(numRequests).fill(NO_VALUE);
+    this.tpotUs = new Float64Array(numRequests).fill(NO_VALUE);
+    this.reqTbtUs = new Float64Array(numRequests).fill(NO_VALUE);
+    this.finishedAt = new Float64Array(numRequests).fill(NO_VALUE);
+    this.status = new Uint8Array(numRequests);
+    this.preemptionsPerReq = new Uint16Array(numRequests);
+  }
+
+  private bucket(tUs: number): MutableBucket {
+    const i = Math.max(0, Math.floor(tUs / this.bucketUs));
+    while (this.buckets.length <= i) this.buckets.push(newBucket(this.buckets.length));
+    return this.buckets[i];
+  }
+
+  onArrival(tUs: number): void {
+    if (tUs < this.firstArrivalUs) this.firstArrivalUs = tUs;
+    this.bucket(tUs).arrivals++;
+  }
+
+  /** A gap between two tokens of one request that ended at `tUs`. */
+  onGap(gapUs: number, tUs: number): void {
+    this.tbt.add(gapUs);
+    const b = this.bucket(tUs);
+    (b.gaps ??= new LogHistogram(1, 1e10, 0.02)).add(gapUs);
+  }
+
+  onReject(id: number, origin: string, reason: string, tUs: number): void {
+    this.status[id] = 2;
+    this.rejected.push({ id, origin, reason });
+    this.bucket(tUs);
+  }
+
+  onFinish(o: RequestOutcome): void {
+    const id = o.id;
+    this.status[id] = 1;
+    this.ttftUs[id] = o.firstTokenAtUs - o.arrivalUs;
+    this.e2eUs[id] = o.finishedAtUs - o.arrivalUs;
+    this.queueUs[id] = o.firstScheduledAtUs - o.arrivalUs;
+    this.finishedAt[id] = o.finishedAtUs;
+    this.preemptionsPerReq[id] = Math.min(65535, o.preemptions);
+    if (o.outputTokens > 1) this.tpotUs[id] = (o.finishedAtUs - o.firstTokenAtUs) / (o.outputTokens - 1);
+    this.reqTbtUs[id] = requestTbtUs(o.gapsUs, this.slo.tbt_definition);
+    this.inputTokens += o.promptTokens;
+    this.outputTokens += o.outputTokens;
+    if (o.finishedAtUs > this.lastFinishUs) this.lastFinishUs = o.finishedAtUs;
+    this.bucket(o.finishedAtUs).completions++;
+  }
+
+  onStep(startUs: number, durationUs: number, mode: StepMode, prefillSms: number, decodeSms: number, k: number): void {
+    this.iterations++;
+    this.busyUs += durationUs;
+    const b = this.bucket(startUs);
+    b.iterations++;
+    b.busyUs += durationUs;
+    if (mode === 'split') {
+      this.splitUs += durationUs;
+      b.splitUs += durationUs;
+      b.prefillSmUs += prefillSms * durationUs;
+      b.decodeSmUs += decodeSms * durationUs;
+      b.kUs += k * durationUs;
+    }
+  }
+
+  onWastedDecodeSteps(n: number): void {
+    this.wastedDecodeSteps += n;
+  }
+
+  onPrefixHit(tokens: number): void {
+    this.prefixHitTokens += tokens;
+  }
+
+  /** State at time `tUs`; the last sample in a bucket is what the bucket reports. */
+  sample(tUs: number, queueLen: number, running: number, kvUsedFrac: number): void {
+    const b = this.bucket(tUs);
+    b.queueLen = queueLen;
+    b.running = running;
+    b.kvUsedFrac = kvUsedFrac;
+  }
+
+  get totalPreemptions(): number {
+    let n = 0;
+    for (let i = 0; i < this.numRequests; i++) n += this.preemptionsPerReq[i];
+    return n;
+  }
+
+  summary(preemptions: number): Summary {
+    const done = (a: Float64Array) => sortedValues(a, this.status);
+    const ms = (us: number) => us / 1000;
+    const completed = count(this.status, 1);
+    const rejected = count(this.status, 2);
+    const start = Number.isFinite(this.firstArrivalUs) ? this.firstArrivalUs : 0;
+    const durationS = Math.max(0, this.lastFinishUs - start) / 1e6;
+    let met = 0;
+    for (let i = 0; i < this.numRequests; i++) if (this.meetsSlo(i)) met++;
+    const perS = (x: number) => (durationS > 0 ? x / durationS : 0);
+    return {
+      requests: this.numRequests,
+      completed,
+      rejected,
+      duration_s: durationS,
+      throughput_rps: perS(completed),
+      input_tps: perS(this.inputTokens),
+      output_tps: perS(this.outputTokens),
+      ttft_ms: percentiles(done(this.ttftUs), ms),
+      tbt_ms: histogramPercentiles(this.tbt, ms),
+      tpot_ms: percentiles(done(this.tpotUs), ms),
+      e2e_ms: percentiles(done(this.e2eUs), ms),
+      queue_ms: percentiles(done(this.queueUs), ms),
+      slo: this.slo,
+      slo_attainment: this.numRequests > 0 ? met / this.numRequests : 0,
+      goodput_rps: perS(met),
+      iterations: this.iterations,
+      preemptions,
+      split_time_share: this.busyUs > 0 ? this.splitUs / this.busyUs : 0,
+      wasted_decode_steps: this.wastedDecodeSteps,
+      prefix_hit_tokens: this.prefixHitTokens,
+    };
+  }
+
+  /** Whether request `id` finished and met every SLO target that is set. */
+  meetsSlo(id: number): boolean {
+    if (this.status[id] !== 1) return false;
+    if (this.slo.ttft_ms !== null && this.ttftUs[id] > this.slo.ttft_ms * 1000) return false;
+    if (this.slo.tbt_ms !== null && this.reqTbtUs[id] > this.slo.tbt_ms * 1000) return false;
+    return true;
+  }
+
+  result(config: Readonly<Record<string, unknown>>, preemptions: number): RunResult {
+    const ttft = sortedValues(this.ttftUs, this.status);
+    const cdfTtft: number[] = [];
+    const cdfTbt: number[] = [];
+    for (let p = 0; p <= 100; p++) {
+      cdfTtft.push(ttft.length ? round3((quantileSorted(ttft, p / 100) ?? 0) / 1000) : 0);
+      cdfTbt.push(this.tbt.count ? round3(this.tbt.quantile(p / 100) / 1000) : 0);
+    }
+    return {
+      schema: RESULT_SCHEMA,
+      config,
+      summary: this.summary(preemptions),
+      timeline: { bucket_s: this.bucketUs / 1e6, buckets: this.timeline() },
+      cdf: { ttft_ms: cdfTtft, tbt_ms: cdfTbt },
+      rejected: [...this.rejected].sort((a, b) => a.id - b.id),
+    };
+  }
+
+  private timeline(): TimelineBucket[] {
+    let queueLen = 0;
+    let running = 0;
+    let kv = 0;
+    return this.buckets.map((b) => {
+      // A bucket with no scheduling point carries the last known state forward.
+      if (b.queueLen >= 0) {
+        queueLen = b.queueLen;
+        running = b.running;
+        kv = b.kvUsedFrac;
+      }
+      const splitUs = b.splitUs;
+      return {
+        t_s: (b.index * this.bucketUs) / 1e6,
+        arrivals: b.arrivals,
+        completions: b.completions,
+        queue_len: queueLen,
+        running,
+        kv_used_frac: round3(kv),
+        tbt_p99_ms: b.gaps ? round3(b.gaps.quantile(0.99) / 1000) : null,
+        iterations: b.iterations,
+        split_share: b.busyUs > 0 ? round3(splitUs / b.busyUs) : 0,
+        mean_prefill_sms: splitUs > 0 ? round3(b.prefillSmUs / splitUs) : 0,
+        mean_decode_sms: splitUs > 0 ? round3(b.decodeSmUs / splitUs) : 0,
+        mean_lookahead_k: splitUs > 0 ? round3(b.kUs / splitUs) : 0,
+      };
+    });
+  }
+
+  /** Per-request rows for --requests-csv. */
+  requestRows(origins: readonly string[], arrivalsUs: readonly number[], prompt: readonly number[], output: readonly number[]): string[] {
+    const rows = ['id,origin,status,arrival_s,prompt_tokens,output_tokens,ttft_ms,tpot_ms,e2e_ms,queue_ms,tbt_ms,preemptions,meets_slo'];
+    const f = (us: number) => (us === NO_VALUE ? '' : round3(us / 1000).toString());
+    for (let i = 0; i < this.numRequests; i++) {
+      const st = this.status[i] === 1 ? 'completed' : this.status[i] === 2 ? 'rejected' : 'unfinished';
+      rows.push(
+        [i, csvField(origins[i]), st, (arrivalsUs[i] / 1e6).toFixed(6), prompt[i], output[i], f(this.ttftUs[i]), f(this.tpotUs[i]), f(this.e2eUs[i]), f(this.queueUs[i]), f(this.reqTbtUs[i]), this.preemptionsPerReq[i], this.meetsSlo(i) ? 1 : 0].join(','),
+      );
+    }
+    return rows;
+  }
+}
+
+interface MutableBucket {
+  index: number;
+  arrivals: number;
+  completions: number;
+  queueLen: number;
+  running: number;
+  kvUsedFrac: number;
+  iterations: number;
+  busyUs: number;
+  splitUs: number;
+  prefillSmUs: number;
+  decodeSmUs: number;
+  kUs: number;
+  gaps: LogHistogram | null;
+}
+
+function newBucket(index: number): MutableBucket {
+  return { index, arrivals: 0, completions: 0, queueLen: -1, running: 0, kvUsedFrac: 0, iterations: 0, busyUs: 0, splitUs: 0, prefillSmUs: 0, decodeSmUs: 0, kUs: 0, gaps: null };
+}
+
+/** A request's TBT as judged against the SLO: p99 of its gaps, or its worst gap. 0 with no gaps. */
+export function requestTbtUs(gapsUs: readonly number[], definition: SloSpec['tbt_definition']): number {
+  if (gapsUs.length === 0) return 0;
+  if (definition === 'every-gap') {
+    let m = 0;
+    for (const g of gapsUs) if (g > m) m = g;
+    return m;
+  }
+  const sorted = Float64Array.from(gapsUs).sort();
+  return quantileSorted(sorted, 0.99) ?? 0;
+}
+
+/** d3's quantile over a sorted typed array (its types only admit arrays; the implementation reads indices). */
+function quantileSorted(sorted: Float64Array, p: number): number | undefined {
+  return d3QuantileSorted(sorted as unknown as number[], p);
+}
+
+function sortedValues(a: Float64Array, status: Uint8Array): Float64Array {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (status[i] === 1 && a[i] !== NO_VALUE) n++;
+  const out = new Float64Array(n);
+  let j = 0;
+  for (let i = 0; i < a.length; i++) if (status[i] === 1 && a[i] !== NO_VALUE) out[j++] = a[i];
+  return out.sort();
+}
+
+function percentiles(sorted: Float64Array, scale: (x: number) => number): Percentiles {
+  if (sorted.length === 0) return { p50: 0, p90: 0, p99: 0, mean: 0, max: 0 };
+  let sum = 0;
+  for (let i = 0; i < sorted.length; i++) sum += sorted[i];
+  const q = (p: number) => round3(scale(quantileSorted(sorted, p) ?? 0));
+  return { p50: q(0.5), p90: q(0.9), p99: q(0.99), mean: round3(scale(sum / sorted.length)), max: round3(scale(sorted[sorted.length - 1])) };
+}
+
+function histogramPercentiles(h: LogHistogram, scale: (x: number) => number): Percentiles {
+  if (h.count === 0) return { p50: 0, p90: 0, p99: 0, mean: 0, max: 0 };
+  const q = (p: number) => round3(scale(h.quantile(p)));
+  return { p50: q(0.5), p90: q(0.9), p99: q(0.99), mean: round3(scale(h.mean)), max: round3(scale(h.max)) };
+}
+
+function count(status: Uint8Array, v: number): number {
+  let n = 0;
+  for (let i = 0; i < status.length; i++) if (status[i] === v) n++;
+  return n;
+}
+
+/** Results carry 3 decimals (µs resolution on ms figures): stable text, no float noise. */
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

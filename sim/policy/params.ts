@@ -1,0 +1,52 @@
+import { inputError } from '../core/input-error.js';
+import type { PolicyFactory } from './policy.js';
+
+type ParamValues = Readonly<Record<string, number | string | boolean>>;
+
+/**
+ * Checks user-given policy parameters against a factory's declared names (a typo fails, listing the valid
+ * names) and reads them with defaults. `where` names the input the values came from (a study file, or
+ * '<command line>').
+ */
+export class PolicyParams {
+  constructor(
+    private readonly policy: string,
+    private readonly factory: PolicyFactory,
+    private readonly values: ParamValues,
+    private readonly where = '<policy parameters>',
+  ) {
+    for (const key of Object.keys(values)) {
+      if (!(key in factory.params)) {
+        const valid = Object.keys(factory.params);
+        throw inputError('unknown-policy-param', where, 0, key, `policy '${policy}' has no parameter '${key}'; valid: ${valid.length ? valid.join(', ') : '(none)'}`);
+      }
+    }
+  }
+
+  number(name: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number {
+    const raw = name in this.values ? this.values[name] : this.factory.params[name]?.default;
+    const v = typeof raw === 'string' ? Number(raw) : raw;
+    const fail = (why: string): never => {
+      throw inputError('bad-policy-param', this.where, 0, name, `policy '${this.policy}': ${name} ${why} (got ${String(raw)})`);
+    };
+    if (typeof v !== 'number' || !Number.isFinite(v)) return fail('must be a number');
+    if (opts.integer && !Number.isInteger(v)) fail('must be an integer');
+    if (opts.min !== undefined && v < opts.min) fail(`must be ≥ ${opts.min}`);
+    if (opts.max !== undefined && v > opts.max) fail(`must be ≤ ${opts.max}`);
+    return v;
+  }
+
+  /** A number, or null when neither given nor defaulted. */
+  optionalNumber(name: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number | null {
+    const raw = name in this.values ? this.values[name] : this.factory.params[name]?.default;
+    if (raw === null || raw === undefined) return null;
+    return this.number(name, opts);
+  }
+
+  boolean(name: string): boolean {
+    const raw = name in this.values ? this.values[name] : this.factory.params[name]?.default;
+    if (raw === true || raw === 'true') return true;
+    if (raw === false || raw === 'false') return false;
+    throw inputError('bad-policy-param', this.where, 0, name, `policy '${this.policy}': ${name} must be true or false (got ${String(raw)})`);
+  }
+}

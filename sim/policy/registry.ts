@@ -1,0 +1,19 @@
+import type { PolicyFactory } from './policy.js';
+import { vllm } from './vllm.js';
+import { chunked } from './chunked.js';
+import { inputError } from '../core/input-error.js';
+
+/**
+ * Every scheduling policy by the name users write (`--policy`, study axes). The key is also the file
+ * name under sim/policy/. Adding a policy: its file plus one line here.
+ */
+export const POLICIES = {
+  vllm,
+  chunked,
+} satisfies Record<string, PolicyFactory>;
+
+export function getPolicy(name: string, where = '<command line>'): PolicyFactory {
+  const f = (POLICIES as Record<string, PolicyFactory>)[name];
+  if (!f) throw inputError('unknown-policy', where, 0, 'policy', `unknown policy '${name}'; valid: ${Object.keys(POLICIES).join(', ')}`);
+  return f;
+}
