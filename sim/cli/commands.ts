@@ -1,8 +1,12 @@
 import type { CommandModule } from './command-module.js';
+import { replay } from './commands/replay.js';
+import { predict } from './commands/predict.js';
 
 /**
  * The registry of top-level commands: the key is the command name users type and the file name under
  * commands/. Adding a command is its file plus one line here.
  */
 export const COMMANDS: readonly CommandModule[] = [
+  replay,
+  predict,
 ];

@@ -1,0 +1,37 @@
+import { inputError } from '../core/input-error.js';
+
+/**
+ * Flag parsers for commander: each turns a string into a typed value or throws an InputError naming
+ * the flag, so `--rate abc` fails with "<command line> [--rate]: …" like any other bad input.
+ */
+const WHERE = '<command line>';
+
+export function parseNumber(flag: string, opts: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean } = {}): (v: string) => number {
+  return (v: string) => {
+    const x = Number(v);
+    if (v.trim() === '' || !Number.isFinite(x)) throw inputError('bad-flag', WHERE, 0, flag, `expected a number, got '${v}'`);
+    if (opts.integer && !Number.isInteger(x)) throw inputError('bad-flag', WHERE, 0, flag, `expected an integer, got '${v}'`);
+    if (opts.min !== undefined && (opts.exclusiveMin ? x <= opts.min : x < opts.min)) {
+      throw inputError('bad-flag', WHERE, 0, flag, `must be ${opts.exclusiveMin ? '>' : '≥'} ${opts.min}, got ${v}`);
+    }
+    if (opts.max !== undefined && x > opts.max) throw inputError('bad-flag', WHERE, 0, flag, `must be ≤ ${opts.max}, got ${v}`);
+    return x;
+  };
+}
+
+/** `--param name=value`, repeatable; values that look numeric or boolean are converted. */
+export function collectParam(v: string, acc: Record<string, number | string | boolean>): Record<string, number | string | boolean> {
+  const eq = v.indexOf('=');
+  if (eq <= 0) throw inputError('bad-flag', WHERE, 0, '--param', `expected name=value, got '${v}'`);
+  const key = v.slice(0, eq).trim();
+  const raw = v.slice(eq + 1).trim();
+  const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  return { ...acc, [key]: value };
+}
+
+export function parseChoice<T extends string>(flag: string, choices: readonly T[]): (v: string) => T {
+  return (v: string) => {
+    if (!(choices as readonly string[]).includes(v)) throw inputError('bad-flag', WHERE, 0, flag, `expected one of ${choices.join(', ')}, got '${v}'`);
+    return v as T;
+  };
+}

@@ -1,0 +1,103 @@
+import type { ScenarioSpec } from './scenario.js';
+import type { ModelSpec } from '../model/model-spec.js';
+import { kvBytesPerToken, weightBytes } from '../model/model-spec.js';
+import type { HardwareSpec } from '../hardware/hardware-spec.js';
+import type { Request } from '../workload/request.js';
+import type { RunResult } from '../metrics/results.js';
+import { MetricsCollector } from '../metrics/collector.js';
+import { loadModel } from '../config/load-model.js';
+import { loadHardware } from '../config/load-hardware.js';
+import { loadWorkload } from '../workload/load-workload.js';
+import { BUNDLED_TRACES } from '../trace/bundled.js';
+import { getPolicy } from '../policy/registry.js';
+import { inputError } from '../core/input-error.js';
+import { Instance, type StepRecord } from './instance.js';
+import { simulate } from './simulation.js';
+
+export interface RunOptions {
+  readonly onProgress?: (doneFrac: number) => void;
+  /** Keep a record of every step (for --iterations-csv and --emit-schedule); costs memory. */
+  readonly recordSteps?: boolean;
+  readonly cwd?: string;
+}
+
+export interface RunOutput {
+  readonly result: RunResult;
+  readonly requests: readonly Request[];
+  readonly collector: MetricsCollector;
+  readonly steps: readonly StepRecord[] | null;
+}
+
+/**
+ * KV blocks one GPU holds for this model: memory × utilisation, less the weights (split N ways under
+ * tensor parallelism) and the activation reserve, over the bytes of one block (KV heads split N ways).
+ */
+export function kvCapacityBlocks(model: ModelSpec, hw: HardwareSpec, engine: ScenarioSpec['engine'], tpDegree: number): number {
+  const usable = hw.hbmCapacityBytes * engine.gpuMemoryUtilization - weightBytes(model) / tpDegree - engine.activationReserveBytes;
+  const perBlock = (kvBytesPerToken(model) / Math.min(tpDegree, model.numKvHeads)) * engine.blockTokens;
+  return Math.floor(usable / perBlock);
+}
+
+/** Loads the scenario's inputs, runs it and returns the results (plus what per-request output needs). */
+export function runScenarioDetailed(spec: ScenarioSpec, opts: RunOptions = {}): RunOutput {
+  const model = loadModel(spec.model);
+  const hw = loadHardware(spec.hardware, { useCalibration: spec.useCalibration });
+  const factory = getPolicy(spec.policy);
+  const policy = factory.create(spec.policyParams, { model, hw, tpDegree: 1, sloTbtMs: spec.sloTbtMs });
+  const bundled = (BUNDLED_TRACES as Record<string, { arrivalBucketMs: number | null }>)[spec.trace];
+  const requests = loadWorkload(
+    {
+      trace: spec.trace,
+      ...(spec.traceFormat ? { format: spec.traceFormat } : {}),
+      ...(spec.rateQps !== null ? { rateQps: spec.rateQps } : {}),
+      ...(spec.startS > 0 ? { startS: spec.startS } : {}),
+      ...(spec.durationS !== null ? { durationS: spec.durationS } : {}),
+      ...(spec.limit !== null ? { limit: spec.limit } : {}),
+      ...(bundled?.arrivalBucketMs ? { spreadBucketsMs: bundled.arrivalBucketMs } : {}),
+      seed: spec.seed,
+    },
+    opts.cwd,
+  );
+  const kvBlocks = kvCapacityBlocks(model, hw, spec.engine, 1);
+  if (kvBlocks <= 0) {
+    throw inputError('model-does-not-fit', spec.hardware, 0, 'hbmCapacityBytes', `${model.name} weights (${(weightBytes(model) / 1e9).toFixed(1)} GB) leave no room for a KV cache on ${hw.name} at gpuMemoryUtilization ${spec.engine.gpuMemoryUtilization}`);
+  }
+  const spanUs = requests.length > 0 ? requests[requests.length - 1].arrivalUs : 0;
+  const bucketUs = niceBucketUs(spanUs);
+  const metrics = new MetricsCollector(requests.length, bucketUs, {
+    ttft_ms: spec.sloTtftMs,
+    tbt_ms: spec.sloTbtMs,
+    tbt_definition: spec.tbtDefinition,
+  });
+  const steps: StepRecord[] | null = opts.recordSteps ? [] : null;
+  const instance = new Instance({ id: 0, model, hw, tpDegree: 1, engine: spec.engine, policy, kvBlocks }, metrics, steps);
+  simulate(requests, [instance], () => 0, metrics, opts.onProgress ? { onProgress: opts.onProgress } : {});
+  const config = {
+    ...spec,
+    resolved: {
+      requests: requests.length,
+      kv_blocks: kvBlocks,
+      kv_tokens: kvBlocks * spec.engine.blockTokens,
+      model_weight_gb: round(weightBytes(model) / 1e9, 3),
+      hardware_perf: hw.perf.provenance,
+    },
+  };
+  return { result: metrics.result(config, instance.preemptions), requests, collector: metrics, steps };
+}
+
+export function runScenario(spec: ScenarioSpec, opts: RunOptions = {}): RunResult {
+  return runScenarioDetailed(spec, opts).result;
+}
+
+/** Timeline buckets: about 600 over the arrival span, rounded to 1-2-5 seconds. */
+function niceBucketUs(spanUs: number): number {
+  const raw = Math.max(1, spanUs / 1e6 / 600);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].find((m) => m * mag >= raw)! * mag;
+  return step * 1e6;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
