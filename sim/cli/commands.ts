@@ -1,4 +1,6 @@
 import type { CommandModule } from './command-module.js';
+import { whatifCommand } from './commands/whatif.js';
+import { mergeCommand } from './commands/merge.js';
 import { replay } from './commands/replay.js';
 import { predict } from './commands/predict.js';
 
@@ -7,6 +9,8 @@ import { predict } from './commands/predict.js';
  * commands/. Adding a command is its file plus one line here.
  */
 export const COMMANDS: readonly CommandModule[] = [
+  whatifCommand,
+  mergeCommand,
   replay,
   predict,
 ];

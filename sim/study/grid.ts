@@ -1,0 +1,46 @@
+import type { ScenarioSpec } from '../engine/scenario.js';
+import { applyAxis } from './axes.js';
+import { stableHash } from './stable-hash.js';
+import type { AxisValue, ScenarioTemplate, StudySpec } from './study-spec.js';
+
+/** One grid point: a fully resolved scenario, the axis values that made it, and an id derived from the spec. */
+export interface GridPoint {
+  /** stableHash of the resolved spec: equal specs get equal ids, whichever study or shard produced them. */
+  readonly pointId: string;
+  /** Axis name → value at this point, in axis order. */
+  readonly coords: Readonly<Record<string, AxisValue>>;
+  readonly spec: ScenarioSpec;
+}
+
+/**
+ * The cartesian product of the study's axes in file order, the first axis varying slowest (like nested
+ * loops written top to bottom). The order is fixed so shards cut the same slices on every machine.
+ * `omit` drops axes from the product (capacity search uses it to leave the rate to the search).
+ */
+export function expandGrid(study: StudySpec, omit: readonly string[] = []): GridPoint[] {
+  const axes = study.axes.filter((a) => !omit.includes(a.name));
+  let partial: Array<{ coords: Record<string, AxisValue>; spec: ScenarioTemplate }> = [{ coords: {}, spec: study.base }];
+  for (const axis of axes) {
+    partial = partial.flatMap((p) =>
+      axis.values.map((v) => ({ coords: { ...p.coords, [axis.name]: v }, spec: applyAxis(p.spec, axis.name, v) })),
+    );
+  }
+  return partial.map((p) => {
+    const spec = resolveTemplate(p.spec);
+    return { pointId: stableHash(spec), coords: p.coords, spec };
+  });
+}
+
+/** A template whose names are all set is a ScenarioSpec; parse-study.ts guarantees axes fill any gaps. */
+export function resolveTemplate(t: ScenarioTemplate): ScenarioSpec {
+  const { trace, model, hardware, policy } = t;
+  if (trace === null || model === null || hardware === null || policy === null) {
+    throw new Error('grid point without trace/model/hardware/policy: parseStudy should have rejected this study');
+  }
+  return { ...t, trace, model, hardware, policy };
+}
+
+/** Identifies the study in every line it writes, so merge can refuse lines of a different study. */
+export function studyHash(study: StudySpec): string {
+  return stableHash(study);
+}

@@ -1,0 +1,212 @@
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { InputError, type InputProblem } from '../core/input-error.js';
+import { VALID_AXIS_NAMES, axisCheck } from './axes.js';
+import {
+  ENGINE_FIELDS,
+  POLICY_PARAM_CHECK,
+  SCENARIO_FIELDS,
+  TEMPLATE_DEFAULTS,
+  isEngineField,
+  isScenarioField,
+  type FieldCheck,
+} from './scenario-fields.js';
+import {
+  REQUIRED_NAMES,
+  type AxisValue,
+  type CapacitySpec,
+  type ScenarioTemplate,
+  type StudyAxis,
+  type StudySpec,
+} from './study-spec.js';
+import { canonicalJson } from './stable-hash.js';
+
+const TOP_KEYS = ['name', 'base', 'axes', 'capacity'];
+
+/**
+ * Capacity search settings: check and default. The defaults are conventions, not measurements: 90%
+ * attainment is the bar DistServe's goodput uses; 3 seeds and doubling keep a search to a few dozen runs;
+ * 5% is the resolution the answer is reported at.
+ */
+const CAPACITY_FIELDS: Readonly<Record<keyof CapacitySpec, { check: FieldCheck; fallback: number }>> = {
+  targetAttainment: { check: (v) => (typeof v === 'number' && v > 0 && v <= 1 ? null : 'expected a number in (0, 1]'), fallback: 0.9 },
+  repeats: { check: (v) => (Number.isInteger(v) && (v as number) > 0 ? null : 'expected an integer > 0'), fallback: 3 },
+  startQps: { check: (v) => (typeof v === 'number' && v > 0 && Number.isFinite(v) ? null : 'expected a number > 0'), fallback: 1 },
+  growthFactor: { check: (v) => (typeof v === 'number' && v > 1 && Number.isFinite(v) ? null : 'expected a number > 1'), fallback: 2 },
+  relTolerance: { check: (v) => (typeof v === 'number' && v > 0 && v < 1 ? null : 'expected a number in (0, 1)'), fallback: 0.05 },
+  maxProbes: { check: (v) => (Number.isInteger(v) && (v as number) >= 2 ? null : 'expected an integer ≥ 2'), fallback: 40 },
+};
+
+/**
+ * Parses a study YAML (core schema, data only: no custom tags, no aliases) into a StudySpec. Every
+ * problem found is collected with its file, line, column and key path, and thrown together as one
+ * InputError.
+ */
+export function parseStudy(text: string, file: string): StudySpec {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, schema: 'core', prettyErrors: true, uniqueKeys: true });
+  const problems: InputProblem[] = [];
+  const at = (node: Node | null | undefined): { line: number; column: number } => {
+    const offset = node?.range?.[0];
+    if (offset === undefined) return { line: 0, column: 0 };
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  const report = (code: string, node: Node | null | undefined, field: string, message: string): void => {
+    problems.push({ code, file, ...at(node), field, message });
+  };
+  // Warnings count too: an unresolved tag such as !!js/function is a warning to yaml, but a study
+  // file that relies on one means something we would silently read as a plain string.
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const pos = e.linePos?.[0];
+    problems.push({ code: `yaml-${e.code.toLowerCase()}`, file, line: pos?.line ?? 0, column: pos?.col ?? 0, field: '', message: e.message.split('\n')[0] ?? e.message });
+  }
+  if (problems.length > 0) throw new InputError(problems);
+
+  /** A scalar's value, or undefined (with a problem recorded) for anything else. */
+  const scalar = (node: unknown, field: string): AxisValue | undefined => {
+    if (isAlias(node)) return void report('study-alias', node, field, 'aliases are not supported in study files; write the value out');
+    if (!isScalar(node)) return void report('study-not-scalar', node as Node, field, 'expected a single value');
+    const v = node.value;
+    if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+    return void report('study-not-scalar', node, field, 'expected a number, string, boolean or null');
+  };
+  const checked = (node: unknown, field: string, check: FieldCheck): AxisValue | undefined => {
+    const v = scalar(node, field);
+    if (v === undefined) return undefined;
+    const message = check(v);
+    if (message !== null) return void report('study-bad-value', node as Node, field, `${message}, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  /** The pairs of a map, with string keys; records a problem and returns [] for anything else. */
+  const pairs = (node: unknown, field: string): Array<{ key: string; keyNode: Node; value: unknown }> => {
+    if (!isMap(node)) {
+      report('study-not-map', node as Node, field, 'expected a map of key: value');
+      return [];
+    }
+    return (node.items as Pair[]).flatMap((p) => {
+      const keyNode = p.key as Node;
+      if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
+        report('study-bad-key', keyNode, field, 'keys must be plain strings');
+        return [];
+      }
+      return [{ key: keyNode.value, keyNode, value: p.value }];
+    });
+  };
+  const unknownKey = (keyNode: Node, field: string, key: string, valid: readonly string[]): void =>
+    report('study-unknown-key', keyNode, field ? `${field}.${key}` : key, `unknown key '${key}'; valid keys: ${valid.join(', ')}`);
+
+  let name: string | null = null;
+  let base: ScenarioTemplate = TEMPLATE_DEFAULTS;
+  const axes: StudyAxis[] = [];
+  let axesNode: Node | null = null;
+  let capacity: CapacitySpec | null = null;
+  let capacityNode: Node | null = null;
+
+  const top = pairs(doc.contents, '');
+  for (const { key, keyNode, value } of top) {
+    if (key === 'name') {
+      const v = checked(value, 'name', SCENARIO_FIELDS.trace);
+      if (typeof v === 'string') name = v;
+    } else if (key === 'base') {
+      base = parseBase(value);
+    } else if (key === 'axes') {
+      axesNode = keyNode;
+      parseAxes(value);
+    } else if (key === 'capacity') {
+      capacityNode = keyNode;
+      capacity = parseCapacity(value);
+    } else unknownKey(keyNode, '', key, TOP_KEYS);
+  }
+
+  function parseBase(node: unknown): ScenarioTemplate {
+    let spec: ScenarioTemplate = TEMPLATE_DEFAULTS;
+    const validKeys = [...Object.keys(SCENARIO_FIELDS), 'policyParams', 'engine'];
+    for (const { key, keyNode, value } of pairs(node, 'base')) {
+      const field = `base.${key}`;
+      if (isScenarioField(key)) {
+        const v = checked(value, field, SCENARIO_FIELDS[key]);
+        if (v !== undefined) spec = { ...spec, [key]: v };
+      } else if (key === 'policyParams') {
+        const params: Record<string, number | string | boolean> = {};
+        for (const p of pairs(value, field)) {
+          const v = checked(p.value, `${field}.${p.key}`, POLICY_PARAM_CHECK);
+          if (v !== undefined && v !== null) params[p.key] = v;
+        }
+        spec = { ...spec, policyParams: params };
+      } else if (key === 'engine') {
+        let engine = spec.engine;
+        for (const p of pairs(value, field)) {
+          if (!isEngineField(p.key)) unknownKey(p.keyNode, field, p.key, Object.keys(ENGINE_FIELDS));
+          else {
+            const v = checked(p.value, `${field}.${p.key}`, ENGINE_FIELDS[p.key]);
+            if (v !== undefined) engine = { ...engine, [p.key]: v };
+          }
+        }
+        spec = { ...spec, engine };
+      } else unknownKey(keyNode, 'base', key, validKeys);
+    }
+    return spec;
+  }
+
+  function parseAxes(node: unknown): void {
+    for (const { key, keyNode, value } of pairs(node, 'axes')) {
+      const field = `axes.${key}`;
+      const check = axisCheck(key);
+      if (check === null) {
+        report('study-unknown-axis', keyNode, field, `unknown axis '${key}'; valid axes: ${VALID_AXIS_NAMES.join(', ')}`);
+        continue;
+      }
+      if (!isSeq(value)) {
+        report('study-axis-not-list', (value as Node) ?? keyNode, field, 'expected a list of values, e.g. [1, 2, 4]');
+        continue;
+      }
+      if (value.items.length === 0) {
+        report('study-empty-axis', value, field, `axis '${key}' has no values, so the grid would be empty`);
+        continue;
+      }
+      const values: AxisValue[] = [];
+      const seen = new Set<string>();
+      value.items.forEach((item, i) => {
+        const v = checked(item, `${field}[${i}]`, check);
+        if (v === undefined) return;
+        const id = canonicalJson(v);
+        if (seen.has(id)) report('study-duplicate-value', item as Node, `${field}[${i}]`, `value ${id} appears twice on this axis`);
+        seen.add(id);
+        values.push(v);
+      });
+      axes.push({ name: key, values });
+    }
+  }
+
+  function parseCapacity(node: unknown): CapacitySpec {
+    const out: Record<string, number> = {};
+    for (const [k, f] of Object.entries(CAPACITY_FIELDS)) out[k] = f.fallback;
+    for (const { key, keyNode, value } of pairs(node, 'capacity')) {
+      const f = (CAPACITY_FIELDS as Record<string, { check: FieldCheck }>)[key];
+      if (f === undefined) unknownKey(keyNode, 'capacity', key, Object.keys(CAPACITY_FIELDS));
+      else {
+        const v = checked(value, `capacity.${key}`, f.check);
+        if (typeof v === 'number') out[key] = v;
+      }
+    }
+    return out as unknown as CapacitySpec;
+  }
+
+  const axisNames = new Set(axes.map((a) => a.name));
+  if (name === null && !top.some((p) => p.key === 'name')) report('study-missing-key', doc.contents, 'name', "missing 'name'");
+  if (axesNode === null) report('study-missing-key', doc.contents, 'axes', "missing 'axes': a study needs at least one axis");
+  else if (axes.length === 0 && problems.length === 0) report('study-empty-grid', axesNode, 'axes', 'no axes given, so the grid would be empty');
+  for (const n of REQUIRED_NAMES) {
+    if (base[n] === null && !axisNames.has(n)) report('study-missing-key', doc.contents, `base.${n}`, `'${n}' must be set in base or given as an axis`);
+  }
+  if (capacity !== null) {
+    for (const n of ['rateQps', 'seed']) {
+      if (axisNames.has(n)) report('study-capacity-axis', capacityNode, `axes.${n}`, `a capacity study searches the rate and averages over seeds itself; remove the '${n}' axis`);
+    }
+    if (base.sloTtftMs === null && base.sloTbtMs === null && !axisNames.has('sloTtftMs') && !axisNames.has('sloTbtMs')) {
+      report('study-capacity-no-slo', capacityNode, 'capacity', 'capacity is judged against SLOs: set sloTtftMs or sloTbtMs in base or as an axis');
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return { name: name as string, base, axes, capacity };
+}

@@ -1,0 +1,133 @@
+import { closeSync, existsSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import type { ScenarioSpec } from '../engine/scenario.js';
+import { InputError, type InputProblem } from '../core/input-error.js';
+import type { RunResult, Summary } from '../metrics/results.js';
+import type { CapacityResult } from './capacity.js';
+import type { AxisValue } from './study-spec.js';
+
+/**
+ * The study results file: JSON Lines, one finished point (or capacity answer) per line, appended as
+ * each finishes. A line is written with a single write ending in '\n', so a study killed mid-write
+ * leaves at most one unterminated last line, which readers ignore and resume cuts off.
+ */
+export const STUDY_LINE_SCHEMA = 'duetsim.study-line/1';
+
+interface LineHead {
+  readonly schema: typeof STUDY_LINE_SCHEMA;
+  /** Hash of the parsed study: lines of different studies never mix. */
+  readonly study: string;
+  readonly study_name: string;
+  readonly coords: Readonly<Record<string, AxisValue>>;
+}
+
+export interface PointLine extends LineHead {
+  readonly kind: 'point';
+  readonly point_id: string;
+  readonly spec: ScenarioSpec;
+  readonly summary: Summary;
+  readonly cdf: RunResult['cdf'];
+}
+
+export interface CapacityLine extends LineHead {
+  readonly kind: 'capacity';
+  /** Hash of the setting's spec with the rate and seed left to the search. */
+  readonly setting_id: string;
+  readonly spec: ScenarioSpec;
+  readonly capacity: CapacityResult;
+}
+
+export type StudyLine = PointLine | CapacityLine;
+
+export interface StudyLog {
+  readonly lines: readonly StudyLine[];
+  /** Bytes of the file up to the end of the last complete line. */
+  readonly completeBytes: number;
+  /** True when the file ended in a partly written line (ignored). */
+  readonly partialTail: boolean;
+}
+
+/** Reads a study JSONL file. Malformed complete lines are errors located by line number. */
+export function parseStudyLog(text: string, file: string): StudyLog {
+  const lines: StudyLine[] = [];
+  const problems: InputProblem[] = [];
+  const lastNewline = text.lastIndexOf('\n');
+  const complete = text.slice(0, lastNewline + 1);
+  const tail = text.slice(lastNewline + 1);
+  complete.split('\n').forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    const problem = (message: string, field = ''): void => {
+      problems.push({ code: 'study-log-bad-line', file, line: i + 1, column: 0, field, message });
+    };
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (e) {
+      return problem(`not valid JSON: ${(e as Error).message}`);
+    }
+    const missing = lineShapeProblem(value);
+    if (missing !== null) return problem(missing.message, missing.field);
+    lines.push(value as StudyLine);
+  });
+  if (problems.length > 0) throw new InputError(problems);
+  return { lines, completeBytes: Buffer.byteLength(complete), partialTail: tail.trim() !== '' };
+}
+
+function lineShapeProblem(v: unknown): { field: string; message: string } | null {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { field: '', message: 'expected a JSON object' };
+  const o = v as Record<string, unknown>;
+  if (o.schema !== STUDY_LINE_SCHEMA) return { field: 'schema', message: `expected schema '${STUDY_LINE_SCHEMA}', got ${JSON.stringify(o.schema)}` };
+  if (typeof o.study !== 'string') return { field: 'study', message: 'expected the study hash (a string)' };
+  if (o.kind === 'point') {
+    if (typeof o.point_id !== 'string') return { field: 'point_id', message: 'expected a string' };
+    if (o.summary === null || typeof o.summary !== 'object') return { field: 'summary', message: 'expected an object' };
+    return null;
+  }
+  if (o.kind === 'capacity') {
+    if (typeof o.setting_id !== 'string') return { field: 'setting_id', message: 'expected a string' };
+    if (o.capacity === null || typeof o.capacity !== 'object') return { field: 'capacity', message: 'expected an object' };
+    return null;
+  }
+  return { field: 'kind', message: `expected 'point' or 'capacity', got ${JSON.stringify(o.kind)}` };
+}
+
+export function readStudyLog(file: string): StudyLog {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError([{ code: 'study-log-unreadable', file, line: 0, column: 0, field: '', message: (e as Error).message }]);
+  }
+  return parseStudyLog(text, file);
+}
+
+/** The key a line is de-duplicated and resumed by. */
+export function lineKey(line: StudyLine): string {
+  return line.kind === 'point' ? `point:${line.point_id}` : `capacity:${line.setting_id}`;
+}
+
+/** Appends lines to a study file. Opened once; each line is one write. */
+export class StudyLogWriter {
+  private readonly fd: number;
+  private constructor(fd: number) {
+    this.fd = fd;
+  }
+
+  /** Starts a new file, replacing any old one. */
+  static create(file: string): StudyLogWriter {
+    return new StudyLogWriter(openSync(file, 'w'));
+  }
+
+  /** Continues a file: cuts a partial last line off first, so the next line starts on a line of its own. */
+  static resume(file: string, log: StudyLog): StudyLogWriter {
+    if (existsSync(file) && log.partialTail) truncateSync(file, log.completeBytes);
+    return new StudyLogWriter(openSync(file, 'a'));
+  }
+
+  append(line: StudyLine): void {
+    writeSync(this.fd, JSON.stringify(line) + '\n');
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import type { ScenarioSpec } from '../engine/scenario.js';
+import { inputError } from '../core/input-error.js';
+import { findCapacity } from './capacity.js';
+import { expandGrid, studyHash, type GridPoint } from './grid.js';
+import type { PointExecutor, PointOutcome } from './point-executor.js';
+import { StudyLogWriter, lineKey, readStudyLog, type PointLine, type StudyLog } from './results-log.js';
+import { shardSlice, type Shard } from './shard.js';
+import { stableHash } from './stable-hash.js';
+import type { AxisValue, StudySpec } from './study-spec.js';
+
+export interface StudyProgress {
+  /** Units finished (grid points, or settings in a capacity study) out of total, this shard only. */
+  readonly done: number;
+  readonly total: number;
+  /** Summed completed fraction of the runs in flight, for a smoother bar. */
+  readonly inFlightFrac: number;
+  /** Simulations run so far in this invocation (a capacity setting takes several). */
+  readonly runs: number;
+}
+
+export interface StudyRunOptions {
+  readonly study: StudySpec;
+  readonly outFile: string;
+  /** Keep the lines already in outFile and skip what they cover; otherwise start the file afresh. */
+  readonly resume: boolean;
+  readonly shard: Shard | null;
+  readonly executor: PointExecutor;
+  readonly onProgress?: (p: StudyProgress) => void;
+}
+
+export interface StudyRunReport {
+  readonly total: number;
+  /** Units found already done in the file (resume). */
+  readonly skipped: number;
+  readonly runs: number;
+  /** The file ended in a partly written line, which was cut off before appending. */
+  readonly droppedPartialLine: boolean;
+}
+
+/**
+ * Runs a study (or one shard of it), appending one line per finished unit to outFile as it finishes.
+ * Grid studies run every point; capacity studies run a capacity search per setting, logging every
+ * probe run as a point line too, which doubles as the cache that makes a resumed search replay its
+ * earlier probes instead of rerunning them. Stops at the first failing run, leaving the file resumable.
+ */
+export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
+  const hash = studyHash(opts.study);
+  const units = opts.shard === null ? expandGrid(opts.study) : shardSlice(expandGrid(opts.study), opts.shard);
+  const log = opts.resume && existsSync(opts.outFile) ? readStudyLog(opts.outFile) : null;
+  const foreign = log?.lines.find((l) => l.study !== hash);
+  if (foreign !== undefined) {
+    throw inputError('study-log-other-study', opts.outFile, 0, 'study',
+      `this file holds results of study '${foreign.study_name}' (${foreign.study}), not '${opts.study.name}' (${hash}); write to another file`);
+  }
+  const doneKeys = new Set(log?.lines.map(lineKey) ?? []);
+  const writer = log === null ? StudyLogWriter.create(opts.outFile) : StudyLogWriter.resume(opts.outFile, log);
+
+  const inFlight = new Map<number, number>();
+  let nextRun = 0;
+  let runs = 0;
+  let done = 0;
+  const progress = (): void => {
+    let frac = 0;
+    for (const f of inFlight.values()) frac += f;
+    opts.onProgress?.({ done, total: units.length, inFlightFrac: frac, runs });
+  };
+  const runPoint = async (spec: ScenarioSpec, coords: Readonly<Record<string, AxisValue>>): Promise<PointOutcome> => {
+    const runId = nextRun++;
+    inFlight.set(runId, 0);
+    const outcome = await opts.executor
+      .run(spec, (f) => {
+        inFlight.set(runId, f);
+        progress();
+      })
+      .finally(() => inFlight.delete(runId));
+    runs++;
+    const line: PointLine = {
+      schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, kind: 'point',
+      point_id: stableHash(spec), coords, spec, summary: outcome.summary, cdf: outcome.cdf,
+    };
+    writer.append(line);
+    return outcome;
+  };
+
+  const todo = units.filter((u) => !doneKeys.has(opts.study.capacity === null ? `point:${u.pointId}` : `capacity:${u.pointId}`));
+  done = units.length - todo.length;
+  progress();
+  try {
+    const finishUnit = (): void => {
+      done++;
+      progress();
+    };
+    if (opts.study.capacity === null) {
+      await Promise.all(todo.map((p) => runPoint(p.spec, p.coords).then(finishUnit)));
+    } else {
+      const cache = cachedAttainments(log);
+      await Promise.all(todo.map((s) => searchSetting(s, cache).then(finishUnit)));
+    }
+  } finally {
+    writer.close();
+  }
+  return { total: units.length, skipped: units.length - todo.length, runs, droppedPartialLine: log?.partialTail ?? false };
+
+  async function searchSetting(setting: GridPoint, cache: ReadonlyMap<string, number>): Promise<void> {
+    const search = opts.study.capacity!;
+    const capacity = await findCapacity(async (rateQps, repeat) => {
+      const spec: ScenarioSpec = { ...setting.spec, rateQps, seed: setting.spec.seed + repeat };
+      const cached = cache.get(stableHash(spec));
+      if (cached !== undefined) return cached;
+      const outcome = await runPoint(spec, { ...setting.coords, rateQps, seed: spec.seed });
+      return outcome.summary.slo_attainment;
+    }, search);
+    writer.append({
+      schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, kind: 'capacity',
+      setting_id: setting.pointId, coords: setting.coords, spec: setting.spec, capacity,
+    });
+  }
+}
+
+function cachedAttainments(log: StudyLog | null): Map<string, number> {
+  const cache = new Map<string, number>();
+  for (const l of log?.lines ?? []) if (l.kind === 'point') cache.set(l.point_id, l.summary.slo_attainment);
+  return cache;
+}

@@ -1,0 +1,41 @@
+import type { ScenarioSpec } from '../engine/scenario.js';
+import type { CapacitySearch } from './capacity.js';
+
+/**
+ * A parsed what-if study: a base scenario, the axes that vary it, and optionally a capacity search.
+ * Produced by parse-study.ts from YAML; everything here is already validated and defaulted.
+ */
+
+/** Axes a study may vary. `policyParams.<name>` and `engine.<name>` are written with their sub-key. */
+export const SCALAR_AXES = ['policy', 'model', 'hardware', 'trace', 'rateQps', 'sloTtftMs', 'sloTbtMs', 'seed'] as const;
+export type ScalarAxis = (typeof SCALAR_AXES)[number];
+
+export type AxisValue = number | string | boolean | null;
+
+export interface StudyAxis {
+  /** As written in the YAML, e.g. 'rateQps' or 'policyParams.tbt_target_ms'. */
+  readonly name: string;
+  readonly values: readonly AxisValue[];
+}
+
+/** Capacity search settings, as the study file gives them (see capacity.ts). */
+export type CapacitySpec = CapacitySearch;
+
+/** Scenario names a study must give, in its base or as an axis. */
+export const REQUIRED_NAMES = ['trace', 'model', 'hardware', 'policy'] as const;
+export type RequiredName = (typeof REQUIRED_NAMES)[number];
+
+/**
+ * The base scenario of a study: a ScenarioSpec whose required names may still be missing because an
+ * axis supplies them. parse-study.ts guarantees every null here is covered by an axis.
+ */
+export type ScenarioTemplate = Omit<ScenarioSpec, RequiredName> & { readonly [K in RequiredName]: string | null };
+
+export interface StudySpec {
+  readonly name: string;
+  /** The scenario every point starts from (defaults filled in). */
+  readonly base: ScenarioTemplate;
+  /** In file order: the grid's first axis varies slowest. */
+  readonly axes: readonly StudyAxis[];
+  readonly capacity: CapacitySpec | null;
+}

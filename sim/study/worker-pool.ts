@@ -1,0 +1,106 @@
+import { Worker } from 'node:worker_threads';
+import type { ScenarioSpec } from '../engine/scenario.js';
+import { InputError, type InputProblem } from '../core/input-error.js';
+import type { PointExecutor, PointOutcome } from './point-executor.js';
+
+/** What each worker is started with: which module and export to run scenarios with. */
+export interface WorkerSetup {
+  /** A file: URL of an ES module. */
+  readonly runnerModule: string;
+  readonly runnerExport: string;
+}
+
+export interface WorkerRequest {
+  readonly id: number;
+  readonly spec: ScenarioSpec;
+}
+
+export type WorkerReply =
+  | { readonly id: number; readonly type: 'progress'; readonly doneFrac: number }
+  | { readonly id: number; readonly type: 'done'; readonly outcome: PointOutcome }
+  | { readonly id: number; readonly type: 'error'; readonly message: string; readonly stack: string; readonly problems: readonly InputProblem[] | null };
+
+/** The runner a study uses unless told otherwise: the simulator itself. */
+export const DEFAULT_RUNNER: WorkerSetup = {
+  runnerModule: new URL('../engine/run-scenario.js', import.meta.url).href,
+  runnerExport: 'runScenario',
+};
+
+interface Task {
+  readonly id: number;
+  readonly spec: ScenarioSpec;
+  readonly onProgress: ((doneFrac: number) => void) | undefined;
+  readonly resolve: (o: PointOutcome) => void;
+  readonly reject: (e: Error) => void;
+}
+
+/**
+ * Runs scenarios on worker threads, one at a time per worker, first come first served. Workers start
+ * on demand, so a study of two points on a 16-core machine starts two. The simulation is CPU-bound and
+ * synchronous, which is why threads (not async) are what gives parallelism here.
+ */
+export function workerPoolExecutor(setup: WorkerSetup, workerCount: number): PointExecutor {
+  const workerUrl = new URL('./study-worker.js', import.meta.url);
+  const idle: Worker[] = [];
+  const all: Worker[] = [];
+  const busy = new Map<Worker, Task>();
+  const queue: Task[] = [];
+  let nextId = 0;
+  let closed = false;
+
+  const fail = (w: Worker, err: Error): void => {
+    const task = busy.get(w);
+    busy.delete(w);
+    all.splice(all.indexOf(w), 1);
+    task?.reject(err);
+    pump();
+  };
+  const spawn = (): Worker => {
+    const w = new Worker(workerUrl, { workerData: setup });
+    w.on('message', (reply: WorkerReply) => {
+      const task = busy.get(w);
+      if (task === undefined || task.id !== reply.id) return;
+      if (reply.type === 'progress') return task.onProgress?.(reply.doneFrac);
+      busy.delete(w);
+      idle.push(w);
+      if (reply.type === 'done') task.resolve(reply.outcome);
+      else if (reply.problems !== null) task.reject(new InputError(reply.problems));
+      else {
+        const err = new Error(reply.message);
+        err.stack = reply.stack;
+        task.reject(err);
+      }
+      pump();
+    });
+    w.on('error', (err) => fail(w, err));
+    w.on('exit', (code) => {
+      if (!closed && busy.has(w)) fail(w, new Error(`study worker exited with code ${code}`));
+    });
+    all.push(w);
+    return w;
+  };
+  const pump = (): void => {
+    while (queue.length > 0) {
+      const w = idle.pop() ?? (all.length < workerCount ? spawn() : undefined);
+      if (w === undefined) return;
+      const task = queue.shift() as Task;
+      busy.set(w, task);
+      w.postMessage({ id: task.id, spec: task.spec } satisfies WorkerRequest);
+    }
+  };
+
+  return {
+    parallelism: workerCount,
+    run: (spec, onProgress) =>
+      new Promise<PointOutcome>((resolve, reject) => {
+        if (closed) return reject(new Error('worker pool is closed'));
+        queue.push({ id: nextId++, spec, onProgress, resolve, reject });
+        pump();
+      }),
+    close: async () => {
+      closed = true;
+      for (const t of queue.splice(0)) t.reject(new Error('worker pool closed before this run started'));
+      await Promise.all(all.map((w) => w.terminate()));
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mergeCommand } from '../../../../sim/cli/commands/merge.js';
+import { makeWhatifCommand } from '../../../../sim/cli/commands/whatif.js';
+import { readStudyLog } from '../../../../sim/study/results-log.js';
+import { runCommand } from '../../../util/run-command.js';
+
+const whatif = makeWhatifCommand({ runnerModule: new URL('../../../util/fake-run-scenario.js', import.meta.url).href, runnerExport: 'runScenario' });
+const STUDY = 'name: m\nbase: { trace: t, model: m, hardware: h }\naxes:\n  policy: [vllm, duetserve]\n  rateQps: [1, 2, 3, 4, 5]\n';
+
+test('merging the shards of a study gives the full grid once, even with a shard given twice', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-merge-'));
+  writeFileSync(join(dir, 's.yaml'), STUDY);
+  for (const i of [1, 2, 3]) await runCommand(whatif, ['whatif', 's.yaml', '-o', `p${i}.jsonl`, '--shard', `${i}/3`, '-q', '--workers', '1'], dir);
+  const r = await runCommand(mergeCommand, ['merge', 'p1.jsonl', 'p2.jsonl', 'p3.jsonl', 'p2.jsonl', '-o', 'all.jsonl'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /merged 4 files: 10 lines, 3 duplicates dropped/);
+  assert.equal(readStudyLog(join(dir, 'all.jsonl')).lines.length, 10);
+});
+
+test('merge refuses files of different studies', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-merge-'));
+  writeFileSync(join(dir, 'a.yaml'), STUDY);
+  writeFileSync(join(dir, 'b.yaml'), STUDY.replace('name: m', 'name: other'));
+  await runCommand(whatif, ['whatif', 'a.yaml', '-o', 'a.jsonl', '-q', '--workers', '1'], dir);
+  await runCommand(whatif, ['whatif', 'b.yaml', '-o', 'b.jsonl', '-q', '--workers', '1'], dir);
+  const r = await runCommand(mergeCommand, ['merge', 'a.jsonl', 'b.jsonl', '-o', 'all.jsonl'], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.error?.message ?? '', /b\.jsonl:1 \[study\]: line belongs to study 'other'/);
+});

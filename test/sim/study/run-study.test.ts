@@ -1,0 +1,123 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../../../sim/core/input-error.js';
+import { inlineExecutor } from '../../../sim/study/point-executor.js';
+import { parseStudy } from '../../../sim/study/parse-study.js';
+import { readStudyLog, type CapacityLine, type PointLine } from '../../../sim/study/results-log.js';
+import { runStudy, type StudyProgress } from '../../../sim/study/run-study.js';
+import { runScenario } from '../../util/fake-run-scenario.js';
+
+const GRID = `name: grid
+base: { trace: azure-conv, model: qwen3-8b, hardware: h100-sxm, sloTbtMs: 50 }
+axes:
+  policy: [vllm, duetserve]
+  rateQps: [1, 2, 4, 8]
+`;
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'duetsim-study-'));
+
+test('a grid study writes one line per point with the study hash, spec and summary', async () => {
+  const out = join(tmp(), 'out.jsonl');
+  const progress: StudyProgress[] = [];
+  const r = await runStudy({ study: parseStudy(GRID, 's.yaml'), outFile: out, resume: false, shard: null, executor: inlineExecutor(runScenario), onProgress: (p) => progress.push(p) });
+  assert.deepEqual(r, { total: 8, skipped: 0, runs: 8, droppedPartialLine: false });
+  const lines = readStudyLog(out).lines as PointLine[];
+  assert.equal(lines.length, 8);
+  assert.equal(new Set(lines.map((l) => l.study)).size, 1);
+  const l = lines.find((x) => x.coords.policy === 'duetserve' && x.coords.rateQps === 4) as PointLine;
+  assert.equal(l.spec.rateQps, 4);
+  assert.equal(l.summary.slo_attainment, runScenario(l.spec).summary.slo_attainment);
+  assert.equal(l.cdf.ttft_ms.length, 101);
+  assert.deepEqual(progress.at(-1), { done: 8, total: 8, inFlightFrac: 0, runs: 8 });
+});
+
+test('--resume skips points already in the file and cuts off a partly written last line', async () => {
+  const out = join(tmp(), 'out.jsonl');
+  const study = parseStudy(GRID, 's.yaml');
+  await runStudy({ study, outFile: out, resume: false, shard: null, executor: inlineExecutor(runScenario) });
+  const full = readFileSync(out, 'utf8').split('\n');
+  // Keep 3 complete lines and half of the 4th, as if the process died mid-write.
+  writeFileSync(out, full.slice(0, 3).join('\n') + '\n' + (full[3] ?? '').slice(0, 50));
+  const r = await runStudy({ study, outFile: out, resume: true, shard: null, executor: inlineExecutor(runScenario) });
+  assert.deepEqual(r, { total: 8, skipped: 3, runs: 5, droppedPartialLine: true });
+  const log = readStudyLog(out);
+  assert.equal(log.partialTail, false);
+  assert.equal(new Set(log.lines.map((l) => (l as PointLine).point_id)).size, 8);
+  assert.equal(log.lines.length, 8);
+});
+
+test('resume refuses a file of another study', async () => {
+  const out = join(tmp(), 'out.jsonl');
+  await runStudy({ study: parseStudy(GRID, 's.yaml'), outFile: out, resume: false, shard: null, executor: inlineExecutor(runScenario) });
+  const other = parseStudy(GRID.replace('name: grid', 'name: other'), 's.yaml');
+  await assert.rejects(
+    runStudy({ study: other, outFile: out, resume: true, shard: null, executor: inlineExecutor(runScenario) }),
+    (e: unknown) => e instanceof InputError && e.problems[0]?.code === 'study-log-other-study',
+  );
+});
+
+test('shards together cover the grid exactly once', async () => {
+  const dir = tmp();
+  const study = parseStudy(GRID, 's.yaml');
+  const ids: string[] = [];
+  for (const index of [1, 2, 3]) {
+    const out = join(dir, `s${index}.jsonl`);
+    await runStudy({ study, outFile: out, resume: false, shard: { index, count: 3 }, executor: inlineExecutor(runScenario) });
+    ids.push(...readStudyLog(out).lines.map((l) => (l as PointLine).point_id));
+  }
+  assert.equal(ids.length, 8);
+  assert.equal(new Set(ids).size, 8);
+});
+
+test('a failing run stops the study with the runner error, keeping finished lines', async () => {
+  const out = join(tmp(), 'out.jsonl');
+  const study = parseStudy(GRID.replace('model: qwen3-8b', 'model: missing-model'), 's.yaml');
+  await assert.rejects(
+    runStudy({ study, outFile: out, resume: false, shard: null, executor: inlineExecutor(runScenario) }),
+    (e: unknown) => e instanceof InputError && e.problems[0]?.code === 'model-unknown',
+  );
+});
+
+const CAPACITY = `name: cap
+base: { trace: azure-conv, model: qwen3-14b, hardware: h100-sxm, sloTbtMs: 50 }
+axes:
+  policy: [vllm, duetserve]
+capacity: { targetAttainment: 0.9, repeats: 3, relTolerance: 0.02 }
+`;
+
+test('a capacity study finds each setting’s known capacity and logs every probe run', async () => {
+  const out = join(tmp(), 'cap.jsonl');
+  const study = parseStudy(CAPACITY, 'c.yaml');
+  const r = await runStudy({ study, outFile: out, resume: false, shard: null, executor: inlineExecutor(runScenario) });
+  const lines = readStudyLog(out).lines;
+  const caps = lines.filter((l): l is CapacityLine => l.kind === 'capacity');
+  assert.equal(caps.length, 2);
+  // fake-run-scenario: attainment 0.9 (mean over seeds 0..2, whose wobble averages to 0) at 0.6 × knee.
+  for (const c of caps) {
+    const expected = 0.6 * (c.coords.policy === 'vllm' ? 4 : 6);
+    assert.ok(Math.abs(c.capacity.capacity_qps - expected) / expected <= 0.021, `${String(c.coords.policy)}: ${c.capacity.capacity_qps}`);
+    assert.ok(c.capacity.converged);
+  }
+  const probeRuns = lines.filter((l) => l.kind === 'point').length;
+  assert.equal(probeRuns, r.runs);
+  assert.equal(probeRuns, caps.reduce((n, c) => n + c.capacity.probes.length * 3, 0));
+
+  // Resuming after losing the capacity lines replays the probes from the file: no new runs.
+  writeFileSync(out, lines.filter((l) => l.kind === 'point').map((l) => JSON.stringify(l) + '\n').join(''));
+  const again = await runStudy({ study, outFile: out, resume: true, shard: null, executor: inlineExecutor(runScenario) });
+  assert.equal(again.runs, 0);
+  const caps2 = readStudyLog(out).lines.filter((l): l is CapacityLine => l.kind === 'capacity');
+  assert.deepEqual(caps2.map((c) => c.capacity), caps.map((c) => c.capacity));
+});
+
+test('appending after a complete file keeps every line parseable', async () => {
+  const out = join(tmp(), 'out.jsonl');
+  const study = parseStudy(GRID, 's.yaml');
+  writeFileSync(out, '');
+  appendFileSync(out, '');
+  const r = await runStudy({ study, outFile: out, resume: true, shard: null, executor: inlineExecutor(runScenario) });
+  assert.equal(r.runs, 8);
+  assert.equal(readStudyLog(out).lines.length, 8);
+});

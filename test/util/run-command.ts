@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import type { CommandModule } from '../../sim/cli/command-module.js';
+import { CliExit, type CliIo } from '../../sim/cli/io.js';
+import { InputError } from '../../sim/core/input-error.js';
+
+export interface CommandRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The InputError or CliExit the command ended with, if any. */
+  readonly error: InputError | CliExit | null;
+}
+
+/**
+ * Runs one command module in-process, the way sim/cli/main.ts does (same exit codes), so a test can
+ * register a command built with test doubles that the real registry would not hold.
+ */
+export async function runCommand(mod: CommandModule, argv: readonly string[], cwd: string, isTty = false): Promise<CommandRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty, cwd };
+  const program = new Command('duetsim').exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+  mod.register(program, io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return { code: 0, stdout, stderr, error: null };
+  } catch (e) {
+    if (e instanceof CommanderError) return { code: e.exitCode === 0 ? 0 : 2, stdout, stderr, error: null };
+    if (e instanceof InputError) return { code: 2, stdout, stderr, error: e };
+    if (e instanceof CliExit) return { code: e.exitCode, stdout, stderr, error: e };
+    throw e;
+  }
+}
