@@ -1,0 +1,29 @@
+/**
+ * How calibration errors are summarised everywhere (fit residuals, validation, the README): the
+ * absolute percentage error of each point, |predicted − measured| / measured, and over a group its mean
+ * (MAPE), 90th percentile (nearest rank) and worst value. Percentages are stored as fractions (0.05 = 5%).
+ */
+export interface ErrorSummary {
+  readonly count: number;
+  readonly mape: number;
+  readonly p90Ape: number;
+  readonly worstApe: number;
+}
+
+export function ape(predicted: number, measured: number): number {
+  return Math.abs(predicted - measured) / measured;
+}
+
+export function summarizeApes(apes: readonly number[]): ErrorSummary {
+  if (apes.length === 0) return { count: 0, mape: NaN, p90Ape: NaN, worstApe: NaN };
+  const sorted = [...apes].sort((a, b) => a - b);
+  let sum = 0;
+  for (const a of apes) sum += a;
+  const rank = Math.ceil(0.9 * sorted.length) - 1;
+  return { count: apes.length, mape: sum / apes.length, p90Ape: sorted[rank], worstApe: sorted[sorted.length - 1] };
+}
+
+/** '3.2%' with one decimal; '–' for an empty group. */
+export function formatPct(fraction: number): string {
+  return Number.isNaN(fraction) ? '–' : `${(fraction * 100).toFixed(1)}%`;
+}

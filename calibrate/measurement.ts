@@ -1,0 +1,151 @@
+import type { IterationBatch } from '../sim/latency/iteration-batch.js';
+
+/**
+ * One measurement file (JSONL written by `duet_runner` or the addon), parsed. Field names are camelCase
+ * with units here; the file's snake_case names are mapped once in parse-measurements.ts. Every record
+ * remembers where it came from so fit and validate errors can point at the line.
+ */
+export interface MeasurementMeta {
+  readonly gpu: string;
+  readonly smCount: number;
+  readonly driver: string;
+  readonly cudaRuntime: string;
+  /** ISO date of the run, as the runner wrote it. */
+  readonly date: string;
+  readonly host: string;
+  readonly partition: { readonly minSms: number; readonly alignment: number; readonly groups: readonly number[] };
+  readonly backend: string;
+}
+
+export interface Source {
+  readonly file: string;
+  /** 1-based line in `file`. */
+  readonly line: number;
+}
+
+/** Timing summary every timed record carries (µs over `reps` repeats). */
+export interface Timing {
+  readonly medianUs: number;
+  readonly p10Us: number;
+  readonly p90Us: number;
+  readonly reps: number;
+}
+
+interface Base extends Timing {
+  readonly id: string;
+  readonly source: Source;
+  readonly smCount: number;
+}
+
+export interface CeilingGemmRecord extends Base {
+  readonly kind: 'ceiling_gemm';
+  readonly flops: number;
+}
+
+export interface CeilingBandwidthRecord extends Base {
+  readonly kind: 'ceiling_bandwidth';
+  /** Bytes moved per repeat (read + write), as the runner counts them. */
+  readonly bytes: number;
+}
+
+export interface GemmOp {
+  readonly op: 'gemm';
+  readonly n: number;
+  readonly dIn: number;
+  readonly dOut: number;
+}
+
+export interface AttnPrefillOp {
+  readonly op: 'attn_prefill';
+  readonly hq: number;
+  readonly hkv: number;
+  readonly dh: number;
+  readonly chunks: readonly { readonly newTokens: number; readonly cachedTokens: number }[];
+}
+
+export interface AttnDecodeOp {
+  readonly op: 'attn_decode';
+  readonly hq: number;
+  readonly hkv: number;
+  readonly dh: number;
+  /** Tokens each sequence attends over, the new one included. */
+  readonly contexts: readonly number[];
+}
+
+export const ELEMENTWISE_KINDS = ['add_rmsnorm', 'rope', 'qk_norm', 'silu_mul'] as const;
+export type ElementwiseKind = (typeof ELEMENTWISE_KINDS)[number];
+
+export interface ElementwiseOp {
+  readonly op: 'elementwise';
+  readonly which: ElementwiseKind;
+  readonly n: number;
+  /** Row width: hidden size (add_rmsnorm), (hq+hkv)·dh (rope, qk_norm), ffn size (silu_mul output). */
+  readonly dim: number;
+}
+
+export type OpShape = GemmOp | AttnPrefillOp | AttnDecodeOp | ElementwiseOp;
+
+/** Correctness check of an operator against an fp64 reference, as the runner reports it. */
+export interface OpCheck {
+  readonly relErr: number;
+  readonly threshold: number;
+  readonly passed: boolean;
+}
+
+export interface OpRecord extends Base {
+  readonly kind: 'op';
+  readonly shape: OpShape;
+  readonly check: OpCheck | null;
+}
+
+export interface ForwardRecord extends Base {
+  readonly kind: 'forward';
+  readonly model: string;
+  readonly batch: IterationBatch;
+}
+
+/** Decode graph replayed k times on its partition while a prefill forward runs on the other. */
+export interface ConcurrentRecord {
+  readonly kind: 'concurrent';
+  readonly id: string;
+  readonly source: Source;
+  readonly model: string;
+  readonly prefillSmCount: number;
+  readonly prefillBatch: IterationBatch;
+  readonly decodeSmCount: number;
+  readonly decodeBatch: IterationBatch;
+  readonly lookahead: number;
+  /** One decode iteration (per replay), alone on its partition and beside the running prefill. */
+  readonly decodeAloneUs: number;
+  readonly decodeConcurrentUs: number;
+  readonly prefillAloneUs: number;
+  readonly prefillConcurrentUs: number;
+  readonly decodeSmidsOk: boolean;
+  readonly prefillSmidsOk: boolean;
+}
+
+/** A PyTorch reference timing of the same operator shape (e.g. SDPA), for the kernel quality report. */
+export interface TorchRefRecord extends Base {
+  readonly kind: 'torch_ref';
+  readonly shape: OpShape;
+  /** What PyTorch ran, e.g. 'sdpa-flash'. */
+  readonly impl: string;
+}
+
+export type MeasurementRecord =
+  | CeilingGemmRecord
+  | CeilingBandwidthRecord
+  | OpRecord
+  | ForwardRecord
+  | ConcurrentRecord
+  | TorchRefRecord;
+
+export const RECORD_KINDS = ['ceiling_gemm', 'ceiling_bandwidth', 'op', 'forward', 'concurrent', 'torch_ref'] as const;
+
+/** Everything measured on one GPU: records from one or more files of the same device. */
+export interface MeasurementSet {
+  readonly meta: MeasurementMeta;
+  /** Files read, in the order given, with their SHA-256 (provenance). */
+  readonly files: readonly { readonly path: string; readonly sha256: string }[];
+  readonly records: readonly MeasurementRecord[];
+}

@@ -1,0 +1,87 @@
+import { InputError, type InputProblem } from '../sim/core/input-error.js';
+import type { ModelSpec } from '../sim/model/model-spec.js';
+import { JsonFields } from './json-fields.js';
+import { parseBatch } from './parse-batch.js';
+import { PLAN_VERSION, type Plan, type PlanModel } from './plan-format.js';
+import { RUNNER_DTYPE_BYTES } from './op-work.js';
+
+/**
+ * Reads a plan file (what `calibrate plan` wrote, or a hand-written one) and checks it before any GPU
+ * time is spent: version, models, unique ids, known kinds, and that every forward and concurrent
+ * experiment names a model in `models`. Problems are reported together with their key path (the line
+ * is the JSON's first line: a plan is one document).
+ */
+const EXPERIMENT_KINDS = ['ceiling_gemm', 'ceiling_bandwidth', 'op', 'forward', 'concurrent'] as const;
+
+export function parsePlan(text: string, file: string): Plan {
+  const problems: InputProblem[] = [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InputError([{ code: 'calib.bad-json', file, line: 0, column: 0, field: '', message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` }]);
+  }
+  const f = JsonFields.root(file, 1, value, problems);
+  if (!f) throw new InputError(problems);
+  const version = f.int('version', 1);
+  if (version !== PLAN_VERSION && !Number.isNaN(version)) f.fail('version', 'calib.version', `plan version ${version}; this duetsim reads version ${PLAN_VERSION}`);
+  const modelsField = f.child('models');
+  const models: Record<string, PlanModel> = {};
+  if (modelsField) {
+    for (const key of Object.keys(modelsField.obj)) {
+      const m = modelsField.child(key);
+      if (!m) continue;
+      models[key] = {
+        numLayers: m.int('numLayers', 1),
+        hiddenSize: m.int('hiddenSize', 1),
+        numQHeads: m.int('numQHeads', 1),
+        numKvHeads: m.int('numKvHeads', 1),
+        headDim: m.int('headDim', 1),
+        ffnSize: m.int('ffnSize', 1),
+        vocabSize: m.int('vocabSize', 1),
+        qkNorm: m.bool('qkNorm'),
+      };
+    }
+  }
+  f.int('repeats', 1);
+  f.int('warmup', 0);
+  const ids = new Set<string>();
+  for (const e of f.children('experiments')) {
+    const id = e.str('id');
+    if (ids.has(id)) e.fail('id', 'calib.duplicate-id', `id '${id}' appears twice`);
+    ids.add(id);
+    const kind = e.oneOf('kind', EXPERIMENT_KINDS);
+    if (kind === 'forward' || kind === 'concurrent') {
+      const model = e.str('model');
+      if (model && !(model in models)) e.fail('model', 'calib.unknown-model', `model '${model}' is not in models (${Object.keys(models).join(', ')})`);
+    }
+    if (kind === 'forward') {
+      e.int('sms', 1);
+      const b = e.child('batch');
+      if (b) parseBatch(b);
+    } else if (kind === 'concurrent') {
+      for (const side of ['prefill', 'decode']) {
+        const s = e.child(side);
+        if (!s) continue;
+        s.int('sms', 1);
+        const b = s.child('batch');
+        if (b) parseBatch(b);
+        if (side === 'decode') s.int('k', 1);
+      }
+    } else if ((kind as string) !== '') {
+      e.int('sms', 1);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  // Checked above; the runner reads the remaining per-kind fields itself.
+  return value as Plan;
+}
+
+/** The latency model's view of a plan model: bf16, as the runner builds it. */
+export function modelSpecsOf(plan: Plan, source: string): Record<string, ModelSpec> {
+  const out: Record<string, ModelSpec> = {};
+  for (const [name, m] of Object.entries(plan.models)) {
+    out[name] = { name, ...m, dtypeBytes: RUNNER_DTYPE_BYTES, tiedEmbeddings: false, source };
+  }
+  return out;
+}

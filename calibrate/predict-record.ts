@@ -1,0 +1,39 @@
+import type { HardwareSpec } from '../sim/hardware/hardware-spec.js';
+import type { ModelSpec } from '../sim/model/model-spec.js';
+import type { IterationBatch } from '../sim/latency/iteration-batch.js';
+import { predictIteration } from '../sim/latency/roofline.js';
+import { inputError } from '../sim/core/input-error.js';
+import type { ConcurrentRecord, ForwardRecord } from './measurement.js';
+
+/**
+ * The latency model's answer for a measured forward or concurrent pair, through the same
+ * `predictIteration` the simulator uses (CUDA graph launch, one GPU, no tensor parallelism).
+ *
+ * What is compared is GPU time: the runner times each graph replay with CUDA events on the stream, so
+ * host-side scheduling and sampling (the roofline's overheadUs) are not in the measurement.
+ */
+function gpuUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, partnerSmCount: number): number {
+  return predictIteration(model, hw, batch, { smCount, partnerSmCount, launch: 'graph', tpDegree: 1 }).gpuUs;
+}
+
+export function modelOf(models: Readonly<Record<string, ModelSpec>>, r: ForwardRecord | ConcurrentRecord): ModelSpec {
+  const m = models[r.model];
+  if (!m) {
+    throw inputError('calib.unknown-model', r.source.file, r.source.line, 'model', `model '${r.model}' is not in the plan's models (${Object.keys(models).join(', ')})`);
+  }
+  return m;
+}
+
+export function predictForwardUs(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ForwardRecord): number {
+  return gpuUs(modelOf(models, r), hw, r.batch, r.smCount, 0);
+}
+
+/** One decode iteration on its partition while the prefill runs on the other. */
+export function predictConcurrentDecodeUs(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): number {
+  return gpuUs(modelOf(models, r), hw, r.decodeBatch, r.decodeSmCount, r.prefillSmCount);
+}
+
+/** The prefill forward on its partition while decodes run beside it. */
+export function predictConcurrentPrefillUs(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): number {
+  return gpuUs(modelOf(models, r), hw, r.prefillBatch, r.prefillSmCount, r.decodeSmCount);
+}

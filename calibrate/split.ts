@@ -1,0 +1,51 @@
+import { batchKind } from './parse-batch.js';
+import type { ConcurrentRecord, ForwardRecord } from './measurement.js';
+
+/**
+ * Deterministic train / held-out split of the forward and concurrent records. Within each family
+ * (model, SM count, batch kind) the points are ordered by a hash of their id and the first
+ * ceil(HELD_OUT_SHARE·n) are held out, so every family has held-out points and adding a family never
+ * reshuffles another. Fit sees only the training points; validate reports only the held-out ones.
+ */
+export const HELD_OUT_SHARE = 0.4;
+
+export type ValidationRecord = ForwardRecord | ConcurrentRecord;
+
+/** FNV-1a, 32-bit: a stable hash of the id (no dependence on Node's hash seeds or record order). */
+export function idHash(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** e.g. 'forward/qwen3-8b/64sm/decode' or 'concurrent/qwen3-8b/decode100sm+prefill32sm'. */
+export function familyOf(r: ValidationRecord): string {
+  if (r.kind === 'forward') return `forward/${r.model}/${r.smCount}sm/${batchKind(r.batch)}`;
+  return `concurrent/${r.model}/decode${r.decodeSmCount}sm+prefill${r.prefillSmCount}sm`;
+}
+
+export interface Split<T> {
+  readonly train: readonly T[];
+  readonly heldOut: readonly T[];
+}
+
+export function splitRecords<T extends ValidationRecord>(records: readonly T[]): Split<T> {
+  const families = new Map<string, T[]>();
+  for (const r of records) {
+    const key = familyOf(r);
+    const list = families.get(key);
+    if (list) list.push(r);
+    else families.set(key, [r]);
+  }
+  const held = new Set<string>();
+  for (const list of families.values()) {
+    const ordered = [...list].sort((a, b) => idHash(a.id) - idHash(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const count = Math.ceil(HELD_OUT_SHARE * ordered.length);
+    for (let i = 0; i < count; i++) held.add(ordered[i].id);
+  }
+  // Keep the input order in both halves so reports list points as measured.
+  return { train: records.filter((r) => !held.has(r.id)), heldOut: records.filter((r) => held.has(r.id)) };
+}

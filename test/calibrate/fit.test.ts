@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { OP_CLASSES } from '../../sim/hardware/hardware-spec.js';
+import { curveAt } from '../../sim/latency/curve.js';
+import { fitCalibration } from '../../calibrate/fit.js';
+import { generatePlan } from '../../calibrate/plan.js';
+import { qwenModels, synthesizeSet, testHardware, TRUE_PERF } from '../util/calibration-fixtures.js';
+
+const models = qwenModels();
+const hw = testHardware();
+const plan = generatePlan({ models: Object.entries(models).map(([key, spec]) => ({ key, spec })), hardware: hw, repeats: 10, warmup: 2 });
+
+function relDiff(a: number, b: number): number {
+  return Math.abs(a - b) / b;
+}
+
+test('fit recovers the coefficients of noise-free roofline measurements', () => {
+  const data = synthesizeSet(plan, models, hw, 0, 'exact');
+  const { perf, residuals } = fitCalibration({ hardware: testHardware(), models, data });
+  for (const s of [8, 16, 36, 64, 100, 132]) {
+    assert.ok(relDiff(curveAt(perf.computeFlopsPerS, s), curveAt(TRUE_PERF.computeFlopsPerS, s)) < 1e-3, `Π(${s})`);
+    assert.ok(relDiff(curveAt(perf.bandwidthBytesPerS, s), curveAt(TRUE_PERF.bandwidthBytesPerS, s)) < 1e-3, `W(${s})`);
+  }
+  assert.ok(relDiff(perf.efficiency.gemm.compute, 0.82) < 0.01, `gemm compute ${perf.efficiency.gemm.compute}`);
+  assert.ok(relDiff(perf.efficiency.gemm.memory, 0.88) < 0.01, `gemm memory ${perf.efficiency.gemm.memory}`);
+  assert.ok(relDiff(perf.efficiency.attn_prefill.compute, 0.55) < 0.01, `prefill compute ${perf.efficiency.attn_prefill.compute}`);
+  assert.ok(relDiff(perf.efficiency.attn_decode.memory, 0.72) < 0.01, `decode memory ${perf.efficiency.attn_decode.memory}`);
+  assert.ok(relDiff(perf.efficiency.elementwise.memory, 0.65) < 0.01, `elementwise memory ${perf.efficiency.elementwise.memory}`);
+  assert.ok(relDiff(perf.efficiency.lm_head.memory, 0.9) < 0.01, `lm_head memory ${perf.efficiency.lm_head.memory}`);
+  assert.ok(relDiff(perf.kernelFloorUs, 3.5) < 0.02, `floor ${perf.kernelFloorUs}`);
+  assert.ok(relDiff(perf.contention.memory, 0.6) < 0.02, `γ_memory ${perf.contention.memory}`);
+  assert.ok(relDiff(perf.contention.compute, 0.15) < 0.05, `γ_compute ${perf.contention.compute}`);
+  assert.ok(residuals.ops.worstApe < 0.005, `op residual ${residuals.ops.worstApe}`);
+  assert.ok(residuals.forwardTrain.worstApe < 0.005, `forward residual ${residuals.forwardTrain.worstApe}`);
+});
+
+test('fit recovers the coefficients through 3% log-normal measurement noise', () => {
+  const data = synthesizeSet(plan, models, hw, 0.03, 'noisy-1');
+  const { perf, residuals } = fitCalibration({ hardware: testHardware(), models, data });
+  for (const c of ['gemm', 'attn_prefill'] as const) assert.ok(relDiff(perf.efficiency[c].compute, TRUE_PERF.efficiency[c].compute) < 0.05, `${c} compute ${perf.efficiency[c].compute}`);
+  for (const c of ['gemm', 'attn_decode', 'elementwise', 'lm_head'] as const) {
+    assert.ok(relDiff(perf.efficiency[c].memory, TRUE_PERF.efficiency[c].memory) < 0.05, `${c} memory ${perf.efficiency[c].memory}`);
+  }
+  assert.ok(Math.abs(perf.contention.memory - 0.6) < 0.1, `γ_memory ${perf.contention.memory}`);
+  // σ = 3% noise on each op and on the ceiling its Π(S), W(S) come from: mean absolute error about
+  // σ·√2·√(2/π) ≈ 3.4%. The fit should sit at the noise, not above it.
+  assert.ok(residuals.ops.mape < 0.04, `op MAPE ${residuals.ops.mape}`);
+  assert.ok(residuals.forwardTrain.mape < 0.04, `forward MAPE ${residuals.forwardTrain.mape}`);
+});
+
+test('fit is deterministic: same data, identical coefficients', () => {
+  const data = synthesizeSet(plan, models, hw, 0.02, 'det');
+  const a = fitCalibration({ hardware: testHardware(), models, data });
+  const b = fitCalibration({ hardware: testHardware(), models, data });
+  assert.deepEqual(a.perf, b.perf);
+  for (const c of OP_CLASSES) assert.ok(Number.isFinite(a.perf.efficiency[c].compute) && Number.isFinite(a.perf.efficiency[c].memory));
+});
+
+test('fit never sees held-out forward points', () => {
+  const data = synthesizeSet(plan, models, hw, 0, 'split');
+  const { forward } = fitCalibration({ hardware: testHardware(), models, data });
+  const train = new Set(forward.train.map((r) => r.id));
+  for (const r of forward.heldOut) assert.ok(!train.has(r.id));
+  assert.ok(forward.heldOut.length > 0.3 * (forward.train.length + forward.heldOut.length));
+});
