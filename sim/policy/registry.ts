@@ -1,6 +1,8 @@
 import type { PolicyFactory } from './policy.js';
 import { vllm } from './vllm.js';
 import { chunked } from './chunked.js';
+import { duetserve } from './duetserve.js';
+import { staticPolicy } from './static.js';
 import { inputError } from '../core/input-error.js';
 
 /**
@@ -10,6 +12,8 @@ import { inputError } from '../core/input-error.js';
 export const POLICIES = {
   vllm,
   chunked,
+  static: staticPolicy,
+  duetserve,
 } satisfies Record<string, PolicyFactory>;
 
 export function getPolicy(name: string, where = '<command line>'): PolicyFactory {

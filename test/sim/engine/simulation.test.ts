@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import seedrandom from 'seedrandom';
+import { chunked } from '../../../sim/policy/chunked.js';
+import { vllm } from '../../../sim/policy/vllm.js';
+import { duetserve } from '../../../sim/policy/duetserve.js';
+import { staticPolicy } from '../../../sim/policy/static.js';
+import type { PolicyFactory } from '../../../sim/policy/policy.js';
+import { req, runTiny, tinyHardware, perf, TINY_MODEL } from '../../util/fixtures.js';
+import type { Request } from '../../../sim/workload/request.js';
+
+// floorOnlyHardware: every kernel costs 100 µs. TINY_MODEL (1 layer, no qk-norm): a forward has
+// 4 GEMMs + 4 elementwise + 1 attention kernel per kind present + 3 (embedding, final norm, LM head).
+// Prefill-only or decode-only: 12 kernels = 1200 µs; mixed: 13 kernels = 1300 µs.
+
+test('chunked: TTFT and TBT of a two-request trace match the hand-computed schedule', () => {
+  const r = runTiny([req(0, 0, 10, 3), req(1, 500, 10, 3)], chunked);
+  const rows = r.collector.requestRows(['a', 'b'], [0, 500], [10, 10], [3, 3]);
+  // r0: prefill 0→1200 (TTFT 1.2), hybrid step 1200→2500 (r0 decode + r1 prefill), decode 2500→3700.
+  // r1: TTFT 2500−500 = 2.0 ms, then 3700 and 4900. r0's gaps 1300, 1200: p99 (R-7) = 1299 µs.
+  assert.equal(rows[1], '0,a,completed,0.000000,10,3,1.2,1.25,3.7,0,1.299,0,1');
+  assert.equal(rows[2], '1,b,completed,0.000500,10,3,2,1.2,4.4,0.7,1.2,0,1');
+  assert.equal(r.result.summary.iterations, 4);
+  assert.equal(r.result.summary.ttft_ms.max, 2);
+});
+
+test('vllm: a new prefill stalls the running decode (prefill-first, whole prompts)', () => {
+  const r = runTiny([req(0, 0, 10, 3), req(1, 500, 10, 3)], vllm);
+  const rows = r.collector.requestRows(['a', 'b'], [0, 500], [10, 10], [3, 3]);
+  // Steps: prefill r0 0→1200; prefill r1 1200→2400; decode both 2400→3600; decode both 3600→4800.
+  // r0 gaps: 2400, 1200 → p99 of gaps = 2.388 ms (R-7 between 1.2 and 2.4)
+  assert.equal(rows[1], '0,a,completed,0.000000,10,3,1.2,1.8,4.8,0,2.388,0,1');
+  assert.equal(rows[2], '1,b,completed,0.000500,10,3,1.9,1.2,4.3,0.7,1.2,0,1');
+});
+
+test('a request that can never fit the KV cache is rejected, not lost', () => {
+  const r = runTiny([req(0, 0, 10, 3), req(1, 5, 5000, 10)], chunked, { kvBlocks: 100 });
+  assert.equal(r.result.summary.completed, 1);
+  assert.equal(r.result.summary.rejected, 1);
+  assert.match(r.result.rejected[0].reason, /needs 314 KV blocks; the cache holds 100/);
+});
+
+function randomTrace(seed: string, n: number, maxPrompt: number, maxOut: number, gapUs: number): Request[] {
+  const rng = seedrandom(seed);
+  const out: Request[] = [];
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    t += Math.floor(rng() * gapUs);
+    out.push(req(i, t, 1 + Math.floor(rng() * maxPrompt), 1 + Math.floor(rng() * maxOut)));
+  }
+  return out;
+}
+
+const realisticHw = tinyHardware({
+  overheads: { schedulingUs: 20, graphLaunchUs: 5, eagerLaunchUsPerKernel: 4, samplingUs: 10 },
+  perf: perf({ kernelFloorUs: 3, contention: { memory: 0.6, compute: 0.4 } }),
+});
+
+const policies: [string, PolicyFactory, Record<string, number | string | boolean>][] = [
+  ['vllm', vllm, {}],
+  ['chunked', chunked, { token_budget: 64 }],
+  ['static', staticPolicy, { prefill_sms: 40 }],
+  ['duetserve', duetserve, { tbt_target_ms: 1.2 }],
+];
+
+for (const [name, factory, params] of policies) {
+  test(`${name}: under KV pressure every request finishes, tokens are conserved and the cache drains (property)`, () => {
+    for (let trial = 0; trial < 8; trial++) {
+      const requests = randomTrace(`${name}-${trial}`, 60, 300, 40, 400);
+      // Small cache: forces preemption by recompute.
+      const r = runTiny(requests, factory, { hw: realisticHw, kvBlocks: 60, params, engine: { blockTokens: 16, maxBatchTokens: 256 } });
+      const s = r.result.summary;
+      assert.equal(s.completed + s.rejected, requests.length);
+      const expectedOut = requests.filter((q) => Math.ceil((q.promptTokens + q.outputTokens) / 16) <= 60).reduce((a, q) => a + q.outputTokens, 0);
+      assert.ok(Math.abs(s.output_tps * s.duration_s - expectedOut) < 1e-6 * expectedOut + 1e-6, `${name}: output tokens ${s.output_tps * s.duration_s} vs ${expectedOut}`);
+      assert.equal(r.instance.kv.usedBlocks, 0);
+      assert.equal(r.instance.running.length + r.instance.waiting.length, 0);
+      // Steps never overlap and never go back in time.
+      for (let i = 1; i < r.steps.length; i++) assert.ok(r.steps[i].startUs >= r.steps[i - 1].startUs + r.steps[i - 1].durationUs - 1e-6);
+      const rows = r.collector.requestRows(requests.map((q) => q.origin), requests.map((q) => q.arrivalUs), requests.map((q) => q.promptTokens), requests.map((q) => q.outputTokens));
+      for (const row of rows.slice(1)) {
+        const f = row.split(',');
+        if (f[2] !== 'completed') continue;
+        // arrival ≤ first token ≤ completion
+        assert.ok(Number(f[6]) > 0 && Number(f[8]) >= Number(f[6]), row);
+      }
+    }
+  });
+}
+
+test('preemption happens under KV pressure and is counted', () => {
+  const requests = randomTrace('pressure', 80, 200, 60, 50);
+  const r = runTiny(requests, chunked, { hw: realisticHw, kvBlocks: 40, engine: { blockTokens: 16, maxBatchTokens: 256 } });
+  assert.ok(r.result.summary.preemptions > 0);
+  assert.equal(r.result.summary.completed + r.result.summary.rejected, requests.length);
+});
+
+test('same inputs and seed give byte-identical results', () => {
+  const requests = randomTrace('det', 100, 300, 40, 300);
+  const a = runTiny(requests, duetserve, { hw: realisticHw, params: { tbt_target_ms: 1.2 }, kvBlocks: 200 });
+  const b = runTiny(requests, duetserve, { hw: realisticHw, params: { tbt_target_ms: 1.2 }, kvBlocks: 200 });
+  assert.equal(JSON.stringify(a.result), JSON.stringify(b.result));
+});
+
+test('prefix caching reuses shared hash blocks and still conserves blocks', () => {
+  const shared = [7, 8];
+  const requests = [req(0, 0, 40, 2, [...shared, 1], 16), req(1, 100000, 40, 2, [...shared, 2], 16)];
+  const r = runTiny(requests, chunked, { hw: realisticHw, engine: { blockTokens: 16, prefixCaching: true } });
+  assert.equal(r.result.summary.prefix_hit_tokens, 32);
+  assert.equal(r.instance.kv.usedBlocks, 0);
+  assert.equal(r.result.summary.completed, 2);
+  assert.equal(TINY_MODEL.numLayers, 1);
+});

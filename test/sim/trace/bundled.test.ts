@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BUNDLED_TRACES, DEFAULT_TRACE, bundledTracePath, isBundledTrace, packageRoot, type BundledTraceName } from '../../../sim/trace/bundled.js';
+import { readTrace } from '../../../sim/trace/read-trace.js';
+
+const names = Object.keys(BUNDLED_TRACES) as BundledTraceName[];
+
+test('the catalogue offers the names users type, azure-conv by default', () => {
+  assert.deepEqual(names, ['azure-conv', 'azure-code', 'mooncake-conv', 'mooncake-synthetic', 'sharegpt']);
+  assert.equal(DEFAULT_TRACE, 'azure-conv');
+  assert.ok(isBundledTrace('sharegpt'));
+  assert.ok(!isBundledTrace('toString'));
+});
+
+test('every bundled trace loads with its loader and exactly the row count in SOURCES.md', () => {
+  // Counts from /work/shared/traces-raw/SOURCES.md: conv 19,366; code 8,819; Mooncake conversation 12,031;
+  // synthetic 3,993; ShareGPT 30,731.
+  const expected: Record<BundledTraceName, number> = { 'azure-conv': 19366, 'azure-code': 8819, 'mooncake-conv': 12031, 'mooncake-synthetic': 3993, sharegpt: 30731 };
+  for (const name of names) {
+    const entry = BUNDLED_TRACES[name];
+    const trace = readTrace(bundledTracePath(name), entry.path, null);
+    assert.equal(trace.format, entry.format, `${name} detected as ${entry.format}`);
+    assert.equal(trace.records.length, expected[name], name);
+    assert.equal(entry.requestCount, expected[name], name);
+    assert.equal(trace.kind, name === 'sharegpt' ? 'lengths' : 'timed');
+  }
+});
+
+test('bundled files are byte-for-byte the sources: sha256 as listed in traces/README.md', () => {
+  const readme = readFileSync(join(packageRoot(), 'traces', 'README.md'), 'utf8');
+  for (const name of names) {
+    const sha = createHash('sha256').update(readFileSync(bundledTracePath(name))).digest('hex');
+    assert.ok(readme.includes(sha), `${name}: sha256 ${sha} not in traces/README.md`);
+  }
+});
+
+test('the package root is found from the module, whatever the cwd', () => {
+  const root = packageRoot();
+  assert.equal((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string }).name, 'duetsim');
+  const before = process.cwd();
+  try {
+    process.chdir('/');
+    assert.equal(bundledTracePath('azure-code'), join(root, 'traces', 'azure-llm-2023', 'AzureLLMInferenceTrace_code.csv'));
+  } finally {
+    process.chdir(before);
+  }
+});
+
+test('the Azure conversation trace loads in well under 100 ms once warm', () => {
+  const path = bundledTracePath('azure-conv');
+  readTrace(path, 'warm-up', null);
+  const timesMs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    readTrace(path, 'conv', null);
+    timesMs.push(performance.now() - t0);
+  }
+  timesMs.sort((a, b) => a - b);
+  assert.ok(timesMs[2] < 100, `median load ${timesMs[2].toFixed(1)} ms`);
+});

@@ -1,0 +1,102 @@
+import type { ModelSpec } from '../../sim/model/model-spec.js';
+import type { HardwareSpec, PerfSpec } from '../../sim/hardware/hardware-spec.js';
+import type { Request } from '../../sim/workload/request.js';
+import { DEFAULT_ENGINE, type EngineOptions } from '../../sim/engine/scenario.js';
+import type { Policy, PolicyFactory } from '../../sim/policy/policy.js';
+import { MetricsCollector } from '../../sim/metrics/collector.js';
+import { Instance, type StepRecord } from '../../sim/engine/instance.js';
+import { simulate } from '../../sim/engine/simulation.js';
+import type { RunResult } from '../../sim/metrics/results.js';
+
+/** A model small enough to price by hand: 1 layer, hidden 4, 2 query heads, 1 KV head of size 2. */
+export const TINY_MODEL: ModelSpec = {
+  name: 'tiny',
+  numLayers: 1,
+  hiddenSize: 4,
+  numQHeads: 2,
+  numKvHeads: 1,
+  headDim: 2,
+  ffnSize: 8,
+  vocabSize: 10,
+  dtypeBytes: 2,
+  tiedEmbeddings: false,
+  qkNorm: false,
+  source: 'test fixture',
+};
+
+const FLAT_EFFICIENCY = { compute: 1, memory: 1 };
+
+export function perf(overrides: Partial<PerfSpec> = {}): PerfSpec {
+  return {
+    // Linear through the origin: 1 FLOP/µs and 1 B/µs per SM.
+    computeFlopsPerS: [
+      { smCount: 1, value: 1e6 },
+      { smCount: 100, value: 1e8 },
+    ],
+    bandwidthBytesPerS: [
+      { smCount: 1, value: 1e6 },
+      { smCount: 100, value: 1e8 },
+    ],
+    efficiency: { gemm: FLAT_EFFICIENCY, attn_prefill: FLAT_EFFICIENCY, attn_decode: FLAT_EFFICIENCY, elementwise: FLAT_EFFICIENCY, lm_head: FLAT_EFFICIENCY },
+    kernelFloorUs: 0,
+    contention: { memory: 0, compute: 0 },
+    provenance: 'test fixture',
+    ...overrides,
+  };
+}
+
+/** 100 SMs, rates of 100 FLOP/µs and 100 B/µs on the whole GPU, no host overheads. */
+export function tinyHardware(overrides: Partial<HardwareSpec> = {}): HardwareSpec {
+  return {
+    name: 'tiny-gpu',
+    smCount: 100,
+    peakBf16FlopsPerS: 1e8,
+    hbmBandwidthBytesPerS: 1e8,
+    hbmCapacityBytes: 1e6,
+    l2Bytes: 1e3,
+    partition: { mechanism: 'green-context', granularitySms: 10, minSms: 10 },
+    interconnect: { kind: 'test', bandwidthBytesPerS: 1e6, latencyUs: 1 },
+    overheads: { schedulingUs: 0, graphLaunchUs: 0, eagerLaunchUsPerKernel: 0, samplingUs: 0 },
+    perf: perf(),
+    ...overrides,
+  };
+}
+
+/** Every kernel costs exactly its floor (rates are huge): a forward costs 100 µs per kernel. */
+export function floorOnlyHardware(floorUs = 100): HardwareSpec {
+  return tinyHardware({
+    perf: perf({
+      computeFlopsPerS: [{ smCount: 100, value: 1e30 }],
+      bandwidthBytesPerS: [{ smCount: 100, value: 1e30 }],
+      kernelFloorUs: floorUs,
+    }),
+  });
+}
+
+export function req(id: number, arrivalUs: number, promptTokens: number, outputTokens: number, hashIds: number[] = [], hashBlockTokens = 0): Request {
+  return { id, arrivalUs, promptTokens, outputTokens, hashIds, hashBlockTokens, origin: `test:${id + 1}` };
+}
+
+export interface TinyRun {
+  readonly result: RunResult;
+  readonly instance: Instance;
+  readonly collector: MetricsCollector;
+  readonly steps: StepRecord[];
+}
+
+/** Runs requests through one instance built from in-memory specs (no YAML, no trace files). */
+export function runTiny(
+  requests: readonly Request[],
+  factory: PolicyFactory,
+  opts: { hw?: HardwareSpec; model?: ModelSpec; engine?: Partial<EngineOptions>; kvBlocks?: number; params?: Record<string, number | string | boolean>; sloTbtMs?: number | null; sloTtftMs?: number | null } = {},
+): TinyRun {
+  const hw = opts.hw ?? floorOnlyHardware();
+  const model = opts.model ?? TINY_MODEL;
+  const engine: EngineOptions = { ...DEFAULT_ENGINE, ...opts.engine };
+  const policy: Policy = factory.create(opts.params ?? {}, { model, hw, tpDegree: 1, sloTbtMs: opts.sloTbtMs ?? null });
+  const collector = new MetricsCollector(requests.length, 1e6, { ttft_ms: opts.sloTtftMs ?? null, tbt_ms: opts.sloTbtMs ?? null, tbt_definition: 'request-p99-gap' });
+  const steps: StepRecord[] = [];
+  const instance = new Instance({ id: 0, model, hw, tpDegree: 1, engine, policy, kvBlocks: opts.kvBlocks ?? 1000 }, collector, steps);
+  simulate(requests, [instance], () => 0, collector);
+  return { result: collector.result({}, instance.preemptions), instance, collector, steps };
+}
