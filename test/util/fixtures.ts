@@ -100,3 +100,47 @@ export function runTiny(
   simulate(requests, [instance], () => 0, collector);
   return { result: collector.result({}, instance.preemptions), instance, collector, steps };
 }
+
+/** Qwen3-8B's published dimensions, typed in so engine tests do not depend on config files. */
+export const QWEN3_8B_LIKE: ModelSpec = {
+  name: 'qwen3-8b-like',
+  numLayers: 36,
+  hiddenSize: 4096,
+  numQHeads: 32,
+  numKvHeads: 8,
+  headDim: 128,
+  ffnSize: 12288,
+  vocabSize: 151936,
+  dtypeBytes: 2,
+  tiedEmbeddings: false,
+  qkNorm: true,
+  source: 'test fixture',
+};
+
+/**
+ * An H100-shaped GPU for policy tests: compute linear in SMs, bandwidth saturating early (the shape in
+ * the hardware notes), contention as seeded there. Numbers are round, not a calibration.
+ */
+export function hopperLike(): HardwareSpec {
+  return tinyHardware({
+    name: 'hopper-like',
+    smCount: 132,
+    hbmCapacityBytes: 80e9,
+    partition: { mechanism: 'green-context', granularitySms: 8, minSms: 8 },
+    overheads: { schedulingUs: 100, graphLaunchUs: 10, eagerLaunchUsPerKernel: 4, samplingUs: 40 },
+    perf: perf({
+      computeFlopsPerS: [
+        { smCount: 8, value: 5.6e13 },
+        { smCount: 132, value: 7.9e14 },
+      ],
+      bandwidthBytesPerS: [
+        { smCount: 8, value: 0.5e12 },
+        { smCount: 32, value: 1.5e12 },
+        { smCount: 56, value: 2.2e12 },
+        { smCount: 132, value: 2.4e12 },
+      ],
+      kernelFloorUs: 3,
+      contention: { memory: 0.65, compute: 0.5 },
+    }),
+  });
+}

@@ -12,7 +12,8 @@ test('hand-checked statistics of a small workload', () => {
   assert.equal(s.meanRateQps, 0.75);
   assert.ok(Math.abs((s.interArrivalCv ?? NaN) - Math.SQRT2 / 4) < 1e-12);
   // Prompts 100..103: linear interpolation between order statistics.
-  assert.deepEqual(s.promptTokens, { p50: 101.5, p90: 102.7, p99: 102.97, mean: 101.5, max: 103 });
+  const want = { p50: 101.5, p90: 102.7, p99: 102.97, mean: 101.5, max: 103 };
+  for (const [k, v] of Object.entries(want)) assert.ok(Math.abs(s.promptTokens[k as keyof typeof want] - v) < 1e-9, `${k}: ${s.promptTokens[k as keyof typeof want]}`);
 });
 
 test('the Azure conversation trace matches the figures in SOURCES.md', () => {

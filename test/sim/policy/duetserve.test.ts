@@ -1,0 +1,67 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import seedrandom from 'seedrandom';
+import { duetserve } from '../../../sim/policy/duetserve.js';
+import { chunked } from '../../../sim/policy/chunked.js';
+import { staticPolicy } from '../../../sim/policy/static.js';
+import { InputError } from '../../../sim/core/input-error.js';
+import { req, runTiny, hopperLike, QWEN3_8B_LIKE } from '../../util/fixtures.js';
+import type { Request } from '../../../sim/workload/request.js';
+
+const hw = hopperLike();
+const model = QWEN3_8B_LIKE;
+
+function trace(seed: string, n: number, meanGapUs: number): Request[] {
+  const rng = seedrandom(seed);
+  const out: Request[] = [];
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    t += Math.floor(-Math.log(1 - rng()) * meanGapUs);
+    out.push(req(i, t, 200 + Math.floor(rng() * 1800), 20 + Math.floor(rng() * 100)));
+  }
+  return out;
+}
+
+test('light load: duetserve makes the same decisions and results as chunked', () => {
+  const requests = trace('light', 60, 2e6);
+  const tau = 200; // ms: far above any hybrid step of this trace
+  const d = runTiny(requests, duetserve, { hw, model, params: { tbt_target_ms: tau }, engine: { maxBatchTokens: 512 } });
+  const c = runTiny(requests, chunked, { hw, model, engine: { maxBatchTokens: 512 } });
+  assert.equal(d.result.summary.split_time_share, 0);
+  assert.deepEqual(d.steps, c.steps);
+  assert.deepEqual(d.result.summary, c.result.summary);
+});
+
+test('heavy load: the split activates and TBT p99 stays within τ where chunked breaks it', () => {
+  const requests = trace('heavy', 300, 50000);
+  const tauMs = 25;
+  const engine = { maxBatchTokens: 2048 };
+  const c = runTiny(requests, chunked, { hw, model, engine, sloTbtMs: tauMs, kvBlocks: 100000 });
+  const d = runTiny(requests, duetserve, { hw, model, engine, sloTbtMs: tauMs, kvBlocks: 100000 });
+  assert.ok(c.result.summary.tbt_ms.p99 > tauMs, `chunked p99 ${c.result.summary.tbt_ms.p99}`);
+  assert.ok(d.result.summary.split_time_share > 0.2, `split share ${d.result.summary.split_time_share}`);
+  assert.ok(d.result.summary.tbt_ms.p99 <= tauMs, `duetserve p99 ${d.result.summary.tbt_ms.p99}`);
+  assert.ok(d.steps.some((s) => s.mode === 'split' && s.lookaheadK > 1));
+});
+
+test('bad configurations are refused with the parameter named', () => {
+  const ctx = { model, hw, tpDegree: 1, sloTbtMs: null };
+  assert.throws(() => duetserve.create({}, ctx), (e: unknown) => e instanceof InputError && /tbt_target_ms/.test(e.message));
+  assert.throws(() => duetserve.create({ tbt_target_ms: 0.001 }, ctx), /below the fastest possible decode step/);
+  assert.throws(() => duetserve.create({ tbt_target_ms: 30, max_lookahead_k: 0 }, ctx), /max_lookahead_k must be ≥ 1/);
+  assert.throws(() => duetserve.create({ tbt_target_ms: 30, granularity_sms: 4 }, ctx), /finer/);
+  assert.throws(() => duetserve.create({ tbt_target_ms: 30, bogus: 3 }, ctx), /no parameter 'bogus'; valid: /);
+  assert.throws(() => staticPolicy.create({ prefill_sms: 13 }, ctx), /not a split/);
+  assert.throws(() => staticPolicy.create({}, ctx), /prefill_sms/);
+});
+
+test('ablations run: always-split, k = 1 and contention-blind', () => {
+  const requests = trace('abl', 120, 50000);
+  const ablations: Record<string, number | boolean>[] = [{ adaptive: false }, { fixed_k: 1 }, { contention_aware: false }];
+  for (const params of ablations) {
+    const r = runTiny(requests, duetserve, { hw, model, params: { tbt_target_ms: 25, ...params }, kvBlocks: 100000 });
+    assert.equal(r.result.summary.completed, requests.length);
+    if ('fixed_k' in params) assert.ok(r.steps.every((s) => s.lookaheadK === 1));
+    if ('adaptive' in params) assert.ok(r.steps.filter((s) => s.prefills.length > 0 && s.decodes.length > 0).every((s) => s.mode === 'split'));
+  }
+});

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import seedrandom from 'seedrandom';
+import { better, chooseSplit, decodeStepUs, feasible, objective, prefillUs, type SplitChoice, type SplitProblem } from '../../../sim/policy/split-optimizer.js';
+import { wholeGpuSplits } from '../../../sim/hardware/partition.js';
+import { QWEN3_8B_LIKE as MODEL, hopperLike } from '../../util/fixtures.js';
+
+const hw = hopperLike();
+
+function bruteForce(p: SplitProblem): SplitChoice | null {
+  let best: SplitChoice | null = null;
+  for (const s of p.splits) {
+    const td = decodeStepUs(p, s.decodeSms, s.prefillSms);
+    const tp = prefillUs(p, s.prefillSms, s.decodeSms);
+    for (let k = 1; k <= p.maxK; k++) {
+      if (p.fixedK !== null && k !== p.fixedK) continue;
+      if (!feasible(p, k, td, tp)) continue;
+      const c = { ...s, k, objective: objective(p, k, td, tp), decodeStepUs: td, prefillUs: tp };
+      if (better(c, best)) best = c;
+    }
+  }
+  return best;
+}
+
+test('the chosen split equals a brute-force search of the same objective over (S_p, S_d, k) (property)', () => {
+  const rng = seedrandom('split');
+  let compared = 0;
+  for (let trial = 0; trial < 300; trial++) {
+    const decodeCount = 1 + Math.floor(rng() * 200);
+    const p: SplitProblem = {
+      model: MODEL,
+      hw,
+      tpDegree: 1,
+      tauUs: 3000 + rng() * 60000,
+      decode: { prefills: [], decodeCount, decodeContextTokens: decodeCount * (1 + Math.floor(rng() * 4000)) },
+      prefill: { prefills: [{ newTokens: 1 + Math.floor(rng() * 4096), cachedTokens: Math.floor(rng() * 2048) }], decodeCount: 0, decodeContextTokens: 0 },
+      splits: wholeGpuSplits(hw),
+      maxK: 1 + Math.floor(rng() * 12),
+      fixedK: rng() < 0.2 ? 1 : null,
+      guardWindowGap: rng() < 0.5,
+    };
+    const fast = chooseSplit(p);
+    const slow = bruteForce(p);
+    assert.deepEqual(fast, slow, `trial ${trial}`);
+    if (fast) compared++;
+  }
+  assert.ok(compared > 100, `only ${compared} trials had a feasible split`);
+});
+
+test('the decode partition is never faster than τ allows, and ties go to fewer decode SMs', () => {
+  const p: SplitProblem = {
+    model: MODEL,
+    hw,
+    tpDegree: 1,
+    tauUs: 20000,
+    decode: { prefills: [], decodeCount: 64, decodeContextTokens: 64 * 1024 },
+    prefill: { prefills: [{ newTokens: 2048, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 },
+    splits: wholeGpuSplits(hw),
+    maxK: 8,
+    fixedK: null,
+    guardWindowGap: false,
+  };
+  const c = chooseSplit(p)!;
+  assert.ok(c.decodeStepUs <= 20000);
+  // Here, as in the published design, the best split gives decode the fewest SMs that still meet τ.
+  const smallestFeasible = Math.min(...p.splits.filter((s) => decodeStepUs(p, s.decodeSms, s.prefillSms) <= p.tauUs).map((s) => s.decodeSms));
+  assert.equal(c.decodeSms, smallestFeasible);
+  // No feasible split with fewer decode SMs reaches the same objective.
+  for (const s of p.splits) {
+    if (s.decodeSms >= c.decodeSms) continue;
+    const td = decodeStepUs(p, s.decodeSms, s.prefillSms);
+    const tp = prefillUs(p, s.prefillSms, s.decodeSms);
+    for (let k = 1; k <= 8; k++) if (feasible(p, k, td, tp)) assert.ok(objective(p, k, td, tp) < c.objective);
+  }
+});
+
+test('no split is offered when no decode partition can meet τ', () => {
+  const p: SplitProblem = {
+    model: MODEL,
+    hw,
+    tpDegree: 1,
+    tauUs: 1,
+    decode: { prefills: [], decodeCount: 64, decodeContextTokens: 64 * 1024 },
+    prefill: { prefills: [{ newTokens: 2048, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 },
+    splits: wholeGpuSplits(hw),
+    maxK: 8,
+    fixedK: null,
+    guardWindowGap: false,
+  };
+  assert.equal(chooseSplit(p), null);
+});
