@@ -3,6 +3,8 @@ import { whatifCommand } from './commands/whatif.js';
 import { mergeCommand } from './commands/merge.js';
 import { replay } from './commands/replay.js';
 import { predict } from './commands/predict.js';
+import { calibrate } from './commands/calibrate.js';
+import { trace } from './commands/trace.js';
 
 /**
  * The registry of top-level commands: the key is the command name users type and the file name under
@@ -13,4 +15,6 @@ export const COMMANDS: readonly CommandModule[] = [
   mergeCommand,
   replay,
   predict,
+  calibrate,
+  trace,
 ];
