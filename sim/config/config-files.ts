@@ -1,0 +1,68 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { inputError } from '../core/input-error.js';
+import { packageRoot } from '../trace/bundled.js';
+
+/** The two folders of bundled configs under configs/. */
+export type ConfigKind = 'models' | 'hardware';
+
+export interface LoadOptions {
+  /** Directory a relative path is resolved against (default: the process's working directory). */
+  readonly cwd?: string;
+}
+
+/** A config file's text and the path that its problems are reported against. */
+export interface ConfigSource {
+  readonly file: string;
+  readonly text: string;
+}
+
+/**
+ * Names of the bundled configs of one kind (file names under configs/<kind>/ without `.yaml`), sorted.
+ * Found from the package root, so this works from any working directory and from an installed package.
+ */
+export function listBundled(kind: ConfigKind): string[] {
+  const dir = bundledDir(kind);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/**
+ * Reads a config by bundled name ('h200') or by path to the user's own YAML ('./my-gpu.yaml'). Anything with
+ * a path separator or a .yaml/.yml ending is a path, resolved against `cwd`; anything else is a bundled
+ * name, and an unknown one is an error listing the valid names.
+ */
+export function readConfig(kind: ConfigKind, nameOrPath: string, cwd: string = process.cwd()): ConfigSource {
+  if (isPath(nameOrPath)) {
+    const file = isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath);
+    if (!existsSync(file)) throw inputError('file-not-found', file, 0, '', `no such ${singular(kind)} config file`);
+    return { file, text: readFileSync(file, 'utf8') };
+  }
+  const names = listBundled(kind);
+  if (!names.includes(nameOrPath)) {
+    throw inputError(
+      `unknown-${singular(kind)}`,
+      '<command line>',
+      0,
+      singular(kind),
+      `unknown ${singular(kind)} '${nameOrPath}'; bundled: ${names.join(', ')} (or give a path to a .yaml file)`,
+    );
+  }
+  const file = join(bundledDir(kind), `${nameOrPath}.yaml`);
+  return { file, text: readFileSync(file, 'utf8') };
+}
+
+function bundledDir(kind: ConfigKind): string {
+  return join(packageRoot(), 'configs', kind);
+}
+
+function isPath(nameOrPath: string): boolean {
+  return /[/\\]/.test(nameOrPath) || /\.ya?ml$/i.test(nameOrPath);
+}
+
+function singular(kind: ConfigKind): string {
+  return kind === 'models' ? 'model' : 'hardware';
+}

@@ -1,0 +1,106 @@
+import type { HardwareSpec, InterconnectSpec, OverheadSpec, PartitionSpec, PerfSpec } from '../hardware/hardware-spec.js';
+import { readConfig, type LoadOptions } from './config-files.js';
+import { deepFreeze } from './deep-freeze.js';
+import { readPerf } from './parse-perf.js';
+import { reportAt, type YamlData } from './yaml-data.js';
+import { NON_NEGATIVE, POSITIVE, POSITIVE_INTEGER, readMap, readRootMap, throwIfProblems } from './yaml-fields.js';
+import type { Node } from 'yaml';
+
+const HARDWARE_KEYS = {
+  required: ['name', 'smCount', 'peakBf16FlopsPerS', 'hbmBandwidthBytesPerS', 'hbmCapacityBytes', 'l2Bytes', 'partition', 'interconnect', 'overheads', 'perf'],
+  optional: ['calibrated'],
+} as const;
+const MECHANISMS = ['green-context', 'tpc-mask'] as const;
+const OVERHEAD_KEYS = ['schedulingUs', 'graphLaunchUs', 'eagerLaunchUsPerKernel', 'samplingUs'] as const;
+
+/**
+ * A hardware YAML as written: the spec with its seed `perf`, and the `calibrated` section that
+ * `duetsim calibrate fit` adds, or null. `loadHardware` picks one of the two; `duetsim list hardware` shows both.
+ */
+export interface HardwareConfig {
+  readonly seed: HardwareSpec;
+  readonly calibrated: PerfSpec | null;
+}
+
+export interface HardwareLoadOptions extends LoadOptions {
+  /** Use the `calibrated:` section when the file has one (default true); false keeps the seed `perf`. */
+  readonly useCalibration?: boolean;
+}
+
+/** A bundled GPU by name ('h200') or the user's own YAML by path. See sim/config/README.md. */
+export function loadHardware(nameOrPath: string, opts: HardwareLoadOptions = {}): HardwareSpec {
+  const config = loadHardwareConfig(nameOrPath, opts);
+  if (opts.useCalibration === false || config.calibrated === null) return config.seed;
+  return deepFreeze({ ...config.seed, perf: config.calibrated });
+}
+
+export function loadHardwareConfig(nameOrPath: string, opts: LoadOptions = {}): HardwareConfig {
+  const { file, text } = readConfig('hardware', nameOrPath, opts.cwd);
+  return parseHardwareYaml(text, file);
+}
+
+/**
+ * Parses a hardware YAML, or throws one InputError listing every problem with file:line:column and key.
+ * Default filled in: `partition.minSms` = `partition.granularitySms` when absent.
+ */
+export function parseHardwareYaml(text: string, file: string): HardwareConfig {
+  const m = readRootMap(text, file, HARDWARE_KEYS);
+  const data = m.data;
+  const name = m.string('name');
+  const smCount = m.number('smCount', POSITIVE_INTEGER);
+  const peakBf16FlopsPerS = m.number('peakBf16FlopsPerS', POSITIVE);
+  const hbmBandwidthBytesPerS = m.number('hbmBandwidthBytesPerS', POSITIVE);
+  const hbmCapacityBytes = m.number('hbmCapacityBytes', POSITIVE);
+  const l2Bytes = m.number('l2Bytes', POSITIVE_INTEGER);
+  const partition = m.read('partition', (n, f) => readPartition(data, n, f, smCount));
+  const interconnect = m.read('interconnect', (n, f) => readInterconnect(data, n, f));
+  const overheads = m.read('overheads', (n, f) => readOverheads(data, n, f));
+  const limits = { smCount, peakFlopsPerS: peakBf16FlopsPerS, peakBytesPerS: hbmBandwidthBytesPerS };
+  const perf = m.read('perf', (n, f) => readPerf(data, n, f, limits));
+  const calibrated = m.has('calibrated') ? m.read('calibrated', (n, f) => readPerf(data, n, f, limits)) : null;
+  throwIfProblems(data);
+  const seed: HardwareSpec = {
+    name: name!,
+    smCount: smCount!,
+    peakBf16FlopsPerS: peakBf16FlopsPerS!,
+    hbmBandwidthBytesPerS: hbmBandwidthBytesPerS!,
+    hbmCapacityBytes: hbmCapacityBytes!,
+    l2Bytes: l2Bytes!,
+    partition: partition!,
+    interconnect: interconnect!,
+    overheads: overheads!,
+    perf: perf!,
+  };
+  return deepFreeze({ seed, calibrated: calibrated ?? null });
+}
+
+function readPartition(data: YamlData, node: Node | null, field: string, smCount: number | undefined): PartitionSpec | undefined {
+  const p = readMap(data, node, field, { required: ['mechanism', 'granularitySms'], optional: ['minSms'] });
+  if (p === undefined) return undefined;
+  const within = { ...POSITIVE_INTEGER, max: smCount, why: smCount === undefined ? undefined : `the GPU has ${smCount} SMs` };
+  const mechanism = p.choice('mechanism', MECHANISMS);
+  const granularitySms = p.number('granularitySms', within);
+  const minSms = p.has('minSms') ? p.number('minSms', within) : granularitySms;
+  if (granularitySms !== undefined && minSms !== undefined && minSms < granularitySms) {
+    reportAt(data, p.node('minSms'), p.path('minSms'), 'out-of-range', `minSms (${minSms}) is below granularitySms (${granularitySms})`);
+    return undefined;
+  }
+  return mechanism === undefined || granularitySms === undefined || minSms === undefined ? undefined : { mechanism, granularitySms, minSms };
+}
+
+function readInterconnect(data: YamlData, node: Node | null, field: string): InterconnectSpec | undefined {
+  const i = readMap(data, node, field, { required: ['kind', 'bandwidthBytesPerS', 'latencyUs'] });
+  const kind = i?.string('kind');
+  const bandwidthBytesPerS = i?.number('bandwidthBytesPerS', POSITIVE);
+  const latencyUs = i?.number('latencyUs', NON_NEGATIVE);
+  return kind === undefined || bandwidthBytesPerS === undefined || latencyUs === undefined ? undefined : { kind, bandwidthBytesPerS, latencyUs };
+}
+
+function readOverheads(data: YamlData, node: Node | null, field: string): OverheadSpec | undefined {
+  const o = readMap(data, node, field, { required: OVERHEAD_KEYS });
+  if (o === undefined) return undefined;
+  // Zero is a legitimate host cost (e.g. sampling folded into the graph); negative is not.
+  const values = OVERHEAD_KEYS.map((k) => o.number(k, NON_NEGATIVE));
+  if (values.some((v) => v === undefined)) return undefined;
+  return Object.fromEntries(OVERHEAD_KEYS.map((k, i) => [k, values[i]])) as unknown as OverheadSpec;
+}

@@ -1,0 +1,114 @@
+import type { Node } from 'yaml';
+import { OP_CLASSES, type CurvePoint, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
+import { reportAt, type YamlData } from './yaml-data.js';
+import { NON_NEGATIVE, POSITIVE, childField, readMap, readSeq, type NumberRule } from './yaml-fields.js';
+
+const PERF_KEYS = {
+  required: ['provenance', 'computeFlopsPerS', 'bandwidthBytesPerS', 'efficiency', 'kernelFloorUs', 'contention'],
+} as const;
+
+/**
+ * An efficiency is an operator class's achieved rate over the reference GEMM's (hardware-spec.ts). Above 1
+ * is possible — a large LM-head GEMV streams HBM faster than the decode GEMM that W(S) was measured with
+ * (configs/hardware/probes) — but more than 1.5 is a typo or a unit slip.
+ */
+const EFFICIENCY: NumberRule = { min: 0, minExclusive: true, max: 1.5, why: 'efficiencies are fractions of Π(S) or W(S)' };
+
+/** What the curves are checked against: the GPU's SM count and its datasheet peaks. */
+export interface PerfLimits {
+  readonly smCount: number | undefined;
+  readonly peakFlopsPerS: number | undefined;
+  readonly peakBytesPerS: number | undefined;
+}
+
+/**
+ * Reads a `perf:` or `calibrated:` section (same shape). Curves must be sorted by SM count, with SM counts
+ * inside the GPU and values positive, never above the datasheet peak and never falling as SMs are added:
+ * the latency model interpolates them (sim/latency/curve.ts) and a falling Π or W would make a bigger
+ * partition slower. Measured points that dip (noise) belong smoothed before they go in (see
+ * sim/config/gemm-probe-seed.ts).
+ */
+export function readPerf(data: YamlData, node: Node | null, field: string, limits: PerfLimits): PerfSpec | undefined {
+  const m = readMap(data, node, field, PERF_KEYS);
+  if (m === undefined) return undefined;
+  const provenance = m.string('provenance');
+  const compute = m.read('computeFlopsPerS', (n, f) => readCurve(data, n, f, limits.smCount, limits.peakFlopsPerS, 'peakBf16FlopsPerS'));
+  const bandwidth = m.read('bandwidthBytesPerS', (n, f) => readCurve(data, n, f, limits.smCount, limits.peakBytesPerS, 'hbmBandwidthBytesPerS'));
+  const efficiency = m.read('efficiency', (n, f) => readEfficiency(data, n, f));
+  const kernelFloorUs = m.number('kernelFloorUs', POSITIVE);
+  const contention = m.read('contention', (n, f) => readContention(data, n, f));
+  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention].some((v) => v === undefined)) return undefined;
+  return {
+    provenance: provenance!,
+    computeFlopsPerS: compute!,
+    bandwidthBytesPerS: bandwidth!,
+    efficiency: efficiency!,
+    kernelFloorUs: kernelFloorUs!,
+    contention: contention!,
+  };
+}
+
+function readCurve(
+  data: YamlData,
+  node: Node | null,
+  field: string,
+  smCount: number | undefined,
+  peak: number | undefined,
+  peakKey: string,
+): CurvePoint[] | undefined {
+  const items = readSeq(data, node, field);
+  if (items === undefined) return undefined;
+  const smRule: NumberRule = { integer: true, min: 1, max: smCount, why: smCount === undefined ? undefined : `the GPU has ${smCount} SMs` };
+  const valueRule: NumberRule = { ...POSITIVE, max: peak, why: peak === undefined ? undefined : `${peakKey} is ${peak}` };
+  const points: { point: CurvePoint; smNode: Node | null; valueNode: Node | null }[] = [];
+  let complete = true;
+  items.forEach((item, i) => {
+    const f = childField(field, i);
+    const p = readMap(data, item, f, { required: ['smCount', 'value'] });
+    const sm = p?.number('smCount', smRule);
+    const value = p?.number('value', valueRule);
+    if (p === undefined || sm === undefined || value === undefined) complete = false;
+    else points.push({ point: { smCount: sm, value }, smNode: p.node('smCount'), valueNode: p.node('value') });
+  });
+  if (!complete) return undefined;
+  let ordered = true;
+  for (let i = 1; i < points.length; i++) {
+    const prev = points[i - 1].point;
+    const cur = points[i].point;
+    const f = childField(field, i);
+    if (cur.smCount <= prev.smCount) {
+      ordered = false;
+      reportAt(data, points[i].smNode, childField(f, 'smCount'), 'unsorted-curve', `SM counts must rise strictly: ${cur.smCount} follows ${prev.smCount}`);
+    } else if (cur.value < prev.value) {
+      ordered = false;
+      reportAt(
+        data,
+        points[i].valueNode,
+        childField(f, 'value'),
+        'non-monotone-curve',
+        `value falls from ${prev.value} at ${prev.smCount} SMs to ${cur.value} at ${cur.smCount} SMs; a curve over SM count must not fall`,
+      );
+    }
+  }
+  return ordered ? points.map((p) => p.point) : undefined;
+}
+
+function readEfficiency(data: YamlData, node: Node | null, field: string): Record<OpClass, OpEfficiency> | undefined {
+  const classes = readMap(data, node, field, { required: OP_CLASSES });
+  if (classes === undefined) return undefined;
+  const out: Partial<Record<OpClass, OpEfficiency>> = {};
+  for (const op of OP_CLASSES) {
+    const e = classes.read(op, (n, f) => readMap(data, n, f, { required: ['compute', 'memory'] }));
+    const compute = e?.number('compute', EFFICIENCY);
+    const memory = e?.number('memory', EFFICIENCY);
+    if (compute !== undefined && memory !== undefined) out[op] = { compute, memory };
+  }
+  return OP_CLASSES.every((op) => out[op] !== undefined) ? (out as Record<OpClass, OpEfficiency>) : undefined;
+}
+
+function readContention(data: YamlData, node: Node | null, field: string): PerfSpec['contention'] | undefined {
+  const c = readMap(data, node, field, { required: ['memory', 'compute'] });
+  const memory = c?.number('memory', NON_NEGATIVE);
+  const compute = c?.number('compute', NON_NEGATIVE);
+  return memory === undefined || compute === undefined ? undefined : { memory, compute };
+}

@@ -1,0 +1,83 @@
+import { LineCounter, isAlias, isCollection, isPair, parseDocument, type Node } from 'yaml';
+import type { InputProblem } from '../core/input-error.js';
+
+/**
+ * A YAML config file parsed as plain data, plus the place where problems about it are collected.
+ *
+ * Config files are data, never code: the core schema, no custom tags, and every explicitly tagged node
+ * (`!!js/function`, `!foo`, even `!!str`) is refused, so nothing in a file can ask the parser to build an
+ * object. Aliases are refused too — configs need none, and refusing them outright is stronger than a
+ * `maxAliasCount` limit against "billion laughs" expansion: the loaders walk the node tree and never call
+ * `toJS`, so no alias is ever expanded. Problems keep the node's offset, turned into line:column by the
+ * LineCounter, and the key path the loader was reading.
+ */
+export interface YamlData {
+  readonly file: string;
+  /** The document's root node; null for an empty document or one with syntax errors. */
+  readonly root: Node | null;
+  readonly problems: InputProblem[];
+  readonly lineCounter: LineCounter;
+}
+
+export function parseYamlData(text: string, file: string): YamlData {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    schema: 'core',
+    customTags: [],
+    merge: false,
+    uniqueKeys: true,
+    strict: true,
+    prettyErrors: false,
+  });
+  const data: YamlData = { file, root: null, problems: [], lineCounter };
+  for (const e of doc.errors) {
+    const pos = lineCounter.linePos(e.pos[0]);
+    data.problems.push({ code: `yaml-${e.code.toLowerCase().replace(/_/g, '-')}`, file, line: pos.line, column: pos.col, field: '', message: firstLine(e.message) });
+  }
+  // A truncated or malformed file yields a partial tree; reading it would only add confusing follow-on errors.
+  if (data.problems.length > 0) return data;
+  const root = (doc.contents as Node | null) ?? null;
+  if (root === null) {
+    data.problems.push({ code: 'empty-document', file, line: 0, column: 0, field: '', message: 'the file holds no YAML document' });
+    return data;
+  }
+  refuseTagsAndAliases(data, root, '');
+  return data.problems.length > 0 ? data : { ...data, root };
+}
+
+/** Records a problem at `node` (its first character), or at the whole file when the node is missing. */
+export function reportAt(data: YamlData, node: Node | null | undefined, field: string, code: string, message: string): void {
+  const offset = node?.range?.[0];
+  const pos = offset === undefined ? { line: 0, col: 0 } : data.lineCounter.linePos(offset);
+  data.problems.push({ code, file: data.file, line: pos.line, column: pos.col, field, message });
+}
+
+function refuseTagsAndAliases(data: YamlData, node: unknown, field: string): void {
+  if (isAlias(node)) {
+    reportAt(data, node, field, 'yaml-alias', `alias *${node.source} refused: config files are plain data; write the value out`);
+    return;
+  }
+  const n = node as Node;
+  if (n.tag !== undefined) {
+    reportAt(data, n, field, 'yaml-tag', `explicit tag ${n.tag} refused: config files are plain data (core schema, no tags)`);
+  }
+  if (!isCollection(n)) return;
+  n.items.forEach((item, i) => {
+    if (isPair(item)) {
+      const keyText = keyLabel(item.key);
+      const path = field ? `${field}.${keyText}` : keyText;
+      if (item.key !== null) refuseTagsAndAliases(data, item.key, path);
+      if (item.value !== null) refuseTagsAndAliases(data, item.value, path);
+    } else refuseTagsAndAliases(data, item, `${field}[${i}]`);
+  });
+}
+
+function keyLabel(key: unknown): string {
+  const value = (key as { value?: unknown } | null)?.value;
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '?';
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}
