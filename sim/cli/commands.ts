@@ -4,6 +4,7 @@ import { mergeCommand } from './commands/merge.js';
 import { replay } from './commands/replay.js';
 import { predict } from './commands/predict.js';
 import { calibrate } from './commands/calibrate.js';
+import { calibrate } from './commands/calibrate.js';
 import { trace } from './commands/trace.js';
 
 /**
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CommandModule[] = [
   mergeCommand,
   replay,
   predict,
+  calibrate,
   calibrate,
   trace,
 ];

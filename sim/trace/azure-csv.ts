@@ -1,5 +1,5 @@
 import type { TraceFormat } from './trace-format.js';
-import type { TimedRecord, TimedTrace } from './trace.js';
+import { NO_HASH_IDS, type TimedRecord, type TimedTrace } from './trace.js';
 import { ProblemList } from './problem-list.js';
 import { splitLines } from './split-lines.js';
 import { ArrivalOrder } from './arrival-order.js';
@@ -38,7 +38,7 @@ function parseAzureCsv(text: string, file: string): TimedTrace {
     const outputTokens = parseCountCell(cells[2], line, 'GeneratedTokens', problems, 1);
     if (typeof arrivalUs === 'string' || promptTokens === null || outputTokens === null) continue;
     order.check(arrivalUs, line);
-    records.push({ line, arrivalUs, promptTokens, outputTokens, hashIds: [] });
+    records.push({ line, arrivalUs, promptTokens, outputTokens, hashIds: NO_HASH_IDS });
   }
   if (records.length === 0 && problems.isEmpty) problems.add('empty-trace', 0, '', 'no requests in file');
   problems.throwIfAny();

@@ -1,5 +1,5 @@
 import type { TraceFormat } from './trace-format.js';
-import type { TimedRecord, TimedTrace } from './trace.js';
+import { NO_HASH_IDS, type TimedRecord, type TimedTrace } from './trace.js';
 import { ProblemList } from './problem-list.js';
 import { splitLines } from './split-lines.js';
 import { ArrivalOrder } from './arrival-order.js';
@@ -37,7 +37,7 @@ function parseDuetsimJsonl(text: string, file: string): TimedTrace {
     const arrivalUs = checkMsValue(obj.arrival_ms, nl.line, 'arrival_ms', problems);
     const promptTokens = checkCountValue(obj.prompt_tokens, nl.line, 'prompt_tokens', problems, 1);
     const outputTokens = checkCountValue(obj.output_tokens, nl.line, 'output_tokens', problems, 1);
-    const hashIds = obj.hash_ids === undefined ? [] : checkHashIds(obj.hash_ids, nl.line, 'hash_ids', problems);
+    const hashIds = obj.hash_ids === undefined ? NO_HASH_IDS : checkHashIds(obj.hash_ids, nl.line, 'hash_ids', problems);
     if (hashIds !== null && hashIds.length > 0 && hashBlockTokens === 0) {
       problems.add('missing-block-size', nl.line, 'hash_ids', "hash_ids need 'hash_block_tokens' in the header line");
     }

@@ -1,5 +1,5 @@
 import type { TraceFormat } from './trace-format.js';
-import type { LengthRecord, LengthTrace } from './trace.js';
+import { NO_HASH_IDS, type LengthRecord, type LengthTrace } from './trace.js';
 import { ProblemList } from './problem-list.js';
 import { splitLines } from './split-lines.js';
 import { parseCountCell } from './token-count.js';
@@ -49,7 +49,7 @@ function parseShareGptLengths(text: string, file: string): LengthTrace {
         problems.add('inconsistent-total', line, DERIVED[0], `${total} is not ${REQUIRED[0]} + ${REQUIRED[1]} = ${promptTokens + outputTokens}`);
       }
     }
-    records.push({ line, promptTokens, outputTokens, hashIds: [] });
+    records.push({ line, promptTokens, outputTokens, hashIds: NO_HASH_IDS });
   }
   if (records.length === 0 && problems.isEmpty) problems.add('empty-trace', 0, '', 'no rows in file');
   problems.throwIfAny();

@@ -11,12 +11,14 @@ export interface NumberedLine {
 export function splitLines(text: string): NumberedLine[] {
   const out: NumberedLine[] = [];
   // A UTF-8 byte-order mark would otherwise become part of the first header name.
-  const raw = (text.startsWith('\uFEFF') ? text.slice(1) : text).split('\n');
-  for (let i = 0; i < raw.length; i++) {
-    let t = raw[i];
-    if (t.endsWith('\r')) t = t.slice(0, -1);
-    if (t.length === 0 || (t.charCodeAt(0) <= 32 && t.trim() === '')) continue;
-    out.push({ line: i + 1, text: t });
+  let pos = text.startsWith('\uFEFF') ? 1 : 0;
+  // indexOf + one substring per line: split('\n') then slice('\r') allocated every CRLF line twice.
+  for (let line = 1; pos <= text.length; line++) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const stop = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+    if (stop > pos && (text.charCodeAt(pos) > 32 || text.slice(pos, stop).trim() !== '')) out.push({ line, text: text.substring(pos, stop) });
+    pos = end + 1;
   }
   return out;
 }

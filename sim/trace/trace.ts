@@ -43,3 +43,6 @@ export interface LengthTrace extends TraceBase {
 }
 
 export type Trace = TimedTrace | LengthTrace;
+
+/** The hashIds of every record without prefix hashes: one shared frozen array instead of one per row. */
+export const NO_HASH_IDS: readonly number[] = Object.freeze([]);

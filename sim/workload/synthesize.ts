@@ -1,5 +1,5 @@
 import type { Request } from './request.js';
-import type { LengthRecord } from '../trace/trace.js';
+import { NO_HASH_IDS, type LengthRecord } from '../trace/trace.js';
 import type { Rng } from '../core/rng.js';
 
 /**
@@ -16,7 +16,7 @@ export function synthesizeRequests(table: readonly LengthRecord[], tableFile: st
       arrivalUs,
       promptTokens: row.promptTokens,
       outputTokens: row.outputTokens,
-      hashIds: [],
+      hashIds: NO_HASH_IDS,
       hashBlockTokens: 0,
       origin: `${tableFile}:${row.line}`,
     };
