@@ -46,9 +46,9 @@ export interface FitResult {
   readonly concurrent: Split<ConcurrentRecord>;
 }
 
-/** Efficiencies are kept in [0.01, 2]: beyond the ceiling by 2× means a wrong ceiling, not a fast kernel. */
+/** Efficiencies are kept in [0.01, 1.5], the range sim/config/parse-perf.ts accepts (above 1.5 is a wrong ceiling). */
 const LOG_EFF_MIN = Math.log(0.01);
-const LOG_EFF_MAX = Math.log(2);
+const LOG_EFF_MAX = Math.log(1.5);
 /** Floors outside 0.1–100 µs are not a kernel launch inside a graph. */
 const LOG_FLOOR_MIN = Math.log(0.1);
 const LOG_FLOOR_MAX = Math.log(100);
@@ -57,7 +57,7 @@ const LOG_FLOOR_MAX = Math.log(100);
  * see, e.g. the compute efficiency of decode attention, which never binds; its weight is far below any
  * measured residual.
  */
-const PRIOR_WEIGHT = 1e-4;
+const PRIOR_WEIGHT = 1e-6;
 /** Significant digits written to the YAML; the residuals are computed after rounding. */
 const DIGITS = 4;
 

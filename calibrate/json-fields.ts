@@ -1,4 +1,4 @@
-import type { InputProblem } from '../sim/core/input-error.js';
+import { InputError, type InputProblem } from '../sim/core/input-error.js';
 
 /**
  * Reads typed fields out of one parsed JSON object and collects every problem, located by file, line
@@ -21,6 +21,19 @@ export class JsonFields {
       return null;
     }
     return new JsonFields(file, line, value as Record<string, unknown>, '', problems);
+  }
+
+  /** A whole JSON file that must hold one object (a plan, a baselines file); throws when it does not. */
+  static document(text: string, file: string, problems: InputProblem[]): JsonFields {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw new InputError([{ code: 'calib.bad-json', file, line: 0, column: 0, field: '', message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` }]);
+    }
+    const f = JsonFields.root(file, 1, value, problems);
+    if (!f) throw new InputError(problems);
+    return f;
   }
 
   fieldPath(key: string | number): string {

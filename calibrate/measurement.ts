@@ -124,23 +124,14 @@ export interface ConcurrentRecord {
   readonly prefillSmidsOk: boolean;
 }
 
-/** A PyTorch reference timing of the same operator shape (e.g. SDPA), for the kernel quality report. */
-export interface TorchRefRecord extends Base {
-  readonly kind: 'torch_ref';
-  readonly shape: OpShape;
-  /** What PyTorch ran, e.g. 'sdpa-flash'. */
-  readonly impl: string;
-}
-
 export type MeasurementRecord =
   | CeilingGemmRecord
   | CeilingBandwidthRecord
   | OpRecord
   | ForwardRecord
-  | ConcurrentRecord
-  | TorchRefRecord;
+  | ConcurrentRecord;
 
-export const RECORD_KINDS = ['ceiling_gemm', 'ceiling_bandwidth', 'op', 'forward', 'concurrent', 'torch_ref'] as const;
+export const RECORD_KINDS = ['ceiling_gemm', 'ceiling_bandwidth', 'op', 'forward', 'concurrent'] as const;
 
 /** Everything measured on one GPU: records from one or more files of the same device. */
 export interface MeasurementSet {

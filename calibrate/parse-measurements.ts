@@ -149,8 +149,6 @@ function parseRecord(f: JsonFields): MeasurementRecord | null {
       return { kind, id, source, smCount: f.int('sms', 1), bytes: f.int('bytes', 1), ...timing(f) };
     case 'op':
       return { kind, id, source, smCount: f.int('sms', 1), shape: parseOpShape(f), check: f.has('check') ? parseCheck(f) : null, ...timing(f) };
-    case 'torch_ref':
-      return { kind, id, source, smCount: f.int('sms', 1), shape: parseOpShape(f), impl: f.str('impl'), ...timing(f) };
     case 'forward': {
       const b = f.child('batch');
       return { kind, id, source, smCount: f.int('sms', 1), model: f.str('model'), batch: b ? parseBatch(b) : { prefills: [], decodeCount: 0, decodeContextTokens: 0 }, ...timing(f) };

@@ -15,14 +15,7 @@ const EXPERIMENT_KINDS = ['ceiling_gemm', 'ceiling_bandwidth', 'op', 'forward', 
 
 export function parsePlan(text: string, file: string): Plan {
   const problems: InputProblem[] = [];
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new InputError([{ code: 'calib.bad-json', file, line: 0, column: 0, field: '', message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` }]);
-  }
-  const f = JsonFields.root(file, 1, value, problems);
-  if (!f) throw new InputError(problems);
+  const f = JsonFields.document(text, file, problems);
   const version = f.int('version', 1);
   if (version !== PLAN_VERSION && !Number.isNaN(version)) f.fail('version', 'calib.version', `plan version ${version}; this duetsim reads version ${PLAN_VERSION}`);
   const modelsField = f.child('models');
@@ -74,7 +67,7 @@ export function parsePlan(text: string, file: string): Plan {
   }
   if (problems.length > 0) throw new InputError(problems);
   // Checked above; the runner reads the remaining per-kind fields itself.
-  return value as Plan;
+  return f.obj as unknown as Plan;
 }
 
 /** The latency model's view of a plan model: bf16, as the runner builds it. */

@@ -26,17 +26,22 @@ export interface PlanOptions {
 const GEMM_TOKENS = [1, 8, 32, 128, 512, 2048];
 const LM_HEAD_ROWS = [1, 16, 64, 256];
 const ELEMENTWISE_TOKENS = [16, 512, 4096];
+/**
+ * Prefill attention chunks as [new, cached]. The first five are the shapes cuda/tests/bench_attn_prefill.py
+ * times PyTorch SDPA / FlashAttention on, so the quality report can put our kernel beside them.
+ */
 const PREFILL_ATTN: readonly (readonly [number, number][])[] = [
-  [[512, 0]],
   [[2048, 0]],
-  [[512, 1536]],
-  [[1024, 3072]],
+  [[512, 1024]],
   [
-    [256, 0],
-    [256, 0],
-    [256, 0],
-    [256, 0],
+    [300, 0],
+    [77, 1000],
+    [1000, 45],
   ],
+  [[8192, 0]],
+  new Array<[number, number]>(8).fill([1024, 0]),
+  [[512, 0]],
+  [[1024, 3072]],
 ];
 const DECODE_ATTN: readonly [number, number][] = [
   [1, 512],
@@ -66,7 +71,7 @@ const FORWARD_BATCHES: readonly PlanBatch[] = [
   { prefills: [{ new: 256, cached: 1024 }], decodes: { count: 64, context: 1024 } },
   { prefills: [{ new: 1024, cached: 0 }], decodes: { count: 16, context: 512 } },
 ];
-const CONCURRENT_PREFILLS: readonly PlanBatch[] = [{ prefills: [{ new: 1024, cached: 0 }] }, { prefills: [{ new: 2048, cached: 0 }] }];
+const CONCURRENT_PREFILLS: readonly PlanBatch[] = [{ prefills: [{ new: 1024, cached: 0 }] }, { prefills: [{ new: 512, cached: 1024 }] }];
 const CONCURRENT_DECODES: readonly PlanBatch[] = [
   { decodes: { count: 32, context: 2048 } },
   { decodes: { count: 64, context: 1024 } },
@@ -192,7 +197,8 @@ export function generatePlan(opts: PlanOptions): Plan {
   const decodeSplits = prefillSplits.map((p) => N - p);
   const sorted = (xs: number[]): number[] => [...new Set(xs)].sort((a, b) => a - b);
   const ceilingSms = sorted([...sizes, ...decodeSplits]);
-  const forwardSms = sorted([2 * hw.partition.granularitySms, ...prefillSplits, ...decodeSplits, N].filter((s) => s >= hw.partition.minSms));
+  // Forwards on the partition sizes splits use, and the whole GPU.
+  const forwardSms = sorted([...prefillSplits, ...decodeSplits, N]);
   const opSms = sorted([2 * hw.partition.granularitySms, decodeSplits[2], prefillSplits[1], decodeSplits[0], N].filter((s) => s >= hw.partition.minSms));
 
   const experiments: PlanExperiment[] = [];

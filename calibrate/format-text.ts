@@ -1,0 +1,109 @@
+import { OP_CLASSES, type PerfSpec } from '../sim/hardware/hardware-spec.js';
+import { formatPct, type ErrorSummary } from './error-stats.js';
+import type { FitResiduals } from './fit.js';
+import type { PlanEstimate } from './plan.js';
+import type { ErrorSummaryJson, GroupedErrors, ValidationReport } from './validate.js';
+import type { KernelQualityReport } from './kernel-quality.js';
+
+/** Plain-text tables the calibrate subcommands print; the JSON outputs carry the same numbers unrounded. */
+
+function errorCells(s: ErrorSummaryJson): string {
+  return `${String(s.count).padStart(5)}  ${formatPct(s.mape).padStart(7)}  ${formatPct(s.p90_ape).padStart(7)}  ${formatPct(s.worst_ape).padStart(7)}`;
+}
+
+function summaryJson(s: ErrorSummary): ErrorSummaryJson {
+  return { count: s.count, mape: s.mape, p90_ape: s.p90Ape, worst_ape: s.worstApe };
+}
+
+const HEADER = `${'n'.padStart(5)}  ${'MAPE'.padStart(7)}  ${'p90'.padStart(7)}  ${'worst'.padStart(7)}`;
+
+export function formatPlanEstimate(e: PlanEstimate, repeats: number, warmup: number): string {
+  const kinds = Object.entries(e.byKind)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const minutes = e.gpuSeconds / 60;
+  return (
+    `${e.experiments} experiments (${kinds}), ${repeats} timed repeats + ${warmup} warm-up each\n` +
+    `estimated GPU time ${minutes.toFixed(1)} min by the latency model with the hardware's current perf; ` +
+    'setup (allocating and filling weights, graph capture, partition creation) comes on top\n'
+  );
+}
+
+export function formatFit(perf: PerfSpec, res: FitResiduals): string {
+  const curve = (pts: PerfSpec['computeFlopsPerS'], unit: number, name: string): string => pts.map((p) => `${p.smCount}:${(p.value / unit).toFixed(0)}`).join(' ') + ` ${name}`;
+  const lines = [
+    `Π(S) ${curve(perf.computeFlopsPerS, 1e12, 'TFLOP/s')}`,
+    `W(S) ${curve(perf.bandwidthBytesPerS, 1e9, 'GB/s')}`,
+    `${'class'.padEnd(13)} compute  memory   ${HEADER}  (operator records)`,
+    ...OP_CLASSES.map((c) => {
+      const s = res.opsByClass[c];
+      const e = perf.efficiency[c];
+      return `${c.padEnd(13)} ${e.compute.toFixed(3).padStart(7)} ${e.memory.toFixed(3).padStart(7)}   ${s ? errorCells(summaryJson(s)) : '  (no records: from gemm, then the forward refinement)'}`;
+    }),
+    `kernel floor ${perf.kernelFloorUs} µs; contention γ_memory ${perf.contention.memory}, γ_compute ${perf.contention.compute}`,
+    `${'residuals (train)'.padEnd(28)} ${HEADER}`,
+    `${'operators'.padEnd(28)} ${errorCells(summaryJson(res.ops))}`,
+    `${'forward'.padEnd(28)} ${errorCells(summaryJson(res.forwardTrain))}`,
+    `${'concurrent decode'.padEnd(28)} ${errorCells(summaryJson(res.concurrentDecodeTrain))}`,
+    `${'concurrent prefill'.padEnd(28)} ${errorCells(summaryJson(res.concurrentPrefillTrain))}`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function table(title: string, groups: Readonly<Record<string, ErrorSummaryJson>>): string[] {
+  const width = Math.max(28, ...Object.keys(groups).map((k) => k.length + 2));
+  return [`${title.padEnd(width)} ${HEADER}`, ...Object.entries(groups).map(([k, s]) => `  ${k.padEnd(width - 2)} ${errorCells(s)}`)];
+}
+
+function section(name: string, g: GroupedErrors): string[] {
+  if (g.overall.count === 0) return [`${name}: no held-out points`];
+  return [
+    ...table(`${name} by family`, g.by_family),
+    ...table(`${name} by model`, g.by_model),
+    ...table(`${name} by SM count`, g.by_sm_count),
+    ...table(`${name} by batch kind`, g.by_batch_kind),
+    ...table(`${name} overall`, { all: g.overall }),
+  ];
+}
+
+function verdict(pass: boolean | null): string {
+  return pass === null ? 'NOT VALIDATED (no held-out points)' : pass ? 'PASS' : 'FAIL';
+}
+
+export function formatValidation(r: ValidationReport): string {
+  const s = r.summary;
+  const lines = [
+    `held-out validation on ${s.gpu} (${s.hardware}); perf: ${s.perf_provenance}`,
+    `training points: forward ${s.train_points.forward}, concurrent ${s.train_points.concurrent}; errors are |predicted − measured| / measured`,
+    ...section('forward', s.forward),
+    ...section('concurrent decode', s.concurrent_decode),
+    ...section('concurrent prefill (reported, no target)', s.concurrent_prefill),
+  ];
+  if (s.concurrent_excluded.length > 0) lines.push(`excluded (a side left its partition, %smid check): ${s.concurrent_excluded.join(', ')}`);
+  lines.push(`forward MAPE ${formatPct(s.forward.overall.mape)} (target ≤ ${formatPct(s.targets.forward_mape)}): ${verdict(s.pass.forward)}`);
+  lines.push(`concurrent decode MAPE ${formatPct(s.concurrent_decode.overall.mape)} (target ≤ ${formatPct(s.targets.concurrent_decode_mape)}): ${verdict(s.pass.concurrent_decode)}`);
+  return lines.join('\n') + '\n';
+}
+
+export function formatQuality(q: KernelQualityReport, worst: number): string {
+  const lines = [`kernel quality on ${q.gpu}: achieved rate over the ceiling measured at the same SM count`];
+  lines.push(`${'class'.padEnd(13)} ${'n'.padStart(4)}  median fraction of binding ceiling  failed checks`);
+  for (const [c, s] of Object.entries(q.by_class)) lines.push(`${c.padEnd(13)} ${String(s.count).padStart(4)}  ${formatPct(s.median_bound_fraction).padStart(33)}  ${s.failed_checks}`);
+  const ranked = [...q.kernels].sort((a, b) => Math.max(a.compute_fraction, a.memory_fraction) - Math.max(b.compute_fraction, b.memory_fraction) || (a.id < b.id ? -1 : 1));
+  lines.push(`lowest ${Math.min(worst, ranked.length)} kernels:`);
+  for (const k of ranked.slice(0, worst)) {
+    lines.push(
+      `  ${k.id.padEnd(44)} ${k.median_us.toFixed(1).padStart(9)} µs ${k.tflops_per_s.toFixed(1).padStart(7)} TFLOP/s (${formatPct(k.compute_fraction)}) ${k.gbytes_per_s.toFixed(0).padStart(6)} GB/s (${formatPct(k.memory_fraction)}) ${k.bound}-bound`,
+    );
+  }
+  if (q.torch.length > 0) {
+    lines.push('prefill attention vs PyTorch (whole GPU; speed-up = torch / ours):');
+    for (const t of q.torch) {
+      const ours = t.ours_us === null ? '–' : `${t.ours_us.toFixed(1)} µs`;
+      const theirs = t.torch_us === null ? '–' : `${t.torch_us.toFixed(1)} µs`;
+      const speedup = t.speedup === null ? '' : `${t.speedup.toFixed(2)}×`;
+      lines.push(`  ${t.shape.padEnd(14)} ${t.baseline.padEnd(15)} ours ${ours.padStart(11)}  torch ${theirs.padStart(11)}  ${speedup.padStart(6)} ${t.note}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

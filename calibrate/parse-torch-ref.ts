@@ -1,0 +1,45 @@
+import { InputError, type InputProblem } from '../sim/core/input-error.js';
+import { JsonFields } from './json-fields.js';
+
+/**
+ * PyTorch baselines of the prefill attention kernel, as cuda/tests/bench_attn_prefill.py writes them:
+ * `{"meta":{gpu, sm_count, torch, cuda, …}, "results":[{shape, hq, hkv, seqs:[[new, cached]…], baseline,
+ * median_us, …} | {…, error}]}`, all on the whole GPU. A baseline PyTorch refused (`error`) is kept with
+ * its message so the quality report can say so rather than drop it.
+ */
+export interface TorchRefRow {
+  readonly shape: string;
+  readonly baseline: string;
+  readonly hq: number;
+  readonly hkv: number;
+  readonly chunks: readonly { readonly newTokens: number; readonly cachedTokens: number }[];
+  /** null when the baseline failed on this shape. */
+  readonly medianUs: number | null;
+  readonly error: string | null;
+}
+
+export interface TorchRef {
+  readonly gpu: string;
+  readonly smCount: number;
+  readonly torchVersion: string;
+  readonly rows: readonly TorchRefRow[];
+}
+
+export function parseTorchRef(text: string, file: string): TorchRef {
+  const problems: InputProblem[] = [];
+  const f = JsonFields.document(text, file, problems);
+  const meta = f.child('meta');
+  const rows = f.children('results').map((r): TorchRefRow => {
+    const seqs = r.array('seqs');
+    const chunks = seqs.map((s, i) => {
+      const pair = Array.isArray(s) ? s : [];
+      const [q, c] = [r.checkNum(`seqs[${i}][0]`, pair[0], { integer: true, min: 1 }), r.checkNum(`seqs[${i}][1]`, pair[1], { integer: true })];
+      return { newTokens: q, cachedTokens: c };
+    });
+    const error = r.has('error') ? r.str('error') : null;
+    return { shape: r.str('shape'), baseline: r.str('baseline'), hq: r.int('hq', 1), hkv: r.int('hkv', 1), chunks, medianUs: error === null ? r.num('median_us') : null, error };
+  });
+  const out = { gpu: meta ? meta.str('gpu') : '', smCount: meta ? meta.int('sm_count', 1) : NaN, torchVersion: meta && meta.has('torch') ? meta.str('torch') : '', rows };
+  if (problems.length > 0) throw new InputError(problems);
+  return out;
+}

@@ -1,0 +1,62 @@
+import { isMap, isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml';
+import { OP_CLASSES, type PerfSpec } from '../sim/hardware/hardware-spec.js';
+import { inputError } from '../sim/core/input-error.js';
+import type { FitResiduals } from './fit.js';
+import type { MeasurementSet } from './measurement.js';
+import { formatPct, type ErrorSummary } from './error-stats.js';
+
+/**
+ * Puts a fitted PerfSpec into a hardware YAML as its `calibrated:` section (the shape of `perf:`, which
+ * sim/config/load-hardware.ts reads and prefers), through the yaml Document API so every other key and
+ * comment stays as the user wrote it. The section's leading comment carries the full provenance: device,
+ * driver, CUDA, date, each data file with its SHA-256 and the fit's residuals. Nothing time- or
+ * machine-dependent is added, so the same data and the same YAML give byte-identical output.
+ */
+export function withCalibratedSection(yamlText: string, file: string, perf: PerfSpec, data: MeasurementSet, residuals: FitResiduals): string {
+  const doc = parseDocument(yamlText, { keepSourceTokens: false });
+  if (doc.errors.length > 0 || !isMap(doc.contents)) {
+    throw inputError('calib.hardware-yaml', file, 0, '', 'the hardware YAML does not parse as a mapping; fix it before writing a calibration');
+  }
+  const node = doc.createNode(perfToPlain(perf)) as YAMLMap;
+  node.commentBefore = provenanceComment(data, residuals);
+  // Stable order: keep the section where it is, or append it at the end.
+  const root = doc.contents as YAMLMap;
+  const existing = root.items.find((p: Pair) => isScalar(p.key) && p.key.value === 'calibrated');
+  if (existing) existing.value = node;
+  else root.add(doc.createPair('calibrated', node));
+  return doc.toString({ lineWidth: 0 });
+}
+
+function perfToPlain(perf: PerfSpec): Record<string, unknown> {
+  return {
+    provenance: perf.provenance,
+    computeFlopsPerS: perf.computeFlopsPerS.map((p) => ({ smCount: p.smCount, value: p.value })),
+    bandwidthBytesPerS: perf.bandwidthBytesPerS.map((p) => ({ smCount: p.smCount, value: p.value })),
+    efficiency: Object.fromEntries(OP_CLASSES.map((c) => [c, { compute: perf.efficiency[c].compute, memory: perf.efficiency[c].memory }])),
+    kernelFloorUs: perf.kernelFloorUs,
+    contention: { memory: perf.contention.memory, compute: perf.contention.compute },
+  };
+}
+
+function line(label: string, s: ErrorSummary): string {
+  return ` ${label}: MAPE ${formatPct(s.mape)}, p90 ${formatPct(s.p90Ape)}, worst ${formatPct(s.worstApe)} (n=${s.count})`;
+}
+
+function provenanceComment(data: MeasurementSet, res: FitResiduals): string {
+  const m = data.meta;
+  const out = [
+    ' Written by `duetsim calibrate fit --write`; rerun it rather than editing by hand.',
+    ` Device: ${m.gpu}, ${m.smCount} SMs, driver ${m.driver}, CUDA runtime ${m.cudaRuntime}, measured ${m.date}${m.host ? ` on ${m.host}` : ''} (${m.backend}).`,
+    ` Partition groups: ${m.partition.groups.join(' ')} (min ${m.partition.minSms}, alignment ${m.partition.alignment}).`,
+    ' Data:',
+    ...data.files.map((f) => `   ${f.path} sha256 ${f.sha256}`),
+    ' Fit residuals on training points, |predicted − measured| / measured:',
+    line('  operators', res.ops),
+    ...OP_CLASSES.filter((c) => res.opsByClass[c]).map((c) => line(`    ${c}`, res.opsByClass[c] as ErrorSummary)),
+    line('  forward (train)', res.forwardTrain),
+    line('  concurrent decode (train)', res.concurrentDecodeTrain),
+    line('  concurrent prefill (train)', res.concurrentPrefillTrain),
+    ' Held-out accuracy: `duetsim calibrate validate` (calibrate/README.md).',
+  ];
+  return out.join('\n');
+}

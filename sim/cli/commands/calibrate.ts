@@ -1,0 +1,208 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { CommandModule } from '../command-module.js';
+import { CliExit, type CliIo } from '../io.js';
+import { parseChoice, parseNumber } from '../flags.js';
+import { inputError } from '../../core/input-error.js';
+import { loadModel } from '../../config/load-model.js';
+import { loadHardware, parseHardwareYaml } from '../../config/load-hardware.js';
+import { readConfig } from '../../config/config-files.js';
+import { packageRoot } from '../../trace/bundled.js';
+import { estimatePlan, generatePlan } from '../../../calibrate/plan.js';
+import { parsePlan } from '../../../calibrate/parse-plan.js';
+import { BUILD_HINT, runnerCandidates, runWithAddon, runWithRunner, type BackendName, type PlanAddon } from '../../../calibrate/run.js';
+import { loadData } from '../../../calibrate/load-data.js';
+import { fitCalibration } from '../../../calibrate/fit.js';
+import { withCalibratedSection } from '../../../calibrate/write-calibrated.js';
+import { validateCalibration } from '../../../calibrate/validate.js';
+import { kernelQuality } from '../../../calibrate/kernel-quality.js';
+import { parseTorchRef } from '../../../calibrate/parse-torch-ref.js';
+import { formatFit, formatPlanEstimate, formatQuality, formatValidation } from '../../../calibrate/format-text.js';
+
+/**
+ * `duetsim calibrate plan|run|fit|validate|quality`: the GPU calibration workflow (calibrate/README.md).
+ * Each action parses its flags and calls calibrate/; only `run` needs a GPU.
+ */
+const DEFAULT_MODELS = ['qwen3-8b', 'qwen3-14b'];
+
+function collect(v: string, acc: string[]): string[] {
+  return [...acc, v];
+}
+
+function writeOut(io: CliIo, path: string, text: string): void {
+  writeFileSync(resolve(io.cwd, path), text);
+}
+
+/** The addon, if built: calibrate/native.ts (written with the CUDA binding) loads it. */
+async function tryLoadAddon(): Promise<PlanAddon | null> {
+  // Resolved at run time: the binding is optional and may not be built on this machine.
+  const spec = '../../../calibrate/native.js';
+  try {
+    const mod = (await import(spec)) as { loadAddon?: () => PlanAddon | null };
+    return mod.loadAddon ? mod.loadAddon() : null;
+  } catch {
+    return null;
+  }
+}
+
+function registerPlan(cal: Command, io: CliIo): void {
+  cal
+    .command('plan')
+    .description('write a measurement plan (ceilings, operators, forwards, concurrent pairs) for models on a GPU; deterministic')
+    .option('--model <name|path>', 'model to plan for (repeatable)', collect, [])
+    .option('--hardware <name|path>', 'GPU: SM count, partition granularity, perf for the runtime estimate', 'h100-sxm')
+    .option('--repeats <n>', 'timed repeats per experiment', parseNumber('--repeats', { integer: true, min: 1 }), 10)
+    .option('--warmup <n>', 'untimed repeats first', parseNumber('--warmup', { integer: true, min: 0 }), 2)
+    .option('-o, --out <file>', 'plan JSON (default: stdout)')
+    .action((o: { model: string[]; hardware: string; repeats: number; warmup: number; out?: string }) => {
+      const names = o.model.length > 0 ? o.model : DEFAULT_MODELS;
+      const models = names.map((n) => {
+        const spec = loadModel(n, { cwd: io.cwd });
+        return { key: spec.name, spec };
+      });
+      const hw = loadHardware(o.hardware, { cwd: io.cwd });
+      const plan = generatePlan({ models, hardware: hw, repeats: o.repeats, warmup: o.warmup });
+      const text = JSON.stringify(plan, null, 1) + '\n';
+      if (o.out) writeOut(io, o.out, text);
+      else io.stdout(text);
+      const estimate = estimatePlan(plan, Object.fromEntries(models.map((m) => [m.key, m.spec])), hw);
+      io.stderr(formatPlanEstimate(estimate, o.repeats, o.warmup));
+    });
+}
+
+function registerRun(cal: Command, io: CliIo): void {
+  cal
+    .command('run')
+    .description('measure a plan on this machine\'s GPU (addon in process, or the duet_runner executable); JSONL out, resumable')
+    .requiredOption('--plan <file>', 'plan JSON')
+    .requiredOption('--out <file>', 'measurement JSONL')
+    .option('--backend <addon|runner>', 'which build to use (default: the addon if built, else the runner)', parseChoice('--backend', ['addon', 'runner'] as const))
+    .option('--runner <path>', 'duet_runner executable (default: cuda/build/duet_runner)')
+    .option('--resume', 'skip experiments whose ids are already in --out')
+    .action(async (o: { plan: string; out: string; backend?: BackendName; runner?: string; resume?: boolean }) => {
+      const planPath = resolve(io.cwd, o.plan);
+      if (!existsSync(planPath)) throw inputError('calib.no-file', o.plan, 0, '--plan', 'no such plan file');
+      const plan = parsePlan(readFileSync(planPath, 'utf8'), o.plan);
+      const runOpts = { plan, outPath: resolve(io.cwd, o.out), resume: Boolean(o.resume), progress: io.stderr };
+      if (o.backend !== 'runner') {
+        const addon = await tryLoadAddon();
+        if (addon) return runWithAddon(addon, runOpts);
+        if (o.backend === 'addon') throw new CliExit(1, `the CUDA addon is not built: ${BUILD_HINT}`);
+      }
+      const runner = o.runner ? resolve(io.cwd, o.runner) : runnerCandidates(packageRoot()).find((p) => existsSync(p));
+      if (!runner || !existsSync(runner)) {
+        throw new CliExit(1, `neither the CUDA addon nor duet_runner is built (looked for ${runnerCandidates(packageRoot()).join(', ')}): ${BUILD_HINT}`);
+      }
+      await runWithRunner(runner, planPath, runOpts);
+    });
+}
+
+/** --data, --plan and (for fit and validate) --hardware: what the data-reading subcommands share. */
+function dataOptions(cmd: Command, withHardware: boolean): Command {
+  cmd
+    .requiredOption('--data <dir|file>', 'measurement JSONL, or a folder of them (repeatable)', collect, [])
+    .option('--plan <file>', 'plan the data was measured from (default: plan.json beside the data)');
+  return withHardware ? cmd.option('--hardware <name|path>', 'hardware YAML the calibration is for', 'h100-sxm') : cmd;
+}
+
+interface FitFlags {
+  data: string[];
+  hardware: string;
+  plan?: string;
+  write?: boolean;
+  json?: string;
+}
+
+/** Fit from the data against the hardware's seed spec (its perf is what gets replaced). */
+function fitFrom(io: CliIo, o: FitFlags) {
+  const loaded = loadData(io.cwd, o.data, o.plan);
+  const source = readConfig('hardware', o.hardware, io.cwd);
+  const hardware = parseHardwareYaml(source.text, source.file).seed;
+  return { loaded, source, hardware, fit: fitCalibration({ hardware, models: loaded.models, data: loaded.data }) };
+}
+
+function registerFit(cal: Command, io: CliIo): void {
+  dataOptions(cal.command('fit'), true)
+    .description('fit Π(S), W(S), per-class efficiencies, kernel floor and contention to measurements (training split only)')
+    .option('--write', 'write the calibrated: section into the hardware YAML (other content and comments kept)')
+    .option('--json <file>', 'write the fitted perf and residuals as JSON')
+    .action((o: FitFlags) => {
+      const { loaded, source, fit } = fitFrom(io, o);
+      io.stdout(formatFit(fit.perf, fit.residuals));
+      if (o.json) writeOut(io, o.json, JSON.stringify({ perf: fit.perf, residuals: fit.residuals }, null, 1) + '\n');
+      if (o.write) {
+        writeFileSync(source.file, withCalibratedSection(source.text, source.file, fit.perf, loaded.data, fit.residuals));
+        io.stderr(`wrote calibrated: to ${source.file}\n`);
+      }
+    });
+}
+
+function registerValidate(cal: Command, io: CliIo): void {
+  dataOptions(cal.command('validate'), true)
+    .description('predicted vs measured on held-out forward and concurrent points: MAPE, p90, worst per family; PASS/FAIL against the targets')
+    .option('--use-config', "validate the YAML's calibrated: section instead of fitting the data's training split now")
+    .option('--json <file>', 'write {points, summary} JSON')
+    .option('--html <file>', 'write an HTML page (reports/ generator)')
+    .action(async (o: FitFlags & { useConfig?: boolean; html?: string }) => {
+      let hw;
+      let loaded;
+      if (o.useConfig) {
+        loaded = loadData(io.cwd, o.data, o.plan);
+        hw = loadHardware(o.hardware, { cwd: io.cwd });
+      } else {
+        const f = fitFrom(io, o);
+        loaded = f.loaded;
+        hw = { ...f.hardware, perf: f.fit.perf };
+      }
+      const report = validateCalibration(loaded.models, hw, loaded.data);
+      io.stdout(formatValidation(report));
+      if (o.json) writeOut(io, o.json, JSON.stringify(report, null, 1) + '\n');
+      if (o.html) await writeHtml(io, report, o.html);
+    });
+}
+
+/** The report generator is optional at build time (reports/ may not ship it yet); JSON is always written. */
+async function writeHtml(io: CliIo, report: unknown, out: string): Promise<void> {
+  const spec = '../../../reports/write-report.js';
+  let mod: { writeReport?: (input: unknown, outPath: string) => unknown };
+  try {
+    mod = (await import(spec)) as typeof mod;
+  } catch {
+    mod = {};
+  }
+  if (!mod.writeReport) {
+    io.stderr('note: the HTML report generator (reports/write-report.ts) is not available; wrote no HTML — use --json\n');
+    return;
+  }
+  await mod.writeReport(report, resolve(io.cwd, out));
+  io.stderr(`wrote ${out}\n`);
+}
+
+function registerQuality(cal: Command, io: CliIo): void {
+  dataOptions(cal.command('quality'), false)
+    .description('kernel quality: achieved TFLOP/s and GB/s of each operator vs the ceilings at its SM count; prefill attention vs PyTorch')
+    .option('--torch <file>', 'PyTorch baselines JSON from cuda/tests/bench_attn_prefill.py')
+    .option('--worst <n>', 'list this many of the lowest kernels', parseNumber('--worst', { integer: true, min: 0 }), 10)
+    .option('--json <file>', 'write the report as JSON')
+    .action((o: { data: string[]; plan?: string; torch?: string; worst: number; json?: string }) => {
+      const { data, models } = loadData(io.cwd, o.data, o.plan);
+      const torch = o.torch ? parseTorchRef(readFileSync(resolve(io.cwd, o.torch), 'utf8'), o.torch) : null;
+      const lmHeads = Object.values(models).map((m) => ({ hiddenSize: m.hiddenSize, vocabSize: m.vocabSize }));
+      const q = kernelQuality(data, lmHeads, torch);
+      io.stdout(formatQuality(q, o.worst));
+      if (o.json) writeOut(io, o.json, JSON.stringify(q, null, 1) + '\n');
+    });
+}
+
+export const calibrate: CommandModule = {
+  name: 'calibrate',
+  register(program, io) {
+    const cal = program.command('calibrate').description('measure a GPU, fit the latency model to it, and check the fit on held-out points');
+    registerPlan(cal, io);
+    registerRun(cal, io);
+    registerFit(cal, io);
+    registerValidate(cal, io);
+    registerQuality(cal, io);
+  },
+};
