@@ -4,7 +4,6 @@ import { mergeCommand } from './commands/merge.js';
 import { replay } from './commands/replay.js';
 import { predict } from './commands/predict.js';
 import { calibrate } from './commands/calibrate.js';
-import { calibrate } from './commands/calibrate.js';
 import { trace } from './commands/trace.js';
 
 /**
@@ -16,7 +15,6 @@ export const COMMANDS: readonly CommandModule[] = [
   mergeCommand,
   replay,
   predict,
-  calibrate,
   calibrate,
   trace,
 ];
