@@ -1,6 +1,7 @@
 import type { CommandModule } from './command-module.js';
 import { whatifCommand } from './commands/whatif.js';
 import { mergeCommand } from './commands/merge.js';
+import { reportCommand } from './commands/report.js';
 import { replay } from './commands/replay.js';
 import { predict } from './commands/predict.js';
 import { calibrate } from './commands/calibrate.js';
@@ -13,6 +14,7 @@ import { trace } from './commands/trace.js';
 export const COMMANDS: readonly CommandModule[] = [
   whatifCommand,
   mergeCommand,
+  reportCommand,
   replay,
   predict,
   calibrate,

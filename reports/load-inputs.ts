@@ -1,0 +1,205 @@
+import { basename } from 'node:path';
+import type { RunResult, Summary } from '../sim/metrics/results.js';
+import { lineOfOffset, lineOfPath } from './json-locate.js';
+import type { CalibrationPoint, CapacityEntry, ReportInput, RunEntry, StudyPoint } from './report-input.js';
+import { ReportInputError, type ReportProblem } from './report-input-error.js';
+
+const RESULT_SCHEMA = 'duetsim.result/1';
+const STUDY_LINE_SCHEMA = 'duetsim.study-line/1';
+
+type Path = Array<string | number>;
+type Obj = Record<string, unknown>;
+
+/**
+ * Turns the files given to `duetsim report` into a ReportInput. Kinds are told apart by content, not
+ * by name: a results JSON has schema duetsim.result/1, a study file is JSON Lines of
+ * duetsim.study-line/1, and a calibration validation file is {points:[{id, predicted_us, measured_us,
+ * kind}]}. All problems of all files are collected and thrown together, each located.
+ */
+export function loadReportInputs(files: ReadonlyArray<{ readonly file: string; readonly text: string }>): ReportInput {
+  const problems: ReportProblem[] = [];
+  const runs: Array<Omit<RunEntry, 'label'>> = [];
+  const studyPoints: StudyPoint[] = [];
+  const capacities: CapacityEntry[] = [];
+  const calibration: CalibrationPoint[] = [];
+  const studyNames = new Set<string>();
+
+  for (const { file, text } of files) {
+    const before = problems.length;
+    const problem = (line: number, field: string, code: string, message: string): void => {
+      problems.push({ code, file, line, column: 0, field, message });
+    };
+    const firstLine = text.trimStart().split('\n', 1)[0] ?? '';
+    if (isStudyLine(firstLine)) {
+      readStudy(text, problem);
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      const pos = /position (\d+)/.exec((e as Error).message);
+      problem(pos ? lineOfOffset(text, Number(pos[1])) : 0, '', 'report-bad-json', `not valid JSON: ${(e as Error).message}`);
+      continue;
+    }
+    const at = (path: Path, code: string, message: string): void => problem(lineOfPath(text, path), path.join('.'), code, message);
+    if (isObj(value) && value.schema === RESULT_SCHEMA) {
+      checkRun(value, at);
+      if (problems.length === before) runs.push({ file, policy: policyOf(value.config), result: value as unknown as RunResult });
+    } else if (isObj(value) && Array.isArray(value.points)) {
+      readCalibration(value.points, at);
+    } else {
+      problem(0, '', 'report-unknown-file', `not a results JSON (schema ${RESULT_SCHEMA}), a study JSONL or a calibration validation file ({points:[…]})`);
+    }
+  }
+
+  function readStudy(text: string, problem: (line: number, field: string, code: string, message: string) => void): void {
+    const lines = text.split('\n');
+    lines.forEach((raw, i) => {
+      if (raw.trim() === '') return;
+      // A study still running (or killed) may end in a partly written line; the study runner ignores it too.
+      if (i === lines.length - 1) {
+        try {
+          JSON.parse(raw);
+        } catch {
+          return;
+        }
+      }
+      const at = (path: Path, code: string, message: string): void => problem(i + 1, path.join('.'), code, message);
+      let v: unknown;
+      try {
+        v = JSON.parse(raw);
+      } catch (e) {
+        return at([], 'report-bad-json', `not valid JSON: ${(e as Error).message}`);
+      }
+      if (!isObj(v) || v.schema !== STUDY_LINE_SCHEMA) return at(['schema'], 'report-bad-line', `expected a ${STUDY_LINE_SCHEMA} line`);
+      if (!isObj(v.coords)) return at(['coords'], 'report-bad-line', 'expected an object');
+      if (typeof v.study_name === 'string') studyNames.add(v.study_name);
+      const series = seriesOf(v.coords, typeof v.study_name === 'string' ? v.study_name : 'study');
+      const policy = policyOf(v.spec);
+      if (v.kind === 'point') {
+        const before = problems.length;
+        checkSummary(v.summary, ['summary'], at);
+        checkCdf(v.cdf, ['cdf'], at);
+        const spec = isObj(v.spec) ? v.spec : {};
+        if (problems.length > before) return;
+        studyPoints.push({
+          series, policy,
+          rateQps: typeof spec.rateQps === 'number' ? spec.rateQps : null,
+          seed: typeof spec.seed === 'number' ? spec.seed : 0,
+          summary: v.summary as Summary, cdf: v.cdf as RunResult['cdf'],
+        });
+      } else if (v.kind === 'capacity') {
+        const c = v.capacity;
+        if (!isObj(c) || typeof c.capacity_qps !== 'number' || !Array.isArray(c.bracket) || !Array.isArray(c.probes)) {
+          return at(['capacity'], 'report-bad-line', 'expected {capacity_qps, bracket, converged, probes}');
+        }
+        const [lo, hi] = c.bracket as unknown[];
+        capacities.push({
+          series, policy, capacityQps: c.capacity_qps,
+          bracket: [typeof lo === 'number' ? lo : 0, typeof hi === 'number' ? hi : null],
+          converged: c.converged === true, probeCount: c.probes.length,
+        });
+      } else at(['kind'], 'report-bad-line', `expected 'point' or 'capacity', got ${JSON.stringify(v.kind)}`);
+    });
+  }
+
+  function readCalibration(points: unknown[], at: (path: Path, code: string, message: string) => void): void {
+    points.forEach((p, i) => {
+      if (!isObj(p)) return at(['points', i], 'report-bad-calibration', 'expected {id, predicted_us, measured_us, kind}');
+      let ok = true;
+      for (const key of ['id', 'kind'] as const) {
+        if (typeof p[key] !== 'string') {
+          at(['points', i, key], 'report-bad-calibration', 'expected a string');
+          ok = false;
+        }
+      }
+      for (const key of ['predicted_us', 'measured_us'] as const) {
+        if (!(typeof p[key] === 'number' && Number.isFinite(p[key]) && p[key] > 0)) {
+          at(['points', i, key], 'report-bad-calibration', `expected a time in µs > 0, got ${JSON.stringify(p[key])}`);
+          ok = false;
+        }
+      }
+      if (ok) calibration.push({ id: p.id as string, kind: p.kind as string, predictedUs: p.predicted_us as number, measuredUs: p.measured_us as number });
+    });
+  }
+
+  if (problems.length > 0) throw new ReportInputError(problems);
+  const labelled = labelRuns(runs);
+  const title = studyNames.size > 0 ? [...studyNames].join(', ') : labelled.length > 0 ? labelled.map((r) => r.label).join(' vs ') : 'calibration';
+  return { title, sources: files.map((f) => basename(f.file)), runs: labelled, studyPoints, capacities, calibration };
+}
+
+function isObj(v: unknown): v is Obj {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function isStudyLine(line: string): boolean {
+  if (!line.startsWith('{')) return false;
+  try {
+    const v: unknown = JSON.parse(line);
+    return isObj(v) && v.schema === STUDY_LINE_SCHEMA;
+  } catch {
+    // A first line that does not parse alone is either a pretty-printed JSON document or a broken study line.
+    return line.includes(`"schema":"${STUDY_LINE_SCHEMA}"`);
+  }
+}
+
+function policyOf(config: unknown): string {
+  return isObj(config) && typeof config.policy === 'string' ? config.policy : 'unknown';
+}
+
+/** The setting a study point belongs to: its axis values other than the rate and seed. */
+function seriesOf(coords: Obj, studyName: string): string {
+  const parts = Object.entries(coords)
+    .filter(([k]) => k !== 'rateQps' && k !== 'seed')
+    .map(([k, v]) => (k === 'policy' || k === 'model' || k === 'hardware' || k === 'trace' ? String(v) : `${k}=${String(v)}`));
+  return parts.length > 0 ? parts.join(' · ') : studyName;
+}
+
+const PERCENTILE_FIELDS = ['ttft_ms', 'tbt_ms', 'tpot_ms', 'e2e_ms', 'queue_ms'] as const;
+const NUMBER_FIELDS = ['requests', 'completed', 'rejected', 'duration_s', 'throughput_rps', 'output_tps', 'slo_attainment', 'goodput_rps', 'split_time_share'] as const;
+
+function checkSummary(s: unknown, path: Path, at: (path: Path, code: string, message: string) => void): void {
+  if (!isObj(s)) return at(path, 'report-bad-summary', 'expected the summary object');
+  for (const k of NUMBER_FIELDS) if (typeof s[k] !== 'number') at([...path, k], 'report-bad-summary', 'expected a number');
+  for (const k of PERCENTILE_FIELDS) {
+    const p = s[k];
+    if (!isObj(p) || typeof p.p50 !== 'number' || typeof p.p99 !== 'number') at([...path, k], 'report-bad-summary', 'expected percentiles {p50, p90, p99, mean, max}');
+  }
+}
+
+function checkCdf(c: unknown, path: Path, at: (path: Path, code: string, message: string) => void): void {
+  if (!isObj(c)) return at(path, 'report-bad-cdf', 'expected {ttft_ms: [...], tbt_ms: [...]}');
+  for (const k of ['ttft_ms', 'tbt_ms']) {
+    const a = c[k];
+    if (!Array.isArray(a) || !a.every((x) => typeof x === 'number')) at([...path, k], 'report-bad-cdf', 'expected an array of numbers');
+  }
+}
+
+function checkRun(v: Obj, at: (path: Path, code: string, message: string) => void): void {
+  if (!isObj(v.config)) at(['config'], 'report-bad-result', 'expected the scenario object');
+  checkSummary(v.summary, ['summary'], at);
+  checkCdf(v.cdf, ['cdf'], at);
+  const tl = v.timeline;
+  if (!isObj(tl) || typeof tl.bucket_s !== 'number' || !Array.isArray(tl.buckets)) {
+    at(['timeline'], 'report-bad-result', 'expected {bucket_s, buckets: [...]}');
+  } else {
+    tl.buckets.forEach((b, i) => {
+      if (!isObj(b) || typeof b.t_s !== 'number' || typeof b.queue_len !== 'number') at(['timeline', 'buckets', i], 'report-bad-result', 'expected a timeline bucket {t_s, queue_len, …}');
+    });
+  }
+}
+
+/** Labels runs by the policy plus whichever of model/hardware/trace/rate differ between the runs given. */
+function labelRuns(runs: ReadonlyArray<Omit<RunEntry, 'label'>>): RunEntry[] {
+  const keys = ['model', 'hardware', 'trace', 'rateQps'];
+  const val = (r: Omit<RunEntry, 'label'>, k: string): string => String((r.result.config as Obj)[k] ?? '');
+  const varying = keys.filter((k) => new Set(runs.map((r) => val(r, k))).size > 1);
+  const base = runs.map((r) => [r.policy, ...varying.map((k) => (k === 'rateQps' ? `${val(r, k)} QPS` : val(r, k)))].join(' · '));
+  return runs.map((r, i) => {
+    const label = base[i] as string;
+    const clash = base.filter((b) => b === label).length > 1;
+    return { ...r, label: clash ? `${label} (${basename(r.file)})` : label };
+  });
+}
