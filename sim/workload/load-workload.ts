@@ -57,8 +57,21 @@ const SPEC_FILE = 'workload spec';
  * dense from 0 in arrival order and the first arrival at 0.
  */
 export function loadWorkload(spec: WorkloadSpec, cwd: string = process.cwd()): Request[] {
+  return buildWorkload(readWorkloadTrace(spec, cwd), spec);
+}
+
+/** The trace `spec` names, read and parsed, after checking every spec field (the first half of loadWorkload). */
+export function readWorkloadTrace(spec: WorkloadSpec, cwd: string = process.cwd()): Trace {
   checkSpec(spec);
-  const trace = readSpecTrace(spec, cwd);
+  if (isBundledTrace(spec.trace)) {
+    const bundled = BUNDLED_TRACES[spec.trace];
+    return readTrace(bundledTracePath(spec.trace), bundled.path, spec.format ?? bundled.format);
+  }
+  return readTrace(resolve(cwd, spec.trace), spec.trace, spec.format ?? null);
+}
+
+/** The requests `spec` selects from an already-read trace (the second half of loadWorkload). */
+export function buildWorkload(trace: Trace, spec: WorkloadSpec): Request[] {
   let requests: Request[];
   if (spec.arrivals !== undefined) {
     const a = spec.arrivals;
@@ -84,14 +97,6 @@ export function loadWorkload(spec: WorkloadSpec, cwd: string = process.cwd()): R
     requests = rescaleToRate(requests, spec.rateQps);
   }
   return requests;
-}
-
-function readSpecTrace(spec: WorkloadSpec, cwd: string): Trace {
-  if (isBundledTrace(spec.trace)) {
-    const bundled = BUNDLED_TRACES[spec.trace];
-    return readTrace(bundledTracePath(spec.trace), bundled.path, spec.format ?? bundled.format);
-  }
-  return readTrace(resolve(cwd, spec.trace), spec.trace, spec.format ?? null);
 }
 
 /** Checks every field before any file is read, reporting all problems together. */

@@ -11,8 +11,16 @@ export interface TokenSummary {
   readonly max: number;
 }
 
-export interface WorkloadStats {
+/** What a length table alone can tell: counts and token percentiles. */
+export interface LengthStats {
   readonly requestCount: number;
+  readonly promptTokens: TokenSummary;
+  readonly outputTokens: TokenSummary;
+  /** Requests that carry prefix-block hashes. */
+  readonly withHashIdsCount: number;
+}
+
+export interface WorkloadStats extends LengthStats {
   /** First to last arrival, seconds. */
   readonly spanS: number;
   /** (n − 1) / span: one over the mean inter-arrival gap; null with fewer than two distinct arrivals. */
@@ -22,10 +30,16 @@ export interface WorkloadStats {
    * 0 for constant rate, above 1 for bursty traffic; null with fewer than two gaps or a zero mean gap.
    */
   readonly interArrivalCv: number | null;
-  readonly promptTokens: TokenSummary;
-  readonly outputTokens: TokenSummary;
-  /** Requests that carry prefix-block hashes. */
-  readonly withHashIdsCount: number;
+}
+
+/** The token side of a trace or workload (records of a length-only table fit as well as requests). */
+export function computeLengthStats(rows: readonly Pick<Request, 'promptTokens' | 'outputTokens' | 'hashIds'>[]): LengthStats {
+  return {
+    requestCount: rows.length,
+    promptTokens: summarize(rows.map((r) => r.promptTokens)),
+    outputTokens: summarize(rows.map((r) => r.outputTokens)),
+    withHashIdsCount: rows.filter((r) => r.hashIds.length > 0).length,
+  };
 }
 
 export function computeWorkloadStats(requests: readonly Request[]): WorkloadStats {
@@ -33,13 +47,10 @@ export function computeWorkloadStats(requests: readonly Request[]): WorkloadStat
   const spanUs = n > 0 ? requests[n - 1].arrivalUs - requests[0].arrivalUs : 0;
   const rate = meanRateQps(requests);
   return {
-    requestCount: n,
+    ...computeLengthStats(requests),
     spanS: spanUs / 1e6,
     meanRateQps: Number.isNaN(rate) ? null : rate,
     interArrivalCv: interArrivalCv(requests),
-    promptTokens: summarize(requests.map((r) => r.promptTokens)),
-    outputTokens: summarize(requests.map((r) => r.outputTokens)),
-    withHashIdsCount: requests.filter((r) => r.hashIds.length > 0).length,
   };
 }
 

@@ -5,8 +5,8 @@ import type { CommandModule } from '../command-module.js';
 import type { CliIo } from '../io.js';
 import type { Request } from '../../workload/request.js';
 import { parseChoice, parseNumber } from '../flags.js';
-import { loadWorkload, type WorkloadSpec } from '../../workload/load-workload.js';
-import { computeWorkloadStats, type TokenSummary, type WorkloadStats } from '../../workload/workload-stats.js';
+import { buildWorkload, loadWorkload, readWorkloadTrace, type WorkloadSpec } from '../../workload/load-workload.js';
+import { computeLengthStats, computeWorkloadStats, type LengthStats, type TokenSummary, type WorkloadStats } from '../../workload/workload-stats.js';
 import { ARRIVAL_KINDS, type ArrivalKind } from '../../workload/arrival-process.js';
 import { formatDuetsimJsonl } from '../../trace/duetsim-jsonl.js';
 import { DEFAULT_TRACE } from '../../trace/bundled.js';
@@ -77,21 +77,31 @@ function emitJsonl(io: CliIo, requests: readonly Request[], out: string | undefi
   }
 }
 
-function formatStats(trace: string, s: WorkloadStats): string {
+/** Text form of the stats; a length-only table (no WorkloadStats timing fields) says so instead. */
+function formatStats(trace: string, s: LengthStats | WorkloadStats): string {
   const num = (v: number | null, digits: number): string => (v === null || Number.isNaN(v) ? '-' : v.toFixed(digits));
   const row = (label: string, t: TokenSummary): string =>
     [label.padEnd(14), ...[t.p50, t.p90, t.p99, t.mean, t.max].map((v) => num(v, 1).padStart(10))].join('') + '\n';
+  const timing =
+    'spanS' in s
+      ? `span          ${num(s.spanS, 1)} s\n` +
+        `mean rate     ${num(s.meanRateQps, 3)} req/s\n` +
+        `burstiness    ${num(s.interArrivalCv, 3)} (CV of inter-arrival gaps; Poisson = 1)\n`
+      : 'arrivals      none: a length table (generate arrivals with duetsim trace gen --lengths)\n';
   return (
     `trace         ${trace}\n` +
     `requests      ${s.requestCount}\n` +
-    `span          ${num(s.spanS, 1)} s\n` +
-    `mean rate     ${num(s.meanRateQps, 3)} req/s\n` +
-    `burstiness    ${num(s.interArrivalCv, 3)} (CV of inter-arrival gaps; Poisson = 1)\n` +
+    timing +
     `prefix hashes ${s.withHashIdsCount} of ${s.requestCount} requests\n` +
     `tokens        ${['p50', 'p90', 'p99', 'mean', 'max'].map((h) => h.padStart(10)).join('')}\n` +
     row('  input', s.promptTokens) +
     row('  output', s.outputTokens)
   );
+}
+
+/** Whether any flag asks for work on arrival times, which a length-only table does not have. */
+function selectsByTime(o: SelectionFlags): boolean {
+  return [o.rate, o.start, o.duration, o.limit, o.sample, o.spreadMs].some((v) => v !== undefined);
 }
 
 export const trace: CommandModule = {
@@ -100,10 +110,12 @@ export const trace: CommandModule = {
     const cmd = program.command('trace').description('inspect, generate and convert request traces');
 
     addSelectionFlags(cmd.command('stats').argument('[trace]', 'bundled trace name or trace file', DEFAULT_TRACE))
-      .description('counts, span, rate, burstiness and token-length percentiles of a trace (length-only tables: use trace gen)')
+      .description('counts, span, rate, burstiness and token-length percentiles of a trace (length tables: lengths only)')
       .option('--json', 'print the statistics as JSON')
       .action((traceName: string, o: SelectionFlags & { json?: boolean }) => {
-        const stats = computeWorkloadStats(loadWorkload(selectionSpec(traceName, o), io.cwd));
+        const spec = selectionSpec(traceName, o);
+        const loaded = readWorkloadTrace(spec, io.cwd);
+        const stats = loaded.kind === 'lengths' && !selectsByTime(o) ? computeLengthStats(loaded.records) : computeWorkloadStats(buildWorkload(loaded, spec));
         io.stdout(o.json ? JSON.stringify({ trace: traceName, ...stats }, null, 2) + '\n' : formatStats(traceName, stats));
       });
 

@@ -80,6 +80,19 @@ test('convert keeps Mooncake prefix hashes and their block size', async () => {
   assert.deepEqual(back.map((x) => [x.hashIds, x.hashBlockTokens]), original.map((x) => [x.hashIds, x.hashBlockTokens]));
 });
 
+test('trace stats of a length table reports its lengths and says it has no arrivals', async () => {
+  const r = await cli('trace', 'stats', 'sharegpt');
+  assert.equal(r.code, 0, r.stderr);
+  // SOURCES.md: 30,731 rows; prefill p50/mean/max 1730/2340/8141, decode 415/439/1024.
+  assert.match(r.stdout, /^requests\s+30731$/m);
+  assert.match(r.stdout, /^arrivals\s+none/m);
+  assert.match(r.stdout, /^ {2}input\s+1730\.0\s+\S+\s+\S+\s+2340\.0\s+8141\.0$/m);
+  assert.match(r.stdout, /^ {2}output\s+415\.0\s+\S+\s+\S+\s+438\.7\s+1024\.0$/m);
+  const json = JSON.parse((await cli('trace', 'stats', 'sharegpt', '--json')).stdout) as Record<string, unknown>;
+  assert.equal(json.requestCount, 30731);
+  assert.equal('meanRateQps' in json, false);
+});
+
 test('bad input exits 2 with file, line and field', async () => {
   writeFileSync(join(dir, 'bad.csv'), 'TIMESTAMP,ContextTokens,GeneratedTokens\r\n2023-11-16 18:15:46.6805900,374,0');
   const r = await cli('trace', 'stats', 'bad.csv');
@@ -88,7 +101,7 @@ test('bad input exits 2 with file, line and field', async () => {
   const flag = await cli('trace', 'gen', '--rate', 'fast');
   assert.equal(flag.code, 2);
   assert.match(flag.stderr, /\[--rate\]/);
-  const lengthsOnly = await cli('trace', 'stats', 'sharegpt');
+  const lengthsOnly = await cli('trace', 'stats', 'sharegpt', '--rate', '3');
   assert.equal(lengthsOnly.code, 2);
   assert.match(lengthsOnly.stderr, /\[arrivals\]: 'sharegpt' holds lengths only/);
 });
