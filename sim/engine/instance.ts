@@ -8,8 +8,39 @@ import type { MetricsCollector } from '../metrics/collector.js';
 import { KvCache } from './kv-cache.js';
 import { Seq, type SeqView } from './seq.js';
 
+/**
+ * What an instance serves. 'aggregated' runs prefill and decode (a single GPU, or a replica behind a
+ * router). 'prefill' runs prompts only: a request's first token is emitted there, then its KV is handed
+ * off (see `takeHandoffs`). 'decode' receives handed-off requests and generates the rest.
+ */
+export type InstanceRole = 'aggregated' | 'prefill' | 'decode';
+
+/** KV a prefill instance still holds for a request whose KV is in flight to a decode instance. */
+export interface Handoff {
+  readonly seq: Seq;
+  readonly from: Instance;
+  /** Blocks the sequence owned on the prefill side, released when the transfer ends. */
+  readonly heldBlocks: number;
+  readonly heldPrefixEntries: readonly number[];
+  readonly heldPrefixTokens: number;
+  /** When the prompt's prefill began (first chunk admitted) and ended (first token emitted). */
+  readonly prefillStartUs: number;
+  readonly prefillEndUs: number;
+}
+
+/** Counters a cluster reports per instance. */
+export interface InstanceStats {
+  steps: number;
+  busyUs: number;
+  peakUsedBlocks: number;
+  handoffsOut: number;
+  handoffsIn: number;
+}
+
 export interface InstanceConfig {
   readonly id: number;
+  /** Default 'aggregated' (what single-GPU runs use). */
+  readonly role?: InstanceRole;
   readonly model: ModelSpec;
   readonly hw: HardwareSpec;
   readonly tpDegree: number;
@@ -23,7 +54,8 @@ export interface InFlightStep {
   readonly startUs: number;
   readonly endUs: number;
   readonly prefills: readonly { seq: Seq; newTokens: number }[];
-  readonly decodes: readonly { seq: Seq; steps: number }[];
+  /** Decoding sequences; each one's step count for this window is in its `stepsInFlight`. */
+  readonly decodes: readonly Seq[];
   /** Absolute token times: prefill tokens, and per look-ahead step for decodes. */
   readonly prefillTokenAtUs: number;
   readonly decodeTokenAtUs: readonly number[];
@@ -56,6 +88,15 @@ export class Instance {
   readonly kv: KvCache;
   busy = false;
   preemptions = 0;
+  readonly role: InstanceRole;
+  readonly stats: InstanceStats = { steps: 0, busyUs: 0, peakUsedBlocks: 0, handoffsOut: 0, handoffsIn: 0 };
+  /** Decode role: handed-off requests waiting for KV blocks here, in hand-off order. */
+  readonly incoming: Handoff[] = [];
+  /** Decode role: tokens still to generate of requests reserved here whose KV is in flight. */
+  private inTransferTokens = 0;
+  private inTransferCount = 0;
+  /** Prefill role: requests whose prompt finished in the last step, for the event loop to hand off. */
+  private readonly handoffs: Handoff[] = [];
   private readonly kvView: KvView;
 
   constructor(
@@ -64,6 +105,7 @@ export class Instance {
     private readonly stepLog: StepRecord[] | null,
   ) {
     this.kv = new KvCache(cfg.kvBlocks, cfg.engine.blockTokens);
+    this.role = cfg.role ?? 'aggregated';
     const kv = this.kv;
     const prefixHit = (s: SeqView) => this.prefixHitTokens(s);
     this.kvView = {
@@ -76,8 +118,15 @@ export class Instance {
     };
   }
 
-  /** Whether a request can ever be served here: its whole context must fit the KV cache. */
+  /**
+   * Whether a request can ever be served here: its whole context must fit the KV cache (a prefill
+   * instance holds only the prompt; the decode side is checked by the cluster).
+   */
   rejectionReason(seq: Seq): string | null {
+    if (this.role === 'prefill') {
+      const need = this.kv.blocksForTokens(seq.req.promptTokens);
+      return need > this.kv.totalBlocks ? `prompt (${seq.req.promptTokens} tokens) needs ${need} KV blocks; the prefill instance's cache holds ${this.kv.totalBlocks}` : null;
+    }
     const need = this.kv.blocksForTokens(seq.req.promptTokens + seq.req.outputTokens);
     if (need > this.kv.totalBlocks) {
       return `prompt+output (${seq.req.promptTokens}+${seq.req.outputTokens} tokens) needs ${need} KV blocks; the cache holds ${this.kv.totalBlocks}`;
@@ -93,12 +142,26 @@ export class Instance {
     return this.waiting.length > 0 || this.running.length > 0;
   }
 
-  /** Outstanding tokens (prompt still to compute plus outputs still to generate): the router's load signal. */
+  /**
+   * Outstanding tokens (prompt still to compute plus outputs still to generate): the router's load signal.
+   * A prefill instance counts only prompt tokens (decoding happens elsewhere); a decode instance also
+   * counts the outputs of requests handed to it whose KV has not arrived yet.
+   */
   outstandingTokens(): number {
+    const outputs = this.role !== 'prefill';
     let n = 0;
-    for (const s of this.waiting) n += s.prefillTargetTokens - s.computedTokens + s.req.outputTokens - s.generatedTokens;
-    for (const s of this.running) n += s.prefillTargetTokens - s.computedTokens + s.req.outputTokens - s.generatedTokens;
+    for (const s of this.waiting) n += s.prefillTargetTokens - s.computedTokens + (outputs ? s.req.outputTokens - s.generatedTokens : 0);
+    for (const s of this.running) n += s.prefillTargetTokens - s.computedTokens + (outputs ? s.req.outputTokens - s.generatedTokens : 0);
+    if (this.role === 'decode') {
+      n += this.inTransferTokens;
+      for (const h of this.incoming) n += h.seq.req.outputTokens - h.seq.generatedTokens;
+    }
     return n;
+  }
+
+  /** Requests waiting or running here, plus (decode role) those handed here whose KV has not arrived. */
+  requestCount(): number {
+    return this.waiting.length + this.running.length + this.incoming.length + this.inTransferCount;
   }
 
   private prefixHitTokens(s: SeqView): number {
@@ -153,15 +216,17 @@ export class Instance {
       chunks.push({ newTokens: a.newTokens, cachedTokens: seq.computedTokens });
     }
     if (admitted > 0) this.waiting.splice(0, admitted);
-    const decodes: { seq: Seq; steps: number }[] = [];
+    // The policy's fresh array is kept as is: one allocation fewer per step on the hot path.
+    const decodes = d.decodes as readonly Seq[];
     let decodeContextTokens = 0;
-    for (const v of d.decodes) {
-      const seq = v as Seq;
+    for (const seq of decodes) {
       const steps = Math.min(k, seq.req.outputTokens - seq.generatedTokens);
       const need = Math.max(0, Math.ceil((seq.computedTokens + steps - seq.prefixTokens) / bt) - seq.ownBlocks);
-      this.kv.allocate(need);
-      seq.ownBlocks += need;
-      decodes.push({ seq, steps });
+      if (need > 0) {
+        this.kv.allocate(need);
+        seq.ownBlocks += need;
+      }
+      seq.stepsInFlight = steps;
       decodeContextTokens += seq.decodeContextTokens;
     }
     const { model, hw, tpDegree } = this.cfg;
@@ -184,6 +249,9 @@ export class Instance {
       for (const off of t.decodeTokenOffsetsUs) decodeTokenAtUs.push(nowUs + off);
     }
     if (!(endUs > nowUs)) throw new Error(`step priced at ${endUs - nowUs} µs; the clock must advance`);
+    this.stats.steps++;
+    this.stats.busyUs += endUs - nowUs;
+    if (this.kv.usedBlocks > this.stats.peakUsedBlocks) this.stats.peakUsedBlocks = this.kv.usedBlocks;
     this.metrics.onStep(nowUs, endUs - nowUs, d.kind, prefillSms, decodeSms, k);
     if (this.stepLog) {
       this.stepLog.push({
@@ -195,7 +263,7 @@ export class Instance {
         decodeSms,
         lookaheadK: d.kind === 'split' ? k : 1,
         prefills: prefills.map((p, i) => ({ id: p.seq.id, newTokens: p.newTokens, cachedTokens: chunks[i].cachedTokens })),
-        decodes: decodes.map((x) => ({ id: x.seq.id, contextTokens: x.seq.decodeContextTokens })),
+        decodes: decodes.map((x) => ({ id: x.id, contextTokens: x.decodeContextTokens })),
         preempted,
       });
     }
@@ -246,7 +314,8 @@ export class Instance {
       seq.computedTokens += newTokens;
       if (seq.computedTokens >= seq.prefillTargetTokens) this.emit(seq, step.prefillTokenAtUs);
     }
-    for (const { seq, steps } of step.decodes) {
+    for (const seq of step.decodes) {
+      const steps = seq.stepsInFlight;
       for (let i = 0; i < steps; i++) {
         seq.computedTokens += 1;
         this.emit(seq, step.decodeTokenAtUs[i]);
@@ -265,13 +334,74 @@ export class Instance {
     seq.generatedTokens++;
     if (seq.firstTokenAtUs < 0) {
       seq.firstTokenAtUs = tUs;
+      seq.gaps = this.metrics.newGapTracker(seq.req.outputTokens);
     } else {
       const gap = tUs - seq.lastTokenAtUs;
-      seq.gapsUs.push(gap);
+      seq.gaps!.add(gap);
       this.metrics.onGap(gap, tUs);
     }
     seq.lastTokenAtUs = tUs;
     if (seq.generatedTokens >= seq.req.outputTokens) this.finish(seq, tUs);
+    else if (this.role === 'prefill') this.detachForHandoff(seq, tUs);
+  }
+
+  /**
+   * Prefill role: the prompt is done and its first token out. The sequence leaves this instance (the
+   * event loop hands it to a decode instance) but its KV blocks stay held here until the transfer ends.
+   */
+  private detachForHandoff(seq: Seq, tUs: number): void {
+    seq.phase = 'handoff';
+    this.handoffs.push({
+      seq,
+      from: this,
+      heldBlocks: seq.ownBlocks,
+      heldPrefixEntries: seq.prefixEntries,
+      heldPrefixTokens: seq.prefixTokens,
+      prefillStartUs: seq.firstScheduledAtUs,
+      prefillEndUs: tUs,
+    });
+    seq.ownBlocks = 0;
+    seq.prefixEntries = [];
+    seq.prefixTokens = 0;
+    this.stats.handoffsOut++;
+  }
+
+  /** Prefill role: the hand-offs produced by the last `finishStep`, in emission order; empties the list. */
+  takeHandoffs(): Handoff[] {
+    return this.handoffs.splice(0, this.handoffs.length);
+  }
+
+  /** Prefill role: the transfer of `h` ended; frees (or, with prefix caching, donates) the KV it held. */
+  releaseHandoff(h: Handoff, tUs: number): void {
+    let own = h.heldBlocks;
+    if (this.cfg.engine.prefixCaching) own = this.donatePrefixBlocks(h.seq.req, h.heldPrefixTokens, own, tUs);
+    this.kv.release(own);
+    if (h.heldPrefixEntries.length > 0) this.kv.unpin(h.heldPrefixEntries);
+  }
+
+  /**
+   * Decode role: takes KV blocks for a handed-off sequence's context (its prompt; the first token's KV is
+   * written by its first decode step). Returns false, taking nothing, when they are not available now.
+   */
+  tryReserve(h: Handoff): boolean {
+    const need = this.kv.blocksForTokens(h.seq.computedTokens);
+    if (need > this.kv.availableBlocks) return false;
+    this.kv.allocate(need);
+    h.seq.ownBlocks = need;
+    this.inTransferTokens += h.seq.req.outputTokens - h.seq.generatedTokens;
+    this.inTransferCount++;
+    if (this.kv.usedBlocks > this.stats.peakUsedBlocks) this.stats.peakUsedBlocks = this.kv.usedBlocks;
+    return true;
+  }
+
+  /** Decode role: the KV of a reserved sequence has arrived; it joins the running set as a decode. */
+  acceptHandoff(h: Handoff): void {
+    const seq = h.seq;
+    this.inTransferTokens -= seq.req.outputTokens - seq.generatedTokens;
+    this.inTransferCount--;
+    seq.phase = 'running';
+    this.running.push(seq);
+    this.stats.handoffsIn++;
   }
 
   private finish(seq: Seq, tUs: number): void {
@@ -289,20 +419,27 @@ export class Instance {
       firstTokenAtUs: seq.firstTokenAtUs,
       finishedAtUs: tUs,
       preemptions: seq.preemptions,
-      gapsUs: seq.gapsUs,
+      gaps: seq.gaps!,
     });
-    seq.gapsUs = [];
+    seq.gaps = null;
   }
 
   /** Leaves the finished prompt's whole hash blocks in the prefix cache for later requests. */
   private donatePrefix(seq: Seq, tUs: number): void {
-    const hb = seq.req.hashBlockTokens;
-    if (hb === 0 || hb % this.kv.blockTokens !== 0) return;
+    seq.ownBlocks = this.donatePrefixBlocks(seq.req, seq.prefixTokens, seq.ownBlocks, tUs);
+  }
+
+  /** Donates the prompt's whole hash blocks past `prefixTokens` out of `ownBlocks`; returns the blocks left. */
+  private donatePrefixBlocks(req: Seq['req'], prefixTokens: number, ownBlocks: number, tUs: number): number {
+    const hb = req.hashBlockTokens;
+    if (hb === 0 || hb % this.kv.blockTokens !== 0) return ownBlocks;
     const perHash = hb / this.kv.blockTokens;
-    const firstOwn = seq.prefixTokens / hb;
-    const full = Math.min(seq.req.hashIds.length, Math.floor(seq.req.promptTokens / hb));
-    for (let i = firstOwn; i < full && seq.ownBlocks >= perHash; i++) {
-      if (this.kv.donate(seq.req.hashIds[i], perHash, tUs)) seq.ownBlocks -= perHash;
+    const firstOwn = prefixTokens / hb;
+    const full = Math.min(req.hashIds.length, Math.floor(req.promptTokens / hb));
+    let own = ownBlocks;
+    for (let i = firstOwn; i < full && own >= perHash; i++) {
+      if (this.kv.donate(req.hashIds[i], perHash, tUs)) own -= perHash;
     }
+    return own;
   }
 }

@@ -1,6 +1,8 @@
 import type { Request } from '../workload/request.js';
+import type { RequestGaps } from '../metrics/request-gaps.js';
 
-export type SeqPhase = 'waiting' | 'running' | 'finished' | 'rejected';
+/** 'handoff': prefill done on a prefill instance, KV on its way to (or waiting for room on) a decode instance. */
+export type SeqPhase = 'waiting' | 'running' | 'handoff' | 'finished' | 'rejected';
 
 /**
  * Mutable serving state of one request inside an instance. Only the engine (sim/engine/) writes it;
@@ -29,8 +31,10 @@ export class Seq {
   lastTokenAtUs = -1;
   finishedAtUs = -1;
   preemptions = 0;
-  /** Gaps between consecutive tokens, µs; dropped once the request's metrics are taken. */
-  gapsUs: number[] = [];
+  /** Decode steps this sequence takes in the window in flight (engine bookkeeping). */
+  stepsInFlight = 0;
+  /** Tracks this request's gaps once it emits its first token (set by the engine). */
+  gaps: RequestGaps | null = null;
 
   constructor(readonly req: Request) {
     this.enqueuedAtUs = req.arrivalUs;

@@ -18,3 +18,22 @@ export function curveAt(points: readonly CurvePoint[], smCount: number): number 
   }
   return points[points.length - 1].value;
 }
+
+/**
+ * Tables of curveAt over integer SM counts, built once per (immutable) curve. The latency model asks for
+ * Π(S) and W(S) on every forward it prices, hundreds of thousands of times per replay; a lookup instead of
+ * a scan. Keyed by the curve array itself, which parsed specs freeze, so the table cannot go stale.
+ */
+const tables = new WeakMap<readonly CurvePoint[], Float64Array>();
+
+export function curveAtFast(points: readonly CurvePoint[], smCount: number): number {
+  if (!Number.isInteger(smCount) || smCount < 0 || smCount > 4096) return curveAt(points, smCount);
+  let t = tables.get(points);
+  if (!t || t.length <= smCount) {
+    const size = Math.max(smCount, points[points.length - 1].smCount) + 1;
+    t = new Float64Array(size);
+    for (let s = 0; s < size; s++) t[s] = curveAt(points, s);
+    tables.set(points, t);
+  }
+  return t[smCount];
+}

@@ -2,7 +2,7 @@ import type { ModelSpec } from '../model/model-spec.js';
 import type { HardwareSpec, OpClass } from '../hardware/hardware-spec.js';
 import { OP_CLASSES } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
-import { curveAt } from './curve.js';
+import { curveAtFast } from './curve.js';
 
 /**
  * The attention-aware roofline: a pure function of (model, hardware, batch, SM count, partner).
@@ -82,8 +82,8 @@ interface Rates {
 function ratesFor(hw: HardwareSpec, opts: PredictOptions): Rates {
   const share = opts.partnerSmCount / hw.smCount;
   return {
-    computeFlopsPerUs: curveAt(hw.perf.computeFlopsPerS, opts.smCount) / 1e6,
-    bandwidthBytesPerUs: curveAt(hw.perf.bandwidthBytesPerS, opts.smCount) / 1e6,
+    computeFlopsPerUs: curveAtFast(hw.perf.computeFlopsPerS, opts.smCount) / 1e6,
+    bandwidthBytesPerUs: curveAtFast(hw.perf.bandwidthBytesPerS, opts.smCount) / 1e6,
     computeStretch: 1 + hw.perf.contention.compute * share,
     memoryStretch: 1 + hw.perf.contention.memory * share,
     floorUs: hw.perf.kernelFloorUs,
@@ -173,10 +173,10 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
   // Elementwise kernels, memory bound: fused add+RMSNorm ×2 (read x and residual, write both),
   // RoPE on q and k (in place), q/k RMSNorm (Qwen3), SiLU·mul over the gate/up output.
   const qkDim = (hq + hkv) * dh;
-  const elementwise: number[] = [4 * n * d * s, 4 * n * d * s, 2 * n * qkDim * s, 3 * n * ffn * s];
-  if (model.qkNorm) elementwise.push(2 * n * qkDim * s);
-  for (const bytes of elementwise) layerUs += kernelUs(hw, r, 'elementwise', 0, bytes, 1, acc);
-  layerKernels += elementwise.length;
+  layerUs += kernelUs(hw, r, 'elementwise', 0, 4 * n * d * s, 2, acc);
+  layerUs += kernelUs(hw, r, 'elementwise', 0, 2 * n * qkDim * s, model.qkNorm ? 2 : 1, acc);
+  layerUs += kernelUs(hw, r, 'elementwise', 0, 3 * n * ffn * s, 1, acc);
+  layerKernels += model.qkNorm ? 5 : 4;
 
   // Tensor parallelism: an all-reduce after attention and after the MLP, ring algorithm:
   // 2(N−1) steps, each α plus bytes/N over the link.

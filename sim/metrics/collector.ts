@@ -2,6 +2,7 @@ import { quantileSorted as d3QuantileSorted } from 'd3-array';
 import { LogHistogram } from './log-histogram.js';
 import type { Percentiles, RejectedRequest, SloSpec, Summary, TimelineBucket, RunResult } from './results.js';
 import { RESULT_SCHEMA } from './results.js';
+import { RequestGaps } from './request-gaps.js';
 
 /** What the engine tells the collector about one finished or rejected request. */
 export interface RequestOutcome {
@@ -14,8 +15,8 @@ export interface RequestOutcome {
   readonly firstTokenAtUs: number;
   readonly finishedAtUs: number;
   readonly preemptions: number;
-  /** Inter-token gaps of this request, µs. */
-  readonly gapsUs: readonly number[];
+  /** This request's gaps, as tracked since its first token (from `newGapTracker`). */
+  readonly gaps: RequestGaps;
 }
 
 export type StepMode = 'aggregated' | 'split';
@@ -36,7 +37,7 @@ export class MetricsCollector {
   private readonly finishedAt: Float64Array;
   private readonly status: Uint8Array; // 0 pending, 1 finished, 2 rejected
   private readonly preemptionsPerReq: Uint16Array;
-  private readonly tbt = new LogHistogram(1, 1e10, 0.001);
+  private readonly tbt = new LogHistogram(1, 1e10, 10);
   private readonly rejected: RejectedRequest[] = [];
   private readonly buckets: MutableBucket[] = [];
   private firstArrivalUs = Infinity;
@@ -75,11 +76,16 @@ export class MetricsCollector {
     this.bucket(tUs).arrivals++;
   }
 
+  /** A tracker for one request's gaps, judged by this run's TBT definition. */
+  newGapTracker(outputTokens: number): RequestGaps {
+    return new RequestGaps(outputTokens, this.slo.tbt_definition);
+  }
+
   /** A gap between two tokens of one request that ended at `tUs`. */
   onGap(gapUs: number, tUs: number): void {
     this.tbt.add(gapUs);
     const b = this.bucket(tUs);
-    (b.gaps ??= new LogHistogram(1, 1e10, 0.02)).add(gapUs);
+    (b.gaps ??= new LogHistogram(1, 1e10, 5)).add(gapUs);
   }
 
   onReject(id: number, origin: string, reason: string, tUs: number): void {
@@ -97,7 +103,7 @@ export class MetricsCollector {
     this.finishedAt[id] = o.finishedAtUs;
     this.preemptionsPerReq[id] = Math.min(65535, o.preemptions);
     if (o.outputTokens > 1) this.tpotUs[id] = (o.finishedAtUs - o.firstTokenAtUs) / (o.outputTokens - 1);
-    this.reqTbtUs[id] = requestTbtUs(o.gapsUs, this.slo.tbt_definition);
+    this.reqTbtUs[id] = o.gaps.value();
     this.inputTokens += o.promptTokens;
     this.outputTokens += o.outputTokens;
     if (o.finishedAtUs > this.lastFinishUs) this.lastFinishUs = o.finishedAtUs;
@@ -262,18 +268,6 @@ interface MutableBucket {
 
 function newBucket(index: number): MutableBucket {
   return { index, arrivals: 0, completions: 0, queueLen: -1, running: 0, kvUsedFrac: 0, iterations: 0, busyUs: 0, splitUs: 0, prefillSmUs: 0, decodeSmUs: 0, kUs: 0, gaps: null };
-}
-
-/** A request's TBT as judged against the SLO: p99 of its gaps, or its worst gap. 0 with no gaps. */
-export function requestTbtUs(gapsUs: readonly number[], definition: SloSpec['tbt_definition']): number {
-  if (gapsUs.length === 0) return 0;
-  if (definition === 'every-gap') {
-    let m = 0;
-    for (const g of gapsUs) if (g > m) m = g;
-    return m;
-  }
-  const sorted = Float64Array.from(gapsUs).sort();
-  return quantileSorted(sorted, 0.99) ?? 0;
 }
 
 /** d3's quantile over a sorted typed array (its types only admit arrays; the implementation reads indices). */

@@ -2,28 +2,44 @@
  * Histogram with logarithmic bins for latency samples: memory independent of the sample count, quantiles
  * within half a bin's relative width of the exact value. The simulator records every inter-token gap
  * (millions per replay); keeping them all would make memory grow with the trace, so TBT percentiles
- * come from here (default resolution 0.1%) while per-request metrics stay exact.
+ * come from here while per-request metrics stay exact.
+ *
+ * Bins come from the bits of the float64 (as HdrHistogram does): the exponent and the top `mantissaBits`
+ * bits of the mantissa, so a bin spans at most 2^-mantissaBits of its lower edge (10 bits: 0.098%) and
+ * finding it costs no logarithm — this runs once per generated token.
  */
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+// Index of the high word of a float64 on this platform (1 on little-endian machines).
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
 export class LogHistogram {
   private readonly counts: Uint32Array;
-  private readonly logBase: number;
+  private readonly shift: number;
+  private readonly firstKey: number;
   count = 0;
   sum = 0;
   min = Infinity;
   max = -Infinity;
 
   /**
-   * @param minValue smallest value resolved (smaller ones land in the first bin)
-   * @param maxValue largest value resolved (larger ones land in the last bin; min/max stay exact)
-   * @param relativeWidth bin width as a fraction of its lower edge
+   * @param minValue values at or below it share the first bin (min and max stay exact)
+   * @param maxValue values at or above it share the last bin
+   * @param mantissaBits bin resolution: relative width 2^-mantissaBits
    */
   constructor(
     private readonly minValue = 1,
-    maxValue = 1e9,
-    relativeWidth = 0.001,
+    maxValue = 1e10,
+    private readonly mantissaBits = 10,
   ) {
-    this.logBase = Math.log1p(relativeWidth);
-    this.counts = new Uint32Array(Math.ceil(Math.log(maxValue / minValue) / this.logBase) + 1);
+    this.shift = 20 - mantissaBits;
+    this.firstKey = this.key(minValue);
+    this.counts = new Uint32Array(this.key(maxValue) - this.firstKey + 1);
+  }
+
+  private key(value: number): number {
+    f64[0] = value;
+    return u32[HI] >>> this.shift;
   }
 
   add(value: number): void {
@@ -31,13 +47,20 @@ export class LogHistogram {
     this.sum += value;
     if (value < this.min) this.min = value;
     if (value > this.max) this.max = value;
-    let bin = value <= this.minValue ? 0 : Math.floor(Math.log(value / this.minValue) / this.logBase);
+    let bin = value <= this.minValue ? 0 : this.key(value) - this.firstKey;
     if (bin >= this.counts.length) bin = this.counts.length - 1;
     this.counts[bin]++;
   }
 
+  /** Lower edge of a bin, from its key: rebuild the float64 from exponent and mantissa bits. */
+  private lowerEdge(bin: number): number {
+    u32[HI] = (bin + this.firstKey) << this.shift;
+    u32[1 - HI] = 0;
+    return f64[0];
+  }
+
   /**
-   * The q-quantile (0 ≤ q ≤ 1), R-7 style rank like d3.quantile, reported at the bin's midpoint and
+   * The q-quantile (0 ≤ q ≤ 1): the element at 0-based rank ⌊q·(n−1)⌋, reported at its bin's midpoint and
    * clamped to the exact min and max. NaN when empty.
    */
   quantile(q: number): number {
@@ -49,8 +72,9 @@ export class LogHistogram {
     for (let i = 0; i < this.counts.length; i++) {
       seen += this.counts[i];
       if (seen >= rank) {
-        const mid = this.minValue * Math.exp((i + 0.5) * this.logBase);
-        return Math.min(this.max, Math.max(this.min, mid));
+        const lo = this.lowerEdge(i);
+        const hi = this.lowerEdge(i + 1);
+        return Math.min(this.max, Math.max(this.min, (lo + hi) / 2));
       }
     }
     return this.max;

@@ -32,17 +32,19 @@ interface Budget {
  */
 function scheduleDecodes(view: SchedulerView, budget: Budget, decodeSteps: number, preempt: SeqView[], tokenLimited: boolean): SeqView[] {
   const decodes: SeqView[] = [];
-  const victims = new Set<number>();
+  // Preemption is rare: the victim set is only built when it happens.
+  let victims: Set<number> | null = null;
   const running = view.running;
   let tail = running.length - 1;
   for (let i = 0; i < running.length && i <= tail; i++) {
     const seq = running[i];
-    if (seq.isPrefilling || victims.has(seq.id)) continue;
+    if (seq.isPrefilling || (victims !== null && victims.has(seq.id))) continue;
     if (tokenLimited && budget.tokens < 1) break;
     const steps = Math.min(decodeSteps, seq.req.outputTokens - seq.generatedTokens);
     const need = extraBlocks(seq, seq.computedTokens + steps, view.kv.blockTokens);
     let selfPreempted = false;
     while (need > budget.blocks) {
+      victims ??= new Set<number>();
       // Victim: the most recently admitted sequence not already scheduled or preempted.
       while (tail > i && victims.has(running[tail].id)) tail--;
       if (tail <= i) {
@@ -66,9 +68,9 @@ function scheduleDecodes(view: SchedulerView, budget: Budget, decodeSteps: numbe
 }
 
 /** Continues sequences already admitted whose prefill is unfinished (chunks), in admission order. */
-function continuePrefills(view: SchedulerView, budget: Budget, preempted: ReadonlySet<number>, out: PrefillAssignment[]): void {
+function continuePrefills(view: SchedulerView, budget: Budget, out: PrefillAssignment[]): void {
   for (const seq of view.running) {
-    if (!seq.isPrefilling || preempted.has(seq.id)) continue;
+    if (!seq.isPrefilling) continue;
     if (budget.tokens <= 0) return;
     const remaining = seq.prefillTargetTokens - seq.computedTokens;
     const q = Math.min(remaining, budget.tokens);
@@ -124,10 +126,9 @@ export function formHybridBatch(view: SchedulerView, opts: HybridOptions): StepB
   const preempt: SeqView[] = [];
   const decodes = scheduleDecodes(view, budget, opts.decodeSteps, preempt, true);
   const prefills: PrefillAssignment[] = [];
-  const preempted = new Set(preempt.map((s) => s.id));
   budget.seqs += preempt.length;
   if (preempt.length === 0) {
-    continuePrefills(view, budget, preempted, prefills);
+    continuePrefills(view, budget, prefills);
     admitWaiting(view, budget, true, prefills);
   }
   return { prefills, decodes, preempt };

@@ -1,0 +1,92 @@
+/**
+ * `npm run bench`: how fast and how lean a full-trace replay is. Not part of `npm test`.
+ *
+ * 1. The whole Azure conversation trace (19,366 requests, ~58 min of arrivals) at its native rate,
+ *    qwen3-8b on h100-sxm, `chunked`, through the CLI in a fresh process (start-up included), 5 runs,
+ *    median wall time → speed as simulated seconds per wall second.
+ * 2. Memory as the trace grows: the same trace tiled 1×, 3× and 10× back to back (duetsim JSONL written to a
+ *    temp dir), peak RSS of each replay process.
+ * Prints a table and writes bench-results.json (machine-readable) to the working directory.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadWorkload } from '../../sim/workload/load-workload.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const bin = join(root, 'dist/sim/cli/bin.js');
+const common = ['--model', 'qwen3-8b', '--hw', 'h100-sxm', '--policy', 'chunked', '--quiet', '--json'];
+
+interface Run {
+  wallS: number;
+  maxRssMb: number;
+  simulatedS: number;
+  completed: number;
+}
+
+/** One replay in a fresh process under /usr/bin/time for peak RSS (start-up included in the wall time). */
+function replayOnce(traceArgs: string[]): Run {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, 'replay', ...traceArgs, ...common], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wallS = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`replay failed (${r.status}): ${r.stderr}`);
+  const summary = JSON.parse(r.stdout) as { duration_s: number; completed: number };
+  const rssKb = Number(r.stderr.trim().split('\n').pop());
+  return { wallS, maxRssMb: rssKb / 1024, simulatedS: summary.duration_s, completed: summary.completed };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function tiledTrace(dir: string, copies: number): string {
+  const base = loadWorkload({ trace: 'azure-conv', seed: 0 });
+  const spanUs = base[base.length - 1].arrivalUs + 1e6;
+  const lines = ['{"format":"duetsim-trace","version":1}'];
+  for (let c = 0; c < copies; c++) {
+    for (const r of base) lines.push(JSON.stringify({ arrival_ms: (c * spanUs + r.arrivalUs) / 1000, prompt_tokens: r.promptTokens, output_tokens: r.outputTokens }));
+  }
+  const path = join(dir, `azure-conv-x${copies}.jsonl`);
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
+if (!hasTime) {
+  console.error('bench: /usr/bin/time is needed for peak memory (Debian package "time")');
+  process.exit(1);
+}
+
+const runs: Run[] = [];
+for (let i = 0; i < 5; i++) runs.push(replayOnce(['--trace', 'azure-conv']));
+const wall = median(runs.map((r) => r.wallS));
+const simulated = runs[0].simulatedS;
+console.log(`azure-conv native rate, chunked, qwen3-8b/h100-sxm: ${runs[0].completed} requests, ${simulated.toFixed(0)} s simulated`);
+console.log(`  wall (process start included), 5 runs: ${runs.map((r) => r.wallS.toFixed(3)).join(', ')} s; median ${wall.toFixed(3)} s → ${(simulated / wall).toFixed(0)}× real time`);
+
+const dir = mkdtempSync(join(tmpdir(), 'duetsim-bench-'));
+const growth: { copies: number; requests: number; wallS: number; maxRssMb: number; speedX: number }[] = [];
+try {
+  for (const copies of [1, 3, 10]) {
+    const path = tiledTrace(dir, copies);
+    const r = replayOnce(['--trace', path]);
+    growth.push({ copies, requests: r.completed, wallS: r.wallS, maxRssMb: r.maxRssMb, speedX: r.simulatedS / r.wallS });
+    console.log(`  tiled ${String(copies).padStart(2)}×: ${r.completed} requests, ${r.simulatedS.toFixed(0)} s simulated, wall ${r.wallS.toFixed(2)} s (${(r.simulatedS / r.wallS).toFixed(0)}×), peak RSS ${r.maxRssMb.toFixed(0)} MB`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const out = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  native: { runs: runs.map((r) => r.wallS), median_wall_s: wall, simulated_s: simulated, speed_x: simulated / wall, max_rss_mb: median(runs.map((r) => r.maxRssMb)) },
+  growth,
+};
+writeFileSync('bench-results.json', JSON.stringify(out, null, 2) + '\n');
+console.log('wrote bench-results.json');
