@@ -33,7 +33,8 @@ export function parseYamlData(text: string, file: string): YamlData {
   const data: YamlData = { file, root: null, problems: [], lineCounter };
   for (const e of doc.errors) {
     const pos = lineCounter.linePos(e.pos[0]);
-    data.problems.push({ code: `yaml-${e.code.toLowerCase().replace(/_/g, '-')}`, file, line: pos.line, column: pos.col, field: '', message: firstLine(e.message) });
+    const field = keyPathAt(doc.contents, e.pos[0], '');
+    data.problems.push({ code: `yaml-${e.code.toLowerCase().replace(/_/g, '-')}`, file, line: pos.line, column: pos.col, field, message: firstLine(e.message) });
   }
   // A truncated or malformed file yields a partial tree; reading it would only add confusing follow-on errors.
   if (data.problems.length > 0) return data;
@@ -71,6 +72,24 @@ function refuseTagsAndAliases(data: YamlData, node: unknown, field: string): voi
       if (item.value !== null) refuseTagsAndAliases(data, item.value, path);
     } else refuseTagsAndAliases(data, item, `${field}[${i}]`);
   });
+}
+
+/**
+ * Key path of the innermost node of a (possibly partial) tree that spans `offset`, so a syntax error —
+ * often reported where the parser gave up, e.g. at the end of a truncated file — still names the key it
+ * was reading. '' when no node spans it.
+ */
+function keyPathAt(node: unknown, offset: number, field: string): string {
+  if (!isCollection(node)) return field;
+  for (const [i, item] of node.items.entries()) {
+    const value = isPair(item) ? item.value : item;
+    const range = (value as Node | null)?.range;
+    if (range && range[0] <= offset && offset <= range[2]) {
+      const path = isPair(item) ? (field ? `${field}.${keyLabel(item.key)}` : keyLabel(item.key)) : `${field}[${i}]`;
+      return keyPathAt(value, offset, path);
+    }
+  }
+  return field;
 }
 
 function keyLabel(key: unknown): string {

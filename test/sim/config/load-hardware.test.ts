@@ -1,0 +1,141 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadHardware, loadHardwareConfig, parseHardwareYaml } from '../../../sim/config/load-hardware.js';
+import { listBundled, readConfig } from '../../../sim/config/config-files.js';
+import { OP_CLASSES } from '../../../sim/hardware/hardware-spec.js';
+import { expectConfigError } from '../../util/expect-config-error.js';
+import { lineOf } from '../../util/config-fixtures.js';
+
+const FILE = 'gpu.yaml';
+const H200 = readConfig('hardware', 'h200').text;
+
+
+/** The h200 file with its perf section also written as a calibrated section, changed by `edit`. */
+function withCalibrated(edit: (section: string) => string): string {
+  const perf = H200.slice(H200.indexOf('\nperf:\n'));
+  const section = perf.replace('\nperf:\n', '\ncalibrated:\n').replace(/provenance: >-\n(\s+.*\n)+?(?=\s+#|\s+computeFlopsPerS)/, 'provenance: calibrated from test data\n');
+  return H200 + edit(section);
+}
+
+test('every bundled GPU loads with sorted, non-decreasing curves ending at the whole GPU', () => {
+  assert.deepEqual(listBundled('hardware'), ['a100-80g', 'h100-sxm', 'h200']);
+  for (const name of listBundled('hardware')) {
+    const hw = loadHardware(name);
+    assert.equal(hw.name, name);
+    for (const curve of [hw.perf.computeFlopsPerS, hw.perf.bandwidthBytesPerS]) {
+      assert.equal(curve[curve.length - 1].smCount, hw.smCount, `${name}: last point is the whole GPU`);
+      curve.forEach((p, i) => i > 0 && assert.ok(p.smCount > curve[i - 1].smCount && p.value >= curve[i - 1].value));
+    }
+    assert.deepEqual(Object.keys(hw.perf.efficiency).sort(), [...OP_CLASSES].sort());
+    assert.match(hw.perf.provenance, /^seed/);
+    assert.ok(Object.isFrozen(hw.perf.computeFlopsPerS[0]) && Object.isFrozen(hw.overheads));
+  }
+});
+
+test('the H200 seed carries the probe: 796 TFLOP/s and 3.498 TB/s whole-GPU, contention 0.615 / 0.480', () => {
+  const h200 = loadHardware('h200');
+  assert.equal(h200.perf.computeFlopsPerS.at(-1)?.value, 796e12);
+  assert.equal(h200.perf.bandwidthBytesPerS.at(-1)?.value, 3.498e12);
+  assert.deepEqual(h200.perf.contention, { memory: 0.615, compute: 0.48 });
+  assert.deepEqual(h200.partition, { mechanism: 'green-context', granularitySms: 8, minSms: 8 });
+  // h100-sxm: same Π, W scaled by the datasheet ratio 3.35/4.8 (to the 4 digits the YAML keeps).
+  const h100 = loadHardware('h100-sxm');
+  assert.deepEqual(h100.perf.computeFlopsPerS, h200.perf.computeFlopsPerS);
+  h100.perf.bandwidthBytesPerS.forEach((p, i) => {
+    const want = (h200.perf.bandwidthBytesPerS[i].value * 3.35) / 4.8;
+    assert.ok(Math.abs(p.value / want - 1) < 1e-3, `W(${p.smCount})`);
+  });
+  const a100 = loadHardware('a100-80g');
+  assert.deepEqual(a100.perf.computeFlopsPerS, [{ smCount: 108, value: 0.75 * 312e12 }]);
+  assert.equal(a100.partition.granularitySms, 2);
+});
+
+test('a calibrated section replaces perf, unless calibration is switched off', () => {
+  const text = withCalibrated((s) => s.replace('kernelFloorUs: 0.95', 'kernelFloorUs: 2.5'));
+  const config = parseHardwareYaml(text, FILE);
+  assert.equal(config.seed.perf.kernelFloorUs, 0.95);
+  assert.equal(config.calibrated?.kernelFloorUs, 2.5);
+  assert.equal(config.calibrated?.provenance, 'calibrated from test data');
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-hw-'));
+  writeFileSync(join(dir, 'h200-calibrated.yaml'), text);
+  const calibrated = loadHardware('h200-calibrated.yaml', { cwd: dir });
+  assert.equal(calibrated.perf.kernelFloorUs, 2.5);
+  assert.equal(calibrated.smCount, 132);
+  assert.ok(Object.isFrozen(calibrated));
+  assert.equal(loadHardware('h200-calibrated.yaml', { cwd: dir, useCalibration: false }).perf.kernelFloorUs, 0.95);
+  assert.equal(loadHardwareConfig(join(dir, 'h200-calibrated.yaml')).calibrated?.kernelFloorUs, 2.5);
+  // Without a calibrated section the seed is what there is.
+  assert.equal(loadHardwareConfig('h200').calibrated, null);
+});
+
+test('an unsorted curve names the point that breaks the order', () => {
+  const text = H200.replace('- { smCount: 16, value: 1.100e+14 }', '- { smCount: 4, value: 1.100e+14 }');
+  expectConfigError(() => parseHardwareYaml(text, FILE), [
+    { code: 'unsorted-curve', file: FILE, line: lineOf(text, 'smCount: 4,'), field: 'perf.computeFlopsPerS[1].smCount' },
+  ]);
+});
+
+test('a curve that falls as SMs are added is refused at the falling value', () => {
+  const text = H200.replace('- { smCount: 72, value: 3.049e+12 }', '- { smCount: 72, value: 2.9e+12 }');
+  const [p] = expectConfigError(() => parseHardwareYaml(text, FILE), [
+    { code: 'non-monotone-curve', line: lineOf(text, 'value: 2.9e+12'), field: 'perf.bandwidthBytesPerS[8].value' },
+  ]);
+  assert.match(p.message, /falls from 3049000000000 at 64 SMs to 2900000000000 at 72 SMs/);
+});
+
+test('SM counts outside the GPU and values above the datasheet peak are out of range', () => {
+  const text = H200.replace('- { smCount: 132, value: 7.960e+14 }', '- { smCount: 140, value: 9.960e+14 }');
+  const [a, b] = expectConfigError(() => parseHardwareYaml(text, FILE), [
+    { code: 'out-of-range', line: lineOf(text, 'smCount: 140'), field: 'perf.computeFlopsPerS[16].smCount' },
+    { code: 'out-of-range', line: lineOf(text, 'smCount: 140'), field: 'perf.computeFlopsPerS[16].value' },
+  ]);
+  assert.match(a.message, /the GPU has 132 SMs/);
+  assert.match(b.message, /peakBf16FlopsPerS is 989400000000000/);
+});
+
+test('efficiencies must lie in (0, 1.5] and every operator class needs one', () => {
+  const text = H200.replace('compute: 0.99             # Qwen3', 'compute: 1.6             # Qwen3').replace('memory: 0.46', 'memory: 0').replace(/\n {4}lm_head:\n.*\n.*\n/, '\n');
+  expectConfigError(() => parseHardwareYaml(text, FILE), [
+    { code: 'out-of-range', line: lineOf(text, 'compute: 1.6'), field: 'perf.efficiency.gemm.compute' },
+    { code: 'not-positive', line: lineOf(text, 'memory: 0 '), field: 'perf.efficiency.elementwise.memory' },
+    { code: 'missing-key', line: lineOf(text, '  efficiency:') + 1, field: 'perf.efficiency.lm_head' },
+  ]);
+});
+
+test('negative overheads, a bad partition and a wrong type are all reported in one error', () => {
+  const text = H200.replace('samplingUs: 200', 'samplingUs: -5')
+    .replace('mechanism: green-context', 'mechanism: mig')
+    .replace('minSms: 8', 'minSms: 4')
+    .replace('l2Bytes: 62914560', 'l2Bytes: 60MB');
+  const problems = expectConfigError(() => parseHardwareYaml(text, FILE), [
+    { code: 'negative', line: lineOf(text, 'samplingUs'), field: 'overheads.samplingUs' },
+    { code: 'bad-choice', line: lineOf(text, 'mechanism'), field: 'partition.mechanism' },
+    { code: 'out-of-range', line: lineOf(text, 'minSms'), field: 'partition.minSms' },
+    { code: 'wrong-type', line: lineOf(text, 'l2Bytes'), field: 'l2Bytes' },
+  ]);
+  assert.equal(problems.length, 4);
+});
+
+test('a typo in a nested key lists the valid keys of that section', () => {
+  const text = H200.replace('kernelFloorUs: 0.95', 'kernelFloorMs: 0.95');
+  const [p] = expectConfigError(() => parseHardwareYaml(text, FILE), [
+    { code: 'unknown-key', line: lineOf(text, 'kernelFloorMs'), field: 'perf.kernelFloorMs' },
+    { code: 'missing-key', field: 'perf.kernelFloorUs' },
+  ]);
+  assert.match(p.message, /valid keys here: provenance, computeFlopsPerS, bandwidthBytesPerS, efficiency, kernelFloorUs, contention/);
+});
+
+test('problems inside the calibrated section are located under calibrated.*', () => {
+  const text = withCalibrated((s) => s.replace('memory: 0.615', 'memory: -0.1'));
+  expectConfigError(() => parseHardwareYaml(text, FILE), [
+    { code: 'negative', line: lineOf(text, 'memory: -0.1'), field: 'calibrated.contention.memory' },
+  ]);
+});
+
+test('an unknown bundled GPU lists the bundled ones', () => {
+  const [p] = expectConfigError(() => loadHardware('b200'), [{ code: 'unknown-hardware', field: 'hardware' }]);
+  assert.match(p.message, /bundled: a100-80g, h100-sxm, h200/);
+});
