@@ -26,16 +26,19 @@ function parseAzureCsv(text: string, file: string): TimedTrace {
   const order = new ArrivalOrder(problems, 'TIMESTAMP');
   for (let i = 1; i < lines.length; i++) {
     const { line, text: row } = lines[i];
-    const cells = row.split(',');
-    if (cells.length !== FIELDS.length) {
-      const field = FIELDS[Math.min(cells.length, FIELDS.length - 1)];
-      problems.add('malformed-line', line, field, `expected ${FIELDS.length} comma-separated fields, got ${cells.length} (truncated line?)`);
+    // Two indexOf calls instead of split(','): no array per row on the 19,366-row hot path.
+    const comma1 = row.indexOf(',');
+    const comma2 = comma1 < 0 ? -1 : row.indexOf(',', comma1 + 1);
+    if (comma2 < 0 || row.indexOf(',', comma2 + 1) >= 0) {
+      const count = row.split(',').length;
+      const field = FIELDS[Math.min(count, FIELDS.length - 1)];
+      problems.add('malformed-line', line, field, `expected ${FIELDS.length} comma-separated fields, got ${count} (truncated line?)`);
       continue;
     }
-    const arrivalUs = parseCivilTimestampUs(cells[0]);
+    const arrivalUs = parseCivilTimestampUs(row.slice(0, comma1));
     if (typeof arrivalUs === 'string') problems.add('bad-timestamp', line, 'TIMESTAMP', arrivalUs);
-    const promptTokens = parseCountCell(cells[1], line, 'ContextTokens', problems, 1);
-    const outputTokens = parseCountCell(cells[2], line, 'GeneratedTokens', problems, 1);
+    const promptTokens = parseCountCell(row.slice(comma1 + 1, comma2), line, 'ContextTokens', problems, 1);
+    const outputTokens = parseCountCell(row.slice(comma2 + 1), line, 'GeneratedTokens', problems, 1);
     if (typeof arrivalUs === 'string' || promptTokens === null || outputTokens === null) continue;
     order.check(arrivalUs, line);
     records.push({ line, arrivalUs, promptTokens, outputTokens, hashIds: NO_HASH_IDS });
