@@ -71,9 +71,14 @@ export interface StepRecord {
   readonly prefillSms: number;
   readonly decodeSms: number;
   readonly lookaheadK: number;
-  readonly prefills: readonly { id: number; newTokens: number; cachedTokens: number }[];
-  readonly decodes: readonly { id: number; contextTokens: number }[];
+  /** `completes`: the chunk finishes the request's prefill, so the step emits its next token. */
+  readonly prefills: readonly { id: number; newTokens: number; cachedTokens: number; completes: boolean }[];
+  /** `steps`: decode steps this request takes in the window (< k when it finishes inside it). */
+  readonly decodes: readonly { id: number; contextTokens: number; steps: number }[];
   readonly preempted: readonly number[];
+  /** Predicted token times: the prefill's tokens, and each look-ahead decode step's. */
+  readonly prefillTokenAtUs: number;
+  readonly decodeTokenAtUs: readonly number[];
 }
 
 /**
@@ -262,9 +267,11 @@ export class Instance {
         prefillSms,
         decodeSms,
         lookaheadK: d.kind === 'split' ? k : 1,
-        prefills: prefills.map((p, i) => ({ id: p.seq.id, newTokens: p.newTokens, cachedTokens: chunks[i].cachedTokens })),
-        decodes: decodes.map((x) => ({ id: x.id, contextTokens: x.decodeContextTokens })),
+        prefills: prefills.map((p, i) => ({ id: p.seq.id, newTokens: p.newTokens, cachedTokens: chunks[i].cachedTokens, completes: chunks[i].cachedTokens + p.newTokens >= p.seq.prefillTargetTokens })),
+        decodes: decodes.map((x) => ({ id: x.id, contextTokens: x.decodeContextTokens, steps: x.stepsInFlight })),
         preempted,
+        prefillTokenAtUs,
+        decodeTokenAtUs,
       });
     }
     this.busy = true;

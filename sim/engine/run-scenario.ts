@@ -8,6 +8,7 @@ import { MetricsCollector } from '../metrics/collector.js';
 import { loadModel } from '../config/load-model.js';
 import { loadHardware } from '../config/load-hardware.js';
 import { loadWorkload } from '../workload/load-workload.js';
+import { limitCount, timeWindow } from '../workload/transform.js';
 import { BUNDLED_TRACES } from '../trace/bundled.js';
 import { getPolicy } from '../policy/registry.js';
 import { inputError } from '../core/input-error.js';
@@ -38,37 +39,59 @@ export function kvCapacityBlocks(model: ModelSpec, hw: HardwareSpec, engine: Sce
   return Math.floor(usable / perBlock);
 }
 
-/** Loads the scenario's inputs, runs it and returns the results (plus what per-request output needs). */
-export function runScenarioDetailed(spec: ScenarioSpec, opts: RunOptions = {}): RunOutput {
-  const model = loadModel(spec.model);
-  const hw = loadHardware(spec.hardware, { useCalibration: spec.useCalibration });
-  const factory = getPolicy(spec.policy);
-  const policy = factory.create(spec.policyParams, { model, hw, tpDegree: 1, sloTbtMs: spec.sloTbtMs });
+/**
+ * The scenario's requests: its trace, rate, window and seed applied (shared with cluster runs).
+ * With a target rate the whole trace is rescaled first and the window is then cut on the rescaled clock,
+ * so `--rate 12 --duration 60` means a minute of arrivals at 12 req/s (the trace's burst shape kept).
+ */
+export function loadScenarioRequests(spec: ScenarioSpec, cwd: string | undefined): Request[] {
   const bundled = (BUNDLED_TRACES as Record<string, { arrivalBucketMs: number | null }>)[spec.trace];
-  const requests = loadWorkload(
+  const rescaled = spec.rateQps !== null;
+  let requests = loadWorkload(
     {
       trace: spec.trace,
       ...(spec.traceFormat ? { format: spec.traceFormat } : {}),
-      ...(spec.rateQps !== null ? { rateQps: spec.rateQps } : {}),
-      ...(spec.startS > 0 ? { startS: spec.startS } : {}),
-      ...(spec.durationS !== null ? { durationS: spec.durationS } : {}),
-      ...(spec.limit !== null ? { limit: spec.limit } : {}),
+      ...(rescaled ? { rateQps: spec.rateQps! } : {}),
+      ...(!rescaled && spec.startS > 0 ? { startS: spec.startS } : {}),
+      ...(!rescaled && spec.durationS !== null ? { durationS: spec.durationS } : {}),
+      ...(!rescaled && spec.limit !== null ? { limit: spec.limit } : {}),
       ...(bundled?.arrivalBucketMs ? { spreadBucketsMs: bundled.arrivalBucketMs } : {}),
       seed: spec.seed,
     },
-    opts.cwd,
+    cwd,
   );
-  const kvBlocks = kvCapacityBlocks(model, hw, spec.engine, 1);
-  if (kvBlocks <= 0) {
-    throw inputError('model-does-not-fit', spec.hardware, 0, 'hbmCapacityBytes', `${model.name} weights (${(weightBytes(model) / 1e9).toFixed(1)} GB) leave no room for a KV cache on ${hw.name} at gpuMemoryUtilization ${spec.engine.gpuMemoryUtilization}`);
+  if (rescaled) {
+    if (spec.startS > 0 || spec.durationS !== null) requests = timeWindow(requests, spec.startS * 1e6, spec.durationS === null ? null : spec.durationS * 1e6);
+    if (spec.limit !== null) requests = limitCount(requests, spec.limit);
+    if (requests.length === 0) throw inputError('empty-workload', spec.trace, 0, 'durationS', `no request of ${spec.trace} arrives in the window [${spec.startS}, ${spec.startS + (spec.durationS ?? Infinity)}) s at ${spec.rateQps} req/s`);
   }
+  return requests;
+}
+
+/** The collector a scenario's results come from: its SLOs and about 600 timeline buckets over the arrivals. */
+export function scenarioCollector(spec: ScenarioSpec, requests: readonly Request[]): MetricsCollector {
   const spanUs = requests.length > 0 ? requests[requests.length - 1].arrivalUs : 0;
-  const bucketUs = niceBucketUs(spanUs);
-  const metrics = new MetricsCollector(requests.length, bucketUs, {
+  return new MetricsCollector(requests.length, niceBucketUs(spanUs), {
     ttft_ms: spec.sloTtftMs,
     tbt_ms: spec.sloTbtMs,
     tbt_definition: spec.tbtDefinition,
   });
+}
+
+/** Loads the scenario's inputs, runs it and returns the results (plus what per-request output needs). */
+export function runScenarioDetailed(spec: ScenarioSpec, opts: RunOptions = {}): RunOutput {
+  // A cluster file replaces the model, hardware and policy: those runs go through sim/cluster/run-any-scenario.ts.
+  if (spec.cluster != null) throw new Error(`runScenarioDetailed runs one instance; scenario names cluster ${spec.cluster}`);
+  const model = loadModel(spec.model);
+  const hw = loadHardware(spec.hardware, { useCalibration: spec.useCalibration });
+  const factory = getPolicy(spec.policy);
+  const policy = factory.create(spec.policyParams, { model, hw, tpDegree: 1, sloTbtMs: spec.sloTbtMs });
+  const requests = loadScenarioRequests(spec, opts.cwd);
+  const kvBlocks = kvCapacityBlocks(model, hw, spec.engine, 1);
+  if (kvBlocks <= 0) {
+    throw inputError('model-does-not-fit', spec.hardware, 0, 'hbmCapacityBytes', `${model.name} weights (${(weightBytes(model) / 1e9).toFixed(1)} GB) leave no room for a KV cache on ${hw.name} at gpuMemoryUtilization ${spec.engine.gpuMemoryUtilization}`);
+  }
+  const metrics = scenarioCollector(spec, requests);
   const steps: StepRecord[] | null = opts.recordSteps ? [] : null;
   const instance = new Instance({ id: 0, model, hw, tpDegree: 1, engine: spec.engine, policy, kvBlocks }, metrics, steps);
   simulate(requests, [instance], () => 0, metrics, opts.onProgress ? { onProgress: opts.onProgress } : {});
@@ -79,6 +102,7 @@ export function runScenarioDetailed(spec: ScenarioSpec, opts: RunOptions = {}): 
       kv_blocks: kvBlocks,
       kv_tokens: kvBlocks * spec.engine.blockTokens,
       model_weight_gb: round(weightBytes(model) / 1e9, 3),
+      sm_count: hw.smCount,
       hardware_perf: hw.perf.provenance,
     },
   };

@@ -2,15 +2,18 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandModule } from '../command-module.js';
 import { addScenarioFlags, scenarioFromFlags, type ScenarioFlagValues } from '../scenario-flags.js';
-import { runScenarioDetailed } from '../../engine/run-scenario.js';
+import { runAnyScenarioDetailed } from '../../cluster/run-any-scenario.js';
 import { formatSummary } from '../../metrics/format-summary.js';
 import { stepRowsCsv } from '../../engine/step-csv.js';
+import { scheduleJsonl } from '../../engine/schedule-jsonl.js';
 import { progressReporter } from '../progress.js';
 
 interface ReplayFlags extends ScenarioFlagValues {
+  cluster?: string;
   out?: string;
   requestsCsv?: string;
   iterationsCsv?: string;
+  emitSchedule?: string;
   report?: string;
   json?: boolean;
   quiet?: boolean;
@@ -20,17 +23,19 @@ export const replay: CommandModule = {
   name: 'replay',
   register(program, io) {
     addScenarioFlags(program.command('replay').description('replay a request trace through a modelled server and report TTFT/TBT/throughput/SLO figures'))
+      .option('--cluster <file.yaml>', 'serve with a cluster of instances (configs/clusters/); it sets model, hardware and policy')
       .option('--out <file.json>', 'write the results JSON')
       .option('--requests-csv <file.csv>', 'write one row per request')
       .option('--iterations-csv <file.csv>', 'write one row per scheduling step (mode, split, batch)')
+      .option('--emit-schedule <file.jsonl>', 'write the executed schedule (duetsim-schedule v1, see sim/engine/README.md) for closed-loop execution on a GPU')
       .option('--report <file.html>', 'write a self-contained HTML report')
       .option('--json', 'print the summary as JSON instead of text')
       .option('--quiet', 'no progress on stderr')
       .action(async (o: ReplayFlags) => {
-        const spec = scenarioFromFlags(o);
+        const spec = { ...scenarioFromFlags(o), cluster: o.cluster ?? null };
         const progress = progressReporter(io, 'replay', !o.quiet);
         const t0 = performance.now();
-        const run = runScenarioDetailed(spec, { onProgress: progress.update, recordSteps: Boolean(o.iterationsCsv), cwd: io.cwd });
+        const run = runAnyScenarioDetailed(spec, { onProgress: progress.update, recordSteps: Boolean(o.iterationsCsv || o.emitSchedule), cwd: io.cwd });
         progress.done();
         const wallS = (performance.now() - t0) / 1000;
         const { result, requests } = run;
@@ -46,12 +51,18 @@ export const replay: CommandModule = {
           writeFileSync(path(o.requestsCsv), rows.join('\n') + '\n');
         }
         if (o.iterationsCsv && run.steps) writeFileSync(path(o.iterationsCsv), stepRowsCsv(run.steps));
+        if (o.emitSchedule && run.steps) {
+          writeFileSync(
+            path(o.emitSchedule),
+            scheduleJsonl(run.steps, { model: spec.model, hardware: spec.hardware, policy: spec.policy, trace: spec.trace, rate_qps: spec.rateQps, block_tokens: spec.engine.blockTokens, sm_count: (run.result.config.resolved as { sm_count: number }).sm_count }),
+          );
+        }
         if (o.report) {
           const { writeReport } = await import('../../../reports/write-report.js');
           writeReport(result, path(o.report));
         }
         if (o.json) io.stdout(JSON.stringify(result.summary, null, 2) + '\n');
-        else io.stdout(formatSummary(result.summary, `${spec.policy} on ${spec.model} / ${spec.hardware}, trace ${spec.trace}${spec.rateQps ? ` at ${spec.rateQps} req/s` : ''}`));
+        else io.stdout(formatSummary(result.summary, `${spec.cluster ? `cluster ${spec.cluster}` : `${spec.policy} on ${spec.model} / ${spec.hardware}`}, trace ${spec.trace}${spec.rateQps ? ` at ${spec.rateQps} req/s` : ''}`));
         // Wall-clock time is not part of the (deterministic) results; it goes to stderr only.
         if (!o.quiet) io.stderr(`simulated ${result.summary.duration_s.toFixed(1)} s in ${wallS.toFixed(2)} s wall (${(result.summary.duration_s / Math.max(wallS, 1e-9)).toFixed(0)}x real time)\n`);
       });
