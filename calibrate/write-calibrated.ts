@@ -1,4 +1,4 @@
-import { isMap, isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml';
+import { Document, isMap, isScalar, parseDocument, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { OP_CLASSES, type PerfSpec } from '../sim/hardware/hardware-spec.js';
 import { inputError } from '../sim/core/input-error.js';
 import type { FitResiduals } from './fit.js';
@@ -7,23 +7,40 @@ import { formatPct, type ErrorSummary } from './error-stats.js';
 
 /**
  * Puts a fitted PerfSpec into a hardware YAML as its `calibrated:` section (the shape of `perf:`, which
- * sim/config/load-hardware.ts reads and prefers), through the yaml Document API so every other key and
- * comment stays as the user wrote it. The section's leading comment carries the full provenance: device,
- * driver, CUDA, date, each data file with its SHA-256 and the fit's residuals. Nothing time- or
- * machine-dependent is added, so the same data and the same YAML give byte-identical output.
+ * sim/config/load-hardware.ts reads and prefers). The yaml Document API finds where an existing section
+ * starts and ends, and builds the new one; only that span of text is replaced (or the section is appended),
+ * so every other byte of the file — keys, comments, alignment, number spelling — stays as the user wrote it.
+ * The section opens with comments carrying the full provenance: device, driver, CUDA, date, each data file
+ * with its SHA-256 and the fit's residuals. Nothing time- or machine-dependent is added, so the same data
+ * and the same YAML give byte-identical output.
  */
 export function withCalibratedSection(yamlText: string, file: string, perf: PerfSpec, data: MeasurementSet, residuals: FitResiduals): string {
-  const doc = parseDocument(yamlText, { keepSourceTokens: false });
+  const doc = parseDocument(yamlText);
   if (doc.errors.length > 0 || !isMap(doc.contents)) {
     throw inputError('calib.hardware-yaml', file, 0, '', 'the hardware YAML does not parse as a mapping; fix it before writing a calibration');
   }
-  const node = doc.createNode(perfToPlain(perf)) as YAMLMap;
-  node.commentBefore = provenanceComment(data, residuals);
-  // Stable order: keep the section where it is, or append it at the end.
-  const root = doc.contents as YAMLMap;
-  const existing = root.items.find((p: Pair) => isScalar(p.key) && p.key.value === 'calibrated');
-  if (existing) existing.value = node;
-  else root.add(doc.createPair('calibrated', node));
+  const section = renderSection(perf, data, residuals);
+  const existing = (doc.contents as YAMLMap).items.find((p: Pair) => isScalar(p.key) && p.key.value === 'calibrated');
+  if (!existing) return yamlText + (yamlText.endsWith('\n') || yamlText === '' ? '' : '\n') + section;
+  const key = existing.key as Scalar;
+  const value = existing.value as Node | null;
+  const start = (key.range as [number, number, number])[0];
+  const end = value?.range ? value.range[2] : (key.range as [number, number, number])[2];
+  const rest = yamlText.slice(end);
+  return yamlText.slice(0, start) + section + (rest.startsWith('\n') ? rest.slice(1) : rest);
+}
+
+/** `calibrated:` and its block, ending in a newline: provenance comments first, curve points one per line. */
+function renderSection(perf: PerfSpec, data: MeasurementSet, residuals: FitResiduals): string {
+  const doc = new Document({ calibrated: perfToPlain(perf) });
+  const section = doc.get('calibrated') as YAMLMap;
+  section.items[0].key = Object.assign(doc.createNode('provenance'), { commentBefore: provenanceComment(data, residuals) });
+  for (const curve of ['computeFlopsPerS', 'bandwidthBytesPerS']) {
+    for (const point of (section.get(curve) as YAMLSeq<YAMLMap>).items) {
+      point.flow = true;
+      (point.get('value', true) as Scalar).format = 'EXP';
+    }
+  }
   return doc.toString({ lineWidth: 0 });
 }
 

@@ -132,7 +132,11 @@ function registerFit(cal: Command, io: CliIo): void {
       io.stdout(formatFit(fit.perf, fit.residuals));
       if (o.json) writeOut(io, o.json, JSON.stringify({ perf: fit.perf, residuals: fit.residuals }, null, 1) + '\n');
       if (o.write) {
-        writeFileSync(source.file, withCalibratedSection(source.text, source.file, fit.perf, loaded.data, fit.residuals));
+        const text = withCalibratedSection(source.text, source.file, fit.perf, loaded.data, fit.residuals);
+        // Read it back as the simulator will: a section the loader refuses (e.g. a ceiling above the
+        // datasheet peak) is reported here, and the file is left as it was.
+        parseHardwareYaml(text, source.file);
+        writeFileSync(source.file, text);
         io.stderr(`wrote calibrated: to ${source.file}\n`);
       }
     });

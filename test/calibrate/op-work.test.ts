@@ -1,0 +1,57 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { predictIteration } from '../../sim/latency/roofline.js';
+import type { OpClass } from '../../sim/hardware/hardware-spec.js';
+import { opWork } from '../../calibrate/op-work.js';
+import type { OpShape } from '../../calibrate/measurement.js';
+import { qwenModels, testHardware } from '../util/calibration-fixtures.js';
+
+test('operator FLOPs and bytes add up to what the roofline charges a whole forward', () => {
+  const m = qwenModels()['qwen3-14b'];
+  const chunks = [
+    { newTokens: 300, cachedTokens: 0 },
+    { newTokens: 77, cachedTokens: 1000 },
+  ];
+  const contexts = [512, 1024, 4096];
+  const n = 377 + contexts.length;
+  const { hiddenSize: d, headDim: dh, numQHeads: hq, numKvHeads: hkv, ffnSize: ffn } = m;
+  const layer: OpShape[] = [
+    { op: 'gemm', n, dIn: d, dOut: (hq + 2 * hkv) * dh },
+    { op: 'gemm', n, dIn: hq * dh, dOut: d },
+    { op: 'gemm', n, dIn: d, dOut: 2 * ffn },
+    { op: 'gemm', n, dIn: ffn, dOut: d },
+    { op: 'attn_prefill', hq, hkv, dh, chunks },
+    { op: 'attn_decode', hq, hkv, dh, contexts },
+    { op: 'elementwise', which: 'add_rmsnorm', n, dim: d },
+    { op: 'elementwise', which: 'add_rmsnorm', n, dim: d },
+    { op: 'elementwise', which: 'rope', n, dim: (hq + hkv) * dh },
+    { op: 'elementwise', which: 'qk_norm', n, dim: (hq + hkv) * dh },
+    { op: 'elementwise', which: 'silu_mul', n, dim: ffn },
+  ];
+  const numSeqs = chunks.length + contexts.length;
+  const lmHeads = [{ hiddenSize: d, vocabSize: m.vocabSize }];
+  const expected = new Map<OpClass, { flops: number; bytes: number }>();
+  const add = (c: OpClass, flops: number, bytes: number): void => {
+    const e = expected.get(c) ?? { flops: 0, bytes: 0 };
+    expected.set(c, { flops: e.flops + flops, bytes: e.bytes + bytes });
+  };
+  for (const s of layer) {
+    const w = opWork(s, lmHeads);
+    add(w.opClass, w.flops * m.numLayers, w.bytes * m.numLayers);
+  }
+  const head = opWork({ op: 'gemm', n: numSeqs, dIn: d, dOut: m.vocabSize }, lmHeads);
+  assert.equal(head.opClass, 'lm_head');
+  add(head.opClass, head.flops, head.bytes);
+  // Embedding gather and final norm: elementwise kernels outside the layers, not calibrated on their own.
+  add('elementwise', 0, 2 * n * d * 2 + 2 * numSeqs * d * 2);
+
+  const batch = { prefills: chunks, decodeCount: contexts.length, decodeContextTokens: contexts.reduce((a, b) => a + b, 0) };
+  const p = predictIteration(m, testHardware(), batch, { smCount: 132, partnerSmCount: 0, launch: 'graph', tpDegree: 1 });
+  for (const b of p.breakdown) {
+    const e = expected.get(b.op as OpClass);
+    assert.ok(e, b.op);
+    assert.ok(Math.abs(b.flops - e.flops) <= 1e-9 * Math.max(1, e.flops), `${b.op} flops ${b.flops} vs ${e.flops}`);
+    assert.ok(Math.abs(b.bytes - e.bytes) <= 1e-9 * e.bytes, `${b.op} bytes ${b.bytes} vs ${e.bytes}`);
+  }
+  assert.equal(p.breakdown.length, expected.size);
+});

@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseMeasurementFile, parseMeasurementSet } from '../../calibrate/parse-measurements.js';
+import { expectInputError } from '../util/expect-input-error.js';
+
+const META = '{"kind":"meta","gpu":"NVIDIA H100 80GB HBM3","sm_count":132,"driver":"580.95","cuda_runtime":"13.0","date":"2026-11-27T03:10:00Z","host":"h","partition":{"min_sms":8,"alignment":8,"groups":[8,12]},"backend":"runner"}';
+const GEMM = '{"id":"gemm-n1-4096x6144-s132","kind":"op","op":"gemm","sms":132,"n":1,"d_in":4096,"d_out":6144,"median_us":20,"p10_us":19,"p90_us":21,"reps":10,"check":{"rel_err":0.001,"threshold":0.02,"passed":true}}';
+const FWD = '{"id":"fw-a","kind":"forward","model":"qwen3-8b","sms":64,"batch":{"prefills":[{"new":512,"cached":0}],"decodes":[100,200]},"median_us":9000,"p10_us":8900,"p90_us":9100,"reps":10}';
+
+test('a well-formed file parses into typed records with their line', () => {
+  const { meta, records } = parseMeasurementFile([META, GEMM, FWD].join('\n') + '\n', 'r.jsonl');
+  assert.equal(meta.smCount, 132);
+  assert.deepEqual(meta.partition.groups, [8, 12]);
+  assert.equal(records.length, 2);
+  const fwd = records[1];
+  assert.equal(fwd.kind, 'forward');
+  if (fwd.kind === 'forward') {
+    assert.deepEqual(fwd.batch, { prefills: [{ newTokens: 512, cachedTokens: 0 }], decodeCount: 2, decodeContextTokens: 300 });
+    assert.equal(fwd.source.line, 3);
+  }
+});
+
+test('a truncated last line is reported at its line, with a hint to resume', () => {
+  const text = [META, GEMM, FWD.slice(0, 40)].join('\n');
+  const [p] = expectInputError(() => parseMeasurementFile(text, 'r.jsonl'), [{ code: 'calib.bad-json', file: 'r.jsonl', line: 3 }]);
+  assert.match(p.message, /truncated last line.*--resume/);
+});
+
+test('an unknown record kind names the line and the valid kinds', () => {
+  const text = [META, GEMM, '{"id":"x","kind":"torch_sdpa","sms":132}'].join('\n');
+  const [p] = expectInputError(() => parseMeasurementFile(text, 'r.jsonl'), [{ code: 'calib.unknown-value', line: 3, field: 'kind' }]);
+  assert.match(p.message, /ceiling_gemm, ceiling_bandwidth, op, forward, concurrent/);
+});
+
+test('a file without its meta line is refused at line 1', () => {
+  expectInputError(() => parseMeasurementFile([GEMM, FWD].join('\n'), 'r.jsonl'), [{ code: 'calib.no-meta', line: 1 }]);
+  expectInputError(() => parseMeasurementFile('\n', 'empty.jsonl'), [{ code: 'calib.no-meta', line: 0 }]);
+});
+
+test('missing and mistyped fields are all reported together with their key path', () => {
+  const bad = '{"id":"g","kind":"op","op":"gemm","sms":132,"n":"1","d_in":4096,"median_us":20,"p10_us":19,"p90_us":21,"reps":10}';
+  const badFwd = '{"id":"f","kind":"forward","model":"m","sms":64,"batch":{"prefills":[{"new":0,"cached":0}]},"median_us":1,"p10_us":1,"p90_us":1,"reps":1}';
+  const problems = expectInputError(() => parseMeasurementFile([META, bad, badFwd].join('\n'), 'r.jsonl'), [
+    { code: 'calib.type', line: 2, field: 'n' },
+    { code: 'calib.missing', line: 2, field: 'd_out' },
+    { code: 'calib.range', line: 3, field: 'batch.prefills[0].new' },
+  ]);
+  assert.equal(problems.length, 3);
+});
+
+test('an id measured twice across files is refused, pointing at both places', () => {
+  const a = { path: 'a.jsonl', text: [META, GEMM].join('\n') };
+  const b = { path: 'b.jsonl', text: [META, GEMM].join('\n') };
+  const [p] = expectInputError(() => parseMeasurementSet([a, b]), [{ code: 'calib.duplicate-id', file: 'b.jsonl', line: 2 }]);
+  assert.match(p.message, /a\.jsonl:2/);
+});
+
+test('files from different GPUs cannot be fitted together', () => {
+  const other = META.replace('H100 80GB HBM3', 'H200');
+  expectInputError(() => parseMeasurementSet([{ path: 'a.jsonl', text: META }, { path: 'b.jsonl', text: other }]), [{ code: 'calib.mixed-gpus', file: 'b.jsonl' }]);
+});

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generatePlan, partitionSizes, toIterationBatch } from '../../calibrate/plan.js';
+import { parsePlan } from '../../calibrate/parse-plan.js';
+import { isValidPartitionSize } from '../../sim/hardware/partition.js';
+import { kvBytesPerToken } from '../../sim/model/model-spec.js';
+import { familyOf, splitRecords } from '../../calibrate/split.js';
+import type { ForwardRecord } from '../../calibrate/measurement.js';
+import { qwenModels, testHardware } from '../util/calibration-fixtures.js';
+
+const models = qwenModels();
+const entries = Object.entries(models).map(([key, spec]) => ({ key, spec }));
+const make = () => generatePlan({ models: entries, hardware: testHardware(), repeats: 10, warmup: 2 });
+
+test('plan generation is deterministic: the same inputs give byte-identical JSON', () => {
+  assert.equal(JSON.stringify(make()), JSON.stringify(make()));
+});
+
+test('the generated plan parses, with unique ids and every model it names', () => {
+  const plan = make();
+  const parsed = parsePlan(JSON.stringify(plan), 'plan.json');
+  assert.equal(parsed.experiments.length, plan.experiments.length);
+  assert.equal(new Set(plan.experiments.map((e) => e.id)).size, plan.experiments.length);
+  assert.deepEqual(Object.keys(plan.models).sort(), ['qwen3-14b', 'qwen3-8b']);
+});
+
+test('every SM count in the plan is a partition green contexts can make, whole GPU included', () => {
+  const hw = testHardware();
+  const plan = make();
+  const sms: number[] = [];
+  for (const e of plan.experiments) {
+    if (e.kind === 'concurrent') {
+      sms.push(e.prefill.sms, e.decode.sms);
+      assert.ok(e.prefill.sms + e.decode.sms <= hw.smCount, e.id);
+    } else sms.push(e.sms);
+  }
+  for (const s of sms) assert.ok(isValidPartitionSize(hw, s), `${s} SMs`);
+  // The fit needs both ceilings on the whole GPU and on each size it interpolates over.
+  for (const kind of ['ceiling_gemm', 'ceiling_bandwidth'] as const) {
+    const at = new Set(plan.experiments.filter((e) => e.kind === kind).map((e) => (e as { sms: number }).sms));
+    for (const s of partitionSizes(hw)) assert.ok(at.has(s), `${kind} at ${s}`);
+  }
+});
+
+test('each forward fits in 80 GB: weights plus the KV of its batch', () => {
+  const plan = make();
+  for (const e of plan.experiments) {
+    if (e.kind !== 'forward') continue;
+    const m = models[e.model];
+    const b = toIterationBatch(e.batch);
+    let tokens = b.decodeContextTokens;
+    for (const p of b.prefills) tokens += p.newTokens + p.cachedTokens;
+    assert.ok(tokens * kvBytesPerToken(m) < 25e9, `${e.id}: ${tokens} KV tokens`);
+  }
+});
+
+test('every forward and concurrent family has both training and held-out points', () => {
+  const plan = make();
+  const forward: ForwardRecord[] = plan.experiments
+    .filter((e) => e.kind === 'forward')
+    .map((e) => ({ kind: 'forward', id: e.id, source: { file: 'p', line: 1 }, smCount: e.sms, model: e.model, batch: toIterationBatch(e.batch), medianUs: 1, p10Us: 1, p90Us: 1, reps: 1 }));
+  const { train, heldOut } = splitRecords(forward);
+  const families = new Set(forward.map(familyOf));
+  assert.ok(families.size >= 2 * 7 * 3);
+  for (const f of families) {
+    assert.ok(train.some((r) => familyOf(r) === f), `${f} has no training point`);
+    assert.ok(heldOut.some((r) => familyOf(r) === f), `${f} has no held-out point`);
+  }
+});
