@@ -18,7 +18,7 @@ export interface ArrivalsSpec {
   readonly rateQps: number;
   /** Coefficient of variation of the gaps; required for 'gamma' (> 0), not allowed otherwise. */
   readonly cv?: number;
-  /** Generate arrivals for this many seconds; when absent, one request per row of the trace. */
+  /** Generate arrivals for this many seconds; when absent, as many requests as the trace has rows (lengths are still drawn at random). */
   readonly durationS?: number;
 }
 

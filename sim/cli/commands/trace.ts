@@ -132,7 +132,7 @@ export const trace: CommandModule = {
       .option('--arrivals <kind>', `arrival process (${ARRIVAL_KINDS.join(', ')})`, parseChoice('--arrivals', ARRIVAL_KINDS), 'poisson')
       .requiredOption('--rate <qps>', 'mean arrival rate, requests/s', positive('--rate'))
       .option('--cv <cv>', 'coefficient of variation of the gaps (gamma only; > 1 is bursty)', positive('--cv'))
-      .option('--duration <s>', 'generate for this many seconds (default: one request per row of the length table)', positive('--duration'))
+      .option('--duration <s>', 'generate for this many seconds (default: as many requests as the length table has rows)', positive('--duration'))
       .option('--lengths <trace>', 'where lengths are drawn from: a bundled trace name or a trace file', 'sharegpt')
       .option('--limit <n>', 'keep only the first n requests', parseNumber('--limit', { min: 1, integer: true }))
       .option('--seed <n>', 'seed for every random choice', parseNumber('--seed', { integer: true }), 0)
