@@ -79,7 +79,22 @@ interface Rates {
   floorUs: number;
 }
 
+/**
+ * Rates for (hw, SMs, partner SMs), memoised per parsed spec: every priced forward needs them and the
+ * answer depends only on those (frozen) inputs, so the memo cannot change a result.
+ */
+const ratesMemo = new WeakMap<HardwareSpec, Map<number, Rates>>();
+
 function ratesFor(hw: HardwareSpec, opts: PredictOptions): Rates {
+  let byKey = ratesMemo.get(hw);
+  if (!byKey) ratesMemo.set(hw, (byKey = new Map()));
+  const key = opts.smCount * 65536 + opts.partnerSmCount;
+  let r = byKey.get(key);
+  if (!r) byKey.set(key, (r = computeRates(hw, opts)));
+  return r;
+}
+
+function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
   const share = opts.partnerSmCount / hw.smCount;
   return {
     computeFlopsPerUs: curveAtFast(hw.perf.computeFlopsPerS, opts.smCount) / 1e6,
