@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { calibrate } from '../../../../sim/cli/commands/calibrate.js';
+import { parseHardwareYaml } from '../../../../sim/config/load-hardware.js';
+import { packageRoot } from '../../../../sim/trace/bundled.js';
+import { modelSpecsOf, parsePlan } from '../../../../calibrate/parse-plan.js';
+import type { ValidationReport } from '../../../../calibrate/validate.js';
+import { synthesizeJsonl, testHardware } from '../../../util/calibration-fixtures.js';
+import { runCommand } from '../../../util/run-command.js';
+
+/** A work folder with a copy of the bundled H200 YAML, a plan and its synthetic measurements in data/. */
+async function workspace(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-calibrate-'));
+  copyFileSync(join(packageRoot(), 'configs', 'hardware', 'h200.yaml'), join(dir, 'gpu.yaml'));
+  const r = await runCommand(calibrate, ['calibrate', 'plan', '--model', 'qwen3-8b', '--hardware', 'gpu.yaml', '-o', 'plan.json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^\d+ experiments \(ceiling_gemm \d+, ceiling_bandwidth \d+, op \d+, forward \d+, concurrent \d+\)/);
+  assert.match(r.stderr, /estimated GPU time \d+\.\d min/);
+  const plan = parsePlan(readFileSync(join(dir, 'plan.json'), 'utf8'), 'plan.json');
+  mkdirSync(join(dir, 'data'));
+  copyFileSync(join(dir, 'plan.json'), join(dir, 'data', 'plan.json'));
+  writeFileSync(join(dir, 'data', 'results.jsonl'), synthesizeJsonl(plan, modelSpecsOf(plan, 'plan.json'), testHardware(), 0.01, 'cli'));
+  return dir;
+}
+
+test('plan → fit --write → validate → quality, end to end on synthetic measurements', async () => {
+  const dir = await workspace();
+  const before = readFileSync(join(dir, 'gpu.yaml'), 'utf8');
+  const fit = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'gpu.yaml', '--write'], dir);
+  assert.equal(fit.code, 0, fit.stderr);
+  assert.match(fit.stdout, /kernel floor [\d.]+ µs; contention γ_memory [\d.]+/);
+  const after = readFileSync(join(dir, 'gpu.yaml'), 'utf8');
+  assert.ok(after.startsWith(before));
+  const calibrated = parseHardwareYaml(after, 'gpu.yaml').calibrated;
+  assert.ok(calibrated);
+  assert.match(calibrated.provenance, /data data\/results\.jsonl \(sha256 [0-9a-f]{16}\)/);
+
+  // Refitting the same data changes nothing.
+  await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'gpu.yaml', '--write'], dir);
+  assert.equal(readFileSync(join(dir, 'gpu.yaml'), 'utf8'), after);
+
+  const val = await runCommand(calibrate, ['calibrate', 'validate', '--data', 'data', '--hardware', 'gpu.yaml', '--use-config', '--json', 'v.json', '--html', 'v.html'], dir);
+  assert.equal(val.code, 0, val.stderr);
+  assert.match(val.stdout, /forward MAPE [\d.]+% \(target ≤ 5\.0%\): PASS/);
+  assert.match(val.stdout, /concurrent decode MAPE [\d.]+% \(target ≤ 10\.0%\): PASS/);
+  const report = JSON.parse(readFileSync(join(dir, 'v.json'), 'utf8')) as ValidationReport;
+  assert.ok(report.points.length > 0);
+  assert.ok(report.points.every((p) => typeof p.predicted_us === 'number' && p.measured_us > 0 && p.family.length > 0));
+
+  const q = await runCommand(calibrate, ['calibrate', 'quality', '--data', 'data', '--json', 'q.json'], dir);
+  assert.equal(q.code, 0, q.stderr);
+  assert.match(q.stdout, /^kernel quality on Synthetic 132-SM GPU/);
+});
+
+test('bad measurement data fails with file:line, not a stack trace', async () => {
+  const dir = await workspace();
+  const path = join(dir, 'data', 'results.jsonl');
+  const lines = readFileSync(path, 'utf8').split('\n');
+  lines[5] = lines[5].replace('"kind":"ceiling_gemm"', '"kind":"ceiling_gemmm"');
+  writeFileSync(path, lines.join('\n'));
+  const r = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'gpu.yaml'], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.error?.message ?? '', /data\/results\.jsonl:6 \[kind\]: unknown value 'ceiling_gemmm'/);
+});
+
+test('fit without the plan beside the data asks for --plan', async () => {
+  const dir = await workspace();
+  const r = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data/results.jsonl', '--plan', 'nowhere.json', '--hardware', 'gpu.yaml'], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.error?.message ?? '', /nowhere\.json \[--plan\]/);
+});
+
+test('run without a built backend says how to build one', async () => {
+  const dir = await workspace();
+  const r = await runCommand(calibrate, ['calibrate', 'run', '--plan', 'plan.json', '--out', 'r.jsonl', '--backend', 'runner', '--runner', 'missing/duet_runner'], dir);
+  assert.equal(r.code, 1);
+  assert.match(r.error?.message ?? '', /npm run build:native/);
+});
