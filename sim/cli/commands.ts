@@ -7,6 +7,7 @@ import { predict } from './commands/predict.js';
 import { calibrate } from './commands/calibrate.js';
 import { trace } from './commands/trace.js';
 import { list } from './commands/list.js';
+import { table } from './commands/table.js';
 
 /**
  * The registry of top-level commands: the key is the command name users type and the file name under
@@ -21,4 +22,5 @@ export const COMMANDS: readonly CommandModule[] = [
   predict,
   calibrate,
   trace,
+  table,
 ];

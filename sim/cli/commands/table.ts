@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CommandModule } from '../command-module.js';
+import { parseStudyLog } from '../../study/results-log.js';
+import { DEFAULT_TABLE_METRICS, TABLE_METRICS, studyTable, toCsv, toMarkdown } from '../../study/study-table.js';
+import { inputError } from '../../core/input-error.js';
+
+export const table: CommandModule = {
+  name: 'table',
+  register(program, io) {
+    program
+      .command('table')
+      .description('print a study results file (whatif JSONL) as a Markdown or CSV table, one row per point')
+      .argument('<study.jsonl>', 'results of duetsim whatif')
+      .option('--metrics <list>', `comma-separated columns (${Object.keys(TABLE_METRICS).join(', ')})`, DEFAULT_TABLE_METRICS.join(','))
+      .option('--csv', 'CSV instead of Markdown')
+      .action((file: string, o: { metrics: string; csv?: boolean }) => {
+        const metrics = o.metrics.split(',').map((m) => m.trim());
+        for (const m of metrics) {
+          if (!(m in TABLE_METRICS)) throw inputError('bad-flag', '<command line>', 0, '--metrics', `unknown metric '${m}'; valid: ${Object.keys(TABLE_METRICS).join(', ')}`);
+        }
+        const path = resolve(io.cwd, file);
+        let text: string;
+        try {
+          text = readFileSync(path, 'utf8');
+        } catch {
+          throw inputError('unreadable-file', file, 0, '', 'cannot read the study results file');
+        }
+        const t = studyTable(parseStudyLog(text, file).lines, metrics);
+        io.stdout(o.csv ? toCsv(t) : toMarkdown(t));
+      });
+  },
+};
