@@ -25,5 +25,144 @@ struct AttnPrefillParams {
 void launch_attn_prefill(const AttnPrefillParams&, cudaStream_t);
 
 // Declarations of the other kernels go below.
+//
+// Conventions for everything below: bf16 storage, float arithmetic, row-major
+// tensors, dh (head size) == 128, block_tokens (paged-cache block) == 16.
+// Launch functions check their shape arguments on the host and throw
+// std::invalid_argument naming the field; callers (cuda/core) check earlier,
+// against the plan, so these are a second line of defence.
+
+// Fused residual add + RMSNorm (cuda/kernels/add_rmsnorm.cu):
+//   if (x) residual += x;  out = residual / rms(residual) * weight
+// The add is fused because every transformer layer does both back to back; one
+// pass over the row instead of two.
+struct AddRmsNormParams {
+  __nv_bfloat16* residual;        // [n, dim], updated in place when x != nullptr
+  const __nv_bfloat16* x;         // [n, dim] or nullptr (plain RMSNorm of residual)
+  __nv_bfloat16* out;             // [n, dim]
+  const __nv_bfloat16* weight;    // [dim]
+  int n, dim;                     // dim % 8 == 0, dim <= 8192
+  float eps;
+};
+void launch_add_rmsnorm(const AddRmsNormParams&, cudaStream_t);
+
+// Per-head RMSNorm of the q and k heads inside a fused qkv buffer, in place
+// (Qwen3's q_norm / k_norm; cuda/kernels/qk_norm.cu).
+struct QkNormParams {
+  __nv_bfloat16* qkv;             // [n, row_stride]; q heads first, then k heads
+  const __nv_bfloat16* q_weight;  // [dh]
+  const __nv_bfloat16* k_weight;  // [dh]
+  int n, row_stride, hq, hkv, dh;
+  float eps;
+};
+void launch_qk_norm(const QkNormParams&, cudaStream_t);
+
+// Rotary embedding, neox style (the two halves of a head rotate together;
+// cuda/kernels/rope.cu). q heads are written rotated to q_out (contiguous, the
+// layout attention reads); k heads are rotated in place in the qkv buffer, from
+// where the cache write copies them.
+struct RopeParams {
+  __nv_bfloat16* qkv;             // [n, row_stride]; q heads at column 0, k heads at hq*dh
+  __nv_bfloat16* q_out;           // [n, hq, dh]
+  const int* positions;           // [n]
+  int n, row_stride, hq, hkv, dh;
+  float theta;                    // RoPE base (1e6 for Qwen3)
+};
+void launch_rope(const RopeParams&, cudaStream_t);
+
+// SwiGLU activation: out = silu(gate) * up (cuda/kernels/silu_mul.cu).
+struct SiluMulParams {
+  const __nv_bfloat16* gate_up;   // [n, 2*dim]: gate columns first, then up
+  __nv_bfloat16* out;             // [n, dim]
+  int n, dim;                     // dim % 8 == 0
+};
+void launch_silu_mul(const SiluMulParams&, cudaStream_t);
+
+// Writes each token's k and v rows into the paged cache at slot_mapping[t]
+// (= block * block_tokens + offset; cuda/kernels/kv_cache_write.cu).
+struct KvCacheWriteParams {
+  const __nv_bfloat16* k;         // row t at k + t*row_stride, hkv*dh values
+  const __nv_bfloat16* v;         // row t at v + t*row_stride
+  const int* slot_mapping;        // [n]
+  __nv_bfloat16* k_cache;         // [num_blocks, block_tokens, hkv, dh]
+  __nv_bfloat16* v_cache;
+  int n, row_stride, hkv, dh;
+};
+void launch_kv_cache_write(const KvCacheWriteParams&, cudaStream_t);
+
+// Decode attention over the paged cache, flash-decoding style
+// (cuda/kernels/attn_decode.cu): each sequence's context is cut into
+// num_splits pieces of split_tokens; one block per (split, kv head, sequence)
+// scores its piece for all hq/hkv query heads of that kv head (GQA: K and V
+// are read once per group), then a second kernel merges the pieces with their
+// softmax maxima and sums.
+struct AttnDecodeParams {
+  const __nv_bfloat16* q;         // [num_seqs, hq, dh], one new token per sequence
+  const __nv_bfloat16* k_cache;   // [num_blocks, block_tokens, hkv, dh]
+  const __nv_bfloat16* v_cache;
+  const int* block_table;         // [num_seqs, max_blocks_per_seq]
+  const int* context_len;         // [num_seqs], new token included (its K/V already written)
+  __nv_bfloat16* out;             // [num_seqs, hq, dh]
+  float* workspace;               // attn_decode_workspace_floats(...) floats
+  int num_seqs, hq, hkv, dh, block_tokens, max_blocks_per_seq;
+  int split_tokens, num_splits;   // from attn_decode_choose_split
+  float scale;
+};
+struct AttnDecodeSplit { int split_tokens, num_splits; };
+// Picks the split so that about two blocks per SM are in flight, with at most
+// kAttnDecodeMaxSplitTokens tokens per block (its scores live in shared memory).
+AttnDecodeSplit attn_decode_choose_split(int num_seqs, int hkv, int max_context, int sm_count);
+size_t attn_decode_workspace_floats(int num_seqs, int hq, int num_splits, int dh);
+constexpr int kAttnDecodeMaxSplitTokens = 1024;
+constexpr int kAttnDecodeMaxGroup = 8;  // hq / hkv
+void launch_attn_decode(const AttnDecodeParams&, cudaStream_t);
+
+// out[i, :] = in[rows[i], :] (the rows the LM head needs; cuda/kernels/gather_rows.cu).
+struct GatherRowsParams {
+  const __nv_bfloat16* in;        // [*, dim]
+  const int* rows;                // [n]
+  __nv_bfloat16* out;             // [n, dim]
+  int n, dim;                     // dim % 8 == 0
+};
+void launch_gather_rows(const GatherRowsParams&, cudaStream_t);
+
+// Y[n, d_out] = X[n, d_in] · W^T with W stored [d_out, d_in] (a PyTorch Linear
+// weight), bf16 in and out, fp32 accumulation, through cuBLASLt
+// (cuda/kernels/gemm.cu). A GemmHandle belongs to one partition: create it
+// with that partition's (green) context current, so cuBLASLt runs inside it,
+// and give it the partition's SM count so its heuristics pick tiles for it.
+struct GemmHandle;
+GemmHandle* gemm_handle_create(int sm_count_target, size_t workspace_bytes);
+void gemm_handle_destroy(GemmHandle*);
+struct GemmParams {
+  const __nv_bfloat16* x;         // [n, d_in]
+  const __nv_bfloat16* w;         // [d_out, d_in]
+  __nv_bfloat16* y;               // [n, d_out]
+  int n, d_in, d_out;
+  GemmHandle* handle;
+};
+void launch_gemm(const GemmParams&, cudaStream_t);
+
+// Utilities (cuda/kernels/fill.cu): random bf16 data (a counter-based hash, so
+// any size fills in one pass, deterministic for a seed), a constant bit
+// pattern (poisoning outputs before a check) and a 16-byte-vector copy (the
+// bandwidth ceiling).
+void launch_fill_random_bf16(__nv_bfloat16* p, size_t count, unsigned long long seed, float scale, cudaStream_t);
+void launch_fill_bits_bf16(__nv_bfloat16* p, size_t count, unsigned short bits, cudaStream_t);
+void launch_copy_bytes(void* dst, const void* src, size_t bytes, cudaStream_t);  // bytes % 16 == 0
+// Adds to *counter the number of NaN or infinite values (an output element the
+// kernel under test never wrote still holds the NaN poison).
+void launch_count_nonfinite_bf16(const __nv_bfloat16* p, size_t count, unsigned long long* counter, cudaStream_t);
+constexpr unsigned short kPoisonBf16 = 0x7fc1;  // a quiet NaN
+
+// Records which SMs ran its blocks (bit i of mask[i/64] for %smid i), to prove
+// that work launched on a partition's stream stayed on that partition
+// (cuda/kernels/smid_probe.cu). mask has kSmidMaskWords words.
+constexpr int kSmidMaskWords = 4;
+void launch_smid_probe(unsigned long long* mask, int blocks, cudaStream_t);
+// One thread that sleeps for `ns` nanoseconds of GPU time: holds back the
+// work queued after it (and, through an event, another stream's) until the
+// host has finished enqueuing, so two partitions start together.
+void launch_gate_sleep(unsigned long long ns, cudaStream_t);
 
 #endif  // DUET_CUDA_KERNELS_H

@@ -1,0 +1,59 @@
+// Correctness checks of every kernel against a float64 CPU reference
+// (METHOD.md "Correct first"): fresh random inputs each call, outputs poisoned
+// with NaN before the run, every output element checked for NaN/inf on the
+// GPU, and ‖out − ref‖ / ‖ref‖ over the compared elements against a bf16
+// threshold. Large shapes compare sampled rows/sequences (every element is
+// still scanned for the poison); cuda/tests and `duet_runner --check` use
+// small shapes and compare everything.
+#ifndef DUET_CORE_CHECKS_H
+#define DUET_CORE_CHECKS_H
+
+#include "plan.h"
+
+#include <cuda_runtime.h>
+
+#include <string>
+#include <vector>
+
+struct GemmHandle;
+
+namespace duet {
+
+// bf16 operands with fp32 accumulation land between 1e-3 and 1e-2
+// (METHOD.md); 1e-2 is the bar every kernel must clear.
+constexpr double kBf16RelErrThreshold = 1e-2;
+
+struct CheckResult {
+  std::string name;
+  double rel_err = 0;
+  double threshold = kBf16RelErrThreshold;
+  long long nonfinite = 0;  // output elements left NaN/inf
+  long long compared = 0;   // elements compared with the reference
+  bool passed = false;
+};
+
+struct CheckOptions {
+  unsigned long long seed = 1;
+  int max_rows = 1 << 30;  // rows / sequences / query rows compared; the rest are only scanned for poison
+};
+
+CheckResult check_gemm(cudaStream_t s, GemmHandle* h, int n, int d_in, int d_out, const CheckOptions& o);
+CheckResult check_add_rmsnorm(cudaStream_t s, int n, int dim, bool with_add, const CheckOptions& o);
+CheckResult check_qk_norm(cudaStream_t s, int n, int hq, int hkv, const CheckOptions& o);
+CheckResult check_rope(cudaStream_t s, int n, int hq, int hkv, float theta, const CheckOptions& o);
+CheckResult check_silu_mul(cudaStream_t s, int n, int dim, const CheckOptions& o);
+CheckResult check_kv_cache_write(cudaStream_t s, int n, int hkv, const CheckOptions& o);
+CheckResult check_gather_rows(cudaStream_t s, int n, int dim, const CheckOptions& o);
+CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector<int>& contexts, int sm_count,
+                              const CheckOptions& o);
+CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vector<PrefillChunk>& chunks,
+                               const CheckOptions& o);
+
+// The fixed suite run by cuda/tests and `duet_runner --check`: every kernel at
+// small and awkward shapes (ragged contexts, GQA groups 1..8, chunks with and
+// without cached context).
+std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_count, unsigned long long seed);
+
+}  // namespace duet
+
+#endif  // DUET_CORE_CHECKS_H

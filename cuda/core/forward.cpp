@@ -1,0 +1,278 @@
+#include "forward.h"
+
+#include "../kernels/kernels.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace duet {
+
+namespace {
+
+constexpr int kBlockTokens = 16;
+constexpr size_t kAlign = 256;  // every weight starts 256-byte aligned (cuBLASLt prefers >= 16)
+
+size_t align_up(size_t x) { return (x + kAlign - 1) / kAlign * kAlign; }
+
+struct LayerSizes {
+  size_t qkv_out, ln, qk, w_qkv, w_o, w_gate_up, w_down;
+};
+
+LayerSizes layer_sizes(const ModelConfig& c) {
+  LayerSizes s;
+  s.qkv_out = (size_t)(c.hq + 2 * c.hkv) * c.dh;
+  s.ln = c.hidden;
+  s.qk = c.dh;
+  s.w_qkv = s.qkv_out * c.hidden;
+  s.w_o = (size_t)c.hidden * c.hq * c.dh;
+  s.w_gate_up = (size_t)2 * c.ffn * c.hidden;
+  s.w_down = (size_t)c.hidden * c.ffn;
+  return s;
+}
+
+size_t layer_bytes(const ModelConfig& c) {
+  const LayerSizes s = layer_sizes(c);
+  return 2 * align_up(s.ln * 2) + 2 * align_up(s.qk * 2) + align_up(s.w_qkv * 2) + align_up(s.w_o * 2) +
+         align_up(s.w_gate_up * 2) + align_up(s.w_down * 2);
+}
+
+int blocks_for(int tokens) { return (tokens + kBlockTokens - 1) / kBlockTokens; }
+
+size_t total_blocks(const BatchSpec& b) {
+  size_t blocks = 0;
+  for (const auto& c : b.prefills) blocks += blocks_for(c.cached + c.new_tokens);
+  for (int ctx : b.decode_contexts) blocks += blocks_for(ctx);
+  return blocks;
+}
+
+}  // namespace
+
+size_t ModelWeights::bytes_needed(const ModelConfig& c) {
+  return layer_bytes(c) * c.num_layers + align_up((size_t)c.hidden * 2) + align_up((size_t)c.vocab * c.hidden * 2);
+}
+
+ModelWeights::ModelWeights(const ModelConfig& cfg, cudaStream_t stream) : cfg_(cfg), storage_(bytes_needed(cfg)) {
+  unsigned char* p = storage_.get();
+  unsigned long long seed = 1;
+  // Uniform(-a, a) has variance a^2/3; a = sqrt(3/d_in) keeps a projection of
+  // a unit-RMS input at unit RMS, so activations stay in bf16's sweet spot
+  // over dozens of layers. Norm weights are uniform in [-1, 1), never zero.
+  auto take = [&](size_t count, float scale) {
+    auto* w = reinterpret_cast<__nv_bfloat16*>(p);
+    p += align_up(count * 2);
+    launch_fill_random_bf16(w, count, seed++, scale, stream);
+    return w;
+  };
+  const LayerSizes s = layer_sizes(cfg);
+  for (int l = 0; l < cfg.num_layers; ++l) {
+    LayerWeights lw;
+    lw.ln1 = take(s.ln, 1.f);
+    lw.ln2 = take(s.ln, 1.f);
+    lw.q_norm = take(s.qk, 1.f);
+    lw.k_norm = take(s.qk, 1.f);
+    lw.w_qkv = take(s.w_qkv, std::sqrt(3.f / cfg.hidden));
+    lw.w_o = take(s.w_o, std::sqrt(3.f / (cfg.hq * cfg.dh)));
+    lw.w_gate_up = take(s.w_gate_up, std::sqrt(3.f / cfg.hidden));
+    lw.w_down = take(s.w_down, std::sqrt(3.f / cfg.ffn));
+    layers_.push_back(lw);
+  }
+  final_norm_ = take(cfg.hidden, 1.f);
+  lm_head_ = take((size_t)cfg.vocab * cfg.hidden, std::sqrt(3.f / cfg.hidden));
+  if ((size_t)(p - storage_.get()) > storage_.size()) throw std::logic_error("ModelWeights: layout overran storage");
+  DUET_CUDA(cudaStreamSynchronize(stream));
+}
+
+size_t kv_cache_bytes_per_copy(const ModelConfig& c, const BatchSpec& b) {
+  return total_blocks(b) * kBlockTokens * c.hkv * c.dh * 2 /* k and v */ * 2 /* bytes */;
+}
+
+size_t forward_activation_bytes(const ModelConfig& c, const BatchSpec& b, int sm_count) {
+  const size_t n = b.num_tokens(), s = b.num_seqs();
+  const size_t qkv = (size_t)(c.hq + 2 * c.hkv) * c.dh, qd = (size_t)c.hq * c.dh;
+  size_t elems = n * c.hidden * 6 /* input, residual, normed, o, down + slack */ + n * qkv + 2 * n * qd +
+                 n * 3 * c.ffn + s * c.hidden + s * c.vocab;
+  size_t bytes = elems * 2;
+  if (!b.decode_contexts.empty()) {
+    const int max_ctx = *std::max_element(b.decode_contexts.begin(), b.decode_contexts.end());
+    const AttnDecodeSplit sp = attn_decode_choose_split((int)b.decode_contexts.size(), c.hkv, max_ctx, sm_count);
+    bytes += attn_decode_workspace_floats((int)b.decode_contexts.size(), c.hq, sp.num_splits, c.dh) * 4;
+  }
+  bytes += (n * 2 + s * 4 + total_blocks(b) * 2) * 4;  // metadata ints
+  return bytes;
+}
+
+ForwardBatch::ForwardBatch(const ModelWeights& weights, const BatchSpec& batch, int kv_copies, int sm_count,
+                           cudaStream_t stream)
+    : w_(weights), batch_(batch), kv_copies_(kv_copies) {
+  const ModelConfig& c = w_.config();
+  n_ = batch.num_tokens();
+  seqs_ = batch.num_seqs();
+  prefill_seqs_ = (int)batch.prefills.size();
+  decode_seqs_ = (int)batch.decode_contexts.size();
+  for (const auto& ch : batch.prefills) {
+    prefill_tokens_ += ch.new_tokens;
+    max_new_ = std::max(max_new_, ch.new_tokens);
+    prefill_max_blocks_ = std::max(prefill_max_blocks_, blocks_for(ch.cached + ch.new_tokens));
+  }
+  int max_ctx = 0;
+  for (int ctx : batch.decode_contexts) {
+    max_ctx = std::max(max_ctx, ctx);
+    decode_max_blocks_ = std::max(decode_max_blocks_, blocks_for(ctx));
+  }
+
+  // Host-side metadata: token positions, cache slots, block tables. Each
+  // sequence owns a contiguous run of cache blocks.
+  std::vector<int> positions, slots, pf_table((size_t)prefill_seqs_ * std::max(prefill_max_blocks_, 1), 0),
+      pf_q_start, pf_cached, dc_table((size_t)decode_seqs_ * std::max(decode_max_blocks_, 1), 0), dc_context, last_rows;
+  int next_block = 0, row = 0;
+  pf_q_start.push_back(0);
+  for (int s = 0; s < prefill_seqs_; ++s) {
+    const PrefillChunk& ch = batch.prefills[s];
+    const int first = next_block, nb = blocks_for(ch.cached + ch.new_tokens);
+    for (int b = 0; b < nb; ++b) pf_table[(size_t)s * prefill_max_blocks_ + b] = first + b;
+    for (int i = 0; i < ch.new_tokens; ++i) {
+      const int pos = ch.cached + i;
+      positions.push_back(pos);
+      slots.push_back(first * kBlockTokens + pos);
+    }
+    row += ch.new_tokens;
+    last_rows.push_back(row - 1);
+    pf_q_start.push_back(row);
+    pf_cached.push_back(ch.cached);
+    next_block += nb;
+  }
+  for (int s = 0; s < decode_seqs_; ++s) {
+    const int ctx = batch.decode_contexts[s];
+    const int first = next_block, nb = blocks_for(ctx);
+    for (int b = 0; b < nb; ++b) dc_table[(size_t)s * decode_max_blocks_ + b] = first + b;
+    positions.push_back(ctx - 1);
+    slots.push_back(first * kBlockTokens + ctx - 1);
+    last_rows.push_back(row++);
+    dc_context.push_back(ctx);
+    next_block += nb;
+  }
+  std::vector<int> meta;
+  auto put = [&](const std::vector<int>& v) {
+    const size_t at = meta.size();
+    meta.insert(meta.end(), v.begin(), v.end());
+    return at;
+  };
+  positions_ = put(positions);
+  slots_ = put(slots);
+  pf_table_ = put(pf_table);
+  pf_q_start_ = put(pf_q_start);
+  pf_cached_ = put(pf_cached);
+  dc_table_ = put(dc_table);
+  dc_context_ = put(dc_context);
+  last_rows_ = put(last_rows);
+  meta_ = DeviceBuffer<int>(meta.size());
+  meta_.upload(meta);
+
+  const size_t qkv = (size_t)(c.hq + 2 * c.hkv) * c.dh, qd = (size_t)c.hq * c.dh;
+  input_ = Bf16Buffer((size_t)n_ * c.hidden);
+  residual_ = Bf16Buffer((size_t)n_ * c.hidden);
+  normed_ = Bf16Buffer((size_t)n_ * c.hidden);
+  qkv_ = Bf16Buffer((size_t)n_ * qkv);
+  q_ = Bf16Buffer((size_t)n_ * qd);
+  attn_ = Bf16Buffer((size_t)n_ * qd);
+  o_ = Bf16Buffer((size_t)n_ * c.hidden);
+  gate_up_ = Bf16Buffer((size_t)n_ * 2 * c.ffn);
+  act_ = Bf16Buffer((size_t)n_ * c.ffn);
+  down_ = Bf16Buffer((size_t)n_ * c.hidden);
+  last_ = Bf16Buffer((size_t)seqs_ * c.hidden);
+  logits_ = Bf16Buffer((size_t)seqs_ * c.vocab);
+  launch_fill_random_bf16(input_.get(), input_.size(), 1000, 1.f, stream);
+  const size_t cache_elems = (size_t)next_block * kBlockTokens * c.hkv * c.dh;
+  for (int i = 0; i < kv_copies_; ++i) {
+    k_cache_.emplace_back(cache_elems);
+    v_cache_.emplace_back(cache_elems);
+    // Cached context must hold real-looking data, not zeros (METHOD.md).
+    launch_fill_random_bf16(k_cache_.back().get(), cache_elems, 2000 + 2 * i, 1.f, stream);
+    launch_fill_random_bf16(v_cache_.back().get(), cache_elems, 2001 + 2 * i, 1.f, stream);
+  }
+  if (decode_seqs_ > 0) {
+    const AttnDecodeSplit sp = attn_decode_choose_split(decode_seqs_, c.hkv, max_ctx, sm_count);
+    split_tokens_ = sp.split_tokens;
+    num_splits_ = sp.num_splits;
+    workspace_ = DeviceBuffer<float>(attn_decode_workspace_floats(decode_seqs_, c.hq, num_splits_, c.dh));
+  }
+  DUET_CUDA(cudaStreamSynchronize(stream));
+}
+
+void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
+  const ModelConfig& c = w_.config();
+  const int qkv_w = (c.hq + 2 * c.hkv) * c.dh, qd = c.hq * c.dh;
+  const int* meta = meta_.get();
+  const float scale = 1.f / std::sqrt((float)c.dh);
+  launch_copy_bytes(residual_.get(), input_.get(), input_.bytes(), stream);
+  auto gemm_op = [&](const __nv_bfloat16* x, const __nv_bfloat16* w, __nv_bfloat16* y, int rows, int d_in, int d_out) {
+    launch_gemm(GemmParams{x, w, y, rows, d_in, d_out, gemm}, stream);
+  };
+  for (int l = 0; l < c.num_layers; ++l) {
+    const LayerWeights& lw = w_.layer(l);
+    __nv_bfloat16* kc = k_cache_[l % kv_copies_].get();
+    __nv_bfloat16* vc = v_cache_[l % kv_copies_].get();
+    launch_add_rmsnorm(AddRmsNormParams{residual_.get(), l == 0 ? nullptr : down_.get(), normed_.get(), lw.ln1, n_,
+                                        c.hidden, c.norm_eps},
+                       stream);
+    gemm_op(normed_.get(), lw.w_qkv, qkv_.get(), n_, c.hidden, qkv_w);
+    if (c.qk_norm)
+      launch_qk_norm(QkNormParams{qkv_.get(), lw.q_norm, lw.k_norm, n_, qkv_w, c.hq, c.hkv, c.dh, c.norm_eps}, stream);
+    launch_rope(RopeParams{qkv_.get(), q_.get(), meta + positions_, n_, qkv_w, c.hq, c.hkv, c.dh, c.rope_theta},
+                stream);
+    launch_kv_cache_write(KvCacheWriteParams{qkv_.get() + qd, qkv_.get() + qd + c.hkv * c.dh, meta + slots_, kc, vc,
+                                             n_, qkv_w, c.hkv, c.dh},
+                          stream);
+    if (prefill_seqs_ > 0) {
+      AttnPrefillParams ap{};
+      ap.q = q_.get();
+      ap.k_cache = kc;
+      ap.v_cache = vc;
+      ap.block_table = meta + pf_table_;
+      ap.q_start = meta + pf_q_start_;
+      ap.cached_len = meta + pf_cached_;
+      ap.out = attn_.get();
+      ap.num_seqs = prefill_seqs_;
+      ap.hq = c.hq;
+      ap.hkv = c.hkv;
+      ap.dh = c.dh;
+      ap.block_tokens = kBlockTokens;
+      ap.max_blocks_per_seq = prefill_max_blocks_;
+      ap.max_new_tokens = max_new_;
+      ap.scale = scale;
+      launch_attn_prefill(ap, stream);
+    }
+    if (decode_seqs_ > 0) {
+      AttnDecodeParams dp{};
+      dp.q = q_.get() + (size_t)prefill_tokens_ * qd;
+      dp.k_cache = kc;
+      dp.v_cache = vc;
+      dp.block_table = meta + dc_table_;
+      dp.context_len = meta + dc_context_;
+      dp.out = attn_.get() + (size_t)prefill_tokens_ * qd;
+      dp.workspace = workspace_.get();
+      dp.num_seqs = decode_seqs_;
+      dp.hq = c.hq;
+      dp.hkv = c.hkv;
+      dp.dh = c.dh;
+      dp.block_tokens = kBlockTokens;
+      dp.max_blocks_per_seq = decode_max_blocks_;
+      dp.split_tokens = split_tokens_;
+      dp.num_splits = num_splits_;
+      dp.scale = scale;
+      launch_attn_decode(dp, stream);
+    }
+    gemm_op(attn_.get(), lw.w_o, o_.get(), n_, qd, c.hidden);
+    launch_add_rmsnorm(AddRmsNormParams{residual_.get(), o_.get(), normed_.get(), lw.ln2, n_, c.hidden, c.norm_eps},
+                       stream);
+    gemm_op(normed_.get(), lw.w_gate_up, gate_up_.get(), n_, c.hidden, 2 * c.ffn);
+    launch_silu_mul(SiluMulParams{gate_up_.get(), act_.get(), n_, c.ffn}, stream);
+    gemm_op(act_.get(), lw.w_down, down_.get(), n_, c.ffn, c.hidden);
+  }
+  launch_add_rmsnorm(
+      AddRmsNormParams{residual_.get(), down_.get(), normed_.get(), w_.final_norm(), n_, c.hidden, c.norm_eps}, stream);
+  launch_gather_rows(GatherRowsParams{normed_.get(), meta + last_rows_, last_.get(), seqs_, c.hidden}, stream);
+  gemm_op(last_.get(), w_.lm_head(), logits_.get(), seqs_, c.hidden, c.vocab);
+}
+
+}  // namespace duet

@@ -1,0 +1,91 @@
+// duet_runner: the standalone front end over cuda/core (no Node needed).
+//   duet_runner --plan plan.json --out results.jsonl [--resume]
+//   duet_runner --check [--out checks.jsonl] [--seed N]
+//   duet_runner --device-info
+// Progress goes to stderr. Exit status: 0 success, 1 a failed check or a
+// CUDA error, 2 bad arguments or a bad plan.
+#include "../core/duet_core.h"
+#include "../core/plan.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+int usage(const std::string& why) {
+  std::cerr << "duet_runner: " << why << "\n"
+            << "usage: duet_runner --plan PLAN.json --out RESULTS.jsonl [--resume]\n"
+            << "       duet_runner --check [--out CHECKS.jsonl] [--seed N]\n"
+            << "       duet_runner --device-info\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string plan_path, out_path;
+  bool resume = false, check = false, info = false;
+  unsigned long long seed = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&](const char* name) -> std::string {
+      if (i + 1 >= argc) throw std::invalid_argument(std::string(name) + " needs a value");
+      return argv[++i];
+    };
+    try {
+      if (a == "--plan") plan_path = value("--plan");
+      else if (a == "--out") out_path = value("--out");
+      else if (a == "--resume") resume = true;
+      else if (a == "--check") check = true;
+      else if (a == "--device-info") info = true;
+      else if (a == "--seed") seed = std::stoull(value("--seed"));
+      else return usage("unknown argument '" + a + "'");
+    } catch (const std::exception& e) {
+      return usage(e.what());
+    }
+  }
+  auto progress = [](const std::string& line) { std::cerr << line << std::endl; };
+  try {
+    if (info) {
+      std::cout << duet::device_info_json("runner") << std::endl;
+      return 0;
+    }
+    if (check) {
+      bool ok = false;
+      const auto lines = duet::run_checks(ok, seed, progress);
+      std::ofstream file;
+      if (!out_path.empty()) {
+        file.open(out_path);
+        if (!file) return usage("cannot write " + out_path);
+      }
+      std::ostream& out = out_path.empty() ? std::cout : file;
+      for (const auto& l : lines) out << l << "\n";
+      std::cerr << (ok ? "all checks passed" : "SOME CHECKS FAILED") << std::endl;
+      return ok ? 0 : 1;
+    }
+    if (plan_path.empty()) return usage("--plan is required (or --check / --device-info)");
+    if (out_path.empty()) return usage("--out is required with --plan");
+    std::ifstream in(plan_path);
+    if (!in) return usage("cannot read " + plan_path);
+    std::stringstream text;
+    text << in.rdbuf();
+    duet::RunOptions opt;
+    opt.plan_name = plan_path;
+    opt.out_path = out_path;
+    opt.resume = resume;
+    opt.backend = "runner";
+    const int ran = duet::run_plan(text.str(), opt, progress);
+    std::cerr << "ran " << ran << " experiments; results in " << out_path << std::endl;
+    return 0;
+  } catch (const duet::PlanError& e) {
+    std::cerr << "plan errors:\n" << e.what() << std::endl;
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "duet_runner: " << e.what() << std::endl;
+    return 1;
+  }
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# What one device call runs (cuda/NOTES.md records each call). Everything it
+# keeps goes under $OUT (at most 8 files come back).
+#   device_run.sh first               build, tests, --check, smoke plan on both front ends, PyTorch refs of the smoke shapes, binaries
+#   device_run.sh calibrate PLAN TAG [PARTIAL.jsonl]
+#                                     (carried or fresh build) run PLAN with --resume into $OUT/TAG.jsonl,
+#                                     starting from PARTIAL (an earlier call's cut-short results) if given;
+#                                     PyTorch refs of its attention shapes
+# Env: DUET_RUN_SECONDS caps the plan run (default 480) so the call ends cleanly; --resume continues it.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+OUT="${OUT:?OUT must be set}"
+mode="${1:?mode}"
+export PYTHONUNBUFFERED=1
+
+note() { echo "== $*" | tee -a "$OUT/summary.txt" >&2; }
+
+setup_node() {
+  if [ -f .node-carry/node.xz ]; then
+    python3 -c "import lzma,shutil;shutil.copyfileobj(lzma.open('.node-carry/node.xz'),open('/tmp/node','wb'))" && chmod +x /tmp/node
+    export PATH="/tmp:$PATH"
+    note "node $(/tmp/node --version)"
+  fi
+}
+
+build() {
+  if [ -x cuda/build/duet_runner ] && [ -x cuda/build/duet_tests ]; then
+    note "using carried build in cuda/build"
+    return 0
+  fi
+  local t0=$SECONDS
+  NODE_API_HEADERS="$PWD/.node-carry/include" NODE_ADDON_API_DIR="$PWD/.node-carry/node-addon-api" \
+    bash cuda/build-addon.sh >"$OUT/build.log" 2>&1
+  local rc=$?
+  note "build rc=$rc in $((SECONDS - t0)) s"
+  [ $rc -eq 0 ] || { tail -40 "$OUT/build.log" >&2; exit 1; }
+}
+
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv | tee -a "$OUT/summary.txt" >&2
+setup_node
+build
+
+case "$mode" in
+  first)
+    t0=$SECONDS
+    cuda/build/duet_tests >"$OUT/tests.log" 2>&1
+    note "duet_tests rc=$? in $((SECONDS - t0)) s: $(tail -1 "$OUT/tests.log")"
+    grep -E "^FAIL" "$OUT/tests.log" | head -20 >&2
+    cuda/build/duet_runner --check --out "$OUT/checks.jsonl" --seed 99 2>>"$OUT/tests.log"
+    note "duet_runner --check rc=$?"
+    t0=$SECONDS
+    cuda/build/duet_runner --plan calibrate/plans/smoke.json --out "$OUT/smoke-runner.jsonl" 2>"$OUT/smoke.log"
+    note "smoke (runner) rc=$? in $((SECONDS - t0)) s"
+    tail -20 "$OUT/smoke.log" >&2
+    if [ -f cuda/build/duet_addon.node ] && command -v node >/dev/null; then
+      t0=$SECONDS
+      node cuda/tools/addon_smoke.mjs calibrate/plans/smoke.json "$OUT/smoke-addon.jsonl" 2>>"$OUT/smoke.log"
+      note "smoke (addon) rc=$? in $((SECONDS - t0)) s"
+      grep -E "deviceInfo|argument check|runChecks|runPlan ran|FAIL" "$OUT/smoke.log" | head >&2
+    fi
+    t0=$SECONDS
+    timeout 120 python3 cuda/tools/torch_attention_ref.py calibrate/plans/smoke.json "$OUT/torch-smoke.json" 2>>"$OUT/smoke.log"
+    note "torch ref rc=$? in $((SECONDS - t0)) s"
+    tar czf "$OUT/bin.tar.gz" -C cuda/build duet_runner duet_tests $( [ -f cuda/build/duet_addon.node ] && echo duet_addon.node)
+    ;;
+  calibrate)
+    plan="${2:?plan}"; tag="${3:?tag}"
+    if [ -n "${4:-}" ]; then cp "$4" "$OUT/$tag.jsonl"; fi
+    t0=$SECONDS
+    timeout "${DUET_RUN_SECONDS:-480}" cuda/build/duet_runner --plan "$plan" --out "$OUT/$tag.jsonl" --resume 2>"$OUT/$tag.log"
+    note "plan rc=$? in $((SECONDS - t0)) s, $(($(wc -l <"$OUT/$tag.jsonl") - 1)) results"
+    grep -c FAILED "$OUT/$tag.log" >&2
+    grep FAILED "$OUT/$tag.log" | head -5 >&2
+    tail -3 "$OUT/$tag.log" >&2
+    t0=$SECONDS
+    timeout "${DUET_TORCH_SECONDS:-90}" python3 cuda/tools/torch_attention_ref.py "$plan" "$OUT/$tag-torch-attention.json" 2>>"$OUT/$tag.log"
+    note "torch ref rc=$? in $((SECONDS - t0)) s"
+    ;;
+esac
