@@ -207,7 +207,7 @@ export function fitCalibration(input: FitInput): FitResult {
   const hwWith = (perf: PerfSpec): HardwareSpec => ({ ...input.hardware, perf });
 
   // Stage 3: joint refinement with the training forward passes.
-  const forward = splitRecords((byKind(recs, 'forward') as ForwardRecord[]).filter((r) => r.medianUs > 0));
+  const forward = splitRecords((byKind(recs, 'forward') as ForwardRecord[]).filter(usableForward));
   const fwdLogMeasured = forward.train.map((r) => Math.log(r.medianUs));
   let stage3 = stage2;
   if (forward.train.length > 0) {
@@ -265,6 +265,11 @@ export function fitCalibration(input: FitInput): FitResult {
   };
   const perf: PerfSpec = { ...unprovenanced, provenance: provenanceText(data, residuals) };
   return { perf, residuals, forward, concurrent };
+}
+
+/** A forward counts only if it ran where it was meant to (the runner's %smid check, when it made one). */
+export function usableForward(r: ForwardRecord): boolean {
+  return r.medianUs > 0 && r.smidsOk !== false;
 }
 
 /**

@@ -102,6 +102,8 @@ export interface ForwardRecord extends Base {
   readonly kind: 'forward';
   readonly model: string;
   readonly batch: IterationBatch;
+  /** The runner's %smid check (the forward stayed on its SMs); null when the record has none. */
+  readonly smidsOk: boolean | null;
 }
 
 /** Decode graph replayed k times on its partition while a prefill forward runs on the other. */

@@ -151,7 +151,8 @@ function parseRecord(f: JsonFields): MeasurementRecord | null {
       return { kind, id, source, smCount: f.int('sms', 1), shape: parseOpShape(f), check: f.has('check') ? parseCheck(f) : null, ...timing(f) };
     case 'forward': {
       const b = f.child('batch');
-      return { kind, id, source, smCount: f.int('sms', 1), model: f.str('model'), batch: b ? parseBatch(b) : { prefills: [], decodeCount: 0, decodeContextTokens: 0 }, ...timing(f) };
+      const batch = b ? parseBatch(b) : { prefills: [], decodeCount: 0, decodeContextTokens: 0 };
+      return { kind, id, source, smCount: f.int('sms', 1), model: f.str('model'), batch, smidsOk: f.has('smids_ok') ? f.bool('smids_ok') : null, ...timing(f) };
     }
     case 'concurrent': {
       const p = f.child('prefill');

@@ -5,7 +5,7 @@ import { batchKind } from './parse-batch.js';
 import { familyOf, splitRecords } from './split.js';
 import { ape, summarizeApes, type ErrorSummary } from './error-stats.js';
 import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs } from './predict-record.js';
-import { usableConcurrent } from './fit.js';
+import { usableConcurrent, usableForward } from './fit.js';
 
 /**
  * Held-out accuracy of a calibrated latency model: every forward and concurrent point the fit did not
@@ -60,7 +60,8 @@ export interface ValidationReport {
     readonly perf_provenance: string;
     readonly held_out_share: number;
     readonly train_points: { readonly forward: number; readonly concurrent: number };
-    /** Concurrent pairs left out because a side ran outside its partition (%smid check failed). */
+    /** Forwards and concurrent pairs left out because they ran outside their partition (%smid check failed). */
+    readonly forward_excluded: readonly string[];
     readonly concurrent_excluded: readonly string[];
     readonly forward: GroupedErrors;
     readonly concurrent_decode: GroupedErrors;
@@ -148,7 +149,8 @@ function concurrentPoints(models: Readonly<Record<string, ModelSpec>>, hw: Hardw
 
 /** `hw` carries the perf under test (calibrated); the split is recomputed from the ids, as the fit made it. */
 export function validateCalibration(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, data: MeasurementSet): ValidationReport {
-  const forward = splitRecords(data.records.filter((r): r is ForwardRecord => r.kind === 'forward' && r.medianUs > 0));
+  const allForward = data.records.filter((r): r is ForwardRecord => r.kind === 'forward');
+  const forward = splitRecords(allForward.filter(usableForward));
   const allConcurrent = data.records.filter((r): r is ConcurrentRecord => r.kind === 'concurrent');
   const concurrent = splitRecords(allConcurrent.filter(usableConcurrent));
   const points: ValidationPoint[] = [...forward.heldOut.map((r) => forwardPoint(models, hw, r)), ...concurrent.heldOut.flatMap((r) => concurrentPoints(models, hw, r))];
@@ -164,6 +166,7 @@ export function validateCalibration(models: Readonly<Record<string, ModelSpec>>,
       perf_provenance: hw.perf.provenance,
       held_out_share: points.length === 0 ? 0 : (forward.heldOut.length + concurrent.heldOut.length) / (forward.heldOut.length + forward.train.length + concurrent.heldOut.length + concurrent.train.length),
       train_points: { forward: forward.train.length, concurrent: concurrent.train.length },
+      forward_excluded: allForward.filter((r) => !usableForward(r)).map((r) => r.id),
       concurrent_excluded: allConcurrent.filter((r) => !usableConcurrent(r)).map((r) => r.id),
       forward: fwd,
       concurrent_decode: dec,

@@ -3,11 +3,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { completedIds, remainingPlan, runWithAddon, runWithRunner, type PlanAddon } from '../../calibrate/run.js';
+import { runWithAddon, runWithRunner } from '../../calibrate/run.js';
 import type { Plan } from '../../calibrate/plan-format.js';
-import { parseMeasurementFile } from '../../calibrate/parse-measurements.js';
 
-const META = { kind: 'meta', gpu: 'G', sm_count: 132, driver: 'd', cuda_runtime: '13.0', date: '2026-11-27', host: 'h', partition: { min_sms: 8, alignment: 8, groups: [8] }, backend: 'addon' };
 const plan: Plan = {
   version: 1,
   models: {},
@@ -16,49 +14,20 @@ const plan: Plan = {
   experiments: ['a', 'b', 'c'].map((id) => ({ id, kind: 'ceiling_bandwidth' as const, sms: 132, bytes: 1000 })),
 };
 
-/** An addon double that "measures" each experiment of the plan it is given and writes meta + records. */
-function fakeAddon(calls: string[][]): PlanAddon {
-  return {
-    runPlan(planJson: string, outPath: string, onProgress: (...args: unknown[]) => void): Promise<unknown> {
-      const p = JSON.parse(planJson) as Plan;
-      calls.push(p.experiments.map((e) => e.id));
-      const lines = [META, ...p.experiments.map((e) => ({ ...e, median_us: 1, p10_us: 1, p90_us: 1, reps: 2 }))];
-      writeFileSync(outPath, lines.map((l) => JSON.stringify(l) + '\n').join(''));
-      onProgress(`${p.experiments.length} done`);
-      return Promise.resolve(null);
+test('the addon is handed the plan, the output path and the resume flag; its progress goes to stderr', async () => {
+  const calls: unknown[][] = [];
+  let progress = '';
+  const addon = {
+    runPlan(planJson: string, outPath: string, onProgress?: (line: string) => void, options?: { resume?: boolean; planName?: string }): Promise<number> {
+      calls.push([JSON.parse(planJson), outPath, options]);
+      onProgress?.('1/3 ceil');
+      return Promise.resolve(3);
     },
   };
-}
-
-test('completed ids stop at a half-written last line, which resuming cuts off', () => {
-  const text = `${JSON.stringify(META)}\n{"id":"a","kind":"x"}\n{"id":"b","ki`;
-  const done = completedIds(text);
-  assert.deepEqual([...done.ids], ['a']);
-  assert.equal(text.slice(0, done.validBytes), `${JSON.stringify(META)}\n{"id":"a","kind":"x"}\n`);
-  assert.ok(done.hasMeta);
-  assert.deepEqual(remainingPlan(plan, done.ids).experiments.map((e) => e.id), ['b', 'c']);
-});
-
-test('resuming through the addon measures only what is missing and leaves one valid file', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'duetsim-run-'));
-  const out = join(dir, 'r.jsonl');
-  writeFileSync(out, `${JSON.stringify(META)}\n${JSON.stringify({ ...plan.experiments[0], median_us: 1, p10_us: 1, p90_us: 1, reps: 2 })}\n{"id":"b","ki`);
-  const calls: string[][] = [];
-  let progress = '';
-  await runWithAddon(fakeAddon(calls), { plan, outPath: out, resume: true, progress: (t) => void (progress += t) });
-  assert.deepEqual(calls, [['b', 'c']]);
-  const { records } = parseMeasurementFile(readFileSync(out, 'utf8'), out);
-  assert.deepEqual(records.map((r) => r.id), ['a', 'b', 'c']);
-  assert.match(progress, /resuming, 1 done, 2 to go/);
-  await runWithAddon(fakeAddon(calls), { plan, outPath: out, resume: true, progress: () => undefined });
-  assert.equal(calls.length, 1, 'nothing left to run');
-});
-
-test('without --resume the addon measures the whole plan', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'duetsim-run-'));
-  const calls: string[][] = [];
-  await runWithAddon(fakeAddon(calls), { plan, outPath: join(dir, 'r.jsonl'), resume: false, progress: () => undefined });
-  assert.deepEqual(calls, [['a', 'b', 'c']]);
+  const n = await runWithAddon(addon, 'plans/p.json', { plan, outPath: '/tmp/r.jsonl', resume: true, progress: (t) => void (progress += t) });
+  assert.equal(n, 3);
+  assert.deepEqual(calls, [[plan, '/tmp/r.jsonl', { resume: true, planName: 'plans/p.json' }]]);
+  assert.equal(progress, '1/3 ceil\ncalibrate run: 3 experiments measured into /tmp/r.jsonl\n');
 });
 
 test('the runner gets --plan, --out and --resume, and a failing runner is an error', async () => {

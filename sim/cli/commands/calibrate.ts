@@ -11,7 +11,8 @@ import { readConfig } from '../../config/config-files.js';
 import { packageRoot } from '../../trace/bundled.js';
 import { estimatePlan, generatePlan } from '../../../calibrate/plan.js';
 import { parsePlan } from '../../../calibrate/parse-plan.js';
-import { BUILD_HINT, runnerCandidates, runWithAddon, runWithRunner, type BackendName, type PlanAddon } from '../../../calibrate/run.js';
+import { runnerCandidates, runWithAddon, runWithRunner, type BackendName } from '../../../calibrate/run.js';
+import { ADDON_BUILD_HINT, AddonUnavailableError, loadAddon } from '../../../calibrate/native.js';
 import { loadData } from '../../../calibrate/load-data.js';
 import { fitCalibration } from '../../../calibrate/fit.js';
 import { withCalibratedSection } from '../../../calibrate/write-calibrated.js';
@@ -32,18 +33,6 @@ function collect(v: string, acc: string[]): string[] {
 
 function writeOut(io: CliIo, path: string, text: string): void {
   writeFileSync(resolve(io.cwd, path), text);
-}
-
-/** The addon, if built: calibrate/native.ts (written with the CUDA binding) loads it. */
-async function tryLoadAddon(): Promise<PlanAddon | null> {
-  // Resolved at run time: the binding is optional and may not be built on this machine.
-  const spec = '../../../calibrate/native.js';
-  try {
-    const mod = (await import(spec)) as { loadAddon?: () => PlanAddon | null };
-    return mod.loadAddon ? mod.loadAddon() : null;
-  } catch {
-    return null;
-  }
 }
 
 function registerPlan(cal: Command, io: CliIo): void {
@@ -86,13 +75,17 @@ function registerRun(cal: Command, io: CliIo): void {
       const plan = parsePlan(readFileSync(planPath, 'utf8'), o.plan);
       const runOpts = { plan, outPath: resolve(io.cwd, o.out), resume: Boolean(o.resume), progress: io.stderr };
       if (o.backend !== 'runner') {
-        const addon = await tryLoadAddon();
-        if (addon) return runWithAddon(addon, runOpts);
-        if (o.backend === 'addon') throw new CliExit(1, `the CUDA addon is not built: ${BUILD_HINT}`);
+        try {
+          await runWithAddon(loadAddon(), o.plan, runOpts);
+          return;
+        } catch (e) {
+          // Without --backend, an addon that is not built falls through to the runner.
+          if (!(e instanceof AddonUnavailableError) || o.backend === 'addon') throw e instanceof AddonUnavailableError ? new CliExit(1, e.message) : e;
+        }
       }
       const runner = o.runner ? resolve(io.cwd, o.runner) : runnerCandidates(packageRoot()).find((p) => existsSync(p));
       if (!runner || !existsSync(runner)) {
-        throw new CliExit(1, `neither the CUDA addon nor duet_runner is built (looked for ${runnerCandidates(packageRoot()).join(', ')}): ${BUILD_HINT}`);
+        throw new CliExit(1, `neither the CUDA addon nor duet_runner is built (looked for ${runnerCandidates(packageRoot()).join(', ')}); ${ADDON_BUILD_HINT}`);
       }
       await runWithRunner(runner, planPath, runOpts);
     });
