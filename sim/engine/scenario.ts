@@ -45,6 +45,12 @@ export interface ScenarioSpec {
   /** Use the calibrated section of the hardware YAML when it has one. */
   readonly useCalibration: boolean;
   readonly policy: string;
+  /**
+   * A cluster YAML (configs/clusters/; sim/cluster/README.md); absent or null for one instance on one GPU.
+   * When set, it supplies the model, hardware and policy of every instance and those three fields are
+   * unused. Optional so that scenarios written before clusters existed (and their results) stay valid.
+   */
+  readonly cluster?: string | null;
   /** Policy parameters by name (each policy documents and validates its own). */
   readonly policyParams: Readonly<Record<string, number | string | boolean>>;
   readonly engine: EngineOptions;

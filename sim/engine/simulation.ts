@@ -1,7 +1,7 @@
 import { EventQueue } from '../core/event-queue.js';
 import type { Request } from '../workload/request.js';
 import type { MetricsCollector } from '../metrics/collector.js';
-import { Instance, type InFlightStep } from './instance.js';
+import { Instance, type Handoff, type InFlightStep } from './instance.js';
 import { Seq } from './seq.js';
 
 /**
@@ -10,19 +10,41 @@ import { Seq } from './seq.js';
  */
 const PRIORITY_STEP_END = 0;
 const PRIORITY_ARRIVAL = 1;
+/** A KV transfer ending frees prefill-side blocks before the idle instances schedule, like a step end. */
+const PRIORITY_KV_ARRIVED = 1;
 const PRIORITY_SCHEDULE = 2;
 
 type SimEvent =
   | { readonly kind: 'arrival'; readonly seq: Seq }
+  | { readonly kind: 'kv-arrived'; readonly handoff: Handoff; readonly to: Instance }
   | { readonly kind: 'step-end'; readonly instance: Instance; readonly step: InFlightStep }
   | { readonly kind: 'schedule'; readonly instance: Instance };
 
 /** Chooses the instance for a new request (single-instance runs use the trivial one). */
 export type RouteFn = (req: Request, instances: readonly Instance[]) => number;
 
+/**
+ * How requests move from prefill to decode instances (disaggregated serving). Decisions only: the event
+ * loop applies them (reserves KV, schedules the transfer's end, releases the prefill side).
+ */
+export interface HandoffRules {
+  /** Index into `instances` of the decode instance for a request whose prefill just finished. */
+  readonly routeDecode: (req: Request, instances: readonly Instance[]) => number;
+  /**
+   * When the whole KV of `h` is on decode instance `to`, given its blocks there were reserved at
+   * `reservedAtUs` (the prefill's end when there was room at once, later when it had to wait). Must be
+   * ≥ reservedAtUs.
+   */
+  readonly kvArrivalUs: (h: Handoff, to: Instance, reservedAtUs: number) => number;
+  /** Why no decode instance can ever hold this request's context, or null. Checked at arrival. */
+  readonly rejectionReason: (req: Request) => string | null;
+}
+
 export interface SimulationHooks {
   /** Called about every 1% of arrivals processed, for progress bars. */
   readonly onProgress?: (doneFrac: number) => void;
+  /** Required when any instance has the 'prefill' role. */
+  readonly handoff?: HandoffRules;
 }
 
 /**
@@ -48,6 +70,17 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
       q.push(t, PRIORITY_SCHEDULE, { kind: 'schedule', instance: inst });
     }
   };
+  const handoff = hooks.handoff;
+  if (!handoff && instances.some((i) => i.role === 'prefill')) throw new Error('prefill instances need handoff rules');
+  const startTransfer = (h: Handoff, to: Instance, t: number) => {
+    const at = handoff!.kvArrivalUs(h, to, t);
+    if (!(at >= t)) throw new Error(`KV transfer of request ${h.seq.id} would arrive at ${at}, before it started at ${t}`);
+    q.push(at, PRIORITY_KV_ARRIVED, { kind: 'kv-arrived', handoff: h, to });
+  };
+  /** Decode instance: reserve KV for waiting hand-offs in order while there is room (no overtaking). */
+  const drainIncoming = (inst: Instance, t: number) => {
+    while (inst.incoming.length > 0 && inst.tryReserve(inst.incoming[0])) startTransfer(inst.incoming.shift()!, inst, t);
+  };
   let nowUs = 0;
   const progressEvery = Math.max(1, Math.floor(seqs.length / 100));
   while (q.size > 0) {
@@ -61,7 +94,7 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
         const seq = ev.seq;
         metrics.onArrival(t);
         const inst = instances[route(seq.req, instances)];
-        const reason = inst.rejectionReason(seq);
+        const reason = inst.rejectionReason(seq) ?? (inst.role === 'prefill' ? handoff!.rejectionReason(seq.req) : null);
         if (reason) {
           seq.phase = 'rejected';
           metrics.onReject(seq.id, seq.req.origin, reason, t);
@@ -74,8 +107,24 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
       }
       case 'step-end':
         ev.instance.finishStep(ev.step);
+        for (const h of ev.instance.takeHandoffs()) {
+          const to = instances[handoff!.routeDecode(h.seq.req, instances)];
+          if (to.role !== 'decode') throw new Error(`request ${h.seq.id} handed off to instance ${to.cfg.id}, which is not a decode instance`);
+          // Later hand-offs queue behind earlier ones, so a large context is not starved by small ones.
+          if (to.incoming.length === 0 && to.tryReserve(h)) startTransfer(h, to, t);
+          else to.incoming.push(h);
+        }
+        if (ev.instance.role === 'decode') drainIncoming(ev.instance, t);
         if (ev.instance.hasWork) wake(ev.instance, t);
         break;
+      case 'kv-arrived': {
+        const h = ev.handoff;
+        h.from.releaseHandoff(h, t);
+        ev.to.acceptHandoff(h);
+        wake(ev.to, t);
+        if (h.from.hasWork) wake(h.from, t);
+        break;
+      }
       case 'schedule': {
         const inst = ev.instance;
         scheduled.delete(inst);

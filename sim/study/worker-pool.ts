@@ -20,9 +20,9 @@ export type WorkerReply =
   | { readonly id: number; readonly type: 'done'; readonly outcome: PointOutcome }
   | { readonly id: number; readonly type: 'error'; readonly message: string; readonly stack: string; readonly problems: readonly InputProblem[] | null };
 
-/** The runner a study uses unless told otherwise: the simulator itself. */
+/** The runner a study uses unless told otherwise: the simulator itself (one GPU, or a cluster when the point names one). */
 export const DEFAULT_RUNNER: WorkerSetup = {
-  runnerModule: new URL('../engine/run-scenario.js', import.meta.url).href,
+  runnerModule: new URL('../cluster/run-any-scenario.js', import.meta.url).href,
   runnerExport: 'runScenario',
 };
 

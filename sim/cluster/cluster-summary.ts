@@ -1,0 +1,117 @@
+import type { Handoff, Instance } from '../engine/instance.js';
+import type { ClusterSpec } from './cluster-spec.js';
+import type { BuiltCluster } from './run-cluster.js';
+
+/** Running totals of the KV transfers of one run (sums and maxima: memory does not grow with requests). */
+export class TransferLog {
+  count = 0;
+  bytes = 0;
+  /** From the prefill's end until the decode side had room (0 when it had room at once). */
+  waitSumUs = 0;
+  waitMaxUs = 0;
+  waited = 0;
+  /** From the prefill's end until the KV was whole on the decode side: what the transfer adds to the second token. */
+  delaySumUs = 0;
+  delayMaxUs = 0;
+
+  constructor(readonly instanceCount: number) {}
+
+  record(h: Handoff, _to: Instance, reservedAtUs: number, arrivalUs: number, bytes: number): void {
+    const waitUs = reservedAtUs - h.prefillEndUs;
+    const delayUs = arrivalUs - h.prefillEndUs;
+    this.count++;
+    this.bytes += bytes;
+    if (waitUs > 0) this.waited++;
+    this.waitSumUs += waitUs;
+    this.waitMaxUs = Math.max(this.waitMaxUs, waitUs);
+    this.delaySumUs += delayUs;
+    this.delayMaxUs = Math.max(this.delayMaxUs, delayUs);
+  }
+}
+
+/** One instance in `config.resolved.instances` of the results JSON. */
+export interface InstanceSummary {
+  readonly id: number;
+  readonly group: string;
+  readonly role: string;
+  readonly model: string;
+  readonly hardware: string;
+  readonly policy: string;
+  readonly tp: number;
+  /** GPUs this instance occupies: its TP degree. */
+  readonly gpus: number;
+  /** KV blocks per GPU of the group (each GPU holds its share of every block). */
+  readonly kv_blocks: number;
+  readonly kv_tokens: number;
+  /** Arrivals the router sent here (0 for decode instances, which receive hand-offs). */
+  readonly routed_requests: number;
+  readonly handoffs_out: number;
+  readonly handoffs_in: number;
+  readonly iterations: number;
+  readonly busy_s: number;
+  /** busy_s over the run's duration. */
+  readonly busy_share: number;
+  readonly preemptions: number;
+  readonly peak_kv_used_frac: number;
+}
+
+/**
+ * The cluster part of `config.resolved`: the cluster's shape, GPU count (a TP group counts as tp GPUs),
+ * goodput per GPU, KV transfer figures for disaggregated runs, and one summary per instance.
+ */
+export function summarizeCluster(cluster: ClusterSpec, built: BuiltCluster, durationS: number): Record<string, unknown> {
+  const instances: InstanceSummary[] = built.instances.map((inst, i) => {
+    const g = built.groups[built.groupOf[i]];
+    const busyS = inst.stats.busyUs / 1e6;
+    return {
+      id: inst.cfg.id,
+      group: g.spec.name,
+      role: inst.role,
+      model: g.model.name,
+      hardware: g.hw.name,
+      policy: g.spec.policy,
+      tp: g.spec.tp,
+      gpus: g.spec.tp,
+      kv_blocks: g.kvBlocks,
+      kv_tokens: g.kvBlocks * inst.kv.blockTokens,
+      routed_requests: built.routed[i],
+      handoffs_out: inst.stats.handoffsOut,
+      handoffs_in: inst.stats.handoffsIn,
+      iterations: inst.stats.steps,
+      busy_s: round(busyS, 6),
+      busy_share: durationS > 0 ? round(busyS / durationS, 4) : 0,
+      preemptions: inst.preemptions,
+      peak_kv_used_frac: round(inst.stats.peakUsedBlocks / inst.kv.totalBlocks, 4),
+    };
+  });
+  const gpus = instances.reduce((n, s) => n + s.gpus, 0);
+  const d = cluster.disaggregation;
+  const t = built.transfers;
+  return {
+    cluster: {
+      name: cluster.name,
+      gpus,
+      instances: instances.length,
+      router: cluster.router,
+      disaggregation: d === null ? null : { decode_router: d.decodeRouter, kv_transfer: d.kvTransfer, interconnect: d.interconnect },
+      kv_transfers:
+        d === null
+          ? null
+          : {
+              count: t.count,
+              gb: round(t.bytes / 1e9, 3),
+              waited_for_room: t.waited,
+              wait_ms_mean: t.count > 0 ? round(t.waitSumUs / t.count / 1000, 3) : 0,
+              wait_ms_max: round(t.waitMaxUs / 1000, 3),
+              delay_ms_mean: t.count > 0 ? round(t.delaySumUs / t.count / 1000, 3) : 0,
+              delay_ms_max: round(t.delayMaxUs / 1000, 3),
+            },
+    },
+    instances,
+  };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,182 @@
+import type { ScenarioSpec } from '../engine/scenario.js';
+import type { ModelSpec } from '../model/model-spec.js';
+import { kvBytesPerToken, weightBytes } from '../model/model-spec.js';
+import type { HardwareSpec } from '../hardware/hardware-spec.js';
+import type { Request } from '../workload/request.js';
+import type { Policy } from '../policy/policy.js';
+import { getPolicy } from '../policy/registry.js';
+import { loadModel } from '../config/load-model.js';
+import { loadHardware } from '../config/load-hardware.js';
+import { InputError, inputError } from '../core/input-error.js';
+import { Instance, type Handoff, type StepRecord } from '../engine/instance.js';
+import { simulate, type HandoffRules, type RouteFn } from '../engine/simulation.js';
+import { kvCapacityBlocks, loadScenarioRequests, scenarioCollector, type RunOptions, type RunOutput } from '../engine/run-scenario.js';
+import type { MetricsCollector } from '../metrics/collector.js';
+import type { ClusterSpec, DisaggregationSpec, InstanceGroupSpec, RouterChoice } from './cluster-spec.js';
+import { clusterDir, loadCluster } from './load-cluster.js';
+import { kvTransferBytesPerLink, layerwiseArrivalUs, parallelKvStreams, wholeArrivalUs } from './kv-transfer.js';
+import { ROUTERS } from './routers/registry.js';
+import type { Router, RouterFactory } from './routers/router.js';
+import { summarizeCluster, TransferLog } from './cluster-summary.js';
+
+/** One group's loaded inputs: what every instance of the group is built from. */
+export interface BuiltGroup {
+  readonly spec: InstanceGroupSpec;
+  readonly model: ModelSpec;
+  readonly hw: HardwareSpec;
+  readonly kvBlocks: number;
+}
+
+/** A cluster ready to simulate: instances in group order, and how requests reach them. */
+export interface BuiltCluster {
+  readonly groups: readonly BuiltGroup[];
+  readonly instances: readonly Instance[];
+  /** Index of each instance's group in `groups`. */
+  readonly groupOf: readonly number[];
+  readonly route: RouteFn;
+  /** How many arrivals the router sent to each instance. */
+  readonly routed: readonly number[];
+  readonly handoff: HandoffRules | null;
+  readonly transfers: TransferLog;
+}
+
+/** Loads a group's model and hardware by the names it gives (tests pass in-memory specs instead). */
+export type GroupLoader = (g: InstanceGroupSpec, cwd: string, useCalibration: boolean) => { readonly model: ModelSpec; readonly hw: HardwareSpec };
+
+export const loadGroupInputs: GroupLoader = (g, cwd, useCalibration) => ({
+  model: loadModel(g.model, { cwd }),
+  hw: loadHardware(g.hardware, { cwd, useCalibration }),
+});
+
+/** Runs a scenario whose `cluster` names a cluster YAML: same inputs and RunResult as a one-GPU run. */
+export function runClusterDetailed(spec: ScenarioSpec, opts: RunOptions = {}): RunOutput {
+  if (spec.cluster == null) throw new Error('runClusterDetailed needs a scenario with a cluster');
+  const cluster = loadCluster(spec.cluster, opts.cwd);
+  const requests = loadScenarioRequests(spec, opts.cwd);
+  const metrics = scenarioCollector(spec, requests);
+  const steps: StepRecord[] | null = opts.recordSteps ? [] : null;
+  const built = buildCluster(cluster, spec, metrics, steps);
+  simulate(requests, built.instances, built.route, metrics, {
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(built.handoff ? { handoff: built.handoff } : {}),
+  });
+  let preemptions = 0;
+  for (const inst of built.instances) preemptions += inst.preemptions;
+  const durationS = metrics.summary(preemptions).duration_s;
+  const first = built.groups[0];
+  const config = {
+    ...spec,
+    resolved: {
+      requests: requests.length,
+      model_weight_gb: round(weightBytes(first.model) / 1e9, 3),
+      hardware_perf: [...new Set(built.groups.map((g) => g.hw.perf.provenance))].join(' | '),
+      ...summarizeCluster(cluster, built, durationS),
+    },
+  };
+  const result = metrics.result(config, preemptions);
+  return { result, requests, collector: metrics, steps };
+}
+
+/**
+ * Loads every group's model and hardware, checks what only they can tell (TP divides the heads, the
+ * weights leave room for KV), and builds the instances with their policies, routers and hand-off rules.
+ * Errors name the cluster file and the line of the group's offending key.
+ */
+export function buildCluster(
+  cluster: ClusterSpec,
+  spec: Pick<ScenarioSpec, 'engine' | 'seed' | 'sloTbtMs' | 'useCalibration'>,
+  metrics: MetricsCollector,
+  steps: StepRecord[] | null,
+  load: GroupLoader = loadGroupInputs,
+): BuiltCluster {
+  const cwd = clusterDir(cluster);
+  const groups: BuiltGroup[] = cluster.groups.map((g, i) => {
+    const { model, hw } = load(g, cwd, spec.useCalibration);
+    const at = `groups[${i}]`;
+    // Heads and the FFN are split evenly over a TP group (Megatron-style column/row parallel layers).
+    for (const [what, n] of [['numQHeads', model.numQHeads], ['ffnSize', model.ffnSize]] as const) {
+      if (n % g.tp !== 0) throw inputError('bad-tp', cluster.file, g.lines.tp, `${at}.tp`, `tp ${g.tp} does not divide ${model.name}'s ${what} (${n})`);
+    }
+    const kvBlocks = kvCapacityBlocks(model, hw, spec.engine, g.tp);
+    if (kvBlocks <= 0) {
+      throw inputError('model-does-not-fit', cluster.file, g.lines.hardware, `${at}.hardware`, `${model.name} weights (${(weightBytes(model) / 1e9).toFixed(1)} GB over tp ${g.tp}) leave no room for a KV cache on ${hw.name} at gpuMemoryUtilization ${spec.engine.gpuMemoryUtilization}`);
+    }
+    return { spec: g, model, hw, kvBlocks };
+  });
+  const instances: Instance[] = [];
+  const groupOf: number[] = [];
+  groups.forEach((g, gi) => {
+    for (let c = 0; c < g.spec.count; c++) {
+      const policy = createPolicy(cluster, g, gi, spec.sloTbtMs);
+      const cfg = { id: instances.length, role: g.spec.role, model: g.model, hw: g.hw, tpDegree: g.spec.tp, engine: spec.engine, policy, kvBlocks: g.kvBlocks };
+      instances.push(new Instance(cfg, metrics, steps));
+      groupOf.push(gi);
+    }
+  });
+  const arrivalPool = indicesWhere(instances, (i) => i.role !== 'decode');
+  const arrivalViews = arrivalPool.map((i) => instances[i]);
+  const router = createRouter(cluster.router, spec.seed, 'router');
+  const routed = new Array<number>(instances.length).fill(0);
+  const route: RouteFn = (req) => {
+    const idx = arrivalPool[router.pick(req, arrivalViews)];
+    routed[idx]++;
+    return idx;
+  };
+  const transfers = new TransferLog(instances.length);
+  const handoff = cluster.disaggregation ? handoffRules(cluster.disaggregation, instances, spec.seed, transfers) : null;
+  return { groups, instances, groupOf, route, routed, handoff, transfers };
+}
+
+function handoffRules(d: DisaggregationSpec, instances: readonly Instance[], seed: number, log: TransferLog): HandoffRules {
+  const decodePool = indicesWhere(instances, (i) => i.role === 'decode');
+  const decodeViews = decodePool.map((i) => instances[i]);
+  const router = createRouter(d.decodeRouter, seed, 'router/decode');
+  // Admission is checked against the smallest decode cache, so any decode instance the router picks can hold it.
+  const smallest = decodeViews.reduce((a, b) => (b.kv.totalBlocks < a.kv.totalBlocks ? b : a));
+  return {
+    routeDecode: (req) => decodePool[router.pick(req, decodeViews)],
+    kvArrivalUs: (h: Handoff, to: Instance, reservedAtUs: number) => {
+      const model = h.from.cfg.model;
+      const streams = parallelKvStreams(h.from.cfg.tpDegree, to.cfg.tpDegree, model.numKvHeads);
+      const bytes = kvTransferBytesPerLink(h.seq.req.promptTokens, kvBytesPerToken(model), streams);
+      // Streaming beside the prefill needs the decode blocks from the start; a hand-off that had to wait
+      // for room sends the finished KV whole.
+      const overlapped = d.kvTransfer === 'layerwise' && reservedAtUs === h.prefillEndUs;
+      const at = overlapped ? layerwiseArrivalUs(h.prefillStartUs, h.prefillEndUs, model.numLayers, bytes, d.interconnect) : wholeArrivalUs(reservedAtUs, bytes, d.interconnect);
+      log.record(h, to, reservedAtUs, at, bytes * streams);
+      return at;
+    },
+    rejectionReason: (req: Request) => {
+      const need = smallest.kv.blocksForTokens(req.promptTokens + req.outputTokens);
+      return need > smallest.kv.totalBlocks ? `prompt+output (${req.promptTokens}+${req.outputTokens} tokens) needs ${need} KV blocks; the smallest decode instance holds ${smallest.kv.totalBlocks}` : null;
+    },
+  };
+}
+
+/** A fresh policy per instance (policies may keep per-instance state); parameter errors point at the group. */
+function createPolicy(cluster: ClusterSpec, g: BuiltGroup, gi: number, sloTbtMs: number | null): Policy {
+  try {
+    return getPolicy(g.spec.policy, cluster.file).create(g.spec.policyParams, { model: g.model, hw: g.hw, tpDegree: g.spec.tp, sloTbtMs });
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new InputError(e.problems.map((p) => ({ ...p, file: cluster.file, line: g.spec.lines.policy, column: 0, field: `groups[${gi}].policyParams.${p.field}` })));
+  }
+}
+
+function createRouter(choice: RouterChoice, seed: number, stream: string): Router {
+  const factory: RouterFactory = ROUTERS[choice.name];
+  return factory.create(choice.params, { seed, stream });
+}
+
+function indicesWhere(instances: readonly Instance[], keep: (i: Instance) => boolean): number[] {
+  const out: number[] = [];
+  instances.forEach((inst, i) => {
+    if (keep(inst)) out.push(i);
+  });
+  return out;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
