@@ -1,6 +1,9 @@
 import type { ContentionSpec, CurvePoint } from '../hardware/hardware-spec.js';
 import { curveAt } from '../latency/curve.js';
 import { inputError } from '../core/input-error.js';
+// The same pool-adjacent-violators fit that `duetsim calibrate fit` applies to measured curves, so a seed and a
+// calibration smooth alike. This one-off tool is the only sim/ code that reaches into calibrate/.
+import { isotonicNonDecreasing } from '../../calibrate/isotonic.js';
 
 /**
  * Turns a GEMM partition probe (the format of /work/shared/hardware-notes/h200-gemm-partition-probe.txt)
@@ -8,8 +11,8 @@ import { inputError } from '../core/input-error.js';
  * h200 and h100-sxm YAMLs say which numbers it produced.
  *
  * - Π(S), W(S): the per-SM-count rows plus the whole-GPU line, made non-decreasing by pool-adjacent-violators
- *   (least-squares monotone fit). The raw bandwidth rows dip and recover (3146 GB/s at 64 SMs, 2883 at 104,
- *   3526 at 112) — run-to-run noise of a saturated memory system, not a property the latency model should
+ *   (least-squares isotonic fit, calibrate/isotonic.ts). The raw bandwidth rows dip and recover (3146 GB/s at
+ *   64 SMs, 2883 at 104, 3526 at 112) — run-to-run noise of a saturated memory system, not a property the latency model should
  *   reproduce: a bigger partition is never slower in it.
  * - contention: each SPLIT line gives one run's time beside a partner; its solo time on the same SMs comes
  *   from the seed curve (the job's bytes or FLOPs over W or Π at that SM count, the job size taken from the
@@ -62,21 +65,6 @@ export function parseGemmProbe(text: string, file: string): GemmProbe {
   return { smCount, full, rows, splits };
 }
 
-/** Least-squares non-decreasing fit of the values, in order (pool adjacent violators, equal weights). */
-export function monotoneFit(values: readonly number[]): number[] {
-  const blocks: { sum: number; count: number }[] = [];
-  for (const v of values) {
-    blocks.push({ sum: v, count: 1 });
-    while (blocks.length > 1) {
-      const last = blocks[blocks.length - 1];
-      const prev = blocks[blocks.length - 2];
-      if (prev.sum / prev.count <= last.sum / last.count) break;
-      blocks.splice(blocks.length - 2, 2, { sum: prev.sum + last.sum, count: prev.count + last.count });
-    }
-  }
-  return blocks.flatMap((b) => Array<number>(b.count).fill(b.sum / b.count));
-}
-
 /** c in r − 1 = c·s, least squares through the origin. */
 export function fitSlowdown(samples: readonly ContentionSample[]): number {
   const num = samples.reduce((a, s) => a + s.partnerShare * (s.besideMs / s.aloneMs - 1), 0);
@@ -86,8 +74,8 @@ export function fitSlowdown(samples: readonly ContentionSample[]): number {
 
 export function seedFromProbe(probe: GemmProbe): ProbeSeed {
   const sms = [...probe.rows.map((r) => r.sms), probe.smCount];
-  const tflops = monotoneFit([...probe.rows.map((r) => r.prefillTflops), probe.full.prefillTflops]);
-  const gbs = monotoneFit([...probe.rows.map((r) => r.decodeGbs), probe.full.decodeGbs]);
+  const tflops = isotonicNonDecreasing([...probe.rows.map((r) => r.prefillTflops), probe.full.prefillTflops]);
+  const gbs = isotonicNonDecreasing([...probe.rows.map((r) => r.decodeGbs), probe.full.decodeGbs]);
   const computeFlopsPerS = sms.map((s, i) => ({ smCount: s, value: tflops[i] * 1e12 }));
   const bandwidthBytesPerS = sms.map((s, i) => ({ smCount: s, value: gbs[i] * 1e9 }));
   // Job sizes from the whole-GPU line: FLOPs of the prefill GEMM, bytes of the decode GEMMs.

@@ -18,6 +18,8 @@ export interface CapacitySearch {
   readonly relTolerance: number;
   /** Upper limit on probes per setting, so a setting that never fails cannot run forever. */
   readonly maxProbes: number;
+  /** Bracketing stops above this rate, reporting no failing rate (bracket [lo, null]). */
+  readonly maxQps: number;
 }
 
 /** SLO attainment (0..1) of one run at `rateQps`, repeat `repeat` (0-based; callers map it to a seed). */
@@ -73,7 +75,7 @@ export async function findCapacity(attainmentAt: AttainmentAt, search: CapacityS
   if (await probe(rate)) {
     lo = rate;
     for (;;) {
-      if (probes.length >= search.maxProbes) return result(lo, null, false);
+      if (probes.length >= search.maxProbes || rate * search.growthFactor > search.maxQps) return result(lo, null, false);
       rate *= search.growthFactor;
       if (!(await probe(rate))) break;
       lo = rate;

@@ -26,22 +26,25 @@ export function expandGrid(study: StudySpec, omit: readonly string[] = []): Grid
     );
   }
   return partial.map((p) => {
-    const spec = resolveTemplate(p.spec);
+    const spec = withPolicyParams(resolveTemplate(p.spec), study, p.coords);
     return { pointId: stableHash(spec), coords: p.coords, spec };
   });
 }
 
-/** What a cluster point's model, hardware and policy read when the study leaves them to the cluster file. */
-export const FROM_CLUSTER = 'from-cluster';
+/** Merges the study's per-policy parameters in, below any policyParams.<name> axis value. */
+function withPolicyParams(spec: ScenarioSpec, study: StudySpec, coords: Readonly<Record<string, AxisValue>>): ScenarioSpec {
+  const perPolicy = study.paramsByPolicy[spec.policy];
+  if (perPolicy === undefined) return spec;
+  // policyParams.<name> axes never hold null (axes.ts checks), so the cast only narrows the type.
+  const fromAxes = Object.fromEntries(
+    Object.entries(coords).filter(([k]) => k.startsWith('policyParams.')).map(([k, v]) => [k.slice('policyParams.'.length), v as number | string | boolean]),
+  );
+  return { ...spec, policyParams: { ...spec.policyParams, ...perPolicy, ...fromAxes } };
+}
 
 /** A template whose names are all set is a ScenarioSpec; parse-study.ts guarantees axes fill any gaps. */
 export function resolveTemplate(t: ScenarioTemplate): ScenarioSpec {
-  // A point that names a cluster takes model, hardware and policy from the cluster file (sim/cluster/).
-  const fromCluster = t.cluster != null ? FROM_CLUSTER : null;
-  const trace = t.trace;
-  const model = t.model ?? fromCluster;
-  const hardware = t.hardware ?? fromCluster;
-  const policy = t.policy ?? fromCluster;
+  const { trace, model, hardware, policy } = t;
   if (trace === null || model === null || hardware === null || policy === null) {
     throw new Error('grid point without trace/model/hardware/policy: parseStudy should have rejected this study');
   }

@@ -12,7 +12,6 @@ import {
 } from './scenario-fields.js';
 import {
   REQUIRED_NAMES,
-  NAMES_FROM_CLUSTER,
   type AxisValue,
   type CapacitySpec,
   type ScenarioTemplate,
@@ -21,12 +20,13 @@ import {
 } from './study-spec.js';
 import { canonicalJson } from './stable-hash.js';
 
-const TOP_KEYS = ['name', 'base', 'axes', 'capacity'];
+const TOP_KEYS = ['name', 'base', 'axes', 'paramsByPolicy', 'capacity'];
 
 /**
  * Capacity search settings: check and default. The defaults are conventions, not measurements: 90%
  * attainment is the bar DistServe's goodput uses; 3 seeds and doubling keep a search to a few dozen runs;
- * 5% is the resolution the answer is reported at.
+ * 5% is the resolution the answer is reported at; 1000 requests/s only stops a setting
+ * that never fails (e.g. with no TTFT target, a queue grows without missing a TBT target) from doubling forever.
  */
 const CAPACITY_FIELDS: Readonly<Record<keyof CapacitySpec, { check: FieldCheck; fallback: number }>> = {
   targetAttainment: { check: (v) => (typeof v === 'number' && v > 0 && v <= 1 ? null : 'expected a number in (0, 1]'), fallback: 0.9 },
@@ -35,6 +35,7 @@ const CAPACITY_FIELDS: Readonly<Record<keyof CapacitySpec, { check: FieldCheck; 
   growthFactor: { check: (v) => (typeof v === 'number' && v > 1 && Number.isFinite(v) ? null : 'expected a number > 1'), fallback: 2 },
   relTolerance: { check: (v) => (typeof v === 'number' && v > 0 && v < 1 ? null : 'expected a number in (0, 1)'), fallback: 0.05 },
   maxProbes: { check: (v) => (Number.isInteger(v) && (v as number) >= 2 ? null : 'expected an integer ≥ 2'), fallback: 40 },
+  maxQps: { check: (v) => (typeof v === 'number' && v > 0 && Number.isFinite(v) ? null : 'expected a number > 0'), fallback: 1000 },
 };
 
 /**
@@ -100,6 +101,7 @@ export function parseStudy(text: string, file: string): StudySpec {
   let base: ScenarioTemplate = TEMPLATE_DEFAULTS;
   const axes: StudyAxis[] = [];
   let axesNode: Node | null = null;
+  const paramsByPolicy: Record<string, Record<string, number | string | boolean>> = {};
   let capacity: CapacitySpec | null = null;
   let capacityNode: Node | null = null;
 
@@ -113,6 +115,8 @@ export function parseStudy(text: string, file: string): StudySpec {
     } else if (key === 'axes') {
       axesNode = keyNode;
       parseAxes(value);
+    } else if (key === 'paramsByPolicy') {
+      for (const p of pairs(value, 'paramsByPolicy')) paramsByPolicy[p.key] = parseParams(p.value, `paramsByPolicy.${p.key}`);
     } else if (key === 'capacity') {
       capacityNode = keyNode;
       capacity = parseCapacity(value);
@@ -128,12 +132,7 @@ export function parseStudy(text: string, file: string): StudySpec {
         const v = checked(value, field, SCENARIO_FIELDS[key]);
         if (v !== undefined) spec = { ...spec, [key]: v };
       } else if (key === 'policyParams') {
-        const params: Record<string, number | string | boolean> = {};
-        for (const p of pairs(value, field)) {
-          const v = checked(p.value, `${field}.${p.key}`, POLICY_PARAM_CHECK);
-          if (v !== undefined && v !== null) params[p.key] = v;
-        }
-        spec = { ...spec, policyParams: params };
+        spec = { ...spec, policyParams: parseParams(value, field) };
       } else if (key === 'engine') {
         let engine = spec.engine;
         for (const p of pairs(value, field)) {
@@ -147,6 +146,15 @@ export function parseStudy(text: string, file: string): StudySpec {
       } else unknownKey(keyNode, 'base', key, validKeys);
     }
     return spec;
+  }
+
+  function parseParams(node: unknown, field: string): Record<string, number | string | boolean> {
+    const params: Record<string, number | string | boolean> = {};
+    for (const p of pairs(node, field)) {
+      const v = checked(p.value, `${field}.${p.key}`, POLICY_PARAM_CHECK);
+      if (v !== undefined && v !== null) params[p.key] = v;
+    }
+    return params;
   }
 
   function parseAxes(node: unknown): void {
@@ -197,11 +205,7 @@ export function parseStudy(text: string, file: string): StudySpec {
   if (name === null && !top.some((p) => p.key === 'name')) report('study-missing-key', doc.contents, 'name', "missing 'name'");
   if (axesNode === null) report('study-missing-key', doc.contents, 'axes', "missing 'axes': a study needs at least one axis");
   else if (axes.length === 0 && problems.length === 0) report('study-empty-grid', axesNode, 'axes', 'no axes given, so the grid would be empty');
-  // Every point names a cluster: in the base with no axis overriding it, or on an axis without null values.
-  const clusterAxis = axes.find((a) => a.name === 'cluster');
-  const clusterGiven = clusterAxis ? clusterAxis.values.every((v) => v !== null) : base.cluster !== null && base.cluster !== undefined;
   for (const n of REQUIRED_NAMES) {
-    if (clusterGiven && NAMES_FROM_CLUSTER.includes(n)) continue;
     if (base[n] === null && !axisNames.has(n)) report('study-missing-key', doc.contents, `base.${n}`, `'${n}' must be set in base or given as an axis`);
   }
   if (capacity !== null) {
@@ -213,5 +217,5 @@ export function parseStudy(text: string, file: string): StudySpec {
     }
   }
   if (problems.length > 0) throw new InputError(problems);
-  return { name: name as string, base, axes, capacity };
+  return { name: name as string, base, axes, paramsByPolicy, capacity };
 }

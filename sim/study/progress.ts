@@ -40,7 +40,7 @@ export function formatProgressLine(p: StudyProgress, elapsedMs: number, withBar:
   const eta = etaMs(share, elapsedMs);
   const filled = Math.round(share * BAR_WIDTH);
   const bar = withBar ? `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ` : '';
-  const pct = `${(share * 100).toFixed(0).padStart(3)}%`;
+  const pct = `${String(Math.floor(share * 100)).padStart(3)}%`;
   const etaText = eta === null ? '' : ` ETA ${formatDuration(eta)}`;
   return `${bar}${pct} ${p.done}/${p.total} done, ${p.runs} runs, ${formatDuration(elapsedMs)} elapsed${etaText}`;
 }

@@ -13,7 +13,7 @@ export interface StudyProgress {
   /** Units finished (grid points, or settings in a capacity study) out of total, this shard only. */
   readonly done: number;
   readonly total: number;
-  /** Summed completed fraction of the runs in flight, for a smoother bar. */
+  /** Summed completed fraction of the grid points in flight, for a smoother bar (0 in capacity studies). */
   readonly inFlightFrac: number;
   /** Simulations run so far in this invocation (a capacity setting takes several). */
   readonly runs: number;
@@ -61,8 +61,10 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
   let runs = 0;
   let done = 0;
   const progress = (): void => {
+    // In a capacity study a unit (setting) takes an unknown number of runs, so a run's own progress says
+    // nothing about the unit's; only grid points count their in-flight fraction.
     let frac = 0;
-    for (const f of inFlight.values()) frac += f;
+    if (opts.study.capacity === null) for (const f of inFlight.values()) frac += f;
     opts.onProgress?.({ done, total: units.length, inFlightFrac: frac, runs });
   };
   const runPoint = async (spec: ScenarioSpec, coords: Readonly<Record<string, AxisValue>>): Promise<PointOutcome> => {

@@ -7,7 +7,7 @@ import type { CapacitySearch } from './capacity.js';
  */
 
 /** Axes a study may vary. `policyParams.<name>` and `engine.<name>` are written with their sub-key. */
-export const SCALAR_AXES = ['policy', 'model', 'hardware', 'trace', 'rateQps', 'sloTtftMs', 'sloTbtMs', 'seed', 'cluster'] as const;
+export const SCALAR_AXES = ['policy', 'model', 'hardware', 'trace', 'rateQps', 'sloTtftMs', 'sloTbtMs', 'seed'] as const;
 export type ScalarAxis = (typeof SCALAR_AXES)[number];
 
 export type AxisValue = number | string | boolean | null;
@@ -24,8 +24,6 @@ export type CapacitySpec = CapacitySearch;
 /** Scenario names a study must give, in its base or as an axis. */
 export const REQUIRED_NAMES = ['trace', 'model', 'hardware', 'policy'] as const;
 export type RequiredName = (typeof REQUIRED_NAMES)[number];
-/** Names a cluster file supplies (sim/cluster/): not required when the study sets `cluster`. */
-export const NAMES_FROM_CLUSTER: readonly RequiredName[] = ['model', 'hardware', 'policy'];
 
 /**
  * The base scenario of a study: a ScenarioSpec whose required names may still be missing because an
@@ -39,5 +37,11 @@ export interface StudySpec {
   readonly base: ScenarioTemplate;
   /** In file order: the grid's first axis varies slowest. */
   readonly axes: readonly StudyAxis[];
+  /**
+   * Policy parameters given per policy name, merged into the points of that policy: policies reject
+   * parameters they do not know, so a study comparing policies cannot put e.g. static's prefill_sms
+   * in the base. Precedence: base.policyParams < paramsByPolicy[policy] < a policyParams.<name> axis.
+   */
+  readonly paramsByPolicy: Readonly<Record<string, Readonly<Record<string, number | string | boolean>>>>;
   readonly capacity: CapacitySpec | null;
 }

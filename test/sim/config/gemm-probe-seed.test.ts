@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitSlowdown, monotoneFit, parseGemmProbe, remapSmAxis, seedFromProbe } from '../../../sim/config/gemm-probe-seed.js';
+import { fitSlowdown, parseGemmProbe, remapSmAxis, seedFromProbe } from '../../../sim/config/gemm-probe-seed.js';
 import { expectInputError } from '../../util/expect-input-error.js';
 
 /**
@@ -17,15 +17,6 @@ const PROBE = [
   'SPLIT prefill=8 decode=8: decode 0.26 ms under prefill; prefill 2.4 ms under decode',
   'done',
 ].join('\n');
-
-test('monotoneFit pools adjacent violators into their mean and leaves rising data alone', () => {
-  assert.deepEqual(monotoneFit([1, 3, 2, 4]), [1, 2.5, 2.5, 4]);
-  assert.deepEqual(monotoneFit([1, 2, 3]), [1, 2, 3]);
-  assert.deepEqual(monotoneFit([3, 2, 1]), [2, 2, 2]);
-  // The H200 bandwidth rows from 56 SMs on dip and recover: pooled into one level.
-  const fit = monotoneFit([3118, 3146, 3056, 2953, 3154, 3036, 2883, 3526]);
-  assert.ok(Math.abs(fit[0] - 21346 / 7) < 1e-9 && fit[6] === fit[0] && fit[7] === 3526);
-});
 
 test('fitSlowdown recovers a planted slope through the origin', () => {
   const samples = [0.25, 0.5, 0.75].map((s) => ({ runSms: 8, partnerShare: s, aloneMs: 2, besideMs: 2 * (1 + 0.7 * s) }));

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findCapacity, type CapacitySearch } from '../../../sim/study/capacity.js';
 
-const SEARCH: CapacitySearch = { targetAttainment: 0.9, repeats: 1, startQps: 1, growthFactor: 2, relTolerance: 0.01, maxProbes: 60 };
+const SEARCH: CapacitySearch = { targetAttainment: 0.9, repeats: 1, startQps: 1, growthFactor: 2, relTolerance: 0.01, maxProbes: 60, maxQps: 1e6 };
 
 /** Step response: every rate up to the threshold passes, every rate above fails. */
 const step = (thresholdQps: number) => async (rate: number) => (rate <= thresholdQps ? 1 : 0.5);
@@ -52,4 +52,11 @@ test('the search is deterministic: the same response gives the same probes', asy
   const a = await findCapacity(step(7.1), SEARCH);
   const b = await findCapacity(step(7.1), SEARCH);
   assert.deepEqual(a, b);
+});
+
+test('maxQps stops bracketing a setting that never fails before maxProbes does', async () => {
+  const r = await findCapacity(async () => 1, { ...SEARCH, maxQps: 100 });
+  assert.deepEqual(r.probes.map((p) => p.rate_qps), [1, 2, 4, 8, 16, 32, 64]);
+  assert.deepEqual(r.bracket, [64, null]);
+  assert.equal(r.converged, false);
 });

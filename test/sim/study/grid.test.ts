@@ -53,3 +53,23 @@ test('an axis that sets a base value overrides it', () => {
   const s = parseStudy('name: o\nbase: { trace: t, model: m, hardware: h, policy: vllm, seed: 3 }\naxes:\n  seed: [7]\n', 'o.yaml');
   assert.equal(expandGrid(s)[0]?.spec.seed, 7);
 });
+
+test('paramsByPolicy reaches only its policy’s points, above base params and below a policyParams axis', () => {
+  const s = parseStudy(
+    `name: p
+base: { trace: t, model: m, hardware: h, policyParams: { shared: 1 } }
+paramsByPolicy:
+  static: { prefill_sms: 64, shared: 2 }
+  duetserve: { max_lookahead_k: 4 }
+axes:
+  policy: [vllm, static, duetserve]
+  policyParams.max_lookahead_k: [8]
+`,
+    'p.yaml',
+  );
+  assert.deepEqual(expandGrid(s).map((p) => p.spec.policyParams), [
+    { shared: 1, max_lookahead_k: 8 },
+    { shared: 2, prefill_sms: 64, max_lookahead_k: 8 },
+    { shared: 1, max_lookahead_k: 8 },
+  ]);
+});

@@ -66,7 +66,8 @@ test('an unknown axis is rejected listing the valid axes', () => {
   const [p] = problemsOf(VALID.replace('rateQps: [1, 2, 4]', 'rate: [1, 2, 4]'));
   assert.equal(p?.code, 'study-unknown-axis');
   assert.equal(p?.line, 14);
-  assert.match(p?.message ?? '', /valid axes: policy, model, hardware, trace, rateQps, sloTtftMs, sloTbtMs, seed, policyParams\.<name>, engine\.blockTokens/);
+  assert.match(p?.message ?? '', /valid axes: policy, model, hardware, trace, rateQps, sloTtftMs, sloTbtMs, seed, /);
+  for (const name of ['policyParams.<name>', 'engine.blockTokens', 'engine.prefixCaching']) assert.ok(p?.message.includes(name), name);
 });
 
 test('an empty axis is an empty-grid error, and so is a study without axes', () => {
@@ -106,8 +107,15 @@ test('YAML is read as data only: a custom tag is not executed', () => {
 test('capacity defaults are filled, and a rate axis or missing SLO is refused', () => {
   const cap = VALID.replace('  rateQps: [1, 2, 4]\n', '') + 'capacity:\n  targetAttainment: 0.95\n';
   const s = parseStudy(cap, 'study.yaml');
-  assert.deepEqual(s.capacity, { targetAttainment: 0.95, repeats: 3, startQps: 1, growthFactor: 2, relTolerance: 0.05, maxProbes: 40 });
+  assert.deepEqual(s.capacity, { targetAttainment: 0.95, repeats: 3, startQps: 1, growthFactor: 2, relTolerance: 0.05, maxProbes: 40, maxQps: 1000 });
   assert.equal(problemsOf(VALID + 'capacity: {}\n')[0]?.field, 'axes.rateQps');
   assert.equal(problemsOf(cap.replace('  sloTbtMs: 50\n', ''))[0]?.code, 'study-capacity-no-slo');
   assert.equal(problemsOf(cap + '  growth: 3\n')[0]?.field, 'capacity.growth');
+});
+
+test('paramsByPolicy values are checked like policy parameters, with their line', () => {
+  const s = parseStudy(VALID + 'paramsByPolicy:\n  static: { prefill_sms: 64 }\n', 'study.yaml');
+  assert.deepEqual(s.paramsByPolicy, { static: { prefill_sms: 64 } });
+  const [p] = problemsOf(VALID + 'paramsByPolicy:\n  static: { prefill_sms: [64] }\n');
+  assert.deepEqual([p?.line, p?.field], [17, 'paramsByPolicy.static.prefill_sms']);
 });
