@@ -19,6 +19,7 @@ import { withCalibratedSection } from '../../../calibrate/write-calibrated.js';
 import { validateCalibration } from '../../../calibrate/validate.js';
 import { kernelQuality } from '../../../calibrate/kernel-quality.js';
 import { parseTorchRef } from '../../../calibrate/parse-torch-ref.js';
+import { writeReportFromFiles } from '../../../reports/write-report.js';
 import { formatFit, formatPlanEstimate, formatQuality, formatValidation } from '../../../calibrate/format-text.js';
 
 /**
@@ -141,7 +142,7 @@ function registerValidate(cal: Command, io: CliIo): void {
     .option('--use-config', "validate the YAML's calibrated: section instead of fitting the data's training split now")
     .option('--json <file>', 'write {points, summary} JSON')
     .option('--html <file>', 'write an HTML page (reports/ generator)')
-    .action(async (o: FitFlags & { useConfig?: boolean; html?: string }) => {
+    .action((o: FitFlags & { useConfig?: boolean; html?: string }) => {
       let hw;
       let loaded;
       if (o.useConfig) {
@@ -154,26 +155,14 @@ function registerValidate(cal: Command, io: CliIo): void {
       }
       const report = validateCalibration(loaded.models, hw, loaded.data);
       io.stdout(formatValidation(report));
-      if (o.json) writeOut(io, o.json, JSON.stringify(report, null, 1) + '\n');
-      if (o.html) await writeHtml(io, report, o.html);
+      // The HTML page is drawn by reports/ from the JSON file, which is kept beside it when --json is not given.
+      const jsonPath = o.json ?? (o.html ? o.html.replace(/\.html?$/i, '') + '.validation.json' : undefined);
+      if (jsonPath) writeOut(io, jsonPath, JSON.stringify(report, null, 1) + '\n');
+      if (o.html && jsonPath) {
+        writeReportFromFiles([resolve(io.cwd, jsonPath)], resolve(io.cwd, o.html));
+        io.stderr(`wrote ${o.html} (from ${jsonPath})\n`);
+      }
     });
-}
-
-/** The report generator is optional at build time (reports/ may not ship it yet); JSON is always written. */
-async function writeHtml(io: CliIo, report: unknown, out: string): Promise<void> {
-  const spec = '../../../reports/write-report.js';
-  let mod: { writeReport?: (input: unknown, outPath: string) => unknown };
-  try {
-    mod = (await import(spec)) as typeof mod;
-  } catch {
-    mod = {};
-  }
-  if (!mod.writeReport) {
-    io.stderr('note: the HTML report generator (reports/write-report.ts) is not available; wrote no HTML — use --json\n');
-    return;
-  }
-  await mod.writeReport(report, resolve(io.cwd, out));
-  io.stderr(`wrote ${out}\n`);
 }
 
 function registerQuality(cal: Command, io: CliIo): void {

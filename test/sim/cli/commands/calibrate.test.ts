@@ -49,6 +49,7 @@ test('plan → fit --write → validate → quality, end to end on synthetic mea
   const report = JSON.parse(readFileSync(join(dir, 'v.json'), 'utf8')) as ValidationReport;
   assert.ok(report.points.length > 0);
   assert.ok(report.points.every((p) => typeof p.predicted_us === 'number' && p.measured_us > 0 && p.family.length > 0));
+  assert.match(readFileSync(join(dir, 'v.html'), 'utf8'), /<html/i);
 
   const q = await runCommand(calibrate, ['calibrate', 'quality', '--data', 'data', '--json', 'q.json'], dir);
   assert.equal(q.code, 0, q.stderr);
