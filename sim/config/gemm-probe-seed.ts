@@ -12,8 +12,8 @@ import { isotonicNonDecreasing } from '../../calibrate/isotonic.js';
  *
  * - Π(S), W(S): the per-SM-count rows plus the whole-GPU line, made non-decreasing by pool-adjacent-violators
  *   (least-squares isotonic fit, calibrate/isotonic.ts). The raw bandwidth rows dip and recover (3146 GB/s at
- *   64 SMs, 2883 at 104, 3526 at 112) — run-to-run noise of a saturated memory system, not a property the latency model should
- *   reproduce: a bigger partition is never slower in it.
+ *   64 SMs, 2883 at 104, 3526 at 112) — run-to-run noise of a saturated memory system, not a property the
+ *   latency model should reproduce: a bigger partition is never slower in it.
  * - contention: each SPLIT line gives one run's time beside a partner; its solo time on the same SMs comes
  *   from the seed curve (the job's bytes or FLOPs over W or Π at that SM count, the job size taken from the
  *   whole-GPU line), so the fit matches what the latency model will predict. The slowdown is fitted as

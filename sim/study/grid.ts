@@ -42,9 +42,17 @@ function withPolicyParams(spec: ScenarioSpec, study: StudySpec, coords: Readonly
   return { ...spec, policyParams: { ...spec.policyParams, ...perPolicy, ...fromAxes } };
 }
 
+/** What a cluster point's model, hardware and policy read when the study leaves them to the cluster file. */
+export const FROM_CLUSTER = 'from-cluster';
+
 /** A template whose names are all set is a ScenarioSpec; parse-study.ts guarantees axes fill any gaps. */
 export function resolveTemplate(t: ScenarioTemplate): ScenarioSpec {
-  const { trace, model, hardware, policy } = t;
+  // A point that names a cluster takes model, hardware and policy from the cluster file (sim/cluster/).
+  const fromCluster = t.cluster != null ? FROM_CLUSTER : null;
+  const trace = t.trace;
+  const model = t.model ?? fromCluster;
+  const hardware = t.hardware ?? fromCluster;
+  const policy = t.policy ?? fromCluster;
   if (trace === null || model === null || hardware === null || policy === null) {
     throw new Error('grid point without trace/model/hardware/policy: parseStudy should have rejected this study');
   }

@@ -12,6 +12,7 @@ import {
 } from './scenario-fields.js';
 import {
   REQUIRED_NAMES,
+  NAMES_FROM_CLUSTER,
   type AxisValue,
   type CapacitySpec,
   type ScenarioTemplate,
@@ -205,7 +206,11 @@ export function parseStudy(text: string, file: string): StudySpec {
   if (name === null && !top.some((p) => p.key === 'name')) report('study-missing-key', doc.contents, 'name', "missing 'name'");
   if (axesNode === null) report('study-missing-key', doc.contents, 'axes', "missing 'axes': a study needs at least one axis");
   else if (axes.length === 0 && problems.length === 0) report('study-empty-grid', axesNode, 'axes', 'no axes given, so the grid would be empty');
+  // Every point names a cluster: in the base with no axis overriding it, or on an axis without null values.
+  const clusterAxis = axes.find((a) => a.name === 'cluster');
+  const clusterGiven = clusterAxis ? clusterAxis.values.every((v) => v !== null) : base.cluster !== null && base.cluster !== undefined;
   for (const n of REQUIRED_NAMES) {
+    if (clusterGiven && NAMES_FROM_CLUSTER.includes(n)) continue;
     if (base[n] === null && !axisNames.has(n)) report('study-missing-key', doc.contents, `base.${n}`, `'${n}' must be set in base or given as an axis`);
   }
   if (capacity !== null) {

@@ -7,7 +7,7 @@ import type { CapacitySearch } from './capacity.js';
  */
 
 /** Axes a study may vary. `policyParams.<name>` and `engine.<name>` are written with their sub-key. */
-export const SCALAR_AXES = ['policy', 'model', 'hardware', 'trace', 'rateQps', 'sloTtftMs', 'sloTbtMs', 'seed'] as const;
+export const SCALAR_AXES = ['policy', 'model', 'hardware', 'trace', 'rateQps', 'sloTtftMs', 'sloTbtMs', 'seed', 'cluster'] as const;
 export type ScalarAxis = (typeof SCALAR_AXES)[number];
 
 export type AxisValue = number | string | boolean | null;
@@ -23,6 +23,8 @@ export type CapacitySpec = CapacitySearch;
 
 /** Scenario names a study must give, in its base or as an axis. */
 export const REQUIRED_NAMES = ['trace', 'model', 'hardware', 'policy'] as const;
+/** Names a cluster file supplies (sim/cluster/): not required when the study sets `cluster`. */
+export const NAMES_FROM_CLUSTER: readonly RequiredName[] = ['model', 'hardware', 'policy'];
 export type RequiredName = (typeof REQUIRED_NAMES)[number];
 
 /**

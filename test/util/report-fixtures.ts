@@ -13,7 +13,7 @@ export const HOSTILE = `</script><script>document.title='pwned'</script><img src
 export function fixtureSpec(over: Partial<ScenarioSpec> = {}): ScenarioSpec {
   return {
     trace: 'azure-conv', traceFormat: null, rateQps: 3, startS: 0, durationS: null, limit: null, model: 'qwen3-8b',
-    hardware: 'h100-sxm', useCalibration: true, policy: 'duetserve', policyParams: {}, engine: DEFAULT_ENGINE,
+    hardware: 'h100-sxm', useCalibration: true, policy: 'duetserve', cluster: null, policyParams: {}, engine: DEFAULT_ENGINE,
     sloTtftMs: null, sloTbtMs: 50, tbtDefinition: 'request-p99-gap', seed: 0, ...over,
   };
 }
