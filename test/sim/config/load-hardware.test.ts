@@ -97,10 +97,10 @@ test('SM counts outside the GPU and values above the datasheet peak are out of r
 });
 
 test('efficiencies must lie in (0, 1.5] and every operator class needs one', () => {
-  const text = H200.replace('compute: 0.99             # Qwen3', 'compute: 1.6             # Qwen3').replace('memory: 0.46', 'memory: 0').replace(/\n {4}lm_head:\n.*\n.*\n/, '\n');
+  const text = H200.replace('compute: 0.99             # Qwen3', 'compute: 1.6             # Qwen3').replace('memory: 0.90', 'memory: 0.0').replace(/\n {4}lm_head:\n.*\n.*\n/, '\n');
   expectConfigError(() => parseHardwareYaml(text, FILE), [
     { code: 'out-of-range', line: lineOf(text, 'compute: 1.6'), field: 'perf.efficiency.gemm.compute' },
-    { code: 'not-positive', line: lineOf(text, 'memory: 0 '), field: 'perf.efficiency.elementwise.memory' },
+    { code: 'not-positive', line: lineOf(text, 'memory: 0.0'), field: 'perf.efficiency.elementwise.memory' },
     { code: 'missing-key', line: lineOf(text, '  efficiency:') + 1, field: 'perf.efficiency.lm_head' },
   ]);
 });
