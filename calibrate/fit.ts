@@ -225,7 +225,11 @@ export function fitCalibration(input: FitInput): FitResult {
       stage3 = nelderMead(objective, stage3, { step: new Array<number>(2 * NC + 1).fill(0.1), maxEvaluations: 3000, fTolerance: 1e-12 }).x;
     }
   }
-  const rounded = stage3.map((v) => Math.log(roundSig(Math.exp(v))));
+  // Clamped to the bounds the penalty only approximately enforces, so the loader accepts what is written.
+  const rounded = stage3.map((v, i) => {
+    const [lo, hi] = i < 2 * NC ? [LOG_EFF_MIN, LOG_EFF_MAX] : [LOG_FLOOR_MIN, LOG_FLOOR_MAX];
+    return Math.log(roundSig(Math.exp(Math.min(hi, Math.max(lo, v)))));
+  });
   const basePerf = perfFrom(baseCurves, rounded);
 
   // Stage 4: contention from the training concurrent pairs (decode and prefill side both).
