@@ -195,7 +195,7 @@ export class Instance {
     return this.apply(d, nowUs);
   }
 
-  private apply(d: Exclude<Decision, { kind: 'idle' }>, nowUs: number): InFlightStep {
+  private apply(d: Exclude<Decision, { kind: 'idle' }>, nowUs: number): InFlightStep | null {
     const bt = this.kv.blockTokens;
     const preempted: number[] = [];
     for (const v of d.preempt) {
@@ -203,6 +203,10 @@ export class Instance {
       this.preempt(seq);
       preempted.push(seq.id);
     }
+    // Preemptions alone make no step. A decode instance's free blocks may be reserved for KV still in
+    // flight, so a policy can be left with nothing to run after freeing room; the instance idles until the
+    // next event (a transfer landing) wakes it.
+    if (d.prefills.length === 0 && d.decodes.length === 0) return null;
     const k = d.kind === 'split' ? d.lookaheadK : 1;
     const prefills: { seq: Seq; newTokens: number }[] = [];
     const chunks: PrefillChunk[] = [];
