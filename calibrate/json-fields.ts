@@ -63,6 +63,11 @@ export class JsonFields {
     return this.checkNum(key, v, opts);
   }
 
+  /** A number, or NaN where the runner wrote null (its JSON writer spells a non-finite value that way). */
+  numOrNull(key: string): number {
+    return this.obj[key] === null ? NaN : this.num(key, { min: -Infinity });
+  }
+
   checkNum(key: string | number, v: unknown, opts: { integer?: boolean; min?: number } = {}): number {
     const min = opts.min ?? 0;
     if (typeof v !== 'number' || !Number.isFinite(v)) {

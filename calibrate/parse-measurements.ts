@@ -209,5 +209,5 @@ function parseOpShape(f: JsonFields): OpShape {
 function parseCheck(f: JsonFields): OpCheck {
   const c = f.child('check');
   if (!c) return { relErr: NaN, threshold: NaN, passed: false };
-  return { relErr: c.num('rel_err'), threshold: c.num('threshold'), passed: c.bool('passed') };
+  return { relErr: c.numOrNull('rel_err'), threshold: c.num('threshold'), passed: c.bool('passed') };
 }

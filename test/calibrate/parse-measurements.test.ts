@@ -20,6 +20,13 @@ test('a well-formed file parses into typed records with their line', () => {
   }
 });
 
+test('a check whose error was not finite (written as null) still parses, as a failed check', () => {
+  const failed = GEMM.replace('"rel_err":0.001,"threshold":0.02,"passed":true', '"rel_err":null,"threshold":0.02,"passed":false');
+  const { records } = parseMeasurementFile([META, failed].join('\n'), 'r.jsonl');
+  const r = records[0];
+  assert.ok(r.kind === 'op' && r.check !== null && Number.isNaN(r.check.relErr) && !r.check.passed);
+});
+
 test('a truncated last line is reported at its line, with a hint to resume', () => {
   const text = [META, GEMM, FWD.slice(0, 40)].join('\n');
   const [p] = expectInputError(() => parseMeasurementFile(text, 'r.jsonl'), [{ code: 'calib.bad-json', file: 'r.jsonl', line: 3 }]);
