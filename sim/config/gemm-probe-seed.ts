@@ -6,7 +6,7 @@ import { inputError } from '../core/input-error.js';
 import { isotonicNonDecreasing } from '../../calibrate/isotonic.js';
 
 /**
- * Turns a GEMM partition probe (the format of /work/shared/hardware-notes/h200-gemm-partition-probe.txt)
+ * Turns a GEMM partition probe (the format of configs/hardware/probes/h200-gemm-partition-probe.txt)
  * into the seed `perf` curves and contention of a hardware YAML. Run once by print-gemm-probe-seed.ts; the
  * h200 and h100-sxm YAMLs say which numbers it produced.
  *

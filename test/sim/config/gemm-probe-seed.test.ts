@@ -2,6 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitSlowdown, parseGemmProbe, remapSmAxis, seedFromProbe } from '../../../sim/config/gemm-probe-seed.js';
 import { expectInputError } from '../../util/expect-input-error.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../../sim/trace/bundled.js';
+import { loadHardware } from '../../../sim/config/load-hardware.js';
+import type { CurvePoint } from '../../../sim/hardware/hardware-spec.js';
 
 /**
  * A probe in the shared file's format for a 16-SM GPU, with slowdowns planted exactly: decode beside a
@@ -58,4 +63,20 @@ test('remapSmAxis keeps each point at its share of the chip, on the target granu
     { smCount: 14, value: 2 },
     { smCount: 108, value: 3 },
   ]);
+});
+
+test('the bundled seeds are what the committed H200 probe gives (4 significant digits, contention to 3 decimals)', () => {
+  const file = join(packageRoot(), 'configs', 'hardware', 'probes', 'h200-gemm-partition-probe.txt');
+  const probe = parseGemmProbe(readFileSync(file, 'utf8'), file);
+  const seed = seedFromProbe(probe);
+  const rounded = (points: readonly CurvePoint[], scale = 1) => points.map((p) => ({ smCount: p.smCount, value: Number((p.value * scale).toPrecision(4)) }));
+  const h200 = loadHardware('h200').perf;
+  assert.deepEqual(h200.computeFlopsPerS, rounded(seed.computeFlopsPerS));
+  assert.deepEqual(h200.bandwidthBytesPerS, rounded(seed.bandwidthBytesPerS));
+  assert.deepEqual(h200.contention, { memory: Number(seed.contention.memory.toFixed(3)), compute: Number(seed.contention.compute.toFixed(3)) });
+  const h100 = loadHardware('h100-sxm').perf;
+  assert.deepEqual(h100.computeFlopsPerS, rounded(seed.computeFlopsPerS));
+  assert.deepEqual(h100.bandwidthBytesPerS, rounded(seed.bandwidthBytesPerS, 3.35 / 4.8));
+  const a100 = loadHardware('a100-80g').perf;
+  assert.deepEqual(a100.bandwidthBytesPerS, rounded(remapSmAxis(seed.bandwidthBytesPerS, probe.smCount, 108, 2), 2.039 / 4.8));
 });
