@@ -83,6 +83,15 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
   };
   let nowUs = 0;
   const progressEvery = Math.max(1, Math.floor(seqs.length / 100));
+  const runSchedule = (inst: Instance, t: number): void => {
+    if (inst.busy || !inst.hasWork) return;
+    const step = inst.startStep(t);
+    if (step) q.push(step.endUs, PRIORITY_STEP_END, { kind: 'step-end', instance: inst, step });
+    else if (inst.running.length === 0 && inst.waiting.length > 0 && nextArrival >= seqs.length && q.size === 0) {
+      // Nothing runs, nothing will arrive, and the policy still admits nobody: a policy bug, not a load effect.
+      throw new Error(`policy ${inst.cfg.policy.name} idles with ${inst.waiting.length} waiting requests and nothing running`);
+    }
+  };
   while (q.size > 0) {
     const ev = q.pop()!;
     const t = q.lastTimeUs;
@@ -115,7 +124,13 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
           else to.incoming.push(h);
         }
         if (ev.instance.role === 'decode') drainIncoming(ev.instance, t);
-        if (ev.instance.hasWork) wake(ev.instance, t);
+        if (ev.instance.hasWork) {
+          // Nothing else happens at this instant (arrivals and transfers would sort right after this step
+          // end): start the next step now instead of through a schedule event. Same order, one heap
+          // round trip fewer per step — the common case of a busy server.
+          if (q.peekTimeUs() > t && !scheduled.has(ev.instance)) runSchedule(ev.instance, t);
+          else wake(ev.instance, t);
+        }
         break;
       case 'kv-arrived': {
         const h = ev.handoff;
@@ -125,18 +140,10 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
         if (h.from.hasWork) wake(h.from, t);
         break;
       }
-      case 'schedule': {
-        const inst = ev.instance;
-        scheduled.delete(inst);
-        if (inst.busy || !inst.hasWork) break;
-        const step = inst.startStep(t);
-        if (step) q.push(step.endUs, PRIORITY_STEP_END, { kind: 'step-end', instance: inst, step });
-        else if (inst.running.length === 0 && inst.waiting.length > 0 && nextArrival >= seqs.length && q.size === 0) {
-          // Nothing runs, nothing will arrive, and the policy still admits nobody: a policy bug, not a load effect.
-          throw new Error(`policy ${inst.cfg.policy.name} idles with ${inst.waiting.length} waiting requests and nothing running`);
-        }
+      case 'schedule':
+        scheduled.delete(ev.instance);
+        runSchedule(ev.instance, t);
         break;
-      }
     }
   }
   for (const s of seqs) {
