@@ -98,7 +98,7 @@ export function formatQuality(q: KernelQualityReport, worst: number): string {
     );
   }
   if (q.torch.length > 0) {
-    lines.push('prefill attention vs PyTorch (whole GPU; speed-up = torch / ours):');
+    lines.push('attention vs PyTorch (whole GPU; speed-up = torch / ours):');
     for (const t of q.torch) {
       const ours = t.ours_us === null ? '–' : `${t.ours_us.toFixed(1)} µs`;
       const theirs = t.torch_us === null ? '–' : `${t.torch_us.toFixed(1)} µs`;

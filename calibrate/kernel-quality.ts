@@ -98,17 +98,19 @@ export function kernelQuality(data: MeasurementSet, lmHeads: readonly LmHeadShap
   return { schema: 'duetsim.kernel-quality/1', gpu: data.meta.gpu, kernels, by_class: byClass, torch: torch ? compareWithTorch(ops, torch, smCount) : [] };
 }
 
-/** PyTorch ran on the whole GPU: compare with our prefill attention on the whole GPU, same heads and chunks. */
+/** PyTorch ran on the whole GPU: compare with our attention on the whole GPU, same heads and sequences. */
 function compareWithTorch(ops: readonly OpRecord[], torch: TorchRef, smCount: number): TorchComparison[] {
   const ours = new Map<string, OpRecord>();
   for (const r of ops) {
-    if (r.shape.op !== 'attn_prefill' || r.smCount !== smCount) continue;
-    ours.set(`${r.shape.hq}/${r.shape.hkv}/${chunkKey(r.shape.chunks)}`, r);
+    if (r.smCount !== smCount) continue;
+    if (r.shape.op === 'attn_prefill') ours.set(`attn_prefill/${r.shape.hq}/${r.shape.hkv}/${chunkKey(r.shape.chunks)}`, r);
+    if (r.shape.op === 'attn_decode') ours.set(`attn_decode/${r.shape.hq}/${r.shape.hkv}/${r.shape.contexts.join(',')}`, r);
   }
   return torch.rows.map((t) => {
-    const mine = ours.get(`${t.hq}/${t.hkv}/${chunkKey(t.chunks)}`) ?? null;
+    const seqs = t.op === 'attn_prefill' ? chunkKey(t.chunks) : t.chunks.map((c) => c.newTokens + c.cachedTokens).join(',');
+    const mine = ours.get(`${t.op}/${t.hq}/${t.hkv}/${seqs}`) ?? null;
     const speedup = mine && t.medianUs !== null ? t.medianUs / mine.medianUs : null;
-    const note = t.error ?? (mine ? '' : 'no whole-GPU attn_prefill record of this shape in the data');
+    const note = t.error ?? (mine ? '' : `no whole-GPU ${t.op} record of this shape in the data`);
     return { shape: t.shape, baseline: t.baseline, ours_id: mine ? mine.id : null, ours_us: mine ? mine.medianUs : null, torch_us: t.medianUs, speedup, note };
   });
 }

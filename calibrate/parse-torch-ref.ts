@@ -2,12 +2,15 @@ import { InputError, type InputProblem } from '../sim/core/input-error.js';
 import { JsonFields } from './json-fields.js';
 
 /**
- * PyTorch baselines of the prefill attention kernel, as cuda/tests/bench_attn_prefill.py writes them:
- * `{"meta":{gpu, sm_count, torch, cuda, …}, "results":[{shape, hq, hkv, seqs:[[new, cached]…], baseline,
- * median_us, …} | {…, error}]}`, all on the whole GPU. A baseline PyTorch refused (`error`) is kept with
+ * PyTorch baselines of the attention kernels, as cuda/tests/bench_attn_prefill.py and
+ * cuda/tools/torch_attention_ref.py write them: `{"meta":{gpu, sm_count, torch, cuda, …}, "results":[{op?,
+ * shape, hq, hkv, seqs:[[new, cached]…], baseline, median_us, …} | {…, error}]}`, all on the whole GPU
+ * (a decode sequence is [1, context − 1]). A baseline PyTorch refused (`error`) is kept with
  * its message so the quality report can say so rather than drop it.
  */
 export interface TorchRefRow {
+  /** bench_attn_prefill.py writes no `op` (prefill only); torch_attention_ref.py writes both kinds. */
+  readonly op: 'attn_prefill' | 'attn_decode';
   readonly shape: string;
   readonly baseline: string;
   readonly hq: number;
@@ -37,7 +40,8 @@ export function parseTorchRef(text: string, file: string): TorchRef {
       return { newTokens: q, cachedTokens: c };
     });
     const error = r.has('error') ? r.str('error') : null;
-    return { shape: r.str('shape'), baseline: r.str('baseline'), hq: r.int('hq', 1), hkv: r.int('hkv', 1), chunks, medianUs: error === null ? r.num('median_us') : null, error };
+    const op = r.has('op') ? r.oneOf('op', ['attn_prefill', 'attn_decode'] as const) : 'attn_prefill';
+    return { op, shape: r.str('shape'), baseline: r.str('baseline'), hq: r.int('hq', 1), hkv: r.int('hkv', 1), chunks, medianUs: error === null ? r.num('median_us') : null, error };
   });
   const out = { gpu: meta ? meta.str('gpu') : '', smCount: meta ? meta.int('sm_count', 1) : NaN, torchVersion: meta && meta.has('torch') ? meta.str('torch') : '', rows };
   if (problems.length > 0) throw new InputError(problems);

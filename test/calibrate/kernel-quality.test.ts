@@ -25,13 +25,14 @@ test('a kernel running at its efficiency reaches that fraction of the ceiling', 
   assert.equal(q.by_class.gemm?.failed_checks, 0);
 });
 
-test('PyTorch baselines are matched to our whole-GPU prefill attention of the same shape', () => {
+test('PyTorch baselines are matched to our whole-GPU attention of the same heads and sequences', () => {
   const text = JSON.stringify({
     meta: { gpu: 'G', sm_count: 132, torch: '2.11' },
     results: [
       { shape: '1x2048 c0', hq: 32, hkv: 8, seqs: [[2048, 0]], baseline: 'sdpa-flash', median_us: 500 },
       { shape: '1x2048 c0', hq: 32, hkv: 8, seqs: [[2048, 0]], baseline: 'sdpa-cudnn', error: 'RuntimeError: no kernel' },
       { shape: '1x3 c0', hq: 32, hkv: 8, seqs: [[3, 0]], baseline: 'sdpa', median_us: 9 },
+      { shape: 'decode 16x4096', op: 'attn_decode', hq: 40, hkv: 8, seqs: new Array(16).fill([1, 4095]), baseline: 'sdpa', median_us: 70 },
     ],
   });
   const torch: TorchRef = parseTorchRef(text, 'torch.json');
@@ -43,6 +44,9 @@ test('PyTorch baselines are matched to our whole-GPU prefill attention of the sa
   assert.equal(q.torch[1].speedup, null);
   assert.match(q.torch[1].note, /no kernel/);
   assert.match(q.torch[2].note, /no whole-GPU attn_prefill record/);
+  const decode = data.records.find((r) => r.id === 'ad-40q8kv-16x4096-s132');
+  assert.ok(decode);
+  assert.equal(q.torch[3].ours_id, decode.id);
 });
 
 test('a malformed baselines file is refused with the field named', () => {

@@ -168,7 +168,7 @@ function registerValidate(cal: Command, io: CliIo): void {
 function registerQuality(cal: Command, io: CliIo): void {
   dataOptions(cal.command('quality'), false)
     .description('kernel quality: achieved TFLOP/s and GB/s of each operator vs the ceilings at its SM count; prefill attention vs PyTorch')
-    .option('--torch <file>', 'PyTorch baselines JSON from cuda/tests/bench_attn_prefill.py')
+    .option('--torch <file>', 'PyTorch baselines JSON (cuda/tools/torch_attention_ref.py or cuda/tests/bench_attn_prefill.py)')
     .option('--worst <n>', 'list this many of the lowest kernels', parseNumber('--worst', { integer: true, min: 0 }), 10)
     .option('--json <file>', 'write the report as JSON')
     .action((o: { data: string[]; plan?: string; torch?: string; worst: number; json?: string }) => {
