@@ -3,7 +3,7 @@
  * without data; the page attaches the rows as inline values at render time. Every row becomes exactly
  * one mark (a line vertex, a point or a bar), which is what the browser test checks.
  */
-export type Cell = string | number | null;
+export type Cell = string | number | boolean | null;
 export type Row = Readonly<Record<string, Cell>>;
 
 export interface ChartSection {

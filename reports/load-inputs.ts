@@ -5,6 +5,7 @@ import type { CalibrationPoint, CapacityEntry, ReportInput, RunEntry, StudyPoint
 import { ReportInputError, type ReportProblem } from './report-input-error.js';
 
 const RESULT_SCHEMA = 'duetsim.result/1';
+const CALIBRATION_KEYS = ['id', 'kind', 'predicted_us', 'measured_us'];
 const STUDY_LINE_SCHEMA = 'duetsim.study-line/1';
 
 type Path = Array<string | number>;
@@ -120,7 +121,10 @@ export function loadReportInputs(files: ReadonlyArray<{ readonly file: string; r
           ok = false;
         }
       }
-      if (ok) calibration.push({ id: p.id as string, kind: p.kind as string, predictedUs: p.predicted_us as number, measuredUs: p.measured_us as number });
+      const extra = Object.fromEntries(
+        Object.entries(p).filter(([k, v]) => !CALIBRATION_KEYS.includes(k) && (v === null || ['string', 'number', 'boolean'].includes(typeof v))),
+      ) as CalibrationPoint['extra'];
+      if (ok) calibration.push({ id: p.id as string, kind: p.kind as string, predictedUs: p.predicted_us as number, measuredUs: p.measured_us as number, extra });
     });
   }
 

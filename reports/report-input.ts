@@ -38,6 +38,8 @@ export interface CalibrationPoint {
   readonly kind: string;
   readonly predictedUs: number;
   readonly measuredUs: number;
+  /** Any other scalar fields of the point (e.g. sm_count, batch_kind), kept for the CSV. */
+  readonly extra: Readonly<Record<string, string | number | boolean | null>>;
 }
 
 export interface ReportInput {

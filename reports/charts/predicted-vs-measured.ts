@@ -3,7 +3,9 @@ import type { ReportInput } from '../report-input.js';
 
 /** Calibration check: each held-out measurement against the latency model's prediction. */
 export function predictedVsMeasuredChart(input: ReportInput): ChartSection | null {
+  // Extra fields (sm_count, batch_kind, … from calibrate validate) go first so they cannot replace the drawn ones.
   const rows: Row[] = input.calibration.map((p) => ({
+    ...p.extra,
     id: p.id, kind: p.kind, measured_us: p.measuredUs, predicted_us: p.predictedUs,
     error_pct: ((p.predictedUs - p.measuredUs) / p.measuredUs) * 100,
   }));

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { ScenarioSpec } from '../engine/scenario.js';
-import { inputError } from '../core/input-error.js';
+import { InputError, inputError } from '../core/input-error.js';
 import { findCapacity } from './capacity.js';
 import { expandGrid, studyHash, type GridPoint } from './grid.js';
 import type { PointExecutor, PointOutcome } from './point-executor.js';
@@ -75,6 +75,9 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
         inFlight.set(runId, f);
         progress();
       })
+      .catch((e: unknown) => {
+        throw withPointContext(e, coords);
+      })
       .finally(() => inFlight.delete(runId));
     runs++;
     const line: PointLine = {
@@ -118,6 +121,17 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
       setting_id: setting.pointId, coords: setting.coords, spec: setting.spec, capacity,
     });
   }
+}
+
+/**
+ * The runner's error, saying which grid point failed: a study of 64 points that stops on "unknown
+ * model" should name the point. InputErrors keep their problems (and locations), with the point added.
+ */
+function withPointContext(e: unknown, coords: Readonly<Record<string, AxisValue>>): Error {
+  const where = `study point ${Object.entries(coords).map(([k, v]) => `${k}=${String(v)}`).join(', ')}`;
+  if (e instanceof InputError) return new InputError(e.problems.map((p) => ({ ...p, message: `${p.message} (${where})` })));
+  const err = e instanceof Error ? e : new Error(String(e));
+  return new Error(`${where}: ${err.message}`, { cause: err });
 }
 
 function cachedAttainments(log: StudyLog | null): Map<string, number> {

@@ -66,3 +66,8 @@ test('a study still being written (partial last line) loads without it', async (
   const input = loadReportInputs([{ file: f.study, text: text + (text.split('\n')[0] ?? '').slice(0, 100) }]);
   assert.equal(input.studyPoints.length, 32);
 });
+
+test('extra scalar fields of calibration points are kept for the CSV', () => {
+  const text = JSON.stringify({ points: [{ id: 'a', kind: 'forward', predicted_us: 1, measured_us: 2, sm_count: 64, batch_kind: 'decode', nested: { x: 1 } }] });
+  assert.deepEqual(loadReportInputs([{ file: 'v.json', text }]).calibration[0]?.extra, { sm_count: 64, batch_kind: 'decode' });
+});

@@ -76,7 +76,8 @@ test('a failing run stops the study with the runner error, keeping finished line
   const study = parseStudy(GRID.replace('model: qwen3-8b', 'model: missing-model'), 's.yaml');
   await assert.rejects(
     runStudy({ study, outFile: out, resume: false, shard: null, executor: inlineExecutor(runScenario) }),
-    (e: unknown) => e instanceof InputError && e.problems[0]?.code === 'model-unknown',
+    (e: unknown) =>
+      e instanceof InputError && e.problems[0]?.code === 'model-unknown' && /\(study point policy=vllm, rateQps=1\)$/.test(e.problems[0]?.message ?? ''),
   );
 });
 

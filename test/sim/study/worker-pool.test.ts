@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { InputError } from '../../../sim/core/input-error.js';
 import { expandGrid } from '../../../sim/study/grid.js';
 import { parseStudy } from '../../../sim/study/parse-study.js';
-import { workerPoolExecutor } from '../../../sim/study/worker-pool.js';
+import { DEFAULT_RUNNER, workerPoolExecutor } from '../../../sim/study/worker-pool.js';
 import { runScenario } from '../../util/fake-run-scenario.js';
 
 const FAKE = { runnerModule: new URL('../../util/fake-run-scenario.js', import.meta.url).href, runnerExport: 'runScenario' };
@@ -36,6 +36,20 @@ test('a runner module without the export fails each run with a clear error', asy
   const pool = workerPoolExecutor({ ...FAKE, runnerExport: 'nope' }, 1);
   try {
     await assert.rejects(pool.run(points[0]!.spec), /does not export a function 'nope'/);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('the default runner module loads in a worker and simulates a real point', async () => {
+  // DEFAULT_RUNNER is a runtime URL the compiler cannot check; this catches a moved or renamed runner.
+  const [point] = expandGrid(parseStudy('name: real\nbase: { trace: azure-conv, model: qwen3-8b, hardware: h100-sxm, policy: vllm, durationS: 5, rateQps: 2 }\naxes:\n  seed: [0]\n', 'r.yaml'));
+  const pool = workerPoolExecutor(DEFAULT_RUNNER, 1);
+  try {
+    const outcome = await pool.run(point!.spec);
+    assert.ok(outcome.summary.requests > 0, `requests ${outcome.summary.requests}`);
+    assert.equal(outcome.summary.completed + outcome.summary.rejected, outcome.summary.requests);
+    assert.equal(outcome.cdf.ttft_ms.length, 101);
   } finally {
     await pool.close();
   }

@@ -1,0 +1,24 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Summary } from '../../../sim/metrics/results.js';
+import { latencyCdfChart, representativePoints } from '../../../reports/charts/latency-cdf.js';
+import type { ReportInput, StudyPoint } from '../../../reports/report-input.js';
+
+const point = (series: string, rateQps: number, seed: number): StudyPoint => ({
+  series, policy: series, rateQps, seed, summary: {} as Summary, cdf: { ttft_ms: [1, 2, 3], tbt_ms: [0, 1, 2] },
+});
+
+test('each setting is drawn at its lower-middle rate, lowest seed', () => {
+  const picked = representativePoints([point('a', 1, 0), point('a', 2, 1), point('a', 2, 0), point('a', 4, 0), point('a', 8, 0), point('b', 3, 0)]);
+  assert.deepEqual(picked.map((p) => [p.series, p.rateQps, p.seed]), [['a', 2, 0], ['b', 3, 0]]);
+});
+
+test('CDF rows spread the quantiles over 0..100 percent; a zero latency turns the log axis off', () => {
+  const input: ReportInput = { title: 't', sources: [], runs: [], studyPoints: [point('a', 1, 0)], capacities: [], calibration: [] };
+  const ttft = latencyCdfChart(input, 'ttft_ms');
+  assert.deepEqual(ttft?.rows.map((r) => r.percentile), [0, 50, 100]);
+  assert.equal((ttft?.spec.encoding as { x: { scale: { type?: string } } }).x.scale.type, 'log');
+  const tbt = latencyCdfChart(input, 'tbt_ms');
+  assert.equal((tbt?.spec.encoding as { x: { scale: { type?: string } } }).x.scale.type, undefined);
+  assert.equal(latencyCdfChart({ ...input, studyPoints: [] }, 'ttft_ms'), null);
+});
