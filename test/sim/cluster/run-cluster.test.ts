@@ -5,6 +5,9 @@ import type { Request } from '../../../sim/workload/request.js';
 import { ROUTER_NAMES } from '../../../sim/cluster/routers/registry.js';
 import { req, TINY_MODEL } from '../../util/fixtures.js';
 import { runClusterYaml, type ClusterRun } from '../../util/cluster-fixtures.js';
+import { parseClusterYaml } from '../../../sim/cluster/load-cluster.js';
+import { summarizeCluster } from '../../../sim/cluster/cluster-summary.js';
+import { InputError } from '../../../sim/core/input-error.js';
 
 // Fixture hardware (test/util/cluster-fixtures.ts): every kernel costs 100 µs. TINY_MODEL has 1 layer: a
 // prefill-only or decode-only forward is 12 kernels = 1200 µs. KV is 2·1·1·2·2 = 8 bytes per token.
@@ -178,4 +181,89 @@ groups:
   const sums = new Set<number>([0]);
   for (const size of convSizes.values()) for (const s of [...sums]) sums.add(s + size);
   for (const routed of run.built.routed) assert.ok(sums.has(routed), `${routed} is not a sum of whole conversations`);
+});
+
+test('a TP-2 instance pays two ring all-reduces per layer and gets the KV room its halved weights leave', () => {
+  // Fixture link: 1 µs latency, 1 byte/µs. Ring over N = 2: 2(N−1) = 2 steps of α + bytes/N over the link.
+  // Prefill of 10 tokens: an all-reduce moves 10 × 4 (hidden) × 2 bytes = 80: 2 × (1 + 40) = 82 µs; two per
+  // layer → 164 µs on top of 1200 µs of kernels. The decode step's token: 8 bytes, 2 × (1 + 4) × 2 = 20 µs.
+  const requests = [req(0, 0, 10, 2)];
+  const run = runClusterYaml(
+    `name: tp
+router: round-robin
+groups:
+  - { name: r, tp: 2, model: tiny, hardware: kv10, policy: chunked }
+`,
+    requests,
+  );
+  assert.equal(run.result.summary.ttft_ms.max, 1.364);
+  assert.equal(run.result.summary.e2e_ms.max, 1.364 + 1.22);
+  // TINY_MODEL: 236 parameters = 472 bytes; a 16-token block of 8 bytes per token = 128 bytes (its one KV
+  // head cannot split). kv10 holds 472 + 10.5 × 128 bytes; under TP 2 each GPU keeps 236 bytes of weights:
+  // floor((1816 − 236) / 128) = 12 blocks.
+  assert.equal(run.built.groups[0].kvBlocks, 12);
+});
+
+test('a TP group counts as tp GPUs in the cluster totals', () => {
+  const requests = [req(0, 0, 10, 2)];
+  const run = runClusterYaml(
+    `name: tp
+router: round-robin
+kvTransfer: whole
+interconnect: nvlink4
+groups:
+  - { name: p, role: prefill, count: 3, tp: 2, model: tiny, hardware: kv10, policy: chunked }
+  - { name: d, role: decode, count: 1, model: tiny, hardware: kv10, policy: chunked }
+`,
+    requests,
+  );
+  const s = summarizeCluster(parseClusterYaml(`name: tp
+router: round-robin
+kvTransfer: whole
+interconnect: nvlink4
+groups:
+  - { name: p, role: prefill, count: 3, tp: 2, model: tiny, hardware: kv10, policy: chunked }
+  - { name: d, role: decode, count: 1, model: tiny, hardware: kv10, policy: chunked }
+`, 'tp.yaml'), run.built, 1) as { cluster: { gpus: number; instances: number }; instances: { gpus: number; role: string }[] };
+  assert.equal(s.cluster.gpus, 7);
+  assert.equal(s.cluster.instances, 4);
+  assert.deepEqual(s.instances.map((i) => [i.role, i.gpus]), [['prefill', 2], ['prefill', 2], ['prefill', 2], ['decode', 1]]);
+});
+
+test('a TP degree that does not divide the heads is an error at the group’s tp line', () => {
+  assert.throws(
+    () =>
+      runClusterYaml(
+        `name: tp
+router: round-robin
+groups:
+  - name: r
+    model: tiny
+    hardware: kv10
+    policy: chunked
+    tp: 3
+`,
+        [req(0, 0, 1, 1)],
+      ),
+    (e: unknown) => e instanceof InputError && e.problems[0].line === 8 && e.problems[0].field === 'groups[0].tp' && e.problems[0].code === 'bad-tp',
+  );
+});
+
+test('policy parameter errors point at the group in the cluster file', () => {
+  assert.throws(
+    () =>
+      runClusterYaml(
+        `name: a
+router: round-robin
+groups:
+  - name: r
+    model: tiny
+    hardware: kv10
+    policy: chunked
+    policyParams: { token_budgett: 5 }
+`,
+        [req(0, 0, 1, 1)],
+      ),
+    (e: unknown) => e instanceof InputError && e.problems[0].file === 'test-cluster.yaml' && e.problems[0].line === 7 && /token_budgett/.test(e.message),
+  );
 });
