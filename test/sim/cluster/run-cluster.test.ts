@@ -5,8 +5,6 @@ import type { Request } from '../../../sim/workload/request.js';
 import { ROUTER_NAMES } from '../../../sim/cluster/routers/registry.js';
 import { req, TINY_MODEL } from '../../util/fixtures.js';
 import { runClusterYaml, type ClusterRun } from '../../util/cluster-fixtures.js';
-import { parseClusterYaml } from '../../../sim/cluster/load-cluster.js';
-import { summarizeCluster } from '../../../sim/cluster/cluster-summary.js';
 import { InputError } from '../../../sim/core/input-error.js';
 
 // Fixture hardware (test/util/cluster-fixtures.ts): every kernel costs 100 µs. TINY_MODEL has 1 layer: a
@@ -202,32 +200,6 @@ groups:
   // head cannot split). kv10 holds 472 + 10.5 × 128 bytes; under TP 2 each GPU keeps 236 bytes of weights:
   // floor((1816 − 236) / 128) = 12 blocks.
   assert.equal(run.built.groups[0].kvBlocks, 12);
-});
-
-test('a TP group counts as tp GPUs in the cluster totals', () => {
-  const requests = [req(0, 0, 10, 2)];
-  const run = runClusterYaml(
-    `name: tp
-router: round-robin
-kvTransfer: whole
-interconnect: nvlink4
-groups:
-  - { name: p, role: prefill, count: 3, tp: 2, model: tiny, hardware: kv10, policy: chunked }
-  - { name: d, role: decode, count: 1, model: tiny, hardware: kv10, policy: chunked }
-`,
-    requests,
-  );
-  const s = summarizeCluster(parseClusterYaml(`name: tp
-router: round-robin
-kvTransfer: whole
-interconnect: nvlink4
-groups:
-  - { name: p, role: prefill, count: 3, tp: 2, model: tiny, hardware: kv10, policy: chunked }
-  - { name: d, role: decode, count: 1, model: tiny, hardware: kv10, policy: chunked }
-`, 'tp.yaml'), run.built, 1) as { cluster: { gpus: number; instances: number }; instances: { gpus: number; role: string }[] };
-  assert.equal(s.cluster.gpus, 7);
-  assert.equal(s.cluster.instances, 4);
-  assert.deepEqual(s.instances.map((i) => [i.role, i.gpus]), [['prefill', 2], ['prefill', 2], ['prefill', 2], ['decode', 1]]);
 });
 
 test('a TP degree that does not divide the heads is an error at the group’s tp line', () => {

@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseClusterYaml } from '../../../sim/cluster/load-cluster.js';
+import { summarizeCluster } from '../../../sim/cluster/cluster-summary.js';
+import { req } from '../../util/fixtures.js';
+import { runClusterYaml } from '../../util/cluster-fixtures.js';
+
+const TP_PD = `name: tp
+router: round-robin
+kvTransfer: whole
+interconnect: nvlink4
+groups:
+  - { name: p, role: prefill, count: 3, tp: 2, model: tiny, hardware: kv10, policy: chunked }
+  - { name: d, role: decode, count: 1, model: tiny, hardware: kv10, policy: chunked }
+`;
+
+interface Summary {
+  cluster: { gpus: number; instances: number; kv_transfers: { count: number; gb: number } };
+  instances: { gpus: number; role: string; routed_requests: number; handoffs_out: number; handoffs_in: number; busy_share: number }[];
+}
+
+test('a TP group counts as tp GPUs in the cluster totals; per-instance figures add up', () => {
+  const run = runClusterYaml(TP_PD, [req(0, 0, 10, 2), req(1, 0, 10, 2), req(2, 0, 10, 1)]);
+  const s = summarizeCluster(parseClusterYaml(TP_PD, 'tp.yaml'), run.built, run.result.summary.duration_s) as unknown as Summary;
+  assert.equal(s.cluster.gpus, 7);
+  assert.equal(s.cluster.instances, 4);
+  assert.deepEqual(
+    s.instances.map((i) => [i.role, i.gpus, i.routed_requests, i.handoffs_out, i.handoffs_in]),
+    [
+      ['prefill', 2, 1, 1, 0],
+      ['prefill', 2, 1, 1, 0],
+      ['prefill', 2, 1, 0, 0], // one output token: finished on the prefill instance, nothing to hand off
+      ['decode', 1, 0, 0, 2],
+    ],
+  );
+  // Two prompts of 10 tokens, 8 bytes per token.
+  assert.deepEqual([s.cluster.kv_transfers.count, s.cluster.kv_transfers.gb], [2, 0]);
+  for (const i of s.instances) assert.ok(i.busy_share > 0 && i.busy_share <= 1);
+});
