@@ -26,6 +26,21 @@ test('the Azure conversation trace matches the figures in SOURCES.md', () => {
   assert.deepEqual([s.outputTokens.p50, Math.round(s.outputTokens.mean), s.outputTokens.max], [129, 211, 1000]);
 });
 
+test('the Azure code and Mooncake conversation traces match the figures in SOURCES.md', () => {
+  // SOURCES.md: code input p50/mean/max 1469/2048/7437, output 13/27.9/1899, ~3,436 s, 2.57 req/s;
+  // Mooncake conversation input 6909/12035/126195, output 350/343/2000, span 0 to 3,536,999 ms.
+  const code = computeWorkloadStats(loadWorkload({ trace: 'azure-code', seed: 0 }));
+  assert.deepEqual([code.promptTokens.p50, Math.round(code.promptTokens.mean), code.promptTokens.max], [1469, 2048, 7437]);
+  assert.deepEqual([code.outputTokens.p50, code.outputTokens.mean.toFixed(1), code.outputTokens.max], [13, '27.9', 1899]);
+  assert.equal(Math.round(code.spanS), 3436);
+  assert.equal(code.meanRateQps?.toFixed(2), '2.57');
+  const mc = computeWorkloadStats(loadWorkload({ trace: 'mooncake-conv', seed: 0 }));
+  assert.deepEqual([mc.promptTokens.p50, Math.round(mc.promptTokens.mean), mc.promptTokens.max], [6909, 12035, 126195]);
+  assert.deepEqual([mc.outputTokens.p50, Math.round(mc.outputTokens.mean), mc.outputTokens.max], [350, 343, 2000]);
+  assert.equal(mc.spanS, 3536.999);
+  assert.equal(mc.withHashIdsCount, 12031);
+});
+
 test('rate and CV are null when there are too few arrivals to define them', () => {
   const s = computeWorkloadStats(requestsAt([0]));
   assert.equal(s.meanRateQps, null);
