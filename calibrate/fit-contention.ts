@@ -1,0 +1,31 @@
+import type { HardwareSpec, ContentionSpec } from '../sim/hardware/hardware-spec.js';
+import type { ModelSpec } from '../sim/model/model-spec.js';
+import type { ConcurrentRecord } from './measurement.js';
+import { nelderMead } from './nelder-mead.js';
+import { predictConcurrentDecodeUs, predictConcurrentPrefillUs } from './predict-record.js';
+import { roundSig } from './fit-efficiency.js';
+
+/**
+ * Stage 4 of the fit: γ_memory and γ_compute (the roofline's stretch 1 + γ·partnerShare) minimising the
+ * mean squared log error of both sides of the training pairs: the decode iteration beside the running
+ * prefill and the prefill beside the decodes. Both sides, because decode time is mostly memory-bound and
+ * prefill mostly compute-bound: each pins one γ. `hw` carries the already fitted curves and efficiencies.
+ * No pairs: no measured contention, γ = 0.
+ */
+export function fitContention(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, train: readonly ConcurrentRecord[]): ContentionSpec {
+  if (train.length === 0) return { memory: 0, compute: 0 };
+  const objective = (g: readonly number[]): number => {
+    const h: HardwareSpec = { ...hw, perf: { ...hw.perf, contention: { memory: g[0], compute: g[1] } } };
+    let s = 0;
+    for (const r of train) {
+      const ed = Math.log(predictConcurrentDecodeUs(models, h, r) / r.decodeConcurrentUs);
+      const ep = Math.log(predictConcurrentPrefillUs(models, h, r) / r.prefillConcurrentUs);
+      s += ed * ed + ep * ep;
+    }
+    // γ < 0 would make a partner speed this partition up.
+    const negative = Math.min(0, g[0]) ** 2 + Math.min(0, g[1]) ** 2;
+    return s / train.length + 1e3 * negative;
+  };
+  const m = nelderMead(objective, [0.2, 0.1], { step: [0.2, 0.2], maxEvaluations: 600, fTolerance: 1e-14 });
+  return { memory: roundSig(Math.max(0, m.x[0]), 3), compute: roundSig(Math.max(0, m.x[1]), 3) };
+}

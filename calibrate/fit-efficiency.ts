@@ -1,0 +1,179 @@
+import type { CurvePoint, OpClass, OpEfficiency, PerfSpec } from '../sim/hardware/hardware-spec.js';
+import { OP_CLASSES } from '../sim/hardware/hardware-spec.js';
+import { curveAt } from '../sim/latency/curve.js';
+import type { OpRecord } from './measurement.js';
+import { nelderMead } from './nelder-mead.js';
+import { opWork, type LmHeadShape } from './op-work.js';
+
+/**
+ * The efficiency stages of the fit (fit.ts): per-class compute and memory efficiencies and the kernel
+ * floor, as one parameter vector in log space. Single operators are priced here with the roofline's rule,
+ * max(F/(Π(S)·eff_c), B/(W(S)·eff_m), floor), on precomputed Π(S), W(S), so the search does no allocation.
+ */
+/** Efficiencies are kept in [0.01, 1.5], the range sim/config/parse-perf.ts accepts (above 1.5 is a wrong ceiling). */
+const LOG_EFF_MIN = Math.log(0.01);
+const LOG_EFF_MAX = Math.log(1.5);
+/** Floors outside 0.1–100 µs are not a kernel launch inside a graph. */
+const LOG_FLOOR_MIN = Math.log(0.1);
+const LOG_FLOOR_MAX = Math.log(100);
+/**
+ * Weak pull of every log-efficiency towards 0 (efficiency 1). Only decides coefficients the data cannot
+ * see, e.g. the compute efficiency of decode attention, which never binds; its weight is far below any
+ * measured residual.
+ */
+const PRIOR_WEIGHT = 1e-6;
+/** Significant digits written to the YAML; the residuals are computed after rounding. */
+const DIGITS = 4;
+
+export interface OpPoint {
+  readonly cls: number;
+  readonly flops: number;
+  readonly bytes: number;
+  readonly flopsPerUs: number;
+  readonly bytesPerUs: number;
+  readonly logMeasured: number;
+}
+
+/** Parameter vector: [log eff_c, log eff_m] per class in OP_CLASSES order, then log floor. */
+export type Params = number[];
+export const NC = OP_CLASSES.length;
+
+export function opTimeUs(p: OpPoint, x: Params): number {
+  const computeUs = p.flops / (p.flopsPerUs * Math.exp(x[2 * p.cls]));
+  const memoryUs = p.bytes / (p.bytesPerUs * Math.exp(x[2 * p.cls + 1]));
+  return Math.max(computeUs, memoryUs, Math.exp(x[2 * NC]));
+}
+
+export function outOfBounds(x: Params): number {
+  let pen = 0;
+  for (let i = 0; i < 2 * NC; i++) pen += Math.max(0, LOG_EFF_MIN - x[i]) ** 2 + Math.max(0, x[i] - LOG_EFF_MAX) ** 2;
+  const f = x[2 * NC];
+  pen += Math.max(0, LOG_FLOOR_MIN - f) ** 2 + Math.max(0, f - LOG_FLOOR_MAX) ** 2;
+  return 1e3 * pen;
+}
+
+export function prior(x: Params): number {
+  let s = 0;
+  for (let i = 0; i < 2 * NC; i++) s += x[i] * x[i];
+  return PRIOR_WEIGHT * s;
+}
+
+export function meanSquaredLogError(points: readonly OpPoint[], x: Params): number {
+  let s = 0;
+  for (const p of points) {
+    const e = Math.log(opTimeUs(p, x)) - p.logMeasured;
+    s += e * e;
+  }
+  return points.length > 0 ? s / points.length : 0;
+}
+
+export function roundSig(v: number, digits: number = DIGITS): number {
+  return v === 0 ? 0 : Number(v.toPrecision(digits));
+}
+
+export function perfFrom(base: Omit<PerfSpec, 'efficiency' | 'kernelFloorUs'>, x: Params): PerfSpec {
+  const efficiency = Object.fromEntries(
+    OP_CLASSES.map((c, i) => [c, { compute: Math.exp(x[2 * i]), memory: Math.exp(x[2 * i + 1]) } satisfies OpEfficiency]),
+  ) as Record<OpClass, OpEfficiency>;
+  return { ...base, efficiency, kernelFloorUs: Math.exp(x[2 * NC]) };
+}
+
+/** An operator record reduced to what its predicted time depends on. */
+export function opPoints(ops: readonly OpRecord[], compute: readonly CurvePoint[], bandwidth: readonly CurvePoint[], lmHeads: readonly LmHeadShape[]): OpPoint[] {
+  return ops.map((r) => {
+    const w = opWork(r.shape, lmHeads);
+    return {
+      cls: OP_CLASSES.indexOf(w.opClass),
+      flops: w.flops,
+      bytes: w.bytes,
+      flopsPerUs: curveAt(compute, r.smCount) / 1e6,
+      bytesPerUs: curveAt(bandwidth, r.smCount) / 1e6,
+      logMeasured: Math.log(r.medianUs),
+    };
+  });
+}
+
+/**
+ * Stage 2: for a given floor each class's (eff_c, eff_m) is an independent 2-D problem; the floor, shared
+ * by all, is found by golden-section search on its log between the lowest bound and just above the
+ * fastest measured kernel. A class with no records (e.g. no LM-head-shaped GEMM measured) starts from the
+ * GEMM's values.
+ */
+export function fitOperatorClasses(points: readonly OpPoint[]): Params {
+  const classPoints = OP_CLASSES.map((_, i) => points.filter((p) => p.cls === i));
+  const fitClasses = (logFloor: number): { x: Params; value: number } => {
+    const x: Params = new Array<number>(2 * NC + 1).fill(0);
+    x[2 * NC] = logFloor;
+    let value = 0;
+    classPoints.forEach((pts, i) => {
+      if (pts.length === 0) return;
+      const m = nelderMead(
+        (y) => {
+          const z = x.slice();
+          z[2 * i] = y[0];
+          z[2 * i + 1] = y[1];
+          return meanSquaredLogError(pts, z) + prior(z) + outOfBounds(z);
+        },
+        [Math.log(0.7), Math.log(0.7)],
+        { step: [0.5, 0.5], maxEvaluations: 400, fTolerance: 1e-12 },
+      );
+      x[2 * i] = m.x[0];
+      x[2 * i + 1] = m.x[1];
+      value += meanSquaredLogError(pts, x) * pts.length;
+    });
+    return { x, value };
+  };
+  let lo = LOG_FLOOR_MIN;
+  let hi = Math.min(LOG_FLOOR_MAX, points.length > 0 ? Math.min(...points.map((p) => p.logMeasured)) + 0.5 : Math.log(5));
+  const phi = (Math.sqrt(5) - 1) / 2;
+  let a = hi - phi * (hi - lo);
+  let b = lo + phi * (hi - lo);
+  let fa = fitClasses(a).value;
+  let fb = fitClasses(b).value;
+  for (let it = 0; it < 40; it++) {
+    if (fa <= fb) {
+      hi = b;
+      b = a;
+      fb = fa;
+      a = hi - phi * (hi - lo);
+      fa = fitClasses(a).value;
+    } else {
+      lo = a;
+      a = b;
+      fa = fb;
+      b = lo + phi * (hi - lo);
+      fb = fitClasses(b).value;
+    }
+  }
+  const x = fitClasses(fa <= fb ? a : b).x;
+  const gemm = OP_CLASSES.indexOf('gemm');
+  classPoints.forEach((pts, i) => {
+    if (pts.length === 0) {
+      x[2 * i] = x[2 * gemm];
+      x[2 * i + 1] = x[2 * gemm + 1];
+    }
+  });
+  return x;
+}
+
+/**
+ * Stage 3: every parameter at once, minimising the operator records' mean squared log error plus
+ * `extraError(x)` (the training forwards'), from `start`. Restarts from the best point so far: one
+ * Nelder–Mead run in 11 dimensions can stall on a ridge.
+ */
+export function refineJointly(points: readonly OpPoint[], start: Params, extraError: (x: Params) => number): Params {
+  const objective = (x: readonly number[]): number => meanSquaredLogError(points, x as Params) + extraError(x as Params) + prior(x as Params) + outOfBounds(x as Params);
+  let x = start;
+  for (let round = 0; round < 3; round++) {
+    x = nelderMead(objective, x, { step: new Array<number>(2 * NC + 1).fill(0.1), maxEvaluations: 3000, fTolerance: 1e-12 }).x;
+  }
+  return x;
+}
+
+/** Clamped to the bounds the penalty only approximately enforces (so the loader accepts what is written), then rounded. */
+export function clampAndRound(x: Params): Params {
+  return x.map((v, i) => {
+    const [lo, hi] = i < 2 * NC ? [LOG_EFF_MIN, LOG_EFF_MAX] : [LOG_FLOOR_MIN, LOG_FLOOR_MAX];
+    return Math.log(roundSig(Math.exp(Math.min(hi, Math.max(lo, v)))));
+  });
+}
