@@ -8,6 +8,7 @@ import {
   TEMPLATE_DEFAULTS,
   isEngineField,
   isScenarioField,
+  nonEmptyText,
   type FieldCheck,
 } from './scenario-fields.js';
 import {
@@ -109,7 +110,7 @@ export function parseStudy(text: string, file: string): StudySpec {
   const top = pairs(doc.contents, '');
   for (const { key, keyNode, value } of top) {
     if (key === 'name') {
-      const v = checked(value, 'name', SCENARIO_FIELDS.trace);
+      const v = checked(value, 'name', nonEmptyText);
       if (typeof v === 'string') name = v;
     } else if (key === 'base') {
       base = parseBase(value);

@@ -56,6 +56,7 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
   const doneKeys = new Set(log?.lines.map(lineKey) ?? []);
   const writer = log === null ? StudyLogWriter.create(opts.outFile) : StudyLogWriter.resume(opts.outFile, log);
 
+  let stopped = false;
   const inFlight = new Map<number, number>();
   let nextRun = 0;
   let runs = 0;
@@ -79,6 +80,9 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
         throw withPointContext(e, coords);
       })
       .finally(() => inFlight.delete(runId));
+    // After a failure the study stops and closes the file, but runs already on other workers may still
+    // finish; their results are dropped (a resume reruns them) rather than written to a closed file.
+    if (stopped) return outcome;
     runs++;
     const line: PointLine = {
       schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, kind: 'point',
@@ -103,6 +107,7 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
       await Promise.all(todo.map((s) => searchSetting(s, cache).then(finishUnit)));
     }
   } finally {
+    stopped = true;
     writer.close();
   }
   return { total: units.length, skipped: units.length - todo.length, runs, droppedPartialLine: log?.partialTail ?? false };
@@ -116,6 +121,7 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
       const outcome = await runPoint(spec, { ...setting.coords, rateQps, seed: spec.seed });
       return outcome.summary.slo_attainment;
     }, search);
+    if (stopped) return;
     writer.append({
       schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, kind: 'capacity',
       setting_id: setting.pointId, coords: setting.coords, spec: setting.spec, capacity,

@@ -10,7 +10,8 @@ export type FieldCheck = (value: unknown) => string | null;
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-const text: FieldCheck = (v) => (typeof v === 'string' && v.length > 0 ? null : 'expected a non-empty string');
+export const nonEmptyText: FieldCheck = (v) => (typeof v === 'string' && v.length > 0 ? null : 'expected a non-empty string');
+const text = nonEmptyText;
 const positive: FieldCheck = (v) => (isNum(v) && v > 0 ? null : 'expected a number > 0');
 const nonNegative: FieldCheck = (v) => (isNum(v) && v >= 0 ? null : 'expected a number ≥ 0');
 const count: FieldCheck = (v) => (isNum(v) && Number.isInteger(v) && v > 0 ? null : 'expected an integer > 0');

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../../sim/core/input-error.js';
-import { inlineExecutor } from '../../../sim/study/point-executor.js';
+import { inlineExecutor, type PointExecutor, type PointOutcome } from '../../../sim/study/point-executor.js';
 import { parseStudy } from '../../../sim/study/parse-study.js';
 import { readStudyLog, type CapacityLine, type PointLine } from '../../../sim/study/results-log.js';
 import { runStudy, type StudyProgress } from '../../../sim/study/run-study.js';
@@ -121,4 +121,35 @@ test('appending after a complete file keeps every line parseable', async () => {
   const r = await runStudy({ study, outFile: out, resume: true, shard: null, executor: inlineExecutor(runScenario) });
   assert.equal(r.runs, 8);
   assert.equal(readStudyLog(out).lines.length, 8);
+});
+
+test('a run that finishes after another failed is dropped, not written to the closed file', async () => {
+  const out = join(tmp(), 'out.jsonl');
+  let finishLate: (() => void) | null = null;
+  const executor: PointExecutor = {
+    parallelism: 2,
+    run: (spec) => {
+      if (spec.policy === 'vllm' && spec.rateQps === 1) return Promise.reject(new Error('boom'));
+      if (spec.policy === 'vllm' && spec.rateQps === 2) {
+        return new Promise<PointOutcome>((resolve) => {
+          finishLate = () => resolve(runScenario(spec));
+        });
+      }
+      return new Promise<PointOutcome>(() => {}); // still running when the study stops
+    },
+    close: async () => {},
+  };
+  await assert.rejects(
+    runStudy({ study: parseStudy(GRID, 's.yaml'), outFile: out, resume: false, shard: null, executor }),
+    /study point policy=vllm, rateQps=1: boom/,
+  );
+  // The closed file's descriptor number is free again and the next open takes it; a late write to the
+  // old number would land in this unrelated file.
+  const other = join(tmp(), 'other.txt');
+  const fd = openSync(other, 'w');
+  (finishLate as (() => void) | null)?.();
+  await new Promise((r) => setImmediate(r));
+  closeSync(fd);
+  assert.equal(readFileSync(other, 'utf8'), '');
+  assert.equal(readFileSync(out, 'utf8'), '');
 });
