@@ -71,11 +71,14 @@ export function roundSig(v: number, digits: number = DIGITS): number {
   return v === 0 ? 0 : Number(v.toPrecision(digits));
 }
 
-export function perfFrom(base: Omit<PerfSpec, 'efficiency' | 'kernelFloorUs'>, x: Params): PerfSpec {
-  const efficiency = Object.fromEntries(
-    OP_CLASSES.map((c, i) => [c, { compute: Math.exp(x[2 * i]), memory: Math.exp(x[2 * i + 1]) } satisfies OpEfficiency]),
-  ) as Record<OpClass, OpEfficiency>;
-  return { ...base, efficiency, kernelFloorUs: Math.exp(x[2 * NC]) };
+/** `round`: to DIGITS significant digits, so values written after exp(log(v)) are v exactly. */
+export function perfFrom(base: Omit<PerfSpec, 'efficiency' | 'kernelFloorUs'>, x: Params, round = false): PerfSpec {
+  const v = (i: number): number => (round ? roundSig(Math.exp(x[i])) : Math.exp(x[i]));
+  const efficiency = Object.fromEntries(OP_CLASSES.map((c, i) => [c, { compute: v(2 * i), memory: v(2 * i + 1) } satisfies OpEfficiency])) as Record<
+    OpClass,
+    OpEfficiency
+  >;
+  return { ...base, efficiency, kernelFloorUs: v(2 * NC) };
 }
 
 /** An operator record reduced to what its predicted time depends on. */

@@ -90,7 +90,7 @@ export function fitCalibration(input: FitInput): FitResult {
   };
   const stage2 = fitOperatorClasses(points);
   const rounded = clampAndRound(forward.train.length > 0 ? refineJointly(points, stage2, forwardError) : stage2);
-  const basePerf = perfFrom(baseCurves, rounded);
+  const basePerf = perfFrom(baseCurves, rounded, true);
 
   // Stage 4: contention.
   const concurrent = splitRecords(byKind(recs, 'concurrent').filter(usableConcurrent));

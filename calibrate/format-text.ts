@@ -51,7 +51,7 @@ export function formatFit(perf: PerfSpec, res: FitResiduals): string {
 }
 
 function table(title: string, groups: Readonly<Record<string, ErrorSummaryJson>>): string[] {
-  const width = Math.max(28, ...Object.keys(groups).map((k) => k.length + 2));
+  const width = Math.max(28, title.length, ...Object.keys(groups).map((k) => k.length + 2));
   return [`${title.padEnd(width)} ${HEADER}`, ...Object.entries(groups).map(([k, s]) => `  ${k.padEnd(width - 2)} ${errorCells(s)}`)];
 }
 

@@ -16,6 +16,8 @@ import type { Plan } from './plan-format.js';
  */
 export interface LoadedData {
   readonly data: MeasurementSet;
+  /** Files in a --data folder that are not measurement output (no meta line), left out. */
+  readonly skipped: readonly string[];
   readonly plan: Plan;
   readonly planPath: string;
   readonly models: Record<string, ModelSpec>;
@@ -25,25 +27,43 @@ function displayPath(cwd: string, file: string): string {
   return relative(cwd, file).split(sep).join('/');
 }
 
-export function dataFiles(cwd: string, args: readonly string[]): string[] {
+/**
+ * The measurement files named by `--data`. A folder contributes its *.jsonl files whose first line is a
+ * `meta` line (a runner or addon output); others there, such as the kernel check log (checks.jsonl), are
+ * returned as `skipped` so the caller can say so. A file named directly is always read.
+ */
+export function dataFiles(cwd: string, args: readonly string[]): { files: string[]; skipped: string[] } {
   if (args.length === 0) throw inputError('calib.no-data', '<command line>', 0, '--data', 'give at least one measurement file or folder');
-  const out: string[] = [];
+  const files: string[] = [];
+  const skipped: string[] = [];
   for (const a of args) {
     const p = resolve(cwd, a);
     if (!existsSync(p)) throw inputError('calib.no-file', a, 0, '--data', 'no such file or folder');
-    if (statSync(p).isDirectory()) {
-      const files = readdirSync(p)
-        .filter((f) => f.endsWith('.jsonl'))
-        .sort();
-      if (files.length === 0) throw inputError('calib.no-file', a, 0, '--data', 'folder holds no .jsonl measurement files');
-      for (const f of files) out.push(join(p, f));
-    } else out.push(p);
+    if (!statSync(p).isDirectory()) {
+      files.push(p);
+      continue;
+    }
+    const inFolder = readdirSync(p)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort()
+      .map((f) => join(p, f));
+    for (const f of inFolder) (startsWithMeta(f) ? files : skipped).push(f);
+    if (!inFolder.some(startsWithMeta)) throw inputError('calib.no-file', a, 0, '--data', 'folder holds no measurement JSONL (no file starts with a meta line)');
   }
-  return out;
+  return { files, skipped };
+}
+
+function startsWithMeta(file: string): boolean {
+  const first = readFileSync(file, 'utf8').split('\n', 1)[0];
+  try {
+    return (JSON.parse(first) as { kind?: unknown }).kind === 'meta';
+  } catch {
+    return false;
+  }
 }
 
 export function loadData(cwd: string, dataArgs: readonly string[], planArg: string | undefined): LoadedData {
-  const files = dataFiles(cwd, dataArgs);
+  const { files, skipped } = dataFiles(cwd, dataArgs);
   const data = parseMeasurementSet(files.map((f) => ({ path: displayPath(cwd, f), text: readFileSync(f, 'utf8') })));
   const planFile = planArg ? resolve(cwd, planArg) : join(dirname(files[0]), 'plan.json');
   if (!existsSync(planFile)) {
@@ -51,5 +71,5 @@ export function loadData(cwd: string, dataArgs: readonly string[], planArg: stri
   }
   const planPath = displayPath(cwd, planFile);
   const plan = parsePlan(readFileSync(planFile, 'utf8'), planPath);
-  return { data, plan, planPath, models: modelSpecsOf(plan, planPath) };
+  return { data, skipped: skipped.map((f) => displayPath(cwd, f)), plan, planPath, models: modelSpecsOf(plan, planPath) };
 }

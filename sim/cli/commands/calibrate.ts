@@ -13,7 +13,7 @@ import { estimatePlan, generatePlan } from '../../../calibrate/plan.js';
 import { parsePlan } from '../../../calibrate/parse-plan.js';
 import { runnerCandidates, runWithAddon, runWithRunner, type BackendName } from '../../../calibrate/run.js';
 import { ADDON_BUILD_HINT, AddonUnavailableError, loadAddon } from '../../../calibrate/native.js';
-import { loadData } from '../../../calibrate/load-data.js';
+import { loadData, type LoadedData } from '../../../calibrate/load-data.js';
 import { fitCalibration } from '../../../calibrate/fit.js';
 import { withCalibratedSection } from '../../../calibrate/write-calibrated.js';
 import { validateCalibration } from '../../../calibrate/validate.js';
@@ -92,6 +92,12 @@ function registerRun(cal: Command, io: CliIo): void {
     });
 }
 
+function load(io: CliIo, data: readonly string[], plan: string | undefined): LoadedData {
+  const loaded = loadData(io.cwd, data, plan);
+  for (const f of loaded.skipped) io.stderr(`note: ${f} is not measurement output (no meta line); left out\n`);
+  return loaded;
+}
+
 /** --data, --plan and (for fit and validate) --hardware: what the data-reading subcommands share. */
 function dataOptions(cmd: Command, withHardware: boolean): Command {
   cmd
@@ -110,7 +116,7 @@ interface FitFlags {
 
 /** Fit from the data against the hardware's seed spec (its perf is what gets replaced). */
 function fitFrom(io: CliIo, o: FitFlags) {
-  const loaded = loadData(io.cwd, o.data, o.plan);
+  const loaded = load(io, o.data, o.plan);
   const source = readConfig('hardware', o.hardware, io.cwd);
   const hardware = parseHardwareYaml(source.text, source.file).seed;
   return { loaded, source, hardware, fit: fitCalibration({ hardware, models: loaded.models, data: loaded.data }) };
@@ -146,7 +152,7 @@ function registerValidate(cal: Command, io: CliIo): void {
       let hw;
       let loaded;
       if (o.useConfig) {
-        loaded = loadData(io.cwd, o.data, o.plan);
+        loaded = load(io, o.data, o.plan);
         hw = loadHardware(o.hardware, { cwd: io.cwd });
       } else {
         const f = fitFrom(io, o);
@@ -172,7 +178,7 @@ function registerQuality(cal: Command, io: CliIo): void {
     .option('--worst <n>', 'list this many of the lowest kernels', parseNumber('--worst', { integer: true, min: 0 }), 10)
     .option('--json <file>', 'write the report as JSON')
     .action((o: { data: string[]; plan?: string; torch?: string; worst: number; json?: string }) => {
-      const { data, models } = loadData(io.cwd, o.data, o.plan);
+      const { data, models } = load(io, o.data, o.plan);
       const torch = o.torch ? parseTorchRef(readFileSync(resolve(io.cwd, o.torch), 'utf8'), o.torch) : null;
       const lmHeads = Object.values(models).map((m) => ({ hiddenSize: m.hiddenSize, vocabSize: m.vocabSize }));
       const q = kernelQuality(data, lmHeads, torch);
