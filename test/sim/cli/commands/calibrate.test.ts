@@ -29,8 +29,11 @@ async function workspace(): Promise<string> {
 test('plan → fit --write → validate → quality, end to end on synthetic measurements', async () => {
   const dir = await workspace();
   const before = readFileSync(join(dir, 'gpu.yaml'), 'utf8');
+  // The runner's kernel-check log sits beside the results; a folder read leaves it out and says so.
+  writeFileSync(join(dir, 'data', 'checks.jsonl'), '{"kind":"check","name":"gemm","passed":true}\n');
   const fit = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'gpu.yaml', '--write'], dir);
   assert.equal(fit.code, 0, fit.stderr);
+  assert.match(fit.stderr, /data\/checks\.jsonl is not measurement output/);
   assert.match(fit.stdout, /kernel floor [\d.]+ µs; contention γ_memory [\d.]+/);
   const after = readFileSync(join(dir, 'gpu.yaml'), 'utf8');
   assert.ok(after.startsWith(before));
