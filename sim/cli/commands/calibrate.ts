@@ -42,16 +42,21 @@ function registerPlan(cal: Command, io: CliIo): void {
     .description('write a measurement plan (ceilings, operators, forwards, concurrent pairs) for models on a GPU; deterministic')
     .option('--model <name|path>', 'model to plan for (repeatable)', collect, [])
     .option('--hardware <name|path>', 'GPU: SM count, partition granularity, perf for the runtime estimate', 'h100-sxm')
+    .option('--sm-count <n>', "override the GPU's SM count (e.g. a part the YAML does not describe)", parseNumber('--sm-count', { integer: true, min: 1 }))
+    .option('--granularity <n>', 'override the partition granularity in SMs (also the smallest partition)', parseNumber('--granularity', { integer: true, min: 1 }))
     .option('--repeats <n>', 'timed repeats per experiment', parseNumber('--repeats', { integer: true, min: 1 }), 10)
     .option('--warmup <n>', 'untimed repeats first', parseNumber('--warmup', { integer: true, min: 0 }), 2)
     .option('-o, --out <file>', 'plan JSON (default: stdout)')
-    .action((o: { model: string[]; hardware: string; repeats: number; warmup: number; out?: string }) => {
+    .action((o: { model: string[]; hardware: string; smCount?: number; granularity?: number; repeats: number; warmup: number; out?: string }) => {
       const names = o.model.length > 0 ? o.model : DEFAULT_MODELS;
       const models = names.map((n) => {
         const spec = loadModel(n, { cwd: io.cwd });
         return { key: spec.name, spec };
       });
-      const hw = loadHardware(o.hardware, { cwd: io.cwd });
+      const base = loadHardware(o.hardware, { cwd: io.cwd });
+      const granularitySms = o.granularity ?? base.partition.granularitySms;
+      const hw = { ...base, smCount: o.smCount ?? base.smCount, partition: { ...base.partition, granularitySms, minSms: o.granularity ?? base.partition.minSms } };
+      if (granularitySms > hw.smCount) throw inputError('bad-flag', '<command line>', 0, '--granularity', `${granularitySms} SMs is more than the GPU's ${hw.smCount}`);
       const plan = generatePlan({ models, hardware: hw, repeats: o.repeats, warmup: o.warmup });
       const text = JSON.stringify(plan, null, 1) + '\n';
       if (o.out) writeOut(io, o.out, text);

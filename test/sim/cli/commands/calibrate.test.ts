@@ -83,3 +83,13 @@ test('run without a built backend says how to build one', async () => {
   assert.equal(r.code, 1);
   assert.match(r.error?.message ?? '', /npm run build:native/);
 });
+
+test('plan takes the SM count and granularity from flags when given', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-calibrate-'));
+  const r = await runCommand(calibrate, ['calibrate', 'plan', '--model', 'qwen3-8b', '--hardware', 'h200', '--sm-count', '108', '--granularity', '4', '-o', 'p.json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const plan = parsePlan(readFileSync(join(dir, 'p.json'), 'utf8'), 'p.json');
+  const sms = plan.experiments.filter((e) => e.kind === 'ceiling_gemm').map((e) => (e as { sms: number }).sms);
+  assert.equal(Math.max(...sms), 108);
+  assert.ok(sms.includes(4) && sms.every((s) => s === 108 || s % 4 === 0 || (108 - s) % 4 === 0));
+});
