@@ -1,5 +1,6 @@
 import type { Summary } from '../sim/metrics/results.js';
 import { escapeHtml } from './escape.js';
+import { formatRate } from './format-rate.js';
 import type { ReportInput } from './report-input.js';
 import { sweepPoints } from './sweep-points.js';
 
@@ -20,9 +21,6 @@ const COLUMNS: readonly Column[] = [
   { title: 'SLO attainment', pick: (s) => s.slo_attainment, digits: 3 },
   { title: 'goodput req/s', pick: (s) => s.goodput_rps, digits: 2 },
 ];
-
-/** Rates from a capacity search are bisection midpoints with long decimals; 4 significant digits suffice. */
-const formatRate = (qps: number): string => String(Number(qps.toPrecision(4)));
 
 const cell = (text: string, numeric = false): string => `<td${numeric ? ' class="num"' : ''}>${escapeHtml(text)}</td>`;
 

@@ -1,4 +1,5 @@
 import { lineSpec, type ChartSection, type Row } from '../chart.js';
+import { formatRate } from '../format-rate.js';
 import type { ReportInput, StudyPoint } from '../report-input.js';
 
 type Metric = 'ttft_ms' | 'tbt_ms';
@@ -15,7 +16,7 @@ const WORDS: Record<Metric, { id: string; title: string; axis: string; what: str
 export function latencyCdfChart(input: ReportInput, metric: Metric): ChartSection | null {
   const curves: Array<{ name: string; quantiles: readonly number[] }> = input.runs.map((r) => ({ name: r.label, quantiles: r.result.cdf[metric] }));
   for (const p of representativePoints(input.studyPoints)) {
-    curves.push({ name: `${p.series} @ ${p.rateQps ?? 'trace'} QPS`, quantiles: p.cdf[metric] });
+    curves.push({ name: `${p.series} @ ${p.rateQps === null ? 'trace rate' : `${formatRate(p.rateQps)} QPS`}`, quantiles: p.cdf[metric] });
   }
   const rows: Row[] = curves.flatMap((c) =>
     c.quantiles.map((v, i) => ({ curve: c.name, percentile: c.quantiles.length > 1 ? (i * 100) / (c.quantiles.length - 1) : 100, [metric]: v })),
