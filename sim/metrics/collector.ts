@@ -65,10 +65,15 @@ export class MetricsCollector {
     this.preemptionsPerReq = new Uint16Array(numRequests);
   }
 
+  /** The bucket last asked for: consecutive events mostly fall in the same one (hot path, once per token). */
+  private lastBucket: MutableBucket | null = null;
+
   private bucket(tUs: number): MutableBucket {
+    const last = this.lastBucket;
+    if (last !== null && tUs >= last.index * this.bucketUs && tUs < (last.index + 1) * this.bucketUs) return last;
     const i = Math.max(0, Math.floor(tUs / this.bucketUs));
     while (this.buckets.length <= i) this.buckets.push(newBucket(this.buckets.length));
-    return this.buckets[i];
+    return (this.lastBucket = this.buckets[i]);
   }
 
   onArrival(tUs: number): void {
