@@ -1,0 +1,27 @@
+import { DEFAULT_ENGINE, type ScenarioSpec } from '../../engine/scenario.js';
+
+/** The SLOs every cluster benchmark is judged against: TTFT ≤ 2 s, TBT ≤ 50 ms on each request's p99 gap. */
+export const BENCH_SLO = { ttftMs: 2000, tbtMs: 50 } as const;
+
+/** The whole Azure conversation trace rescaled to `rateQps`, served by the cluster file at `clusterPath`. */
+export function benchScenario(clusterPath: string, rateQps: number): ScenarioSpec {
+  return {
+    trace: 'azure-conv',
+    traceFormat: null,
+    rateQps,
+    startS: 0,
+    durationS: null,
+    limit: null,
+    model: 'from-cluster',
+    hardware: 'from-cluster',
+    useCalibration: true,
+    policy: 'from-cluster',
+    cluster: clusterPath,
+    policyParams: {},
+    engine: DEFAULT_ENGINE,
+    sloTtftMs: BENCH_SLO.ttftMs,
+    sloTbtMs: BENCH_SLO.tbtMs,
+    tbtDefinition: 'request-p99-gap',
+    seed: 0,
+  };
+}
