@@ -104,24 +104,26 @@ export function opPoints(ops: readonly OpRecord[], compute: readonly CurvePoint[
  */
 export function fitOperatorClasses(points: readonly OpPoint[]): Params {
   const classPoints = OP_CLASSES.map((_, i) => points.filter((p) => p.cls === i));
+  const classStarts = classPoints.map(startingPoints);
   const fitClasses = (logFloor: number): { x: Params; value: number } => {
     const x: Params = new Array<number>(2 * NC + 1).fill(0);
     x[2 * NC] = logFloor;
     let value = 0;
     classPoints.forEach((pts, i) => {
       if (pts.length === 0) return;
-      const m = nelderMead(
-        (y) => {
-          const z = x.slice();
-          z[2 * i] = y[0];
-          z[2 * i + 1] = y[1];
-          return meanSquaredLogError(pts, z) + prior(z) + outOfBounds(z);
-        },
-        [Math.log(0.7), Math.log(0.7)],
-        { step: [0.5, 0.5], maxEvaluations: 400, fTolerance: 1e-12 },
-      );
-      x[2 * i] = m.x[0];
-      x[2 * i + 1] = m.x[1];
+      const objective = (y: readonly number[]): number => {
+        const z = x.slice();
+        z[2 * i] = y[0];
+        z[2 * i + 1] = y[1];
+        return meanSquaredLogError(pts, z) + prior(z) + outOfBounds(z);
+      };
+      let best: { x: number[]; value: number } | null = null;
+      for (const start of classStarts[i]) {
+        const m = nelderMead(objective, start, { step: [0.3, 0.3], maxEvaluations: 300, fTolerance: 1e-12 });
+        if (best === null || m.value < best.value) best = m;
+      }
+      x[2 * i] = (best as { x: number[] }).x[0];
+      x[2 * i + 1] = (best as { x: number[] }).x[1];
       value += meanSquaredLogError(pts, x) * pts.length;
     });
     return { x, value };
@@ -157,6 +159,26 @@ export function fitOperatorClasses(points: readonly OpPoint[]): Params {
     }
   });
   return x;
+}
+
+/**
+ * Where the 2-D search for one class starts: every pair of the median, 90th percentile and largest
+ * *achieved* fraction of each ceiling (F/(Π(S)·t) and B/(W(S)·t) of the class's records). The roofline
+ * needs eff ≥ the achieved fraction of whichever term binds, so the answer lies near the top of these;
+ * starting from a fixed guess instead can leave a term on a plateau where it never binds (a decode
+ * attention kernel whose time grows like Π(S), not W(S), reaches ~1% of Π: 0.7 is far off).
+ */
+function startingPoints(pts: readonly OpPoint[]): number[][] {
+  const quantiles = (xs: number[]): number[] => {
+    const s = xs.filter((v) => v > 0).sort((a, b) => a - b);
+    if (s.length === 0) return [0];
+    return [0.5, 0.9, 1].map((q) => Math.log(Math.min(1.5, s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)])));
+  };
+  const c = quantiles(pts.map((p) => p.flops / (p.flopsPerUs * Math.exp(p.logMeasured))));
+  const m = quantiles(pts.map((p) => p.bytes / (p.bytesPerUs * Math.exp(p.logMeasured))));
+  const starts: number[][] = [];
+  for (const a of c) for (const b of m) if (!starts.some((s) => s[0] === a && s[1] === b)) starts.push([a, b]);
+  return starts;
 }
 
 /**
