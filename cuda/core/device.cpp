@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -12,17 +13,19 @@ namespace duet {
 
 namespace {
 
-// The kernel module's version line, e.g. "NVRM version: NVIDIA UNIX x86_64
-// Kernel Module  580.95.05  ...". The runtime API has no call for it.
+// The kernel module's version from its banner, e.g. "NVRM version: NVIDIA UNIX
+// Open Kernel Module for x86_64  580.159.04  Release Build ...": the first
+// word shaped like a dotted version. The runtime API has no call for it.
 std::string read_driver_version() {
   std::ifstream f("/proc/driver/nvidia/version");
   std::string line;
   if (!std::getline(f, line)) return "unknown";
   std::istringstream words(line);
-  std::string w, prev;
+  std::string w;
   while (words >> w) {
-    if (prev == "Module") return w;
-    prev = w;
+    const bool dotted = w.find('.') != std::string::npos && std::isdigit((unsigned char)w[0]) &&
+                        w.find_first_not_of("0123456789.") == std::string::npos;
+    if (dotted) return w;
   }
   return "unknown";
 }
