@@ -71,7 +71,7 @@ groups:
 `,
     F,
   );
-  assert.deepEqual(c.router, { name: 'prefix-affinity', params: { balance_abs_requests: 64, balance_rel: 2 } });
+  assert.deepEqual(c.router, { name: 'prefix-affinity', params: { balance_abs_requests: 64, balance_rel: 2, key_blocks: 1 } });
   assert.equal(c.disaggregation, null);
   assert.equal(c.groups[0].role, 'aggregated');
   const link = parseClusterYaml(DISAGG.replace('interconnect: infiniband-ndr', 'interconnect: { kind: pcie4, bandwidthBytesPerS: 32e9, latencyUs: 10 }'), F).disaggregation!.interconnect;

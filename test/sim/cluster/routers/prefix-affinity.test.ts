@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mixHash, prefixAffinity } from '../../../../sim/cluster/routers/prefix-affinity.js';
+import { affinityKey, mixHash, prefixAffinity } from '../../../../sim/cluster/routers/prefix-affinity.js';
 import { req } from '../../../util/fixtures.js';
 import { fakeLoads } from '../../../util/fake-loads.js';
 
-const defaults = { balance_abs_requests: 64, balance_rel: 1.5 };
+const defaults = { balance_abs_requests: 64, balance_rel: 1.5, key_blocks: 1 };
 const r = prefixAffinity.create(defaults, { seed: 0, stream: 'router' });
 const withHashes = (id: number, hashIds: number[]) => req(id, 0, 2048, 10, hashIds, 512);
 
@@ -56,3 +56,17 @@ function tokensArgmin(tokens: readonly number[]): number {
   for (let i = 1; i < tokens.length; i++) if (tokens[i] < tokens[best]) best = i;
   return best;
 }
+
+test('prefix-affinity with key_blocks 2 separates conversations that share only their first block', () => {
+  const r2 = prefixAffinity.create({ ...defaults, key_blocks: 2 }, { seed: 0, stream: 'router' });
+  const pool = fakeLoads(new Array(8).fill(0));
+  // Every request shares block 0 (as in the Mooncake conversation trace); block 1 names the conversation.
+  const hit = new Set(Array.from({ length: 64 }, (_, i) => r2.pick(withHashes(i, [0, 100 + i, 7]), pool)));
+  assert.ok(hit.size >= 6, `${hit.size} instances used`);
+  assert.equal(new Set(Array.from({ length: 64 }, (_, i) => r.pick(withHashes(i, [0, 100 + i]), pool))).size, 1);
+  // A conversation's later turns keep its first two blocks, so they stick; the third block does not matter.
+  assert.equal(r2.pick(withHashes(0, [0, 5, 9, 9]), pool), r2.pick(withHashes(1, [0, 5, 1]), pool));
+  assert.equal(r2.pick(withHashes(0, [0, 5]), pool), affinityKey([0, 5], 2) % 8);
+  // A request with one block uses what it has.
+  assert.equal(affinityKey([42], 2), mixHash(42));
+});
