@@ -186,10 +186,10 @@ function startingPoints(pts: readonly OpPoint[]): number[][] {
  * `extraError(x)` (the training forwards'), from `start`. Restarts from the best point so far: one
  * Nelder–Mead run in 11 dimensions can stall on a ridge.
  */
-export function refineJointly(points: readonly OpPoint[], start: Params, extraError: (x: Params) => number): Params {
+export function refineJointly(points: readonly OpPoint[], start: Params, extraError: (x: Params) => number, rounds: number): Params {
   const objective = (x: readonly number[]): number => meanSquaredLogError(points, x as Params) + extraError(x as Params) + prior(x as Params) + outOfBounds(x as Params);
   let x = start;
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < rounds; round++) {
     x = nelderMead(objective, x, { step: new Array<number>(2 * NC + 1).fill(0.1), maxEvaluations: 3000, fTolerance: 1e-12 }).x;
   }
   return x;

@@ -7,7 +7,7 @@ import { fitCurve } from './fit-curves.js';
 import type { LmHeadShape } from './op-work.js';
 import { clampAndRound, fitOperatorClasses, opPoints, opTimeUs, perfFrom, refineJointly, roundSig, type Params } from './fit-efficiency.js';
 import { fitContention } from './fit-contention.js';
-import { splitRecords, type Split } from './split.js';
+import { idHash, splitRecords, type Split } from './split.js';
 import { ape, formatPct, summarizeApes, type ErrorSummary } from './error-stats.js';
 import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs } from './predict-record.js';
 
@@ -41,6 +41,8 @@ export interface FitResiduals {
 
 export interface FitResult {
   readonly perf: PerfSpec;
+  /** Weight of the training forwards against the operator records in stage 3 (chosen by cross-validation). */
+  readonly forwardWeight: number;
   readonly residuals: FitResiduals;
   readonly forward: Split<ForwardRecord>;
   readonly concurrent: Split<ConcurrentRecord>;
@@ -77,19 +79,21 @@ export function fitCalibration(input: FitInput): FitResult {
 
   // Stages 2 and 3: efficiencies and floor on the operators, then jointly with the training forwards.
   const forward = splitRecords(byKind(recs, 'forward').filter(usableForward));
-  const fwdLogMeasured = forward.train.map((r) => Math.log(r.medianUs));
-  const forwardError = (x: Params): number => {
-    if (forward.train.length === 0) return 0;
-    const hw = hwWith(perfFrom(baseCurves, x));
-    let s = 0;
-    forward.train.forEach((r, i) => {
-      const e = Math.log(predictForwardUs(models, hw, r)) - fwdLogMeasured[i];
-      s += e * e;
-    });
-    return s / forward.train.length;
+  const forwardError = (records: readonly ForwardRecord[]) => {
+    const logMeasured = records.map((r) => Math.log(r.medianUs));
+    return (x: Params): number => {
+      const hw = hwWith(perfFrom(baseCurves, x));
+      let s = 0;
+      records.forEach((r, i) => {
+        const e = Math.log(predictForwardUs(models, hw, r)) - logMeasured[i];
+        s += e * e;
+      });
+      return records.length > 0 ? s / records.length : 0;
+    };
   };
   const stage2 = fitOperatorClasses(points);
-  const rounded = clampAndRound(forward.train.length > 0 ? refineJointly(points, stage2, forwardError) : stage2);
+  const forwardWeight = chooseForwardWeight(forward.train, (train, w, rounds) => refineJointly(points, stage2, (x) => w * forwardError(train)(x), rounds), forwardError);
+  const rounded = clampAndRound(forward.train.length > 0 ? refineJointly(points, stage2, (x) => forwardWeight * forwardError(forward.train)(x), 3) : stage2);
   const basePerf = perfFrom(baseCurves, rounded, true);
 
   // Stage 4: contention.
@@ -110,8 +114,39 @@ export function fitCalibration(input: FitInput): FitResult {
     concurrentDecodeTrain: summarizeApes(concurrent.train.map((r) => ape(predictConcurrentDecodeUs(models, hw, r), r.decodeConcurrentUs))),
     concurrentPrefillTrain: summarizeApes(concurrent.train.map((r) => ape(predictConcurrentPrefillUs(models, hw, r), r.prefillConcurrentUs))),
   };
-  const perf: PerfSpec = { ...hw.perf, provenance: provenanceText(data, residuals) };
-  return { perf, residuals, forward, concurrent };
+  const perf: PerfSpec = { ...hw.perf, provenance: provenanceText(data, residuals, forwardWeight) };
+  return { perf, forwardWeight, residuals, forward, concurrent };
+}
+
+/**
+ * Stage 3 weighs the training forwards' mean squared log error against the operator records'. The
+ * forwards are what the simulator predicts, the operators what separates the classes; how much more
+ * the forwards should count is chosen by 2-fold cross-validation *inside the training split* (folds by
+ * id hash), from FORWARD_WEIGHTS, the smaller weight winning ties. Held-out points play no part.
+ * Fewer than MIN_CV_FORWARDS training forwards: weight 1.
+ */
+const FORWARD_WEIGHTS = [1, 3, 10];
+const MIN_CV_FORWARDS = 10;
+
+function chooseForwardWeight(
+  train: readonly ForwardRecord[],
+  refine: (train: readonly ForwardRecord[], weight: number, rounds: number) => Params,
+  errorOn: (records: readonly ForwardRecord[]) => (x: Params) => number,
+): number {
+  if (train.length < MIN_CV_FORWARDS) return 1;
+  const folds = [0, 1].map((f) => train.filter((r) => idHash(r.id) % 2 === f));
+  if (folds.some((f) => f.length === 0)) return 1;
+  let best = FORWARD_WEIGHTS[0];
+  let bestError = Infinity;
+  for (const w of FORWARD_WEIGHTS) {
+    let error = 0;
+    for (let f = 0; f < 2; f++) error += errorOn(folds[f])(refine(folds[1 - f], w, 1)) * folds[f].length;
+    if (error < bestError) {
+      bestError = error;
+      best = w;
+    }
+  }
+  return best;
 }
 
 /** A forward counts only if it ran where it was meant to (the runner's %smid check, when it made one). */
@@ -128,12 +163,12 @@ export function usableConcurrent(r: ConcurrentRecord): boolean {
 }
 
 /** One-line provenance for PerfSpec.provenance; the YAML writer adds the details as structured comments. */
-export function provenanceText(data: MeasurementSet, res: FitResiduals): string {
+export function provenanceText(data: MeasurementSet, res: FitResiduals, forwardWeight: number): string {
   const m = data.meta;
   const files = data.files.map((f) => `${f.path} (sha256 ${f.sha256.slice(0, 16)})`).join(', ');
   return (
     `duetsim calibrate fit: ${m.gpu}, ${m.smCount} SMs, driver ${m.driver}, CUDA ${m.cudaRuntime}, measured ${m.date}; ` +
     `data ${files}; train MAPE: ops ${formatPct(res.ops.mape)} (n=${res.ops.count}), forward ${formatPct(res.forwardTrain.mape)} ` +
-    `(n=${res.forwardTrain.count}), concurrent decode ${formatPct(res.concurrentDecodeTrain.mape)} (n=${res.concurrentDecodeTrain.count})`
+    `(n=${res.forwardTrain.count}, weight ${forwardWeight} by 2-fold CV), concurrent decode ${formatPct(res.concurrentDecodeTrain.mape)} (n=${res.concurrentDecodeTrain.count})`
   );
 }

@@ -29,7 +29,7 @@ export function formatPlanEstimate(e: PlanEstimate, repeats: number, warmup: num
   );
 }
 
-export function formatFit(perf: PerfSpec, res: FitResiduals): string {
+export function formatFit(perf: PerfSpec, res: FitResiduals, forwardWeight: number): string {
   const curve = (pts: PerfSpec['computeFlopsPerS'], unit: number, name: string): string => pts.map((p) => `${p.smCount}:${(p.value / unit).toFixed(0)}`).join(' ') + ` ${name}`;
   const lines = [
     `Π(S) ${curve(perf.computeFlopsPerS, 1e12, 'TFLOP/s')}`,
@@ -43,7 +43,7 @@ export function formatFit(perf: PerfSpec, res: FitResiduals): string {
     `kernel floor ${perf.kernelFloorUs} µs; contention γ_memory ${perf.contention.memory}, γ_compute ${perf.contention.compute}`,
     `${'residuals (train)'.padEnd(28)} ${HEADER}`,
     `${'operators'.padEnd(28)} ${errorCells(summaryJson(res.ops))}`,
-    `${'forward'.padEnd(28)} ${errorCells(summaryJson(res.forwardTrain))}`,
+    `${`forward (weight ${forwardWeight})`.padEnd(28)} ${errorCells(summaryJson(res.forwardTrain))}`,
     `${'concurrent decode'.padEnd(28)} ${errorCells(summaryJson(res.concurrentDecodeTrain))}`,
     `${'concurrent prefill'.padEnd(28)} ${errorCells(summaryJson(res.concurrentPrefillTrain))}`,
   ];
