@@ -10,6 +10,9 @@ import type { RouterName } from './routers/registry.js';
  */
 export type GroupRole = 'aggregated' | 'prefill' | 'decode';
 
+/** What a cluster scenario's model, hardware and policy fields read: the cluster file supplies all three. */
+export const FROM_CLUSTER = 'from-cluster';
+
 /** Where a group's fields sit in the YAML, for errors found when the cluster is built. */
 export interface GroupLines {
   readonly group: number;

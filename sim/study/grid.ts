@@ -1,6 +1,7 @@
 import type { ScenarioSpec } from '../engine/scenario.js';
 import { applyAxis } from './axes.js';
 import { stableHash } from './stable-hash.js';
+import { FROM_CLUSTER } from '../cluster/cluster-spec.js';
 import type { AxisValue, ScenarioTemplate, StudySpec } from './study-spec.js';
 
 /** One grid point: a fully resolved scenario, the axis values that made it, and an id derived from the spec. */
@@ -42,8 +43,6 @@ function withPolicyParams(spec: ScenarioSpec, study: StudySpec, coords: Readonly
   return { ...spec, policyParams: { ...spec.policyParams, ...perPolicy, ...fromAxes } };
 }
 
-/** What a cluster point's model, hardware and policy read when the study leaves them to the cluster file. */
-export const FROM_CLUSTER = 'from-cluster';
 
 /** A template whose names are all set is a ScenarioSpec; parse-study.ts guarantees axes fill any gaps. */
 export function resolveTemplate(t: ScenarioTemplate): ScenarioSpec {

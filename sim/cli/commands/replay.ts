@@ -7,6 +7,10 @@ import { formatSummary } from '../../metrics/format-summary.js';
 import { stepRowsCsv } from '../../engine/step-csv.js';
 import { scheduleJsonl } from '../../engine/schedule-jsonl.js';
 import { progressReporter } from '../progress.js';
+import type { Command } from 'commander';
+import { CliExit } from '../io.js';
+import type { ScenarioSpec } from '../../engine/scenario.js';
+import { FROM_CLUSTER } from '../../cluster/cluster-spec.js';
 
 interface ReplayFlags extends ScenarioFlagValues {
   cluster?: string;
@@ -17,6 +21,15 @@ interface ReplayFlags extends ScenarioFlagValues {
   report?: string;
   json?: boolean;
   quiet?: boolean;
+}
+
+/** Flags a cluster file replaces: giving one beside --cluster would be silently ignored, so it is an error. */
+const CLUSTER_SETS = ['model', 'hw', 'policy', 'param'] as const;
+
+function clusterScenario(o: ReplayFlags, cmd: Command): ScenarioSpec {
+  const clash = CLUSTER_SETS.filter((k) => cmd.getOptionValueSource(k) === 'cli');
+  if (clash.length > 0) throw new CliExit(2, `--cluster sets model, hardware and policy for every instance; drop ${clash.map((k) => `--${k}`).join(', ')} (or edit the cluster file)`);
+  return { ...scenarioFromFlags(o), model: FROM_CLUSTER, hardware: FROM_CLUSTER, policy: FROM_CLUSTER, cluster: o.cluster! };
 }
 
 export const replay: CommandModule = {
@@ -31,8 +44,8 @@ export const replay: CommandModule = {
       .option('--report <file.html>', 'write a self-contained HTML report')
       .option('--json', 'print the summary as JSON instead of text')
       .option('--quiet', 'no progress on stderr')
-      .action(async (o: ReplayFlags) => {
-        const spec = { ...scenarioFromFlags(o), cluster: o.cluster ?? null };
+      .action(async (o: ReplayFlags, cmd: Command) => {
+        const spec = o.cluster ? clusterScenario(o, cmd) : scenarioFromFlags(o);
         const progress = progressReporter(io, 'replay', !o.quiet);
         const t0 = performance.now();
         const run = runAnyScenarioDetailed(spec, { onProgress: progress.update, recordSteps: Boolean(o.iterationsCsv || o.emitSchedule), cwd: io.cwd });

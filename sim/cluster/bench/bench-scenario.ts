@@ -1,4 +1,5 @@
 import { DEFAULT_ENGINE, type ScenarioSpec } from '../../engine/scenario.js';
+import { FROM_CLUSTER } from '../cluster-spec.js';
 
 /** The SLOs every cluster benchmark is judged against: TTFT ≤ 2 s, TBT ≤ 50 ms on each request's p99 gap. */
 export const BENCH_SLO = { ttftMs: 2000, tbtMs: 50 } as const;
@@ -12,10 +13,10 @@ export function benchScenario(clusterPath: string, rateQps: number): ScenarioSpe
     startS: 0,
     durationS: null,
     limit: null,
-    model: 'from-cluster',
-    hardware: 'from-cluster',
+    model: FROM_CLUSTER,
+    hardware: FROM_CLUSTER,
     useCalibration: true,
-    policy: 'from-cluster',
+    policy: FROM_CLUSTER,
     cluster: clusterPath,
     policyParams: {},
     engine: DEFAULT_ENGINE,

@@ -7,7 +7,8 @@ import { runAnyScenarioDetailed, runScenario } from '../../../sim/cluster/run-an
 import { DEFAULT_ENGINE, type ScenarioSpec } from '../../../sim/engine/scenario.js';
 import { replay } from '../../../sim/cli/commands/replay.js';
 import { parseStudy } from '../../../sim/study/parse-study.js';
-import { expandGrid, FROM_CLUSTER } from '../../../sim/study/grid.js';
+import { expandGrid } from '../../../sim/study/grid.js';
+import { FROM_CLUSTER } from '../../../sim/cluster/cluster-spec.js';
 import { runCommand } from '../../util/run-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'duetsim-cluster-'));
@@ -65,9 +66,17 @@ test('duetsim replay --cluster runs the cluster file and writes the same results
   const run = await runCommand(replay, ['replay', '--cluster', 'pd.yaml', '--limit', '60', '--slo-ttft', '2000', '--slo-tbt', '50', '--quiet', '--out', 'out.json'], dir);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /cluster pd\.yaml, trace azure-conv/);
-  const written = JSON.parse(readFileSync(out, 'utf8')) as { summary: unknown; config: { cluster: string } };
+  const written = JSON.parse(readFileSync(out, 'utf8')) as { summary: unknown; config: { cluster: string; model: string; policy: string } };
   assert.equal(written.config.cluster, 'pd.yaml');
+  // The results name no model or policy that did not run: the cluster file supplied them.
+  assert.deepEqual([written.config.model, written.config.policy], [FROM_CLUSTER, FROM_CLUSTER]);
   assert.deepEqual(written.summary, runScenario({ ...spec, cluster: PD }).summary);
+});
+
+test('duetsim replay --cluster refuses flags the cluster file replaces', async () => {
+  const run = await runCommand(replay, ['replay', '--cluster', 'pd.yaml', '--policy', 'vllm', '--param', 'x=1', '--limit', '5', '--quiet'], dir);
+  assert.equal(run.code, 2);
+  assert.match(run.error?.message ?? '', /drop --policy, --param/);
 });
 
 test('duetsim replay --cluster with a bad cluster file reports file, line and key', async () => {
