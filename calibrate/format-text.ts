@@ -86,12 +86,15 @@ export function formatValidation(r: ValidationReport): string {
   return lines.join('\n') + '\n';
 }
 
+const MIN_RANKED_US = 10;
+
 export function formatQuality(q: KernelQualityReport, worst: number): string {
   const lines = [`kernel quality on ${q.gpu}: achieved rate over the ceiling measured at the same SM count`];
   lines.push(`${'class'.padEnd(13)} ${'n'.padStart(4)}  median fraction of binding ceiling  failed checks`);
   for (const [c, s] of Object.entries(q.by_class)) lines.push(`${c.padEnd(13)} ${String(s.count).padStart(4)}  ${formatPct(s.median_bound_fraction).padStart(33)}  ${s.failed_checks}`);
-  const ranked = [...q.kernels].sort((a, b) => Math.max(a.compute_fraction, a.memory_fraction) - Math.max(b.compute_fraction, b.memory_fraction) || (a.id < b.id ? -1 : 1));
-  lines.push(`lowest ${Math.min(worst, ranked.length)} kernels:`);
+  // Kernels of a few µs are launch latency, not bandwidth or FLOPs: ranking them says nothing.
+  const ranked = q.kernels.filter((k) => k.median_us >= MIN_RANKED_US).sort((a, b) => Math.max(a.compute_fraction, a.memory_fraction) - Math.max(b.compute_fraction, b.memory_fraction) || (a.id < b.id ? -1 : 1));
+  lines.push(`lowest ${Math.min(worst, ranked.length)} kernels of ≥ ${MIN_RANKED_US} µs:`);
   for (const k of ranked.slice(0, worst)) {
     lines.push(
       `  ${k.id.padEnd(44)} ${k.median_us.toFixed(1).padStart(9)} µs ${k.tflops_per_s.toFixed(1).padStart(7)} TFLOP/s (${formatPct(k.compute_fraction)}) ${k.gbytes_per_s.toFixed(0).padStart(6)} GB/s (${formatPct(k.memory_fraction)}) ${k.bound}-bound`,
@@ -103,7 +106,7 @@ export function formatQuality(q: KernelQualityReport, worst: number): string {
       const ours = t.ours_us === null ? '–' : `${t.ours_us.toFixed(1)} µs`;
       const theirs = t.torch_us === null ? '–' : `${t.torch_us.toFixed(1)} µs`;
       const speedup = t.speedup === null ? '' : `${t.speedup.toFixed(2)}×`;
-      lines.push(`  ${t.shape.padEnd(14)} ${t.baseline.padEnd(15)} ours ${ours.padStart(11)}  torch ${theirs.padStart(11)}  ${speedup.padStart(6)} ${t.note}`);
+      lines.push(`  ${t.shape.padEnd(18)} ${t.baseline.padEnd(16)} ours ${ours.padStart(11)}  torch ${theirs.padStart(11)}  ${speedup.padStart(6)} ${t.note}`);
     }
   }
   return lines.join('\n') + '\n';
