@@ -21,20 +21,30 @@ void require(Napi::Env env, bool ok, const std::string& message) {
   if (!ok) throw Napi::TypeError::New(env, message);
 }
 
-class RunPlanWorker : public Napi::AsyncProgressQueueWorker<char> {
+// An AsyncProgressQueueWorker that settles a Promise: Compute() runs on a
+// worker thread and reports progress lines, which reach the JS callback on
+// the main thread as they happen; Result() builds the resolved value there.
+class PromiseWorker : public Napi::AsyncProgressQueueWorker<char> {
  public:
-  RunPlanWorker(Napi::Env env, std::string plan, duet::RunOptions options, Napi::Function on_progress)
-      : Napi::AsyncProgressQueueWorker<char>(env, "duet.runPlan"),
-        plan_(std::move(plan)),
-        options_(std::move(options)),
-        deferred_(Napi::Promise::Deferred::New(env)) {
+  PromiseWorker(Napi::Env env, const char* name, Napi::Function on_progress)
+      : Napi::AsyncProgressQueueWorker<char>(env, name), deferred_(Napi::Promise::Deferred::New(env)) {
     if (!on_progress.IsEmpty()) on_progress_ = Napi::Persistent(on_progress);
   }
-  Napi::Promise promise() const { return deferred_.Promise(); }
+  // Queues the worker (which deletes itself when done) and returns its Promise.
+  Napi::Promise start() {
+    Napi::Promise promise = deferred_.Promise();
+    Queue();
+    return promise;
+  }
 
+ protected:
+  virtual void Compute(const duet::ProgressFn& progress) = 0;
+  virtual Napi::Value Result(Napi::Env env) = 0;
+
+ private:
   void Execute(const ExecutionProgress& progress) override {
     try {
-      ran_ = duet::run_plan(plan_, options_, [&](const std::string& line) { progress.Send(line.data(), line.size()); });
+      Compute([&](const std::string& line) { progress.Send(line.data(), line.size()); });
     } catch (const std::exception& e) {
       SetError(e.what());
     }
@@ -42,52 +52,44 @@ class RunPlanWorker : public Napi::AsyncProgressQueueWorker<char> {
   void OnProgress(const char* data, size_t count) override {
     if (!on_progress_.IsEmpty()) on_progress_.Call({Napi::String::New(Env(), std::string(data, count))});
   }
-  void OnOK() override { deferred_.Resolve(Napi::Number::New(Env(), ran_)); }
+  void OnOK() override { deferred_.Resolve(Result(Env())); }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
- private:
-  std::string plan_;
-  duet::RunOptions options_;
   Napi::Promise::Deferred deferred_;
   Napi::FunctionReference on_progress_;
+};
+
+class RunPlanWorker : public PromiseWorker {
+ public:
+  RunPlanWorker(Napi::Env env, std::string plan, duet::RunOptions options, Napi::Function on_progress)
+      : PromiseWorker(env, "duet.runPlan", on_progress), plan_(std::move(plan)), options_(std::move(options)) {}
+
+ private:
+  void Compute(const duet::ProgressFn& progress) override { ran_ = duet::run_plan(plan_, options_, progress); }
+  Napi::Value Result(Napi::Env env) override { return Napi::Number::New(env, ran_); }
+
+  std::string plan_;
+  duet::RunOptions options_;
   int ran_ = 0;
 };
 
-class RunChecksWorker : public Napi::AsyncProgressQueueWorker<char> {
+class RunChecksWorker : public PromiseWorker {
  public:
   RunChecksWorker(Napi::Env env, unsigned long long seed, Napi::Function on_progress)
-      : Napi::AsyncProgressQueueWorker<char>(env, "duet.runChecks"),
-        seed_(seed),
-        deferred_(Napi::Promise::Deferred::New(env)) {
-    if (!on_progress.IsEmpty()) on_progress_ = Napi::Persistent(on_progress);
-  }
-  Napi::Promise promise() const { return deferred_.Promise(); }
+      : PromiseWorker(env, "duet.runChecks", on_progress), seed_(seed) {}
 
-  void Execute(const ExecutionProgress& progress) override {
-    try {
-      lines_ = duet::run_checks(passed_, seed_, [&](const std::string& l) { progress.Send(l.data(), l.size()); });
-    } catch (const std::exception& e) {
-      SetError(e.what());
-    }
-  }
-  void OnProgress(const char* data, size_t count) override {
-    if (!on_progress_.IsEmpty()) on_progress_.Call({Napi::String::New(Env(), std::string(data, count))});
-  }
-  void OnOK() override {
-    Napi::Env env = Env();
+ private:
+  void Compute(const duet::ProgressFn& progress) override { lines_ = duet::run_checks(passed_, seed_, progress); }
+  Napi::Value Result(Napi::Env env) override {
     Napi::Object result = Napi::Object::New(env);
     Napi::Array lines = Napi::Array::New(env, lines_.size());
     for (size_t i = 0; i < lines_.size(); ++i) lines.Set((uint32_t)i, Napi::String::New(env, lines_[i]));
     result.Set("passed", Napi::Boolean::New(env, passed_));
     result.Set("lines", lines);
-    deferred_.Resolve(result);
+    return result;
   }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
- private:
   unsigned long long seed_;
-  Napi::Promise::Deferred deferred_;
-  Napi::FunctionReference on_progress_;
   bool passed_ = false;
   std::vector<std::string> lines_;
 };
@@ -122,10 +124,7 @@ Napi::Value RunPlan(const Napi::CallbackInfo& info) {
       options.plan_name = o.Get("planName").As<Napi::String>();
     }
   }
-  auto* worker = new RunPlanWorker(env, plan, options, on_progress);
-  Napi::Promise promise = worker->promise();
-  worker->Queue();
-  return promise;
+  return (new RunPlanWorker(env, plan, options, on_progress))->start();
 }
 
 Napi::Value RunChecks(const Napi::CallbackInfo& info) {
@@ -138,10 +137,7 @@ Napi::Value RunChecks(const Napi::CallbackInfo& info) {
     seed = (unsigned long long)s;
   }
   Napi::Function on_progress = optional_function(env, info, 1, "runChecks: onProgress (argument 2)");
-  auto* worker = new RunChecksWorker(env, seed, on_progress);
-  Napi::Promise promise = worker->promise();
-  worker->Queue();
-  return promise;
+  return (new RunChecksWorker(env, seed, on_progress))->start();
 }
 
 Napi::Value DeviceInfo(const Napi::CallbackInfo& info) {

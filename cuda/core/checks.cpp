@@ -2,6 +2,7 @@
 
 #include "../kernels/kernels.h"
 #include "device_buffer.h"
+#include "json.h"
 
 #include <algorithm>
 #include <cmath>
@@ -467,6 +468,16 @@ CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vecto
   for (const auto& c : chunks) shape += (shape.empty() ? "" : ",") + std::to_string(c.new_tokens) + "+" + std::to_string(c.cached);
   return finish("attn_prefill hq=" + std::to_string(hq) + " hkv=" + std::to_string(hkv) + " chunks(new+cached)=" + shape,
                 acc, bad);
+}
+
+std::string check_result_json(const CheckResult& c) {
+  return JsonObjectWriter()
+      .num("rel_err", c.rel_err)
+      .num("threshold", c.threshold)
+      .boolean("passed", c.passed)
+      .integer("compared", c.compared)
+      .integer("nonfinite", c.nonfinite)
+      .done();
 }
 
 std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_count, unsigned long long seed) {

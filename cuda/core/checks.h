@@ -49,6 +49,10 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
 CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vector<PrefillChunk>& chunks,
                                const CheckOptions& o);
 
+// {"rel_err","threshold","passed","compared","nonfinite"}: the "check" object of an op result and the
+// body of a `--check` line.
+std::string check_result_json(const CheckResult& c);
+
 // The fixed suite run by cuda/tests and `duet_runner --check`: every kernel at
 // small and awkward shapes (ragged contexts, GQA groups 1..8, chunks with and
 // without cached context).

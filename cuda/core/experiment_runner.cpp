@@ -46,16 +46,6 @@ std::string merge(const std::string& echo, const std::string& extra) {
   return echo.substr(0, echo.size() - 1) + "," + extra.substr(1);
 }
 
-std::string check_json(const CheckResult& c) {
-  return JsonObjectWriter()
-      .num("rel_err", c.rel_err)
-      .num("threshold", c.threshold)
-      .boolean("passed", c.passed)
-      .integer("compared", c.compared)
-      .integer("nonfinite", c.nonfinite)
-      .done();
-}
-
 int popcount_mask(const std::vector<unsigned long long>& m) {
   int n = 0;
   for (auto w : m) n += __builtin_popcountll(w);
@@ -174,7 +164,7 @@ std::string ExperimentRunner::run_ceiling_or_op(const Experiment& e) {
         }
         break;
     }
-    extra = JsonObjectWriter().raw("check", check_json(c)).done();
+    extra = JsonObjectWriter().raw("check", check_result_json(c)).done();
   }
 
   const size_t set_bytes = op_set_bytes(e, e.sms);
