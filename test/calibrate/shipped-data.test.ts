@@ -14,7 +14,7 @@ import { validateCalibration } from '../../calibrate/validate.js';
  * the figures reported in BENCHMARKS.md ("Calibration accuracy"): a change to the fitter or the latency
  * model that makes predictions worse on real data fails here. Keyed by data folder; each entry names the
  * hardware YAML the data is for, the plan (when not plan.json in the folder) and the reported MAPE
- * (fractions), rounded up to the printed precision.
+ * (fractions), rounded up to the next 0.1% above the measured value.
  */
 interface Reported {
   readonly hardware: string;
@@ -32,6 +32,13 @@ const REPORTED: Readonly<Record<string, Reported>> = {
     files: ['h100-calibration.jsonl'],
     plan: 'calibrate/plans/calibration-hopper.json',
     forwardMape: 0.042,
+    concurrentDecodeMape: 0.042,
+  },
+  // BENCHMARKS.md: held-out forward MAPE 4.7%, concurrent decode 4.1%.
+  'h200-2026-11-27': {
+    hardware: 'h200',
+    plan: 'calibrate/plans/calibration-hopper.json',
+    forwardMape: 0.048,
     concurrentDecodeMape: 0.042,
   },
 };
