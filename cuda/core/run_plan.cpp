@@ -9,11 +9,11 @@
 #include "json.h"
 #include "partition.h"
 #include "plan.h"
+#include "results_file.h"
 
 #include <ctime>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 namespace duet {
 
@@ -83,28 +83,6 @@ void validate_against_device(const Plan& plan, const DeviceInfo& info, const Par
   if (!problems.empty()) throw PlanError(problems);
 }
 
-std::set<std::string> finished_ids(const std::string& path, bool& has_meta) {
-  std::set<std::string> ids;
-  has_meta = false;
-  std::ifstream in(path);
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty()) continue;
-    JsonValue v;
-    try {
-      v = parse_json(line, path);
-    } catch (const JsonSyntaxError&) {
-      continue;  // a line cut short by a crash: run that experiment again
-    }
-    const JsonValue* kind = v.find("kind");
-    if (n == 1 && kind && kind->text == "meta") has_meta = true;
-    const JsonValue* id = v.find("id");
-    if (id && id->type == JsonValue::Type::String && !v.find("error")) ids.insert(id->text);
-  }
-  return ids;
-}
 
 
 // "median_us=123.4" (or the concurrent pair) for the progress line.
@@ -128,12 +106,12 @@ int run_plan(const std::string& plan_json, const RunOptions& options, const Prog
   Partitioner parts(info);
   validate_against_device(plan, info, parts);
 
-  bool has_meta = false;
-  std::set<std::string> done;
-  if (options.resume) done = finished_ids(options.out_path, has_meta);
+  ResumeState state;
+  if (options.resume) state = prepare_resume(options.out_path);
+  const std::set<std::string>& done = state.done;
   std::ofstream out(options.out_path, options.resume ? std::ios::app : std::ios::trunc);
   if (!out) throw std::runtime_error("cannot open " + options.out_path + " for writing");
-  if (!has_meta) out << meta_json(info, options.backend) << "\n" << std::flush;
+  if (!state.has_meta) out << meta_json(info, options.backend) << "\n" << std::flush;
 
   ExperimentRunner runner(plan, info, parts);
   int ran = 0, i = 0;

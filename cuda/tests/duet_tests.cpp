@@ -5,6 +5,11 @@
 // Exit status 0 only when everything passes.
 #include "../core/duet_core.h"
 #include "../core/plan.h"
+#include "../core/results_file.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include <iostream>
 #include <string>
@@ -62,10 +67,46 @@ void plan_parser_tests() {
   }
 }
 
+std::string read_all(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void resume_tests() {
+  const std::string path = "/tmp/duet_tests_resume.jsonl";
+  std::remove(path.c_str());
+  duet::ResumeState none = duet::prepare_resume(path);
+  expect(none.done.empty() && !none.has_meta, "resume: a missing results file is an empty state");
+  {
+    std::ofstream f(path);
+    f << "{\"kind\":\"meta\",\"gpu\":\"x\"}\n{\"id\":\"a\",\"median_us\":1}\n\n{\"id\":\"b\",\"median_us\":2}\n{\"id\":\"c\",\"med";
+  }
+  const duet::ResumeState s = duet::prepare_resume(path);
+  expect(s.has_meta && s.done.size() == 2 && s.done.count("a") && s.done.count("b"),
+         "resume: complete lines count as done, a line cut short does not");
+  expect(read_all(path) == "{\"kind\":\"meta\",\"gpu\":\"x\"}\n{\"id\":\"a\",\"median_us\":1}\n{\"id\":\"b\",\"median_us\":2}\n",
+         "resume: the file is rewritten without the cut-short line");
+  {
+    std::ofstream f(path);
+    f << "{\"id\":\"a\",\"median_us\":1}\n";
+  }
+  bool threw = false;
+  try {
+    duet::prepare_resume(path);
+  } catch (const std::exception&) {
+    threw = true;
+  }
+  expect(threw, "resume: a file that does not start with a meta line is refused");
+  std::remove(path.c_str());
+}
+
 }  // namespace
 
 int main() {
   plan_parser_tests();
+  resume_tests();
   auto progress = [](const std::string& line) { std::cout << line << std::endl; };
   for (unsigned long long seed : {11ull, 12345ull}) {
     bool ok = false;
