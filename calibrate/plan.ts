@@ -281,7 +281,8 @@ function experimentUs(e: PlanExperiment, models: Readonly<Record<string, ModelSp
   }
 }
 
-function opShapeOf(e: Extract<PlanExperiment, { kind: 'op' }>): OpShape {
+/** The operator shape of a plan's op experiment (wire names to the fitter's). */
+export function opShapeOf(e: Extract<PlanExperiment, { kind: 'op' }>): OpShape {
   switch (e.op) {
     case 'gemm':
       return { op: 'gemm', n: e.n, dIn: e.d_in, dOut: e.d_out };

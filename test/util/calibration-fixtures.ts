@@ -3,11 +3,10 @@ import type { HardwareSpec, OpClass, OpEfficiency, PerfSpec } from '../../sim/ha
 import type { ModelSpec } from '../../sim/model/model-spec.js';
 import { predictGpuUs, kernelUs, ratesFor } from '../../sim/latency/roofline.js';
 import { curveAt } from '../../sim/latency/curve.js';
-import type { Plan, PlanExperiment } from '../../calibrate/plan-format.js';
-import { toIterationBatch } from '../../calibrate/plan.js';
+import type { Plan } from '../../calibrate/plan-format.js';
+import { opShapeOf, toIterationBatch } from '../../calibrate/plan.js';
 import { opWork } from '../../calibrate/op-work.js';
 import { parseMeasurementFile } from '../../calibrate/parse-measurements.js';
-import type { OpShape } from '../../calibrate/measurement.js';
 
 /**
  * Fixtures for the calibration tests: two models from their published configs (shared DESIGN.md table),
@@ -88,13 +87,6 @@ const META = {
   backend: 'synthetic',
 };
 
-function shapeOf(e: Extract<PlanExperiment, { kind: 'op' }>): OpShape {
-  if (e.op === 'gemm') return { op: 'gemm', n: e.n, dIn: e.d_in, dOut: e.d_out };
-  if (e.op === 'attn_prefill') return { op: 'attn_prefill', hq: e.hq, hkv: e.hkv, dh: e.dh, chunks: e.chunks.map((c) => ({ newTokens: c.new, cachedTokens: c.cached })) };
-  if (e.op === 'attn_decode') return { op: 'attn_decode', hq: e.hq, hkv: e.hkv, dh: e.dh, contexts: e.contexts };
-  return { op: 'elementwise', which: e.which as 'rope', n: e.n, dim: e.dim };
-}
-
 /** JSONL text of the plan "measured" on `hw` by the roofline, each time × exp(N(0, noiseSigma)). */
 export function synthesizeJsonl(plan: Plan, models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, noiseSigma: number, seed: string): string {
   const rng = seedrandom(seed);
@@ -118,7 +110,7 @@ export function synthesizeJsonl(plan: Plan, models: Readonly<Record<string, Mode
         extra = timing((e.bytes * 1e6) / curveAt(hw.perf.bandwidthBytesPerS, e.sms));
         break;
       case 'op': {
-        const w = opWork(shapeOf(e), lmHeads);
+        const w = opWork(opShapeOf(e), lmHeads);
         const r = ratesFor(hw, { smCount: e.sms, partnerSmCount: 0, launch: 'graph', tpDegree: 1 });
         extra = { ...timing(kernelUs(hw, r, w.opClass, w.flops, w.bytes, 1, null)), check: { rel_err: 0.001, threshold: 0.02, passed: true } };
         break;
