@@ -17,7 +17,8 @@ export class TransferLog {
   constructor(readonly instanceCount: number) {}
 
   record(h: Handoff, _to: Instance, reservedAtUs: number, arrivalUs: number, bytes: number): void {
-    const waitUs = reservedAtUs - h.prefillEndUs;
+    // Reserved during the prefill (layer-wise) is no wait at all.
+    const waitUs = Math.max(0, reservedAtUs - h.prefillEndUs);
     const delayUs = arrivalUs - h.prefillEndUs;
     this.count++;
     this.bytes += bytes;

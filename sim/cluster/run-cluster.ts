@@ -135,14 +135,15 @@ function handoffRules(d: DisaggregationSpec, instances: readonly Instance[], see
   const smallest = decodeViews.reduce((a, b) => (b.kv.totalBlocks < a.kv.totalBlocks ? b : a));
   return {
     routeDecode: (req) => decodePool[router.pick(req, decodeViews)],
+    reserveAtAdmission: d.kvTransfer === 'layerwise',
     kvArrivalUs: (h: Handoff, to: Instance, reservedAtUs: number) => {
       const model = h.from.cfg.model;
       const streams = parallelKvStreams(h.from.cfg.tpDegree, to.cfg.tpDegree, model.numKvHeads);
       const bytes = kvTransferBytesPerLink(h.seq.req.promptTokens, kvBytesPerToken(model), streams);
-      // Streaming beside the prefill needs the decode blocks from the start; a hand-off that had to wait
-      // for room sends the finished KV whole.
-      const overlapped = d.kvTransfer === 'layerwise' && reservedAtUs === h.prefillEndUs;
-      const at = overlapped ? layerwiseArrivalUs(h.prefillStartUs, h.prefillEndUs, model.numLayers, bytes, d.interconnect) : wholeArrivalUs(reservedAtUs, bytes, d.interconnect);
+      // Streaming beside the prefill needs the decode blocks reserved before the prefill ended (at its
+      // admission); a hand-off that found no room then sends the finished KV whole once it has room.
+      const overlapped = d.kvTransfer === 'layerwise' && reservedAtUs < h.prefillEndUs;
+      const at = overlapped ? layerwiseArrivalUs(h.prefillStartUs, h.prefillEndUs, model.numLayers, bytes, d.interconnect) : wholeArrivalUs(Math.max(reservedAtUs, h.prefillEndUs), bytes, d.interconnect);
       log.record(h, to, reservedAtUs, at, bytes * streams);
       return at;
     },

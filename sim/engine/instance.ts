@@ -102,6 +102,8 @@ export class Instance {
   private inTransferCount = 0;
   /** Prefill role: requests whose prompt finished in the last step, for the event loop to hand off. */
   private readonly handoffs: Handoff[] = [];
+  /** Prefill role: requests admitted by the last step, for the event loop to reserve decode KV early. */
+  private readonly admitted: Seq[] = [];
   private readonly kvView: KvView;
 
   constructor(
@@ -295,6 +297,7 @@ export class Instance {
     seq.phase = 'running';
     if (seq.firstScheduledAtUs < 0) seq.firstScheduledAtUs = nowUs;
     this.running.push(seq);
+    if (this.role === 'prefill') this.admitted.push(seq);
   }
 
   private preempt(seq: Seq): void {
@@ -377,6 +380,11 @@ export class Instance {
     this.stats.handoffsOut++;
   }
 
+  /** Prefill role: the requests admitted by the last `startStep`, in admission order; empties the list. */
+  takeAdmitted(): Seq[] {
+    return this.admitted.splice(0, this.admitted.length);
+  }
+
   /** Prefill role: the hand-offs produced by the last `finishStep`, in emission order; empties the list. */
   takeHandoffs(): Handoff[] {
     return this.handoffs.splice(0, this.handoffs.length);
@@ -391,25 +399,28 @@ export class Instance {
   }
 
   /**
-   * Decode role: takes KV blocks for a handed-off sequence's context (its prompt; the first token's KV is
-   * written by its first decode step). Returns false, taking nothing, when they are not available now.
+   * Decode role: takes KV blocks for a sequence's prompt, the context it arrives with (the first token's
+   * KV is written by its first decode step here). Returns the blocks taken, or null, taking nothing, when
+   * they are not available now. May be called while the prefill still runs (layer-wise transfer), so it
+   * leaves the sequence's own block count, which is the prefill side's until the hand-off, alone.
    */
-  tryReserve(h: Handoff): boolean {
-    const need = this.kv.blocksForTokens(h.seq.computedTokens);
-    if (need > this.kv.availableBlocks) return false;
+  tryReserve(seq: Seq): number | null {
+    const need = this.kv.blocksForTokens(seq.req.promptTokens);
+    if (need > this.kv.availableBlocks) return null;
     this.kv.allocate(need);
-    h.seq.ownBlocks = need;
-    this.inTransferTokens += h.seq.req.outputTokens - h.seq.generatedTokens;
+    // Its outputs count as outstanding work here from now on (the first token comes from the prefill side).
+    this.inTransferTokens += seq.req.outputTokens - 1;
     this.inTransferCount++;
     if (this.kv.usedBlocks > this.stats.peakUsedBlocks) this.stats.peakUsedBlocks = this.kv.usedBlocks;
-    return true;
+    return need;
   }
 
-  /** Decode role: the KV of a reserved sequence has arrived; it joins the running set as a decode. */
-  acceptHandoff(h: Handoff): void {
+  /** Decode role: the KV of a sequence reserved here (`blocks` blocks) has arrived; it joins the running set as a decode. */
+  acceptHandoff(h: Handoff, blocks: number): void {
     const seq = h.seq;
-    this.inTransferTokens -= seq.req.outputTokens - seq.generatedTokens;
+    this.inTransferTokens -= seq.req.outputTokens - 1;
     this.inTransferCount--;
+    seq.ownBlocks = blocks;
     seq.phase = 'running';
     this.running.push(seq);
     this.stats.handoffsIn++;

@@ -16,7 +16,7 @@ const PRIORITY_SCHEDULE = 2;
 
 type SimEvent =
   | { readonly kind: 'arrival'; readonly seq: Seq }
-  | { readonly kind: 'kv-arrived'; readonly handoff: Handoff; readonly to: Instance }
+  | { readonly kind: 'kv-arrived'; readonly handoff: Handoff; readonly to: Instance; readonly blocks: number }
   | { readonly kind: 'step-end'; readonly instance: Instance; readonly step: InFlightStep }
   | { readonly kind: 'schedule'; readonly instance: Instance };
 
@@ -36,6 +36,12 @@ export interface HandoffRules {
    * ≥ reservedAtUs.
    */
   readonly kvArrivalUs: (h: Handoff, to: Instance, reservedAtUs: number) => number;
+  /**
+   * Reserve decode KV when the prefill is admitted (layer-wise transfer streams while the prefill runs, so
+   * the destination must exist from its start) rather than when it ends. Without room then, the hand-off
+   * falls back to reserving at the prefill's end.
+   */
+  readonly reserveAtAdmission: boolean;
   /** Why no decode instance can ever hold this request's context, or null. Checked at arrival. */
   readonly rejectionReason: (req: Request) => string | null;
 }
@@ -72,20 +78,44 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
   };
   const handoff = hooks.handoff;
   if (!handoff && instances.some((i) => i.role === 'prefill')) throw new Error('prefill instances need handoff rules');
-  const startTransfer = (h: Handoff, to: Instance, t: number) => {
-    const at = handoff!.kvArrivalUs(h, to, t);
-    if (!(at >= t)) throw new Error(`KV transfer of request ${h.seq.id} would arrive at ${at}, before it started at ${t}`);
-    q.push(at, PRIORITY_KV_ARRIVED, { kind: 'kv-arrived', handoff: h, to });
+  /** Decode KV reserved while a prompt was still being prefilled (layer-wise transfer). */
+  const reservedEarly = new Map<Seq, { readonly to: Instance; readonly blocks: number; readonly atUs: number }>();
+  /** Schedules the KV's arrival; `t` is now (the prefill's end or later), `reservedAtUs` may be earlier. */
+  const startTransfer = (h: Handoff, to: Instance, blocks: number, reservedAtUs: number, t: number) => {
+    const at = handoff!.kvArrivalUs(h, to, reservedAtUs);
+    if (!(at >= t)) throw new Error(`KV transfer of request ${h.seq.id} would arrive at ${at}, before its prefill ended at ${t}`);
+    q.push(at, PRIORITY_KV_ARRIVED, { kind: 'kv-arrived', handoff: h, to, blocks });
   };
   /** Decode instance: reserve KV for waiting hand-offs in order while there is room (no overtaking). */
   const drainIncoming = (inst: Instance, t: number) => {
-    while (inst.incoming.length > 0 && inst.tryReserve(inst.incoming[0])) startTransfer(inst.incoming.shift()!, inst, t);
+    while (inst.incoming.length > 0) {
+      const blocks = inst.tryReserve(inst.incoming[0].seq);
+      if (blocks === null) break;
+      startTransfer(inst.incoming.shift()!, inst, blocks, t, t);
+    }
+  };
+  /** Prefill instance that just started a step: reserve decode KV for the prompts it admitted, where there is room. */
+  const reserveAdmitted = (inst: Instance, t: number) => {
+    for (const seq of inst.takeAdmitted()) {
+      // A one-token request finishes on the prefill side; a re-admitted one keeps its reservation.
+      if (!handoff!.reserveAtAdmission || seq.req.outputTokens <= 1 || reservedEarly.has(seq)) continue;
+      const to = decodeFor(seq);
+      if (to.incoming.length > 0) continue;
+      const blocks = to.tryReserve(seq);
+      if (blocks !== null) reservedEarly.set(seq, { to, blocks, atUs: t });
+    }
+  };
+  const decodeFor = (seq: Seq): Instance => {
+    const to = instances[handoff!.routeDecode(seq.req, instances)];
+    if (to.role !== 'decode') throw new Error(`request ${seq.id} handed off to instance ${to.cfg.id}, which is not a decode instance`);
+    return to;
   };
   let nowUs = 0;
   const progressEvery = Math.max(1, Math.floor(seqs.length / 100));
   const runSchedule = (inst: Instance, t: number): void => {
     if (inst.busy || !inst.hasWork) return;
     const step = inst.startStep(t);
+    if (inst.role === 'prefill') reserveAdmitted(inst, t);
     if (step) q.push(step.endUs, PRIORITY_STEP_END, { kind: 'step-end', instance: inst, step });
     else if (inst.running.length === 0 && inst.waiting.length > 0 && nextArrival >= seqs.length && q.size === 0) {
       // Nothing runs, nothing will arrive, and the policy still admits nobody: a policy bug, not a load effect.
@@ -117,10 +147,16 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
       case 'step-end':
         ev.instance.finishStep(ev.step);
         for (const h of ev.instance.takeHandoffs()) {
-          const to = instances[handoff!.routeDecode(h.seq.req, instances)];
-          if (to.role !== 'decode') throw new Error(`request ${h.seq.id} handed off to instance ${to.cfg.id}, which is not a decode instance`);
+          const early = reservedEarly.get(h.seq);
+          if (early) {
+            reservedEarly.delete(h.seq);
+            startTransfer(h, early.to, early.blocks, early.atUs, t);
+            continue;
+          }
+          const to = decodeFor(h.seq);
           // Later hand-offs queue behind earlier ones, so a large context is not starved by small ones.
-          if (to.incoming.length === 0 && to.tryReserve(h)) startTransfer(h, to, t);
+          const blocks = to.incoming.length === 0 ? to.tryReserve(h.seq) : null;
+          if (blocks !== null) startTransfer(h, to, blocks, t, t);
           else to.incoming.push(h);
         }
         if (ev.instance.role === 'decode') drainIncoming(ev.instance, t);
@@ -135,7 +171,7 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
       case 'kv-arrived': {
         const h = ev.handoff;
         h.from.releaseHandoff(h, t);
-        ev.to.acceptHandoff(h);
+        ev.to.acceptHandoff(h, ev.blocks);
         wake(ev.to, t);
         if (h.from.hasWork) wake(h.from, t);
         break;

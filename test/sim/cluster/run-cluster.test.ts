@@ -75,6 +75,21 @@ test('a hand-off waits in the decode instance’s incoming queue until KV frees,
   for (const inst of run.built.instances) assert.equal(inst.kv.usedBlocks, 0);
 });
 
+test('layer-wise: decode KV is reserved when the prefill is admitted; without room then, the KV goes whole later', () => {
+  const models = { tiny2: { ...TINY_MODEL, name: 'tiny2', numLayers: 2 } };
+  // Two layers (forwards of 2100 µs), decode GPU of 2 blocks, prompts of 20 tokens (320 bytes of KV).
+  // A is admitted at 0 and reserves both decode blocks at once, so its KV streams beside its prefill:
+  // τ = 5 + 160, lands at max(2100 + 165, 1050 + 330) = 2265; one decode step → done at 4365.
+  // B is admitted at 2100 with no decode room, hands off at 4200, waits for A's blocks (4365), and is sent
+  // whole: 4365 + 5 + 320 = 4690; one decode step → done at 6790 (E2E 6789 from its arrival at 1).
+  const requests = [req(0, 0, 20, 2), req(1, 1, 20, 2)];
+  const run = runClusterYaml(pd({ model: 'tiny2', decodeHw: 'kv2', kvTransfer: 'layerwise' }), requests, { models });
+  const e2e = rows(run, requests).slice(1).map((r) => r.split(',')[8]);
+  assert.deepEqual(e2e, ['4.365', '6.789']);
+  const t = run.built.transfers;
+  assert.deepEqual([t.count, t.waited, t.waitMaxUs, t.delayMaxUs], [2, 1, 4365 - 4200, 4690 - 4200]);
+});
+
 test('a request whose context no decode instance can hold is rejected at arrival, not lost', () => {
   const requests = [req(0, 0, 20, 10), req(1, 10, 20, 20)];
   const run = runClusterYaml(pd({ decodeHw: 'kv2' }), requests);
