@@ -9,14 +9,32 @@
 
 namespace duet {
 
+// Held as one uint4 so that loads and stores stay single 16-byte accesses
+// (ld/st.global.v4.u32). A struct of four __nv_bfloat162 copied through a
+// pointer cast is split by the compiler into 4-byte accesses (seen in the PTX
+// of the first version), which left the memory-bound kernels short of
+// bandwidth wherever few SMs must keep many bytes in flight.
 struct alignas(16) Bf16x8 {
-  __nv_bfloat162 h[4];
+  uint4 u;
 };
 
+__device__ __forceinline__ __nv_bfloat162 bf16x2_of(unsigned int w) {
+  __nv_bfloat162 h;
+  memcpy(&h, &w, sizeof h);  // a register move; element 2i is the low half of word i
+  return h;
+}
+
+__device__ __forceinline__ unsigned int word_of(__nv_bfloat162 h) {
+  unsigned int w;
+  memcpy(&w, &h, sizeof w);
+  return w;
+}
+
 __device__ __forceinline__ void bf16x8_to_float(const Bf16x8& v, float (&f)[8]) {
+  const unsigned int w[4] = {v.u.x, v.u.y, v.u.z, v.u.w};
 #pragma unroll
   for (int i = 0; i < 4; ++i) {
-    float2 t = __bfloat1622float2(v.h[i]);
+    const float2 t = __bfloat1622float2(bf16x2_of(w[i]));
     f[2 * i] = t.x;
     f[2 * i + 1] = t.y;
   }
@@ -24,17 +42,19 @@ __device__ __forceinline__ void bf16x8_to_float(const Bf16x8& v, float (&f)[8]) 
 
 __device__ __forceinline__ Bf16x8 float_to_bf16x8(const float (&f)[8]) {
   Bf16x8 v;
-#pragma unroll
-  for (int i = 0; i < 4; ++i) v.h[i] = __floats2bfloat162_rn(f[2 * i], f[2 * i + 1]);
+  v.u.x = word_of(__floats2bfloat162_rn(f[0], f[1]));
+  v.u.y = word_of(__floats2bfloat162_rn(f[2], f[3]));
+  v.u.z = word_of(__floats2bfloat162_rn(f[4], f[5]));
+  v.u.w = word_of(__floats2bfloat162_rn(f[6], f[7]));
   return v;
 }
 
 __device__ __forceinline__ Bf16x8 load_bf16x8(const __nv_bfloat16* p) {
-  return *reinterpret_cast<const Bf16x8*>(p);
+  return Bf16x8{*reinterpret_cast<const uint4*>(p)};
 }
 
 __device__ __forceinline__ void store_bf16x8(__nv_bfloat16* p, const Bf16x8& v) {
-  *reinterpret_cast<Bf16x8*>(p) = v;
+  *reinterpret_cast<uint4*>(p) = v.u;
 }
 
 // Host-side argument check used by every launch function: a wrong shape is a
