@@ -8,7 +8,7 @@ import type { PointOutcome } from '../../study/point-executor.js';
  * The "Cluster" goodput table of BENCHMARKS.md: on two H100 SXM GPUs, 2× chunked, 2× DuetServe and 1 prefill +
  * 1 decode (configs/clusters/qwen3-{8b,14b}-{2x-chunked,2x-duetserve,1p1d}.yaml), the whole Azure conversation
  * trace rescaled to each rate, judged against TTFT ≤ 2 s and TBT ≤ 50 ms (p99 of each request's gaps).
- * Prints a Markdown table per model. Run: `npm run build && node dist/sim/cluster/bench/goodput-sweep.js`.
+ * Prints a Markdown table per model. Run: `npm run build && node dist/sim/cluster/bench/goodput-sweep.js [workers] [--datasheet]`.
  * Wall time goes to stderr; the table is deterministic.
  */
 const MODELS = ['qwen3-8b', 'qwen3-14b'] as const;
@@ -21,7 +21,8 @@ const RATES: Readonly<Record<(typeof MODELS)[number], readonly number[]>> = {
 const clusterDir = fileURLToPath(new URL('../../../../configs/clusters/', import.meta.url));
 
 async function main(): Promise<void> {
-  const workers = Number(process.argv[2] ?? availableParallelism());
+  const workersArg = process.argv.slice(2).find((a) => /^\d+$/.test(a));
+  const workers = workersArg === undefined ? availableParallelism() : Number(workersArg);
   const exec = workerPoolExecutor(DEFAULT_RUNNER, workers);
   const t0 = performance.now();
   const jobs: { model: string; config: string; rate: number; outcome: Promise<PointOutcome> }[] = [];

@@ -8,7 +8,7 @@ import { benchScenario } from './bench-scenario.js';
 /**
  * The KV-transfer table of BENCHMARKS.md "Cluster": configs/clusters/qwen3-8b-1p1d.yaml with each
  * (kvTransfer, interconnect) pair, the whole Azure conversation trace at 16 req/s, same SLOs as the goodput
- * sweep. Prints a Markdown table. Run: `npm run build && node dist/sim/cluster/bench/kv-transfer-compare.js`.
+ * sweep. Prints a Markdown table. Run: `npm run build && node dist/sim/cluster/bench/kv-transfer-compare.js [--datasheet]`.
  */
 const RATE_QPS = 16;
 const base = readFileSync(fileURLToPath(new URL('../../../../configs/clusters/qwen3-8b-1p1d.yaml', import.meta.url)), 'utf8');
