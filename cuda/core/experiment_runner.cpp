@@ -52,6 +52,15 @@ int popcount_mask(const std::vector<unsigned long long>& m) {
   return n;
 }
 
+// The SM ids set in a %smid mask, as a JSON array ("[0,1,2,…]").
+std::string smid_list(const std::vector<unsigned long long>& m) {
+  std::string out = "[";
+  for (size_t w = 0; w < m.size(); ++w)
+    for (int b = 0; b < 64; ++b)
+      if (m[w] >> b & 1ull) out += (out.size() > 1 ? "," : "") + std::to_string(w * 64 + b);
+  return out + "]";
+}
+
 bool disjoint(const std::vector<unsigned long long>& a, const std::vector<unsigned long long>& b) {
   for (size_t i = 0; i < a.size(); ++i)
     if (a[i] & b[i]) return false;
@@ -359,6 +368,8 @@ std::string ExperimentRunner::run_concurrent(const Experiment& e) {
       .integer("kv_copies", copies)
       .integer("decode_smid_count", dn)
       .integer("prefill_smid_count", pn)
+      .raw("decode_smids", smid_list(dm))
+      .raw("prefill_smids", smid_list(pm))
       .boolean("smids_disjoint", apart)
       .boolean("decode_smids_ok", apart && dn <= e.decode_sms)
       .boolean("prefill_smids_ok", apart && pn <= e.prefill_sms)
