@@ -13,7 +13,8 @@ export interface MeasurementMeta {
   /** ISO date of the run, as the runner wrote it. */
   readonly date: string;
   readonly host: string;
-  readonly partition: { readonly minSms: number; readonly alignment: number; readonly groups: readonly number[] };
+  /** Green-context split: equal groups and the SMs left over (the runner reports them apart; 0 when absent). */
+  readonly partition: { readonly minSms: number; readonly alignment: number; readonly groups: readonly number[]; readonly remainderSms: number };
   readonly backend: string;
 }
 

@@ -129,6 +129,7 @@ function parseMeta(f: JsonFields): MeasurementMeta {
       minSms: p ? p.int('min_sms', 1) : 0,
       alignment: p ? p.int('alignment', 1) : 0,
       groups: p ? p.numbers('groups', { integer: true, min: 1 }) : [],
+      remainderSms: p && p.has('remainder') ? p.int('remainder', 0) : 0,
     },
     backend: f.has('backend') ? f.str('backend') : '',
   };

@@ -64,7 +64,7 @@ function provenanceComment(data: MeasurementSet, res: FitResiduals): string {
   const out = [
     ' Written by `duetsim calibrate fit --write`; rerun it rather than editing by hand.',
     ` Device: ${m.gpu}, ${m.smCount} SMs, driver ${m.driver}, CUDA runtime ${m.cudaRuntime}, measured ${m.date}${m.host ? ` on ${m.host}` : ''} (${m.backend}).`,
-    ` Partition groups: ${m.partition.groups.join(' ')} (min ${m.partition.minSms}, alignment ${m.partition.alignment}).`,
+    ` Partition groups: ${m.partition.groups.join(' ')}${m.partition.remainderSms > 0 ? ` + remainder ${m.partition.remainderSms}` : ''} (min ${m.partition.minSms}, alignment ${m.partition.alignment}).`,
     ' Data:',
     ...data.files.map((f) => `   ${f.path} sha256 ${f.sha256}`),
     ' Fit residuals on training points, |predicted − measured| / measured:',

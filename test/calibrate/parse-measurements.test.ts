@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { parseMeasurementFile, parseMeasurementSet } from '../../calibrate/parse-measurements.js';
 import { expectInputError } from '../util/expect-input-error.js';
 
-const META = '{"kind":"meta","gpu":"NVIDIA H100 80GB HBM3","sm_count":132,"driver":"580.95","cuda_runtime":"13.0","date":"2026-11-27T03:10:00Z","host":"h","partition":{"min_sms":8,"alignment":8,"groups":[8,12]},"backend":"runner"}';
+const META = '{"kind":"meta","gpu":"NVIDIA H100 80GB HBM3","sm_count":132,"driver":"580.95","cuda_runtime":"13.0","date":"2026-11-27T03:10:00Z","host":"h","partition":{"min_sms":8,"alignment":8,"groups":[8,8],"remainder":12},"backend":"runner"}';
 const GEMM = '{"id":"gemm-n1-4096x6144-s132","kind":"op","op":"gemm","sms":132,"n":1,"d_in":4096,"d_out":6144,"median_us":20,"p10_us":19,"p90_us":21,"reps":10,"check":{"rel_err":0.001,"threshold":0.02,"passed":true}}';
 const FWD = '{"id":"fw-a","kind":"forward","model":"qwen3-8b","sms":64,"batch":{"prefills":[{"new":512,"cached":0}],"decodes":[100,200]},"median_us":9000,"p10_us":8900,"p90_us":9100,"reps":10}';
 
 test('a well-formed file parses into typed records with their line', () => {
   const { meta, records } = parseMeasurementFile([META, GEMM, FWD].join('\n') + '\n', 'r.jsonl');
   assert.equal(meta.smCount, 132);
-  assert.deepEqual(meta.partition.groups, [8, 12]);
+  assert.deepEqual(meta.partition, { minSms: 8, alignment: 8, groups: [8, 8], remainderSms: 12 });
   assert.equal(records.length, 2);
   const fwd = records[1];
   assert.equal(fwd.kind, 'forward');

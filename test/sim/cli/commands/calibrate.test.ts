@@ -14,7 +14,9 @@ import { runCommand } from '../../../util/run-command.js';
 /** A work folder with a copy of the bundled H200 YAML, a plan and its synthetic measurements in data/. */
 async function workspace(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-calibrate-'));
-  copyFileSync(join(packageRoot(), 'configs', 'hardware', 'h200.yaml'), join(dir, 'gpu.yaml'));
+  // The seed part of the bundled H200 YAML (before any calibrated: section the shipped calibration wrote).
+  const bundled = readFileSync(join(packageRoot(), 'configs', 'hardware', 'h200.yaml'), 'utf8');
+  writeFileSync(join(dir, 'gpu.yaml'), bundled.includes('\ncalibrated:') ? bundled.slice(0, bundled.indexOf('\ncalibrated:') + 1) : bundled);
   const r = await runCommand(calibrate, ['calibrate', 'plan', '--model', 'qwen3-8b', '--hardware', 'gpu.yaml', '-o', 'plan.json'], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^\d+ experiments \(ceiling_gemm \d+, ceiling_bandwidth \d+, op \d+, forward \d+, concurrent \d+\)/);
