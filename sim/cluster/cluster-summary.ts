@@ -50,7 +50,7 @@ export interface InstanceSummary {
   readonly handoffs_in: number;
   readonly iterations: number;
   readonly busy_s: number;
-  /** busy_s over the run's duration. */
+  /** busy_s over the simulated span (first arrival to the last event). */
   readonly busy_share: number;
   readonly preemptions: number;
   readonly peak_kv_used_frac: number;

@@ -56,13 +56,14 @@ export function runClusterDetailed(spec: ScenarioSpec, opts: RunOptions = {}): R
   const metrics = scenarioCollector(spec, requests);
   const steps: StepRecord[] | null = opts.recordSteps ? [] : null;
   const built = buildCluster(cluster, spec, metrics, steps);
-  simulate(requests, built.instances, built.route, metrics, {
+  const endUs = simulate(requests, built.instances, built.route, metrics, {
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(built.handoff ? { handoff: built.handoff } : {}),
   });
   let preemptions = 0;
   for (const inst of built.instances) preemptions += inst.preemptions;
-  const durationS = metrics.summary(preemptions).duration_s;
+  // The simulated span, first arrival to the last event: what busy shares are taken over.
+  const durationS = requests.length > 0 ? (endUs - requests[0].arrivalUs) / 1e6 : 0;
   const first = built.groups[0];
   const config = {
     ...spec,
