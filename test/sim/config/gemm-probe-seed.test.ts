@@ -70,13 +70,13 @@ test('the bundled seeds are what the committed H200 probe gives (4 significant d
   const probe = parseGemmProbe(readFileSync(file, 'utf8'), file);
   const seed = seedFromProbe(probe);
   const rounded = (points: readonly CurvePoint[], scale = 1) => points.map((p) => ({ smCount: p.smCount, value: Number((p.value * scale).toPrecision(4)) }));
-  const h200 = loadHardware('h200').perf;
+  const h200 = loadHardware('h200', { useCalibration: false }).perf;
   assert.deepEqual(h200.computeFlopsPerS, rounded(seed.computeFlopsPerS));
   assert.deepEqual(h200.bandwidthBytesPerS, rounded(seed.bandwidthBytesPerS));
   assert.deepEqual(h200.contention, { memory: Number(seed.contention.memory.toFixed(3)), compute: Number(seed.contention.compute.toFixed(3)) });
-  const h100 = loadHardware('h100-sxm').perf;
+  const h100 = loadHardware('h100-sxm', { useCalibration: false }).perf;
   assert.deepEqual(h100.computeFlopsPerS, rounded(seed.computeFlopsPerS));
   assert.deepEqual(h100.bandwidthBytesPerS, rounded(seed.bandwidthBytesPerS, 3.35 / 4.8));
-  const a100 = loadHardware('a100-80g').perf;
+  const a100 = loadHardware('a100-80g', { useCalibration: false }).perf;
   assert.deepEqual(a100.bandwidthBytesPerS, rounded(remapSmAxis(seed.bandwidthBytesPerS, probe.smCount, 108, 2), 2.039 / 4.8));
 });

@@ -20,7 +20,7 @@ test('list models prints one line per bundled model with params in B and weight 
 test('list hardware prints SMs, peak TF, TB/s, HBM GB and whether the perf is seed or calibrated', async () => {
   const r = await run('hardware');
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^h200\s+132 SMs\s+989 TF bf16\s+4\.80 TB\/s\s+150 GB HBM\s+seed$/m);
+  assert.match(r.stdout, /^h200\s+132 SMs\s+989 TF bf16\s+4\.80 TB\/s\s+150 GB HBM\s+calibrated$/m);
   assert.match(r.stdout, /^a100-80g\s+108 SMs\s+312 TF bf16\s+2\.04 TB\/s\s+80 GB HBM\s+seed$/m);
 });
 
@@ -34,8 +34,8 @@ test('list --json gives the same entries as objects', async () => {
   const hw = JSON.parse((await run('hardware', '--json')).stdout) as { name: string; perf: string; smCount: number }[];
   assert.deepEqual(hw.map((h) => [h.name, h.smCount, h.perf]), [
     ['a100-80g', 108, 'seed'],
-    ['h100-sxm', 132, 'seed'],
-    ['h200', 132, 'seed'],
+    ['h100-sxm', 132, 'calibrated'],
+    ['h200', 132, 'calibrated'],
   ]);
 });
 
