@@ -63,3 +63,19 @@ test('fit never sees held-out forward points', () => {
   for (const r of forward.heldOut) assert.ok(!train.has(r.id));
   assert.ok(forward.heldOut.length > 0.3 * (forward.train.length + forward.heldOut.length));
 });
+
+test('without forwards or pairs the fit still runs: operators only, no contention', () => {
+  const data = synthesizeSet(plan, models, hw, 0, 'ops-only');
+  const opsOnly = { ...data, records: data.records.filter((r) => r.kind !== 'forward' && r.kind !== 'concurrent') };
+  const { perf, residuals, forwardWeight } = fitCalibration({ hardware: testHardware(), models, data: opsOnly });
+  assert.deepEqual(perf.contention, { memory: 0, compute: 0 });
+  assert.equal(residuals.forwardTrain.count, 0);
+  assert.equal(forwardWeight, 1);
+  assert.ok(relDiff(perf.efficiency.gemm.compute, 0.82) < 0.01);
+});
+
+test('a data set without the whole-GPU ceiling is refused, naming the missing point', () => {
+  const data = synthesizeSet(plan, models, hw, 0, 'no-whole');
+  const cut = { ...data, records: data.records.filter((r) => !(r.kind === 'ceiling_bandwidth' && r.smCount === 132)) };
+  assert.throws(() => fitCalibration({ hardware: testHardware(), models, data: cut }), /no ceiling_bandwidth record on the whole GPU \(132 SMs\)/);
+});
