@@ -25,15 +25,20 @@ export const duetserve: PolicyFactory = {
     fixed_k: { doc: 'always use this k (ablation: 1)', default: null },
     adaptive: { doc: 'false: always split when both prefill and decode work exist (ablation)', default: true },
     contention_aware: { doc: 'false: the optimiser ignores partition interference (ablation)', default: true },
-    guard_window_gap: { doc: 'also keep the gap across a window boundary under τ (shrinking the prefill if needed)', default: true },
+    tbt_headroom: {
+      doc: 'share of τ the decisions keep free (they aim at (1 − headroom)·τ): a token gap that spans a split window’s end or a mode switch also holds host time and the window remainder',
+      default: 0.1,
+    },
+    guard_window_gap: { doc: 'also keep the gap across a window’s end under τ (a longer look-ahead, or a shorter prefill)', default: true },
     granularity_sms: { doc: 'partition step in SMs (default: the hardware partition granularity; cannot be finer)', default: null },
   },
   create(values, ctx): Policy {
     const p = new PolicyParams('duetserve', duetserve, values);
     const tauMs = p.optionalNumber('tbt_target_ms', { min: 0 }) ?? ctx.sloTbtMs;
     if (tauMs === null) throw inputError('missing-tbt-target', '<policy parameters>', 0, 'tbt_target_ms', 'duetserve needs a TBT target: pass --slo-tbt MS or --param tbt_target_ms=MS');
-    const tauUs = tauMs * 1000;
-    checkTauReachable(ctx, tauUs);
+    const gapLimitUs = tauMs * 1000;
+    checkTauReachable(ctx, gapLimitUs);
+    const tauUs = gapLimitUs * (1 - p.number('tbt_headroom', { min: 0, max: 0.9 }));
     const maxK = p.number('max_lookahead_k', { min: 1, max: 64, integer: true });
     const fixedK = p.optionalNumber('fixed_k', { min: 1, max: 64, integer: true });
     const hw = withGranularity(ctx.hw, p.optionalNumber('granularity_sms', { min: 1, integer: true }));
@@ -70,6 +75,7 @@ export const duetserve: PolicyFactory = {
             maxK,
             fixedK,
             guardWindowGap: guard,
+            gapLimitUs,
           };
           const choice = chooseSplit(problem);
           if (!choice) continue;

@@ -11,6 +11,7 @@ import { predictForward } from '../latency/roofline.js';
  *
  * For fixed (S_p, S_d) the objective rises with k while k·t_d ≤ t_p and falls after, so only
  * k = ⌊t_p/t_d⌋ and ⌈t_p/t_d⌉ (clamped to [1, kMax]) need pricing: O(1) per partition.
+ * (The window-end guard only gets easier as k grows towards ⌈t_p/t_d⌉, and is constant beyond.)
  */
 export interface SplitProblem {
   readonly model: ModelSpec;
@@ -25,11 +26,14 @@ export interface SplitProblem {
   /** Use only this k (ablation k = 1), or null to choose. */
   readonly fixedK: number | null;
   /**
-   * Also bound the gap a decode request sees across the window boundary (the decode partition idles
-   * while a longer prefill finishes, then the host syncs): max(k·t_d, t_p) − k·t_d + overheads + t_d ≤ τ.
+   * Also bound the gap a decode request sees across the window's end: the decode partition idles for
+   * the rest of a longer prefill, the host samples, then the next step (at most `tauUs` to its first
+   * token, aggregated or split) runs: max(k·t_d, t_p) − k·t_d + sampling + tauUs ≤ gapLimitUs.
    * The published objective bounds only t_d; without this a long prefill stretches one gap per window.
    */
   readonly guardWindowGap: boolean;
+  /** The TBT target itself (τ), which the window-end gap must stay under; ≥ tauUs. */
+  readonly gapLimitUs: number;
 }
 
 export interface SplitChoice {
@@ -60,9 +64,8 @@ export function objective(p: SplitProblem, k: number, td: number, tp: number): n
 export function feasible(p: SplitProblem, k: number, td: number, tp: number): boolean {
   if (td > p.tauUs) return false;
   if (!p.guardWindowGap) return true;
-  const o = p.hw.overheads;
-  const gap = Math.max(k * td, tp) - k * td + o.samplingUs + o.schedulingUs + td;
-  return gap <= p.tauUs;
+  const gap = Math.max(k * td, tp) - k * td + p.hw.overheads.samplingUs + p.tauUs;
+  return gap <= p.gapLimitUs;
 }
 
 /** Better = higher objective; ties (within 1e-12 relative) go to fewer decode SMs, then smaller k. */
@@ -91,10 +94,7 @@ export function chooseSplit(p: SplitProblem): SplitChoice | null {
   return best;
 }
 
-/**
- * The k values worth pricing. The objective peaks at ⌊t_p/t_d⌋ or ⌈t_p/t_d⌉; the window-gap guard can
- * only be met by larger k (it shrinks as k·t_d approaches t_p), so the ceiling covers it.
- */
+/** The k values worth pricing: the objective peaks at ⌊t_p/t_d⌋ or ⌈t_p/t_d⌉ (see chooseSplit). */
 function candidateKs(td: number, tp: number, maxK: number): number[] {
   const r = tp / td;
   const lo = Math.min(maxK, Math.max(1, Math.floor(r)));

@@ -54,6 +54,7 @@ export const staticPolicy: PolicyFactory = {
             maxK,
             fixedK: null,
             guardWindowGap: false,
+            gapLimitUs: Infinity,
           };
           const td = decodeStepUs(problem, decodeSms, prefillSms);
           const tp = prefillUs(problem, prefillSms, decodeSms);

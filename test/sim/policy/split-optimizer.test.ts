@@ -27,17 +27,19 @@ test('the chosen split equals a brute-force search of the same objective over (S
   let compared = 0;
   for (let trial = 0; trial < 300; trial++) {
     const decodeCount = 1 + Math.floor(rng() * 200);
+    const tauUs = 3000 + rng() * 60000;
     const p: SplitProblem = {
       model: MODEL,
       hw,
       tpDegree: 1,
-      tauUs: 3000 + rng() * 60000,
+      tauUs,
       decode: { prefills: [], decodeCount, decodeContextTokens: decodeCount * (1 + Math.floor(rng() * 4000)) },
       prefill: { prefills: [{ newTokens: 1 + Math.floor(rng() * 4096), cachedTokens: Math.floor(rng() * 2048) }], decodeCount: 0, decodeContextTokens: 0 },
       splits: wholeGpuSplits(hw),
       maxK: 1 + Math.floor(rng() * 12),
       fixedK: rng() < 0.2 ? 1 : null,
       guardWindowGap: rng() < 0.5,
+      gapLimitUs: tauUs * (1 + rng() * 0.3),
     };
     const fast = chooseSplit(p);
     const slow = bruteForce(p);
@@ -59,6 +61,7 @@ test('the decode partition is never faster than τ allows, and ties go to fewer 
     maxK: 8,
     fixedK: null,
     guardWindowGap: false,
+    gapLimitUs: Infinity,
   };
   const c = chooseSplit(p)!;
   assert.ok(c.decodeStepUs <= 20000);
@@ -86,6 +89,7 @@ test('no split is offered when no decode partition can meet τ', () => {
     maxK: 8,
     fixedK: null,
     guardWindowGap: false,
+    gapLimitUs: Infinity,
   };
   assert.equal(chooseSplit(p), null);
 });
