@@ -63,3 +63,22 @@ export function toCsv(t: Table): string {
   const esc = (v: string | number) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
   return [t.header.join(','), ...t.rows.map((r) => r.map(esc).join(','))].join('\n') + '\n';
 }
+
+/**
+ * One metric laid out against one axis: a row per combination of the other coordinates, a column per
+ * value of `columnAxis` (e.g. goodput per policy against offered rate). Missing points are blank.
+ */
+export function pivotTable(lines: readonly StudyLine[], metric: string, columnAxis: string): Table {
+  const points = lines.filter((l) => l.kind === 'point');
+  const axes = [...new Set(points.flatMap((p) => Object.keys(p.coords)))].filter((a) => a !== columnAxis);
+  const columns = [...new Set(points.map((p) => String(p.coords[columnAxis] ?? '')))].sort((a, b) => compareRows([a], [b]));
+  const rows = new Map<string, (string | number)[]>();
+  for (const p of points) {
+    const key = axes.map((a) => String(p.coords[a] ?? ''));
+    const id = JSON.stringify(key);
+    if (!rows.has(id)) rows.set(id, [...key, ...columns.map(() => '')]);
+    rows.get(id)![axes.length + columns.indexOf(String(p.coords[columnAxis] ?? ''))] = round(TABLE_METRICS[metric](p.summary));
+  }
+  const sorted = [...rows.values()].sort((a, b) => compareRows(a.slice(0, axes.length), b.slice(0, axes.length)));
+  return { header: [...axes, ...columns.map((c) => `${columnAxis}=${c}`)], rows: sorted };
+}

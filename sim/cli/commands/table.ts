@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandModule } from '../command-module.js';
 import { parseStudyLog } from '../../study/results-log.js';
-import { DEFAULT_TABLE_METRICS, TABLE_METRICS, studyTable, toCsv, toMarkdown } from '../../study/study-table.js';
+import { DEFAULT_TABLE_METRICS, TABLE_METRICS, pivotTable, studyTable, toCsv, toMarkdown } from '../../study/study-table.js';
 import { inputError } from '../../core/input-error.js';
 
 export const table: CommandModule = {
@@ -13,8 +13,9 @@ export const table: CommandModule = {
       .description('print a study results file (whatif JSONL) as a Markdown or CSV table, one row per point')
       .argument('<study.jsonl>', 'results of duetsim whatif')
       .option('--metrics <list>', `comma-separated columns (${Object.keys(TABLE_METRICS).join(', ')})`, DEFAULT_TABLE_METRICS.join(','))
+      .option('--pivot <axis>', 'one column per value of this axis (e.g. rateQps), showing the first metric')
       .option('--csv', 'CSV instead of Markdown')
-      .action((file: string, o: { metrics: string; csv?: boolean }) => {
+      .action((file: string, o: { metrics: string; pivot?: string; csv?: boolean }) => {
         const metrics = o.metrics.split(',').map((m) => m.trim());
         for (const m of metrics) {
           if (!(m in TABLE_METRICS)) throw inputError('bad-flag', '<command line>', 0, '--metrics', `unknown metric '${m}'; valid: ${Object.keys(TABLE_METRICS).join(', ')}`);
@@ -26,7 +27,8 @@ export const table: CommandModule = {
         } catch {
           throw inputError('unreadable-file', file, 0, '', 'cannot read the study results file');
         }
-        const t = studyTable(parseStudyLog(text, file).lines, metrics);
+        const lines = parseStudyLog(text, file).lines;
+        const t = o.pivot ? pivotTable(lines, metrics[0], o.pivot) : studyTable(lines, metrics);
         io.stdout(o.csv ? toCsv(t) : toMarkdown(t));
       });
   },

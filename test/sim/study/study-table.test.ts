@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { studyTable, toCsv, toMarkdown } from '../../../sim/study/study-table.js';
+import { pivotTable, studyTable, toCsv, toMarkdown } from '../../../sim/study/study-table.js';
 import type { StudyLine } from '../../../sim/study/results-log.js';
 import type { Summary } from '../../../sim/metrics/results.js';
 
@@ -16,4 +16,10 @@ test('a study table has one row per point, sorted by its coordinates (numbers nu
   assert.deepEqual(t.rows, [['chunked', '2', 2, 20], ['chunked', '10', 9.9, 55.556], ['vllm', '10', 9.5, 80]]);
   assert.equal(toCsv(t).split('\n')[1], 'chunked,2,2,20');
   assert.match(toMarkdown(t), /^\| policy \| rateQps \| completed_rps \| tbt_p99_ms \|\n\|---\|---\|---:\|---:\|/);
+});
+
+test('a pivot lays one metric out against an axis, one row per other coordinate', () => {
+  const t = pivotTable([point('vllm', 10, 9.5, 80), point('chunked', 2, 2, 20), point('chunked', 10, 9.9, 55)], 'completed_rps', 'rateQps');
+  assert.deepEqual(t.header, ['policy', 'rateQps=2', 'rateQps=10']);
+  assert.deepEqual(t.rows, [['chunked', 2, 9.9], ['vllm', '', 9.5]]);
 });
