@@ -17,6 +17,9 @@ import type { InterconnectSpec } from '../hardware/hardware-spec.js';
  *
  * When the link keeps up with the compute only the last layer's τ stays after the prefill; when it does
  * not, the link's own total L·τ after the first layer is the bound.
+ *
+ * A link carries one transfer at a time: transfers leaving the same prefill instance queue in the order
+ * their prefills end (sim/cluster/run-cluster.ts keeps when each sender's link is next free).
  */
 export type KvTransferMode = 'whole' | 'layerwise';
 
@@ -35,11 +38,15 @@ export function wholeArrivalUs(startUs: number, bytes: number, link: Interconnec
   return startUs + messageUs(bytes, link);
 }
 
-/** Arrival time of a layer-by-layer transfer that streamed beside a prefill running from `prefillStartUs` to `prefillEndUs`. */
-export function layerwiseArrivalUs(prefillStartUs: number, prefillEndUs: number, numLayers: number, bytes: number, link: InterconnectSpec): number {
+/**
+ * Arrival time of a layer-by-layer transfer that streamed beside a prefill running from `prefillStartUs` to
+ * `prefillEndUs`, over a link that is free from `linkFreeAtUs` on (earlier transfers go first): the first
+ * layer cannot leave before then, which adds max(…, linkFreeAtUs + L·τ) to the bound above.
+ */
+export function layerwiseArrivalUs(prefillStartUs: number, prefillEndUs: number, numLayers: number, bytes: number, link: InterconnectSpec, linkFreeAtUs = -Infinity): number {
   const tauUs = messageUs(bytes / numLayers, link);
   const perLayerComputeUs = (prefillEndUs - prefillStartUs) / numLayers;
-  return Math.max(prefillEndUs + tauUs, prefillStartUs + perLayerComputeUs + numLayers * tauUs);
+  return Math.max(prefillEndUs + tauUs, prefillStartUs + perLayerComputeUs + numLayers * tauUs, linkFreeAtUs + numLayers * tauUs);
 }
 
 /**

@@ -134,6 +134,9 @@ function handoffRules(d: DisaggregationSpec, instances: readonly Instance[], see
   const router = createRouter(d.decodeRouter, seed, 'router/decode');
   // Admission is checked against the smallest decode cache, so any decode instance the router picks can hold it.
   const smallest = decodeViews.reduce((a, b) => (b.kv.totalBlocks < a.kv.totalBlocks ? b : a));
+  // Each prefill instance's links send one request's KV at a time; this is when each is next free. Calls
+  // come in event order (a prefill's end, or later), so first come, first sent.
+  const linkFreeAtUs = new Map<Instance, number>();
   return {
     routeDecode: (req) => decodePool[router.pick(req, decodeViews)],
     reserveAtAdmission: d.kvTransfer === 'layerwise',
@@ -144,7 +147,11 @@ function handoffRules(d: DisaggregationSpec, instances: readonly Instance[], see
       // Streaming beside the prefill needs the decode blocks reserved before the prefill ended (at its
       // admission); a hand-off that found no room then sends the finished KV whole once it has room.
       const overlapped = d.kvTransfer === 'layerwise' && reservedAtUs < h.prefillEndUs;
-      const at = overlapped ? layerwiseArrivalUs(h.prefillStartUs, h.prefillEndUs, model.numLayers, bytes, d.interconnect) : wholeArrivalUs(Math.max(reservedAtUs, h.prefillEndUs), bytes, d.interconnect);
+      const free = linkFreeAtUs.get(h.from) ?? -Infinity;
+      const at = overlapped
+        ? layerwiseArrivalUs(h.prefillStartUs, h.prefillEndUs, model.numLayers, bytes, d.interconnect, free)
+        : wholeArrivalUs(Math.max(reservedAtUs, h.prefillEndUs, free), bytes, d.interconnect);
+      linkFreeAtUs.set(h.from, at);
       log.record(h, to, reservedAtUs, at, bytes * streams);
       return at;
     },

@@ -42,3 +42,11 @@ test('TP groups send their KV shards over parallel links, at most one per KV hea
   assert.equal(parallelKvStreams(8, 8, 4), 4);
   assert.equal(kvTransferBytesPerLink(100, 8, 2), 400);
 });
+
+test('layer-wise transfer waits for a busy link: the first layer leaves when the link frees', () => {
+  const link = { kind: 't', bandwidthBytesPerS: 1e6, latencyUs: 5 };
+  // As in the first layer-wise case (τ = 85) but the link is busy until 3000: 3000 + 2·85 = 3170.
+  assert.equal(layerwiseArrivalUs(0, 2100, 2, 160, link, 3000), 3170);
+  // A link free before the bound changes nothing.
+  assert.equal(layerwiseArrivalUs(0, 2100, 2, 160, link, 500), 2185);
+});

@@ -42,6 +42,17 @@ test('disaggregated: first token from the prefill instance, the KV transfer dela
   assert.equal(run.built.transfers.delaySumUs, 85);
 });
 
+test('transfers leaving one prefill instance share its link: the second waits for the first', () => {
+  const requests = [req(0, 0, 10, 3), req(1, 0, 10, 3)];
+  const run = runClusterYaml(pd(), requests);
+  // Both prompts in one prefill step 0 → 1200. A's KV (80 bytes) lands at 1285; B's leaves after it and
+  // lands at 1370, while the decode GPU runs A alone (1285 → 2485). Then both: 2485 → 3685 (A done, B's
+  // second token), B alone → 4885.
+  const e2e = rows(run, requests).slice(1).map((r) => r.split(',')[8]);
+  assert.deepEqual(e2e, ['3.685', '4.885']);
+  assert.equal(run.built.transfers.delayMaxUs, 170);
+});
+
 test('layer-wise transfer leaves only the last layer on the critical path; whole sends everything after the prefill', () => {
   const twoLayers = { ...TINY_MODEL, name: 'tiny2', numLayers: 2 };
   const models = { tiny2: twoLayers };
