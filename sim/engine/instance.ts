@@ -336,13 +336,19 @@ export class Instance {
       }
       if (steps < step.lookaheadK) this.metrics.onWastedDecodeSteps(step.lookaheadK - steps);
     }
-    let w = 0;
-    for (let r = 0; r < this.running.length; r++) {
-      const s = this.running[r];
-      if (s.phase === 'running') this.running[w++] = s;
+    // Most steps finish nobody: compact the running list only when someone left it.
+    if (this.finishedSinceCompaction > 0) {
+      let w = 0;
+      for (let r = 0; r < this.running.length; r++) {
+        const s = this.running[r];
+        if (s.phase === 'running') this.running[w++] = s;
+      }
+      this.running.length = w;
+      this.finishedSinceCompaction = 0;
     }
-    this.running.length = w;
   }
+
+  private finishedSinceCompaction = 0;
 
   private emit(seq: Seq, tUs: number): void {
     seq.generatedTokens++;
@@ -428,6 +434,7 @@ export class Instance {
 
   private finish(seq: Seq, tUs: number): void {
     seq.phase = 'finished';
+    this.finishedSinceCompaction++;
     seq.finishedAtUs = tUs;
     if (this.cfg.engine.prefixCaching) this.donatePrefix(seq, tUs);
     this.releaseAll(seq);

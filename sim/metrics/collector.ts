@@ -88,9 +88,10 @@ export class MetricsCollector {
 
   /** A gap between two tokens of one request that ended at `tUs`. */
   onGap(gapUs: number, tUs: number): void {
-    this.tbt.add(gapUs);
+    const key = LogHistogram.keyOf(gapUs, 10);
+    this.tbt.addKeyed(gapUs, key, 10);
     const b = this.bucket(tUs);
-    (b.gaps ??= new LogHistogram(1, 1e10, 5)).add(gapUs);
+    (b.gaps ??= new LogHistogram(1, 1e10, 5)).addKeyed(gapUs, key, 10);
   }
 
   onReject(id: number, origin: string, reason: string, tUs: number): void {

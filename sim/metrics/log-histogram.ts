@@ -42,6 +42,26 @@ export class LogHistogram {
     return u32[HI] >>> this.shift;
   }
 
+  /**
+   * The bin key of a value at `mantissaBits` resolution: histograms of coarser resolution take it shifted
+   * right by the difference (see `addKeyed`), so a value's bits are read once for several histograms.
+   */
+  static keyOf(value: number, mantissaBits: number): number {
+    f64[0] = value;
+    return u32[HI] >>> (20 - mantissaBits);
+  }
+
+  /** Adds a value whose key at `keyBits` resolution (≥ this histogram's) is already known. */
+  addKeyed(value: number, key: number, keyBits: number): void {
+    this.count++;
+    this.sum += value;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    let bin = value <= this.minValue ? 0 : (key >>> (keyBits - this.mantissaBits)) - this.firstKey;
+    if (bin >= this.counts.length) bin = this.counts.length - 1;
+    this.counts[bin]++;
+  }
+
   add(value: number): void {
     this.count++;
     this.sum += value;

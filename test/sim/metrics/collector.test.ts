@@ -45,3 +45,15 @@ test('log histogram quantiles stay within the bin width of the exact ones', () =
   assert.equal(h.quantile(1), xs[xs.length - 1]);
   assert.ok(Math.abs(h.mean - xs.reduce((a, b) => a + b, 0) / xs.length) < 1e-6);
 });
+
+test('adding by a precomputed finer key fills the same bins as adding the value', () => {
+  const rng = seedrandom('keyed');
+  const a = new LogHistogram(1, 1e10, 5);
+  const b = new LogHistogram(1, 1e10, 5);
+  for (let i = 0; i < 5000; i++) {
+    const x = Math.exp(rng() * 20) * (rng() < 0.01 ? 0.5 : 1);
+    a.add(x);
+    b.addKeyed(x, LogHistogram.keyOf(x, 10), 10);
+  }
+  for (const q of [0, 0.1, 0.5, 0.9, 0.99, 1]) assert.equal(a.quantile(q), b.quantile(q));
+});
