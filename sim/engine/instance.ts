@@ -336,19 +336,20 @@ export class Instance {
       }
       if (steps < step.lookaheadK) this.metrics.onWastedDecodeSteps(step.lookaheadK - steps);
     }
-    // Most steps finish nobody: compact the running list only when someone left it.
-    if (this.finishedSinceCompaction > 0) {
+    // Most steps finish nobody: compact the running list only when someone left it (finished or handed off).
+    if (this.leftSinceCompaction > 0) {
       let w = 0;
       for (let r = 0; r < this.running.length; r++) {
         const s = this.running[r];
         if (s.phase === 'running') this.running[w++] = s;
       }
       this.running.length = w;
-      this.finishedSinceCompaction = 0;
+      this.leftSinceCompaction = 0;
     }
   }
 
-  private finishedSinceCompaction = 0;
+  /** Sequences that left `running` (finished, or handed off) since the list was last compacted. */
+  private leftSinceCompaction = 0;
 
   private emit(seq: Seq, tUs: number): void {
     seq.generatedTokens++;
@@ -371,6 +372,7 @@ export class Instance {
    */
   private detachForHandoff(seq: Seq, tUs: number): void {
     seq.phase = 'handoff';
+    this.leftSinceCompaction++;
     this.handoffs.push({
       seq,
       from: this,
@@ -434,7 +436,7 @@ export class Instance {
 
   private finish(seq: Seq, tUs: number): void {
     seq.phase = 'finished';
-    this.finishedSinceCompaction++;
+    this.leftSinceCompaction++;
     seq.finishedAtUs = tUs;
     if (this.cfg.engine.prefixCaching) this.donatePrefix(seq, tUs);
     this.releaseAll(seq);

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { listBundled, readConfig } from '../../../sim/config/config-files.js';
-import { expectConfigError } from '../../util/expect-config-error.js';
+import { expectInputError as expectConfigError } from '../../util/expect-input-error.js';
 
 test('listBundled finds the bundled files from the package root, sorted, without .yaml', () => {
   assert.deepEqual(listBundled('hardware'), ['a100-80g', 'h100-sxm', 'h200']);

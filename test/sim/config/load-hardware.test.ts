@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadHardware, loadHardwareConfig, parseHardwareYaml } from '../../../sim/config/load-hardware.js';
 import { listBundled, readConfig } from '../../../sim/config/config-files.js';
 import { OP_CLASSES } from '../../../sim/hardware/hardware-spec.js';
-import { expectConfigError } from '../../util/expect-config-error.js';
+import { expectInputError as expectConfigError } from '../../util/expect-input-error.js';
 import { lineOf } from '../../util/config-fixtures.js';
 
 const FILE = 'gpu.yaml';

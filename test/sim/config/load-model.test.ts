@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadModel, parseModelYaml } from '../../../sim/config/load-model.js';
 import { listBundled } from '../../../sim/config/config-files.js';
 import { parameterCount } from '../../../sim/model/model-spec.js';
-import { expectConfigError } from '../../util/expect-config-error.js';
+import { expectInputError as expectConfigError } from '../../util/expect-input-error.js';
 import { TINY_MODEL_YAML, lineOf } from '../../util/config-fixtures.js';
 
 const FILE = 'my-model.yaml';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseModelYaml } from '../../../sim/config/load-model.js';
 import { parseYamlData } from '../../../sim/config/yaml-data.js';
-import { expectConfigError } from '../../util/expect-config-error.js';
+import { expectInputError as expectConfigError } from '../../util/expect-input-error.js';
 import { TINY_MODEL_YAML, lineOf } from '../../util/config-fixtures.js';
 
 const FILE = 'x.yaml';
