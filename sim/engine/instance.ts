@@ -192,7 +192,7 @@ export class Instance {
       tpDegree: this.cfg.tpDegree,
     };
     const d = this.cfg.policy.decide(view);
-    this.metrics.sample(nowUs, this.waiting.length, this.running.length, this.kv.usedBlocks / this.kv.totalBlocks);
+    this.metrics.sample(nowUs, this.cfg.id, this.waiting.length, this.running.length, this.kv.usedBlocks / this.kv.totalBlocks);
     if (d.kind === 'idle') return null;
     return this.apply(d, nowUs);
   }

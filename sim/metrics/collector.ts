@@ -140,12 +140,30 @@ export class MetricsCollector {
   }
 
   /** State at time `tUs`; the last sample in a bucket is what the bucket reports. */
-  sample(tUs: number, queueLen: number, running: number, kvUsedFrac: number): void {
+  /**
+   * Instance `instance`'s state at time `tUs`. A bucket reports the state at its last sample, summed over
+   * instances (each contributing its latest values) and, for KV, averaged over them.
+   */
+  sample(tUs: number, instance: number, queueLen: number, running: number, kvUsedFrac: number): void {
+    const last = this.lastState;
+    while (last.length <= instance) last.push({ queueLen: 0, running: 0, kvUsedFrac: 0 });
+    const st = last[instance];
+    this.queueSum += queueLen - st.queueLen;
+    this.runningSum += running - st.running;
+    this.kvFracSum += kvUsedFrac - st.kvUsedFrac;
+    st.queueLen = queueLen;
+    st.running = running;
+    st.kvUsedFrac = kvUsedFrac;
     const b = this.bucket(tUs);
-    b.queueLen = queueLen;
-    b.running = running;
-    b.kvUsedFrac = kvUsedFrac;
+    b.queueLen = this.queueSum;
+    b.running = this.runningSum;
+    b.kvUsedFrac = this.kvFracSum / last.length;
   }
+
+  private readonly lastState: { queueLen: number; running: number; kvUsedFrac: number }[] = [];
+  private queueSum = 0;
+  private runningSum = 0;
+  private kvFracSum = 0;
 
   get totalPreemptions(): number {
     let n = 0;

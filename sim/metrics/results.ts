@@ -57,7 +57,7 @@ export interface TimelineBucket {
   readonly t_s: number;
   readonly arrivals: number;
   readonly completions: number;
-  /** Waiting requests at the end of the bucket. */
+  /** Waiting requests at the end of the bucket, summed over instances. */
   readonly queue_len: number;
   readonly running: number;
   /** KV blocks in use over capacity, at the end of the bucket. */

@@ -4,6 +4,7 @@ import seedrandom from 'seedrandom';
 import { quantile } from 'd3-array';
 import { RequestGaps } from '../../../sim/metrics/request-gaps.js';
 import { LogHistogram } from '../../../sim/metrics/log-histogram.js';
+import { MetricsCollector } from '../../../sim/metrics/collector.js';
 
 function track(gaps: number[], def: 'request-p99-gap' | 'every-gap'): number {
   const t = new RequestGaps(gaps.length + 1, def);
@@ -56,4 +57,15 @@ test('adding by a precomputed finer key fills the same bins as adding the value'
     b.addKeyed(x, LogHistogram.keyOf(x, 10), 10);
   }
   for (const q of [0, 0.1, 0.5, 0.9, 0.99, 1]) assert.equal(a.quantile(q), b.quantile(q));
+});
+
+test('timeline state sums the latest sample of every instance (clusters)', () => {
+  const c = new MetricsCollector(1, 1e6, { ttft_ms: null, tbt_ms: null, tbt_definition: 'request-p99-gap' });
+  c.sample(0, 0, 3, 2, 0.5);
+  c.sample(100, 1, 4, 1, 0.1);
+  c.sample(200, 0, 1, 2, 0.3); // instance 0 changes; instance 1 keeps its last values
+  const [b] = c.result({}, 0).timeline.buckets;
+  assert.equal(b.queue_len, 5);
+  assert.equal(b.running, 3);
+  assert.equal(b.kv_used_frac, 0.2);
 });

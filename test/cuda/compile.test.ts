@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+/**
+ * CI has no GPU, but it has nvcc (no cuBLAS): every CUDA source that does not need cuBLAS headers is
+ * compiled for sm_90 here, and every host file is checked by g++ against the CUDA and N-API headers, so a
+ * change that breaks the GPU build fails before anyone spends device time on it. cuBLAS-using sources
+ * (gemm.cu) compile on the GPU host only.
+ */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const run = promisify(execFile);
+
+function has(cmd: string): boolean {
+  try {
+    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const cudaInclude = ['/usr/local/cuda/include', '/usr/local/cuda-13.0/include'].find((d) => {
+  try {
+    readFileSync(join(d, 'cuda.h'));
+    return true;
+  } catch {
+    return false;
+  }
+});
+
+function sources(dir: string, ext: string): string[] {
+  return readdirSync(join(root, dir))
+    .filter((f) => f.endsWith(ext))
+    .map((f) => join(dir, f))
+    .filter((f) => !/#include\s*[<"]cublas/.test(readFileSync(join(root, f), 'utf8')));
+}
+
+/** Runs `jobs` two at a time (the CI machine has two cores). */
+async function pooled(jobs: (() => Promise<void>)[], width = 2): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < jobs.length) await jobs[next++]();
+  }));
+}
+
+test('CUDA kernels compile with the local nvcc for sm_90 (all but the cuBLAS wrapper)', { skip: has('nvcc') ? false : 'nvcc not installed', timeout: 600_000 }, async () => {
+  const files = sources('cuda/kernels', '.cu');
+  assert.ok(files.length >= 10, `only ${files.length} kernel sources found`);
+  const out = mkdtempSync(join(tmpdir(), 'duetsim-nvcc-'));
+  const failures: string[] = [];
+  try {
+    await pooled(
+      files.map((f, i) => async () => {
+        try {
+          await run('nvcc', ['-std=c++17', '-arch=sm_90', '-c', join(root, f), '-o', join(out, `${i}.o`)], { cwd: root });
+        } catch (e) {
+          failures.push(`${f}:\n${(e as { stderr?: string }).stderr ?? String(e)}`);
+        }
+      }),
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  assert.deepEqual(failures, []);
+});
+
+test('host C++ (core, runner, binding) passes g++ -fsyntax-only against the CUDA and N-API headers', { skip: has('g++') && cudaInclude ? false : 'g++ or the CUDA headers missing', timeout: 300_000 }, async () => {
+  const files = [...sources('cuda/core', '.cpp'), ...sources('cuda/runner', '.cpp'), ...sources('cuda/binding', '.cpp')];
+  assert.ok(files.length >= 10);
+  const napi = ['/usr/include/node', join(root, '.node-carry/include')];
+  const flags = ['-std=c++17', '-fsyntax-only', `-I${cudaInclude}`, ...napi.map((d) => `-I${d}`), `-I${join(root, 'node_modules/node-addon-api')}`, '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_ADDON_API_DISABLE_DEPRECATED'];
+  const failures: string[] = [];
+  await pooled(
+    files.map((f) => async () => {
+      try {
+        await run('g++', [...flags, join(root, f)], { cwd: root });
+      } catch (e) {
+        failures.push(`${f}:\n${(e as { stderr?: string }).stderr ?? String(e)}`);
+      }
+    }),
+  );
+  assert.deepEqual(failures, []);
+});
