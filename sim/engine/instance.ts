@@ -191,10 +191,32 @@ export class Instance {
       hw: this.cfg.hw,
       tpDegree: this.cfg.tpDegree,
     };
-    const d = this.cfg.policy.decide(view);
+    const d = this.steadyDecision(view) ?? this.cfg.policy.decide(view);
     this.metrics.sample(nowUs, this.cfg.id, this.waiting.length, this.running.length, this.kv.usedBlocks / this.kv.totalBlocks);
     if (d.kind === 'idle') return null;
     return this.apply(d, nowUs);
+  }
+
+  /**
+   * The policy's steady-decode step (see Policy.steadyDecode) when the instance is in that state: nothing
+   * waiting, every running sequence decoding, KV room for one more token each. Null otherwise.
+   */
+  private steadyDecision(view: SchedulerView): Decision | null {
+    const policy = this.cfg.policy;
+    if (!policy.steadyDecode || this.waiting.length > 0 || this.running.length === 0) return null;
+    const bt = this.kv.blockTokens;
+    let need = 0;
+    for (const s of this.running) {
+      if (s.isPrefilling) return null;
+      need += Math.max(0, Math.ceil((s.computedTokens + 1 - s.prefixTokens) / bt) - s.ownBlocks);
+    }
+    if (need > this.kv.availableBlocks) return null;
+    const shape = policy.steadyDecode(view);
+    if (!shape) return null;
+    const decodes = this.running.slice();
+    return shape.kind === 'aggregated'
+      ? { kind: 'aggregated', prefills: [], decodes, preempt: [] }
+      : { kind: 'split', prefills: [], decodes, preempt: [], prefillSms: shape.prefillSms, decodeSms: shape.decodeSms, lookaheadK: 1 };
   }
 
   private apply(d: Exclude<Decision, { kind: 'idle' }>, nowUs: number): InFlightStep | null {

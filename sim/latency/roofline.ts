@@ -135,18 +135,91 @@ function linearUs(hw: HardwareSpec, r: Rates, op: OpClass, n: number, dIn: numbe
 }
 
 /**
- * Core arithmetic shared by predictIteration and predictGpuUs. Returns GPU µs and the kernel count;
- * fills `acc` when given.
+ * Per-layer work that depends only on the token count n: the four projections, the elementwise kernels
+ * and (under TP) the all-reduces. Returns [µs, kernels] of one layer.
  */
-function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions, acc: Acc | null): [number, number] {
-  const tp = opts.tpDegree;
+function layerTokenOps(model: ModelSpec, hw: HardwareSpec, r: Rates, n: number, tp: number, acc: Acc | null): [number, number] {
   const s = model.dtypeBytes;
   const d = model.hiddenSize;
-  const L = model.numLayers;
   const dh = model.headDim;
   const hq = model.numQHeads / tp;
   const hkv = Math.max(1, model.numKvHeads / tp);
   const ffn = model.ffnSize / tp;
+  let us = 0;
+  // Token-level linear layers (column/row parallel under TP).
+  us += linearUs(hw, r, 'gemm', n, d, (hq + 2 * hkv) * dh, s, 1, acc);
+  us += linearUs(hw, r, 'gemm', n, hq * dh, d, s, 1, acc);
+  us += linearUs(hw, r, 'gemm', n, d, 2 * ffn, s, 1, acc);
+  us += linearUs(hw, r, 'gemm', n, ffn, d, s, 1, acc);
+  // Elementwise kernels, memory bound: fused add+RMSNorm ×2 (read x and residual, write both),
+  // RoPE on q and k (in place), q/k RMSNorm (Qwen3), SiLU·mul over the gate/up output.
+  const qkDim = (hq + hkv) * dh;
+  us += kernelUs(hw, r, 'elementwise', 0, 4 * n * d * s, 2, acc);
+  us += kernelUs(hw, r, 'elementwise', 0, 2 * n * qkDim * s, model.qkNorm ? 2 : 1, acc);
+  us += kernelUs(hw, r, 'elementwise', 0, 3 * n * ffn * s, 1, acc);
+  let kernels = 4 + (model.qkNorm ? 5 : 4);
+  // Tensor parallelism: an all-reduce after attention and after the MLP, ring algorithm:
+  // 2(N−1) steps, each α plus bytes/N over the link.
+  if (tp > 1) {
+    const bytes = n * d * s;
+    const steps = 2 * (tp - 1);
+    const arUs = steps * (hw.interconnect.latencyUs + (bytes / tp / hw.interconnect.bandwidthBytesPerS) * 1e6);
+    us += 2 * arUs;
+    kernels += 2;
+    if (acc) acc.add(ALLREDUCE, 0, 2 * steps * (bytes / tp), 2, 2 * arUs, 0);
+  }
+  return [us, kernels];
+}
+
+/** Embedding gather over n tokens, final norm over the sampled rows, LM head over one row per sequence. */
+function tailOps(model: ModelSpec, hw: HardwareSpec, r: Rates, n: number, numSeqs: number, tp: number, acc: Acc | null): number {
+  const s = model.dtypeBytes;
+  const d = model.hiddenSize;
+  let us = kernelUs(hw, r, 'elementwise', 0, 2 * n * d * s, 1, acc);
+  us += kernelUs(hw, r, 'elementwise', 0, 2 * numSeqs * d * s, 1, acc);
+  us += linearUs(hw, r, 'lm_head', numSeqs, d, model.vocabSize / tp, s, 1, acc);
+  return us;
+}
+const TAIL_KERNELS = 3;
+
+/**
+ * The token-count-only part of a forward, memoised per (rates, model, TP, n, sequences): the simulator
+ * prices hundreds of thousands of steps whose token counts repeat while their attention contexts do not.
+ * Keyed by frozen inputs, so the memo cannot change an answer; bounded so long runs do not grow it forever.
+ */
+const tokenMemo = new WeakMap<Rates, WeakMap<ModelSpec, Map<number, Float64Array>>>();
+const TOKEN_MEMO_LIMIT = 200_000;
+
+function tokenPart(model: ModelSpec, hw: HardwareSpec, r: Rates, n: number, numSeqs: number, tp: number): Float64Array {
+  let byModel = tokenMemo.get(r);
+  if (!byModel) tokenMemo.set(r, (byModel = new WeakMap()));
+  let m = byModel.get(model);
+  if (!m) byModel.set(model, (m = new Map()));
+  const cacheable = numSeqs < 65536 && tp < 64 && n < 2 ** 30;
+  const key = (n * 65536 + numSeqs) * 64 + tp;
+  let v = cacheable ? m.get(key) : undefined;
+  if (!v) {
+    const [layerUs, layerKernels] = layerTokenOps(model, hw, r, n, tp, null);
+    v = Float64Array.of(layerUs, layerKernels, tailOps(model, hw, r, n, numSeqs, tp, null));
+    if (cacheable) {
+      if (m.size >= TOKEN_MEMO_LIMIT) m.clear();
+      m.set(key, v);
+    }
+  }
+  return v;
+}
+
+/**
+ * Core arithmetic shared by predictIteration and predictGpuUs. Returns GPU µs and the kernel count;
+ * fills `acc` when given (then nothing is memoised).
+ */
+function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions, acc: Acc | null): [number, number] {
+  const tp = opts.tpDegree;
+  const s = model.dtypeBytes;
+  const L = model.numLayers;
+  const dh = model.headDim;
+  const hq = model.numQHeads / tp;
+  const hkv = Math.max(1, model.numKvHeads / tp);
   const r = ratesFor(hw, opts);
 
   let n = batch.decodeCount;
@@ -154,14 +227,16 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
   const numSeqs = batch.prefills.length + batch.decodeCount;
   if (n === 0) return [0, 0];
 
-  let layerUs = 0;
-  let layerKernels = 0;
-  // Token-level linear layers (column/row parallel under TP).
-  layerUs += linearUs(hw, r, 'gemm', n, d, (hq + 2 * hkv) * dh, s, 1, acc);
-  layerUs += linearUs(hw, r, 'gemm', n, hq * dh, d, s, 1, acc);
-  layerUs += linearUs(hw, r, 'gemm', n, d, 2 * ffn, s, 1, acc);
-  layerUs += linearUs(hw, r, 'gemm', n, ffn, d, s, 1, acc);
-  layerKernels += 4;
+  let layerUs: number;
+  let layerKernels: number;
+  let tail = 0;
+  if (acc) [layerUs, layerKernels] = layerTokenOps(model, hw, r, n, tp, acc);
+  else {
+    const t = tokenPart(model, hw, r, n, numSeqs, tp);
+    layerUs = t[0];
+    layerKernels = t[1];
+    tail = t[2];
+  }
 
   // Prefill attention: one varlen kernel over all chunks. Causal: the q×q block is half computed.
   if (batch.prefills.length > 0) {
@@ -185,36 +260,15 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
     layerUs += kernelUs(hw, r, 'attn_decode', flops, bytes, 1, acc);
     layerKernels += 1;
   }
-  // Elementwise kernels, memory bound: fused add+RMSNorm ×2 (read x and residual, write both),
-  // RoPE on q and k (in place), q/k RMSNorm (Qwen3), SiLU·mul over the gate/up output.
-  const qkDim = (hq + hkv) * dh;
-  layerUs += kernelUs(hw, r, 'elementwise', 0, 4 * n * d * s, 2, acc);
-  layerUs += kernelUs(hw, r, 'elementwise', 0, 2 * n * qkDim * s, model.qkNorm ? 2 : 1, acc);
-  layerUs += kernelUs(hw, r, 'elementwise', 0, 3 * n * ffn * s, 1, acc);
-  layerKernels += model.qkNorm ? 5 : 4;
-
-  // Tensor parallelism: an all-reduce after attention and after the MLP, ring algorithm:
-  // 2(N−1) steps, each α plus bytes/N over the link.
-  if (tp > 1) {
-    const bytes = n * d * s;
-    const steps = 2 * (tp - 1);
-    const us = steps * (hw.interconnect.latencyUs + (bytes / tp / hw.interconnect.bandwidthBytesPerS) * 1e6);
-    layerUs += 2 * us;
-    layerKernels += 2;
-    if (acc) acc.add(ALLREDUCE, 0, 2 * steps * (bytes / tp), 2, 2 * us, 0);
-  }
 
   let gpuUs = layerUs * L;
-  let kernels = layerKernels * L;
+  const kernels = layerKernels * L + TAIL_KERNELS;
   if (acc) {
-    // Per-layer classes were accumulated once; scale them to L layers.
+    // Per-layer classes were accumulated once; scale them to L layers, then add the tail unscaled.
     for (let slot = 0; slot < SLOTS; slot++) for (let k = 0; k < 5; k++) acc.v[slot * 5 + k] *= L;
+    tail = tailOps(model, hw, r, n, numSeqs, tp, acc);
   }
-  // Embedding gather, final norm over the sampled rows, LM head over one row per sequence.
-  gpuUs += kernelUs(hw, r, 'elementwise', 0, 2 * n * d * s, 1, acc);
-  gpuUs += kernelUs(hw, r, 'elementwise', 0, 2 * numSeqs * d * s, 1, acc);
-  gpuUs += linearUs(hw, r, 'lm_head', numSeqs, d, model.vocabSize / tp, s, 1, acc);
-  kernels += 3;
+  gpuUs += tail;
   return [gpuUs, kernels];
 }
 

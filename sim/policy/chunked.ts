@@ -21,6 +21,8 @@ export const chunked: PolicyFactory = {
         if (b.prefills.length === 0 && b.decodes.length === 0 && b.preempt.length === 0) return { kind: 'idle' };
         return { kind: 'aggregated', ...b };
       },
+      // Decodes go first, one token each, while the budget lasts: all of them when they fit in it.
+      steadyDecode: (view) => (view.running.length <= (budget ?? view.engine.maxBatchTokens) ? { kind: 'aggregated' } : null),
     };
   },
 };

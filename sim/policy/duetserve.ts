@@ -92,6 +92,8 @@ export const duetserve: PolicyFactory = {
         // No split meets τ: run the hybrid batch aggregated, which is the fastest way through it.
         return { kind: 'aggregated', ...hybrid };
       },
+      // A hybrid batch without prefill chunks always runs aggregated.
+      steadyDecode: (view) => (view.running.length <= (tokenBudgetParam ?? view.engine.maxBatchTokens) ? { kind: 'aggregated' } : null),
     };
   },
 };

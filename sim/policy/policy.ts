@@ -64,7 +64,18 @@ export type Decision =
 export interface Policy {
   readonly name: string;
   decide(view: SchedulerView): Decision;
+  /**
+   * Optional fast path for the steady decode state — nothing waiting, every running sequence decoding,
+   * KV room for one more token each — the state a server spends most steps in between arrivals. Return
+   * the shape of the step `decide` would take there (one decode step of every running sequence, on all
+   * SMs or on a fixed split), or null to have `decide` called. The engine then builds that step without
+   * `decide`. It must be exactly `decide`'s answer (tests run both paths and compare results byte for
+   * byte); do not implement it for a policy that ever decides differently in that state.
+   */
+  steadyDecode?(view: SchedulerView): SteadyDecodeShape | null;
 }
+
+export type SteadyDecodeShape = { readonly kind: 'aggregated' } | { readonly kind: 'split'; readonly prefillSms: number; readonly decodeSms: number };
 
 /** Builds a policy from user parameters (validated here, with errors naming the parameter). */
 export interface PolicyFactory {

@@ -67,6 +67,8 @@ export const staticPolicy: PolicyFactory = {
         }
         return { kind: 'split', ...b, prefillSms, decodeSms, lookaheadK: k };
       },
+      // Decode-only windows run one step on the decode partition.
+      steadyDecode: () => ({ kind: 'split', prefillSms, decodeSms }),
     };
   },
 };

@@ -21,6 +21,8 @@ export const vllm: PolicyFactory = {
         if (b.prefills.length === 0 && b.decodes.length === 0 && b.preempt.length === 0) return { kind: 'idle' };
         return { kind: 'aggregated', ...b };
       },
+      // With nothing waiting, vLLM runs one decode step of every running sequence.
+      steadyDecode: () => ({ kind: 'aggregated' }),
     };
   },
 };
