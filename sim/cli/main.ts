@@ -13,10 +13,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError();
-  const seen = new Set<string>();
-  for (const c of COMMANDS) {
-    if (seen.has(c.name)) throw new Error(`command '${c.name}' registered twice`);
-    seen.add(c.name);
+  // Load only the command asked for; with none (or help, or a typo) load them all so help lists every one.
+  const first = argv.find((a) => !a.startsWith('-'));
+  const names = first !== undefined && first in COMMANDS ? [first] : Object.keys(COMMANDS);
+  for (const name of names) {
+    const c = await COMMANDS[name]();
+    if (c.name !== name) throw new Error(`command registered as '${name}' calls itself '${c.name}'`);
     c.register(program, io);
   }
   try {
