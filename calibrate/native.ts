@@ -16,6 +16,16 @@ export interface DuetAddon {
     onProgress?: (line: string) => void,
     options?: { readonly resume?: boolean; readonly planName?: string },
   ): Promise<number>;
+  /**
+   * Runs a duetsim-exec plan (a simulated schedule, calibrate/closed-loop/exec-plan.ts) step by step on the
+   * GPU, writing measured step times as JSONL; resolves to the number of steps run.
+   */
+  executeSchedule(
+    planJsonl: string,
+    outPath: string,
+    onProgress?: (line: string) => void,
+    options?: { readonly resume?: boolean; readonly planName?: string; readonly maxSeconds?: number },
+  ): Promise<number>;
   /** The fixed kernel check suite (fp64 references); one JSON line per check. */
   runChecks(seed?: number, onProgress?: (line: string) => void): Promise<{ passed: boolean; lines: string[] }>;
   /** The meta line (GPU, driver, CUDA, SM split) as JSON text. */
@@ -41,7 +51,7 @@ export function addonPath(root: string = packageRoot()): string {
   return join(root, 'cuda', 'build', 'duet_addon.node');
 }
 
-const EXPORTS = ['runPlan', 'runChecks', 'deviceInfo'] as const;
+const EXPORTS = ['runPlan', 'executeSchedule', 'runChecks', 'deviceInfo'] as const;
 
 /**
  * Loads the addon from `root`/cuda/build. Fails with an AddonUnavailableError naming the path when it is

@@ -49,3 +49,38 @@ export async function runWithAddon(addon: Pick<DuetAddon, 'runPlan'>, planName: 
   opts.progress(`calibrate run: ${count} experiments measured into ${opts.outPath}\n`);
   return count;
 }
+
+export interface ExecuteOptions {
+  /** The duetsim-exec plan file (the runner reads it; the addon gets its text). */
+  readonly planPath: string;
+  readonly planText: string;
+  readonly outPath: string;
+  readonly resume: boolean;
+  /** > 0: stop cleanly after about this many seconds (continue later with resume); 0: no limit. */
+  readonly maxSeconds: number;
+  readonly progress: (text: string) => void;
+}
+
+/** `duet_runner --execute`: a simulated schedule run step by step on the GPU (cuda/core/schedule_exec.cpp). */
+export function executeWithRunner(runnerPath: string, opts: ExecuteOptions): Promise<void> {
+  const args = ['--execute', opts.planPath, '--out', opts.outPath, ...(opts.resume ? ['--resume'] : []), ...(opts.maxSeconds > 0 ? ['--max-seconds', String(opts.maxSeconds)] : [])];
+  opts.progress(`calibrate execute: ${runnerPath} ${args.join(' ')}\n`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(runnerPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`${runnerPath} exited with ${signal ?? `code ${code}`}; rerun with --resume to continue`));
+    });
+  });
+}
+
+export async function executeWithAddon(addon: Pick<DuetAddon, 'executeSchedule'>, planName: string, opts: ExecuteOptions): Promise<number> {
+  const count = await addon.executeSchedule(opts.planText, opts.outPath, (line) => opts.progress(line.endsWith('\n') ? line : `${line}\n`), {
+    resume: opts.resume,
+    planName,
+    maxSeconds: opts.maxSeconds,
+  });
+  opts.progress(`calibrate execute: ${count} steps measured into ${opts.outPath}\n`);
+  return count;
+}

@@ -5,6 +5,8 @@
 //
 //   runPlan(planJson: string, outPath: string, onProgress?: (line) => void,
 //           options?: { resume?: boolean, planName?: string }): Promise<number>
+//   executeSchedule(planJsonl: string, outPath: string, onProgress?: (line) => void,
+//           options?: { resume?: boolean, planName?: string, maxSeconds?: number }): Promise<number>
 //   runChecks(seed?: number, onProgress?): Promise<{ passed: boolean, lines: string[] }>
 //   deviceInfo(): string   (the meta line's JSON)
 #include <napi.h>
@@ -73,6 +75,20 @@ class RunPlanWorker : public PromiseWorker {
   int ran_ = 0;
 };
 
+class ExecuteWorker : public PromiseWorker {
+ public:
+  ExecuteWorker(Napi::Env env, std::string plan, duet::ExecuteOptions options, Napi::Function on_progress)
+      : PromiseWorker(env, "duet.executeSchedule", on_progress), plan_(std::move(plan)), options_(std::move(options)) {}
+
+ private:
+  void Compute(const duet::ProgressFn& progress) override { ran_ = duet::execute_schedule(plan_, options_, progress); }
+  Napi::Value Result(Napi::Env env) override { return Napi::Number::New(env, ran_); }
+
+  std::string plan_;
+  duet::ExecuteOptions options_;
+  int ran_ = 0;
+};
+
 class RunChecksWorker : public PromiseWorker {
  public:
   RunChecksWorker(Napi::Env env, unsigned long long seed, Napi::Function on_progress)
@@ -127,6 +143,40 @@ Napi::Value RunPlan(const Napi::CallbackInfo& info) {
   return (new RunPlanWorker(env, plan, options, on_progress))->start();
 }
 
+Napi::Value ExecuteSchedule(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* sig = "executeSchedule(planJsonl, outPath, onProgress?, options?)";
+  require(env, info.Length() >= 2, std::string(sig) + ": two arguments required");
+  require(env, info[0].IsString(), "executeSchedule: planJsonl (argument 1) must be a string");
+  require(env, info[1].IsString(), "executeSchedule: outPath (argument 2) must be a string");
+  const std::string plan = info[0].As<Napi::String>();
+  duet::ExecuteOptions options;
+  options.out_path = info[1].As<Napi::String>();
+  options.backend = "addon";
+  require(env, !plan.empty(), "executeSchedule: planJsonl (argument 1) is empty");
+  require(env, !options.out_path.empty(), "executeSchedule: outPath (argument 2) is empty");
+  Napi::Function on_progress = optional_function(env, info, 2, "executeSchedule: onProgress (argument 3)");
+  if (info.Length() > 3 && !info[3].IsUndefined()) {
+    require(env, info[3].IsObject(), "executeSchedule: options (argument 4) must be an object");
+    Napi::Object o = info[3].As<Napi::Object>();
+    if (o.Has("resume")) {
+      require(env, o.Get("resume").IsBoolean(), "executeSchedule: options.resume must be a boolean");
+      options.resume = o.Get("resume").As<Napi::Boolean>();
+    }
+    if (o.Has("planName")) {
+      require(env, o.Get("planName").IsString(), "executeSchedule: options.planName must be a string");
+      options.plan_name = o.Get("planName").As<Napi::String>();
+    }
+    if (o.Has("maxSeconds")) {
+      require(env, o.Get("maxSeconds").IsNumber(), "executeSchedule: options.maxSeconds must be a number");
+      const double s = o.Get("maxSeconds").As<Napi::Number>().DoubleValue();
+      require(env, s >= 0 && s < 1e7, "executeSchedule: options.maxSeconds must be in [0, 1e7) (0: no limit)");
+      options.max_seconds = s;
+    }
+  }
+  return (new ExecuteWorker(env, plan, options, on_progress))->start();
+}
+
 Napi::Value RunChecks(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   unsigned long long seed = 1;
@@ -150,6 +200,7 @@ Napi::Value DeviceInfo(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("runPlan", Napi::Function::New(env, RunPlan, "runPlan"));
+  exports.Set("executeSchedule", Napi::Function::New(env, ExecuteSchedule, "executeSchedule"));
   exports.Set("runChecks", Napi::Function::New(env, RunChecks, "runChecks"));
   exports.Set("deviceInfo", Napi::Function::New(env, DeviceInfo, "deviceInfo"));
   return exports;

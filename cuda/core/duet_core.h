@@ -27,6 +27,22 @@ using ProgressFn = std::function<void(const std::string&)>;
 // plan, std::runtime_error for CUDA failures.
 int run_plan(const std::string& plan_json, const RunOptions& options, const ProgressFn& progress);
 
+struct ExecuteOptions {
+  std::string plan_name = "exec.jsonl";  // used in error messages (file:line)
+  std::string out_path;                  // JSONL: a meta line, one line per step (flushed as they finish), a done line
+  bool resume = false;                   // keep the steps already in out_path and go on after them
+  std::string backend = "runner";
+  double max_seconds = 0;                // > 0: stop cleanly after about this long (resume later); 0: no limit
+};
+
+// Runs a duetsim-exec plan (cuda/README.md): every step of a simulated
+// schedule, in order, over one paged KV cache on the real GPU: aggregated
+// steps as CUDA graphs on all SMs; split windows with the prefill eager on
+// its green-context partition beside k decode graphs back to back on the
+// other. Checks the plan and the device (partitions, memory) before any GPU
+// work; throws PlanError for a bad plan. Returns the number of steps run.
+int execute_schedule(const std::string& plan_jsonl, const ExecuteOptions& options, const ProgressFn& progress);
+
 // The meta line's object (GPU, driver, runtime, SM split) as JSON.
 std::string device_info_json(const std::string& backend);
 

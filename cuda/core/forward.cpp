@@ -101,55 +101,195 @@ size_t forward_activation_bytes(const ModelConfig& c, const BatchSpec& b, int sm
   return bytes;
 }
 
+namespace {
+
+// The arena's layout: every activation buffer, then the decode-attention
+// workspace, each 256-byte aligned. With base == nullptr only the size is
+// computed; otherwise the pointers are set.
+struct ArenaPtrs {
+  __nv_bfloat16 *input, *residual, *normed, *qkv, *q, *attn, *o, *gate_up, *act, *down, *last, *logits;
+  float* workspace;
+};
+
+size_t arena_layout(const ModelConfig& c, size_t n, size_t s, size_t ws_floats, unsigned char* base, ArenaPtrs* p) {
+  const size_t qkv = (size_t)(c.hq + 2 * c.hkv) * c.dh, qd = (size_t)c.hq * c.dh;
+  size_t at = 0;
+  auto take = [&](size_t elems, size_t elem_bytes) {
+    unsigned char* ptr = base ? base + at : nullptr;
+    at += align_up(elems * elem_bytes);
+    return ptr;
+  };
+  auto bf = [&](size_t elems) { return reinterpret_cast<__nv_bfloat16*>(take(elems, 2)); };
+  ArenaPtrs q{};
+  q.input = bf(n * c.hidden);
+  q.residual = bf(n * c.hidden);
+  q.normed = bf(n * c.hidden);
+  q.qkv = bf(n * qkv);
+  q.q = bf(n * qd);
+  q.attn = bf(n * qd);
+  q.o = bf(n * c.hidden);
+  q.gate_up = bf(n * 2 * c.ffn);
+  q.act = bf(n * c.ffn);
+  q.down = bf(n * c.hidden);
+  q.last = bf(s * c.hidden);
+  q.logits = bf(s * c.vocab);
+  q.workspace = reinterpret_cast<float*>(take(ws_floats, 4));
+  if (p) *p = q;
+  return at;
+}
+
+size_t decode_workspace_floats(const ModelConfig& c, const BatchSpec& b, int sm_count) {
+  if (b.decode_contexts.empty()) return 0;
+  const int max_ctx = *std::max_element(b.decode_contexts.begin(), b.decode_contexts.end());
+  const AttnDecodeSplit sp = attn_decode_choose_split((int)b.decode_contexts.size(), c.hkv, max_ctx, sm_count);
+  return attn_decode_workspace_floats((int)b.decode_contexts.size(), c.hq, sp.num_splits, c.dh);
+}
+
+}  // namespace
+
+int forward_block_tokens() { return kBlockTokens; }
+
+size_t ForwardArena::bytes_for(const ModelConfig& c, const BatchSpec& b, int sm_count) {
+  return arena_layout(c, b.num_tokens(), b.num_seqs(), decode_workspace_floats(c, b, sm_count), nullptr, nullptr);
+}
+
+bool ForwardArena::reserve(size_t bytes, cudaStream_t fill_stream, bool headroom) {
+  if (bytes <= buf_.size()) return false;
+  DUET_CUDA(cudaDeviceSynchronize());
+  buf_ = DeviceBuffer<unsigned char>();  // free first: old and new may not fit together
+  // With headroom, grow by a quarter beyond the need so a run of slowly
+  // growing batches reallocates a handful of times, not every step.
+  buf_ = DeviceBuffer<unsigned char>(align_up(headroom ? bytes + bytes / 4 : bytes));
+  // The embedding stand-in reads its input rows from here: real-looking data, not zeros.
+  launch_fill_random_bf16(reinterpret_cast<__nv_bfloat16*>(buf_.get()), buf_.size() / 2, 1000, 1.f, fill_stream);
+  DUET_CUDA(cudaStreamSynchronize(fill_stream));
+  return true;
+}
+
 ForwardBatch::ForwardBatch(const ModelWeights& weights, const BatchSpec& batch, int kv_copies, int sm_count,
                            cudaStream_t stream)
-    : w_(weights), batch_(batch), kv_copies_(kv_copies) {
+    : w_(weights), batch_(batch) {
+  const ModelConfig& c = w_.config();
+  // Each sequence owns a contiguous run of cache blocks.
+  std::vector<std::vector<int>> runs;
+  int next_block = 0;
+  auto run_of = [&](int tokens) {
+    std::vector<int> r((size_t)blocks_for(tokens));
+    for (auto& b : r) b = next_block++;
+    runs.push_back(std::move(r));
+  };
+  for (const auto& ch : batch.prefills) run_of(ch.cached + ch.new_tokens);
+  for (int ctx : batch.decode_contexts) run_of(ctx);
+  std::vector<const std::vector<int>*> blocks;
+  for (const auto& r : runs) blocks.push_back(&r);
+  const std::vector<int> meta = init(batch, blocks, sm_count);
+  own_meta_ = DeviceBuffer<int>(meta.size());
+  own_meta_.upload(meta);
+  meta_ = own_meta_.get();
+  own_arena_.reserve(ForwardArena::bytes_for(c, batch, sm_count), stream, false);
+  carve(own_arena_.get());
+  const size_t cache_elems = (size_t)next_block * kBlockTokens * c.hkv * c.dh;
+  for (int i = 0; i < kv_copies; ++i) {
+    own_k_.emplace_back(cache_elems);
+    own_v_.emplace_back(cache_elems);
+    // Cached context must hold real-looking data, not zeros (METHOD.md).
+    launch_fill_random_bf16(own_k_.back().get(), cache_elems, 2000 + 2 * i, 1.f, stream);
+    launch_fill_random_bf16(own_v_.back().get(), cache_elems, 2001 + 2 * i, 1.f, stream);
+    kv_.k.push_back(own_k_.back().get());
+    kv_.v.push_back(own_v_.back().get());
+  }
+  DUET_CUDA(cudaStreamSynchronize(stream));
+}
+
+ForwardBatch::ForwardBatch(const ModelWeights& weights, const BatchSpec& batch,
+                           const std::vector<const std::vector<int>*>& blocks, const KvCaches& kv,
+                           const ForwardArena& arena, int sm_count, const MetaPlacer& place)
+    : w_(weights), batch_(batch), kv_(kv) {
+  if (kv_.k.empty() || kv_.k.size() != kv_.v.size()) throw std::invalid_argument("ForwardBatch: no KV caches");
+  if (arena.size() < ForwardArena::bytes_for(w_.config(), batch, sm_count))
+    throw std::logic_error("ForwardBatch: the arena was not reserved for this batch");
+  meta_ = place(init(batch, blocks, sm_count));
+  carve(arena.get());
+}
+
+void ForwardBatch::carve(unsigned char* base) {
+  ArenaPtrs p;
+  const size_t ws = num_splits_ ? attn_decode_workspace_floats(decode_seqs_, w_.config().hq, num_splits_, w_.config().dh)
+                                : 0;
+  arena_layout(w_.config(), n_, seqs_, ws, base, &p);
+  input_ = p.input;
+  residual_ = p.residual;
+  normed_ = p.normed;
+  qkv_ = p.qkv;
+  q_ = p.q;
+  attn_ = p.attn;
+  o_ = p.o;
+  gate_up_ = p.gate_up;
+  act_ = p.act;
+  down_ = p.down;
+  last_ = p.last;
+  logits_ = p.logits;
+  workspace_ = ws ? p.workspace : nullptr;
+}
+
+std::vector<int> ForwardBatch::init(const BatchSpec& batch, const std::vector<const std::vector<int>*>& blocks,
+                                   int sm_count) {
   const ModelConfig& c = w_.config();
   n_ = batch.num_tokens();
   seqs_ = batch.num_seqs();
   prefill_seqs_ = (int)batch.prefills.size();
   decode_seqs_ = (int)batch.decode_contexts.size();
-  for (const auto& ch : batch.prefills) {
+  if ((int)blocks.size() != seqs_) throw std::logic_error("ForwardBatch: one block list per sequence");
+  auto check_cover = [&](int s, int tokens) {
+    if ((int)blocks[s]->size() < blocks_for(tokens))
+      throw std::logic_error("ForwardBatch: sequence " + std::to_string(s) + " has " +
+                             std::to_string(blocks[s]->size()) + " blocks for " + std::to_string(tokens) + " tokens");
+  };
+  for (int s = 0; s < prefill_seqs_; ++s) {
+    const PrefillChunk& ch = batch.prefills[s];
+    check_cover(s, ch.cached + ch.new_tokens);
     prefill_tokens_ += ch.new_tokens;
     max_new_ = std::max(max_new_, ch.new_tokens);
     prefill_max_blocks_ = std::max(prefill_max_blocks_, blocks_for(ch.cached + ch.new_tokens));
   }
   int max_ctx = 0;
-  for (int ctx : batch.decode_contexts) {
+  for (int s = 0; s < decode_seqs_; ++s) {
+    const int ctx = batch.decode_contexts[s];
+    check_cover(prefill_seqs_ + s, ctx);
     max_ctx = std::max(max_ctx, ctx);
     decode_max_blocks_ = std::max(decode_max_blocks_, blocks_for(ctx));
   }
 
-  // Host-side metadata: token positions, cache slots, block tables. Each
-  // sequence owns a contiguous run of cache blocks.
+  // Host-side metadata: token positions, cache slots, block tables.
   std::vector<int> positions, slots, pf_table((size_t)prefill_seqs_ * std::max(prefill_max_blocks_, 1), 0),
       pf_q_start, pf_cached, dc_table((size_t)decode_seqs_ * std::max(decode_max_blocks_, 1), 0), dc_context, last_rows;
-  int next_block = 0, row = 0;
+  auto slot_of = [&](const std::vector<int>& bl, int pos) { return bl[pos / kBlockTokens] * kBlockTokens + pos % kBlockTokens; };
+  int row = 0;
   pf_q_start.push_back(0);
   for (int s = 0; s < prefill_seqs_; ++s) {
     const PrefillChunk& ch = batch.prefills[s];
-    const int first = next_block, nb = blocks_for(ch.cached + ch.new_tokens);
-    for (int b = 0; b < nb; ++b) pf_table[(size_t)s * prefill_max_blocks_ + b] = first + b;
+    const std::vector<int>& bl = *blocks[s];
+    const int nb = blocks_for(ch.cached + ch.new_tokens);
+    for (int b = 0; b < nb; ++b) pf_table[(size_t)s * prefill_max_blocks_ + b] = bl[b];
     for (int i = 0; i < ch.new_tokens; ++i) {
       const int pos = ch.cached + i;
       positions.push_back(pos);
-      slots.push_back(first * kBlockTokens + pos);
+      slots.push_back(slot_of(bl, pos));
     }
     row += ch.new_tokens;
     last_rows.push_back(row - 1);
     pf_q_start.push_back(row);
     pf_cached.push_back(ch.cached);
-    next_block += nb;
   }
   for (int s = 0; s < decode_seqs_; ++s) {
     const int ctx = batch.decode_contexts[s];
-    const int first = next_block, nb = blocks_for(ctx);
-    for (int b = 0; b < nb; ++b) dc_table[(size_t)s * decode_max_blocks_ + b] = first + b;
+    const std::vector<int>& bl = *blocks[prefill_seqs_ + s];
+    const int nb = blocks_for(ctx);
+    for (int b = 0; b < nb; ++b) dc_table[(size_t)s * decode_max_blocks_ + b] = bl[b];
     positions.push_back(ctx - 1);
-    slots.push_back(first * kBlockTokens + ctx - 1);
+    slots.push_back(slot_of(bl, ctx - 1));
     last_rows.push_back(row++);
     dc_context.push_back(ctx);
-    next_block += nb;
   }
   std::vector<int> meta;
   auto put = [&](const std::vector<int>& v) {
@@ -165,73 +305,47 @@ ForwardBatch::ForwardBatch(const ModelWeights& weights, const BatchSpec& batch, 
   dc_table_ = put(dc_table);
   dc_context_ = put(dc_context);
   last_rows_ = put(last_rows);
-  meta_ = DeviceBuffer<int>(meta.size());
-  meta_.upload(meta);
-
-  const size_t qkv = (size_t)(c.hq + 2 * c.hkv) * c.dh, qd = (size_t)c.hq * c.dh;
-  input_ = Bf16Buffer((size_t)n_ * c.hidden);
-  residual_ = Bf16Buffer((size_t)n_ * c.hidden);
-  normed_ = Bf16Buffer((size_t)n_ * c.hidden);
-  qkv_ = Bf16Buffer((size_t)n_ * qkv);
-  q_ = Bf16Buffer((size_t)n_ * qd);
-  attn_ = Bf16Buffer((size_t)n_ * qd);
-  o_ = Bf16Buffer((size_t)n_ * c.hidden);
-  gate_up_ = Bf16Buffer((size_t)n_ * 2 * c.ffn);
-  act_ = Bf16Buffer((size_t)n_ * c.ffn);
-  down_ = Bf16Buffer((size_t)n_ * c.hidden);
-  last_ = Bf16Buffer((size_t)seqs_ * c.hidden);
-  logits_ = Bf16Buffer((size_t)seqs_ * c.vocab);
-  launch_fill_random_bf16(input_.get(), input_.size(), 1000, 1.f, stream);
-  const size_t cache_elems = (size_t)next_block * kBlockTokens * c.hkv * c.dh;
-  for (int i = 0; i < kv_copies_; ++i) {
-    k_cache_.emplace_back(cache_elems);
-    v_cache_.emplace_back(cache_elems);
-    // Cached context must hold real-looking data, not zeros (METHOD.md).
-    launch_fill_random_bf16(k_cache_.back().get(), cache_elems, 2000 + 2 * i, 1.f, stream);
-    launch_fill_random_bf16(v_cache_.back().get(), cache_elems, 2001 + 2 * i, 1.f, stream);
-  }
   if (decode_seqs_ > 0) {
     const AttnDecodeSplit sp = attn_decode_choose_split(decode_seqs_, c.hkv, max_ctx, sm_count);
     split_tokens_ = sp.split_tokens;
     num_splits_ = sp.num_splits;
-    workspace_ = DeviceBuffer<float>(attn_decode_workspace_floats(decode_seqs_, c.hq, num_splits_, c.dh));
   }
-  DUET_CUDA(cudaStreamSynchronize(stream));
+  return meta;
 }
 
 void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
   const ModelConfig& c = w_.config();
   const int qkv_w = (c.hq + 2 * c.hkv) * c.dh, qd = c.hq * c.dh;
-  const int* meta = meta_.get();
+  const int* meta = meta_;
   const float scale = 1.f / std::sqrt((float)c.dh);
-  launch_copy_bytes(residual_.get(), input_.get(), input_.bytes(), stream);
+  launch_copy_bytes(residual_, input_, (size_t)n_ * c.hidden * 2, stream);
   auto gemm_op = [&](const __nv_bfloat16* x, const __nv_bfloat16* w, __nv_bfloat16* y, int rows, int d_in, int d_out) {
     launch_gemm(GemmParams{x, w, y, rows, d_in, d_out, gemm}, stream);
   };
   for (int l = 0; l < c.num_layers; ++l) {
     const LayerWeights& lw = w_.layer(l);
-    __nv_bfloat16* kc = k_cache_[l % kv_copies_].get();
-    __nv_bfloat16* vc = v_cache_[l % kv_copies_].get();
-    launch_add_rmsnorm(AddRmsNormParams{residual_.get(), l == 0 ? nullptr : down_.get(), normed_.get(), lw.ln1, n_,
+    __nv_bfloat16* kc = kv_.k[l % kv_.k.size()];
+    __nv_bfloat16* vc = kv_.v[l % kv_.v.size()];
+    launch_add_rmsnorm(AddRmsNormParams{residual_, l == 0 ? nullptr : down_, normed_, lw.ln1, n_,
                                         c.hidden, c.norm_eps},
                        stream);
-    gemm_op(normed_.get(), lw.w_qkv, qkv_.get(), n_, c.hidden, qkv_w);
+    gemm_op(normed_, lw.w_qkv, qkv_, n_, c.hidden, qkv_w);
     if (c.qk_norm)
-      launch_qk_norm(QkNormParams{qkv_.get(), lw.q_norm, lw.k_norm, n_, qkv_w, c.hq, c.hkv, c.dh, c.norm_eps}, stream);
-    launch_rope(RopeParams{qkv_.get(), q_.get(), meta + positions_, n_, qkv_w, c.hq, c.hkv, c.dh, c.rope_theta},
+      launch_qk_norm(QkNormParams{qkv_, lw.q_norm, lw.k_norm, n_, qkv_w, c.hq, c.hkv, c.dh, c.norm_eps}, stream);
+    launch_rope(RopeParams{qkv_, q_, meta + positions_, n_, qkv_w, c.hq, c.hkv, c.dh, c.rope_theta},
                 stream);
-    launch_kv_cache_write(KvCacheWriteParams{qkv_.get() + qd, qkv_.get() + qd + c.hkv * c.dh, meta + slots_, kc, vc,
+    launch_kv_cache_write(KvCacheWriteParams{qkv_ + qd, qkv_ + qd + c.hkv * c.dh, meta + slots_, kc, vc,
                                              n_, qkv_w, c.hkv, c.dh},
                           stream);
     if (prefill_seqs_ > 0) {
       AttnPrefillParams ap{};
-      ap.q = q_.get();
+      ap.q = q_;
       ap.k_cache = kc;
       ap.v_cache = vc;
       ap.block_table = meta + pf_table_;
       ap.q_start = meta + pf_q_start_;
       ap.cached_len = meta + pf_cached_;
-      ap.out = attn_.get();
+      ap.out = attn_;
       ap.num_seqs = prefill_seqs_;
       ap.hq = c.hq;
       ap.hkv = c.hkv;
@@ -244,13 +358,13 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
     }
     if (decode_seqs_ > 0) {
       AttnDecodeParams dp{};
-      dp.q = q_.get() + (size_t)prefill_tokens_ * qd;
+      dp.q = q_ + (size_t)prefill_tokens_ * qd;
       dp.k_cache = kc;
       dp.v_cache = vc;
       dp.block_table = meta + dc_table_;
       dp.context_len = meta + dc_context_;
-      dp.out = attn_.get() + (size_t)prefill_tokens_ * qd;
-      dp.workspace = workspace_.get();
+      dp.out = attn_ + (size_t)prefill_tokens_ * qd;
+      dp.workspace = workspace_;
       dp.num_seqs = decode_seqs_;
       dp.hq = c.hq;
       dp.hkv = c.hkv;
@@ -262,17 +376,17 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
       dp.scale = scale;
       launch_attn_decode(dp, stream);
     }
-    gemm_op(attn_.get(), lw.w_o, o_.get(), n_, qd, c.hidden);
-    launch_add_rmsnorm(AddRmsNormParams{residual_.get(), o_.get(), normed_.get(), lw.ln2, n_, c.hidden, c.norm_eps},
+    gemm_op(attn_, lw.w_o, o_, n_, qd, c.hidden);
+    launch_add_rmsnorm(AddRmsNormParams{residual_, o_, normed_, lw.ln2, n_, c.hidden, c.norm_eps},
                        stream);
-    gemm_op(normed_.get(), lw.w_gate_up, gate_up_.get(), n_, c.hidden, 2 * c.ffn);
-    launch_silu_mul(SiluMulParams{gate_up_.get(), act_.get(), n_, c.ffn}, stream);
-    gemm_op(act_.get(), lw.w_down, down_.get(), n_, c.ffn, c.hidden);
+    gemm_op(normed_, lw.w_gate_up, gate_up_, n_, c.hidden, 2 * c.ffn);
+    launch_silu_mul(SiluMulParams{gate_up_, act_, n_, c.ffn}, stream);
+    gemm_op(act_, lw.w_down, down_, n_, c.ffn, c.hidden);
   }
   launch_add_rmsnorm(
-      AddRmsNormParams{residual_.get(), down_.get(), normed_.get(), w_.final_norm(), n_, c.hidden, c.norm_eps}, stream);
-  launch_gather_rows(GatherRowsParams{normed_.get(), meta + last_rows_, last_.get(), seqs_, c.hidden}, stream);
-  gemm_op(last_.get(), w_.lm_head(), logits_.get(), seqs_, c.hidden, c.vocab);
+      AddRmsNormParams{residual_, down_, normed_, w_.final_norm(), n_, c.hidden, c.norm_eps}, stream);
+  launch_gather_rows(GatherRowsParams{normed_, meta + last_rows_, last_, seqs_, c.hidden}, stream);
+  gemm_op(last_, w_.lm_head(), logits_, seqs_, c.hidden, c.vocab);
 }
 
 }  // namespace duet

@@ -15,6 +15,7 @@
 
 #include <cuda_runtime.h>
 
+#include <functional>
 #include <vector>
 
 struct GemmHandle;
@@ -49,25 +50,72 @@ class ModelWeights {
 size_t kv_cache_bytes_per_copy(const ModelConfig& cfg, const BatchSpec& batch);
 size_t forward_activation_bytes(const ModelConfig& cfg, const BatchSpec& batch, int sm_count);
 
-class ForwardBatch {
+// Tokens per KV-cache block in the kernels' paged layout.
+int forward_block_tokens();
+
+// Copies a forward's metadata (host ints) to device memory the caller owns
+// and returns where; the copy must be complete before the forward runs.
+using MetaPlacer = std::function<int*(const std::vector<int>&)>;
+
+// K/V caches a forward reads and writes: layer l uses copy l % k.size().
+struct KvCaches {
+  std::vector<__nv_bfloat16*> k, v;
+};
+
+// Activation memory for forwards that do not own theirs (the schedule
+// executor runs thousands of them): grown on demand between steps, never
+// while a captured graph that points into it may still run.
+class ForwardArena {
  public:
-  ForwardBatch(const ModelWeights& weights, const BatchSpec& batch, int kv_copies, int sm_count, cudaStream_t stream);
-  // Enqueues the whole forward on `stream` (the partition's context current).
-  void enqueue(cudaStream_t stream, GemmHandle* gemm) const;
-  int kv_copies() const { return kv_copies_; }
-  const Bf16Buffer& logits() const { return logits_; }
+  // Bytes a batch needs, metadata excluded.
+  static size_t bytes_for(const ModelConfig& cfg, const BatchSpec& batch, int sm_count);
+  // Grows to at least `bytes`; synchronises the device first when it must
+  // reallocate (work in flight may still use the old memory). Returns whether it did.
+  bool reserve(size_t bytes, cudaStream_t fill_stream, bool headroom = true);
+  unsigned char* get() const { return buf_.get(); }
+  size_t size() const { return buf_.size(); }
 
  private:
+  DeviceBuffer<unsigned char> buf_;
+};
+
+class ForwardBatch {
+ public:
+  // Owns everything: activations, and kv_copies caches in which each
+  // sequence's blocks are one contiguous run (calibration experiments).
+  ForwardBatch(const ModelWeights& weights, const BatchSpec& batch, int kv_copies, int sm_count, cudaStream_t stream);
+  // Runs in a shared paged cache and arena (the schedule executor): sequence
+  // s (prefills first, then decodes, as in `batch`) uses the cache blocks
+  // `blocks[s]`, which must cover its tokens. The arena must already hold
+  // ForwardArena::bytes_for(batch); `place` puts the metadata where the
+  // caller keeps it.
+  ForwardBatch(const ModelWeights& weights, const BatchSpec& batch, const std::vector<const std::vector<int>*>& blocks,
+               const KvCaches& kv, const ForwardArena& arena, int sm_count, const MetaPlacer& place);
+  // Enqueues the whole forward on `stream` (the partition's context current).
+  void enqueue(cudaStream_t stream, GemmHandle* gemm) const;
+  int kv_copies() const { return (int)kv_.k.size(); }
+  const __nv_bfloat16* logits() const { return logits_; }
+
+ private:
+  // Checks the block lists, sets the shape fields and returns the metadata to upload.
+  std::vector<int> init(const BatchSpec& batch, const std::vector<const std::vector<int>*>& blocks, int sm_count);
+  void carve(unsigned char* base);
+
   const ModelWeights& w_;
   BatchSpec batch_;
-  int kv_copies_;
+  KvCaches kv_;
   int n_ = 0, seqs_ = 0, prefill_tokens_ = 0, prefill_seqs_ = 0, decode_seqs_ = 0;
   int prefill_max_blocks_ = 0, decode_max_blocks_ = 0, max_new_ = 0;
   int split_tokens_ = 0, num_splits_ = 0;
-  Bf16Buffer input_, residual_, normed_, qkv_, q_, attn_, o_, gate_up_, act_, down_, last_, logits_;
-  std::vector<Bf16Buffer> k_cache_, v_cache_;
-  DeviceBuffer<int> meta_;
-  DeviceBuffer<float> workspace_;
+  __nv_bfloat16 *input_ = nullptr, *residual_ = nullptr, *normed_ = nullptr, *qkv_ = nullptr, *q_ = nullptr,
+                *attn_ = nullptr, *o_ = nullptr, *gate_up_ = nullptr, *act_ = nullptr, *down_ = nullptr,
+                *last_ = nullptr, *logits_ = nullptr;
+  float* workspace_ = nullptr;
+  // Owned storage (first constructor only; the second borrows an arena).
+  ForwardArena own_arena_;
+  std::vector<Bf16Buffer> own_k_, own_v_;
+  DeviceBuffer<int> own_meta_;
+  const int* meta_ = nullptr;
   // Offsets into meta_ (ints).
   size_t positions_ = 0, slots_ = 0, pf_table_ = 0, pf_q_start_ = 0, pf_cached_ = 0, dc_table_ = 0, dc_context_ = 0,
          last_rows_ = 0;

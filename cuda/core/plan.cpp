@@ -219,6 +219,12 @@ void read_op(Reader& r, const JsonValue& v, const std::string& path, Experiment&
 
 }  // namespace
 
+ModelConfig read_model_config(const std::string& file, const std::string& name, const JsonValue& v,
+                              const std::string& path, std::vector<std::string>& problems) {
+  Reader r(file, problems);
+  return read_model(r, name, v, path);
+}
+
 PlanError::PlanError(const std::vector<std::string>& p) : std::runtime_error(join_lines(p)), problems(p) {}
 
 int BatchSpec::num_tokens() const {

@@ -78,6 +78,11 @@ struct PlanError : std::runtime_error {
 
 Plan parse_plan(const std::string& text, const std::string& file_name);
 
+// A model object as plans write it ({"numLayers", "hiddenSize", ...}); the
+// schedule executor's plan carries one too. Problems are appended, located.
+ModelConfig read_model_config(const std::string& file, const std::string& name, const JsonValue& v,
+                              const std::string& path, std::vector<std::string>& problems);
+
 const char* elementwise_name(ElementwiseKind k);
 
 }  // namespace duet

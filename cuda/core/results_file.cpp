@@ -31,6 +31,8 @@ ResumeState prepare_resume(const std::string& path) {
     } else if (meta) {
       throw std::runtime_error(path + ": a second meta line; one file holds one run");
     }
+    if (kind && kind->type == JsonValue::Type::String && kind->text == "done") continue;
+    if (kind && kind->type == JsonValue::Type::String && kind->text == "step") ++state.steps;
     const JsonValue* id = v.find("id");
     if (id && id->type == JsonValue::Type::String) state.done.insert(id->text);
     kept.push_back(line);

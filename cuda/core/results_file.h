@@ -11,6 +11,7 @@ namespace duet {
 struct ResumeState {
   std::set<std::string> done;  // ids with a complete result line
   bool has_meta = false;       // the file starts with the meta line
+  int steps = 0;               // schedule-executor results: complete {"kind":"step"} lines
 };
 
 // Prepares an existing results file for `--resume`: keeps its complete lines
@@ -18,7 +19,8 @@ struct ResumeState {
 // experiment runs again) does not end up in the middle of the file once new
 // lines are appended. A missing or empty file gives an empty state. Throws
 // std::runtime_error when the file holds results but does not start with the
-// meta line (it is not one of ours).
+// meta line (it is not one of ours). A {"kind":"done"} line is dropped: the
+// resumed run writes its own when it finishes.
 ResumeState prepare_resume(const std::string& path);
 
 }  // namespace duet

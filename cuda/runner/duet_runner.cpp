@@ -1,5 +1,6 @@
 // duet_runner: the standalone front end over cuda/core (no Node needed).
 //   duet_runner --plan plan.json --out results.jsonl [--resume]
+//   duet_runner --execute exec.jsonl --out measured.jsonl [--resume] [--max-seconds S]
 //   duet_runner --check [--out checks.jsonl] [--seed N]
 //   duet_runner --device-info
 // Progress goes to stderr. Exit status: 0 success, 1 a failed check or a
@@ -19,6 +20,7 @@ namespace {
 int usage(const std::string& why) {
   std::cerr << "duet_runner: " << why << "\n"
             << "usage: duet_runner --plan PLAN.json --out RESULTS.jsonl [--resume]\n"
+            << "       duet_runner --execute EXEC.jsonl --out MEASURED.jsonl [--resume] [--max-seconds S]\n"
             << "       duet_runner --check [--out CHECKS.jsonl] [--seed N]\n"
             << "       duet_runner --device-info\n";
   return 2;
@@ -27,7 +29,8 @@ int usage(const std::string& why) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string plan_path, out_path;
+  std::string plan_path, out_path, exec_path;
+  double max_seconds = 0;
   bool resume = false, check = false, info = false;
   unsigned long long seed = 1;
   for (int i = 1; i < argc; ++i) {
@@ -39,6 +42,11 @@ int main(int argc, char** argv) {
     try {
       if (a == "--plan") plan_path = value("--plan");
       else if (a == "--out") out_path = value("--out");
+      else if (a == "--execute") exec_path = value("--execute");
+      else if (a == "--max-seconds") {
+        max_seconds = std::stod(value("--max-seconds"));
+        if (!(max_seconds >= 0 && max_seconds < 1e7)) return usage("--max-seconds must be in [0, 1e7)");
+      }
       else if (a == "--resume") resume = true;
       else if (a == "--check") check = true;
       else if (a == "--device-info") info = true;
@@ -67,7 +75,23 @@ int main(int argc, char** argv) {
       std::cerr << (ok ? "all checks passed" : "SOME CHECKS FAILED") << std::endl;
       return ok ? 0 : 1;
     }
-    if (plan_path.empty()) return usage("--plan is required (or --check / --device-info)");
+    if (!exec_path.empty()) {
+      if (!plan_path.empty()) return usage("--execute and --plan are separate runs; give one");
+      if (out_path.empty()) return usage("--out is required with --execute");
+      std::ifstream in(exec_path);
+      if (!in) return usage("cannot read " + exec_path);
+      std::stringstream text;
+      text << in.rdbuf();
+      duet::ExecuteOptions opt;
+      opt.plan_name = exec_path;
+      opt.out_path = out_path;
+      opt.resume = resume;
+      opt.max_seconds = max_seconds;
+      const int ran = duet::execute_schedule(text.str(), opt, progress);
+      std::cerr << "executed " << ran << " steps; results in " << out_path << std::endl;
+      return 0;
+    }
+    if (plan_path.empty()) return usage("--plan is required (or --execute / --check / --device-info)");
     if (out_path.empty()) return usage("--out is required with --plan");
     std::ifstream in(plan_path);
     if (!in) return usage("cannot read " + plan_path);

@@ -6,6 +6,11 @@
 #                                     (carried or fresh build) run PLAN with --resume into $OUT/TAG.jsonl,
 #                                     starting from PARTIAL (an earlier call's cut-short results) if given;
 #                                     PyTorch refs of its attention shapes
+#   device_run.sh execute DIR [SECONDS]
+#                                     (fresh build) kernel tests and checks, then the closed-loop plans in DIR
+#                                     for this GPU: smoke-<gpu>-<policy>.exec.jsonl on the runner (and one on
+#                                     the addon), then <gpu>-<policy>.exec.jsonl for duetserve and chunked,
+#                                     each capped at SECONDS (default 200) and resumed from DIR/partial/ if there
 # Env: DUET_RUN_SECONDS caps the plan run (default 480) so the call ends cleanly; --resume continues it.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -51,6 +56,45 @@ if [ "$mode" = "h200-or-sanitize" ]; then
 fi
 
 case "$mode" in
+  execute)
+    dir="${2:?dir}"; cap="${3:-200}"
+    case "$gpu" in *H200*) tag=h200 ;; *H100*) tag=h100-sxm ;; *) note "no closed-loop plans for $gpu"; exit 1 ;; esac
+    mkdir -p "$OUT/extra"
+    cuda/build/duet_tests >"$OUT/extra/tests.log" 2>&1
+    rc=$?
+    note "duet_tests rc=$rc: $(tail -1 "$OUT/extra/tests.log")"
+    if [ $rc -ne 0 ]; then grep -E "^FAIL" "$OUT/extra/tests.log" | head -20 >&2; exit 1; fi
+    cuda/build/duet_runner --check --out "$OUT/extra/checks.jsonl" --seed 11 2>>"$OUT/extra/tests.log"
+    note "duet_runner --check rc=$?"
+    smoke() {  # smoke POLICY: a 15 s schedule end to end on the runner
+      local p="$1" t0=$SECONDS
+      timeout 150 cuda/build/duet_runner --execute "$dir/smoke-$tag-$p.exec.jsonl" --out "$OUT/extra/smoke-$tag-$p.measured.jsonl" 2>"$OUT/extra/smoke-$tag-$p.log"
+      local rc=$?
+      note "smoke $p rc=$rc in $((SECONDS - t0)) s: $(tail -2 "$OUT/extra/smoke-$tag-$p.log" | tr '\n' ' ')"
+      return $rc
+    }
+    if ! smoke duetserve; then
+      # A kernel module loaded lazily inside a graph capture is the likeliest first failure: load eagerly.
+      export CUDA_MODULE_LOADING=EAGER
+      note "retrying with CUDA_MODULE_LOADING=EAGER"
+      smoke duetserve || { tar czf "$OUT/extra.tar.gz" -C "$OUT" extra; rm -rf "$OUT/extra"; exit 1; }
+    fi
+    smoke chunked
+    if [ -f cuda/build/duet_addon.node ] && command -v node >/dev/null; then
+      t0=$SECONDS
+      timeout 120 node cuda/tools/exec_addon_smoke.mjs "$dir/smoke-$tag-chunked.exec.jsonl" "$OUT/extra/smoke-addon-$tag-chunked.measured.jsonl" 2>"$OUT/extra/smoke-addon.log"
+      note "addon smoke rc=$? in $((SECONDS - t0)) s: $(grep -E "argument check|FAIL|ran" "$OUT/extra/smoke-addon.log" | tr '\n' ' ' | cut -c1-600)"
+    fi
+    for p in duetserve chunked; do
+      f="$tag-$p.measured.jsonl"
+      [ -f "$dir/partial/$f" ] && cp "$dir/partial/$f" "$OUT/$f"
+      t0=$SECONDS
+      timeout $((cap + 90)) cuda/build/duet_runner --execute "$dir/$tag-$p.exec.jsonl" --out "$OUT/$f" --resume --max-seconds "$cap" 2>"$OUT/extra/$tag-$p.log"
+      note "execute $p rc=$? in $((SECONDS - t0)) s: $(grep -c '"kind":"step"' "$OUT/$f") steps; $(tail -2 "$OUT/extra/$tag-$p.log" | tr '\n' ' ')"
+    done
+    nvidia-smi -q -d CLOCK,POWER,TEMPERATURE,PERFORMANCE >"$OUT/extra/gpu-state-after.txt" 2>&1
+    tar czf "$OUT/extra.tar.gz" -C "$OUT" extra && rm -rf "$OUT/extra"
+    ;;
   sanitize)
     for tool in memcheck racecheck; do
       t0=$SECONDS

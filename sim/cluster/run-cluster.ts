@@ -75,7 +75,7 @@ export function runClusterDetailed(spec: ScenarioSpec, opts: RunOptions = {}): R
     },
   };
   const result = metrics.result(config, preemptions);
-  return { result, requests, collector: metrics, steps };
+  return { result, requests, collector: metrics, steps, hardware: null };
 }
 
 /**

@@ -79,6 +79,8 @@ export interface StepRecord {
   /** Predicted token times: the prefill's tokens, and each look-ahead decode step's. */
   readonly prefillTokenAtUs: number;
   readonly decodeTokenAtUs: readonly number[];
+  /** Split windows with a prefill: when the prefill partition's forward ends (before sampling); -1 otherwise. */
+  readonly prefillDoneAtUs: number;
 }
 
 /**
@@ -268,6 +270,7 @@ export class Instance {
     const decodeTokenAtUs: number[] = [];
     let prefillSms = 0;
     let decodeSms = 0;
+    let prefillDoneAtUs = -1;
     if (d.kind === 'aggregated') {
       const batch: IterationBatch = { prefills: chunks, decodeCount: decodes.length, decodeContextTokens };
       endUs = nowUs + aggregatedStepUs(model, hw, batch, hw.smCount, tpDegree);
@@ -279,6 +282,7 @@ export class Instance {
       const t = splitTiming(model, hw, { prefills: chunks, decodeCount: 0, decodeContextTokens: 0 }, { prefills: [], decodeCount: decodes.length, decodeContextTokens }, prefillSms, decodeSms, k, tpDegree);
       endUs = nowUs + t.windowUs;
       prefillTokenAtUs = nowUs + t.prefillTokenOffsetUs;
+      if (chunks.length > 0) prefillDoneAtUs = nowUs + hw.overheads.schedulingUs + t.prefillGpuUs;
       for (const off of t.decodeTokenOffsetsUs) decodeTokenAtUs.push(nowUs + off);
     }
     if (!(endUs > nowUs)) throw new Error(`step priced at ${endUs - nowUs} µs; the clock must advance`);
@@ -300,6 +304,7 @@ export class Instance {
         preempted,
         prefillTokenAtUs,
         decodeTokenAtUs,
+        prefillDoneAtUs,
       });
     }
     this.busy = true;

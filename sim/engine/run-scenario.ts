@@ -27,6 +27,8 @@ export interface RunOutput {
   readonly requests: readonly Request[];
   readonly collector: MetricsCollector;
   readonly steps: readonly StepRecord[] | null;
+  /** The hardware the single instance ran on (null for a cluster, whose instances may differ). */
+  readonly hardware: HardwareSpec | null;
 }
 
 /**
@@ -106,7 +108,7 @@ export function runScenarioDetailed(spec: ScenarioSpec, opts: RunOptions = {}): 
       hardware_perf: hw.perf.provenance,
     },
   };
-  return { result: metrics.result(config, instance.preemptions), requests, collector: metrics, steps };
+  return { result: metrics.result(config, instance.preemptions), requests, collector: metrics, steps, hardware: hw };
 }
 
 export function runScenario(spec: ScenarioSpec, opts: RunOptions = {}): RunResult {

@@ -1,12 +1,15 @@
 import type { StepRecord } from './instance.js';
+import type { OverheadSpec } from '../hardware/hardware-spec.js';
 
 /**
- * The executed schedule as JSONL (`duetsim replay --emit-schedule`), format `duetsim-schedule` version 1,
- * documented in sim/engine/README.md. The first line is a header naming the model, hardware and policy;
- * every other line is one step (one iteration, or one split window) in start order.
+ * The executed schedule as JSONL (`duetsim replay --emit-schedule`), format `duetsim-schedule` version 2,
+ * documented in sim/engine/README.md. The first line is a header naming the model, hardware and policy and
+ * the host costs the simulator charged; every other line is one step (one iteration, or one split window)
+ * in start order. `duetsim calibrate execute` runs it on a GPU and `duetsim calibrate compare` rebuilds the
+ * token times from the measured steps, so the header carries everything that rebuild needs.
  */
 export const SCHEDULE_FORMAT = 'duetsim-schedule';
-export const SCHEDULE_VERSION = 1;
+export const SCHEDULE_VERSION = 2;
 
 export interface ScheduleHeader {
   readonly model: string;
@@ -16,12 +19,23 @@ export interface ScheduleHeader {
   readonly rate_qps: number | null;
   readonly block_tokens: number;
   readonly sm_count: number;
+  readonly tp_degree: number;
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-export function scheduleJsonl(steps: readonly StepRecord[], header: ScheduleHeader): string {
-  const lines = [JSON.stringify({ format: SCHEDULE_FORMAT, version: SCHEDULE_VERSION, ...header })];
+/**
+ * `arrivalsUs[id]` is request `id`'s arrival (ids are dense in arrival order): each prefill chunk carries
+ * it, so a rebuild of the timeline never starts a step before its requests exist and can compute TTFT.
+ */
+export function scheduleJsonl(steps: readonly StepRecord[], header: ScheduleHeader, overheads: OverheadSpec, arrivalsUs: readonly number[]): string {
+  const head = {
+    format: SCHEDULE_FORMAT,
+    version: SCHEDULE_VERSION,
+    ...header,
+    overheads_us: { scheduling: overheads.schedulingUs, sampling: overheads.samplingUs, graph_launch: overheads.graphLaunchUs, eager_launch_per_kernel: overheads.eagerLaunchUsPerKernel },
+  };
+  const lines = [JSON.stringify(head)];
   steps.forEach((s, i) => {
     lines.push(
       JSON.stringify({
@@ -33,11 +47,12 @@ export function scheduleJsonl(steps: readonly StepRecord[], header: ScheduleHead
         prefill_sms: s.prefillSms,
         decode_sms: s.decodeSms,
         k: s.lookaheadK,
-        prefills: s.prefills.map((p) => ({ id: p.id, new: p.newTokens, cached: p.cachedTokens, emits: p.completes })),
+        prefills: s.prefills.map((p) => ({ id: p.id, new: p.newTokens, cached: p.cachedTokens, emits: p.completes, arrival_us: r3(arrivalsUs[p.id]) })),
         decodes: s.decodes.map((d) => ({ id: d.id, context: d.contextTokens, steps: d.steps })),
         preempted: s.preempted,
         prefill_token_offset_us: s.prefills.some((p) => p.completes) ? r3(s.prefillTokenAtUs - s.startUs) : null,
         decode_token_offsets_us: s.decodes.length ? s.decodeTokenAtUs.map((t) => r3(t - s.startUs)) : [],
+        prefill_done_offset_us: s.prefillDoneAtUs >= 0 ? r3(s.prefillDoneAtUs - s.startUs) : null,
       }),
     );
   });

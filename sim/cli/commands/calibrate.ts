@@ -20,6 +20,7 @@ import { validateCalibration } from '../../../calibrate/validate.js';
 import { kernelQuality } from '../../../calibrate/kernel-quality.js';
 import { parseTorchRef } from '../../../calibrate/parse-torch-ref.js';
 import { writeReportFromFiles } from '../../../reports/write-report.js';
+import { registerExecute } from './calibrate-execute.js';
 import { formatFit, formatPlanEstimate, formatQuality, formatValidation } from '../../../calibrate/format-text.js';
 
 /**
@@ -201,5 +202,6 @@ export const calibrate: CommandModule = {
     registerFit(cal, io);
     registerValidate(cal, io);
     registerQuality(cal, io);
+    registerExecute(cal, io);
   },
 };

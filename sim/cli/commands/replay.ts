@@ -40,11 +40,12 @@ export const replay: CommandModule = {
       .option('--out <file.json>', 'write the results JSON')
       .option('--requests-csv <file.csv>', 'write one row per request')
       .option('--iterations-csv <file.csv>', 'write one row per scheduling step (mode, split, batch)')
-      .option('--emit-schedule <file.jsonl>', 'write the executed schedule (duetsim-schedule v1, see sim/engine/README.md) for closed-loop execution on a GPU')
+      .option('--emit-schedule <file.jsonl>', 'write the executed schedule (duetsim-schedule v2, see sim/engine/README.md) for closed-loop execution on a GPU')
       .option('--report <file.html>', 'write a self-contained HTML report')
       .option('--json', 'print the summary as JSON instead of text')
       .option('--quiet', 'no progress on stderr')
       .action(async (o: ReplayFlags, cmd: Command) => {
+        if (o.cluster && o.emitSchedule) throw new CliExit(2, '--emit-schedule records one GPU\'s schedule for `duetsim calibrate execute`; a --cluster run has several instances (replay one instance without --cluster)');
         const spec = o.cluster ? clusterScenario(o, cmd) : scenarioFromFlags(o);
         const progress = progressReporter(io, 'replay', !o.quiet);
         const t0 = performance.now();
@@ -65,10 +66,9 @@ export const replay: CommandModule = {
         }
         if (o.iterationsCsv && run.steps) writeFileSync(path(o.iterationsCsv), stepRowsCsv(run.steps));
         if (o.emitSchedule && run.steps) {
-          writeFileSync(
-            path(o.emitSchedule),
-            scheduleJsonl(run.steps, { model: spec.model, hardware: spec.hardware, policy: spec.policy, trace: spec.trace, rate_qps: spec.rateQps, block_tokens: spec.engine.blockTokens, sm_count: (run.result.config.resolved as { sm_count: number }).sm_count }),
-          );
+          if (!run.hardware) throw new Error('a single-instance run carries its hardware');
+          const header = { model: spec.model, hardware: spec.hardware, policy: spec.policy, trace: spec.trace, rate_qps: spec.rateQps, block_tokens: spec.engine.blockTokens, sm_count: run.hardware.smCount, tp_degree: 1 };
+          writeFileSync(path(o.emitSchedule), scheduleJsonl(run.steps, header, run.hardware.overheads, requests.map((r) => r.arrivalUs)));
         }
         if (o.report) {
           const { writeReport } = await import('../../../reports/write-report.js');

@@ -1,0 +1,106 @@
+import type { ModelSpec } from '../../sim/model/model-spec.js';
+import { inputError } from '../../sim/core/input-error.js';
+import { toPlanModel } from '../plan.js';
+import type { Schedule } from './schedule.js';
+
+/**
+ * Turns a simulated schedule (duetsim-schedule v2) into the GPU executor's plan, `duetsim-exec` version 1
+ * (read by cuda/core/exec_plan.cpp; format in cuda/README.md): the model's shape, the KV pool size, and
+ * per step the batch plus the requests whose KV is freed before it (preempted) and after it (finished).
+ *
+ * The KV bookkeeping here is the executor's, rule for rule (cuda/core/kv_pool.cpp): a request holds
+ * ceil(tokens / block) blocks for every token it has written — a prefill chunk writes up to cached + new,
+ * a decode window up to context + steps − 1 — never fewer, until it is preempted or finishes. The pool is
+ * sized to the peak of that count, so the executor's own dry run of the same rule must fit exactly.
+ * Pure: the caller reads and writes files.
+ */
+export const EXEC_FORMAT = 'duetsim-exec';
+export const EXEC_VERSION = 1;
+/** The kernels' paged-KV block size (cuda/core/forward.cpp). */
+export const EXEC_BLOCK_TOKENS = 16;
+
+export interface ExecPlan {
+  /** The plan as JSONL text. */
+  readonly text: string;
+  readonly steps: number;
+  /** Pool size: the peak number of blocks held at once. */
+  readonly kvBlocks: number;
+  /** Bytes of one K+V copy of the pool for one layer (the executor keeps up to one per layer). */
+  readonly kvBytesPerLayer: number;
+}
+
+/** `model` is the schedule's model (`header.model`), loaded by the caller. */
+export function compileExecPlan(schedule: Schedule, model: ModelSpec): ExecPlan {
+  const h = schedule.header;
+  const at = (field: string, message: string, line = 1) => inputError('exec.unsupported', schedule.file, line, field, message);
+  if (h.tpDegree !== 1) throw at('tp_degree', `the executor runs one GPU; this schedule has tp_degree ${h.tpDegree}`);
+  if (h.blockTokens !== EXEC_BLOCK_TOKENS) throw at('block_tokens', `the kernels page the KV cache in blocks of ${EXEC_BLOCK_TOKENS} tokens; replay with that block size (this schedule has ${h.blockTokens})`);
+
+  // Where each request last appears: its KV is freed after that step.
+  const lastStep = new Map<number, number>();
+  schedule.steps.forEach((s, i) => {
+    for (const p of s.prefills) lastStep.set(p.id, i);
+    for (const d of s.decodes) lastStep.set(d.id, i);
+  });
+  const releaseAfter: number[][] = schedule.steps.map(() => []);
+  for (const [id, i] of lastStep) releaseAfter[i].push(id);
+  for (const r of releaseAfter) r.sort((a, b) => a - b);
+
+  const bt = EXEC_BLOCK_TOKENS;
+  const held = new Map<number, number>();
+  let used = 0;
+  let peak = 0;
+  const ensure = (id: number, tokens: number) => {
+    const need = Math.ceil(tokens / bt);
+    const have = held.get(id) ?? 0;
+    if (need > have) {
+      held.set(id, need);
+      used += need - have;
+      if (used > peak) peak = used;
+    }
+  };
+  const free = (id: number, line: number, field: string) => {
+    const have = held.get(id);
+    if (have === undefined) throw inputError('exec.inconsistent', schedule.file, line, field, `request ${id} is freed but holds no KV (it never ran before this step)`);
+    used -= have;
+    held.delete(id);
+  };
+
+  const lines: string[] = [];
+  schedule.steps.forEach((s, i) => {
+    for (const id of s.preempted) free(id, s.line, 'preempted');
+    for (const p of s.prefills) ensure(p.id, p.cachedTokens + p.newTokens);
+    for (const d of s.decodes) ensure(d.id, d.contextTokens + d.steps - 1);
+    lines.push(
+      JSON.stringify({
+        step: i,
+        mode: s.mode,
+        prefill_sms: s.prefillSms,
+        decode_sms: s.decodeSms,
+        k: s.lookaheadK,
+        free: s.preempted,
+        prefills: s.prefills.map((p) => [p.id, p.newTokens, p.cachedTokens]),
+        decodes: s.decodes.map((d) => [d.id, d.contextTokens, d.steps]),
+        release: releaseAfter[i],
+      }),
+    );
+    for (const id of releaseAfter[i]) free(id, s.line, 'release');
+  });
+  const kvBlocks = Math.max(peak, 1);
+  const header = {
+    format: EXEC_FORMAT,
+    version: EXEC_VERSION,
+    model_name: h.model,
+    model: toPlanModel(model),
+    block_tokens: bt,
+    kv_blocks: kvBlocks,
+    steps: schedule.steps.length,
+    schedule: h.raw,
+  };
+  return {
+    text: [JSON.stringify(header), ...lines].join('\n') + '\n',
+    steps: schedule.steps.length,
+    kvBlocks,
+    kvBytesPerLayer: kvBlocks * bt * model.numKvHeads * model.headDim * 2 * 2,
+  };
+}

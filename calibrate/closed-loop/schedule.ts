@@ -1,0 +1,421 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { InputProblem } from '../../sim/core/input-error.js';
+import { JsonFields } from '../json-fields.js';
+import { isInt, isNum, numberProblem, ProblemList } from './problems.js';
+
+/**
+ * Reads a schedule the simulator executed (`duetsim replay --emit-schedule`, format `duetsim-schedule`
+ * version 2, documented in sim/engine/README.md) into plain typed steps, for `duetsim calibrate compare`.
+ *
+ * Besides types and ranges it checks what the closed-loop rebuild (rebuild.ts) relies on: steps numbered
+ * from 0 in file order and never overlapping on the one GPU, mode consistent with the partition fields,
+ * a token offset for exactly the steps that emit one, and each step's offsets following the simulator's
+ * timing rule (sim/latency/iteration-timing.ts): an aggregated step emits every token at its end; a split
+ * window samples the prefill's token `sampling` after the prefill ends and ends `sampling` after the
+ * later of its two partitions. A schedule that breaks the rule cannot be rebuilt from measured GPU times,
+ * so it is refused rather than compared.
+ *
+ * Files run to 15–20 MB (7–10k steps, 400k decode entries): `ScheduleReader` takes one line at a time
+ * (`readScheduleFile` streams a file through it) and checks the per-request entries with plain type tests
+ * instead of a reader object per entry.
+ */
+export const SCHEDULE_FORMAT = 'duetsim-schedule';
+export const SCHEDULE_VERSION = 2;
+
+/**
+ * Values are written with 3 decimals (1 ns); a relation between up to three written values holds to
+ * 1.5 ns, plus float error.
+ */
+export const SCHEDULE_ROUNDING_US = 2e-3;
+
+export type StepMode = 'aggregated' | 'split';
+const MODES: readonly StepMode[] = ['aggregated', 'split'];
+
+/** Host costs the simulator charged around every step (the hardware config's `overheads`), µs. */
+export interface ScheduleOverheads {
+  readonly schedulingUs: number;
+  readonly samplingUs: number;
+  readonly graphLaunchUs: number;
+  readonly eagerLaunchPerKernelUs: number;
+}
+
+export interface ScheduleHeader {
+  readonly model: string;
+  readonly hardware: string;
+  readonly policy: string;
+  readonly trace: string;
+  readonly rateQps: number | null;
+  readonly blockTokens: number;
+  readonly smCount: number;
+  readonly tpDegree: number;
+  readonly overheads: ScheduleOverheads;
+  /** The header line as written: the executor copies it into its result's meta line, which must match. */
+  readonly raw: Readonly<Record<string, unknown>>;
+}
+
+export interface SchedulePrefill {
+  readonly id: number;
+  readonly newTokens: number;
+  readonly cachedTokens: number;
+  /** The chunk completes the prefill: the step emits the request's next token. */
+  readonly emits: boolean;
+  readonly arrivalAtUs: number;
+}
+
+export interface ScheduleDecode {
+  readonly id: number;
+  /** Tokens attended in the window's first decode step. */
+  readonly contextTokens: number;
+  /** Decode steps (tokens) the request takes in this step, 1..k; fewer than k when it finishes inside the window. */
+  readonly steps: number;
+}
+
+export interface ScheduleStep {
+  /** Position from 0, which is also the `step` field. */
+  readonly index: number;
+  /** 1-based line in the file, for messages. */
+  readonly line: number;
+  readonly startAtUs: number;
+  readonly durationUs: number;
+  readonly mode: StepMode;
+  /** 0 when aggregated. */
+  readonly prefillSms: number;
+  readonly decodeSms: number;
+  /** Back-to-back decode steps in the window; 1 when aggregated. */
+  readonly lookaheadK: number;
+  readonly prefills: readonly SchedulePrefill[];
+  readonly decodes: readonly ScheduleDecode[];
+  readonly preempted: readonly number[];
+  /** From `startAtUs` to the prefill's emitted tokens; null without an emitting chunk. */
+  readonly prefillTokenOffsetUs: number | null;
+  /** From `startAtUs` to each decode step's tokens: k of them (1 when aggregated); [] without decodes. */
+  readonly decodeTokenOffsetsUs: readonly number[];
+  /** Split windows with a prefill: from `startAtUs` to the end of the prefill partition's forward; else null. */
+  readonly prefillDoneOffsetUs: number | null;
+}
+
+export interface Schedule {
+  readonly file: string;
+  readonly header: ScheduleHeader;
+  readonly steps: readonly ScheduleStep[];
+}
+
+const HEADER_KEYS = new Set(['format', 'version', 'model', 'hardware', 'policy', 'trace', 'rate_qps', 'block_tokens', 'sm_count', 'tp_degree', 'overheads_us']);
+const OVERHEAD_KEYS = new Set(['scheduling', 'sampling', 'graph_launch', 'eager_launch_per_kernel']);
+const STEP_KEYS = new Set([
+  'step', 'instance', 'start_us', 'duration_us', 'mode', 'prefill_sms', 'decode_sms', 'k', 'prefills', 'decodes', 'preempted',
+  'prefill_token_offset_us', 'decode_token_offsets_us', 'prefill_done_offset_us',
+]);
+const PREFILL_KEYS = new Set(['id', 'new', 'cached', 'emits', 'arrival_us']);
+const DECODE_KEYS = new Set(['id', 'context', 'steps']);
+
+/** Parses a whole schedule held in memory. */
+export function parseSchedule(text: string, file: string): Schedule {
+  const reader = new ScheduleReader(file);
+  let from = 0;
+  while (from < text.length) {
+    let to = text.indexOf('\n', from);
+    if (to < 0) to = text.length;
+    reader.line(text.slice(from, to));
+    from = to + 1;
+  }
+  return reader.finish();
+}
+
+/** Streams a schedule file through a `ScheduleReader`; `name` is how messages call the file. */
+export async function readScheduleFile(path: string, name: string = path): Promise<Schedule> {
+  const reader = new ScheduleReader(name);
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const l of lines) reader.line(l);
+  return reader.finish();
+}
+
+/**
+ * Line-at-a-time schedule parser: feed every line in order (without its newline), then `finish`, which
+ * returns the schedule or throws an InputError listing every problem found, each with file:line and field.
+ */
+export class ScheduleReader {
+  private readonly problems: ProblemList;
+  private readonly lineProblems: InputProblem[] = [];
+  private readonly steps: ScheduleStep[] = [];
+  private header: ScheduleHeader | null = null;
+  /** A header that is not a version-2 schedule: its lines would only repeat that, so they are not read. */
+  private refused = false;
+  private lineNo = 0;
+
+  constructor(readonly file: string) {
+    this.problems = new ProblemList(file);
+  }
+
+  line(text: string): void {
+    const line = ++this.lineNo;
+    if (this.refused || text.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      this.problems.add('calib.bad-json', line, '', `not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+      if (this.header === null) this.refused = true;
+      return;
+    }
+    const f = JsonFields.root(this.file, line, value, this.lineProblems);
+    if (f !== null) {
+      if (this.header === null) this.readHeader(f);
+      else this.readStep(f);
+    } else if (this.header === null) {
+      this.refused = true;
+    }
+    this.problems.take(this.lineProblems);
+  }
+
+  finish(): Schedule {
+    if (this.header === null && this.problems.count === 0) this.problems.add('schedule.empty', 0, '', 'no header line: the file is empty');
+    else if (this.header !== null && !this.refused && this.steps.length === 0 && this.problems.count === 0) this.problems.add('schedule.empty', 0, '', 'the schedule has a header but no steps');
+    this.problems.throwIfAny();
+    return { file: this.file, header: this.header as ScheduleHeader, steps: this.steps };
+  }
+
+  private readHeader(f: JsonFields): void {
+    const format = f.obj.format;
+    if (format !== SCHEDULE_FORMAT) {
+      f.fail('format', 'schedule.format', `expected '${SCHEDULE_FORMAT}' (a schedule from \`duetsim replay --emit-schedule\`), got ${JSON.stringify(format) ?? 'nothing'}`);
+      this.refused = true;
+      return;
+    }
+    const version = f.obj.version;
+    if (version !== SCHEDULE_VERSION) {
+      const why =
+        version === 1
+          ? 'version 1 schedules lack overheads_us, arrival_us and prefill_done_offset_us, which the rebuild needs; re-emit it with the current `duetsim replay --emit-schedule`'
+          : `unknown version ${JSON.stringify(version) ?? '(missing)'}; this duetsim reads version ${SCHEDULE_VERSION} (re-emit the schedule with \`duetsim replay --emit-schedule\`)`;
+      f.fail('version', 'schedule.version', why);
+      this.refused = true;
+      return;
+    }
+    unknownKeys(f, HEADER_KEYS);
+    const o = f.child('overheads_us');
+    if (o) unknownKeys(o, OVERHEAD_KEYS);
+    const rate = f.obj.rate_qps;
+    this.header = {
+      model: f.str('model'),
+      hardware: f.str('hardware'),
+      policy: f.str('policy'),
+      trace: f.str('trace'),
+      rateQps: rate === null ? null : f.num('rate_qps'),
+      blockTokens: f.int('block_tokens', 1),
+      smCount: f.int('sm_count', 1),
+      tpDegree: f.int('tp_degree', 1),
+      overheads: {
+        schedulingUs: o ? o.num('scheduling') : NaN,
+        samplingUs: o ? o.num('sampling') : NaN,
+        graphLaunchUs: o ? o.num('graph_launch') : NaN,
+        eagerLaunchPerKernelUs: o ? o.num('eager_launch_per_kernel') : NaN,
+      },
+      raw: f.obj,
+    };
+    // Steps cannot be checked against a header that is itself wrong.
+    if (this.lineProblems.length > 0) this.refused = true;
+  }
+
+  private readStep(f: JsonFields): void {
+    const header = this.header as ScheduleHeader;
+    const index = this.steps.length;
+    const before = this.lineProblems.length;
+    unknownKeys(f, STEP_KEYS);
+    const step = f.int('step');
+    if (Number.isInteger(step) && step !== index) f.fail('step', 'schedule.order', `step ${step} where step ${index} was expected: steps are numbered from 0 in file order`);
+    if (f.int('instance') > 0) f.fail('instance', 'schedule.instance', 'a schedule is one GPU (instance 0)');
+    const startAtUs = f.num('start_us');
+    const durationUs = f.num('duration_us');
+    if (durationUs === 0) f.fail('duration_us', 'calib.range', 'must be > 0');
+    const mode = f.oneOf('mode', MODES);
+    const prefillSms = f.int('prefill_sms');
+    const decodeSms = f.int('decode_sms');
+    const lookaheadK = f.int('k', 1);
+    if (mode === 'aggregated') {
+      if (prefillSms !== 0) f.fail('prefill_sms', 'schedule.mode', `an aggregated step runs on all SMs: prefill_sms must be 0, got ${prefillSms}`);
+      if (decodeSms !== 0) f.fail('decode_sms', 'schedule.mode', `an aggregated step runs on all SMs: decode_sms must be 0, got ${decodeSms}`);
+      if (lookaheadK !== 1) f.fail('k', 'schedule.mode', `an aggregated step has k = 1, got ${lookaheadK}`);
+    } else if (mode === 'split') {
+      if (prefillSms < 1) f.fail('prefill_sms', 'schedule.mode', `a split window needs prefill_sms ≥ 1, got ${prefillSms}`);
+      if (decodeSms < 1) f.fail('decode_sms', 'schedule.mode', `a split window needs decode_sms ≥ 1, got ${decodeSms}`);
+      if (prefillSms + decodeSms > header.smCount) f.fail('decode_sms', 'schedule.mode', `prefill_sms + decode_sms = ${prefillSms + decodeSms} is more than the header's sm_count ${header.smCount}`);
+    }
+    const prefills = readPrefills(f, f.array('prefills'), startAtUs);
+    const decodes = readDecodes(f, f.array('decodes'), lookaheadK);
+    const preempted = f.numbers('preempted', { integer: true, min: 0 });
+    if (f.has('prefills') && f.has('decodes') && prefills.length + decodes.length === 0) f.fail('prefills', 'schedule.empty-step', 'a step runs at least one prefill chunk or decode');
+    duplicateIds(f, prefills, decodes);
+    const prefillTokenOffsetUs = nullableNum(f, 'prefill_token_offset_us');
+    const prefillDoneOffsetUs = nullableNum(f, 'prefill_done_offset_us');
+    const decodeTokenOffsetsUs = f.numbers('decode_token_offsets_us', { min: 0 });
+    if (problemsSince(f, before)) return;
+
+    const emits = prefills.some((p) => p.emits);
+    if (emits !== (prefillTokenOffsetUs !== null)) {
+      f.fail('prefill_token_offset_us', 'schedule.offsets', emits ? 'missing (null) although a prefill chunk emits a token' : 'must be null: no prefill chunk in this step emits a token');
+    }
+    const wantDone = mode === 'split' && prefills.length > 0;
+    if (wantDone !== (prefillDoneOffsetUs !== null)) {
+      f.fail('prefill_done_offset_us', 'schedule.offsets', wantDone ? 'missing (null) in a split window with a prefill' : 'must be null: only split windows with a prefill have one');
+    }
+    const wantOffsets = decodes.length === 0 ? 0 : lookaheadK;
+    if (decodeTokenOffsetsUs.length !== wantOffsets) {
+      f.fail('decode_token_offsets_us', 'schedule.offsets', decodes.length === 0 ? `must be [] without decodes, has ${decodeTokenOffsetsUs.length}` : `has ${decodeTokenOffsetsUs.length} offsets; a step with decodes has one per decode step (k = ${lookaheadK})`);
+    }
+    for (let j = 1; j < decodeTokenOffsetsUs.length; j++) {
+      if (decodeTokenOffsetsUs[j] < decodeTokenOffsetsUs[j - 1]) f.fail(`decode_token_offsets_us[${j}]`, 'schedule.offsets', `decode steps run back to back: ${decodeTokenOffsetsUs[j]} is before the previous ${decodeTokenOffsetsUs[j - 1]}`);
+    }
+    const prev = this.steps[index - 1];
+    if (prev !== undefined && startAtUs < prev.startAtUs + prev.durationUs - SCHEDULE_ROUNDING_US) {
+      f.fail('start_us', 'schedule.overlap', `starts at ${startAtUs} µs, before step ${index - 1} (line ${prev.line}) ends at ${round3(prev.startAtUs + prev.durationUs)} µs: one GPU runs one step at a time`);
+    }
+    if (problemsSince(f, before)) return;
+    const s: ScheduleStep = { index, line: f.line, startAtUs, durationUs, mode, prefillSms, decodeSms, lookaheadK, prefills, decodes, preempted, prefillTokenOffsetUs, decodeTokenOffsetsUs, prefillDoneOffsetUs };
+    checkTimingRule(f, s, header.overheads);
+    if (!problemsSince(f, before)) this.steps.push(s);
+  }
+}
+
+/** Whether `f` recorded problems since its list held `before` of them. */
+function problemsSince(f: JsonFields, before: number): boolean {
+  return f.problems.length > before;
+}
+
+/**
+ * The offsets follow the simulator's step timing (sim/latency/iteration-timing.ts, sim/engine/instance.ts),
+ * which rebuild.ts inverts; checked to the file's rounding.
+ */
+function checkTimingRule(f: JsonFields, s: ScheduleStep, o: ScheduleOverheads): void {
+  const near = (a: number, b: number) => Math.abs(a - b) <= SCHEDULE_ROUNDING_US;
+  if (s.mode === 'aggregated') {
+    if (s.prefillTokenOffsetUs !== null && !near(s.prefillTokenOffsetUs, s.durationUs)) {
+      f.fail('prefill_token_offset_us', 'schedule.timing', `an aggregated step emits its tokens at its end (${s.durationUs}), not at ${s.prefillTokenOffsetUs}`);
+    }
+    if (s.decodeTokenOffsetsUs.length > 0 && !near(s.decodeTokenOffsetsUs[0], s.durationUs)) {
+      f.fail('decode_token_offsets_us[0]', 'schedule.timing', `an aggregated step emits its tokens at its end (${s.durationUs}), not at ${s.decodeTokenOffsetsUs[0]}`);
+    }
+    if (s.durationUs <= o.schedulingUs + o.samplingUs) {
+      f.fail('duration_us', 'schedule.timing', `no longer than the header's scheduling + sampling (${o.schedulingUs + o.samplingUs} µs): no GPU time left`);
+    }
+    return;
+  }
+  const done = s.prefillDoneOffsetUs;
+  const lastDecode = s.decodeTokenOffsetsUs.length > 0 ? s.decodeTokenOffsetsUs[s.decodeTokenOffsetsUs.length - 1] : null;
+  if (done !== null && done <= o.schedulingUs) f.fail('prefill_done_offset_us', 'schedule.timing', `the prefill starts after scheduling (${o.schedulingUs} µs) and cannot end at ${done}`);
+  if (s.decodeTokenOffsetsUs.length > 0 && s.decodeTokenOffsetsUs[0] <= o.schedulingUs) {
+    f.fail('decode_token_offsets_us[0]', 'schedule.timing', `decode steps start after scheduling (${o.schedulingUs} µs) and cannot end at ${s.decodeTokenOffsetsUs[0]}`);
+  }
+  if (s.prefillTokenOffsetUs !== null && done !== null && !near(s.prefillTokenOffsetUs, done + o.samplingUs)) {
+    f.fail('prefill_token_offset_us', 'schedule.timing', `a split window samples the prefill's tokens ${o.samplingUs} µs after it ends (${round3(done + o.samplingUs)}), not at ${s.prefillTokenOffsetUs}`);
+  }
+  const busyEnd = Math.max(done ?? 0, lastDecode ?? 0);
+  if (!near(s.durationUs, busyEnd + o.samplingUs)) {
+    f.fail('duration_us', 'schedule.timing', `a split window ends ${o.samplingUs} µs (sampling) after its later partition (${round3(busyEnd + o.samplingUs)}), not at ${s.durationUs}`);
+  }
+}
+
+function readPrefills(f: JsonFields, arr: readonly unknown[], startAtUs: number): SchedulePrefill[] {
+  const out: SchedulePrefill[] = [];
+  for (let j = 0; j < arr.length; j++) {
+    const e = arr[j] as Record<string, unknown> | null;
+    const at = `prefills[${j}]`;
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) {
+      f.fail(at, 'calib.type', 'expected an object');
+      continue;
+    }
+    const { id, new: newTokens, cached, emits, arrival_us: arrival } = e;
+    let ok = entryKeys(f, at, e, PREFILL_KEYS);
+    if (!isInt(id, 0)) ok = badNum(f, `${at}.id`, id, 0, true);
+    if (!isInt(newTokens, 1)) ok = badNum(f, `${at}.new`, newTokens, 1, true);
+    if (!isInt(cached, 0)) ok = badNum(f, `${at}.cached`, cached, 0, true);
+    if (typeof emits !== 'boolean') {
+      f.fail(`${at}.emits`, 'calib.type', `expected true or false, got ${JSON.stringify(emits) ?? 'nothing'}`);
+      ok = false;
+    }
+    if (!isNum(arrival, 0)) ok = badNum(f, `${at}.arrival_us`, arrival, 0, false);
+    else if (arrival > startAtUs) {
+      f.fail(`${at}.arrival_us`, 'schedule.arrival', `request ${String(id)} arrives at ${arrival} µs, after the step starts (${startAtUs} µs)`);
+      ok = false;
+    }
+    if (ok) out.push({ id: id as number, newTokens: newTokens as number, cachedTokens: cached as number, emits: emits as boolean, arrivalAtUs: arrival as number });
+  }
+  return out;
+}
+
+function readDecodes(f: JsonFields, arr: readonly unknown[], lookaheadK: number): ScheduleDecode[] {
+  const out: ScheduleDecode[] = [];
+  for (let j = 0; j < arr.length; j++) {
+    const e = arr[j] as Record<string, unknown> | null;
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) {
+      f.fail(`decodes[${j}]`, 'calib.type', 'expected an object');
+      continue;
+    }
+    const { id, context, steps } = e;
+    // The hot path (hundreds of thousands of entries): three type tests, and messages only on failure.
+    if (isInt(id, 0) && isInt(context, 1) && isInt(steps, 1) && steps <= lookaheadK && countKeys(e) === 3) {
+      out.push({ id, contextTokens: context, steps });
+      continue;
+    }
+    const at = `decodes[${j}]`;
+    entryKeys(f, at, e, DECODE_KEYS);
+    if (!isInt(id, 0)) badNum(f, `${at}.id`, id, 0, true);
+    if (!isInt(context, 1)) badNum(f, `${at}.context`, context, 1, true);
+    if (!isInt(steps, 1)) badNum(f, `${at}.steps`, steps, 1, true);
+    else if (Number.isInteger(lookaheadK) && steps > lookaheadK) f.fail(`${at}.steps`, 'schedule.steps', `a request takes at most k = ${lookaheadK} decode steps in a step, got ${steps}`);
+  }
+  return out;
+}
+
+function countKeys(o: object): number {
+  let n = 0;
+  for (const _ in o) n++;
+  return n;
+}
+
+function duplicateIds(f: JsonFields, prefills: readonly SchedulePrefill[], decodes: readonly ScheduleDecode[]): void {
+  const seen = new Set<number>();
+  const check = (id: number, at: string) => {
+    if (seen.has(id)) f.fail(at, 'schedule.duplicate-id', `request ${id} appears twice in one step`);
+    seen.add(id);
+  };
+  prefills.forEach((p, j) => check(p.id, `prefills[${j}].id`));
+  decodes.forEach((d, j) => check(d.id, `decodes[${j}].id`));
+}
+
+function nullableNum(f: JsonFields, key: string): number | null {
+  const v = f.obj[key];
+  if (v === null) return null;
+  const n = f.num(key);
+  if (n === 0) f.fail(key, 'calib.range', 'must be > 0');
+  return n;
+}
+
+function badNum(f: JsonFields, field: string, v: unknown, min: number, integer: boolean): false {
+  if (v === undefined) f.fail(field, 'calib.missing', 'missing field');
+  else {
+    const wellTyped = typeof v === 'number' && Number.isFinite(v) && (!integer || Number.isInteger(v));
+    f.fail(field, wellTyped ? 'calib.range' : 'calib.type', numberProblem(v, min, integer));
+  }
+  return false;
+}
+
+function entryKeys(f: JsonFields, at: string, e: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
+  let ok = true;
+  for (const k of Object.keys(e)) {
+    if (!allowed.has(k)) {
+      f.fail(`${at}.${k}`, 'calib.unknown-key', `unknown field; expected ${[...allowed].join(', ')}`);
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+function unknownKeys(f: JsonFields, allowed: ReadonlySet<string>): void {
+  for (const k of Object.keys(f.obj)) if (!allowed.has(k)) f.fail(k, 'calib.unknown-key', `unknown field; expected one of ${[...allowed].join(', ')}`);
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
