@@ -41,13 +41,36 @@ table{border-collapse:collapse;font-size:13px}th,td{border-bottom:1px solid #ddd
 td.num{text-align:right;font-variant-numeric:tabular-nums}.scroll{overflow-x:auto;max-height:28rem}
 a.csv{font-size:13px}footer{margin-top:3rem;color:#777;font-size:12px}`;
 
-/**
- * The whole report as one HTML document. User-derived text is HTML-escaped; chart data travels as
- * escaped JSON in a script block of type application/json (never executed); the vega bundles are
- * inlined after a check that they cannot close their script element.
- */
+/** What one page holds: its title, a caption under it, tables (already escaped HTML) and charts. */
+export interface ChartPage {
+  readonly title: string;
+  /** Plain text (escaped here). */
+  readonly intro: string;
+  /** HTML built with escapeHtml, shown under the "Summary" heading. */
+  readonly tablesHtml: string;
+  readonly charts: readonly ChartSection[];
+}
+
+/** The whole report as one HTML document (see `renderChartPage`). */
 export function renderReportHtml(input: ReportInput, bundles: readonly VendorBundle[]): string {
-  const charts = reportCharts(input);
+  return renderChartPage(
+    {
+      title: `duetsim report: ${input.title}`,
+      intro: `From ${input.sources.join(', ')}. Latencies are simulated by duetsim's calibrated model, not measured on a server. Every chart's numbers can be downloaded as CSV below it.`,
+      tablesHtml: summaryTableHtml(input),
+      charts: reportCharts(input),
+    },
+    bundles,
+  );
+}
+
+/**
+ * One self-contained page: user-derived text is HTML-escaped; chart data travels as escaped JSON in a
+ * script block of type application/json (never executed); the vega bundles are inlined after a check
+ * that they cannot close their script element. The report and `duetsim calibrate compare --html` use it.
+ */
+export function renderChartPage(page: ChartPage, bundles: readonly VendorBundle[]): string {
+  const charts = page.charts;
   const sections = charts
     .map(
       (c) => `<section id="section-${c.id}">
@@ -67,14 +90,14 @@ export function renderReportHtml(input: ReportInput, bundles: readonly VendorBun
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(`duetsim report: ${input.title}`)}</title>
+<title>${escapeHtml(page.title)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
-<h1>${escapeHtml(`duetsim report: ${input.title}`)}</h1>
-<p class="caption">From ${escapeHtml(input.sources.join(', '))}. Latencies are simulated by duetsim's calibrated model, not measured on a server. Every chart's numbers can be downloaded as CSV below it.</p>
+<h1>${escapeHtml(page.title)}</h1>
+<p class="caption">${escapeHtml(page.intro)}</p>
 <h2>Summary</h2>
-${summaryTableHtml(input)}
+${page.tablesHtml}
 ${sections}
 <pre id="duetsim-status" hidden>{"done":false}</pre>
 <script type="application/json" id="duetsim-data">${jsonForScript(data)}</script>

@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { RunResult } from '../sim/metrics/results.js';
+import type { ClosedLoopCompare } from '../calibrate/closed-loop/compare.js';
+import { renderComparePage } from './compare-page.js';
 import { loadReportInputs } from './load-inputs.js';
 import { renderReportHtml } from './render-html.js';
 import { vendorBundles } from './vendor-bundles.js';
@@ -13,6 +15,11 @@ export function writeReport(result: RunResult, path: string): void {
 /** Reads results, study and calibration files and writes one report from all of them. */
 export function writeReportFromFiles(files: readonly string[], path: string): void {
   writeReportFromTexts(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })), path);
+}
+
+/** Writes the page of a closed-loop comparison (what `duetsim calibrate compare --html` calls). */
+export function writeComparePage(compare: ClosedLoopCompare, path: string): void {
+  writeFileSync(path, renderComparePage(compare, vendorBundles()));
 }
 
 function writeReportFromTexts(files: ReadonlyArray<{ file: string; text: string }>, path: string): void {

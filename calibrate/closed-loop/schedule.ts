@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import type { InputProblem } from '../../sim/core/input-error.js';
 import { JsonFields } from '../json-fields.js';
@@ -123,10 +124,16 @@ export function parseSchedule(text: string, file: string): Schedule {
   return reader.finish();
 }
 
-/** Streams a schedule file through a `ScheduleReader`; `name` is how messages call the file. */
+/**
+ * Streams a schedule file through a `ScheduleReader`; `name` is how messages call the file. A name ending
+ * in `.gz` is gunzipped on the way (the shipped closed-loop schedules are stored compressed).
+ */
 export async function readScheduleFile(path: string, name: string = path): Promise<Schedule> {
   const reader = new ScheduleReader(name);
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const raw = createReadStream(path);
+  const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  input.setEncoding('utf8');
+  const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const l of lines) reader.line(l);
   return reader.finish();
 }
@@ -156,17 +163,23 @@ export class ScheduleReader {
       value = JSON.parse(text);
     } catch (e) {
       this.problems.add('calib.bad-json', line, '', `not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-      if (this.header === null) this.refused = true;
+      this.skipLine(line);
       return;
     }
     const f = JsonFields.root(this.file, line, value, this.lineProblems);
-    if (f !== null) {
-      if (this.header === null) this.readHeader(f);
-      else this.readStep(f);
-    } else if (this.header === null) {
-      this.refused = true;
-    }
+    if (f === null) this.skipLine(line);
+    else if (this.header === null) this.readHeader(f);
+    else this.readStep(f);
     this.problems.take(this.lineProblems);
+  }
+
+  /**
+   * A line that could not be read: without a header nothing after it can be checked; a step line still
+   * takes its step number, so the lines after it are not all reported as out of order.
+   */
+  private skipLine(line: number): void {
+    if (this.header === null) this.refused = true;
+    else this.steps.push({ ...UNREAD_STEP, index: this.steps.length, line });
   }
 
   finish(): Schedule {
@@ -250,8 +263,17 @@ export class ScheduleReader {
     const prefillTokenOffsetUs = nullableNum(f, 'prefill_token_offset_us');
     const prefillDoneOffsetUs = nullableNum(f, 'prefill_done_offset_us');
     const decodeTokenOffsetsUs = f.numbers('decode_token_offsets_us', { min: 0 });
+    const s: ScheduleStep = { index, line: f.line, startAtUs, durationUs, mode, prefillSms, decodeSms, lookaheadK, prefills, decodes, preempted, prefillTokenOffsetUs, decodeTokenOffsetsUs, prefillDoneOffsetUs };
+    // A step with problems still takes its place (the file is refused at the end anyway), so the next
+    // line is checked against the next step number instead of repeating this line's problem.
+    this.steps.push(s);
     if (problemsSince(f, before)) return;
+    this.checkConsistency(f, s, before);
+  }
 
+  /** What the rebuild relies on, once the fields themselves are well formed. */
+  private checkConsistency(f: JsonFields, s: ScheduleStep, before: number): void {
+    const { index, mode, prefills, decodes, lookaheadK, startAtUs, prefillTokenOffsetUs, prefillDoneOffsetUs, decodeTokenOffsetsUs } = s;
     const emits = prefills.some((p) => p.emits);
     if (emits !== (prefillTokenOffsetUs !== null)) {
       f.fail('prefill_token_offset_us', 'schedule.offsets', emits ? 'missing (null) although a prefill chunk emits a token' : 'must be null: no prefill chunk in this step emits a token');
@@ -272,11 +294,15 @@ export class ScheduleReader {
       f.fail('start_us', 'schedule.overlap', `starts at ${startAtUs} µs, before step ${index - 1} (line ${prev.line}) ends at ${round3(prev.startAtUs + prev.durationUs)} µs: one GPU runs one step at a time`);
     }
     if (problemsSince(f, before)) return;
-    const s: ScheduleStep = { index, line: f.line, startAtUs, durationUs, mode, prefillSms, decodeSms, lookaheadK, prefills, decodes, preempted, prefillTokenOffsetUs, decodeTokenOffsetsUs, prefillDoneOffsetUs };
-    checkTimingRule(f, s, header.overheads);
-    if (!problemsSince(f, before)) this.steps.push(s);
+    checkTimingRule(f, s, (this.header as ScheduleHeader).overheads);
   }
 }
+
+/** Stands in for a step line that could not be read (the file is refused at the end). */
+const UNREAD_STEP: ScheduleStep = {
+  index: -1, line: 0, startAtUs: NaN, durationUs: NaN, mode: 'aggregated', prefillSms: 0, decodeSms: 0, lookaheadK: 1,
+  prefills: [], decodes: [], preempted: [], prefillTokenOffsetUs: null, decodeTokenOffsetsUs: [], prefillDoneOffsetUs: null,
+};
 
 /** Whether `f` recorded problems since its list held `before` of them. */
 function problemsSince(f: JsonFields, before: number): boolean {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace duet {
 
@@ -148,6 +149,33 @@ size_t decode_workspace_floats(const ModelConfig& c, const BatchSpec& b, int sm_
 }  // namespace
 
 int forward_block_tokens() { return kBlockTokens; }
+
+namespace {
+
+// DUET_DEBUG_SYNC=1: synchronise and check after every kernel of an eager
+// forward, so an asynchronous fault is pinned to the kernel and layer that
+// caused it (never inside a graph capture, where synchronising is illegal).
+bool debug_sync_enabled() {
+  static const bool on = [] {
+    const char* v = std::getenv("DUET_DEBUG_SYNC");
+    return v && v[0] == '1';
+  }();
+  return on;
+}
+
+void debug_sync(cudaStream_t stream, const char* what, int layer) {
+  if (!debug_sync_enabled()) return;
+  cudaStreamCaptureStatus cap = cudaStreamCaptureStatusNone;
+  DUET_CUDA(cudaStreamIsCapturing(stream, &cap));
+  if (cap != cudaStreamCaptureStatusNone) return;
+  const cudaError_t e = cudaStreamSynchronize(stream);
+  const cudaError_t l = cudaGetLastError();
+  if (e != cudaSuccess || l != cudaSuccess)
+    throw std::runtime_error(std::string("forward: after ") + what + " (layer " + std::to_string(layer) +
+                             "): " + cudaGetErrorString(e != cudaSuccess ? e : l));
+}
+
+}  // namespace
 
 size_t ForwardArena::bytes_for(const ModelConfig& c, const BatchSpec& b, int sm_count) {
   return arena_layout(c, b.num_tokens(), b.num_seqs(), decode_workspace_floats(c, b, sm_count), nullptr, nullptr);
@@ -319,6 +347,7 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
   const int* meta = meta_;
   const float scale = 1.f / std::sqrt((float)c.dh);
   launch_copy_bytes(residual_, input_, (size_t)n_ * c.hidden * 2, stream);
+  debug_sync(stream, "embedding copy", -1);
   auto gemm_op = [&](const __nv_bfloat16* x, const __nv_bfloat16* w, __nv_bfloat16* y, int rows, int d_in, int d_out) {
     launch_gemm(GemmParams{x, w, y, rows, d_in, d_out, gemm}, stream);
   };
@@ -329,7 +358,9 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
     launch_add_rmsnorm(AddRmsNormParams{residual_, l == 0 ? nullptr : down_, normed_, lw.ln1, n_,
                                         c.hidden, c.norm_eps},
                        stream);
+    debug_sync(stream, "add_rmsnorm 1", l);
     gemm_op(normed_, lw.w_qkv, qkv_, n_, c.hidden, qkv_w);
+    debug_sync(stream, "qkv gemm", l);
     if (c.qk_norm)
       launch_qk_norm(QkNormParams{qkv_, lw.q_norm, lw.k_norm, n_, qkv_w, c.hq, c.hkv, c.dh, c.norm_eps}, stream);
     launch_rope(RopeParams{qkv_, q_, meta + positions_, n_, qkv_w, c.hq, c.hkv, c.dh, c.rope_theta},
@@ -337,6 +368,7 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
     launch_kv_cache_write(KvCacheWriteParams{qkv_ + qd, qkv_ + qd + c.hkv * c.dh, meta + slots_, kc, vc,
                                              n_, qkv_w, c.hkv, c.dh},
                           stream);
+    debug_sync(stream, "qk_norm/rope/kv_cache_write", l);
     if (prefill_seqs_ > 0) {
       AttnPrefillParams ap{};
       ap.q = q_;
@@ -355,6 +387,7 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
       ap.max_new_tokens = max_new_;
       ap.scale = scale;
       launch_attn_prefill(ap, stream);
+      debug_sync(stream, "attn_prefill", l);
     }
     if (decode_seqs_ > 0) {
       AttnDecodeParams dp{};
@@ -375,6 +408,7 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
       dp.num_splits = num_splits_;
       dp.scale = scale;
       launch_attn_decode(dp, stream);
+      debug_sync(stream, "attn_decode", l);
     }
     gemm_op(attn_, lw.w_o, o_, n_, qd, c.hidden);
     launch_add_rmsnorm(AddRmsNormParams{residual_, o_, normed_, lw.ln2, n_, c.hidden, c.norm_eps},
@@ -382,11 +416,13 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
     gemm_op(normed_, lw.w_gate_up, gate_up_, n_, c.hidden, 2 * c.ffn);
     launch_silu_mul(SiluMulParams{gate_up_, act_, n_, c.ffn}, stream);
     gemm_op(act_, lw.w_down, down_, n_, c.ffn, c.hidden);
+    debug_sync(stream, "o gemm / mlp", l);
   }
   launch_add_rmsnorm(
       AddRmsNormParams{residual_, down_, normed_, w_.final_norm(), n_, c.hidden, c.norm_eps}, stream);
   launch_gather_rows(GatherRowsParams{normed_, meta + last_rows_, last_, seqs_, c.hidden}, stream);
   gemm_op(last_, w_.lm_head(), logits_, seqs_, c.hidden, c.vocab);
+  debug_sync(stream, "final norm / lm head", c.num_layers);
 }
 
 }  // namespace duet

@@ -160,6 +160,12 @@ std::unique_ptr<Partition> Partitioner::build(int sms, const Choice* c) const {
     // (hardware-notes/README.md); its heuristic is told the SM count.
     ScopedPartition scope(*p);
     p->gemm_ = gemm_handle_create(c ? sms : 0, kGemmWorkspaceBytes);
+    // Some partitions (the GPC remainder alone) cannot place the larger
+    // thread-block clusters; cuBLASLt must then pick kernels that fit.
+    if (c) {
+      p->max_cluster_ = max_cluster_blocks(p->stream_);
+      if (p->max_cluster_ < 8) gemm_handle_limit_clusters(p->gemm_, p->max_cluster_);
+    }
   }
   DUET_CU(cuCtxSetCurrent(primary_));
   return p;

@@ -39,6 +39,9 @@ class Partition {
   bool green() const { return green_ != nullptr; }
   cudaStream_t stream() const { return stream_; }
   GemmHandle* gemm() const { return gemm_; }
+  // The largest thread-block cluster (blocks, up to 8) that launches here;
+  // below 8, GEMMs are limited to kernels whose clusters fit.
+  int max_cluster() const { return max_cluster_; }
   // Work for this partition is enqueued with its context current.
   void make_current() const;
 
@@ -51,6 +54,7 @@ class Partition {
   CUcontext primary_ = nullptr;
   cudaStream_t stream_ = nullptr;
   GemmHandle* gemm_ = nullptr;
+  int max_cluster_ = 8;
 };
 
 // Sets a partition's context current for a scope, then the primary context

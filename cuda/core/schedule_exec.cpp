@@ -31,6 +31,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -155,8 +157,8 @@ struct PreparedStep {
 class ScheduleExecutor {
  public:
   ScheduleExecutor(const ExecPlan& plan, const DeviceInfo& info, Partitioner& parts, const ModelWeights& weights,
-                   KvCaches kv, KvPool& pool)
-      : plan_(plan), info_(info), parts_(parts), w_(weights), kv_(std::move(kv)), pool_(pool) {
+                   KvCaches kv, KvPool& pool, const ProgressFn& progress)
+      : plan_(plan), info_(info), parts_(parts), w_(weights), kv_(std::move(kv)), pool_(pool), progress_(progress) {
     whole_ = parts_.make(info_.sm_count);
     DUET_CUDA(cudaStreamCreateWithFlags(&upload_, cudaStreamNonBlocking));
     for (int i = 0; i < 2; ++i) {
@@ -258,6 +260,7 @@ class ScheduleExecutor {
  private:
   void warm(const Partition* p, const BatchSpec& b, const ForwardArena& arena) {
     if (!warmed_.insert(p).second) return;
+    if (std::getenv("DUET_DEBUG_SYNC")) std::fprintf(stderr, "warm-up on %d SMs (%s)\n", p->sms(), p->green() ? "green context" : "whole GPU");
     std::vector<int> blocks;
     for (int i = 0; i < 16; ++i) blocks.push_back((int)(i % pool_.capacity()));  // any blocks: the data is random
     std::vector<const std::vector<int>*> lists((size_t)b.num_seqs(), &blocks);
@@ -274,6 +277,10 @@ class ScheduleExecutor {
     auto it = pairs_.find(key);
     if (it == pairs_.end()) {
       auto made = parts_.make_pair(prefill_sms, decode_sms);
+      for (const Partition* part : {made.first.get(), made.second.get()})
+        if (part->max_cluster() < 8)
+          progress_("partition of " + std::to_string(part->sms()) + " SMs launches clusters of at most " +
+                    std::to_string(part->max_cluster()) + " blocks: its GEMMs use cuBLASLt kernels that fit");
       it = pairs_.emplace(key, SplitPartitions{std::move(made.first), std::move(made.second)}).first;
     }
     return it->second;
@@ -425,6 +432,7 @@ class ScheduleExecutor {
   const ModelWeights& w_;
   KvCaches kv_;
   KvPool& pool_;
+  const ProgressFn& progress_;
   std::unique_ptr<Partition> whole_;
   std::map<std::pair<int, int>, SplitPartitions> pairs_;
   std::set<const Partition*> warmed_;
@@ -540,7 +548,7 @@ int execute_schedule(const std::string& text, const ExecuteOptions& opt, const P
   }
 
   KvPool pool(plan.kv_blocks, plan.block_tokens);
-  ScheduleExecutor ex(plan, info, parts, weights, kv, pool);
+  ScheduleExecutor ex(plan, info, parts, weights, kv, pool, progress);
   ex.reserve_arenas(main_bytes, decode_bytes);
   ex.warm_up();
   ex.replay_bookkeeping((size_t)state.steps);

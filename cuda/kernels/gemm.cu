@@ -44,11 +44,29 @@ struct GemmHandle {
   void* workspace = nullptr;
   size_t workspace_bytes = 0;
   int sm_count_target = 0;
+  int max_cluster = 0;  // blocks per cluster allowed; 0: any
   std::map<std::tuple<int, int, int>, duet::GemmPlan> plans;
 };
 
 namespace duet {
 namespace {
+
+// Blocks in a cuBLASLt cluster shape (cublasLtClusterShape_t); unknown shapes count as too large.
+int cluster_blocks(uint16_t id) {
+  switch (id) {
+    case CUBLASLT_CLUSTER_SHAPE_1x1x1: return 1;
+    case CUBLASLT_CLUSTER_SHAPE_2x1x1:
+    case CUBLASLT_CLUSTER_SHAPE_1x2x1: return 2;
+    case CUBLASLT_CLUSTER_SHAPE_4x1x1:
+    case CUBLASLT_CLUSTER_SHAPE_2x2x1:
+    case CUBLASLT_CLUSTER_SHAPE_1x4x1: return 4;
+    case CUBLASLT_CLUSTER_SHAPE_4x2x1:
+    case CUBLASLT_CLUSTER_SHAPE_2x4x1:
+    case CUBLASLT_CLUSTER_SHAPE_8x1x1:
+    case CUBLASLT_CLUSTER_SHAPE_1x8x1: return 8;
+    default: return 1 << 20;
+  }
+}
 
 const GemmPlan& plan_for(GemmHandle& h, int n, int d_in, int d_out) {
   const auto key = std::make_tuple(n, d_in, d_out);
@@ -72,16 +90,46 @@ const GemmPlan& plan_for(GemmHandle& h, int n, int d_in, int d_out) {
   const uint64_t ws = h.workspace_bytes;
   check_cublas(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof(ws)),
                "set MAX_WORKSPACE_BYTES");
-  cublasLtMatmulHeuristicResult_t result{};
+  // With a cluster limit, take the first of the heuristic's candidates whose
+  // cluster fits it, or that accepts cluster shape 1x1x1 (cublasLtMatmulAlgoCheck).
+  constexpr int kCandidates = 16;
+  cublasLtMatmulHeuristicResult_t results[kCandidates] = {};
   int returned = 0;
-  const cublasStatus_t s =
-      cublasLtMatmulAlgoGetHeuristic(h.lt, plan.op, plan.a, plan.b, plan.c, plan.c, pref, 1, &result, &returned);
+  const cublasStatus_t s = cublasLtMatmulAlgoGetHeuristic(h.lt, plan.op, plan.a, plan.b, plan.c, plan.c, pref,
+                                                          h.max_cluster ? kCandidates : 1, results, &returned);
   cublasLtMatmulPreferenceDestroy(pref);
   check_cublas(s, "cublasLtMatmulAlgoGetHeuristic");
-  if (returned < 1)
-    throw std::runtime_error("cuBLASLt: no algorithm for gemm n=" + std::to_string(n) + " d_in=" + std::to_string(d_in) +
-                             " d_out=" + std::to_string(d_out));
-  plan.algo = result.algo;
+  const std::string shape = "gemm n=" + std::to_string(n) + " d_in=" + std::to_string(d_in) + " d_out=" + std::to_string(d_out);
+  if (returned < 1) throw std::runtime_error("cuBLASLt: no algorithm for " + shape);
+  if (!h.max_cluster) {
+    plan.algo = results[0].algo;
+  } else {
+    bool found = false;
+    for (int i = 0; i < returned && !found; ++i) {
+      cublasLtMatmulAlgo_t algo = results[i].algo;
+      uint16_t id = 0;
+      size_t written = 0;
+      cublasLtMatmulAlgoConfigGetAttribute(&algo, CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID, &id, sizeof(id), &written);
+      if (id != CUBLASLT_CLUSTER_SHAPE_AUTO && cluster_blocks(id) <= h.max_cluster) {
+        plan.algo = algo;
+        found = true;
+        break;
+      }
+      const uint16_t one = CUBLASLT_CLUSTER_SHAPE_1x1x1;
+      if (cublasLtMatmulAlgoConfigSetAttribute(&algo, CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID, &one, sizeof(one)) !=
+          CUBLAS_STATUS_SUCCESS)
+        continue;
+      cublasLtMatmulHeuristicResult_t checked{};
+      if (cublasLtMatmulAlgoCheck(h.lt, plan.op, plan.a, plan.b, plan.c, plan.c, &algo, &checked) != CUBLAS_STATUS_SUCCESS)
+        continue;
+      if (checked.workspaceSize > h.workspace_bytes) continue;
+      plan.algo = algo;
+      found = true;
+    }
+    if (!found)
+      throw std::runtime_error("cuBLASLt: none of " + std::to_string(returned) + " algorithms for " + shape +
+                               " fits clusters of " + std::to_string(h.max_cluster) + " blocks (this partition's limit)");
+  }
   return h.plans.emplace(key, plan).first->second;
 }
 
@@ -101,6 +149,20 @@ GemmHandle* gemm_handle_create(int sm_count_target, size_t workspace_bytes) {
     throw;
   }
   return h;
+}
+
+void gemm_handle_limit_clusters(GemmHandle* h, int blocks) {
+  duet::require(h != nullptr, "gemm_handle_limit_clusters", "handle must be set");
+  duet::require(blocks >= 1, "gemm_handle_limit_clusters", "blocks must be >= 1");
+  // Plans chosen before may use clusters: choose again.
+  for (auto& kv : h->plans) {
+    cublasLtMatrixLayoutDestroy(kv.second.a);
+    cublasLtMatrixLayoutDestroy(kv.second.b);
+    cublasLtMatrixLayoutDestroy(kv.second.c);
+    cublasLtMatmulDescDestroy(kv.second.op);
+  }
+  h->plans.clear();
+  h->max_cluster = blocks;
 }
 
 void gemm_handle_destroy(GemmHandle* h) {

@@ -134,6 +134,11 @@ void launch_gather_rows(const GatherRowsParams&, cudaStream_t);
 struct GemmHandle;
 GemmHandle* gemm_handle_create(int sm_count_target, size_t workspace_bytes);
 void gemm_handle_destroy(GemmHandle*);
+// Restricts the handle to cuBLASLt algorithms whose thread-block clusters
+// hold at most `blocks` blocks: a green context over the GPC remainder (12
+// SMs on a 132-SM Hopper) cannot place the larger clusters cuBLASLt's first
+// choice often uses (CUDA_ERROR_INVALID_CLUSTER_SIZE at launch).
+void gemm_handle_limit_clusters(GemmHandle*, int blocks);
 struct GemmParams {
   const __nv_bfloat16* x;         // [n, d_in]
   const __nv_bfloat16* w;         // [d_out, d_in]
@@ -164,5 +169,8 @@ void launch_smid_probe(unsigned long long* mask, int blocks, cudaStream_t);
 // work queued after it (and, through an event, another stream's) until the
 // host has finished enqueuing, so two partitions start together.
 void launch_gate_sleep(unsigned long long ns, cudaStream_t);
+// The largest thread-block cluster (1, 2, 4 or 8 blocks) that launches on
+// `stream`, i.e. on its partition's SMs; synchronises the stream.
+int max_cluster_blocks(cudaStream_t);
 
 #endif  // DUET_CUDA_KERNELS_H

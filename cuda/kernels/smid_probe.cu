@@ -54,3 +54,40 @@ void launch_gate_sleep(unsigned long long ns, cudaStream_t stream) {
   duet::gate_sleep_kernel<<<1, 1, 0, stream>>>(ns);
   duet::check_launch("gate_sleep");
 }
+
+namespace duet {
+namespace {
+
+__global__ void cluster_probe_kernel() {}
+
+}  // namespace
+}  // namespace duet
+
+int max_cluster_blocks(cudaStream_t stream) {
+  int best = 1;
+  for (int size : {2, 4, 8}) {  // the portable cluster sizes
+    cudaLaunchConfig_t cfg = {};
+    cfg.gridDim = dim3(size, 1, 1);
+    cfg.blockDim = dim3(32, 1, 1);
+    cfg.stream = stream;
+    cudaLaunchAttribute attr[1];
+    attr[0].id = cudaLaunchAttributeClusterDimension;
+    attr[0].val.clusterDim.x = size;
+    attr[0].val.clusterDim.y = 1;
+    attr[0].val.clusterDim.z = 1;
+    cfg.attrs = attr;
+    cfg.numAttrs = 1;
+    cudaError_t e = cudaLaunchKernelEx(&cfg, duet::cluster_probe_kernel);
+    if (e == cudaSuccess) e = cudaStreamSynchronize(stream);
+    if (e == cudaSuccess) {
+      best = size;
+      continue;
+    }
+    // A cluster that cannot be placed is a launch error, not a sticky one:
+    // clear it so the next call does not see it.
+    if (e != cudaErrorInvalidClusterSize) throw std::runtime_error(std::string("cluster probe: ") + cudaGetErrorString(e));
+    cudaGetLastError();
+    break;
+  }
+  return best;
+}

@@ -60,6 +60,7 @@ case "$mode" in
     dir="${2:?dir}"; cap="${3:-200}"
     case "$gpu" in *H200*) tag=h200 ;; *H100*) tag=h100-sxm ;; *) note "no closed-loop plans for $gpu"; exit 1 ;; esac
     mkdir -p "$OUT/extra"
+    for f in "$dir"/*.exec.jsonl.xz; do [ -f "$f" ] && python3 -c "import lzma,shutil,sys;shutil.copyfileobj(lzma.open(sys.argv[1]),open(sys.argv[1][:-3],'wb'))" "$f"; done
     cuda/build/duet_tests >"$OUT/extra/tests.log" 2>&1
     rc=$?
     note "duet_tests rc=$rc: $(tail -1 "$OUT/extra/tests.log")"
@@ -74,10 +75,12 @@ case "$mode" in
       return $rc
     }
     if ! smoke duetserve; then
-      # A kernel module loaded lazily inside a graph capture is the likeliest first failure: load eagerly.
-      export CUDA_MODULE_LOADING=EAGER
-      note "retrying with CUDA_MODULE_LOADING=EAGER"
-      smoke duetserve || { tar czf "$OUT/extra.tar.gz" -C "$OUT" extra; rm -rf "$OUT/extra"; exit 1; }
+      # Pin the failure down: every kernel synchronised and checked, then compute-sanitizer.
+      DUET_DEBUG_SYNC=1 timeout 120 cuda/build/duet_runner --execute "$dir/smoke-$tag-duetserve.exec.jsonl" --out "$OUT/extra/debug.jsonl" --max-seconds 5 2>"$OUT/extra/debug-sync.log"
+      note "debug-sync rc=$?: $(tail -4 "$OUT/extra/debug-sync.log" | tr '\n' ' ')"
+      timeout 240 compute-sanitizer --tool memcheck --print-limit 5 cuda/build/duet_runner --execute "$dir/smoke-$tag-duetserve.exec.jsonl" --out "$OUT/extra/memcheck.jsonl" --max-seconds 5 >"$OUT/extra/memcheck.log" 2>&1
+      note "memcheck rc=$?: $(grep -m1 -A12 "=========" "$OUT/extra/memcheck.log" | cut -c1-200 | tr '\n' ' ')"
+      tar czf "$OUT/extra.tar.gz" -C "$OUT" extra; rm -rf "$OUT/extra"; exit 1
     fi
     smoke chunked
     if [ -f cuda/build/duet_addon.node ] && command -v node >/dev/null; then

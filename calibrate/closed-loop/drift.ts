@@ -1,0 +1,219 @@
+import type { StepMeasurement } from './exec-result.js';
+import type { StepTimeline } from './rebuild.js';
+import type { Schedule, ScheduleStep } from './schedule.js';
+
+/**
+ * Where the executed GPU times part from the predicted ones, step by step. Each executed step yields
+ * items of measured vs predicted GPU time (host costs excluded on both sides):
+ * - aggregated step: gpu_us vs duration − scheduling − sampling;
+ * - split window, prefill lane: prefill_end_us vs prefill_done_offset − scheduling;
+ * - split window, decode lane: the last decode end vs the last decode offset − scheduling;
+ * - split window, each decode step j: its own length (end j − end j−1) measured vs predicted, tagged by
+ *   whether it ran while the prefill was still running on the GPU (measured ends) — contention — or after.
+ * Items are grouped by lane and by simple features of the batch (prefill tokens, decode batch size, the
+ * split S_p/S_d, decode step during/after the prefill); groups are ranked by how far their mean ratio
+ * measured/predicted is from 1, so a reader sees which iterations drift and, from the feature, plausibly why.
+ */
+export type DriftLane = 'aggregated' | 'split-prefill' | 'split-decode' | 'split-decode-step';
+
+export const LANE_NAMES: Readonly<Record<DriftLane, string>> = {
+  aggregated: 'aggregated step',
+  'split-prefill': 'split: prefill lane',
+  'split-decode': 'split: decode lane (k steps)',
+  'split-decode-step': 'split: one decode step',
+};
+
+export interface DriftGroup {
+  readonly lane: DriftLane;
+  /** 'all', 'prefill tokens', 'decode batch', 'partition S_p/S_d' or 'decode step vs prefill'. */
+  readonly dimension: string;
+  readonly value: string;
+  readonly label: string;
+  readonly count: number;
+  /** Mean over the group's items of measured / predicted. */
+  readonly mean_ratio: number;
+  /** Σ measured / Σ predicted: the drift weighted by time. */
+  readonly weighted_ratio: number;
+  readonly measured_gpu_us: number;
+  readonly predicted_gpu_us: number;
+  /**
+   * Σ measured / the executed GPU busy time (per step: gpu_us, or the later split lane). The two lanes of
+   * a split window overlap in time, so shares of different lanes can add up to more than 1.
+   */
+  readonly share_of_gpu_time: number;
+  /** A plausible cause, in words, from the lane and feature. */
+  readonly hint: string;
+}
+
+export interface DriftPoint {
+  readonly lane: Exclude<DriftLane, 'split-decode-step'>;
+  readonly from_step: number;
+  readonly to_step: number;
+  /** Executed start of the bin's first step, s on the rebuilt clock (the schedule's clock: 0 is its first arrival). */
+  readonly at_s: number;
+  readonly ratio: number;
+}
+
+export interface DriftReport {
+  readonly gpu_busy_us: number;
+  /** One group per lane over all its items. */
+  readonly lanes: readonly DriftGroup[];
+  /** Every (lane, feature value) group, in a fixed order (lane, dimension, value). */
+  readonly groups: readonly DriftGroup[];
+  /** The groups with the largest |mean ratio − 1| among those with at least `MIN_GROUP_ITEMS` items. */
+  readonly top: readonly DriftGroup[];
+  /** Per lane, the ratio over time: one point per step, or the mean over runs of consecutive steps when there are more than `MAX_POINTS_PER_LANE`. */
+  readonly over_time: readonly DriftPoint[];
+}
+
+/** Fewer items say more about noise than about the model. */
+export const MIN_GROUP_ITEMS = 5;
+export const TOP_GROUPS = 8;
+/** Keeps the chart (one mark per point) and the JSON small for 10k-step runs. */
+export const MAX_POINTS_PER_LANE = 500;
+
+interface Item {
+  readonly step: number;
+  readonly lane: DriftLane;
+  readonly measuredUs: number;
+  readonly predictedUs: number;
+  readonly keys: readonly (readonly [string, string])[];
+}
+
+const PREFILL_BUCKETS = [0, 128, 512, 2048, 8192];
+const DECODE_BUCKETS = [0, 8, 32, 128];
+
+/** '0', '1–128', '129–512', …, '>8192' for the bounds [0, 128, 512, …]. */
+export function bucketLabel(x: number, bounds: readonly number[]): string {
+  if (x <= bounds[0]) return String(bounds[0]);
+  for (let i = 1; i < bounds.length; i++) if (x <= bounds[i]) return `${bounds[i - 1] + 1}–${bounds[i]}`;
+  return `>${bounds[bounds.length - 1]}`;
+}
+
+function prefillTokens(s: ScheduleStep): number {
+  let n = 0;
+  for (const p of s.prefills) n += p.newTokens;
+  return n;
+}
+
+function items(schedule: Schedule, measured: readonly StepMeasurement[]): { items: Item[]; busyUs: Float64Array } {
+  const { schedulingUs: sched, samplingUs: samp } = schedule.header.overheads;
+  const out: Item[] = [];
+  const busyUs = new Float64Array(measured.length);
+  measured.forEach((m, i) => {
+    const s = schedule.steps[i];
+    const prefillBucket: [string, string] = ['prefill tokens', bucketLabel(prefillTokens(s), PREFILL_BUCKETS)];
+    const decodeBucket: [string, string] = ['decode batch', bucketLabel(s.decodes.length, DECODE_BUCKETS)];
+    if (m.mode === 'aggregated') {
+      busyUs[i] = m.gpuUs;
+      out.push({ step: i, lane: 'aggregated', measuredUs: m.gpuUs, predictedUs: s.durationUs - sched - samp, keys: [prefillBucket, decodeBucket] });
+      return;
+    }
+    const partition: [string, string] = ['partition S_p/S_d', `${s.prefillSms}/${s.decodeSms}`];
+    const lastEnd = m.decodeEndUs.length > 0 ? m.decodeEndUs[m.decodeEndUs.length - 1] : 0;
+    busyUs[i] = Math.max(m.prefillEndUs ?? 0, lastEnd);
+    if (m.prefillEndUs !== null && s.prefillDoneOffsetUs !== null) {
+      out.push({ step: i, lane: 'split-prefill', measuredUs: m.prefillEndUs, predictedUs: s.prefillDoneOffsetUs - sched, keys: [prefillBucket, partition] });
+    }
+    const offs = s.decodeTokenOffsetsUs;
+    if (m.decodeEndUs.length > 0 && offs.length === m.decodeEndUs.length) {
+      out.push({ step: i, lane: 'split-decode', measuredUs: lastEnd, predictedUs: offs[offs.length - 1] - sched, keys: [decodeBucket, partition] });
+      for (let j = 0; j < offs.length; j++) {
+        const startUs = j === 0 ? 0 : m.decodeEndUs[j - 1];
+        const when = m.prefillEndUs === null ? 'no prefill in the window' : startUs < m.prefillEndUs ? 'during the prefill' : 'after the prefill';
+        out.push({
+          step: i,
+          lane: 'split-decode-step',
+          measuredUs: m.decodeEndUs[j] - startUs,
+          predictedUs: offs[j] - (j === 0 ? sched : offs[j - 1]),
+          keys: [['decode step vs prefill', when]],
+        });
+      }
+    }
+  });
+  // A zero-length prediction has no ratio (the schedule reader refuses those; this keeps the division safe).
+  return { items: out.filter((it) => it.predictedUs > 0), busyUs };
+}
+
+export function hintFor(lane: DriftLane, dimension: string, value: string): string {
+  if (dimension === 'decode step vs prefill') {
+    if (value === 'during the prefill') return 'decode graphs sharing the GPU with the prefill: the contention term (γ) of the latency model';
+    return 'decode graphs alone on their S_d SMs: Π(S)/W(S) at a small SM count, and launch gaps between the k back-to-back graphs';
+  }
+  if (dimension === 'decode batch' && (value === '1–8' || value === '0')) return 'small decode batches: the kernel floor and launch gaps dominate, not FLOPs or bytes';
+  if (dimension === 'partition S_p/S_d') return 'this SM split: the fitted Π(S)/W(S) curves at these partition sizes';
+  if (dimension === 'prefill tokens' && value === '0') return 'decode-only forward: memory-bound (bandwidth W(S), KV reads)';
+  if (dimension === 'prefill tokens') return lane === 'split-prefill' ? 'eager prefill: host launch time per kernel and GEMM/attention efficiency at this size' : 'prefill chunks in the forward: GEMM/attention efficiency at this size';
+  if (lane === 'split-prefill') return 'eager prefill on S_p SMs: host launch time per kernel, and contention with the decode lane';
+  if (lane === 'split-decode') return 'the k decode graphs on S_d SMs, contention with the prefill included';
+  if (lane === 'split-decode-step') return 'one decode graph on S_d SMs';
+  return 'CUDA-graph forward on all SMs';
+}
+
+function group(lane: DriftLane, dimension: string, value: string, its: readonly Item[], totalBusyUs: number): DriftGroup {
+  let ratioSum = 0;
+  let m = 0;
+  let p = 0;
+  for (const it of its) {
+    ratioSum += it.measuredUs / it.predictedUs;
+    m += it.measuredUs;
+    p += it.predictedUs;
+  }
+  const label = dimension === 'all' ? LANE_NAMES[lane] : `${LANE_NAMES[lane]}, ${dimension} ${value}`;
+  return {
+    lane, dimension, value, label,
+    count: its.length,
+    mean_ratio: ratioSum / its.length,
+    weighted_ratio: m / p,
+    measured_gpu_us: m,
+    predicted_gpu_us: p,
+    share_of_gpu_time: totalBusyUs > 0 ? m / totalBusyUs : 0,
+    hint: hintFor(lane, dimension, value),
+  };
+}
+
+const LANES: readonly DriftLane[] = ['aggregated', 'split-prefill', 'split-decode', 'split-decode-step'];
+
+export function driftReport(schedule: Schedule, measured: readonly StepMeasurement[], executed: StepTimeline): DriftReport {
+  const { items: all, busyUs } = items(schedule, measured);
+  let total = 0;
+  for (let i = 0; i < busyUs.length; i++) total += busyUs[i];
+  const byKey = new Map<string, { lane: DriftLane; dimension: string; value: string; items: Item[] }>();
+  for (const it of all) {
+    for (const [dimension, value] of [['all', ''] as const, ...it.keys]) {
+      const key = `${it.lane}\u0000${dimension}\u0000${value}`;
+      let g = byKey.get(key);
+      if (g === undefined) byKey.set(key, (g = { lane: it.lane, dimension, value, items: [] }));
+      g.items.push(it);
+    }
+  }
+  const order = (a: { lane: DriftLane; dimension: string; value: string }, b: typeof a) =>
+    LANES.indexOf(a.lane) - LANES.indexOf(b.lane) || a.dimension.localeCompare(b.dimension) || a.value.localeCompare(b.value, 'en', { numeric: true });
+  const groups = [...byKey.values()].sort(order).map((g) => group(g.lane, g.dimension, g.value, g.items, total));
+  const top = groups
+    .filter((g) => g.count >= MIN_GROUP_ITEMS)
+    .sort((a, b) => Math.abs(b.mean_ratio - 1) - Math.abs(a.mean_ratio - 1) || a.label.localeCompare(b.label))
+    .slice(0, TOP_GROUPS);
+  return {
+    gpu_busy_us: total,
+    lanes: groups.filter((g) => g.dimension === 'all'),
+    groups: groups.filter((g) => g.dimension !== 'all'),
+    top,
+    over_time: overTime(all, executed),
+  };
+}
+
+function overTime(all: readonly Item[], executed: StepTimeline): DriftPoint[] {
+  const out: DriftPoint[] = [];
+  for (const lane of ['aggregated', 'split-decode', 'split-prefill'] as const) {
+    const its = all.filter((it) => it.lane === lane);
+    const per = Math.max(1, Math.ceil(its.length / MAX_POINTS_PER_LANE));
+    for (let b = 0; b < its.length; b += per) {
+      const bin = its.slice(b, b + per);
+      let sum = 0;
+      for (const it of bin) sum += it.measuredUs / it.predictedUs;
+      out.push({ lane, from_step: bin[0].step, to_step: bin[bin.length - 1].step, at_s: executed.stepStartAtUs[bin[0].step] / 1e6, ratio: sum / bin.length });
+    }
+  }
+  return out;
+}

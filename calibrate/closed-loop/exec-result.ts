@@ -1,0 +1,270 @@
+import type { MeasurementMeta } from '../measurement.js';
+import type { InputProblem } from '../../sim/core/input-error.js';
+import { JsonFields } from '../json-fields.js';
+import { isNum, jsonDifference, numberProblem, ProblemList } from './problems.js';
+import type { Schedule, ScheduleStep } from './schedule.js';
+
+/**
+ * Reads what the GPU executor measured when it ran a schedule (format `duetsim-exec-result` version 1,
+ * calibrate/README.md "Closed loop: compare") and checks it against that schedule: same steps in the
+ * same order (a run cut short gives a prefix), the same mode, partition and look-ahead per step, one
+ * time per thing the step ran. Every problem is reported with file:line and field.
+ *
+ * A killed executor can leave its last line half written: a last line that is not valid JSON is left out
+ * (and said so); any other malformed line is an error. Fields the format does not name are ignored, so
+ * an executor may record more (timings of its own, build ids) without breaking this reader.
+ */
+export const EXEC_RESULT_FORMAT = 'duetsim-exec-result';
+export const EXEC_RESULT_VERSION = 1;
+
+/** The device fields are the calibration runner's (the same core writes both meta lines). */
+export interface ExecMeta extends Pick<MeasurementMeta, 'gpu' | 'smCount' | 'driver' | 'cudaRuntime' | 'date' | 'host'> {
+  readonly backend: 'runner' | 'addon';
+  readonly kvBlocks: number;
+  readonly kvCopies: number;
+}
+
+/** GPU time of the whole forward replayed as a CUDA graph on all SMs (device-side launch included). */
+export interface AggregatedMeasurement {
+  readonly mode: 'aggregated';
+  readonly gpuUs: number;
+}
+
+/** Offsets from the window's common start event, µs. */
+export interface SplitMeasurement {
+  readonly mode: 'split';
+  /** When the eager prefill forward ended on its partition; null when the window has no prefill. */
+  readonly prefillEndUs: number | null;
+  /** When each of the k back-to-back decode graphs ended; [] when the window has no decodes. */
+  readonly decodeEndUs: readonly number[];
+  /** The executor saw each partition's kernels only on its own SMs. */
+  readonly smidsOk: boolean;
+}
+
+export type StepMeasurement = AggregatedMeasurement | SplitMeasurement;
+
+export interface ExecResult {
+  readonly file: string;
+  readonly meta: ExecMeta;
+  /** One per executed step, steps 0..n−1 of the schedule. */
+  readonly steps: readonly StepMeasurement[];
+  /** The file ends with the executor's `done` line (otherwise the run was cut short). */
+  readonly complete: boolean;
+  /** Wall time of the run from the `done` line; null when incomplete. */
+  readonly wallS: number | null;
+  /** A half-written last line was left out. */
+  readonly droppedPartialLine: boolean;
+}
+
+const BACKENDS = ['runner', 'addon'] as const;
+
+/**
+ * The executor parses the schedule's header and writes it back with its own JSON writer, which prints
+ * numbers to 6 significant digits (cuda/core/json.cpp `format_number`), so numbers match to that.
+ */
+const HEADER_NUMBER_TOLERANCE = 1e-5;
+
+export function parseExecResult(text: string, file: string, schedule: Schedule): ExecResult {
+  const problems = new ProblemList(file);
+  const lineProblems: InputProblem[] = [];
+  const lines = text.split('\n');
+  let last = lines.length - 1;
+  while (last >= 0 && lines[last].trim() === '') last--;
+  let meta: ExecMeta | null = null;
+  const steps: StepMeasurement[] = [];
+  let doneLine = 0;
+  let wallS: number | null = null;
+  let droppedPartialLine = false;
+  for (let i = 0; i <= last; i++) {
+    const raw = lines[i];
+    const line = i + 1;
+    if (raw.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (e) {
+      if (i === last && meta !== null) {
+        droppedPartialLine = true;
+        break;
+      }
+      problems.add('calib.bad-json', line, '', `not valid JSON${i === last ? ' (a partly written line where the meta line should be)' : ' (only the last line may be partly written)'}: ${e instanceof Error ? e.message : String(e)}`);
+      if (meta === null) break;
+      continue;
+    }
+    const f = JsonFields.root(file, line, value, lineProblems);
+    if (f !== null) {
+      if (meta === null) {
+        meta = readMeta(f, schedule);
+        // Step lines cannot be checked against a result of another schedule or format.
+        if (lineProblems.length > 0) {
+          problems.take(lineProblems);
+          break;
+        }
+      } else if (doneLine > 0) {
+        f.fail('kind', 'exec.after-done', `a line after the 'done' line (line ${doneLine})`);
+      } else {
+        const kind = f.oneOf('kind', ['step', 'done'] as const);
+        if (kind === 'step') {
+          const m = readStep(f, schedule, steps.length);
+          if (m === MISALIGNED) {
+            // Later lines cannot be matched to schedule steps; one message says where it went wrong.
+            problems.take(lineProblems);
+            break;
+          }
+          // A step with problems still takes its place, so the next line is checked against the next step.
+          steps.push(m ?? PLACEHOLDER);
+        } else if (kind === 'done') {
+          doneLine = line;
+          const n = f.int('steps');
+          if (Number.isInteger(n) && n !== steps.length) f.fail('steps', 'exec.done-count', `says ${n} steps were run, but the file has ${steps.length} step lines`);
+          wallS = f.num('wall_s');
+        }
+      }
+    } else if (meta === null) {
+      problems.take(lineProblems);
+      break;
+    }
+    problems.take(lineProblems);
+  }
+  if (meta === null && problems.count === 0) problems.add('exec.no-meta', 0, '', 'no meta line: the file is empty');
+  problems.throwIfAny();
+  return { file, meta: meta as ExecMeta, steps, complete: doneLine > 0, wallS, droppedPartialLine };
+}
+
+/** Stands in for a step line that had problems (never returned: those throw). */
+const PLACEHOLDER: StepMeasurement = { mode: 'aggregated', gpuUs: NaN };
+
+/** A step line whose number is not the next step's: the lines after it cannot be matched to the schedule. */
+const MISALIGNED = 'misaligned';
+
+function readMeta(f: JsonFields, schedule: Schedule): ExecMeta {
+  if (f.obj.kind !== 'meta') {
+    f.fail('kind', 'exec.no-meta', `the first line must be the executor's meta line (kind 'meta'), got kind ${JSON.stringify(f.obj.kind) ?? '(missing)'}`);
+    return EMPTY_META;
+  }
+  if (f.obj.format !== EXEC_RESULT_FORMAT) {
+    f.fail('format', 'exec.format', `expected '${EXEC_RESULT_FORMAT}', got ${JSON.stringify(f.obj.format) ?? 'nothing'}`);
+    return EMPTY_META;
+  }
+  if (f.obj.version !== EXEC_RESULT_VERSION) {
+    f.fail('version', 'exec.version', `unknown version ${JSON.stringify(f.obj.version) ?? '(missing)'}; this duetsim reads version ${EXEC_RESULT_VERSION}`);
+    return EMPTY_META;
+  }
+  const s = f.child('schedule');
+  if (s !== null) {
+    const d = jsonDifference(s.obj, schedule.header.raw, HEADER_NUMBER_TOLERANCE);
+    if (d !== null) {
+      const here = JSON.stringify(pick(s.obj, d));
+      const there = JSON.stringify(pick(schedule.header.raw, d));
+      f.fail(`schedule.${d}`, 'exec.other-schedule', `this result is of another schedule: ${here ?? '(missing)'} here, ${there ?? '(missing)'} in ${schedule.file}'s header`);
+    }
+  }
+  const smCount = f.int('sm_count', 1);
+  if (Number.isInteger(smCount) && smCount !== schedule.header.smCount) {
+    f.fail('sm_count', 'exec.sm-count', `the GPU has ${smCount} SMs but the schedule's partitions are of ${schedule.header.smCount}`);
+  }
+  return {
+    gpu: f.str('gpu'),
+    smCount,
+    driver: f.str('driver'),
+    cudaRuntime: f.str('cuda_runtime'),
+    date: f.str('date'),
+    host: f.has('host') ? f.str('host') : '',
+    backend: f.oneOf('backend', BACKENDS),
+    kvBlocks: f.int('kv_blocks'),
+    kvCopies: f.int('kv_copies'),
+  };
+}
+
+const EMPTY_META: ExecMeta = { gpu: '', smCount: 0, driver: '', cudaRuntime: '', date: '', host: '', backend: 'runner', kvBlocks: 0, kvCopies: 0 };
+
+/** The value at a key path such as `overheads_us.sampling` or `a[2]`. */
+function pick(obj: unknown, path: string): unknown {
+  if (path === '(root)') return obj;
+  let v: unknown = obj;
+  for (const part of path.split(/\.|(?=\[)/)) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    const m = /^\[(\d+)\]$/.exec(part);
+    v = m ? (v as unknown[])[Number(m[1])] : (v as Record<string, unknown>)[part];
+  }
+  return v;
+}
+
+function readStep(f: JsonFields, schedule: Schedule, index: number): StepMeasurement | null | typeof MISALIGNED {
+  const before = f.problems.length;
+  const step = f.int('step');
+  if (!Number.isInteger(step)) return MISALIGNED;
+  if (step !== index) {
+    f.fail('step', 'exec.order', `step ${step} where step ${index} was expected: steps are written in schedule order from 0 (later lines not checked)`);
+    return MISALIGNED;
+  }
+  const s = schedule.steps[index];
+  if (s === undefined) {
+    f.fail('step', 'exec.extra-step', `the schedule has only ${schedule.steps.length} steps (0..${schedule.steps.length - 1})`);
+    return MISALIGNED;
+  }
+  const where = `${schedule.file}:${s.line}`;
+  const mode = f.oneOf('mode', ['aggregated', 'split'] as const);
+  if (f.problems.length > before) return null;
+  if (mode !== s.mode) {
+    f.fail('mode', 'exec.mode-mismatch', `step ${index} is ${s.mode} in the schedule (${where}), ${mode} here`);
+    return null;
+  }
+  if (mode === 'aggregated') {
+    const gpuUs = positive(f, 'gpu_us');
+    return f.problems.length > before ? null : { mode, gpuUs };
+  }
+  sameAs(f, 'prefill_sms', s.prefillSms, where);
+  sameAs(f, 'decode_sms', s.decodeSms, where);
+  sameAs(f, 'k', s.lookaheadK, where);
+  const prefillEndUs = readPrefillEnd(f, s, where);
+  const decodeEndUs = readDecodeEnds(f, s, where);
+  const smidsOk = f.bool('smids_ok');
+  return f.problems.length > before ? null : { mode, prefillEndUs, decodeEndUs, smidsOk };
+}
+
+function sameAs(f: JsonFields, key: string, want: number, where: string): void {
+  const got = f.int(key);
+  if (Number.isInteger(got) && got !== want) f.fail(key, 'exec.step-mismatch', `${got} here, ${want} in the schedule (${where})`);
+}
+
+function positive(f: JsonFields, key: string): number {
+  const v = f.obj[key];
+  if (isNum(v, 0) && v > 0) return v;
+  f.fail(key, v === undefined ? 'calib.missing' : isNum(v, -Infinity) ? 'calib.range' : 'calib.type', v === undefined ? 'missing field' : isNum(v, -Infinity) ? `must be > 0, got ${v}` : numberProblem(v, 0, false));
+  return NaN;
+}
+
+function readPrefillEnd(f: JsonFields, s: ScheduleStep, where: string): number | null {
+  const v = f.obj.prefill_end_us;
+  if (s.prefills.length === 0) {
+    if (v !== null) f.fail('prefill_end_us', 'exec.step-mismatch', `must be null: the window has no prefill in the schedule (${where})`);
+    return null;
+  }
+  if (v === null) {
+    f.fail('prefill_end_us', 'exec.step-mismatch', `null, but the window runs ${s.prefills.length} prefill chunk(s) in the schedule (${where})`);
+    return null;
+  }
+  return positive(f, 'prefill_end_us');
+}
+
+function readDecodeEnds(f: JsonFields, s: ScheduleStep, where: string): number[] {
+  const ends = f.array('decode_end_us');
+  const want = s.decodes.length === 0 ? 0 : s.lookaheadK;
+  if (ends.length !== want) {
+    const why = want === 0 ? `must be []: the window has no decodes in the schedule (${where})` : `has ${ends.length} times; the window runs k = ${want} decode steps in the schedule (${where})`;
+    if (f.has('decode_end_us')) f.fail('decode_end_us', 'exec.step-mismatch', why);
+    return [];
+  }
+  const out: number[] = [];
+  for (let j = 0; j < ends.length; j++) {
+    const v = ends[j];
+    if (!isNum(v, 0) || v === 0) {
+      f.fail(`decode_end_us[${j}]`, isNum(v, 0) ? 'calib.range' : 'calib.type', isNum(v, 0) ? 'must be > 0' : numberProblem(v, 0, false));
+      continue;
+    }
+    if (out.length > 0 && v < out[out.length - 1]) f.fail(`decode_end_us[${j}]`, 'exec.order', `decode graphs run back to back: ${v} is before the previous end ${out[out.length - 1]}`);
+    out.push(v);
+  }
+  return out;
+}

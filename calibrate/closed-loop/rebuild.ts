@@ -1,0 +1,214 @@
+import type { StepMeasurement } from './exec-result.js';
+import { SCHEDULE_ROUNDING_US, type Schedule, type StepMode } from './schedule.js';
+
+/**
+ * Token times of the requests in a schedule, on two clocks: the simulator's own (the schedule's
+ * predicted times) and one rebuilt from GPU times measured when the schedule was executed. Pure.
+ *
+ * The rebuild rule (calibrate/README.md "Closed loop: compare"), with host costs `sched` and `samp`
+ * from the schedule header's overheads_us, charged on both sides:
+ * - Step i starts at S_i = max(E_{i−1}, A_i), with E_{−1} = 0 and A_i the latest arrival among the step's
+ *   prefill chunks (0 without one): a step never starts before its requests exist; otherwise steps run
+ *   back to back in schedule order, as the simulator ran them. (The simulator idles only while it waits
+ *   for arrivals, so this reproduces its own starts: see `predictedAsMeasured`.)
+ * - Aggregated step: E_i = S_i + sched + gpu_us + samp; every emitted token (prefill and decode) lands at E_i.
+ * - Split window: decode step j's tokens land at S_i + sched + decode_end_us[j] (they are sampled on the
+ *   GPU inside the graphs); an emitting prefill's token at S_i + sched + prefill_end_us + samp; the window
+ *   ends at E_i = S_i + sched + max(prefill_end_us ?? 0, last decode end ?? 0) + samp.
+ * A request that takes fewer than k decode steps in a window (it finishes inside it) emits only its first
+ * `steps` tokens: the rest of the window's decode steps for it are wasted, as in the simulator.
+ */
+
+/** One side's clock over the first `stepCount` steps of a schedule, µs. */
+export interface StepTimeline {
+  readonly stepCount: number;
+  readonly stepStartAtUs: Float64Array;
+  readonly stepEndAtUs: Float64Array;
+  /** When the step's emitting prefill chunks emit their tokens; NaN when none does. */
+  readonly prefillTokenAtUs: Float64Array;
+  /** When each decode step of the step emits (one when aggregated, k when split); [] without decodes. */
+  readonly decodeTokenAtUs: readonly (readonly number[])[];
+}
+
+/** The simulator's own times: each step's `start_us` plus its written offsets. */
+export function simulatedTimeline(schedule: Schedule, stepCount: number = schedule.steps.length): StepTimeline {
+  const n = checkCount(schedule, stepCount);
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
+  const prefill = new Float64Array(n);
+  const decode: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const s = schedule.steps[i];
+    start[i] = s.startAtUs;
+    end[i] = s.startAtUs + s.durationUs;
+    prefill[i] = s.prefillTokenOffsetUs === null ? NaN : s.startAtUs + s.prefillTokenOffsetUs;
+    decode.push(s.decodeTokenOffsetsUs.map((o) => s.startAtUs + o));
+  }
+  return { stepCount: n, stepStartAtUs: start, stepEndAtUs: end, prefillTokenAtUs: prefill, decodeTokenAtUs: decode };
+}
+
+/** Times rebuilt from measured GPU times by the rule above, over the executed steps (`measured.length`). */
+export function executedTimeline(schedule: Schedule, measured: readonly StepMeasurement[]): StepTimeline {
+  const n = checkCount(schedule, measured.length);
+  const { schedulingUs: sched, samplingUs: samp } = schedule.header.overheads;
+  const start = new Float64Array(n);
+  const end = new Float64Array(n);
+  const prefill = new Float64Array(n);
+  const decode: number[][] = [];
+  let prevEndUs = 0;
+  for (let i = 0; i < n; i++) {
+    const s = schedule.steps[i];
+    const m = measured[i];
+    if (m.mode !== s.mode) throw new Error(`step ${i} is ${s.mode} in the schedule but measured ${m.mode}`);
+    let arrivalUs = 0;
+    for (const p of s.prefills) if (p.arrivalAtUs > arrivalUs) arrivalUs = p.arrivalAtUs;
+    const at = Math.max(prevEndUs, arrivalUs);
+    let endUs: number;
+    if (m.mode === 'aggregated') {
+      endUs = at + sched + m.gpuUs + samp;
+      prefill[i] = s.prefillTokenOffsetUs === null ? NaN : endUs;
+      decode.push(s.decodes.length > 0 ? [endUs] : []);
+    } else {
+      const lastDecodeUs = m.decodeEndUs.length > 0 ? m.decodeEndUs[m.decodeEndUs.length - 1] : 0;
+      endUs = at + sched + Math.max(m.prefillEndUs ?? 0, lastDecodeUs) + samp;
+      prefill[i] = s.prefillTokenOffsetUs === null || m.prefillEndUs === null ? NaN : at + sched + m.prefillEndUs + samp;
+      decode.push(m.decodeEndUs.map((e) => at + sched + e));
+    }
+    start[i] = at;
+    end[i] = endUs;
+    prevEndUs = endUs;
+  }
+  return { stepCount: n, stepStartAtUs: start, stepEndAtUs: end, prefillTokenAtUs: prefill, decodeTokenAtUs: decode };
+}
+
+/**
+ * The measurements a GPU that ran exactly as the simulator predicted would report: aggregated
+ * gpu_us = duration − sched − samp; split decode_end_us[j] = decode_token_offsets_us[j] − sched and
+ * prefill_end_us = prefill_done_offset_us − sched. Rebuilding from these must give back the schedule's
+ * own token times: that identity is what shows the rule above is the simulator's.
+ *
+ * One adjustment, for the file's rounding only: it writes each start and duration to 1 ns separately, so
+ * start_i + duration_i can miss start_{i+1} by up to 1 ns, and over thousands of back-to-back steps the
+ * misses add up (0.02 µs over 2,400 steps of a 20 s replay). Where the next step starts within that
+ * rounding of this one's end, the step's length is taken from the next start (the later lane absorbs the
+ * sub-ns difference), so the rebuilt chain lands on every written start. A real gap (the simulator idling
+ * until an arrival) is far larger than the rounding and is left to the rule.
+ */
+export function predictedAsMeasured(schedule: Schedule): StepMeasurement[] {
+  const { schedulingUs: sched, samplingUs: samp } = schedule.header.overheads;
+  const steps = schedule.steps;
+  return steps.map((s, i) => {
+    const next = steps[i + 1];
+    const backToBack = next !== undefined && Math.abs(next.startAtUs - (s.startAtUs + s.durationUs)) <= SCHEDULE_ROUNDING_US;
+    const busyUs = (backToBack ? next.startAtUs - s.startAtUs : s.durationUs) - sched - samp;
+    if (s.mode === 'aggregated') return { mode: 'aggregated', gpuUs: busyUs };
+    let prefillEndUs = s.prefillDoneOffsetUs === null ? null : s.prefillDoneOffsetUs - sched;
+    const decodeEndUs = s.decodeTokenOffsetsUs.map((o) => o - sched);
+    // The lane that ends later sets the window's length, so it takes the back-to-back correction.
+    const last = decodeEndUs.length - 1;
+    if (last >= 0 && (prefillEndUs === null || decodeEndUs[last] >= prefillEndUs)) decodeEndUs[last] = Math.max(busyUs, last > 0 ? decodeEndUs[last - 1] : 0);
+    else prefillEndUs = busyUs;
+    return { mode: 'split', prefillEndUs, decodeEndUs, smidsOk: true };
+  });
+}
+
+function checkCount(schedule: Schedule, stepCount: number): number {
+  if (!Number.isInteger(stepCount) || stepCount < 0 || stepCount > schedule.steps.length) {
+    throw new Error(`step count ${stepCount} is outside the schedule's 0..${schedule.steps.length}`);
+  }
+  return stepCount;
+}
+
+/**
+ * Requests whose every token comes from the first `stepCount` steps (all of them, for a complete run):
+ * a run cut short leaves the rest half served, and their latencies would mean nothing. Ascending ids.
+ */
+export function containedRequestIds(schedule: Schedule, stepCount: number): number[] {
+  const lastStep = new Map<number, number>();
+  const emitted = new Set<number>();
+  schedule.steps.forEach((s, i) => {
+    for (const p of s.prefills) {
+      lastStep.set(p.id, i);
+      if (p.emits) emitted.add(p.id);
+    }
+    for (const d of s.decodes) {
+      lastStep.set(d.id, i);
+      emitted.add(d.id);
+    }
+  });
+  const ids: number[] = [];
+  for (const [id, last] of lastStep) if (last < stepCount && emitted.has(id)) ids.push(id);
+  return ids.sort((a, b) => a - b);
+}
+
+export interface RequestTokens {
+  readonly id: number;
+  readonly arrivalAtUs: number;
+  /** Token times in emission order, µs. */
+  readonly tokenAtUs: readonly number[];
+  /** The mode of the step that produced each token. */
+  readonly tokenMode: readonly StepMode[];
+}
+
+/** Collects the token times of `ids` (each contained in the timeline's steps) from a timeline. */
+export function requestTokens(schedule: Schedule, timeline: StepTimeline, ids: readonly number[]): RequestTokens[] {
+  const byId = new Map<number, { id: number; arrivalAtUs: number; tokenAtUs: number[]; tokenMode: StepMode[] }>();
+  for (const id of ids) byId.set(id, { id, arrivalAtUs: NaN, tokenAtUs: [], tokenMode: [] });
+  for (let i = 0; i < timeline.stepCount; i++) {
+    const s = schedule.steps[i];
+    for (const p of s.prefills) {
+      const r = byId.get(p.id);
+      if (r === undefined) continue;
+      if (Number.isNaN(r.arrivalAtUs)) r.arrivalAtUs = p.arrivalAtUs;
+      if (p.emits) {
+        r.tokenAtUs.push(timeline.prefillTokenAtUs[i]);
+        r.tokenMode.push(s.mode);
+      }
+    }
+    const at = timeline.decodeTokenAtUs[i];
+    for (const d of s.decodes) {
+      const r = byId.get(d.id);
+      if (r === undefined) continue;
+      for (let j = 0; j < d.steps; j++) {
+        r.tokenAtUs.push(at[j]);
+        r.tokenMode.push(s.mode);
+      }
+    }
+  }
+  const out = ids.map((id) => byId.get(id)!);
+  for (const r of out) {
+    if (r.tokenAtUs.length === 0 || Number.isNaN(r.arrivalAtUs)) throw new Error(`request ${r.id} has no prefill or no token in the timeline's ${timeline.stepCount} steps`);
+  }
+  return out;
+}
+
+/** One request's latencies, µs; gaps in token order. */
+export interface RequestLatency {
+  readonly id: number;
+  readonly ttftUs: number;
+  /** Mode of the step that emitted the first token. */
+  readonly ttftMode: StepMode;
+  readonly e2eUs: number;
+  /** Mode of the step that emitted the last token. */
+  readonly e2eMode: StepMode;
+  /** Time between consecutive tokens (TBT), each tagged with the mode of the step producing its later token. */
+  readonly gapsUs: readonly number[];
+  readonly gapModes: readonly StepMode[];
+}
+
+export function requestLatencies(requests: readonly RequestTokens[]): RequestLatency[] {
+  return requests.map((r) => {
+    const t = r.tokenAtUs;
+    const gapsUs: number[] = [];
+    for (let j = 1; j < t.length; j++) gapsUs.push(t[j] - t[j - 1]);
+    return {
+      id: r.id,
+      ttftUs: t[0] - r.arrivalAtUs,
+      ttftMode: r.tokenMode[0],
+      e2eUs: t[t.length - 1] - r.arrivalAtUs,
+      e2eMode: r.tokenMode[t.length - 1],
+      gapsUs,
+      gapModes: r.tokenMode.slice(1),
+    };
+  });
+}

@@ -1,0 +1,76 @@
+import type { ClosedLoopCompare, DistributionJson, LatencyMetric } from '../calibrate/closed-loop/compare.js';
+import type { ChartSection } from './chart.js';
+import { closedLoopCdfChart, driftGroupsChart, PHASE_NAMES, stepDriftChart } from './charts/closed-loop.js';
+import { escapeHtml } from './escape.js';
+import { renderChartPage } from './render-html.js';
+import type { VendorBundle } from './vendor-bundles.js';
+
+/**
+ * The page `duetsim calibrate compare --html` writes: the same self-contained shell as the report
+ * (render-html.ts), with the comparison's tables and charts. It is drawn from the comparison object
+ * (a type-only import: reports/ runs no calibrate/ code).
+ */
+export function compareCharts(c: ClosedLoopCompare): ChartSection[] {
+  return [closedLoopCdfChart(c, 'ttft_ms'), closedLoopCdfChart(c, 'tbt_ms'), stepDriftChart(c), driftGroupsChart(c)].filter((x): x is ChartSection => x !== null);
+}
+
+export function renderComparePage(c: ClosedLoopCompare, bundles: readonly VendorBundle[]): string {
+  const s = c.schedule;
+  const e = c.executed;
+  const intro =
+    `Schedule ${s.file} (${s.policy} on ${s.model} / ${s.hardware}, trace ${s.trace}${s.rate_qps === null ? '' : ` at ${s.rate_qps} req/s`}, ${s.steps} steps) ` +
+    `executed on ${e.gpu} (${e.sm_count} SMs, driver ${e.driver}, CUDA ${e.cuda_runtime}, ${e.backend}, ${e.date}${e.host ? `, ${e.host}` : ''}): ${e.steps} steps` +
+    `${e.complete ? '' : ', cut short: only requests served entirely by the executed steps are compared'}. ` +
+    `"Simulated" latencies are duetsim's prediction for this schedule; "executed" ones are rebuilt from the measured GPU time of every step plus the same host costs ` +
+    `(scheduling ${s.overheads_us.scheduling} µs, sampling ${s.overheads_us.sampling} µs per step). ${c.requests.compared} requests compared. Every chart's numbers can be downloaded as CSV below it.`;
+  return renderChartPage({ title: `duetsim closed loop: ${s.policy} on ${s.model} / ${e.gpu}`, intro, tablesHtml: tablesHtml(c), charts: compareCharts(c) }, bundles);
+}
+
+const cell = (text: string, numeric = false): string => `<td${numeric ? ' class="num"' : ''}>${escapeHtml(text)}</td>`;
+const head = (titles: readonly string[]): string => `<thead><tr>${titles.map((t) => `<th>${escapeHtml(t)}</th>`).join('')}</tr></thead>`;
+const table = (titles: readonly string[], rows: readonly string[]): string => `<div class="scroll"><table>${head(titles)}<tbody>${rows.join('')}</tbody></table></div>`;
+
+function ms(x: number | null): string {
+  return x === null ? '–' : x.toFixed(x >= 100 ? 1 : 3);
+}
+
+function pct(x: number | null, signed = true): string {
+  return x === null ? '–' : `${signed && x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+}
+
+const METRIC_NAMES: Readonly<Record<LatencyMetric, string>> = { ttft_ms: 'TTFT', tbt_ms: 'TBT', e2e_ms: 'E2E' };
+
+function tablesHtml(c: ClosedLoopCompare): string {
+  const checks = table(
+    ['acceptance check', 'simulated ms', 'executed ms', 'difference', 'result'],
+    c.checks.map((k) => `<tr>${cell(k.name)}${cell(ms(k.simulated_ms), true)}${cell(ms(k.executed_ms), true)}${cell(pct(k.rel_diff), true)}${cell(k.pass ? 'PASS' : 'FAIL')}</tr>`),
+  );
+  const latency: string[] = [];
+  for (const metric of ['ttft_ms', 'tbt_ms', 'e2e_ms'] as const) {
+    for (const phase of ['all', 'aggregated', 'split'] as const) {
+      const m = c.metrics[phase][metric];
+      if (m.executed.count === 0 && phase !== 'all') continue;
+      const three = (d: DistributionJson) => [d.p50, d.p90, d.p99].map((x) => cell(ms(x), true)).join('');
+      latency.push(`<tr>${cell(METRIC_NAMES[metric])}${cell(PHASE_NAMES[phase])}${cell(String(m.executed.count), true)}${three(m.simulated)}${three(m.executed)}${[m.rel_diff.p50, m.rel_diff.p90, m.rel_diff.p99].map((x) => cell(pct(x), true)).join('')}</tr>`);
+    }
+  }
+  const latencyTable = table(['metric', 'phase', 'samples', 'sim p50', 'sim p90', 'sim p99', 'exec p50', 'exec p90', 'exec p99', 'diff p50', 'diff p90', 'diff p99'], latency);
+  const errors = table(
+    ['phase', 'TTFT median |err|', 'TTFT p90 |err|', 'mean TBT median |err|', 'mean TBT p90 |err|', 'E2E median |err|', 'E2E p90 |err|'],
+    (['all', 'aggregated', 'split'] as const).map((p) => {
+      const r = c.per_request_error[p];
+      return `<tr>${cell(PHASE_NAMES[p])}${[r.ttft, r.mean_tbt, r.e2e].map((x) => cell(pct(x.median_abs, false), true) + cell(pct(x.p90_abs, false), true)).join('')}</tr>`;
+    }),
+  );
+  const drift = table(
+    ['group', 'items', 'mean measured / predicted', 'share of GPU time', 'plausible cause'],
+    [...c.drift.lanes, ...c.drift.top].map((g) => `<tr>${cell(g.label)}${cell(String(g.count), true)}${cell(`×${g.mean_ratio.toFixed(3)}`, true)}${cell(pct(g.share_of_gpu_time, false), true)}${cell(g.hint)}</tr>`),
+  );
+  return (
+    `<p class="caption">${escapeHtml(`Overall: ${c.pass ? 'PASS' : 'FAIL'}. Differences are (simulated − executed) / executed; percentiles are ${c.percentiles}.`)}</p>` +
+    checks +
+    `<h3>Latency percentiles (ms)</h3>${latencyTable}` +
+    `<h3>Per-request error, |simulated − executed| / executed</h3>${errors}` +
+    `<h3>GPU time drift: every lane, then the groups that drift most</h3>${drift}`
+  );
+}
