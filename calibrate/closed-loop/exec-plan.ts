@@ -10,7 +10,9 @@ import type { Schedule } from './schedule.js';
  *
  * The KV bookkeeping here is the executor's, rule for rule (cuda/core/kv_pool.cpp): a request holds
  * ceil(tokens / block) blocks for every token it has written — a prefill chunk writes up to cached + new,
- * a decode window up to context + steps − 1 — never fewer, until it is preempted or finishes. The pool is
+ * a decode up to context + steps − 1, and in a split window every decode runs all k look-ahead steps
+ * (DuetServe's graphs are captured for the whole batch; a request finishing inside the window wastes the
+ * rest of it, writing KV all the same) — never fewer, until it is preempted or finishes. The pool is
  * sized to the peak of that count, so the executor's own dry run of the same rule must fit exactly.
  * Pure: the caller reads and writes files.
  */
@@ -70,7 +72,7 @@ export function compileExecPlan(schedule: Schedule, model: ModelSpec): ExecPlan 
   schedule.steps.forEach((s, i) => {
     for (const id of s.preempted) free(id, s.line, 'preempted');
     for (const p of s.prefills) ensure(p.id, p.cachedTokens + p.newTokens);
-    for (const d of s.decodes) ensure(d.id, d.contextTokens + d.steps - 1);
+    for (const d of s.decodes) ensure(d.id, d.contextTokens + (s.mode === 'split' ? s.lookaheadK : d.steps) - 1);
     lines.push(
       JSON.stringify({
         step: i,

@@ -212,6 +212,13 @@ ExecPlan parse_exec_plan(const std::string& text, const std::string& file_name) 
   return plan;
 }
 
+long long decode_tokens_written(const ExecStep& s, const ExecDecode& d) {
+  // Every decode runs all k steps of a split window (its graphs were captured
+  // for the whole batch); the steps after it finishes are wasted but still
+  // write KV, so its blocks cover context + k - 1 tokens.
+  return (long long)d.context + (s.split ? s.k : d.steps) - 1;
+}
+
 long long dry_run_kv(const ExecPlan& plan) {
   KvPool pool(plan.kv_blocks, plan.block_tokens);
   for (const ExecStep& s : plan.steps) {
@@ -219,8 +226,7 @@ long long dry_run_kv(const ExecPlan& plan) {
     try {
       for (int id : s.free_before) pool.release(id);
       for (const auto& p : s.prefills) pool.ensure(p.id, (long long)p.cached + p.new_tokens);
-      // A window's decode steps write k-1 more tokens after the first.
-      for (const auto& d : s.decodes) pool.ensure(d.id, (long long)d.context + d.steps - 1);
+      for (const auto& d : s.decodes) pool.ensure(d.id, decode_tokens_written(s, d));
       for (int id : s.release_after) pool.release(id);
     } catch (const std::exception& e) {
       throw PlanError({where + ": " + e.what()});

@@ -44,6 +44,11 @@ struct ExecPlan {
 // Throws PlanError listing every problem found (at most 50, then a count).
 ExecPlan parse_exec_plan(const std::string& text, const std::string& file_name);
 
+// Tokens a decode has written by the end of its step: in a split window all
+// k look-ahead steps run for every decode (a request that finishes inside
+// the window wastes the rest of it, as DuetServe's pre-captured graphs do).
+long long decode_tokens_written(const ExecStep& s, const ExecDecode& d);
+
 // Replays the plan's block bookkeeping on the host (no GPU): every step's
 // blocks fit the pool, every freed request holds blocks. Returns the peak
 // number of blocks in use; throws PlanError naming the step's line otherwise.

@@ -7,9 +7,10 @@
 //   - aggregated steps: the mixed batch as one CUDA graph on all SMs;
 //   - split windows: the prefill eager on the S_p partition's stream beside
 //     k decode steps captured as graphs and launched back to back on the S_d
-//     partition's stream (contexts grow a token a step; requests that finish
-//     inside the window drop out of the later steps), with %smid probes that
-//     confirm each side stayed on its own SMs.
+//     partition's stream (contexts grow a token a step; the graphs hold the
+//     whole batch, so a request that finishes inside the window keeps its
+//     wasted slot, as in DuetServe), with %smid probes that confirm each side
+//     stayed on its own SMs.
 // The next step is prepared (metadata, graph capture) while the current one
 // runs and is queued behind it with events, so the GPU sees steps back to
 // back, as in serving. Each step's GPU times come from events on its own
@@ -56,11 +57,12 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-// The batch of decode step j of a window: requests still decoding, contexts j tokens longer.
+// The batch of decode step j of a window: every decode of the window, contexts j
+// tokens longer. DuetServe captures the k graphs for the whole batch, so a
+// request that finished inside the window still takes its (wasted) slot.
 BatchSpec decode_step_batch(const ExecStep& s, int j) {
   BatchSpec b;
-  for (const auto& d : s.decodes)
-    if (d.steps > j) b.decode_contexts.push_back(d.context + j);
+  for (const auto& d : s.decodes) b.decode_contexts.push_back(d.context + j);
   return b;
 }
 
@@ -250,7 +252,7 @@ class ScheduleExecutor {
       const ExecStep& s = plan_.steps[i];
       for (int id : s.free_before) pool_.release(id);
       for (const auto& p : s.prefills) pool_.ensure(p.id, (long long)p.cached + p.new_tokens);
-      for (const auto& d : s.decodes) pool_.ensure(d.id, (long long)d.context + d.steps - 1);
+      for (const auto& d : s.decodes) pool_.ensure(d.id, decode_tokens_written(s, d));
       release_after(s);
     }
   }
@@ -306,7 +308,7 @@ class ScheduleExecutor {
     for (int id : s.free_before) pool_.release(id);
     std::vector<const std::vector<int>*> pf_lists, dc_lists;
     for (const auto& x : s.prefills) pf_lists.push_back(&pool_.ensure(x.id, (long long)x.cached + x.new_tokens));
-    for (const auto& x : s.decodes) dc_lists.push_back(&pool_.ensure(x.id, (long long)x.context + x.steps - 1));
+    for (const auto& x : s.decodes) dc_lists.push_back(&pool_.ensure(x.id, decode_tokens_written(s, x)));
     if (!s.split) {
       std::vector<const std::vector<int>*> lists = pf_lists;
       lists.insert(lists.end(), dc_lists.begin(), dc_lists.end());
@@ -318,15 +320,9 @@ class ScheduleExecutor {
     }
     p->pair = &pair(s.prefill_sms, s.decode_sms);
     if (!s.prefills.empty()) p->main = forward(prefill_batch(s), pf_lists, main_arena_, s.prefill_sms, slot);
-    if (!s.decodes.empty()) {
-      for (int j = 0; j < s.k; ++j) {
-        std::vector<const std::vector<int>*> lists;
-        for (size_t d = 0; d < s.decodes.size(); ++d)
-          if (s.decodes[d].steps > j) lists.push_back(dc_lists[d]);
-        if (lists.empty()) break;  // every request finished inside the window: the rest of it is empty
-        p->decodes.push_back(forward(decode_step_batch(s, j), lists, decode_arena_, s.decode_sms, slot));
-      }
-    }
+    if (!s.decodes.empty())
+      for (int j = 0; j < s.k; ++j)
+        p->decodes.push_back(forward(decode_step_batch(s, j), dc_lists, decode_arena_, s.decode_sms, slot));
     DUET_CUDA(cudaStreamSynchronize(upload_));
     const Partition& dp = *p->pair->decode;
     ScopedPartition scope(dp);
@@ -409,10 +405,6 @@ class ScheduleExecutor {
     std::string ends = "[";
     for (size_t j = 0; j < p.d_ends.size(); ++j)
       ends += (j ? "," : "") + format_number(elapsed_us(*p.d_start, *p.d_ends[j]));
-    // Requests that all finished before step k leave the rest of the window empty:
-    // those steps take no time (the simulator prices them the same way).
-    const std::string last = p.d_ends.empty() ? "" : format_number(elapsed_us(*p.d_start, *p.d_ends.back()));
-    for (size_t j = p.d_ends.size(); !s.decodes.empty() && j < (size_t)s.k; ++j) ends += "," + last;
     ends += "]";
     const double pf = elapsed_us(*p.p_start, *p.p_end);
     DeviceBuffer<unsigned long long>& pm = pmask_[p.mask_slot];

@@ -1,4 +1,4 @@
-import type { HardwareSpec, InterconnectSpec, OverheadSpec, PartitionSpec, PerfSpec } from '../hardware/hardware-spec.js';
+import type { HardwareSpec, InterconnectSpec, OverheadSpec, PartitionSpec, PerfSpec, ServingCorrection } from '../hardware/hardware-spec.js';
 import { readConfig, type LoadOptions } from './config-files.js';
 import { deepFreeze } from './deep-freeze.js';
 import { readPerf } from './parse-perf.js';
@@ -8,7 +8,7 @@ import type { Node } from 'yaml';
 
 const HARDWARE_KEYS = {
   required: ['name', 'smCount', 'peakBf16FlopsPerS', 'hbmBandwidthBytesPerS', 'hbmCapacityBytes', 'l2Bytes', 'partition', 'interconnect', 'overheads', 'perf'],
-  optional: ['calibrated'],
+  optional: ['calibrated', 'servingCorrection'],
 } as const;
 const MECHANISMS = ['green-context', 'tpc-mask'] as const;
 const OVERHEAD_KEYS = ['schedulingUs', 'graphLaunchUs', 'eagerLaunchUsPerKernel', 'samplingUs'] as const;
@@ -20,6 +20,8 @@ const OVERHEAD_KEYS = ['schedulingUs', 'graphLaunchUs', 'eagerLaunchUsPerKernel'
 export interface HardwareConfig {
   readonly seed: HardwareSpec;
   readonly calibrated: PerfSpec | null;
+  /** `servingCorrection:` (fitted from closed-loop runs), applied on top of `calibrated`; null when absent. */
+  readonly servingCorrection: ServingCorrection | null;
 }
 
 export interface HardwareLoadOptions extends LoadOptions {
@@ -31,7 +33,19 @@ export interface HardwareLoadOptions extends LoadOptions {
 export function loadHardware(nameOrPath: string, opts: HardwareLoadOptions = {}): HardwareSpec {
   const config = loadHardwareConfig(nameOrPath, opts);
   if (opts.useCalibration === false || config.calibrated === null) return config.seed;
-  return deepFreeze({ ...config.seed, perf: config.calibrated });
+  const perf = config.servingCorrection ? withServingCorrection(config.calibrated, config.servingCorrection) : config.calibrated;
+  return deepFreeze({ ...config.seed, perf });
+}
+
+/** The calibrated perf with a closed-loop serving correction applied (see ServingCorrection). */
+export function withServingCorrection(perf: PerfSpec, c: ServingCorrection): PerfSpec {
+  return {
+    ...perf,
+    computeFlopsPerS: perf.computeFlopsPerS.map((p) => ({ smCount: p.smCount, value: p.value / c.computeScale })),
+    bandwidthBytesPerS: perf.bandwidthBytesPerS.map((p) => ({ smCount: p.smCount, value: p.value / c.memoryScale })),
+    contention: { compute: c.contentionCompute, memory: c.contentionMemory },
+    provenance: `${perf.provenance}; serving correction: ${c.provenance}`,
+  };
 }
 
 export function loadHardwareConfig(nameOrPath: string, opts: LoadOptions = {}): HardwareConfig {
@@ -58,6 +72,8 @@ export function parseHardwareYaml(text: string, file: string): HardwareConfig {
   const limits = { smCount, peakFlopsPerS: peakBf16FlopsPerS, peakBytesPerS: hbmBandwidthBytesPerS };
   const perf = m.read('perf', (n, f) => readPerf(data, n, f, limits));
   const calibrated = m.has('calibrated') ? m.read('calibrated', (n, f) => readPerf(data, n, f, limits)) : null;
+  const servingCorrection = m.has('servingCorrection') ? m.read('servingCorrection', (n, f) => readServingCorrection(data, n, f)) : null;
+  if (servingCorrection && !m.has('calibrated')) reportAt(data, null, 'servingCorrection', 'hw.serving-without-calibration', 'a serving correction applies on top of a `calibrated:` section; this file has none');
   throwIfProblems(data);
   const seed: HardwareSpec = {
     name: name!,
@@ -71,7 +87,22 @@ export function parseHardwareYaml(text: string, file: string): HardwareConfig {
     overheads: overheads!,
     perf: perf!,
   };
-  return deepFreeze({ seed, calibrated: calibrated ?? null });
+  return deepFreeze({ seed, calibrated: calibrated ?? null, servingCorrection: servingCorrection ?? null });
+}
+
+function readServingCorrection(data: YamlData, node: Node | null, field: string): ServingCorrection | undefined {
+  const c = readMap(data, node, field, { required: ['computeScale', 'memoryScale', 'contentionCompute', 'contentionMemory', 'provenance'] });
+  if (c === undefined) return undefined;
+  // A factor outside [0.25, 4] is no correction but a broken fit or a typo.
+  const SCALE = { min: 0.25, max: 4 };
+  const out = {
+    computeScale: c.number('computeScale', SCALE),
+    memoryScale: c.number('memoryScale', SCALE),
+    contentionCompute: c.number('contentionCompute', { min: 0, max: 10 }),
+    contentionMemory: c.number('contentionMemory', { min: 0, max: 10 }),
+    provenance: c.string('provenance'),
+  };
+  return Object.values(out).some((v) => v === undefined) ? undefined : (out as ServingCorrection);
 }
 
 function readPartition(data: YamlData, node: Node | null, field: string, smCount: number | undefined): PartitionSpec | undefined {

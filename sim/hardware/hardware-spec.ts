@@ -52,6 +52,21 @@ export interface OverheadSpec {
   readonly samplingUs: number;
 }
 
+/**
+ * A second-stage correction fitted from closed-loop runs (`duetsim calibrate fit-serving`): the simulator's
+ * own schedules executed on the GPU (calibrate/closed-loop/). Calibration times each shape in isolation,
+ * repeated back to back; serving interleaves shapes and partitions. Applied on top of the calibrated perf:
+ * Π(S) ÷ computeScale, W(S) ÷ memoryScale, and the contention coefficients replaced.
+ */
+export interface ServingCorrection {
+  /** Measured ÷ predicted compute-bound time in serving (< 1: serving runs faster than calibration). */
+  readonly computeScale: number;
+  readonly memoryScale: number;
+  readonly contentionCompute: number;
+  readonly contentionMemory: number;
+  readonly provenance: string;
+}
+
 /** A measured point of a curve over SM count. */
 export interface CurvePoint {
   readonly smCount: number;

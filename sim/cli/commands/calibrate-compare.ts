@@ -9,6 +9,10 @@ import { parseExecResult } from '../../../calibrate/closed-loop/exec-result.js';
 import { compareClosedLoop } from '../../../calibrate/closed-loop/compare.js';
 import { formatCompare } from '../../../calibrate/closed-loop/format-compare.js';
 import { writeComparePage } from '../../../reports/write-report.js';
+import { fitServingCorrection, withServingSection, type ClosedLoopRun } from '../../../calibrate/closed-loop/fit-serving.js';
+import { readConfig } from '../../config/config-files.js';
+import { parseHardwareYaml } from '../../config/load-hardware.js';
+import { loadModel } from '../../config/load-model.js';
 
 interface CompareFlags {
   json?: string;
@@ -33,11 +37,8 @@ export function registerCompare(cal: Command, io: CliIo): void {
     .option('--html <file>', 'write a self-contained HTML page: CDFs simulated vs executed, drift over time')
     .option('--check', 'exit 1 when an acceptance check fails')
     .action(async (schedulePath: string, measuredPath: string, o: CompareFlags) => {
-      const schedule = await readScheduleFile(existing(io, schedulePath, '<schedule.jsonl>'), schedulePath);
-      const measuredFile = existing(io, measuredPath, '<measured.jsonl>');
-      // The shipped measurements are stored gzipped (.jsonl.gz); plain JSONL is read as is.
-      const measuredText = measuredFile.endsWith('.gz') ? gunzipSync(readFileSync(measuredFile)).toString('utf8') : readFileSync(measuredFile, 'utf8');
-      const result = compareClosedLoop(schedule, parseExecResult(measuredText, measuredPath, schedule));
+      const run = await readClosedLoopRun(io, schedulePath, measuredPath);
+      const result = compareClosedLoop(run.schedule, run.measured);
       io.stdout(formatCompare(result));
       if (o.json) writeFileSync(resolve(io.cwd, o.json), JSON.stringify(result, null, 1) + '\n');
       if (o.html) {
@@ -45,6 +46,53 @@ export function registerCompare(cal: Command, io: CliIo): void {
         io.stderr(`wrote ${o.html}\n`);
       }
       if (o.check && !result.pass) throw new CliExit(1, `acceptance failed: ${result.checks.filter((c) => !c.pass).map((c) => c.name).join('; ')}`);
+    });
+}
+
+/** A schedule and what the GPU measured running it; either may be gzipped (.jsonl.gz, as shipped). */
+export async function readClosedLoopRun(io: CliIo, schedulePath: string, measuredPath: string): Promise<ClosedLoopRun> {
+  const schedule = await readScheduleFile(existing(io, schedulePath, '<schedule.jsonl>'), schedulePath);
+  const measuredFile = existing(io, measuredPath, '<measured.jsonl>');
+  const measuredText = measuredFile.endsWith('.gz') ? gunzipSync(readFileSync(measuredFile)).toString('utf8') : readFileSync(measuredFile, 'utf8');
+  return { schedule, measured: parseExecResult(measuredText, measuredPath, schedule) };
+}
+
+/**
+ * `duetsim calibrate fit-serving --hardware H SCHEDULE MEASURED [SCHEDULE MEASURED ...]`: fits the serving
+ * correction (calibrate/closed-loop/fit-serving.ts) from closed-loop runs and, with --write, stores it in
+ * the hardware YAML's `servingCorrection:` section, which every later simulation on that GPU uses.
+ */
+export function registerFitServing(cal: Command, io: CliIo): void {
+  cal
+    .command('fit-serving')
+    .description('fit the serving correction (compute/memory scale, contention) from closed-loop runs; --write stores it in the hardware YAML')
+    .argument('<files...>', 'pairs: schedule (.jsonl[.gz]) then the measured result of running it')
+    .requiredOption('--hardware <name|path>', 'hardware YAML the runs were measured on (its calibrated: section is the starting point)')
+    .option('--write', 'write the servingCorrection: section into the hardware YAML')
+    .action(async (files: string[], o: { hardware: string; write?: boolean }) => {
+      if (files.length % 2 !== 0) throw new CliExit(2, `fit-serving: give schedule/measured pairs; got ${files.length} files`);
+      const runs: ClosedLoopRun[] = [];
+      for (let i = 0; i < files.length; i += 2) runs.push(await readClosedLoopRun(io, files[i], files[i + 1]));
+      const source = readConfig('hardware', o.hardware, io.cwd);
+      const config = parseHardwareYaml(source.text, source.file);
+      if (!config.calibrated) throw new CliExit(2, `fit-serving: ${source.file} has no calibrated: section to correct (run calibrate fit --write first)`);
+      const hw = { ...config.seed, perf: config.calibrated };
+      const models = new Set(runs.map((r) => r.schedule.header.model));
+      if (models.size !== 1) throw new CliExit(2, `fit-serving: the runs are of different models (${[...models].join(', ')}); fit one model's runs at a time`);
+      const fit = fitServingCorrection(loadModel([...models][0], { cwd: io.cwd }), hw, runs);
+      const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+      io.stdout(`serving correction from ${runs.length} run(s), ${fit.items} items: compute ×${fit.correction.computeScale.toFixed(3)}, memory ×${fit.correction.memoryScale.toFixed(3)}, contention compute ${fit.correction.contentionCompute.toFixed(3)}, memory ${fit.correction.contentionMemory.toFixed(3)}\n`);
+      for (const k of ['aggregated', 'split-prefill', 'split-decode'] as const) {
+        const b = fit.before[k];
+        const a = fit.after[k];
+        if (b.count > 0) io.stdout(`  ${k.padEnd(14)} n ${String(b.count).padStart(5)}  MAPE ${pct(b.mape)} -> ${pct(a.mape)}  measured/predicted ×${b.ratio.toFixed(3)} -> ×${a.ratio.toFixed(3)}\n`);
+      }
+      if (o.write) {
+        const m = runs[0].measured.meta;
+        const provenance = `fit from ${runs.map((r) => `${r.schedule.file} + ${r.measured.file}`).join('; ')} (${m.gpu}, driver ${m.driver}, CUDA ${m.cudaRuntime}, ${m.date}); ${fit.items} items, MAPE before/after aggregated ${pct(fit.before.aggregated.mape)}/${pct(fit.after.aggregated.mape)}`;
+        writeFileSync(source.file, withServingSection(source.text, { ...fit.correction, provenance }));
+        io.stderr(`wrote servingCorrection: to ${source.file}\n`);
+      }
     });
 }
 

@@ -22,7 +22,7 @@ import { parseTorchRef } from '../../../calibrate/parse-torch-ref.js';
 import { writeReportFromFiles } from '../../../reports/write-report.js';
 import { registerExecute } from './calibrate-execute.js';
 import { formatFit, formatPlanEstimate, formatQuality, formatValidation } from '../../../calibrate/format-text.js';
-import { registerCompare } from './calibrate-compare.js';
+import { registerCompare, registerFitServing } from './calibrate-compare.js';
 
 /**
  * `duetsim calibrate plan|run|fit|validate|quality`: the GPU calibration workflow (calibrate/README.md).
@@ -204,6 +204,7 @@ export const calibrate: CommandModule = {
     registerValidate(cal, io);
     registerQuality(cal, io);
     registerCompare(cal, io);
+    registerFitServing(cal, io);
     registerExecute(cal, io);
   },
 };

@@ -56,7 +56,7 @@ test('exec plan: every request is freed exactly once after its last step, and th
   for (const s of steps) {
     for (const id of s.free) held.delete(id);
     for (const [id, n, c] of s.prefills) held.set(id, Math.max(held.get(id) ?? 0, Math.ceil((c + n) / 16)));
-    for (const [id, ctx, st] of s.decodes) held.set(id, Math.max(held.get(id) ?? 0, Math.ceil((ctx + st - 1) / 16)));
+    for (const [id, ctx, st] of s.decodes) held.set(id, Math.max(held.get(id) ?? 0, Math.ceil((ctx + (s.mode === 'split' ? s.k : st) - 1) / 16)));
     peak = Math.max(peak, [...held.values()].reduce((a, b) => a + b, 0));
     for (const id of s.release) held.delete(id);
   }

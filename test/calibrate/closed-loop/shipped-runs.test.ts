@@ -1,0 +1,35 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { calibrate } from '../../../sim/cli/commands/calibrate.js';
+import { packageRoot } from '../../../sim/trace/bundled.js';
+import { runCommand } from '../../util/run-command.js';
+
+/**
+ * The closed-loop runs shipped as data (calibrate/data/closed-loop-2026-11-27/, README there): CI has no GPU,
+ * so it re-runs `duetsim calibrate compare` on the committed schedules and measurements and checks that the
+ * comparison is the one committed beside them, figure for figure. A change to the rebuild, the statistics or
+ * the readers that moves a published number fails here.
+ */
+const RUN2 = 'calibrate/data/closed-loop-2026-11-27/run2';
+
+for (const policy of ['chunked', 'duetserve'] as const) {
+  test(`shipped run 2 (${policy}, H200): compare reproduces the committed comparison`, { timeout: 120_000 }, async () => {
+    const root = packageRoot();
+    const out = mkdtempSync(join(tmpdir(), 'duetsim-shipped-'));
+    try {
+      const json = join(out, 'cmp.json');
+      const r = await runCommand(calibrate, ['calibrate', 'compare', `${RUN2}/h200-${policy}.schedule.jsonl.gz`, `${RUN2}/h200-${policy}.measured.jsonl.gz`, '--json', json], root);
+      assert.equal(r.code, 0, r.stderr);
+      const committed = gunzipSync(readFileSync(join(root, RUN2, `h200-${policy}.compare.json.gz`))).toString('utf8');
+      assert.deepEqual(JSON.parse(readFileSync(json, 'utf8')), JSON.parse(committed));
+      // The figures BENCHMARKS.md quotes.
+      assert.match(r.stdout, /TBT p50 within 5% .*: PASS/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+}
