@@ -124,6 +124,12 @@ export interface ClosedLoopCompare {
   /** 101 quantiles (0, 1, …, 100 %) per side, ms, for CDF charts; [] without samples. */
   readonly cdf: Readonly<Record<'ttft_ms' | 'tbt_ms', Readonly<Record<Phase, { readonly simulated: readonly number[]; readonly executed: readonly number[] }>>>>;
   readonly drift: DriftReport;
+  /**
+   * Diagnostic, not a check: the executed side rebuilt with every step at its simulated start
+   * (rebuild.ts `anchored`), all requests. Differs from `metrics.all` by the drift that accumulated over
+   * earlier steps; what is left is the error of the steps on each request's own path.
+   */
+  readonly anchored: Readonly<Record<LatencyMetric, MetricComparison>>;
 }
 
 export function compareClosedLoop(schedule: Schedule, exec: ExecResult): ClosedLoopCompare {
@@ -132,6 +138,7 @@ export function compareClosedLoop(schedule: Schedule, exec: ExecResult): ClosedL
   const ids = containedRequestIds(schedule, n);
   const sim = requestLatencies(requestTokens(schedule, simulatedTimeline(schedule, n), ids));
   const exe = requestLatencies(requestTokens(schedule, executedClock, ids));
+  const exeAnchored = requestLatencies(requestTokens(schedule, executedTimeline(schedule, exec.steps, { anchored: true }), ids));
   const samples = (side: readonly RequestLatency[], metric: LatencyMetric, phase: Phase): number[] => {
     const out: number[] = [];
     for (const r of side) {
@@ -161,6 +168,16 @@ export function compareClosedLoop(schedule: Schedule, exec: ExecResult): ClosedL
       };
       if (metric !== 'e2e_ms') cdf[metric][phase] = { simulated: cdfQuantiles(sv).map(r4), executed: cdfQuantiles(ev).map(r4) };
     }
+  }
+  const anchored = {} as Record<LatencyMetric, MetricComparison>;
+  for (const metric of METRICS) {
+    const s = dists.all[metric].s;
+    const e = distribution(samples(exeAnchored, metric, 'all'));
+    anchored[metric] = {
+      simulated: distJson(s),
+      executed: distJson(e),
+      rel_diff: { p50: r5(relDiff(s.p50, e.p50)), p90: r5(relDiff(s.p90, e.p90)), p99: r5(relDiff(s.p99, e.p99)), mean: r5(relDiff(s.mean, e.mean)) },
+    };
   }
   const checks = ACCEPTANCE.map((c): AcceptanceCheck => {
     const { s, e } = dists.all[c.metric];
@@ -216,6 +233,7 @@ export function compareClosedLoop(schedule: Schedule, exec: ExecResult): ClosedL
     pass: checks.every((c) => c.pass),
     cdf,
     drift: roundDrift(driftReport(schedule, exec.steps, executedClock)),
+    anchored,
   };
 }
 

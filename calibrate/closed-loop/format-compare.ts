@@ -59,6 +59,12 @@ export function formatCompare(c: ClosedLoopCompare): string {
   }
   out.push(`  overall: ${c.pass ? 'PASS' : 'FAIL'}`);
   out.push('');
+  out.push('diagnostic, not a check: executed side with every step at its simulated start (drift of earlier steps removed):');
+  for (const metric of ['ttft_ms', 'tbt_ms'] as const) {
+    const a = c.anchored[metric];
+    out.push(`  ${metric === 'ttft_ms' ? 'TTFT' : 'TBT '} p50 / p99: simulated ${formatMs(a.simulated.p50)} / ${formatMs(a.simulated.p99)} ms, executed ${formatMs(a.executed.p50)} / ${formatMs(a.executed.p99)} ms (${formatSignedPct(a.rel_diff.p50)} / ${formatSignedPct(a.rel_diff.p99)})`);
+  }
+  out.push('');
   out.push(`GPU time drift, measured / predicted (host costs excluded); executed GPU busy ${(c.drift.gpu_busy_us / 1e6).toFixed(2)} s:`);
   for (const g of c.drift.lanes) out.push(`  ${driftLine(g, LANE_NAMES[g.lane])}`);
   if (c.drift.top.length > 0) {

@@ -47,8 +47,13 @@ export function simulatedTimeline(schedule: Schedule, stepCount: number = schedu
   return { stepCount: n, stepStartAtUs: start, stepEndAtUs: end, prefillTokenAtUs: prefill, decodeTokenAtUs: decode };
 }
 
-/** Times rebuilt from measured GPU times by the rule above, over the executed steps (`measured.length`). */
-export function executedTimeline(schedule: Schedule, measured: readonly StepMeasurement[]): StepTimeline {
+/**
+ * Times rebuilt from measured GPU times by the rule above, over the executed steps (`measured.length`).
+ * `anchored`: every step starts at its simulated start instead (a diagnostic). The fixed schedule cannot
+ * re-batch, so on a GPU that is busy the whole window a small per-step drift accumulates into every later
+ * request's wait; anchoring removes that accumulation and leaves only each step's own timing error.
+ */
+export function executedTimeline(schedule: Schedule, measured: readonly StepMeasurement[], opts: { readonly anchored?: boolean } = {}): StepTimeline {
   const n = checkCount(schedule, measured.length);
   const { schedulingUs: sched, samplingUs: samp } = schedule.header.overheads;
   const start = new Float64Array(n);
@@ -62,7 +67,7 @@ export function executedTimeline(schedule: Schedule, measured: readonly StepMeas
     if (m.mode !== s.mode) throw new Error(`step ${i} is ${s.mode} in the schedule but measured ${m.mode}`);
     let arrivalUs = 0;
     for (const p of s.prefills) if (p.arrivalAtUs > arrivalUs) arrivalUs = p.arrivalAtUs;
-    const at = Math.max(prevEndUs, arrivalUs);
+    const at = opts.anchored ? s.startAtUs : Math.max(prevEndUs, arrivalUs);
     let endUs: number;
     if (m.mode === 'aggregated') {
       endUs = at + sched + m.gpuUs + samp;

@@ -135,3 +135,16 @@ test('slower GPU: GPU times ×1.1 delay each later step by the accumulated diffe
   assert.ok(Math.abs(slow.stepEndAtUs[2] - base.stepEndAtUs[2] - 250) < 1e-9);
   assert.equal(slow.stepStartAtUs[3], 5000);
 });
+
+test('anchored diagnostic: every step starts at its simulated start, so slower steps cost only themselves', () => {
+  const schedule = tiny();
+  const slow = executedTimeline(schedule, scaled(TINY_MEASURED, 1.1), { anchored: true });
+  schedule.steps.forEach((s, i) => assert.equal(slow.stepStartAtUs[i], s.startAtUs));
+  // Step 2 (aggregated at 2350): its own GPU time grows by 50 µs and nothing carries over from steps 0 and 1.
+  const base = executedTimeline(schedule, TINY_MEASURED, { anchored: true });
+  assert.ok(Math.abs(slow.stepEndAtUs[2] - base.stepEndAtUs[2] - 50) < 1e-9);
+  // With the simulator's own GPU times, anchoring changes nothing.
+  const real = emittedSchedule('duetserve');
+  const anchored = executedTimeline(real, predictedAsMeasured(real), { anchored: true });
+  assert.ok(worstTokenDifferenceUs(anchored, simulatedTimeline(real)) <= ROUNDING_US);
+});
