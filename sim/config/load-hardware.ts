@@ -27,13 +27,18 @@ export interface HardwareConfig {
 export interface HardwareLoadOptions extends LoadOptions {
   /** Use the `calibrated:` section when the file has one (default true); false keeps the seed `perf`. */
   readonly useCalibration?: boolean;
+  /**
+   * Apply the `servingCorrection:` on top of `calibrated:` when the file has one (default true). False gives
+   * the calibration harness's regime (isolated shapes timed back to back), which `calibrate validate` checks.
+   */
+  readonly useServingCorrection?: boolean;
 }
 
 /** A bundled GPU by name ('h200') or the user's own YAML by path. See sim/config/README.md. */
 export function loadHardware(nameOrPath: string, opts: HardwareLoadOptions = {}): HardwareSpec {
   const config = loadHardwareConfig(nameOrPath, opts);
   if (opts.useCalibration === false || config.calibrated === null) return config.seed;
-  const perf = config.servingCorrection ? withServingCorrection(config.calibrated, config.servingCorrection) : config.calibrated;
+  const perf = config.servingCorrection && opts.useServingCorrection !== false ? withServingCorrection(config.calibrated, config.servingCorrection) : config.calibrated;
   return deepFreeze({ ...config.seed, perf });
 }
 

@@ -152,7 +152,7 @@ function registerFit(cal: Command, io: CliIo): void {
 function registerValidate(cal: Command, io: CliIo): void {
   dataOptions(cal.command('validate'), true)
     .description('predicted vs measured on held-out forward and concurrent points: MAPE, p90, worst per family; PASS/FAIL against the targets')
-    .option('--use-config', "validate the YAML's calibrated: section instead of fitting the data's training split now")
+    .option('--use-config', "validate the YAML's calibrated: section (without any servingCorrection:) instead of fitting the data's training split now")
     .option('--json <file>', 'write {points, summary} JSON')
     .option('--html <file>', 'write an HTML page (reports/ generator)')
     .action((o: FitFlags & { useConfig?: boolean; html?: string }) => {
@@ -160,7 +160,8 @@ function registerValidate(cal: Command, io: CliIo): void {
       let loaded;
       if (o.useConfig) {
         loaded = load(io, o.data, o.plan);
-        hw = loadHardware(o.hardware, { cwd: io.cwd });
+        // The calibration data were timed in the harness's regime: judge the calibrated: section alone.
+        hw = loadHardware(o.hardware, { cwd: io.cwd, useServingCorrection: false });
       } else {
         const f = fitFrom(io, o);
         loaded = f.loaded;

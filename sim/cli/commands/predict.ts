@@ -36,6 +36,7 @@ interface PredictFlags {
   model: string;
   hw: string;
   datasheet?: boolean;
+  servingCorrection?: boolean;
   prefill?: PrefillChunk[];
   decode?: { count: number; contextTokens: number };
   sms?: number;
@@ -81,6 +82,7 @@ export const predict: CommandModule = {
       .option('--model <name|path>', 'model', 'qwen3-8b')
       .option('--hw <name|path>', 'hardware', 'h100-sxm')
       .option('--datasheet', 'use the seed curves, not the calibrated ones')
+      .option('--no-serving-correction', 'calibrated curves without the servingCorrection: fitted from closed-loop runs (the calibration harness\'s regime)')
       .option('--prefill <list>', 'prefill chunks: N new tokens, N@C with C cached; commas for several', parsePrefillList)
       .option('--decode <list>', 'decode requests: BxL = B requests attending over L tokens; commas for several', parseDecodeList)
       .option('--sms <n>', 'SMs the forward runs on (default: whole GPU)', parseNumber('--sms', { integer: true, min: 1 }))
@@ -92,7 +94,7 @@ export const predict: CommandModule = {
       .option('--json', 'print JSON')
       .action((o: PredictFlags) => {
         const model = loadModel(o.model);
-        const hw = loadHardware(o.hw, { useCalibration: !o.datasheet });
+        const hw = loadHardware(o.hw, { useCalibration: !o.datasheet, useServingCorrection: o.servingCorrection !== false });
         const prefills = o.prefill ?? [];
         const decode = o.decode ?? { count: 0, contextTokens: 0 };
         if (prefills.length === 0 && decode.count === 0) throw inputError('bad-flag', WHERE, 0, '--prefill/--decode', 'give at least one of --prefill and --decode');

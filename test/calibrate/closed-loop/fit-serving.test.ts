@@ -64,3 +64,15 @@ test('a serving correction outside [0.25, 4] or without a calibrated section is 
   const seedOnly = text.slice(0, text.indexOf('\ncalibrated:') + 1);
   expectInputError(() => parseHardwareYaml(withServingSection(seedOnly, TRUE), 'y.yaml'), [{ file: 'y.yaml', field: 'servingCorrection' }]);
 });
+
+test('the shipped h200.yaml: the serving correction applies by default and can be left out (calibration regime)', () => {
+  const corrected = loadHardware('h200');
+  const calibrated = loadHardware('h200', { useServingCorrection: false });
+  const config = parseHardwareYaml(readFileSync(join(packageRoot(), 'configs', 'hardware', 'h200.yaml'), 'utf8'), 'h200.yaml');
+  assert.ok(config.servingCorrection, 'h200.yaml ships a servingCorrection: section');
+  assert.deepEqual(calibrated.perf, config.calibrated);
+  const c = config.servingCorrection!;
+  assert.equal(corrected.perf.computeFlopsPerS[0].value, config.calibrated!.computeFlopsPerS[0].value / c.computeScale);
+  assert.equal(corrected.perf.contention.memory, c.contentionMemory);
+  assert.match(corrected.perf.provenance, /serving correction: fit from calibrate\/data\/closed-loop-2026-11-27\/run1/);
+});
