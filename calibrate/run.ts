@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Plan } from './plan-format.js';
-import type { DuetAddon } from './native.js';
+import { existsSync } from 'node:fs';
+import { ADDON_BUILD_HINT, AddonUnavailableError, loadAddon, type DuetAddon } from './native.js';
 
 /**
  * Runs a plan on this machine's GPU through one of the two backends over the same CUDA core: the
@@ -23,10 +24,9 @@ export function runnerCandidates(packageRoot: string): string[] {
   return [join(packageRoot, 'cuda', 'build', 'duet_runner'), join(packageRoot, 'cuda', 'build', 'runner', 'duet_runner')];
 }
 
-/** Runs the standalone executable; it does its own resuming (`--resume`) and writes progress to stderr. */
-export function runWithRunner(runnerPath: string, planPath: string, opts: RunOptions): Promise<void> {
-  const args = ['--plan', planPath, '--out', opts.outPath, ...(opts.resume ? ['--resume'] : [])];
-  opts.progress(`calibrate run: ${runnerPath} ${args.join(' ')}\n`);
+/** Spawns duet_runner with `args`, its progress on this process's stderr; rejects on a non-zero exit. */
+function spawnRunner(runnerPath: string, args: readonly string[], progress: (text: string) => void, what: string): Promise<void> {
+  progress(`${what}: ${runnerPath} ${args.join(' ')}\n`);
   return new Promise((resolve, reject) => {
     const child = spawn(runnerPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);
@@ -35,6 +35,11 @@ export function runWithRunner(runnerPath: string, planPath: string, opts: RunOpt
       else reject(new Error(`${runnerPath} exited with ${signal ?? `code ${code}`}; rerun with --resume to continue`));
     });
   });
+}
+
+/** Runs the standalone executable; it does its own resuming (`--resume`) and writes progress to stderr. */
+export function runWithRunner(runnerPath: string, planPath: string, opts: RunOptions): Promise<void> {
+  return spawnRunner(runnerPath, ['--plan', planPath, '--out', opts.outPath, ...(opts.resume ? ['--resume'] : [])], opts.progress, 'calibrate run');
 }
 
 /**
@@ -64,15 +69,33 @@ export interface ExecuteOptions {
 /** `duet_runner --execute`: a simulated schedule run step by step on the GPU (cuda/core/schedule_exec.cpp). */
 export function executeWithRunner(runnerPath: string, opts: ExecuteOptions): Promise<void> {
   const args = ['--execute', opts.planPath, '--out', opts.outPath, ...(opts.resume ? ['--resume'] : []), ...(opts.maxSeconds > 0 ? ['--max-seconds', String(opts.maxSeconds)] : [])];
-  opts.progress(`calibrate execute: ${runnerPath} ${args.join(' ')}\n`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(runnerPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`${runnerPath} exited with ${signal ?? `code ${code}`}; rerun with --resume to continue`));
-    });
-  });
+  return spawnRunner(runnerPath, args, opts.progress, 'calibrate execute');
+}
+
+/**
+ * The backend choice both GPU commands make: the addon unless `--backend runner`; without `--backend`, an
+ * addon that is not built falls through to duet_runner (`--runner`, or the first of runnerCandidates).
+ */
+export async function withBackend(
+  backend: BackendName | undefined,
+  runnerFlag: string | undefined,
+  root: string,
+  viaAddon: (addon: DuetAddon) => Promise<unknown>,
+  viaRunner: (runnerPath: string) => Promise<void>,
+): Promise<void> {
+  if (backend !== 'runner') {
+    try {
+      await viaAddon(loadAddon());
+      return;
+    } catch (e) {
+      if (!(e instanceof AddonUnavailableError) || backend === 'addon') throw e;
+    }
+  }
+  const runner = runnerFlag ?? runnerCandidates(root).find((p) => existsSync(p));
+  if (!runner || !existsSync(runner)) {
+    throw new AddonUnavailableError(`neither the CUDA addon nor duet_runner is built (looked for ${runnerCandidates(root).join(', ')}); ${ADDON_BUILD_HINT}`);
+  }
+  await viaRunner(runner);
 }
 
 export async function executeWithAddon(addon: Pick<DuetAddon, 'executeSchedule'>, planName: string, opts: ExecuteOptions): Promise<number> {

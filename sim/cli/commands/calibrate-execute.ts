@@ -8,8 +8,8 @@ import { loadModel } from '../../config/load-model.js';
 import { packageRoot } from '../../trace/bundled.js';
 import { readScheduleFile } from '../../../calibrate/closed-loop/schedule.js';
 import { compileExecPlan } from '../../../calibrate/closed-loop/exec-plan.js';
-import { executeWithAddon, executeWithRunner, runnerCandidates, type BackendName } from '../../../calibrate/run.js';
-import { ADDON_BUILD_HINT, AddonUnavailableError, loadAddon } from '../../../calibrate/native.js';
+import { executeWithAddon, executeWithRunner, withBackend, type BackendName } from '../../../calibrate/run.js';
+import { gpuCommand } from './gpu-command.js';
 
 interface ExecuteFlags {
   out?: string;
@@ -57,19 +57,8 @@ export function registerExecute(cal: Command, io: CliIo): void {
       if (o.planOnly) return;
       if (!o.out) throw new CliExit(2, 'calibrate execute: --out is required (or --plan-only)');
       const opts = { planPath, planText: plan.text, outPath: resolve(io.cwd, o.out), resume: Boolean(o.resume), maxSeconds: o.maxSeconds ?? 0, progress: io.stderr };
-      if (o.backend !== 'runner') {
-        try {
-          await executeWithAddon(loadAddon(), planName, opts);
-          return;
-        } catch (e) {
-          // Without --backend, an addon that is not built falls through to the runner.
-          if (!(e instanceof AddonUnavailableError) || o.backend === 'addon') throw e instanceof AddonUnavailableError ? new CliExit(1, e.message) : e;
-        }
-      }
-      const runner = o.runner ? resolve(io.cwd, o.runner) : runnerCandidates(packageRoot()).find((p) => existsSync(p));
-      if (!runner || !existsSync(runner)) {
-        throw new CliExit(1, `neither the CUDA addon nor duet_runner is built (looked for ${runnerCandidates(packageRoot()).join(', ')}); ${ADDON_BUILD_HINT}`);
-      }
-      await executeWithRunner(runner, opts);
+      await gpuCommand(() =>
+        withBackend(o.backend, o.runner && resolve(io.cwd, o.runner), packageRoot(), (addon) => executeWithAddon(addon, planName, opts), (runner) => executeWithRunner(runner, opts)),
+      );
     });
 }

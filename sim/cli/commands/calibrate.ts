@@ -11,8 +11,8 @@ import { readConfig } from '../../config/config-files.js';
 import { packageRoot } from '../../trace/bundled.js';
 import { estimatePlan, generatePlan } from '../../../calibrate/plan.js';
 import { parsePlan } from '../../../calibrate/parse-plan.js';
-import { runnerCandidates, runWithAddon, runWithRunner, type BackendName } from '../../../calibrate/run.js';
-import { ADDON_BUILD_HINT, AddonUnavailableError, loadAddon } from '../../../calibrate/native.js';
+import { runWithAddon, runWithRunner, withBackend, type BackendName } from '../../../calibrate/run.js';
+import { gpuCommand } from './gpu-command.js';
 import { loadData, type LoadedData } from '../../../calibrate/load-data.js';
 import { fitCalibration } from '../../../calibrate/fit.js';
 import { withCalibratedSection } from '../../../calibrate/write-calibrated.js';
@@ -82,20 +82,9 @@ function registerRun(cal: Command, io: CliIo): void {
       if (!existsSync(planPath)) throw inputError('calib.no-file', o.plan, 0, '--plan', 'no such plan file');
       const plan = parsePlan(readFileSync(planPath, 'utf8'), o.plan);
       const runOpts = { plan, outPath: resolve(io.cwd, o.out), resume: Boolean(o.resume), progress: io.stderr };
-      if (o.backend !== 'runner') {
-        try {
-          await runWithAddon(loadAddon(), o.plan, runOpts);
-          return;
-        } catch (e) {
-          // Without --backend, an addon that is not built falls through to the runner.
-          if (!(e instanceof AddonUnavailableError) || o.backend === 'addon') throw e instanceof AddonUnavailableError ? new CliExit(1, e.message) : e;
-        }
-      }
-      const runner = o.runner ? resolve(io.cwd, o.runner) : runnerCandidates(packageRoot()).find((p) => existsSync(p));
-      if (!runner || !existsSync(runner)) {
-        throw new CliExit(1, `neither the CUDA addon nor duet_runner is built (looked for ${runnerCandidates(packageRoot()).join(', ')}); ${ADDON_BUILD_HINT}`);
-      }
-      await runWithRunner(runner, planPath, runOpts);
+      await gpuCommand(() =>
+        withBackend(o.backend, o.runner && resolve(io.cwd, o.runner), packageRoot(), (addon) => runWithAddon(addon, o.plan, runOpts), (runner) => runWithRunner(runner, planPath, runOpts)),
+      );
     });
 }
 
