@@ -74,7 +74,9 @@ case "$mode" in
       note "smoke $p rc=$rc in $((SECONDS - t0)) s: $(tail -2 "$OUT/extra/smoke-$tag-$p.log" | tr '\n' ' ')"
       return $rc
     }
-    if ! smoke duetserve; then
+    if [ "${DUET_SKIP_SMOKE:-0}" = 1 ]; then
+      note "smoke runs skipped (DUET_SKIP_SMOKE=1)"
+    elif ! smoke duetserve; then
       # Pin the failure down: every kernel synchronised and checked, then compute-sanitizer.
       DUET_DEBUG_SYNC=1 timeout 120 cuda/build/duet_runner --execute "$dir/smoke-$tag-duetserve.exec.jsonl" --out "$OUT/extra/debug.jsonl" --max-seconds 5 2>"$OUT/extra/debug-sync.log"
       note "debug-sync rc=$?: $(tail -4 "$OUT/extra/debug-sync.log" | tr '\n' ' ')"
@@ -82,8 +84,8 @@ case "$mode" in
       note "memcheck rc=$?: $(grep -m1 -A12 "=========" "$OUT/extra/memcheck.log" | cut -c1-200 | tr '\n' ' ')"
       tar czf "$OUT/extra.tar.gz" -C "$OUT" extra; rm -rf "$OUT/extra"; exit 1
     fi
-    smoke chunked
-    if [ -f cuda/build/duet_addon.node ] && command -v node >/dev/null; then
+    [ "${DUET_SKIP_SMOKE:-0}" = 1 ] || smoke chunked
+    if [ "${DUET_SKIP_SMOKE:-0}" != 1 ] && [ -f cuda/build/duet_addon.node ] && command -v node >/dev/null; then
       t0=$SECONDS
       timeout 120 node cuda/tools/exec_addon_smoke.mjs "$dir/smoke-$tag-chunked.exec.jsonl" "$OUT/extra/smoke-addon-$tag-chunked.measured.jsonl" 2>"$OUT/extra/smoke-addon.log"
       note "addon smoke rc=$? in $((SECONDS - t0)) s: $(grep -E "argument check|FAIL|ran" "$OUT/extra/smoke-addon.log" | tr '\n' ' ' | cut -c1-600)"

@@ -14,17 +14,16 @@ import { runCommand } from '../../util/run-command.js';
  * comparison is the one committed beside them, figure for figure. A change to the rebuild, the statistics or
  * the readers that moves a published number fails here.
  */
-const RUN2 = 'calibrate/data/closed-loop-2026-11-27/run2';
-
-for (const policy of ['chunked', 'duetserve'] as const) {
-  test(`shipped run 2 (${policy}, H200): compare reproduces the committed comparison`, { timeout: 120_000 }, async () => {
+for (const [run, policy] of [['run2', 'chunked'], ['run2', 'duetserve'], ['run3', 'chunked'], ['run3', 'duetserve']] as const) {
+  const RUN = `calibrate/data/closed-loop-2026-11-27/${run}`;
+  test(`shipped ${run} (${policy}, H200): compare reproduces the committed comparison`, { timeout: 120_000 }, async () => {
     const root = packageRoot();
     const out = mkdtempSync(join(tmpdir(), 'duetsim-shipped-'));
     try {
       const json = join(out, 'cmp.json');
-      const r = await runCommand(calibrate, ['calibrate', 'compare', `${RUN2}/h200-${policy}.schedule.jsonl.gz`, `${RUN2}/h200-${policy}.measured.jsonl.gz`, '--json', json], root);
+      const r = await runCommand(calibrate, ['calibrate', 'compare', `${RUN}/h200-${policy}.schedule.jsonl.gz`, `${RUN}/h200-${policy}.measured.jsonl.gz`, '--json', json], root);
       assert.equal(r.code, 0, r.stderr);
-      const committed = gunzipSync(readFileSync(join(root, RUN2, `h200-${policy}.compare.json.gz`))).toString('utf8');
+      const committed = gunzipSync(readFileSync(join(root, RUN, `h200-${policy}.compare.json.gz`))).toString('utf8');
       assert.deepEqual(JSON.parse(readFileSync(json, 'utf8')), JSON.parse(committed));
       // The figures BENCHMARKS.md quotes.
       assert.match(r.stdout, /TBT p50 within 5% .*: PASS/);
