@@ -62,6 +62,13 @@ function tablesHtml(c: ClosedLoopCompare): string {
       return `<tr>${cell(PHASE_NAMES[p])}${[r.ttft, r.mean_tbt, r.e2e].map((x) => cell(pct(x.median_abs, false), true) + cell(pct(x.p90_abs, false), true)).join('')}</tr>`;
     }),
   );
+  const anchored = table(
+    ['metric', 'sim p50', 'sim p99', 'exec p50 (anchored)', 'exec p99 (anchored)', 'diff p50', 'diff p99'],
+    (['ttft_ms', 'tbt_ms'] as const).map((metric) => {
+      const a = c.anchored[metric];
+      return `<tr>${cell(METRIC_NAMES[metric])}${[a.simulated.p50, a.simulated.p99, a.executed.p50, a.executed.p99].map((x) => cell(ms(x), true)).join('')}${cell(pct(a.rel_diff.p50), true)}${cell(pct(a.rel_diff.p99), true)}</tr>`;
+    }),
+  );
   const drift = table(
     ['group', 'items', 'mean measured / predicted', 'share of GPU time', 'plausible cause'],
     [...c.drift.lanes, ...c.drift.top].map((g) => `<tr>${cell(g.label)}${cell(String(g.count), true)}${cell(`×${g.mean_ratio.toFixed(3)}`, true)}${cell(pct(g.share_of_gpu_time, false), true)}${cell(g.hint)}</tr>`),
@@ -71,6 +78,9 @@ function tablesHtml(c: ClosedLoopCompare): string {
     checks +
     `<h3>Latency percentiles (ms)</h3>${latencyTable}` +
     `<h3>Per-request error, |simulated − executed| / executed</h3>${errors}` +
+    `<h3>Diagnostic: executed steps at their simulated starts</h3><p class="caption">${escapeHtml(
+      'Not a check. The rebuild above replays the fixed schedule, so a step waits for every earlier one; on a GPU busy the whole window, a small per-step error accumulates into every later request’s wait. Here each executed step starts when the simulation started it, which removes that accumulation and leaves the error of the steps on each request’s own path.',
+    )}</p>${anchored}` +
     `<h3>GPU time drift: every lane, then the groups that drift most</h3>${drift}`
   );
 }

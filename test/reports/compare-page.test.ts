@@ -21,6 +21,9 @@ test('the page has the tables, every chart with a caption and a CSV link, and th
   }
   assert.match(html, /<td>TBT p50 within 5%<\/td>.*<td>FAIL<\/td>/);
   assert.match(html, /<h3>Latency percentiles \(ms\)<\/h3>/);
+  // The drift-free diagnostic sits beside the checks, labelled as not a check.
+  assert.match(html, /<h3>Diagnostic: executed steps at their simulated starts<\/h3><p class="caption">Not a check\./);
+  assert.match(html, /<td>TTFT<\/td>(<td class="num">[^<]*<\/td>){6}<\/tr>/);
   assert.doesNotMatch(html, /<script[^>]+src=/);
   assert.equal(html.match(/<script[\s>]/g)?.length, 5);
 });
