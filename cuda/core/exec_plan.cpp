@@ -219,15 +219,25 @@ long long decode_tokens_written(const ExecStep& s, const ExecDecode& d) {
   return (long long)d.context + (s.split ? s.k : d.steps) - 1;
 }
 
+StepBlocks take_step_blocks(KvPool& pool, const ExecStep& s) {
+  StepBlocks b;
+  for (int id : s.free_before) pool.release(id);
+  for (const auto& p : s.prefills) b.prefills.push_back(&pool.ensure(p.id, (long long)p.cached + p.new_tokens));
+  for (const auto& d : s.decodes) b.decodes.push_back(&pool.ensure(d.id, decode_tokens_written(s, d)));
+  return b;
+}
+
+void release_step_blocks(KvPool& pool, const ExecStep& s) {
+  for (int id : s.release_after) pool.release(id);
+}
+
 long long dry_run_kv(const ExecPlan& plan) {
   KvPool pool(plan.kv_blocks, plan.block_tokens);
   for (const ExecStep& s : plan.steps) {
     const std::string where = plan.file + ":" + std::to_string(s.line) + ": steps[" + std::to_string(s.step) + "]";
     try {
-      for (int id : s.free_before) pool.release(id);
-      for (const auto& p : s.prefills) pool.ensure(p.id, (long long)p.cached + p.new_tokens);
-      for (const auto& d : s.decodes) pool.ensure(d.id, decode_tokens_written(s, d));
-      for (int id : s.release_after) pool.release(id);
+      take_step_blocks(pool, s);
+      release_step_blocks(pool, s);
     } catch (const std::exception& e) {
       throw PlanError({where + ": " + e.what()});
     }

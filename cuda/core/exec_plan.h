@@ -49,6 +49,20 @@ ExecPlan parse_exec_plan(const std::string& text, const std::string& file_name);
 // the window wastes the rest of it, as DuetServe's pre-captured graphs do).
 long long decode_tokens_written(const ExecStep& s, const ExecDecode& d);
 
+class KvPool;
+
+// The blocks of a step's requests, prefills then decodes in step order.
+struct StepBlocks {
+  std::vector<const std::vector<int>*> prefills, decodes;
+};
+
+// One step's KV rule, applied to `pool`: frees the requests preempted before
+// it, then grows every request's blocks to cover what the step writes.
+// The dry run, the executor and its resume all go through here.
+StepBlocks take_step_blocks(KvPool& pool, const ExecStep& s);
+// Frees the requests that finished in the step.
+void release_step_blocks(KvPool& pool, const ExecStep& s);
+
 // Replays the plan's block bookkeeping on the host (no GPU): every step's
 // blocks fit the pool, every freed request holds blocks. Returns the peak
 // number of blocks in use; throws PlanError naming the step's line otherwise.

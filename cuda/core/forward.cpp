@@ -177,6 +177,17 @@ void debug_sync(cudaStream_t stream, const char* what, int layer) {
 
 }  // namespace
 
+KvStore::KvStore(size_t elems, int copies, unsigned long long seed, cudaStream_t stream) {
+  for (int i = 0; i < copies; ++i) {
+    k_.emplace_back(elems);
+    v_.emplace_back(elems);
+    launch_fill_random_bf16(k_.back().get(), elems, seed + 2 * i, 1.f, stream);
+    launch_fill_random_bf16(v_.back().get(), elems, seed + 2 * i + 1, 1.f, stream);
+    kv_.k.push_back(k_.back().get());
+    kv_.v.push_back(v_.back().get());
+  }
+}
+
 size_t ForwardArena::bytes_for(const ModelConfig& c, const BatchSpec& b, int sm_count) {
   return arena_layout(c, b.num_tokens(), b.num_seqs(), decode_workspace_floats(c, b, sm_count), nullptr, nullptr);
 }
@@ -216,16 +227,8 @@ ForwardBatch::ForwardBatch(const ModelWeights& weights, const BatchSpec& batch, 
   meta_ = own_meta_.get();
   own_arena_.reserve(ForwardArena::bytes_for(c, batch, sm_count), stream, false);
   carve(own_arena_.get());
-  const size_t cache_elems = (size_t)next_block * kBlockTokens * c.hkv * c.dh;
-  for (int i = 0; i < kv_copies; ++i) {
-    own_k_.emplace_back(cache_elems);
-    own_v_.emplace_back(cache_elems);
-    // Cached context must hold real-looking data, not zeros (METHOD.md).
-    launch_fill_random_bf16(own_k_.back().get(), cache_elems, 2000 + 2 * i, 1.f, stream);
-    launch_fill_random_bf16(own_v_.back().get(), cache_elems, 2001 + 2 * i, 1.f, stream);
-    kv_.k.push_back(own_k_.back().get());
-    kv_.v.push_back(own_v_.back().get());
-  }
+  own_kv_ = std::make_unique<KvStore>((size_t)next_block * kBlockTokens * c.hkv * c.dh, kv_copies, 2000, stream);
+  kv_ = own_kv_->caches();
   DUET_CUDA(cudaStreamSynchronize(stream));
 }
 

@@ -16,6 +16,7 @@
 #include <cuda_runtime.h>
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 struct GemmHandle;
@@ -60,6 +61,19 @@ using MetaPlacer = std::function<int*(const std::vector<int>&)>;
 // K/V caches a forward reads and writes: layer l uses copy l % k.size().
 struct KvCaches {
   std::vector<__nv_bfloat16*> k, v;
+};
+
+// `copies` K/V cache pairs of `elems` bf16 each, filled with random values
+// (cached context must hold real-looking data, not zeros: METHOD.md);
+// copy i is seeded `seed + 2i` (K) and `seed + 2i + 1` (V).
+class KvStore {
+ public:
+  KvStore(size_t elems, int copies, unsigned long long seed, cudaStream_t stream);
+  const KvCaches& caches() const { return kv_; }
+
+ private:
+  std::vector<Bf16Buffer> k_, v_;
+  KvCaches kv_;
 };
 
 // Activation memory for forwards that do not own theirs (the schedule
@@ -113,7 +127,7 @@ class ForwardBatch {
   float* workspace_ = nullptr;
   // Owned storage (first constructor only; the second borrows an arena).
   ForwardArena own_arena_;
-  std::vector<Bf16Buffer> own_k_, own_v_;
+  std::unique_ptr<KvStore> own_kv_;
   DeviceBuffer<int> own_meta_;
   const int* meta_ = nullptr;
   // Offsets into meta_ (ints).

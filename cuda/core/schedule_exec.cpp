@@ -216,7 +216,7 @@ class ScheduleExecutor {
       launch(*cur, nullptr);
     }
     for (size_t i = first; i < n; ++i) {
-      release_after(plan_.steps[i]);
+      release_step_blocks(pool_, plan_.steps[i]);
       std::unique_ptr<PreparedStep> next;
       const bool time_left = opt.max_seconds <= 0 || seconds_since(t0) < opt.max_seconds;
       if (i + 1 < n && time_left) {
@@ -249,11 +249,8 @@ class ScheduleExecutor {
   // Host bookkeeping of steps already in a resumed results file.
   void replay_bookkeeping(size_t count) {
     for (size_t i = 0; i < count; ++i) {
-      const ExecStep& s = plan_.steps[i];
-      for (int id : s.free_before) pool_.release(id);
-      for (const auto& p : s.prefills) pool_.ensure(p.id, (long long)p.cached + p.new_tokens);
-      for (const auto& d : s.decodes) pool_.ensure(d.id, decode_tokens_written(s, d));
-      release_after(s);
+      take_step_blocks(pool_, plan_.steps[i]);
+      release_step_blocks(pool_, plan_.steps[i]);
     }
   }
 
@@ -288,10 +285,6 @@ class ScheduleExecutor {
     return it->second;
   }
 
-  void release_after(const ExecStep& s) {
-    for (int id : s.release_after) pool_.release(id);
-  }
-
   std::unique_ptr<ForwardBatch> forward(const BatchSpec& b, const std::vector<const std::vector<int>*>& lists,
                                         const ForwardArena& arena, int sms, MetaSlot& slot) {
     return std::make_unique<ForwardBatch>(w_, b, lists, kv_, arena, sms,
@@ -305,10 +298,9 @@ class ScheduleExecutor {
     p->mask_slot = slot_index;
     MetaSlot& slot = meta_[slot_index];
     slot.reset();
-    for (int id : s.free_before) pool_.release(id);
-    std::vector<const std::vector<int>*> pf_lists, dc_lists;
-    for (const auto& x : s.prefills) pf_lists.push_back(&pool_.ensure(x.id, (long long)x.cached + x.new_tokens));
-    for (const auto& x : s.decodes) dc_lists.push_back(&pool_.ensure(x.id, decode_tokens_written(s, x)));
+    const StepBlocks blocks = take_step_blocks(pool_, s);
+    const auto& pf_lists = blocks.prefills;
+    const auto& dc_lists = blocks.decodes;
     if (!s.split) {
       std::vector<const std::vector<int>*> lists = pf_lists;
       lists.insert(lists.end(), dc_lists.begin(), dc_lists.end());
@@ -511,18 +503,7 @@ int execute_schedule(const std::string& text, const ExecuteOptions& opt, const P
            std::to_string(copies) + " copies for " + std::to_string(cfg.num_layers) + " layers; " +
            std::to_string(plan.steps.size()) + " steps");
   const ModelWeights weights(cfg, nullptr);
-  std::vector<Bf16Buffer> k_store, v_store;
-  KvCaches kv;
-  const size_t elems = per_copy / 4;
-  for (int i = 0; i < copies; ++i) {
-    k_store.emplace_back(elems);
-    v_store.emplace_back(elems);
-    // Cached context must hold real-looking data, not zeros (METHOD.md).
-    launch_fill_random_bf16(k_store.back().get(), elems, 3000 + 2 * i, 1.f, nullptr);
-    launch_fill_random_bf16(v_store.back().get(), elems, 3001 + 2 * i, 1.f, nullptr);
-    kv.k.push_back(k_store.back().get());
-    kv.v.push_back(v_store.back().get());
-  }
+  const KvStore kv(per_copy / 4, copies, 3000, nullptr);
   DUET_CUDA(cudaDeviceSynchronize());
 
   if (!state.has_meta) {
@@ -540,7 +521,7 @@ int execute_schedule(const std::string& text, const ExecuteOptions& opt, const P
   }
 
   KvPool pool(plan.kv_blocks, plan.block_tokens);
-  ScheduleExecutor ex(plan, info, parts, weights, kv, pool, progress);
+  ScheduleExecutor ex(plan, info, parts, weights, kv.caches(), pool, progress);
   ex.reserve_arenas(main_bytes, decode_bytes);
   ex.warm_up();
   ex.replay_bookkeeping((size_t)state.steps);

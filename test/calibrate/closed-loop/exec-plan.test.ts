@@ -6,27 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { compileExecPlan, EXEC_BLOCK_TOKENS } from '../../../calibrate/closed-loop/exec-plan.js';
-import { parseSchedule, type Schedule } from '../../../calibrate/closed-loop/schedule.js';
 import { loadModel } from '../../../sim/config/load-model.js';
-import { runScenarioDetailed } from '../../../sim/engine/run-scenario.js';
-import { scheduleJsonl } from '../../../sim/engine/schedule-jsonl.js';
-import { DEFAULT_ENGINE, type ScenarioSpec } from '../../../sim/engine/scenario.js';
 import { packageRoot } from '../../../sim/trace/bundled.js';
+import { parseSchedule } from '../../../calibrate/closed-loop/schedule.js';
 import { expectInputError } from '../../util/expect-input-error.js';
+import { emittedSchedule, emittedScheduleText } from '../../util/closed-loop-fixtures.js';
 
 const run = promisify(execFile);
-
-/** A real schedule: 20 s of the Azure conversation trace at 16 req/s, where duetserve splits. */
-function emitted(policy: string): { schedule: Schedule; text: string } {
-  const spec: ScenarioSpec = {
-    trace: 'azure-conv', traceFormat: null, rateQps: 16, startS: 0, durationS: 20, limit: null, model: 'qwen3-8b', hardware: 'h100-sxm', useCalibration: true,
-    policy, cluster: null, policyParams: {}, engine: DEFAULT_ENGINE, sloTtftMs: 2000, sloTbtMs: 50, tbtDefinition: 'request-p99-gap', seed: 0,
-  };
-  const out = runScenarioDetailed(spec, { recordSteps: true });
-  const header = { model: spec.model, hardware: spec.hardware, policy, trace: spec.trace, rate_qps: 16, block_tokens: spec.engine.blockTokens, sm_count: out.hardware!.smCount, tp_degree: 1 };
-  const text = scheduleJsonl(out.steps!, header, out.hardware!.overheads, out.requests.map((r) => r.arrivalUs));
-  return { schedule: parseSchedule(text, `${policy}.jsonl`), text };
-}
 
 interface Line { step: number; mode: string; k: number; free: number[]; prefills: number[][]; decodes: number[][]; release: number[] }
 
@@ -36,7 +22,7 @@ function lines(text: string): { header: Record<string, unknown>; steps: Line[] }
 }
 
 test('exec plan: every request is freed exactly once after its last step, and the pool is the peak of the executor\'s rule', () => {
-  const { schedule } = emitted('duetserve');
+  const schedule = emittedSchedule('duetserve');
   assert.ok(schedule.steps.some((s) => s.mode === 'split'), 'the load must make duetserve split');
   const plan = compileExecPlan(schedule, loadModel('qwen3-8b'));
   const { header, steps } = lines(plan.text);
@@ -65,7 +51,7 @@ test('exec plan: every request is freed exactly once after its last step, and th
 });
 
 test('exec plan: refuses a schedule the kernels cannot page (another KV block size)', () => {
-  const { text } = emitted('chunked');
+  const text = emittedScheduleText('chunked');
   const other = text.replace('"block_tokens":16', '"block_tokens":32');
   expectInputError(() => compileExecPlan(parseSchedule(other, 's.jsonl'), loadModel('qwen3-8b')), [{ file: 's.jsonl', line: 1, field: 'block_tokens' }]);
 });
@@ -83,7 +69,7 @@ test('the CUDA executor\'s host side (plan reader, KV pool) agrees with the Type
     const src = ['cuda/tests/exec_plan_test.cpp', 'cuda/core/exec_plan.cpp', 'cuda/core/kv_pool.cpp', 'cuda/core/plan.cpp', 'cuda/core/json.cpp'].map((f) => join(root, f));
     const bin = join(dir, 'exec_plan_test');
     await run('g++', ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', '-o', bin, ...src]);
-    const plan = compileExecPlan(emitted('duetserve').schedule, loadModel('qwen3-8b'));
+    const plan = compileExecPlan(emittedSchedule('duetserve'), loadModel('qwen3-8b'));
     writeFileSync(join(dir, 'plan.exec.jsonl'), plan.text);
     const { stdout } = await run(bin, [join(dir, 'plan.exec.jsonl')]);
     assert.match(stdout, /^ok \d+ passed, 0 failed$/m);
