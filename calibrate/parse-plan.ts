@@ -11,7 +11,7 @@ import { RUNNER_DTYPE_BYTES } from './op-work.js';
  * experiment names a model in `models`. Problems are reported together with their key path (the line
  * is the JSON's first line: a plan is one document).
  */
-const EXPERIMENT_KINDS = ['ceiling_gemm', 'ceiling_bandwidth', 'op', 'forward', 'concurrent'] as const;
+const EXPERIMENT_KINDS = ['ceiling_gemm', 'ceiling_bandwidth', 'op', 'forward', 'concurrent', 'clock_regime'] as const;
 
 export function parsePlan(text: string, file: string): Plan {
   const problems: InputProblem[] = [];
@@ -36,6 +36,11 @@ export function parsePlan(text: string, file: string): Plan {
       };
     }
   }
+  if (f.has('unseenModels')) {
+    f.array('unseenModels').forEach((name, i) => {
+      if (typeof name !== 'string' || !(name in models)) f.fail('unseenModels', 'calib.unknown-model', `unseenModels[${i}]: '${String(name)}' is not in models (${Object.keys(models).join(', ')})`);
+    });
+  }
   f.int('repeats', 1);
   f.int('warmup', 0);
   const ids = new Set<string>();
@@ -44,7 +49,7 @@ export function parsePlan(text: string, file: string): Plan {
     if (ids.has(id)) e.fail('id', 'calib.duplicate-id', `id '${id}' appears twice`);
     ids.add(id);
     const kind = e.oneOf('kind', EXPERIMENT_KINDS);
-    if (kind === 'forward' || kind === 'concurrent') {
+    if (kind === 'forward' || kind === 'concurrent' || kind === 'clock_regime') {
       const model = e.str('model');
       if (model && !(model in models)) e.fail('model', 'calib.unknown-model', `model '${model}' is not in models (${Object.keys(models).join(', ')})`);
     }
@@ -61,6 +66,15 @@ export function parsePlan(text: string, file: string): Plan {
         if (b) parseBatch(b);
         if (side === 'decode') s.int('k', 1);
       }
+    } else if (kind === 'clock_regime') {
+      e.int('sms', 1);
+      const b = e.child('batch');
+      if (b) parseBatch(b);
+      const i = e.child('interleave');
+      const ib = i?.child('batch');
+      if (ib) parseBatch(ib);
+      i?.int('k', 1);
+      e.num('seconds', { min: 0.1 });
     } else if ((kind as string) !== '') {
       e.int('sms', 1);
     }

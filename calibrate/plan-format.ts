@@ -65,11 +65,26 @@ export type PlanExperiment =
       readonly model: string;
       readonly prefill: { readonly sms: number; readonly batch: PlanBatch };
       readonly decode: { readonly sms: number; readonly batch: PlanBatch; readonly k: number };
+    }
+  | {
+      /**
+       * One prefill forward repeated back to back for `seconds` (the power cap lowers the clock), then the
+       * same forward interleaved with k decode steps on the same SMs (serving). Reference runner only.
+       */
+      readonly id: string;
+      readonly kind: 'clock_regime';
+      readonly model: string;
+      readonly sms: number;
+      readonly batch: PlanBatch;
+      readonly interleave: { readonly batch: PlanBatch; readonly k: number };
+      readonly seconds: number;
     };
 
 export interface Plan {
   readonly version: number;
   readonly models: Readonly<Record<string, PlanModel>>;
+  /** Models measured for validation only: fit never sees their records (reference plans). */
+  readonly unseenModels?: readonly string[];
   readonly repeats: number;
   readonly warmup: number;
   readonly experiments: readonly PlanExperiment[];

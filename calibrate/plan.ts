@@ -140,7 +140,7 @@ export function toIterationBatch(b: PlanBatch): IterationBatch {
   return { prefills, decodeCount, decodeContextTokens };
 }
 
-function opShapes(m: ModelSpec): OpShape[] {
+export function opShapes(m: ModelSpec): OpShape[] {
   const d = m.hiddenSize;
   const dh = m.headDim;
   const hq = m.numQHeads;
@@ -168,7 +168,7 @@ function opShapes(m: ModelSpec): OpShape[] {
   return shapes;
 }
 
-function opExperiment(shape: OpShape, sms: number): PlanExperiment {
+export function opExperiment(shape: OpShape, sms: number): PlanExperiment {
   switch (shape.op) {
     case 'gemm':
       return { id: `gemm-n${shape.n}-${shape.dIn}x${shape.dOut}-s${sms}`, kind: 'op', op: 'gemm', sms, n: shape.n, d_in: shape.dIn, d_out: shape.dOut };
@@ -252,7 +252,7 @@ export function estimatePlan(plan: Plan, models: Readonly<Record<string, ModelSp
   let us = 0;
   for (const e of plan.experiments) {
     byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;
-    us += (plan.repeats + plan.warmup) * experimentUs(e, models, hw, lmHeads);
+    us += e.kind === 'clock_regime' ? 2 * e.seconds * 1e6 : (plan.repeats + plan.warmup) * experimentUs(e, models, hw, lmHeads);
   }
   return { experiments: plan.experiments.length, byKind, gpuSeconds: us / 1e6 };
 }
@@ -278,6 +278,9 @@ function experimentUs(e: PlanExperiment, models: Readonly<Record<string, ModelSp
       const prefill = forwardUs(m, hw, e.prefill.batch, e.prefill.sms, 0);
       return decode + prefill + Math.max(decode, prefill);
     }
+    case 'clock_regime':
+      // Priced in estimatePlan: both regimes run for `seconds` each, whatever the repeats.
+      return 0;
   }
 }
 

@@ -128,6 +128,20 @@ export function synthesizeJsonl(plan: Plan, models: Readonly<Record<string, Mode
           prefill_smids_ok: true,
         };
         break;
+      case 'clock_regime': {
+        // Serving runs the prefill 10% faster than back to back (a higher clock), as measured on the H200.
+        const b2b = fwd(e.model, e.batch, e.sms, 0);
+        extra = {
+          back_to_back_us: noisy(b2b),
+          serving_us: noisy(b2b / 1.1),
+          decode_serving_us: noisy(fwd(e.model, e.interleave.batch, e.sms, 0)),
+          decode_alone_us: noisy(fwd(e.model, e.interleave.batch, e.sms, 0)),
+          clock_back_to_back: { sm_clock_mhz: 1620, power_w: 690, samples: 500 },
+          clock_serving: { sm_clock_mhz: 1780, power_w: 610, samples: 500 },
+          smids_ok: true,
+        };
+        break;
+      }
     }
     lines.push(JSON.stringify({ ...e, ...extra }));
   }

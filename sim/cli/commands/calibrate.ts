@@ -10,6 +10,7 @@ import { loadHardware, parseHardwareYaml } from '../../config/load-hardware.js';
 import { readConfig } from '../../config/config-files.js';
 import { packageRoot } from '../../trace/bundled.js';
 import { estimatePlan, generatePlan } from '../../../calibrate/plan.js';
+import { generateReferencePlan } from '../../../calibrate/plan-reference.js';
 import { parsePlan } from '../../../calibrate/parse-plan.js';
 import { runWithAddon, runWithRunner, withBackend, type BackendName } from '../../../calibrate/run.js';
 import { gpuCommand } from './gpu-command.js';
@@ -48,22 +49,33 @@ function registerPlan(cal: Command, io: CliIo): void {
     .option('--granularity <n>', 'override the partition granularity in SMs (also the smallest partition)', parseNumber('--granularity', { integer: true, min: 1 }))
     .option('--repeats <n>', 'timed repeats per experiment', parseNumber('--repeats', { integer: true, min: 1 }), 10)
     .option('--warmup <n>', 'untimed repeats first', parseNumber('--warmup', { integer: true, min: 0 }), 2)
+    .option('--profile <name>', "'standard' (our kernels: duet_runner) or 'reference' (production kernels: cuda/reference/torch_runner.py; adds clock regimes and continuous pairs)", 'standard')
+    .option('--unseen-model <name|path>', 'reference profile: a model measured for validation only, never fitted (repeatable)', collect, [])
     .option('-o, --out <file>', 'plan JSON (default: stdout)')
-    .action((o: { model: string[]; hardware: string; smCount?: number; granularity?: number; repeats: number; warmup: number; out?: string }) => {
+    .action((o: { model: string[]; hardware: string; smCount?: number; granularity?: number; repeats: number; warmup: number; profile: string; unseenModel: string[]; out?: string }) => {
+      if (o.profile !== 'standard' && o.profile !== 'reference') throw inputError('bad-flag', '<command line>', 0, '--profile', `'${o.profile}' is not a profile: standard or reference`);
+      if (o.unseenModel.length > 0 && o.profile !== 'reference') throw inputError('bad-flag', '<command line>', 0, '--unseen-model', 'only the reference profile plans unseen models');
       const names = o.model.length > 0 ? o.model : DEFAULT_MODELS;
       const models = names.map((n) => {
         const spec = loadModel(n, { cwd: io.cwd });
         return { key: spec.name, spec };
       });
+      const unseen = o.unseenModel.map((n) => {
+        const spec = loadModel(n, { cwd: io.cwd });
+        return { key: spec.name, spec, unseen: true };
+      });
       const base = loadHardware(o.hardware, { cwd: io.cwd });
       const granularitySms = o.granularity ?? base.partition.granularitySms;
       const hw = { ...base, smCount: o.smCount ?? base.smCount, partition: { ...base.partition, granularitySms, minSms: o.granularity ?? base.partition.minSms } };
       if (granularitySms > hw.smCount) throw inputError('bad-flag', '<command line>', 0, '--granularity', `${granularitySms} SMs is more than the GPU's ${hw.smCount}`);
-      const plan = generatePlan({ models, hardware: hw, repeats: o.repeats, warmup: o.warmup });
+      const plan =
+        o.profile === 'reference'
+          ? generateReferencePlan({ models: [...models, ...unseen], hardware: hw, repeats: o.repeats, warmup: o.warmup })
+          : generatePlan({ models, hardware: hw, repeats: o.repeats, warmup: o.warmup });
       const text = JSON.stringify(plan, null, 1) + '\n';
       if (o.out) writeOut(io, o.out, text);
       else io.stdout(text);
-      const estimate = estimatePlan(plan, Object.fromEntries(models.map((m) => [m.key, m.spec])), hw);
+      const estimate = estimatePlan(plan, Object.fromEntries([...models, ...unseen].map((m) => [m.key, m.spec])), hw);
       io.stderr(formatPlanEstimate(estimate, o.repeats, o.warmup));
     });
 }

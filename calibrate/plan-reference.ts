@@ -1,0 +1,148 @@
+import type { HardwareSpec } from '../sim/hardware/hardware-spec.js';
+import type { ModelSpec } from '../sim/model/model-spec.js';
+import { PLAN_VERSION, type Plan, type PlanBatch, type PlanExperiment, type PlanModel } from './plan-format.js';
+import { batchLabel, opExperiment, opShapes, partitionSizes, toPlanModel } from './plan.js';
+
+/**
+ * The reference plan (issue 11): what `cuda/reference/torch_runner.py` measures with production kernels
+ * (cuBLAS, PyTorch SDPA, fused Triton elementwise) so the latency model is fitted to, and judged against,
+ * what a serving engine runs. Beside the standard plan's kinds it covers
+ *  - forwards at every SM count from 16 to the whole GPU the validation targets name;
+ *  - concurrent pairs with the prefill partition from 16 to 124 SMs and the GPC remainder on either side,
+ *    both lanes timed while the partner runs continuously (the runner's "continuous" method);
+ *  - clock-regime pairs: one prefill repeated back to back, and interleaved with decode steps (serving);
+ *  - `unseenModels`: models measured but never fitted (all their records are held out).
+ * Pure and deterministic, like generatePlan.
+ */
+export interface ReferencePlanOptions {
+  /** Fitted models first; `unseen` ones are measured for validation only. */
+  readonly models: readonly { readonly key: string; readonly spec: ModelSpec; readonly unseen?: boolean }[];
+  readonly hardware: HardwareSpec;
+  readonly repeats: number;
+  readonly warmup: number;
+}
+
+/** Forward batches: prefill-only, decode-only and mixed, as the simulator's steps are. */
+const FORWARD_BATCHES: readonly PlanBatch[] = [
+  { prefills: [{ new: 512, cached: 0 }] },
+  { prefills: [{ new: 2048, cached: 0 }] },
+  { prefills: [{ new: 1024, cached: 1024 }] },
+  { prefills: [{ new: 256, cached: 0 }, { new: 256, cached: 0 }, { new: 256, cached: 0 }, { new: 256, cached: 0 }] },
+  { decodes: { count: 8, context: 1024 } },
+  { decodes: { count: 32, context: 2048 } },
+  { decodes: { count: 64, context: 2048 } },
+  { decodes: { count: 128, context: 1024 } },
+  { decodes: [512, 1024, 2048, 4096, 8192, 16384] },
+  { prefills: [{ new: 512, cached: 0 }], decodes: { count: 32, context: 1024 } },
+  { prefills: [{ new: 256, cached: 1024 }], decodes: { count: 64, context: 1024 } },
+  { prefills: [{ new: 1024, cached: 0 }], decodes: { count: 16, context: 512 } },
+];
+/** A DuetServe split under load: one budget-sized prefill chunk beside the running decodes. */
+const PAIR_PREFILL: PlanBatch = { prefills: [{ new: 2048, cached: 0 }] };
+const PAIR_DECODES: readonly PlanBatch[] = [{ decodes: { count: 32, context: 2048 } }, { decodes: { count: 128, context: 1024 } }];
+const CLOCK_INTERLEAVE: PlanBatch = { decodes: { count: 64, context: 2048 } };
+/** Seconds each clock regime runs: long enough for the power controller to settle (it reacts in ~100 ms). */
+const CLOCK_SECONDS = 3;
+const CEILING_GEMM_DIM = 8192;
+const CEILING_BANDWIDTH_BYTES = 2 ** 31;
+
+/**
+ * Prefill-side sizes of the pairs: every green-context split from 16 to all-but-one-group, alternating
+ * which side holds the GPC remainder (a group of 12 on a 132-SM Hopper), so the fit sees both.
+ */
+export function referencePairSizes(hw: HardwareSpec): [prefillSms: number, decodeSms: number][] {
+  const { fullGroups, remainderSms } = groupLayout(hw);
+  const g = hw.partition.granularitySms;
+  const pairs: [number, number][] = [];
+  const push = (groups: number, withRem: boolean): void => {
+    const p = groups * g + (withRem ? remainderSms : 0);
+    const d = hw.smCount - p;
+    // A decode side of the remainder alone is left out: cuBLAS's cluster kernels cannot launch there (cuda/NOTES.md).
+    if (d >= hw.partition.minSms && !(d === remainderSms && remainderSms !== g) && !pairs.some(([q]) => q === p)) pairs.push([p, d]);
+  };
+  // i groups on the prefill side; the remainder (when the chip has one) on the side the parity picks,
+  // and both ways at the two ends of the range.
+  for (let i = 2; i < fullGroups; i++) push(i, remainderSms > 0 && i % 2 === 1);
+  if (remainderSms > 0) {
+    push(2, true);
+    push(fullGroups - 1, true);
+  }
+  pairs.sort((a, b) => a[0] - b[0]);
+  // Thin the middle, where the curves are smooth; keep both ends, where DuetServe's splits sit under load.
+  const lo = 4 * g + remainderSms;
+  const hi = hw.smCount - 4 * g - remainderSms;
+  return pairs.filter(([p], k) => p <= lo || p >= hi || k % 2 === 0);
+}
+
+/**
+ * Green-context layout assumed for planning: equal groups of the granularity, the SMs left over joining
+ * the last group (Hopper, 132 SMs: 15 groups of 8 and one of 12; hardware-notes/README.md). The runner
+ * reads the real layout from the device and refuses a size it cannot make.
+ */
+export function groupLayout(hw: HardwareSpec): { fullGroups: number; remainderSms: number } {
+  const g = hw.partition.granularitySms;
+  const whole = Math.floor(hw.smCount / g);
+  const fullGroups = hw.smCount % g === 0 ? whole : whole - 1;
+  return { fullGroups, remainderSms: hw.smCount - fullGroups * g };
+}
+
+export function referenceForwardSms(hw: HardwareSpec, large: boolean): number[] {
+  const g = hw.partition.granularitySms;
+  const all = partitionSizes(hw);
+  const want = large ? [2 * g, 3 * g, 4 * g, 6 * g, 8 * g, 12 * g] : [2 * g, 4 * g, 8 * g, 12 * g];
+  const sizes = new Set(want.filter((s) => all.includes(s)));
+  // The largest split a prefill partition takes beside one decode group (remainder included), and the GPU.
+  if (large && groupLayout(hw).remainderSms > 0) sizes.add(hw.smCount - 2 * g);
+  sizes.add(hw.smCount);
+  return [...sizes].sort((a, b) => a - b);
+}
+
+export function generateReferencePlan(opts: ReferencePlanOptions): Plan & { readonly unseenModels: readonly string[] } {
+  const hw = opts.hardware;
+  const N = hw.smCount;
+  const g = hw.partition.granularitySms;
+  const experiments: PlanExperiment[] = [];
+  const ids = new Set<string>();
+  const add = (e: PlanExperiment): void => {
+    if (ids.has(e.id)) return;
+    ids.add(e.id);
+    experiments.push(e);
+  };
+  const pairs = referencePairSizes(hw);
+  const ceilingSms = [...new Set([...partitionSizes(hw), ...pairs.flat()])].sort((a, b) => a - b);
+  for (const sms of ceilingSms) add({ id: `ceil-gemm-s${sms}`, kind: 'ceiling_gemm', sms, m: CEILING_GEMM_DIM, n: CEILING_GEMM_DIM, k: CEILING_GEMM_DIM });
+  for (const sms of ceilingSms) add({ id: `ceil-bw-s${sms}`, kind: 'ceiling_bandwidth', sms, bytes: CEILING_BANDWIDTH_BYTES });
+  // Operators on a small, a middle and the whole GPU (the sizes the standard H200 data has, for the quality table).
+  const opSms = [3 * g, 9 * g, N];
+  const fitted = opts.models.filter((m) => !m.unseen);
+  for (const { spec } of fitted) for (const sms of opSms) for (const shape of opShapes(spec)) add(opExperiment(shape, sms));
+  opts.models.forEach(({ key }, i) => {
+    for (const sms of referenceForwardSms(hw, i === 0)) for (const batch of FORWARD_BATCHES) add({ id: `fw-${key}-s${sms}-${batchLabel(batch)}`, kind: 'forward', model: key, sms, batch });
+  });
+  fitted.forEach(({ key }, i) => {
+    // The first model gets every split and both decode batches; the others the ends of the range.
+    const mine = i === 0 ? pairs : pairs.filter(([p]) => p <= 4 * g || p >= N - 3 * g);
+    for (const [ps, ds] of mine) {
+      for (const db of i === 0 ? PAIR_DECODES : PAIR_DECODES.slice(1)) {
+        add({ id: `cc-${key}-p${ps}-${batchLabel(PAIR_PREFILL)}-d${ds}-${batchLabel(db)}`, kind: 'concurrent', model: key, prefill: { sms: ps, batch: PAIR_PREFILL }, decode: { sms: ds, batch: db, k: 1 } });
+      }
+    }
+  });
+  // Clock regimes: on the whole GPU with 1, 4 and 16 decode steps between prefills (a growing memory-bound
+  // share of the time draws less power), and on a large partition.
+  for (const { key } of fitted) {
+    for (const [sms, k] of [[N, 4], [12 * g, 4], [N, 1], [N, 16]]) {
+      add({ id: `clk-${key}-s${sms}-${batchLabel(PAIR_PREFILL)}-vs-${batchLabel(CLOCK_INTERLEAVE)}x${k}`, kind: 'clock_regime', model: key, sms, batch: PAIR_PREFILL, interleave: { batch: CLOCK_INTERLEAVE, k }, seconds: CLOCK_SECONDS });
+    }
+  }
+  const models: Record<string, PlanModel> = {};
+  for (const { key, spec } of opts.models) models[key] = toPlanModel(spec);
+  return {
+    version: PLAN_VERSION,
+    models,
+    unseenModels: opts.models.filter((m) => m.unseen).map((m) => m.key),
+    repeats: opts.repeats,
+    warmup: opts.warmup,
+    experiments,
+  };
+}
