@@ -159,7 +159,7 @@ export function usableForward(r: ForwardRecord): boolean {
  * pair did not run partitioned and its timings say nothing about the contention model.
  */
 export function usableConcurrent(r: ConcurrentRecord): boolean {
-  return r.decodeSmidsOk && r.prefillSmidsOk && r.decodeConcurrentUs > 0 && r.prefillConcurrentUs > 0;
+  return r.decodeSmidsOk && r.prefillSmidsOk && r.partnerCovered && r.decodeConcurrentUs > 0 && r.prefillConcurrentUs > 0;
 }
 
 /** One-line provenance for PerfSpec.provenance; the YAML writer adds the details as structured comments. */

@@ -125,6 +125,44 @@ export interface ConcurrentRecord {
   readonly prefillConcurrentUs: number;
   readonly decodeSmidsOk: boolean;
   readonly prefillSmidsOk: boolean;
+  /**
+   * How the pair was timed: 'window' (duet_runner: k decode replays started together with one prefill, so a
+   * lane may finish alone) or 'continuous' (reference runner: each lane timed while the partner replays
+   * back to back for the whole measurement).
+   */
+  readonly method: 'window' | 'continuous';
+  /** Continuous pairs: the partner ran across every measured replay (false: the pair is not usable). */
+  readonly partnerCovered: boolean;
+}
+
+/** NVML samples taken while one regime ran (null when the runner had no NVML). */
+export interface ClockSample {
+  readonly smClockMhz: number | null;
+  readonly powerW: number | null;
+}
+
+/**
+ * One prefill forward timed in two regimes on the same SMs (reference runner): repeated back to back, where
+ * the power cap holds the clock down, and interleaved with `lookahead` decode steps (serving), where the
+ * memory-bound decodes draw less power and the clock recovers. Times are medians over the settled half.
+ */
+export interface ClockRegimeRecord {
+  readonly kind: 'clock_regime';
+  readonly id: string;
+  readonly source: Source;
+  readonly model: string;
+  readonly smCount: number;
+  readonly batch: IterationBatch;
+  readonly interleaveBatch: IterationBatch;
+  readonly lookahead: number;
+  readonly backToBackUs: number;
+  readonly servingUs: number;
+  /** One decode step inside the serving regime, and alone. */
+  readonly decodeServingUs: number;
+  readonly decodeAloneUs: number;
+  readonly backToBackClock: ClockSample;
+  readonly servingClock: ClockSample;
+  readonly smidsOk: boolean;
 }
 
 export type MeasurementRecord =
@@ -132,9 +170,10 @@ export type MeasurementRecord =
   | CeilingBandwidthRecord
   | OpRecord
   | ForwardRecord
-  | ConcurrentRecord;
+  | ConcurrentRecord
+  | ClockRegimeRecord;
 
-export const RECORD_KINDS = ['ceiling_gemm', 'ceiling_bandwidth', 'op', 'forward', 'concurrent'] as const;
+export const RECORD_KINDS = ['ceiling_gemm', 'ceiling_bandwidth', 'op', 'forward', 'concurrent', 'clock_regime'] as const;
 
 /** Everything measured on one GPU: records from one or more files of the same device. */
 export interface MeasurementSet {

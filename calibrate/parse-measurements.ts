@@ -177,6 +177,37 @@ function parseRecord(f: JsonFields): MeasurementRecord | null {
         prefillConcurrentUs: f.num('prefill_concurrent_us'),
         decodeSmidsOk: f.bool('decode_smids_ok'),
         prefillSmidsOk: f.bool('prefill_smids_ok'),
+        method: f.has('method') ? f.oneOf('method', ['window', 'continuous'] as const) : 'window',
+        partnerCovered: f.has('partner_covered') ? f.bool('partner_covered') : true,
+      };
+    }
+    case 'clock_regime': {
+      const b = f.child('batch');
+      const i = f.child('interleave');
+      const ib = i?.child('batch');
+      const empty = { prefills: [], decodeCount: 0, decodeContextTokens: 0 };
+      const clock = (key: string): { smClockMhz: number | null; powerW: number | null } => {
+        const c = f.child(key);
+        if (!c) return { smClockMhz: null, powerW: null };
+        const v = (k: string): number | null => (c.obj[k] === null || !c.has(k) ? null : c.num(k, { min: 0 }));
+        return { smClockMhz: v('sm_clock_mhz'), powerW: v('power_w') };
+      };
+      return {
+        kind,
+        id,
+        source,
+        model: f.str('model'),
+        smCount: f.int('sms', 1),
+        batch: b ? parseBatch(b) : empty,
+        interleaveBatch: ib ? parseBatch(ib) : empty,
+        lookahead: i ? i.int('k', 1) : NaN,
+        backToBackUs: f.num('back_to_back_us', { min: 0 }),
+        servingUs: f.num('serving_us', { min: 0 }),
+        decodeServingUs: f.num('decode_serving_us', { min: 0 }),
+        decodeAloneUs: f.num('decode_alone_us', { min: 0 }),
+        backToBackClock: clock('clock_back_to_back'),
+        servingClock: clock('clock_serving'),
+        smidsOk: f.bool('smids_ok'),
       };
     }
     default:
