@@ -237,12 +237,22 @@ export class Instance {
     const prefills: { seq: Seq; newTokens: number }[] = [];
     const chunks: PrefillChunk[] = [];
     let admitted = 0;
+    // Admit (and pin the cached prefixes of) every new sequence before any block is allocated: an
+    // allocation may evict unpinned prefix entries, and the policy sized each admission on the prefix
+    // hit it saw. Allocating first let one admission evict the prefix of the next, which then started
+    // with less cached than its chunk assumed and, under a policy that never continues prefills (vllm-v0),
+    // was left half-prefilled for ever.
     for (const a of d.prefills) {
       const seq = a.seq as Seq;
-      if (seq.phase === 'waiting') {
-        if (this.waiting[admitted] !== seq) throw new Error(`policy ${this.cfg.policy.name} admitted request ${seq.id} out of queue order`);
-        admitted++;
-        this.admit(seq, nowUs);
+      if (seq.phase !== 'waiting') continue;
+      if (this.waiting[admitted] !== seq) throw new Error(`policy ${this.cfg.policy.name} admitted request ${seq.id} out of queue order`);
+      admitted++;
+      this.admit(seq, nowUs);
+    }
+    for (const a of d.prefills) {
+      const seq = a.seq as Seq;
+      if (seq.computedTokens + a.newTokens > seq.prefillTargetTokens) {
+        throw new Error(`policy ${this.cfg.policy.name} scheduled ${a.newTokens} prefill tokens of request ${seq.id}, which has ${seq.prefillTargetTokens - seq.computedTokens} left`);
       }
       const need = Math.max(0, Math.ceil((seq.computedTokens + a.newTokens - seq.prefixTokens) / bt) - seq.ownBlocks);
       this.kv.allocate(need);

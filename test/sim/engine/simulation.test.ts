@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
 import { chunked } from '../../../sim/policy/chunked.js';
-import { vllm } from '../../../sim/policy/vllm.js';
+import { vllmV0 } from '../../../sim/policy/vllm-v0.js';
 import { duetserve } from '../../../sim/policy/duetserve.js';
-import { staticPolicy } from '../../../sim/policy/static.js';
 import type { PolicyFactory } from '../../../sim/policy/policy.js';
+import { POLICIES } from '../../../sim/policy/registry.js';
 import { req, runTiny, tinyHardware, perf, TINY_MODEL } from '../../util/fixtures.js';
 import type { Request } from '../../../sim/workload/request.js';
 
@@ -24,8 +24,8 @@ test('chunked: TTFT and TBT of a two-request trace match the hand-computed sched
   assert.equal(r.result.summary.ttft_ms.max, 2);
 });
 
-test('vllm: a new prefill stalls the running decode (prefill-first, whole prompts)', () => {
-  const r = runTiny([req(0, 0, 10, 3), req(1, 500, 10, 3)], vllm);
+test('vllm-v0: a new prefill stalls the running decode (prefill-first, whole prompts)', () => {
+  const r = runTiny([req(0, 0, 10, 3), req(1, 500, 10, 3)], vllmV0);
   const rows = r.collector.requestRows(['a', 'b'], [0, 500], [10, 10], [3, 3]);
   // Steps: prefill r0 0→1200; prefill r1 1200→2400; decode both 2400→3600; decode both 3600→4800.
   // r0 gaps: 2400, 1200 → p99 of gaps = 2.388 ms (R-7 between 1.2 and 2.4)
@@ -56,12 +56,64 @@ const realisticHw = tinyHardware({
   perf: perf({ kernelFloorUs: 3, contention: { memory: 0.6, compute: 0.4 } }),
 });
 
+/** Parameters each registered policy runs the property tests with (every registry entry must be here). */
+const PROPERTY_PARAMS: Readonly<Record<string, Record<string, number | string | boolean>>> = {
+  vllm: { max_num_batched_tokens: 64, max_num_seqs: 16 },
+  sglang: { chunked_prefill_size: 64, max_running_requests: 16 },
+  'vllm-v0': {},
+  chunked: { token_budget: 64 },
+  static: { prefill_sms: 40 },
+  duetserve: { tbt_target_ms: 1.2 },
+};
 const policies: [string, PolicyFactory, Record<string, number | string | boolean>][] = [
-  ['vllm', vllm, {}],
-  ['chunked', chunked, { token_budget: 64 }],
-  ['static', staticPolicy, { prefill_sms: 40 }],
-  ['duetserve', duetserve, { tbt_target_ms: 1.2 }],
+  ...Object.entries(POLICIES).map(([name, f]): [string, PolicyFactory, Record<string, number | string | boolean>] => [name, f, PROPERTY_PARAMS[name]]),
+  ['sglang mixed_chunk', POLICIES.sglang, { chunked_prefill_size: 64, mixed_chunk: true }],
+  ['duetserve on vllm', POLICIES.duetserve, { tbt_target_ms: 1.2, base_engine: 'vllm', token_budget: 64 }],
 ];
+
+test('the property tests cover every registered policy', () => {
+  assert.deepEqual(Object.keys(PROPERTY_PARAMS).sort(), Object.keys(POLICIES).sort());
+});
+
+/**
+ * A random trace whose prompts share prefixes: each request continues one of a few conversations (its
+ * leading hash blocks are that conversation's), then diverges into hash blocks of its own — the shape of
+ * Mooncake's traces, where prefix caching evicts and re-pins entries constantly under a small cache.
+ */
+function randomPrefixTrace(seed: string, n: number, hashBlockTokens: number): Request[] {
+  const rng = seedrandom(seed);
+  const out: Request[] = [];
+  let t = 0;
+  let unique = 1_000_000;
+  for (let i = 0; i < n; i++) {
+    t += Math.floor(rng() * 300);
+    const prompt = 1 + Math.floor(rng() * 300);
+    const numHash = Math.ceil(prompt / hashBlockTokens);
+    const conversation = Math.floor(rng() * 4);
+    const shared = Math.floor(rng() * (numHash + 1));
+    const hashIds = Array.from({ length: numHash }, (_, j) => (j < shared ? conversation * 1000 + j : unique++));
+    out.push(req(i, t, prompt, 1 + Math.floor(rng() * 30), hashIds, hashBlockTokens));
+  }
+  return out;
+}
+
+for (const [name, factory, params] of policies) {
+  test(`${name}: with prefix caching on, every request finishes, tokens are conserved and only cached prefix blocks stay held (property)`, () => {
+    for (let trial = 0; trial < 8; trial++) {
+      const requests = randomPrefixTrace(`prefix-${name}-${trial}`, 80, 32);
+      const r = runTiny(requests, factory, { hw: realisticHw, kvBlocks: 48 + 8 * trial, params, engine: { blockTokens: 16, maxBatchTokens: 256, prefixCaching: true } });
+      const s = r.result.summary;
+      assert.equal(s.completed + s.rejected, requests.length);
+      const fits = (q: Request) => Math.ceil((q.promptTokens + q.outputTokens) / 16) <= 48 + 8 * trial;
+      const expectedOut = requests.filter(fits).reduce((a, q) => a + q.outputTokens, 0);
+      assert.ok(Math.abs(s.output_tps * s.duration_s - expectedOut) < 1e-6 * expectedOut + 1e-6, `${name}: output tokens ${s.output_tps * s.duration_s} vs ${expectedOut}`);
+      assert.ok(s.prefix_hit_tokens > 0, 'the trace must exercise the prefix cache');
+      // Once everything has finished, blocks are either free or unreferenced prefix entries.
+      assert.equal(r.instance.kv.usedBlocks, 0);
+      assert.equal(r.instance.running.length + r.instance.waiting.length, 0);
+    }
+  });
+}
 
 for (const [name, factory, params] of policies) {
   test(`${name}: under KV pressure every request finishes, tokens are conserved and the cache drains (property)`, () => {
