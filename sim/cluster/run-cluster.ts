@@ -158,7 +158,9 @@ function handoffRules(d: DisaggregationSpec, instances: readonly Instance[], see
     },
     rejectionReason: (req: Request) => {
       const need = smallest.kv.blocksForTokens(req.promptTokens + req.outputTokens);
-      return need > smallest.kv.totalBlocks ? `prompt+output (${req.promptTokens}+${req.outputTokens} tokens) needs ${need} KV blocks; the smallest decode instance holds ${smallest.kv.totalBlocks}` : null;
+      return need > smallest.kv.totalBlocks
+        ? { code: 'exceeds-kv-capacity', reason: `prompt+output (${req.promptTokens}+${req.outputTokens} tokens) needs ${need} KV blocks; the smallest decode instance holds ${smallest.kv.totalBlocks}` }
+        : null;
     },
   };
 }

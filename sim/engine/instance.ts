@@ -5,6 +5,7 @@ import type { Decision, KvView, Policy, SchedulerView } from '../policy/policy.j
 import type { IterationBatch, PrefillChunk } from '../latency/iteration-batch.js';
 import { aggregatedStepUs, splitTiming } from '../latency/iteration-timing.js';
 import type { MetricsCollector } from '../metrics/collector.js';
+import type { Rejection } from '../metrics/results.js';
 import { KvCache } from './kv-cache.js';
 import { Seq, type SeqView } from './seq.js';
 
@@ -128,17 +129,24 @@ export class Instance {
   }
 
   /**
-   * Whether a request can ever be served here: its whole context must fit the KV cache (a prefill
-   * instance holds only the prompt; the decode side is checked by the cluster).
+   * Why a request can never be served here, or null. Its prompt plus output must fit the model's context
+   * (vLLM's OpenAI server refuses a request whose prompt + max_tokens exceeds max_model_len; a trace's
+   * output length stands for max_tokens), and its whole context the KV cache (a prefill instance holds only
+   * the prompt; the decode side is checked by the cluster).
    */
-  rejectionReason(seq: Seq): string | null {
-    if (this.role === 'prefill') {
-      const need = this.kv.blocksForTokens(seq.req.promptTokens);
-      return need > this.kv.totalBlocks ? `prompt (${seq.req.promptTokens} tokens) needs ${need} KV blocks; the prefill instance's cache holds ${this.kv.totalBlocks}` : null;
+  rejectionReason(seq: Seq): Rejection | null {
+    const { promptTokens, outputTokens } = seq.req;
+    const maxLen = this.cfg.model.maxModelLenTokens;
+    if (maxLen !== undefined && promptTokens + outputTokens > maxLen) {
+      return { code: 'exceeds-max-model-len', reason: `prompt+output (${promptTokens}+${outputTokens} tokens) exceeds ${this.cfg.model.name}'s maximum model length of ${maxLen} tokens` };
     }
-    const need = this.kv.blocksForTokens(seq.req.promptTokens + seq.req.outputTokens);
+    if (this.role === 'prefill') {
+      const need = this.kv.blocksForTokens(promptTokens);
+      return need > this.kv.totalBlocks ? { code: 'exceeds-kv-capacity', reason: `prompt (${promptTokens} tokens) needs ${need} KV blocks; the prefill instance's cache holds ${this.kv.totalBlocks}` } : null;
+    }
+    const need = this.kv.blocksForTokens(promptTokens + outputTokens);
     if (need > this.kv.totalBlocks) {
-      return `prompt+output (${seq.req.promptTokens}+${seq.req.outputTokens} tokens) needs ${need} KV blocks; the cache holds ${this.kv.totalBlocks}`;
+      return { code: 'exceeds-kv-capacity', reason: `prompt+output (${promptTokens}+${outputTokens} tokens) needs ${need} KV blocks; the cache holds ${this.kv.totalBlocks}` };
     }
     return null;
   }

@@ -1,6 +1,7 @@
 import { EventQueue } from '../core/event-queue.js';
 import type { Request } from '../workload/request.js';
 import type { MetricsCollector } from '../metrics/collector.js';
+import type { Rejection } from '../metrics/results.js';
 import { Instance, type Handoff, type InFlightStep } from './instance.js';
 import { Seq } from './seq.js';
 
@@ -43,7 +44,7 @@ export interface HandoffRules {
    */
   readonly reserveAtAdmission: boolean;
   /** Why no decode instance can ever hold this request's context, or null. Checked at arrival. */
-  readonly rejectionReason: (req: Request) => string | null;
+  readonly rejectionReason: (req: Request) => Rejection | null;
 }
 
 export interface SimulationHooks {

@@ -6,7 +6,7 @@ import { vllmV0 } from '../../../sim/policy/vllm-v0.js';
 import { duetserve } from '../../../sim/policy/duetserve.js';
 import type { PolicyFactory } from '../../../sim/policy/policy.js';
 import { POLICIES } from '../../../sim/policy/registry.js';
-import { req, runTiny, tinyHardware, perf, TINY_MODEL } from '../../util/fixtures.js';
+import { req, requestRowsOf, runTiny, tinyHardware, perf, TINY_MODEL } from '../../util/fixtures.js';
 import type { Request } from '../../../sim/workload/request.js';
 
 // floorOnlyHardware: every kernel costs 100 µs. TINY_MODEL (1 layer, no qk-norm): a forward has
@@ -18,8 +18,8 @@ test('chunked: TTFT and TBT of a two-request trace match the hand-computed sched
   const rows = r.collector.requestRows(['a', 'b'], [0, 500], [10, 10], [3, 3]);
   // r0: prefill 0→1200 (TTFT 1.2), hybrid step 1200→2500 (r0 decode + r1 prefill), decode 2500→3700.
   // r1: TTFT 2500−500 = 2.0 ms, then 3700 and 4900. r0's gaps 1300, 1200: p99 (R-7) = 1299 µs.
-  assert.equal(rows[1], '0,a,completed,0.000000,10,3,1.2,1.25,3.7,0,1.299,0,1');
-  assert.equal(rows[2], '1,b,completed,0.000500,10,3,2,1.2,4.4,0.7,1.2,0,1');
+  assert.equal(rows[1], '0,a,completed,0.000000,10,3,1.2,1.25,3.7,0,1.299,0,1,');
+  assert.equal(rows[2], '1,b,completed,0.000500,10,3,2,1.2,4.4,0.7,1.2,0,1,');
   assert.equal(r.result.summary.iterations, 4);
   assert.equal(r.result.summary.ttft_ms.max, 2);
 });
@@ -29,15 +29,41 @@ test('vllm-v0: a new prefill stalls the running decode (prefill-first, whole pro
   const rows = r.collector.requestRows(['a', 'b'], [0, 500], [10, 10], [3, 3]);
   // Steps: prefill r0 0→1200; prefill r1 1200→2400; decode both 2400→3600; decode both 3600→4800.
   // r0 gaps: 2400, 1200 → p99 of gaps = 2.388 ms (R-7 between 1.2 and 2.4)
-  assert.equal(rows[1], '0,a,completed,0.000000,10,3,1.2,1.8,4.8,0,2.388,0,1');
-  assert.equal(rows[2], '1,b,completed,0.000500,10,3,1.9,1.2,4.3,0.7,1.2,0,1');
+  assert.equal(rows[1], '0,a,completed,0.000000,10,3,1.2,1.8,4.8,0,2.388,0,1,');
+  assert.equal(rows[2], '1,b,completed,0.000500,10,3,1.9,1.2,4.3,0.7,1.2,0,1,');
 });
 
 test('a request that can never fit the KV cache is rejected, not lost', () => {
   const r = runTiny([req(0, 0, 10, 3), req(1, 5, 5000, 10)], chunked, { kvBlocks: 100 });
   assert.equal(r.result.summary.completed, 1);
   assert.equal(r.result.summary.rejected, 1);
+  assert.equal(r.result.rejected[0].code, 'exceeds-kv-capacity');
   assert.match(r.result.rejected[0].reason, /needs 314 KV blocks; the cache holds 100/);
+});
+
+test('a request longer than the model\'s maximum length is rejected as exceeds-max-model-len, counted by reason and named in the CSV', () => {
+  // Context 100 tokens: r1's 90 + 11 exceeds it (though the cache could hold it); r2's 5000 + 10 exceeds
+  // both the context and the cache, and the context is what a server checks first.
+  const requests = [req(0, 0, 10, 3), req(1, 5, 90, 11), req(2, 9, 5000, 10), req(3, 20, 90, 10)];
+  const r = runTiny(requests, chunked, { kvBlocks: 100, model: { ...TINY_MODEL, maxModelLenTokens: 100 } });
+  assert.deepEqual(r.result.summary.rejected_by_reason, { 'exceeds-max-model-len': 2 });
+  assert.deepEqual(r.result.rejected.map((x) => [x.id, x.code]), [[1, 'exceeds-max-model-len'], [2, 'exceeds-max-model-len']]);
+  assert.match(r.result.rejected[0].reason, /prompt\+output \(90\+11 tokens\) exceeds tiny's maximum model length of 100 tokens/);
+  const rows = requestRowsOf(r, requests);
+  assert.match(rows[0], /,reject_reason$/);
+  assert.deepEqual(rows.slice(1).map((row) => row.split(',').slice(2, 3).concat(row.split(',').slice(-1))), [
+    ['completed', ''],
+    ['rejected', 'exceeds-max-model-len'],
+    ['rejected', 'exceeds-max-model-len'],
+    ['completed', ''],
+  ]);
+});
+
+test('kv-capacity and max-model-len rejections are counted apart', () => {
+  // 10 blocks of 16 tokens hold 160: r2's 210 tokens fit the 1000-token context but never the cache.
+  const r = runTiny([req(0, 0, 10, 3), req(1, 5, 5000, 10), req(2, 9, 200, 10)], chunked, { kvBlocks: 10, model: { ...TINY_MODEL, maxModelLenTokens: 1000 } });
+  assert.deepEqual(r.result.summary.rejected_by_reason, { 'exceeds-kv-capacity': 1, 'exceeds-max-model-len': 1 });
+  assert.equal(r.result.summary.completed, 1);
 });
 
 function randomTrace(seed: string, n: number, maxPrompt: number, maxOut: number, gapUs: number): Request[] {

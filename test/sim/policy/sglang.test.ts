@@ -31,8 +31,8 @@ test('sglang runs prefill chunks on their own while decodes wait (hand-computed)
   );
   const [, r0, r1] = rows(r, requests);
   // r0: TTFT 1.2 ms, gaps 4800 (the stall), 1200, 1200; p99 of its gaps (R-7) = 4.728 ms; E2E 8.4 ms.
-  assert.equal(r0, '0,test:1,completed,0.000000,10,4,1.2,2.4,8.4,0,4.728,0,1');
-  assert.equal(r1, '1,test:2,completed,0.000001,300,2,4.799,1.2,5.999,1.199,1.2,0,1');
+  assert.equal(r0, '0,test:1,completed,0.000000,10,4,1.2,2.4,8.4,0,4.728,0,1,');
+  assert.equal(r1, '1,test:2,completed,0.000001,300,2,4.799,1.2,5.999,1.199,1.2,0,1,');
 });
 
 test('sglang mixed_chunk puts the decodes in the prefill batch, within the chunk budget', () => {

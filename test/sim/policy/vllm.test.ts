@@ -23,7 +23,7 @@ test('vllm chunks a prompt longer than its token budget, decodes first (hand-com
   for (const s of r.steps) assert.ok(s.decodes.length + s.prefills.reduce((a, p) => a + p.newTokens, 0) <= 128);
   // r0's decodes ride along every step: its gaps are the mixed steps' 1300 µs, never a stall.
   const [, r0] = rows(r, requests);
-  assert.equal(r0, '0,test:1,completed,0.000000,10,4,1.2,1.3,5.1,0,1.3,0,1');
+  assert.equal(r0, '0,test:1,completed,0.000000,10,4,1.2,1.3,5.1,0,1.3,0,1,');
 });
 
 test('vllm respects max_num_batched_tokens and max_num_seqs in every step (property)', () => {
