@@ -96,6 +96,7 @@ export const duetserve: PolicyFactory = {
             fixedK,
             guardWindowGap: guard,
             gapLimitUs,
+            prefillEmits: b.prefills.some((a) => (a.seq.phase === 'waiting' ? view.kv.prefixHitTokens(a.seq) : a.seq.computedTokens) + a.newTokens >= a.seq.prefillTargetTokens),
           };
           const choice = chooseSplit(problem);
           if (!choice) continue;
