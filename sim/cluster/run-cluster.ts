@@ -10,7 +10,7 @@ import { loadHardware } from '../config/load-hardware.js';
 import { InputError, inputError } from '../core/input-error.js';
 import { Instance, type Handoff, type StepRecord } from '../engine/instance.js';
 import { simulate, type HandoffRules, type RouteFn } from '../engine/simulation.js';
-import { kvCapacityBlocks, loadScenarioRequests, scenarioCollector, type RunOptions, type RunOutput } from '../engine/run-scenario.js';
+import { arrivalRateQps, kvCapacityBlocks, loadScenarioRequests, scenarioCollector, type RunOptions, type RunOutput } from '../engine/run-scenario.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import type { ClusterSpec, DisaggregationSpec, InstanceGroupSpec, RouterChoice } from './cluster-spec.js';
 import { clusterDir, loadCluster } from './load-cluster.js';
@@ -69,6 +69,7 @@ export function runClusterDetailed(spec: ScenarioSpec, opts: RunOptions = {}): R
     ...spec,
     resolved: {
       requests: requests.length,
+      arrival_rate_qps: arrivalRateQps(requests),
       model_weight_gb: round(weightBytes(first.model) / 1e9, 3),
       hardware_perf: [...new Set(built.groups.map((g) => g.hw.perf.provenance))].join(' | '),
       ...summarizeCluster(cluster, built, durationS),
@@ -157,7 +158,9 @@ function handoffRules(d: DisaggregationSpec, instances: readonly Instance[], see
     },
     rejectionReason: (req: Request) => {
       const need = smallest.kv.blocksForTokens(req.promptTokens + req.outputTokens);
-      return need > smallest.kv.totalBlocks ? `prompt+output (${req.promptTokens}+${req.outputTokens} tokens) needs ${need} KV blocks; the smallest decode instance holds ${smallest.kv.totalBlocks}` : null;
+      return need > smallest.kv.totalBlocks
+        ? { code: 'exceeds-kv-capacity', reason: `prompt+output (${req.promptTokens}+${req.outputTokens} tokens) needs ${need} KV blocks; the smallest decode instance holds ${smallest.kv.totalBlocks}` }
+        : null;
     },
   };
 }

@@ -14,7 +14,7 @@ export type ModelDtype = keyof typeof DTYPE_BYTES;
 const INTEGER_FIELDS = ['numLayers', 'hiddenSize', 'numQHeads', 'numKvHeads', 'headDim', 'ffnSize', 'vocabSize'] as const;
 const MODEL_KEYS = {
   required: ['name', ...INTEGER_FIELDS, 'dtype', 'tiedEmbeddings', 'source'],
-  optional: ['qkNorm'],
+  optional: ['qkNorm', 'maxModelLen'],
 } as const;
 
 /** A bundled model by name ('qwen3-8b') or the user's own YAML by path. See sim/config/README.md. */
@@ -25,7 +25,8 @@ export function loadModel(nameOrPath: string, opts: LoadOptions = {}): ModelSpec
 
 /**
  * Parses a model YAML into a frozen ModelSpec, or throws one InputError listing every problem with its
- * file:line:column and key. `qkNorm` defaults to false (only Qwen3 of the bundled models has it).
+ * file:line:column and key. `qkNorm` defaults to false (only Qwen3 of the bundled models has it);
+ * `maxModelLen` (tokens) to none, so requests of any length are served.
  */
 export function parseModelYaml(text: string, file: string): ModelSpec {
   const m = readRootMap(text, file, MODEL_KEYS);
@@ -35,6 +36,7 @@ export function parseModelYaml(text: string, file: string): ModelSpec {
   const name = m.string('name');
   const tiedEmbeddings = m.boolean('tiedEmbeddings');
   const qkNorm = m.has('qkNorm') ? m.boolean('qkNorm') : false;
+  const maxModelLen = m.has('maxModelLen') ? m.number('maxModelLen', POSITIVE_INTEGER) : null;
   const source = m.string('source');
   if (source !== undefined && !/^https?:\/\//.test(source)) {
     reportAt(data, m.node('source'), 'source', 'bad-source', `expected the URL of the published config, got ${JSON.stringify(source)}`);
@@ -57,6 +59,7 @@ export function parseModelYaml(text: string, file: string): ModelSpec {
     dtypeBytes: DTYPE_BYTES[dtype!],
     tiedEmbeddings: tiedEmbeddings!,
     qkNorm: qkNorm!,
+    ...(maxModelLen != null ? { maxModelLenTokens: maxModelLen } : {}),
     source: source!,
   });
 }

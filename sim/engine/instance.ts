@@ -5,6 +5,7 @@ import type { Decision, KvView, Policy, SchedulerView } from '../policy/policy.j
 import type { IterationBatch, PrefillChunk } from '../latency/iteration-batch.js';
 import { aggregatedStepUs, splitTiming } from '../latency/iteration-timing.js';
 import type { MetricsCollector } from '../metrics/collector.js';
+import type { Rejection } from '../metrics/results.js';
 import { KvCache } from './kv-cache.js';
 import { Seq, type SeqView } from './seq.js';
 
@@ -128,17 +129,24 @@ export class Instance {
   }
 
   /**
-   * Whether a request can ever be served here: its whole context must fit the KV cache (a prefill
-   * instance holds only the prompt; the decode side is checked by the cluster).
+   * Why a request can never be served here, or null. Its prompt plus output must fit the model's context
+   * (vLLM's OpenAI server refuses a request whose prompt + max_tokens exceeds max_model_len; a trace's
+   * output length stands for max_tokens), and its whole context the KV cache (a prefill instance holds only
+   * the prompt; the decode side is checked by the cluster).
    */
-  rejectionReason(seq: Seq): string | null {
-    if (this.role === 'prefill') {
-      const need = this.kv.blocksForTokens(seq.req.promptTokens);
-      return need > this.kv.totalBlocks ? `prompt (${seq.req.promptTokens} tokens) needs ${need} KV blocks; the prefill instance's cache holds ${this.kv.totalBlocks}` : null;
+  rejectionReason(seq: Seq): Rejection | null {
+    const { promptTokens, outputTokens } = seq.req;
+    const maxLen = this.cfg.model.maxModelLenTokens;
+    if (maxLen !== undefined && promptTokens + outputTokens > maxLen) {
+      return { code: 'exceeds-max-model-len', reason: `prompt+output (${promptTokens}+${outputTokens} tokens) exceeds ${this.cfg.model.name}'s maximum model length of ${maxLen} tokens` };
     }
-    const need = this.kv.blocksForTokens(seq.req.promptTokens + seq.req.outputTokens);
+    if (this.role === 'prefill') {
+      const need = this.kv.blocksForTokens(promptTokens);
+      return need > this.kv.totalBlocks ? { code: 'exceeds-kv-capacity', reason: `prompt (${promptTokens} tokens) needs ${need} KV blocks; the prefill instance's cache holds ${this.kv.totalBlocks}` } : null;
+    }
+    const need = this.kv.blocksForTokens(promptTokens + outputTokens);
     if (need > this.kv.totalBlocks) {
-      return `prompt+output (${seq.req.promptTokens}+${seq.req.outputTokens} tokens) needs ${need} KV blocks; the cache holds ${this.kv.totalBlocks}`;
+      return { code: 'exceeds-kv-capacity', reason: `prompt+output (${promptTokens}+${outputTokens} tokens) needs ${need} KV blocks; the cache holds ${this.kv.totalBlocks}` };
     }
     return null;
   }
@@ -237,12 +245,22 @@ export class Instance {
     const prefills: { seq: Seq; newTokens: number }[] = [];
     const chunks: PrefillChunk[] = [];
     let admitted = 0;
+    // Admit (and pin the cached prefixes of) every new sequence before any block is allocated: an
+    // allocation may evict unpinned prefix entries, and the policy sized each admission on the prefix
+    // hit it saw. Allocating first let one admission evict the prefix of the next, which then started
+    // with less cached than its chunk assumed and, under a policy that never continues prefills (vllm-v0),
+    // was left half-prefilled for ever.
     for (const a of d.prefills) {
       const seq = a.seq as Seq;
-      if (seq.phase === 'waiting') {
-        if (this.waiting[admitted] !== seq) throw new Error(`policy ${this.cfg.policy.name} admitted request ${seq.id} out of queue order`);
-        admitted++;
-        this.admit(seq, nowUs);
+      if (seq.phase !== 'waiting') continue;
+      if (this.waiting[admitted] !== seq) throw new Error(`policy ${this.cfg.policy.name} admitted request ${seq.id} out of queue order`);
+      admitted++;
+      this.admit(seq, nowUs);
+    }
+    for (const a of d.prefills) {
+      const seq = a.seq as Seq;
+      if (seq.computedTokens + a.newTokens > seq.prefillTargetTokens) {
+        throw new Error(`policy ${this.cfg.policy.name} scheduled ${a.newTokens} prefill tokens of request ${seq.id}, which has ${seq.prefillTargetTokens - seq.computedTokens} left`);
       }
       const need = Math.max(0, Math.ceil((seq.computedTokens + a.newTokens - seq.prefixTokens) / bt) - seq.ownBlocks);
       this.kv.allocate(need);

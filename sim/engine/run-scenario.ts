@@ -8,8 +8,8 @@ import { MetricsCollector } from '../metrics/collector.js';
 import { loadModel } from '../config/load-model.js';
 import { loadHardware } from '../config/load-hardware.js';
 import { loadWorkload } from '../workload/load-workload.js';
-import { limitCount, timeWindow } from '../workload/transform.js';
-import { BUNDLED_TRACES } from '../trace/bundled.js';
+import { meanRateQps } from '../workload/transform.js';
+import { defaultSpreadBucketsMs } from '../trace/bundled.js';
 import { getPolicy } from '../policy/registry.js';
 import { inputError } from '../core/input-error.js';
 import { Instance, type StepRecord } from './instance.js';
@@ -42,32 +42,34 @@ export function kvCapacityBlocks(model: ModelSpec, hw: HardwareSpec, engine: Sce
 }
 
 /**
- * The scenario's requests: its trace, rate, window and seed applied (shared with cluster runs).
- * With a target rate the whole trace is rescaled first and the window is then cut on the rescaled clock,
- * so `--rate 12 --duration 60` means a minute of arrivals at 12 req/s (the trace's burst shape kept).
+ * The scenario's requests: its trace, window, limit, rate and seed applied (shared with cluster runs), through
+ * the same `loadWorkload` that `duetsim trace stats` uses. The window and limit are cut on the trace's own
+ * clock and what they keep is then rescaled, so `--rate 12` is the mean arrival rate of exactly the requests
+ * simulated; `--duration 60` is 60 s of the trace (the simulated span is 60 s × trace rate / 12).
+ * Rescaling first and cutting the window after (as before 2026-12) left the window's rate off the one asked
+ * for by however far the window's own rate was from the whole trace's.
  */
 export function loadScenarioRequests(spec: ScenarioSpec, cwd: string | undefined): Request[] {
-  const bundled = (BUNDLED_TRACES as Record<string, { arrivalBucketMs: number | null }>)[spec.trace];
-  const rescaled = spec.rateQps !== null;
-  let requests = loadWorkload(
+  const spreadBucketsMs = defaultSpreadBucketsMs(spec.trace);
+  return loadWorkload(
     {
       trace: spec.trace,
       ...(spec.traceFormat ? { format: spec.traceFormat } : {}),
-      ...(rescaled ? { rateQps: spec.rateQps! } : {}),
-      ...(!rescaled && spec.startS > 0 ? { startS: spec.startS } : {}),
-      ...(!rescaled && spec.durationS !== null ? { durationS: spec.durationS } : {}),
-      ...(!rescaled && spec.limit !== null ? { limit: spec.limit } : {}),
-      ...(bundled?.arrivalBucketMs ? { spreadBucketsMs: bundled.arrivalBucketMs } : {}),
+      ...(spec.rateQps !== null ? { rateQps: spec.rateQps } : {}),
+      ...(spec.startS > 0 ? { startS: spec.startS } : {}),
+      ...(spec.durationS !== null ? { durationS: spec.durationS } : {}),
+      ...(spec.limit !== null ? { limit: spec.limit } : {}),
+      ...(spreadBucketsMs !== undefined ? { spreadBucketsMs } : {}),
       seed: spec.seed,
     },
     cwd,
   );
-  if (rescaled) {
-    if (spec.startS > 0 || spec.durationS !== null) requests = timeWindow(requests, spec.startS * 1e6, spec.durationS === null ? null : spec.durationS * 1e6);
-    if (spec.limit !== null) requests = limitCount(requests, spec.limit);
-    if (requests.length === 0) throw inputError('empty-workload', spec.trace, 0, 'durationS', `no request of ${spec.trace} arrives in the window [${spec.startS}, ${spec.startS + (spec.durationS ?? Infinity)}) s at ${spec.rateQps} req/s`);
-  }
-  return requests;
+}
+
+/** Measured mean arrival rate of the simulated requests, req/s ((n − 1) / span), or null below two distinct arrivals. */
+export function arrivalRateQps(requests: readonly Request[]): number | null {
+  const r = meanRateQps(requests);
+  return Number.isNaN(r) ? null : round(r, 6);
 }
 
 /** The collector a scenario's results come from: its SLOs and about 600 timeline buckets over the arrivals. */
@@ -101,6 +103,7 @@ export function runScenarioDetailed(spec: ScenarioSpec, opts: RunOptions = {}): 
     ...spec,
     resolved: {
       requests: requests.length,
+      arrival_rate_qps: arrivalRateQps(requests),
       kv_blocks: kvBlocks,
       kv_tokens: kvBlocks * spec.engine.blockTokens,
       model_weight_gb: round(weightBytes(model) / 1e9, 3),

@@ -1,6 +1,7 @@
 import { EventQueue } from '../core/event-queue.js';
 import type { Request } from '../workload/request.js';
 import type { MetricsCollector } from '../metrics/collector.js';
+import type { Rejection } from '../metrics/results.js';
 import { Instance, type Handoff, type InFlightStep } from './instance.js';
 import { Seq } from './seq.js';
 
@@ -43,7 +44,7 @@ export interface HandoffRules {
    */
   readonly reserveAtAdmission: boolean;
   /** Why no decode instance can ever hold this request's context, or null. Checked at arrival. */
-  readonly rejectionReason: (req: Request) => string | null;
+  readonly rejectionReason: (req: Request) => Rejection | null;
 }
 
 export interface SimulationHooks {
@@ -117,9 +118,11 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
     const step = inst.startStep(t);
     if (inst.role === 'prefill') reserveAdmitted(inst, t);
     if (step) q.push(step.endUs, PRIORITY_STEP_END, { kind: 'step-end', instance: inst, step });
-    else if (inst.running.length === 0 && inst.waiting.length > 0 && nextArrival >= seqs.length && q.size === 0) {
-      // Nothing runs, nothing will arrive, and the policy still admits nobody: a policy bug, not a load effect.
-      throw new Error(`policy ${inst.cfg.policy.name} idles with ${inst.waiting.length} waiting requests and nothing running`);
+    else if (nextArrival >= seqs.length && q.size === 0) {
+      // No step runs anywhere, nothing will arrive or land, and the policy still does nothing with the work
+      // it holds: a policy (or engine) bug, not a load effect. Said here, rather than as a "lost" request
+      // after the loop, so the message names the policy and the state it stalled in.
+      throw new Error(`policy ${inst.cfg.policy.name} idles with ${inst.waiting.length} waiting and ${inst.running.length} running requests (${inst.running.filter((s) => s.isPrefilling).length} mid-prefill) and nothing left to wake it`);
     }
   };
   while (q.size > 0) {

@@ -1,6 +1,6 @@
 import { quantileSorted as d3QuantileSorted } from 'd3-array';
 import { LogHistogram } from './log-histogram.js';
-import type { Percentiles, RejectedRequest, SloSpec, Summary, TimelineBucket, RunResult } from './results.js';
+import type { Percentiles, RejectedRequest, Rejection, SloSpec, Summary, TimelineBucket, RunResult } from './results.js';
 import { RESULT_SCHEMA } from './results.js';
 import { RequestGaps } from './request-gaps.js';
 
@@ -94,9 +94,9 @@ export class MetricsCollector {
     (b.gaps ??= new LogHistogram(1, 1e10, 5)).addKeyed(gapUs, key, 10);
   }
 
-  onReject(id: number, origin: string, reason: string, tUs: number): void {
+  onReject(id: number, origin: string, rejection: Rejection, tUs: number): void {
     this.status[id] = 2;
-    this.rejected.push({ id, origin, reason });
+    this.rejected.push({ id, origin, code: rejection.code, reason: rejection.reason });
     this.bucket(tUs);
   }
 
@@ -185,6 +185,7 @@ export class MetricsCollector {
       requests: this.numRequests,
       completed,
       rejected,
+      rejected_by_reason: this.rejectedByReason(),
       duration_s: durationS,
       throughput_rps: perS(completed),
       input_tps: perS(this.inputTokens),
@@ -260,14 +261,22 @@ export class MetricsCollector {
     });
   }
 
-  /** Per-request rows for --requests-csv. */
+  private rejectedByReason(): Record<string, number> {
+    const counts = new Map<string, number>();
+    for (const r of this.rejected) counts.set(r.code, (counts.get(r.code) ?? 0) + 1);
+    return Object.fromEntries([...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  /** Per-request rows for --requests-csv; `reject_reason` is the RejectionCode of a rejected request, empty otherwise. */
   requestRows(origins: readonly string[], arrivalsUs: readonly number[], prompt: readonly number[], output: readonly number[]): string[] {
-    const rows = ['id,origin,status,arrival_s,prompt_tokens,output_tokens,ttft_ms,tpot_ms,e2e_ms,queue_ms,tbt_ms,preemptions,meets_slo'];
+    const rows = ['id,origin,status,arrival_s,prompt_tokens,output_tokens,ttft_ms,tpot_ms,e2e_ms,queue_ms,tbt_ms,preemptions,meets_slo,reject_reason'];
     const f = (us: number) => (us === NO_VALUE ? '' : round3(us / 1000).toString());
+    const rejectCode = new Map<number, string>();
+    for (const r of this.rejected) rejectCode.set(r.id, r.code);
     for (let i = 0; i < this.numRequests; i++) {
       const st = this.status[i] === 1 ? 'completed' : this.status[i] === 2 ? 'rejected' : 'unfinished';
       rows.push(
-        [i, csvField(origins[i]), st, (arrivalsUs[i] / 1e6).toFixed(6), prompt[i], output[i], f(this.ttftUs[i]), f(this.tpotUs[i]), f(this.e2eUs[i]), f(this.queueUs[i]), f(this.reqTbtUs[i]), this.preemptionsPerReq[i], this.meetsSlo(i) ? 1 : 0].join(','),
+        [i, csvField(origins[i]), st, (arrivalsUs[i] / 1e6).toFixed(6), prompt[i], output[i], f(this.ttftUs[i]), f(this.tpotUs[i]), f(this.e2eUs[i]), f(this.queueUs[i]), f(this.reqTbtUs[i]), this.preemptionsPerReq[i], this.meetsSlo(i) ? 1 : 0, rejectCode.get(i) ?? ''].join(','),
       );
     }
     return rows;

@@ -7,7 +7,7 @@ export function formatSummary(s: Summary, title: string): string {
   const targets = [slo.ttft_ms !== null ? `TTFT ≤ ${slo.ttft_ms} ms` : null, slo.tbt_ms !== null ? `TBT ≤ ${slo.tbt_ms} ms (${slo.tbt_definition === 'every-gap' ? 'every gap' : "p99 of each request's gaps"})` : null].filter(Boolean);
   const lines = [
     title,
-    `  requests      ${s.requests} (completed ${s.completed}, rejected ${s.rejected})`,
+    `  requests      ${s.requests} (completed ${s.completed}, rejected ${s.rejected}${rejectedBy(s)})`,
     `  duration      ${s.duration_s.toFixed(1)} s, ${s.iterations} steps, ${s.preemptions} preemptions`,
     `  throughput    ${s.throughput_rps.toFixed(3)} req/s, ${s.input_tps.toFixed(0)} input tok/s, ${s.output_tps.toFixed(0)} output tok/s`,
     `                 p50 / p90 / p99 ms`,
@@ -29,4 +29,10 @@ export function formatSummary(s: Summary, title: string): string {
 
 function fmt(x: number): string {
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+/** ': 12 exceeds-max-model-len, 1 exceeds-kv-capacity' after the rejected count, or '' when none. */
+function rejectedBy(s: Summary): string {
+  const entries = Object.entries(s.rejected_by_reason);
+  return entries.length === 0 ? '' : `: ${entries.map(([code, n]) => `${n} ${code}`).join(', ')}`;
 }

@@ -27,6 +27,8 @@ export interface Summary {
   readonly requests: number;
   readonly completed: number;
   readonly rejected: number;
+  /** Rejected requests by RejectionCode (codes with none left out; keys sorted). */
+  readonly rejected_by_reason: Readonly<Record<string, number>>;
   /** From the first arrival to the last completion. */
   readonly duration_s: number;
   readonly throughput_rps: number;
@@ -73,10 +75,23 @@ export interface TimelineBucket {
   readonly mean_lookahead_k: number;
 }
 
-export interface RejectedRequest {
+/**
+ * Why a request was refused at arrival, as a stable code (the reason column of --requests-csv and the keys
+ * of summary.rejected_by_reason): 'exceeds-max-model-len' — prompt + output is longer than the model's
+ * context (what vLLM and SGLang refuse); 'exceeds-kv-capacity' — its whole context can never fit the KV cache
+ * of the instance (or, disaggregated, the smallest decode instance) it would run on.
+ */
+export type RejectionCode = 'exceeds-max-model-len' | 'exceeds-kv-capacity';
+
+export interface Rejection {
+  readonly code: RejectionCode;
+  /** The numbers behind the code, for people. */
+  readonly reason: string;
+}
+
+export interface RejectedRequest extends Rejection {
   readonly id: number;
   readonly origin: string;
-  readonly reason: string;
 }
 
 export interface RunResult {

@@ -19,6 +19,12 @@ export interface ModelSpec {
   readonly tiedEmbeddings: boolean;
   /** Qwen3 applies RMSNorm per head to q and k before RoPE. */
   readonly qkNorm: boolean;
+  /**
+   * Longest context the model serves, tokens (its config's max_position_embeddings, which vLLM and SGLang
+   * take as the default max_model_len / context_length). Absent means no limit: a user YAML without
+   * `maxModelLen`, or a calibration plan's model (calibrate/parse-plan.ts), which only the latency model reads.
+   */
+  readonly maxModelLenTokens?: number;
   /** Where the numbers came from (a URL to the published config). */
   readonly source: string;
 }

@@ -115,6 +115,8 @@ export interface HybridOptions {
   readonly tokenBudget: number;
   /** KV reserved per decode for this many steps (DuetServe look-ahead; 1 otherwise). */
   readonly decodeSteps: number;
+  /** Most sequences running at once (vLLM max_num_seqs); default: the engine's maxNumSeqs. */
+  readonly maxNumSeqs?: number;
 }
 
 /**
@@ -122,7 +124,7 @@ export interface HybridOptions {
  * unfinished prefill chunks, then new sequences, all under one token budget.
  */
 export function formHybridBatch(view: SchedulerView, opts: HybridOptions): StepBatch {
-  const budget: Budget = { blocks: view.kv.availableBlocks, tokens: opts.tokenBudget, seqs: view.engine.maxNumSeqs - view.running.length };
+  const budget: Budget = { blocks: view.kv.availableBlocks, tokens: opts.tokenBudget, seqs: (opts.maxNumSeqs ?? view.engine.maxNumSeqs) - view.running.length };
   const preempt: SeqView[] = [];
   const decodes = scheduleDecodes(view, budget, opts.decodeSteps, preempt, true);
   const prefills: PrefillAssignment[] = [];
@@ -153,5 +155,30 @@ export function formPrefillFirstBatch(view: SchedulerView, opts: PrefillFirstOpt
   const budget: Budget = { blocks: view.kv.availableBlocks, tokens: Infinity, seqs: 0 };
   const preempt: SeqView[] = [];
   const decodes = scheduleDecodes(view, budget, 1, preempt, false);
+  return { prefills: [], decodes, preempt };
+}
+
+export interface PrefillPriorityChunkedOptions {
+  /** Most prompt tokens in one prefill batch; the last admitted prompt is cut to fit (SGLang chunked_prefill_size). */
+  readonly chunkTokens: number;
+  /** Most sequences running at once (SGLang max_running_requests). */
+  readonly maxNumSeqs: number;
+}
+
+/**
+ * SGLang's default schedule (no mixed chunking): whenever a prefill batch can be formed — the unfinished
+ * chunked prompt first, then waiting prompts first come, first served, the last one cut to the chunk
+ * budget — run it alone; decodes wait for a step in which no prefill can be formed, and then all
+ * running sequences decode together (preempting, SGLang's "retraction", when KV runs out).
+ */
+export function formPrefillPriorityChunkedBatch(view: SchedulerView, opts: PrefillPriorityChunkedOptions): StepBatch {
+  const budget: Budget = { blocks: view.kv.availableBlocks, tokens: opts.chunkTokens, seqs: opts.maxNumSeqs - view.running.length };
+  const prefills: PrefillAssignment[] = [];
+  continuePrefills(view, budget, prefills);
+  admitWaiting(view, budget, true, prefills);
+  if (prefills.length > 0) return { prefills, decodes: [], preempt: [] };
+  const decodeBudget: Budget = { blocks: view.kv.availableBlocks, tokens: Infinity, seqs: 0 };
+  const preempt: SeqView[] = [];
+  const decodes = scheduleDecodes(view, decodeBudget, 1, preempt, false);
   return { prefills: [], decodes, preempt };
 }

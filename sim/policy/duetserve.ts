@@ -7,6 +7,23 @@ import { formHybridBatch } from './batch-formation.js';
 import { chooseSplit, type SplitProblem } from './split-optimizer.js';
 import { PolicyParams } from './params.js';
 import { inputError } from '../core/input-error.js';
+import { VLLM_V1_MAX_NUM_BATCHED_TOKENS, VLLM_V1_MAX_NUM_SEQS } from './vllm.js';
+import { SGLANG_CHUNKED_PREFILL_SIZE, SGLANG_MAX_RUNNING_REQUESTS } from './sglang.js';
+
+/**
+ * The serving engine DuetServe's aggregated mode is built on: its decode-first hybrid batch takes that
+ * engine's token budget and sequence cap. 'engine': the run's --max-batch-tokens and --max-num-seqs
+ * (what `chunked` uses); 'vllm': vLLM V1's 80 GB-GPU defaults (sim/policy/vllm.ts); 'sglang': SGLang with
+ * mixed chunking, whose chunk budget holds the decodes too (sim/policy/sglang.ts).
+ */
+const BASE_ENGINES = ['engine', 'vllm', 'sglang'] as const;
+type BaseEngine = (typeof BASE_ENGINES)[number];
+
+function baseLimits(base: BaseEngine): { tokenBudget: number; maxNumSeqs: number } | null {
+  if (base === 'vllm') return { tokenBudget: VLLM_V1_MAX_NUM_BATCHED_TOKENS, maxNumSeqs: VLLM_V1_MAX_NUM_SEQS };
+  if (base === 'sglang') return { tokenBudget: SGLANG_CHUNKED_PREFILL_SIZE, maxNumSeqs: SGLANG_MAX_RUNNING_REQUESTS };
+  return null;
+}
 
 /**
  * DuetServe: aggregated by default; when the decode-first hybrid batch that `chunked` would run is
@@ -19,7 +36,8 @@ export const duetserve: PolicyFactory = {
   description: 'adaptive SM multiplexing: aggregated while the hybrid batch meets the TBT target, otherwise prefill and decode on split SM partitions with k-step decode look-ahead',
   params: {
     tbt_target_ms: { doc: 'TBT target τ, ms (default: --slo-tbt)', default: null },
-    token_budget: { doc: 'token budget of the aggregated hybrid batch (default: engine max batch tokens)', default: null },
+    base_engine: { doc: "engine the aggregated mode is built on, which sets the hybrid batch's token budget and sequence cap: engine (--max-batch-tokens, --max-num-seqs), vllm (8192, 1024) or sglang (mixed chunk 8192, 4096)", default: 'engine' },
+    token_budget: { doc: 'token budget of the aggregated hybrid batch (default: the base engine’s)', default: null },
     prefill_token_budget: { doc: 'most prefill tokens in one split window (default: 2 × token budget)', default: null },
     max_lookahead_k: { doc: 'largest look-ahead k', default: 8 },
     fixed_k: { doc: 'always use this k (ablation: 1)', default: null },
@@ -47,13 +65,15 @@ export const duetserve: PolicyFactory = {
     const guard = p.boolean('guard_window_gap');
     const tokenBudgetParam = p.optionalNumber('token_budget', { min: 1, integer: true });
     const prefillBudgetParam = p.optionalNumber('prefill_token_budget', { min: 1, integer: true });
+    const base = baseLimits(p.oneOf('base_engine', BASE_ENGINES));
     const splits = wholeGpuSplits(hw);
     if (splits.length === 0) throw inputError('no-splits', ctx.hw.name, 0, 'partition', `${ctx.hw.name} cannot be split into two partitions`);
     return {
       name: 'duetserve',
       decide(view: SchedulerView): Decision {
-        const tokenBudget = tokenBudgetParam ?? view.engine.maxBatchTokens;
-        const hybrid = formHybridBatch(view, { tokenBudget, decodeSteps: 1 });
+        const tokenBudget = tokenBudgetParam ?? base?.tokenBudget ?? view.engine.maxBatchTokens;
+        const maxNumSeqs = base?.maxNumSeqs ?? view.engine.maxNumSeqs;
+        const hybrid = formHybridBatch(view, { tokenBudget, decodeSteps: 1, maxNumSeqs });
         if (hybrid.prefills.length === 0 && hybrid.decodes.length === 0 && hybrid.preempt.length === 0) return { kind: 'idle' };
         if (hybrid.prefills.length === 0 || hybrid.decodes.length === 0) return { kind: 'aggregated', ...hybrid };
         if (adaptive && aggregatedStepUs(view.model, view.hw, toBatch(hybrid), view.hw.smCount, view.tpDegree) <= tauUs) return { kind: 'aggregated', ...hybrid };
@@ -62,7 +82,7 @@ export const duetserve: PolicyFactory = {
         const numDecoding = hybrid.decodes.length;
         const prefillBudget = prefillBudgetParam ?? 2 * tokenBudget;
         for (let budget = prefillBudget; budget >= 64; budget = Math.floor(budget / 2)) {
-          const b = formHybridBatch(view, { tokenBudget: numDecoding + budget, decodeSteps: 1 });
+          const b = formHybridBatch(view, { tokenBudget: numDecoding + budget, decodeSteps: 1, maxNumSeqs });
           if (b.prefills.length === 0 || b.decodes.length !== numDecoding) break;
           const problem: SplitProblem = {
             model: view.model,
@@ -76,6 +96,7 @@ export const duetserve: PolicyFactory = {
             fixedK,
             guardWindowGap: guard,
             gapLimitUs,
+            prefillEmits: b.prefills.some((a) => (a.seq.phase === 'waiting' ? view.kv.prefixHitTokens(a.seq) : a.seq.computedTokens) + a.newTokens >= a.seq.prefillTargetTokens),
           };
           const choice = chooseSplit(problem);
           if (!choice) continue;
@@ -83,7 +104,7 @@ export const duetserve: PolicyFactory = {
           let k = choice.k;
           let batch: StepBatch = b;
           if (k > 1) {
-            const reserved = formHybridBatch(view, { tokenBudget: numDecoding + budget, decodeSteps: k });
+            const reserved = formHybridBatch(view, { tokenBudget: numDecoding + budget, decodeSteps: k, maxNumSeqs });
             if (reserved.preempt.length === 0 && reserved.decodes.length === numDecoding) batch = reserved;
             else k = 1;
           }
@@ -93,7 +114,7 @@ export const duetserve: PolicyFactory = {
         return { kind: 'aggregated', ...hybrid };
       },
       // A hybrid batch without prefill chunks always runs aggregated.
-      steadyDecode: (view) => (view.running.length <= (tokenBudgetParam ?? view.engine.maxBatchTokens) ? { kind: 'aggregated' } : null),
+      steadyDecode: (view) => (view.running.length <= (tokenBudgetParam ?? base?.tokenBudget ?? view.engine.maxBatchTokens) ? { kind: 'aggregated' } : null),
     };
   },
 };

@@ -43,6 +43,14 @@ export class PolicyParams {
     return this.number(name, opts);
   }
 
+  /** One of the given strings. */
+  oneOf<T extends string>(name: string, choices: readonly T[]): T {
+    const raw = name in this.values ? this.values[name] : this.factory.params[name]?.default;
+    const hit = choices.find((c) => c === raw);
+    if (hit === undefined) throw inputError('bad-policy-param', this.where, 0, name, `policy '${this.policy}': ${name} must be one of ${choices.join(', ')} (got ${String(raw)})`);
+    return hit;
+  }
+
   boolean(name: string): boolean {
     const raw = name in this.values ? this.values[name] : this.factory.params[name]?.default;
     if (raw === true || raw === 'true') return true;

@@ -1,5 +1,7 @@
 import type { PolicyFactory } from './policy.js';
 import { vllm } from './vllm.js';
+import { vllmV0 } from './vllm-v0.js';
+import { sglang } from './sglang.js';
 import { chunked } from './chunked.js';
 import { duetserve } from './duetserve.js';
 import { staticPolicy } from './static.js';
@@ -11,6 +13,8 @@ import { inputError } from '../core/input-error.js';
  */
 export const POLICIES = {
   vllm,
+  sglang,
+  'vllm-v0': vllmV0,
   chunked,
   static: staticPolicy,
   duetserve,

@@ -11,7 +11,9 @@ import { predictForward } from '../latency/roofline.js';
  *
  * For fixed (S_p, S_d) the objective rises with k while k·t_d ≤ t_p and falls after, so only
  * k = ⌊t_p/t_d⌋ and ⌈t_p/t_d⌉ (clamped to [1, kMax]) need pricing: O(1) per partition.
- * (The window-end guard only gets easier as k grows towards ⌈t_p/t_d⌉, and is constant beyond.)
+ * The window-end guards keep that true: the decode lane's only gets easier as k grows towards ⌈t_p/t_d⌉
+ * (constant beyond); the prefill lane's holds for every k ≤ t_p/t_d and only gets harder beyond. So if
+ * neither ⌊t_p/t_d⌋ nor ⌈t_p/t_d⌉ is feasible, no k is.
  */
 export interface SplitProblem {
   readonly model: ModelSpec;
@@ -34,6 +36,13 @@ export interface SplitProblem {
   readonly guardWindowGap: boolean;
   /** The TBT target itself (τ), which the window-end gap must stay under; ≥ tauUs. */
   readonly gapLimitUs: number;
+  /**
+   * Whether a prefill chunk completes its prompt, so that request emits a token when the prefill lane ends
+   * and its next one only in the step after the window. With `guardWindowGap` that gap is bounded too:
+   * a decode lane that outlasts the prefill (k·t_d > t_p) makes it wait the difference,
+   * max(k·t_d, t_p) − t_p + tauUs ≤ gapLimitUs.
+   */
+  readonly prefillEmits: boolean;
 }
 
 export interface SplitChoice {
@@ -64,8 +73,14 @@ export function objective(p: SplitProblem, k: number, td: number, tp: number): n
 export function feasible(p: SplitProblem, k: number, td: number, tp: number): boolean {
   if (td > p.tauUs) return false;
   if (!p.guardWindowGap) return true;
-  const gap = Math.max(k * td, tp) - k * td + p.hw.overheads.samplingUs + p.tauUs;
-  return gap <= p.gapLimitUs;
+  const windowUs = Math.max(k * td, tp);
+  // A decoding request's last token of the window comes k·t_d in; its next after the window's end (the
+  // host samples the prefill's tokens first) and the next step's first token (≤ tauUs).
+  const decodeGap = windowUs - k * td + p.hw.overheads.samplingUs + p.tauUs;
+  if (decodeGap > p.gapLimitUs) return false;
+  // A request whose prefill the window completes emits at t_p (plus sampling) and next after the window's
+  // end (plus the same sampling) and the next step: k = ⌈t_p/t_d⌉ alone could overshoot by almost t_d.
+  return !p.prefillEmits || windowUs - tp + p.tauUs <= p.gapLimitUs;
 }
 
 /** Better = higher objective; ties (within 1e-12 relative) go to fewer decode SMs, then smaller k. */

@@ -55,6 +55,7 @@ export const staticPolicy: PolicyFactory = {
             fixedK: null,
             guardWindowGap: false,
             gapLimitUs: Infinity,
+            prefillEmits: false,
           };
           const td = decodeStepUs(problem, decodeSms, prefillSms);
           const tp = prefillUs(problem, prefillSms, decodeSms);

@@ -68,6 +68,14 @@ export function isBundledTrace(name: string): name is BundledTraceName {
 }
 
 /** Absolute path of a bundled trace, wherever the process was started from. */
+/**
+ * The spread a simulation applies by default to a trace's quantised arrivals (its bucket width, ms), or
+ * undefined. `replay`, `whatif` and `trace stats` all use it, so they select the same requests.
+ */
+export function defaultSpreadBucketsMs(name: string): number | undefined {
+  return isBundledTrace(name) ? (BUNDLED_TRACES[name].arrivalBucketMs ?? undefined) : undefined;
+}
+
 export function bundledTracePath(name: BundledTraceName): string {
   return join(packageRoot(), ...BUNDLED_TRACES[name].path.split('/'));
 }

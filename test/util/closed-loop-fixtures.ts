@@ -6,11 +6,13 @@ import type { StepMeasurement } from '../../calibrate/closed-loop/exec-result.js
 
 /**
  * Schedules and measured files for the closed-loop tests. The schedules come from the simulator itself
- * (qwen3-8b on the calibrated h100-sxm, azure-conv at 16 req/s for 20 s: a load at which duetserve
- * splits some windows), the measured files are written in the executor's format from given step times.
+ * (qwen3-8b on the calibrated h100-sxm, the first 188 requests of azure-conv at 9.36 req/s, 20 s: a load
+ * at which duetserve splits some windows), the measured files are written in the executor's format from
+ * given step times. These are the requests the fixture ran when it said "16 req/s for 20 s": the rate then
+ * rescaled the whole trace before the window was cut, so that window's own rate was 9.36 req/s.
  */
 export const SCHEDULE_SPEC: ScenarioSpec = {
-  trace: 'azure-conv', traceFormat: null, rateQps: 16, startS: 0, durationS: 20, limit: null, model: 'qwen3-8b',
+  trace: 'azure-conv', traceFormat: null, rateQps: 9.36, startS: 0, durationS: null, limit: 188, model: 'qwen3-8b',
   hardware: 'h100-sxm', useCalibration: true, policy: 'duetserve', cluster: null, policyParams: {}, engine: DEFAULT_ENGINE,
   sloTtftMs: null, sloTbtMs: 50, tbtDefinition: 'request-p99-gap', seed: 0,
 };

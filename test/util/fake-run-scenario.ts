@@ -38,7 +38,7 @@ export function runScenario(spec: ScenarioSpec, opts: { onProgress?: (doneFrac: 
     schema: RESULT_SCHEMA,
     config: { ...spec },
     summary: {
-      requests, completed: requests, rejected: 0, duration_s: durationS, throughput_rps: requests / durationS,
+      requests, completed: requests, rejected: 0, rejected_by_reason: {}, duration_s: durationS, throughput_rps: requests / durationS,
       input_tps: 1000 * rate, output_tps: 200 * rate, ttft_ms: pct(100 + rate), tbt_ms: pct(20 + rate), tpot_ms: pct(20),
       e2e_ms: pct(2000), queue_ms: pct(5),
       slo: { ttft_ms: spec.sloTtftMs, tbt_ms: spec.sloTbtMs, tbt_definition: spec.tbtDefinition },

@@ -144,3 +144,8 @@ export function hopperLike(): HardwareSpec {
     }),
   });
 }
+
+/** The per-request CSV rows (header first) of a tiny run over `requests`. */
+export function requestRowsOf(r: TinyRun, requests: readonly Request[]): string[] {
+  return r.collector.requestRows(requests.map((q) => q.origin), requests.map((q) => q.arrivalUs), requests.map((q) => q.promptTokens), requests.map((q) => q.outputTokens));
+}

@@ -9,7 +9,7 @@ import { buildWorkload, loadWorkload, readWorkloadTrace, type WorkloadSpec } fro
 import { computeLengthStats, computeWorkloadStats, type LengthStats, type TokenSummary, type WorkloadStats } from '../../workload/workload-stats.js';
 import { ARRIVAL_KINDS, type ArrivalKind } from '../../workload/arrival-process.js';
 import { formatDuetsimJsonl } from '../../trace/duetsim-jsonl.js';
-import { DEFAULT_TRACE } from '../../trace/bundled.js';
+import { DEFAULT_TRACE, defaultSpreadBucketsMs } from '../../trace/bundled.js';
 import { TRACE_FORMATS } from '../../trace/formats.js';
 
 interface SelectionFlags {
@@ -113,7 +113,10 @@ export const trace: CommandModule = {
       .description('counts, span, rate, burstiness and token-length percentiles of a trace (length tables: lengths only)')
       .option('--json', 'print the statistics as JSON')
       .action((traceName: string, o: SelectionFlags & { json?: boolean }) => {
-        const spec = selectionSpec(traceName, o);
+        // The bundled trace's default arrival spread, as replay and whatif apply it, so the statistics
+        // describe the requests a simulation with the same flags runs.
+        const spreadMs = o.spreadMs ?? defaultSpreadBucketsMs(traceName);
+        const spec = selectionSpec(traceName, spreadMs === undefined ? o : { ...o, spreadMs });
         const loaded = readWorkloadTrace(spec, io.cwd);
         const stats = loaded.kind === 'lengths' && !selectsByTime(o) ? computeLengthStats(loaded.records) : computeWorkloadStats(buildWorkload(loaded, spec));
         io.stdout(o.json ? JSON.stringify({ trace: traceName, ...stats }, null, 2) + '\n' : formatStats(traceName, stats));

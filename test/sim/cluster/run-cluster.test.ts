@@ -36,7 +36,7 @@ test('disaggregated: first token from the prefill instance, the KV transfer dela
   const run = runClusterYaml(pd(), requests);
   // Prefill 0 → 1200 emits token 1. KV 10 × 8 = 80 bytes: 5 + 80 = 85 µs, on the decode side at 1285.
   // Decode steps 1285 → 2485 → 3685. Gaps 1285 and 1200 (p99 by R-7: 1284.15); TPOT (3685 − 1200)/2.
-  assert.equal(rows(run, requests)[1], 'test:1,completed,0.000000,10,3,1.2,1.243,3.685,0,1.284,0,1'.replace(/^/, '0,'));
+  assert.equal(rows(run, requests)[1], 'test:1,completed,0.000000,10,3,1.2,1.243,3.685,0,1.284,0,1,'.replace(/^/, '0,'));
   const [p, d] = run.built.instances;
   assert.deepEqual([p.stats.handoffsOut, d.stats.handoffsIn, p.stats.steps, d.stats.steps], [1, 1, 1, 2]);
   assert.equal(run.built.transfers.delaySumUs, 85);

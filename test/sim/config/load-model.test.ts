@@ -28,6 +28,11 @@ test('every bundled model loads, with the published architecture numbers', () =>
   assert.deepEqual([l70.numLayers, l70.hiddenSize, l70.numQHeads, l70.headDim, l70.ffnSize, l70.tiedEmbeddings], [80, 8192, 64, 128, 28672, false]);
 });
 
+test('bundled models carry their published max_position_embeddings as the maximum model length', () => {
+  const lens = ['qwen3-8b', 'qwen3-14b', 'llama-3.1-8b', 'llama-3.1-70b'].map((n) => loadModel(n).maxModelLenTokens);
+  assert.deepEqual(lens, [40960, 40960, 131072, 131072]);
+});
+
 test('parameter counts match the published totals: Qwen3-8B 8.2 B, Llama-3.1-8B 8,030,261,248', () => {
   const qwen = parameterCount(loadModel('qwen3-8b'));
   assert.equal(qwen, 8_190_735_360);

@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
 import { chunked } from '../../../sim/policy/chunked.js';
-import { vllm } from '../../../sim/policy/vllm.js';
+import { vllmV0 } from '../../../sim/policy/vllm-v0.js';
 import { duetserve } from '../../../sim/policy/duetserve.js';
-import { staticPolicy } from '../../../sim/policy/static.js';
 import type { PolicyFactory } from '../../../sim/policy/policy.js';
-import { req, runTiny, tinyHardware, perf, TINY_MODEL } from '../../util/fixtures.js';
+import { POLICIES } from '../../../sim/policy/registry.js';
+import { req, requestRowsOf, runTiny, tinyHardware, perf, TINY_MODEL } from '../../util/fixtures.js';
 import type { Request } from '../../../sim/workload/request.js';
 
 // floorOnlyHardware: every kernel costs 100 µs. TINY_MODEL (1 layer, no qk-norm): a forward has
@@ -18,26 +18,52 @@ test('chunked: TTFT and TBT of a two-request trace match the hand-computed sched
   const rows = r.collector.requestRows(['a', 'b'], [0, 500], [10, 10], [3, 3]);
   // r0: prefill 0→1200 (TTFT 1.2), hybrid step 1200→2500 (r0 decode + r1 prefill), decode 2500→3700.
   // r1: TTFT 2500−500 = 2.0 ms, then 3700 and 4900. r0's gaps 1300, 1200: p99 (R-7) = 1299 µs.
-  assert.equal(rows[1], '0,a,completed,0.000000,10,3,1.2,1.25,3.7,0,1.299,0,1');
-  assert.equal(rows[2], '1,b,completed,0.000500,10,3,2,1.2,4.4,0.7,1.2,0,1');
+  assert.equal(rows[1], '0,a,completed,0.000000,10,3,1.2,1.25,3.7,0,1.299,0,1,');
+  assert.equal(rows[2], '1,b,completed,0.000500,10,3,2,1.2,4.4,0.7,1.2,0,1,');
   assert.equal(r.result.summary.iterations, 4);
   assert.equal(r.result.summary.ttft_ms.max, 2);
 });
 
-test('vllm: a new prefill stalls the running decode (prefill-first, whole prompts)', () => {
-  const r = runTiny([req(0, 0, 10, 3), req(1, 500, 10, 3)], vllm);
+test('vllm-v0: a new prefill stalls the running decode (prefill-first, whole prompts)', () => {
+  const r = runTiny([req(0, 0, 10, 3), req(1, 500, 10, 3)], vllmV0);
   const rows = r.collector.requestRows(['a', 'b'], [0, 500], [10, 10], [3, 3]);
   // Steps: prefill r0 0→1200; prefill r1 1200→2400; decode both 2400→3600; decode both 3600→4800.
   // r0 gaps: 2400, 1200 → p99 of gaps = 2.388 ms (R-7 between 1.2 and 2.4)
-  assert.equal(rows[1], '0,a,completed,0.000000,10,3,1.2,1.8,4.8,0,2.388,0,1');
-  assert.equal(rows[2], '1,b,completed,0.000500,10,3,1.9,1.2,4.3,0.7,1.2,0,1');
+  assert.equal(rows[1], '0,a,completed,0.000000,10,3,1.2,1.8,4.8,0,2.388,0,1,');
+  assert.equal(rows[2], '1,b,completed,0.000500,10,3,1.9,1.2,4.3,0.7,1.2,0,1,');
 });
 
 test('a request that can never fit the KV cache is rejected, not lost', () => {
   const r = runTiny([req(0, 0, 10, 3), req(1, 5, 5000, 10)], chunked, { kvBlocks: 100 });
   assert.equal(r.result.summary.completed, 1);
   assert.equal(r.result.summary.rejected, 1);
+  assert.equal(r.result.rejected[0].code, 'exceeds-kv-capacity');
   assert.match(r.result.rejected[0].reason, /needs 314 KV blocks; the cache holds 100/);
+});
+
+test('a request longer than the model\'s maximum length is rejected as exceeds-max-model-len, counted by reason and named in the CSV', () => {
+  // Context 100 tokens: r1's 90 + 11 exceeds it (though the cache could hold it); r2's 5000 + 10 exceeds
+  // both the context and the cache, and the context is what a server checks first.
+  const requests = [req(0, 0, 10, 3), req(1, 5, 90, 11), req(2, 9, 5000, 10), req(3, 20, 90, 10)];
+  const r = runTiny(requests, chunked, { kvBlocks: 100, model: { ...TINY_MODEL, maxModelLenTokens: 100 } });
+  assert.deepEqual(r.result.summary.rejected_by_reason, { 'exceeds-max-model-len': 2 });
+  assert.deepEqual(r.result.rejected.map((x) => [x.id, x.code]), [[1, 'exceeds-max-model-len'], [2, 'exceeds-max-model-len']]);
+  assert.match(r.result.rejected[0].reason, /prompt\+output \(90\+11 tokens\) exceeds tiny's maximum model length of 100 tokens/);
+  const rows = requestRowsOf(r, requests);
+  assert.match(rows[0], /,reject_reason$/);
+  assert.deepEqual(rows.slice(1).map((row) => row.split(',').slice(2, 3).concat(row.split(',').slice(-1))), [
+    ['completed', ''],
+    ['rejected', 'exceeds-max-model-len'],
+    ['rejected', 'exceeds-max-model-len'],
+    ['completed', ''],
+  ]);
+});
+
+test('kv-capacity and max-model-len rejections are counted apart', () => {
+  // 10 blocks of 16 tokens hold 160: r2's 210 tokens fit the 1000-token context but never the cache.
+  const r = runTiny([req(0, 0, 10, 3), req(1, 5, 5000, 10), req(2, 9, 200, 10)], chunked, { kvBlocks: 10, model: { ...TINY_MODEL, maxModelLenTokens: 1000 } });
+  assert.deepEqual(r.result.summary.rejected_by_reason, { 'exceeds-kv-capacity': 1, 'exceeds-max-model-len': 1 });
+  assert.equal(r.result.summary.completed, 1);
 });
 
 function randomTrace(seed: string, n: number, maxPrompt: number, maxOut: number, gapUs: number): Request[] {
@@ -56,12 +82,64 @@ const realisticHw = tinyHardware({
   perf: perf({ kernelFloorUs: 3, contention: { memory: 0.6, compute: 0.4 } }),
 });
 
+/** Parameters each registered policy runs the property tests with (every registry entry must be here). */
+const PROPERTY_PARAMS: Readonly<Record<string, Record<string, number | string | boolean>>> = {
+  vllm: { max_num_batched_tokens: 64, max_num_seqs: 16 },
+  sglang: { chunked_prefill_size: 64, max_running_requests: 16 },
+  'vllm-v0': {},
+  chunked: { token_budget: 64 },
+  static: { prefill_sms: 40 },
+  duetserve: { tbt_target_ms: 1.2 },
+};
 const policies: [string, PolicyFactory, Record<string, number | string | boolean>][] = [
-  ['vllm', vllm, {}],
-  ['chunked', chunked, { token_budget: 64 }],
-  ['static', staticPolicy, { prefill_sms: 40 }],
-  ['duetserve', duetserve, { tbt_target_ms: 1.2 }],
+  ...Object.entries(POLICIES).map(([name, f]): [string, PolicyFactory, Record<string, number | string | boolean>] => [name, f, PROPERTY_PARAMS[name]]),
+  ['sglang mixed_chunk', POLICIES.sglang, { chunked_prefill_size: 64, mixed_chunk: true }],
+  ['duetserve on vllm', POLICIES.duetserve, { tbt_target_ms: 1.2, base_engine: 'vllm', token_budget: 64 }],
 ];
+
+test('the property tests cover every registered policy', () => {
+  assert.deepEqual(Object.keys(PROPERTY_PARAMS).sort(), Object.keys(POLICIES).sort());
+});
+
+/**
+ * A random trace whose prompts share prefixes: each request continues one of a few conversations (its
+ * leading hash blocks are that conversation's), then diverges into hash blocks of its own — the shape of
+ * Mooncake's traces, where prefix caching evicts and re-pins entries constantly under a small cache.
+ */
+function randomPrefixTrace(seed: string, n: number, hashBlockTokens: number): Request[] {
+  const rng = seedrandom(seed);
+  const out: Request[] = [];
+  let t = 0;
+  let unique = 1_000_000;
+  for (let i = 0; i < n; i++) {
+    t += Math.floor(rng() * 300);
+    const prompt = 1 + Math.floor(rng() * 300);
+    const numHash = Math.ceil(prompt / hashBlockTokens);
+    const conversation = Math.floor(rng() * 4);
+    const shared = Math.floor(rng() * (numHash + 1));
+    const hashIds = Array.from({ length: numHash }, (_, j) => (j < shared ? conversation * 1000 + j : unique++));
+    out.push(req(i, t, prompt, 1 + Math.floor(rng() * 30), hashIds, hashBlockTokens));
+  }
+  return out;
+}
+
+for (const [name, factory, params] of policies) {
+  test(`${name}: with prefix caching on, every request finishes, tokens are conserved and only cached prefix blocks stay held (property)`, () => {
+    for (let trial = 0; trial < 8; trial++) {
+      const requests = randomPrefixTrace(`prefix-${name}-${trial}`, 80, 32);
+      const r = runTiny(requests, factory, { hw: realisticHw, kvBlocks: 48 + 8 * trial, params, engine: { blockTokens: 16, maxBatchTokens: 256, prefixCaching: true } });
+      const s = r.result.summary;
+      assert.equal(s.completed + s.rejected, requests.length);
+      const fits = (q: Request) => Math.ceil((q.promptTokens + q.outputTokens) / 16) <= 48 + 8 * trial;
+      const expectedOut = requests.filter(fits).reduce((a, q) => a + q.outputTokens, 0);
+      assert.ok(Math.abs(s.output_tps * s.duration_s - expectedOut) < 1e-6 * expectedOut + 1e-6, `${name}: output tokens ${s.output_tps * s.duration_s} vs ${expectedOut}`);
+      assert.ok(s.prefix_hit_tokens > 0, 'the trace must exercise the prefix cache');
+      // Once everything has finished, blocks are either free or unreferenced prefix entries.
+      assert.equal(r.instance.kv.usedBlocks, 0);
+      assert.equal(r.instance.running.length + r.instance.waiting.length, 0);
+    }
+  });
+}
 
 for (const [name, factory, params] of policies) {
   test(`${name}: under KV pressure every request finishes, tokens are conserved and the cache drains (property)`, () => {

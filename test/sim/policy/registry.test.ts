@@ -24,5 +24,5 @@ for (const [name, factory] of Object.entries(POLICIES)) {
 }
 
 test('an unknown policy name fails listing the valid ones', () => {
-  assert.throws(() => getPolicy('vlm'), (e: unknown) => e instanceof InputError && /unknown policy 'vlm'; valid: vllm, chunked, static, duetserve/.test(e.message));
+  assert.throws(() => getPolicy('vlm'), (e: unknown) => e instanceof InputError && /unknown policy 'vlm'; valid: vllm, sglang, vllm-v0, chunked, static, duetserve/.test(e.message));
 });

@@ -40,6 +40,7 @@ test('the chosen split equals a brute-force search of the same objective over (S
       fixedK: rng() < 0.2 ? 1 : null,
       guardWindowGap: rng() < 0.5,
       gapLimitUs: tauUs * (1 + rng() * 0.3),
+      prefillEmits: rng() < 0.5,
     };
     const fast = chooseSplit(p);
     const slow = bruteForce(p);
@@ -62,6 +63,7 @@ test('the decode partition is never faster than τ allows, and ties go to fewer 
     fixedK: null,
     guardWindowGap: false,
     gapLimitUs: Infinity,
+    prefillEmits: false,
   };
   const c = chooseSplit(p)!;
   assert.ok(c.decodeStepUs <= 20000);
@@ -90,6 +92,43 @@ test('no split is offered when no decode partition can meet τ', () => {
     fixedK: null,
     guardWindowGap: false,
     gapLimitUs: Infinity,
+    prefillEmits: false,
   };
   assert.equal(chooseSplit(p), null);
+});
+
+test('with a prompt completing in the window, no k lets the decode lane outlast the prefill by more than τ leaves (window-gap guard)', () => {
+  // The request whose prefill ends emits at t_p and next only after the window's end and one more step:
+  // k = ⌈t_p/t_d⌉ overshoots t_p by up to t_d, which at τ = 50 ms (45 ms aimed at) gave gaps of 80+ ms.
+  const rng = seedrandom('prefill-lane');
+  let checked = 0;
+  let overshootsWithoutIt = 0;
+  for (let trial = 0; trial < 200; trial++) {
+    const decodeCount = 1 + Math.floor(rng() * 256);
+    const gapLimitUs = 20000 + rng() * 40000;
+    const p: SplitProblem = {
+      model: MODEL,
+      hw,
+      tpDegree: 1,
+      tauUs: gapLimitUs * 0.9,
+      decode: { prefills: [], decodeCount, decodeContextTokens: decodeCount * (1 + Math.floor(rng() * 4000)) },
+      prefill: { prefills: [{ newTokens: 256 + Math.floor(rng() * 8192), cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 },
+      splits: wholeGpuSplits(hw),
+      maxK: 64,
+      fixedK: null,
+      guardWindowGap: true,
+      gapLimitUs,
+      prefillEmits: true,
+    };
+    const gapOf = (c: SplitChoice) => Math.max(c.k * c.decodeStepUs, c.prefillUs) - c.prefillUs + p.tauUs;
+    const c = chooseSplit(p);
+    if (c) {
+      checked++;
+      assert.ok(gapOf(c) <= gapLimitUs + 1e-9, `trial ${trial}: gap ${gapOf(c)} > ${gapLimitUs}`);
+    }
+    const unguarded = chooseSplit({ ...p, prefillEmits: false });
+    if (unguarded && gapOf(unguarded) > gapLimitUs) overshootsWithoutIt++;
+  }
+  assert.ok(checked > 50, `only ${checked} trials had a feasible split`);
+  assert.ok(overshootsWithoutIt > 10, `the unguarded optimiser overshot in only ${overshootsWithoutIt} trials`);
 });
