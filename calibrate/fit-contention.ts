@@ -1,4 +1,4 @@
-import type { HardwareSpec, ContentionSpec } from '../sim/hardware/hardware-spec.js';
+import type { HardwareSpec, ContentionSpec, SharedContention } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import type { ConcurrentRecord } from './measurement.js';
 import { nelderMead } from './nelder-mead.js';
@@ -28,4 +28,42 @@ export function fitContention(models: Readonly<Record<string, ModelSpec>>, hw: H
   };
   const m = nelderMead(objective, [0.2, 0.1], { step: [0.2, 0.2], maxEvaluations: 600, fTolerance: 1e-14 });
   return { memory: roundSig(Math.max(0, m.x[0]), 3), compute: roundSig(Math.max(0, m.x[1]), 3) };
+}
+
+/**
+ * The shared-resource form (ContentionSpec.shared): four coefficients, each lane's compute- and
+ * memory-bound time stretched by the partner's power share and bandwidth share (partnerLoadOf), fitted on
+ * both lanes of the training pairs. Pairs timed with the partner running continuously (the reference
+ * runner) measure exactly this steady state. The SM-share coefficients are fitted too (the form used when
+ * a caller knows only the partner's size) and kept beside it.
+ */
+export function fitSharedContention(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, train: readonly ConcurrentRecord[]): ContentionSpec {
+  const bySms = fitContention(models, hw, train);
+  if (train.length === 0) return bySms;
+  const withShared = (g: readonly number[]): HardwareSpec => {
+    const shared: SharedContention = { computeByPower: g[0], computeByBandwidth: g[1], memoryByPower: g[2], memoryByBandwidth: g[3] };
+    return { ...hw, perf: { ...hw.perf, contention: { ...bySms, shared } } };
+  };
+  const objective = (g: readonly number[]): number => {
+    const h = withShared(g);
+    let s = 0;
+    for (const r of train) {
+      const ed = Math.log(predictConcurrentDecodeUs(models, h, r) / r.decodeConcurrentUs);
+      const ep = Math.log(predictConcurrentPrefillUs(models, h, r) / r.prefillConcurrentUs);
+      s += ed * ed + ep * ep;
+    }
+    let negative = 0;
+    for (const v of g) negative += Math.min(0, v) ** 2;
+    return s / train.length + 1e3 * negative;
+  };
+  let best: { x: number[]; value: number } | null = null;
+  for (const start of [
+    [0.3, 0.3, 0.3, 0.3],
+    [0.5, 0.1, 0.1, 0.5],
+  ]) {
+    const m = nelderMead(objective, start, { step: [0.2, 0.2, 0.2, 0.2], maxEvaluations: 1500, fTolerance: 1e-14 });
+    if (best === null || m.value < best.value) best = m;
+  }
+  const g = (best as { x: number[] }).x.map((v) => roundSig(Math.max(0, v), 3));
+  return { ...bySms, shared: { computeByPower: g[0], computeByBandwidth: g[1], memoryByPower: g[2], memoryByBandwidth: g[3] } };
 }

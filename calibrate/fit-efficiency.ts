@@ -186,13 +186,49 @@ function startingPoints(pts: readonly OpPoint[]): number[][] {
  * `extraError(x)` (the training forwards'), from `start`. Restarts from the best point so far: one
  * Nelder–Mead run in 11 dimensions can stall on a ridge.
  */
-export function refineJointly(points: readonly OpPoint[], start: Params, extraError: (x: Params) => number, rounds: number): Params {
-  const objective = (x: readonly number[]): number => meanSquaredLogError(points, x as Params) + extraError(x as Params) + prior(x as Params) + outOfBounds(x as Params);
-  let x = start;
+export function refineJointly(points: readonly OpPoint[], start: Params, extraError: (x: Params) => number, rounds: number, tie: (x: Params) => Params = (x) => x): Params {
+  const objective = (y: readonly number[]): number => {
+    const x = tie(y as Params);
+    return meanSquaredLogError(points, x) + extraError(x) + prior(x) + outOfBounds(x);
+  };
+  let x = tie(start);
   for (let round = 0; round < rounds; round++) {
-    x = nelderMead(objective, x, { step: new Array<number>(2 * NC + 1).fill(0.1), maxEvaluations: 3000, fTolerance: 1e-12 }).x;
+    x = tie(nelderMead(objective, x, { step: new Array<number>(2 * NC + 1).fill(0.1), maxEvaluations: 3000, fTolerance: 1e-12 }).x);
   }
   return x;
+}
+
+const DECODE = OP_CLASSES.indexOf('attn_decode');
+const PREFILL = OP_CLASSES.indexOf('attn_prefill');
+
+/**
+ * Decode attention's compute efficiency tied to prefill attention's (the physics form). Both are the same
+ * FlashAttention-class kernel on tensor cores; decode does ~4 FLOP per byte, so with a shared compute
+ * efficiency it is bandwidth-bound by construction. Left free, a fit can make decode attention
+ * compute-bound at ~1% of Π(S) — linear in S like Π — when one kernel's bandwidth happens to grow that way.
+ */
+export function tieDecodeCompute(x: Params): Params {
+  const y = x.slice();
+  y[2 * DECODE] = y[2 * PREFILL];
+  return y;
+}
+
+/** With the tie applied, decode attention's memory efficiency alone re-fitted on its operator records. */
+export function refitDecodeMemory(points: readonly OpPoint[], x: Params): Params {
+  const pts = points.filter((p) => p.cls === DECODE);
+  const y = tieDecodeCompute(x);
+  if (pts.length === 0) return y;
+  const m = nelderMead(
+    (v) => {
+      const z = y.slice();
+      z[2 * DECODE + 1] = v[0];
+      return meanSquaredLogError(pts, z) + outOfBounds(z);
+    },
+    [y[2 * DECODE + 1]],
+    { step: [0.3], maxEvaluations: 300, fTolerance: 1e-12 },
+  );
+  y[2 * DECODE + 1] = m.x[0];
+  return y;
 }
 
 /** Clamped to the bounds the penalty only approximately enforces (so the loader accepts what is written), then rounded. */

@@ -5,8 +5,10 @@ import { inputError } from '../sim/core/input-error.js';
 import type { ConcurrentRecord, ForwardRecord, MeasurementSet } from './measurement.js';
 import { fitCurve } from './fit-curves.js';
 import type { LmHeadShape } from './op-work.js';
-import { clampAndRound, fitOperatorClasses, opPoints, opTimeUs, perfFrom, refineJointly, roundSig, type Params } from './fit-efficiency.js';
-import { fitContention } from './fit-contention.js';
+import { clampAndRound, fitOperatorClasses, opPoints, opTimeUs, perfFrom, refineJointly, refitDecodeMemory, roundSig, tieDecodeCompute, type Params } from './fit-efficiency.js';
+import { fitContention, fitSharedContention } from './fit-contention.js';
+import { fitSaturatingBandwidth, tabulate, type SaturatingBandwidth } from './fit-bandwidth.js';
+import { fitClockRegime, usableClock } from './fit-clock.js';
 import { idHash, splitRecords, type Split } from './split.js';
 import { ape, formatPct, summarizeApes, type ErrorSummary } from './error-stats.js';
 import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs } from './predict-record.js';
@@ -29,6 +31,24 @@ export interface FitInput {
   /** Models the forward and concurrent records name, by plan key. */
   readonly models: Readonly<Record<string, ModelSpec>>;
   readonly data: MeasurementSet;
+  /** Models never fitted: all their records are held out (the plan's `unseenModels`). */
+  readonly unseenModels?: readonly string[];
+  /** Model form; default by the data's backend: 'physics' for the reference runner ('torch'), else 'ceiling'. */
+  readonly form?: FitForm;
+}
+
+/**
+ * 'ceiling': W(S) is the measured copy ceiling, every efficiency free, contention by partner SM share
+ * (what the own-kernel calibrations of 2026-11 were fitted with). 'physics' (issue 11): W(S) a fitted
+ * saturating curve over the envelope of what was achieved, decode attention's compute efficiency tied
+ * to prefill attention's (bandwidth-bound by construction), contention from the partner's power and
+ * bandwidth shares, and the clock regimes from the clock_regime records.
+ */
+export const FIT_FORMS = ['ceiling', 'physics'] as const;
+export type FitForm = (typeof FIT_FORMS)[number];
+
+export function defaultForm(data: MeasurementSet): FitForm {
+  return data.meta.backend === 'torch' ? 'physics' : 'ceiling';
 }
 
 export interface FitResiduals {
@@ -46,6 +66,9 @@ export interface FitResult {
   readonly residuals: FitResiduals;
   readonly forward: Split<ForwardRecord>;
   readonly concurrent: Split<ConcurrentRecord>;
+  readonly form: FitForm;
+  /** The fitted saturating bandwidth curve ('physics'), null for 'ceiling'. */
+  readonly bandwidth: SaturatingBandwidth | null;
 }
 
 function byKind<K extends string, R extends { kind: string }>(records: readonly R[], kind: K): Extract<R, { kind: K }>[] {
@@ -59,10 +82,17 @@ export function fitCalibration(input: FitInput): FitResult {
     throw inputError('calib.sm-mismatch', data.files[0]?.path ?? '', 1, 'sm_count', `measured on ${data.meta.smCount} SMs but the hardware spec has ${smCount}`);
   }
   const recs = data.records;
+  const form = input.form ?? defaultForm(data);
+  const physics = form === 'physics';
+  const tie = physics ? tieDecodeCompute : (x: Params): Params => x;
+  const unseen = new Set(input.unseenModels ?? []);
   // Stage 1: the curves.
-  const computeCurve = fitCurve(byKind(recs, 'ceiling_gemm'), smCount, 'ceiling_gemm');
-  const bandwidthCurve = fitCurve(byKind(recs, 'ceiling_bandwidth'), smCount, 'ceiling_bandwidth');
   const lmHeads: LmHeadShape[] = Object.values(models).map((m) => ({ hiddenSize: m.hiddenSize, vocabSize: m.vocabSize }));
+  const computeCurve = fitCurve(byKind(recs, 'ceiling_gemm'), smCount, 'ceiling_gemm');
+  const bandwidth = physics ? fitSaturatingBandwidth(byKind(recs, 'ceiling_bandwidth'), byKind(recs, 'op'), lmHeads, smCount) : null;
+  const bandwidthCurve = bandwidth
+    ? tabulate(bandwidth, [...computeCurve.map((p) => p.smCount), ...byKind(recs, 'ceiling_bandwidth').map((r) => r.smCount), smCount])
+    : fitCurve(byKind(recs, 'ceiling_bandwidth'), smCount, 'ceiling_bandwidth');
   const points = opPoints(
     byKind(recs, 'op').filter((r) => r.medianUs > 0),
     computeCurve,
@@ -78,7 +108,7 @@ export function fitCalibration(input: FitInput): FitResult {
   const hwWith = (perf: PerfSpec): HardwareSpec => ({ ...input.hardware, perf });
 
   // Stages 2 and 3: efficiencies and floor on the operators, then jointly with the training forwards.
-  const forward = splitRecords(byKind(recs, 'forward').filter(usableForward));
+  const forward = splitRecords(byKind(recs, 'forward').filter(usableForward), unseen);
   const forwardError = (records: readonly ForwardRecord[]) => {
     const logMeasured = records.map((r) => Math.log(r.medianUs));
     return (x: Params): number => {
@@ -91,16 +121,20 @@ export function fitCalibration(input: FitInput): FitResult {
       return records.length > 0 ? s / records.length : 0;
     };
   };
-  const stage2 = fitOperatorClasses(points);
-  const forwardWeight = chooseForwardWeight(forward.train, (train, w, rounds) => refineJointly(points, stage2, (x) => w * forwardError(train)(x), rounds), forwardError);
-  const rounded = clampAndRound(forward.train.length > 0 ? refineJointly(points, stage2, (x) => forwardWeight * forwardError(forward.train)(x), 3) : stage2);
+  const stage2 = physics ? refitDecodeMemory(points, fitOperatorClasses(points)) : fitOperatorClasses(points);
+  const forwardWeight = chooseForwardWeight(forward.train, (train, w, rounds) => refineJointly(points, stage2, (x) => w * forwardError(train)(x), rounds, tie), forwardError);
+  const rounded = clampAndRound(tie(forward.train.length > 0 ? refineJointly(points, stage2, (x) => forwardWeight * forwardError(forward.train)(x), 3, tie) : stage2));
   const basePerf = perfFrom(baseCurves, rounded, true);
 
   // Stage 4: contention.
-  const concurrent = splitRecords(byKind(recs, 'concurrent').filter(usableConcurrent));
-  const contention = fitContention(models, hwWith(basePerf), concurrent.train);
+  const concurrent = splitRecords(byKind(recs, 'concurrent').filter(usableConcurrent), unseen);
+  const contention = physics ? fitSharedContention(models, hwWith(basePerf), concurrent.train) : fitContention(models, hwWith(basePerf), concurrent.train);
 
-  const hw = hwWith({ ...basePerf, contention });
+  // Stage 5 (physics): the clock regimes, relative to the model fitted so far.
+  const clocks = splitRecords(byKind(recs, 'clock_regime').filter(usableClock), unseen);
+  const clockRegime = physics ? fitClockRegime(models, hwWith({ ...basePerf, contention }), clocks.train) : undefined;
+
+  const hw = hwWith({ ...basePerf, contention, ...(clockRegime ? { clockRegime } : {}) });
   const opApes = points.map((p) => ape(opTimeUs(p, rounded), Math.exp(p.logMeasured)));
   const opsByClass: Partial<Record<OpClass, ErrorSummary>> = {};
   OP_CLASSES.forEach((c, i) => {
@@ -115,7 +149,7 @@ export function fitCalibration(input: FitInput): FitResult {
     concurrentPrefillTrain: summarizeApes(concurrent.train.map((r) => ape(predictConcurrentPrefillUs(models, hw, r), r.prefillConcurrentUs))),
   };
   const perf: PerfSpec = { ...hw.perf, provenance: provenanceText(data, residuals, forwardWeight) };
-  return { perf, forwardWeight, residuals, forward, concurrent };
+  return { perf, forwardWeight, residuals, forward, concurrent, form, bandwidth };
 }
 
 /**

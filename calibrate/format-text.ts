@@ -77,13 +77,35 @@ export function formatValidation(r: ValidationReport): string {
     `training points: forward ${s.train_points.forward}, concurrent ${s.train_points.concurrent}; errors are |predicted − measured| / measured`,
     ...section('forward', s.forward),
     ...section('concurrent decode', s.concurrent_decode),
-    ...section('concurrent prefill (reported, no target)', s.concurrent_prefill),
+    ...section('concurrent prefill', s.concurrent_prefill),
+    ...regimeTable(r),
   ];
   if (s.forward_excluded.length > 0) lines.push(`excluded forwards (ran outside their SMs, %smid check): ${s.forward_excluded.join(', ')}`);
   if (s.concurrent_excluded.length > 0) lines.push(`excluded (a side left its partition, %smid check): ${s.concurrent_excluded.join(', ')}`);
   lines.push(`forward MAPE ${formatPct(s.forward.overall.mape)} (target ≤ ${formatPct(s.targets.forward_mape)}): ${verdict(s.pass.forward)}`);
   lines.push(`concurrent decode MAPE ${formatPct(s.concurrent_decode.overall.mape)} (target ≤ ${formatPct(s.targets.concurrent_decode_mape)}): ${verdict(s.pass.concurrent_decode)}`);
+  // Older reports (before issue 11) carry only the two verdicts above.
+  if (s.pass.forward_every_sm_count !== undefined) {
+    lines.push(`forward at every SM count: MAPE ≤ ${formatPct(s.targets.forward_mape)} and p90 ≤ ${formatPct(s.targets.forward_p90)}: ${verdict(s.pass.forward_every_sm_count)}`);
+    lines.push(`concurrent prefill MAPE ${formatPct(s.concurrent_prefill.overall.mape)} (target ≤ ${formatPct(s.targets.concurrent_prefill_mape)}): ${verdict(s.pass.concurrent_prefill)}`);
+    lines.push(`clock regimes MAPE (target ≤ ${formatPct(s.targets.clock_mape)}): ${verdict(s.pass.clock)}`);
+  }
   return lines.join('\n') + '\n';
+}
+
+/** Held-out errors by regime: MAPE, p90, worst, and the worst SM count of each. */
+function regimeTable(r: ValidationReport): string[] {
+  const regimes = r.summary.regimes ?? {};
+  const rows = Object.entries(regimes);
+  if (rows.length === 0) return [];
+  const out = [`${'by regime'.padEnd(30)} ${HEADER}  worst SM count (MAPE)`];
+  for (const [name, g] of rows) {
+    if (!g) continue;
+    const worstSm = Object.entries(g.by_sm_count).sort((a, b) => b[1].mape - a[1].mape)[0];
+    out.push(`  ${name.padEnd(28)} ${errorCells(g.overall)}  ${worstSm ? `${worstSm[0]} (${formatPct(worstSm[1].mape)})` : ''}`);
+  }
+  if (r.summary.unseen_models.length > 0) out.push(`  unseen (never fitted): ${r.summary.unseen_models.join(', ')}`);
+  return out;
 }
 
 const MIN_RANKED_US = 10;

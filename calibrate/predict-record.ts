@@ -1,7 +1,7 @@
 import type { HardwareSpec } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import type { IterationBatch } from '../sim/latency/iteration-batch.js';
-import { predictIteration } from '../sim/latency/roofline.js';
+import { partnerOf, predictIteration } from '../sim/latency/roofline.js';
 import { inputError } from '../sim/core/input-error.js';
 import type { ConcurrentRecord, ForwardRecord } from './measurement.js';
 
@@ -12,11 +12,12 @@ import type { ConcurrentRecord, ForwardRecord } from './measurement.js';
  * What is compared is GPU time: the runner times each graph replay with CUDA events on the stream, so
  * host-side scheduling and sampling (the roofline's overheadUs) are not in the measurement.
  */
-function gpuUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, partnerSmCount: number): number {
-  return predictIteration(model, hw, batch, { smCount, partnerSmCount, launch: 'graph', tpDegree: 1 }).gpuUs;
+function gpuUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, partner: { partnerSmCount: number }): number {
+  // 'calibration': the clock the measured forwards ran at (short back-to-back bursts; ClockRegimeSpec).
+  return predictIteration(model, hw, batch, { smCount, ...partner, launch: 'graph', tpDegree: 1, clockRegime: 'calibration' }).gpuUs;
 }
 
-export function modelOf(models: Readonly<Record<string, ModelSpec>>, r: ForwardRecord | ConcurrentRecord): ModelSpec {
+export function modelOf(models: Readonly<Record<string, ModelSpec>>, r: { readonly model: string; readonly source: { readonly file: string; readonly line: number } }): ModelSpec {
   const m = models[r.model];
   if (!m) {
     throw inputError('calib.unknown-model', r.source.file, r.source.line, 'model', `model '${r.model}' is not in the plan's models (${Object.keys(models).join(', ')})`);
@@ -25,15 +26,17 @@ export function modelOf(models: Readonly<Record<string, ModelSpec>>, r: ForwardR
 }
 
 export function predictForwardUs(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ForwardRecord): number {
-  return gpuUs(modelOf(models, r), hw, r.batch, r.smCount, 0);
+  return gpuUs(modelOf(models, r), hw, r.batch, r.smCount, { partnerSmCount: 0 });
 }
 
 /** One decode iteration on its partition while the prefill runs on the other. */
 export function predictConcurrentDecodeUs(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): number {
-  return gpuUs(modelOf(models, r), hw, r.decodeBatch, r.decodeSmCount, r.prefillSmCount);
+  const m = modelOf(models, r);
+  return gpuUs(m, hw, r.decodeBatch, r.decodeSmCount, partnerOf(m, hw, r.prefillBatch, r.prefillSmCount, 1));
 }
 
 /** The prefill forward on its partition while decodes run beside it. */
 export function predictConcurrentPrefillUs(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): number {
-  return gpuUs(modelOf(models, r), hw, r.prefillBatch, r.prefillSmCount, r.decodeSmCount);
+  const m = modelOf(models, r);
+  return gpuUs(m, hw, r.prefillBatch, r.prefillSmCount, partnerOf(m, hw, r.decodeBatch, r.decodeSmCount, 1));
 }

@@ -1,5 +1,5 @@
 import { batchKind } from './parse-batch.js';
-import type { ConcurrentRecord, ForwardRecord } from './measurement.js';
+import type { ClockRegimeRecord, ConcurrentRecord, ForwardRecord } from './measurement.js';
 
 /**
  * Deterministic train / held-out split of the forward and concurrent records. Within each family
@@ -9,7 +9,7 @@ import type { ConcurrentRecord, ForwardRecord } from './measurement.js';
  */
 export const HELD_OUT_SHARE = 0.4;
 
-export type ValidationRecord = ForwardRecord | ConcurrentRecord;
+export type ValidationRecord = ForwardRecord | ConcurrentRecord | ClockRegimeRecord;
 
 /** FNV-1a, 32-bit: a stable hash of the id (no dependence on Node's hash seeds or record order). */
 export function idHash(id: string): number {
@@ -24,6 +24,7 @@ export function idHash(id: string): number {
 /** e.g. 'forward/qwen3-8b/64sm/decode' or 'concurrent/qwen3-8b/decode100sm+prefill32sm'. */
 export function familyOf(r: ValidationRecord): string {
   if (r.kind === 'forward') return `forward/${r.model}/${r.smCount}sm/${batchKind(r.batch)}`;
+  if (r.kind === 'clock_regime') return `clock/${r.model}/${r.smCount}sm`;
   return `concurrent/${r.model}/decode${r.decodeSmCount}sm+prefill${r.prefillSmCount}sm`;
 }
 
@@ -32,7 +33,7 @@ export interface Split<T> {
   readonly heldOut: readonly T[];
 }
 
-export function splitRecords<T extends ValidationRecord>(records: readonly T[]): Split<T> {
+export function splitRecords<T extends ValidationRecord>(records: readonly T[], unseenModels: ReadonlySet<string> = new Set()): Split<T> {
   const families = new Map<string, T[]>();
   for (const r of records) {
     const key = familyOf(r);
@@ -46,6 +47,8 @@ export function splitRecords<T extends ValidationRecord>(records: readonly T[]):
     const count = Math.ceil(HELD_OUT_SHARE * ordered.length);
     for (let i = 0; i < count; i++) held.add(ordered[i].id);
   }
+  // A model the fit must never see is held out whole (the plan's unseenModels).
+  for (const r of records) if (unseenModels.has(r.model)) held.add(r.id);
   // Keep the input order in both halves so reports list points as measured.
   return { train: records.filter((r) => !held.has(r.id)), heldOut: records.filter((r) => held.has(r.id)) };
 }

@@ -5,7 +5,10 @@ import { NON_NEGATIVE, POSITIVE, childField, readMap, readSeq, type NumberRule }
 
 const PERF_KEYS = {
   required: ['provenance', 'computeFlopsPerS', 'bandwidthBytesPerS', 'efficiency', 'kernelFloorUs', 'contention'],
+  optional: ['clockRegime'],
 } as const;
+/** A clock regime moves compute time by tens of percent at most (the H200's clock spans 1.4–1.98 GHz). */
+const CLOCK_SCALE: NumberRule = { min: 0.5, max: 2, why: 'a clock regime scales compute time by at most 2x either way' };
 
 /**
  * An efficiency is an operator class's achieved rate over the reference GEMM's (hardware-spec.ts). Above 1
@@ -37,7 +40,15 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
   const efficiency = m.read('efficiency', (n, f) => readEfficiency(data, n, f));
   const kernelFloorUs = m.number('kernelFloorUs', POSITIVE);
   const contention = m.read('contention', (n, f) => readContention(data, n, f));
-  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention].some((v) => v === undefined)) return undefined;
+  const clock = m.has('clockRegime') ? m.read('clockRegime', (n, f) => readMap(data, n, f, { required: ['backToBackComputeScale', 'servingComputeScale'] })) : null;
+  const clockRegime =
+    clock === null
+      ? null
+      : clock === undefined
+        ? undefined
+        : { backToBackComputeScale: clock.number('backToBackComputeScale', CLOCK_SCALE), servingComputeScale: clock.number('servingComputeScale', CLOCK_SCALE) };
+  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime].some((v) => v === undefined)) return undefined;
+  if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined)) return undefined;
   return {
     provenance: provenance!,
     computeFlopsPerS: compute!,
@@ -45,6 +56,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     efficiency: efficiency!,
     kernelFloorUs: kernelFloorUs!,
     contention: contention!,
+    ...(clockRegime ? { clockRegime: clockRegime as { backToBackComputeScale: number; servingComputeScale: number } } : {}),
   };
 }
 
@@ -106,9 +118,17 @@ function readEfficiency(data: YamlData, node: Node | null, field: string): Recor
   return OP_CLASSES.every((op) => out[op] !== undefined) ? (out as Record<OpClass, OpEfficiency>) : undefined;
 }
 
+const SHARED_KEYS = ['computeByPower', 'computeByBandwidth', 'memoryByPower', 'memoryByBandwidth'] as const;
+
 function readContention(data: YamlData, node: Node | null, field: string): PerfSpec['contention'] | undefined {
-  const c = readMap(data, node, field, { required: ['memory', 'compute'] });
+  const c = readMap(data, node, field, { required: ['memory', 'compute'], optional: ['shared'] });
   const memory = c?.number('memory', NON_NEGATIVE);
   const compute = c?.number('compute', NON_NEGATIVE);
-  return memory === undefined || compute === undefined ? undefined : { memory, compute };
+  if (c === undefined || memory === undefined || compute === undefined) return undefined;
+  if (!c.has('shared')) return { memory, compute };
+  const sh = c.read('shared', (n, f) => readMap(data, n, f, { required: SHARED_KEYS }));
+  if (sh === undefined) return undefined;
+  const v = SHARED_KEYS.map((k) => sh.number(k, NON_NEGATIVE));
+  if (v.some((x) => x === undefined)) return undefined;
+  return { memory, compute, shared: { computeByPower: v[0]!, computeByBandwidth: v[1]!, memoryByPower: v[2]!, memoryByBandwidth: v[3]! } };
 }

@@ -93,7 +93,38 @@ export interface ContentionSpec {
   readonly memory: number;
   /** Same for compute-bound time (prefill on 96 SMs ran ~1.13× slower beside a decode on 36). */
   readonly compute: number;
+  /**
+   * The shared-resource form (issue 11), used instead of the two coefficients above when present: a
+   * partition slows by what its partner *does*, not by how many SMs it has. Two resources are shared:
+   * HBM bandwidth (the partner's traffic over W(all SMs)) and the power budget that sets the common SM
+   * clock (the partner's tensor-core activity: its SM share × the share of its time that is compute
+   * bound). Compute-bound and memory-bound time each stretch by 1 + a·power + b·bandwidth.
+   */
+  readonly shared?: SharedContention;
 }
+
+export interface SharedContention {
+  readonly computeByPower: number;
+  readonly computeByBandwidth: number;
+  readonly memoryByPower: number;
+  readonly memoryByBandwidth: number;
+}
+
+/**
+ * Clock regime (issue 11): a compute-bound forward repeated back to back holds the GPU at its power cap
+ * and a lower clock; interleaved with memory-bound decode steps (serving) the clock recovers. Calibration
+ * forwards are short back-to-back bursts; these scales turn their compute-bound time into each regime's,
+ * fitted from the calibration's clock_regime records (calibrate/fit-clock.ts).
+ */
+export interface ClockRegimeSpec {
+  /** Compute-bound time, settled back to back ÷ as calibrated. */
+  readonly backToBackComputeScale: number;
+  /** Compute-bound time, interleaved with decode steps ÷ as calibrated. */
+  readonly servingComputeScale: number;
+}
+
+export const CLOCK_REGIMES = ['calibration', 'back-to-back', 'serving'] as const;
+export type ClockRegime = (typeof CLOCK_REGIMES)[number];
 
 export interface PerfSpec {
   /** Π(S): achieved dense bf16 rate on S SMs, FLOP/s. Piecewise linear between points; sorted by smCount. */
@@ -104,6 +135,8 @@ export interface PerfSpec {
   /** GPU-side minimum time of one kernel (launch latency inside a graph, tail effects). */
   readonly kernelFloorUs: number;
   readonly contention: ContentionSpec;
+  /** Absent: every regime prices as calibrated. */
+  readonly clockRegime?: ClockRegimeSpec;
   /** Where the perf numbers come from: 'seed: …' text, or a calibration record. */
   readonly provenance: string;
 }

@@ -1,7 +1,7 @@
 import type { ModelSpec } from '../model/model-spec.js';
 import type { HardwareSpec } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
-import { predictForward, predictGpuUs, predictTotalUs } from './roofline.js';
+import { partnerOf, predictForward, predictGpuUs, predictTotalUs, type PartnerLoad } from './roofline.js';
 
 /**
  * How long one scheduling step takes, in the two shapes the engine runs. Pure; shared by the engine
@@ -49,17 +49,18 @@ export function splitTiming(
   let prefillAloneUs = 0;
   let prefillContendedUs = 0;
   if (hasPrefill) {
-    prefillAloneUs = eagerForwardUs(model, hw, prefill, prefillSms, 0, tpDegree);
-    prefillContendedUs = hasDecode ? eagerForwardUs(model, hw, prefill, prefillSms, decodeSms, tpDegree) : prefillAloneUs;
+    prefillAloneUs = eagerForwardUs(model, hw, prefill, prefillSms, { partnerSmCount: 0 }, tpDegree);
+    prefillContendedUs = hasDecode ? eagerForwardUs(model, hw, prefill, prefillSms, partnerOf(model, hw, decode, decodeSms, tpDegree), tpDegree) : prefillAloneUs;
   }
+  const prefillPartner = hasPrefill ? partnerOf(model, hw, prefill, prefillSms, tpDegree) : { partnerSmCount: 0 };
   const offsets: number[] = [];
   let t = 0;
   let ctx = decode.decodeContextTokens;
   if (hasDecode) {
     for (let i = 0; i < k; i++) {
-      const partner = hasPrefill && t < prefillContendedUs ? prefillSms : 0;
+      const partner = hasPrefill && t < prefillContendedUs ? prefillPartner : { partnerSmCount: 0 };
       const step = { prefills: [], decodeCount: decode.decodeCount, decodeContextTokens: ctx };
-      t += predictGpuUs(model, hw, step, { smCount: decodeSms, partnerSmCount: partner, launch: 'graph', tpDegree }) + o.graphLaunchUs;
+      t += predictGpuUs(model, hw, step, { smCount: decodeSms, ...partner, launch: 'graph', tpDegree }) + o.graphLaunchUs;
       offsets.push(o.schedulingUs + t);
       ctx += decode.decodeCount;
     }
@@ -83,7 +84,14 @@ export function splitTiming(
 }
 
 /** An eagerly dispatched forward: the longer of GPU time and host launch time (they overlap). */
-function eagerForwardUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, partnerSmCount: number, tpDegree: number): number {
-  const [gpuUs, kernels] = predictForward(model, hw, batch, { smCount, partnerSmCount, launch: 'eager', tpDegree });
+function eagerForwardUs(
+  model: ModelSpec,
+  hw: HardwareSpec,
+  batch: IterationBatch,
+  smCount: number,
+  partner: { partnerSmCount: number; partnerLoad?: PartnerLoad },
+  tpDegree: number,
+): number {
+  const [gpuUs, kernels] = predictForward(model, hw, batch, { smCount, ...partner, launch: 'eager', tpDegree });
   return Math.max(gpuUs, kernels * hw.overheads.eagerLaunchUsPerKernel);
 }

@@ -1,5 +1,5 @@
 import type { ModelSpec } from '../model/model-spec.js';
-import type { HardwareSpec, OpClass } from '../hardware/hardware-spec.js';
+import type { ClockRegime, HardwareSpec, OpClass } from '../hardware/hardware-spec.js';
 import { OP_CLASSES } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
 import { curveAtFast } from './curve.js';
@@ -24,6 +24,25 @@ export interface PredictOptions {
   readonly launch: 'graph' | 'eager';
   /** Tensor-parallel degree: weights, heads and KV split N ways, two all-reduces per layer. */
   readonly tpDegree: number;
+  /**
+   * What the partner partition does (partnerLoadOf), for the shared-resource contention form. Absent with a
+   * partner: the partner is taken as fully loaded on its SMs (compute share S/N, bandwidth W(S)/W(N)).
+   */
+  readonly partnerLoad?: PartnerLoad;
+  /**
+   * Which clock the compute-bound time is priced at (ClockRegimeSpec): 'serving' (default: decode steps
+   * interleave with prefills), 'back-to-back' (one compute-bound shape repeated, power-capped) or
+   * 'calibration' (as the calibration forwards were timed; what fit and validate compare against).
+   */
+  readonly clockRegime?: ClockRegime;
+}
+
+/** A partition's demand on the resources it shares with its partner (ContentionSpec.shared). */
+export interface PartnerLoad {
+  /** Tensor-core activity: SM share × the share of its time spent compute-bound, in [0, 1]. */
+  readonly computeShare: number;
+  /** HBM traffic over W(all SMs): bytes moved ÷ time ÷ whole-GPU bandwidth. */
+  readonly bandwidthShare: number;
 }
 
 export const WHOLE_GPU = (hw: HardwareSpec): PredictOptions => ({
@@ -84,24 +103,62 @@ interface Rates {
  * answer depends only on those (frozen) inputs, so the memo cannot change a result.
  */
 const ratesMemo = new WeakMap<HardwareSpec, Map<number, Rates>>();
+const REGIME_INDEX: Record<ClockRegime, number> = { calibration: 0, 'back-to-back': 1, serving: 2 };
 
 function ratesFor(hw: HardwareSpec, opts: PredictOptions): Rates {
+  // A partner load is continuous and comes from another prediction: not memoised (two curve lookups).
+  if (opts.partnerLoad && opts.partnerSmCount > 0) return computeRates(hw, opts);
   let byKey = ratesMemo.get(hw);
   if (!byKey) ratesMemo.set(hw, (byKey = new Map()));
-  const key = opts.smCount * 65536 + opts.partnerSmCount;
+  const key = (REGIME_INDEX[opts.clockRegime ?? 'serving'] * 4096 + opts.smCount) * 65536 + opts.partnerSmCount;
   let r = byKey.get(key);
   if (!r) byKey.set(key, (r = computeRates(hw, opts)));
   return r;
 }
 
+/** Compute-time scale of a clock regime (1 when the spec has no clock-regime data). */
+export function clockScale(hw: HardwareSpec, regime: ClockRegime | undefined): number {
+  const c = hw.perf.clockRegime;
+  if (!c) return 1;
+  switch (regime ?? 'serving') {
+    case 'calibration':
+      return 1;
+    case 'back-to-back':
+      return c.backToBackComputeScale;
+    case 'serving':
+      return c.servingComputeScale;
+  }
+}
+
 function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
-  const share = opts.partnerSmCount / hw.smCount;
+  const c = hw.perf.contention;
+  let computeStretch = 1;
+  let memoryStretch = 1;
+  if (opts.partnerSmCount > 0) {
+    if (c.shared) {
+      const load = opts.partnerLoad ?? fullLoad(hw, opts.partnerSmCount);
+      computeStretch = 1 + c.shared.computeByPower * load.computeShare + c.shared.computeByBandwidth * load.bandwidthShare;
+      memoryStretch = 1 + c.shared.memoryByPower * load.computeShare + c.shared.memoryByBandwidth * load.bandwidthShare;
+    } else {
+      const share = opts.partnerSmCount / hw.smCount;
+      computeStretch = 1 + c.compute * share;
+      memoryStretch = 1 + c.memory * share;
+    }
+  }
   return {
-    computeFlopsPerUs: curveAtFast(hw.perf.computeFlopsPerS, opts.smCount) / 1e6,
+    computeFlopsPerUs: curveAtFast(hw.perf.computeFlopsPerS, opts.smCount) / 1e6 / clockScale(hw, opts.clockRegime),
     bandwidthBytesPerUs: curveAtFast(hw.perf.bandwidthBytesPerS, opts.smCount) / 1e6,
-    computeStretch: 1 + hw.perf.contention.compute * share,
-    memoryStretch: 1 + hw.perf.contention.memory * share,
+    computeStretch,
+    memoryStretch,
     floorUs: hw.perf.kernelFloorUs,
+  };
+}
+
+/** A partner about which nothing is known but its size: fully busy on its SMs, at its full bandwidth. */
+function fullLoad(hw: HardwareSpec, partnerSmCount: number): PartnerLoad {
+  return {
+    computeShare: partnerSmCount / hw.smCount,
+    bandwidthShare: curveAtFast(hw.perf.bandwidthBytesPerS, partnerSmCount) / curveAtFast(hw.perf.bandwidthBytesPerS, hw.smCount),
   };
 }
 
@@ -317,6 +374,44 @@ export function predictIteration(model: ModelSpec, hw: HardwareSpec, batch: Iter
     });
   });
   return { gpuUs, overheadUs, totalUs: gpuUs + overheadUs, kernels, breakdown };
+}
+
+/**
+ * What a partition running `batch` alone on `smCount` SMs demands of the shared resources: its
+ * compute-bound share of time scaled by its SM share (power), and its HBM traffic over the whole GPU's
+ * bandwidth. The partner of a split is priced with this as its PredictOptions.partnerLoad.
+ */
+export function partnerLoadOf(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number, clockRegime?: ClockRegime): PartnerLoad {
+  const acc = new Acc();
+  const [gpuUs] = forward(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree, clockRegime }, acc);
+  if (!(gpuUs > 0)) return { computeShare: 0, bandwidthShare: 0 };
+  let bytes = 0;
+  let computeBoundUs = 0;
+  for (let slot = 0; slot < SLOTS; slot++) {
+    bytes += acc.v[slot * 5 + 1];
+    computeBoundUs += acc.v[slot * 5 + 4];
+  }
+  const wholeBytesPerUs = curveAtFast(hw.perf.bandwidthBytesPerS, hw.smCount) / 1e6;
+  return {
+    computeShare: Math.min(1, (smCount / hw.smCount) * (computeBoundUs / gpuUs)),
+    bandwidthShare: Math.min(1.5, bytes / gpuUs / wholeBytesPerUs),
+  };
+}
+
+/**
+ * The partner fields of PredictOptions for a partition beside `partnerBatch` on `partnerSmCount` SMs:
+ * the load is computed only when the spec prices contention by shared resources (it costs one forward).
+ */
+export function partnerOf(
+  model: ModelSpec,
+  hw: HardwareSpec,
+  partnerBatch: IterationBatch,
+  partnerSmCount: number,
+  tpDegree: number,
+): { partnerSmCount: number; partnerLoad?: PartnerLoad } {
+  if (partnerSmCount <= 0) return { partnerSmCount: 0 };
+  if (!hw.perf.contention.shared) return { partnerSmCount };
+  return { partnerSmCount, partnerLoad: partnerLoadOf(model, hw, partnerBatch, partnerSmCount, tpDegree) };
 }
 
 export type { Rates };

@@ -1,7 +1,7 @@
 import type { ModelSpec } from '../model/model-spec.js';
 import type { HardwareSpec } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from '../latency/iteration-batch.js';
-import { predictForward } from '../latency/roofline.js';
+import { partnerOf, predictForward } from '../latency/roofline.js';
 
 /**
  * DuetServe's split choice, as published: over partitions (S_p, S_d) and look-ahead k, maximise
@@ -55,12 +55,14 @@ export interface SplitChoice {
 }
 
 export function decodeStepUs(p: SplitProblem, decodeSms: number, prefillSms: number): number {
-  const [gpu] = predictForward(p.model, p.hw, p.decode, { smCount: decodeSms, partnerSmCount: prefillSms, launch: 'graph', tpDegree: p.tpDegree });
+  const partner = partnerOf(p.model, p.hw, p.prefill, prefillSms, p.tpDegree);
+  const [gpu] = predictForward(p.model, p.hw, p.decode, { smCount: decodeSms, ...partner, launch: 'graph', tpDegree: p.tpDegree });
   return gpu + p.hw.overheads.graphLaunchUs;
 }
 
 export function prefillUs(p: SplitProblem, prefillSms: number, decodeSms: number): number {
-  const [gpu, kernels] = predictForward(p.model, p.hw, p.prefill, { smCount: prefillSms, partnerSmCount: decodeSms, launch: 'eager', tpDegree: p.tpDegree });
+  const partner = partnerOf(p.model, p.hw, p.decode, decodeSms, p.tpDegree);
+  const [gpu, kernels] = predictForward(p.model, p.hw, p.prefill, { smCount: prefillSms, ...partner, launch: 'eager', tpDegree: p.tpDegree });
   return Math.max(gpu, kernels * p.hw.overheads.eagerLaunchUsPerKernel);
 }
 

@@ -15,7 +15,7 @@ import { parsePlan } from '../../../calibrate/parse-plan.js';
 import { runWithAddon, runWithRunner, withBackend, type BackendName } from '../../../calibrate/run.js';
 import { gpuCommand } from './gpu-command.js';
 import { loadData, type LoadedData } from '../../../calibrate/load-data.js';
-import { fitCalibration } from '../../../calibrate/fit.js';
+import { FIT_FORMS, fitCalibration, type FitForm } from '../../../calibrate/fit.js';
 import { withCalibratedSection } from '../../../calibrate/write-calibrated.js';
 import { validateCalibration } from '../../../calibrate/validate.js';
 import { kernelQuality } from '../../../calibrate/kernel-quality.js';
@@ -120,6 +120,13 @@ interface FitFlags {
   plan?: string;
   write?: boolean;
   json?: string;
+  form?: string;
+}
+
+function formFlag(v: string | undefined): FitForm | undefined {
+  if (v === undefined) return undefined;
+  if (!(FIT_FORMS as readonly string[]).includes(v)) throw inputError('bad-flag', '<command line>', 0, '--form', `'${v}' is not a model form: ${FIT_FORMS.join(' or ')}`);
+  return v as FitForm;
 }
 
 /** Fit from the data against the hardware's seed spec (its perf is what gets replaced). */
@@ -127,11 +134,16 @@ function fitFrom(io: CliIo, o: FitFlags) {
   const loaded = load(io, o.data, o.plan);
   const source = readConfig('hardware', o.hardware, io.cwd);
   const hardware = parseHardwareYaml(source.text, source.file).seed;
-  return { loaded, source, hardware, fit: fitCalibration({ hardware, models: loaded.models, data: loaded.data }) };
+  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], form: formFlag(o.form) });
+  return { loaded, source, hardware, fit };
+}
+
+function formOption(cmd: Command): Command {
+  return cmd.option('--form <form>', "model form: 'physics' (saturating W(S), bandwidth-bound decode attention, shared-resource contention, clock regimes) or 'ceiling'; default: physics for reference-runner data, ceiling for duet_runner data");
 }
 
 function registerFit(cal: Command, io: CliIo): void {
-  dataOptions(cal.command('fit'), true)
+  formOption(dataOptions(cal.command('fit'), true))
     .description('fit Π(S), W(S), per-class efficiencies, kernel floor and contention to measurements (training split only)')
     .option('--write', 'write the calibrated: section into the hardware YAML (other content and comments kept)')
     .option('--json <file>', 'write the fitted perf and residuals as JSON')
@@ -151,7 +163,7 @@ function registerFit(cal: Command, io: CliIo): void {
 }
 
 function registerValidate(cal: Command, io: CliIo): void {
-  dataOptions(cal.command('validate'), true)
+  formOption(dataOptions(cal.command('validate'), true))
     .description('predicted vs measured on held-out forward and concurrent points: MAPE, p90, worst per family; PASS/FAIL against the targets')
     .option('--use-config', "validate the YAML's calibrated: section (without any servingCorrection:) instead of fitting the data's training split now")
     .option('--json <file>', 'write {points, summary} JSON')
@@ -168,7 +180,7 @@ function registerValidate(cal: Command, io: CliIo): void {
         loaded = f.loaded;
         hw = { ...f.hardware, perf: f.fit.perf };
       }
-      const report = validateCalibration(loaded.models, hw, loaded.data);
+      const report = validateCalibration(loaded.models, hw, loaded.data, loaded.plan.unseenModels ?? []);
       io.stdout(formatValidation(report));
       // The HTML page is drawn by reports/ from the JSON file, which is kept beside it when --json is not given.
       const jsonPath = o.json ?? (o.html ? o.html.replace(/\.html?$/i, '') + '.validation.json' : undefined);

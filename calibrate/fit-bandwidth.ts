@@ -1,0 +1,92 @@
+import type { CurvePoint } from '../sim/hardware/hardware-spec.js';
+import { inputError } from '../sim/core/input-error.js';
+import type { CeilingBandwidthRecord, OpRecord } from './measurement.js';
+import { nelderMead } from './nelder-mead.js';
+import { opWork, type LmHeadShape } from './op-work.js';
+import { roundSig } from './fit-efficiency.js';
+
+/**
+ * W(S) as a saturating curve (issue 11, "model form from physics"). Each SM can keep only so many bytes
+ * in flight, so on few SMs bandwidth grows in proportion to S; HBM caps it. The form
+ *
+ *     B(S) = B_max · x / (1 + x^p)^(1/p),   x = b·S / B_max
+ *
+ * has that slope b per SM at small S, the ceiling B_max at large S and a knee whose sharpness p is fitted.
+ * It is fitted to the *upper envelope* of what was achieved at each SM count: the copy ceiling and every
+ * memory-bound operator (GEMMs of ≤ 32 rows streaming their weights, the LM head at ≤ 16 rows, decode
+ * attention). A ceiling is what the GPU can reach, so the curve must not fall under any point (heavy
+ * penalty) but may sit above a point where the measuring kernel was poor (light pull): PyTorch's copy
+ * kernel reaches 0.4 TB/s on 16 SMs where cuBLAS streams weights at 1.3 TB/s, and only the envelope says so.
+ * The curve is tabulated at `sizes` (the sizes the roofline interpolates between).
+ */
+export interface SaturatingBandwidth {
+  readonly perSmBytesPerS: number;
+  readonly maxBytesPerS: number;
+  readonly knee: number;
+}
+
+/** Operators whose time is bytes over bandwidth: what they achieved bounds W(S) from below. */
+export function memoryBoundRates(ops: readonly OpRecord[], lmHeads: readonly LmHeadShape[]): { smCount: number; bytesPerS: number }[] {
+  const out: { smCount: number; bytesPerS: number }[] = [];
+  for (const r of ops) {
+    if (!(r.medianUs > 0)) continue;
+    const s = r.shape;
+    const bound = (s.op === 'gemm' && s.n <= 32) || s.op === 'attn_decode';
+    if (!bound) continue;
+    const w = opWork(s, lmHeads);
+    if (w.opClass === 'lm_head' && s.op === 'gemm' && s.n > 16) continue;
+    out.push({ smCount: r.smCount, bytesPerS: (w.bytes / r.medianUs) * 1e6 });
+  }
+  return out;
+}
+
+export function saturatingAt(c: SaturatingBandwidth, smCount: number): number {
+  const x = (c.perSmBytesPerS * smCount) / c.maxBytesPerS;
+  return (c.maxBytesPerS * x) / Math.pow(1 + Math.pow(x, c.knee), 1 / c.knee);
+}
+
+/** Heavy penalty for the curve under a point (it must bound what was achieved), light pull when above. */
+const UNDER_WEIGHT = 100;
+const OVER_WEIGHT = 1;
+
+export function fitSaturatingBandwidth(
+  ceilings: readonly CeilingBandwidthRecord[],
+  ops: readonly OpRecord[],
+  lmHeads: readonly LmHeadShape[],
+  fullSmCount: number,
+): SaturatingBandwidth {
+  const envelope = new Map<number, number>();
+  const put = (s: number, v: number): void => void envelope.set(s, Math.max(envelope.get(s) ?? 0, v));
+  for (const r of ceilings) if (r.medianUs > 0) put(r.smCount, (r.bytes / r.medianUs) * 1e6);
+  for (const p of memoryBoundRates(ops, lmHeads)) put(p.smCount, p.bytesPerS);
+  if (!envelope.has(fullSmCount)) {
+    const file = ceilings[0]?.source.file ?? '';
+    throw inputError('calib.no-whole-gpu', file, 0, 'sms', `no bandwidth evidence on the whole GPU (${fullSmCount} SMs); the curve needs that end point`);
+  }
+  const pts = [...envelope.entries()].sort((a, b) => a[0] - b[0]);
+  const top = Math.max(...pts.map(([, v]) => v));
+  const slope = Math.max(...pts.map(([s, v]) => v / s));
+  const objective = (y: readonly number[]): number => {
+    const c = { perSmBytesPerS: Math.exp(y[0]), maxBytesPerS: Math.exp(y[1]), knee: Math.exp(y[2]) };
+    let e = 0;
+    for (const [s, v] of pts) {
+      const d = Math.log(saturatingAt(c, s) / v);
+      e += d < 0 ? UNDER_WEIGHT * d * d : OVER_WEIGHT * d * d;
+    }
+    // Knee sharpness between 1 (gradual) and 20 (a hard corner).
+    e += 1e3 * (Math.max(0, -y[2]) ** 2 + Math.max(0, y[2] - Math.log(20)) ** 2);
+    return e / pts.length;
+  };
+  let best: { x: number[]; value: number } | null = null;
+  for (const knee of [1, 2, 4, 8]) {
+    const m = nelderMead(objective, [Math.log(slope), Math.log(top), Math.log(knee)], { step: [0.2, 0.1, 0.5], maxEvaluations: 3000, fTolerance: 1e-14 });
+    if (best === null || m.value < best.value) best = m;
+  }
+  const x = (best as { x: number[] }).x;
+  return { perSmBytesPerS: roundSig(Math.exp(x[0])), maxBytesPerS: roundSig(Math.exp(x[1])), knee: roundSig(Math.exp(x[2])) };
+}
+
+/** The curve as the roofline's points, at every size in `sizes` (the whole GPU included). */
+export function tabulate(c: SaturatingBandwidth, sizes: readonly number[]): CurvePoint[] {
+  return [...new Set(sizes)].sort((a, b) => a - b).map((smCount) => ({ smCount, value: roundSig(saturatingAt(c, smCount)) }));
+}
