@@ -38,10 +38,17 @@ export interface OpPoint {
 export type Params = number[];
 export const NC = OP_CLASSES.length;
 
-export function opTimeUs(p: OpPoint, x: Params): number {
+/**
+ * 'floor': max(F/Π·eff_c, B/W·eff_m, floor), the first calibrations' rule. 'tail' (physics form): the
+ * larger term plus a fixed per-kernel launch-and-tail time, so small kernels near the ridge are not priced
+ * at the bare max (a GEMM streaming 33 MB of weights also pays its launch and its last partial wave).
+ */
+export type KernelRule = 'floor' | 'tail';
+
+export function opTimeUs(p: OpPoint, x: Params, rule: KernelRule = 'floor'): number {
   const computeUs = p.flops / (p.flopsPerUs * Math.exp(x[2 * p.cls]));
   const memoryUs = p.bytes / (p.bytesPerUs * Math.exp(x[2 * p.cls + 1]));
-  return Math.max(computeUs, memoryUs, Math.exp(x[2 * NC]));
+  return rule === 'tail' ? Math.max(computeUs, memoryUs) + Math.exp(x[2 * NC]) : Math.max(computeUs, memoryUs, Math.exp(x[2 * NC]));
 }
 
 export function outOfBounds(x: Params): number {
@@ -58,10 +65,10 @@ export function prior(x: Params): number {
   return PRIOR_WEIGHT * s;
 }
 
-export function meanSquaredLogError(points: readonly OpPoint[], x: Params): number {
+export function meanSquaredLogError(points: readonly OpPoint[], x: Params, rule: KernelRule = 'floor'): number {
   let s = 0;
   for (const p of points) {
-    const e = Math.log(opTimeUs(p, x)) - p.logMeasured;
+    const e = Math.log(opTimeUs(p, x, rule)) - p.logMeasured;
     s += e * e;
   }
   return points.length > 0 ? s / points.length : 0;
@@ -72,13 +79,13 @@ export function roundSig(v: number, digits: number = DIGITS): number {
 }
 
 /** `round`: to DIGITS significant digits, so values written after exp(log(v)) are v exactly. */
-export function perfFrom(base: Omit<PerfSpec, 'efficiency' | 'kernelFloorUs'>, x: Params, round = false): PerfSpec {
+export function perfFrom(base: Omit<PerfSpec, 'efficiency' | 'kernelFloorUs' | 'kernelRule'>, x: Params, round = false, rule: KernelRule = 'floor'): PerfSpec {
   const v = (i: number): number => (round ? roundSig(Math.exp(x[i])) : Math.exp(x[i]));
   const efficiency = Object.fromEntries(OP_CLASSES.map((c, i) => [c, { compute: v(2 * i), memory: v(2 * i + 1) } satisfies OpEfficiency])) as Record<
     OpClass,
     OpEfficiency
   >;
-  return { ...base, efficiency, kernelFloorUs: v(2 * NC) };
+  return { ...base, efficiency, kernelFloorUs: v(2 * NC), ...(rule === 'tail' ? { kernelRule: 'tail' as const } : {}) };
 }
 
 /** An operator record reduced to what its predicted time depends on. */
@@ -102,7 +109,7 @@ export function opPoints(ops: readonly OpRecord[], compute: readonly CurvePoint[
  * fastest measured kernel. A class with no records (e.g. no LM-head-shaped GEMM measured) starts from the
  * GEMM's values.
  */
-export function fitOperatorClasses(points: readonly OpPoint[]): Params {
+export function fitOperatorClasses(points: readonly OpPoint[], rule: KernelRule = 'floor'): Params {
   const classPoints = OP_CLASSES.map((_, i) => points.filter((p) => p.cls === i));
   const classStarts = classPoints.map(startingPoints);
   const fitClasses = (logFloor: number): { x: Params; value: number } => {
@@ -115,7 +122,7 @@ export function fitOperatorClasses(points: readonly OpPoint[]): Params {
         const z = x.slice();
         z[2 * i] = y[0];
         z[2 * i + 1] = y[1];
-        return meanSquaredLogError(pts, z) + prior(z) + outOfBounds(z);
+        return meanSquaredLogError(pts, z, rule) + prior(z) + outOfBounds(z);
       };
       let best: { x: number[]; value: number } | null = null;
       for (const start of classStarts[i]) {
@@ -124,7 +131,7 @@ export function fitOperatorClasses(points: readonly OpPoint[]): Params {
       }
       x[2 * i] = (best as { x: number[] }).x[0];
       x[2 * i + 1] = (best as { x: number[] }).x[1];
-      value += meanSquaredLogError(pts, x) * pts.length;
+      value += meanSquaredLogError(pts, x, rule) * pts.length;
     });
     return { x, value };
   };
@@ -186,10 +193,17 @@ function startingPoints(pts: readonly OpPoint[]): number[][] {
  * `extraError(x)` (the training forwards'), from `start`. Restarts from the best point so far: one
  * Nelder–Mead run in 11 dimensions can stall on a ridge.
  */
-export function refineJointly(points: readonly OpPoint[], start: Params, extraError: (x: Params) => number, rounds: number, tie: (x: Params) => Params = (x) => x): Params {
+export function refineJointly(
+  points: readonly OpPoint[],
+  start: Params,
+  extraError: (x: Params) => number,
+  rounds: number,
+  tie: (x: Params) => Params = (x) => x,
+  rule: KernelRule = 'floor',
+): Params {
   const objective = (y: readonly number[]): number => {
     const x = tie(y as Params);
-    return meanSquaredLogError(points, x) + extraError(x) + prior(x) + outOfBounds(x);
+    return meanSquaredLogError(points, x, rule) + extraError(x) + prior(x) + outOfBounds(x);
   };
   let x = tie(start);
   for (let round = 0; round < rounds; round++) {
@@ -214,7 +228,7 @@ export function tieDecodeCompute(x: Params): Params {
 }
 
 /** With the tie applied, decode attention's memory efficiency alone re-fitted on its operator records. */
-export function refitDecodeMemory(points: readonly OpPoint[], x: Params): Params {
+export function refitDecodeMemory(points: readonly OpPoint[], x: Params, rule: KernelRule = 'floor'): Params {
   const pts = points.filter((p) => p.cls === DECODE);
   const y = tieDecodeCompute(x);
   if (pts.length === 0) return y;
@@ -222,7 +236,7 @@ export function refitDecodeMemory(points: readonly OpPoint[], x: Params): Params
     (v) => {
       const z = y.slice();
       z[2 * DECODE + 1] = v[0];
-      return meanSquaredLogError(pts, z) + outOfBounds(z);
+      return meanSquaredLogError(pts, z, rule) + outOfBounds(z);
     },
     [y[2 * DECODE + 1]],
     { step: [0.3], maxEvaluations: 300, fTolerance: 1e-12 },

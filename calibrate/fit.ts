@@ -1,4 +1,5 @@
-import type { HardwareSpec, OpClass, PerfSpec } from '../sim/hardware/hardware-spec.js';
+import type { CurvePoint, HardwareSpec, OpClass, PerfSpec } from '../sim/hardware/hardware-spec.js';
+import { isotonicNonDecreasing } from './isotonic.js';
 import { OP_CLASSES } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import { inputError } from '../sim/core/input-error.js';
@@ -85,6 +86,7 @@ export function fitCalibration(input: FitInput): FitResult {
   const form = input.form ?? defaultForm(data);
   const physics = form === 'physics';
   const tie = physics ? tieDecodeCompute : (x: Params): Params => x;
+  const rule = physics ? 'tail' : 'floor';
   const unseen = new Set(input.unseenModels ?? []);
   // Stage 1: the curves.
   const lmHeads: LmHeadShape[] = Object.values(models).map((m) => ({ hiddenSize: m.hiddenSize, vocabSize: m.vocabSize }));
@@ -108,11 +110,11 @@ export function fitCalibration(input: FitInput): FitResult {
   const hwWith = (perf: PerfSpec): HardwareSpec => ({ ...input.hardware, perf });
 
   // Stages 2 and 3: efficiencies and floor on the operators, then jointly with the training forwards.
-  const forward = splitRecords(byKind(recs, 'forward').filter(usableForward), unseen);
+  const forward = splitRecords(byKind(recs, 'forward').filter((r) => usableForward(r) && !harnessOnly(data, r)), unseen);
   const forwardError = (records: readonly ForwardRecord[]) => {
     const logMeasured = records.map((r) => Math.log(r.medianUs));
     return (x: Params): number => {
-      const hw = hwWith(perfFrom(baseCurves, x));
+      const hw = hwWith(perfFrom(baseCurves, x, false, rule));
       let s = 0;
       records.forEach((r, i) => {
         const e = Math.log(predictForwardUs(models, hw, r)) - logMeasured[i];
@@ -121,10 +123,19 @@ export function fitCalibration(input: FitInput): FitResult {
       return records.length > 0 ? s / records.length : 0;
     };
   };
-  const stage2 = physics ? refitDecodeMemory(points, fitOperatorClasses(points)) : fitOperatorClasses(points);
-  const forwardWeight = chooseForwardWeight(forward.train, (train, w, rounds) => refineJointly(points, stage2, (x) => w * forwardError(train)(x), rounds, tie), forwardError);
-  const rounded = clampAndRound(tie(forward.train.length > 0 ? refineJointly(points, stage2, (x) => forwardWeight * forwardError(forward.train)(x), 3, tie) : stage2));
-  const basePerf = perfFrom(baseCurves, rounded, true);
+  const stage2 = physics ? refitDecodeMemory(points, fitOperatorClasses(points, rule), rule) : fitOperatorClasses(points, rule);
+  const forwardWeight = chooseForwardWeight(forward.train, (train, w, rounds) => refineJointly(points, stage2, (x) => w * forwardError(train)(x), rounds, tie, rule), forwardError);
+  const rounded = clampAndRound(tie(forward.train.length > 0 ? refineJointly(points, stage2, (x) => forwardWeight * forwardError(forward.train)(x), 3, tie, rule) : stage2));
+  let basePerf = perfFrom(baseCurves, rounded, true, rule);
+
+  // Stage 3b (physics): Π(S) as forwards achieve it. The 8192³ GEMM ceiling is one shape timed for a few
+  // milliseconds; a forward's GEMMs and attention meet wave quantisation and the power cap differently
+  // at each partition size, so Π is rescaled at every SM count with training forwards by their geometric
+  // mean measured/predicted (compute-bound forwards only), interpolated between, then kept monotone.
+  if (physics && forward.train.length > 0) {
+    const hw0 = hwWith(basePerf);
+    basePerf = { ...basePerf, computeFlopsPerS: rescaleCompute(basePerf.computeFlopsPerS, forward.train.filter((r) => r.batch.prefills.length > 0), (r) => predictForwardUs(models, hw0, r)) };
+  }
 
   // Stage 4: contention.
   const concurrent = splitRecords(byKind(recs, 'concurrent').filter(usableConcurrent), unseen);
@@ -135,7 +146,7 @@ export function fitCalibration(input: FitInput): FitResult {
   const clockRegime = physics ? fitClockRegime(models, hwWith({ ...basePerf, contention }), clocks.train) : undefined;
 
   const hw = hwWith({ ...basePerf, contention, ...(clockRegime ? { clockRegime } : {}) });
-  const opApes = points.map((p) => ape(opTimeUs(p, rounded), Math.exp(p.logMeasured)));
+  const opApes = points.map((p) => ape(opTimeUs(p, rounded, rule), Math.exp(p.logMeasured)));
   const opsByClass: Partial<Record<OpClass, ErrorSummary>> = {};
   OP_CLASSES.forEach((c, i) => {
     const apes = opApes.filter((_, j) => points[j].cls === i);
@@ -150,6 +161,32 @@ export function fitCalibration(input: FitInput): FitResult {
   };
   const perf: PerfSpec = { ...hw.perf, provenance: provenanceText(data, residuals, forwardWeight) };
   return { perf, forwardWeight, residuals, forward, concurrent, form, bandwidth };
+}
+
+/** Stage 3b: Π(S) scaled per SM count by the forwards measured there (see the call site). */
+export function rescaleCompute(curve: readonly CurvePoint[], records: readonly ForwardRecord[], predict: (r: ForwardRecord) => number): CurvePoint[] {
+  const logs = new Map<number, number[]>();
+  for (const r of records) {
+    const l = logs.get(r.smCount) ?? [];
+    l.push(Math.log(r.medianUs / predict(r)));
+    logs.set(r.smCount, l);
+  }
+  if (logs.size === 0) return [...curve];
+  const at = [...logs.entries()].map(([sm, l]) => [sm, Math.exp(l.reduce((a, b) => a + b, 0) / l.length)] as const).sort((a, b) => a[0] - b[0]);
+  // measured/predicted > 1: the forwards ran slower than Π says, so Π falls by that factor.
+  const factor = (sm: number): number => {
+    if (sm <= at[0][0]) return at[0][1];
+    for (let i = 1; i < at.length; i++) {
+      if (sm <= at[i][0]) {
+        const t = (sm - at[i - 1][0]) / (at[i][0] - at[i - 1][0]);
+        return at[i - 1][1] + t * (at[i][1] - at[i - 1][1]);
+      }
+    }
+    return at[at.length - 1][1];
+  };
+  const scaled = curve.map((p) => p.value / factor(p.smCount));
+  const smooth = isotonicNonDecreasing(scaled);
+  return curve.map((p, i) => ({ smCount: p.smCount, value: roundSig(smooth[i]) }));
 }
 
 /**
@@ -181,6 +218,16 @@ function chooseForwardWeight(
     }
   }
   return best;
+}
+
+/**
+ * Forwards the reference runner cannot run the way a server does: decodes over several distinct context
+ * lengths. PyTorch has no paged or varlen SDPA, so it runs one call per length (each a batch-1 kernel that
+ * fills few SMs), where vLLM or SGLang run one paged kernel over all sequences. Such a forward times the
+ * harness, not production; fit and validate leave it out and say so.
+ */
+export function harnessOnly(data: MeasurementSet, r: ForwardRecord): boolean {
+  return data.meta.backend === 'torch' && r.raggedDecodes;
 }
 
 /** A forward counts only if it ran where it was meant to (the runner's %smid check, when it made one). */

@@ -81,6 +81,7 @@ export function formatValidation(r: ValidationReport): string {
     ...regimeTable(r),
   ];
   if (s.forward_excluded.length > 0) lines.push(`excluded forwards (ran outside their SMs, %smid check): ${s.forward_excluded.join(', ')}`);
+  if ((s.forward_harness_only ?? []).length > 0) lines.push(`left out, harness-only shape (ragged decode contexts: one SDPA call per length, not one paged kernel): ${s.forward_harness_only.length} forwards`);
   if (s.concurrent_excluded.length > 0) lines.push(`excluded (a side left its partition, %smid check): ${s.concurrent_excluded.join(', ')}`);
   lines.push(`forward MAPE ${formatPct(s.forward.overall.mape)} (target ≤ ${formatPct(s.targets.forward_mape)}): ${verdict(s.pass.forward)}`);
   lines.push(`concurrent decode MAPE ${formatPct(s.concurrent_decode.overall.mape)} (target ≤ ${formatPct(s.targets.concurrent_decode_mape)}): ${verdict(s.pass.concurrent_decode)}`);

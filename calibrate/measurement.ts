@@ -105,6 +105,8 @@ export interface ForwardRecord extends Base {
   readonly batch: IterationBatch;
   /** The runner's %smid check (the forward stayed on its SMs); null when the record has none. */
   readonly smidsOk: boolean | null;
+  /** Decodes over more than one distinct context length (a list in the plan with different values). */
+  readonly raggedDecodes: boolean;
 }
 
 /** Decode graph replayed k times on its partition while a prefill forward runs on the other. */

@@ -153,7 +153,9 @@ function parseRecord(f: JsonFields): MeasurementRecord | null {
     case 'forward': {
       const b = f.child('batch');
       const batch = b ? parseBatch(b) : { prefills: [], decodeCount: 0, decodeContextTokens: 0 };
-      return { kind, id, source, smCount: f.int('sms', 1), model: f.str('model'), batch, smidsOk: f.has('smids_ok') ? f.bool('smids_ok') : null, ...timing(f) };
+      const decodes = b?.obj.decodes;
+      const raggedDecodes = Array.isArray(decodes) && new Set(decodes).size > 1;
+      return { kind, id, source, smCount: f.int('sms', 1), model: f.str('model'), batch, smidsOk: f.has('smids_ok') ? f.bool('smids_ok') : null, raggedDecodes, ...timing(f) };
     }
     case 'concurrent': {
       const p = f.child('prefill');

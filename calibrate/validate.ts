@@ -5,7 +5,7 @@ import { batchKind } from './parse-batch.js';
 import { familyOf, splitRecords } from './split.js';
 import { ape, summarizeApes, type ErrorSummary } from './error-stats.js';
 import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs } from './predict-record.js';
-import { usableConcurrent, usableForward } from './fit.js';
+import { harnessOnly, usableConcurrent, usableForward } from './fit.js';
 import { usableClock } from './fit-clock.js';
 import { modelOf } from './predict-record.js';
 import { predictIteration } from '../sim/latency/roofline.js';
@@ -94,6 +94,8 @@ export interface ValidationReport {
     /** Forwards and concurrent pairs left out because they ran outside their partition (%smid check failed). */
     readonly forward_excluded: readonly string[];
     readonly concurrent_excluded: readonly string[];
+    /** Forwards the reference runner cannot run as a server does (ragged decode contexts; fit.ts harnessOnly). */
+    readonly forward_harness_only: readonly string[];
     readonly forward: GroupedErrors;
     readonly concurrent_decode: GroupedErrors;
     /** Reported, not a target: the prefill side of the pairs. */
@@ -250,7 +252,7 @@ function regimeErrors(points: readonly ValidationPoint[], unseen: ReadonlySet<st
 export function validateCalibration(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, data: MeasurementSet, unseenModels: readonly string[] = []): ValidationReport {
   const unseen = new Set(unseenModels);
   const allForward = data.records.filter((r): r is ForwardRecord => r.kind === 'forward');
-  const forward = splitRecords(allForward.filter(usableForward), unseen);
+  const forward = splitRecords(allForward.filter((r) => usableForward(r) && !harnessOnly(data, r)), unseen);
   const allConcurrent = data.records.filter((r): r is ConcurrentRecord => r.kind === 'concurrent');
   const concurrent = splitRecords(allConcurrent.filter(usableConcurrent), unseen);
   const allClock = data.records.filter((r): r is ClockRegimeRecord => r.kind === 'clock_regime');
@@ -278,6 +280,7 @@ export function validateCalibration(models: Readonly<Record<string, ModelSpec>>,
         points.length === 0 ? 0 : (forward.heldOut.length + concurrent.heldOut.length) / (forward.heldOut.length + forward.train.length + concurrent.heldOut.length + concurrent.train.length),
       train_points: { forward: forward.train.length, concurrent: concurrent.train.length },
       forward_excluded: allForward.filter((r) => !usableForward(r)).map((r) => r.id),
+      forward_harness_only: allForward.filter((r) => usableForward(r) && harnessOnly(data, r)).map((r) => r.id),
       concurrent_excluded: allConcurrent.filter((r) => !usableConcurrent(r)).map((r) => r.id),
       forward: fwd,
       concurrent_decode: dec,

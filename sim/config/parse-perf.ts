@@ -5,7 +5,7 @@ import { NON_NEGATIVE, POSITIVE, childField, readMap, readSeq, type NumberRule }
 
 const PERF_KEYS = {
   required: ['provenance', 'computeFlopsPerS', 'bandwidthBytesPerS', 'efficiency', 'kernelFloorUs', 'contention'],
-  optional: ['clockRegime'],
+  optional: ['clockRegime', 'kernelRule'],
 } as const;
 /** A clock regime moves compute time by tens of percent at most (the H200's clock spans 1.4–1.98 GHz). */
 const CLOCK_SCALE: NumberRule = { min: 0.5, max: 2, why: 'a clock regime scales compute time by at most 2x either way' };
@@ -39,6 +39,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
   const bandwidth = m.read('bandwidthBytesPerS', (n, f) => readCurve(data, n, f, limits.smCount, limits.peakBytesPerS, 'hbmBandwidthBytesPerS'));
   const efficiency = m.read('efficiency', (n, f) => readEfficiency(data, n, f));
   const kernelFloorUs = m.number('kernelFloorUs', POSITIVE);
+  const kernelRule = m.has('kernelRule') ? m.choice('kernelRule', ['floor', 'tail'] as const) : 'floor';
   const contention = m.read('contention', (n, f) => readContention(data, n, f));
   const clock = m.has('clockRegime') ? m.read('clockRegime', (n, f) => readMap(data, n, f, { required: ['backToBackComputeScale', 'servingComputeScale'] })) : null;
   const clockRegime =
@@ -47,7 +48,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
       : clock === undefined
         ? undefined
         : { backToBackComputeScale: clock.number('backToBackComputeScale', CLOCK_SCALE), servingComputeScale: clock.number('servingComputeScale', CLOCK_SCALE) };
-  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime].some((v) => v === undefined)) return undefined;
+  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule].some((v) => v === undefined)) return undefined;
   if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined)) return undefined;
   return {
     provenance: provenance!,
@@ -55,6 +56,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     bandwidthBytesPerS: bandwidth!,
     efficiency: efficiency!,
     kernelFloorUs: kernelFloorUs!,
+    ...(kernelRule === 'tail' ? { kernelRule: 'tail' as const } : {}),
     contention: contention!,
     ...(clockRegime ? { clockRegime: clockRegime as { backToBackComputeScale: number; servingComputeScale: number } } : {}),
   };

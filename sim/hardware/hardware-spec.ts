@@ -134,6 +134,11 @@ export interface PerfSpec {
   readonly efficiency: Readonly<Record<OpClass, OpEfficiency>>;
   /** GPU-side minimum time of one kernel (launch latency inside a graph, tail effects). */
   readonly kernelFloorUs: number;
+  /**
+   * How kernelFloorUs enters a kernel's time: 'floor' (absent): max(compute, memory, floor); 'tail'
+   * (physics form): max(compute, memory) + floor, a launch-and-last-wave cost every kernel pays.
+   */
+  readonly kernelRule?: 'floor' | 'tail';
   readonly contention: ContentionSpec;
   /** Absent: every regime prices as calibrated. */
   readonly clockRegime?: ClockRegimeSpec;

@@ -96,6 +96,8 @@ interface Rates {
   computeStretch: number;
   memoryStretch: number;
   floorUs: number;
+  /** 1 when kernelFloorUs is added to every kernel ('tail'), 0 when it is a floor. */
+  tail: number;
 }
 
 /**
@@ -151,6 +153,7 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
     computeStretch,
     memoryStretch,
     floorUs: hw.perf.kernelFloorUs,
+    tail: hw.perf.kernelRule === 'tail' ? 1 : 0,
   };
 }
 
@@ -178,7 +181,7 @@ export function kernelUs(
   const eff = hw.perf.efficiency[op];
   const computeUs = (flops / (r.computeFlopsPerUs * eff.compute)) * r.computeStretch;
   const memoryUs = (bytes / (r.bandwidthBytesPerUs * eff.memory)) * r.memoryStretch;
-  const one = Math.max(computeUs, memoryUs, r.floorUs);
+  const one = r.tail ? Math.max(computeUs, memoryUs) + r.floorUs : Math.max(computeUs, memoryUs, r.floorUs);
   const us = one * count;
   if (acc) acc.add(CLASS_INDEX[op], flops * count, bytes * count, count, us, computeUs >= memoryUs && computeUs >= r.floorUs ? us : 0);
   return us;

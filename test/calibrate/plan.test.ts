@@ -58,7 +58,8 @@ test('every forward and concurrent family has both training and held-out points'
   const plan = make();
   const forward: ForwardRecord[] = plan.experiments
     .filter((e) => e.kind === 'forward')
-    .map((e) => ({ kind: 'forward', id: e.id, source: { file: 'p', line: 1 }, smCount: e.sms, model: e.model, batch: toIterationBatch(e.batch), smidsOk: true, medianUs: 1, p10Us: 1, p90Us: 1, reps: 1 }));
+    .map((e) => ({ kind: 'forward', id: e.id, source: { file: 'p', line: 1 }, smCount: e.sms, model: e.model, batch: toIterationBatch(e.batch), smidsOk: true,
+      raggedDecodes: false, medianUs: 1, p10Us: 1, p90Us: 1, reps: 1 }));
   const { train, heldOut } = splitRecords(forward);
   const families = new Set(forward.map(familyOf));
   assert.ok(families.size >= 2 * 7 * 3);

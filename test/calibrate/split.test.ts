@@ -5,7 +5,7 @@ import type { ForwardRecord } from '../../calibrate/measurement.js';
 
 function fwd(id: string, smCount: number, decode: boolean): ForwardRecord {
   const batch = decode ? { prefills: [], decodeCount: 8, decodeContextTokens: 8000 } : { prefills: [{ newTokens: 512, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 };
-  return { kind: 'forward', id, source: { file: 'f', line: 1 }, smCount, model: 'm', batch, smidsOk: null, medianUs: 1, p10Us: 1, p90Us: 1, reps: 1 };
+  return { kind: 'forward', id, source: { file: 'f', line: 1 }, smCount, model: 'm', batch, smidsOk: null, raggedDecodes: false, medianUs: 1, p10Us: 1, p90Us: 1, reps: 1 };
 }
 
 const records = [64, 132].flatMap((s) => [true, false].flatMap((d) => Array.from({ length: 5 }, (_, i) => fwd(`fw-${s}-${d}-${i}`, s, d))));
