@@ -51,7 +51,13 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
     bandwidthBytesPerS: perf.bandwidthBytesPerS.map((p) => ({ smCount: p.smCount, value: p.value })),
     efficiency: Object.fromEntries(OP_CLASSES.map((c) => [c, { compute: perf.efficiency[c].compute, memory: perf.efficiency[c].memory }])),
     kernelFloorUs: perf.kernelFloorUs,
-    contention: { memory: perf.contention.memory, compute: perf.contention.compute },
+    ...(perf.kernelRule ? { kernelRule: perf.kernelRule } : {}),
+    contention: {
+      memory: perf.contention.memory,
+      compute: perf.contention.compute,
+      ...(perf.contention.shared ? { shared: { ...perf.contention.shared } } : {}),
+    },
+    ...(perf.clockRegime ? { clockRegime: { ...perf.clockRegime } } : {}),
   };
 }
 

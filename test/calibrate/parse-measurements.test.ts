@@ -66,3 +66,31 @@ test('files from different GPUs cannot be fitted together', () => {
   const other = META.replace('H100 80GB HBM3', 'H200');
   expectInputError(() => parseMeasurementSet([{ path: 'a.jsonl', text: META }, { path: 'b.jsonl', text: other }]), [{ code: 'calib.mixed-gpus', file: 'b.jsonl' }]);
 });
+
+test('reference-runner records: continuous pairs and clock regimes are parsed with their fields', async () => {
+  const { parseMeasurementFile } = await import('../../calibrate/parse-measurements.js');
+  const meta = JSON.stringify({ kind: 'meta', gpu: 'G', sm_count: 132, driver: 'd', cuda_runtime: '13.0', date: 'x', backend: 'torch', partition: { min_sms: 8, alignment: 8, groups: [8], remainder: 12 } });
+  const pair = JSON.stringify({
+    id: 'cc', kind: 'concurrent', model: 'm', prefill: { sms: 100, batch: { prefills: [{ new: 2048, cached: 0 }] } }, decode: { sms: 32, batch: { decodes: { count: 32, context: 2048 } }, k: 1 },
+    method: 'continuous', partner_covered: false, decode_alone_us: 10, decode_concurrent_us: 12, prefill_alone_us: 60, prefill_concurrent_us: 70, decode_smids_ok: true, prefill_smids_ok: true,
+  });
+  const clock = JSON.stringify({
+    id: 'clk', kind: 'clock_regime', model: 'm', sms: 132, batch: { prefills: [{ new: 2048, cached: 0 }] }, interleave: { batch: { decodes: { count: 64, context: 2048 } }, k: 4 }, seconds: 3,
+    back_to_back_us: 51000, serving_us: 48000, decode_serving_us: 9900, decode_alone_us: 9800, clock_back_to_back: { sm_clock_mhz: 1515, power_w: 692, samples: 600 }, clock_serving: { sm_clock_mhz: null, power_w: null, samples: 0 }, smids_ok: true,
+  });
+  const ragged = JSON.stringify({ id: 'fw', kind: 'forward', model: 'm', sms: 132, batch: { decodes: [512, 1024] }, median_us: 1, p10_us: 1, p90_us: 1, reps: 8 });
+  const { records } = parseMeasurementFile([meta, pair, clock, ragged].join('\n'), 'r.jsonl');
+  const p = records[0];
+  assert.ok(p.kind === 'concurrent' && p.method === 'continuous' && p.partnerCovered === false);
+  const c = records[1];
+  assert.ok(c.kind === 'clock_regime');
+  assert.equal(c.lookahead, 4);
+  assert.equal(c.backToBackClock.smClockMhz, 1515);
+  assert.equal(c.servingClock.smClockMhz, null);
+  assert.equal(c.interleaveBatch.decodeCount, 64);
+  const f = records[2];
+  assert.ok(f.kind === 'forward' && f.raggedDecodes);
+  // A clock record without its timings is refused at its line and field.
+  const broken = JSON.stringify({ ...JSON.parse(clock), serving_us: undefined });
+  assert.throws(() => parseMeasurementFile([meta, broken].join('\n'), 'b.jsonl'), /b\.jsonl:2.*serving_us|serving_us[\s\S]*b\.jsonl/);
+});

@@ -68,3 +68,30 @@ test('every forward and concurrent family has both training and held-out points'
     assert.ok(heldOut.some((r) => familyOf(r) === f), `${f} has no held-out point`);
   }
 });
+
+test('reference plan: pairs span 16 to 124 prefill SMs with the remainder on both sides, clock regimes, an unseen model', async () => {
+  const { generateReferencePlan, referencePairSizes, groupLayout } = await import('../../calibrate/plan-reference.js');
+  const { loadHardware } = await import('../../sim/config/load-hardware.js');
+  const { loadModel } = await import('../../sim/config/load-model.js');
+  const hw = loadHardware('h200');
+  assert.deepEqual(groupLayout(hw), { fullGroups: 15, remainderSms: 12 });
+  const pairs = referencePairSizes(hw);
+  assert.equal(pairs[0][0], 16);
+  assert.equal(pairs[pairs.length - 1][0], 124);
+  for (const [p, d] of pairs) assert.equal(p + d, 132);
+  // The 12-SM remainder sits on the prefill side in some pairs and on the decode side in others.
+  assert.ok(pairs.some(([p]) => p % 8 === 4) && pairs.some(([, d]) => d % 8 === 4));
+  const spec = (n: string) => ({ key: n, spec: loadModel(n) });
+  const plan = generateReferencePlan({ models: [spec('qwen3-8b'), { ...spec('llama-3.1-8b'), unseen: true }], hardware: hw, repeats: 8, warmup: 1 });
+  assert.deepEqual(plan.unseenModels, ['llama-3.1-8b']);
+  const kinds = new Set(plan.experiments.map((e) => e.kind));
+  for (const k of ['ceiling_gemm', 'ceiling_bandwidth', 'op', 'forward', 'concurrent', 'clock_regime']) assert.ok(kinds.has(k as never), k);
+  // The unseen model is measured in forwards only: no operators, pairs or clock experiments fit could use.
+  assert.ok(plan.experiments.every((e) => !('model' in e) || e.model !== 'llama-3.1-8b' || e.kind === 'forward'));
+  // Deterministic: same inputs, same JSON.
+  assert.equal(JSON.stringify(plan), JSON.stringify(generateReferencePlan({ models: [spec('qwen3-8b'), { ...spec('llama-3.1-8b'), unseen: true }], hardware: hw, repeats: 8, warmup: 1 })));
+  // The plan parser accepts it, and refuses an unseen model it does not list.
+  const { parsePlan } = await import('../../calibrate/parse-plan.js');
+  parsePlan(JSON.stringify(plan), 'p.json');
+  assert.throws(() => parsePlan(JSON.stringify({ ...plan, unseenModels: ['nope'] }), 'p.json'), /unseenModels\[0\]/);
+});

@@ -13,7 +13,7 @@ test('with the true coefficients every held-out point is predicted exactly and b
   const r = validateCalibration(models, testHardware(), data);
   assert.ok(r.points.length > 0);
   for (const p of r.points) assert.ok(p.ape < 1e-9, `${p.id} ${p.kind}: ${p.ape}`);
-  assert.deepEqual(r.summary.pass, { forward: true, concurrent_decode: true });
+  assert.deepEqual(r.summary.pass, { forward: true, concurrent_decode: true, forward_every_sm_count: true, concurrent_prefill: true, clock: null });
   // Families, models, SM counts and batch kinds are all broken out.
   assert.deepEqual(Object.keys(r.summary.forward.by_batch_kind), ['decode', 'mixed', 'prefill']);
   assert.deepEqual(Object.keys(r.summary.forward.by_model), ['qwen3-8b', 'qwen3-14b']);

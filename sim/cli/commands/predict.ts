@@ -3,10 +3,10 @@ import { parseNumber } from '../flags.js';
 import { inputError } from '../../core/input-error.js';
 import { loadModel } from '../../config/load-model.js';
 import { loadHardware } from '../../config/load-hardware.js';
-import type { HardwareSpec } from '../../hardware/hardware-spec.js';
+import { CLOCK_REGIMES, type ClockRegime, type HardwareSpec } from '../../hardware/hardware-spec.js';
 import { describeValidSizes, isValidPartitionSize } from '../../hardware/partition.js';
 import type { IterationBatch, PrefillChunk } from '../../latency/iteration-batch.js';
-import { predictIteration, type IterationPrediction } from '../../latency/roofline.js';
+import { partnerOf, predictIteration, type IterationPrediction } from '../../latency/roofline.js';
 
 const WHERE = '<command line>';
 
@@ -46,6 +46,12 @@ interface PredictFlags {
   eager?: boolean;
   tp: number;
   json?: boolean;
+  clockRegime: string;
+}
+
+function clockRegimeFlag(v: string): ClockRegime {
+  if (!(CLOCK_REGIMES as readonly string[]).includes(v)) throw inputError('bad-flag', WHERE, 0, '--clock-regime', `'${v}' is not a clock regime: ${CLOCK_REGIMES.join(', ')}`);
+  return v as ClockRegime;
 }
 
 function checkSms(hw: HardwareSpec, flag: string, sms: number, partitioned: boolean): void {
@@ -73,6 +79,13 @@ function formatText(title: string, p: IterationPrediction): string {
   return `${title}\n  GPU ${(p.gpuUs / 1000).toFixed(3)} ms + overhead ${(p.overheadUs / 1000).toFixed(3)} ms = ${(p.totalUs / 1000).toFixed(3)} ms\n${rows.join('\n')}\n`;
 }
 
+/** Which clock regime was priced, and the compute-time scale it applied (1 when the spec has no clock data). */
+function regimeNote(hw: HardwareSpec, regime: ClockRegime) {
+  const c = hw.perf.clockRegime;
+  const scale = !c || regime === 'calibration' ? 1 : regime === 'serving' ? c.servingComputeScale : c.backToBackComputeScale;
+  return { regime, compute_scale: scale, modelled: c !== undefined };
+}
+
 export const predict: CommandModule = {
   name: 'predict',
   register(program, io) {
@@ -91,8 +104,10 @@ export const predict: CommandModule = {
       .option('--decode-sms <n>', 'decode partition SMs (with --split)', parseNumber('--decode-sms', { integer: true, min: 1 }))
       .option('--eager', 'launch kernels eagerly instead of replaying a CUDA graph')
       .option('--tp <n>', 'tensor-parallel degree', parseNumber('--tp', { integer: true, min: 1 }), 1)
+      .option('--clock-regime <regime>', "clock the compute-bound time is priced at: 'serving' (prefills interleaved with decode steps, what simulations use), 'back-to-back' (one compute-bound shape repeated, power-capped) or 'calibration' (as the calibration forwards ran)", 'serving')
       .option('--json', 'print JSON')
       .action((o: PredictFlags) => {
+        const clockRegime = clockRegimeFlag(o.clockRegime);
         const model = loadModel(o.model);
         const hw = loadHardware(o.hw, { useCalibration: !o.datasheet, useServingCorrection: o.servingCorrection !== false });
         const prefills = o.prefill ?? [];
@@ -104,8 +119,8 @@ export const predict: CommandModule = {
         if (!o.split) {
           const sms = o.sms ?? hw.smCount;
           checkSms(hw, '--sms', sms, true);
-          const p = predictIteration(model, hw, all, { smCount: sms, partnerSmCount: 0, launch, tpDegree: o.tp });
-          io.stdout(o.json ? JSON.stringify(toJson(p)) + '\n' : formatText(`${model.name} on ${hw.name}, ${sms} SMs (${hw.perf.provenance.split('\n')[0]})`, p));
+          const p = predictIteration(model, hw, all, { smCount: sms, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime });
+          io.stdout(o.json ? JSON.stringify({ ...toJson(p), clock_regime: regimeNote(hw, clockRegime) }) + '\n' : formatText(`${model.name} on ${hw.name}, ${sms} SMs, ${clockRegime} clock (${hw.perf.provenance.split('\n')[0]})`, p));
           return;
         }
         if (prefills.length === 0 || decode.count === 0) throw inputError('bad-flag', WHERE, 0, '--split', '--split needs both --prefill and --decode');
@@ -113,11 +128,21 @@ export const predict: CommandModule = {
         checkSms(hw, '--prefill-sms', o.prefillSms, true);
         checkSms(hw, '--decode-sms', o.decodeSms, true);
         if (o.prefillSms + o.decodeSms > hw.smCount) throw inputError('bad-flag', WHERE, 0, '--prefill-sms/--decode-sms', `${o.prefillSms} + ${o.decodeSms} SMs exceeds the ${hw.smCount} of ${hw.name}`);
-        const pre = predictIteration(model, hw, { prefills, decodeCount: 0, decodeContextTokens: 0 }, { smCount: o.prefillSms, partnerSmCount: o.decodeSms, launch, tpDegree: o.tp });
-        const dec = predictIteration(model, hw, { prefills: [], decodeCount: decode.count, decodeContextTokens: decode.contextTokens }, { smCount: o.decodeSms, partnerSmCount: o.prefillSms, launch, tpDegree: o.tp });
-        const agg = predictIteration(model, hw, all, { smCount: hw.smCount, partnerSmCount: 0, launch, tpDegree: o.tp });
+        const preBatch: IterationBatch = { prefills, decodeCount: 0, decodeContextTokens: 0 };
+        const decBatch: IterationBatch = { prefills: [], decodeCount: decode.count, decodeContextTokens: decode.contextTokens };
+        // Each lane is priced beside what the other does (its power and bandwidth shares, when the spec models them).
+        const pre = predictIteration(model, hw, preBatch, { smCount: o.prefillSms, ...partnerOf(model, hw, decBatch, o.decodeSms, o.tp), launch, tpDegree: o.tp, clockRegime });
+        const dec = predictIteration(model, hw, decBatch, { smCount: o.decodeSms, ...partnerOf(model, hw, preBatch, o.prefillSms, o.tp), launch, tpDegree: o.tp, clockRegime });
+        const agg = predictIteration(model, hw, all, { smCount: hw.smCount, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime });
         if (o.json) {
-          io.stdout(JSON.stringify({ prefill: { sms: o.prefillSms, ...toJson(pre) }, decode: { sms: o.decodeSms, ...toJson(dec) }, aggregated: { sms: hw.smCount, ...toJson(agg) } }) + '\n');
+          io.stdout(
+            JSON.stringify({
+              prefill: { sms: o.prefillSms, ...toJson(pre) },
+              decode: { sms: o.decodeSms, ...toJson(dec) },
+              aggregated: { sms: hw.smCount, ...toJson(agg) },
+              clock_regime: regimeNote(hw, clockRegime),
+            }) + '\n',
+          );
         } else {
           io.stdout(
             formatText(`prefill partition: ${o.prefillSms} SMs, beside a decode running on ${o.decodeSms}`, pre) +

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fitServingCorrection, withServingSection } from '../../../calibrate/closed-loop/fit-serving.js';
 import { parseExecResult, type StepMeasurement } from '../../../calibrate/closed-loop/exec-result.js';
@@ -65,14 +66,26 @@ test('a serving correction outside [0.25, 4] or without a calibrated section is 
   expectInputError(() => parseHardwareYaml(withServingSection(seedOnly, TRUE), 'y.yaml'), [{ file: 'y.yaml', field: 'servingCorrection' }]);
 });
 
-test('the shipped h200.yaml: the serving correction applies by default and can be left out (calibration regime)', () => {
-  const corrected = loadHardware('h200');
-  const calibrated = loadHardware('h200', { useServingCorrection: false });
-  const config = parseHardwareYaml(readFileSync(join(packageRoot(), 'configs', 'hardware', 'h200.yaml'), 'utf8'), 'h200.yaml');
-  assert.ok(config.servingCorrection, 'h200.yaml ships a servingCorrection: section');
+test('a serving correction applies by default and can be left out (calibration regime)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-serving-'));
+  const file = join(dir, 'gpu.yaml');
+  writeFileSync(file, withServingSection(readFileSync(join(packageRoot(), 'configs', 'hardware', 'h100-sxm.yaml'), 'utf8'), TRUE));
+  const corrected = loadHardware(file);
+  const calibrated = loadHardware(file, { useServingCorrection: false });
+  const config = parseHardwareYaml(readFileSync(file, 'utf8'), file);
   assert.deepEqual(calibrated.perf, config.calibrated);
   const c = config.servingCorrection!;
   assert.equal(corrected.perf.computeFlopsPerS[0].value, config.calibrated!.computeFlopsPerS[0].value / c.computeScale);
   assert.equal(corrected.perf.contention.memory, c.contentionMemory);
-  assert.match(corrected.perf.provenance, /serving correction: fit from calibrate\/data\/closed-loop-2026-11-27\/run1/);
+  assert.match(corrected.perf.provenance, /serving correction: /);
+});
+
+test('the shipped h200.yaml carries the reference calibration, with no closed-loop correction stacked on it', () => {
+  // The correction of 2026-11-27 was fitted for the own-kernel calibration it corrected; the reference
+  // (production-kernel) calibration has its own clock regimes and shared-resource contention.
+  const config = parseHardwareYaml(readFileSync(join(packageRoot(), 'configs', 'hardware', 'h200.yaml'), 'utf8'), 'h200.yaml');
+  assert.equal(config.servingCorrection, null);
+  assert.ok(config.calibrated?.clockRegime, 'clock regimes');
+  assert.ok(config.calibrated?.contention.shared, 'shared-resource contention');
+  assert.match(config.calibrated!.provenance, /h200-2026-12-04-reference/);
 });

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { clockScale, partnerLoadOf, partnerOf, predictIteration } from '../../../sim/latency/roofline.js';
+import { TINY_MODEL, tinyHardware, perf } from '../../util/fixtures.js';
+
+/** The issue-11 parts of the roofline: the tail rule, shared-resource contention and clock regimes. */
+const whole = { smCount: 100, partnerSmCount: 0, launch: 'graph' as const, tpDegree: 1 };
+const decode = { prefills: [], decodeCount: 1, decodeContextTokens: 3 };
+
+test("kernelRule 'tail' adds the per-kernel time to every kernel instead of flooring it", () => {
+  // The hand-computed 7.16 µs of roofline.test.ts plus 0.5 µs for each of its 12 kernels.
+  const hw = tinyHardware({ perf: perf({ kernelFloorUs: 0.5, kernelRule: 'tail' }) });
+  const p = predictIteration(TINY_MODEL, hw, decode, whole);
+  assert.ok(Math.abs(p.gpuUs - (7.16 + 12 * 0.5)) < 1e-9, `gpuUs ${p.gpuUs}`);
+  // As a floor, 0.5 µs lifts only the kernels under it: o (0.48), attention (0.48), the two add+norms
+  // (0.32), RoPE (0.24), SiLU·mul (0.48), embedding and final norm (0.16): +1.36 µs.
+  const floored = predictIteration(TINY_MODEL, tinyHardware({ perf: perf({ kernelFloorUs: 0.5 }) }), decode, whole);
+  assert.ok(Math.abs(floored.gpuUs - (7.16 + 1.36)) < 1e-9, `floored ${floored.gpuUs}`);
+});
+
+test('shared contention stretches by the partner load given, not by its SM count', () => {
+  // Compute- and memory-bound time stretch alike here, so the ratio is exact whatever binds.
+  const shared = { computeByPower: 0.4, computeByBandwidth: 0.5, memoryByPower: 0.4, memoryByBandwidth: 0.5 };
+  const hw = tinyHardware({ perf: perf({ contention: { memory: 9, compute: 9, shared } }) });
+  const batch = { prefills: [], decodeCount: 8, decodeContextTokens: 800 };
+  const alone = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60 });
+  const idlePartner = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0, bandwidthShare: 0 } });
+  assert.equal(idlePartner.gpuUs, alone.gpuUs, 'an idle partner costs nothing, whatever its size');
+  const busy = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0.5, bandwidthShare: 0.6 } });
+  // 1 + 0.4 · 0.5 + 0.5 · 0.6 = 1.5
+  assert.ok(Math.abs(busy.gpuUs / alone.gpuUs - 1.5) < 1e-9, `ratio ${busy.gpuUs / alone.gpuUs}`);
+  // Without a load, the partner counts as fully busy on its SMs: 1 + 0.4 · 0.4 + 0.5 · W(40)/W(100) = 1.36.
+  const sizeOnly = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40 });
+  assert.ok(Math.abs(sizeOnly.gpuUs / alone.gpuUs - 1.36) < 1e-9, `ratio ${sizeOnly.gpuUs / alone.gpuUs}`);
+});
+
+test('partnerLoadOf: power share = SM share × compute-bound share of time; bandwidth share = bytes over time over W(all)', () => {
+  const hw = tinyHardware();
+  const batch = { prefills: [], decodeCount: 8, decodeContextTokens: 800 };
+  const load = partnerLoadOf(TINY_MODEL, hw, batch, 40, 1);
+  const p = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 40 });
+  const computeUs = p.breakdown.reduce((s, b) => s + b.us * b.computeBoundShare, 0);
+  assert.ok(Math.abs(load.computeShare - 0.4 * (computeUs / p.gpuUs)) < 1e-12);
+  const bytes = p.breakdown.reduce((s, b) => s + b.bytes, 0);
+  // W(100) = 100 B/µs on the tiny hardware.
+  assert.ok(Math.abs(load.bandwidthShare - bytes / p.gpuUs / 100) < 1e-12);
+  // A compute-bound prefill on 40 of 100 SMs: power share 0.4 × its compute-bound share (all of it here).
+  const pre = partnerLoadOf(TINY_MODEL, hw, { prefills: [{ newTokens: 4096, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 }, 40, 1);
+  assert.ok(pre.computeShare > 0.3 && pre.computeShare <= 0.4, `compute share ${pre.computeShare}`);
+});
+
+test('partnerOf computes a load only for specs with shared contention', () => {
+  const batch = { prefills: [], decodeCount: 8, decodeContextTokens: 800 };
+  assert.deepEqual(partnerOf(TINY_MODEL, tinyHardware(), batch, 40, 1), { partnerSmCount: 40 });
+  const shared = { computeByPower: 0.1, computeByBandwidth: 0.1, memoryByPower: 0.1, memoryByBandwidth: 0.1 };
+  const withShared = partnerOf(TINY_MODEL, tinyHardware({ perf: perf({ contention: { memory: 0, compute: 0, shared } }) }), batch, 40, 1);
+  assert.ok(withShared.partnerLoad !== undefined);
+  assert.deepEqual(partnerOf(TINY_MODEL, tinyHardware(), batch, 0, 1), { partnerSmCount: 0 });
+});
+
+test('clock regimes scale compute-bound time only, and serving is the default', () => {
+  const hw = tinyHardware({ perf: perf({ clockRegime: { backToBackComputeScale: 1.2, servingComputeScale: 0.9 } }) });
+  assert.equal(clockScale(hw, undefined), 0.9);
+  assert.equal(clockScale(hw, 'calibration'), 1);
+  const prefill = { prefills: [{ newTokens: 4096, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 };
+  const cal = predictIteration(TINY_MODEL, hw, prefill, { ...whole, clockRegime: 'calibration' });
+  const b2b = predictIteration(TINY_MODEL, hw, prefill, { ...whole, clockRegime: 'back-to-back' });
+  const dflt = predictIteration(TINY_MODEL, hw, prefill, whole);
+  const computeUs = cal.breakdown.reduce((s, b) => s + b.us * b.computeBoundShare, 0);
+  assert.ok(computeUs > 0);
+  assert.ok(Math.abs(b2b.gpuUs - cal.gpuUs - 0.2 * computeUs) < 1e-6 * cal.gpuUs, 'back to back: compute-bound part ×1.2');
+  assert.ok(dflt.gpuUs < cal.gpuUs, 'serving runs faster than calibrated');
+  // A memory-bound forward does not move with the clock (compute made so fast that nothing binds on it).
+  const fast = tinyHardware({ perf: perf({ computeFlopsPerS: [{ smCount: 100, value: 1e12 }], clockRegime: { backToBackComputeScale: 1.2, servingComputeScale: 0.9 } }) });
+  const d1 = predictIteration(TINY_MODEL, fast, decode, { ...whole, clockRegime: 'back-to-back' });
+  const d2 = predictIteration(TINY_MODEL, fast, decode, { ...whole, clockRegime: 'serving' });
+  assert.equal(d1.gpuUs, d2.gpuUs);
+  // A spec without clock data prices every regime alike.
+  assert.equal(clockScale(tinyHardware(), 'back-to-back'), 1);
+});
