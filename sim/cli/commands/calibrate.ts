@@ -11,6 +11,7 @@ import { readConfig } from '../../config/config-files.js';
 import { packageRoot } from '../../trace/bundled.js';
 import { estimatePlan, generatePlan } from '../../../calibrate/plan.js';
 import { generateReferencePlan } from '../../../calibrate/plan-reference.js';
+import { compareKernels, formatKernelComparison } from '../../../calibrate/kernel-compare.js';
 import { parsePlan } from '../../../calibrate/parse-plan.js';
 import { runWithAddon, runWithRunner, withBackend, type BackendName } from '../../../calibrate/run.js';
 import { gpuCommand } from './gpu-command.js';
@@ -208,11 +209,30 @@ function registerQuality(cal: Command, io: CliIo): void {
     });
 }
 
+function registerCompareKernels(cal: Command, io: CliIo): void {
+  cal
+    .command('compare-kernels')
+    .description('kernel quality table: our kernels beside the reference backend (production kernels) on the same shapes and SM counts; Markdown on stdout')
+    .requiredOption('--ours <dir|file>', 'duet_runner measurements (our CUDA kernels)')
+    .requiredOption('--reference <dir|file>', 'cuda/reference/torch_runner.py measurements')
+    .option('--json <file>', 'write the comparison as JSON')
+    .action((o: { ours: string; reference: string; json?: string }) => {
+      const ours = load(io, [o.ours], undefined);
+      const ref = load(io, [o.reference], undefined);
+      const lmHeads = Object.values({ ...ours.models, ...ref.models }).map((m) => ({ hiddenSize: m.hiddenSize, vocabSize: m.vocabSize }));
+      const c = compareKernels(ours.data, ref.data, lmHeads);
+      if (c.pairs.length === 0) throw inputError('calib.no-common-ops', o.reference, 0, '--reference', 'no operator was measured on the same shape and SM count by both backends');
+      io.stdout(formatKernelComparison(c));
+      if (o.json) writeOut(io, o.json, JSON.stringify(c, null, 1) + '\n');
+    });
+}
+
 export const calibrate: CommandModule = {
   name: 'calibrate',
   register(program, io) {
     const cal = program.command('calibrate').description('measure a GPU, fit the latency model to it, and check the fit on held-out points');
     registerPlan(cal, io);
+    registerCompareKernels(cal, io);
     registerRun(cal, io);
     registerFit(cal, io);
     registerValidate(cal, io);

@@ -1,0 +1,111 @@
+import type { MeasurementSet, OpRecord, OpShape } from './measurement.js';
+import { opWork, type LmHeadShape } from './op-work.js';
+
+/**
+ * The kernel-quality table of issue 11: every operator measured by both backends on the same shape and
+ * SM count — ours (duet_runner's CUDA kernels) beside the reference (cuda/reference/torch_runner.py:
+ * cuBLAS, PyTorch SDPA, fused Triton elementwise) — with the ratio ours ÷ reference (above 1: ours is
+ * slower) and, per operator class and SM count, the median ratio. Matching is by shape, not id: the two
+ * plans name experiments differently.
+ */
+export interface KernelPair {
+  readonly shape: string;
+  readonly op_class: string;
+  readonly sm_count: number;
+  readonly ours_us: number;
+  readonly reference_us: number;
+  /** ours ÷ reference. */
+  readonly ratio: number;
+  /** Achieved GB/s of each (the operator's bytes as the roofline counts them). */
+  readonly ours_gbytes_per_s: number;
+  readonly reference_gbytes_per_s: number;
+}
+
+export interface KernelComparison {
+  readonly schema: 'duetsim.kernel-compare/1';
+  readonly ours: { readonly gpu: string; readonly backend: string; readonly date: string };
+  readonly reference: { readonly gpu: string; readonly backend: string; readonly date: string };
+  readonly pairs: readonly KernelPair[];
+  /** `${op_class}@${sm_count}` → median ratio and count. */
+  readonly by_class_and_sms: Readonly<Record<string, { readonly count: number; readonly median_ratio: number }>>;
+}
+
+export function shapeKey(s: OpShape): string {
+  switch (s.op) {
+    case 'gemm':
+      return `gemm n=${s.n} ${s.dIn}x${s.dOut}`;
+    case 'attn_prefill':
+      return `attn_prefill ${s.hq}q${s.hkv}kv ${s.chunks.map((c) => `${c.newTokens}+${c.cachedTokens}`).join(',')}`;
+    case 'attn_decode': {
+      const uniform = s.contexts.every((c) => c === s.contexts[0]);
+      return `attn_decode ${s.hq}q${s.hkv}kv ${uniform ? `${s.contexts.length}x${s.contexts[0]}` : s.contexts.join(',')}`;
+    }
+    case 'elementwise':
+      return `${s.which} n=${s.n} d=${s.dim}`;
+  }
+}
+
+function ops(set: MeasurementSet): Map<string, OpRecord> {
+  const m = new Map<string, OpRecord>();
+  for (const r of set.records) if (r.kind === 'op' && r.medianUs > 0) m.set(`${shapeKey(r.shape)}@${r.smCount}`, r);
+  return m;
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+export function compareKernels(ours: MeasurementSet, reference: MeasurementSet, lmHeads: readonly LmHeadShape[]): KernelComparison {
+  const a = ops(ours);
+  const b = ops(reference);
+  const pairs: KernelPair[] = [];
+  for (const [key, r] of a) {
+    const t = b.get(key);
+    if (!t) continue;
+    const w = opWork(r.shape, lmHeads);
+    pairs.push({
+      shape: shapeKey(r.shape),
+      op_class: w.opClass,
+      sm_count: r.smCount,
+      ours_us: r.medianUs,
+      reference_us: t.medianUs,
+      ratio: r.medianUs / t.medianUs,
+      ours_gbytes_per_s: w.bytes / r.medianUs / 1e3,
+      reference_gbytes_per_s: w.bytes / t.medianUs / 1e3,
+    });
+  }
+  pairs.sort((x, y) => x.op_class.localeCompare(y.op_class) || x.sm_count - y.sm_count || x.shape.localeCompare(y.shape, 'en', { numeric: true }));
+  const groups = new Map<string, number[]>();
+  for (const p of pairs) {
+    const k = `${p.op_class}@${p.sm_count}`;
+    groups.set(k, [...(groups.get(k) ?? []), p.ratio]);
+  }
+  const meta = (s: MeasurementSet) => ({ gpu: s.meta.gpu, backend: s.meta.backend, date: s.meta.date });
+  return {
+    schema: 'duetsim.kernel-compare/1',
+    ours: meta(ours),
+    reference: meta(reference),
+    pairs,
+    by_class_and_sms: Object.fromEntries([...groups].map(([k, v]) => [k, { count: v.length, median_ratio: median(v) }])),
+  };
+}
+
+/** Markdown: the per-class summary (op × partition), then every pair. */
+export function formatKernelComparison(c: KernelComparison): string {
+  const sms = [...new Set(c.pairs.map((p) => p.sm_count))].sort((x, y) => x - y);
+  const classes = [...new Set(c.pairs.map((p) => p.op_class))];
+  const lines = [
+    `Ours: ${c.ours.gpu} (${c.ours.backend}, ${c.ours.date}); reference: ${c.reference.gpu} (${c.reference.backend}, ${c.reference.date}). Ratio = ours ÷ reference time (> 1: ours slower); median over the shapes of a class.`,
+    '',
+    `| op class | ${sms.map((s) => `${s} SMs`).join(' | ')} |`,
+    `|---|${sms.map(() => '---:').join('|')}|`,
+    ...classes.map((cl) => `| ${cl} | ${sms.map((s) => { const g = c.by_class_and_sms[`${cl}@${s}`]; return g ? `${g.median_ratio.toFixed(2)}× (n=${g.count})` : '–'; }).join(' | ')} |`),
+    '',
+    '| shape | SMs | ours µs | reference µs | ours ÷ ref | ours GB/s | ref GB/s |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...c.pairs.map((p) => `| ${p.shape} | ${p.sm_count} | ${p.ours_us.toFixed(1)} | ${p.reference_us.toFixed(1)} | ${p.ratio.toFixed(2)} | ${p.ours_gbytes_per_s.toFixed(0)} | ${p.reference_gbytes_per_s.toFixed(0)} |`),
+  ];
+  return lines.join('\n') + '\n';
+}
