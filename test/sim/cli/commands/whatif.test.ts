@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeWhatifCommand } from '../../../../sim/cli/commands/whatif.js';
@@ -58,4 +58,18 @@ test('a terminal gets a redrawn progress bar', async () => {
   const r = await runCommand(whatif, ['whatif', 'study.yaml', '-o', 'out.jsonl', '--workers', '1'], dir, true);
   assert.equal(r.code, 0);
   assert.match(r.stderr, /\r\[#+\] 100% 12\/12 done/);
+});
+
+test('two whatif --resume runs on one results file: the second is refused with exit 2 and the file stays whole', async () => {
+  const dir = setup();
+  const slow = makeWhatifCommand({ runnerModule: new URL('../../../util/fake-run-scenario.js', import.meta.url).href, runnerExport: 'runScenario' });
+  const first = runCommand(slow, ['whatif', 'study.yaml', '-o', 'out.jsonl', '--resume', '-q', '--workers', '1'], dir);
+  // The first holds the lock from before it reads the file until it closes it; start the second meanwhile.
+  while (!existsSync(join(dir, 'out.jsonl.lock'))) await new Promise((r) => setTimeout(r, 1));
+  const second = await runCommand(whatif, ['whatif', 'study.yaml', '-o', 'out.jsonl', '--resume', '-q'], dir);
+  assert.equal(second.code, 2);
+  assert.match(second.error?.message ?? '', /out\.jsonl \[-o\]: duetsim whatif \(pid \d+ on .*\) is writing this results file; wait for it to finish, or delete .*out\.jsonl\.lock if that process is gone \(results-locked\)/);
+  assert.equal((await first).code, 0);
+  assert.equal(readStudyLog(join(dir, 'out.jsonl')).lines.length, 12);
+  assert.ok(!existsSync(join(dir, 'out.jsonl.lock')), 'the lock is released');
 });
