@@ -4,7 +4,7 @@ import { InputError, inputError } from '../core/input-error.js';
 import { findCapacity } from './capacity.js';
 import { expandGrid, studyHash, type GridPoint } from './grid.js';
 import type { PointExecutor, PointOutcome } from './point-executor.js';
-import { StudyLogWriter, lineKey, readStudyLog, type PointLine, type StudyLog } from './results-log.js';
+import { StudyLogWriter, lineKey, readStudyLog, type PointLine, type ShardTag, type StudyLog } from './results-log.js';
 import { shardSlice, type Shard } from './shard.js';
 import { ResultsLock } from './results-lock.js';
 import { stableHash } from './stable-hash.js';
@@ -50,6 +50,8 @@ export interface StudyRunReport {
 export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
   const hash = studyHash(opts.study);
   const units = opts.shard === null ? expandGrid(opts.study) : shardSlice(expandGrid(opts.study), opts.shard);
+  const shardTag: { shard?: ShardTag } =
+    opts.shard === null ? {} : { shard: { index: opts.shard.index, count: opts.shard.count, units: units.length, unit: opts.study.capacity === null ? 'point' : 'capacity' } };
   // One writer per results file: taken before the file is read, so a second run can neither resume
   // from a state the first is still changing nor interleave its lines with the first's.
   const lock = ResultsLock.acquire(opts.outFile, opts.outFlag ?? '-o');
@@ -98,7 +100,7 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
     if (stopped) return outcome;
     runs++;
     const line: PointLine = {
-      schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, kind: 'point',
+      schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, ...shardTag, kind: 'point',
       point_id: stableHash(spec), coords, spec, summary: outcome.summary, cdf: outcome.cdf,
     };
     writer.append(line);
@@ -137,7 +139,7 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
     }, search);
     if (stopped) return;
     writer.append({
-      schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, kind: 'capacity',
+      schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, ...shardTag, kind: 'capacity',
       setting_id: setting.pointId, coords: setting.coords, spec: setting.spec, capacity,
     });
   }
