@@ -4,5 +4,11 @@ import type { StudySpec } from './study-spec.js';
 
 /** Reads and parses a study file; a missing file is an input error naming it. */
 export function loadStudy(file: string): StudySpec {
-  return parseStudy(readTextFile(file, file), file);
+  return readStudy(file).study;
+}
+
+/** The same, with the file's text (to locate values in it later, e.g. when checking the points). */
+export function readStudy(file: string): { study: StudySpec; text: string } {
+  const text = readTextFile(file, file);
+  return { study: parseStudy(text, file), text };
 }

@@ -9,7 +9,7 @@ import { readStudyLog } from '../../../../sim/study/results-log.js';
 import { runCommand } from '../../../util/run-command.js';
 
 const whatif = makeWhatifCommand({ runnerModule: new URL('../../../util/fake-run-scenario.js', import.meta.url).href, runnerExport: 'runScenario' });
-const STUDY = 'name: m\nbase: { trace: t, model: m, hardware: h }\naxes:\n  policy: [vllm, duetserve]\n  rateQps: [1, 2, 3, 4, 5]\n';
+const STUDY = 'name: m\nbase: { trace: azure-conv, model: qwen3-8b, hardware: h100-sxm, sloTbtMs: 50 }\naxes:\n  policy: [vllm, duetserve]\n  rateQps: [1, 2, 3, 4, 5]\n';
 
 test('merging the shards of a study gives the full grid once, even with a shard given twice', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-merge-'));

@@ -6,6 +6,10 @@ import { join } from 'node:path';
 import { makeWhatifCommand } from '../../../../sim/cli/commands/whatif.js';
 import { readStudyLog } from '../../../../sim/study/results-log.js';
 import { runCommand } from '../../../util/run-command.js';
+import { inlineExecutor, type PointExecutor } from '../../../../sim/study/point-executor.js';
+import { parseStudy } from '../../../../sim/study/parse-study.js';
+import { runStudy } from '../../../../sim/study/run-study.js';
+import { runScenario } from '../../../util/fake-run-scenario.js';
 
 const whatif = makeWhatifCommand({ runnerModule: new URL('../../../util/fake-run-scenario.js', import.meta.url).href, runnerExport: 'runScenario' });
 const STUDY = `name: cli
@@ -13,6 +17,8 @@ base: { trace: azure-conv, model: qwen3-8b, hardware: h100-sxm, sloTbtMs: 50 }
 axes:
   policy: [vllm, chunked, static, duetserve]
   rateQps: [1, 2, 3]
+paramsByPolicy:
+  static: { prefill_sms: 64 }
 `;
 
 function setup(): string {
@@ -62,14 +68,18 @@ test('a terminal gets a redrawn progress bar', async () => {
 
 test('two whatif --resume runs on one results file: the second is refused with exit 2 and the file stays whole', async () => {
   const dir = setup();
-  const slow = makeWhatifCommand({ runnerModule: new URL('../../../util/fake-run-scenario.js', import.meta.url).href, runnerExport: 'runScenario' });
-  const first = runCommand(slow, ['whatif', 'study.yaml', '-o', 'out.jsonl', '--resume', '-q', '--workers', '1'], dir);
-  // The first holds the lock from before it reads the file until it closes it; start the second meanwhile.
-  while (!existsSync(join(dir, 'out.jsonl.lock'))) await new Promise((r) => setTimeout(r, 1));
+  const out = join(dir, 'out.jsonl');
+  // The first writer runs its points on an executor held open until the second has tried.
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const inline = inlineExecutor(runScenario);
+  const held: PointExecutor = { parallelism: 1, run: async (spec, p) => (await gate, inline.run(spec, p)), close: async () => {} };
+  const first = runStudy({ study: parseStudy(STUDY, join(dir, 'study.yaml')), outFile: out, resume: true, shard: null, executor: held });
   const second = await runCommand(whatif, ['whatif', 'study.yaml', '-o', 'out.jsonl', '--resume', '-q'], dir);
   assert.equal(second.code, 2);
   assert.match(second.error?.message ?? '', /out\.jsonl \[-o\]: duetsim whatif \(pid \d+ on .*\) is writing this results file; wait for it to finish, or delete .*out\.jsonl\.lock if that process is gone \(results-locked\)/);
-  assert.equal((await first).code, 0);
-  assert.equal(readStudyLog(join(dir, 'out.jsonl')).lines.length, 12);
-  assert.ok(!existsSync(join(dir, 'out.jsonl.lock')), 'the lock is released');
+  open();
+  await first;
+  assert.equal(readStudyLog(out).lines.length, 12);
+  assert.ok(!existsSync(`${out}.lock`), 'the lock is released');
 });
