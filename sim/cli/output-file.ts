@@ -196,7 +196,13 @@ function openOr(path: string, flags: string, shownPath: string, fail: (message: 
     return openSync(path, flags);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : (e as Error).message;
+    // The folder was seen to exist, so ENOENT means the file system takes no new files (/proc does that).
+    const reason =
+      code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+      : code === 'EROFS' ? 'read-only file system'
+      : code === 'ENOENT' ? `no new file can be created in '${dirname(path)}'`
+      : code === 'ENOSPC' || code === 'EDQUOT' ? 'no space left on the device'
+      : (e as Error).message;
     return fail(`cannot write '${shownPath}': ${reason}`);
   }
 }
