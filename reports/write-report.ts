@@ -7,21 +7,41 @@ import { loadReportInputs } from './load-inputs.js';
 import { renderReportHtml } from './render-html.js';
 import { vendorBundles } from './vendor-bundles.js';
 
-/** Writes the HTML report of one run (what `duetsim replay --report` calls). */
+/**
+ * The HTML pages as text (the CLI writes them through its checked, atomic output files), and
+ * `write*` shorthands that save them directly (tests, scripts).
+ */
+
+/** The HTML report of one run (what `duetsim replay --report` writes); `name` titles it, e.g. "run.json". */
+export function reportHtmlForResult(result: RunResult, name: string): string {
+  return reportHtmlFromTexts([{ file: name, text: JSON.stringify(result) }]);
+}
+
+/** One report from results, study and calibration files, read from disk. */
+export function reportHtmlFromFiles(files: readonly string[]): string {
+  return reportHtmlFromTexts(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
+}
+
+/** The page of a closed-loop comparison (what `duetsim calibrate compare --html` writes). */
+export function comparePageHtml(compare: ClosedLoopCompare): string {
+  return renderComparePage(compare, vendorBundles());
+}
+
+/** Writes the HTML report of one run. */
 export function writeReport(result: RunResult, path: string): void {
-  writeReportFromTexts([{ file: `${basename(path, '.html')}.json`, text: JSON.stringify(result) }], path);
+  writeFileSync(path, reportHtmlForResult(result, `${basename(path, '.html')}.json`));
 }
 
 /** Reads results, study and calibration files and writes one report from all of them. */
 export function writeReportFromFiles(files: readonly string[], path: string): void {
-  writeReportFromTexts(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })), path);
+  writeFileSync(path, reportHtmlFromFiles(files));
 }
 
-/** Writes the page of a closed-loop comparison (what `duetsim calibrate compare --html` calls). */
+/** Writes the page of a closed-loop comparison. */
 export function writeComparePage(compare: ClosedLoopCompare, path: string): void {
-  writeFileSync(path, renderComparePage(compare, vendorBundles()));
+  writeFileSync(path, comparePageHtml(compare));
 }
 
-function writeReportFromTexts(files: ReadonlyArray<{ file: string; text: string }>, path: string): void {
-  writeFileSync(path, renderReportHtml(loadReportInputs(files), vendorBundles()));
+function reportHtmlFromTexts(files: ReadonlyArray<{ file: string; text: string }>): string {
+  return renderReportHtml(loadReportInputs(files), vendorBundles());
 }

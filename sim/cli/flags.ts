@@ -1,4 +1,5 @@
 import { inputError } from '../core/input-error.js';
+import { quoteInput } from '../core/quote-input.js';
 
 /**
  * Flag parsers for commander: each turns a string into a typed value or throws an InputError naming
@@ -9,8 +10,10 @@ const WHERE = '<command line>';
 export function parseNumber(flag: string, opts: { min?: number; max?: number; integer?: boolean; exclusiveMin?: boolean } = {}): (v: string) => number {
   return (v: string) => {
     const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x)) throw inputError('bad-flag', WHERE, 0, flag, `expected a number, got '${v}'`);
-    if (opts.integer && !Number.isInteger(x)) throw inputError('bad-flag', WHERE, 0, flag, `expected an integer, got '${v}'`);
+    if (v.trim() === '' || !Number.isFinite(x)) throw inputError('bad-flag', WHERE, 0, flag, `expected a number, got ${quoteInput(v)}`);
+    if (opts.integer && !Number.isInteger(x)) throw inputError('bad-flag', WHERE, 0, flag, `expected an integer, got ${quoteInput(v)}`);
+    // 1e20 parses as an integer, but not the one written: doubles hold every integer only up to 2^53.
+    if (opts.integer && !Number.isSafeInteger(x)) throw inputError('bad-flag', WHERE, 0, flag, `expected an integer of magnitude below 2^53, got ${quoteInput(v)}`);
     if (opts.min !== undefined && (opts.exclusiveMin ? x <= opts.min : x < opts.min)) {
       throw inputError('bad-flag', WHERE, 0, flag, `must be ${opts.exclusiveMin ? '>' : '≥'} ${opts.min}, got ${v}`);
     }

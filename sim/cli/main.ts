@@ -2,11 +2,13 @@ import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands.js';
 import { CliExit, type CliIo } from './io.js';
 import { InputError } from '../core/input-error.js';
+import { escapeControl } from '../core/quote-input.js';
 
 export const VERSION = '0.1.0';
 
 /** Runs the CLI on argv (without the node and script entries). Returns the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number> {
+  const io = terminalSafeIo(rawIo);
   const program = new Command('duetsim')
     .description('Discrete-event simulator of LLM serving on GPUs: DuetServe and the designs it competes with.')
     .version(VERSION)
@@ -31,9 +33,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return 2;
     }
     if (e instanceof CliExit) {
-      if (e.message) io.stderr(`duetsim: ${e.message}\n`);
+      if (e.message) io.stderr(`duetsim: ${escapeControl(e.message, '\n\t')}\n`);
       return e.exitCode;
     }
     throw e;
   }
+}
+
+/**
+ * What commands print on stdout often comes from files (study results in `table`, measured GPU names and
+ * hosts in `calibrate compare`, model names in `list` and `predict`); a control character in one must
+ * not reach the terminal, where escape sequences can rewrite the screen or the window title. Every
+ * stdout write is escaped here, once, rather than at each of the places that print file text; newlines
+ * and tabs pass, and in JSON output the `\uXXXX` escapes leave strings meaning what they did. stderr is
+ * left alone because progress bars redraw with \r and ESC[K; the messages printed there (InputError,
+ * CliExit) are escaped where they are formatted.
+ */
+function terminalSafeIo(io: CliIo): CliIo {
+  return { ...io, stdout: (text) => io.stdout(escapeControl(text, '\n\t')) };
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_ENGINE, type ScenarioSpec } from '../engine/scenario.js';
 import { collectParam, parseChoice, parseNumber } from './flags.js';
+import { MAX_CLOCK_S, MAX_RATE_QPS, MAX_TARGET_MS, MAX_TOKEN_COUNT, MIN_RATE_QPS } from '../core/limits.js';
 
 /** Adds the flags that describe one scenario (shared by replay and anything else that runs one). */
 export function addScenarioFlags(cmd: Command): Command {
@@ -12,18 +13,18 @@ export function addScenarioFlags(cmd: Command): Command {
     .option('--datasheet', 'ignore the calibrated section of the hardware YAML and use its seed curves')
     .option('--policy <name>', 'scheduling policy (duetsim list policies)', 'chunked')
     .option('--param <name=value>', 'policy parameter, repeatable (e.g. --param tbt_target_ms=50)', collectParam, {})
-    .option('--rate <qps>', 'rescale arrivals to this mean rate, requests/s', parseNumber('--rate', { min: 0, exclusiveMin: true }))
-    .option('--start <s>', 'start of the trace window, seconds from its first arrival', parseNumber('--start', { min: 0 }), 0)
-    .option('--duration <s>', 'length of the trace window, seconds', parseNumber('--duration', { min: 0, exclusiveMin: true }))
+    .option('--rate <qps>', 'rescale arrivals to this mean rate, requests/s', parseNumber('--rate', { min: MIN_RATE_QPS, max: MAX_RATE_QPS }))
+    .option('--start <s>', 'start of the trace window, seconds from its first arrival', parseNumber('--start', { min: 0, max: MAX_CLOCK_S }), 0)
+    .option('--duration <s>', 'length of the trace window, seconds', parseNumber('--duration', { min: 0, exclusiveMin: true, max: MAX_CLOCK_S }))
     .option('--limit <n>', 'keep only the first n requests', parseNumber('--limit', { min: 1, integer: true }))
     .option('--seed <n>', 'seed for every random choice', parseNumber('--seed', { integer: true }), 0)
-    .option('--slo-ttft <ms>', 'TTFT target, ms', parseNumber('--slo-ttft', { min: 0, exclusiveMin: true }))
-    .option('--slo-tbt <ms>', 'TBT target, ms', parseNumber('--slo-tbt', { min: 0, exclusiveMin: true }))
+    .option('--slo-ttft <ms>', 'TTFT target, ms', parseNumber('--slo-ttft', { min: 0, exclusiveMin: true, max: MAX_TARGET_MS }))
+    .option('--slo-tbt <ms>', 'TBT target, ms', parseNumber('--slo-tbt', { min: 0, exclusiveMin: true, max: MAX_TARGET_MS }))
     .option('--tbt-definition <def>', "how a request's TBT meets the target: request-p99-gap or every-gap", parseChoice('--tbt-definition', ['request-p99-gap', 'every-gap'] as const), 'request-p99-gap')
-    .option('--block-size <tokens>', 'KV block size, tokens', parseNumber('--block-size', { min: 1, integer: true }), DEFAULT_ENGINE.blockTokens)
+    .option('--block-size <tokens>', 'KV block size, tokens', parseNumber('--block-size', { min: 1, integer: true, max: MAX_TOKEN_COUNT }), DEFAULT_ENGINE.blockTokens)
     .option('--gpu-mem-util <frac>', 'share of GPU memory the server uses', parseNumber('--gpu-mem-util', { min: 0, max: 1, exclusiveMin: true }), DEFAULT_ENGINE.gpuMemoryUtilization)
-    .option('--max-num-seqs <n>', 'most sequences per batch', parseNumber('--max-num-seqs', { min: 1, integer: true }), DEFAULT_ENGINE.maxNumSeqs)
-    .option('--max-batch-tokens <n>', 'token budget per step for hybrid batches', parseNumber('--max-batch-tokens', { min: 1, integer: true }), DEFAULT_ENGINE.maxBatchTokens)
+    .option('--max-num-seqs <n>', 'most sequences per batch', parseNumber('--max-num-seqs', { min: 1, integer: true, max: MAX_TOKEN_COUNT }), DEFAULT_ENGINE.maxNumSeqs)
+    .option('--max-batch-tokens <n>', 'token budget per step for hybrid batches', parseNumber('--max-batch-tokens', { min: 1, integer: true, max: MAX_TOKEN_COUNT }), DEFAULT_ENGINE.maxBatchTokens)
     .option('--prefix-caching', 'reuse KV of equal prefix blocks (traces with hash_ids)');
 }
 

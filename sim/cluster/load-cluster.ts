@@ -1,3 +1,4 @@
+import { readTextFile } from '../core/read-text.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, type Node } from 'yaml';
@@ -31,7 +32,7 @@ const DEFAULT_DECODE_ROUTER: RouterName = 'least-outstanding';
 export function loadCluster(path: string, cwd: string = process.cwd()): ClusterSpec {
   const file = isAbsolute(path) ? path : resolve(cwd, path);
   if (!existsSync(file)) throw inputError('file-not-found', file, 0, '', 'no such cluster config file');
-  return parseClusterYaml(readFileSync(file, 'utf8'), file);
+  return parseClusterYaml(readTextFile(file, file), file);
 }
 
 /**

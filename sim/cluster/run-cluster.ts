@@ -10,7 +10,7 @@ import { loadHardware } from '../config/load-hardware.js';
 import { InputError, inputError } from '../core/input-error.js';
 import { Instance, type Handoff, type StepRecord } from '../engine/instance.js';
 import { simulate, type HandoffRules, type RouteFn } from '../engine/simulation.js';
-import { arrivalRateQps, kvCapacityBlocks, loadScenarioRequests, scenarioCollector, type RunOptions, type RunOutput } from '../engine/run-scenario.js';
+import { arrivalRateQps, kvCapacityBlocks, loadScenarioRequests, scenarioCollector, stepListeners, type RunOptions, type RunOutput } from '../engine/run-scenario.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import type { ClusterSpec, DisaggregationSpec, InstanceGroupSpec, RouterChoice } from './cluster-spec.js';
 import { clusterDir, loadCluster } from './load-cluster.js';
@@ -54,8 +54,9 @@ export function runClusterDetailed(spec: ScenarioSpec, opts: RunOptions = {}): R
   const cluster = loadCluster(spec.cluster, opts.cwd);
   const requests = loadScenarioRequests(spec, opts.cwd);
   const metrics = scenarioCollector(spec, requests);
-  const steps: StepRecord[] | null = opts.recordSteps ? [] : null;
-  const built = buildCluster(cluster, spec, metrics, steps);
+  const { steps, onStep } = stepListeners(opts);
+  const built = buildCluster(cluster, spec, metrics, onStep);
+  opts.onStart?.({ hardware: null, requests });
   const endUs = simulate(requests, built.instances, built.route, metrics, {
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(built.handoff ? { handoff: built.handoff } : {}),
@@ -88,7 +89,7 @@ export function buildCluster(
   cluster: ClusterSpec,
   spec: Pick<ScenarioSpec, 'engine' | 'seed' | 'sloTbtMs' | 'useCalibration'>,
   metrics: MetricsCollector,
-  steps: StepRecord[] | null,
+  onStep: ((step: StepRecord) => void) | null,
   load: GroupLoader = loadGroupInputs,
 ): BuiltCluster {
   const cwd = clusterDir(cluster);
@@ -111,7 +112,7 @@ export function buildCluster(
     for (let c = 0; c < g.spec.count; c++) {
       const policy = createPolicy(cluster, g, gi, spec.sloTbtMs);
       const cfg = { id: instances.length, role: g.spec.role, model: g.model, hw: g.hw, tpDegree: g.spec.tp, engine: spec.engine, policy, kvBlocks: g.kvBlocks };
-      instances.push(new Instance(cfg, metrics, steps));
+      instances.push(new Instance(cfg, metrics, onStep));
       groupOf.push(gi);
     }
   });

@@ -1,3 +1,4 @@
+import { readTextFile } from '../core/read-text.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { inputError } from '../core/input-error.js';
@@ -39,7 +40,7 @@ export function readConfig(kind: ConfigKind, nameOrPath: string, cwd: string = p
   if (isPath(nameOrPath)) {
     const file = isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath);
     if (!existsSync(file)) throw inputError('file-not-found', file, 0, '', `no such ${singular(kind)} config file`);
-    return { file, text: readFileSync(file, 'utf8') };
+    return { file, text: readTextFile(file, file) };
   }
   const names = listBundled(kind);
   if (!names.includes(nameOrPath)) {

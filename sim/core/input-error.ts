@@ -1,3 +1,5 @@
+import { escapeControl } from './quote-input.js';
+
 /**
  * Errors about user input (traces, configs, CLI flags, study files). Every one names where the problem
  * is — file, line (1-based), optional column and field — and carries a stable code, so the CLI can print
@@ -15,10 +17,18 @@ export interface InputProblem {
   readonly message: string;
 }
 
+/**
+ * Messages quote input (cells, keys, file names): quoting sites cut what they quote (quote-input.ts),
+ * and this is the net under all of them, so no problem prints terminal control characters or runs to
+ * megabytes, whichever loader raised it.
+ */
+const MAX_MESSAGE_CHARS = 2000;
+
 export function formatProblem(p: InputProblem): string {
   const where = p.line > 0 ? `${p.file}:${p.line}${p.column > 0 ? `:${p.column}` : ''}` : p.file;
   const field = p.field ? ` [${p.field}]` : '';
-  return `${where}${field}: ${p.message} (${p.code})`;
+  const message = p.message.length > MAX_MESSAGE_CHARS ? `${p.message.slice(0, MAX_MESSAGE_CHARS)}… (message cut at ${MAX_MESSAGE_CHARS} of ${p.message.length} characters)` : p.message;
+  return escapeControl(`${where}${field}: ${message} (${p.code})`);
 }
 
 export class InputError extends Error {

@@ -63,7 +63,7 @@ export interface InFlightStep {
   readonly lookaheadK: number;
 }
 
-/** Per-step record for --iterations-csv and schedules (kept only when asked for). */
+/** Per-step record for --iterations-csv and schedules (built only when someone listens). */
 export interface StepRecord {
   readonly instance: number;
   readonly startUs: number;
@@ -112,7 +112,8 @@ export class Instance {
   constructor(
     readonly cfg: InstanceConfig,
     private readonly metrics: MetricsCollector,
-    private readonly stepLog: StepRecord[] | null,
+    /** Receives every step as it is priced (--iterations-csv, --emit-schedule); null when nobody listens. */
+    private readonly onStep: ((step: StepRecord) => void) | null,
   ) {
     this.kv = new KvCache(cfg.kvBlocks, cfg.engine.blockTokens);
     this.role = cfg.role ?? 'aggregated';
@@ -308,8 +309,8 @@ export class Instance {
     this.stats.busyUs += endUs - nowUs;
     if (this.kv.usedBlocks > this.stats.peakUsedBlocks) this.stats.peakUsedBlocks = this.kv.usedBlocks;
     this.metrics.onStep(nowUs, endUs - nowUs, d.kind, prefillSms, decodeSms, k);
-    if (this.stepLog) {
-      this.stepLog.push({
+    if (this.onStep) {
+      this.onStep({
         instance: this.cfg.id,
         startUs: nowUs,
         durationUs: endUs - nowUs,

@@ -17,9 +17,41 @@ import { simulate } from './simulation.js';
 
 export interface RunOptions {
   readonly onProgress?: (doneFrac: number) => void;
-  /** Keep a record of every step (for --iterations-csv and --emit-schedule); costs memory. */
+  /**
+   * Keep every step in `RunOutput.steps`. Memory grows with the run (a step record per iteration), so
+   * only tests and short runs use it; per-step outputs of whole traces listen with `onStep` instead.
+   */
   readonly recordSteps?: boolean;
+  /** Called with each step as it is priced, in start order (streamed per-step outputs). */
+  readonly onStep?: (step: StepRecord) => void;
+  /**
+   * Called once the inputs are loaded, before the first step: what a streamed output's header needs
+   * (the schedule names the hardware's host costs; its prefill chunks carry arrival times).
+   */
+  readonly onStart?: (run: RunStart) => void;
   readonly cwd?: string;
+}
+
+export interface RunStart {
+  /** The single instance's hardware (null for a cluster, whose instances may differ). */
+  readonly hardware: HardwareSpec | null;
+  readonly requests: readonly Request[];
+}
+
+/** The step array `recordSteps` asks for and the one listener the instances call (null when none). */
+export function stepListeners(opts: RunOptions): { steps: StepRecord[] | null; onStep: ((step: StepRecord) => void) | null } {
+  const steps: StepRecord[] | null = opts.recordSteps ? [] : null;
+  const stream = opts.onStep;
+  if (steps !== null && stream) {
+    return {
+      steps,
+      onStep: (s) => {
+        steps.push(s);
+        stream(s);
+      },
+    };
+  }
+  return { steps, onStep: steps !== null ? (s) => void steps.push(s) : (stream ?? null) };
 }
 
 export interface RunOutput {
@@ -96,8 +128,9 @@ export function runScenarioDetailed(spec: ScenarioSpec, opts: RunOptions = {}): 
     throw inputError('model-does-not-fit', spec.hardware, 0, 'hbmCapacityBytes', `${model.name} weights (${(weightBytes(model) / 1e9).toFixed(1)} GB) leave no room for a KV cache on ${hw.name} at gpuMemoryUtilization ${spec.engine.gpuMemoryUtilization}`);
   }
   const metrics = scenarioCollector(spec, requests);
-  const steps: StepRecord[] | null = opts.recordSteps ? [] : null;
-  const instance = new Instance({ id: 0, model, hw, tpDegree: 1, engine: spec.engine, policy, kvBlocks }, metrics, steps);
+  const { steps, onStep } = stepListeners(opts);
+  const instance = new Instance({ id: 0, model, hw, tpDegree: 1, engine: spec.engine, policy, kvBlocks }, metrics, onStep);
+  opts.onStart?.({ hardware: hw, requests });
   simulate(requests, [instance], () => 0, metrics, opts.onProgress ? { onProgress: opts.onProgress } : {});
   const config = {
     ...spec,

@@ -24,37 +24,43 @@ export interface ScheduleHeader {
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-/**
- * `arrivalsUs[id]` is request `id`'s arrival (ids are dense in arrival order): each prefill chunk carries
- * it, so a rebuild of the timeline never starts a step before its requests exist and can compute TTFT.
- */
-export function scheduleJsonl(steps: readonly StepRecord[], header: ScheduleHeader, overheads: OverheadSpec, arrivalsUs: readonly number[]): string {
-  const head = {
+/** The header line (no newline): format, version, what ran, and the host costs the simulator charged. */
+export function scheduleHeaderLine(header: ScheduleHeader, overheads: OverheadSpec): string {
+  return JSON.stringify({
     format: SCHEDULE_FORMAT,
     version: SCHEDULE_VERSION,
     ...header,
     overheads_us: { scheduling: overheads.schedulingUs, sampling: overheads.samplingUs, graph_launch: overheads.graphLaunchUs, eager_launch_per_kernel: overheads.eagerLaunchUsPerKernel },
-  };
-  const lines = [JSON.stringify(head)];
-  steps.forEach((s, i) => {
-    lines.push(
-      JSON.stringify({
-        step: i,
-        instance: s.instance,
-        start_us: r3(s.startUs),
-        duration_us: r3(s.durationUs),
-        mode: s.mode,
-        prefill_sms: s.prefillSms,
-        decode_sms: s.decodeSms,
-        k: s.lookaheadK,
-        prefills: s.prefills.map((p) => ({ id: p.id, new: p.newTokens, cached: p.cachedTokens, emits: p.completes, arrival_us: r3(arrivalsUs[p.id]) })),
-        decodes: s.decodes.map((d) => ({ id: d.id, context: d.contextTokens, steps: d.steps })),
-        preempted: s.preempted,
-        prefill_token_offset_us: s.prefills.some((p) => p.completes) ? r3(s.prefillTokenAtUs - s.startUs) : null,
-        decode_token_offsets_us: s.decodes.length ? s.decodeTokenAtUs.map((t) => r3(t - s.startUs)) : [],
-        prefill_done_offset_us: s.prefillDoneAtUs >= 0 ? r3(s.prefillDoneAtUs - s.startUs) : null,
-      }),
-    );
   });
+}
+
+/**
+ * Step `index`'s line (no newline); `duetsim replay --emit-schedule` writes them as the steps happen.
+ * `arrivalsUs[id]` is request `id`'s arrival (ids are dense in arrival order): each prefill chunk carries
+ * it, so a rebuild of the timeline never starts a step before its requests exist and can compute TTFT.
+ */
+export function scheduleStepLine(s: StepRecord, index: number, arrivalsUs: readonly number[]): string {
+  return JSON.stringify({
+    step: index,
+    instance: s.instance,
+    start_us: r3(s.startUs),
+    duration_us: r3(s.durationUs),
+    mode: s.mode,
+    prefill_sms: s.prefillSms,
+    decode_sms: s.decodeSms,
+    k: s.lookaheadK,
+    prefills: s.prefills.map((p) => ({ id: p.id, new: p.newTokens, cached: p.cachedTokens, emits: p.completes, arrival_us: r3(arrivalsUs[p.id]) })),
+    decodes: s.decodes.map((d) => ({ id: d.id, context: d.contextTokens, steps: d.steps })),
+    preempted: s.preempted,
+    prefill_token_offset_us: s.prefills.some((p) => p.completes) ? r3(s.prefillTokenAtUs - s.startUs) : null,
+    decode_token_offsets_us: s.decodes.length ? s.decodeTokenAtUs.map((t) => r3(t - s.startUs)) : [],
+    prefill_done_offset_us: s.prefillDoneAtUs >= 0 ? r3(s.prefillDoneAtUs - s.startUs) : null,
+  });
+}
+
+/** The whole schedule at once, for steps already in memory (tests, short runs). */
+export function scheduleJsonl(steps: readonly StepRecord[], header: ScheduleHeader, overheads: OverheadSpec, arrivalsUs: readonly number[]): string {
+  const lines = [scheduleHeaderLine(header, overheads)];
+  steps.forEach((s, i) => lines.push(scheduleStepLine(s, i, arrivalsUs)));
   return lines.join('\n') + '\n';
 }

@@ -23,6 +23,8 @@ export type StepMode = 'aggregated' | 'split';
 
 const NO_VALUE = -1;
 
+const REQUEST_CSV_HEADER = 'id,origin,status,arrival_s,prompt_tokens,output_tokens,ttft_ms,tpot_ms,e2e_ms,queue_ms,tbt_ms,preemptions,meets_slo,reject_reason';
+
 /**
  * Turns engine events into the results JSON. Per-request figures are exact (typed arrays indexed by
  * request id); the all-gaps TBT distribution and per-bucket TBT p99 come from log histograms so memory
@@ -269,17 +271,27 @@ export class MetricsCollector {
 
   /** Per-request rows for --requests-csv; `reject_reason` is the RejectionCode of a rejected request, empty otherwise. */
   requestRows(origins: readonly string[], arrivalsUs: readonly number[], prompt: readonly number[], output: readonly number[]): string[] {
-    const rows = ['id,origin,status,arrival_s,prompt_tokens,output_tokens,ttft_ms,tpot_ms,e2e_ms,queue_ms,tbt_ms,preemptions,meets_slo,reject_reason'];
+    const rows: string[] = [];
+    this.forEachRequestRow((i) => ({ origin: origins[i], arrivalUs: arrivalsUs[i], promptTokens: prompt[i], outputTokens: output[i] }), (row) => rows.push(row));
+    return rows;
+  }
+
+  /**
+   * The same rows one at a time (header first), so a writer can stream them: a 200k-request table never
+   * exists as one array. `request(i)` gives what the collector does not keep about request i.
+   */
+  forEachRequestRow(request: (id: number) => { origin: string; arrivalUs: number; promptTokens: number; outputTokens: number }, emit: (row: string) => void): void {
+    emit(REQUEST_CSV_HEADER);
     const f = (us: number) => (us === NO_VALUE ? '' : round3(us / 1000).toString());
     const rejectCode = new Map<number, string>();
     for (const r of this.rejected) rejectCode.set(r.id, r.code);
     for (let i = 0; i < this.numRequests; i++) {
       const st = this.status[i] === 1 ? 'completed' : this.status[i] === 2 ? 'rejected' : 'unfinished';
-      rows.push(
-        [i, csvField(origins[i]), st, (arrivalsUs[i] / 1e6).toFixed(6), prompt[i], output[i], f(this.ttftUs[i]), f(this.tpotUs[i]), f(this.e2eUs[i]), f(this.queueUs[i]), f(this.reqTbtUs[i]), this.preemptionsPerReq[i], this.meetsSlo(i) ? 1 : 0, rejectCode.get(i) ?? ''].join(','),
+      const r = request(i);
+      emit(
+        [i, csvField(r.origin), st, (r.arrivalUs / 1e6).toFixed(6), r.promptTokens, r.outputTokens, f(this.ttftUs[i]), f(this.tpotUs[i]), f(this.e2eUs[i]), f(this.queueUs[i]), f(this.reqTbtUs[i]), this.preemptionsPerReq[i], this.meetsSlo(i) ? 1 : 0, rejectCode.get(i) ?? ''].join(','),
       );
     }
-    return rows;
   }
 }
 

@@ -1,5 +1,6 @@
 import { InputError, type InputProblem } from '../core/input-error.js';
 import { lineKey, type StudyLine, type StudyLog } from './results-log.js';
+import { canonicalJson } from './stable-hash.js';
 
 export interface MergeResult {
   readonly lines: readonly StudyLine[];
@@ -7,12 +8,14 @@ export interface MergeResult {
   readonly duplicates: number;
   /** Files whose last line was partly written (and ignored). */
   readonly partialFiles: readonly string[];
+  /** One message per shard of a sharded study that the inputs do not cover in full. */
+  readonly incompleteShards: readonly string[];
 }
 
 /**
- * Merges shard files of one study: lines in file order, each point or capacity setting kept once (the
- * first seen; runs are deterministic, so repeats are equal). Files of different studies are refused,
- * naming the first line that differs from the first file's study.
+ * Merges shard files of one study: lines in file order, each point or capacity setting kept once.
+ * Files of different studies are refused, naming the first line that differs from the first file's
+ * study; so are two lines for one point with different results, naming both places.
  */
 export function mergeStudyLogs(inputs: ReadonlyArray<{ readonly file: string; readonly log: StudyLog }>): MergeResult {
   const problems: InputProblem[] = [];
@@ -31,18 +34,67 @@ export function mergeStudyLogs(inputs: ReadonlyArray<{ readonly file: string; re
     }
   }
   if (problems.length > 0) throw new InputError(problems);
-  const seen = new Set<string>();
+  // Runs are deterministic, so two lines for one point agree; when they do not (a file edited by hand,
+  // results of another duetsim version) keeping whichever came first would hide it.
+  const seen = new Map<string, { file: string; line: number; content: string }>();
   const lines: StudyLine[] = [];
   let duplicates = 0;
-  for (const { log } of inputs) {
-    for (const l of log.lines) {
+  for (const { file, log } of inputs) {
+    log.lines.forEach((l, i) => {
       const key = lineKey(l);
-      if (seen.has(key)) duplicates++;
-      else {
-        seen.add(key);
+      const content = canonicalJson(l.kind === 'point' ? { summary: l.summary, cdf: l.cdf } : { capacity: l.capacity });
+      const first = seen.get(key);
+      if (first === undefined) {
+        seen.set(key, { file, line: log.lineNumbers[i], content });
         lines.push(l);
+      } else if (first.content === content) duplicates++;
+      else {
+        problems.push({
+          code: 'merge-conflict', file, line: log.lineNumbers[i], column: 0, field: l.kind === 'point' ? 'summary' : 'capacity',
+          message: `${l.kind === 'point' ? 'point' : 'capacity setting'} ${describe(l)} has other results than ${first.file}:${first.line}; rerun it, or merge only one of the two`,
+        });
       }
+    });
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return { lines, duplicates, partialFiles: inputs.filter((i) => i.log.partialTail).map((i) => i.file), incompleteShards: incompleteShards(lines) };
+}
+
+function describe(l: StudyLine): string {
+  const coords = Object.entries(l.coords).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  return coords === '' ? (l.kind === 'point' ? l.point_id : l.setting_id) : `(${coords})`;
+}
+
+/**
+ * Shards of a sharded study that the merged lines do not cover in full: each line says which shard it
+ * came from and how many units that shard holds. A shard with no line at all is reported when the
+ * other shards' sizes prove it is not empty (shard i of n holds units i, i+n, …, so a grid of N units
+ * leaves shard i empty only when N < i).
+ */
+function incompleteShards(lines: readonly StudyLine[]): string[] {
+  const tags = lines.flatMap((l) => (l.shard ? [l.shard] : []));
+  if (tags.length === 0) return [];
+  const counts = [...new Set(tags.map((t) => t.count))];
+  if (counts.length > 1) return [`the files come from different shardings (${counts.map((n) => `n=${n}`).join(', ')}), so completeness cannot be checked`];
+  const n = counts[0];
+  const found = new Map<number, { units: number; unit: string; keys: Set<string> }>();
+  for (const l of lines) {
+    if (!l.shard) continue;
+    const entry = found.get(l.shard.index) ?? { units: l.shard.units, unit: l.shard.unit, keys: new Set<string>() };
+    found.set(l.shard.index, entry);
+    if (l.kind === l.shard.unit) entry.keys.add(lineKey(l));
+  }
+  // The grid holds at least this many units, from the sizes of the shards present.
+  let minUnits = 0;
+  for (const [index, f] of found) minUnits = Math.max(minUnits, (f.units - 1) * n + index);
+  const out: string[] = [];
+  for (let index = 1; index <= n; index++) {
+    const f = found.get(index);
+    if (f === undefined) {
+      if (index <= minUnits) out.push(`shard ${index}/${n} is missing (no file holds any of its results)`);
+    } else if (f.keys.size < f.units) {
+      out.push(`shard ${index}/${n} is incomplete: ${f.keys.size} of ${f.units} ${f.unit === 'point' ? 'points' : 'capacity settings'} (resume it with whatif --shard ${index}/${n} --resume)`);
     }
   }
-  return { lines, duplicates, partialFiles: inputs.filter((i) => i.log.partialTail).map((i) => i.file) };
+  return out;
 }

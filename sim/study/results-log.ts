@@ -1,4 +1,5 @@
-import { closeSync, existsSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, truncateSync, writeSync } from 'node:fs';
+import { readTextFile } from '../core/read-text.js';
 import type { ScenarioSpec } from '../engine/scenario.js';
 import { InputError, type InputProblem } from '../core/input-error.js';
 import type { RunResult, Summary } from '../metrics/results.js';
@@ -18,6 +19,18 @@ interface LineHead {
   readonly study: string;
   readonly study_name: string;
   readonly coords: Readonly<Record<string, AxisValue>>;
+  /** Set on lines a sharded run (`whatif --shard i/n`) wrote: lets `merge` tell a missing shard. */
+  readonly shard?: ShardTag;
+}
+
+/** Which slice of the grid a line's run covered, and how many units that slice holds. */
+export interface ShardTag {
+  readonly index: number;
+  readonly count: number;
+  /** Units (grid points, or settings in a capacity study) in this shard. */
+  readonly units: number;
+  /** What a unit is: a point line, or (capacity studies) a capacity line; probe points do not count. */
+  readonly unit: 'point' | 'capacity';
 }
 
 export interface PointLine extends LineHead {
@@ -40,6 +53,8 @@ export type StudyLine = PointLine | CapacityLine;
 
 export interface StudyLog {
   readonly lines: readonly StudyLine[];
+  /** The 1-based file line of each entry of `lines` (blank lines are skipped). */
+  readonly lineNumbers: readonly number[];
   /** Bytes of the file up to the end of the last complete line. */
   readonly completeBytes: number;
   /** True when the file ended in a partly written line (ignored). */
@@ -49,6 +64,7 @@ export interface StudyLog {
 /** Reads a study JSONL file. Malformed complete lines are errors located by line number. */
 export function parseStudyLog(text: string, file: string): StudyLog {
   const lines: StudyLine[] = [];
+  const lineNumbers: number[] = [];
   const problems: InputProblem[] = [];
   const lastNewline = text.lastIndexOf('\n');
   const complete = text.slice(0, lastNewline + 1);
@@ -67,9 +83,10 @@ export function parseStudyLog(text: string, file: string): StudyLog {
     const missing = lineShapeProblem(value);
     if (missing !== null) return problem(missing.message, missing.field);
     lines.push(value as StudyLine);
+    lineNumbers.push(i + 1);
   });
   if (problems.length > 0) throw new InputError(problems);
-  return { lines, completeBytes: Buffer.byteLength(complete), partialTail: tail.trim() !== '' };
+  return { lines, lineNumbers, completeBytes: Buffer.byteLength(complete), partialTail: tail.trim() !== '' };
 }
 
 function lineShapeProblem(v: unknown): { field: string; message: string } | null {
@@ -91,13 +108,7 @@ function lineShapeProblem(v: unknown): { field: string; message: string } | null
 }
 
 export function readStudyLog(file: string): StudyLog {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError([{ code: 'study-log-unreadable', file, line: 0, column: 0, field: '', message: (e as Error).message }]);
-  }
-  return parseStudyLog(text, file);
+  return parseStudyLog(readTextFile(file, file), file);
 }
 
 /** The key a line is de-duplicated and resumed by. */

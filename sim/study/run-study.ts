@@ -4,8 +4,9 @@ import { InputError, inputError } from '../core/input-error.js';
 import { findCapacity } from './capacity.js';
 import { expandGrid, studyHash, type GridPoint } from './grid.js';
 import type { PointExecutor, PointOutcome } from './point-executor.js';
-import { StudyLogWriter, lineKey, readStudyLog, type PointLine, type StudyLog } from './results-log.js';
+import { StudyLogWriter, lineKey, readStudyLog, type PointLine, type ShardTag, type StudyLog } from './results-log.js';
 import { shardSlice, type Shard } from './shard.js';
+import { ResultsLock } from './results-lock.js';
 import { stableHash } from './stable-hash.js';
 import type { AxisValue, StudySpec } from './study-spec.js';
 
@@ -27,6 +28,8 @@ export interface StudyRunOptions {
   readonly shard: Shard | null;
   readonly executor: PointExecutor;
   readonly onProgress?: (p: StudyProgress) => void;
+  /** Where outFile came from, for messages about it (default "-o"). */
+  readonly outFlag?: string;
 }
 
 export interface StudyRunReport {
@@ -47,14 +50,26 @@ export interface StudyRunReport {
 export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
   const hash = studyHash(opts.study);
   const units = opts.shard === null ? expandGrid(opts.study) : shardSlice(expandGrid(opts.study), opts.shard);
-  const log = opts.resume && existsSync(opts.outFile) ? readStudyLog(opts.outFile) : null;
-  const foreign = log?.lines.find((l) => l.study !== hash);
-  if (foreign !== undefined) {
-    throw inputError('study-log-other-study', opts.outFile, 0, 'study',
-      `this file holds results of study '${foreign.study_name}' (${foreign.study}), not '${opts.study.name}' (${hash}); write to another file`);
+  const shardTag: { shard?: ShardTag } =
+    opts.shard === null ? {} : { shard: { index: opts.shard.index, count: opts.shard.count, units: units.length, unit: opts.study.capacity === null ? 'point' : 'capacity' } };
+  // One writer per results file: taken before the file is read, so a second run can neither resume
+  // from a state the first is still changing nor interleave its lines with the first's.
+  const lock = ResultsLock.acquire(opts.outFile, opts.outFlag ?? '-o');
+  let writer: StudyLogWriter;
+  let log: StudyLog | null;
+  try {
+    log = opts.resume && existsSync(opts.outFile) ? readStudyLog(opts.outFile) : null;
+    const foreign = log?.lines.find((l) => l.study !== hash);
+    if (foreign !== undefined) {
+      throw inputError('study-log-other-study', opts.outFile, 0, 'study',
+        `this file holds results of study '${foreign.study_name}' (${foreign.study}), not '${opts.study.name}' (${hash}); write to another file`);
+    }
+    writer = log === null ? StudyLogWriter.create(opts.outFile) : StudyLogWriter.resume(opts.outFile, log);
+  } catch (e) {
+    lock.release();
+    throw e;
   }
   const doneKeys = new Set(log?.lines.map(lineKey) ?? []);
-  const writer = log === null ? StudyLogWriter.create(opts.outFile) : StudyLogWriter.resume(opts.outFile, log);
 
   let stopped = false;
   const inFlight = new Map<number, number>();
@@ -85,7 +100,7 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
     if (stopped) return outcome;
     runs++;
     const line: PointLine = {
-      schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, kind: 'point',
+      schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, ...shardTag, kind: 'point',
       point_id: stableHash(spec), coords, spec, summary: outcome.summary, cdf: outcome.cdf,
     };
     writer.append(line);
@@ -109,6 +124,7 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
   } finally {
     stopped = true;
     writer.close();
+    lock.release();
   }
   return { total: units.length, skipped: units.length - todo.length, runs, droppedPartialLine: log?.partialTail ?? false };
 
@@ -123,7 +139,7 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
     }, search);
     if (stopped) return;
     writer.append({
-      schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, kind: 'capacity',
+      schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, ...shardTag, kind: 'capacity',
       setting_id: setting.pointId, coords: setting.coords, spec: setting.spec, capacity,
     });
   }

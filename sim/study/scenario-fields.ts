@@ -1,5 +1,6 @@
 import { DEFAULT_ENGINE, type EngineOptions } from '../engine/scenario.js';
 import type { ScenarioTemplate } from './study-spec.js';
+import { MAX_CLOCK_S, MAX_RATE_QPS, MAX_TARGET_MS, MAX_TOKEN_COUNT, MIN_RATE_QPS } from '../core/limits.js';
 
 /**
  * What a study file may set on a scenario, and how each value is checked. One table serves both the
@@ -14,8 +15,15 @@ export const nonEmptyText: FieldCheck = (v) => (typeof v === 'string' && v.lengt
 const text = nonEmptyText;
 const positive: FieldCheck = (v) => (isNum(v) && v > 0 ? null : 'expected a number > 0');
 const nonNegative: FieldCheck = (v) => (isNum(v) && v >= 0 ? null : 'expected a number ≥ 0');
-const count: FieldCheck = (v) => (isNum(v) && Number.isInteger(v) && v > 0 ? null : 'expected an integer > 0');
-const seed: FieldCheck = (v) => (isNum(v) && Number.isInteger(v) && v >= 0 ? null : 'expected an integer ≥ 0');
+/** The bounds of sim/core/limits.ts, the same as the CLI flags': a study point accepts what `replay` accepts. */
+const upTo =
+  (check: FieldCheck, max: number, unit: string): FieldCheck =>
+  (v) =>
+    check(v) ?? ((v as number) <= max ? null : `expected at most ${max} ${unit}`);
+const rate: FieldCheck = (v) => (isNum(v) && v >= MIN_RATE_QPS && v <= MAX_RATE_QPS ? null : `expected a rate within [${MIN_RATE_QPS}, ${MAX_RATE_QPS}] requests/s`);
+const count: FieldCheck = (v) => (isNum(v) && Number.isInteger(v) && v > 0 && v <= MAX_TOKEN_COUNT ? null : `expected an integer in [1, ${MAX_TOKEN_COUNT}]`);
+const limit: FieldCheck = (v) => (isNum(v) && Number.isSafeInteger(v) && v > 0 ? null : 'expected an integer > 0 (below 2^53)');
+const seed: FieldCheck = (v) => (isNum(v) && Number.isSafeInteger(v) && v >= 0 ? null : 'expected an integer ≥ 0 (below 2^53)');
 const flag: FieldCheck = (v) => (typeof v === 'boolean' ? null : 'expected true or false');
 const orNull =
   (check: FieldCheck): FieldCheck =>
@@ -33,17 +41,17 @@ const paramValue: FieldCheck = (v) =>
 export const SCENARIO_FIELDS: Readonly<Record<Exclude<keyof ScenarioTemplate, 'policyParams' | 'engine'>, FieldCheck>> = {
   trace: text,
   traceFormat: orNull(text),
-  rateQps: orNull(positive),
-  startS: nonNegative,
-  durationS: orNull(positive),
-  limit: orNull(count),
+  rateQps: orNull(rate),
+  startS: upTo(nonNegative, MAX_CLOCK_S, 's'),
+  durationS: orNull(upTo(positive, MAX_CLOCK_S, 's')),
+  limit: orNull(limit),
   model: text,
   hardware: text,
   useCalibration: flag,
   policy: text,
   cluster: orNull(text),
-  sloTtftMs: orNull(positive),
-  sloTbtMs: orNull(positive),
+  sloTtftMs: orNull(upTo(positive, MAX_TARGET_MS, 'ms')),
+  sloTbtMs: orNull(upTo(positive, MAX_TARGET_MS, 'ms')),
   tbtDefinition: oneOf('request-p99-gap', 'every-gap'),
   seed,
 };

@@ -1,3 +1,4 @@
+import { quoteInput } from '../core/quote-input.js';
 import type { TraceFormat } from './trace-format.js';
 import { NO_HASH_IDS, type TimedRecord, type TimedTrace } from './trace.js';
 import { ProblemList } from './problem-list.js';
@@ -21,7 +22,7 @@ function parseAzureCsv(text: string, file: string): TimedTrace {
   const lines = splitLines(text);
   const records: TimedRecord[] = [];
   if (lines.length === 0 || lines[0].text.trim() !== HEADER) {
-    problems.add('bad-header', lines[0]?.line ?? 1, 'header', `expected header '${HEADER}', got '${lines[0]?.text ?? ''}'`);
+    problems.add('bad-header', lines[0]?.line ?? 1, 'header', `expected header '${HEADER}', got ${quoteInput(lines[0]?.text ?? '')}`);
     problems.throwIfAny();
   }
   const order = new ArrivalOrder(problems, 'TIMESTAMP');

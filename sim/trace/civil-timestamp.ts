@@ -1,3 +1,4 @@
+import { quoteInput } from '../core/quote-input.js';
 /**
  * Timestamps like `2023-11-16 18:17:03.9799600` (Azure LLM inference traces: naive wall clock, 7
  * fractional digits, i.e. 100 ns ticks). Parsed by hand with integer arithmetic: `Date` would apply the
@@ -20,13 +21,13 @@ let cachedMinuteS = 0;
 export function parseCivilTimestampUs(raw: string): number | string {
   // trim() allocates only when there is whitespace to remove; the Azure files have none.
   const text = raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32 ? raw.trim() : raw;
-  const fail = (): string => `expected a timestamp like '2023-11-16 18:17:03.9799600', got '${raw}'`;
+  const fail = (): string => `expected a timestamp like '2023-11-16 18:17:03.9799600', got ${quoteInput(raw)}`;
   if (text.length < 19 || text[4] !== '-' || text[7] !== '-' || (text[10] !== ' ' && text[10] !== 'T') || text[13] !== ':' || text[16] !== ':') {
     return fail();
   }
   const second = digits(text, 17, 2);
   if (second < 0) return fail();
-  if (second > 59) return `no such time of day in '${raw}'`;
+  if (second > 59) return `no such time of day in ${quoteInput(raw)}`;
   // Trace rows are sorted, so most share their date, hour and minute with the row before: reuse them.
   if (!(cachedMinutePrefix !== '' && text.startsWith(cachedMinutePrefix))) {
     const year = digits(text, 0, 4);
@@ -35,8 +36,8 @@ export function parseCivilTimestampUs(raw: string): number | string {
     const hour = digits(text, 11, 2);
     const minute = digits(text, 14, 2);
     if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0) return fail();
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return `no such date in '${raw}'`;
-    if (hour > 23 || minute > 59) return `no such time of day in '${raw}'`;
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return `no such date in ${quoteInput(raw)}`;
+    if (hour > 23 || minute > 59) return `no such time of day in ${quoteInput(raw)}`;
     cachedMinutePrefix = text.slice(0, 16);
     cachedMinuteS = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60;
   }
@@ -63,8 +64,11 @@ export function parseCivilTimestampUs(raw: string): number | string {
   }
   if (i !== text.length) return fail();
   const seconds = cachedMinuteS + second - offsetS;
-  // ~1.7e15 µs for 2023: well inside the 2^53 range where doubles are exact integers.
-  return seconds * 1_000_000 + micros;
+  // ~1.7e15 µs for 2023: well inside the 2^53 range where doubles are exact integers. Years past 2255
+  // are not (and no trace is from then): refuse them rather than lose the µs.
+  const us = seconds * 1_000_000 + micros;
+  if (!Number.isSafeInteger(us) || us < 0) return `${quoteInput(raw)} is outside 1970–2255, the range kept to the µs`;
+  return us;
 }
 
 function isDigit(code: number): boolean {

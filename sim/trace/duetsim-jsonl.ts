@@ -1,4 +1,5 @@
 import type { TraceFormat } from './trace-format.js';
+import { quoteJson } from '../core/quote-input.js';
 import { NO_HASH_IDS, type TimedRecord, type TimedTrace } from './trace.js';
 import { ProblemList } from './problem-list.js';
 import { splitLines } from './split-lines.js';
@@ -53,9 +54,9 @@ function parseDuetsimJsonl(text: string, file: string): TimedTrace {
 /** Checks the header line; returns its block size (0 when absent). */
 function parseHeader(obj: Record<string, unknown>, line: number, problems: ProblemList): number {
   checkKnownKeys(obj, HEADER_FIELDS, line, problems);
-  if (obj.format !== DUETSIM_FORMAT_TAG) problems.add('bad-header', line, 'format', `expected "${DUETSIM_FORMAT_TAG}", got ${JSON.stringify(obj.format)}`);
+  if (obj.format !== DUETSIM_FORMAT_TAG) problems.add('bad-header', line, 'format', `expected "${DUETSIM_FORMAT_TAG}", got ${quoteJson(obj.format)}`);
   if (obj.version !== DUETSIM_FORMAT_VERSION) {
-    problems.add('unsupported-version', line, 'version', `this duetsim reads version ${DUETSIM_FORMAT_VERSION}, got ${JSON.stringify(obj.version)}`);
+    problems.add('unsupported-version', line, 'version', `this duetsim reads version ${DUETSIM_FORMAT_VERSION}, got ${quoteJson(obj.version)}`);
   }
   if (obj.hash_block_tokens === undefined) return 0;
   return checkCountValue(obj.hash_block_tokens, line, 'hash_block_tokens', problems, 1) ?? 0;

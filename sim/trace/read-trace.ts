@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Trace } from './trace.js';
 import { detectTraceFormat, getTraceFormat } from './formats.js';
-import { inputError } from '../core/input-error.js';
+import { readTextFile } from '../core/read-text.js';
 
 /**
  * Reads and parses a trace file in one pass. `displayName` is how the file is named in origins and
@@ -9,13 +8,8 @@ import { inputError } from '../core/input-error.js';
  * registry name or null to detect it from the file.
  */
 export function readTrace(path: string, displayName: string, format: string | null): Trace {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read (${(e as Error).message})`;
-    throw inputError('unreadable-file', displayName, 0, '', reason);
-  }
-  const parser = format === null ? detectTraceFormat(displayName, text) : getTraceFormat(format, { file: displayName, field: 'format' });
+  // gzip is decompressed (traces are often shipped as .csv.gz); detection then reads the inner name.
+  const text = readTextFile(path, displayName, { gunzip: true });
+  const parser = format === null ? detectTraceFormat(displayName.replace(/\.gz$/i, ''), text) : getTraceFormat(format, { file: displayName, field: 'format' });
   return parser.parse(text, displayName);
 }

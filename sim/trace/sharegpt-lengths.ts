@@ -1,3 +1,4 @@
+import { quoteInput } from '../core/quote-input.js';
 import type { TraceFormat } from './trace-format.js';
 import { NO_HASH_IDS, type LengthRecord, type LengthTrace } from './trace.js';
 import { ProblemList } from './problem-list.js';
@@ -41,7 +42,7 @@ function parseShareGptLengths(text: string, file: string): LengthTrace {
     const outputTokens = parseCountCell(cells[decodeCol], line, REQUIRED[1], problems, 1);
     if (ratioCol >= 0) {
       const ratio = cells[ratioCol].trim();
-      if (!isDecimal(ratio)) problems.add('non-numeric', line, DERIVED[1], `expected a number, got '${ratio}'`);
+      if (!isDecimal(ratio)) problems.add('non-numeric', line, DERIVED[1], `expected a number, got ${quoteInput(ratio)}`);
     }
     if (promptTokens === null || outputTokens === null) continue;
     if (totalCol >= 0) {

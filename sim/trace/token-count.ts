@@ -1,4 +1,6 @@
 import type { ProblemList } from './problem-list.js';
+import { MAX_TOKEN_COUNT } from '../core/limits.js';
+import { quoteInput, quoteJson } from '../core/quote-input.js';
 
 /**
  * Token counts are whole numbers. Prompts need at least one token and so do outputs (a request that
@@ -13,12 +15,12 @@ export function parseCountCell(cell: string, line: number, field: string, proble
   const t = cell.trim();
   if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
     const v = Number(t);
-    if (v < 0) problems.add('negative-count', line, field, `token count must not be negative, got '${t}'`);
+    if (v < 0) problems.add('negative-count', line, field, `token count must not be negative, got ${quoteInput(t)}`);
     else if (Number.isInteger(v)) return checkMin(v, line, field, problems, min);
-    else problems.add('non-integer-count', line, field, `token count must be a whole number, got '${t}'`);
+    else problems.add('non-integer-count', line, field, `token count must be a whole number, got ${quoteInput(t)}`);
     return null;
   }
-  problems.add('non-numeric', line, field, t === '' ? 'missing value' : `expected a token count, got '${t}'`);
+  problems.add('non-numeric', line, field, t === '' ? 'missing value' : `expected a token count, got ${quoteInput(t)}`);
   return null;
 }
 
@@ -29,7 +31,7 @@ export function checkCountValue(value: unknown, line: number, field: string, pro
     return null;
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    problems.add('non-numeric', line, field, `expected a token count, got ${JSON.stringify(value)}`);
+    problems.add('non-numeric', line, field, `expected a token count, got ${quoteJson(value)}`);
     return null;
   }
   if (value < 0) {
@@ -44,6 +46,11 @@ export function checkCountValue(value: unknown, line: number, field: string, pro
 }
 
 function checkMin(v: number, line: number, field: string, problems: ProblemList, min: number): number | null {
+  if (v > MAX_TOKEN_COUNT) {
+    // 1e20 used to be accepted: beyond 2^53 it is not even the integer written, and the request was silently rejected.
+    problems.add('count-too-large', line, field, `token count must be at most ${MAX_TOKEN_COUNT.toLocaleString('en-US')}, got ${v}`);
+    return null;
+  }
   if (v >= min) return v;
   problems.add('zero-count', line, field, `token count must be at least ${min}, got ${v}`);
   return null;

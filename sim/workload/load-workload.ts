@@ -4,6 +4,7 @@ import type { Trace } from '../trace/trace.js';
 import { BUNDLED_TRACES, bundledTracePath, isBundledTrace } from '../trace/bundled.js';
 import { readTrace } from '../trace/read-trace.js';
 import { createRng } from '../core/rng.js';
+import { MAX_CLOCK_DAYS, MAX_CLOCK_S, MAX_CLOCK_US, MAX_RATE_QPS, MIN_RATE_QPS } from '../core/limits.js';
 import { InputError, type InputProblem } from '../core/input-error.js';
 import { ARRIVAL_KINDS, generateArrivalsUs, type ArrivalKind } from './arrival-process.js';
 import { requestsFromTrace } from './from-trace.js';
@@ -49,6 +50,9 @@ export interface WorkloadSpec {
 }
 
 const SPEC_FILE = 'workload spec';
+
+/** Most requests a generated workload may hold: ten times the 10×-tiled Azure trace, a few GB of requests. */
+const MAX_GENERATED_REQUESTS = 10_000_000;
 
 /**
  * Loads the trace named by `spec` and turns it into the run's requests: arrivals (the trace's, spread if
@@ -96,6 +100,14 @@ export function buildWorkload(trace: Trace, spec: WorkloadSpec): Request[] {
     if (Number.isNaN(meanRateQps(requests))) throw specError('rateQps', 'cannot rescale: fewer than two distinct arrival times');
     requests = rescaleToRate(requests, spec.rateQps);
   }
+  // Rescaling to a very low rate, or generating arrivals at one, can push the clock past the span it
+  // holds at µs precision (--rate 1e-300 ended in "step priced at 0 µs"); say so, naming the rate.
+  const lastUs = requests[requests.length - 1].arrivalUs;
+  if (!(lastUs <= MAX_CLOCK_US)) {
+    const field = spec.rateQps !== undefined ? 'rateQps' : spec.arrivals !== undefined ? 'arrivals.rateQps' : '';
+    const rate = spec.rateQps ?? spec.arrivals?.rateQps;
+    throw specError(field, `at ${rate} req/s the ${requests.length} requests span ${(lastUs / 86_400e6).toPrecision(3)} days; the simulator's clock keeps µs precision for ${MAX_CLOCK_DAYS} days: raise the rate or take fewer requests`);
+  }
   return requests;
 }
 
@@ -108,19 +120,34 @@ function checkSpec(spec: WorkloadSpec): void {
   const positive = (field: string, v: number | undefined): void => {
     if (v !== undefined && !(Number.isFinite(v) && v > 0)) bad(field, `must be a positive number, got ${v}`);
   };
-  positive('rateQps', spec.rateQps);
+  const rate = (field: string, v: number | undefined): void => {
+    if (v !== undefined && Number.isFinite(v) && v > 0 && !(v >= MIN_RATE_QPS && v <= MAX_RATE_QPS)) bad(field, `must be within [${MIN_RATE_QPS}, ${MAX_RATE_QPS}] requests/s, got ${v}`);
+    else positive(field, v);
+  };
+  const seconds = (field: string, v: number | undefined): void => {
+    if (v !== undefined && v > MAX_CLOCK_S) bad(field, `must be at most ${MAX_CLOCK_S} s (${MAX_CLOCK_DAYS} days, the clock's span at µs precision), got ${v}`);
+  };
+  rate('rateQps', spec.rateQps);
   positive('durationS', spec.durationS);
+  seconds('durationS', spec.durationS);
   positive('spreadBucketsMs', spec.spreadBucketsMs);
+  seconds('spreadBucketsMs', spec.spreadBucketsMs === undefined ? undefined : spec.spreadBucketsMs / 1000);
   if (spec.startS !== undefined && !(Number.isFinite(spec.startS) && spec.startS >= 0)) bad('startS', `must be a number >= 0, got ${spec.startS}`);
-  if (spec.limit !== undefined && !(Number.isInteger(spec.limit) && spec.limit >= 1)) bad('limit', `must be a whole number >= 1, got ${spec.limit}`);
+  seconds('startS', spec.startS);
+  if (spec.limit !== undefined && !(Number.isSafeInteger(spec.limit) && spec.limit >= 1)) bad('limit', `must be a whole number >= 1 (below 2^53), got ${spec.limit}`);
   if (spec.sample !== undefined && !(spec.sample > 0 && spec.sample <= 1)) bad('sample', `must be in (0, 1], got ${spec.sample}`);
   if (spec.spreadMode !== undefined && spec.spreadBucketsMs === undefined) bad('spreadMode', 'needs spreadBucketsMs');
   if (!Number.isFinite(spec.seed)) bad('seed', `must be a number, got ${spec.seed}`);
   const a = spec.arrivals;
   if (a !== undefined) {
     if (!ARRIVAL_KINDS.includes(a.kind)) bad('arrivals.kind', `unknown arrival process '${a.kind}' (valid: ${ARRIVAL_KINDS.join(', ')})`);
-    positive('arrivals.rateQps', a.rateQps);
+    rate('arrivals.rateQps', a.rateQps);
     positive('arrivals.durationS', a.durationS);
+    seconds('arrivals.durationS', a.durationS);
+    // Generated arrivals are held in memory: refuse a count that cannot be (1e6 req/s for a year is 3e13).
+    if (a.durationS !== undefined && a.rateQps * a.durationS > MAX_GENERATED_REQUESTS) {
+      bad('arrivals.durationS', `${a.rateQps} req/s for ${a.durationS} s is about ${(a.rateQps * a.durationS).toPrecision(3)} requests; duetsim generates at most ${MAX_GENERATED_REQUESTS.toLocaleString('en-US')}`);
+    }
     if (a.kind === 'gamma' && !(a.cv !== undefined && Number.isFinite(a.cv) && a.cv > 0)) bad('arrivals.cv', `gamma arrivals need cv > 0, got ${a.cv}`);
     if (a.kind !== 'gamma' && a.cv !== undefined) bad('arrivals.cv', `'${a.kind}' arrivals have a fixed cv; cv applies to gamma only`);
   }

@@ -13,7 +13,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadWorkload } from '../../sim/workload/load-workload.js';
+import { tiledTrace } from './tiled-trace.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = join(root, 'dist/sim/cli/bin.js');
@@ -40,18 +40,6 @@ function replayOnce(traceArgs: string[]): Run {
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
-}
-
-function tiledTrace(dir: string, copies: number): string {
-  const base = loadWorkload({ trace: 'azure-conv', seed: 0 });
-  const spanUs = base[base.length - 1].arrivalUs + 1e6;
-  const lines = ['{"format":"duetsim-trace","version":1}'];
-  for (let c = 0; c < copies; c++) {
-    for (const r of base) lines.push(JSON.stringify({ arrival_ms: (c * spanUs + r.arrivalUs) / 1000, prompt_tokens: r.promptTokens, output_tokens: r.outputTokens }));
-  }
-  const path = join(dir, `azure-conv-x${copies}.jsonl`);
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
 }
 
 const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;

@@ -96,7 +96,7 @@ export function runTiny(
   const policy: Policy = factory.create(opts.params ?? {}, { model, hw, tpDegree: 1, sloTbtMs: opts.sloTbtMs ?? null });
   const collector = new MetricsCollector(requests.length, 1e6, { ttft_ms: opts.sloTtftMs ?? null, tbt_ms: opts.sloTbtMs ?? null, tbt_definition: 'request-p99-gap' });
   const steps: StepRecord[] = [];
-  const instance = new Instance({ id: 0, model, hw, tpDegree: 1, engine, policy, kvBlocks: opts.kvBlocks ?? 1000 }, collector, steps);
+  const instance = new Instance({ id: 0, model, hw, tpDegree: 1, engine, policy, kvBlocks: opts.kvBlocks ?? 1000 }, collector, (s) => steps.push(s));
   simulate(requests, [instance], () => 0, collector);
   return { result: collector.result({}, instance.preemptions), instance, collector, steps };
 }

@@ -8,7 +8,8 @@ import { readScheduleFile } from '../../../calibrate/closed-loop/schedule.js';
 import { parseExecResult } from '../../../calibrate/closed-loop/exec-result.js';
 import { compareClosedLoop } from '../../../calibrate/closed-loop/compare.js';
 import { formatCompare } from '../../../calibrate/closed-loop/format-compare.js';
-import { writeComparePage } from '../../../reports/write-report.js';
+import { comparePageHtml } from '../../../reports/write-report.js';
+import { OutputSet } from '../output-file.js';
 import { fitServingCorrection, withServingSection, type ClosedLoopRun } from '../../../calibrate/closed-loop/fit-serving.js';
 import { readConfig } from '../../config/config-files.js';
 import { parseHardwareYaml } from '../../config/load-hardware.js';
@@ -37,14 +38,16 @@ export function registerCompare(cal: Command, io: CliIo): void {
     .option('--html <file>', 'write a self-contained HTML page: CDFs simulated vs executed, drift over time')
     .option('--check', 'exit 1 when an acceptance check fails')
     .action(async (schedulePath: string, measuredPath: string, o: CompareFlags) => {
-      const run = await readClosedLoopRun(io, schedulePath, measuredPath);
-      const result = compareClosedLoop(run.schedule, run.measured);
-      io.stdout(formatCompare(result));
-      if (o.json) writeFileSync(resolve(io.cwd, o.json), JSON.stringify(result, null, 1) + '\n');
-      if (o.html) {
-        writeComparePage(result, resolve(io.cwd, o.html));
-        io.stderr(`wrote ${o.html}\n`);
-      }
+      const outputs = OutputSet.open([{ flag: '--json', path: o.json }, { flag: '--html', path: o.html }], io.cwd, [schedulePath, measuredPath]);
+      const result = await outputs.run(async (out) => {
+        const run = await readClosedLoopRun(io, schedulePath, measuredPath);
+        const result = compareClosedLoop(run.schedule, run.measured);
+        io.stdout(formatCompare(result));
+        out.get('--json')?.write(JSON.stringify(result, null, 1) + '\n');
+        out.get('--html')?.write(comparePageHtml(result));
+        return result;
+      });
+      if (o.html) io.stderr(`wrote ${o.html}\n`);
       if (o.check && !result.pass) throw new CliExit(1, `acceptance failed: ${result.checks.filter((c) => !c.pass).map((c) => c.name).join('; ')}`);
     });
 }

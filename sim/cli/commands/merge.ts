@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandModule } from '../command-module.js';
-import type { CliIo } from '../io.js';
+import { CliExit, type CliIo } from '../io.js';
+import { OutputSet } from '../output-file.js';
 import { mergeStudyLogs } from '../../study/merge-logs.js';
 import { readStudyLog } from '../../study/results-log.js';
 
@@ -14,15 +14,26 @@ export const mergeCommand: CommandModule = {
       .description('Merge the JSONL files of a sharded study into one, refusing files of other studies and dropping repeated points.')
       .argument('<files...>', 'study JSONL files (shards)')
       .requiredOption('-o, --out <file>', 'merged JSONL file')
-      .action((files: string[], o: { out: string }) => {
-        const inputs = files.map((f) => {
-          const file = resolve(io.cwd, f);
-          return { file: f, log: readStudyLog(file) };
-        });
-        const merged = mergeStudyLogs(inputs);
-        writeFileSync(resolve(io.cwd, o.out), merged.lines.map((l) => JSON.stringify(l) + '\n').join(''));
-        for (const f of merged.partialFiles) io.stderr(`note: ${f} ends in a partly written line, which was left out\n`);
-        io.stderr(`merged ${files.length} files: ${merged.lines.length} lines, ${merged.duplicates} duplicates dropped → ${o.out}\n`);
+      .option('--allow-incomplete', 'write the merge even when a shard is missing or incomplete (each is still reported)')
+      .action((files: string[], o: { out: string; allowIncomplete?: boolean }) => {
+        // Checked before reading anything; the merged file appears only when complete. An input named
+        // as the output would be truncated before it is read.
+        const out = OutputSet.open([{ flag: '--out', path: o.out }], io.cwd, files).get('--out')!;
+        try {
+          const inputs = files.map((f) => ({ file: f, log: readStudyLog(resolve(io.cwd, f)) }));
+          const merged = mergeStudyLogs(inputs);
+          if (merged.incompleteShards.length > 0 && !o.allowIncomplete) {
+            throw new CliExit(2, `merge: ${merged.incompleteShards.join('; ')}; pass --allow-incomplete to merge what there is`);
+          }
+          for (const l of merged.lines) out.write(JSON.stringify(l) + '\n');
+          out.commit();
+          for (const f of merged.partialFiles) io.stderr(`note: ${f} ends in a partly written line, which was left out\n`);
+          for (const m of merged.incompleteShards) io.stderr(`note: ${m}\n`);
+          io.stderr(`merged ${files.length} files: ${merged.lines.length} lines, ${merged.duplicates} duplicates dropped → ${o.out}\n`);
+        } catch (e) {
+          out.discard();
+          throw e;
+        }
       });
   },
 };

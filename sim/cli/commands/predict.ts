@@ -1,5 +1,6 @@
 import type { CommandModule } from '../command-module.js';
 import { parseNumber } from '../flags.js';
+import { checkPredictFlags } from '../predict-checks.js';
 import { inputError } from '../../core/input-error.js';
 import { loadModel } from '../../config/load-model.js';
 import { loadHardware } from '../../config/load-hardware.js';
@@ -114,6 +115,7 @@ export const predict: CommandModule = {
         const decode = o.decode ?? { count: 0, contextTokens: 0 };
         if (prefills.length === 0 && decode.count === 0) throw inputError('bad-flag', WHERE, 0, '--prefill/--decode', 'give at least one of --prefill and --decode');
         if (model.numQHeads % o.tp !== 0) throw inputError('bad-flag', WHERE, 0, '--tp', `${model.name} has ${model.numQHeads} query heads, not divisible by ${o.tp}`);
+        checkPredictFlags(o, model, hw);
         const launch = o.eager ? 'eager' : 'graph';
         const all: IterationBatch = { prefills, decodeCount: decode.count, decodeContextTokens: decode.contextTokens };
         if (!o.split) {

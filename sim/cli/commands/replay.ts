@@ -1,11 +1,13 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { CommandModule } from '../command-module.js';
 import { addScenarioFlags, scenarioFromFlags, type ScenarioFlagValues } from '../scenario-flags.js';
 import { runAnyScenarioDetailed } from '../../cluster/run-any-scenario.js';
 import { formatSummary } from '../../metrics/format-summary.js';
-import { stepRowsCsv } from '../../engine/step-csv.js';
-import { scheduleJsonl } from '../../engine/schedule-jsonl.js';
+import { STEP_CSV_HEADER, stepCsvRow } from '../../engine/step-csv.js';
+import { scheduleHeaderLine, scheduleStepLine } from '../../engine/schedule-jsonl.js';
+import type { RunOptions } from '../../engine/run-scenario.js';
+import type { StepRecord } from '../../engine/instance.js';
+import { OutputSet } from '../output-file.js';
 import { progressReporter } from '../progress.js';
 import type { Command } from 'commander';
 import { CliExit } from '../io.js';
@@ -32,6 +34,33 @@ function clusterScenario(o: ReplayFlags, cmd: Command): ScenarioSpec {
   return { ...scenarioFromFlags(o), model: FROM_CLUSTER, hardware: FROM_CLUSTER, policy: FROM_CLUSTER, cluster: o.cluster! };
 }
 
+/**
+ * Listeners that write --iterations-csv and --emit-schedule row by row as the steps happen, so memory
+ * stays flat however long the trace (holding the steps for a write at the end took gigabytes).
+ */
+function stepOutputs(spec: ScenarioSpec, outputs: OutputSet): Pick<RunOptions, 'onStart' | 'onStep'> {
+  const csv = outputs.get('--iterations-csv');
+  const schedule = outputs.get('--emit-schedule');
+  if (!csv && !schedule) return {};
+  let arrivalsUs: readonly number[] = [];
+  let index = 0;
+  return {
+    onStart: ({ hardware, requests }) => {
+      csv?.write(STEP_CSV_HEADER + '\n');
+      if (schedule) {
+        if (!hardware) throw new Error('a single-instance run carries its hardware');
+        arrivalsUs = requests.map((r) => r.arrivalUs);
+        const header = { model: spec.model, hardware: spec.hardware, policy: spec.policy, trace: spec.trace, rate_qps: spec.rateQps, block_tokens: spec.engine.blockTokens, sm_count: hardware.smCount, tp_degree: 1 };
+        schedule.write(scheduleHeaderLine(header, hardware.overheads) + '\n');
+      }
+    },
+    onStep: (s: StepRecord) => {
+      csv?.write(stepCsvRow(s) + '\n');
+      schedule?.write(scheduleStepLine(s, index++, arrivalsUs) + '\n');
+    },
+  };
+}
+
 export const replay: CommandModule = {
   name: 'replay',
   register(program, io) {
@@ -47,33 +76,36 @@ export const replay: CommandModule = {
       .action(async (o: ReplayFlags, cmd: Command) => {
         if (o.cluster && o.emitSchedule) throw new CliExit(2, '--emit-schedule records one GPU\'s schedule for `duetsim calibrate execute`; a --cluster run has several instances (replay one instance without --cluster)');
         const spec = o.cluster ? clusterScenario(o, cmd) : scenarioFromFlags(o);
-        const progress = progressReporter(io, 'replay', !o.quiet);
-        const t0 = performance.now();
-        const run = runAnyScenarioDetailed(spec, { onProgress: progress.update, recordSteps: Boolean(o.iterationsCsv || o.emitSchedule), cwd: io.cwd });
-        progress.done();
-        const wallS = (performance.now() - t0) / 1000;
-        const { result, requests } = run;
-        const path = (p: string) => resolve(io.cwd, p);
-        if (o.out) writeFileSync(path(o.out), JSON.stringify(result, null, 2) + '\n');
-        if (o.requestsCsv) {
-          const rows = run.collector.requestRows(
-            requests.map((r) => r.origin),
-            requests.map((r) => r.arrivalUs),
-            requests.map((r) => r.promptTokens),
-            requests.map((r) => r.outputTokens),
-          );
-          writeFileSync(path(o.requestsCsv), rows.join('\n') + '\n');
-        }
-        if (o.iterationsCsv && run.steps) writeFileSync(path(o.iterationsCsv), stepRowsCsv(run.steps));
-        if (o.emitSchedule && run.steps) {
-          if (!run.hardware) throw new Error('a single-instance run carries its hardware');
-          const header = { model: spec.model, hardware: spec.hardware, policy: spec.policy, trace: spec.trace, rate_qps: spec.rateQps, block_tokens: spec.engine.blockTokens, sm_count: run.hardware.smCount, tp_degree: 1 };
-          writeFileSync(path(o.emitSchedule), scheduleJsonl(run.steps, header, run.hardware.overheads, requests.map((r) => r.arrivalUs)));
-        }
-        if (o.report) {
-          const { writeReport } = await import('../../../reports/write-report.js');
-          writeReport(result, path(o.report));
-        }
+        // Every output path is checked (and its temporary file created) before the run: a typo in a
+        // folder name fails now, not after the simulation.
+        const outputs = OutputSet.open(
+          [
+            { flag: '--out', path: o.out },
+            { flag: '--requests-csv', path: o.requestsCsv },
+            { flag: '--iterations-csv', path: o.iterationsCsv },
+            { flag: '--emit-schedule', path: o.emitSchedule },
+            { flag: '--report', path: o.report },
+          ],
+          io.cwd,
+          [spec.trace, ...(o.cluster ? [o.cluster] : [])],
+        );
+        const { result, wallS } = await outputs.run(async () => {
+          const progress = progressReporter(io, 'replay', !o.quiet);
+          const t0 = performance.now();
+          const run = runAnyScenarioDetailed(spec, { onProgress: progress.update, cwd: io.cwd, ...stepOutputs(spec, outputs) });
+          progress.done();
+          const wallS = (performance.now() - t0) / 1000;
+          const { result, requests } = run;
+          outputs.get('--out')?.write(JSON.stringify(result, null, 2) + '\n');
+          const requestsCsv = outputs.get('--requests-csv');
+          if (requestsCsv) run.collector.forEachRequestRow((i) => requests[i], (row) => requestsCsv.write(row + '\n'));
+          const report = outputs.get('--report');
+          if (report) {
+            const { reportHtmlForResult } = await import('../../../reports/write-report.js');
+            report.write(reportHtmlForResult(result, `${basename(report.finalPath, '.html')}.json`));
+          }
+          return { result, wallS };
+        });
         if (o.json) io.stdout(JSON.stringify(result.summary, null, 2) + '\n');
         else io.stdout(formatSummary(result.summary, `${spec.cluster ? `cluster ${spec.cluster}` : `${spec.policy} on ${spec.model} / ${spec.hardware}`}, trace ${spec.trace}${spec.rateQps ? ` at ${spec.rateQps} req/s` : ''}`));
         // Wall-clock time is not part of the (deterministic) results; it goes to stderr only.

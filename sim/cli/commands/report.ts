@@ -4,7 +4,8 @@ import type { CommandModule } from '../command-module.js';
 import type { CliIo } from '../io.js';
 import { InputError } from '../../core/input-error.js';
 import { ReportInputError } from '../../../reports/report-input-error.js';
-import { writeReportFromFiles } from '../../../reports/write-report.js';
+import { reportHtmlFromFiles } from '../../../reports/write-report.js';
+import { OutputSet } from '../output-file.js';
 
 export const reportCommand: CommandModule = {
   name: 'report',
@@ -14,9 +15,10 @@ export const reportCommand: CommandModule = {
       .description('Write a self-contained HTML report (works offline) from results JSON, study JSONL and calibration validation files.')
       .argument('<files...>', 'results .json (duetsim replay --out), study .jsonl (duetsim whatif), calibration validation .json')
       .requiredOption('-o, --out <file.html>', 'HTML file to write')
-      .action((files: string[], o: { out: string }) => {
+      .action(async (files: string[], o: { out: string }) => {
         try {
-          writeReportFromFiles(files.map((f) => resolve(io.cwd, f)), resolve(io.cwd, o.out));
+          const html = OutputSet.open([{ flag: '--out', path: o.out }], io.cwd, files);
+          await html.run((out) => out.get('--out')!.write(reportHtmlFromFiles(files.map((f) => resolve(io.cwd, f)))));
         } catch (e) {
           // reports/ cannot import sim/, so it has its own error type of the same shape.
           if (e instanceof ReportInputError) throw new InputError(e.problems);

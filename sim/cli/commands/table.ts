@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../../core/read-text.js';
 import { resolve } from 'node:path';
 import type { CommandModule } from '../command-module.js';
 import { parseStudyLog } from '../../study/results-log.js';
@@ -21,12 +21,7 @@ export const table: CommandModule = {
           if (!(m in TABLE_METRICS)) throw inputError('bad-flag', '<command line>', 0, '--metrics', `unknown metric '${m}'; valid: ${Object.keys(TABLE_METRICS).join(', ')}`);
         }
         const path = resolve(io.cwd, file);
-        let text: string;
-        try {
-          text = readFileSync(path, 'utf8');
-        } catch {
-          throw inputError('unreadable-file', file, 0, '', 'cannot read the study results file');
-        }
+        const text = readTextFile(path, file);
         const lines = parseStudyLog(text, file).lines;
         const t = o.pivot ? pivotTable(lines, metrics[0], o.pivot) : studyTable(lines, metrics);
         io.stdout(o.csv ? toCsv(t) : toMarkdown(t));

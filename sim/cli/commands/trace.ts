@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandModule } from '../command-module.js';
 import type { CliIo } from '../io.js';
+import { OutputSet } from '../output-file.js';
 import type { Request } from '../../workload/request.js';
 import { parseChoice, parseNumber } from '../flags.js';
 import { buildWorkload, loadWorkload, readWorkloadTrace, type WorkloadSpec } from '../../workload/load-workload.js';
@@ -66,14 +65,23 @@ function selectionSpec(trace: string, o: SelectionFlags): WorkloadSpec {
   };
 }
 
-/** Writes duetsim JSONL to `out` (relative to the cwd) or to stdout. */
-function emitJsonl(io: CliIo, requests: readonly Request[], out: string | undefined): void {
-  const blockTokens = requests.find((r) => r.hashBlockTokens > 0)?.hashBlockTokens ?? 0;
-  const text = formatDuetsimJsonl(requests, blockTokens);
-  if (out === undefined) io.stdout(text);
-  else {
-    writeFileSync(resolve(io.cwd, out), text);
+/**
+ * Writes duetsim JSONL of the requests `load` returns to `out` (relative to the cwd) or to stdout. The
+ * output path is checked before the trace is read, and the file appears only once complete.
+ */
+function emitJsonl(io: CliIo, load: () => readonly Request[], out: string | undefined, input: string): void {
+  const file = out === undefined ? null : OutputSet.open([{ flag: '--out', path: out }], io.cwd, [input]).get('--out')!;
+  try {
+    const requests = load();
+    const blockTokens = requests.find((r) => r.hashBlockTokens > 0)?.hashBlockTokens ?? 0;
+    const text = formatDuetsimJsonl(requests, blockTokens);
+    if (file === null) return io.stdout(text);
+    file.write(text);
+    file.commit();
     io.stderr(`wrote ${requests.length} requests to ${out}\n`);
+  } catch (e) {
+    file?.discard();
+    throw e;
   }
 }
 
@@ -126,7 +134,7 @@ export const trace: CommandModule = {
       .description('write any supported trace (after the selection flags) as duetsim JSONL')
       .option('--out <file.jsonl>', 'output file (default: stdout)')
       .action((traceName: string, o: SelectionFlags & { out?: string }) => {
-        emitJsonl(io, loadWorkload(selectionSpec(traceName, o), io.cwd), o.out);
+        emitJsonl(io, () => loadWorkload(selectionSpec(traceName, o), io.cwd), o.out, traceName);
       });
 
     cmd
@@ -152,7 +160,7 @@ export const trace: CommandModule = {
           },
           ...(o.limit !== undefined ? { limit: o.limit } : {}),
         };
-        emitJsonl(io, loadWorkload(spec, io.cwd), o.out);
+        emitJsonl(io, () => loadWorkload(spec, io.cwd), o.out, o.lengths);
       });
   },
 };

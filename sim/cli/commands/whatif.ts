@@ -5,10 +5,12 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import type { CommandModule } from '../command-module.js';
 import { CliExit, type CliIo } from '../io.js';
-import { loadStudy } from '../../study/load-study.js';
+import { readStudy } from '../../study/load-study.js';
+import { checkStudyPoints } from '../../study/check-points.js';
+import { expandGrid } from '../../study/grid.js';
 import { progressSink } from '../../study/progress.js';
 import { runStudy } from '../../study/run-study.js';
-import { parseShard } from '../../study/shard.js';
+import { parseShard, shardSlice } from '../../study/shard.js';
 import { DEFAULT_RUNNER, workerPoolExecutor, type WorkerSetup } from '../../study/worker-pool.js';
 
 interface WhatifOptions {
@@ -34,8 +36,11 @@ export function makeWhatifCommand(runner: WorkerSetup): CommandModule {
         .option('--workers <n>', 'worker threads (default: os.availableParallelism())')
         .option('-q, --quiet', 'no progress output')
         .action(async (studyFile: string, o: WhatifOptions) => {
-          const study = loadStudy(resolve(io.cwd, studyFile));
+          const { study, text } = readStudy(resolve(io.cwd, studyFile));
           const shard = o.shard === undefined ? null : parseShard(o.shard);
+          // Every point this run would run is resolved now, so a bad value fails before the first run, at its line.
+          const grid = expandGrid(study);
+          checkStudyPoints(study, shard === null ? grid : shardSlice(grid, shard), resolve(io.cwd, studyFile), text, io.cwd);
           const workers = o.workers === undefined ? availableParallelism() : Number(o.workers);
           if (!Number.isInteger(workers) || workers < 1) throw new CliExit(2, `--workers must be an integer ≥ 1, got '${o.workers}'`);
           const outFile = resolve(io.cwd, o.out);

@@ -9,6 +9,7 @@ import { predictedAsMeasured } from '../../../../calibrate/closed-loop/rebuild.j
 import { InputError } from '../../../../sim/core/input-error.js';
 import { emittedSchedule, emittedScheduleText, execResultJsonl, scaled } from '../../../util/closed-loop-fixtures.js';
 import { runCommand } from '../../../util/run-command.js';
+import { runCli } from '../../../../sim/cli/main.js';
 
 /** A folder with a duetserve schedule, a measured file as predicted (exact.jsonl) and one 10% slower (slow.jsonl). */
 function workspace(): string {
@@ -62,4 +63,20 @@ test('bad files exit 2 with file:line and field', async () => {
   assert.equal(v1.code, 2);
   assert.match(v1.error?.message ?? '', /^v1\.jsonl:1 \[version\]: version 1 schedules lack/);
   assert.ok(!existsSync(join(dir, 'c.json')));
+});
+
+test('compare run through the CLI prints control characters from a measured file escaped, never raw', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-compare-'));
+  const s = emittedSchedule('duetserve');
+  writeFileSync(join(dir, 's.jsonl'), emittedScheduleText('duetserve'));
+  // A GPU name and host that would retitle the terminal window and clear the screen if printed raw.
+  const meta = { gpu: 'H100\u001b]0;pwned\u0007', host: 'node\u001b[2J\u009b31m' };
+  writeFileSync(join(dir, 'evil.jsonl'), execResultJsonl({ ...s, file: 's.jsonl' }, predictedAsMeasured(s), { meta }));
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(['calibrate', 'compare', 's.jsonl', 'evil.jsonl'], { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTty: true, cwd: dir });
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /on H100\\u001b\]0;pwned\\u0007 \(/);
+  assert.match(stdout, /, node\\u001b\[2J\\u009b31m\n/);
+  assert.doesNotMatch(stdout + stderr, /[\u001b\u0007\u009b]/);
 });

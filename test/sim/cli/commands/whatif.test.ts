@@ -1,11 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeWhatifCommand } from '../../../../sim/cli/commands/whatif.js';
 import { readStudyLog } from '../../../../sim/study/results-log.js';
 import { runCommand } from '../../../util/run-command.js';
+import { inlineExecutor, type PointExecutor } from '../../../../sim/study/point-executor.js';
+import { parseStudy } from '../../../../sim/study/parse-study.js';
+import { runStudy } from '../../../../sim/study/run-study.js';
+import { runScenario } from '../../../util/fake-run-scenario.js';
 
 const whatif = makeWhatifCommand({ runnerModule: new URL('../../../util/fake-run-scenario.js', import.meta.url).href, runnerExport: 'runScenario' });
 const STUDY = `name: cli
@@ -13,6 +17,8 @@ base: { trace: azure-conv, model: qwen3-8b, hardware: h100-sxm, sloTbtMs: 50 }
 axes:
   policy: [vllm, chunked, static, duetserve]
   rateQps: [1, 2, 3]
+paramsByPolicy:
+  static: { prefill_sms: 64 }
 `;
 
 function setup(): string {
@@ -58,4 +64,22 @@ test('a terminal gets a redrawn progress bar', async () => {
   const r = await runCommand(whatif, ['whatif', 'study.yaml', '-o', 'out.jsonl', '--workers', '1'], dir, true);
   assert.equal(r.code, 0);
   assert.match(r.stderr, /\r\[#+\] 100% 12\/12 done/);
+});
+
+test('two whatif --resume runs on one results file: the second is refused with exit 2 and the file stays whole', async () => {
+  const dir = setup();
+  const out = join(dir, 'out.jsonl');
+  // The first writer runs its points on an executor held open until the second has tried.
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const inline = inlineExecutor(runScenario);
+  const held: PointExecutor = { parallelism: 1, run: async (spec, p) => (await gate, inline.run(spec, p)), close: async () => {} };
+  const first = runStudy({ study: parseStudy(STUDY, join(dir, 'study.yaml')), outFile: out, resume: true, shard: null, executor: held });
+  const second = await runCommand(whatif, ['whatif', 'study.yaml', '-o', 'out.jsonl', '--resume', '-q'], dir);
+  assert.equal(second.code, 2);
+  assert.match(second.error?.message ?? '', /out\.jsonl \[-o\]: duetsim whatif \(pid \d+ on .*\) is writing this results file; wait for it to finish, or delete .*out\.jsonl\.lock if that process is gone \(results-locked\)/);
+  open();
+  await first;
+  assert.equal(readStudyLog(out).lines.length, 12);
+  assert.ok(!existsSync(`${out}.lock`), 'the lock is released');
 });
