@@ -4,6 +4,7 @@ import type { CeilingBandwidthRecord, OpRecord } from './measurement.js';
 import { nelderMead } from './nelder-mead.js';
 import { opWork, type LmHeadShape } from './op-work.js';
 import { roundSig } from './fit-efficiency.js';
+import { saturating } from '../sim/latency/curve.js';
 
 /**
  * W(S) as a saturating curve (issue 11, "model form from physics"). Each SM can keep only so many bytes
@@ -41,8 +42,7 @@ export function memoryBoundRates(ops: readonly OpRecord[], lmHeads: readonly LmH
 }
 
 export function saturatingAt(c: SaturatingBandwidth, smCount: number): number {
-  const x = (c.perSmBytesPerS * smCount) / c.maxBytesPerS;
-  return (c.maxBytesPerS * x) / Math.pow(1 + Math.pow(x, c.knee), 1 / c.knee);
+  return saturating(c.perSmBytesPerS, c.maxBytesPerS, c.knee, smCount);
 }
 
 /** Heavy penalty for the curve under a point (it must bound what was achieved), light pull when above. */

@@ -1,4 +1,5 @@
-import type { CurvePoint, OpClass, OpEfficiency, PerfSpec } from '../sim/hardware/hardware-spec.js';
+import type { BandwidthModel, CurvePoint, OpClass, OpEfficiency, PerfSpec } from '../sim/hardware/hardware-spec.js';
+import { saturating } from '../sim/latency/curve.js';
 import { OP_CLASSES } from '../sim/hardware/hardware-spec.js';
 import { curveAt } from '../sim/latency/curve.js';
 import type { OpRecord } from './measurement.js';
@@ -27,6 +28,9 @@ const DIGITS = 4;
 
 export interface OpPoint {
   readonly cls: number;
+  readonly smCount: number;
+  /** Physics form: the saturating W(S) parameters; memory time then follows the class's own curve. */
+  readonly bw: BandwidthModel | null;
   readonly flops: number;
   readonly bytes: number;
   readonly flopsPerUs: number;
@@ -34,9 +38,36 @@ export interface OpPoint {
   readonly logMeasured: number;
 }
 
-/** Parameter vector: [log eff_c, log eff_m] per class in OP_CLASSES order, then log floor. */
+/**
+ * Parameter vector: [log eff_c, log eff_m] per class in OP_CLASSES order, then log floor; in the physics
+ * form (points carry `bw`) then one log memory slope per class (OpEfficiency.memorySlope).
+ */
 export type Params = number[];
 export const NC = OP_CLASSES.length;
+const SLOT_SLOPE = 2 * NC + 1;
+const LOG_SLOPE_MIN = Math.log(0.1);
+const LOG_SLOPE_MAX = Math.log(3);
+/** Physics form, last entry: log of the ridge exponent q (PerfSpec.ridgeExponent), in [1, 20]. */
+const SLOT_RIDGE = 3 * NC + 1;
+const LOG_RIDGE_MIN = 0;
+const LOG_RIDGE_MAX = Math.log(20);
+const RIDGE_START = Math.log(4);
+
+/** The larger of two times, softened near equality: (c^q + m^q)^(1/q); q = ∞ is max. */
+export function ridgeCombine(c: number, m: number, q: number): number {
+  if (!Number.isFinite(q)) return Math.max(c, m);
+  const hi = Math.max(c, m);
+  if (hi === 0) return 0;
+  return hi * Math.pow(Math.pow(c / hi, q) + Math.pow(m / hi, q), 1 / q);
+}
+
+/** Bytes/µs a memory-bound kernel of the point's class streams at under `x`. */
+function memoryRate(p: OpPoint, x: Params): number {
+  if (p.bw && x.length > SLOT_SLOPE) {
+    return saturating(p.bw.perSmBytesPerS * Math.exp(x[SLOT_SLOPE + p.cls]), p.bw.maxBytesPerS * Math.exp(x[2 * p.cls + 1]), p.bw.knee, p.smCount) / 1e6;
+  }
+  return p.bytesPerUs * Math.exp(x[2 * p.cls + 1]);
+}
 
 /**
  * 'floor': max(F/Π·eff_c, B/W·eff_m, floor), the first calibrations' rule. 'tail' (physics form): the
@@ -47,8 +78,9 @@ export type KernelRule = 'floor' | 'tail';
 
 export function opTimeUs(p: OpPoint, x: Params, rule: KernelRule = 'floor'): number {
   const computeUs = p.flops / (p.flopsPerUs * Math.exp(x[2 * p.cls]));
-  const memoryUs = p.bytes / (p.bytesPerUs * Math.exp(x[2 * p.cls + 1]));
-  return rule === 'tail' ? Math.max(computeUs, memoryUs) + Math.exp(x[2 * NC]) : Math.max(computeUs, memoryUs, Math.exp(x[2 * NC]));
+  const memoryUs = p.bytes / memoryRate(p, x);
+  const both = x.length > SLOT_RIDGE ? ridgeCombine(computeUs, memoryUs, Math.exp(x[SLOT_RIDGE])) : Math.max(computeUs, memoryUs);
+  return rule === 'tail' ? both + Math.exp(x[2 * NC]) : Math.max(both, Math.exp(x[2 * NC]));
 }
 
 export function outOfBounds(x: Params): number {
@@ -56,12 +88,15 @@ export function outOfBounds(x: Params): number {
   for (let i = 0; i < 2 * NC; i++) pen += Math.max(0, LOG_EFF_MIN - x[i]) ** 2 + Math.max(0, x[i] - LOG_EFF_MAX) ** 2;
   const f = x[2 * NC];
   pen += Math.max(0, LOG_FLOOR_MIN - f) ** 2 + Math.max(0, f - LOG_FLOOR_MAX) ** 2;
+  for (let i = SLOT_SLOPE; i < Math.min(x.length, SLOT_RIDGE); i++) pen += Math.max(0, LOG_SLOPE_MIN - x[i]) ** 2 + Math.max(0, x[i] - LOG_SLOPE_MAX) ** 2;
+  if (x.length > SLOT_RIDGE) pen += Math.max(0, LOG_RIDGE_MIN - x[SLOT_RIDGE]) ** 2 + Math.max(0, x[SLOT_RIDGE] - LOG_RIDGE_MAX) ** 2;
   return 1e3 * pen;
 }
 
 export function prior(x: Params): number {
   let s = 0;
   for (let i = 0; i < 2 * NC; i++) s += x[i] * x[i];
+  for (let i = SLOT_SLOPE; i < Math.min(x.length, SLOT_RIDGE); i++) s += x[i] * x[i];
   return PRIOR_WEIGHT * s;
 }
 
@@ -81,19 +116,36 @@ export function roundSig(v: number, digits: number = DIGITS): number {
 /** `round`: to DIGITS significant digits, so values written after exp(log(v)) are v exactly. */
 export function perfFrom(base: Omit<PerfSpec, 'efficiency' | 'kernelFloorUs' | 'kernelRule'>, x: Params, round = false, rule: KernelRule = 'floor'): PerfSpec {
   const v = (i: number): number => (round ? roundSig(Math.exp(x[i])) : Math.exp(x[i]));
-  const efficiency = Object.fromEntries(OP_CLASSES.map((c, i) => [c, { compute: v(2 * i), memory: v(2 * i + 1) } satisfies OpEfficiency])) as Record<
+  const slopes = x.length > SLOT_SLOPE;
+  const efficiency = Object.fromEntries(
+    OP_CLASSES.map((c, i) => [c, (slopes ? { compute: v(2 * i), memory: v(2 * i + 1), memorySlope: v(SLOT_SLOPE + i) } : { compute: v(2 * i), memory: v(2 * i + 1) }) satisfies OpEfficiency]),
+  ) as Record<
     OpClass,
     OpEfficiency
   >;
-  return { ...base, efficiency, kernelFloorUs: v(2 * NC), ...(rule === 'tail' ? { kernelRule: 'tail' as const } : {}) };
+  return {
+    ...base,
+    efficiency,
+    kernelFloorUs: v(2 * NC),
+    ...(rule === 'tail' ? { kernelRule: 'tail' as const } : {}),
+    ...(x.length > SLOT_RIDGE ? { ridgeExponent: v(SLOT_RIDGE) } : {}),
+  };
 }
 
 /** An operator record reduced to what its predicted time depends on. */
-export function opPoints(ops: readonly OpRecord[], compute: readonly CurvePoint[], bandwidth: readonly CurvePoint[], lmHeads: readonly LmHeadShape[]): OpPoint[] {
+export function opPoints(
+  ops: readonly OpRecord[],
+  compute: readonly CurvePoint[],
+  bandwidth: readonly CurvePoint[],
+  lmHeads: readonly LmHeadShape[],
+  bw: BandwidthModel | null = null,
+): OpPoint[] {
   return ops.map((r) => {
     const w = opWork(r.shape, lmHeads);
     return {
       cls: OP_CLASSES.indexOf(w.opClass),
+      smCount: r.smCount,
+      bw,
       flops: w.flops,
       bytes: w.bytes,
       flopsPerUs: curveAt(compute, r.smCount) / 1e6,
@@ -112,9 +164,11 @@ export function opPoints(ops: readonly OpRecord[], compute: readonly CurvePoint[
 export function fitOperatorClasses(points: readonly OpPoint[], rule: KernelRule = 'floor'): Params {
   const classPoints = OP_CLASSES.map((_, i) => points.filter((p) => p.cls === i));
   const classStarts = classPoints.map(startingPoints);
+  const slopes = points.some((p) => p.bw !== null);
   const fitClasses = (logFloor: number): { x: Params; value: number } => {
-    const x: Params = new Array<number>(2 * NC + 1).fill(0);
+    const x: Params = new Array<number>(slopes ? 3 * NC + 2 : 2 * NC + 1).fill(0);
     x[2 * NC] = logFloor;
+    if (slopes) x[SLOT_RIDGE] = RIDGE_START;
     let value = 0;
     classPoints.forEach((pts, i) => {
       if (pts.length === 0) return;
@@ -122,15 +176,17 @@ export function fitOperatorClasses(points: readonly OpPoint[], rule: KernelRule 
         const z = x.slice();
         z[2 * i] = y[0];
         z[2 * i + 1] = y[1];
+        if (slopes) z[SLOT_SLOPE + i] = y[2];
         return meanSquaredLogError(pts, z, rule) + prior(z) + outOfBounds(z);
       };
       let best: { x: number[]; value: number } | null = null;
       for (const start of classStarts[i]) {
-        const m = nelderMead(objective, start, { step: [0.3, 0.3], maxEvaluations: 300, fTolerance: 1e-12 });
+        const m = nelderMead(objective, slopes ? [...start, 0] : start, { step: slopes ? [0.3, 0.3, 0.3] : [0.3, 0.3], maxEvaluations: slopes ? 600 : 300, fTolerance: 1e-12 });
         if (best === null || m.value < best.value) best = m;
       }
       x[2 * i] = (best as { x: number[] }).x[0];
       x[2 * i + 1] = (best as { x: number[] }).x[1];
+      if (slopes) x[SLOT_SLOPE + i] = (best as { x: number[] }).x[2];
       value += meanSquaredLogError(pts, x, rule) * pts.length;
     });
     return { x, value };
@@ -207,7 +263,7 @@ export function refineJointly(
   };
   let x = tie(start);
   for (let round = 0; round < rounds; round++) {
-    x = tie(nelderMead(objective, x, { step: new Array<number>(2 * NC + 1).fill(0.1), maxEvaluations: 3000, fTolerance: 1e-12 }).x);
+    x = tie(nelderMead(objective, x, { step: new Array<number>(x.length).fill(0.1), maxEvaluations: 3000 + 200 * (x.length - 2 * NC - 1), fTolerance: 1e-12 }).x);
   }
   return x;
 }
@@ -232,23 +288,26 @@ export function refitDecodeMemory(points: readonly OpPoint[], x: Params, rule: K
   const pts = points.filter((p) => p.cls === DECODE);
   const y = tieDecodeCompute(x);
   if (pts.length === 0) return y;
+  const slopes = y.length > SLOT_SLOPE;
   const m = nelderMead(
     (v) => {
       const z = y.slice();
       z[2 * DECODE + 1] = v[0];
+      if (slopes) z[SLOT_SLOPE + DECODE] = v[1];
       return meanSquaredLogError(pts, z, rule) + outOfBounds(z);
     },
-    [y[2 * DECODE + 1]],
-    { step: [0.3], maxEvaluations: 300, fTolerance: 1e-12 },
+    slopes ? [y[2 * DECODE + 1], y[SLOT_SLOPE + DECODE]] : [y[2 * DECODE + 1]],
+    { step: slopes ? [0.3, 0.3] : [0.3], maxEvaluations: 600, fTolerance: 1e-12 },
   );
   y[2 * DECODE + 1] = m.x[0];
+  if (slopes) y[SLOT_SLOPE + DECODE] = m.x[1];
   return y;
 }
 
 /** Clamped to the bounds the penalty only approximately enforces (so the loader accepts what is written), then rounded. */
 export function clampAndRound(x: Params): Params {
   return x.map((v, i) => {
-    const [lo, hi] = i < 2 * NC ? [LOG_EFF_MIN, LOG_EFF_MAX] : [LOG_FLOOR_MIN, LOG_FLOOR_MAX];
+    const [lo, hi] = i < 2 * NC ? [LOG_EFF_MIN, LOG_EFF_MAX] : i === 2 * NC ? [LOG_FLOOR_MIN, LOG_FLOOR_MAX] : i === SLOT_RIDGE ? [LOG_RIDGE_MIN, LOG_RIDGE_MAX] : [LOG_SLOPE_MIN, LOG_SLOPE_MAX];
     return Math.log(roundSig(Math.exp(Math.min(hi, Math.max(lo, v)))));
   });
 }

@@ -100,12 +100,14 @@ export function fitCalibration(input: FitInput): FitResult {
     computeCurve,
     bandwidthCurve,
     lmHeads,
+    bandwidth ? { perSmBytesPerS: bandwidth.perSmBytesPerS, maxBytesPerS: bandwidth.maxBytesPerS, knee: bandwidth.knee } : null,
   );
   const baseCurves = {
     computeFlopsPerS: computeCurve.map((p) => ({ smCount: p.smCount, value: roundSig(p.value) })),
     bandwidthBytesPerS: bandwidthCurve.map((p) => ({ smCount: p.smCount, value: roundSig(p.value) })),
     contention: { memory: 0, compute: 0 },
     provenance: '',
+    ...(bandwidth ? { bandwidthModel: { perSmBytesPerS: bandwidth.perSmBytesPerS, maxBytesPerS: bandwidth.maxBytesPerS, knee: bandwidth.knee } } : {}),
   };
   const hwWith = (perf: PerfSpec): HardwareSpec => ({ ...input.hardware, perf });
 

@@ -40,7 +40,18 @@ export function formatFit(perf: PerfSpec, res: FitResiduals, forwardWeight: numb
       const e = perf.efficiency[c];
       return `${c.padEnd(13)} ${e.compute.toFixed(3).padStart(7)} ${e.memory.toFixed(3).padStart(7)}   ${s ? errorCells(summaryJson(s)) : '  (no records: from gemm, then the forward refinement)'}`;
     }),
-    `kernel floor ${perf.kernelFloorUs} µs; contention γ_memory ${perf.contention.memory}, γ_compute ${perf.contention.compute}`,
+    ...(perf.bandwidthModel
+      ? [
+          `W(S) form: saturating, ${(perf.bandwidthModel.perSmBytesPerS / 1e9).toFixed(1)} GB/s per SM up to ${(perf.bandwidthModel.maxBytesPerS / 1e12).toFixed(2)} TB/s, knee ${perf.bandwidthModel.knee}; per-SM slope by class: ${OP_CLASSES.map((c) => `${c} ${perf.efficiency[c].memorySlope ?? 1}`).join(', ')}`,
+        ]
+      : []),
+    `kernel ${perf.kernelRule === 'tail' ? 'tail (added to every kernel)' : 'floor'} ${perf.kernelFloorUs} µs${perf.ridgeExponent !== undefined ? `; compute and memory combine as (c^q + m^q)^(1/q), q = ${perf.ridgeExponent}` : ''}; contention γ_memory ${perf.contention.memory}, γ_compute ${perf.contention.compute}`,
+    ...(perf.contention.shared
+      ? [
+          `shared-resource contention: compute × (1 + ${perf.contention.shared.computeByPower}·power + ${perf.contention.shared.computeByBandwidth}·bandwidth), memory × (1 + ${perf.contention.shared.memoryByPower}·power + ${perf.contention.shared.memoryByBandwidth}·bandwidth)`,
+        ]
+      : []),
+    ...(perf.clockRegime ? [`clock regimes: compute-bound time × ${perf.clockRegime.backToBackComputeScale} back to back, × ${perf.clockRegime.servingComputeScale} serving (calibration = 1)`] : []),
     `${'residuals (train)'.padEnd(28)} ${HEADER}`,
     `${'operators'.padEnd(28)} ${errorCells(summaryJson(res.ops))}`,
     `${`forward (weight ${forwardWeight})`.padEnd(28)} ${errorCells(summaryJson(res.forwardTrain))}`,

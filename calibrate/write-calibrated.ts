@@ -49,9 +49,16 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
     provenance: perf.provenance,
     computeFlopsPerS: perf.computeFlopsPerS.map((p) => ({ smCount: p.smCount, value: p.value })),
     bandwidthBytesPerS: perf.bandwidthBytesPerS.map((p) => ({ smCount: p.smCount, value: p.value })),
-    efficiency: Object.fromEntries(OP_CLASSES.map((c) => [c, { compute: perf.efficiency[c].compute, memory: perf.efficiency[c].memory }])),
+    ...(perf.bandwidthModel ? { bandwidthModel: { ...perf.bandwidthModel } } : {}),
+    efficiency: Object.fromEntries(
+      OP_CLASSES.map((c) => {
+        const e = perf.efficiency[c];
+        return [c, e.memorySlope === undefined ? { compute: e.compute, memory: e.memory } : { compute: e.compute, memory: e.memory, memorySlope: e.memorySlope }];
+      }),
+    ),
     kernelFloorUs: perf.kernelFloorUs,
     ...(perf.kernelRule ? { kernelRule: perf.kernelRule } : {}),
+    ...(perf.ridgeExponent !== undefined ? { ridgeExponent: perf.ridgeExponent } : {}),
     contention: {
       memory: perf.contention.memory,
       compute: perf.contention.compute,

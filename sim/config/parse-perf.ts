@@ -5,7 +5,7 @@ import { NON_NEGATIVE, POSITIVE, childField, readMap, readSeq, type NumberRule }
 
 const PERF_KEYS = {
   required: ['provenance', 'computeFlopsPerS', 'bandwidthBytesPerS', 'efficiency', 'kernelFloorUs', 'contention'],
-  optional: ['clockRegime', 'kernelRule'],
+  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel'],
 } as const;
 /** A clock regime moves compute time by tens of percent at most (the H200's clock spans 1.4–1.98 GHz). */
 const CLOCK_SCALE: NumberRule = { min: 0.5, max: 2, why: 'a clock regime scales compute time by at most 2x either way' };
@@ -40,6 +40,19 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
   const efficiency = m.read('efficiency', (n, f) => readEfficiency(data, n, f));
   const kernelFloorUs = m.number('kernelFloorUs', POSITIVE);
   const kernelRule = m.has('kernelRule') ? m.choice('kernelRule', ['floor', 'tail'] as const) : 'floor';
+  // A ridge exponent of 1 adds compute and memory time; 100 is indistinguishable from the plain max.
+  const ridgeExponent = m.has('ridgeExponent') ? m.number('ridgeExponent', { min: 1, max: 100, why: 'the ridge exponent q combines times as (c^q + m^q)^(1/q), 1 ≤ q ≤ 100' }) : null;
+  const bwNode = m.has('bandwidthModel') ? m.read('bandwidthModel', (n, f) => readMap(data, n, f, { required: ['perSmBytesPerS', 'maxBytesPerS', 'knee'] })) : null;
+  const bandwidthModel =
+    bwNode === null
+      ? null
+      : bwNode === undefined
+        ? undefined
+        : {
+            perSmBytesPerS: bwNode.number('perSmBytesPerS', { ...POSITIVE, max: limits.peakBytesPerS, why: limits.peakBytesPerS === undefined ? undefined : `hbmBandwidthBytesPerS is ${limits.peakBytesPerS}` }),
+            maxBytesPerS: bwNode.number('maxBytesPerS', { ...POSITIVE, max: limits.peakBytesPerS, why: limits.peakBytesPerS === undefined ? undefined : `hbmBandwidthBytesPerS is ${limits.peakBytesPerS}` }),
+            knee: bwNode.number('knee', { min: 0.5, max: 50, why: 'the knee sharpness is fitted in [1, 20]' }),
+          };
   const contention = m.read('contention', (n, f) => readContention(data, n, f));
   const clock = m.has('clockRegime') ? m.read('clockRegime', (n, f) => readMap(data, n, f, { required: ['backToBackComputeScale', 'servingComputeScale'] })) : null;
   const clockRegime =
@@ -48,7 +61,8 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
       : clock === undefined
         ? undefined
         : { backToBackComputeScale: clock.number('backToBackComputeScale', CLOCK_SCALE), servingComputeScale: clock.number('servingComputeScale', CLOCK_SCALE) };
-  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule].some((v) => v === undefined)) return undefined;
+  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel].some((v) => v === undefined)) return undefined;
+  if (bandwidthModel && Object.values(bandwidthModel).some((v) => v === undefined)) return undefined;
   if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined)) return undefined;
   return {
     provenance: provenance!,
@@ -57,6 +71,8 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     efficiency: efficiency!,
     kernelFloorUs: kernelFloorUs!,
     ...(kernelRule === 'tail' ? { kernelRule: 'tail' as const } : {}),
+    ...(ridgeExponent !== null ? { ridgeExponent: ridgeExponent! } : {}),
+    ...(bandwidthModel ? { bandwidthModel: bandwidthModel as { perSmBytesPerS: number; maxBytesPerS: number; knee: number } } : {}),
     contention: contention!,
     ...(clockRegime ? { clockRegime: clockRegime as { backToBackComputeScale: number; servingComputeScale: number } } : {}),
   };
@@ -112,10 +128,11 @@ function readEfficiency(data: YamlData, node: Node | null, field: string): Recor
   if (classes === undefined) return undefined;
   const out: Partial<Record<OpClass, OpEfficiency>> = {};
   for (const op of OP_CLASSES) {
-    const e = classes.read(op, (n, f) => readMap(data, n, f, { required: ['compute', 'memory'] }));
+    const e = classes.read(op, (n, f) => readMap(data, n, f, { required: ['compute', 'memory'], optional: ['memorySlope'] }));
     const compute = e?.number('compute', EFFICIENCY);
     const memory = e?.number('memory', EFFICIENCY);
-    if (compute !== undefined && memory !== undefined) out[op] = { compute, memory };
+    const slope = e?.has('memorySlope') ? e.number('memorySlope', { min: 0.05, max: 5, why: 'a per-SM bandwidth slope factor (fitted in [0.1, 3])' }) : null;
+    if (compute !== undefined && memory !== undefined && slope !== undefined) out[op] = slope === null ? { compute, memory } : { compute, memory, memorySlope: slope };
   }
   return OP_CLASSES.every((op) => out[op] !== undefined) ? (out as Record<OpClass, OpEfficiency>) : undefined;
 }

@@ -80,8 +80,21 @@ export type OpClass = (typeof OP_CLASSES)[number];
 export interface OpEfficiency {
   /** Fraction of Π(S) the operator class reaches when compute bound. */
   readonly compute: number;
-  /** Fraction of W(S) the operator class reaches when memory bound. */
+  /** Fraction of W(S) the operator class reaches when memory bound (with bandwidthModel: of its B_max). */
   readonly memory: number;
+  /**
+   * With bandwidthModel (physics form): the class's bytes in flight per SM relative to the envelope's, a
+   * factor on the per-SM slope. A decode-attention kernel keeps fewer bytes in flight per SM than cuBLAS
+   * streaming weights, yet reaches as much of HBM once enough SMs take part; one efficiency cannot say both.
+   */
+  readonly memorySlope?: number;
+}
+
+/** W(S) = B_max·x/(1+x^p)^(1/p), x = b·S/B_max (calibrate/fit-bandwidth.ts); per class, b and B_max scale. */
+export interface BandwidthModel {
+  readonly perSmBytesPerS: number;
+  readonly maxBytesPerS: number;
+  readonly knee: number;
 }
 
 export interface ContentionSpec {
@@ -139,9 +152,20 @@ export interface PerfSpec {
    * (physics form): max(compute, memory) + floor, a launch-and-last-wave cost every kernel pays.
    */
   readonly kernelRule?: 'floor' | 'tail';
+  /**
+   * Physics form: a kernel's compute and memory times combine as (c^q + m^q)^(1/q) instead of max(c, m)
+   * (absent: q = ∞, the max). Near the ridge a kernel neither fully overlaps loads with math nor runs
+   * them back to back; mixed prefill+decode batches of ~500–1000 tokens sit there.
+   */
+  readonly ridgeExponent?: number;
   readonly contention: ContentionSpec;
   /** Absent: every regime prices as calibrated. */
   readonly clockRegime?: ClockRegimeSpec;
+  /**
+   * The parametric W(S) the physics form fitted (bandwidthBytesPerS holds it tabulated). When present, a
+   * memory-bound kernel of class c streams at saturating(b·memorySlope_c, B_max·memory_c, knee) on S SMs.
+   */
+  readonly bandwidthModel?: BandwidthModel;
   /** Where the perf numbers come from: 'seed: …' text, or a calibration record. */
   readonly provenance: string;
 }

@@ -1,6 +1,15 @@
 import type { CurvePoint } from '../hardware/hardware-spec.js';
 
 /**
+ * The saturating bandwidth form: linear at `perSm` per SM on few SMs, flat at `max` on many, with a knee
+ * of sharpness `knee` (1 gradual, 20 a corner): max·x/(1+x^knee)^(1/knee), x = perSm·S/max.
+ */
+export function saturating(perSm: number, max: number, knee: number, smCount: number): number {
+  const x = (perSm * smCount) / max;
+  return (max * x) / Math.pow(1 + Math.pow(x, knee), 1 / knee);
+}
+
+/**
  * Piecewise-linear value of a measured curve at `smCount`. Below the first point the value scales in
  * proportion to SM count (both Π and W go to 0 with 0 SMs); above the last point it stays flat (the last
  * point is the whole GPU). Points must be sorted by smCount with positive values (the config loader checks).

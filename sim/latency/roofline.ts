@@ -2,7 +2,7 @@ import type { ModelSpec } from '../model/model-spec.js';
 import type { ClockRegime, HardwareSpec, OpClass } from '../hardware/hardware-spec.js';
 import { OP_CLASSES } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
-import { curveAtFast } from './curve.js';
+import { curveAtFast, saturating } from './curve.js';
 
 /**
  * The attention-aware roofline: a pure function of (model, hardware, batch, SM count, partner).
@@ -98,6 +98,10 @@ interface Rates {
   floorUs: number;
   /** 1 when kernelFloorUs is added to every kernel ('tail'), 0 when it is a floor. */
   tail: number;
+  /** Per class, memory-bound bytes/µs including efficiency (bandwidthModel specs); null otherwise. */
+  classBytesPerUs: Float64Array | null;
+  /** PerfSpec.ridgeExponent, or 0 for the plain max. */
+  ridge: number;
 }
 
 /**
@@ -154,7 +158,20 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
     memoryStretch,
     floorUs: hw.perf.kernelFloorUs,
     tail: hw.perf.kernelRule === 'tail' ? 1 : 0,
+    classBytesPerUs: classBandwidth(hw, opts.smCount),
+    ridge: hw.perf.ridgeExponent ?? 0,
   };
+}
+
+function classBandwidth(hw: HardwareSpec, smCount: number): Float64Array | null {
+  const m = hw.perf.bandwidthModel;
+  if (!m) return null;
+  const out = new Float64Array(OP_CLASSES.length);
+  OP_CLASSES.forEach((c, i) => {
+    const e = hw.perf.efficiency[c];
+    out[i] = saturating(m.perSmBytesPerS * (e.memorySlope ?? 1), m.maxBytesPerS * e.memory, m.knee, smCount) / 1e6;
+  });
+  return out;
 }
 
 /** A partner about which nothing is known but its size: fully busy on its SMs, at its full bandwidth. */
@@ -180,8 +197,11 @@ export function kernelUs(
 ): number {
   const eff = hw.perf.efficiency[op];
   const computeUs = (flops / (r.computeFlopsPerUs * eff.compute)) * r.computeStretch;
-  const memoryUs = (bytes / (r.bandwidthBytesPerUs * eff.memory)) * r.memoryStretch;
-  const one = r.tail ? Math.max(computeUs, memoryUs) + r.floorUs : Math.max(computeUs, memoryUs, r.floorUs);
+  const bytesPerUs = r.classBytesPerUs ? r.classBytesPerUs[CLASS_INDEX[op]] : r.bandwidthBytesPerUs * eff.memory;
+  const memoryUs = (bytes / bytesPerUs) * r.memoryStretch;
+  const hi = Math.max(computeUs, memoryUs);
+  const both = r.ridge > 0 && hi > 0 ? hi * Math.pow(Math.pow(computeUs / hi, r.ridge) + Math.pow(memoryUs / hi, r.ridge), 1 / r.ridge) : hi;
+  const one = r.tail ? both + r.floorUs : Math.max(both, r.floorUs);
   const us = one * count;
   if (acc) acc.add(CLASS_INDEX[op], flops * count, bytes * count, count, us, computeUs >= memoryUs && computeUs >= r.floorUs ? us : 0);
   return us;

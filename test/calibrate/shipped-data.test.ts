@@ -31,17 +31,17 @@ const REPORTED: Readonly<Record<string, Reported>> = {
   // BENCHMARKS.md "Production-kernel (reference) calibration": physics form, llama-3.1-8b never fitted.
   'h200-2026-12-04-reference': {
     hardware: 'h200',
-    forwardMape: 0.061,
-    concurrentDecodeMape: 0.079,
+    forwardMape: 0.05,
+    concurrentDecodeMape: 0.074,
     regimes: {
-      decode_only: 0.064,
-      prefill_only: 0.045,
-      mixed: 0.075,
-      decode_lane_beside_prefill: 0.079,
-      prefill_lane_beside_decode: 0.071,
-      clock_back_to_back: 0.025,
-      clock_serving: 0.029,
-      unseen_model: 0.055,
+      decode_only: 0.041,
+      prefill_only: 0.042,
+      mixed: 0.071,
+      decode_lane_beside_prefill: 0.074,
+      prefill_lane_beside_decode: 0.049,
+      clock_back_to_back: 0.021,
+      clock_serving: 0.027,
+      unseen_model: 0.043,
     },
   },
   // BENCHMARKS.md "Calibration accuracy": held-out forward MAPE 4.2%, concurrent decode 4.2%.
@@ -108,7 +108,7 @@ for (const folder of folders) {
 test('reference data: the physics form predicts production kernels far better than the ceiling form', () => {
   // The issue-11 finding, kept as a regression check: fitted to the same production-kernel data, the
   // ceiling form (copy-kernel W(S), free decode compute efficiency, contention by SM share) is 22.8% off
-  // on held-out forwards and 46% on decode-only ones; the physics form 6.0% and 6.3%.
+  // on held-out forwards and 46% on decode-only ones; the physics form 5.0% and 4.0%.
   const folderPath = join('calibrate', 'data', 'h200-2026-12-04-reference');
   const loaded = loadData(root, [folderPath], undefined);
   const source = readConfig('hardware', 'h200', root);

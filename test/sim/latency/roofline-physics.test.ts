@@ -78,3 +78,26 @@ test('clock regimes scale compute-bound time only, and serving is the default', 
   // A spec without clock data prices every regime alike.
   assert.equal(clockScale(tinyHardware(), 'back-to-back'), 1);
 });
+
+test('a bandwidthModel prices each class on its own saturating curve; the ridge exponent softens the max', async () => {
+  const { saturating } = await import('../../../sim/latency/curve.js');
+  const bandwidthModel = { perSmBytesPerS: 1e6, maxBytesPerS: 4e7, knee: 4 };
+  // Π huge, so every kernel is memory-bound.
+  const base = perf({ computeFlopsPerS: [{ smCount: 100, value: 1e15 }], bandwidthModel });
+  const hw = tinyHardware({ perf: { ...base, efficiency: { ...base.efficiency, gemm: { compute: 1, memory: 1, memorySlope: 0.5 } } } });
+  const batch = { prefills: [], decodeCount: 1, decodeContextTokens: 3 };
+  const p = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 20 });
+  const gemm = p.breakdown.find((b) => b.op === 'gemm')!;
+  // Four GEMMs, each bytes / saturating(0.5e6, 4e7, 4, 20 SMs) (µs = bytes ÷ bytes/µs).
+  const rate = saturating(0.5e6, 4e7, 4, 20) / 1e6;
+  assert.ok(Math.abs(gemm.us - gemm.bytes / rate) < 1e-9, `gemm ${gemm.us} vs ${gemm.bytes / rate}`);
+  // Ridge: a kernel with equal compute and memory time costs 2^(1/q) times either.
+  const ridgeHw = tinyHardware({ perf: perf({ ridgeExponent: 2 }) });
+  const flat = predictIteration(TINY_MODEL, tinyHardware(), { prefills: [], decodeCount: 1, decodeContextTokens: 3 }, whole);
+  const soft = predictIteration(TINY_MODEL, ridgeHw, { prefills: [], decodeCount: 1, decodeContextTokens: 3 }, whole);
+  // Decode attention has F = B = 48 on equal rates (0.48 µs each): √2 · 0.48 under q = 2.
+  const a0 = flat.breakdown.find((b) => b.op === 'attn_decode')!.us;
+  const a1 = soft.breakdown.find((b) => b.op === 'attn_decode')!.us;
+  assert.ok(Math.abs(a1 - Math.SQRT2 * a0) < 1e-9, `${a1} vs √2·${a0}`);
+  assert.ok(soft.gpuUs > flat.gpuUs);
+});
