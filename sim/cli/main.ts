@@ -2,8 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands.js';
 import { CliExit, type CliIo } from './io.js';
 import { InputError } from '../core/input-error.js';
+import { DUETSIM_VERSION } from '../core/version.js';
 
-export const VERSION = '0.1.0';
+export const VERSION = DUETSIM_VERSION;
 
 /** Runs the CLI on argv (without the node and script entries). Returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
