@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import type { RunResult, Summary } from '../sim/metrics/results.js';
 import { lineOfOffset, lineOfPath } from './json-locate.js';
-import type { CalibrationPoint, CapacityEntry, ReportInput, RunEntry, StudyPoint } from './report-input.js';
+import type { CalibrationFile, CalibrationPoint, CapacityEntry, ReportInput, RunEntry, StudyPoint } from './report-input.js';
+import { shortName } from './short-name.js';
 import { ReportInputError, type ReportProblem } from './report-input-error.js';
 
 const RESULT_SCHEMA = 'duetsim.result/1';
@@ -23,6 +24,7 @@ export function loadReportInputs(files: ReadonlyArray<{ readonly file: string; r
   const studyPoints: StudyPoint[] = [];
   const capacities: CapacityEntry[] = [];
   const calibration: CalibrationPoint[] = [];
+  const calibrationFiles: CalibrationFile[] = [];
   const studyNames = new Set<string>();
 
   for (const { file, text } of files) {
@@ -49,6 +51,7 @@ export function loadReportInputs(files: ReadonlyArray<{ readonly file: string; r
       if (problems.length === before) runs.push({ file, policy: policyOf(value.config), result: value as unknown as RunResult });
     } else if (isObj(value) && Array.isArray(value.points)) {
       readCalibration(value.points, at);
+      calibrationFiles.push({ file: basename(file), summary: isObj(value.summary) ? value.summary : null });
     } else {
       problem(0, '', 'report-unknown-file', `not a results JSON (schema ${RESULT_SCHEMA}), a study JSONL or a calibration validation file ({points:[…]})`);
     }
@@ -85,8 +88,9 @@ export function loadReportInputs(files: ReadonlyArray<{ readonly file: string; r
         const spec = isObj(v.spec) ? v.spec : {};
         if (problems.length > before) return;
         studyPoints.push({
-          series, policy,
+          series, policy, coords: shortCoords(v.coords), spec,
           rateQps: typeof spec.rateQps === 'number' ? spec.rateQps : null,
+          arrivalRateQps: typeof v.arrival_rate_qps === 'number' ? v.arrival_rate_qps : null,
           seed: typeof spec.seed === 'number' ? spec.seed : 0,
           summary: v.summary as Summary, cdf: v.cdf as RunResult['cdf'],
         });
@@ -131,7 +135,7 @@ export function loadReportInputs(files: ReadonlyArray<{ readonly file: string; r
   if (problems.length > 0) throw new ReportInputError(problems);
   const labelled = labelRuns(runs);
   const title = studyNames.size > 0 ? [...studyNames].join(', ') : labelled.length > 0 ? labelled.map((r) => r.label).join(' vs ') : 'calibration';
-  return { title, sources: files.map((f) => basename(f.file)), runs: labelled, studyPoints, capacities, calibration };
+  return { title, sources: files.map((f) => basename(f.file)), runs: labelled, studyPoints, capacities, calibration, calibrationFiles };
 }
 
 function isObj(v: unknown): v is Obj {
@@ -149,15 +153,28 @@ function isStudyLine(line: string): boolean {
   }
 }
 
+/**
+ * What a run is called in legends: its policy, or for a cluster run (whose scenario's model, hardware
+ * and policy are unused) the cluster's name from config.resolved.cluster, else its file name.
+ */
 function policyOf(config: unknown): string {
-  return isObj(config) && typeof config.policy === 'string' ? config.policy : 'unknown';
+  if (!isObj(config)) return 'unknown';
+  if (typeof config.cluster === 'string' && config.cluster !== '') {
+    const resolved = isObj(config.resolved) && isObj(config.resolved.cluster) ? config.resolved.cluster : null;
+    return `cluster ${typeof resolved?.name === 'string' ? resolved.name : shortName(config.cluster)}`;
+  }
+  return typeof config.policy === 'string' ? config.policy : 'unknown';
+}
+
+function shortCoords(coords: Obj): Record<string, string> {
+  return Object.fromEntries(Object.entries(coords).map(([k, v]) => [k, k === 'rateQps' || k === 'seed' ? String(v) : shortName(String(v))]));
 }
 
 /** The setting a study point belongs to: its axis values other than the rate and seed. */
 function seriesOf(coords: Obj, studyName: string): string {
   const parts = Object.entries(coords)
     .filter(([k]) => k !== 'rateQps' && k !== 'seed')
-    .map(([k, v]) => (k === 'policy' || k === 'model' || k === 'hardware' || k === 'trace' ? String(v) : `${k}=${String(v)}`));
+    .map(([k, v]) => (k === 'policy' || k === 'model' || k === 'hardware' || k === 'trace' || k === 'cluster' ? shortName(String(v)) : `${k}=${shortName(String(v))}`));
   return parts.length > 0 ? parts.join(' · ') : studyName;
 }
 
@@ -198,7 +215,7 @@ function checkRun(v: Obj, at: (path: Path, code: string, message: string) => voi
 /** Labels runs by the policy plus whichever of model/hardware/trace/rate differ between the runs given. */
 function labelRuns(runs: ReadonlyArray<Omit<RunEntry, 'label'>>): RunEntry[] {
   const keys = ['model', 'hardware', 'trace', 'rateQps'];
-  const val = (r: Omit<RunEntry, 'label'>, k: string): string => String((r.result.config as Obj)[k] ?? '');
+  const val = (r: Omit<RunEntry, 'label'>, k: string): string => shortName(String((r.result.config as Obj)[k] ?? ''));
   const varying = keys.filter((k) => new Set(runs.map((r) => val(r, k))).size > 1);
   const base = runs.map((r) => [r.policy, ...varying.map((k) => (k === 'rateQps' ? `${val(r, k)} QPS` : val(r, k)))].join(' · '));
   return runs.map((r, i) => {

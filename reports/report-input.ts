@@ -17,8 +17,14 @@ export interface StudyPoint {
   /** The grid point's setting without rate and seed, e.g. "duetserve · qwen3-8b". */
   readonly series: string;
   readonly policy: string;
+  /** Axis values of the point (short forms: a model given as a path is its file name), rate and seed included. */
+  readonly coords: Readonly<Record<string, string>>;
+  /** The point's resolved scenario, for the settings header. */
+  readonly spec: Readonly<Record<string, unknown>>;
   /** Offered rate; null when the trace ran at its own rate. */
   readonly rateQps: number | null;
+  /** Measured mean arrival rate of the simulated requests; null in lines written before it was recorded. */
+  readonly arrivalRateQps: number | null;
   readonly seed: number;
   readonly summary: Summary;
   readonly cdf: RunResult['cdf'];
@@ -42,6 +48,13 @@ export interface CalibrationPoint {
   readonly extra: Readonly<Record<string, string | number | boolean | null>>;
 }
 
+/** A calibration validation file: its points are in `calibration`; this is the rest of it. */
+export interface CalibrationFile {
+  readonly file: string;
+  /** The file's `summary` object (gpu, targets, pass, error groups), or null when it has none. */
+  readonly summary: Readonly<Record<string, unknown>> | null;
+}
+
 export interface ReportInput {
   readonly title: string;
   readonly sources: readonly string[];
@@ -49,5 +62,6 @@ export interface ReportInput {
   readonly studyPoints: readonly StudyPoint[];
   readonly capacities: readonly CapacityEntry[];
   readonly calibration: readonly CalibrationPoint[];
+  readonly calibrationFiles: readonly CalibrationFile[];
 }
 

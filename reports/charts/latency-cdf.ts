@@ -1,6 +1,7 @@
 import { lineSpec, type ChartSection, type Row } from '../chart.js';
 import { formatRate } from '../format-rate.js';
 import type { ReportInput, StudyPoint } from '../report-input.js';
+import { sloGuides } from '../slo-guides.js';
 
 type Metric = 'ttft_ms' | 'tbt_ms';
 
@@ -9,27 +10,71 @@ const WORDS: Record<Metric, { id: string; title: string; axis: string; what: str
   tbt_ms: { id: 'tbt-cdf', title: 'Time between tokens: distribution', axis: 'TBT (ms)', what: 'the gaps between consecutive output tokens' },
 };
 
-/**
- * CDF of TTFT or TBT, one curve per run (results files) and, for a study, one per setting at the
- * middle offered rate of its sweep: a whole sweep of curves would be unreadable.
- */
-export function latencyCdfChart(input: ReportInput, metric: Metric): ChartSection | null {
-  const curves: Array<{ name: string; quantiles: readonly number[] }> = input.runs.map((r) => ({ name: r.label, quantiles: r.result.cdf[metric] }));
+interface Curve {
+  readonly name: string;
+  readonly quantiles: readonly number[];
+  /** Quantiles past p99 (results' cdf.tail), when recorded. */
+  readonly tail: { readonly percentiles: readonly number[]; readonly values: readonly number[] } | null;
+}
+
+/** Runs' curves, then each study setting's at the middle rate of its sweep (a whole sweep of curves would be unreadable). */
+function curves(input: ReportInput, metric: Metric): Curve[] {
+  const tailOf = (cdf: { tail?: { percentiles: readonly number[]; ttft_ms: readonly number[]; tbt_ms: readonly number[] } }) =>
+    cdf.tail ? { percentiles: cdf.tail.percentiles, values: cdf.tail[metric] } : null;
+  const out: Curve[] = input.runs.map((r) => ({ name: r.label, quantiles: r.result.cdf[metric], tail: tailOf(r.result.cdf) }));
   for (const p of representativePoints(input.studyPoints)) {
-    curves.push({ name: `${p.series} @ ${p.rateQps === null ? 'trace rate' : `${formatRate(p.rateQps)} QPS`}`, quantiles: p.cdf[metric] });
+    const rate = p.arrivalRateQps ?? p.rateQps;
+    out.push({ name: `${p.series} @ ${rate === null ? 'trace rate' : `${formatRate(rate)} req/s`}`, quantiles: p.cdf[metric], tail: tailOf(p.cdf) });
   }
-  const rows: Row[] = curves.flatMap((c) =>
+  return out;
+}
+
+/** CDF of TTFT or TBT, one curve per run and study setting, with the SLO target as a vertical line. */
+export function latencyCdfChart(input: ReportInput, metric: Metric): ChartSection | null {
+  const rows: Row[] = curves(input, metric).flatMap((c) =>
     c.quantiles.map((v, i) => ({ curve: c.name, percentile: c.quantiles.length > 1 ? (i * 100) / (c.quantiles.length - 1) : 100, [metric]: v })),
   );
   if (rows.length === 0) return null;
   const w = WORDS[metric];
+  const guides = sloGuides(input, metric, 'x');
   const logX = rows.every((r) => (r[metric] as number) > 0);
   return {
     id: w.id,
     title: w.title,
-    caption: `Each curve shows ${w.what}: a point at (x, y) means y% of them took x ms or less. Curves further left are better; the right end is the tail users notice.${logX ? ' The x axis is logarithmic.' : ''}`,
+    caption:
+      `Each curve shows ${w.what}: a point at (x, y) means y% of them took x ms or less. Curves further left are better; the right end is the tail users notice.` +
+      `${guides.length > 0 ? ' The dashed line is the SLO target.' : ''}${logX ? ' The x axis is logarithmic.' : ''}`,
     rows,
-    spec: lineSpec({ x: metric, y: 'percentile', xTitle: w.axis, yTitle: 'percent of samples ≤ x', series: 'curve', xLog: logX }),
+    spec: lineSpec({ x: metric, y: 'percentile', xTitle: w.axis, yTitle: 'percent of samples ≤ x', series: 'curve', seriesOrder: [...new Set(rows.map((r) => r.curve as string))], xLog: logX, guides }),
+  };
+}
+
+/**
+ * The tail as 1 − CDF on log axes, from the median to p99.9 where results recorded the tail quantiles:
+ * the share of samples slower than x. A TBT SLO judged on a request's p99 gap lives at the 1% line.
+ */
+export function latencyTailChart(input: ReportInput, metric: Metric): ChartSection | null {
+  const rows: Row[] = curves(input, metric).flatMap((c) => {
+    const n = c.quantiles.length;
+    if (n < 3) return [];
+    const body = c.quantiles.map((v, i) => ({ p: (i * 100) / (n - 1), v })).filter((q) => q.p >= 50 && q.p < 100);
+    const tail = c.tail ? c.tail.percentiles.map((p, i) => ({ p, v: c.tail!.values[i] as number })) : [];
+    return [...body, ...tail]
+      .filter((q) => q.v > 0)
+      .sort((a, b) => a.p - b.p)
+      .map((q) => ({ curve: c.name, percentile: q.p, slower_share: Number((1 - q.p / 100).toPrecision(6)), [metric]: q.v }));
+  });
+  if (rows.length === 0) return null;
+  const name = metric === 'ttft_ms' ? 'TTFT' : 'TBT';
+  const deepest = Math.max(...rows.map((r) => r.percentile as number));
+  return {
+    id: `${metric === 'ttft_ms' ? 'ttft' : 'tbt'}-tail`,
+    title: `${name} tail: how often it is slower than x`,
+    caption:
+      `The share of ${metric === 'ttft_ms' ? 'requests' : 'token gaps'} slower than x, from the median (0.5) down to p${formatRate(deepest)} (${(1 - deepest / 100).toPrecision(2)}), on log axes: ` +
+      'the rare slow cases a CDF squeezes into its top edge. A curve that falls steeply left of the dashed SLO line meets it with room to spare.',
+    rows,
+    spec: lineSpec({ x: metric, y: 'slower_share', xTitle: `${name} (ms)`, yTitle: 'share slower than x', series: 'curve', seriesOrder: [...new Set(rows.map((r) => r.curve as string))], xLog: true, yLog: true, guides: sloGuides(input, metric, 'x') }),
   };
 }
 

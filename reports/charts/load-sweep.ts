@@ -1,51 +1,103 @@
-import { lineSpec, type ChartSection, type Row } from '../chart.js';
+import { lineSpec, type ChartSection, type GuideLine, type Row } from '../chart.js';
 import type { ReportInput } from '../report-input.js';
-import { sweepPoints } from '../sweep-points.js';
+import { sloGuides } from '../slo-guides.js';
+import { facetAxis, lineLabel, sweepPoints, type SweepPoint } from '../sweep-points.js';
+import type { Summary } from '../../sim/metrics/results.js';
 
-const RATE_AXIS = 'offered load (requests/s)';
+/** The attainment line the capacity search and readers judge by: the study default (sim/study/README.md). */
+export const TARGET_ATTAINMENT = 0.9;
 
-/** Served requests/s and output tokens/s against offered requests/s, one line per setting. */
+interface Sweep {
+  readonly points: readonly SweepPoint[];
+  readonly facet: string | null;
+  readonly lines: readonly string[];
+  readonly measured: boolean;
+}
+
+function sweep(input: ReportInput): Sweep | null {
+  const points = sweepPoints(input.studyPoints);
+  if (points.length === 0) return null;
+  const facet = facetAxis(points);
+  return { points, facet, lines: [...new Set(points.map((p) => lineLabel(p.coords, facet)))], measured: points.every((p) => p.measured) };
+}
+
+const rateAxis = (s: Sweep): string => (s.measured ? 'arrival rate, measured (requests/s)' : 'arrival rate, as asked for (requests/s)');
+const rateNote = (s: Sweep): string =>
+  s.measured
+    ? ' The x axis is the measured arrival rate of the requests each point simulated (a cut window runs at its own rate, not exactly the one asked for).'
+    : ' These study lines predate the measured rate, so the x axis is the rate asked for.';
+const facetNote = (s: Sweep): string => (s.facet === null ? '' : ` One panel per ${s.facet}.`);
+
+function rowsOf(s: Sweep, pick: (p: SweepPoint) => Record<string, number | null>): Row[] {
+  return s.points.map((p) => ({
+    setting: lineLabel(p.coords, s.facet), ...(s.facet !== null ? { panel: p.coords[s.facet] ?? '' } : {}),
+    arrival_rate_qps: p.arrivalRateQps, offered_qps: p.rateQps, seeds: p.seeds, ...pick(p),
+  }));
+}
+
+function sweepChart(s: Sweep, id: string, title: string, caption: string, field: string, yTitle: string, pick: (sm: Summary) => number, extra: { yLog?: boolean; yDomain?: [number, number]; guides?: GuideLine[] } = {}): ChartSection {
+  const rows = rowsOf(s, (p) => ({ [field]: p.mean(pick) }));
+  return {
+    id, title, caption: caption + rateNote(s) + facetNote(s), rows,
+    spec: lineSpec({
+      x: 'arrival_rate_qps', y: field, xTitle: rateAxis(s), yTitle, series: 'setting', seriesOrder: s.lines, points: true,
+      ...(s.facet !== null ? { facetRow: 'panel', sharedY: extra.yDomain !== undefined } : {}),
+      ...(extra.yLog ? { yLog: true } : {}), ...(extra.yDomain ? { yDomain: extra.yDomain } : {}), ...(extra.guides ? { guides: extra.guides } : {}),
+    }),
+  };
+}
+
+/** Served requests/s against the measured arrival rate, a line per setting, a panel per model. */
 export function throughputChart(input: ReportInput): ChartSection | null {
-  const rows: Row[] = sweepPoints(input.studyPoints).flatMap((p) => [
-    { setting: p.series, offered_qps: p.rateQps, quantity: 'requests/s served', value: p.mean((s) => s.throughput_rps) },
-    { setting: p.series, offered_qps: p.rateQps, quantity: 'output tokens/s', value: p.mean((s) => s.output_tps) },
-  ]);
-  if (rows.length === 0) return null;
-  return {
-    id: 'throughput-vs-load',
-    title: 'Throughput vs offered load',
-    caption: 'What each setting served as more traffic was offered. Served requests/s follows the offered rate until the server saturates, then flattens: the bend is its capacity regardless of latency.',
-    rows,
-    spec: lineSpec({ x: 'offered_qps', y: 'value', xTitle: RATE_AXIS, yTitle: '', series: 'setting', facetRow: 'quantity' }),
-  };
+  const s = sweep(input);
+  if (s === null) return null;
+  return sweepChart(s, 'throughput-vs-load', 'Throughput vs arrival rate',
+    'What each setting served as more traffic arrived. Served requests/s follows the arrival rate until the server saturates, then flattens: the bend is its capacity regardless of latency. Output tokens/s are in the CSV.',
+    'served_rps', 'served requests/s', (sm) => sm.throughput_rps);
 }
 
-/** p99 TTFT and p99 TBT against offered load. */
-export function tailLatencyChart(input: ReportInput): ChartSection | null {
-  const rows: Row[] = sweepPoints(input.studyPoints).flatMap((p) => [
-    { setting: p.series, offered_qps: p.rateQps, quantity: 'TTFT p99 (ms)', value: p.mean((s) => s.ttft_ms.p99) },
-    { setting: p.series, offered_qps: p.rateQps, quantity: 'TBT p99 (ms)', value: p.mean((s) => s.tbt_ms.p99) },
-  ]);
-  if (rows.length === 0) return null;
-  const logY = rows.every((r) => (r.value as number) > 0);
-  return {
-    id: 'tail-latency-vs-load',
-    title: 'Tail latency vs offered load',
-    caption: `The slowest 1% of first-token waits (top) and of token gaps (bottom) at each offered rate. Latency climbs steeply once a setting nears saturation.${logY ? ' The y axes are logarithmic.' : ''}`,
-    rows,
-    spec: lineSpec({ x: 'offered_qps', y: 'value', xTitle: RATE_AXIS, yTitle: '', series: 'setting', facetRow: 'quantity', yLog: logY }),
-  };
+/** p99 TTFT and p99 TBT against load, each with its SLO line. */
+export function tailLatencyCharts(input: ReportInput): ChartSection[] {
+  const s = sweep(input);
+  if (s === null) return [];
+  return (['ttft_ms', 'tbt_ms'] as const).map((m) => {
+    const name = m === 'ttft_ms' ? 'TTFT' : 'TBT';
+    const logY = s.points.every((p) => p.mean((sm) => sm[m].p99) > 0);
+    return sweepChart(s, `${m === 'ttft_ms' ? 'ttft' : 'tbt'}-p99-vs-load`, `${name} p99 vs arrival rate`,
+      `The slowest 1% of ${m === 'ttft_ms' ? 'first-token waits' : 'token gaps'} at each arrival rate, against the dashed SLO target. Latency climbs steeply once a setting nears saturation.${logY ? ' The y axis is logarithmic.' : ''}`,
+      `${m === 'ttft_ms' ? 'ttft' : 'tbt'}_p99_ms`, `${name} p99 (ms)`, (sm) => sm[m].p99, { yLog: logY, guides: sloGuides(input, m, 'y') });
+  });
 }
 
-/** Share of requests meeting every SLO against offered load. */
+/**
+ * Share of requests meeting every SLO against load, with the 90% target line and each setting's
+ * capacity (where the study searched for one) as a marked point on that line.
+ */
 export function attainmentChart(input: ReportInput): ChartSection | null {
-  const rows: Row[] = sweepPoints(input.studyPoints).map((p) => ({ setting: p.series, offered_qps: p.rateQps, slo_attainment: p.mean((s) => s.slo_attainment), seeds: p.seeds }));
-  if (rows.length === 0) return null;
-  return {
-    id: 'slo-attainment-vs-load',
-    title: 'SLO attainment vs offered load',
-    caption: 'The share of requests that met every latency target (TTFT and TBT, as set in the study). Where several seeds ran at one rate the line shows their mean. Read capacity off where a line drops below your target, e.g. 0.9.',
-    rows,
-    spec: lineSpec({ x: 'offered_qps', y: 'slo_attainment', xTitle: RATE_AXIS, yTitle: 'SLO attainment', series: 'setting' }),
-  };
+  const s = sweep(input);
+  if (s === null) return null;
+  const chart = sweepChart(s, 'slo-attainment-vs-load', 'SLO attainment vs arrival rate',
+    `The share of requests that met every latency target at each arrival rate (mean over seeds). The dashed line is the ${TARGET_ATTAINMENT * 100}% target: a setting's capacity is where its line crosses it.`,
+    'slo_attainment', 'SLO attainment', (sm) => sm.slo_attainment, { yDomain: [0, 1], guides: [{ axis: 'y', value: TARGET_ATTAINMENT, label: `${TARGET_ATTAINMENT * 100}% target` }] });
+  return chart;
+}
+
+/** Goodput (requests/s meeting every SLO) against load. */
+export function goodputVsLoadChart(input: ReportInput): ChartSection | null {
+  const s = sweep(input);
+  if (s === null) return null;
+  return sweepChart(s, 'goodput-vs-load', 'Goodput vs arrival rate',
+    'Requests per second that met every SLO. It rises with the arrival rate while the server keeps up, peaks near capacity and falls once queues build: the peak is the most useful work a setting does.',
+    'goodput_rps', 'goodput (requests/s meeting SLOs)', (sm) => sm.goodput_rps);
+}
+
+/** DuetServe's share of busy time spent split, by load; null when no point split. */
+export function splitShareChart(input: ReportInput): ChartSection | null {
+  const s = sweep(input);
+  if (s === null || !s.points.some((p) => p.mean((sm) => sm.split_time_share) > 0)) return null;
+  const split = new Set(s.points.filter((p) => p.mean((sm) => sm.split_time_share) > 0).map((p) => p.series));
+  const only: Sweep = { ...s, points: s.points.filter((p) => split.has(p.series)) };
+  return sweepChart({ ...only, lines: [...new Set(only.points.map((p) => lineLabel(p.coords, s.facet)))] }, 'split-share-vs-load', 'Share of time split vs arrival rate',
+    'For the settings that ever split the GPU: the share of busy time spent with prefill and decode on separate SM partitions. At low load batches meet the TBT target on all SMs; the share rises as prefills grow long enough to threaten it.',
+    'split_share', 'share of busy time split', (sm) => sm.split_time_share, { yDomain: [0, 1] });
 }

@@ -1,31 +1,45 @@
 import { lineSpec, type ChartSection, type Row } from '../chart.js';
 import type { ReportInput } from '../report-input.js';
+import { sloGuides } from '../slo-guides.js';
 
-/** TBT p99 per time bucket, one line per run; buckets where no token gap ended are left out. */
+const runOrder = (input: ReportInput): string[] => input.runs.map((r) => r.label);
+
+/** TBT p99 per time bucket, one line per run, with the TBT target; buckets where no token gap ended are left out. */
 export function tbtOverTimeChart(input: ReportInput): ChartSection | null {
   const rows: Row[] = input.runs.flatMap((r) =>
     r.result.timeline.buckets.filter((b) => b.tbt_p99_ms !== null).map((b) => ({ run: r.label, t_s: b.t_s, tbt_p99_ms: b.tbt_p99_ms })),
   );
   if (rows.length === 0) return null;
   const bucket = input.runs[0]?.result.timeline.bucket_s;
+  const guides = sloGuides(input, 'tbt_ms', 'y');
   return {
     id: 'tbt-over-time',
     title: 'Token gaps over time (p99)',
-    caption: `The slowest 1% of gaps between tokens in each ${bucket} s window of the run. Spikes are moments where long prompts stalled token streaming; a flat line under the TBT target is what a chat user wants.`,
+    caption: `The slowest 1% of gaps between tokens in each ${bucket} s window of the run. Spikes are moments where long prompts stalled token streaming; a flat line under the dashed TBT target is what a chat user wants.`,
     rows,
-    spec: lineSpec({ x: 't_s', y: 'tbt_p99_ms', xTitle: 'time since first arrival (s)', yTitle: 'TBT p99 (ms)', series: 'run' }),
+    spec: lineSpec({ x: 't_s', y: 'tbt_p99_ms', xTitle: 'time since first arrival (s)', yTitle: 'TBT p99 (ms)', series: 'run', seriesOrder: runOrder(input), guides }),
   };
 }
 
-/** Waiting requests at the end of each bucket. */
-export function queueOverTimeChart(input: ReportInput): ChartSection | null {
-  const rows: Row[] = input.runs.flatMap((r) => r.result.timeline.buckets.map((b) => ({ run: r.label, t_s: b.t_s, queue_len: b.queue_len })));
+const STATE = [
+  { key: 'queue_len', name: 'waiting requests' },
+  { key: 'running', name: 'running requests (batch)' },
+  { key: 'kv_used_frac', name: 'KV cache used (%)' },
+] as const;
+
+/** Waiting and running requests and KV cache use at the end of each bucket, one panel each. */
+export function engineStateChart(input: ReportInput): ChartSection | null {
+  const rows: Row[] = input.runs.flatMap((r) =>
+    r.result.timeline.buckets.flatMap((b) => STATE.map((q) => ({ run: r.label, t_s: b.t_s, quantity: q.name, value: q.key === 'kv_used_frac' ? Math.round(b.kv_used_frac * 1000) / 10 : b[q.key] }))),
+  );
   if (rows.length === 0) return null;
   return {
-    id: 'queue-over-time',
-    title: 'Requests waiting over time',
-    caption: 'How many requests had arrived but not yet started, at the end of each time window. A queue that keeps growing means the server is offered more than it can serve.',
+    id: 'engine-state-over-time',
+    title: 'Queue, batch and KV cache over time',
+    caption:
+      'At the end of each time window: requests that had arrived but not started (a queue that keeps growing means more is offered than served), requests in the running batch, ' +
+      'and the share of KV cache blocks in use (near 100% the engine must queue or preempt). Clusters sum requests over instances and average KV use.',
     rows,
-    spec: lineSpec({ x: 't_s', y: 'queue_len', xTitle: 'time since first arrival (s)', yTitle: 'waiting requests', series: 'run' }),
+    spec: lineSpec({ x: 't_s', y: 'value', xTitle: 'time since first arrival (s)', yTitle: '', series: 'run', seriesOrder: runOrder(input), facetRow: 'quantity', facetOrder: STATE.map((q) => q.name) }),
   };
 }

@@ -3,8 +3,9 @@ import { COMMANDS } from './commands.js';
 import { CliExit, type CliIo } from './io.js';
 import { InputError } from '../core/input-error.js';
 import { escapeControl } from '../core/quote-input.js';
+import { DUETSIM_VERSION } from '../core/version.js';
 
-export const VERSION = '0.1.0';
+export const VERSION = DUETSIM_VERSION;
 
 /** Runs the CLI on argv (without the node and script entries). Returns the exit code. */
 export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<number> {

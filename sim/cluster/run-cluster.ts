@@ -18,6 +18,7 @@ import { kvTransferBytesPerLink, layerwiseArrivalUs, parallelKvStreams, wholeArr
 import { ROUTERS } from './routers/registry.js';
 import type { Router, RouterFactory } from './routers/router.js';
 import { summarizeCluster, TransferLog } from './cluster-summary.js';
+import { DUETSIM_VERSION } from '../core/version.js';
 
 /** One group's loaded inputs: what every instance of the group is built from. */
 export interface BuiltGroup {
@@ -73,6 +74,7 @@ export function runClusterDetailed(spec: ScenarioSpec, opts: RunOptions = {}): R
       arrival_rate_qps: arrivalRateQps(requests),
       model_weight_gb: round(weightBytes(first.model) / 1e9, 3),
       hardware_perf: [...new Set(built.groups.map((g) => g.hw.perf.provenance))].join(' | '),
+      duetsim_version: DUETSIM_VERSION,
       ...summarizeCluster(cluster, built, durationS),
     },
   };

@@ -308,7 +308,7 @@ export class Instance {
     this.stats.steps++;
     this.stats.busyUs += endUs - nowUs;
     if (this.kv.usedBlocks > this.stats.peakUsedBlocks) this.stats.peakUsedBlocks = this.kv.usedBlocks;
-    this.metrics.onStep(nowUs, endUs - nowUs, d.kind, prefillSms, decodeSms, k);
+    this.metrics.onStep(this.cfg.id, nowUs, endUs - nowUs, d.kind, prefillSms, decodeSms, k);
     if (this.onStep) {
       this.onStep({
         instance: this.cfg.id,

@@ -13,6 +13,7 @@ import { defaultSpreadBucketsMs } from '../trace/bundled.js';
 import { getPolicy } from '../policy/registry.js';
 import { inputError } from '../core/input-error.js';
 import { Instance, type StepRecord } from './instance.js';
+import { DUETSIM_VERSION } from '../core/version.js';
 import { simulate } from './simulation.js';
 
 export interface RunOptions {
@@ -142,6 +143,7 @@ export function runScenarioDetailed(spec: ScenarioSpec, opts: RunOptions = {}): 
       model_weight_gb: round(weightBytes(model) / 1e9, 3),
       sm_count: hw.smCount,
       hardware_perf: hw.perf.provenance,
+      duetsim_version: DUETSIM_VERSION,
     },
   };
   return { result: metrics.result(config, instance.preemptions), requests, collector: metrics, steps, hardware: hw };

@@ -1,7 +1,7 @@
 import { quantileSorted as d3QuantileSorted } from 'd3-array';
 import { LogHistogram } from './log-histogram.js';
-import type { Percentiles, RejectedRequest, Rejection, SloSpec, Summary, TimelineBucket, RunResult } from './results.js';
-import { RESULT_SCHEMA } from './results.js';
+import type { PartitionSegment, Percentiles, RejectedRequest, Rejection, RequestSample, SloSpec, Summary, TimelineBucket, RunResult } from './results.js';
+import { PARTITION_SEGMENT_LIMIT, REQUEST_SAMPLE_LIMIT, RESULT_SCHEMA, TAIL_PERCENTILES } from './results.js';
 import { RequestGaps } from './request-gaps.js';
 
 /** What the engine tells the collector about one finished or rejected request. */
@@ -39,6 +39,13 @@ export class MetricsCollector {
   private readonly finishedAt: Float64Array;
   private readonly status: Uint8Array; // 0 pending, 1 finished, 2 rejected
   private readonly preemptionsPerReq: Uint16Array;
+  private readonly arrivalAtUs: Float64Array;
+  private readonly promptTokens: Uint32Array;
+  private readonly outputTokenCount: Uint32Array;
+  /** Closed partition segments, then each instance's open one (closed when its partition changes). */
+  private readonly segments: MutableSegment[] = [];
+  private readonly openSegment: (MutableSegment | null)[] = [];
+  private segmentsTruncatedAtUs: number | null = null;
   private readonly tbt = new LogHistogram(1, 1e10, 10);
   private readonly rejected: RejectedRequest[] = [];
   private readonly buckets: MutableBucket[] = [];
@@ -65,6 +72,9 @@ export class MetricsCollector {
     this.finishedAt = new Float64Array(numRequests).fill(NO_VALUE);
     this.status = new Uint8Array(numRequests);
     this.preemptionsPerReq = new Uint16Array(numRequests);
+    this.arrivalAtUs = new Float64Array(numRequests);
+    this.promptTokens = new Uint32Array(numRequests);
+    this.outputTokenCount = new Uint32Array(numRequests);
   }
 
   /** The bucket last asked for: consecutive events mostly fall in the same one (hot path, once per token). */
@@ -110,6 +120,9 @@ export class MetricsCollector {
     this.queueUs[id] = o.firstScheduledAtUs - o.arrivalUs;
     this.finishedAt[id] = o.finishedAtUs;
     this.preemptionsPerReq[id] = Math.min(65535, o.preemptions);
+    this.arrivalAtUs[id] = o.arrivalUs;
+    this.promptTokens[id] = o.promptTokens;
+    this.outputTokenCount[id] = o.outputTokens;
     if (o.outputTokens > 1) this.tpotUs[id] = (o.finishedAtUs - o.firstTokenAtUs) / (o.outputTokens - 1);
     this.reqTbtUs[id] = o.gaps.value();
     this.inputTokens += o.promptTokens;
@@ -118,7 +131,8 @@ export class MetricsCollector {
     this.bucket(o.finishedAtUs).completions++;
   }
 
-  onStep(startUs: number, durationUs: number, mode: StepMode, prefillSms: number, decodeSms: number, k: number): void {
+  onStep(instance: number, startUs: number, durationUs: number, mode: StepMode, prefillSms: number, decodeSms: number, k: number): void {
+    this.recordPartition(instance, startUs, durationUs, mode, prefillSms, decodeSms, mode === 'split' ? k : 1);
     this.iterations++;
     this.busyUs += durationUs;
     const b = this.bucket(startUs);
@@ -131,6 +145,28 @@ export class MetricsCollector {
       b.decodeSmUs += decodeSms * durationUs;
       b.kUs += k * durationUs;
     }
+  }
+
+  /**
+   * Extends the instance's open segment when the partition is unchanged, else closes it and opens a new
+   * one. Once the cap is reached recording stops for good (a report says where), so memory stays bounded.
+   */
+  private recordPartition(instance: number, startUs: number, durationUs: number, mode: StepMode, prefillSms: number, decodeSms: number, k: number): void {
+    if (this.segmentsTruncatedAtUs !== null) return;
+    while (this.openSegment.length <= instance) this.openSegment.push(null);
+    const open = this.openSegment[instance];
+    if (open !== null && open.mode === mode && open.prefillSms === prefillSms && open.decodeSms === decodeSms && open.k === k) {
+      open.endUs = startUs + durationUs;
+      open.steps++;
+      return;
+    }
+    if (this.segments.length >= PARTITION_SEGMENT_LIMIT) {
+      this.segmentsTruncatedAtUs = startUs;
+      return;
+    }
+    const seg: MutableSegment = { instance, startUs, endUs: startUs + durationUs, steps: 1, mode, prefillSms, decodeSms, k };
+    this.segments.push(seg);
+    this.openSegment[instance] = seg;
   }
 
   onWastedDecodeSteps(n: number): void {
@@ -224,14 +260,51 @@ export class MetricsCollector {
       cdfTtft.push(ttft.length ? round3((quantileSorted(ttft, p / 100) ?? 0) / 1000) : 0);
       cdfTbt.push(this.tbt.count ? round3(this.tbt.quantile(p / 100) / 1000) : 0);
     }
+    const tail = {
+      percentiles: TAIL_PERCENTILES,
+      ttft_ms: TAIL_PERCENTILES.map((p) => (ttft.length ? round3((quantileSorted(ttft, p / 100) ?? 0) / 1000) : 0)),
+      tbt_ms: TAIL_PERCENTILES.map((p) => (this.tbt.count ? round3(this.tbt.quantile(p / 100) / 1000) : 0)),
+    };
     return {
       schema: RESULT_SCHEMA,
       config,
       summary: this.summary(preemptions),
       timeline: { bucket_s: this.bucketUs / 1e6, buckets: this.timeline() },
-      cdf: { ttft_ms: cdfTtft, tbt_ms: cdfTbt },
+      cdf: { ttft_ms: cdfTtft, tbt_ms: cdfTbt, tail },
       rejected: [...this.rejected].sort((a, b) => a.id - b.id),
+      partitions: {
+        segments: this.segments.map((g): PartitionSegment => ({
+          instance: g.instance, start_s: round6(g.startUs / 1e6), end_s: round6(g.endUs / 1e6), steps: g.steps, mode: g.mode,
+          prefill_sms: g.prefillSms, decode_sms: g.decodeSms, lookahead_k: g.k,
+        })),
+        truncated_at_s: this.segmentsTruncatedAtUs === null ? null : round6(this.segmentsTruncatedAtUs / 1e6),
+      },
+      request_sample: this.requestSample(),
     };
+  }
+
+  /** Every `every`-th finished request by id, `every` chosen so at most REQUEST_SAMPLE_LIMIT remain: evenly spread over the run. */
+  private requestSample(): { every: number; requests: RequestSample[] } {
+    const finished = count(this.status, 1);
+    const every = Math.max(1, Math.ceil(finished / REQUEST_SAMPLE_LIMIT));
+    const requests: RequestSample[] = [];
+    let nth = 0;
+    for (let i = 0; i < this.numRequests; i++) {
+      if (this.status[i] !== 1) continue;
+      if (nth++ % every !== 0) continue;
+      requests.push({
+        id: i,
+        arrival_s: round6(this.arrivalAtUs[i] / 1e6),
+        prompt_tokens: this.promptTokens[i],
+        output_tokens: this.outputTokenCount[i],
+        ttft_ms: round3(this.ttftUs[i] / 1000),
+        tbt_ms: this.reqTbtUs[i] === NO_VALUE || this.outputTokenCount[i] <= 1 ? null : round3(this.reqTbtUs[i] / 1000),
+        e2e_ms: round3(this.e2eUs[i] / 1000),
+        queue_ms: round3(this.queueUs[i] / 1000),
+        meets_slo: this.meetsSlo(i),
+      });
+    }
+    return { every, requests };
   }
 
   private timeline(): TimelineBucket[] {
@@ -295,6 +368,17 @@ export class MetricsCollector {
   }
 }
 
+interface MutableSegment {
+  readonly instance: number;
+  readonly startUs: number;
+  endUs: number;
+  steps: number;
+  readonly mode: StepMode;
+  readonly prefillSms: number;
+  readonly decodeSms: number;
+  readonly k: number;
+}
+
 interface MutableBucket {
   index: number;
   arrivals: number;
@@ -352,6 +436,10 @@ function count(status: Uint8Array, v: number): number {
 /** Results carry 3 decimals (µs resolution on ms figures): stable text, no float noise. */
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
 }
 
 function csvField(s: string): string {

@@ -94,6 +94,46 @@ export interface RejectedRequest extends Rejection {
   readonly origin: string;
 }
 
+/**
+ * Quantiles past the CDF's 1% steps (the CDF's p99 is where a TBT SLO is judged), so a report can draw
+ * the tail (1 − CDF) to p99.9. TBT comes from the same log histogram as the summary (10 bins a decade).
+ */
+export interface TailQuantiles {
+  readonly percentiles: readonly number[];
+  readonly ttft_ms: readonly number[];
+  readonly tbt_ms: readonly number[];
+}
+
+/**
+ * Consecutive steps of one instance that ran with the same partition: aggregated (one batch on all SMs;
+ * prefill_sms = decode_sms = 0, lookahead_k = 1) or split (prefill on prefill_sms SMs beside decode on
+ * decode_sms SMs, k decode steps per window). Times are seconds on the trace clock, like timeline buckets.
+ */
+export interface PartitionSegment {
+  readonly instance: number;
+  readonly start_s: number;
+  readonly end_s: number;
+  readonly steps: number;
+  readonly mode: 'aggregated' | 'split';
+  readonly prefill_sms: number;
+  readonly decode_sms: number;
+  readonly lookahead_k: number;
+}
+
+/** Per-request figures of one finished request (a sample of them is in the results). */
+export interface RequestSample {
+  readonly id: number;
+  readonly arrival_s: number;
+  readonly prompt_tokens: number;
+  readonly output_tokens: number;
+  readonly ttft_ms: number;
+  /** The request's TBT as judged against the SLO (summary.slo.tbt_definition); null with one output token. */
+  readonly tbt_ms: number | null;
+  readonly e2e_ms: number;
+  readonly queue_ms: number;
+  readonly meets_slo: boolean;
+}
+
 export interface RunResult {
   readonly schema: typeof RESULT_SCHEMA;
   /** The resolved scenario: everything needed to rerun it. */
@@ -101,6 +141,21 @@ export interface RunResult {
   readonly summary: Summary;
   readonly timeline: { readonly bucket_s: number; readonly buckets: readonly TimelineBucket[] };
   /** Quantiles at 0, 1, …, 100 percent, for CDF plots. */
-  readonly cdf: { readonly ttft_ms: readonly number[]; readonly tbt_ms: readonly number[] };
+  readonly cdf: { readonly ttft_ms: readonly number[]; readonly tbt_ms: readonly number[]; readonly tail?: TailQuantiles };
   readonly rejected: readonly RejectedRequest[];
+  /**
+   * The partition every step ran with, run-length encoded per instance, up to PARTITION_SEGMENT_LIMIT
+   * segments; `truncated_at_s` is where recording stopped (null when it did not). Absent in results
+   * written before it existed.
+   */
+  readonly partitions?: { readonly segments: readonly PartitionSegment[]; readonly truncated_at_s: number | null };
+  /** Every `every`-th finished request by id (at most REQUEST_SAMPLE_LIMIT). Absent in older results. */
+  readonly request_sample?: { readonly every: number; readonly requests: readonly RequestSample[] };
 }
+
+/** Cap on `partitions.segments`: about 100 bytes each, so results stay well under a megabyte. */
+export const PARTITION_SEGMENT_LIMIT = 4000;
+/** Cap on `request_sample.requests`: enough for a scatter plot, small enough to embed in a page. */
+export const REQUEST_SAMPLE_LIMIT = 2000;
+/** Percentiles of `cdf.tail`. */
+export const TAIL_PERCENTILES: readonly number[] = [99.25, 99.5, 99.75, 99.9];

@@ -39,6 +39,8 @@ export interface PointLine extends LineHead {
   readonly spec: ScenarioSpec;
   readonly summary: Summary;
   readonly cdf: RunResult['cdf'];
+  /** Measured mean arrival rate of the simulated requests; absent in lines written before it was recorded. */
+  readonly arrival_rate_qps?: number | null;
 }
 
 export interface CapacityLine extends LineHead {

@@ -101,7 +101,7 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
     runs++;
     const line: PointLine = {
       schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, ...shardTag, kind: 'point',
-      point_id: stableHash(spec), coords, spec, summary: outcome.summary, cdf: outcome.cdf,
+      point_id: stableHash(spec), coords, spec, summary: outcome.summary, cdf: outcome.cdf, arrival_rate_qps: outcome.arrival_rate_qps,
     };
     writer.append(line);
     return outcome;

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../core/input-error.js';
-import type { RunScenarioFn } from './point-executor.js';
+import { pointOutcome, type RunScenarioFn } from './point-executor.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './worker-pool.js';
 
 /**
@@ -31,7 +31,7 @@ port.on('message', (req: WorkerRequest) => {
           port.postMessage({ id: req.id, type: 'progress', doneFrac } satisfies WorkerReply);
         },
       });
-      port.postMessage({ id: req.id, type: 'done', outcome: { summary: result.summary, cdf: result.cdf } } satisfies WorkerReply);
+      port.postMessage({ id: req.id, type: 'done', outcome: pointOutcome(result) } satisfies WorkerReply);
     })
     .catch((e: unknown) => {
       const err = e instanceof Error ? e : new Error(String(e));

@@ -19,8 +19,9 @@ test('every chart is present with a caption and a CSV link, in page order', asyn
   const input = await fullInput();
   const charts = reportCharts(input);
   assert.deepEqual(charts.map((c) => c.id), [
-    'ttft-cdf', 'tbt-cdf', 'tbt-over-time', 'queue-over-time', 'sm-split', 'throughput-vs-load',
-    'tail-latency-vs-load', 'slo-attainment-vs-load', 'goodput', 'capacity', 'predicted-vs-measured',
+    'ttft-cdf', 'ttft-tail', 'tbt-cdf', 'tbt-tail', 'tbt-over-time', 'engine-state-over-time', 'partition-timeline', 'request-scatter',
+    'slo-attainment-vs-load', 'goodput-vs-load', 'throughput-vs-load', 'ttft-p99-vs-load', 'tbt-p99-vs-load', 'split-share-vs-load',
+    'goodput', 'capacity', 'calibration-residuals',
   ]);
   const html = renderReportHtml(input, vendorBundles());
   for (const c of charts) {
@@ -33,8 +34,8 @@ test('every chart is present with a caption and a CSV link, in page order', asyn
 test('charts without data are left out: a calibration file alone gives one chart', async () => {
   const f = await writeFixtures(mkdtempSync(join(tmpdir(), 'duetsim-report-')));
   const charts = reportCharts(loadReportInputs([read(f.calibration)]));
-  assert.deepEqual(charts.map((c) => c.id), ['predicted-vs-measured']);
-  assert.match(charts[0]?.caption ?? '', /attention 11\.1% \(1 points\); gemm 5\.8% \(2 points\)/);
+  assert.deepEqual(charts.map((c) => c.id), ['calibration-residuals']);
+  assert.match(charts[0]?.caption ?? '', /attention.* 11\.1% \(1 points\); gemm 5\.8% \(2 points\)/);
 });
 
 test('the page is self-contained: vega, vega-lite and vega-embed inlined, no external scripts or styles', async () => {

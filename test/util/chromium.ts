@@ -45,15 +45,29 @@ export interface RenderedPage {
   readonly stderr: string;
 }
 
-/** Loads an HTML file in headless chromium and returns the DOM after scripts ran; writes a screenshot if asked. */
+/** Both runs use this width, so the screenshot's layout is the one the dumped status measured. */
+const WINDOW_WIDTH = 1100;
+/** Screenshots stop here (chromium's limit on one is larger, but a page this long is a bug of its own). */
+const MAX_SCREENSHOT_HEIGHT = 16_000;
+
+/**
+ * Loads an HTML file in headless chromium and returns the DOM after scripts ran; writes a screenshot if
+ * asked, as tall as the page the status record measured, so every chart is in it.
+ */
 export async function renderInChromium(chromium: string, htmlFile: string, screenshotPng?: string): Promise<RenderedPage> {
   const profile = mkdtempSync(join(tmpdir(), 'duetsim-chromium-'));
   try {
     const url = pathToFileURL(htmlFile).href;
-    const dump = await run(chromium, [...baseFlags(profile), '--enable-logging=stderr', '--dump-dom', url], { maxBuffer: 64 * 2 ** 20, timeout: 120_000 });
+    const dump = await run(chromium, [...baseFlags(profile), `--window-size=${WINDOW_WIDTH},4000`, '--enable-logging=stderr', '--dump-dom', url], { maxBuffer: 64 * 2 ** 20, timeout: 120_000 });
     if (screenshotPng !== undefined) {
       mkdirSync(join(screenshotPng, '..'), { recursive: true });
-      await run(chromium, [...baseFlags(profile), '--window-size=1100,4000', `--screenshot=${screenshotPng}`, url], { timeout: 120_000 });
+      let height = 4000;
+      try {
+        height = Math.min(MAX_SCREENSHOT_HEIGHT, Math.max(600, Math.ceil(pageStatus(dump.stdout).page?.height ?? 4000)));
+      } catch {
+        // no status record (not a report page): keep the default height
+      }
+      await run(chromium, [...baseFlags(profile), `--window-size=${WINDOW_WIDTH},${height}`, `--screenshot=${screenshotPng}`, url], { timeout: 120_000 });
     }
     return { dom: dump.stdout, stderr: dump.stderr };
   } finally {
@@ -61,11 +75,31 @@ export async function renderInChromium(chromium: string, htmlFile: string, scree
   }
 }
 
+/** A rectangle in page pixels (CSS px; headless chromium screenshots at 1 device pixel per px). */
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+/** What the page measured of one chart (reports/page-script.ts). */
+export interface ChartStatus {
+  readonly marks: number;
+  readonly nonFinite: number;
+  readonly outside: number;
+  readonly examples: readonly string[];
+  readonly plots: readonly Box[];
+  readonly emptyPlots: number;
+  readonly domains: ReadonlyArray<{ readonly channel: string; readonly fields: readonly string[]; readonly data: readonly [number, number] | null; readonly domain: readonly [number, number] | null }>;
+}
+
 /** The JSON status record the report page writes into #duetsim-status. */
 export interface PageStatus {
   readonly done: boolean;
-  readonly charts: Readonly<Record<string, number>>;
+  readonly charts: Readonly<Record<string, ChartStatus>>;
   readonly errors: readonly string[];
+  readonly page: { readonly width: number; readonly height: number } | null;
 }
 
 export function pageStatus(dom: string): PageStatus {

@@ -1,6 +1,12 @@
 import type { ScenarioSpec } from '../../sim/engine/scenario.js';
 import { InputError } from '../../sim/core/input-error.js';
-import { RESULT_SCHEMA, type Percentiles, type RunResult, type TimelineBucket } from '../../sim/metrics/results.js';
+import { RESULT_SCHEMA, TAIL_PERCENTILES, type PartitionSegment, type Percentiles, type RequestSample, type RunResult, type TimelineBucket } from '../../sim/metrics/results.js';
+
+/**
+ * The fake's measured arrival rate: a cut window's rate is off the rate asked for, as real runs are
+ * (config.resolved.arrival_rate_qps), so reports that plot against it can be told from ones that plot the asked-for rate.
+ */
+export const FAKE_MEASURED_RATE_FACTOR = 0.95;
 
 /**
  * A stand-in for runScenario with a known answer, for study and report tests: SLO attainment falls
@@ -33,10 +39,29 @@ export function runScenario(spec: ScenarioSpec, opts: { onProgress?: (doneFrac: 
     mean_prefill_sms: spec.policy === 'duetserve' ? 80 : 0, mean_decode_sms: spec.policy === 'duetserve' ? 52 : 0,
     mean_lookahead_k: spec.policy === 'duetserve' ? 4 : 0,
   }));
+  const duet = spec.policy === 'duetserve';
+  // DuetServe splits in the middle of each bucket: aggregated, then split with S_p 80 / S_d 52, k 4 (and once 96 / 36, k 2).
+  const segments: PartitionSegment[] = duet
+    ? buckets.flatMap((b, i) => [
+        { instance: 0, start_s: b.t_s, end_s: b.t_s + 5, steps: 40, mode: 'aggregated' as const, prefill_sms: 0, decode_sms: 0, lookahead_k: 1 },
+        { instance: 0, start_s: b.t_s + 5, end_s: b.t_s + 10, steps: 10, mode: 'split' as const, prefill_sms: i === 3 ? 96 : 80, decode_sms: i === 3 ? 36 : 52, lookahead_k: i === 3 ? 2 : 4 },
+      ])
+    : [{ instance: 0, start_s: 0, end_s: 50, steps: 500, mode: 'aggregated', prefill_sms: 0, decode_sms: 0, lookahead_k: 1 }];
+  // Requests with longer prompts wait longer; every fifth misses the SLO.
+  const sample: RequestSample[] = Array.from({ length: 20 }, (_, i) => ({
+    id: i * 5, arrival_s: i * 2.5, prompt_tokens: 200 + 150 * i, output_tokens: 100, ttft_ms: 60 + 5 * i, tbt_ms: 20 + (i % 5 === 4 ? 60 : 0),
+    e2e_ms: 2000 + 10 * i, queue_ms: 5, meets_slo: i % 5 !== 4,
+  }));
   opts.onProgress?.(1);
   return {
     schema: RESULT_SCHEMA,
-    config: { ...spec },
+    config: {
+      ...spec,
+      resolved: {
+        requests, arrival_rate_qps: rate * FAKE_MEASURED_RATE_FACTOR, kv_blocks: 10000, kv_tokens: 160000, model_weight_gb: 16.4, sm_count: 132,
+        hardware_perf: 'calibrated on a fake H100 (test fixture)', duetsim_version: '0.1.0',
+      },
+    },
     summary: {
       requests, completed: requests, rejected: 0, rejected_by_reason: {}, duration_s: durationS, throughput_rps: requests / durationS,
       input_tps: 1000 * rate, output_tps: 200 * rate, ttft_ms: pct(100 + rate), tbt_ms: pct(20 + rate), tpot_ms: pct(20),
@@ -49,7 +74,10 @@ export function runScenario(spec: ScenarioSpec, opts: { onProgress?: (doneFrac: 
     cdf: {
       ttft_ms: Array.from({ length: 101 }, (_, i) => 50 + i * (1 + rate / 10)),
       tbt_ms: Array.from({ length: 101 }, (_, i) => 10 + i * 0.2),
+      tail: { percentiles: TAIL_PERCENTILES, ttft_ms: TAIL_PERCENTILES.map((p) => 160 + p), tbt_ms: TAIL_PERCENTILES.map((p) => 30 + p / 10) },
     },
     rejected: [],
+    partitions: { segments, truncated_at_s: null },
+    request_sample: { every: 5, requests: sample },
   };
 }

@@ -5,7 +5,7 @@ import { latencyCdfChart, representativePoints } from '../../../reports/charts/l
 import type { ReportInput, StudyPoint } from '../../../reports/report-input.js';
 
 const point = (series: string, rateQps: number, seed: number): StudyPoint => ({
-  series, policy: series, rateQps, seed, summary: {} as Summary, cdf: { ttft_ms: [1, 2, 3], tbt_ms: [0, 1, 2] },
+  series, policy: series, coords: { policy: series }, spec: {}, rateQps, arrivalRateQps: rateQps === null ? null : rateQps * 0.9, seed, summary: {} as Summary, cdf: { ttft_ms: [1, 2, 3], tbt_ms: [0, 1, 2] },
 });
 
 test('each setting is drawn at its lower-middle rate, lowest seed', () => {
@@ -14,7 +14,7 @@ test('each setting is drawn at its lower-middle rate, lowest seed', () => {
 });
 
 test('CDF rows spread the quantiles over 0..100 percent; a zero latency turns the log axis off', () => {
-  const input: ReportInput = { title: 't', sources: [], runs: [], studyPoints: [point('a', 1, 0)], capacities: [], calibration: [] };
+  const input: ReportInput = { title: 't', sources: [], runs: [], studyPoints: [point('a', 1, 0)], capacities: [], calibration: [], calibrationFiles: [] };
   const ttft = latencyCdfChart(input, 'ttft_ms');
   assert.deepEqual(ttft?.rows.map((r) => r.percentile), [0, 50, 100]);
   assert.equal((ttft?.spec.encoding as { x: { scale: { type?: string } } }).x.scale.type, 'log');

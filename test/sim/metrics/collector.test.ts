@@ -69,3 +69,46 @@ test('timeline state sums the latest sample of every instance (clusters)', () =>
   assert.equal(b.running, 3);
   assert.equal(b.kv_used_frac, 0.2);
 });
+
+test('partition segments merge consecutive steps of one instance with the same partition, per instance', () => {
+  const c = new MetricsCollector(1, 1e6, { ttft_ms: null, tbt_ms: null, tbt_definition: 'request-p99-gap' });
+  c.onStep(0, 0, 100, 'aggregated', 0, 0, 1);
+  c.onStep(0, 100, 100, 'aggregated', 0, 0, 1);
+  c.onStep(1, 50, 100, 'split', 80, 52, 4); // another instance: its own segment, not a break in instance 0's
+  c.onStep(0, 200, 300, 'split', 80, 52, 4);
+  c.onStep(0, 500, 300, 'split', 96, 36, 2);
+  c.onStep(1, 150, 100, 'split', 80, 52, 4);
+  const p = c.result({}, 0).partitions!;
+  assert.equal(p.truncated_at_s, null);
+  assert.deepEqual(
+    p.segments.map((s) => [s.instance, s.start_s * 1e6, s.end_s * 1e6, s.steps, s.mode, s.prefill_sms, s.decode_sms, s.lookahead_k]),
+    [[0, 0, 200, 2, 'aggregated', 0, 0, 1], [1, 50, 250, 2, 'split', 80, 52, 4], [0, 200, 500, 1, 'split', 80, 52, 4], [0, 500, 800, 1, 'split', 96, 36, 2]],
+  );
+});
+
+test('partition recording stops at the segment cap and says where', () => {
+  const c = new MetricsCollector(1, 1e6, { ttft_ms: null, tbt_ms: null, tbt_definition: 'request-p99-gap' });
+  for (let i = 0; i < 5000; i++) c.onStep(0, i * 10, 10, 'split', 60 + (i % 2), 72 - (i % 2), 3);
+  const p = c.result({}, 0).partitions!;
+  assert.equal(p.segments.length, 4000);
+  assert.equal(p.truncated_at_s, 40000 / 1e6);
+});
+
+test('the request sample keeps every n-th finished request with its figures and SLO verdict; tail quantiles reach p99.9', () => {
+  const n = 4500;
+  const c = new MetricsCollector(n, 1e6, { ttft_ms: 100, tbt_ms: null, tbt_definition: 'request-p99-gap' });
+  for (let id = 0; id < n; id++) {
+    const gaps = c.newGapTracker(3);
+    gaps.add(20_000);
+    gaps.add(30_000);
+    c.onFinish({ id, origin: 't', arrivalUs: id * 1000, promptTokens: 10 + id, outputTokens: 3, firstScheduledAtUs: id * 1000, firstTokenAtUs: id * 1000 + (id % 2 === 0 ? 50_000 : 150_000), finishedAtUs: id * 1000 + 200_000, preemptions: 0, gaps });
+  }
+  const r = c.result({}, 0);
+  const s = r.request_sample!;
+  assert.equal(s.every, 3);
+  assert.equal(s.requests.length, 1500);
+  assert.deepEqual(s.requests[1], { id: 3, arrival_s: 0.003, prompt_tokens: 13, output_tokens: 3, ttft_ms: 150, tbt_ms: 29.9, e2e_ms: 200, queue_ms: 0, meets_slo: false });
+  assert.equal(s.requests[2]?.meets_slo, true);
+  assert.deepEqual(r.cdf.tail?.percentiles, [99.25, 99.5, 99.75, 99.9]);
+  assert.deepEqual(r.cdf.tail?.ttft_ms, [150, 150, 150, 150]);
+});

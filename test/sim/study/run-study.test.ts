@@ -4,11 +4,11 @@ import { appendFileSync, closeSync, mkdtempSync, openSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../../sim/core/input-error.js';
-import { inlineExecutor, type PointExecutor, type PointOutcome } from '../../../sim/study/point-executor.js';
+import { inlineExecutor, pointOutcome, type PointExecutor, type PointOutcome } from '../../../sim/study/point-executor.js';
 import { parseStudy } from '../../../sim/study/parse-study.js';
 import { readStudyLog, type CapacityLine, type PointLine } from '../../../sim/study/results-log.js';
 import { runStudy, type StudyProgress } from '../../../sim/study/run-study.js';
-import { runScenario } from '../../util/fake-run-scenario.js';
+import { FAKE_MEASURED_RATE_FACTOR, runScenario } from '../../util/fake-run-scenario.js';
 
 const GRID = `name: grid
 base: { trace: azure-conv, model: qwen3-8b, hardware: h100-sxm, sloTbtMs: 50 }
@@ -30,6 +30,8 @@ test('a grid study writes one line per point with the study hash, spec and summa
   assert.equal(l.spec.rateQps, 4);
   assert.equal(l.summary.slo_attainment, runScenario(l.spec).summary.slo_attainment);
   assert.equal(l.cdf.ttft_ms.length, 101);
+  // The measured rate of the simulated requests travels with the point (the fake runner measures 0.95 × the rate asked for).
+  assert.equal(l.arrival_rate_qps, FAKE_MEASURED_RATE_FACTOR * 4);
   assert.deepEqual(progress.at(-1), { done: 8, total: 8, inFlightFrac: 0, runs: 8 });
 });
 
@@ -132,7 +134,7 @@ test('a run that finishes after another failed is dropped, not written to the cl
       if (spec.policy === 'vllm' && spec.rateQps === 1) return Promise.reject(new Error('boom'));
       if (spec.policy === 'vllm' && spec.rateQps === 2) {
         return new Promise<PointOutcome>((resolve) => {
-          finishLate = () => resolve(runScenario(spec));
+          finishLate = () => resolve(pointOutcome(runScenario(spec)));
         });
       }
       return new Promise<PointOutcome>(() => {}); // still running when the study stops
