@@ -135,6 +135,19 @@ export const CORPUS: readonly CorpusCase[] = [
     stderr: 'duetsim: invalid input\n$DIR/nope/out.jsonl [-o]: cannot write the results file: its folder does not exist (bad-output-path)\n',
   },
   {
+    name: 'whatif -o under /proc',
+    files: { 's.yaml': STUDY.replace('qwen9', 'qwen3-14b') },
+    argv: ['whatif', 's.yaml', '-o', '/proc/out.jsonl', '-q'],
+    exitCode: 2,
+    stderr: "duetsim: invalid input\n/proc/out.jsonl [-o]: cannot write the results file: no new file can be created in '/proc' (bad-output-path)\n",
+  },
+  {
+    name: 'a KV block larger than the GPU names the block size, not the model',
+    argv: [...REPLAY, '--block-size', '1000000000'],
+    exitCode: 2,
+    stderr: bad('--block-size', 'one KV block of 1000000000 tokens (1.47e+5 GB) is larger than the 55.8 GB left for the KV cache on h100-sxm (model-does-not-fit)'),
+  },
+  {
     name: 'report -o naming a folder',
     dirs: ['d'],
     files: { 'r.json': '{}' },
