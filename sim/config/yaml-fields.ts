@@ -1,4 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { quoteJson } from '../core/quote-input.js';
 import { InputError } from '../core/input-error.js';
 import { parseYamlData, reportAt, type YamlData } from './yaml-data.js';
 
@@ -183,6 +184,6 @@ function describe(node: Node | null): string {
   if (node === null || node === undefined) return ', got nothing';
   if (isMap(node)) return ', got a map';
   if (isSeq(node)) return ', got a list';
-  if (isScalar(node)) return `, got ${JSON.stringify(node.value)}`;
+  if (isScalar(node)) return `, got ${quoteJson(node.value)}`;
   return '';
 }
