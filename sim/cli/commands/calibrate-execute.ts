@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeOutputFile } from '../output-file.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliExit, type CliIo } from '../io.js';
@@ -48,7 +49,7 @@ export function registerExecute(cal: Command, io: CliIo): void {
       const plan = compileExecPlan(schedule, model);
       const planName = o.execPlan ?? schedulePath.replace(/\.jsonl$/, '') + '.exec.jsonl';
       const planPath = resolve(io.cwd, planName);
-      writeFileSync(planPath, plan.text);
+      writeOutputFile('--exec-plan', planName, io.cwd, plan.text);
       const gib = (b: number) => (b / 2 ** 30).toFixed(2);
       io.stderr(
         `calibrate execute: ${plan.steps} steps of ${schedule.header.policy} on ${schedule.header.model} -> ${planName}; ` +
