@@ -173,6 +173,14 @@ export const CORPUS: readonly CorpusCase[] = [
     stderr: 'duetsim: invalid input\n$DIR/s.yaml:5:16 [axes.rateQps[1]]: expected a rate within [0.000001, 1000000] requests/s, got 1e-300 (study-bad-value)\n',
   },
 
+  {
+    name: "a study's name with terminal escapes is printed escaped in whatif's summary",
+    files: { 's.yaml': 'name: "\\e]0;pwned\\a"\nbase: { trace: azure-conv, model: qwen3-8b, hardware: h100-sxm, policy: chunked, limit: 5 }\naxes:\n  seed: [0]\n' },
+    argv: ['whatif', 's.yaml', '-o', 'out.jsonl', '--workers', '1'],
+    exitCode: 0,
+    stderr: /\n\\u001b\]0;pwned\\u0007: 1 of 1 done now, 0 already done; 1 runs in [\d.]+ s on 1 workers → out\.jsonl\n$/,
+  },
+
   // merge: conflicting results are an error naming both places.
   {
     name: 'merge of two files holding different results for one point',
