@@ -181,6 +181,14 @@ export const CORPUS: readonly CorpusCase[] = [
     stderr: /\n\\u001b\]0;pwned\\u0007: 1 of 1 done now, 0 already done; 1 runs in [\d.]+ s on 1 workers → out\.jsonl\n$/,
   },
 
+  {
+    name: 'a cluster of a billion instances',
+    files: { 'c.yaml': 'name: c\nrouter: least-outstanding\ngroups:\n  - { name: p, model: qwen3-8b, hardware: h100-sxm, policy: chunked, count: 1e9 }\n' },
+    argv: [...REPLAY, '--cluster', 'c.yaml'],
+    exitCode: 2,
+    stderr: 'duetsim: invalid input\n$DIR/c.yaml:4:77 [groups[0].count]: expected a value ≤ 4096 (instances simulated per group), got 1000000000 (out-of-range)\n',
+  },
+
   // merge: conflicting results are an error naming both places.
   {
     name: 'merge of two files holding different results for one point',
