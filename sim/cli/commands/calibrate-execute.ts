@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { writeOutputFile } from '../output-file.js';
+import { checkOutputPath, writeOutputFile } from '../output-file.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliExit, type CliIo } from '../io.js';
@@ -57,6 +57,7 @@ export function registerExecute(cal: Command, io: CliIo): void {
       );
       if (o.planOnly) return;
       if (!o.out) throw new CliExit(2, 'calibrate execute: --out is required (or --plan-only)');
+      checkOutputPath('--out', o.out, io.cwd);
       const opts = { planPath, planText: plan.text, outPath: resolve(io.cwd, o.out), resume: Boolean(o.resume), maxSeconds: o.maxSeconds ?? 0, progress: io.stderr };
       await gpuCommand(() =>
         withBackend(o.backend, o.runner && resolve(io.cwd, o.runner), packageRoot(), (addon) => executeWithAddon(addon, planName, opts), (runner) => executeWithRunner(runner, opts)),

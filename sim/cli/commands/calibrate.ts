@@ -20,7 +20,7 @@ import { validateCalibration } from '../../../calibrate/validate.js';
 import { kernelQuality } from '../../../calibrate/kernel-quality.js';
 import { parseTorchRef } from '../../../calibrate/parse-torch-ref.js';
 import { reportHtmlFromFiles } from '../../../reports/write-report.js';
-import { writeOutputFile } from '../output-file.js';
+import { checkOutputPath, writeOutputFile } from '../output-file.js';
 import { registerExecute } from './calibrate-execute.js';
 import { formatFit, formatPlanEstimate, formatQuality, formatValidation } from '../../../calibrate/format-text.js';
 import { registerCompare, registerFitServing } from './calibrate-compare.js';
@@ -83,6 +83,7 @@ function registerRun(cal: Command, io: CliIo): void {
       const planPath = resolve(io.cwd, o.plan);
       if (!existsSync(planPath)) throw inputError('calib.no-file', o.plan, 0, '--plan', 'no such plan file');
       const plan = parsePlan(readFileSync(planPath, 'utf8'), o.plan);
+      checkOutputPath('--out', o.out, io.cwd);
       const runOpts = { plan, outPath: resolve(io.cwd, o.out), resume: Boolean(o.resume), progress: io.stderr };
       await gpuCommand(() =>
         withBackend(o.backend, o.runner && resolve(io.cwd, o.runner), packageRoot(), (addon) => runWithAddon(addon, o.plan, runOpts), (runner) => runWithRunner(runner, planPath, runOpts)),
