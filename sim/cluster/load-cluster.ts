@@ -1,8 +1,8 @@
-import { readTextFile } from '../core/read-text.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isMap, isPair, isScalar, type Node } from 'yaml';
 import { inputError } from '../core/input-error.js';
+import { readTextFile } from '../core/read-text.js';
 import type { InterconnectSpec } from '../hardware/hardware-spec.js';
 import { POLICIES } from '../policy/registry.js';
 import { deepFreeze } from '../config/deep-freeze.js';
