@@ -8,8 +8,8 @@ import { processIo } from './io.js';
 // collection (512 MB peak RSS for the Azure trace tiled 10×, duetserve). Growing the heap by at most 25%
 // between full collections keeps the peak near the live set (259 MB) for about 10–20% more wall time;
 // BENCHMARKS.md, "Memory with every output on". V8 reads this factor at each collection, so setting
-// it here, before the work starts, takes effect. NODE_OPTIONS may still override it.
-if (!(process.env.NODE_OPTIONS ?? '').includes('heap-growing-percent')) setFlagsFromString('--heap-growing-percent=25');
+// it here, before the work starts, takes effect. A value given on node's command line wins.
+if (!process.execArgv.some((a) => a.includes('heap-growing-percent'))) setFlagsFromString('--heap-growing-percent=25');
 
 // A reader that stops early (`duetsim ... | head`) closes the pipe: stop quietly, as Unix tools do, instead
 // of dying on an unhandled EPIPE with a stack trace. Any other output error is still reported.

@@ -34,7 +34,7 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
       return 2;
     }
     if (e instanceof CliExit) {
-      if (e.message) io.stderr(`duetsim: ${escapeControl(e.message, '\n\t')}\n`);
+      if (e.message) io.stderr(`duetsim: ${e.message}\n`);
       return e.exitCode;
     }
     throw e;
@@ -42,14 +42,20 @@ export async function runCli(argv: readonly string[], rawIo: CliIo): Promise<num
 }
 
 /**
- * What commands print on stdout often comes from files (study results in `table`, measured GPU names and
- * hosts in `calibrate compare`, model names in `list` and `predict`); a control character in one must
- * not reach the terminal, where escape sequences can rewrite the screen or the window title. Every
- * stdout write is escaped here, once, rather than at each of the places that print file text; newlines
- * and tabs pass, and in JSON output the `\uXXXX` escapes leave strings meaning what they did. stderr is
- * left alone because progress bars redraw with \r and ESC[K; the messages printed there (InputError,
- * CliExit) are escaped where they are formatted.
+ * What commands print often comes from files (study results in `table`, measured GPU names and hosts in
+ * `calibrate compare`, model names in `list` and `predict`, a study's name in `whatif`'s summary); a
+ * control character in one must not reach the terminal, where escape sequences can rewrite the screen
+ * or the window title. Every write is escaped here, once, rather than at each of the places that print
+ * file text; newlines and tabs pass, and in JSON output the `\uXXXX` escapes leave strings meaning what
+ * they did. On stderr the progress bars' own redraw (carriage return, and ESC[K to clear the rest of the
+ * line) also passes: the one thing a file's text could still do there is return to the line's start.
  */
+const ERASE_LINE = '\u001b[K';
+
 function terminalSafeIo(io: CliIo): CliIo {
-  return { ...io, stdout: (text) => io.stdout(escapeControl(text, '\n\t')) };
+  return {
+    ...io,
+    stdout: (text) => io.stdout(escapeControl(text, '\n\t')),
+    stderr: (text) => io.stderr(text.split(ERASE_LINE).map((part) => escapeControl(part, '\n\t\r')).join(ERASE_LINE)),
+  };
 }

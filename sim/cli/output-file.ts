@@ -183,6 +183,14 @@ export function writeOutputFile(flag: string, path: string, cwd: string, text: s
   }
 }
 
+/**
+ * Checks that `path` can be written, for outputs another program writes or appends to (a GPU run's
+ * measurements): creates and removes the temporary twin, so a bad path fails before hours of work.
+ */
+export function checkOutputPath(flag: string, path: string, cwd: string): void {
+  OutputFile.open(flag, path, cwd).discard();
+}
+
 function statOrNull(path: string): Stats | null {
   try {
     return statSync(path);

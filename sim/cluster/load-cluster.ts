@@ -1,8 +1,8 @@
-import { readTextFile } from '../core/read-text.js';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isMap, isPair, isScalar, type Node } from 'yaml';
 import { inputError } from '../core/input-error.js';
+import { readTextFile } from '../core/read-text.js';
 import type { InterconnectSpec } from '../hardware/hardware-spec.js';
 import { POLICIES } from '../policy/registry.js';
 import { deepFreeze } from '../config/deep-freeze.js';
@@ -27,6 +27,12 @@ const KV_MODES: readonly KvTransferMode[] = ['whole', 'layerwise'];
 /** Keys only a disaggregated cluster (prefill and decode groups) may set. */
 const DISAGG_KEYS = ['decodeRouter', 'decodeRouterParams', 'kvTransfer', 'interconnect'] as const;
 const DEFAULT_DECODE_ROUTER: RouterName = 'least-outstanding';
+/**
+ * Instances per group. Each is simulated (queues, KV cache, a policy): 4096 is 64 times the largest
+ * cluster benchmarked (BENCHMARKS.md, "64 instances") and still fits in memory; `count: 1e9` used to be
+ * accepted and never finished building.
+ */
+const INSTANCE_COUNT = { ...POSITIVE_INTEGER, max: 4096, why: 'instances simulated per group' };
 
 /** Reads a cluster YAML by path (resolved against `cwd`). */
 export function loadCluster(path: string, cwd: string = process.cwd()): ClusterSpec {
@@ -77,7 +83,7 @@ function readGroup(data: YamlData, node: Node | null, field: string): InstanceGr
   if (g === undefined) return undefined;
   const name = g.string('name');
   const role = g.has('role') ? g.choice('role', ROLES) : 'aggregated';
-  const count = g.has('count') ? g.number('count', POSITIVE_INTEGER) : 1;
+  const count = g.has('count') ? g.number('count', INSTANCE_COUNT) : 1;
   const tp = g.has('tp') ? g.number('tp', POSITIVE_INTEGER) : 1;
   const model = g.string('model');
   const hardware = g.string('hardware');

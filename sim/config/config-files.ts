@@ -1,7 +1,7 @@
-import { readTextFile } from '../core/read-text.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { inputError } from '../core/input-error.js';
+import { readTextFile } from '../core/read-text.js';
 import { packageRoot } from '../trace/bundled.js';
 
 /** The two folders of bundled configs under configs/. */

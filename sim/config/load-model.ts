@@ -1,4 +1,5 @@
 import type { ModelSpec } from '../model/model-spec.js';
+import { quoteJson } from '../core/quote-input.js';
 import { readConfig, type LoadOptions } from './config-files.js';
 import { deepFreeze } from './deep-freeze.js';
 import { reportAt } from './yaml-data.js';
@@ -39,7 +40,7 @@ export function parseModelYaml(text: string, file: string): ModelSpec {
   const maxModelLen = m.has('maxModelLen') ? m.number('maxModelLen', POSITIVE_INTEGER) : null;
   const source = m.string('source');
   if (source !== undefined && !/^https?:\/\//.test(source)) {
-    reportAt(data, m.node('source'), 'source', 'bad-source', `expected the URL of the published config, got ${JSON.stringify(source)}`);
+    reportAt(data, m.node('source'), 'source', 'bad-source', `expected the URL of the published config, got ${quoteJson(source)}`);
   }
   // Grouped-query attention shares each KV head among an equal number of query heads.
   const { numQHeads, numKvHeads } = ints;

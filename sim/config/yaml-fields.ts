@@ -1,4 +1,5 @@
 import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { quoteJson } from '../core/quote-input.js';
 import { InputError } from '../core/input-error.js';
 import { parseYamlData, reportAt, type YamlData } from './yaml-data.js';
 
@@ -145,6 +146,11 @@ export function readNumber(data: YamlData, node: Node | null, field: string, rul
     reportAt(data, node, field, 'not-integer', `expected an integer, got ${v}`);
     return undefined;
   }
+  // 1e20 is an integer to JavaScript but not the one written: past 2^53 doubles skip integers.
+  if (rule.integer && !Number.isSafeInteger(v)) {
+    reportAt(data, node, field, 'out-of-range', `expected an integer of magnitude below 2^53, got ${v}`);
+    return undefined;
+  }
   if (rule.min !== undefined && (rule.minExclusive ? v <= rule.min : v < rule.min)) {
     const code = rule.min === 0 ? (rule.minExclusive ? 'not-positive' : 'negative') : 'out-of-range';
     reportAt(data, node, field, code, `expected a value ${rule.minExclusive ? '>' : '≥'} ${rule.min}${why}, got ${v}`);
@@ -183,6 +189,6 @@ function describe(node: Node | null): string {
   if (node === null || node === undefined) return ', got nothing';
   if (isMap(node)) return ', got a map';
   if (isSeq(node)) return ', got a list';
-  if (isScalar(node)) return `, got ${JSON.stringify(node.value)}`;
+  if (isScalar(node)) return `, got ${quoteJson(node.value)}`;
   return '';
 }

@@ -126,6 +126,11 @@ export function runScenarioDetailed(spec: ScenarioSpec, opts: RunOptions = {}): 
   const requests = loadScenarioRequests(spec, opts.cwd);
   const kvBlocks = kvCapacityBlocks(model, hw, spec.engine, 1);
   if (kvBlocks <= 0) {
+    const leftBytes = hw.hbmCapacityBytes * spec.engine.gpuMemoryUtilization - weightBytes(model) - spec.engine.activationReserveBytes;
+    // Room left, but not one block of it: the block size is what is wrong (--block-size 1e9), not the model.
+    if (leftBytes > 0) {
+      throw inputError('model-does-not-fit', '<command line>', 0, '--block-size', `one KV block of ${spec.engine.blockTokens} tokens (${((kvBytesPerToken(model) * spec.engine.blockTokens) / 1e9).toPrecision(3)} GB) is larger than the ${(leftBytes / 1e9).toFixed(1)} GB left for the KV cache on ${hw.name}`);
+    }
     throw inputError('model-does-not-fit', spec.hardware, 0, 'hbmCapacityBytes', `${model.name} weights (${(weightBytes(model) / 1e9).toFixed(1)} GB) leave no room for a KV cache on ${hw.name} at gpuMemoryUtilization ${spec.engine.gpuMemoryUtilization}`);
   }
   const metrics = scenarioCollector(spec, requests);

@@ -30,7 +30,7 @@ export class PolicyParams {
       throw inputError('bad-policy-param', this.where, 0, name, `policy '${this.policy}': ${name} ${why} (got ${String(raw)})`);
     };
     if (typeof v !== 'number' || !Number.isFinite(v)) return fail('must be a number');
-    if (opts.integer && !Number.isInteger(v)) fail('must be an integer');
+    if (opts.integer && !Number.isSafeInteger(v)) fail(Number.isInteger(v) ? 'must be an integer below 2^53' : 'must be an integer');
     if (opts.min !== undefined && v < opts.min) fail(`must be ≥ ${opts.min}`);
     if (opts.max !== undefined && v > opts.max) fail(`must be ≤ ${opts.max}`);
     return v;

@@ -1,4 +1,5 @@
 import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { quoteJson } from '../core/quote-input.js';
 import { InputError, type InputProblem } from '../core/input-error.js';
 import { VALID_AXIS_NAMES, axisCheck } from './axes.js';
 import {
@@ -78,7 +79,7 @@ export function parseStudy(text: string, file: string): StudySpec {
     const v = scalar(node, field);
     if (v === undefined) return undefined;
     const message = check(v);
-    if (message !== null) return void report('study-bad-value', node as Node, field, `${message}, got ${JSON.stringify(v)}`);
+    if (message !== null) return void report('study-bad-value', node as Node, field, `${message}, got ${quoteJson(v)}`);
     return v;
   };
   /** The pairs of a map, with string keys; records a problem and returns [] for anything else. */

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { InputError } from '../core/input-error.js';
 
 /**
@@ -35,7 +36,11 @@ export class ResultsLock {
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code !== 'EEXIST') {
-          const reason = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message;
+          // ENOENT in a folder that exists: the file system takes no new files (/proc).
+          const reason =
+            code === 'ENOENT' ? (isDirectory(dirname(file)) ? `no new file can be created in '${dirname(file)}'` : 'its folder does not exist')
+            : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+            : (e as Error).message;
           throw problem('bad-output-path', `cannot write the results file: ${reason}`);
         }
         const held = readOwner(lockFile);

@@ -1,4 +1,5 @@
 import { closeSync, existsSync, openSync, truncateSync, writeSync } from 'node:fs';
+import { quoteJson } from '../core/quote-input.js';
 import { readTextFile } from '../core/read-text.js';
 import type { ScenarioSpec } from '../engine/scenario.js';
 import { InputError, type InputProblem } from '../core/input-error.js';
@@ -94,7 +95,7 @@ export function parseStudyLog(text: string, file: string): StudyLog {
 function lineShapeProblem(v: unknown): { field: string; message: string } | null {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return { field: '', message: 'expected a JSON object' };
   const o = v as Record<string, unknown>;
-  if (o.schema !== STUDY_LINE_SCHEMA) return { field: 'schema', message: `expected schema '${STUDY_LINE_SCHEMA}', got ${JSON.stringify(o.schema)}` };
+  if (o.schema !== STUDY_LINE_SCHEMA) return { field: 'schema', message: `expected schema '${STUDY_LINE_SCHEMA}', got ${quoteJson(o.schema)}` };
   if (typeof o.study !== 'string') return { field: 'study', message: 'expected the study hash (a string)' };
   if (o.kind === 'point') {
     if (typeof o.point_id !== 'string') return { field: 'point_id', message: 'expected a string' };
@@ -106,7 +107,7 @@ function lineShapeProblem(v: unknown): { field: string; message: string } | null
     if (o.capacity === null || typeof o.capacity !== 'object') return { field: 'capacity', message: 'expected an object' };
     return null;
   }
-  return { field: 'kind', message: `expected 'point' or 'capacity', got ${JSON.stringify(o.kind)}` };
+  return { field: 'kind', message: `expected 'point' or 'capacity', got ${quoteJson(o.kind)}` };
 }
 
 export function readStudyLog(file: string): StudyLog {

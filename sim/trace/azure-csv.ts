@@ -1,4 +1,3 @@
-import { quoteInput } from '../core/quote-input.js';
 import type { TraceFormat } from './trace-format.js';
 import { NO_HASH_IDS, type TimedRecord, type TimedTrace } from './trace.js';
 import { ProblemList } from './problem-list.js';
@@ -7,6 +6,7 @@ import { splitCells } from './split-cells.js';
 import { ArrivalOrder } from './arrival-order.js';
 import { parseCountCell } from './token-count.js';
 import { parseCivilTimestampUs } from './civil-timestamp.js';
+import { quoteInput } from '../core/quote-input.js';
 
 const HEADER = 'TIMESTAMP,ContextTokens,GeneratedTokens';
 const FIELDS = HEADER.split(',');

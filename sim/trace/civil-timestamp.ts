@@ -1,4 +1,5 @@
 import { quoteInput } from '../core/quote-input.js';
+
 /**
  * Timestamps like `2023-11-16 18:17:03.9799600` (Azure LLM inference traces: naive wall clock, 7
  * fractional digits, i.e. 100 ns ticks). Parsed by hand with integer arithmetic: `Date` would apply the

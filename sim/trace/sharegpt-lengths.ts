@@ -1,10 +1,10 @@
-import { quoteInput } from '../core/quote-input.js';
 import type { TraceFormat } from './trace-format.js';
 import { NO_HASH_IDS, type LengthRecord, type LengthTrace } from './trace.js';
 import { ProblemList } from './problem-list.js';
 import { splitLines } from './split-lines.js';
 import { splitCells } from './split-cells.js';
 import { parseCountCell } from './token-count.js';
+import { quoteInput } from '../core/quote-input.js';
 
 const REQUIRED = ['num_prefill_tokens', 'num_decode_tokens'] as const;
 /** Derived columns the sarathi-serve table also carries; checked for consistency, then not used. */

@@ -135,6 +135,19 @@ export const CORPUS: readonly CorpusCase[] = [
     stderr: 'duetsim: invalid input\n$DIR/nope/out.jsonl [-o]: cannot write the results file: its folder does not exist (bad-output-path)\n',
   },
   {
+    name: 'whatif -o under /proc',
+    files: { 's.yaml': STUDY.replace('qwen9', 'qwen3-14b') },
+    argv: ['whatif', 's.yaml', '-o', '/proc/out.jsonl', '-q'],
+    exitCode: 2,
+    stderr: "duetsim: invalid input\n/proc/out.jsonl [-o]: cannot write the results file: no new file can be created in '/proc' (bad-output-path)\n",
+  },
+  {
+    name: 'a KV block larger than the GPU names the block size, not the model',
+    argv: [...REPLAY, '--block-size', '1000000000'],
+    exitCode: 2,
+    stderr: bad('--block-size', 'one KV block of 1000000000 tokens (1.47e+5 GB) is larger than the 55.8 GB left for the KV cache on h100-sxm (model-does-not-fit)'),
+  },
+  {
     name: 'report -o naming a folder',
     dirs: ['d'],
     files: { 'r.json': '{}' },
@@ -158,6 +171,22 @@ export const CORPUS: readonly CorpusCase[] = [
     argv: ['whatif', 's.yaml', '-o', 'out.jsonl', '-q'],
     exitCode: 2,
     stderr: 'duetsim: invalid input\n$DIR/s.yaml:5:16 [axes.rateQps[1]]: expected a rate within [0.000001, 1000000] requests/s, got 1e-300 (study-bad-value)\n',
+  },
+
+  {
+    name: "a study's name with terminal escapes is printed escaped in whatif's summary",
+    files: { 's.yaml': 'name: "\\e]0;pwned\\a"\nbase: { trace: azure-conv, model: qwen3-8b, hardware: h100-sxm, policy: chunked, limit: 5 }\naxes:\n  seed: [0]\n' },
+    argv: ['whatif', 's.yaml', '-o', 'out.jsonl', '--workers', '1'],
+    exitCode: 0,
+    stderr: /\n\\u001b\]0;pwned\\u0007: 1 of 1 done now, 0 already done; 1 runs in [\d.]+ s on 1 workers → out\.jsonl\n$/,
+  },
+
+  {
+    name: 'a cluster of a billion instances',
+    files: { 'c.yaml': 'name: c\nrouter: least-outstanding\ngroups:\n  - { name: p, model: qwen3-8b, hardware: h100-sxm, policy: chunked, count: 1e9 }\n' },
+    argv: [...REPLAY, '--cluster', 'c.yaml'],
+    exitCode: 2,
+    stderr: 'duetsim: invalid input\n$DIR/c.yaml:4:77 [groups[0].count]: expected a value ≤ 4096 (instances simulated per group), got 1000000000 (out-of-range)\n',
   },
 
   // merge: conflicting results are an error naming both places.

@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { checkOutputPath, writeOutputFile } from '../output-file.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliExit, type CliIo } from '../io.js';
@@ -48,7 +49,7 @@ export function registerExecute(cal: Command, io: CliIo): void {
       const plan = compileExecPlan(schedule, model);
       const planName = o.execPlan ?? schedulePath.replace(/\.jsonl$/, '') + '.exec.jsonl';
       const planPath = resolve(io.cwd, planName);
-      writeFileSync(planPath, plan.text);
+      writeOutputFile('--exec-plan', planName, io.cwd, plan.text);
       const gib = (b: number) => (b / 2 ** 30).toFixed(2);
       io.stderr(
         `calibrate execute: ${plan.steps} steps of ${schedule.header.policy} on ${schedule.header.model} -> ${planName}; ` +
@@ -56,6 +57,7 @@ export function registerExecute(cal: Command, io: CliIo): void {
       );
       if (o.planOnly) return;
       if (!o.out) throw new CliExit(2, 'calibrate execute: --out is required (or --plan-only)');
+      checkOutputPath('--out', o.out, io.cwd);
       const opts = { planPath, planText: plan.text, outPath: resolve(io.cwd, o.out), resume: Boolean(o.resume), maxSeconds: o.maxSeconds ?? 0, progress: io.stderr };
       await gpuCommand(() =>
         withBackend(o.backend, o.runner && resolve(io.cwd, o.runner), packageRoot(), (addon) => executeWithAddon(addon, planName, opts), (runner) => executeWithRunner(runner, opts)),

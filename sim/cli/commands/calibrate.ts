@@ -21,7 +21,8 @@ import { withCalibratedSection } from '../../../calibrate/write-calibrated.js';
 import { validateCalibration } from '../../../calibrate/validate.js';
 import { kernelQuality } from '../../../calibrate/kernel-quality.js';
 import { parseTorchRef } from '../../../calibrate/parse-torch-ref.js';
-import { writeReportFromFiles } from '../../../reports/write-report.js';
+import { reportHtmlFromFiles } from '../../../reports/write-report.js';
+import { checkOutputPath, writeOutputFile } from '../output-file.js';
 import { registerExecute } from './calibrate-execute.js';
 import { formatFit, formatPlanEstimate, formatQuality, formatValidation } from '../../../calibrate/format-text.js';
 import { registerCompare, registerFitServing } from './calibrate-compare.js';
@@ -36,8 +37,9 @@ function collect(v: string, acc: string[]): string[] {
   return [...acc, v];
 }
 
-function writeOut(io: CliIo, path: string, text: string): void {
-  writeFileSync(resolve(io.cwd, path), text);
+/** Writes a result file named by `flag`: path checked, temporary file, renamed into place. */
+function writeOut(io: CliIo, flag: string, path: string, text: string): void {
+  writeOutputFile(flag, path, io.cwd, text);
 }
 
 function registerPlan(cal: Command, io: CliIo): void {
@@ -74,7 +76,7 @@ function registerPlan(cal: Command, io: CliIo): void {
           ? generateReferencePlan({ models: [...models, ...unseen], hardware: hw, repeats: o.repeats, warmup: o.warmup })
           : generatePlan({ models, hardware: hw, repeats: o.repeats, warmup: o.warmup });
       const text = JSON.stringify(plan, null, 1) + '\n';
-      if (o.out) writeOut(io, o.out, text);
+      if (o.out) writeOut(io, '--out', o.out, text);
       else io.stdout(text);
       const estimate = estimatePlan(plan, Object.fromEntries([...models, ...unseen].map((m) => [m.key, m.spec])), hw);
       io.stderr(formatPlanEstimate(estimate, o.repeats, o.warmup));
@@ -94,6 +96,7 @@ function registerRun(cal: Command, io: CliIo): void {
       const planPath = resolve(io.cwd, o.plan);
       if (!existsSync(planPath)) throw inputError('calib.no-file', o.plan, 0, '--plan', 'no such plan file');
       const plan = parsePlan(readFileSync(planPath, 'utf8'), o.plan);
+      checkOutputPath('--out', o.out, io.cwd);
       const runOpts = { plan, outPath: resolve(io.cwd, o.out), resume: Boolean(o.resume), progress: io.stderr };
       await gpuCommand(() =>
         withBackend(o.backend, o.runner && resolve(io.cwd, o.runner), packageRoot(), (addon) => runWithAddon(addon, o.plan, runOpts), (runner) => runWithRunner(runner, planPath, runOpts)),
@@ -151,7 +154,7 @@ function registerFit(cal: Command, io: CliIo): void {
     .action((o: FitFlags) => {
       const { loaded, source, fit } = fitFrom(io, o);
       io.stdout(formatFit(fit.perf, fit.residuals, fit.forwardWeight));
-      if (o.json) writeOut(io, o.json, JSON.stringify({ perf: fit.perf, forward_weight: fit.forwardWeight, residuals: fit.residuals }, null, 1) + '\n');
+      if (o.json) writeOut(io, '--json', o.json, JSON.stringify({ perf: fit.perf, forward_weight: fit.forwardWeight, residuals: fit.residuals }, null, 1) + '\n');
       if (o.write) {
         const text = withCalibratedSection(source.text, source.file, fit.perf, loaded.data, fit.residuals);
         // Read it back as the simulator will: a section the loader refuses (e.g. a ceiling above the
@@ -185,9 +188,9 @@ function registerValidate(cal: Command, io: CliIo): void {
       io.stdout(formatValidation(report));
       // The HTML page is drawn by reports/ from the JSON file, which is kept beside it when --json is not given.
       const jsonPath = o.json ?? (o.html ? o.html.replace(/\.html?$/i, '') + '.validation.json' : undefined);
-      if (jsonPath) writeOut(io, jsonPath, JSON.stringify(report, null, 1) + '\n');
+      if (jsonPath) writeOut(io, o.json ? '--json' : '--html', jsonPath, JSON.stringify(report, null, 1) + '\n');
       if (o.html && jsonPath) {
-        writeReportFromFiles([resolve(io.cwd, jsonPath)], resolve(io.cwd, o.html));
+        writeOut(io, '--html', o.html, reportHtmlFromFiles([resolve(io.cwd, jsonPath)]));
         io.stderr(`wrote ${o.html} (from ${jsonPath})\n`);
       }
     });
@@ -205,7 +208,7 @@ function registerQuality(cal: Command, io: CliIo): void {
       const lmHeads = Object.values(models).map((m) => ({ hiddenSize: m.hiddenSize, vocabSize: m.vocabSize }));
       const q = kernelQuality(data, lmHeads, torch);
       io.stdout(formatQuality(q, o.worst));
-      if (o.json) writeOut(io, o.json, JSON.stringify(q, null, 1) + '\n');
+      if (o.json) writeOut(io, '--json', o.json, JSON.stringify(q, null, 1) + '\n');
     });
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OutputFile, OutputSet, writeOutputFile } from '../../../sim/cli/output-file.js';
+import { checkOutputPath, OutputFile, OutputSet, writeOutputFile } from '../../../sim/cli/output-file.js';
 import { expectInputError } from '../../util/expect-input-error.js';
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), 'duetsim-output-'));
@@ -48,4 +48,13 @@ test('OutputSet reports every bad path together and creates none of the good one
   );
   assert.deepEqual(readdirSync(dir), []);
   assert.ok(!existsSync(join(dir, 'ok.json')));
+});
+
+test('checkOutputPath leaves nothing behind on a good path and fails on a bad one', () => {
+  const dir = fresh();
+  writeFileSync(join(dir, 'm.jsonl'), 'kept\n');
+  checkOutputPath('--out', 'm.jsonl', dir);
+  assert.deepEqual(readdirSync(dir), ['m.jsonl']);
+  assert.equal(readFileSync(join(dir, 'm.jsonl'), 'utf8'), 'kept\n');
+  expectInputError(() => checkOutputPath('--out', 'no/m.jsonl', dir), [{ code: 'bad-output-path', field: '--out' }]);
 });

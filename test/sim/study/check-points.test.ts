@@ -48,3 +48,9 @@ test('a rate whose window is empty is reported at the rate entry', () => {
   const text = GOOD.replace('limit: 50', 'durationS: 1, startS: 100000').replace('axes:\n', 'axes:\n  rateQps: [2]\n');
   expectInputError(() => check(text), [{ code: 'study-point-invalid', line: 4, field: 'axes.rateQps[0]' }]);
 });
+
+test('a cluster axis naming a missing file is reported at that entry with the loader message', () => {
+  const text = 'name: c\nbase: { trace: azure-conv, limit: 20 }\naxes:\n  cluster: [nowhere.yaml]\n';
+  const [p] = expectInputError(() => check(text, mkdtempSync(join(tmpdir(), 'duetsim-check-'))), [{ code: 'study-point-invalid', line: 4, column: 13, field: 'axes.cluster[0]' }]);
+  assert.match(p.message, /nowhere\.yaml: no such cluster config file \(file-not-found\) \(first at point cluster=nowhere\.yaml\)$/);
+});
