@@ -220,13 +220,14 @@ function registerCompareKernels(cal: Command, io: CliIo): void {
     .requiredOption('--reference <dir|file>', 'cuda/reference/torch_runner.py measurements')
     .option('--json <file>', 'write the comparison as JSON')
     .action((o: { ours: string; reference: string; json?: string }) => {
+      if (o.json) checkOutputPath('--json', o.json, io.cwd);
       const ours = load(io, [o.ours], undefined);
       const ref = load(io, [o.reference], undefined);
       const lmHeads = Object.values({ ...ours.models, ...ref.models }).map((m) => ({ hiddenSize: m.hiddenSize, vocabSize: m.vocabSize }));
       const c = compareKernels(ours.data, ref.data, lmHeads);
       if (c.pairs.length === 0) throw inputError('calib.no-common-ops', o.reference, 0, '--reference', 'no operator was measured on the same shape and SM count by both backends');
       io.stdout(formatKernelComparison(c));
-      if (o.json) writeOut(io, o.json, JSON.stringify(c, null, 1) + '\n');
+      if (o.json) writeOut(io, '--json', o.json, JSON.stringify(c, null, 1) + '\n');
     });
 }
 

@@ -95,3 +95,42 @@ test('plan takes the SM count and granularity from flags when given', async () =
   assert.equal(Math.max(...sms), 108);
   assert.ok(sms.includes(4) && sms.every((s) => s === 108 || s % 4 === 0 || (108 - s) % 4 === 0));
 });
+
+test('compare-kernels: our kernels beside the reference on the shipped H200 data, as Markdown and JSON', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-kc-'));
+  const root = packageRoot();
+  const r = await runCommand(
+    calibrate,
+    ['calibrate', 'compare-kernels', '--ours', join(root, 'calibrate/data/h200-2026-11-27-current-kernels'), '--reference', join(root, 'calibrate/data/h200-2026-12-04-reference'), '--json', 'kc.json'],
+    dir,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\| op class \| 24 SMs \| 72 SMs \| 132 SMs \|/);
+  const c = JSON.parse(readFileSync(join(dir, 'kc.json'), 'utf8')) as {
+    pairs: { op_class: string; ratio: number; ours_us: number; reference_us: number }[];
+    by_class_and_sms: Record<string, { median_ratio: number }>;
+  };
+  assert.ok(c.pairs.length > 100);
+  for (const p of c.pairs) assert.ok(Math.abs(p.ratio - p.ours_us / p.reference_us) < 1e-12);
+  // Our decode attention is the known laggard against cuDNN's (BENCHMARKS.md): over 1.5x at every size.
+  for (const sms of [24, 72, 132]) assert.ok(c.by_class_and_sms[`attn_decode@${sms}`].median_ratio > 1.5, `decode @${sms}`);
+  // The same data set on both sides has no second backend to compare with, but every shape pairs with itself.
+  const self = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(root, 'calibrate/data/h200-2026-12-04-reference'), '--reference', join(root, 'calibrate/data/h200-2026-12-04-reference')], dir);
+  assert.equal(self.code, 0, self.stderr);
+  assert.match(self.stdout, /1\.00× \(n=/);
+});
+
+test('plan --profile reference writes clock regimes and unseen models; flags that need it are refused otherwise', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-ref-plan-'));
+  const r = await runCommand(calibrate, ['calibrate', 'plan', '--profile', 'reference', '--hardware', 'h200', '--model', 'qwen3-8b', '--unseen-model', 'llama-3.1-8b', '-o', 'p.json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /clock_regime \d+/);
+  const plan = JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')) as { unseenModels: string[] };
+  assert.deepEqual(plan.unseenModels, ['llama-3.1-8b']);
+  const bad = await runCommand(calibrate, ['calibrate', 'plan', '--hardware', 'h200', '--unseen-model', 'llama-3.1-8b'], dir);
+  assert.equal(bad.code, 2);
+  assert.match(String(bad.error?.message), /--unseen-model.*only the reference profile/);
+  const badProfile = await runCommand(calibrate, ['calibrate', 'plan', '--profile', 'fast'], dir);
+  assert.equal(badProfile.code, 2);
+  assert.match(String(badProfile.error?.message), /'fast' is not a profile/);
+});
