@@ -26,6 +26,8 @@ export interface ReferencePlanOptions {
 const FORWARD_BATCHES: readonly PlanBatch[] = [
   { prefills: [{ new: 512, cached: 0 }] },
   { prefills: [{ new: 2048, cached: 0 }] },
+  // A 4096-token chunk: SGLang's and vLLM's default budgets (8192) split prompts into chunks this long and longer.
+  { prefills: [{ new: 4096, cached: 0 }] },
   { prefills: [{ new: 1024, cached: 1024 }] },
   { prefills: [{ new: 256, cached: 0 }, { new: 256, cached: 0 }, { new: 256, cached: 0 }, { new: 256, cached: 0 }] },
   { decodes: { count: 8, context: 1024 } },
@@ -145,4 +147,44 @@ export function generateReferencePlan(opts: ReferencePlanOptions): Plan & { read
     warmup: opts.warmup,
     experiments,
   };
+}
+
+/**
+ * A validation-only plan (`calibrate plan --profile reference-validation`): pairs at the splits DuetServe
+ * picks under load — prefill on 96–124 SMs, decode on the 8–36 left — with the decode batches and prefill
+ * chunks of a loaded server, for every model given (unseen ones included), and clock regimes at sizes and
+ * interleave depths the fit never saw. Measured into its own data folder and judged with
+ * `calibrate validate --use-config`: the shipped calibration never sees it.
+ */
+export function generateValidationPlan(opts: ReferencePlanOptions): Plan & { readonly unseenModels: readonly string[] } {
+  const hw = opts.hardware;
+  const g = hw.partition.granularitySms;
+  const { remainderSms } = groupLayout(hw);
+  const N = hw.smCount;
+  const splits: [number, number][] = [
+    [N - 36, 36],
+    [N - 28, 28],
+    [N - 20, 20],
+    [N - 16, 16],
+    [N - 8, 8],
+  ].filter(([p, d]) => d >= hw.partition.minSms && p > 0 && (d % g === 0 || d % g === remainderSms % g)) as [number, number][];
+  const prefills: PlanBatch[] = [{ prefills: [{ new: 4096, cached: 0 }] }, { prefills: [{ new: 2048, cached: 2048 }] }];
+  const decodes: PlanBatch[] = [{ decodes: { count: 64, context: 2048 } }, { decodes: { count: 256, context: 1024 } }];
+  const experiments: PlanExperiment[] = [];
+  for (const { key } of opts.models) {
+    for (const [ps, ds] of splits) {
+      for (const pb of prefills) {
+        for (const db of decodes) {
+          experiments.push({ id: `vcc-${key}-p${ps}-${batchLabel(pb)}-d${ds}-${batchLabel(db)}`, kind: 'concurrent', model: key, prefill: { sms: ps, batch: pb }, decode: { sms: ds, batch: db, k: 1 } });
+        }
+      }
+    }
+    for (const [sms, k] of [[8 * g, 4], [N - 2 * g, 8], [N, 2], [N, 8]]) {
+      experiments.push({ id: `vclk-${key}-s${sms}-${batchLabel(PAIR_PREFILL)}-vs-${batchLabel(CLOCK_INTERLEAVE)}x${k}`, kind: 'clock_regime', model: key, sms, batch: PAIR_PREFILL, interleave: { batch: CLOCK_INTERLEAVE, k }, seconds: CLOCK_SECONDS });
+    }
+  }
+  const models: Record<string, PlanModel> = {};
+  for (const { key, spec } of opts.models) models[key] = toPlanModel(spec);
+  // Every model is "unseen": the whole folder is held out, whatever a fit on it would do.
+  return { version: PLAN_VERSION, models, unseenModels: opts.models.map((m) => m.key), repeats: opts.repeats, warmup: opts.warmup, experiments };
 }

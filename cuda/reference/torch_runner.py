@@ -1047,12 +1047,13 @@ def main():
     if not has_meta:
         out.write(json.dumps(runner.meta()) + "\n")
         out.flush()
-    failed = 0
+    failed = ran = 0
     for i, e in enumerate(todo):
         if a.max_seconds and time.time() - t0 > a.max_seconds:
             print(f"stopped by --max-seconds after {i} of {len(todo)} experiments; rerun with --resume", file=sys.stderr)
             break
         t1 = time.time()
+        ran += 1
         try:
             rec = runner.run(e)
             out.write(json.dumps(rec) + "\n")
@@ -1065,7 +1066,7 @@ def main():
             torch.cuda.synchronize()
             torch.cuda.empty_cache()
     out.close()
-    print(f"done: {len(todo) - failed} ran, {failed} failed, {time.time() - t0:.0f} s", file=sys.stderr)
+    print(f"done: {ran - failed} ran, {failed} failed, {len(todo) - ran} left, {time.time() - t0:.0f} s", file=sys.stderr)
     sys.exit(1 if failed else 0)
 
 

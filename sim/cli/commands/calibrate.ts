@@ -10,7 +10,7 @@ import { loadHardware, parseHardwareYaml } from '../../config/load-hardware.js';
 import { readConfig } from '../../config/config-files.js';
 import { packageRoot } from '../../trace/bundled.js';
 import { estimatePlan, generatePlan } from '../../../calibrate/plan.js';
-import { generateReferencePlan } from '../../../calibrate/plan-reference.js';
+import { generateReferencePlan, generateValidationPlan } from '../../../calibrate/plan-reference.js';
 import { compareKernels, formatKernelComparison } from '../../../calibrate/kernel-compare.js';
 import { parsePlan } from '../../../calibrate/parse-plan.js';
 import { runWithAddon, runWithRunner, withBackend, type BackendName } from '../../../calibrate/run.js';
@@ -52,11 +52,13 @@ function registerPlan(cal: Command, io: CliIo): void {
     .option('--granularity <n>', 'override the partition granularity in SMs (also the smallest partition)', parseNumber('--granularity', { integer: true, min: 1 }))
     .option('--repeats <n>', 'timed repeats per experiment', parseNumber('--repeats', { integer: true, min: 1 }), 10)
     .option('--warmup <n>', 'untimed repeats first', parseNumber('--warmup', { integer: true, min: 0 }), 2)
-    .option('--profile <name>', "'standard' (our kernels: duet_runner) or 'reference' (production kernels: cuda/reference/torch_runner.py; adds clock regimes and continuous pairs)", 'standard')
+    .option('--profile <name>', "'standard' (our kernels: duet_runner), 'reference' (production kernels: cuda/reference/torch_runner.py; adds clock regimes and continuous pairs) or 'reference-validation' (held-out pairs at DuetServe's loaded splits and clock regimes, never fitted)", 'standard')
     .option('--unseen-model <name|path>', 'reference profile: a model measured for validation only, never fitted (repeatable)', collect, [])
     .option('-o, --out <file>', 'plan JSON (default: stdout)')
     .action((o: { model: string[]; hardware: string; smCount?: number; granularity?: number; repeats: number; warmup: number; profile: string; unseenModel: string[]; out?: string }) => {
-      if (o.profile !== 'standard' && o.profile !== 'reference') throw inputError('bad-flag', '<command line>', 0, '--profile', `'${o.profile}' is not a profile: standard or reference`);
+      if (!['standard', 'reference', 'reference-validation'].includes(o.profile)) {
+        throw inputError('bad-flag', '<command line>', 0, '--profile', `'${o.profile}' is not a profile: standard, reference or reference-validation`);
+      }
       if (o.unseenModel.length > 0 && o.profile !== 'reference') throw inputError('bad-flag', '<command line>', 0, '--unseen-model', 'only the reference profile plans unseen models');
       const names = o.model.length > 0 ? o.model : DEFAULT_MODELS;
       const models = names.map((n) => {
@@ -74,7 +76,9 @@ function registerPlan(cal: Command, io: CliIo): void {
       const plan =
         o.profile === 'reference'
           ? generateReferencePlan({ models: [...models, ...unseen], hardware: hw, repeats: o.repeats, warmup: o.warmup })
-          : generatePlan({ models, hardware: hw, repeats: o.repeats, warmup: o.warmup });
+          : o.profile === 'reference-validation'
+            ? generateValidationPlan({ models, hardware: hw, repeats: o.repeats, warmup: o.warmup })
+            : generatePlan({ models, hardware: hw, repeats: o.repeats, warmup: o.warmup });
       const text = JSON.stringify(plan, null, 1) + '\n';
       if (o.out) writeOut(io, '--out', o.out, text);
       else io.stdout(text);
