@@ -42,6 +42,20 @@ export function runWithRunner(runnerPath: string, planPath: string, opts: RunOpt
   return spawnRunner(runnerPath, ['--plan', planPath, '--out', opts.outPath, ...(opts.resume ? ['--resume'] : [])], opts.progress, 'calibrate run');
 }
 
+/** The reference backend's script (production kernels through PyTorch; cuda/reference/README in cuda/README.md). */
+export function referenceRunnerScript(packageRoot: string): string {
+  return join(packageRoot, 'cuda', 'reference', 'torch_runner.py');
+}
+
+/**
+ * Runs the plan with the reference backend: `python torch_runner.py PLAN --out OUT [--resume] [--max-seconds S]`.
+ * The script resumes and stops on its own, like duet_runner; its progress goes to this process's stderr.
+ */
+export function runWithReference(python: string, packageRoot: string, planPath: string, opts: RunOptions & { readonly maxSeconds: number }): Promise<void> {
+  const args = [referenceRunnerScript(packageRoot), planPath, '--out', opts.outPath, ...(opts.resume ? ['--resume'] : []), ...(opts.maxSeconds > 0 ? ['--max-seconds', String(opts.maxSeconds)] : [])];
+  return spawnRunner(python, args, opts.progress, 'calibrate run --kernels torch');
+}
+
 /**
  * Runs in process through the addon (calibrate/native.ts). Resuming is the core's, as for the runner:
  * ids already in the output are skipped and a half-written last line is dropped.

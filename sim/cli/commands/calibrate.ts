@@ -13,7 +13,7 @@ import { estimatePlan, generatePlan } from '../../../calibrate/plan.js';
 import { generateReferencePlan, generateValidationPlan } from '../../../calibrate/plan-reference.js';
 import { compareKernels, formatKernelComparison } from '../../../calibrate/kernel-compare.js';
 import { parsePlan } from '../../../calibrate/parse-plan.js';
-import { runWithAddon, runWithRunner, withBackend, type BackendName } from '../../../calibrate/run.js';
+import { runWithAddon, runWithReference, runWithRunner, withBackend, type BackendName } from '../../../calibrate/run.js';
 import { gpuCommand } from './gpu-command.js';
 import { loadData, type LoadedData } from '../../../calibrate/load-data.js';
 import { FIT_FORMS, fitCalibration, type FitForm } from '../../../calibrate/fit.js';
@@ -96,12 +96,27 @@ function registerRun(cal: Command, io: CliIo): void {
     .option('--backend <addon|runner>', 'which build to use (default: the addon if built, else the runner)', parseChoice('--backend', ['addon', 'runner'] as const))
     .option('--runner <path>', 'duet_runner executable (default: cuda/build/duet_runner)')
     .option('--resume', 'skip experiments whose ids are already in --out')
-    .action(async (o: { plan: string; out: string; backend?: BackendName; runner?: string; resume?: boolean }) => {
+    .option('--kernels <own|torch>', "'own': our CUDA kernels (addon or duet_runner); 'torch': the kernels a serving engine runs, through cuda/reference/torch_runner.py (cuBLAS, cuDNN/FlashAttention SDPA, Triton)", parseChoice('--kernels', ['own', 'torch'] as const), 'own')
+    .option('--python <path>', "with --kernels torch: the Python that has PyTorch, Triton and cuda-bindings", 'python3')
+    .option('--max-seconds <s>', 'with --kernels torch: stop cleanly after about this long (continue with --resume)', parseNumber('--max-seconds', { min: 0 }), 0)
+    .action(async (o: { plan: string; out: string; backend?: BackendName; runner?: string; resume?: boolean; kernels: 'own' | 'torch'; python: string; maxSeconds: number }) => {
       const planPath = resolve(io.cwd, o.plan);
       if (!existsSync(planPath)) throw inputError('calib.no-file', o.plan, 0, '--plan', 'no such plan file');
       const plan = parsePlan(readFileSync(planPath, 'utf8'), o.plan);
       checkOutputPath('--out', o.out, io.cwd);
       const runOpts = { plan, outPath: resolve(io.cwd, o.out), resume: Boolean(o.resume), progress: io.stderr };
+      if (o.kernels === 'torch') {
+        if (o.backend || o.runner) throw inputError('bad-flag', '<command line>', 0, o.backend ? '--backend' : '--runner', 'chooses a build of our kernels; --kernels torch runs the reference backend instead');
+        try {
+          await runWithReference(o.python, packageRoot(), planPath, { ...runOpts, maxSeconds: o.maxSeconds });
+        } catch (e) {
+          // A missing interpreter or a failed run is the user's environment, not a duetsim bug: say so, exit 1.
+          const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? `${o.python} not found (--python names the Python that has PyTorch)` : (e as Error).message;
+          throw new CliExit(1, `calibrate run --kernels torch: ${why}`);
+        }
+        return;
+      }
+      if (o.maxSeconds > 0) throw inputError('bad-flag', '<command line>', 0, '--max-seconds', 'only the reference backend (--kernels torch) stops on a time limit; stop duet_runner and rerun with --resume');
       await gpuCommand(() =>
         withBackend(o.backend, o.runner && resolve(io.cwd, o.runner), packageRoot(), (addon) => runWithAddon(addon, o.plan, runOpts), (runner) => runWithRunner(runner, planPath, runOpts)),
       );

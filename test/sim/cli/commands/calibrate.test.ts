@@ -134,3 +134,21 @@ test('plan --profile reference writes clock regimes and unseen models; flags tha
   assert.equal(badProfile.code, 2);
   assert.match(String(badProfile.error?.message), /'fast' is not a profile/);
 });
+
+test('run --kernels torch hands the plan to the reference runner with --resume and --max-seconds; a missing Python is exit 1', async () => {
+  const dir = await workspace();
+  // A stand-in interpreter that records how it was called into the --out file.
+  const stub = join(dir, 'fake-python.sh');
+  writeFileSync(stub, '#!/bin/sh\nout=""\nprev=""\nfor a in "$@"; do [ "$prev" = "--out" ] && out="$a"; prev="$a"; done\necho "$@" > "$out"\n', { mode: 0o755 });
+  const r = await runCommand(calibrate, ['calibrate', 'run', '--plan', 'plan.json', '--out', 'ref.jsonl', '--kernels', 'torch', '--python', stub, '--resume', '--max-seconds', '60'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const args = readFileSync(join(dir, 'ref.jsonl'), 'utf8').trim().split(' ');
+  assert.match(args[0], /cuda\/reference\/torch_runner\.py$/);
+  assert.deepEqual(args.slice(1).map((a) => a.replace(dir, '<dir>')), ['<dir>/plan.json', '--out', '<dir>/ref.jsonl', '--resume', '--max-seconds', '60']);
+  const missing = await runCommand(calibrate, ['calibrate', 'run', '--plan', 'plan.json', '--out', 'r2.jsonl', '--kernels', 'torch', '--python', join(dir, 'no-such-python')], dir);
+  assert.equal(missing.code, 1);
+  assert.match(String(missing.error?.message), /no-such-python not found/);
+  const mixed = await runCommand(calibrate, ['calibrate', 'run', '--plan', 'plan.json', '--out', 'r3.jsonl', '--kernels', 'torch', '--backend', 'runner'], dir);
+  assert.equal(mixed.code, 2);
+  assert.match(String(mixed.error?.message), /--backend/);
+});
