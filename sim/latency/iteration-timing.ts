@@ -13,19 +13,23 @@ export function aggregatedStepUs(model: ModelSpec, hw: HardwareSpec, batch: Iter
   return predictTotalUs(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree });
 }
 
-export interface SplitTiming {
-  /** Scheduling at the start of the window, then both partitions, then sampling at the sync. */
-  readonly windowUs: number;
-  /** Offsets from the window start at which each of the k decode steps ends (its token's time). */
-  readonly decodeTokenOffsetsUs: readonly number[];
-  /** Offset from the window start at which the prefill's tokens are sampled (-1 without a prefill). */
-  readonly prefillTokenOffsetUs: number;
+/** The two lanes of a split window: what the optimiser weighs (the engine also needs the token times, SplitTiming). */
+export interface SplitLanes {
   /** GPU time of the prefill forward on its partition, contention included. */
   readonly prefillGpuUs: number;
   /** Sum of the k decode steps' times. */
   readonly decodeLaneUs: number;
   /** The longest of the k decode steps: the gap between tokens the window gives a decoding request (0 without decodes). */
   readonly longestDecodeStepUs: number;
+}
+
+export interface SplitTiming extends SplitLanes {
+  /** Scheduling at the start of the window, then both partitions, then sampling at the sync. */
+  readonly windowUs: number;
+  /** Offsets from the window start at which each of the k decode steps ends (its token's time). */
+  readonly decodeTokenOffsetsUs: readonly number[];
+  /** Offset from the window start at which the prefill's tokens are sampled (-1 without a prefill). */
+  readonly prefillTokenOffsetUs: number;
 }
 
 /**
@@ -52,6 +56,8 @@ export function splitTiming(
 export interface SplitPricer {
   /** The window of k decode steps beside the prefill: what splitTiming returns. */
   readonly timing: (k: number) => SplitTiming;
+  /** `timing(k)` without the token times (no per-step array: the optimiser asks for many k). */
+  readonly lanes: (k: number) => SplitLanes;
   /** The longest of the first k decode steps (0 without decodes); needs no prefill price. */
   readonly longestDecodeStepUs: (k: number) => number;
   /** A floor under `timing(k).prefillGpuUs` for every k: the prefill priced alone or beside the decodes, whichever is shorter. */
@@ -116,11 +122,9 @@ export function splitPricer(
     priceSteps(k);
     return longest[k - 1];
   };
-  const timing = (k: number): SplitTiming => {
+  const lanes = (k: number): SplitLanes => {
     const steps = hasDecode ? k : 0;
     priceSteps(steps);
-    const offsets: number[] = [];
-    for (let i = 0; i < steps; i++) offsets.push(o.schedulingUs + ends[i]);
     const decodeLaneUs = steps === 0 ? 0 : ends[steps - 1];
     // Prefill runs contended while the decode lane runs, then alone: finish the remaining share of its work
     // at the uncontended rate.
@@ -130,21 +134,26 @@ export function splitPricer(
       const doneShare = decodeLaneUs / contendedUs;
       prefillUs = decodeLaneUs + (1 - doneShare) * aloneUs;
     }
-    const busyUs = Math.max(decodeLaneUs, prefillUs);
+    return { prefillGpuUs: prefillUs, decodeLaneUs, longestDecodeStepUs: steps === 0 ? 0 : longest[steps - 1] };
+  };
+  const timing = (k: number): SplitTiming => {
+    const l = lanes(k);
+    const steps = hasDecode ? k : 0;
+    const offsets: number[] = [];
+    for (let i = 0; i < steps; i++) offsets.push(o.schedulingUs + ends[i]);
+    const busyUs = Math.max(l.decodeLaneUs, l.prefillGpuUs);
     return {
       windowUs: o.schedulingUs + busyUs + o.samplingUs,
       decodeTokenOffsetsUs: offsets,
-      prefillTokenOffsetUs: hasPrefill ? o.schedulingUs + prefillUs + o.samplingUs : -1,
-      prefillGpuUs: prefillUs,
-      decodeLaneUs,
-      longestDecodeStepUs: steps === 0 ? 0 : longest[steps - 1],
+      prefillTokenOffsetUs: hasPrefill ? o.schedulingUs + l.prefillGpuUs + o.samplingUs : -1,
+      ...l,
     };
   };
   const prefillFloorUs = (): number => {
     const { aloneUs, contendedUs } = prefillPrices();
     return Math.min(aloneUs, contendedUs);
   };
-  return { timing, longestDecodeStepUs, prefillFloorUs };
+  return { timing, lanes, longestDecodeStepUs, prefillFloorUs };
 }
 
 /** An eagerly dispatched forward (launchedForwardUs's eager rule). */

@@ -1,7 +1,7 @@
 import type { ModelSpec } from '../model/model-spec.js';
 import type { HardwareSpec } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from '../latency/iteration-batch.js';
-import { splitPricer, type SplitPricer, type SplitTiming } from '../latency/iteration-timing.js';
+import { splitPricer, type SplitLanes, type SplitPricer } from '../latency/iteration-timing.js';
 
 /**
  * DuetServe's split choice, as published: over partitions (S_p, S_d) and look-ahead k, maximise
@@ -66,13 +66,13 @@ export function priceSplit(p: SplitProblem, prefillSms: number, decodeSms: numbe
   return splitPricer(p.model, p.hw, p.prefill, p.decode, prefillSms, decodeSms, p.tpDegree);
 }
 
-export function objective(p: SplitProblem, k: number, t: SplitTiming): number {
+export function objective(p: SplitProblem, k: number, t: SplitLanes): number {
   let prefillTokens = 0;
   for (const c of p.prefill.prefills) prefillTokens += c.newTokens;
   return (k * p.decode.decodeCount + prefillTokens) / Math.max(t.decodeLaneUs, t.prefillGpuUs);
 }
 
-export function feasible(p: SplitProblem, t: SplitTiming): boolean {
+export function feasible(p: SplitProblem, t: SplitLanes): boolean {
   if (t.longestDecodeStepUs > p.tauUs) return false;
   if (!p.guardWindowGap) return true;
   const windowUs = Math.max(t.decodeLaneUs, t.prefillGpuUs);
@@ -115,7 +115,7 @@ export function chooseSplit(p: SplitProblem): SplitChoice | null {
     if (cannotWin(prefillFloorUs)) continue;
     for (let k = lo; k <= hi; k++) {
       if (price.longestDecodeStepUs(k) > p.tauUs) break;
-      const t = price.timing(k);
+      const t = price.lanes(k);
       if (feasible(p, t)) {
         const c: SplitChoice = { ...s, k, objective: objective(p, k, t), decodeStepUs: t.longestDecodeStepUs, decodeLaneUs: t.decodeLaneUs, prefillUs: t.prefillGpuUs };
         if (better(c, best)) best = c;

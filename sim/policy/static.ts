@@ -49,7 +49,7 @@ export const staticPolicy: PolicyFactory = {
           // long as the prefill beside it.
           const price = splitPricer(view.model, view.hw, prefill, decode, prefillSms, decodeSms, view.tpDegree);
           while (k < maxK) {
-            const t = price.timing(k);
+            const t = price.lanes(k);
             if (t.decodeLaneUs >= t.prefillGpuUs) break;
             k++;
           }

@@ -10,7 +10,11 @@ const decode = { prefills: [], decodeCount: 64, decodeContextTokens: 64 * 1024 }
 test('a pricer asked for k in any order gives what splitTiming gives for each k alone', () => {
   const price = splitPricer(MODEL, hw, prefill, decode, 96, 36, 1);
   for (const k of [5, 1, 8, 3]) assert.deepEqual(price.timing(k), splitTiming(MODEL, hw, prefill, decode, 96, 36, k, 1));
-  for (const k of [2, 7]) assert.equal(price.longestDecodeStepUs(k), splitTiming(MODEL, hw, prefill, decode, 96, 36, k, 1).longestDecodeStepUs);
+  for (const k of [2, 7]) {
+    const t = splitTiming(MODEL, hw, prefill, decode, 96, 36, k, 1);
+    assert.equal(price.longestDecodeStepUs(k), t.longestDecodeStepUs);
+    assert.deepEqual(price.lanes(k), { prefillGpuUs: t.prefillGpuUs, decodeLaneUs: t.decodeLaneUs, longestDecodeStepUs: t.longestDecodeStepUs });
+  }
 });
 
 test('decode steps grow with their context, and run faster once the prefill beside them has ended', () => {
