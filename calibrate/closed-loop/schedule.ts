@@ -4,6 +4,8 @@ import { createInterface } from 'node:readline';
 import type { InputProblem } from '../../sim/core/input-error.js';
 import { JsonFields } from '../json-fields.js';
 import { isInt, isNum, numberProblem, ProblemList } from './problems.js';
+// The format's name and version are the writer's (one definition; a reader of another version refuses it).
+import { SCHEDULE_FORMAT, SCHEDULE_VERSION } from '../../sim/engine/schedule-jsonl.js';
 
 /**
  * Reads a schedule the simulator executed (`duetsim replay --emit-schedule`, format `duetsim-schedule`
@@ -21,8 +23,6 @@ import { isInt, isNum, numberProblem, ProblemList } from './problems.js';
  * (`readScheduleFile` streams a file through it) and checks the per-request entries with plain type tests
  * instead of a reader object per entry.
  */
-export const SCHEDULE_FORMAT = 'duetsim-schedule';
-export const SCHEDULE_VERSION = 2;
 
 /**
  * Values are written with 3 decimals (1 ns); a relation between up to three written values holds to

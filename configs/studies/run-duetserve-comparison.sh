@@ -8,8 +8,8 @@ mkdir -p out
 metrics=completed_rps,ttft_p99_ms,tbt_p99_ms,slo_attainment,goodput_rps,split_share
 for trace in azure-conv azure-code mooncake-conv; do
   rm -f "out/dvb-$trace.jsonl" "out/budgets-$trace.jsonl"
-  node dist/sim/cli/bin.js whatif "configs/studies/duetserve-vs-baselines-$trace.yaml" -o "out/dvb-$trace.jsonl" --quiet
-  node dist/sim/cli/bin.js whatif "configs/studies/budgets-$trace.yaml" -o "out/budgets-$trace.jsonl" --quiet
-  { node dist/sim/cli/bin.js table "out/dvb-$trace.jsonl" --metrics "$metrics"; echo; node dist/sim/cli/bin.js table "out/budgets-$trace.jsonl" --metrics "$metrics"; } > "out/dvb-$trace.md"
+  node dist/bin/duetsim.js whatif "configs/studies/duetserve-vs-baselines-$trace.yaml" -o "out/dvb-$trace.jsonl" --quiet
+  node dist/bin/duetsim.js whatif "configs/studies/budgets-$trace.yaml" -o "out/budgets-$trace.jsonl" --quiet
+  { node dist/bin/duetsim.js table "out/dvb-$trace.jsonl" --metrics "$metrics"; echo; node dist/bin/duetsim.js table "out/budgets-$trace.jsonl" --metrics "$metrics"; } > "out/dvb-$trace.md"
   echo "wrote out/dvb-$trace.md"
 done

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { DEFAULT_ENGINE, type ScenarioSpec } from '../engine/scenario.js';
 import { collectParam, parseChoice, parseNumber } from './flags.js';
+import { TRACE_FORMATS } from '../trace/formats.js';
 import { MAX_CLOCK_S, MAX_RATE_QPS, MAX_TARGET_MS, MAX_TOKEN_COUNT, MIN_RATE_QPS } from '../core/limits.js';
 
 /** Adds the flags that describe one scenario (shared by replay and anything else that runs one). */
 export function addScenarioFlags(cmd: Command): Command {
   return cmd
     .option('--trace <name|path>', 'bundled trace name (duetsim list traces) or a trace file', 'azure-conv')
-    .option('--format <format>', 'trace format when it cannot be detected (azure-csv, mooncake-jsonl, sharegpt-lengths, duetsim-jsonl)')
+    .option('--format <format>', `trace format when it cannot be detected (${Object.keys(TRACE_FORMATS).join(', ')})`)
     .option('--model <name|path>', 'model name (duetsim list models) or YAML path', 'qwen3-8b')
     .option('--hw <name|path>', 'hardware name (duetsim list hardware) or YAML path', 'h100-sxm')
     .option('--datasheet', 'ignore the calibrated section of the hardware YAML and use its seed curves')

@@ -1,6 +1,7 @@
 import type { Handoff, Instance } from '../engine/instance.js';
-import type { ClusterSpec } from './cluster-spec.js';
-import type { BuiltCluster } from './run-cluster.js';
+import type { ClusterSpec, InstanceGroupSpec } from './cluster-spec.js';
+import type { ModelSpec } from '../model/model-spec.js';
+import type { HardwareSpec } from '../hardware/hardware-spec.js';
 
 /** Running totals of the KV transfers of one run (sums and maxima: memory does not grow with requests). */
 export class TransferLog {
@@ -57,10 +58,24 @@ export interface InstanceSummary {
 }
 
 /**
+ * What the summary reads of a built cluster. run-cluster.ts's `BuiltCluster` has these and more; the shape is
+ * declared here, on the reading side, so that run-cluster.ts imports this file and not the other way round.
+ */
+export interface BuiltClusterParts {
+  readonly groups: ReadonlyArray<{ readonly spec: InstanceGroupSpec; readonly model: ModelSpec; readonly hw: HardwareSpec; readonly kvBlocks: number }>;
+  readonly instances: readonly Instance[];
+  /** Index of each instance's group in `groups`. */
+  readonly groupOf: readonly number[];
+  /** How many arrivals the router sent to each instance. */
+  readonly routed: readonly number[];
+  readonly transfers: TransferLog;
+}
+
+/**
  * The cluster part of `config.resolved`: the cluster's shape, GPU count (a TP group counts as tp GPUs),
  * goodput per GPU, KV transfer figures for disaggregated runs, and one summary per instance.
  */
-export function summarizeCluster(cluster: ClusterSpec, built: BuiltCluster, durationS: number): Record<string, unknown> {
+export function summarizeCluster(cluster: ClusterSpec, built: BuiltClusterParts, durationS: number): Record<string, unknown> {
   const instances: InstanceSummary[] = built.instances.map((inst, i) => {
     const g = built.groups[built.groupOf[i]];
     const busyS = inst.stats.busyUs / 1e6;

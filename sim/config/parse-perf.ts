@@ -29,7 +29,7 @@ export interface PerfLimits {
  * inside the GPU and values positive, never above the datasheet peak and never falling as SMs are added:
  * the latency model interpolates them (sim/latency/curve.ts) and a falling Π or W would make a bigger
  * partition slower. Measured points that dip (noise) belong smoothed before they go in (see
- * sim/config/gemm-probe-seed.ts).
+ * calibrate/gemm-probe-seed.ts).
  */
 export function readPerf(data: YamlData, node: Node | null, field: string, limits: PerfLimits): PerfSpec | undefined {
   const m = readMap(data, node, field, PERF_KEYS);

@@ -352,11 +352,19 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
   return [gpuUs, kernels];
 }
 
+/**
+ * The launch rule, stated once (the engine's split windows, the DuetServe optimiser and predictTotalUs use it):
+ * a forward of `gpuUs` over `kernels` kernels replayed as one CUDA graph adds the graph launch; dispatched
+ * eagerly, the host's launches overlap the GPU, so the forward takes whichever is longer, launching or running.
+ */
+export function launchedForwardUs(hw: HardwareSpec, gpuUs: number, kernels: number, launch: 'graph' | 'eager'): number {
+  const o = hw.overheads;
+  return launch === 'graph' ? gpuUs + o.graphLaunchUs : Math.max(gpuUs, kernels * o.eagerLaunchUsPerKernel);
+}
+
 function overheadFor(hw: HardwareSpec, gpuUs: number, kernels: number, launch: 'graph' | 'eager'): number {
   const o = hw.overheads;
-  // Eager dispatch overlaps with the GPU: the forward takes whichever is longer, launching or running.
-  const forwardUs = launch === 'graph' ? gpuUs + o.graphLaunchUs : Math.max(gpuUs, kernels * o.eagerLaunchUsPerKernel);
-  return forwardUs - gpuUs + o.schedulingUs + o.samplingUs;
+  return launchedForwardUs(hw, gpuUs, kernels, launch) - gpuUs + o.schedulingUs + o.samplingUs;
 }
 
 /** GPU µs and kernel count of one forward, without the breakdown: the simulator's hot path. */

@@ -1,19 +1,22 @@
 import type { ModelSpec } from '../model/model-spec.js';
 import type { HardwareSpec } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from '../latency/iteration-batch.js';
-import { partnerOf, predictForward } from '../latency/roofline.js';
+import { splitPricer, type SplitLanes, type SplitPricer } from '../latency/iteration-timing.js';
 
 /**
  * DuetServe's split choice, as published: over partitions (S_p, S_d) and look-ahead k, maximise
  *   (k·T_decode + T_prefill) / max(k·t_d(S_d), t_p(S_p))   subject to t_d(S_d) ≤ τ,
- * where T_* are tokens and t_* predicted times of one decode step (beside the prefill) and of the
+ * where T_* are tokens and t_* predicted times of the decode steps (beside the prefill) and of the
  * prefill (beside the decodes). Pure; the policy calls it, tests compare it with brute force.
  *
- * For fixed (S_p, S_d) the objective rises with k while k·t_d ≤ t_p and falls after, so only
- * k = ⌊t_p/t_d⌋ and ⌈t_p/t_d⌉ (clamped to [1, kMax]) need pricing: O(1) per partition.
- * The window-end guards keep that true: the decode lane's only gets easier as k grows towards ⌈t_p/t_d⌉
- * (constant beyond); the prefill lane's holds for every k ≤ t_p/t_d and only gets harder beyond. So if
- * neither ⌊t_p/t_d⌋ nor ⌈t_p/t_d⌉ is feasible, no k is.
+ * The times are the engine's own (latency/iteration-timing.ts `splitPricer`): the decode lane is the sum of
+ * the k steps as they run, contexts growing a token a step and contended only while the prefill runs; the
+ * prefill runs alone once the lane ends; τ bounds the longest of the k steps. The published form's k·t_d
+ * (one step priced at the first step's context, contended throughout) is that lane's simplification.
+ * With those times the objective is no longer unimodal in k in general, so every k in [1, maxK] is priced;
+ * the steps are priced once per split (step i does not depend on k), the search over k stops at the first
+ * step longer than τ (the longest step only grows with k), and a split whose best conceivable objective is
+ * below the best found is not priced beyond its first step.
  */
 export interface SplitProblem {
   readonly model: ModelSpec;
@@ -50,39 +53,36 @@ export interface SplitChoice {
   readonly decodeSms: number;
   readonly k: number;
   readonly objective: number;
+  /** The longest of the k decode steps (what τ bounds). */
   readonly decodeStepUs: number;
+  /** The k decode steps back to back. */
+  readonly decodeLaneUs: number;
+  /** The prefill forward, contended while the decode lane runs. */
   readonly prefillUs: number;
 }
 
-export function decodeStepUs(p: SplitProblem, decodeSms: number, prefillSms: number): number {
-  const partner = partnerOf(p.model, p.hw, p.prefill, prefillSms, p.tpDegree);
-  const [gpu] = predictForward(p.model, p.hw, p.decode, { smCount: decodeSms, ...partner, launch: 'graph', tpDegree: p.tpDegree });
-  return gpu + p.hw.overheads.graphLaunchUs;
+/** The window the engine would run for this split and k. */
+export function priceSplit(p: SplitProblem, prefillSms: number, decodeSms: number): SplitPricer {
+  return splitPricer(p.model, p.hw, p.prefill, p.decode, prefillSms, decodeSms, p.tpDegree);
 }
 
-export function prefillUs(p: SplitProblem, prefillSms: number, decodeSms: number): number {
-  const partner = partnerOf(p.model, p.hw, p.decode, decodeSms, p.tpDegree);
-  const [gpu, kernels] = predictForward(p.model, p.hw, p.prefill, { smCount: prefillSms, ...partner, launch: 'eager', tpDegree: p.tpDegree });
-  return Math.max(gpu, kernels * p.hw.overheads.eagerLaunchUsPerKernel);
-}
-
-export function objective(p: SplitProblem, k: number, td: number, tp: number): number {
+export function objective(p: SplitProblem, k: number, t: SplitLanes): number {
   let prefillTokens = 0;
   for (const c of p.prefill.prefills) prefillTokens += c.newTokens;
-  return (k * p.decode.decodeCount + prefillTokens) / Math.max(k * td, tp);
+  return (k * p.decode.decodeCount + prefillTokens) / Math.max(t.decodeLaneUs, t.prefillGpuUs);
 }
 
-export function feasible(p: SplitProblem, k: number, td: number, tp: number): boolean {
-  if (td > p.tauUs) return false;
+export function feasible(p: SplitProblem, t: SplitLanes): boolean {
+  if (t.longestDecodeStepUs > p.tauUs) return false;
   if (!p.guardWindowGap) return true;
-  const windowUs = Math.max(k * td, tp);
-  // A decoding request's last token of the window comes k·t_d in; its next after the window's end (the
-  // host samples the prefill's tokens first) and the next step's first token (≤ tauUs).
-  const decodeGap = windowUs - k * td + p.hw.overheads.samplingUs + p.tauUs;
+  const windowUs = Math.max(t.decodeLaneUs, t.prefillGpuUs);
+  // A decoding request's last token of the window comes when the lane ends; its next after the window's end
+  // (the host samples the prefill's tokens first) and the next step's first token (≤ tauUs).
+  const decodeGap = windowUs - t.decodeLaneUs + p.hw.overheads.samplingUs + p.tauUs;
   if (decodeGap > p.gapLimitUs) return false;
-  // A request whose prefill the window completes emits at t_p (plus sampling) and next after the window's
-  // end (plus the same sampling) and the next step: k = ⌈t_p/t_d⌉ alone could overshoot by almost t_d.
-  return !p.prefillEmits || windowUs - tp + p.tauUs <= p.gapLimitUs;
+  // A request whose prefill the window completes emits when the prefill ends (plus sampling) and next after the
+  // window's end (plus the same sampling) and the next step: a lane that outlasts the prefill delays it.
+  return !p.prefillEmits || windowUs - t.prefillGpuUs + p.tauUs <= p.gapLimitUs;
 }
 
 /** Better = higher objective; ties (within 1e-12 relative) go to fewer decode SMs, then smaller k. */
@@ -97,24 +97,31 @@ export function better(a: SplitChoice, b: SplitChoice | null): boolean {
 
 export function chooseSplit(p: SplitProblem): SplitChoice | null {
   let best: SplitChoice | null = null;
-  for (const s of p.splits) {
-    const td = decodeStepUs(p, s.decodeSms, s.prefillSms);
-    if (td > p.tauUs) continue;
-    const tp = prefillUs(p, s.prefillSms, s.decodeSms);
-    const ks = p.fixedK !== null ? [p.fixedK] : candidateKs(td, tp, p.maxK);
-    for (const k of ks) {
-      if (!feasible(p, k, td, tp)) continue;
-      const c: SplitChoice = { ...s, k, objective: objective(p, k, td, tp), decodeStepUs: td, prefillUs: tp };
-      if (better(c, best)) best = c;
+  let prefillTokens = 0;
+  for (const c of p.prefill.prefills) prefillTokens += c.newTokens;
+  const [lo, hi] = p.fixedK !== null ? [p.fixedK, p.fixedK] : [1, p.maxK];
+  // Most prefill SMs first: those splits fail τ on their first decode step (cheap), and the best is usually the
+  // next one, whose objective then lets the bound below skip the rest without pricing their decode lanes.
+  for (let i = p.splits.length - 1; i >= 0; i--) {
+    const s = p.splits[i];
+    const price = priceSplit(p, s.prefillSms, s.decodeSms);
+    if (price.longestDecodeStepUs(lo) > p.tauUs) continue;
+    // No k of this split beats (hi·T_decode + T_prefill) over a floor under its window (the prefill's shortest
+    // price, and the decode lane so far, which only grows with k): stop pricing a split once that is strictly
+    // below the best objective found (strictly, so that ties are still decided by `better`).
+    const mostTokens = hi * p.decode.decodeCount + prefillTokens;
+    const cannotWin = (windowFloorUs: number): boolean => best !== null && mostTokens / windowFloorUs < best.objective * (1 - 1e-9);
+    const prefillFloorUs = price.prefillFloorUs();
+    if (cannotWin(prefillFloorUs)) continue;
+    for (let k = lo; k <= hi; k++) {
+      if (price.longestDecodeStepUs(k) > p.tauUs) break;
+      const t = price.lanes(k);
+      if (feasible(p, t)) {
+        const c: SplitChoice = { ...s, k, objective: objective(p, k, t), decodeStepUs: t.longestDecodeStepUs, decodeLaneUs: t.decodeLaneUs, prefillUs: t.prefillGpuUs };
+        if (better(c, best)) best = c;
+      }
+      if (cannotWin(Math.max(prefillFloorUs, t.decodeLaneUs))) break;
     }
   }
   return best;
-}
-
-/** The k values worth pricing: the objective peaks at ⌊t_p/t_d⌋ or ⌈t_p/t_d⌉ (see chooseSplit). */
-function candidateKs(td: number, tp: number, maxK: number): number[] {
-  const r = tp / td;
-  const lo = Math.min(maxK, Math.max(1, Math.floor(r)));
-  const hi = Math.min(maxK, Math.max(1, Math.ceil(r)));
-  return lo === hi ? [lo] : [lo, hi];
 }

@@ -1,7 +1,7 @@
 import type { Policy, PolicyFactory } from './policy.js';
 import { isValidPartitionSize, describeValidSizes } from '../hardware/partition.js';
 import { formHybridBatch } from './batch-formation.js';
-import { decodeStepUs, prefillUs, type SplitProblem } from './split-optimizer.js';
+import { splitPricer } from '../latency/iteration-timing.js';
 import { PolicyParams } from './params.js';
 import { inputError } from '../core/input-error.js';
 
@@ -10,7 +10,7 @@ import { inputError } from '../core/input-error.js';
  * decode always on the other S_d, whatever the load — an idle partition's SMs are not lent out.
  *
  * The two lanes run asynchronously in those systems; here a window holds one prefill batch and as many
- * decode steps as fit beside it (k = ⌈t_p/t_d⌉, capped), after which both lanes re-batch. That freezes the
+ * decode steps as fit beside it (the fewest whose lane lasts as long as the prefill, capped), after which both lanes re-batch. That freezes the
  * decode batch for one prefill's duration, which adds at most one prefill time to a new request's second
  * token; stated so results are read with it in mind.
  */
@@ -43,23 +43,16 @@ export const staticPolicy: PolicyFactory = {
         if (b.prefills.length > 0 && b.decodes.length > 0) {
           let ctxSum = 0;
           for (const d of b.decodes) ctxSum += d.decodeContextTokens;
-          const problem: SplitProblem = {
-            model: view.model,
-            hw: view.hw,
-            tpDegree: view.tpDegree,
-            tauUs: Infinity,
-            decode: { prefills: [], decodeCount: b.decodes.length, decodeContextTokens: ctxSum },
-            prefill: { prefills: b.prefills.map((a) => ({ newTokens: a.newTokens, cachedTokens: a.seq.computedTokens })), decodeCount: 0, decodeContextTokens: 0 },
-            splits: [],
-            maxK,
-            fixedK: null,
-            guardWindowGap: false,
-            gapLimitUs: Infinity,
-            prefillEmits: false,
-          };
-          const td = decodeStepUs(problem, decodeSms, prefillSms);
-          const tp = prefillUs(problem, prefillSms, decodeSms);
-          k = Math.min(maxK, Math.max(1, Math.ceil(tp / td)));
+          const decode = { prefills: [], decodeCount: b.decodes.length, decodeContextTokens: ctxSum };
+          const prefill = { prefills: b.prefills.map((a) => ({ newTokens: a.newTokens, cachedTokens: a.seq.computedTokens })), decodeCount: 0, decodeContextTokens: 0 };
+          // Priced as the engine will run the window (iteration-timing.ts): the fewest steps whose lane lasts as
+          // long as the prefill beside it.
+          const price = splitPricer(view.model, view.hw, prefill, decode, prefillSms, decodeSms, view.tpDegree);
+          while (k < maxK) {
+            const t = price.lanes(k);
+            if (t.decodeLaneUs >= t.prefillGpuUs) break;
+            k++;
+          }
           if (k > 1) {
             const reserved = formHybridBatch(view, { tokenBudget: numDecoding + budget, decodeSteps: k });
             if (reserved.preempt.length === 0 && reserved.decodes.length === b.decodes.length) return { kind: 'split', ...reserved, prefillSms, decodeSms, lookaheadK: k };

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../sim/cli/main.js';
+import { runCli } from '../../bin/main.js';
 import { CORPUS, type CorpusCase } from './cases.js';
 
-/** Runs one case through the whole CLI (sim/cli/main.ts, as bin.ts does) in a fresh folder. */
+/** Runs one case through the whole CLI (bin/main.ts, as bin/duetsim.ts does) in a fresh folder. */
 async function runCase(c: CorpusCase): Promise<{ code: number; stdout: string; stderr: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-corpus-'));
   for (const d of c.dirs ?? []) mkdirSync(join(dir, d));

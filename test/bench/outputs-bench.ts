@@ -18,7 +18,7 @@ import { tiledTrace } from './tiled-trace.js';
 const PEAK_RSS_BOUND_MB = 300;
 const COPIES = 10;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const bin = join(root, 'dist/sim/cli/bin.js');
+const bin = join(root, 'dist/bin/duetsim.js');
 
 if (spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status !== 0) {
   console.error('bench: /usr/bin/time is needed for peak memory (Debian package "time")');

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { tiledTrace } from './tiled-trace.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const bin = join(root, 'dist/sim/cli/bin.js');
+const bin = join(root, 'dist/bin/duetsim.js');
 const common = ['--model', 'qwen3-8b', '--hw', 'h100-sxm', '--policy', 'chunked', '--quiet', '--json'];
 
 interface Run {

@@ -12,7 +12,7 @@ export interface CommandRun {
 }
 
 /**
- * Runs one command module in-process, the way sim/cli/main.ts does (same exit codes), so a test can
+ * Runs one command module in-process, the way bin/main.ts does (same exit codes), so a test can
  * register a command built with test doubles that the real registry would not hold.
  */
 export async function runCommand(mod: CommandModule, argv: readonly string[], cwd: string, isTty = false): Promise<CommandRun> {

@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { CliExit } from '../io.js';
 import type { ScenarioSpec } from '../../engine/scenario.js';
 import { FROM_CLUSTER } from '../../cluster/cluster-spec.js';
+import type { RunResult } from '../../metrics/results.js';
 
 interface ReplayFlags extends ScenarioFlagValues {
   cluster?: string;
@@ -61,7 +62,14 @@ function stepOutputs(spec: ScenarioSpec, outputs: OutputSet): Pick<RunOptions, '
   };
 }
 
-export const replay: CommandModule = {
+/**
+ * The HTML report of one run, for `--report`. reports/ draws it and sits above sim/, so the command is handed a
+ * loader (bin/commands.ts passes reports/write-report.ts's `reportHtmlForResult`); it is loaded only when
+ * --report is given, since the page's bundles would add to every replay's start-up.
+ */
+export type LoadReportPage = () => Promise<(result: RunResult, name: string) => string>;
+
+export const makeReplayCommand = (loadReportPage: LoadReportPage): CommandModule => ({
   name: 'replay',
   register(program, io) {
     addScenarioFlags(program.command('replay').description('replay a request trace through a modelled server and report TTFT/TBT/throughput/SLO figures'))
@@ -101,7 +109,7 @@ export const replay: CommandModule = {
           if (requestsCsv) run.collector.forEachRequestRow((i) => requests[i], (row) => requestsCsv.write(row + '\n'));
           const report = outputs.get('--report');
           if (report) {
-            const { reportHtmlForResult } = await import('../../../reports/write-report.js');
+            const reportHtmlForResult = await loadReportPage();
             report.write(reportHtmlForResult(result, `${basename(report.finalPath, '.html')}.json`));
           }
           return { result, wallS };
@@ -112,4 +120,4 @@ export const replay: CommandModule = {
         if (!o.quiet) io.stderr(`simulated ${result.summary.duration_s.toFixed(1)} s in ${wallS.toFixed(2)} s wall (${(result.summary.duration_s / Math.max(wallS, 1e-9)).toFixed(0)}x real time)\n`);
       });
   },
-};
+});

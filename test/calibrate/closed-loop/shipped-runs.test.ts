@@ -4,9 +4,12 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { calibrate } from '../../../sim/cli/commands/calibrate.js';
 import { packageRoot } from '../../../sim/trace/bundled.js';
 import { runCommand } from '../../util/run-command.js';
+import { COMMANDS } from '../../../bin/commands.js';
+
+// The command as bin/ composes it (with reports/' HTML pages).
+const calibrate = await COMMANDS.calibrate();
 
 /**
  * The closed-loop runs shipped as data (calibrate/data/closed-loop-2026-11-27/, README there): CI has no GPU,

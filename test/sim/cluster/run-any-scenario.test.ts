@@ -5,11 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAnyScenarioDetailed, runScenario } from '../../../sim/cluster/run-any-scenario.js';
 import { DEFAULT_ENGINE, type ScenarioSpec } from '../../../sim/engine/scenario.js';
-import { replay } from '../../../sim/cli/commands/replay.js';
 import { parseStudy } from '../../../sim/study/parse-study.js';
 import { expandGrid } from '../../../sim/study/grid.js';
 import { FROM_CLUSTER } from '../../../sim/cluster/cluster-spec.js';
 import { runCommand } from '../../util/run-command.js';
+import { COMMANDS } from '../../../bin/commands.js';
+
+// The command as bin/ composes it (with reports/' HTML pages).
+const replay = await COMMANDS.replay();
 
 const dir = mkdtempSync(join(tmpdir(), 'duetsim-cluster-'));
 const PD = join(dir, 'pd.yaml');

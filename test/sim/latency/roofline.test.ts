@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { predictIteration, predictTotalUs } from '../../../sim/latency/roofline.js';
+import { launchedForwardUs, predictIteration, predictTotalUs } from '../../../sim/latency/roofline.js';
 import { TINY_MODEL, tinyHardware, perf } from '../../util/fixtures.js';
 
 const whole = { smCount: 100, partnerSmCount: 0, launch: 'graph' as const, tpDegree: 1 };
@@ -64,4 +64,11 @@ test('overheads are kept apart from GPU time; eager launch is bounded by host di
 test('an empty batch costs nothing', () => {
   const p = predictIteration(TINY_MODEL, tinyHardware(), { prefills: [], decodeCount: 0, decodeContextTokens: 0 }, whole);
   assert.equal(p.totalUs, 0);
+});
+
+test('the launch rule: a graph adds its launch to the GPU time; eager launches overlap it, so the longer of the two counts', () => {
+  const hw = tinyHardware({ overheads: { schedulingUs: 100, graphLaunchUs: 10, eagerLaunchUsPerKernel: 4, samplingUs: 40 } });
+  assert.equal(launchedForwardUs(hw, 500, 50, 'graph'), 510);
+  assert.equal(launchedForwardUs(hw, 500, 50, 'eager'), 500); // 50 launches take 200 µs, hidden under 500 µs of GPU work
+  assert.equal(launchedForwardUs(hw, 100, 50, 'eager'), 200); // the host is the bottleneck
 });

@@ -1,28 +1,50 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import seedrandom from 'seedrandom';
-import { better, chooseSplit, decodeStepUs, feasible, objective, prefillUs, type SplitChoice, type SplitProblem } from '../../../sim/policy/split-optimizer.js';
+import { better, chooseSplit, feasible, objective, type SplitChoice, type SplitProblem } from '../../../sim/policy/split-optimizer.js';
+import { splitTiming } from '../../../sim/latency/iteration-timing.js';
 import { wholeGpuSplits } from '../../../sim/hardware/partition.js';
 import { QWEN3_8B_LIKE as MODEL, hopperLike } from '../../util/fixtures.js';
 
 const hw = hopperLike();
 
+/** The window the engine runs for a split and k, priced afresh (no shared step prices, no early stop). */
+const engineTiming = (p: SplitProblem, s: { prefillSms: number; decodeSms: number }, k: number) => splitTiming(p.model, p.hw, p.prefill, p.decode, s.prefillSms, s.decodeSms, k, p.tpDegree);
+
 function bruteForce(p: SplitProblem): SplitChoice | null {
   let best: SplitChoice | null = null;
   for (const s of p.splits) {
-    const td = decodeStepUs(p, s.decodeSms, s.prefillSms);
-    const tp = prefillUs(p, s.prefillSms, s.decodeSms);
     for (let k = 1; k <= p.maxK; k++) {
       if (p.fixedK !== null && k !== p.fixedK) continue;
-      if (!feasible(p, k, td, tp)) continue;
-      const c = { ...s, k, objective: objective(p, k, td, tp), decodeStepUs: td, prefillUs: tp };
+      const t = engineTiming(p, s, k);
+      if (!feasible(p, t)) continue;
+      const c = { ...s, k, objective: objective(p, k, t), decodeStepUs: t.longestDecodeStepUs, decodeLaneUs: t.decodeLaneUs, prefillUs: t.prefillGpuUs };
       if (better(c, best)) best = c;
     }
   }
   return best;
 }
 
-test('the chosen split equals a brute-force search of the same objective over (S_p, S_d, k) (property)', () => {
+/** 64 decodes over 1,024 tokens each beside a 2,048-token prompt, τ = 20 ms, no window guard. */
+function plainProblem(overrides: Partial<SplitProblem> = {}): SplitProblem {
+  return {
+    model: MODEL,
+    hw,
+    tpDegree: 1,
+    tauUs: 20000,
+    decode: { prefills: [], decodeCount: 64, decodeContextTokens: 64 * 1024 },
+    prefill: { prefills: [{ newTokens: 2048, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 },
+    splits: wholeGpuSplits(hw),
+    maxK: 8,
+    fixedK: null,
+    guardWindowGap: false,
+    gapLimitUs: Infinity,
+    prefillEmits: false,
+    ...overrides,
+  };
+}
+
+test('the chosen split equals a brute-force search over (S_p, S_d, k) of the same objective on the engine\'s own window timing (property)', () => {
   const rng = seedrandom('split');
   let compared = 0;
   for (let trial = 0; trial < 300; trial++) {
@@ -51,49 +73,24 @@ test('the chosen split equals a brute-force search of the same objective over (S
 });
 
 test('the decode partition is never faster than τ allows, and ties go to fewer decode SMs', () => {
-  const p: SplitProblem = {
-    model: MODEL,
-    hw,
-    tpDegree: 1,
-    tauUs: 20000,
-    decode: { prefills: [], decodeCount: 64, decodeContextTokens: 64 * 1024 },
-    prefill: { prefills: [{ newTokens: 2048, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 },
-    splits: wholeGpuSplits(hw),
-    maxK: 8,
-    fixedK: null,
-    guardWindowGap: false,
-    gapLimitUs: Infinity,
-    prefillEmits: false,
-  };
+  const p = plainProblem();
   const c = chooseSplit(p)!;
   assert.ok(c.decodeStepUs <= 20000);
   // Here, as in the published design, the best split gives decode the fewest SMs that still meet τ.
-  const smallestFeasible = Math.min(...p.splits.filter((s) => decodeStepUs(p, s.decodeSms, s.prefillSms) <= p.tauUs).map((s) => s.decodeSms));
+  const smallestFeasible = Math.min(...p.splits.filter((s) => engineTiming(p, s, 1).longestDecodeStepUs <= p.tauUs).map((s) => s.decodeSms));
   assert.equal(c.decodeSms, smallestFeasible);
   // No feasible split with fewer decode SMs reaches the same objective.
   for (const s of p.splits) {
     if (s.decodeSms >= c.decodeSms) continue;
-    const td = decodeStepUs(p, s.decodeSms, s.prefillSms);
-    const tp = prefillUs(p, s.prefillSms, s.decodeSms);
-    for (let k = 1; k <= 8; k++) if (feasible(p, k, td, tp)) assert.ok(objective(p, k, td, tp) < c.objective);
+    for (let k = 1; k <= 8; k++) {
+      const t = engineTiming(p, s, k);
+      if (feasible(p, t)) assert.ok(objective(p, k, t) < c.objective);
+    }
   }
 });
 
 test('no split is offered when no decode partition can meet τ', () => {
-  const p: SplitProblem = {
-    model: MODEL,
-    hw,
-    tpDegree: 1,
-    tauUs: 1,
-    decode: { prefills: [], decodeCount: 64, decodeContextTokens: 64 * 1024 },
-    prefill: { prefills: [{ newTokens: 2048, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 },
-    splits: wholeGpuSplits(hw),
-    maxK: 8,
-    fixedK: null,
-    guardWindowGap: false,
-    gapLimitUs: Infinity,
-    prefillEmits: false,
-  };
+  const p = plainProblem({ tauUs: 1 });
   assert.equal(chooseSplit(p), null);
 });
 
@@ -120,7 +117,7 @@ test('with a prompt completing in the window, no k lets the decode lane outlast 
       gapLimitUs,
       prefillEmits: true,
     };
-    const gapOf = (c: SplitChoice) => Math.max(c.k * c.decodeStepUs, c.prefillUs) - c.prefillUs + p.tauUs;
+    const gapOf = (c: SplitChoice) => Math.max(c.decodeLaneUs, c.prefillUs) - c.prefillUs + p.tauUs;
     const c = chooseSplit(p);
     if (c) {
       checked++;
@@ -131,4 +128,15 @@ test('with a prompt completing in the window, no k lets the decode lane outlast 
   }
   assert.ok(checked > 50, `only ${checked} trials had a feasible split`);
   assert.ok(overshootsWithoutIt > 10, `the unguarded optimiser overshot in only ${overshootsWithoutIt} trials`);
+});
+
+test('the policy prices the split it chooses exactly as the engine will run it: same lane, prefill and longest step', () => {
+  const p = plainProblem({ prefill: { prefills: [{ newTokens: 4096, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 }, fixedK: 4 });
+  const c = chooseSplit(p)!;
+  const t = engineTiming(p, c, c.k);
+  assert.equal(c.decodeLaneUs, t.decodeLaneUs);
+  assert.equal(c.prefillUs, t.prefillGpuUs);
+  assert.equal(c.decodeStepUs, t.longestDecodeStepUs);
+  // The engine grows the decode contexts a token a step: the lane is not k copies of one step.
+  assert.notEqual(t.decodeLaneUs, c.k * (t.decodeTokenOffsetsUs[0] - hw.overheads.schedulingUs));
 });

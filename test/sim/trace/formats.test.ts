@@ -32,7 +32,7 @@ test('detects each format from its first line', () => {
 
 test('an unrecognisable file and an unknown format name list the valid formats', () => {
   const [p] = expectInputError(() => detectTraceFormat('x.csv', 'a,b,c\n1,2,3'), [{ code: 'unknown-format', file: 'x.csv', line: 1 }]);
-  assert.match(p.message, /azure-csv, mooncake-jsonl, sharegpt-lengths, duetsim-jsonl/);
+  assert.ok(p.message.includes(Object.keys(TRACE_FORMATS).join(', ')), p.message);
   const [q] = expectInputError(() => getTraceFormat('csv', { file: '<command line>', field: '--format' }), [{ code: 'unknown-format', field: '--format' }]);
   assert.match(q.message, /valid: azure-csv/);
 });

@@ -5,6 +5,7 @@ import { list } from '../../../../sim/cli/commands/list.js';
 import { runCommand } from '../../../util/run-command.js';
 import { POLICIES } from '../../../../sim/policy/registry.js';
 import { BUNDLED_TRACES } from '../../../../sim/trace/bundled.js';
+import { listBundled } from '../../../../sim/config/config-files.js';
 
 const run = (...argv: string[]) => runCommand(list, ['list', ...argv], tmpdir());
 
@@ -28,15 +29,13 @@ test('list --json gives the same entries as objects', async () => {
   const models = JSON.parse((await run('models', '--json')).stdout) as { name: string; parameterCount: number }[];
   assert.deepEqual(
     models.map((m) => m.name),
-    ['llama-3.1-70b', 'llama-3.1-8b', 'qwen3-14b', 'qwen3-8b'],
+    listBundled('models'),
   );
   assert.equal(models.find((m) => m.name === 'llama-3.1-8b')?.parameterCount, 8_030_261_248);
   const hw = JSON.parse((await run('hardware', '--json')).stdout) as { name: string; perf: string; smCount: number }[];
-  assert.deepEqual(hw.map((h) => [h.name, h.smCount, h.perf]), [
-    ['a100-80g', 108, 'seed'],
-    ['h100-sxm', 132, 'calibrated'],
-    ['h200', 132, 'calibrated'],
-  ]);
+  assert.deepEqual(hw.map((h) => h.name), listBundled('hardware'));
+  const entry = (name: string) => hw.find((h) => h.name === name);
+  assert.deepEqual([entry('a100-80g'), entry('h100-sxm'), entry('h200')].map((h) => h && [h.smCount, h.perf]), [[108, 'seed'], [132, 'calibrated'], [132, 'calibrated']]);
 });
 
 test('list policies and traces follow their registries, descriptions included', async () => {

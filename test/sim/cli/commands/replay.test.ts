@@ -3,13 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { replay } from '../../../../sim/cli/commands/replay.js';
 import { runScenarioDetailed } from '../../../../sim/engine/run-scenario.js';
 import { stepRowsCsv } from '../../../../sim/engine/step-csv.js';
 import { scheduleJsonl } from '../../../../sim/engine/schedule-jsonl.js';
 import { scenarioFromFlags } from '../../../../sim/cli/scenario-flags.js';
 import { DEFAULT_ENGINE } from '../../../../sim/engine/scenario.js';
 import { runCommand } from '../../../util/run-command.js';
+import { COMMANDS } from '../../../../bin/commands.js';
+
+// The command as bin/ composes it (with reports/' HTML pages).
+const replay = await COMMANDS.replay();
 
 const FLAGS = ['--policy', 'duetserve', '--param', 'tbt_target_ms=40', '--rate', '12', '--limit', '120', '--quiet'];
 

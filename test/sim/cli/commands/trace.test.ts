@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../../../../sim/cli/main.js';
+import { runCli } from '../../../../bin/main.js';
 import type { CliIo } from '../../../../sim/cli/io.js';
 import { duetsimJsonl } from '../../../../sim/trace/duetsim-jsonl.js';
 import { loadWorkload } from '../../../../sim/workload/load-workload.js';

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reportCommand } from '../../../../sim/cli/commands/report.js';
-import { InputError } from '../../../../sim/core/input-error.js';
-import { writeFixtures } from '../../../util/report-fixtures.js';
-import { runCommand } from '../../../util/run-command.js';
+import { reportCommand } from '../../bin/report.js';
+import { InputError } from '../../sim/core/input-error.js';
+import { writeFixtures } from '../util/report-fixtures.js';
+import { runCommand } from '../util/run-command.js';
 
 test('report writes one HTML page from results, study and calibration files', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-report-cli-'));

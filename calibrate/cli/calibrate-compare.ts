@@ -2,18 +2,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CliExit, type CliIo } from '../io.js';
-import { inputError } from '../../core/input-error.js';
-import { readScheduleFile } from '../../../calibrate/closed-loop/schedule.js';
-import { parseExecResult } from '../../../calibrate/closed-loop/exec-result.js';
-import { compareClosedLoop } from '../../../calibrate/closed-loop/compare.js';
-import { formatCompare } from '../../../calibrate/closed-loop/format-compare.js';
-import { comparePageHtml } from '../../../reports/write-report.js';
-import { OutputSet } from '../output-file.js';
-import { fitServingCorrection, withServingSection, type ClosedLoopRun } from '../../../calibrate/closed-loop/fit-serving.js';
-import { readConfig } from '../../config/config-files.js';
-import { parseHardwareYaml } from '../../config/load-hardware.js';
-import { loadModel } from '../../config/load-model.js';
+import { CliExit, type CliIo } from '../../sim/cli/io.js';
+import { inputError } from '../../sim/core/input-error.js';
+import { readScheduleFile } from '../closed-loop/schedule.js';
+import { parseExecResult } from '../closed-loop/exec-result.js';
+import { compareClosedLoop, type ClosedLoopCompare } from '../closed-loop/compare.js';
+import { formatCompare } from '../closed-loop/format-compare.js';
+import { OutputSet } from '../../sim/cli/output-file.js';
+import { fitServingCorrection, withServingSection, type ClosedLoopRun } from '../closed-loop/fit-serving.js';
+import { readConfig } from '../../sim/config/config-files.js';
+import { parseHardwareYaml } from '../../sim/config/load-hardware.js';
+import { loadModel } from '../../sim/config/load-model.js';
 
 interface CompareFlags {
   json?: string;
@@ -28,7 +27,7 @@ interface CompareFlags {
  * (calibrate/README.md, "Closed loop: compare"). Bad files exit 2 with file:line and field; --check
  * exits 1 when an acceptance check fails.
  */
-export function registerCompare(cal: Command, io: CliIo): void {
+export function registerCompare(cal: Command, io: CliIo, comparePageHtml: (compare: ClosedLoopCompare) => string): void {
   cal
     .command('compare')
     .description('closed loop: rebuild token times from a GPU run of a schedule (duetsim-exec-result) and compare TTFT/TBT/E2E with the simulation; GPU time drift per step')

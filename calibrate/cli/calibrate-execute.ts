@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
-import { checkOutputPath, writeOutputFile } from '../output-file.js';
+import { checkOutputPath, writeOutputFile } from '../../sim/cli/output-file.js';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CliExit, type CliIo } from '../io.js';
-import { parseChoice, parseNumber } from '../flags.js';
-import { inputError } from '../../core/input-error.js';
-import { loadModel } from '../../config/load-model.js';
-import { packageRoot } from '../../trace/bundled.js';
-import { readScheduleFile } from '../../../calibrate/closed-loop/schedule.js';
-import { compileExecPlan } from '../../../calibrate/closed-loop/exec-plan.js';
-import { executeWithAddon, executeWithRunner, withBackend, type BackendName } from '../../../calibrate/run.js';
+import { CliExit, type CliIo } from '../../sim/cli/io.js';
+import { parseChoice, parseNumber } from '../../sim/cli/flags.js';
+import { inputError } from '../../sim/core/input-error.js';
+import { loadModel } from '../../sim/config/load-model.js';
+import { packageRoot } from '../../sim/trace/bundled.js';
+import { readScheduleFile } from '../closed-loop/schedule.js';
+import { compileExecPlan } from '../closed-loop/exec-plan.js';
+import { executeWithAddon, executeWithRunner, withBackend, type BackendName } from '../run.js';
 import { gpuCommand } from './gpu-command.js';
 
 interface ExecuteFlags {

@@ -3,13 +3,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { calibrate } from '../../../../sim/cli/commands/calibrate.js';
-import { COMPARE_SCHEMA, type ClosedLoopCompare } from '../../../../calibrate/closed-loop/compare.js';
-import { predictedAsMeasured } from '../../../../calibrate/closed-loop/rebuild.js';
-import { InputError } from '../../../../sim/core/input-error.js';
-import { emittedSchedule, emittedScheduleText, execResultJsonl, scaled } from '../../../util/closed-loop-fixtures.js';
-import { runCommand } from '../../../util/run-command.js';
-import { runCli } from '../../../../sim/cli/main.js';
+import { COMPARE_SCHEMA, type ClosedLoopCompare } from '../../../calibrate/closed-loop/compare.js';
+import { predictedAsMeasured } from '../../../calibrate/closed-loop/rebuild.js';
+import { InputError } from '../../../sim/core/input-error.js';
+import { emittedSchedule, emittedScheduleText, execResultJsonl, scaled } from '../../util/closed-loop-fixtures.js';
+import { runCommand } from '../../util/run-command.js';
+import { runCli } from '../../../bin/main.js';
+import { COMMANDS } from '../../../bin/commands.js';
+
+// The command as bin/ composes it (with reports/' HTML pages).
+const calibrate = await COMMANDS.calibrate();
 
 /** A folder with a duetserve schedule, a measured file as predicted (exact.jsonl) and one 10% slower (slow.jsonl). */
 function workspace(): string {

@@ -1,5 +1,5 @@
-import { CliExit } from '../io.js';
-import { AddonUnavailableError } from '../../../calibrate/native.js';
+import { CliExit } from '../../sim/cli/io.js';
+import { AddonUnavailableError } from '../native.js';
 
 /**
  * Runs a command that needs the GPU build (`calibrate run`, `calibrate execute`). A missing or unusable

@@ -1,9 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands.js';
-import { CliExit, type CliIo } from './io.js';
-import { InputError } from '../core/input-error.js';
-import { escapeControl } from '../core/quote-input.js';
-import { DUETSIM_VERSION } from '../core/version.js';
+import { CliExit, type CliIo } from '../sim/cli/io.js';
+import { InputError } from '../sim/core/input-error.js';
+import { escapeControl } from '../sim/core/quote-input.js';
+import { DUETSIM_VERSION } from '../sim/core/version.js';
 
 export const VERSION = DUETSIM_VERSION;
 

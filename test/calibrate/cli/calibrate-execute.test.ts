@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { calibrate } from '../../../../sim/cli/commands/calibrate.js';
-import { emittedScheduleText } from '../../../util/closed-loop-fixtures.js';
-import { runCommand } from '../../../util/run-command.js';
+import { emittedScheduleText } from '../../util/closed-loop-fixtures.js';
+import { runCommand } from '../../util/run-command.js';
+import { COMMANDS } from '../../../bin/commands.js';
+
+// The command as bin/ composes it (with reports/' HTML pages).
+const calibrate = await COMMANDS.calibrate();
 
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-execute-'));

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { CurvePoint } from '../hardware/hardware-spec.js';
+import type { CurvePoint } from '../sim/hardware/hardware-spec.js';
 import { parseGemmProbe, remapSmAxis, seedFromProbe, type ContentionSample } from './gemm-probe-seed.js';
 
 /**
  * One-off: prints the seed perf curves and contention of a hardware YAML from a GEMM partition probe.
- *   node dist/sim/config/print-gemm-probe-seed.js <probe.txt> [bandwidthScale [targetSmCount granularitySms]]
+ *   node dist/calibrate/print-gemm-probe-seed.js <probe.txt> [bandwidthScale [targetSmCount granularitySms]]
  * bandwidthScale multiplies W(S) (h100-sxm: 3.35/4.8, the datasheet HBM ratio to the H200). With a target SM
  * count, W(S) is also moved onto that GPU's SM axis (a100-80g: 108 SMs, TPC granularity 2).
  */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
 import { runCli } from './main.js';
-import { processIo } from './io.js';
+import { processIo } from '../sim/cli/io.js';
 
 // A replay keeps a small live set (about 100 MB for 194k requests) but retires every request's state as
 // it finishes; with V8's default heap growth the old generation reached 4× the live set before a full

@@ -3,13 +3,16 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { calibrate } from '../../../../sim/cli/commands/calibrate.js';
-import { parseHardwareYaml } from '../../../../sim/config/load-hardware.js';
-import { packageRoot } from '../../../../sim/trace/bundled.js';
-import { modelSpecsOf, parsePlan } from '../../../../calibrate/parse-plan.js';
-import type { ValidationReport } from '../../../../calibrate/validate.js';
-import { synthesizeJsonl, testHardware } from '../../../util/calibration-fixtures.js';
-import { runCommand } from '../../../util/run-command.js';
+import { parseHardwareYaml } from '../../../sim/config/load-hardware.js';
+import { packageRoot } from '../../../sim/trace/bundled.js';
+import { modelSpecsOf, parsePlan } from '../../../calibrate/parse-plan.js';
+import type { ValidationReport } from '../../../calibrate/validate.js';
+import { synthesizeJsonl, testHardware } from '../../util/calibration-fixtures.js';
+import { runCommand } from '../../util/run-command.js';
+import { COMMANDS } from '../../../bin/commands.js';
+
+// The command as bin/ composes it (with reports/' HTML pages).
+const calibrate = await COMMANDS.calibrate();
 
 /** A work folder with a copy of the bundled H200 YAML, a plan and its synthetic measurements in data/. */
 async function workspace(): Promise<string> {

@@ -1,14 +1,14 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { benchScenario } from './bench-scenario.js';
-import { DEFAULT_RUNNER, workerPoolExecutor } from '../../study/worker-pool.js';
-import type { PointOutcome } from '../../study/point-executor.js';
+import { benchScenario, useCalibration } from './bench-scenario.js';
+import { DEFAULT_RUNNER, workerPoolExecutor } from '../../sim/study/worker-pool.js';
+import type { PointOutcome } from '../../sim/study/point-executor.js';
 
 /**
  * The "Cluster" goodput table of BENCHMARKS.md: on two H100 SXM GPUs, 2× chunked, 2× DuetServe and 1 prefill +
  * 1 decode (configs/clusters/qwen3-{8b,14b}-{2x-chunked,2x-duetserve,1p1d}.yaml), the whole Azure conversation
  * trace rescaled to each rate, judged against TTFT ≤ 2 s and TBT ≤ 50 ms (p99 of each request's gaps).
- * Prints a Markdown table per model. Run: `npm run build && node dist/sim/cluster/bench/goodput-sweep.js [workers] [--datasheet]`.
+ * Prints a Markdown table per model. Run: `npm run build && node dist/test/bench/goodput-sweep.js [workers] [--datasheet]`.
  * Wall time goes to stderr; the table is deterministic.
  */
 const MODELS = ['qwen3-8b', 'qwen3-14b'] as const;
@@ -18,15 +18,16 @@ const RATES: Readonly<Record<(typeof MODELS)[number], readonly number[]>> = {
   'qwen3-14b': [4, 8, 12, 16, 20, 24, 28],
 };
 
-const clusterDir = fileURLToPath(new URL('../../../../configs/clusters/', import.meta.url));
+const clusterDir = fileURLToPath(new URL('../../../configs/clusters/', import.meta.url));
 
-async function main(): Promise<void> {
-  const workersArg = process.argv.slice(2).find((a) => /^\d+$/.test(a));
+async function main(args: readonly string[]): Promise<void> {
+  const workersArg = args.find((a) => /^\d+$/.test(a));
+  const calibrated = useCalibration(args);
   const workers = workersArg === undefined ? availableParallelism() : Number(workersArg);
   const exec = workerPoolExecutor(DEFAULT_RUNNER, workers);
   const t0 = performance.now();
   const jobs: { model: string; config: string; rate: number; outcome: Promise<PointOutcome> }[] = [];
-  for (const model of MODELS) for (const rate of RATES[model]) for (const config of CONFIGS) jobs.push({ model, config, rate, outcome: exec.run(benchScenario(`${clusterDir}${model}-${config}.yaml`, rate)) });
+  for (const model of MODELS) for (const rate of RATES[model]) for (const config of CONFIGS) jobs.push({ model, config, rate, outcome: exec.run(benchScenario(`${clusterDir}${model}-${config}.yaml`, rate, calibrated)) });
   try {
     for (const model of MODELS) {
       process.stdout.write(`\n${model}, 2 × H100 SXM, azure-conv rescaled; goodput req/s (SLO attainment, TTFT p99 s, TBT p99 ms)\n\n`);
@@ -46,4 +47,4 @@ async function main(): Promise<void> {
   process.stderr.write(`${jobs.length} runs in ${((performance.now() - t0) / 1000).toFixed(1)} s on ${workers} workers\n`);
 }
 
-await main();
+await main(process.argv.slice(2));

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitSlowdown, parseGemmProbe, remapSmAxis, seedFromProbe } from '../../../sim/config/gemm-probe-seed.js';
-import { expectInputError } from '../../util/expect-input-error.js';
+import { fitSlowdown, parseGemmProbe, remapSmAxis, seedFromProbe } from '../../calibrate/gemm-probe-seed.js';
+import { expectInputError } from '../util/expect-input-error.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../../../sim/trace/bundled.js';
-import { loadHardware } from '../../../sim/config/load-hardware.js';
-import type { CurvePoint } from '../../../sim/hardware/hardware-spec.js';
+import { packageRoot } from '../../sim/trace/bundled.js';
+import { loadHardware } from '../../sim/config/load-hardware.js';
+import type { CurvePoint } from '../../sim/hardware/hardware-spec.js';
 
 /**
  * A probe in the shared file's format for a 16-SM GPU, with slowdowns planted exactly: decode beside a

@@ -1,31 +1,31 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CommandModule } from '../command-module.js';
-import { CliExit, type CliIo } from '../io.js';
-import { parseChoice, parseNumber } from '../flags.js';
-import { inputError } from '../../core/input-error.js';
-import { loadModel } from '../../config/load-model.js';
-import { loadHardware, parseHardwareYaml } from '../../config/load-hardware.js';
-import { readConfig } from '../../config/config-files.js';
-import { packageRoot } from '../../trace/bundled.js';
-import { estimatePlan, generatePlan } from '../../../calibrate/plan.js';
-import { generateReferencePlan, generateValidationPlan } from '../../../calibrate/plan-reference.js';
-import { compareKernels, formatKernelComparison } from '../../../calibrate/kernel-compare.js';
-import { parsePlan } from '../../../calibrate/parse-plan.js';
-import { runWithAddon, runWithReference, runWithRunner, withBackend, type BackendName } from '../../../calibrate/run.js';
+import type { CommandModule } from '../../sim/cli/command-module.js';
+import { CliExit, type CliIo } from '../../sim/cli/io.js';
+import { parseChoice, parseNumber } from '../../sim/cli/flags.js';
+import { inputError } from '../../sim/core/input-error.js';
+import { loadModel } from '../../sim/config/load-model.js';
+import { loadHardware, parseHardwareYaml } from '../../sim/config/load-hardware.js';
+import { readConfig } from '../../sim/config/config-files.js';
+import { packageRoot } from '../../sim/trace/bundled.js';
+import { estimatePlan, generatePlan } from '../plan.js';
+import { generateReferencePlan, generateValidationPlan } from '../plan-reference.js';
+import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
+import { parsePlan } from '../parse-plan.js';
+import { runWithAddon, runWithReference, runWithRunner, withBackend, type BackendName } from '../run.js';
 import { gpuCommand } from './gpu-command.js';
-import { loadData, type LoadedData } from '../../../calibrate/load-data.js';
-import { FIT_FORMS, fitCalibration, type FitForm } from '../../../calibrate/fit.js';
-import { withCalibratedSection } from '../../../calibrate/write-calibrated.js';
-import { validateCalibration } from '../../../calibrate/validate.js';
-import { kernelQuality } from '../../../calibrate/kernel-quality.js';
-import { parseTorchRef } from '../../../calibrate/parse-torch-ref.js';
-import { reportHtmlFromFiles } from '../../../reports/write-report.js';
-import { checkOutputPath, writeOutputFile } from '../output-file.js';
+import { loadData, type LoadedData } from '../load-data.js';
+import { FIT_FORMS, fitCalibration, type FitForm } from '../fit.js';
+import { withCalibratedSection } from '../write-calibrated.js';
+import { validateCalibration } from '../validate.js';
+import { kernelQuality } from '../kernel-quality.js';
+import { parseTorchRef } from '../parse-torch-ref.js';
+import { checkOutputPath, writeOutputFile } from '../../sim/cli/output-file.js';
 import { registerExecute } from './calibrate-execute.js';
-import { formatFit, formatPlanEstimate, formatQuality, formatValidation } from '../../../calibrate/format-text.js';
+import { formatFit, formatPlanEstimate, formatQuality, formatValidation } from '../format-text.js';
 import { registerCompare, registerFitServing } from './calibrate-compare.js';
+import type { ClosedLoopCompare } from '../closed-loop/compare.js';
 
 /**
  * `duetsim calibrate plan|run|fit|validate|quality`: the GPU calibration workflow (calibrate/README.md).
@@ -185,7 +185,7 @@ function registerFit(cal: Command, io: CliIo): void {
     });
 }
 
-function registerValidate(cal: Command, io: CliIo): void {
+function registerValidate(cal: Command, io: CliIo, reportHtmlFromFiles: CalibratePages['reportHtmlFromFiles']): void {
   formOption(dataOptions(cal.command('validate'), true))
     .description('predicted vs measured on held-out forward and concurrent points: MAPE, p90, worst per family; PASS/FAIL against the targets')
     .option('--use-config', "validate the YAML's calibrated: section (without any servingCorrection:) instead of fitting the data's training split now")
@@ -250,7 +250,17 @@ function registerCompareKernels(cal: Command, io: CliIo): void {
     });
 }
 
-export const calibrate: CommandModule = {
+/**
+ * The HTML pages that `calibrate validate --html` and `calibrate compare --html` write. reports/ draws them and
+ * sits above calibrate/, so the command is handed them: bin/commands.ts, the composition root above both,
+ * passes reports/write-report.ts, which has this shape.
+ */
+export interface CalibratePages {
+  readonly reportHtmlFromFiles: (files: readonly string[]) => string;
+  readonly comparePageHtml: (compare: ClosedLoopCompare) => string;
+}
+
+export const makeCalibrateCommand = (pages: CalibratePages): CommandModule => ({
   name: 'calibrate',
   register(program, io) {
     const cal = program.command('calibrate').description('measure a GPU, fit the latency model to it, and check the fit on held-out points');
@@ -258,10 +268,10 @@ export const calibrate: CommandModule = {
     registerCompareKernels(cal, io);
     registerRun(cal, io);
     registerFit(cal, io);
-    registerValidate(cal, io);
+    registerValidate(cal, io, pages.reportHtmlFromFiles);
     registerQuality(cal, io);
-    registerCompare(cal, io);
+    registerCompare(cal, io, pages.comparePageHtml);
     registerFitServing(cal, io);
     registerExecute(cal, io);
   },
-};
+});

@@ -1,9 +1,9 @@
-import type { ContentionSpec, CurvePoint } from '../hardware/hardware-spec.js';
-import { curveAt } from '../latency/curve.js';
-import { inputError } from '../core/input-error.js';
+import type { ContentionSpec, CurvePoint } from '../sim/hardware/hardware-spec.js';
+import { curveAt } from '../sim/latency/curve.js';
+import { inputError } from '../sim/core/input-error.js';
 // The same pool-adjacent-violators fit that `duetsim calibrate fit` applies to measured curves, so a seed and a
 // calibration smooth alike. This one-off tool is the only sim/ code that reaches into calibrate/.
-import { isotonicNonDecreasing } from '../../calibrate/isotonic.js';
+import { isotonicNonDecreasing } from './isotonic.js';
 
 /**
  * Turns a GEMM partition probe (the format of configs/hardware/probes/h200-gemm-partition-probe.txt)

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { CommandModule } from '../command-module.js';
-import type { CliIo } from '../io.js';
-import { InputError } from '../../core/input-error.js';
-import { ReportInputError } from '../../../reports/report-input-error.js';
-import { reportHtmlFromFiles } from '../../../reports/write-report.js';
-import { OutputSet } from '../output-file.js';
+import type { CommandModule } from '../sim/cli/command-module.js';
+import type { CliIo } from '../sim/cli/io.js';
+import { InputError } from '../sim/core/input-error.js';
+import { ReportInputError } from '../reports/report-input-error.js';
+import { reportHtmlFromFiles } from '../reports/write-report.js';
+import { OutputSet } from '../sim/cli/output-file.js';
 
 export const reportCommand: CommandModule = {
   name: 'report',

@@ -1,17 +1,19 @@
-import { DEFAULT_ENGINE, type ScenarioSpec } from '../../engine/scenario.js';
-import { FROM_CLUSTER } from '../cluster-spec.js';
+import { DEFAULT_ENGINE, type ScenarioSpec } from '../../sim/engine/scenario.js';
+import { FROM_CLUSTER } from '../../sim/cluster/cluster-spec.js';
 
 /** The SLOs every cluster benchmark is judged against: TTFT ≤ 2 s, TBT ≤ 50 ms on each request's p99 gap. */
 export const BENCH_SLO = { ttftMs: 2000, tbtMs: 50 } as const;
 
 /**
- * `--datasheet` on a benchmark's command line: use the hardware YAMLs' seed `perf` even where a `calibrated:`
+ * `--datasheet` among a benchmark's arguments: use the hardware YAMLs' seed `perf` even where a `calibrated:`
  * section exists (as `duetsim replay --datasheet` does), to reproduce numbers measured before calibration.
  */
-export const USE_CALIBRATION = !process.argv.includes('--datasheet');
+export function useCalibration(args: readonly string[]): boolean {
+  return !args.includes('--datasheet');
+}
 
 /** The whole Azure conversation trace rescaled to `rateQps`, served by the cluster file at `clusterPath`. */
-export function benchScenario(clusterPath: string, rateQps: number): ScenarioSpec {
+export function benchScenario(clusterPath: string, rateQps: number, useCalibration: boolean): ScenarioSpec {
   return {
     trace: 'azure-conv',
     traceFormat: null,
@@ -21,7 +23,7 @@ export function benchScenario(clusterPath: string, rateQps: number): ScenarioSpe
     limit: null,
     model: FROM_CLUSTER,
     hardware: FROM_CLUSTER,
-    useCalibration: USE_CALIBRATION,
+    useCalibration,
     policy: FROM_CLUSTER,
     cluster: clusterPath,
     policyParams: {},

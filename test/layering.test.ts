@@ -1,0 +1,141 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The layering, checked on the import graph of the TypeScript sources (not on prose): a layer imports only
+ * its own folder and the layers below it, and no set of files imports itself round a loop. Type-only imports
+ * count too: they are part of the design even though the compiler erases them.
+ *   sim < calibrate < reports < bin (the CLI's composition root). cuda/ holds no TypeScript; test/ may import anything.
+ * reports/ is stricter still (reports/README.md): from sim/ and calibrate/ it takes types only, since it reads
+ * results files rather than running the simulator.
+ */
+const LAYERS = ['sim', 'calibrate', 'reports', 'bin'] as const;
+type Layer = (typeof LAYERS)[number];
+const TYPES_ONLY_FROM: Readonly<Partial<Record<Layer, readonly Layer[]>>> = { reports: ['sim', 'calibrate'] };
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface ImportEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly typeOnly: boolean;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(path);
+    return e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+// Static imports and re-exports (`import … from`, `export … from`, `import '…'`) and dynamic `import('…')`;
+// a lazily loaded module is as much a dependency as a static one.
+const STATIC = /^\s*(import|export)\s+(type\s+)?([^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm;
+const DYNAMIC = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function importsOf(file: string): ImportEdge[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  const edges: ImportEdge[] = [];
+  const add = (spec: string, typeOnly: boolean): void => {
+    if (!spec.startsWith('.')) return; // packages and node: builtins
+    const to = relative(root, resolve(root, dirname(file), spec)).replace(/\.js$/, '.ts');
+    edges.push({ from: file, to, typeOnly });
+  };
+  for (const m of text.matchAll(STATIC)) add(m[4], m[2] !== undefined || /^\s*\{[^}]*\}\s+from\s+$/.test(m[3] ?? '') && allTypeNames(m[3]!));
+  for (const m of text.matchAll(DYNAMIC)) add(m[1], false);
+  return edges;
+}
+
+/** `{ type A, type B }`: every named import is type-only, so the import is erased. */
+function allTypeNames(clause: string): boolean {
+  const names = clause.slice(clause.indexOf('{') + 1, clause.lastIndexOf('}')).split(',').map((n) => n.trim()).filter((n) => n !== '');
+  return names.length > 0 && names.every((n) => n.startsWith('type '));
+}
+
+const layerOf = (file: string): Layer | null => {
+  const top = file.split('/')[0];
+  return (LAYERS as readonly string[]).includes(top) ? (top as Layer) : null;
+};
+
+function allEdges(): ImportEdge[] {
+  return LAYERS.flatMap((layer) => {
+    try {
+      return sourceFiles(layer);
+    } catch {
+      return []; // a layer with no folder yet
+    }
+  }).flatMap(importsOf);
+}
+
+/** Import edges that break the layering, as "from → to" lines. */
+export function layeringViolations(edges: readonly ImportEdge[]): string[] {
+  const bad: string[] = [];
+  for (const e of edges) {
+    const from = layerOf(e.from);
+    const to = layerOf(e.to);
+    if (from === null || to === null) {
+      if (!e.to.startsWith('node_modules')) bad.push(`${e.from} → ${e.to} (outside the layers)`);
+      continue;
+    }
+    if (LAYERS.indexOf(to) > LAYERS.indexOf(from)) bad.push(`${e.from} → ${e.to} (${from} is below ${to})`);
+    else if (!e.typeOnly && TYPES_ONLY_FROM[from]?.includes(to)) bad.push(`${e.from} → ${e.to} (${from} takes only types from ${to})`);
+  }
+  return bad;
+}
+
+/** Every strongly connected set of two or more files (or a file importing itself), by Tarjan's algorithm. */
+export function importCycles(edges: readonly ImportEdge[]): string[][] {
+  const next = new Map<string, string[]>();
+  for (const e of edges) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of next.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || next.get(v)?.includes(v)) cycles.push(component.sort());
+    }
+  };
+  for (const v of [...next.keys()].sort()) if (!index.has(v)) visit(v);
+  return cycles;
+}
+
+test('no source file imports a layer above its own (sim < calibrate < reports < bin; reports takes only types from below)', () => {
+  assert.deepEqual(layeringViolations(allEdges()), []);
+});
+
+test('no import cycles among the source files (type-only imports included)', () => {
+  assert.deepEqual(importCycles(allEdges()).map((c) => c.join(' ↔ ')), []);
+});
+
+test('the checks see what they must: an upward import, a value import into reports, a dynamic import and a cycle', () => {
+  const edges: ImportEdge[] = [
+    { from: 'sim/a.ts', to: 'calibrate/b.ts', typeOnly: true },
+    { from: 'reports/c.ts', to: 'sim/d.ts', typeOnly: false },
+    { from: 'calibrate/e.ts', to: 'sim/f.ts', typeOnly: false },
+  ];
+  assert.equal(layeringViolations(edges).length, 2);
+  assert.deepEqual(importCycles([...edges, { from: 'sim/f.ts', to: 'sim/g.ts', typeOnly: true }, { from: 'sim/g.ts', to: 'sim/f.ts', typeOnly: false }]), [['sim/f.ts', 'sim/g.ts']]);
+});
