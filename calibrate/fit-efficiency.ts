@@ -29,6 +29,8 @@ const DIGITS = 4;
 export interface OpPoint {
   readonly cls: number;
   readonly smCount: number;
+  /** Compute work beyond `flops` (a GEMM's partial row tile under the fit's gemmRowTile). */
+  readonly padFlops: number;
   /** Physics form: the saturating W(S) parameters; memory time then follows the class's own curve. */
   readonly bw: BandwidthModel | null;
   readonly flops: number;
@@ -77,7 +79,7 @@ function memoryRate(p: OpPoint, x: Params): number {
 export type KernelRule = 'floor' | 'tail';
 
 export function opTimeUs(p: OpPoint, x: Params, rule: KernelRule = 'floor'): number {
-  const computeUs = p.flops / (p.flopsPerUs * Math.exp(x[2 * p.cls]));
+  const computeUs = (p.flops + p.padFlops) / (p.flopsPerUs * Math.exp(x[2 * p.cls]));
   const memoryUs = p.bytes / memoryRate(p, x);
   const both = x.length > SLOT_RIDGE ? ridgeCombine(computeUs, memoryUs, Math.exp(x[SLOT_RIDGE])) : Math.max(computeUs, memoryUs);
   return rule === 'tail' ? both + Math.exp(x[2 * NC]) : Math.max(both, Math.exp(x[2 * NC]));
@@ -114,7 +116,7 @@ export function roundSig(v: number, digits: number = DIGITS): number {
 }
 
 /** `round`: to DIGITS significant digits, so values written after exp(log(v)) are v exactly. */
-export function perfFrom(base: Omit<PerfSpec, 'efficiency' | 'kernelFloorUs' | 'kernelRule'>, x: Params, round = false, rule: KernelRule = 'floor'): PerfSpec {
+export function perfFrom(base: Omit<PerfSpec, 'efficiency' | 'kernelFloorUs' | 'kernelRule' | 'ridgeExponent'>, x: Params, round = false, rule: KernelRule = 'floor'): PerfSpec {
   const v = (i: number): number => (round ? roundSig(Math.exp(x[i])) : Math.exp(x[i]));
   const slopes = x.length > SLOT_SLOPE;
   const efficiency = Object.fromEntries(
@@ -139,12 +141,15 @@ export function opPoints(
   bandwidth: readonly CurvePoint[],
   lmHeads: readonly LmHeadShape[],
   bw: BandwidthModel | null = null,
+  rowTile = 0,
 ): OpPoint[] {
   return ops.map((r) => {
     const w = opWork(r.shape, lmHeads);
+    const g = w.gemm;
     return {
       cls: OP_CLASSES.indexOf(w.opClass),
       smCount: r.smCount,
+      padFlops: g && rowTile > 0 ? 2 * (Math.ceil(g.n / rowTile) * rowTile - g.n) * g.dIn * g.dOut : 0,
       bw,
       flops: w.flops,
       bytes: w.bytes,

@@ -36,7 +36,15 @@ export interface FitInput {
   readonly unseenModels?: readonly string[];
   /** Model form; default by the data's backend: 'physics' for the reference runner ('torch'), else 'ceiling'. */
   readonly form?: FitForm;
+  /**
+   * Physics form: the GEMM row tile (PerfSpec.gemmRowTile), or 'auto' (default): each of GEMM_ROW_TILES is
+   * fitted and the one with the lowest *training* forward error kept (held-out points play no part).
+   */
+  readonly gemmRowTile?: number | 'auto';
 }
+
+/** Candidate row tiles: none, and the M tiles Hopper cuBLAS kernels use. */
+export const GEMM_ROW_TILES = [0, 64, 128] as const;
 
 /**
  * 'ceiling': W(S) is the measured copy ceiling, every efficiency free, contention by partner SM share
@@ -77,6 +85,16 @@ function byKind<K extends string, R extends { kind: string }>(records: readonly 
 }
 
 export function fitCalibration(input: FitInput): FitResult {
+  const physicsForm = (input.form ?? defaultForm(input.data)) === 'physics';
+  if (physicsForm && (input.gemmRowTile ?? 'auto') === 'auto') {
+    let best: FitResult | null = null;
+    for (const t of GEMM_ROW_TILES) {
+      const r = fitCalibration({ ...input, gemmRowTile: t });
+      if (best === null || r.residuals.forwardTrain.mape < best.residuals.forwardTrain.mape) best = r;
+    }
+    return best as FitResult;
+  }
+  const rowTile = physicsForm && typeof input.gemmRowTile === 'number' ? input.gemmRowTile : 0;
   const { data, models } = input;
   const smCount = input.hardware.smCount;
   if (data.meta.smCount !== smCount) {
@@ -101,6 +119,7 @@ export function fitCalibration(input: FitInput): FitResult {
     bandwidthCurve,
     lmHeads,
     bandwidth ? { perSmBytesPerS: bandwidth.perSmBytesPerS, maxBytesPerS: bandwidth.maxBytesPerS, knee: bandwidth.knee } : null,
+    rowTile,
   );
   const baseCurves = {
     computeFlopsPerS: computeCurve.map((p) => ({ smCount: p.smCount, value: roundSig(p.value) })),
@@ -108,6 +127,7 @@ export function fitCalibration(input: FitInput): FitResult {
     contention: { memory: 0, compute: 0 },
     provenance: '',
     ...(bandwidth ? { bandwidthModel: { perSmBytesPerS: bandwidth.perSmBytesPerS, maxBytesPerS: bandwidth.maxBytesPerS, knee: bandwidth.knee } } : {}),
+    ...(rowTile > 0 ? { gemmRowTile: rowTile } : {}),
   };
   const hwWith = (perf: PerfSpec): HardwareSpec => ({ ...input.hardware, perf });
 

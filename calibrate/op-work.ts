@@ -10,6 +10,8 @@ export interface OpWork {
   readonly opClass: OpClass;
   readonly flops: number;
   readonly bytes: number;
+  /** A GEMM's shape, for the row-tile padding the physics form prices (roofline gemmPadFlops). */
+  readonly gemm?: { readonly n: number; readonly dIn: number; readonly dOut: number };
 }
 
 /** (hiddenSize, vocabSize) of the models measured: a GEMM of exactly that shape is the LM head. */
@@ -37,7 +39,7 @@ export function opWork(shape: OpShape, lmHeads: readonly LmHeadShape[], s: numbe
     case 'gemm': {
       const { n, dIn, dOut } = shape;
       const isLmHead = lmHeads.some((m) => m.hiddenSize === dIn && m.vocabSize === dOut);
-      return { opClass: isLmHead ? 'lm_head' : 'gemm', flops: 2 * n * dIn * dOut, bytes: (n * dIn + dIn * dOut + n * dOut) * s };
+      return { opClass: isLmHead ? 'lm_head' : 'gemm', flops: 2 * n * dIn * dOut, bytes: (n * dIn + dIn * dOut + n * dOut) * s, gemm: { n, dIn, dOut } };
     }
     case 'attn_prefill': {
       const { hq, hkv, dh } = shape;

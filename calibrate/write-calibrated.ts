@@ -59,6 +59,7 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
     kernelFloorUs: perf.kernelFloorUs,
     ...(perf.kernelRule ? { kernelRule: perf.kernelRule } : {}),
     ...(perf.ridgeExponent !== undefined ? { ridgeExponent: perf.ridgeExponent } : {}),
+    ...(perf.gemmRowTile !== undefined ? { gemmRowTile: perf.gemmRowTile } : {}),
     contention: {
       memory: perf.contention.memory,
       compute: perf.contention.compute,

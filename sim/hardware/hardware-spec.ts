@@ -158,6 +158,11 @@ export interface PerfSpec {
    * them back to back; mixed prefill+decode batches of ~500–1000 tokens sit there.
    */
   readonly ridgeExponent?: number;
+  /**
+   * Physics form: GEMMs compute whole tiles of this many rows (tokens), so n tokens cost ⌈n/T⌉·T rows of
+   * compute (wave and tile quantisation of cuBLAS's kernels). Chosen by the fit among measured candidates.
+   */
+  readonly gemmRowTile?: number;
   readonly contention: ContentionSpec;
   /** Absent: every regime prices as calibrated. */
   readonly clockRegime?: ClockRegimeSpec;

@@ -194,9 +194,12 @@ export function kernelUs(
   bytes: number,
   count: number,
   acc: Acc | null,
+  padFlops = 0,
 ): number {
   const eff = hw.perf.efficiency[op];
-  const computeUs = (flops / (r.computeFlopsPerUs * eff.compute)) * r.computeStretch;
+  // padFlops: work the kernel does beyond the counted FLOPs (a GEMM's partial row tile); it takes time
+  // but is not reported as FLOPs.
+  const computeUs = ((flops + padFlops) / (r.computeFlopsPerUs * eff.compute)) * r.computeStretch;
   const bytesPerUs = r.classBytesPerUs ? r.classBytesPerUs[CLASS_INDEX[op]] : r.bandwidthBytesPerUs * eff.memory;
   const memoryUs = (bytes / bytesPerUs) * r.memoryStretch;
   const hi = Math.max(computeUs, memoryUs);
@@ -211,7 +214,18 @@ function linearUs(hw: HardwareSpec, r: Rates, op: OpClass, n: number, dIn: numbe
   const flops = 2 * n * dIn * dOut;
   // Activations in and out, plus the weights, read once per kernel.
   const bytes = (n * dIn + dIn * dOut + n * dOut) * s;
-  return kernelUs(hw, r, op, flops, bytes, count, acc);
+  return kernelUs(hw, r, op, flops, bytes, count, acc, gemmPadFlops(hw, n, dIn, dOut));
+}
+
+/**
+ * A GEMM computes whole row tiles: n tokens cost ⌈n/T⌉·T rows of work (PerfSpec.gemmRowTile, the physics
+ * form). A 544-token mixed batch (512 prefill + 32 decode) pays for 640 rows with T = 128, 18% more than
+ * counted; a 512-token one pays for none. Absent: no padding.
+ */
+export function gemmPadFlops(hw: HardwareSpec, n: number, dIn: number, dOut: number): number {
+  const t = hw.perf.gemmRowTile;
+  if (!t) return 0;
+  return 2 * (Math.ceil(n / t) * t - n) * dIn * dOut;
 }
 
 /**
