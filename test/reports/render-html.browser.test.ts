@@ -44,6 +44,12 @@ test('the full report draws every chart: marks finite and inside the plot, axes 
   const ids = reportCharts(input).map((c) => c.id);
   assert.deepEqual(Object.keys(status.charts).sort(), [...ids].sort());
   assert.deepEqual(pageChartProblems(status, shot), {});
+  // Every setting's capacity is drawn on the attainment chart, each point inside its panel's plot area.
+  const attainment = reportCharts(input).find((c) => c.id === 'slo-attainment-vs-load');
+  const capacities = attainment?.rows.filter((r) => r.capacity_qps !== undefined).length ?? 0;
+  assert.ok(capacities > 0, 'the fixtures have settings that cross the target');
+  const drawn = Object.entries(status.charts['slo-attainment-vs-load']?.guides ?? {}).filter(([name]) => name.startsWith('guide_capacity'));
+  assert.deepEqual(drawn.map(([, g]) => g), [{ marks: capacities, outside: 0 }]);
   assert.doesNotMatch(page.stderr, /Uncaught|CONSOLE.*Error|Content Security Policy/);
   // CSV links were built from the embedded data.
   for (const id of ids) assert.match(page.dom, new RegExp(`id="csv-${id}" download="${id}.csv" href="blob:`));
