@@ -1,8 +1,12 @@
 import type { Handoff, Instance } from '../engine/instance.js';
 import type { ClusterSpec } from './cluster-spec.js';
 import type { BuiltCluster } from './run-cluster.js';
+import { TransferSeries } from './transfer-series.js';
 
-/** Running totals of the KV transfers of one run (sums and maxima: memory does not grow with requests). */
+/**
+ * Running totals of the KV transfers of one run (sums and maxima), and the same counts and bytes over
+ * time per link in a bounded series: memory does not grow with requests.
+ */
 export class TransferLog {
   count = 0;
   bytes = 0;
@@ -13,6 +17,7 @@ export class TransferLog {
   /** From the prefill's end until the KV was whole on the decode side: what the transfer adds to the second token. */
   delaySumUs = 0;
   delayMaxUs = 0;
+  readonly series = new TransferSeries();
 
   constructor(readonly instanceCount: number) {}
 
@@ -27,6 +32,7 @@ export class TransferLog {
     this.waitMaxUs = Math.max(this.waitMaxUs, waitUs);
     this.delaySumUs += delayUs;
     this.delayMaxUs = Math.max(this.delayMaxUs, delayUs);
+    this.series.add(h.from.cfg.id, arrivalUs, bytes);
   }
 }
 
@@ -106,6 +112,7 @@ export function summarizeCluster(cluster: ClusterSpec, built: BuiltCluster, dura
               wait_ms_max: round(t.waitMaxUs / 1000, 3),
               delay_ms_mean: t.count > 0 ? round(t.delaySumUs / t.count / 1000, 3) : 0,
               delay_ms_max: round(t.delayMaxUs / 1000, 3),
+              series: t.series.toJson(),
             },
     },
     instances,
