@@ -64,7 +64,8 @@ export interface CapacityMark {
 /**
  * Each line's capacity: the study's capacity search answer where it ran one for that setting (it
  * bisected with repeats, so it is closer than interpolating between the swept rates), else where the
- * mean attainment crosses `target`. Lines with neither get no mark. Ordered by series.
+ * mean attainment crosses `target`. Lines with neither get no mark, nor does a search answer with no
+ * swept line to sit on (the capacity bar chart shows it). Ordered by series.
  */
 export function capacityMarks(points: readonly SweepPoint[], capacities: readonly CapacityEntry[], target: number): CapacityMark[] {
   const bySeries = new Map<string, SweepPoint[]>();

@@ -79,9 +79,9 @@ export const PAGE_SCRIPT = String.raw`(function () {
     if (mark.role !== 'mark') return;
     // Reference lines (SLO targets, capacity) are layers named guide_*: checked like data, not counted as data.
     var guide = /^guide/.test(mark.name || '');
-    var g = guide ? (acc.guides[mark.name] = acc.guides[mark.name] || { marks: 0, outside: 0 }) : null;
+    var ref = guide ? (acc.guides[mark.name] = acc.guides[mark.name] || { marks: 0, outside: 0 }) : null;
     mark.items.forEach(function (it) {
-      if (g) g.marks++; else acc.marks++;
+      if (ref) ref.marks++; else acc.marks++;
       var xs = [], ys = [], bad = false;
       function px(v) { if (v === undefined) return; if (!finite(v)) bad = true; else xs.push(ox + v); }
       function py(v) { if (v === undefined) return; if (!finite(v)) bad = true; else ys.push(oy + v); }
@@ -93,7 +93,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
       if (!area) return;
       var out = xs.some(function (v) { return v < area.x - SLACK || v > area.x + area.w + SLACK; }) ||
         ys.some(function (v) { return v < area.y - SLACK || v > area.y + area.h + SLACK; });
-      if (out) { acc.outside++; if (g) g.outside++; if (acc.examples.length < 3) acc.examples.push('outside ' + mark.marktype + ' ' + JSON.stringify(it.datum)); }
+      if (out) { acc.outside++; if (ref) ref.outside++; if (acc.examples.length < 3) acc.examples.push('outside ' + mark.marktype + ' ' + JSON.stringify(it.datum)); }
     });
   }
 
