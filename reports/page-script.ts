@@ -9,6 +9,8 @@
  *   plot area of their panel (half a pixel of slack), with up to three examples;
  * - `plots`: every plot area (panel) in page pixels, for the screenshot's pixel check, and `emptyPlots`
  *   (panels of zero width or height);
+ * - `guides`: per reference layer (mark name `guide_*`), its items drawn and those outside the plot
+ *   area, so a test can tell a reference mark was drawn where it belongs;
  * - `domains`: per channel with a quantitative field, the extent of the data and the union of the
  *   domains of that channel's scales, so a test can check the axes cover the data.
  *
@@ -77,8 +79,9 @@ export const PAGE_SCRIPT = String.raw`(function () {
     if (mark.role !== 'mark') return;
     // Reference lines (SLO targets, capacity) are layers named guide_*: checked like data, not counted as data.
     var guide = /^guide/.test(mark.name || '');
+    var ref = guide ? (acc.guides[mark.name] = acc.guides[mark.name] || { marks: 0, outside: 0 }) : null;
     mark.items.forEach(function (it) {
-      if (!guide) acc.marks++;
+      if (ref) ref.marks++; else acc.marks++;
       var xs = [], ys = [], bad = false;
       function px(v) { if (v === undefined) return; if (!finite(v)) bad = true; else xs.push(ox + v); }
       function py(v) { if (v === undefined) return; if (!finite(v)) bad = true; else ys.push(oy + v); }
@@ -90,7 +93,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
       if (!area) return;
       var out = xs.some(function (v) { return v < area.x - SLACK || v > area.x + area.w + SLACK; }) ||
         ys.some(function (v) { return v < area.y - SLACK || v > area.y + area.h + SLACK; });
-      if (out) { acc.outside++; if (acc.examples.length < 3) acc.examples.push('outside ' + mark.marktype + ' ' + JSON.stringify(it.datum)); }
+      if (out) { acc.outside++; if (ref) ref.outside++; if (acc.examples.length < 3) acc.examples.push('outside ' + mark.marktype + ' ' + JSON.stringify(it.datum)); }
     });
   }
 
@@ -146,7 +149,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
 
   function inspect(c, result) {
     var view = result.view;
-    var acc = { marks: 0, nonFinite: 0, outside: 0, examples: [], plots: [] };
+    var acc = { marks: 0, nonFinite: 0, outside: 0, examples: [], plots: [], guides: {} };
     var svg = document.querySelector('#chart-' + c.id + ' svg');
     var rect = svg ? svg.getBoundingClientRect() : { left: 0, top: 0 };
     var origin = view.origin();
@@ -157,7 +160,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
       return { x: rect.left + window.scrollX + origin[0] + p.x, y: rect.top + window.scrollY + origin[1] + p.y, w: p.w, h: p.h };
     }).filter(function (p) { var k = [p.x, p.y, p.w, p.h].join(); return seen[k] ? false : (seen[k] = true); });
     return {
-      marks: acc.marks, nonFinite: acc.nonFinite, outside: acc.outside, examples: acc.examples,
+      marks: acc.marks, nonFinite: acc.nonFinite, outside: acc.outside, examples: acc.examples, guides: acc.guides,
       plots: plots.filter(function (p) { return p.w > 0 && p.h > 0; }),
       emptyPlots: plots.filter(function (p) { return !(p.w > 0 && p.h > 0); }).length,
       domains: domainCheck(view, c.spec, c.rows),

@@ -4,6 +4,7 @@ import { calibrationResidualsChart } from './charts/calibration-residuals.js';
 import { capacityChart } from './charts/capacity.js';
 import { clusterInstancesChart } from './charts/cluster-instances.js';
 import { goodputChart } from './charts/goodput.js';
+import { kvTransferTimelineChart } from './charts/kv-transfer-timeline.js';
 import { latencyCdfChart, latencyTailChart } from './charts/latency-cdf.js';
 import { attainmentChart, goodputVsLoadChart, splitShareChart, tailLatencyCharts, throughputChart } from './charts/load-sweep.js';
 import { partitionTimelineChart } from './charts/partition-timeline.js';
@@ -28,6 +29,7 @@ export function reportCharts(input: ReportInput): ChartSection[] {
     partitionTimelineChart(input),
     requestScatterChart(input),
     clusterInstancesChart(input),
+    kvTransferTimelineChart(input),
     attainmentChart(input),
     goodputVsLoadChart(input),
     throughputChart(input),

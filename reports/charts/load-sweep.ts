@@ -1,4 +1,5 @@
-import { lineSpec, type ChartSection, type GuideLine, type Row } from '../chart.js';
+import { capacityMarks } from '../capacity-marks.js';
+import { colorScale, GUIDE_COLOR, lineSpec, type ChartSection, type GuideLine, type Row } from '../chart.js';
 import type { ReportInput } from '../report-input.js';
 import { sloGuides } from '../slo-guides.js';
 import { facetAxis, lineLabel, sweepPoints, type SweepPoint } from '../sweep-points.js';
@@ -71,15 +72,61 @@ export function tailLatencyCharts(input: ReportInput): ChartSection[] {
 
 /**
  * Share of requests meeting every SLO against load, with the 90% target line and each setting's
- * capacity (where the study searched for one) as a marked point on that line.
+ * capacity as a marked point on that line (capacity-marks.ts says which value and why).
  */
 export function attainmentChart(input: ReportInput): ChartSection | null {
   const s = sweep(input);
   if (s === null) return null;
   const chart = sweepChart(s, 'slo-attainment-vs-load', 'SLO attainment vs arrival rate',
-    `The share of requests that met every latency target at each arrival rate (mean over seeds). The dashed line is the ${TARGET_ATTAINMENT * 100}% target: a setting's capacity is where its line crosses it.`,
+    `The share of requests that met every latency target at each arrival rate (mean over seeds). The dashed line is the ${TARGET_ATTAINMENT * 100}% target: a setting's capacity is where its line crosses it. ` +
+    'A diamond on the line marks each capacity: the capacity search\'s answer where the study ran one (an offered rate, placed on this axis through the line\'s points), else the crossing interpolated between the two rates around it. A line that never falls below the target, or starts below it, has none. The values are in the tooltip and the CSV.',
     'slo_attainment', 'SLO attainment', (sm) => sm.slo_attainment, { yDomain: [0, 1], guides: [{ axis: 'y', value: TARGET_ATTAINMENT, label: `${TARGET_ATTAINMENT * 100}% target` }] });
-  return chart;
+  const marks = capacityMarks(s.points, input.capacities, TARGET_ATTAINMENT);
+  if (marks.length === 0) return chart;
+  const first = new Map(s.points.map((p) => [p.series, p] as const));
+  const rows: Row[] = marks.map((m) => {
+    const p = first.get(m.series) as SweepPoint;
+    return {
+      setting: lineLabel(p.coords, s.facet), ...(s.facet !== null ? { panel: p.coords[s.facet] ?? '' } : {}),
+      capacity_qps: m.capacityQps, capacity_axis_qps: m.axisQps, capacity_source: m.source === 'capacity search' ? 'capacity search (offered rate)' : `${TARGET_ATTAINMENT * 100}% crossing`,
+      capacity_attainment: TARGET_ATTAINMENT,
+    };
+  });
+  return { ...chart, rows: [...chart.rows, ...rows], spec: withCapacityLayer(chart.spec, capacityLayer(s)) };
+}
+
+/**
+ * The capacity points. They ride in the chart's own rows, so a faceted chart puts each in its
+ * setting's panel (a layer with its own values would repeat in every panel). Named guide_* so the page
+ * checks their position like data but does not count them as data (page-script.ts).
+ */
+function capacityLayer(s: Sweep): Record<string, unknown> {
+  return {
+    name: 'guide_capacity',
+    transform: [{ filter: { field: 'capacity_axis_qps', valid: true } }],
+    mark: { type: 'point', shape: 'diamond', size: 120, filled: true, opacity: 1, stroke: GUIDE_COLOR, strokeWidth: 1.25 },
+    encoding: {
+      x: { field: 'capacity_axis_qps', type: 'quantitative', title: rateAxis(s), scale: { zero: false } },
+      y: { field: 'capacity_attainment', type: 'quantitative', title: 'SLO attainment', scale: { domain: [0, 1] } },
+      color: { field: 'setting', type: 'nominal', title: null, scale: colorScale(s.lines), legend: null },
+      tooltip: [
+        { field: 'setting', type: 'nominal' },
+        { field: 'capacity_qps', type: 'quantitative', title: 'capacity (requests/s)', format: '.3~f' },
+        { field: 'capacity_source', type: 'nominal', title: 'from' },
+      ],
+    },
+  };
+}
+
+/** Adds the capacity layer to a spec built by lineSpec with guides: layered already (the target line), or a facet of such a spec. */
+function withCapacityLayer(spec: Readonly<Record<string, unknown>>, layer: Record<string, unknown>): Record<string, unknown> {
+  const inner = (spec.spec ?? spec) as Record<string, unknown>;
+  const [data, ...guides] = inner.layer as Record<string, unknown>[];
+  // The line layer must not see the capacity rows: vega-lite keeps rows with a null y in a line (to
+  // break the path there), and those items have no coordinates.
+  const lines = { ...data, transform: [{ filter: { field: 'slo_attainment', valid: true } }] };
+  const layered = { ...inner, layer: [lines, ...guides, layer] };
+  return spec.spec !== undefined ? { ...spec, spec: layered } : layered;
 }
 
 /** Goodput (requests/s meeting every SLO) against load. */

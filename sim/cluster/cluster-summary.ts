@@ -2,8 +2,12 @@ import type { Handoff, Instance } from '../engine/instance.js';
 import type { ClusterSpec, InstanceGroupSpec } from './cluster-spec.js';
 import type { ModelSpec } from '../model/model-spec.js';
 import type { HardwareSpec } from '../hardware/hardware-spec.js';
+import { TransferSeries } from './transfer-series.js';
 
-/** Running totals of the KV transfers of one run (sums and maxima: memory does not grow with requests). */
+/**
+ * Running totals of the KV transfers of one run (sums and maxima), and the same counts and bytes over
+ * time per link in a bounded series: memory does not grow with requests.
+ */
 export class TransferLog {
   count = 0;
   bytes = 0;
@@ -14,6 +18,7 @@ export class TransferLog {
   /** From the prefill's end until the KV was whole on the decode side: what the transfer adds to the second token. */
   delaySumUs = 0;
   delayMaxUs = 0;
+  readonly series = new TransferSeries();
 
   constructor(readonly instanceCount: number) {}
 
@@ -28,6 +33,7 @@ export class TransferLog {
     this.waitMaxUs = Math.max(this.waitMaxUs, waitUs);
     this.delaySumUs += delayUs;
     this.delayMaxUs = Math.max(this.delayMaxUs, delayUs);
+    this.series.add(h.from.cfg.id, arrivalUs, bytes);
   }
 }
 
@@ -121,6 +127,7 @@ export function summarizeCluster(cluster: ClusterSpec, built: BuiltClusterParts,
               wait_ms_max: round(t.waitMaxUs / 1000, 3),
               delay_ms_mean: t.count > 0 ? round(t.delaySumUs / t.count / 1000, 3) : 0,
               delay_ms_max: round(t.delayMaxUs / 1000, 3),
+              series: t.series.toJson(),
             },
     },
     instances,

@@ -7,6 +7,7 @@ import { loadReportInputs } from '../../reports/load-inputs.js';
 import { renderReportHtml, reportCharts } from '../../reports/render-html.js';
 import { vendorBundles } from '../../reports/vendor-bundles.js';
 import { writeReport } from '../../reports/write-report.js';
+import { runScenario as runAnyScenario } from '../../sim/cluster/run-any-scenario.js';
 import { pageChartProblems } from '../util/chart-checks.js';
 import { TEST_OUTPUT_DIR, findChromium, pageStatus, renderInChromium, skipBrowser } from '../util/chromium.js';
 import { runScenario } from '../util/fake-run-scenario.js';
@@ -44,6 +45,12 @@ test('the full report draws every chart: marks finite and inside the plot, axes 
   const ids = reportCharts(input).map((c) => c.id);
   assert.deepEqual(Object.keys(status.charts).sort(), [...ids].sort());
   assert.deepEqual(pageChartProblems(status, shot), {});
+  // Every setting's capacity is drawn on the attainment chart, each point inside its panel's plot area.
+  const attainment = reportCharts(input).find((c) => c.id === 'slo-attainment-vs-load');
+  const capacities = attainment?.rows.filter((r) => r.capacity_qps !== undefined).length ?? 0;
+  assert.ok(capacities > 0, 'the fixtures have settings that cross the target');
+  const drawn = Object.entries(status.charts['slo-attainment-vs-load']?.guides ?? {}).filter(([name]) => name.startsWith('guide_capacity'));
+  assert.deepEqual(drawn.map(([, g]) => g), [{ marks: capacities, outside: 0 }]);
   assert.doesNotMatch(page.stderr, /Uncaught|CONSOLE.*Error|Content Security Policy/);
   // CSV links were built from the embedded data.
   for (const id of ids) assert.match(page.dom, new RegExp(`id="csv-${id}" download="${id}.csv" href="blob:`));
@@ -82,6 +89,20 @@ test('writeReport (duetsim replay --report) renders a single run', async (t) => 
   assert.deepEqual(status.errors, []);
   assert.deepEqual(pageChartProblems(status, join(TEST_OUTPUT_DIR, 'report-single-run.png')), {});
   assert.ok(Object.keys(status.charts).includes('partition-timeline'));
+});
+
+test('a disaggregated cluster run draws its instances and its KV transfers over time', async (t) => {
+  const chromium = await browser(t);
+  if (chromium === null) return;
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-browser-'));
+  const html = join(dir, 'pd.html');
+  // A real run (not the fake runner): the KV-transfer series comes from the cluster layer.
+  writeReport(runAnyScenario(fixtureSpec({ cluster: 'configs/clusters/qwen3-8b-1p1d.yaml', rateQps: 4, limit: 120, policy: 'chunked' })), html);
+  const shot = join(TEST_OUTPUT_DIR, 'report-cluster-pd.png');
+  const status = pageStatus((await renderInChromium(chromium, html, shot)).dom);
+  assert.deepEqual(status.errors, []);
+  assert.deepEqual(pageChartProblems(status, shot), {});
+  assert.ok(['cluster-instances', 'kv-transfer-timeline'].every((id) => id in status.charts), Object.keys(status.charts).join(', '));
 });
 
 test('the Content-Security-Policy blocks a script that got past escaping, and the charts still render without eval', async (t) => {

@@ -91,6 +91,8 @@ export interface ChartStatus {
   readonly examples: readonly string[];
   readonly plots: readonly Box[];
   readonly emptyPlots: number;
+  /** Reference layers (`guide_*` marks) by mark name: items drawn, and those outside their plot area. */
+  readonly guides: Readonly<Record<string, { readonly marks: number; readonly outside: number }>>;
   readonly domains: ReadonlyArray<{ readonly channel: string; readonly fields: readonly string[]; readonly data: readonly [number, number] | null; readonly domain: readonly [number, number] | null }>;
 }
 

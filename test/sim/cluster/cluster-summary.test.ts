@@ -37,3 +37,20 @@ test('a TP group counts as tp GPUs in the cluster totals; per-instance figures a
   assert.deepEqual([s.cluster.kv_transfers.count, s.cluster.kv_transfers.gb], [2, 0]);
   for (const i of s.instances) assert.ok(i.busy_share > 0 && i.busy_share <= 1);
 });
+
+test('the KV-transfer series per link sums to the transfer totals reported beside it', () => {
+  const requests = Array.from({ length: 40 }, (_, i) => req(i, i * 400_000, 10 + 7 * (i % 5), 3));
+  const run = runClusterYaml(TP_PD, requests);
+  const s = summarizeCluster(parseClusterYaml(TP_PD, 'tp.yaml'), run.built, run.result.summary.duration_s) as unknown as {
+    cluster: { kv_transfers: { count: number; gb: number; series: { bucket_s: number; links: { from_instance: number; transfers: number[]; bytes: number[] }[] } } };
+  };
+  const t = s.cluster.kv_transfers;
+  const sum = (pick: (l: (typeof t.series.links)[number]) => number[]) => t.series.links.reduce((n, l) => n + pick(l).reduce((a, b) => a + b, 0), 0);
+  assert.equal(t.count, 40);
+  assert.equal(sum((l) => l.transfers), t.count);
+  assert.equal(sum((l) => l.bytes), run.built.transfers.bytes);
+  assert.ok(Math.abs(sum((l) => l.bytes) / 1e9 - t.gb) <= 0.0005);
+  // Three prefill instances send (ids 0-2), round robin; the run spans more than one bucket.
+  assert.deepEqual(t.series.links.map((l) => l.from_instance), [0, 1, 2]);
+  assert.ok(t.series.links.every((l) => l.transfers.length > 1 && l.transfers.length === t.series.links[0]?.transfers.length));
+});

@@ -58,6 +58,16 @@ test('a scenario naming a cluster runs it and reports per-instance summaries in 
   assert.equal(resolved.instances[1].handoffs_in + resolved.instances[2].handoffs_in, resolved.cluster.kv_transfers.count);
 });
 
+test('the KV-transfer series in the results adds up to the transfer totals beside it', () => {
+  const t = (runScenario({ ...spec, cluster: PD }).config.resolved as { cluster: { kv_transfers: { count: number; gb: number; series: { links: { from_instance: number; transfers: number[]; bytes: number[] }[] } } } }).cluster.kv_transfers;
+  const sum = (pick: (l: (typeof t.series.links)[number]) => number[]) => t.series.links.reduce((n, l) => n + pick(l).reduce((a, b) => a + b, 0), 0);
+  assert.ok(t.count > 0);
+  assert.deepEqual(t.series.links.map((l) => l.from_instance), [0]);
+  assert.equal(sum((l) => l.transfers), t.count);
+  // gb is rounded to 3 decimals; each bucket's bytes to whole bytes.
+  assert.ok(Math.abs(sum((l) => l.bytes) / 1e9 - t.gb) <= 0.0005 + 1e-9);
+});
+
 test('a scenario without a cluster runs on one GPU as before', () => {
   const a = runAnyScenarioDetailed(spec).result;
   assert.equal(a.summary.completed, 60);
