@@ -101,3 +101,20 @@ test('a bandwidthModel prices each class on its own saturating curve; the ridge 
   assert.ok(Math.abs(a1 - Math.SQRT2 * a0) < 1e-9, `${a1} vs √2·${a0}`);
   assert.ok(soft.gpuUs > flat.gpuUs);
 });
+
+test('gemmRowTile prices a GEMM on whole row tiles: 5 tokens cost 8 rows of compute with T = 4, 8 tokens 8', async () => {
+  const { gemmPadFlops } = await import('../../../sim/latency/roofline.js');
+  // Bandwidth huge, so every GEMM is compute-bound and its time is its (padded) FLOPs over Π.
+  const base = perf({ bandwidthBytesPerS: [{ smCount: 100, value: 1e15 }] });
+  const tiled = tinyHardware({ perf: { ...base, gemmRowTile: 4 } });
+  const plain = tinyHardware({ perf: base });
+  const gemmUs = (hw: typeof plain, n: number) => predictIteration(TINY_MODEL, hw, { prefills: [{ newTokens: n, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 }, whole).breakdown.find((b) => b.op === 'gemm')!;
+  const g5 = gemmUs(tiled, 5);
+  const g8 = gemmUs(plain, 8);
+  assert.ok(Math.abs(g5.us - g8.us) < 1e-9, `5 tokens on 4-row tiles cost what 8 do: ${g5.us} vs ${g8.us}`);
+  // The reported FLOPs stay the real ones; only time pays for the padding.
+  assert.equal(g5.flops, gemmUs(plain, 5).flops);
+  assert.equal(gemmUs(tiled, 8).us, g8.us);
+  assert.equal(gemmPadFlops(tiled, 5, 4, 16), 2 * 3 * 4 * 16);
+  assert.equal(gemmPadFlops(plain, 5, 4, 16), 0);
+});
