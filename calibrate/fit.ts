@@ -23,6 +23,12 @@ import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs
  *  3. all efficiencies and the floor again, jointly, on the operator records plus the *training* forward
  *     passes, so what single kernels miss inside a whole graph (gaps, cache effects) is absorbed;
  *  4. the contention terms γ_memory, γ_compute on the training concurrent pairs.
+ * The physics form (FitForm; issue 11) changes stages 1–4 and adds two: W(S) is a saturating curve fitted
+ * to the envelope of achieved bandwidth with a per-class slope (fit-bandwidth.ts), kernels pay a tail and
+ * combine compute and memory softly, decode attention's compute efficiency is tied to prefill's, GEMMs
+ * pay whole row tiles (the tile chosen by training error), 3b rescales Π(S) per SM count from the
+ * training forwards, stage 4 fits the shared-resource contention (fit-contention.ts) and stage 5 the clock
+ * regimes (fit-clock.ts).
  * Held-out forward and concurrent points are never seen here (split.ts). The search is hand-written
  * Nelder–Mead from fixed starts, so the same data gives the same coefficients bit for bit.
  */
