@@ -8,6 +8,7 @@ import { readConfig } from '../../sim/config/config-files.js';
 import { loadData } from '../../calibrate/load-data.js';
 import { fitCalibration } from '../../calibrate/fit.js';
 import { validateCalibration } from '../../calibrate/validate.js';
+import { withCalibratedSection } from '../../calibrate/write-calibrated.js';
 
 /**
  * Fit and validate on the real measurements shipped in calibrate/data/, and hold the held-out errors to
@@ -25,12 +26,15 @@ interface Reported {
   readonly concurrentDecodeMape: number;
   /** Reference (production-kernel) data: held-out MAPE per regime (validate.ts REGIMES). */
   readonly regimes?: Readonly<Record<string, number>>;
+  /** The shipped YAML whose `calibrated:` section this folder's fit writes, byte for byte. */
+  readonly writes?: string;
 }
 
 const REPORTED: Readonly<Record<string, Reported>> = {
   // BENCHMARKS.md "Production-kernel (reference) calibration": physics form, llama-3.1-8b never fitted.
   'h200-2026-12-04-reference': {
     hardware: 'h200',
+    writes: 'h200',
     forwardMape: 0.051,
     concurrentDecodeMape: 0.065,
     regimes: {
@@ -54,7 +58,8 @@ const REPORTED: Readonly<Record<string, Reported>> = {
   },
   // BENCHMARKS.md: held-out forward MAPE 4.5%, concurrent decode 4.2% (the current kernels; h200.yaml's source).
   'h200-2026-11-27-current-kernels': {
-    hardware: 'h200',
+    hardware: 'h200-own-kernels',
+    writes: 'h200-own-kernels',
     forwardMape: 0.046,
     concurrentDecodeMape: 0.043,
   },
@@ -98,6 +103,11 @@ for (const folder of folders) {
     assert.ok(r.summary.forward.overall.mape <= reported.forwardMape, `forward MAPE ${r.summary.forward.overall.mape}`);
     if (r.summary.concurrent_decode.overall.count > 0) {
       assert.ok(r.summary.concurrent_decode.overall.mape <= reported.concurrentDecodeMape, `concurrent decode MAPE ${r.summary.concurrent_decode.overall.mape}`);
+    }
+    if (reported.writes) {
+      // `calibrate fit --write` on this data reproduces the shipped section exactly: the YAML is the data's.
+      const shipped = readConfig('hardware', reported.writes, root);
+      assert.equal(withCalibratedSection(shipped.text, shipped.file, fit.perf, loaded.data, fit.residuals), shipped.text, `${reported.writes}.yaml is not what the fit writes`);
     }
     for (const [regime, mape] of Object.entries(reported.regimes ?? {})) {
       const got = r.summary.regimes[regime as keyof typeof r.summary.regimes];
