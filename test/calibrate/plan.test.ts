@@ -95,3 +95,20 @@ test('reference plan: pairs span 16 to 124 prefill SMs with the remainder on bot
   parsePlan(JSON.stringify(plan), 'p.json');
   assert.throws(() => parsePlan(JSON.stringify({ ...plan, unseenModels: ['nope'] }), 'p.json'), /unseenModels\[0\]/);
 });
+
+test('the shipped reference plans are exactly what calibrate plan --profile reference|reference-validation writes', async () => {
+  const { generateReferencePlan, generateValidationPlan } = await import('../../calibrate/plan-reference.js');
+  const { loadHardware } = await import('../../sim/config/load-hardware.js');
+  const { loadModel } = await import('../../sim/config/load-model.js');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { packageRoot } = await import('../../sim/trace/bundled.js');
+  const root = packageRoot();
+  const hw = loadHardware('h200');
+  const m = (n: string) => ({ key: n, spec: loadModel(n) });
+  const reference = generateReferencePlan({ models: [m('qwen3-8b'), m('qwen3-14b'), { ...m('llama-3.1-8b'), unseen: true }], hardware: hw, repeats: 8, warmup: 1 });
+  const validation = generateValidationPlan({ models: [m('qwen3-8b'), m('qwen3-14b'), m('llama-3.1-8b')], hardware: hw, repeats: 8, warmup: 1 });
+  const read = (p: string) => JSON.parse(readFileSync(join(root, p), 'utf8')) as unknown;
+  for (const p of ['calibrate/plans/reference-hopper.json', 'calibrate/data/h200-2026-12-04-reference/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(reference)), p);
+  for (const p of ['calibrate/plans/reference-validation-hopper.json', 'calibrate/data/h200-2026-12-04-reference-validation/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(validation)), p);
+});
