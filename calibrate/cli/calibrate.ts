@@ -240,6 +240,10 @@ function registerCompareKernels(cal: Command, io: CliIo): void {
     .option('--json <file>', 'write the comparison as JSON')
     .action((o: { ours: string; reference: string; json?: string }) => {
       if (o.json) checkOutputPath('--json', o.json, io.cwd);
+      // Named by their own flags (load() would call either one --data).
+      for (const [flag, path] of [['--ours', o.ours], ['--reference', o.reference]] as const) {
+        if (!existsSync(resolve(io.cwd, path))) throw inputError('calib.no-file', path, 0, flag, 'no such file or folder');
+      }
       const ours = load(io, [o.ours], undefined);
       const ref = load(io, [o.reference], undefined);
       const lmHeads = Object.values({ ...ours.models, ...ref.models }).map((m) => ({ hiddenSize: m.hiddenSize, vocabSize: m.vocabSize }));

@@ -155,3 +155,10 @@ test('run --kernels torch hands the plan to the reference runner with --resume a
   assert.equal(mixed.code, 2);
   assert.match(String(mixed.error?.message), /--backend/);
 });
+
+test('compare-kernels names the flag of a missing data folder', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-kc-bad-'));
+  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', 'nope', '--reference', join(packageRoot(), 'calibrate/data/h200-2026-12-04-reference')], dir);
+  assert.equal(r.code, 2);
+  assert.match(String(r.error?.message), /nope \[--ours\]: no such file or folder/);
+});
