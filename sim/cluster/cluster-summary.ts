@@ -64,8 +64,8 @@ export interface InstanceSummary {
 }
 
 /**
- * What the summary reads of a built cluster. run-cluster.ts's `BuiltCluster` has these and more; the shape is
- * declared here, on the reading side, so that run-cluster.ts imports this file and not the other way round.
+ * What the summary reads of a built cluster. build-cluster.ts's `BuiltCluster` has these and more; the shape is
+ * declared here, on the reading side, so that build-cluster.ts imports this file and not the other way round.
  */
 export interface BuiltClusterParts {
   readonly groups: ReadonlyArray<{ readonly spec: InstanceGroupSpec; readonly model: ModelSpec; readonly hw: HardwareSpec; readonly kvBlocks: number }>;

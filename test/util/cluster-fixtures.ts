@@ -7,7 +7,7 @@ import { MetricsCollector } from '../../sim/metrics/collector.js';
 import type { RunResult } from '../../sim/metrics/results.js';
 import { simulate } from '../../sim/engine/simulation.js';
 import { parseClusterYaml } from '../../sim/cluster/load-cluster.js';
-import { buildCluster, type BuiltCluster, type GroupLoader } from '../../sim/cluster/run-cluster.js';
+import { buildCluster, type BuiltCluster, type GroupLoader } from '../../sim/cluster/build-cluster.js';
 import { TINY_MODEL, floorOnlyHardware } from './fixtures.js';
 
 /** The engine of cluster tests: all memory is KV (no activation reserve), so capacity is set by the hardware. */

@@ -10,15 +10,14 @@ import { loadHardware } from '../config/load-hardware.js';
 import { InputError, inputError } from '../core/input-error.js';
 import { Instance, type Handoff, type StepRecord } from '../engine/instance.js';
 import { simulate, type HandoffRules, type RouteFn } from '../engine/simulation.js';
-import { arrivalRateQps, kvCapacityBlocks, loadScenarioRequests, scenarioCollector, stepListeners, type RunOptions, type RunOutput } from '../engine/run-scenario.js';
+import { kvCapacityBlocks } from '../engine/kv-capacity.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import type { ClusterSpec, DisaggregationSpec, InstanceGroupSpec, RouterChoice } from './cluster-spec.js';
-import { clusterDir, loadCluster } from './load-cluster.js';
+import { clusterDir } from './load-cluster.js';
 import { kvTransferBytesPerLink, layerwiseArrivalUs, parallelKvStreams, wholeArrivalUs } from './kv-transfer.js';
 import { ROUTERS } from './routers/registry.js';
 import type { Router, RouterFactory } from './routers/router.js';
-import { summarizeCluster, TransferLog } from './cluster-summary.js';
-import { DUETSIM_VERSION } from '../core/version.js';
+import { TransferLog } from './cluster-summary.js';
 
 /** One group's loaded inputs: what every instance of the group is built from. */
 export interface BuiltGroup {
@@ -48,39 +47,6 @@ export const loadGroupInputs: GroupLoader = (g, cwd, useCalibration) => ({
   model: loadModel(g.model, { cwd }),
   hw: loadHardware(g.hardware, { cwd, useCalibration }),
 });
-
-/** Runs a scenario whose `cluster` names a cluster YAML: same inputs and RunResult as a one-GPU run. */
-export function runClusterDetailed(spec: ScenarioSpec, opts: RunOptions = {}): RunOutput {
-  if (spec.cluster == null) throw new Error('runClusterDetailed needs a scenario with a cluster');
-  const cluster = loadCluster(spec.cluster, opts.cwd);
-  const requests = loadScenarioRequests(spec, opts.cwd);
-  const metrics = scenarioCollector(spec, requests);
-  const { steps, onStep } = stepListeners(opts);
-  const built = buildCluster(cluster, spec, metrics, onStep);
-  opts.onStart?.({ hardware: null, requests });
-  const endUs = simulate(requests, built.instances, built.route, metrics, {
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    ...(built.handoff ? { handoff: built.handoff } : {}),
-  });
-  let preemptions = 0;
-  for (const inst of built.instances) preemptions += inst.preemptions;
-  // The simulated span, first arrival to the last event: what busy shares are taken over.
-  const durationS = requests.length > 0 ? (endUs - requests[0].arrivalUs) / 1e6 : 0;
-  const first = built.groups[0];
-  const config = {
-    ...spec,
-    resolved: {
-      requests: requests.length,
-      arrival_rate_qps: arrivalRateQps(requests),
-      model_weight_gb: round(weightBytes(first.model) / 1e9, 3),
-      hardware_perf: [...new Set(built.groups.map((g) => g.hw.perf.provenance))].join(' | '),
-      duetsim_version: DUETSIM_VERSION,
-      ...summarizeCluster(cluster, built, durationS),
-    },
-  };
-  const result = metrics.result(config, preemptions);
-  return { result, requests, collector: metrics, steps, hardware: null };
-}
 
 /**
  * Loads every group's model and hardware, checks what only they can tell (TP divides the heads, the
@@ -189,9 +155,4 @@ function indicesWhere(instances: readonly Instance[], keep: (i: Instance) => boo
     if (keep(inst)) out.push(i);
   });
   return out;
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
