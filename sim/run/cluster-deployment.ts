@@ -18,7 +18,7 @@ export function clusterDeployment(spec: ScenarioSpec, cwd: string | undefined): 
       return {
         instances: built.instances,
         route: built.route,
-        handoff: built.handoff,
+        loop: built.loop,
         hardware: null,
         resolved: (requests, endUs) => {
           // The simulated span, first arrival to the last event: what busy shares are taken over.

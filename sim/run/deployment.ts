@@ -2,7 +2,7 @@ import type { HardwareSpec } from '../hardware/hardware-spec.js';
 import type { Request } from '../workload/request.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import type { Instance, StepRecord } from '../engine/instance.js';
-import type { HandoffRules, RouteFn } from '../engine/simulation.js';
+import type { LoopHook, RouteFn } from '../engine/simulation.js';
 
 /**
  * What a scenario runs on — one GPU or a cluster — once its own inputs are loaded (model, hardware and
@@ -18,8 +18,8 @@ export interface Deployment {
 export interface BuiltDeployment {
   readonly instances: readonly Instance[];
   readonly route: RouteFn;
-  /** Disaggregated clusters only. */
-  readonly handoff: HandoffRules | null;
+  /** The cluster's part of the event loop (disaggregated clusters' hand-offs); null for none. */
+  readonly loop: LoopHook | null;
   /** The single instance's hardware (null for a cluster, whose instances may differ). */
   readonly hardware: HardwareSpec | null;
   /** The results' `config.resolved` fields after `requests` and `arrival_rate_qps`, in their written order. */

@@ -21,7 +21,7 @@ export function runScenarioDetailed(spec: ScenarioSpec, opts: RunOptions = {}): 
   opts.onStart?.({ hardware: built.hardware, requests });
   const endUs = simulate(requests, built.instances, built.route, metrics, {
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    ...(built.handoff ? { handoff: built.handoff } : {}),
+    ...(built.loop ? { loop: built.loop } : {}),
   });
   let preemptions = 0;
   for (const inst of built.instances) preemptions += inst.preemptions;

@@ -31,7 +31,7 @@ export function singleInstance(spec: ScenarioSpec): Deployment {
       return {
         instances: [instance],
         route: () => 0,
-        handoff: null,
+        loop: null,
         hardware: hw,
         resolved: () => ({
           kv_blocks: kvBlocks,

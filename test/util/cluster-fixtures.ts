@@ -45,7 +45,7 @@ export function runClusterYaml(yaml: string, requests: readonly Request[], opts:
   const cluster = parseClusterYaml(yaml, 'test-cluster.yaml');
   const collector = new MetricsCollector(requests.length, 1e6, { ttft_ms: null, tbt_ms: opts.sloTbtMs ?? null, tbt_definition: 'request-p99-gap' });
   const built = buildCluster(cluster, { engine: TEST_ENGINE, seed: opts.seed ?? 0, sloTbtMs: opts.sloTbtMs ?? null, useCalibration: false }, collector, null, fixtureLoader(opts.models));
-  simulate(requests, built.instances, built.route, collector, built.handoff ? { handoff: built.handoff } : {});
+  simulate(requests, built.instances, built.route, collector, built.loop ? { loop: built.loop } : {});
   let preemptions = 0;
   for (const i of built.instances) preemptions += i.preemptions;
   return { result: collector.result({}, preemptions), built, collector };
