@@ -20,7 +20,7 @@ export const reportCommand: CommandModule = {
           const html = OutputSet.open([{ flag: '--out', path: o.out }], io.cwd, files);
           await html.run((out) => out.get('--out')!.write(reportHtmlFromFiles(files.map((f) => resolve(io.cwd, f)))));
         } catch (e) {
-          // reports/ cannot import sim/, so it has its own error type of the same shape.
+          // reports/ runs no sim/ code, so it throws its own error class holding sim's InputProblem type.
           if (e instanceof ReportInputError) throw new InputError(e.problems);
           throw e;
         }

@@ -1,16 +1,12 @@
+import type { InputProblem } from '../sim/core/input-error.js';
+
 /**
- * A problem with a file given to the report: where (file, 1-based line or 0 for the whole file,
- * field path) and a stable code. Mirrors sim/core/input-error.ts's shape without importing it, since
- * reports/ stays independent of sim/; the CLI turns these into its InputError.
+ * A problem with a file given to the report: where (file, 1-based line or 0 for the whole file, field
+ * path) and a stable code. The same located problem as every other input's (sim/core/input-error.ts),
+ * taken as a type only, since reports/ runs no sim/ code; the CLI (bin/report.ts) turns a
+ * ReportInputError into its InputError, which formats the problems.
  */
-export interface ReportProblem {
-  readonly code: string;
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly field: string;
-  readonly message: string;
-}
+export type ReportProblem = InputProblem;
 
 export class ReportInputError extends Error {
   readonly problems: readonly ReportProblem[];

@@ -1,6 +1,6 @@
 import { inputError } from '../core/input-error.js';
 import { DEFAULT_ENGINE } from '../engine/scenario.js';
-import { kvCapacityBlocks } from '../engine/run-scenario.js';
+import { kvCapacityBlocks } from '../engine/kv-capacity.js';
 import type { HardwareSpec } from '../hardware/hardware-spec.js';
 import type { ModelSpec } from '../model/model-spec.js';
 import type { PrefillChunk } from '../latency/iteration-batch.js';

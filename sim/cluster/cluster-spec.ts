@@ -6,7 +6,7 @@ import type { RouterName } from './routers/registry.js';
  * A parsed cluster YAML (configs/clusters/*.yaml; schema in sim/cluster/README.md): groups of identical
  * instances, the router in front of them and, for disaggregated serving, the link KV moves over. Produced by
  * load-cluster.ts with defaults filled in; names of models, hardware and policies are checked to exist but
- * loaded when the cluster is built (run-cluster.ts), where the run's options (calibration, SLOs) are known.
+ * loaded when the cluster is built (build-cluster.ts), where the run's options (calibration, SLOs) are known.
  */
 export type GroupRole = 'aggregated' | 'prefill' | 'decode';
 

@@ -1,4 +1,5 @@
-import type { Handoff, Instance } from '../engine/instance.js';
+import type { Instance } from '../engine/instance.js';
+import type { Handoff, HandoffCounts } from './disaggregation.js';
 import type { ClusterSpec, InstanceGroupSpec } from './cluster-spec.js';
 import type { ModelSpec } from '../model/model-spec.js';
 import type { HardwareSpec } from '../hardware/hardware-spec.js';
@@ -64,8 +65,8 @@ export interface InstanceSummary {
 }
 
 /**
- * What the summary reads of a built cluster. run-cluster.ts's `BuiltCluster` has these and more; the shape is
- * declared here, on the reading side, so that run-cluster.ts imports this file and not the other way round.
+ * What the summary reads of a built cluster. build-cluster.ts's `BuiltCluster` has these and more; the shape is
+ * declared here, on the reading side, so that build-cluster.ts imports this file and not the other way round.
  */
 export interface BuiltClusterParts {
   readonly groups: ReadonlyArray<{ readonly spec: InstanceGroupSpec; readonly model: ModelSpec; readonly hw: HardwareSpec; readonly kvBlocks: number }>;
@@ -74,6 +75,8 @@ export interface BuiltClusterParts {
   readonly groupOf: readonly number[];
   /** How many arrivals the router sent to each instance. */
   readonly routed: readonly number[];
+  /** Each instance's hand-offs sent and received (null: it serves whole requests). */
+  readonly sides: readonly (HandoffCounts | null)[];
   readonly transfers: TransferLog;
 }
 
@@ -88,7 +91,7 @@ export function summarizeCluster(cluster: ClusterSpec, built: BuiltClusterParts,
     return {
       id: inst.cfg.id,
       group: g.spec.name,
-      role: inst.role,
+      role: g.spec.role,
       model: g.model.name,
       hardware: g.hw.name,
       policy: g.spec.policy,
@@ -97,8 +100,8 @@ export function summarizeCluster(cluster: ClusterSpec, built: BuiltClusterParts,
       kv_blocks: g.kvBlocks,
       kv_tokens: g.kvBlocks * inst.kv.blockTokens,
       routed_requests: built.routed[i],
-      handoffs_out: inst.stats.handoffsOut,
-      handoffs_in: inst.stats.handoffsIn,
+      handoffs_out: built.sides[i]?.handoffsOut ?? 0,
+      handoffs_in: built.sides[i]?.handoffsIn ?? 0,
       iterations: inst.stats.steps,
       busy_s: round(busyS, 6),
       busy_share: durationS > 0 ? round(busyS / durationS, 4) : 0,

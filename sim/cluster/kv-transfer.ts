@@ -19,7 +19,7 @@ import type { InterconnectSpec } from '../hardware/hardware-spec.js';
  * not, the link's own total L·τ after the first layer is the bound.
  *
  * A link carries one transfer at a time: transfers leaving the same prefill instance queue in the order
- * their prefills end (sim/cluster/run-cluster.ts keeps when each sender's link is next free).
+ * their prefills end (sim/cluster/build-cluster.ts keeps when each sender's link is next free).
  */
 export type KvTransferMode = 'whole' | 'layerwise';
 

@@ -1,6 +1,6 @@
 /**
  * KV transfers over time, per link: how many transfers landed, and how many bytes, in each time bucket.
- * A link is a prefill instance's outgoing link (run-cluster.ts sends one request's KV at a time per
+ * A link is a prefill instance's outgoing link (build-cluster.ts sends one request's KV at a time per
  * prefill instance). Buckets are indexed on the trace clock from 0, like the results timeline, by the
  * time the KV was whole on the decode side.
  *
@@ -14,7 +14,7 @@
  * or more each: finer would not show, and a results file of many prefill instances stays small.
  */
 export const TRANSFER_SERIES_BUCKET_LIMIT = 256;
-/** Width before any widening: one second, the finest the results timeline uses (run-scenario.ts niceBucketUs). */
+/** Width before any widening: one second, the finest the results timeline uses (sim/run/scenario-collector.ts niceBucketUs). */
 export const TRANSFER_SERIES_FIRST_BUCKET_US = 1e6;
 
 /** The series as it goes into the results JSON (`config.resolved.cluster.kv_transfers.series`). */

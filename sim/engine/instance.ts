@@ -9,24 +9,31 @@ import type { Rejection } from '../metrics/results.js';
 import { KvCache } from './kv-cache.js';
 import { Seq, type SeqView } from './seq.js';
 
-/**
- * What an instance serves. 'aggregated' runs prefill and decode (a single GPU, or a replica behind a
- * router). 'prefill' runs prompts only: a request's first token is emitted there, then its KV is handed
- * off (see `takeHandoffs`). 'decode' receives handed-off requests and generates the rest.
- */
-export type InstanceRole = 'aggregated' | 'prefill' | 'decode';
+/** KV a request still holds on an instance it left with its prompt done (`Instance.detach`), until `releaseHeld`. */
+export interface HeldKv {
+  readonly blocks: number;
+  readonly prefixEntries: readonly number[];
+  readonly prefixTokens: number;
+}
 
-/** KV a prefill instance still holds for a request whose KV is in flight to a decode instance. */
-export interface Handoff {
-  readonly seq: Seq;
-  readonly from: Instance;
-  /** Blocks the sequence owned on the prefill side, released when the transfer ends. */
-  readonly heldBlocks: number;
-  readonly heldPrefixEntries: readonly number[];
-  readonly heldPrefixTokens: number;
-  /** When the prompt's prefill began (first chunk admitted) and ended (first token emitted). */
-  readonly prefillStartUs: number;
-  readonly prefillEndUs: number;
+/**
+ * What a serving role changes in an instance's mechanics: the cluster layer's one hook into it
+ * (disaggregated serving, sim/cluster/disaggregation.ts). An instance without one serves whole requests,
+ * prefill and decode (a single GPU, or a replica behind a router).
+ */
+export interface InstanceRoleHook {
+  /** Outputs still to generate count as outstanding work here (false where only prompts run). */
+  readonly countsOutputs: boolean;
+  /** Why this instance can never hold the KV a request needs here, or null; replaces the whole-context check. */
+  kvRejection?(seq: Seq, inst: Instance): Rejection | null;
+  /** Outstanding tokens of requests on their way to this instance, beyond its queues (router load). */
+  incomingTokens(): number;
+  /** Requests on their way to this instance, beyond its queues. */
+  incomingCount(): number;
+  /** A request was admitted to run here (its first chunk, or again after a preemption). */
+  onAdmit(seq: Seq): void;
+  /** A request emitted a token here and has more to come; the role may take it away (`inst.detach`). */
+  onToken(seq: Seq, tUs: number, inst: Instance): void;
 }
 
 /** Counters a cluster reports per instance. */
@@ -34,14 +41,12 @@ export interface InstanceStats {
   steps: number;
   busyUs: number;
   peakUsedBlocks: number;
-  handoffsOut: number;
-  handoffsIn: number;
 }
 
 export interface InstanceConfig {
   readonly id: number;
-  /** Default 'aggregated' (what single-GPU runs use). */
-  readonly role?: InstanceRole;
+  /** Absent: the instance serves whole requests (what single-GPU runs use). */
+  readonly role?: InstanceRoleHook;
   readonly model: ModelSpec;
   readonly hw: HardwareSpec;
   readonly tpDegree: number;
@@ -96,17 +101,7 @@ export class Instance {
   readonly kv: KvCache;
   busy = false;
   preemptions = 0;
-  readonly role: InstanceRole;
-  readonly stats: InstanceStats = { steps: 0, busyUs: 0, peakUsedBlocks: 0, handoffsOut: 0, handoffsIn: 0 };
-  /** Decode role: handed-off requests waiting for KV blocks here, in hand-off order. */
-  readonly incoming: Handoff[] = [];
-  /** Decode role: tokens still to generate of requests reserved here whose KV is in flight. */
-  private inTransferTokens = 0;
-  private inTransferCount = 0;
-  /** Prefill role: requests whose prompt finished in the last step, for the event loop to hand off. */
-  private readonly handoffs: Handoff[] = [];
-  /** Prefill role: requests admitted by the last step, for the event loop to reserve decode KV early. */
-  private readonly admitted: Seq[] = [];
+  readonly stats: InstanceStats = { steps: 0, busyUs: 0, peakUsedBlocks: 0 };
   private readonly kvView: KvView;
 
   constructor(
@@ -116,7 +111,6 @@ export class Instance {
     private readonly onStep: ((step: StepRecord) => void) | null,
   ) {
     this.kv = new KvCache(cfg.kvBlocks, cfg.engine.blockTokens);
-    this.role = cfg.role ?? 'aggregated';
     const kv = this.kv;
     const prefixHit = (s: SeqView) => this.prefixHitTokens(s);
     this.kvView = {
@@ -132,8 +126,8 @@ export class Instance {
   /**
    * Why a request can never be served here, or null. Its prompt plus output must fit the model's context
    * (vLLM's OpenAI server refuses a request whose prompt + max_tokens exceeds max_model_len; a trace's
-   * output length stands for max_tokens), and its whole context the KV cache (a prefill instance holds only
-   * the prompt; the decode side is checked by the cluster).
+   * output length stands for max_tokens), and its whole context the KV cache (unless the instance's role
+   * says what it must hold: a prefill instance holds only the prompt).
    */
   rejectionReason(seq: Seq): Rejection | null {
     const { promptTokens, outputTokens } = seq.req;
@@ -141,10 +135,7 @@ export class Instance {
     if (maxLen !== undefined && promptTokens + outputTokens > maxLen) {
       return { code: 'exceeds-max-model-len', reason: `prompt+output (${promptTokens}+${outputTokens} tokens) exceeds ${this.cfg.model.name}'s maximum model length of ${maxLen} tokens` };
     }
-    if (this.role === 'prefill') {
-      const need = this.kv.blocksForTokens(promptTokens);
-      return need > this.kv.totalBlocks ? { code: 'exceeds-kv-capacity', reason: `prompt (${promptTokens} tokens) needs ${need} KV blocks; the prefill instance's cache holds ${this.kv.totalBlocks}` } : null;
-    }
+    if (this.cfg.role?.kvRejection) return this.cfg.role.kvRejection(seq, this);
     const need = this.kv.blocksForTokens(promptTokens + outputTokens);
     if (need > this.kv.totalBlocks) {
       return { code: 'exceeds-kv-capacity', reason: `prompt+output (${promptTokens}+${outputTokens} tokens) needs ${need} KV blocks; the cache holds ${this.kv.totalBlocks}` };
@@ -162,24 +153,22 @@ export class Instance {
 
   /**
    * Outstanding tokens (prompt still to compute plus outputs still to generate): the router's load signal.
-   * A prefill instance counts only prompt tokens (decoding happens elsewhere); a decode instance also
-   * counts the outputs of requests handed to it whose KV has not arrived yet.
+   * A role may leave outputs out (a prefill instance: decoding happens elsewhere) and add requests on their
+   * way here (a decode instance: those handed to it whose KV has not arrived yet).
    */
   outstandingTokens(): number {
-    const outputs = this.role !== 'prefill';
+    const role = this.cfg.role;
+    const outputs = role?.countsOutputs ?? true;
     let n = 0;
     for (const s of this.waiting) n += s.prefillTargetTokens - s.computedTokens + (outputs ? s.req.outputTokens - s.generatedTokens : 0);
     for (const s of this.running) n += s.prefillTargetTokens - s.computedTokens + (outputs ? s.req.outputTokens - s.generatedTokens : 0);
-    if (this.role === 'decode') {
-      n += this.inTransferTokens;
-      for (const h of this.incoming) n += h.seq.req.outputTokens - h.seq.generatedTokens;
-    }
+    if (role) n += role.incomingTokens();
     return n;
   }
 
-  /** Requests waiting or running here, plus (decode role) those handed here whose KV has not arrived. */
+  /** Requests waiting or running here, plus those on their way here (a decode instance's hand-offs). */
   requestCount(): number {
-    return this.waiting.length + this.running.length + this.incoming.length + this.inTransferCount;
+    return this.waiting.length + this.running.length + (this.cfg.role?.incomingCount() ?? 0);
   }
 
   private prefixHitTokens(s: SeqView): number {
@@ -343,7 +332,7 @@ export class Instance {
     seq.phase = 'running';
     if (seq.firstScheduledAtUs < 0) seq.firstScheduledAtUs = nowUs;
     this.running.push(seq);
-    if (this.role === 'prefill') this.admitted.push(seq);
+    this.cfg.role?.onAdmit(seq);
   }
 
   private preempt(seq: Seq): void {
@@ -409,75 +398,48 @@ export class Instance {
     }
     seq.lastTokenAtUs = tUs;
     if (seq.generatedTokens >= seq.req.outputTokens) this.finish(seq, tUs);
-    else if (this.role === 'prefill') this.detachForHandoff(seq, tUs);
+    else this.cfg.role?.onToken(seq, tUs, this);
   }
 
   /**
-   * Prefill role: the prompt is done and its first token out. The sequence leaves this instance (the
-   * event loop hands it to a decode instance) but its KV blocks stay held here until the transfer ends.
+   * Takes a running request away with its prompt done (a prefill instance's hand-off). Its KV stays held
+   * here, returned, until `releaseHeld`; the request no longer owns it.
    */
-  private detachForHandoff(seq: Seq, tUs: number): void {
+  detach(seq: Seq): HeldKv {
     seq.phase = 'handoff';
     this.leftSinceCompaction++;
-    this.handoffs.push({
-      seq,
-      from: this,
-      heldBlocks: seq.ownBlocks,
-      heldPrefixEntries: seq.prefixEntries,
-      heldPrefixTokens: seq.prefixTokens,
-      prefillStartUs: seq.firstScheduledAtUs,
-      prefillEndUs: tUs,
-    });
+    const held: HeldKv = { blocks: seq.ownBlocks, prefixEntries: seq.prefixEntries, prefixTokens: seq.prefixTokens };
     seq.ownBlocks = 0;
     seq.prefixEntries = [];
     seq.prefixTokens = 0;
-    this.stats.handoffsOut++;
+    return held;
   }
 
-  /** Prefill role: the requests admitted by the last `startStep`, in admission order; empties the list. */
-  takeAdmitted(): Seq[] {
-    return this.admitted.splice(0, this.admitted.length);
-  }
-
-  /** Prefill role: the hand-offs produced by the last `finishStep`, in emission order; empties the list. */
-  takeHandoffs(): Handoff[] {
-    return this.handoffs.splice(0, this.handoffs.length);
-  }
-
-  /** Prefill role: the transfer of `h` ended; frees (or, with prefix caching, donates) the KV it held. */
-  releaseHandoff(h: Handoff, tUs: number): void {
-    let own = h.heldBlocks;
-    if (this.cfg.engine.prefixCaching) own = this.donatePrefixBlocks(h.seq.req, h.heldPrefixTokens, own, tUs);
+  /** Frees (or, with prefix caching, donates) the KV `detach` left held for `req`. */
+  releaseHeld(req: Seq['req'], held: HeldKv, tUs: number): void {
+    let own = held.blocks;
+    if (this.cfg.engine.prefixCaching) own = this.donatePrefixBlocks(req, held.prefixTokens, own, tUs);
     this.kv.release(own);
-    if (h.heldPrefixEntries.length > 0) this.kv.unpin(h.heldPrefixEntries);
+    if (held.prefixEntries.length > 0) this.kv.unpin(held.prefixEntries);
   }
 
   /**
-   * Decode role: takes KV blocks for a sequence's prompt, the context it arrives with (the first token's
-   * KV is written by its first decode step here). Returns the blocks taken, or null, taking nothing, when
-   * they are not available now. May be called while the prefill still runs (layer-wise transfer), so it
-   * leaves the sequence's own block count, which is the prefill side's until the hand-off, alone.
+   * Takes KV blocks for `tokens` tokens for a request not yet running here (a decode instance reserving a
+   * hand-off's prompt). Returns the blocks taken, or null, taking nothing, when they are not available now.
    */
-  tryReserve(seq: Seq): number | null {
-    const need = this.kv.blocksForTokens(seq.req.promptTokens);
+  reserveBlocks(tokens: number): number | null {
+    const need = this.kv.blocksForTokens(tokens);
     if (need > this.kv.availableBlocks) return null;
     this.kv.allocate(need);
-    // Its outputs count as outstanding work here from now on (the first token comes from the prefill side).
-    this.inTransferTokens += seq.req.outputTokens - 1;
-    this.inTransferCount++;
     if (this.kv.usedBlocks > this.stats.peakUsedBlocks) this.stats.peakUsedBlocks = this.kv.usedBlocks;
     return need;
   }
 
-  /** Decode role: the KV of a sequence reserved here (`blocks` blocks) has arrived; it joins the running set as a decode. */
-  acceptHandoff(h: Handoff, blocks: number): void {
-    const seq = h.seq;
-    this.inTransferTokens -= seq.req.outputTokens - 1;
-    this.inTransferCount--;
+  /** A request whose KV (`blocks` blocks, from `reserveBlocks`) is here joins the running set as a decode. */
+  adopt(seq: Seq, blocks: number): void {
     seq.ownBlocks = blocks;
     seq.phase = 'running';
     this.running.push(seq);
-    this.stats.handoffsIn++;
   }
 
   private finish(seq: Seq, tUs: number): void {

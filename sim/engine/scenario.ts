@@ -1,6 +1,6 @@
 /**
  * A scenario is everything one simulation run needs, by name: what `duetsim replay` flags and a study's
- * grid point resolve to. `runScenario` (sim/engine/run-scenario.ts) loads the named inputs, runs the
+ * grid point resolve to. `runScenario` (sim/run/run-scenario.ts) loads the named inputs, runs the
  * simulation and returns a RunResult. Plain data (JSON-serialisable) so studies can ship it to worker
  * threads and record it in results.
  */

@@ -1,8 +1,7 @@
 import { EventQueue } from '../core/event-queue.js';
 import type { Request } from '../workload/request.js';
 import type { MetricsCollector } from '../metrics/collector.js';
-import type { Rejection } from '../metrics/results.js';
-import { Instance, type Handoff, type InFlightStep } from './instance.js';
+import type { Instance, InFlightStep } from './instance.js';
 import { Seq } from './seq.js';
 
 /**
@@ -11,13 +10,13 @@ import { Seq } from './seq.js';
  */
 const PRIORITY_STEP_END = 0;
 const PRIORITY_ARRIVAL = 1;
-/** A KV transfer ending frees prefill-side blocks before the idle instances schedule, like a step end. */
-const PRIORITY_KV_ARRIVED = 1;
+/** A loop hook's event (a KV transfer ending frees prefill-side blocks) comes before the idle instances schedule, like a step end. */
+const PRIORITY_HOOK = 1;
 const PRIORITY_SCHEDULE = 2;
 
 type SimEvent =
   | { readonly kind: 'arrival'; readonly seq: Seq }
-  | { readonly kind: 'kv-arrived'; readonly handoff: Handoff; readonly to: Instance; readonly blocks: number }
+  | { readonly kind: 'hook'; readonly fn: (tUs: number) => void }
   | { readonly kind: 'step-end'; readonly instance: Instance; readonly step: InFlightStep }
   | { readonly kind: 'schedule'; readonly instance: Instance };
 
@@ -25,33 +24,30 @@ type SimEvent =
 export type RouteFn = (req: Request, instances: readonly Instance[]) => number;
 
 /**
- * How requests move from prefill to decode instances (disaggregated serving). Decisions only: the event
- * loop applies them (reserves KV, schedules the transfer's end, releases the prefill side).
+ * The cluster layer's part of the loop (disaggregated serving: sim/cluster/disaggregation.ts moves requests
+ * from prefill to decode instances). Called at the two points an instance's step changes what it holds;
+ * what it does, it does through `LoopControl`.
  */
-export interface HandoffRules {
-  /** Index into `instances` of the decode instance for a request whose prefill just finished. */
-  readonly routeDecode: (req: Request, instances: readonly Instance[]) => number;
-  /**
-   * When the whole KV of `h` is on decode instance `to`, given its blocks there were reserved at
-   * `reservedAtUs` (the prefill's end when there was room at once, later when it had to wait). Must be
-   * ≥ reservedAtUs.
-   */
-  readonly kvArrivalUs: (h: Handoff, to: Instance, reservedAtUs: number) => number;
-  /**
-   * Reserve decode KV when the prefill is admitted (layer-wise transfer streams while the prefill runs, so
-   * the destination must exist from its start) rather than when it ends. Without room then, the hand-off
-   * falls back to reserving at the prefill's end.
-   */
-  readonly reserveAtAdmission: boolean;
-  /** Why no decode instance can ever hold this request's context, or null. Checked at arrival. */
-  readonly rejectionReason: (req: Request) => Rejection | null;
+export interface LoopHook {
+  /** `inst` has just asked its policy for a step at `tUs` (whether or not one started). */
+  afterStepStart(inst: Instance, tUs: number, loop: LoopControl): void;
+  /** `inst`'s step ended at `tUs` and was applied (its tokens are out). */
+  afterStepEnd(inst: Instance, tUs: number, loop: LoopControl): void;
+}
+
+/** What a loop hook may do to the event loop. */
+export interface LoopControl {
+  /** Runs `fn` at `atUs` (≥ now), after the step ends and with the arrivals of that instant, before idle instances schedule. */
+  at(atUs: number, fn: (tUs: number) => void): void;
+  /** Asks an idle instance's policy for a step at `tUs` (nothing when it is busy or already asked). */
+  wake(inst: Instance, tUs: number): void;
 }
 
 export interface SimulationHooks {
   /** Called about every 1% of arrivals processed, for progress bars. */
   readonly onProgress?: (doneFrac: number) => void;
-  /** Required when any instance has the 'prefill' role. */
-  readonly handoff?: HandoffRules;
+  /** The cluster layer's part of the loop; required by instances whose role hands requests on. */
+  readonly loop?: LoopHook;
 }
 
 /**
@@ -77,46 +73,17 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
       q.push(t, PRIORITY_SCHEDULE, { kind: 'schedule', instance: inst });
     }
   };
-  const handoff = hooks.handoff;
-  if (!handoff && instances.some((i) => i.role === 'prefill')) throw new Error('prefill instances need handoff rules');
-  /** Decode KV reserved while a prompt was still being prefilled (layer-wise transfer). */
-  const reservedEarly = new Map<Seq, { readonly to: Instance; readonly blocks: number; readonly atUs: number }>();
-  /** Schedules the KV's arrival; `t` is now (the prefill's end or later), `reservedAtUs` may be earlier. */
-  const startTransfer = (h: Handoff, to: Instance, blocks: number, reservedAtUs: number, t: number) => {
-    const at = handoff!.kvArrivalUs(h, to, reservedAtUs);
-    if (!(at >= t)) throw new Error(`KV transfer of request ${h.seq.id} would arrive at ${at}, before its prefill ended at ${t}`);
-    q.push(at, PRIORITY_KV_ARRIVED, { kind: 'kv-arrived', handoff: h, to, blocks });
-  };
-  /** Decode instance: reserve KV for waiting hand-offs in order while there is room (no overtaking). */
-  const drainIncoming = (inst: Instance, t: number) => {
-    while (inst.incoming.length > 0) {
-      const blocks = inst.tryReserve(inst.incoming[0].seq);
-      if (blocks === null) break;
-      startTransfer(inst.incoming.shift()!, inst, blocks, t, t);
-    }
-  };
-  /** Prefill instance that just started a step: reserve decode KV for the prompts it admitted, where there is room. */
-  const reserveAdmitted = (inst: Instance, t: number) => {
-    for (const seq of inst.takeAdmitted()) {
-      // A one-token request finishes on the prefill side; a re-admitted one keeps its reservation.
-      if (!handoff!.reserveAtAdmission || seq.req.outputTokens <= 1 || reservedEarly.has(seq)) continue;
-      const to = decodeFor(seq);
-      if (to.incoming.length > 0) continue;
-      const blocks = to.tryReserve(seq);
-      if (blocks !== null) reservedEarly.set(seq, { to, blocks, atUs: t });
-    }
-  };
-  const decodeFor = (seq: Seq): Instance => {
-    const to = instances[handoff!.routeDecode(seq.req, instances)];
-    if (to.role !== 'decode') throw new Error(`request ${seq.id} handed off to instance ${to.cfg.id}, which is not a decode instance`);
-    return to;
+  const hook = hooks.loop;
+  const control: LoopControl = {
+    at: (atUs, fn) => q.push(atUs, PRIORITY_HOOK, { kind: 'hook', fn }),
+    wake,
   };
   let nowUs = 0;
   const progressEvery = Math.max(1, Math.floor(seqs.length / 100));
   const runSchedule = (inst: Instance, t: number): void => {
     if (inst.busy || !inst.hasWork) return;
     const step = inst.startStep(t);
-    if (inst.role === 'prefill') reserveAdmitted(inst, t);
+    hook?.afterStepStart(inst, t, control);
     if (step) q.push(step.endUs, PRIORITY_STEP_END, { kind: 'step-end', instance: inst, step });
     else if (nextArrival >= seqs.length && q.size === 0) {
       // No step runs anywhere, nothing will arrive or land, and the policy still does nothing with the work
@@ -136,7 +103,7 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
         const seq = ev.seq;
         metrics.onArrival(t);
         const inst = instances[route(seq.req, instances)];
-        const reason = inst.rejectionReason(seq) ?? (inst.role === 'prefill' ? handoff!.rejectionReason(seq.req) : null);
+        const reason = inst.rejectionReason(seq);
         if (reason) {
           seq.phase = 'rejected';
           metrics.onReject(seq.id, seq.req.origin, reason, t);
@@ -149,20 +116,7 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
       }
       case 'step-end':
         ev.instance.finishStep(ev.step);
-        for (const h of ev.instance.takeHandoffs()) {
-          const early = reservedEarly.get(h.seq);
-          if (early) {
-            reservedEarly.delete(h.seq);
-            startTransfer(h, early.to, early.blocks, early.atUs, t);
-            continue;
-          }
-          const to = decodeFor(h.seq);
-          // Later hand-offs queue behind earlier ones, so a large context is not starved by small ones.
-          const blocks = to.incoming.length === 0 ? to.tryReserve(h.seq) : null;
-          if (blocks !== null) startTransfer(h, to, blocks, t, t);
-          else to.incoming.push(h);
-        }
-        if (ev.instance.role === 'decode') drainIncoming(ev.instance, t);
+        hook?.afterStepEnd(ev.instance, t, control);
         if (ev.instance.hasWork) {
           // Nothing else happens at this instant (arrivals and transfers would sort right after this step
           // end): start the next step now instead of through a schedule event. Same order, one heap
@@ -171,14 +125,9 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
           else wake(ev.instance, t);
         }
         break;
-      case 'kv-arrived': {
-        const h = ev.handoff;
-        h.from.releaseHandoff(h, t);
-        ev.to.acceptHandoff(h, ev.blocks);
-        wake(ev.to, t);
-        if (h.from.hasWork) wake(h.from, t);
+      case 'hook':
+        ev.fn(t);
         break;
-      }
       case 'schedule':
         scheduled.delete(ev.instance);
         runSchedule(ev.instance, t);

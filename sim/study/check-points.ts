@@ -3,12 +3,14 @@ import { formatProblem, InputError, type InputProblem } from '../core/input-erro
 import { loadModel } from '../config/load-model.js';
 import { loadHardware } from '../config/load-hardware.js';
 import { getPolicy } from '../policy/registry.js';
-import { kvCapacityBlocks, loadScenarioRequests, scenarioCollector } from '../engine/run-scenario.js';
+import { kvCapacityBlocks } from '../engine/kv-capacity.js';
+import { loadScenarioRequests } from '../run/scenario-workload.js';
+import { scenarioCollector } from '../run/scenario-collector.js';
 import type { ScenarioSpec } from '../engine/scenario.js';
 import type { ModelSpec } from '../model/model-spec.js';
 import type { HardwareSpec } from '../hardware/hardware-spec.js';
 import { loadCluster } from '../cluster/load-cluster.js';
-import { buildCluster } from '../cluster/run-cluster.js';
+import { buildCluster } from '../cluster/build-cluster.js';
 import { canonicalJson } from './stable-hash.js';
 import type { GridPoint } from './grid.js';
 import type { AxisValue, StudySpec } from './study-spec.js';

@@ -1,7 +1,7 @@
 import type { ScenarioSpec } from '../engine/scenario.js';
 import type { RunResult, Summary } from '../metrics/results.js';
 
-/** The signature of runScenario (sim/engine/run-scenario.ts), so studies can run with any runner, fakes included. */
+/** The signature of runScenario (sim/run/run-scenario.ts), so studies can run with any runner, fakes included. */
 export type RunScenarioFn = (spec: ScenarioSpec, opts?: { onProgress?: (doneFrac: number) => void }) => RunResult;
 
 /**

@@ -22,7 +22,7 @@ export type WorkerReply =
 
 /** The runner a study uses unless told otherwise: the simulator itself (one GPU, or a cluster when the point names one). */
 export const DEFAULT_RUNNER: WorkerSetup = {
-  runnerModule: new URL('../cluster/run-any-scenario.js', import.meta.url).href,
+  runnerModule: new URL('../run/run-scenario.js', import.meta.url).href,
   runnerExport: 'runScenario',
 };
 

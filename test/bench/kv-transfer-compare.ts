@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runScenario } from '../../sim/cluster/run-any-scenario.js';
+import { runScenario } from '../../sim/run/run-scenario.js';
 import { benchScenario, useCalibration } from './bench-scenario.js';
 
 /**

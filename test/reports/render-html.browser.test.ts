@@ -7,7 +7,7 @@ import { loadReportInputs } from '../../reports/load-inputs.js';
 import { renderReportHtml, reportCharts } from '../../reports/render-html.js';
 import { vendorBundles } from '../../reports/vendor-bundles.js';
 import { writeReport } from '../../reports/write-report.js';
-import { runScenario as runAnyScenario } from '../../sim/cluster/run-any-scenario.js';
+import { runScenario as runAnyScenario } from '../../sim/run/run-scenario.js';
 import { pageChartProblems } from '../util/chart-checks.js';
 import { TEST_OUTPUT_DIR, findChromium, pageStatus, renderInChromium, skipBrowser } from '../util/chromium.js';
 import { runScenario } from '../util/fake-run-scenario.js';

@@ -1,5 +1,5 @@
 import { DEFAULT_ENGINE, type ScenarioSpec } from '../../sim/engine/scenario.js';
-import { runScenarioDetailed } from '../../sim/engine/run-scenario.js';
+import { runScenarioDetailed } from '../../sim/run/run-scenario.js';
 import { scheduleJsonl } from '../../sim/engine/schedule-jsonl.js';
 import { parseSchedule, type Schedule } from '../../calibrate/closed-loop/schedule.js';
 import type { StepMeasurement } from '../../calibrate/closed-loop/exec-result.js';

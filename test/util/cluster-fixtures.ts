@@ -7,7 +7,7 @@ import { MetricsCollector } from '../../sim/metrics/collector.js';
 import type { RunResult } from '../../sim/metrics/results.js';
 import { simulate } from '../../sim/engine/simulation.js';
 import { parseClusterYaml } from '../../sim/cluster/load-cluster.js';
-import { buildCluster, type BuiltCluster, type GroupLoader } from '../../sim/cluster/run-cluster.js';
+import { buildCluster, type BuiltCluster, type GroupLoader } from '../../sim/cluster/build-cluster.js';
 import { TINY_MODEL, floorOnlyHardware } from './fixtures.js';
 
 /** The engine of cluster tests: all memory is KV (no activation reserve), so capacity is set by the hardware. */
@@ -45,7 +45,7 @@ export function runClusterYaml(yaml: string, requests: readonly Request[], opts:
   const cluster = parseClusterYaml(yaml, 'test-cluster.yaml');
   const collector = new MetricsCollector(requests.length, 1e6, { ttft_ms: null, tbt_ms: opts.sloTbtMs ?? null, tbt_definition: 'request-p99-gap' });
   const built = buildCluster(cluster, { engine: TEST_ENGINE, seed: opts.seed ?? 0, sloTbtMs: opts.sloTbtMs ?? null, useCalibration: false }, collector, null, fixtureLoader(opts.models));
-  simulate(requests, built.instances, built.route, collector, built.handoff ? { handoff: built.handoff } : {});
+  simulate(requests, built.instances, built.route, collector, built.loop ? { loop: built.loop } : {});
   let preemptions = 0;
   for (const i of built.instances) preemptions += i.preemptions;
   return { result: collector.result({}, preemptions), built, collector };

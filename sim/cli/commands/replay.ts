@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
 import type { CommandModule } from '../command-module.js';
 import { addScenarioFlags, scenarioFromFlags, type ScenarioFlagValues } from '../scenario-flags.js';
-import { runAnyScenarioDetailed } from '../../cluster/run-any-scenario.js';
+import { runScenarioDetailed } from '../../run/run-scenario.js';
 import { formatSummary } from '../../metrics/format-summary.js';
 import { STEP_CSV_HEADER, stepCsvRow } from '../../engine/step-csv.js';
 import { scheduleHeaderLine, scheduleStepLine } from '../../engine/schedule-jsonl.js';
-import type { RunOptions } from '../../engine/run-scenario.js';
+import type { RunOptions } from '../../run/run-options.js';
 import type { StepRecord } from '../../engine/instance.js';
 import { OutputSet } from '../output-file.js';
 import { progressReporter } from '../progress.js';
@@ -100,7 +100,7 @@ export const makeReplayCommand = (loadReportPage: LoadReportPage): CommandModule
         const { result, wallS } = await outputs.run(async () => {
           const progress = progressReporter(io, 'replay', !o.quiet);
           const t0 = performance.now();
-          const run = runAnyScenarioDetailed(spec, { onProgress: progress.update, cwd: io.cwd, ...stepOutputs(spec, outputs) });
+          const run = runScenarioDetailed(spec, { onProgress: progress.update, cwd: io.cwd, ...stepOutputs(spec, outputs) });
           progress.done();
           const wallS = (performance.now() - t0) / 1000;
           const { result, requests } = run;

@@ -8,7 +8,7 @@ import { InputError } from '../../../sim/core/input-error.js';
 import { req, runTiny, hopperLike, QWEN3_8B_LIKE } from '../../util/fixtures.js';
 import type { Request } from '../../../sim/workload/request.js';
 import { vllm } from '../../../sim/policy/vllm.js';
-import { runScenario } from '../../../sim/engine/run-scenario.js';
+import { runScenario } from '../../../sim/run/run-scenario.js';
 import { fixtureSpec } from '../../util/report-fixtures.js';
 
 const hw = hopperLike();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScenarioDetailed } from '../../../../sim/engine/run-scenario.js';
+import { runScenarioDetailed } from '../../../../sim/run/run-scenario.js';
 import { stepRowsCsv } from '../../../../sim/engine/step-csv.js';
 import { scheduleJsonl } from '../../../../sim/engine/schedule-jsonl.js';
 import { scenarioFromFlags } from '../../../../sim/cli/scenario-flags.js';

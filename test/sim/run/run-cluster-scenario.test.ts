@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAnyScenarioDetailed, runScenario } from '../../../sim/cluster/run-any-scenario.js';
+import { runScenarioDetailed, runScenario } from '../../../sim/run/run-scenario.js';
 import { DEFAULT_ENGINE, type ScenarioSpec } from '../../../sim/engine/scenario.js';
 import { parseStudy } from '../../../sim/study/parse-study.js';
 import { expandGrid } from '../../../sim/study/grid.js';
@@ -69,7 +69,7 @@ test('the KV-transfer series in the results adds up to the transfer totals besid
 });
 
 test('a scenario without a cluster runs on one GPU as before', () => {
-  const a = runAnyScenarioDetailed(spec).result;
+  const a = runScenarioDetailed(spec).result;
   assert.equal(a.summary.completed, 60);
   assert.equal((a.config.resolved as Record<string, unknown>).instances, undefined);
 });

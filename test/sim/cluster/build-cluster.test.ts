@@ -6,6 +6,7 @@ import { ROUTER_NAMES } from '../../../sim/cluster/routers/registry.js';
 import { req, TINY_MODEL } from '../../util/fixtures.js';
 import { runClusterYaml, type ClusterRun } from '../../util/cluster-fixtures.js';
 import { InputError } from '../../../sim/core/input-error.js';
+import { DecodeRole } from '../../../sim/cluster/disaggregation.js';
 
 // Fixture hardware (test/util/cluster-fixtures.ts): every kernel costs 100 µs. TINY_MODEL has 1 layer: a
 // prefill-only or decode-only forward is 12 kernels = 1200 µs. KV is 2·1·1·2·2 = 8 bytes per token.
@@ -38,7 +39,8 @@ test('disaggregated: first token from the prefill instance, the KV transfer dela
   // Decode steps 1285 → 2485 → 3685. Gaps 1285 and 1200 (p99 by R-7: 1284.15); TPOT (3685 − 1200)/2.
   assert.equal(rows(run, requests)[1], 'test:1,completed,0.000000,10,3,1.2,1.243,3.685,0,1.284,0,1,'.replace(/^/, '0,'));
   const [p, d] = run.built.instances;
-  assert.deepEqual([p.stats.handoffsOut, d.stats.handoffsIn, p.stats.steps, d.stats.steps], [1, 1, 1, 2]);
+  const [ps, ds] = run.built.sides;
+  assert.deepEqual([ps!.handoffsOut, ds!.handoffsIn, p.stats.steps, d.stats.steps], [1, 1, 1, 2]);
   assert.equal(run.built.transfers.delaySumUs, 85);
 });
 
@@ -133,17 +135,19 @@ function checkInvariants(run: ClusterRun, requests: readonly Request[]): void {
     'every arrival routed exactly once',
   );
   const insts = run.built.instances;
-  const out = insts.reduce((a, i) => a + i.stats.handoffsOut, 0);
-  const inn = insts.reduce((a, i) => a + i.stats.handoffsIn, 0);
+  const sides = run.built.sides;
+  const out = sides.reduce((a, s) => a + (s?.handoffsOut ?? 0), 0);
+  const inn = sides.reduce((a, s) => a + (s?.handoffsIn ?? 0), 0);
   assert.equal(out, inn, 'every hand-off received exactly once');
-  if (insts.some((i) => i.role === 'prefill')) {
+  if (run.built.groups.some((g) => g.spec.role === 'prefill')) {
     // A hand-off per admitted request with more than one output token.
     const rejected = new Set(run.result.rejected.map((r) => r.id));
     assert.equal(out, requests.filter((r) => r.outputTokens > 1 && !rejected.has(r.id)).length);
   }
   for (const inst of insts) {
     assert.equal(inst.kv.usedBlocks, 0, `instance ${inst.cfg.id} freed its KV`);
-    assert.equal(inst.incoming.length, 0);
+    const side = sides[inst.cfg.id];
+    assert.equal(side instanceof DecodeRole ? side.incoming.length : 0, 0);
     assert.ok(inst.stats.peakUsedBlocks <= inst.kv.totalBlocks, `instance ${inst.cfg.id} within capacity`);
   }
 }

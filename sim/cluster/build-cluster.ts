@@ -2,23 +2,22 @@ import type { ScenarioSpec } from '../engine/scenario.js';
 import type { ModelSpec } from '../model/model-spec.js';
 import { kvBytesPerToken, weightBytes } from '../model/model-spec.js';
 import type { HardwareSpec } from '../hardware/hardware-spec.js';
-import type { Request } from '../workload/request.js';
 import type { Policy } from '../policy/policy.js';
 import { getPolicy } from '../policy/registry.js';
 import { loadModel } from '../config/load-model.js';
 import { loadHardware } from '../config/load-hardware.js';
 import { InputError, inputError } from '../core/input-error.js';
-import { Instance, type Handoff, type StepRecord } from '../engine/instance.js';
-import { simulate, type HandoffRules, type RouteFn } from '../engine/simulation.js';
-import { arrivalRateQps, kvCapacityBlocks, loadScenarioRequests, scenarioCollector, stepListeners, type RunOptions, type RunOutput } from '../engine/run-scenario.js';
+import { Instance, type StepRecord } from '../engine/instance.js';
+import type { LoopHook, RouteFn } from '../engine/simulation.js';
+import { DecodeRole, handoffLoop, PrefillRole, type Handoff, type HandoffRules } from './disaggregation.js';
+import { kvCapacityBlocks } from '../engine/kv-capacity.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import type { ClusterSpec, DisaggregationSpec, InstanceGroupSpec, RouterChoice } from './cluster-spec.js';
-import { clusterDir, loadCluster } from './load-cluster.js';
+import { clusterDir } from './load-cluster.js';
 import { kvTransferBytesPerLink, layerwiseArrivalUs, parallelKvStreams, wholeArrivalUs } from './kv-transfer.js';
 import { ROUTERS } from './routers/registry.js';
 import type { Router, RouterFactory } from './routers/router.js';
-import { summarizeCluster, TransferLog } from './cluster-summary.js';
-import { DUETSIM_VERSION } from '../core/version.js';
+import { TransferLog } from './cluster-summary.js';
 
 /** One group's loaded inputs: what every instance of the group is built from. */
 export interface BuiltGroup {
@@ -37,7 +36,10 @@ export interface BuiltCluster {
   readonly route: RouteFn;
   /** How many arrivals the router sent to each instance. */
   readonly routed: readonly number[];
-  readonly handoff: HandoffRules | null;
+  /** Each instance's disaggregation role (null: it serves whole requests), with its hand-off counts. */
+  readonly sides: readonly (PrefillRole | DecodeRole | null)[];
+  /** The hand-offs in the event loop (disaggregated clusters only). */
+  readonly loop: LoopHook | null;
   readonly transfers: TransferLog;
 }
 
@@ -48,39 +50,6 @@ export const loadGroupInputs: GroupLoader = (g, cwd, useCalibration) => ({
   model: loadModel(g.model, { cwd }),
   hw: loadHardware(g.hardware, { cwd, useCalibration }),
 });
-
-/** Runs a scenario whose `cluster` names a cluster YAML: same inputs and RunResult as a one-GPU run. */
-export function runClusterDetailed(spec: ScenarioSpec, opts: RunOptions = {}): RunOutput {
-  if (spec.cluster == null) throw new Error('runClusterDetailed needs a scenario with a cluster');
-  const cluster = loadCluster(spec.cluster, opts.cwd);
-  const requests = loadScenarioRequests(spec, opts.cwd);
-  const metrics = scenarioCollector(spec, requests);
-  const { steps, onStep } = stepListeners(opts);
-  const built = buildCluster(cluster, spec, metrics, onStep);
-  opts.onStart?.({ hardware: null, requests });
-  const endUs = simulate(requests, built.instances, built.route, metrics, {
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
-    ...(built.handoff ? { handoff: built.handoff } : {}),
-  });
-  let preemptions = 0;
-  for (const inst of built.instances) preemptions += inst.preemptions;
-  // The simulated span, first arrival to the last event: what busy shares are taken over.
-  const durationS = requests.length > 0 ? (endUs - requests[0].arrivalUs) / 1e6 : 0;
-  const first = built.groups[0];
-  const config = {
-    ...spec,
-    resolved: {
-      requests: requests.length,
-      arrival_rate_qps: arrivalRateQps(requests),
-      model_weight_gb: round(weightBytes(first.model) / 1e9, 3),
-      hardware_perf: [...new Set(built.groups.map((g) => g.hw.perf.provenance))].join(' | '),
-      duetsim_version: DUETSIM_VERSION,
-      ...summarizeCluster(cluster, built, durationS),
-    },
-  };
-  const result = metrics.result(config, preemptions);
-  return { result, requests, collector: metrics, steps, hardware: null };
-}
 
 /**
  * Loads every group's model and hardware, checks what only they can tell (TP divides the heads, the
@@ -110,15 +79,18 @@ export function buildCluster(
   });
   const instances: Instance[] = [];
   const groupOf: number[] = [];
+  const sides: (PrefillRole | DecodeRole | null)[] = [];
   groups.forEach((g, gi) => {
     for (let c = 0; c < g.spec.count; c++) {
       const policy = createPolicy(cluster, g, gi, spec.sloTbtMs);
-      const cfg = { id: instances.length, role: g.spec.role, model: g.model, hw: g.hw, tpDegree: g.spec.tp, engine: spec.engine, policy, kvBlocks: g.kvBlocks };
+      const side = g.spec.role === 'prefill' ? new PrefillRole() : g.spec.role === 'decode' ? new DecodeRole() : null;
+      const cfg = { id: instances.length, ...(side ? { role: side } : {}), model: g.model, hw: g.hw, tpDegree: g.spec.tp, engine: spec.engine, policy, kvBlocks: g.kvBlocks };
       instances.push(new Instance(cfg, metrics, onStep));
       groupOf.push(gi);
+      sides.push(side);
     }
   });
-  const arrivalPool = indicesWhere(instances, (i) => i.role !== 'decode');
+  const arrivalPool = indicesWhere(instances, (i) => !(i.cfg.role instanceof DecodeRole));
   const arrivalViews = arrivalPool.map((i) => instances[i]);
   const router = createRouter(cluster.router, spec.seed, 'router');
   const routed = new Array<number>(instances.length).fill(0);
@@ -128,16 +100,17 @@ export function buildCluster(
     return idx;
   };
   const transfers = new TransferLog(instances.length);
-  const handoff = cluster.disaggregation ? handoffRules(cluster.disaggregation, instances, spec.seed, transfers) : null;
-  return { groups, instances, groupOf, route, routed, handoff, transfers };
+  const loop = cluster.disaggregation ? handoffLoop(instances, handoffRules(cluster.disaggregation, instances, spec.seed, transfers)) : null;
+  return { groups, instances, groupOf, route, routed, sides, loop, transfers };
 }
 
 function handoffRules(d: DisaggregationSpec, instances: readonly Instance[], seed: number, log: TransferLog): HandoffRules {
-  const decodePool = indicesWhere(instances, (i) => i.role === 'decode');
+  const decodePool = indicesWhere(instances, (i) => i.cfg.role instanceof DecodeRole);
   const decodeViews = decodePool.map((i) => instances[i]);
   const router = createRouter(d.decodeRouter, seed, 'router/decode');
   // Admission is checked against the smallest decode cache, so any decode instance the router picks can hold it.
   const smallest = decodeViews.reduce((a, b) => (b.kv.totalBlocks < a.kv.totalBlocks ? b : a));
+  for (const inst of instances) if (inst.cfg.role instanceof PrefillRole) inst.cfg.role.smallestDecode = smallest;
   // Each prefill instance's links send one request's KV at a time; this is when each is next free. Calls
   // come in event order (a prefill's end, or later), so first come, first sent.
   const linkFreeAtUs = new Map<Instance, number>();
@@ -158,12 +131,6 @@ function handoffRules(d: DisaggregationSpec, instances: readonly Instance[], see
       linkFreeAtUs.set(h.from, at);
       log.record(h, to, reservedAtUs, at, bytes * streams);
       return at;
-    },
-    rejectionReason: (req: Request) => {
-      const need = smallest.kv.blocksForTokens(req.promptTokens + req.outputTokens);
-      return need > smallest.kv.totalBlocks
-        ? { code: 'exceeds-kv-capacity', reason: `prompt+output (${req.promptTokens}+${req.outputTokens} tokens) needs ${need} KV blocks; the smallest decode instance holds ${smallest.kv.totalBlocks}` }
-        : null;
     },
   };
 }
@@ -189,9 +156,4 @@ function indicesWhere(instances: readonly Instance[], keep: (i: Instance) => boo
     if (keep(inst)) out.push(i);
   });
   return out;
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }

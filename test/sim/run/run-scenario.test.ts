@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadScenarioRequests, runScenario } from '../../../sim/engine/run-scenario.js';
+import { runScenario } from '../../../sim/run/run-scenario.js';
+import { loadScenarioRequests } from '../../../sim/run/scenario-workload.js';
 import { loadWorkload } from '../../../sim/workload/load-workload.js';
 import { meanRateQps } from '../../../sim/workload/transform.js';
 import { fixtureSpec } from '../../util/report-fixtures.js';

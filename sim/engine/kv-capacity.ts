@@ -1,0 +1,14 @@
+import type { ScenarioSpec } from './scenario.js';
+import type { ModelSpec } from '../model/model-spec.js';
+import { kvBytesPerToken, weightBytes } from '../model/model-spec.js';
+import type { HardwareSpec } from '../hardware/hardware-spec.js';
+
+/**
+ * KV blocks one GPU holds for this model: memory × utilisation, less the weights (split N ways under
+ * tensor parallelism) and the activation reserve, over the bytes of one block (KV heads split N ways).
+ */
+export function kvCapacityBlocks(model: ModelSpec, hw: HardwareSpec, engine: ScenarioSpec['engine'], tpDegree: number): number {
+  const usable = hw.hbmCapacityBytes * engine.gpuMemoryUtilization - weightBytes(model) / tpDegree - engine.activationReserveBytes;
+  const perBlock = (kvBytesPerToken(model) / Math.min(tpDegree, model.numKvHeads)) * engine.blockTokens;
+  return Math.floor(usable / perBlock);
+}
