@@ -23,6 +23,13 @@ export function summarizeApes(apes: readonly number[]): ErrorSummary {
   return { count: apes.length, mape: sum / apes.length, p90Ape: sorted[rank], worstApe: sorted[sorted.length - 1] };
 }
 
+/** Median of a non-empty list (the mean of the middle two for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
 /** '3.2%' with one decimal; '–' for an empty group. */
 export function formatPct(fraction: number): string {
   return Number.isNaN(fraction) ? '–' : `${(fraction * 100).toFixed(1)}%`;

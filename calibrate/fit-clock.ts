@@ -3,6 +3,7 @@ import type { ModelSpec } from '../sim/model/model-spec.js';
 import { predictIteration } from '../sim/latency/roofline.js';
 import type { ClockRegimeRecord } from './measurement.js';
 import { roundSig } from './fit-efficiency.js';
+import { median } from './error-stats.js';
 
 /**
  * The clock-regime scales (ClockRegimeSpec) from the calibration's clock_regime records: the same
@@ -32,11 +33,6 @@ export function fitClockRegime(models: Readonly<Record<string, ModelSpec>>, hw: 
     serving.push((r.servingUs - memoryUs) / computeUs);
   }
   if (b2b.length === 0) return undefined;
-  const median = (xs: number[]): number => {
-    const s = [...xs].sort((a, b) => a - b);
-    const m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
   const clamp = (v: number): number => Math.min(2, Math.max(0.5, v));
   return { backToBackComputeScale: roundSig(clamp(median(b2b))), servingComputeScale: roundSig(clamp(median(serving))) };
 }

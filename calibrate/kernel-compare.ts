@@ -1,4 +1,5 @@
 import type { MeasurementSet, OpRecord, OpShape } from './measurement.js';
+import { median } from './error-stats.js';
 import { opWork, type LmHeadShape } from './op-work.js';
 
 /**
@@ -49,12 +50,6 @@ function ops(set: MeasurementSet): Map<string, OpRecord> {
   const m = new Map<string, OpRecord>();
   for (const r of set.records) if (r.kind === 'op' && r.medianUs > 0) m.set(`${shapeKey(r.shape)}@${r.smCount}`, r);
   return m;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 export function compareKernels(ours: MeasurementSet, reference: MeasurementSet, lmHeads: readonly LmHeadShape[]): KernelComparison {

@@ -1,4 +1,5 @@
 import type { CurvePoint, OpClass } from '../sim/hardware/hardware-spec.js';
+import { median } from './error-stats.js';
 import { OP_CLASSES } from '../sim/hardware/hardware-spec.js';
 import { curveAt } from '../sim/latency/curve.js';
 import type { MeasurementSet, OpRecord } from './measurement.js';
@@ -47,12 +48,6 @@ export interface KernelQualityReport {
   /** Per class: median of each kernel's fraction of its binding ceiling, and the count. */
   readonly by_class: Readonly<Partial<Record<OpClass, { count: number; median_bound_fraction: number; failed_checks: number }>>>;
   readonly torch: readonly TorchComparison[];
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 function chunkKey(chunks: readonly { newTokens: number; cachedTokens: number }[]): string {

@@ -1,7 +1,7 @@
 import type { HardwareSpec } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import { PLAN_VERSION, type Plan, type PlanBatch, type PlanExperiment, type PlanModel } from './plan-format.js';
-import { batchLabel, opExperiment, opShapes, partitionSizes, toPlanModel } from './plan.js';
+import { batchLabel, FORWARD_BATCHES as STANDARD_BATCHES, opExperiment, opShapes, partitionSizes, toPlanModel } from './plan.js';
 
 /**
  * The reference plan (issue 11): what `cuda/reference/torch_runner.py` measures with production kernels
@@ -22,23 +22,11 @@ export interface ReferencePlanOptions {
   readonly warmup: number;
 }
 
-/** Forward batches: prefill-only, decode-only and mixed, as the simulator's steps are. */
-const FORWARD_BATCHES: readonly PlanBatch[] = [
-  { prefills: [{ new: 512, cached: 0 }] },
-  { prefills: [{ new: 2048, cached: 0 }] },
-  // A 4096-token chunk: SGLang's and vLLM's default budgets (8192) split prompts into chunks this long and longer.
-  { prefills: [{ new: 4096, cached: 0 }] },
-  { prefills: [{ new: 1024, cached: 1024 }] },
-  { prefills: [{ new: 256, cached: 0 }, { new: 256, cached: 0 }, { new: 256, cached: 0 }, { new: 256, cached: 0 }] },
-  { decodes: { count: 8, context: 1024 } },
-  { decodes: { count: 32, context: 2048 } },
-  { decodes: { count: 64, context: 2048 } },
-  { decodes: { count: 128, context: 1024 } },
-  { decodes: [512, 1024, 2048, 4096, 8192, 16384] },
-  { prefills: [{ new: 512, cached: 0 }], decodes: { count: 32, context: 1024 } },
-  { prefills: [{ new: 256, cached: 1024 }], decodes: { count: 64, context: 1024 } },
-  { prefills: [{ new: 1024, cached: 0 }], decodes: { count: 16, context: 512 } },
-];
+/**
+ * Forward batches: the standard plan's (prefill-only, decode-only and mixed), with a 4096-token chunk after
+ * the 2048-token one: SGLang's and vLLM's default budgets (8192) split prompts into chunks this long and longer.
+ */
+const FORWARD_BATCHES: readonly PlanBatch[] = [...STANDARD_BATCHES.slice(0, 2), { prefills: [{ new: 4096, cached: 0 }] }, ...STANDARD_BATCHES.slice(2)];
 /** A DuetServe split under load: one budget-sized prefill chunk beside the running decodes. */
 const PAIR_PREFILL: PlanBatch = { prefills: [{ new: 2048, cached: 0 }] };
 const PAIR_DECODES: readonly PlanBatch[] = [{ decodes: { count: 32, context: 2048 } }, { decodes: { count: 128, context: 1024 } }];

@@ -57,7 +57,7 @@ const DECODE_ATTN: readonly [number, number][] = [
  * Forward batches. KV held by one batch stays ≤ 131,072 tokens (about 21 GB for Qwen3-14B at 164 KB per
  * token), so weights (up to ~30 GB), KV and activations fit an 80 GB H100.
  */
-const FORWARD_BATCHES: readonly PlanBatch[] = [
+export const FORWARD_BATCHES: readonly PlanBatch[] = [
   { prefills: [{ new: 512, cached: 0 }] },
   { prefills: [{ new: 2048, cached: 0 }] },
   { prefills: [{ new: 1024, cached: 1024 }] },

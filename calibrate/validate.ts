@@ -1,8 +1,9 @@
 import type { HardwareSpec } from '../sim/hardware/hardware-spec.js';
+import type { IterationBatch } from '../sim/latency/iteration-batch.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import type { ClockRegimeRecord, ConcurrentRecord, ForwardRecord, MeasurementSet } from './measurement.js';
 import { batchKind } from './parse-batch.js';
-import { familyOf, splitRecords } from './split.js';
+import { familyOf, splitRecords, type ValidationRecord } from './split.js';
 import { ape, summarizeApes, type ErrorSummary } from './error-stats.js';
 import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs } from './predict-record.js';
 import { harnessOnly, usableConcurrent, usableForward } from './fit.js';
@@ -149,51 +150,38 @@ function grouped(points: readonly ValidationPoint[]): GroupedErrors {
   };
 }
 
-function forwardPoint(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ForwardRecord): ValidationPoint {
-  const predicted = predictForwardUs(models, hw, r);
+/** One compared value: the record's id and family, the partition it ran on and beside, its batch kind. */
+function point(
+  r: ValidationRecord,
+  kind: ValidationKind,
+  smCount: number,
+  partnerSmCount: number,
+  batch: IterationBatch,
+  predicted: number,
+  measured: number,
+): ValidationPoint {
   return {
     id: r.id,
-    kind: 'forward',
+    kind,
     family: familyOf(r),
     model: r.model,
-    sm_count: r.smCount,
-    partner_sm_count: 0,
-    batch_kind: batchKind(r.batch),
+    sm_count: smCount,
+    partner_sm_count: partnerSmCount,
+    batch_kind: batchKind(batch),
     predicted_us: predicted,
-    measured_us: r.medianUs,
-    ape: ape(predicted, r.medianUs),
+    measured_us: measured,
+    ape: ape(predicted, measured),
   };
 }
 
+function forwardPoint(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ForwardRecord): ValidationPoint {
+  return point(r, 'forward', r.smCount, 0, r.batch, predictForwardUs(models, hw, r), r.medianUs);
+}
+
 function concurrentPoints(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): ValidationPoint[] {
-  const decode = predictConcurrentDecodeUs(models, hw, r);
-  const prefill = predictConcurrentPrefillUs(models, hw, r);
-  const family = familyOf(r);
   return [
-    {
-      id: r.id,
-      kind: 'concurrent_decode',
-      family,
-      model: r.model,
-      sm_count: r.decodeSmCount,
-      partner_sm_count: r.prefillSmCount,
-      batch_kind: batchKind(r.decodeBatch),
-      predicted_us: decode,
-      measured_us: r.decodeConcurrentUs,
-      ape: ape(decode, r.decodeConcurrentUs),
-    },
-    {
-      id: r.id,
-      kind: 'concurrent_prefill',
-      family,
-      model: r.model,
-      sm_count: r.prefillSmCount,
-      partner_sm_count: r.decodeSmCount,
-      batch_kind: batchKind(r.prefillBatch),
-      predicted_us: prefill,
-      measured_us: r.prefillConcurrentUs,
-      ape: ape(prefill, r.prefillConcurrentUs),
-    },
+    point(r, 'concurrent_decode', r.decodeSmCount, r.prefillSmCount, r.decodeBatch, predictConcurrentDecodeUs(models, hw, r), r.decodeConcurrentUs),
+    point(r, 'concurrent_prefill', r.prefillSmCount, r.decodeSmCount, r.prefillBatch, predictConcurrentPrefillUs(models, hw, r), r.prefillConcurrentUs),
   ];
 }
 
@@ -202,19 +190,7 @@ function clockPoints(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSp
   const m = modelOf(models, r);
   const at = (clockRegime: 'back-to-back' | 'serving'): number =>
     predictIteration(m, hw, r.batch, { smCount: r.smCount, partnerSmCount: 0, launch: 'graph', tpDegree: 1, clockRegime }).gpuUs;
-  const point = (kind: ValidationKind, predicted: number, measured: number): ValidationPoint => ({
-    id: r.id,
-    kind,
-    family: familyOf(r),
-    model: r.model,
-    sm_count: r.smCount,
-    partner_sm_count: 0,
-    batch_kind: batchKind(r.batch),
-    predicted_us: predicted,
-    measured_us: measured,
-    ape: ape(predicted, measured),
-  });
-  return [point('clock_back_to_back', at('back-to-back'), r.backToBackUs), point('clock_serving', at('serving'), r.servingUs)];
+  return [point(r, 'clock_back_to_back', r.smCount, 0, r.batch, at('back-to-back'), r.backToBackUs), point(r, 'clock_serving', r.smCount, 0, r.batch, at('serving'), r.servingUs)];
 }
 
 function regimeOf(p: ValidationPoint): Regime {
