@@ -11,6 +11,9 @@ import { readConfig } from '../../sim/config/config-files.js';
 import { packageRoot } from '../../sim/trace/bundled.js';
 import { estimatePlan, generatePlan } from '../plan.js';
 import { generateReferencePlan, generateValidationPlan } from '../plan-reference.js';
+import { generateKernelQualityPlan } from '../plan-kernel-quality.js';
+import type { Plan } from '../plan-format.js';
+import type { HardwareSpec } from '../../sim/hardware/hardware-spec.js';
 import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
 import { parsePlan } from '../parse-plan.js';
 import { runWithAddon, runWithReference, runWithRunner, withBackend, type BackendName } from '../run.js';
@@ -33,6 +36,17 @@ import type { ClosedLoopCompare } from '../closed-loop/compare.js';
  */
 const DEFAULT_MODELS = ['qwen3-8b', 'qwen3-14b'];
 
+
+type PlanProfile = 'standard' | 'reference' | 'reference-validation' | 'kernel-quality';
+type PlanModels = Parameters<typeof generateReferencePlan>[0]['models'];
+/** The plan profiles, one line each: what `--profile` accepts and lists in its help. */
+const PLAN_PROFILES: Record<PlanProfile, { readonly what: string; readonly generate: (o: { models: PlanModels; hardware: HardwareSpec; repeats: number; warmup: number }) => Plan }> = {
+  standard: { what: 'our kernels: duet_runner', generate: (o) => generatePlan(o) },
+  reference: { what: 'production kernels: cuda/reference/torch_runner.py; adds clock regimes and continuous pairs', generate: (o) => generateReferencePlan(o) },
+  'reference-validation': { what: "held-out pairs at DuetServe's loaded splits and clock regimes, never fitted", generate: (o) => generateValidationPlan(o) },
+  'kernel-quality': { what: 'attention and elementwise ops with the copy ceiling on every partition, run by both backends for `compare-kernels`', generate: (o) => generateKernelQualityPlan(o) },
+};
+
 function collect(v: string, acc: string[]): string[] {
   return [...acc, v];
 }
@@ -52,12 +66,13 @@ function registerPlan(cal: Command, io: CliIo): void {
     .option('--granularity <n>', 'override the partition granularity in SMs (also the smallest partition)', parseNumber('--granularity', { integer: true, min: 1 }))
     .option('--repeats <n>', 'timed repeats per experiment', parseNumber('--repeats', { integer: true, min: 1 }), 10)
     .option('--warmup <n>', 'untimed repeats first', parseNumber('--warmup', { integer: true, min: 0 }), 2)
-    .option('--profile <name>', "'standard' (our kernels: duet_runner), 'reference' (production kernels: cuda/reference/torch_runner.py; adds clock regimes and continuous pairs) or 'reference-validation' (held-out pairs at DuetServe's loaded splits and clock regimes, never fitted)", 'standard')
+    .option('--profile <name>', `which plan: ${Object.entries(PLAN_PROFILES).map(([name, p]) => `'${name}' (${p.what})`).join('; ')}`, 'standard')
     .option('--unseen-model <name|path>', 'reference profile: a model measured for validation only, never fitted (repeatable)', collect, [])
     .option('-o, --out <file>', 'plan JSON (default: stdout)')
     .action((o: { model: string[]; hardware: string; smCount?: number; granularity?: number; repeats: number; warmup: number; profile: string; unseenModel: string[]; out?: string }) => {
-      if (!['standard', 'reference', 'reference-validation'].includes(o.profile)) {
-        throw inputError('bad-flag', '<command line>', 0, '--profile', `'${o.profile}' is not a profile: standard, reference or reference-validation`);
+      const profile = Object.hasOwn(PLAN_PROFILES, o.profile) ? PLAN_PROFILES[o.profile as PlanProfile] : undefined;
+      if (!profile) {
+        throw inputError('bad-flag', '<command line>', 0, '--profile', `'${o.profile}' is not a profile: ${Object.keys(PLAN_PROFILES).join(', ')}`);
       }
       if (o.unseenModel.length > 0 && o.profile !== 'reference') throw inputError('bad-flag', '<command line>', 0, '--unseen-model', 'only the reference profile plans unseen models');
       const names = o.model.length > 0 ? o.model : DEFAULT_MODELS;
@@ -73,12 +88,7 @@ function registerPlan(cal: Command, io: CliIo): void {
       const granularitySms = o.granularity ?? base.partition.granularitySms;
       const hw = { ...base, smCount: o.smCount ?? base.smCount, partition: { ...base.partition, granularitySms, minSms: o.granularity ?? base.partition.minSms } };
       if (granularitySms > hw.smCount) throw inputError('bad-flag', '<command line>', 0, '--granularity', `${granularitySms} SMs is more than the GPU's ${hw.smCount}`);
-      const plan =
-        o.profile === 'reference'
-          ? generateReferencePlan({ models: [...models, ...unseen], hardware: hw, repeats: o.repeats, warmup: o.warmup })
-          : o.profile === 'reference-validation'
-            ? generateValidationPlan({ models, hardware: hw, repeats: o.repeats, warmup: o.warmup })
-            : generatePlan({ models, hardware: hw, repeats: o.repeats, warmup: o.warmup });
+      const plan = profile.generate({ models: [...models, ...unseen], hardware: hw, repeats: o.repeats, warmup: o.warmup });
       const text = JSON.stringify(plan, null, 1) + '\n';
       if (o.out) writeOut(io, '--out', o.out, text);
       else io.stdout(text);

@@ -493,16 +493,26 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
   out.push_back(check_add_rmsnorm(s, 5, 4096, true, next()));
   out.push_back(check_add_rmsnorm(s, 3, 5120, false, next()));
   out.push_back(check_add_rmsnorm(s, 2, 8192, true, next()));
+  out.push_back(check_add_rmsnorm(s, 4, 1000, true, next()));  // a partial vector column per thread
   out.push_back(check_qk_norm(s, 7, 32, 8, next()));
+  out.push_back(check_qk_norm(s, 300, 40, 8, next()));  // 256+ tokens: several heads per thread
   out.push_back(check_rope(s, 9, 32, 8, 1e6f, next()));
   out.push_back(check_rope(s, 3, 40, 8, 5e5f, next()));
+  out.push_back(check_rope(s, 300, 32, 8, 1e6f, next()));  // 256+ tokens: several heads per thread
   out.push_back(check_silu_mul(s, 6, 12288, next()));
+  out.push_back(check_silu_mul(s, 37, 17408, next()));  // the last block part-filled
   out.push_back(check_kv_cache_write(s, 50, 8, next()));
   out.push_back(check_gather_rows(s, 13, 4096, next()));
   out.push_back(check_attn_decode(s, 32, 8, {1, 17, 300, 1029}, sm_count, next()));
   out.push_back(check_attn_decode(s, 40, 8, {4096, 2500}, sm_count, next()));
   out.push_back(check_attn_decode(s, 8, 8, {70, 33, 129}, sm_count, next()));
   out.push_back(check_attn_decode(s, 16, 2, {9000}, sm_count, next()));
+  {
+    // Enough (sequence, kv head) pairs for one split each: pass 1 writes the output itself, no merge.
+    std::vector<int> many;
+    for (int i = 0; i < 48; ++i) many.push_back(1 + (i * 37) % 700);
+    out.push_back(check_attn_decode(s, 32, 8, many, sm_count, next()));
+  }
   out.push_back(check_attn_prefill(s, 32, 8, {{1, 0}}, next()));
   out.push_back(check_attn_prefill(s, 32, 8, {{77, 0}, {130, 45}}, next()));
   out.push_back(check_attn_prefill(s, 40, 8, {{128, 1000}}, next()));

@@ -1,37 +1,64 @@
-// Decode attention over the paged KV cache, flash-decoding style.
+// Decode attention over the paged KV cache: flash-decoding on tensor cores.
 //
-// Pass 1, one block of 128 threads per (split, kv head, sequence): a split is
-// up to kAttnDecodeMaxSplitTokens consecutive context tokens. Each half-warp
-// (16 lanes x 16 bytes = one 128-value K or V row) walks every 8th token of
-// the split, kUnroll tokens at a time with their K and V rows loaded together
-// (2 x kUnroll 16-byte loads in flight per lane), and keeps an online softmax
-// (running max, sum and exp-weighted V) for all G = hq/hkv query heads of the
-// kv head: K and V are read once per group, which is the point of GQA. The
-// split's block-table slice is staged in shared memory first, so cache
-// addresses do not wait on a dependent global load. Half-warps then merge by
-// shuffle, warps through shared memory, and the block writes its unnormalised
-// partial output, max and sum to the workspace.
-// Pass 2, one block per (query head, sequence): merges the splits with their
-// maxima and sums and writes bf16.
+// Pass 1, one block of 4 warps per (split, kv head, sequence); a split is up to
+// kAttnDecodeMaxSplitTokens consecutive context tokens, walked in tiles of 32.
+// Why this shape (issue 11: the previous CUDA-core kernel reached 25% of the
+// copy bandwidth on a 24-SM partition):
+// - Decode attention is a stream over K and V. What bounds it on a partition is
+//   how many bytes each SM keeps in flight, so K/V tiles are gathered from the
+//   cache pages with cp.async into kStages shared-memory stages (16 KB each): a
+//   block has ~48 KB in flight while it multiplies one tile, independent of how
+//   many registers the math needs, and one block per SM nearly saturates HBM.
+// - The G = hq/hkv query heads of a kv head are the rows of one mma tile
+//   (m16n8k16 for Q K^T, m16n8k8 for P V; rows G..15 are zero), so K and V are
+//   read once per group and the dot products cost a few mma per tile instead
+//   of G x 128 FMAs and shuffles per token.
+// - Each warp owns 8 rows of every tile and keeps its own online softmax (max,
+//   sum, unnormalised output) in registers; the score fragment of Q K^T is
+//   exactly the A fragment of P V, so probabilities never leave registers. The
+//   four warps are merged once, at the end, through shared memory.
+// - Rows are 256 bytes; 16-byte chunk c of row r is stored at chunk c ^ (r & 7),
+//   so the 8 rows one ldmatrix phase reads hit 32 distinct banks. A row past the
+//   split's end is zero-filled rather than read: page slots beyond a sequence
+//   may hold anything, and 0 * NaN in P V would poison the output.
+// - Scores are kept in log2 units (scale * log2 e folded in), so ex2 is one
+//   instruction; the split partials' maxima are in the same units.
+// Pass 2, one block per (query head, sequence), merges the splits; with one
+// split, pass 1 writes the normalised bf16 output itself and pass 2 is skipped.
 #include "kernels.h"
 #include "bf16_vec.cuh"
+#include "mma_sm80.cuh"
 
-#include <cfloat>
+#include <cstdlib>
+#include <string>
 
 namespace duet {
 namespace {
 
-constexpr int kThreads = 128;
-constexpr int kHalfWarps = kThreads / 16;
-constexpr int kWarps = kThreads / 32;
+using namespace duet::mma;
+
 constexpr int kDh = 128;
-constexpr int kUnroll = 4;  // tokens per half-warp per step (K and V rows: 8 loads in flight per lane)
-constexpr int kStep = kHalfWarps * kUnroll;
 constexpr int kBlockTokens = 16;
+constexpr int kWarps = 4;
+constexpr int kThreads = kWarps * 32;
+constexpr int kTileTokens = 8 * kWarps;             // each warp owns 8 rows: one mma n-tile
+constexpr int kStages = 4;
+constexpr int kRowBytes = kDh * 2;
+constexpr int kTileBytes = kTileTokens * kRowBytes;  // one K (or V) tile: 8 KB
+constexpr int kStageBytes = 2 * kTileBytes;
+constexpr int kSmemBytes = kStages * kStageBytes;    // 64 KB: three blocks fit an SM
+constexpr int kMaxDevices = 64;
+constexpr float kLog2e = 1.4426950408889634f;
+// Start of the running max: finite, so exp2(m_old - m_new) is 1 (not NaN) while
+// a warp has seen only masked rows, and a warp that saw none merges with weight 0.
+constexpr float kNoScore = -1e30f;
+static_assert(kThreads == kDh, "the merge gives each thread one output dimension");
+static_assert(kAttnDecodeMaxSplitTokens % kTileTokens == 0, "splits are whole tiles");
+static_assert(kWarps * kAttnDecodeMaxGroup * kDh * 4 <= kSmemBytes, "the merge reuses the stages");
 
 struct Workspace {
   float* acc;  // [num_seqs, hq, num_splits, dh]
-  float* m;    // [num_seqs, hq, num_splits]
+  float* m;    // [num_seqs, hq, num_splits], log2 units
   float* l;    // [num_seqs, hq, num_splits]
 };
 
@@ -40,136 +67,164 @@ __host__ __device__ inline Workspace split_workspace(float* base, int num_seqs, 
   return Workspace{base, base + parts * kDh, base + parts * kDh + parts};
 }
 
+__device__ __forceinline__ uint32_t tile_offset(int row, int chunk) {
+  return static_cast<uint32_t>(row * kRowBytes + ((chunk ^ (row & 7)) << 4));
+}
+
 template <int G>
-__global__ void __launch_bounds__(kThreads) attn_decode_split_kernel(AttnDecodeParams p) {
+__global__ void __launch_bounds__(kThreads) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2) {
+  extern __shared__ __align__(128) uint8_t smem[];
   __shared__ int s_blocks[kAttnDecodeMaxSplitTokens / kBlockTokens];
   __shared__ float s_m[kWarps][G], s_l[kWarps][G];
-  __shared__ float s_acc[kWarps][G][kDh];
   const int split = blockIdx.x, kvh = blockIdx.y, seq = blockIdx.z;
   const int ctx = p.context_len[seq];
-  const int t0 = split * p.split_tokens;  // a multiple of kBlockTokens
-  if (t0 >= ctx) return;  // this sequence is shorter than the longest; pass 2 skips the split
+  const int t0 = split * p.split_tokens;  // a multiple of kTileTokens
+  if (t0 >= ctx) return;                  // this sequence is shorter than the longest; pass 2 skips the split
   const int ntok = min(p.split_tokens, ctx - t0);
-  const int lane16 = threadIdx.x % 16, hw = threadIdx.x / 16;
+  const int ntiles = (ntok + kTileTokens - 1) / kTileTokens;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int* table = p.block_table + (long long)seq * p.max_blocks_per_seq + t0 / kBlockTokens;
   for (int j = threadIdx.x; j * kBlockTokens < ntok; j += kThreads) s_blocks[j] = table[j];
-
-  // q for the G heads of this kv head, pre-scaled: lane16 owns dims lane16*8..+8.
-  float q[G][8];
-#pragma unroll
-  for (int g = 0; g < G; ++g) {
-    bf16x8_to_float(load_bf16x8(p.q + ((long long)seq * p.hq + kvh * G + g) * kDh + lane16 * 8), q[g]);
-#pragma unroll
-    for (int j = 0; j < 8; ++j) q[g][j] *= p.scale;
-  }
-  float m[G], l[G], acc[G][8];
-#pragma unroll
-  for (int g = 0; g < G; ++g) {
-    m[g] = -FLT_MAX;
-    l[g] = 0.f;
-#pragma unroll
-    for (int j = 0; j < 8; ++j) acc[g][j] = 0.f;
-  }
   __syncthreads();
 
-  // The loop bound is the same for the whole block: the shuffles below need
-  // every lane of the warp, so no half-warp may leave early.
-  for (int base = hw; base - hw < ntok; base += kStep) {
-    Bf16x8 kr[kUnroll], vr[kUnroll];
+  // Tile `tile` of the split into stage `stage`: thread t copies chunk t % 16 of rows t / 16 + 8j, K and V.
+  auto load_tile = [&](int tile, int stage) {
+    uint8_t* sK = smem + stage * kStageBytes;
+    uint8_t* sV = sK + kTileBytes;
+    const int chunk = threadIdx.x % 16;
 #pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
-      const int i = base + u * kHalfWarps;
-      if (i < ntok) {
-        const long long slot = (long long)s_blocks[i / kBlockTokens] * kBlockTokens + (t0 + i) % kBlockTokens;
-        const long long off = (slot * p.hkv + kvh) * kDh + lane16 * 8;
-        kr[u] = load_bf16x8(p.k_cache + off);
-        vr[u] = load_bf16x8(p.v_cache + off);
+    for (int j = 0; j < kTileTokens * 16 / kThreads; ++j) {
+      const int row = threadIdx.x / 16 + j * (kThreads / 16);
+      const int tok = tile * kTileTokens + row;
+      long long elem = 0;
+      int bytes = 0;
+      if (tok < ntok) {
+        const long long slot = (long long)s_blocks[tok / kBlockTokens] * kBlockTokens + tok % kBlockTokens;
+        elem = (slot * p.hkv + kvh) * kDh + chunk * 8;
+        bytes = 16;
       }
+      const uint32_t off = tile_offset(row, chunk);
+      cp_async_16(smem_addr(sK + off), p.k_cache + elem, bytes);
+      cp_async_16(smem_addr(sV + off), p.v_cache + elem, bytes);
     }
-    float s[kUnroll][G];
+  };
+
+  // Q as mma A fragments, one pair of registers per 16-dim step: (row lane/4, dims 16kk + 2(lane%4) + {0,1})
+  // and the same 8 dims on; row g is query head kvh*G + g, rows G..15 are zero.
+  const int g_row = lane / 4;
+  uint32_t qa[kDh / 16][2];
+  {
+    const __nv_bfloat16* qrow = p.q + ((long long)seq * p.hq + kvh * G + min(g_row, G - 1)) * kDh + 2 * (lane % 4);
 #pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
-      float k[8];
-      bf16x8_to_float(kr[u], k);
-#pragma unroll
-      for (int g = 0; g < G; ++g) {
-        float d = 0.f;
-#pragma unroll
-        for (int j = 0; j < 8; ++j) d += q[g][j] * k[j];
-#pragma unroll
-        for (int o = 8; o > 0; o >>= 1) d += __shfl_xor_sync(0xffffffffu, d, o);
-        s[u][g] = d;
-      }
-    }
-#pragma unroll
-    for (int g = 0; g < G; ++g) {
-      float mx = m[g];
-#pragma unroll
-      for (int u = 0; u < kUnroll; ++u)
-        if (base + u * kHalfWarps < ntok) mx = fmaxf(mx, s[u][g]);
-      const float rescale = __expf(m[g] - mx);
-      l[g] *= rescale;
-#pragma unroll
-      for (int j = 0; j < 8; ++j) acc[g][j] *= rescale;
-      m[g] = mx;
-    }
-#pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
-      if (base + u * kHalfWarps >= ntok) continue;
-      float v[8];
-      bf16x8_to_float(vr[u], v);
-#pragma unroll
-      for (int g = 0; g < G; ++g) {
-        const float w = __expf(s[u][g] - m[g]);
-        l[g] += w;
-#pragma unroll
-        for (int j = 0; j < 8; ++j) acc[g][j] += w * v[j];
-      }
+    for (int kk = 0; kk < kDh / 16; ++kk) {
+      qa[kk][0] = g_row < G ? *reinterpret_cast<const uint32_t*>(qrow + 16 * kk) : 0u;
+      qa[kk][1] = g_row < G ? *reinterpret_cast<const uint32_t*>(qrow + 16 * kk + 8) : 0u;
     }
   }
 
-  // Merge the two half-warps of each warp (lane ^ 16), then the warps.
+  float m_run = kNoScore;  // row g_row's running max over this warp's rows (the 4 lanes of a row agree)
+  float l_run = 0.f;       // this lane's share of the row's running sum; lanes are summed at the end
+  float acc[kDh / 8][2];   // O[g_row][8j + 2(lane%4) + e], unnormalised
 #pragma unroll
-  for (int g = 0; g < G; ++g) {
-    const float mo = __shfl_xor_sync(0xffffffffu, m[g], 16);
-    const float lo = __shfl_xor_sync(0xffffffffu, l[g], 16);
-    const float mx = fmaxf(m[g], mo);
-    const float a = __expf(m[g] - mx), b = __expf(mo - mx);
-    l[g] = l[g] * a + lo * b;
+  for (int j = 0; j < kDh / 8; ++j) acc[j][0] = acc[j][1] = 0.f;
+
 #pragma unroll
-    for (int j = 0; j < 8; ++j) acc[g][j] = acc[g][j] * a + __shfl_xor_sync(0xffffffffu, acc[g][j], 16) * b;
-    m[g] = mx;
+  for (int s = 0; s < kStages - 1; ++s) {
+    if (s < ntiles) load_tile(s, s);
+    cp_async_commit();
   }
-  if (lane < 16) {
+  const int ld_row = warp * 8 + lane % 8;  // the row this lane addresses for ldmatrix
+  for (int i = 0; i < ntiles; ++i) {
+    cp_async_wait<kStages - 2>();
+    __syncthreads();  // tile i is in; every warp is done with tile i - 1, whose stage is refilled now
+    {
+      const int next = i + kStages - 1;
+      if (next < ntiles) load_tile(next, next % kStages);
+      cp_async_commit();
+    }
+    const uint8_t* sK = smem + (i % kStages) * kStageBytes;
+    const uint8_t* sV = sK + kTileBytes;
+
+    // S = Q K^T over this warp's 8 rows: B fragments straight from the K rows (ldmatrix, not transposed).
+    float s4[4] = {0.f, 0.f, 0.f, 0.f};
 #pragma unroll
-    for (int g = 0; g < G; ++g) {
-      if (lane == 0) {
-        s_m[warp][g] = m[g];
-        s_l[warp][g] = l[g];
+    for (int q4 = 0; q4 < kDh / 32; ++q4) {
+      uint32_t b[4];
+      ldmatrix_x4(b, smem_addr(sK + tile_offset(ld_row, q4 * 4 + lane / 8)));
+      const uint32_t a0[4] = {qa[2 * q4][0], 0u, qa[2 * q4][1], 0u};
+      const uint32_t a1[4] = {qa[2 * q4 + 1][0], 0u, qa[2 * q4 + 1][1], 0u};
+      mma_bf16(s4, a0, b[0], b[1]);
+      mma_bf16(s4, a1, b[2], b[3]);
+    }
+    const int tok = i * kTileTokens + warp * 8 + 2 * (lane % 4);
+    const float x0 = tok < ntok ? s4[0] * scale_log2 : -INFINITY;
+    const float x1 = tok + 1 < ntok ? s4[1] * scale_log2 : -INFINITY;
+    float mx = fmaxf(x0, x1);
+    mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
+    mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
+    const float m_new = fmaxf(m_run, mx);
+    const float rescale = fast_exp2(m_run - m_new);
+    const float p0 = fast_exp2(x0 - m_new), p1 = fast_exp2(x1 - m_new);
+    l_run = l_run * rescale + p0 + p1;
+    m_run = m_new;
+
+    // O += P V: P's A fragment is the score fragment; V's B fragments by transposing ldmatrix.
+    const uint32_t pa = pack_bf16(p0, p1);
+#pragma unroll
+    for (int q4 = 0; q4 < kDh / 32; ++q4) {
+      uint32_t b[4];
+      ldmatrix_x4_trans(b, smem_addr(sV + tile_offset(ld_row, q4 * 4 + lane / 8)));
+#pragma unroll
+      for (int m = 0; m < 4; ++m) {
+        acc[q4 * 4 + m][0] *= rescale;
+        acc[q4 * 4 + m][1] *= rescale;
+        mma_bf16_k8(acc[q4 * 4 + m], pa, 0u, b[m]);
       }
+    }
+  }
+  cp_async_wait<0>();
+  __syncthreads();  // the stages are free: the merge below reuses them
+
+  l_run += __shfl_xor_sync(0xffffffffu, l_run, 1);
+  l_run += __shfl_xor_sync(0xffffffffu, l_run, 2);
+  float* s_acc = reinterpret_cast<float*>(smem);  // [kWarps][G][kDh]
+  if (g_row < G) {
+    if (lane % 4 == 0) {
+      s_m[warp][g_row] = m_run;
+      s_l[warp][g_row] = l_run;
+    }
 #pragma unroll
-      for (int j = 0; j < 8; ++j) s_acc[warp][g][lane16 * 8 + j] = acc[g][j];
+    for (int j = 0; j < kDh / 8; ++j) {
+      float* dst = s_acc + (warp * G + g_row) * kDh + 8 * j + 2 * (lane % 4);
+      dst[0] = acc[j][0];
+      dst[1] = acc[j][1];
     }
   }
   __syncthreads();
+  const int d = threadIdx.x;
   const Workspace ws = split_workspace(p.workspace, p.num_seqs, p.hq, p.num_splits);
-  for (int g = 0; g < G; ++g) {
-    float mx = -FLT_MAX;
 #pragma unroll
-    for (int w = 0; w < kWarps; ++w) mx = fmaxf(mx, s_m[w][g]);
+  for (int g = 0; g < G; ++g) {
+    float m_all = kNoScore;
+#pragma unroll
+    for (int w = 0; w < kWarps; ++w) m_all = fmaxf(m_all, s_m[w][g]);
     float sum = 0.f, out = 0.f;
 #pragma unroll
     for (int w = 0; w < kWarps; ++w) {
-      const float f = __expf(s_m[w][g] - mx);
+      const float f = fast_exp2(s_m[w][g] - m_all);
       sum += s_l[w][g] * f;
-      out += s_acc[w][g][threadIdx.x] * f;
+      out += s_acc[(w * G + g) * kDh + d] * f;
     }
-    const size_t part = ((size_t)seq * p.hq + kvh * G + g) * p.num_splits + split;
-    ws.acc[part * kDh + threadIdx.x] = out;
-    if (threadIdx.x == 0) {
-      ws.m[part] = mx;
-      ws.l[part] = sum;
+    const int head = kvh * G + g;
+    if (p.num_splits == 1) {
+      p.out[((size_t)seq * p.hq + head) * kDh + d] = __float2bfloat16(out / sum);
+    } else {
+      const size_t part = ((size_t)seq * p.hq + head) * p.num_splits + split;
+      ws.acc[part * kDh + d] = out;
+      if (d == 0) {
+        ws.m[part] = m_all;
+        ws.l[part] = sum;
+      }
     }
   }
 }
@@ -179,11 +234,11 @@ __global__ void __launch_bounds__(kDh) attn_decode_reduce_kernel(AttnDecodeParam
   const Workspace ws = split_workspace(p.workspace, p.num_seqs, p.hq, p.num_splits);
   const int valid = (p.context_len[seq] + p.split_tokens - 1) / p.split_tokens;
   const size_t first = ((size_t)seq * p.hq + head) * p.num_splits;
-  float mx = -FLT_MAX;
+  float mx = kNoScore;
   for (int s = 0; s < valid; ++s) mx = fmaxf(mx, ws.m[first + s]);
   float num = 0.f, den = 0.f;
   for (int s = 0; s < valid; ++s) {
-    const float w = __expf(ws.m[first + s] - mx);
+    const float w = fast_exp2(ws.m[first + s] - mx);
     den += w * ws.l[first + s];
     num += w * ws.acc[(first + s) * kDh + threadIdx.x];
   }
@@ -192,26 +247,49 @@ __global__ void __launch_bounds__(kDh) attn_decode_reduce_kernel(AttnDecodeParam
 
 template <int G>
 void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
+  // The dynamic shared-memory limit is per device and function; raise it once for each.
+  static bool raised[kMaxDevices] = {};
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("attn_decode: cudaGetDevice failed");
+  if (device >= kMaxDevices || !raised[device]) {
+    const cudaError_t err =
+        cudaFuncSetAttribute(attn_decode_split_kernel<G>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes);
+    if (err != cudaSuccess) {
+      throw std::runtime_error(std::string("attn_decode: cannot set shared memory to ") + std::to_string(kSmemBytes) +
+                               " bytes: " + cudaGetErrorString(err));
+    }
+    if (device < kMaxDevices) raised[device] = true;
+  }
   const dim3 grid(p.num_splits, p.hkv, p.num_seqs);
-  attn_decode_split_kernel<G><<<grid, kThreads, 0, stream>>>(p);
+  attn_decode_split_kernel<G><<<grid, kThreads, kSmemBytes, stream>>>(p, p.scale * kLog2e);
   check_launch("attn_decode (split pass)");
+}
+
+// Blocks per SM the split aims for when there are few (sequence, kv head) pairs. One block keeps ~48 KB
+// in flight, so more blocks than SMs matter only to balance the tail; each extra split costs a merge.
+// DUET_ATTN_DECODE_BLOCKS_PER_SM overrides it for tuning runs (cuda/NOTES.md records the sweep).
+int blocks_per_sm_target() {
+  static const int target = [] {
+    const char* env = std::getenv("DUET_ATTN_DECODE_BLOCKS_PER_SM");
+    const int v = env ? std::atoi(env) : 0;
+    return v >= 1 && v <= 16 ? v : 2;
+  }();
+  return target;
 }
 
 }  // namespace
 }  // namespace duet
 
 AttnDecodeSplit attn_decode_choose_split(int num_seqs, int hkv, int max_context, int sm_count) {
-  using duet::kBlockTokens;
+  using duet::kTileTokens;
   duet::require(num_seqs > 0 && hkv > 0 && max_context > 0 && sm_count > 0, "attn_decode_choose_split",
                 "num_seqs, hkv, max_context and sm_count must be positive");
-  // About two blocks per SM keeps every SM busy while one block waits on loads.
-  const long long target_blocks = 2LL * sm_count;
+  const long long target_blocks = (long long)duet::blocks_per_sm_target() * sm_count;
   const long long base_blocks = (long long)num_seqs * hkv;
   long long splits = (target_blocks + base_blocks - 1) / base_blocks;
   if (splits < 1) splits = 1;
   long long tokens = (max_context + splits - 1) / splits;
-  tokens = (tokens + kBlockTokens - 1) / kBlockTokens * kBlockTokens;  // whole cache blocks per split
-  if (tokens < kBlockTokens) tokens = kBlockTokens;
+  tokens = (tokens + kTileTokens - 1) / kTileTokens * kTileTokens;  // whole tiles (and so whole cache blocks)
   if (tokens > kAttnDecodeMaxSplitTokens) tokens = kAttnDecodeMaxSplitTokens;
   const long long num_splits = (max_context + tokens - 1) / tokens;
   return AttnDecodeSplit{(int)tokens, (int)num_splits};
@@ -227,9 +305,11 @@ void launch_attn_decode(const AttnDecodeParams& p, cudaStream_t stream) {
   duet::require(p.hkv > 0 && p.hq % p.hkv == 0, "attn_decode", "hq must be a multiple of hkv");
   duet::require(p.block_tokens == duet::kBlockTokens && p.max_blocks_per_seq > 0, "attn_decode",
                 "block_tokens must be 16 and max_blocks_per_seq positive");
-  duet::require(p.split_tokens > 0 && p.split_tokens <= kAttnDecodeMaxSplitTokens && p.num_splits > 0, "attn_decode",
-                "split_tokens must be in 1..kAttnDecodeMaxSplitTokens and num_splits positive");
-  duet::require(p.workspace != nullptr, "attn_decode", "workspace must be set");
+  duet::require(p.split_tokens > 0 && p.split_tokens <= kAttnDecodeMaxSplitTokens &&
+                    p.split_tokens % duet::kTileTokens == 0 && p.num_splits > 0,
+                "attn_decode", "split_tokens must be a multiple of 32 in 32..kAttnDecodeMaxSplitTokens and num_splits positive");
+  duet::require(p.num_splits <= 65535 && p.num_seqs <= 65535, "attn_decode", "num_splits and num_seqs must be at most 65535");
+  duet::require(p.num_splits == 1 || p.workspace != nullptr, "attn_decode", "workspace must be set when num_splits > 1");
   switch (p.hq / p.hkv) {
     case 1: duet::launch_group<1>(p, stream); break;
     case 2: duet::launch_group<2>(p, stream); break;
@@ -241,6 +321,8 @@ void launch_attn_decode(const AttnDecodeParams& p, cudaStream_t stream) {
     case 8: duet::launch_group<8>(p, stream); break;
     default: duet::require(false, "attn_decode", "hq / hkv must be at most kAttnDecodeMaxGroup (8)");
   }
-  duet::attn_decode_reduce_kernel<<<dim3(p.hq, p.num_seqs), duet::kDh, 0, stream>>>(p);
-  duet::check_launch("attn_decode (reduce pass)");
+  if (p.num_splits > 1) {
+    duet::attn_decode_reduce_kernel<<<dim3(p.hq, p.num_seqs), duet::kDh, 0, stream>>>(p);
+    duet::check_launch("attn_decode (reduce pass)");
+  }
 }

@@ -109,8 +109,9 @@ struct AttnDecodeParams {
   float scale;
 };
 struct AttnDecodeSplit { int split_tokens, num_splits; };
-// Picks the split so that about two blocks per SM are in flight, with at most
-// kAttnDecodeMaxSplitTokens tokens per block (its scores live in shared memory).
+// Picks the split: enough blocks for about two per SM, whole 32-token tiles, at
+// most kAttnDecodeMaxSplitTokens tokens per block (its page-table slice is staged
+// in shared memory). With one split the merge pass is skipped.
 AttnDecodeSplit attn_decode_choose_split(int num_seqs, int hkv, int max_context, int sm_count);
 size_t attn_decode_workspace_floats(int num_seqs, int hq, int num_splits, int dh);
 constexpr int kAttnDecodeMaxSplitTokens = 1024;

@@ -1,50 +1,90 @@
 // Neox-style rotary embedding: element i of a head pairs with element
-// i + dh/2. One warp per (token, head); lane l owns pairs 2l and 2l+1, so its
-// loads are 4-byte bf16x2 from each half.
+// i + dh/2. One block per token (and slice of heads): thread (c, h) owns the
+// eight pairs 8c..8c+7 of heads h, h + 16, ..., with 16-byte loads from both
+// halves. The angles depend on the token and the pair, not the head, so each
+// thread computes its eight sincos once and applies them to every head it owns;
+// the first version computed them per (token, head) and was compute-bound at
+// 13% of the copy bandwidth on a 24-SM partition (kernel-compare.md, 2026-12-04).
+// All of a thread's loads are issued before any arithmetic, so an SM keeps
+// enough bytes in flight on a small partition.
 #include "kernels.h"
 #include "bf16_vec.cuh"
 
 namespace duet {
 namespace {
 
-constexpr int kWarpsPerBlock = 8;
+constexpr int kDh = 128;
+constexpr int kChunks = kDh / 2 / 8;         // 16-byte chunks in half a head: 8
+constexpr int kHeadLanes = 16;
+constexpr int kThreads = kChunks * kHeadLanes;  // 128
+constexpr int kMaxHeadsPerThread = 4;          // a block covers up to 64 heads per token
 
-__global__ void __launch_bounds__(kWarpsPerBlock * 32) rope_kernel(RopeParams p) {
+__global__ void __launch_bounds__(kThreads) rope_kernel(RopeParams p, int heads_per_thread) {
   const int heads = p.hq + p.hkv;
-  const long long item = (long long)blockIdx.x * kWarpsPerBlock + threadIdx.x / 32;
-  if (item >= (long long)p.n * heads) return;
-  const int lane = threadIdx.x % 32;
-  const long long token = item / heads;
-  const int head = (int)(item % heads);
-  const int half = p.dh / 2;
-  const __nv_bfloat16* src = p.qkv + token * p.row_stride + (long long)head * p.dh;
-  __nv_bfloat16* dst = head < p.hq ? p.q_out + (token * p.hq + head) * p.dh
-                                   : p.qkv + token * p.row_stride + (long long)head * p.dh;
+  const long long token = blockIdx.x;
+  const int c = threadIdx.x % kChunks, hl = threadIdx.x / kChunks;
+  const int head0 = blockIdx.y * kHeadLanes * heads_per_thread + hl;
   const float pos = (float)p.positions[token];
-  const int i = lane * 2;
-  float2 x1 = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(src + i));
-  float2 x2 = __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(src + i + half));
-  // inv_freq_i = theta^(-2i/dh), as in the reference implementations.
+  Bf16x8 lo[kMaxHeadsPerThread], hi[kMaxHeadsPerThread];
+#pragma unroll
+  for (int u = 0; u < kMaxHeadsPerThread; ++u) {
+    const int head = head0 + u * kHeadLanes;
+    if (u < heads_per_thread && head < heads) {
+      const __nv_bfloat16* src = p.qkv + token * p.row_stride + (long long)head * kDh + c * 8;
+      lo[u] = load_bf16x8(src);
+      hi[u] = load_bf16x8(src + kDh / 2);
+    }
+  }
+  // inv_freq_i = theta^(-2i/dh), as in the reference implementations; the angle pos * inv_freq is
+  // formed in fp32 as they do. It is reduced to [-pi, pi] by hand (two-constant Cody-Waite) so the fast
+  // __sincosf applies: sincosf's general path (Payne-Hanek for huge angles) costs ~50 registers a thread,
+  // which halved the blocks an SM holds.
   const float log_theta = logf(p.theta);
-  float s0, c0, s1, c1;
-  sincosf(pos * expf(-log_theta * (2.f * i) / p.dh), &s0, &c0);
-  sincosf(pos * expf(-log_theta * (2.f * (i + 1)) / p.dh), &s1, &c1);
-  *reinterpret_cast<__nv_bfloat162*>(dst + i) = __floats2bfloat162_rn(x1.x * c0 - x2.x * s0, x1.y * c1 - x2.y * s1);
-  *reinterpret_cast<__nv_bfloat162*>(dst + i + half) = __floats2bfloat162_rn(x2.x * c0 + x1.x * s0, x2.y * c1 + x1.y * s1);
+  float cs[8], sn[8];
+#pragma unroll
+  for (int j = 0; j < 8; ++j) {
+    const float angle = pos * expf(-log_theta * (2.f * (c * 8 + j)) / kDh);
+    const float turns = rintf(angle * 0.159154943091895336f);  // 1 / (2 pi)
+    float r = fmaf(-turns, 6.28318548202514648f, angle);        // 2 pi rounded up to fp32 ...
+    r = fmaf(turns, 1.74845553146951720e-07f, r);               // ... and what that rounding added
+    __sincosf(r, &sn[j], &cs[j]);
+  }
+#pragma unroll
+  for (int u = 0; u < kMaxHeadsPerThread; ++u) {
+    const int head = head0 + u * kHeadLanes;
+    if (u < heads_per_thread && head < heads) {
+      float x1[8], x2[8], y1[8], y2[8];
+      bf16x8_to_float(lo[u], x1);
+      bf16x8_to_float(hi[u], x2);
+#pragma unroll
+      for (int j = 0; j < 8; ++j) {
+        y1[j] = x1[j] * cs[j] - x2[j] * sn[j];
+        y2[j] = x2[j] * cs[j] + x1[j] * sn[j];
+      }
+      __nv_bfloat16* dst = head < p.hq ? p.q_out + (token * p.hq + head) * kDh
+                                       : p.qkv + token * p.row_stride + (long long)head * kDh;
+      store_bf16x8(dst + c * 8, float_to_bf16x8(y1));
+      store_bf16x8(dst + kDh / 2 + c * 8, float_to_bf16x8(y2));
+    }
+  }
 }
 
 }  // namespace
 }  // namespace duet
 
 void launch_rope(const RopeParams& p, cudaStream_t stream) {
-  duet::require(p.n > 0, "rope", "n must be positive");
-  duet::require(p.dh == 128, "rope", "dh must be 128");
+  duet::require(p.n > 0 && p.n <= 2147483647, "rope", "n must be positive");
+  duet::require(p.dh == duet::kDh, "rope", "dh must be 128");
   duet::require(p.hq > 0 && p.hkv >= 0, "rope", "hq must be positive and hkv non-negative");
-  duet::require(p.row_stride >= (p.hq + p.hkv) * p.dh && p.row_stride % 2 == 0, "rope",
-                "row_stride must cover hq+hkv heads and be even");
+  duet::require(p.row_stride >= (p.hq + p.hkv) * p.dh && p.row_stride % 8 == 0, "rope",
+                "row_stride must cover hq+hkv heads and be a multiple of 8");
   duet::require(p.theta > 1.f, "rope", "theta must be > 1");
-  const long long items = (long long)p.n * (p.hq + p.hkv);
-  const long long blocks = (items + duet::kWarpsPerBlock - 1) / duet::kWarpsPerBlock;
-  duet::rope_kernel<<<(unsigned)blocks, duet::kWarpsPerBlock * 32, 0, stream>>>(p);
+  const int heads = p.hq + p.hkv;
+  // Few tokens: one head per thread, so the heads spread over more blocks (and SMs).
+  // Many: every head of a token in one block, so its angles are computed once.
+  const int per_thread = p.n < 256 ? 1 : (heads + duet::kHeadLanes - 1) / duet::kHeadLanes;
+  duet::require(per_thread <= duet::kMaxHeadsPerThread, "rope", "hq + hkv must be at most 64");
+  const int slices = (heads + duet::kHeadLanes * per_thread - 1) / (duet::kHeadLanes * per_thread);
+  duet::rope_kernel<<<dim3((unsigned)p.n, (unsigned)slices), duet::kThreads, 0, stream>>>(p, per_thread);
   duet::check_launch("rope");
 }

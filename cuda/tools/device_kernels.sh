@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# One device call for kernel work (issue 11, part 1; cuda/NOTES.md records each call). Everything it keeps
+# goes under $OUT.
+#   device_kernels.sh PLAN OWN_SECONDS TORCH_SECONDS [SWEEP_SMS]
+# 1. a fresh build of duet_runner and duet_tests (no addon), the kernel tests and the check suite;
+# 2. a decode-attention split sweep: PLAN's attn_decode experiments on the SWEEP_SMS partitions (default
+#    8,24,64,132) with DUET_ATTN_DECODE_BLOCKS_PER_SM = 1, 2 and 4 (skipped when SWEEP_SMS is "none");
+# 3. PLAN on our kernels (duet_runner) for at most OWN_SECONDS, into $OUT/own.jsonl;
+# 4. PLAN on the production kernels (cuda/reference/torch_runner.py) for at most TORCH_SECONDS, into
+#    $OUT/torch.jsonl (resumed from TORCH_PARTIAL when that is set).
+# A kernel that fails its checks is never timed: the runner reports the experiment failed and goes on.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+OUT="${OUT:?OUT must be set}"
+L="$OUT/logs"; mkdir -p "$L"  # logs apart: a call brings back at most 8 files, so they travel as one tarball
+plan="${1:?plan}"; own_s="${2:?own seconds}"; torch_s="${3:?torch seconds}"; sweep_sms="${4:-8,24,64,132}"
+export PYTHONUNBUFFERED=1
+note() { echo "== $*" | tee -a "$OUT/summary.txt" >&2; }
+
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,clocks.mem,power.limit,temperature.gpu --format=csv | tee -a "$OUT/summary.txt" >&2
+python3 -c "import torch,triton;print('torch',torch.__version__,'cuda',torch.version.cuda,'cudnn',torch.backends.cudnn.version(),'triton',triton.__version__)" 2>&1 | tee -a "$OUT/summary.txt" >&2
+nvcc --version | tail -2 | tee -a "$OUT/summary.txt" >&2
+
+t0=$SECONDS
+DUET_BUILD_ADDON=OFF bash cuda/build-addon.sh >"$L/build.log" 2>&1
+rc=$?
+note "build rc=$rc in $((SECONDS - t0)) s"
+[ $rc -eq 0 ] || { tail -40 "$L/build.log" >&2; exit 1; }
+
+t0=$SECONDS
+timeout 240 cuda/build/duet_tests >"$L/tests.log" 2>&1
+note "duet_tests rc=$? in $((SECONDS - t0)) s: $(tail -1 "$L/tests.log")"
+grep -E "^FAIL" "$L/tests.log" | head -20 >&2
+grep -E "attn_decode|rope|qk_norm|silu|rmsnorm" "$L/tests.log" | head -40 >&2
+
+if [ "$sweep_sms" != none ]; then
+  python3 - "$plan" "$sweep_sms" /tmp/sweep.json <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[1]))
+sms = {int(s) for s in sys.argv[2].split(",")}
+plan["experiments"] = [e for e in plan["experiments"] if (e.get("op") == "attn_decode" and e["sms"] in sms) or (e["kind"] == "ceiling_bandwidth" and e["sms"] in sms)]
+json.dump(plan, open(sys.argv[3], "w"))
+PY
+  for b in 1 2 4; do
+    t0=$SECONDS
+    DUET_ATTN_DECODE_BLOCKS_PER_SM=$b timeout 60 cuda/build/duet_runner --plan /tmp/sweep.json --out "$OUT/sweep-b$b.jsonl" 2>"$L/sweep-b$b.log"
+    note "sweep blocks/SM=$b rc=$? in $((SECONDS - t0)) s: $(grep -c FAILED "$L/sweep-b$b.log") failed"
+  done
+  python3 - "$OUT" <<'PY' >&2
+import json, sys, glob
+rows = {}
+for f in sorted(glob.glob(sys.argv[1] + "/sweep-b*.jsonl")):
+    b = f.split("sweep-b")[1].split(".")[0]
+    for line in open(f):
+        r = json.loads(line)
+        if r.get("kind") == "meta": continue
+        rows.setdefault(r["id"], {})[b] = r.get("median_us")
+for i, v in rows.items(): print(i, v)
+PY
+fi
+
+t0=$SECONDS
+timeout "$own_s" cuda/build/duet_runner --plan "$plan" --out "$OUT/own.jsonl" --resume 2>"$L/own.log"
+note "own plan rc=$? in $((SECONDS - t0)) s, $(($(wc -l <"$OUT/own.jsonl") - 1)) results, $(grep -c FAILED "$L/own.log") failed"
+grep FAILED "$L/own.log" | head -5 >&2
+
+if [ "$torch_s" -gt 0 ]; then
+  [ -n "${TORCH_PARTIAL:-}" ] && cp "$TORCH_PARTIAL" "$OUT/torch.jsonl"
+  t0=$SECONDS
+  timeout $((torch_s + 60)) python3 cuda/reference/torch_runner.py "$plan" --out "$OUT/torch.jsonl" --resume --max-seconds "$torch_s" 2>"$L/torch.log"
+  note "torch plan rc=$? in $((SECONDS - t0)) s, $(($(wc -l <"$OUT/torch.jsonl") - 1)) results"
+  grep -E "SDPA|FAILED" "$L/torch.log" | cut -c1-300 | head -8 >&2
+fi
+nvidia-smi --query-gpu=clocks.sm,clocks.mem,power.draw,temperature.gpu --format=csv | tee -a "$OUT/summary.txt" >&2
+tar czf "$OUT/logs.tar.gz" -C "$OUT" logs && rm -rf "$L"
