@@ -29,6 +29,7 @@
 #include "bf16_vec.cuh"
 #include "mma_sm80.cuh"
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -42,11 +43,11 @@ constexpr int kBlockTokens = 16;
 constexpr int kWarps = 4;
 constexpr int kThreads = kWarps * 32;
 constexpr int kTileTokens = 8 * kWarps;             // each warp owns 8 rows: one mma n-tile
-constexpr int kStages = 4;
 constexpr int kRowBytes = kDh * 2;
 constexpr int kTileBytes = kTileTokens * kRowBytes;  // one K (or V) tile: 8 KB
 constexpr int kStageBytes = 2 * kTileBytes;
-constexpr int kSmemBytes = kStages * kStageBytes;    // 64 KB: three blocks fit an SM
+// Four stages (64 KB: three blocks fit an SM) or eight (128 KB: one block, more in flight each).
+constexpr int smem_bytes(int stages) { return stages * kStageBytes; }
 constexpr int kMaxDevices = 64;
 constexpr float kLog2e = 1.4426950408889634f;
 // Start of the running max: finite, so exp2(m_old - m_new) is 1 (not NaN) while
@@ -54,7 +55,7 @@ constexpr float kLog2e = 1.4426950408889634f;
 constexpr float kNoScore = -1e30f;
 static_assert(kThreads == kDh, "the merge gives each thread one output dimension");
 static_assert(kAttnDecodeMaxSplitTokens % kTileTokens == 0, "splits are whole tiles");
-static_assert(kWarps * kAttnDecodeMaxGroup * kDh * 4 <= kSmemBytes, "the merge reuses the stages");
+static_assert(kWarps * kAttnDecodeMaxGroup * kDh * 4 <= smem_bytes(2), "the merge reuses the stages");
 
 struct Workspace {
   float* acc;  // [num_seqs, hq, num_splits, dh]
@@ -71,7 +72,7 @@ __device__ __forceinline__ uint32_t tile_offset(int row, int chunk) {
   return static_cast<uint32_t>(row * kRowBytes + ((chunk ^ (row & 7)) << 4));
 }
 
-template <int G>
+template <int G, int kStages>
 __global__ void __launch_bounds__(kThreads) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2) {
   extern __shared__ __align__(128) uint8_t smem[];
   __shared__ int s_blocks[kAttnDecodeMaxSplitTokens / kBlockTokens];
@@ -245,24 +246,48 @@ __global__ void __launch_bounds__(kDh) attn_decode_reduce_kernel(AttnDecodeParam
   p.out[((size_t)seq * p.hq + head) * kDh + threadIdx.x] = __float2bfloat16(num / den);
 }
 
-template <int G>
-void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
-  // The dynamic shared-memory limit is per device and function; raise it once for each.
+// Stages of the K/V pipeline: 4 unless DUET_ATTN_DECODE_STAGES=8 (a tuning run; cuda/NOTES.md records it).
+int pipeline_stages() {
+  static const int stages = [] {
+    const char* env = std::getenv("DUET_ATTN_DECODE_STAGES");
+    return env && std::atoi(env) == 8 ? 8 : 4;
+  }();
+  return stages;
+}
+
+template <int G, int kStages>
+void launch_staged(const AttnDecodeParams& p, cudaStream_t stream) {
+  constexpr int bytes = smem_bytes(kStages);
+  const auto kernel = attn_decode_split_kernel<G, kStages>;
+  // The dynamic shared-memory limit is per device and function; raise it once for each, and ask for the
+  // largest shared-memory carveout so that as many blocks (and bytes in flight) fit an SM as the stages allow.
   static bool raised[kMaxDevices] = {};
   int device = 0;
   if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("attn_decode: cudaGetDevice failed");
   if (device >= kMaxDevices || !raised[device]) {
-    const cudaError_t err =
-        cudaFuncSetAttribute(attn_decode_split_kernel<G>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes);
+    cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
+    if (err == cudaSuccess)
+      err = cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout, cudaSharedmemCarveoutMaxShared);
     if (err != cudaSuccess) {
-      throw std::runtime_error(std::string("attn_decode: cannot set shared memory to ") + std::to_string(kSmemBytes) +
+      throw std::runtime_error(std::string("attn_decode: cannot set shared memory to ") + std::to_string(bytes) +
                                " bytes: " + cudaGetErrorString(err));
     }
     if (device < kMaxDevices) raised[device] = true;
+    if (std::getenv("DUET_ATTN_DECODE_DEBUG")) {
+      int blocks = 0;
+      cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, kThreads, bytes);
+      std::fprintf(stderr, "attn_decode: G=%d stages=%d smem=%d B: %d blocks per SM\n", G, kStages, bytes, blocks);
+    }
   }
   const dim3 grid(p.num_splits, p.hkv, p.num_seqs);
-  attn_decode_split_kernel<G><<<grid, kThreads, kSmemBytes, stream>>>(p, p.scale * kLog2e);
+  kernel<<<grid, kThreads, bytes, stream>>>(p, p.scale * kLog2e);
   check_launch("attn_decode (split pass)");
+}
+
+template <int G>
+void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
+  if (pipeline_stages() == 8) launch_staged<G, 8>(p, stream);
+  else launch_staged<G, 4>(p, stream);
 }
 
 // Blocks per SM the split aims for when there are few (sequence, kv head) pairs. One block keeps ~48 KB

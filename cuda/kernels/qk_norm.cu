@@ -14,9 +14,10 @@ constexpr int kDh = 128;
 constexpr int kLanesPerHead = kDh / 8;          // 16
 constexpr int kHeadLanes = 8;
 constexpr int kThreads = kLanesPerHead * kHeadLanes;  // 128
-constexpr int kMaxHeadsPerThread = 8;          // a block covers up to 64 heads per token
+constexpr int kMaxHeadsPerThread = 6;          // a block covers up to 48 heads per token
 
-__global__ void __launch_bounds__(kThreads) qk_norm_kernel(QkNormParams p, int heads_per_thread) {
+// Eight blocks an SM (64 registers a thread): 1,024 threads with up to 96 bytes in flight each.
+__global__ void __launch_bounds__(kThreads, 8) qk_norm_kernel(QkNormParams p, int heads_per_thread) {
   const int heads = p.hq + p.hkv;
   const long long token = blockIdx.x;
   const int c = threadIdx.x % kLanesPerHead, hl = threadIdx.x / kLanesPerHead;
@@ -28,9 +29,6 @@ __global__ void __launch_bounds__(kThreads) qk_norm_kernel(QkNormParams p, int h
     const int head = head0 + u * kHeadLanes;
     if (u < heads_per_thread && head < heads) x[u] = load_bf16x8(row + (long long)head * kDh);
   }
-  float wq[8], wk[8];
-  bf16x8_to_float(load_bf16x8(p.q_weight + c * 8), wq);
-  bf16x8_to_float(load_bf16x8(p.k_weight + c * 8), wk);
 #pragma unroll
   for (int u = 0; u < kMaxHeadsPerThread; ++u) {
     const int head = head0 + u * kHeadLanes;
@@ -46,9 +44,10 @@ __global__ void __launch_bounds__(kThreads) qk_norm_kernel(QkNormParams p, int h
 #pragma unroll
       for (int o = 8; o > 0; o >>= 1) sq += __shfl_xor_sync(half_mask, sq, o);
       const float inv_rms = rsqrtf(sq / kDh + p.eps);
-      const bool is_q = head < p.hq;
+      float w[8];
+      bf16x8_to_float(load_bf16x8((head < p.hq ? p.q_weight : p.k_weight) + c * 8), w);  // 256 bytes, from L1
 #pragma unroll
-      for (int j = 0; j < 8; ++j) v[j] *= inv_rms * (is_q ? wq[j] : wk[j]);
+      for (int j = 0; j < 8; ++j) v[j] *= inv_rms * w[j];
       store_bf16x8(row + (long long)head * kDh, float_to_bf16x8(v));
     }
   }
@@ -66,7 +65,7 @@ void launch_qk_norm(const QkNormParams& p, cudaStream_t stream) {
   const int heads = p.hq + p.hkv;
   // Few tokens: one head per thread, so heads spread over more blocks; many: all heads of a token in one.
   const int per_thread = p.n < 256 ? 1 : (heads + duet::kHeadLanes - 1) / duet::kHeadLanes;
-  duet::require(per_thread <= duet::kMaxHeadsPerThread, "qk_norm", "hq + hkv must be at most 64");
+  duet::require(per_thread <= duet::kMaxHeadsPerThread, "qk_norm", "hq + hkv must be at most 48");
   const int slices = (heads + duet::kHeadLanes * per_thread - 1) / (duet::kHeadLanes * per_thread);
   duet::qk_norm_kernel<<<dim3((unsigned)p.n, (unsigned)slices), duet::kThreads, 0, stream>>>(p, per_thread);
   duet::check_launch("qk_norm");

@@ -17,9 +17,10 @@ constexpr int kDh = 128;
 constexpr int kChunks = kDh / 2 / 8;         // 16-byte chunks in half a head: 8
 constexpr int kHeadLanes = 16;
 constexpr int kThreads = kChunks * kHeadLanes;  // 128
-constexpr int kMaxHeadsPerThread = 4;          // a block covers up to 64 heads per token
+constexpr int kMaxHeadsPerThread = 3;          // a block covers up to 48 heads per token
 
-__global__ void __launch_bounds__(kThreads) rope_kernel(RopeParams p, int heads_per_thread) {
+// Six blocks an SM (80 registers a thread): 768 threads with up to 96 bytes in flight each.
+__global__ void __launch_bounds__(kThreads, 6) rope_kernel(RopeParams p, int heads_per_thread) {
   const int heads = p.hq + p.hkv;
   const long long token = blockIdx.x;
   const int c = threadIdx.x % kChunks, hl = threadIdx.x / kChunks;
@@ -83,7 +84,7 @@ void launch_rope(const RopeParams& p, cudaStream_t stream) {
   // Few tokens: one head per thread, so the heads spread over more blocks (and SMs).
   // Many: every head of a token in one block, so its angles are computed once.
   const int per_thread = p.n < 256 ? 1 : (heads + duet::kHeadLanes - 1) / duet::kHeadLanes;
-  duet::require(per_thread <= duet::kMaxHeadsPerThread, "rope", "hq + hkv must be at most 64");
+  duet::require(per_thread <= duet::kMaxHeadsPerThread, "rope", "hq + hkv must be at most 48");
   const int slices = (heads + duet::kHeadLanes * per_thread - 1) / (duet::kHeadLanes * per_thread);
   duet::rope_kernel<<<dim3((unsigned)p.n, (unsigned)slices), duet::kThreads, 0, stream>>>(p, per_thread);
   duet::check_launch("rope");
