@@ -46,7 +46,7 @@ constexpr int kTileTokens = 8 * kWarps;             // each warp owns 8 rows: on
 constexpr int kRowBytes = kDh * 2;
 constexpr int kTileBytes = kTileTokens * kRowBytes;  // one K (or V) tile: 8 KB
 constexpr int kStageBytes = 2 * kTileBytes;
-// Four stages (64 KB: three blocks fit an SM) or eight (128 KB: one block, more in flight each).
+// Three stages (48 KB: four blocks fit an SM), four (64 KB: three blocks) or eight (128 KB: one block).
 constexpr int smem_bytes(int stages) { return stages * kStageBytes; }
 constexpr int kMaxDevices = 64;
 constexpr float kLog2e = 1.4426950408889634f;
@@ -73,7 +73,8 @@ __device__ __forceinline__ uint32_t tile_offset(int row, int chunk) {
 }
 
 template <int G, int kStages>
-__global__ void __launch_bounds__(kThreads) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2) {
+// Four blocks an SM (128 registers a thread) when the stages leave room for them.
+__global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2) {
   extern __shared__ __align__(128) uint8_t smem[];
   __shared__ int s_blocks[kAttnDecodeMaxSplitTokens / kBlockTokens];
   __shared__ float s_m[kWarps][G], s_l[kWarps][G];
@@ -147,7 +148,8 @@ __global__ void __launch_bounds__(kThreads) attn_decode_split_kernel(AttnDecodeP
     const uint8_t* sV = sK + kTileBytes;
 
     // S = Q K^T over this warp's 8 rows: B fragments straight from the K rows (ldmatrix, not transposed).
-    float s4[4] = {0.f, 0.f, 0.f, 0.f};
+    // Two accumulators, even and odd 16-dim steps, halve the chain of dependent mma a tile waits on.
+    float s4[4] = {0.f, 0.f, 0.f, 0.f}, s4b[4] = {0.f, 0.f, 0.f, 0.f};
 #pragma unroll
     for (int q4 = 0; q4 < kDh / 32; ++q4) {
       uint32_t b[4];
@@ -155,8 +157,10 @@ __global__ void __launch_bounds__(kThreads) attn_decode_split_kernel(AttnDecodeP
       const uint32_t a0[4] = {qa[2 * q4][0], 0u, qa[2 * q4][1], 0u};
       const uint32_t a1[4] = {qa[2 * q4 + 1][0], 0u, qa[2 * q4 + 1][1], 0u};
       mma_bf16(s4, a0, b[0], b[1]);
-      mma_bf16(s4, a1, b[2], b[3]);
+      mma_bf16(s4b, a1, b[2], b[3]);
     }
+    s4[0] += s4b[0];
+    s4[1] += s4b[1];
     const int tok = i * kTileTokens + warp * 8 + 2 * (lane % 4);
     const float x0 = tok < ntok ? s4[0] * scale_log2 : -INFINITY;
     const float x1 = tok + 1 < ntok ? s4[1] * scale_log2 : -INFINITY;
@@ -246,11 +250,12 @@ __global__ void __launch_bounds__(kDh) attn_decode_reduce_kernel(AttnDecodeParam
   p.out[((size_t)seq * p.hq + head) * kDh + threadIdx.x] = __float2bfloat16(num / den);
 }
 
-// Stages of the K/V pipeline: 4 unless DUET_ATTN_DECODE_STAGES=8 (a tuning run; cuda/NOTES.md records it).
+// Stages of the K/V pipeline: 4 unless DUET_ATTN_DECODE_STAGES is 3 or 8 (tuning runs; cuda/NOTES.md).
 int pipeline_stages() {
   static const int stages = [] {
     const char* env = std::getenv("DUET_ATTN_DECODE_STAGES");
-    return env && std::atoi(env) == 8 ? 8 : 4;
+    const int v = env ? std::atoi(env) : 0;
+    return v == 3 || v == 8 ? v : 4;
   }();
   return stages;
 }
@@ -286,8 +291,11 @@ void launch_staged(const AttnDecodeParams& p, cudaStream_t stream) {
 
 template <int G>
 void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
-  if (pipeline_stages() == 8) launch_staged<G, 8>(p, stream);
-  else launch_staged<G, 4>(p, stream);
+  switch (pipeline_stages()) {
+    case 3: launch_staged<G, 3>(p, stream); break;
+    case 8: launch_staged<G, 8>(p, stream); break;
+    default: launch_staged<G, 4>(p, stream);
+  }
 }
 
 // Blocks per SM the split aims for when there are few (sequence, kv head) pairs. One block keeps ~48 KB

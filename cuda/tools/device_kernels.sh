@@ -61,6 +61,20 @@ for i, v in rows.items(): print(i, v)
 PY
 fi
 
+# With PICK_FROM_SWEEP=1 the plan runs under the sweep setting with the least total decode time (named in summary.txt).
+if [ "${PICK_FROM_SWEEP:-0}" = 1 ] && [ "$sweep_sms" != none ]; then
+  best=$(python3 - "$OUT" ${SWEEP_SETTINGS:-} <<'PY'
+import json, sys
+totals = []
+for i, setting in enumerate(sys.argv[2:], 1):
+    t = sum(json.loads(l).get("median_us", 0) for l in open(f"{sys.argv[1]}/sweep-b{i}.jsonl") if '"attn_decode"' in l or '"ad-' in l)
+    totals.append((t, setting))
+print(min(totals)[1])
+PY
+)
+  note "own plan runs with $best (least total decode time in the sweep)"
+  export "$best"
+fi
 t0=$SECONDS
 timeout "$own_s" cuda/build/duet_runner --plan "$plan" --out "$OUT/own.jsonl" --resume 2>"$L/own.log"
 note "own plan rc=$? in $((SECONDS - t0)) s, $(($(wc -l <"$OUT/own.jsonl") - 1)) results, $(grep -c FAILED "$L/own.log") failed"
