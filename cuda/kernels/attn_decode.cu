@@ -42,12 +42,14 @@ constexpr int kDh = 128;
 constexpr int kBlockTokens = 16;
 constexpr int kWarps = 4;
 constexpr int kThreads = kWarps * 32;
-constexpr int kTileTokens = 8 * kWarps;             // each warp owns 8 rows: one mma n-tile
 constexpr int kRowBytes = kDh * 2;
-constexpr int kTileBytes = kTileTokens * kRowBytes;  // one K (or V) tile: 8 KB
-constexpr int kStageBytes = 2 * kTileBytes;
-// Three stages (48 KB: four blocks fit an SM), four (64 KB: three blocks) or eight (128 KB: one block).
-constexpr int smem_bytes(int stages) { return stages * kStageBytes; }
+// A warp owns NT mma n-tiles (8 rows each) of every tile: NT = 2 gives each warp two independent chains
+// of mma and amortises the per-tile barrier and softmax over twice the rows.
+__host__ __device__ constexpr int tile_tokens(int nt) { return 8 * nt * kWarps; }
+__host__ __device__ constexpr int stage_bytes(int nt) { return 2 * tile_tokens(nt) * kRowBytes; }  // K and V tiles
+__host__ __device__ constexpr int smem_bytes(int nt, int stages) { return stages * stage_bytes(nt); }
+// Splits are whole tiles of either shape.
+constexpr int kTileTokens = tile_tokens(2);
 constexpr int kMaxDevices = 64;
 constexpr float kLog2e = 1.4426950408889634f;
 // Start of the running max: finite, so exp2(m_old - m_new) is 1 (not NaN) while
@@ -55,7 +57,7 @@ constexpr float kLog2e = 1.4426950408889634f;
 constexpr float kNoScore = -1e30f;
 static_assert(kThreads == kDh, "the merge gives each thread one output dimension");
 static_assert(kAttnDecodeMaxSplitTokens % kTileTokens == 0, "splits are whole tiles");
-static_assert(kWarps * kAttnDecodeMaxGroup * kDh * 4 <= smem_bytes(2), "the merge reuses the stages");
+static_assert(kWarps * kAttnDecodeMaxGroup * kDh * 4 <= smem_bytes(1, 2), "the merge reuses the stages");
 
 struct Workspace {
   float* acc;  // [num_seqs, hq, num_splits, dh]
@@ -72,9 +74,9 @@ __device__ __forceinline__ uint32_t tile_offset(int row, int chunk) {
   return static_cast<uint32_t>(row * kRowBytes + ((chunk ^ (row & 7)) << 4));
 }
 
-template <int G, int kStages>
-// Four blocks an SM (128 registers a thread) when the stages leave room for them.
-__global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2) {
+template <int G, int NT, int kStages>
+// One n-tile: four blocks an SM (128 registers a thread) when the stages leave room; two: two blocks.
+__global__ void __launch_bounds__(kThreads, NT == 1 ? 4 : 2) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2) {
   extern __shared__ __align__(128) uint8_t smem[];
   __shared__ int s_blocks[kAttnDecodeMaxSplitTokens / kBlockTokens];
   __shared__ float s_m[kWarps][G], s_l[kWarps][G];
@@ -83,7 +85,10 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
   const int t0 = split * p.split_tokens;  // a multiple of kTileTokens
   if (t0 >= ctx) return;                  // this sequence is shorter than the longest; pass 2 skips the split
   const int ntok = min(p.split_tokens, ctx - t0);
-  const int ntiles = (ntok + kTileTokens - 1) / kTileTokens;
+  constexpr int kTile = tile_tokens(NT);
+  constexpr int kStageBytes = stage_bytes(NT);
+  constexpr int kTileBytes = kStageBytes / 2;
+  const int ntiles = (ntok + kTile - 1) / kTile;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int* table = p.block_table + (long long)seq * p.max_blocks_per_seq + t0 / kBlockTokens;
   for (int j = threadIdx.x; j * kBlockTokens < ntok; j += kThreads) s_blocks[j] = table[j];
@@ -95,9 +100,9 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
     uint8_t* sV = sK + kTileBytes;
     const int chunk = threadIdx.x % 16;
 #pragma unroll
-    for (int j = 0; j < kTileTokens * 16 / kThreads; ++j) {
+    for (int j = 0; j < kTile * 16 / kThreads; ++j) {
       const int row = threadIdx.x / 16 + j * (kThreads / 16);
-      const int tok = tile * kTileTokens + row;
+      const int tok = tile * kTile + row;
       long long elem = 0;
       int bytes = 0;
       if (tok < ntok) {
@@ -135,7 +140,6 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
     if (s < ntiles) load_tile(s, s);
     cp_async_commit();
   }
-  const int ld_row = warp * 8 + lane % 8;  // the row this lane addresses for ldmatrix
   for (int i = 0; i < ntiles; ++i) {
     cp_async_wait<kStages - 2>();
     __syncthreads();  // tile i is in; every warp is done with tile i - 1, whose stage is refilled now
@@ -146,44 +150,78 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
     }
     const uint8_t* sK = smem + (i % kStages) * kStageBytes;
     const uint8_t* sV = sK + kTileBytes;
+    const int row0 = warp * 8 * NT;  // this warp's first row in the tile
 
-    // S = Q K^T over this warp's 8 rows: B fragments straight from the K rows (ldmatrix, not transposed).
-    // Two accumulators, even and odd 16-dim steps, halve the chain of dependent mma a tile waits on.
-    float s4[4] = {0.f, 0.f, 0.f, 0.f}, s4b[4] = {0.f, 0.f, 0.f, 0.f};
+    // S = Q K^T over this warp's rows, one n-tile of 8 at a time: B fragments straight from the K rows
+    // (ldmatrix, not transposed). Two accumulators per n-tile, even and odd 16-dim steps, halve the chain of
+    // dependent mma.
+    float x[NT][2];
 #pragma unroll
-    for (int q4 = 0; q4 < kDh / 32; ++q4) {
-      uint32_t b[4];
-      ldmatrix_x4(b, smem_addr(sK + tile_offset(ld_row, q4 * 4 + lane / 8)));
-      const uint32_t a0[4] = {qa[2 * q4][0], 0u, qa[2 * q4][1], 0u};
-      const uint32_t a1[4] = {qa[2 * q4 + 1][0], 0u, qa[2 * q4 + 1][1], 0u};
-      mma_bf16(s4, a0, b[0], b[1]);
-      mma_bf16(s4b, a1, b[2], b[3]);
+    for (int t = 0; t < NT; ++t) {
+      const int ld_row = row0 + 8 * t + lane % 8;
+      float s4[4] = {0.f, 0.f, 0.f, 0.f}, s4b[4] = {0.f, 0.f, 0.f, 0.f};
+#pragma unroll
+      for (int q4 = 0; q4 < kDh / 32; ++q4) {
+        uint32_t b[4];
+        ldmatrix_x4(b, smem_addr(sK + tile_offset(ld_row, q4 * 4 + lane / 8)));
+        const uint32_t a0[4] = {qa[2 * q4][0], 0u, qa[2 * q4][1], 0u};
+        const uint32_t a1[4] = {qa[2 * q4 + 1][0], 0u, qa[2 * q4 + 1][1], 0u};
+        mma_bf16(s4, a0, b[0], b[1]);
+        mma_bf16(s4b, a1, b[2], b[3]);
+      }
+      const int tok = i * kTile + row0 + 8 * t + 2 * (lane % 4);
+      x[t][0] = tok < ntok ? (s4[0] + s4b[0]) * scale_log2 : -INFINITY;
+      x[t][1] = tok + 1 < ntok ? (s4[1] + s4b[1]) * scale_log2 : -INFINITY;
     }
-    s4[0] += s4b[0];
-    s4[1] += s4b[1];
-    const int tok = i * kTileTokens + warp * 8 + 2 * (lane % 4);
-    const float x0 = tok < ntok ? s4[0] * scale_log2 : -INFINITY;
-    const float x1 = tok + 1 < ntok ? s4[1] * scale_log2 : -INFINITY;
-    float mx = fmaxf(x0, x1);
+    float mx = x[0][0];
+#pragma unroll
+    for (int t = 0; t < NT; ++t) mx = fmaxf(mx, fmaxf(x[t][0], x[t][1]));
     mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
     mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
     const float m_new = fmaxf(m_run, mx);
     const float rescale = fast_exp2(m_run - m_new);
-    const float p0 = fast_exp2(x0 - m_new), p1 = fast_exp2(x1 - m_new);
-    l_run = l_run * rescale + p0 + p1;
+    uint32_t pa[NT];  // P's A fragment is the score fragment
+    l_run *= rescale;
+#pragma unroll
+    for (int t = 0; t < NT; ++t) {
+      const float p0 = fast_exp2(x[t][0] - m_new), p1 = fast_exp2(x[t][1] - m_new);
+      l_run += p0 + p1;
+      pa[t] = pack_bf16(p0, p1);
+    }
     m_run = m_new;
+#pragma unroll
+    for (int j = 0; j < kDh / 8; ++j) {
+      acc[j][0] *= rescale;
+      acc[j][1] *= rescale;
+    }
 
-    // O += P V: P's A fragment is the score fragment; V's B fragments by transposing ldmatrix.
-    const uint32_t pa = pack_bf16(p0, p1);
+    // O += P V, V's B fragments by transposing ldmatrix. One n-tile: m16n8k8 over its 8 rows. Two: m16n8k16
+    // over 16 rows, P's two pairs as the A fragment's low and high k halves.
+    if constexpr (NT == 1) {
+      const int ld_row = row0 + lane % 8;
 #pragma unroll
-    for (int q4 = 0; q4 < kDh / 32; ++q4) {
-      uint32_t b[4];
-      ldmatrix_x4_trans(b, smem_addr(sV + tile_offset(ld_row, q4 * 4 + lane / 8)));
+      for (int q4 = 0; q4 < kDh / 32; ++q4) {
+        uint32_t b[4];
+        ldmatrix_x4_trans(b, smem_addr(sV + tile_offset(ld_row, q4 * 4 + lane / 8)));
 #pragma unroll
-      for (int m = 0; m < 4; ++m) {
-        acc[q4 * 4 + m][0] *= rescale;
-        acc[q4 * 4 + m][1] *= rescale;
-        mma_bf16_k8(acc[q4 * 4 + m], pa, 0u, b[m]);
+        for (int m = 0; m < 4; ++m) mma_bf16_k8(acc[q4 * 4 + m], pa[0], 0u, b[m]);
+      }
+    } else {
+      static_assert(NT == 2, "one or two n-tiles a warp");
+      // Lanes 0-7 address rows 0-7 of chunk c, 8-15 rows 8-15 of c, 16-23 rows 0-7 of c+1, 24-31 rows 8-15 of c+1.
+      const int ld_row = row0 + lane % 16;
+      const uint32_t a[4] = {pa[0], 0u, pa[1], 0u};
+#pragma unroll
+      for (int c = 0; c < kDh / 8; c += 2) {
+        uint32_t b[4];
+        ldmatrix_x4_trans(b, smem_addr(sV + tile_offset(ld_row, c + lane / 16)));
+#pragma unroll
+        for (int h = 0; h < 2; ++h) {
+          float d[4] = {acc[c + h][0], acc[c + h][1], 0.f, 0.f};
+          mma_bf16(d, a, b[2 * h], b[2 * h + 1]);
+          acc[c + h][0] = d[0];
+          acc[c + h][1] = d[1];
+        }
       }
     }
   }
@@ -250,20 +288,29 @@ __global__ void __launch_bounds__(kDh) attn_decode_reduce_kernel(AttnDecodeParam
   p.out[((size_t)seq * p.hq + head) * kDh + threadIdx.x] = __float2bfloat16(num / den);
 }
 
-// Stages of the K/V pipeline: 4 unless DUET_ATTN_DECODE_STAGES is 3 or 8 (tuning runs; cuda/NOTES.md).
-int pipeline_stages() {
-  static const int stages = [] {
-    const char* env = std::getenv("DUET_ATTN_DECODE_STAGES");
-    const int v = env ? std::atoi(env) : 0;
-    return v == 3 || v == 8 ? v : 4;
+// Pipeline shape, for tuning runs (cuda/NOTES.md records them): DUET_ATTN_DECODE_NT (n-tiles a warp: 1 or
+// 2) and DUET_ATTN_DECODE_STAGES (1 n-tile: 3, 4 or 8 stages; 2 n-tiles: 2 or 3). The default is the
+// measured best on the H200.
+struct PipelineShape {
+  int nt, stages;
+};
+PipelineShape pipeline_shape() {
+  static const PipelineShape shape = [] {
+    const char* nt_env = std::getenv("DUET_ATTN_DECODE_NT");
+    const char* st_env = std::getenv("DUET_ATTN_DECODE_STAGES");
+    const int nt = nt_env ? std::atoi(nt_env) : 0;
+    const int st = st_env ? std::atoi(st_env) : 0;
+    if (nt == 2) return PipelineShape{2, st == 2 ? 2 : 3};
+    if (nt == 1) return PipelineShape{1, st == 4 || st == 8 ? st : 3};
+    return PipelineShape{1, 3};
   }();
-  return stages;
+  return shape;
 }
 
-template <int G, int kStages>
+template <int G, int NT, int kStages>
 void launch_staged(const AttnDecodeParams& p, cudaStream_t stream) {
-  constexpr int bytes = smem_bytes(kStages);
-  const auto kernel = attn_decode_split_kernel<G, kStages>;
+  constexpr int bytes = smem_bytes(NT, kStages);
+  const auto kernel = attn_decode_split_kernel<G, NT, kStages>;
   // The dynamic shared-memory limit is per device and function; raise it once for each, and ask for the
   // largest shared-memory carveout so that as many blocks (and bytes in flight) fit an SM as the stages allow.
   static bool raised[kMaxDevices] = {};
@@ -281,7 +328,8 @@ void launch_staged(const AttnDecodeParams& p, cudaStream_t stream) {
     if (std::getenv("DUET_ATTN_DECODE_DEBUG")) {
       int blocks = 0;
       cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, kThreads, bytes);
-      std::fprintf(stderr, "attn_decode: G=%d stages=%d smem=%d B: %d blocks per SM\n", G, kStages, bytes, blocks);
+      std::fprintf(stderr, "attn_decode: G=%d n-tiles=%d stages=%d smem=%d B: %d blocks per SM\n", G, NT, kStages,
+                   bytes, blocks);
     }
   }
   const dim3 grid(p.num_splits, p.hkv, p.num_seqs);
@@ -291,10 +339,16 @@ void launch_staged(const AttnDecodeParams& p, cudaStream_t stream) {
 
 template <int G>
 void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
-  switch (pipeline_stages()) {
-    case 3: launch_staged<G, 3>(p, stream); break;
-    case 8: launch_staged<G, 8>(p, stream); break;
-    default: launch_staged<G, 4>(p, stream);
+  const PipelineShape sh = pipeline_shape();
+  if (sh.nt == 2) {
+    if (sh.stages == 2) launch_staged<G, 2, 2>(p, stream);
+    else launch_staged<G, 2, 3>(p, stream);
+  } else {
+    switch (sh.stages) {
+      case 4: launch_staged<G, 1, 4>(p, stream); break;
+      case 8: launch_staged<G, 1, 8>(p, stream); break;
+      default: launch_staged<G, 1, 3>(p, stream);
+    }
   }
 }
 

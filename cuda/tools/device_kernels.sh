@@ -4,7 +4,8 @@
 #   device_kernels.sh PLAN OWN_SECONDS TORCH_SECONDS [SWEEP_SMS]
 # 1. a fresh build of duet_runner and duet_tests (no addon), the kernel tests and the check suite;
 # 2. a decode-attention sweep: PLAN's attn_decode experiments on the SWEEP_SMS partitions (default
-#    8,24,64,132) under each VAR=VALUE of $SWEEP_SETTINGS (default DUET_ATTN_DECODE_BLOCKS_PER_SM = 1, 2, 4),
+#    8,24,64,132) under each setting of $SWEEP_SETTINGS (space-separated; a setting is VAR=VALUE[,VAR=VALUE];
+#    default DUET_ATTN_DECODE_BLOCKS_PER_SM = 1, 2, 4),
 #    into sweep-b1.jsonl, sweep-b2.jsonl, ... (skipped when SWEEP_SMS is "none");
 # 3. PLAN on our kernels (duet_runner) for at most OWN_SECONDS, into $OUT/own.jsonl;
 # 4. PLAN on the production kernels (cuda/reference/torch_runner.py) for at most TORCH_SECONDS, into
@@ -45,7 +46,7 @@ PY
   i=0
   for setting in ${SWEEP_SETTINGS:-DUET_ATTN_DECODE_BLOCKS_PER_SM=1 DUET_ATTN_DECODE_BLOCKS_PER_SM=2 DUET_ATTN_DECODE_BLOCKS_PER_SM=4}; do
     i=$((i + 1)); t0=$SECONDS
-    env "$setting" DUET_ATTN_DECODE_DEBUG=1 timeout 60 cuda/build/duet_runner --plan /tmp/sweep.json --out "$OUT/sweep-b$i.jsonl" 2>"$L/sweep-b$i.log"
+    env ${setting//,/ } DUET_ATTN_DECODE_DEBUG=1 timeout 60 cuda/build/duet_runner --plan /tmp/sweep.json --out "$OUT/sweep-b$i.jsonl" 2>"$L/sweep-b$i.log"
     note "sweep $i ($setting) rc=$? in $((SECONDS - t0)) s: $(grep -c FAILED "$L/sweep-b$i.log") failed; $(grep -m3 'blocks per SM' "$L/sweep-b$i.log" | tr '\n' ' ')"
   done
   python3 - "$OUT" <<'PY' >&2
@@ -73,7 +74,7 @@ print(min(totals)[1])
 PY
 )
   note "own plan runs with $best (least total decode time in the sweep)"
-  export "$best"
+  export ${best//,/ }
 fi
 t0=$SECONDS
 timeout "$own_s" cuda/build/duet_runner --plan "$plan" --out "$OUT/own.jsonl" --resume 2>"$L/own.log"
