@@ -6,9 +6,9 @@
 // copy bandwidth on a 24-SM partition):
 // - Decode attention is a stream over K and V. What bounds it on a partition is
 //   how many bytes each SM keeps in flight, so K/V tiles are gathered from the
-//   cache pages with cp.async into kStages shared-memory stages (16 KB each): a
-//   block has ~48 KB in flight while it multiplies one tile, independent of how
-//   many registers the math needs, and one block per SM nearly saturates HBM.
+//   cache pages with cp.async into three shared-memory stages (16 KB each): a
+//   block has two tiles in flight while it multiplies a third, independent of
+//   how many registers the math needs, and four blocks fit an SM.
 // - The G = hq/hkv query heads of a kv head are the rows of one mma tile
 //   (m16n8k16 for Q K^T, m16n8k8 for P V; rows G..15 are zero), so K and V are
 //   read once per group and the dot products cost a few mma per tile instead
@@ -43,13 +43,15 @@ constexpr int kBlockTokens = 16;
 constexpr int kWarps = 4;
 constexpr int kThreads = kWarps * 32;
 constexpr int kRowBytes = kDh * 2;
-// A warp owns NT mma n-tiles (8 rows each) of every tile: NT = 2 gives each warp two independent chains
-// of mma and amortises the per-tile barrier and softmax over twice the rows.
-__host__ __device__ constexpr int tile_tokens(int nt) { return 8 * nt * kWarps; }
-__host__ __device__ constexpr int stage_bytes(int nt) { return 2 * tile_tokens(nt) * kRowBytes; }  // K and V tiles
-__host__ __device__ constexpr int smem_bytes(int nt, int stages) { return stages * stage_bytes(nt); }
-// Splits are whole tiles of either shape.
-constexpr int kTileTokens = tile_tokens(2);
+// Each warp owns 8 rows (one mma n-tile) of every tile. Two n-tiles a warp (m16n8k16 for P V, twice the
+// rows per barrier and softmax) measured the same on the H200 (cuda/NOTES.md, 2026-12-04 round 4): what
+// bounds a small partition is not the per-warp chain.
+constexpr int kTileTokens = 8 * kWarps;
+constexpr int kStageBytes = 2 * kTileTokens * kRowBytes;  // K and V tiles: 16 KB
+// Three stages (48 KB: four blocks fit an SM) measured 6% faster than four (64 KB, three blocks) and 2x
+// faster than eight (128 KB, one block): resident warps matter more than bytes in flight per block.
+constexpr int kStages = 3;
+constexpr int kSmemBytes = kStages * kStageBytes;
 constexpr int kMaxDevices = 64;
 constexpr float kLog2e = 1.4426950408889634f;
 // Start of the running max: finite, so exp2(m_old - m_new) is 1 (not NaN) while
@@ -57,7 +59,7 @@ constexpr float kLog2e = 1.4426950408889634f;
 constexpr float kNoScore = -1e30f;
 static_assert(kThreads == kDh, "the merge gives each thread one output dimension");
 static_assert(kAttnDecodeMaxSplitTokens % kTileTokens == 0, "splits are whole tiles");
-static_assert(kWarps * kAttnDecodeMaxGroup * kDh * 4 <= smem_bytes(1, 2), "the merge reuses the stages");
+static_assert(kWarps * kAttnDecodeMaxGroup * kDh * 4 <= kSmemBytes, "the merge reuses the stages");
 
 struct Workspace {
   float* acc;  // [num_seqs, hq, num_splits, dh]
@@ -74,9 +76,9 @@ __device__ __forceinline__ uint32_t tile_offset(int row, int chunk) {
   return static_cast<uint32_t>(row * kRowBytes + ((chunk ^ (row & 7)) << 4));
 }
 
-template <int G, int NT, int kStages>
-// One n-tile: four blocks an SM (128 registers a thread) when the stages leave room; two: two blocks.
-__global__ void __launch_bounds__(kThreads, NT == 1 ? 4 : 2) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2) {
+template <int G>
+// Four blocks an SM: 128 registers a thread.
+__global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2) {
   extern __shared__ __align__(128) uint8_t smem[];
   __shared__ int s_blocks[kAttnDecodeMaxSplitTokens / kBlockTokens];
   __shared__ float s_m[kWarps][G], s_l[kWarps][G];
@@ -85,8 +87,7 @@ __global__ void __launch_bounds__(kThreads, NT == 1 ? 4 : 2) attn_decode_split_k
   const int t0 = split * p.split_tokens;  // a multiple of kTileTokens
   if (t0 >= ctx) return;                  // this sequence is shorter than the longest; pass 2 skips the split
   const int ntok = min(p.split_tokens, ctx - t0);
-  constexpr int kTile = tile_tokens(NT);
-  constexpr int kStageBytes = stage_bytes(NT);
+  constexpr int kTile = kTileTokens;
   constexpr int kTileBytes = kStageBytes / 2;
   const int ntiles = (ntok + kTile - 1) / kTile;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
@@ -150,15 +151,13 @@ __global__ void __launch_bounds__(kThreads, NT == 1 ? 4 : 2) attn_decode_split_k
     }
     const uint8_t* sK = smem + (i % kStages) * kStageBytes;
     const uint8_t* sV = sK + kTileBytes;
-    const int row0 = warp * 8 * NT;  // this warp's first row in the tile
+    const int row0 = warp * 8;  // this warp's first row in the tile
+    const int ld_row = row0 + lane % 8;  // the row this lane addresses for ldmatrix
 
-    // S = Q K^T over this warp's rows, one n-tile of 8 at a time: B fragments straight from the K rows
-    // (ldmatrix, not transposed). Two accumulators per n-tile, even and odd 16-dim steps, halve the chain of
-    // dependent mma.
-    float x[NT][2];
-#pragma unroll
-    for (int t = 0; t < NT; ++t) {
-      const int ld_row = row0 + 8 * t + lane % 8;
+    // S = Q K^T over this warp's 8 rows: B fragments straight from the K rows (ldmatrix, not transposed).
+    // Two accumulators, even and odd 16-dim steps, halve the chain of dependent mma.
+    float x[2];
+    {
       float s4[4] = {0.f, 0.f, 0.f, 0.f}, s4b[4] = {0.f, 0.f, 0.f, 0.f};
 #pragma unroll
       for (int q4 = 0; q4 < kDh / 32; ++q4) {
@@ -169,25 +168,18 @@ __global__ void __launch_bounds__(kThreads, NT == 1 ? 4 : 2) attn_decode_split_k
         mma_bf16(s4, a0, b[0], b[1]);
         mma_bf16(s4b, a1, b[2], b[3]);
       }
-      const int tok = i * kTile + row0 + 8 * t + 2 * (lane % 4);
-      x[t][0] = tok < ntok ? (s4[0] + s4b[0]) * scale_log2 : -INFINITY;
-      x[t][1] = tok + 1 < ntok ? (s4[1] + s4b[1]) * scale_log2 : -INFINITY;
+      const int tok = i * kTile + row0 + 2 * (lane % 4);
+      x[0] = tok < ntok ? (s4[0] + s4b[0]) * scale_log2 : -INFINITY;
+      x[1] = tok + 1 < ntok ? (s4[1] + s4b[1]) * scale_log2 : -INFINITY;
     }
-    float mx = x[0][0];
-#pragma unroll
-    for (int t = 0; t < NT; ++t) mx = fmaxf(mx, fmaxf(x[t][0], x[t][1]));
+    float mx = fmaxf(x[0], x[1]);
     mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
     mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
     const float m_new = fmaxf(m_run, mx);
     const float rescale = fast_exp2(m_run - m_new);
-    uint32_t pa[NT];  // P's A fragment is the score fragment
-    l_run *= rescale;
-#pragma unroll
-    for (int t = 0; t < NT; ++t) {
-      const float p0 = fast_exp2(x[t][0] - m_new), p1 = fast_exp2(x[t][1] - m_new);
-      l_run += p0 + p1;
-      pa[t] = pack_bf16(p0, p1);
-    }
+    const float p0 = fast_exp2(x[0] - m_new), p1 = fast_exp2(x[1] - m_new);
+    l_run = l_run * rescale + p0 + p1;
+    const uint32_t pa = pack_bf16(p0, p1);  // P's A fragment is the score fragment
     m_run = m_new;
 #pragma unroll
     for (int j = 0; j < kDh / 8; ++j) {
@@ -195,34 +187,13 @@ __global__ void __launch_bounds__(kThreads, NT == 1 ? 4 : 2) attn_decode_split_k
       acc[j][1] *= rescale;
     }
 
-    // O += P V, V's B fragments by transposing ldmatrix. One n-tile: m16n8k8 over its 8 rows. Two: m16n8k16
-    // over 16 rows, P's two pairs as the A fragment's low and high k halves.
-    if constexpr (NT == 1) {
-      const int ld_row = row0 + lane % 8;
+    // O += P V (m16n8k8 over the warp's 8 rows), V's B fragments by transposing ldmatrix.
 #pragma unroll
-      for (int q4 = 0; q4 < kDh / 32; ++q4) {
-        uint32_t b[4];
-        ldmatrix_x4_trans(b, smem_addr(sV + tile_offset(ld_row, q4 * 4 + lane / 8)));
+    for (int q4 = 0; q4 < kDh / 32; ++q4) {
+      uint32_t b[4];
+      ldmatrix_x4_trans(b, smem_addr(sV + tile_offset(ld_row, q4 * 4 + lane / 8)));
 #pragma unroll
-        for (int m = 0; m < 4; ++m) mma_bf16_k8(acc[q4 * 4 + m], pa[0], 0u, b[m]);
-      }
-    } else {
-      static_assert(NT == 2, "one or two n-tiles a warp");
-      // Lanes 0-7 address rows 0-7 of chunk c, 8-15 rows 8-15 of c, 16-23 rows 0-7 of c+1, 24-31 rows 8-15 of c+1.
-      const int ld_row = row0 + lane % 16;
-      const uint32_t a[4] = {pa[0], 0u, pa[1], 0u};
-#pragma unroll
-      for (int c = 0; c < kDh / 8; c += 2) {
-        uint32_t b[4];
-        ldmatrix_x4_trans(b, smem_addr(sV + tile_offset(ld_row, c + lane / 16)));
-#pragma unroll
-        for (int h = 0; h < 2; ++h) {
-          float d[4] = {acc[c + h][0], acc[c + h][1], 0.f, 0.f};
-          mma_bf16(d, a, b[2 * h], b[2 * h + 1]);
-          acc[c + h][0] = d[0];
-          acc[c + h][1] = d[1];
-        }
-      }
+      for (int m = 0; m < 4; ++m) mma_bf16_k8(acc[q4 * 4 + m], pa, 0u, b[m]);
     }
   }
   cp_async_wait<0>();
@@ -288,68 +259,32 @@ __global__ void __launch_bounds__(kDh) attn_decode_reduce_kernel(AttnDecodeParam
   p.out[((size_t)seq * p.hq + head) * kDh + threadIdx.x] = __float2bfloat16(num / den);
 }
 
-// Pipeline shape, for tuning runs (cuda/NOTES.md records them): DUET_ATTN_DECODE_NT (n-tiles a warp: 1 or
-// 2) and DUET_ATTN_DECODE_STAGES (1 n-tile: 3, 4 or 8 stages; 2 n-tiles: 2 or 3). The default is the
-// measured best on the H200.
-struct PipelineShape {
-  int nt, stages;
-};
-PipelineShape pipeline_shape() {
-  static const PipelineShape shape = [] {
-    const char* nt_env = std::getenv("DUET_ATTN_DECODE_NT");
-    const char* st_env = std::getenv("DUET_ATTN_DECODE_STAGES");
-    const int nt = nt_env ? std::atoi(nt_env) : 0;
-    const int st = st_env ? std::atoi(st_env) : 0;
-    if (nt == 2) return PipelineShape{2, st == 2 ? 2 : 3};
-    if (nt == 1) return PipelineShape{1, st == 4 || st == 8 ? st : 3};
-    return PipelineShape{1, 3};
-  }();
-  return shape;
-}
-
-template <int G, int NT, int kStages>
-void launch_staged(const AttnDecodeParams& p, cudaStream_t stream) {
-  constexpr int bytes = smem_bytes(NT, kStages);
-  const auto kernel = attn_decode_split_kernel<G, NT, kStages>;
+template <int G>
+void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
+  const auto kernel = attn_decode_split_kernel<G>;
   // The dynamic shared-memory limit is per device and function; raise it once for each, and ask for the
-  // largest shared-memory carveout so that as many blocks (and bytes in flight) fit an SM as the stages allow.
+  // largest shared-memory carveout so that four blocks fit an SM.
   static bool raised[kMaxDevices] = {};
   int device = 0;
   if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("attn_decode: cudaGetDevice failed");
   if (device >= kMaxDevices || !raised[device]) {
-    cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
+    cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes);
     if (err == cudaSuccess)
       err = cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout, cudaSharedmemCarveoutMaxShared);
     if (err != cudaSuccess) {
-      throw std::runtime_error(std::string("attn_decode: cannot set shared memory to ") + std::to_string(bytes) +
+      throw std::runtime_error(std::string("attn_decode: cannot set shared memory to ") + std::to_string(kSmemBytes) +
                                " bytes: " + cudaGetErrorString(err));
     }
     if (device < kMaxDevices) raised[device] = true;
     if (std::getenv("DUET_ATTN_DECODE_DEBUG")) {
       int blocks = 0;
-      cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, kThreads, bytes);
-      std::fprintf(stderr, "attn_decode: G=%d n-tiles=%d stages=%d smem=%d B: %d blocks per SM\n", G, NT, kStages,
-                   bytes, blocks);
+      cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, kThreads, kSmemBytes);
+      std::fprintf(stderr, "attn_decode: G=%d stages=%d smem=%d B: %d blocks per SM\n", G, kStages, kSmemBytes, blocks);
     }
   }
   const dim3 grid(p.num_splits, p.hkv, p.num_seqs);
-  kernel<<<grid, kThreads, bytes, stream>>>(p, p.scale * kLog2e);
+  kernel<<<grid, kThreads, kSmemBytes, stream>>>(p, p.scale * kLog2e);
   check_launch("attn_decode (split pass)");
-}
-
-template <int G>
-void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
-  const PipelineShape sh = pipeline_shape();
-  if (sh.nt == 2) {
-    if (sh.stages == 2) launch_staged<G, 2, 2>(p, stream);
-    else launch_staged<G, 2, 3>(p, stream);
-  } else {
-    switch (sh.stages) {
-      case 4: launch_staged<G, 1, 4>(p, stream); break;
-      case 8: launch_staged<G, 1, 8>(p, stream); break;
-      default: launch_staged<G, 1, 3>(p, stream);
-    }
-  }
 }
 
 // Blocks per SM the split aims for when there are few (sequence, kv head) pairs. One block keeps ~48 KB
