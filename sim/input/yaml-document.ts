@@ -2,9 +2,10 @@ import { LineCounter, isAlias, isCollection, isPair, parseDocument, type Node } 
 import { ProblemList } from './problem-list.js';
 
 /**
- * A YAML config file parsed as plain data, plus the place where problems about it are collected.
+ * A YAML input (model, hardware, cluster or study file) parsed as plain data, plus the place where problems
+ * about it are collected.
  *
- * Config files are data, never code: the core schema, no custom tags, and every explicitly tagged node
+ * These files are data, never code: the core schema, no custom tags, and every explicitly tagged node
  * (`!!js/function`, `!foo`, even `!!str`) is refused, so nothing in a file can ask the parser to build an
  * object. Aliases are refused too — configs need none, and refusing them outright is stronger than a
  * `maxAliasCount` limit against "billion laughs" expansion: the loaders walk the node tree and never call
