@@ -2,8 +2,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandModule } from '../sim/cli/command-module.js';
 import type { CliIo } from '../sim/cli/io.js';
-import { InputError } from '../sim/core/input-error.js';
-import { ReportInputError } from '../reports/report-input-error.js';
 import { reportHtmlFromFiles } from '../reports/write-report.js';
 import { OutputSet } from '../sim/cli/output-file.js';
 
@@ -16,14 +14,8 @@ export const reportCommand: CommandModule = {
       .argument('<files...>', 'results .json (duetsim replay --out), study .jsonl (duetsim whatif), calibration validation .json')
       .requiredOption('-o, --out <file.html>', 'HTML file to write')
       .action(async (files: string[], o: { out: string }) => {
-        try {
-          const html = OutputSet.open([{ flag: '--out', path: o.out }], io.cwd, files);
-          await html.run((out) => out.get('--out')!.write(reportHtmlFromFiles(files.map((f) => resolve(io.cwd, f)))));
-        } catch (e) {
-          // reports/ runs no sim/ code, so it throws its own error class holding sim's InputProblem type.
-          if (e instanceof ReportInputError) throw new InputError(e.problems);
-          throw e;
-        }
+        const html = OutputSet.open([{ flag: '--out', path: o.out }], io.cwd, files);
+        await html.run((out) => out.get('--out')!.write(reportHtmlFromFiles(files.map((f) => resolve(io.cwd, f)))));
         io.stderr(`report → ${o.out}\n`);
       });
   },

@@ -1,5 +1,5 @@
 import type { IterationBatch, PrefillChunk } from '../sim/latency/iteration-batch.js';
-import type { JsonFields } from './json-fields.js';
+import type { JsonFields } from '../sim/input/json-fields.js';
 
 /**
  * Parses a plan/record batch (`{"prefills":[{"new","cached"}], "decodes":{"count","context"} | [ctx…]}`)

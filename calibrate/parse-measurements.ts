@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { InputError, type InputProblem } from '../sim/core/input-error.js';
-import { JsonFields } from './json-fields.js';
+import { InputError } from '../sim/core/input-error.js';
+import { JsonFields } from '../sim/input/json-fields.js';
+import { ProblemList } from '../sim/input/problem-list.js';
 import { parseBatch } from './parse-batch.js';
 import {
   ELEMENTWISE_KINDS,
@@ -19,7 +20,7 @@ import {
  * a truncated line, an unknown kind, a missing meta line, a missing field.
  */
 export function parseMeasurementFile(text: string, file: string): { meta: MeasurementMeta; records: MeasurementRecord[] } {
-  const problems: InputProblem[] = [];
+  const problems = new ProblemList(file);
   const records: MeasurementRecord[] = [];
   let meta: MeasurementMeta | null = null;
   const lines = text.split('\n');
@@ -32,22 +33,16 @@ export function parseMeasurementFile(text: string, file: string): { meta: Measur
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
       const truncated = i === lines.length - 1 || (i === lines.length - 2 && lines[lines.length - 1] === '');
-      problems.push({
-        code: 'calib.bad-json',
-        file,
-        line,
-        column: 0,
-        field: '',
-        message: `not valid JSON${truncated ? ' (truncated last line: was the run interrupted? rerun with --resume)' : ''}: ${why}`,
-      });
+      problems.add('calib.bad-json', line, '', `not valid JSON${truncated ? ' (truncated last line: was the run interrupted? rerun with --resume)' : ''}: ${why}`);
       return;
     }
-    const f = JsonFields.root(file, line, value, problems);
+    const f = JsonFields.root(line, value, problems, 'calib.');
     if (!f) return;
     if (meta === null) {
       if (f.obj.kind !== 'meta') {
-        problems.push({ code: 'calib.no-meta', file, line, column: 0, field: 'kind', message: "the first record must be the 'meta' line (gpu, sm_count, driver, …)" });
-        meta = parseMeta(new JsonFields(file, line, {}, '', []));
+        problems.add('calib.no-meta', line, 'kind', "the first record must be the 'meta' line (gpu, sm_count, driver, …)");
+        // Defaults only, so the records after it are still checked; what an empty meta lacks is not news.
+        meta = parseMeta(new JsonFields(line, {}, '', new ProblemList(file), 'calib.'));
         return;
       }
       meta = parseMeta(f);
@@ -60,8 +55,8 @@ export function parseMeasurementFile(text: string, file: string): { meta: Measur
     const rec = parseRecord(f);
     if (rec) records.push(rec);
   });
-  if (meta === null) problems.push({ code: 'calib.no-meta', file, line: 0, column: 0, field: '', message: 'file has no records (no meta line)' });
-  if (problems.length > 0) throw new InputError(problems);
+  if (meta === null) problems.add('calib.no-meta', 0, '', 'file has no records (no meta line)');
+  problems.throwIfAny();
   return { meta: meta as unknown as MeasurementMeta, records };
 }
 
@@ -70,7 +65,7 @@ export function parseMeasurementFile(text: string, file: string): { meta: Measur
  * ids already written); all files must come from GPUs with the same name and SM count.
  */
 export function parseMeasurementSet(files: readonly { path: string; text: string }[]): MeasurementSet {
-  const problems: InputProblem[] = [];
+  const problems = new ProblemList('');
   const records: MeasurementRecord[] = [];
   const seen = new Map<string, string>();
   let meta: MeasurementMeta | null = null;
@@ -80,7 +75,7 @@ export function parseMeasurementSet(files: readonly { path: string; text: string
       parsed = parseMeasurementFile(text, path);
     } catch (e) {
       if (e instanceof InputError) {
-        problems.push(...e.problems);
+        for (const p of e.problems) problems.push(p);
         continue;
       }
       throw e;
@@ -107,7 +102,7 @@ export function parseMeasurementSet(files: readonly { path: string; text: string
       records.push(r);
     }
   }
-  if (problems.length > 0) throw new InputError(problems);
+  problems.throwIfAny();
   if (meta === null) throw new InputError([{ code: 'calib.no-data', file: '', line: 0, column: 0, field: '', message: 'no measurement files given' }]);
   return {
     meta,

@@ -1,6 +1,6 @@
-import { InputError, type InputProblem } from '../sim/core/input-error.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
-import { JsonFields } from './json-fields.js';
+import { JsonFields } from '../sim/input/json-fields.js';
+import { ProblemList } from '../sim/input/problem-list.js';
 import { parseBatch } from './parse-batch.js';
 import { PLAN_VERSION, type Plan, type PlanModel } from './plan-format.js';
 import { RUNNER_DTYPE_BYTES } from './op-work.js';
@@ -14,8 +14,8 @@ import { RUNNER_DTYPE_BYTES } from './op-work.js';
 const EXPERIMENT_KINDS = ['ceiling_gemm', 'ceiling_bandwidth', 'op', 'forward', 'concurrent', 'clock_regime'] as const;
 
 export function parsePlan(text: string, file: string): Plan {
-  const problems: InputProblem[] = [];
-  const f = JsonFields.document(text, file, problems);
+  const problems = new ProblemList(file);
+  const f = JsonFields.document(text, problems, 'calib.');
   const version = f.int('version', 1);
   if (version !== PLAN_VERSION && !Number.isNaN(version)) f.fail('version', 'calib.version', `plan version ${version}; this duetsim reads version ${PLAN_VERSION}`);
   const modelsField = f.child('models');
@@ -79,7 +79,7 @@ export function parsePlan(text: string, file: string): Plan {
       e.int('sms', 1);
     }
   }
-  if (problems.length > 0) throw new InputError(problems);
+  problems.throwIfAny();
   // Checked above; the runner reads the remaining per-kind fields itself.
   return f.obj as unknown as Plan;
 }

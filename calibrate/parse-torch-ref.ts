@@ -1,5 +1,5 @@
-import { InputError, type InputProblem } from '../sim/core/input-error.js';
-import { JsonFields } from './json-fields.js';
+import { JsonFields } from '../sim/input/json-fields.js';
+import { ProblemList } from '../sim/input/problem-list.js';
 
 /**
  * PyTorch baselines of the attention kernels, as cuda/tests/bench_attn_prefill.py and
@@ -29,8 +29,8 @@ export interface TorchRef {
 }
 
 export function parseTorchRef(text: string, file: string): TorchRef {
-  const problems: InputProblem[] = [];
-  const f = JsonFields.document(text, file, problems);
+  const problems = new ProblemList(file);
+  const f = JsonFields.document(text, problems, 'calib.');
   const meta = f.child('meta');
   const rows = f.children('results').map((r): TorchRefRow => {
     const seqs = r.array('seqs');
@@ -44,6 +44,6 @@ export function parseTorchRef(text: string, file: string): TorchRef {
     return { op, shape: r.str('shape'), baseline: r.str('baseline'), hq: r.int('hq', 1), hkv: r.int('hkv', 1), chunks, medianUs: error === null ? r.num('median_us') : null, error };
   });
   const out = { gpu: meta ? meta.str('gpu') : '', smCount: meta ? meta.int('sm_count', 1) : NaN, torchVersion: meta && meta.has('torch') ? meta.str('torch') : '', rows };
-  if (problems.length > 0) throw new InputError(problems);
+  problems.throwIfAny();
   return out;
 }

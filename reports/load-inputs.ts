@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import type { RunResult, Summary } from '../sim/metrics/results.js';
-import { lineOfOffset, lineOfPath } from './json-locate.js';
+import { lineOfOffset, pathLocator, spellPath } from '../sim/input/locate-path.js';
+import { ProblemList } from '../sim/input/problem-list.js';
 import type { CalibrationFile, CalibrationPoint, CapacityEntry, ReportInput, RunEntry, StudyPoint } from './report-input.js';
 import { shortName } from './short-name.js';
-import { ReportInputError, type ReportProblem } from './report-input-error.js';
 
 const RESULT_SCHEMA = 'duetsim.result/1';
 const CALIBRATION_KEYS = ['id', 'kind', 'predicted_us', 'measured_us'];
@@ -16,10 +16,13 @@ type Obj = Record<string, unknown>;
  * Turns the files given to `duetsim report` into a ReportInput. Kinds are told apart by content, not
  * by name: a results JSON has schema duetsim.result/1, a study file is JSON Lines of
  * duetsim.study-line/1, and a calibration validation file is {points:[{id, predicted_us, measured_us,
- * kind}]}. All problems of all files are collected and thrown together, each located.
+ * kind}]}. All problems of all files are collected and thrown together as one InputError, each located
+ * (sim/input/, the input layer every command reads through; the one part of sim/ reports/ runs, since it
+ * runs no simulation).
  */
 export function loadReportInputs(files: ReadonlyArray<{ readonly file: string; readonly text: string }>): ReportInput {
-  const problems: ReportProblem[] = [];
+  // Problems name their own files (several are read into one report), so the list's own file is never used.
+  const problems = new ProblemList('');
   const runs: Array<Omit<RunEntry, 'label'>> = [];
   const studyPoints: StudyPoint[] = [];
   const capacities: CapacityEntry[] = [];
@@ -28,7 +31,7 @@ export function loadReportInputs(files: ReadonlyArray<{ readonly file: string; r
   const studyNames = new Set<string>();
 
   for (const { file, text } of files) {
-    const before = problems.length;
+    const before = problems.count;
     const problem = (line: number, field: string, code: string, message: string): void => {
       problems.push({ code, file, line, column: 0, field, message });
     };
@@ -45,10 +48,15 @@ export function loadReportInputs(files: ReadonlyArray<{ readonly file: string; r
       problem(pos ? lineOfOffset(text, Number(pos[1])) : 0, '', 'report-bad-json', `not valid JSON: ${(e as Error).message}`);
       continue;
     }
-    const at = (path: Path, code: string, message: string): void => problem(lineOfPath(text, path), path.join('.'), code, message);
+    // Located only once something is wrong: a results file is parsed a second time only then.
+    let locate: ReturnType<typeof pathLocator> | null = null;
+    const at = (path: Path, code: string, message: string): void => {
+      const { line, field } = (locate ??= pathLocator(text))(path);
+      problem(line, field, code, message);
+    };
     if (isObj(value) && value.schema === RESULT_SCHEMA) {
       checkRun(value, at);
-      if (problems.length === before) runs.push({ file, policy: policyOf(value.config), result: value as unknown as RunResult });
+      if (problems.count === before) runs.push({ file, policy: policyOf(value.config), result: value as unknown as RunResult });
     } else if (isObj(value) && Array.isArray(value.points)) {
       readCalibration(value.points, at);
       calibrationFiles.push({ file: basename(file), summary: isObj(value.summary) ? value.summary : null });
@@ -69,7 +77,7 @@ export function loadReportInputs(files: ReadonlyArray<{ readonly file: string; r
           return;
         }
       }
-      const at = (path: Path, code: string, message: string): void => problem(i + 1, path.join('.'), code, message);
+      const at = (path: Path, code: string, message: string): void => problem(i + 1, spellPath(path), code, message);
       let v: unknown;
       try {
         v = JSON.parse(raw);
@@ -82,11 +90,11 @@ export function loadReportInputs(files: ReadonlyArray<{ readonly file: string; r
       const series = seriesOf(v.coords, typeof v.study_name === 'string' ? v.study_name : 'study');
       const policy = policyOf(v.spec);
       if (v.kind === 'point') {
-        const before = problems.length;
+        const before = problems.count;
         checkSummary(v.summary, ['summary'], at);
         checkCdf(v.cdf, ['cdf'], at);
         const spec = isObj(v.spec) ? v.spec : {};
-        if (problems.length > before) return;
+        if (problems.count > before) return;
         studyPoints.push({
           series, policy, coords: shortCoords(v.coords), spec,
           rateQps: typeof spec.rateQps === 'number' ? spec.rateQps : null,
@@ -132,7 +140,7 @@ export function loadReportInputs(files: ReadonlyArray<{ readonly file: string; r
     });
   }
 
-  if (problems.length > 0) throw new ReportInputError(problems);
+  problems.throwIfAny();
   const labelled = labelRuns(runs);
   const title = studyNames.size > 0 ? [...studyNames].join(', ') : labelled.length > 0 ? labelled.map((r) => r.label).join(' vs ') : 'calibration';
   return { title, sources: files.map((f) => basename(f.file)), runs: labelled, studyPoints, capacities, calibration, calibrationFiles };

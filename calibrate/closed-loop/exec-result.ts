@@ -1,7 +1,8 @@
 import type { MeasurementMeta } from '../measurement.js';
-import type { InputProblem } from '../../sim/core/input-error.js';
-import { JsonFields } from '../json-fields.js';
-import { isNum, jsonDifference, numberProblem, ProblemList } from './problems.js';
+import { JsonFields } from '../../sim/input/json-fields.js';
+import { ProblemList } from '../../sim/input/problem-list.js';
+import { POSITIVE } from '../../sim/input/number-rule.js';
+import { jsonDifference, MAX_PROBLEMS } from './problems.js';
 import type { Schedule, ScheduleStep } from './schedule.js';
 
 /**
@@ -65,8 +66,7 @@ const BACKENDS = ['runner', 'addon'] as const;
 const HEADER_NUMBER_TOLERANCE = 1e-5;
 
 export function parseExecResult(text: string, file: string, schedule: Schedule): ExecResult {
-  const problems = new ProblemList(file);
-  const lineProblems: InputProblem[] = [];
+  const problems = new ProblemList(file, { maxProblems: MAX_PROBLEMS });
   const lines = text.split('\n');
   let last = lines.length - 1;
   while (last >= 0 && lines[last].trim() === '') last--;
@@ -91,15 +91,13 @@ export function parseExecResult(text: string, file: string, schedule: Schedule):
       if (meta === null) break;
       continue;
     }
-    const f = JsonFields.root(file, line, value, lineProblems);
+    const lineStartCount = problems.count;
+    const f = JsonFields.root(line, value, problems, 'calib.');
     if (f !== null) {
       if (meta === null) {
         meta = readMeta(f, schedule);
         // Step lines cannot be checked against a result of another schedule or format.
-        if (lineProblems.length > 0) {
-          problems.take(lineProblems);
-          break;
-        }
+        if (problems.count > lineStartCount) break;
       } else if (doneLine > 0) {
         f.fail('kind', 'exec.after-done', `a line after the 'done' line (line ${doneLine})`);
       } else {
@@ -108,7 +106,6 @@ export function parseExecResult(text: string, file: string, schedule: Schedule):
           const m = readStep(f, schedule, steps.length);
           if (m === MISALIGNED) {
             // Later lines cannot be matched to schedule steps; one message says where it went wrong.
-            problems.take(lineProblems);
             break;
           }
           // A step with problems still takes its place, so the next line is checked against the next step.
@@ -120,11 +117,7 @@ export function parseExecResult(text: string, file: string, schedule: Schedule):
           wallS = f.num('wall_s');
         }
       }
-    } else if (meta === null) {
-      problems.take(lineProblems);
-      break;
-    }
-    problems.take(lineProblems);
+    } else if (meta === null) break;
   }
   if (meta === null && problems.count === 0) problems.add('exec.no-meta', 0, '', 'no meta line: the file is empty');
   problems.throwIfAny();
@@ -191,7 +184,7 @@ function pick(obj: unknown, path: string): unknown {
 }
 
 function readStep(f: JsonFields, schedule: Schedule, index: number): StepMeasurement | null | typeof MISALIGNED {
-  const before = f.problems.length;
+  const before = f.problems.count;
   const step = f.int('step');
   if (!Number.isInteger(step)) return MISALIGNED;
   if (step !== index) {
@@ -205,14 +198,14 @@ function readStep(f: JsonFields, schedule: Schedule, index: number): StepMeasure
   }
   const where = `${schedule.file}:${s.line}`;
   const mode = f.oneOf('mode', ['aggregated', 'split'] as const);
-  if (f.problems.length > before) return null;
+  if (f.problems.count > before) return null;
   if (mode !== s.mode) {
     f.fail('mode', 'exec.mode-mismatch', `step ${index} is ${s.mode} in the schedule (${where}), ${mode} here`);
     return null;
   }
   if (mode === 'aggregated') {
-    const gpuUs = positive(f, 'gpu_us');
-    return f.problems.length > before ? null : { mode, gpuUs };
+    const gpuUs = f.num('gpu_us', POSITIVE);
+    return f.problems.count > before ? null : { mode, gpuUs };
   }
   sameAs(f, 'prefill_sms', s.prefillSms, where);
   sameAs(f, 'decode_sms', s.decodeSms, where);
@@ -220,19 +213,12 @@ function readStep(f: JsonFields, schedule: Schedule, index: number): StepMeasure
   const prefillEndUs = readPrefillEnd(f, s, where);
   const decodeEndUs = readDecodeEnds(f, s, where);
   const smidsOk = f.bool('smids_ok');
-  return f.problems.length > before ? null : { mode, prefillEndUs, decodeEndUs, smidsOk };
+  return f.problems.count > before ? null : { mode, prefillEndUs, decodeEndUs, smidsOk };
 }
 
 function sameAs(f: JsonFields, key: string, want: number, where: string): void {
   const got = f.int(key);
   if (Number.isInteger(got) && got !== want) f.fail(key, 'exec.step-mismatch', `${got} here, ${want} in the schedule (${where})`);
-}
-
-function positive(f: JsonFields, key: string): number {
-  const v = f.obj[key];
-  if (isNum(v, 0) && v > 0) return v;
-  f.fail(key, v === undefined ? 'calib.missing' : isNum(v, -Infinity) ? 'calib.range' : 'calib.type', v === undefined ? 'missing field' : isNum(v, -Infinity) ? `must be > 0, got ${v}` : numberProblem(v, 0, false));
-  return NaN;
 }
 
 function readPrefillEnd(f: JsonFields, s: ScheduleStep, where: string): number | null {
@@ -245,7 +231,7 @@ function readPrefillEnd(f: JsonFields, s: ScheduleStep, where: string): number |
     f.fail('prefill_end_us', 'exec.step-mismatch', `null, but the window runs ${s.prefills.length} prefill chunk(s) in the schedule (${where})`);
     return null;
   }
-  return positive(f, 'prefill_end_us');
+  return f.num('prefill_end_us', POSITIVE);
 }
 
 function readDecodeEnds(f: JsonFields, s: ScheduleStep, where: string): number[] {
@@ -258,11 +244,8 @@ function readDecodeEnds(f: JsonFields, s: ScheduleStep, where: string): number[]
   }
   const out: number[] = [];
   for (let j = 0; j < ends.length; j++) {
-    const v = ends[j];
-    if (!isNum(v, 0) || v === 0) {
-      f.fail(`decode_end_us[${j}]`, isNum(v, 0) ? 'calib.range' : 'calib.type', isNum(v, 0) ? 'must be > 0' : numberProblem(v, 0, false));
-      continue;
-    }
+    const v = f.checkNum(`decode_end_us[${j}]`, ends[j], POSITIVE);
+    if (Number.isNaN(v)) continue;
     if (out.length > 0 && v < out[out.length - 1]) f.fail(`decode_end_us[${j}]`, 'exec.order', `decode graphs run back to back: ${v} is before the previous end ${out[out.length - 1]}`);
     out.push(v);
   }

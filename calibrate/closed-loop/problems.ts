@@ -1,44 +1,9 @@
-import { InputError, type InputProblem } from '../../sim/core/input-error.js';
-
 /**
- * Located problems of one JSONL file, collected rather than thrown at the first (sim/core/input-error.ts).
- * Only the first `MAX_PROBLEMS` are kept: a file that is wrong the same way on each of its 10,000 lines
- * would otherwise print 10,000 lines; the rest are counted and the count is reported with them.
+ * Problems kept per closed-loop JSONL file (schedules, executor results) before the rest are only counted
+ * (sim/input/problem-list.ts): a file wrong the same way on each of its 10,000 lines would otherwise print
+ * 10,000 lines.
  */
 export const MAX_PROBLEMS = 50;
-
-export class ProblemList {
-  private readonly kept: InputProblem[] = [];
-  private dropped = 0;
-
-  constructor(readonly file: string) {}
-
-  get count(): number {
-    return this.kept.length + this.dropped;
-  }
-
-  add(code: string, line: number, field: string, message: string): void {
-    this.push({ code, file: this.file, line, column: 0, field, message });
-  }
-
-  push(p: InputProblem): void {
-    if (this.kept.length < MAX_PROBLEMS) this.kept.push(p);
-    else this.dropped++;
-  }
-
-  /** Moves problems a JsonFields reader collected for one line into this list. */
-  take(from: InputProblem[]): void {
-    for (const p of from) this.push(p);
-    from.length = 0;
-  }
-
-  throwIfAny(): void {
-    if (this.count === 0) return;
-    const all = [...this.kept];
-    if (this.dropped > 0) all.push({ code: 'calib.more-problems', file: this.file, line: 0, column: 0, field: '', message: `${this.dropped} more problems not listed` });
-    throw new InputError(all);
-  }
-}
 
 /** A finite number ≥ min (integer when asked): the fast check for hot fields such as the decode entries. */
 export function isNum(v: unknown, min: number): v is number {
@@ -47,13 +12,6 @@ export function isNum(v: unknown, min: number): v is number {
 
 export function isInt(v: unknown, min: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= min;
-}
-
-/** Why `v` failed `isNum`/`isInt`, for the message. */
-export function numberProblem(v: unknown, min: number, integer: boolean): string {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return `expected ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(v) ?? 'nothing'}`;
-  if (integer && !Number.isInteger(v)) return `expected an integer, got ${v}`;
-  return `must be ≥ ${min}, got ${v}`;
 }
 
 /**

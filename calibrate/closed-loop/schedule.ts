@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
-import type { InputProblem } from '../../sim/core/input-error.js';
-import { JsonFields } from '../json-fields.js';
-import { isInt, isNum, numberProblem, ProblemList } from './problems.js';
+import { JsonFields } from '../../sim/input/json-fields.js';
+import { ProblemList } from '../../sim/input/problem-list.js';
+import { POSITIVE } from '../../sim/input/number-rule.js';
+import { isInt, isNum, MAX_PROBLEMS } from './problems.js';
 // The format's name and version are the writer's (one definition; a reader of another version refuses it).
 import { SCHEDULE_FORMAT, SCHEDULE_VERSION } from '../../sim/engine/schedule-jsonl.js';
 
@@ -144,7 +145,8 @@ export async function readScheduleFile(path: string, name: string = path): Promi
  */
 export class ScheduleReader {
   private readonly problems: ProblemList;
-  private readonly lineProblems: InputProblem[] = [];
+  /** How many problems the file had when the current line began: more now means this line has some. */
+  private lineStartCount = 0;
   private readonly steps: ScheduleStep[] = [];
   private header: ScheduleHeader | null = null;
   /** A header that is not a version-2 schedule: its lines would only repeat that, so they are not read. */
@@ -152,12 +154,13 @@ export class ScheduleReader {
   private lineNo = 0;
 
   constructor(readonly file: string) {
-    this.problems = new ProblemList(file);
+    this.problems = new ProblemList(file, { maxProblems: MAX_PROBLEMS });
   }
 
   line(text: string): void {
     const line = ++this.lineNo;
     if (this.refused || text.trim() === '') return;
+    this.lineStartCount = this.problems.count;
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -166,11 +169,10 @@ export class ScheduleReader {
       this.skipLine(line);
       return;
     }
-    const f = JsonFields.root(this.file, line, value, this.lineProblems);
+    const f = JsonFields.root(line, value, this.problems, 'calib.');
     if (f === null) this.skipLine(line);
     else if (this.header === null) this.readHeader(f);
     else this.readStep(f);
-    this.problems.take(this.lineProblems);
   }
 
   /**
@@ -228,13 +230,13 @@ export class ScheduleReader {
       raw: f.obj,
     };
     // Steps cannot be checked against a header that is itself wrong.
-    if (this.lineProblems.length > 0) this.refused = true;
+    if (this.problems.count > this.lineStartCount) this.refused = true;
   }
 
   private readStep(f: JsonFields): void {
     const header = this.header as ScheduleHeader;
     const index = this.steps.length;
-    const before = this.lineProblems.length;
+    const before = this.problems.count;
     unknownKeys(f, STEP_KEYS);
     const step = f.int('step');
     if (Number.isInteger(step) && step !== index) f.fail('step', 'schedule.order', `step ${step} where step ${index} was expected: steps are numbered from 0 in file order`);
@@ -306,7 +308,7 @@ const UNREAD_STEP: ScheduleStep = {
 
 /** Whether `f` recorded problems since its list held `before` of them. */
 function problemsSince(f: JsonFields, before: number): boolean {
-  return f.problems.length > before;
+  return f.problems.count > before;
 }
 
 /**
@@ -413,17 +415,12 @@ function duplicateIds(f: JsonFields, prefills: readonly SchedulePrefill[], decod
 function nullableNum(f: JsonFields, key: string): number | null {
   const v = f.obj[key];
   if (v === null) return null;
-  const n = f.num(key);
-  if (n === 0) f.fail(key, 'calib.range', 'must be > 0');
-  return n;
+  return f.num(key, POSITIVE);
 }
 
 function badNum(f: JsonFields, field: string, v: unknown, min: number, integer: boolean): false {
   if (v === undefined) f.fail(field, 'calib.missing', 'missing field');
-  else {
-    const wellTyped = typeof v === 'number' && Number.isFinite(v) && (!integer || Number.isInteger(v));
-    f.fail(field, wellTyped ? 'calib.range' : 'calib.type', numberProblem(v, min, integer));
-  }
+  else f.checkNum(field, v, { integer, min });
   return false;
 }
 

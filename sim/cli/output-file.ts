@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { InputError, type InputProblem } from '../core/input-error.js';
+import { InputError } from '../core/input-error.js';
+import { ProblemList } from '../input/problem-list.js';
 import { CliExit } from './io.js';
 
 /**
@@ -114,8 +115,8 @@ export class OutputSet {
    * (the second would overwrite the first, or the input before it is read).
    */
   static open(outputs: ReadonlyArray<{ readonly flag: string; readonly path: string | undefined }>, cwd: string, inputs: readonly string[] = []): OutputSet {
-    const problems: InputProblem[] = [];
-    const problem = (field: string, message: string): void => void problems.push({ code: 'bad-output-path', file: WHERE, line: 0, column: 0, field, message });
+    const problems = new ProblemList(WHERE);
+    const problem = (field: string, message: string): void => problems.add('bad-output-path', 0, field, message);
     const byPath = new Map<string, string>();
     const inputPaths = new Set(inputs.map((p) => resolve(cwd, p)));
     for (const { flag, path } of outputs) {
@@ -126,7 +127,7 @@ export class OutputSet {
       else if (inputPaths.has(full)) problem(flag, `'${path}' is an input of this run; writing it would overwrite the input`);
       byPath.set(full, flag);
     }
-    if (problems.length > 0) throw new InputError(problems);
+    problems.throwIfAny();
     const files = new Map<string, OutputFile>();
     for (const { flag, path } of outputs) {
       if (path === undefined) continue;
@@ -134,13 +135,13 @@ export class OutputSet {
         files.set(flag, OutputFile.open(flag, path, cwd));
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
-        problems.push(...e.problems);
+        for (const p of e.problems) problems.push(p);
       }
     }
     const set = new OutputSet(files);
-    if (problems.length > 0) {
+    if (!problems.isEmpty) {
       set.discardAll();
-      throw new InputError(problems);
+      problems.throwIfAny();
     }
     return set;
   }

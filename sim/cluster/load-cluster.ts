@@ -1,13 +1,14 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { isMap, isPair, isScalar, type Node } from 'yaml';
+import { isMap, isScalar, type Node } from 'yaml';
 import { inputError } from '../core/input-error.js';
 import { readTextFile } from '../core/read-text.js';
 import type { InterconnectSpec } from '../hardware/hardware-spec.js';
 import { POLICIES } from '../policy/registry.js';
 import { deepFreeze } from '../config/deep-freeze.js';
-import { reportAt, type YamlData } from '../config/yaml-data.js';
-import { NON_NEGATIVE, POSITIVE, POSITIVE_INTEGER, childField, readMap, readRootMap, readSeq, throwIfProblems, type MapFields } from '../config/yaml-fields.js';
+import { reportAt, type YamlData } from '../input/yaml-document.js';
+import { NON_NEGATIVE, POSITIVE, POSITIVE_INTEGER } from '../input/number-rule.js';
+import { childField, readEntries, readMap, readRootMap, readSeq, throwIfProblems, type MapFields } from '../input/yaml-fields.js';
 import type { ClusterSpec, DisaggregationSpec, GroupRole, InstanceGroupSpec, RouterChoice } from './cluster-spec.js';
 import { LINK_PRESETS, type LinkPresetName } from './link-presets.js';
 import type { KvTransferMode } from './kv-transfer.js';
@@ -167,26 +168,14 @@ function readInterconnect(data: YamlData, node: Node | null, field: string): Int
 
 /** A map of parameter name to a number, string or boolean (policy parameters are checked by the policy). */
 function readScalarMap(data: YamlData, node: Node | null, field: string): Record<string, number | string | boolean> | undefined {
-  if (!isMap(node)) {
-    reportAt(data, node, field, 'wrong-type', 'expected a map of parameter: value');
-    return undefined;
-  }
+  const before = data.problems.count;
   const out: Record<string, number | string | boolean> = {};
-  let ok = true;
-  for (const item of node.items) {
-    if (!isPair(item)) continue;
-    const key = isScalar(item.key) ? item.key.value : undefined;
-    const value = isScalar(item.value) ? item.value.value : undefined;
-    if (typeof key !== 'string') {
-      reportAt(data, item.key as Node | null, field, 'wrong-type', 'parameter names must be plain words');
-      ok = false;
-    } else if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') out[key] = value;
-    else {
-      reportAt(data, item.value as Node | null, childField(field, key), 'wrong-type', 'expected a number, string or boolean');
-      ok = false;
-    }
+  for (const { key, value } of readEntries(data, node, field) ?? []) {
+    const v = isScalar(value) ? value.value : undefined;
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[key] = v;
+    else reportAt(data, value, childField(field, key), 'wrong-type', 'expected a number, string or boolean');
   }
-  return ok ? out : undefined;
+  return data.problems.count === before ? out : undefined;
 }
 
 function lineOf(data: YamlData, node: Node | null | undefined): number {

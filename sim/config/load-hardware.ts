@@ -2,8 +2,9 @@ import type { HardwareSpec, InterconnectSpec, OverheadSpec, PartitionSpec, PerfS
 import { readConfig, type LoadOptions } from './config-files.js';
 import { deepFreeze } from './deep-freeze.js';
 import { readPerf } from './parse-perf.js';
-import { reportAt, type YamlData } from './yaml-data.js';
-import { NON_NEGATIVE, POSITIVE, POSITIVE_INTEGER, readMap, readRootMap, throwIfProblems } from './yaml-fields.js';
+import { reportAt, type YamlData } from '../input/yaml-document.js';
+import { NON_NEGATIVE, POSITIVE, POSITIVE_INTEGER } from '../input/number-rule.js';
+import { readMap, readRootMap, throwIfProblems } from '../input/yaml-fields.js';
 import type { Node } from 'yaml';
 
 const HARDWARE_KEYS = {

@@ -2,8 +2,9 @@ import type { ModelSpec } from '../model/model-spec.js';
 import { quoteJson } from '../core/quote-input.js';
 import { readConfig, type LoadOptions } from './config-files.js';
 import { deepFreeze } from './deep-freeze.js';
-import { reportAt } from './yaml-data.js';
-import { POSITIVE_INTEGER, readRootMap, throwIfProblems } from './yaml-fields.js';
+import { reportAt } from '../input/yaml-document.js';
+import { POSITIVE_INTEGER } from '../input/number-rule.js';
+import { readRootMap, throwIfProblems } from '../input/yaml-fields.js';
 
 /**
  * Element types a model YAML may name, with their bytes per element. bfloat16/float16 are what the

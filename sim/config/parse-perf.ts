@@ -1,7 +1,8 @@
 import type { Node } from 'yaml';
 import { OP_CLASSES, type CurvePoint, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
-import { reportAt, type YamlData } from './yaml-data.js';
-import { NON_NEGATIVE, POSITIVE, childField, readMap, readSeq, type NumberRule } from './yaml-fields.js';
+import { reportAt, type YamlData } from '../input/yaml-document.js';
+import { NON_NEGATIVE, POSITIVE, type NumberRule } from '../input/number-rule.js';
+import { childField, readMap, readSeq } from '../input/yaml-fields.js';
 
 const PERF_KEYS = {
   required: ['provenance', 'computeFlopsPerS', 'bandwidthBytesPerS', 'efficiency', 'kernelFloorUs', 'contention'],

@@ -1,5 +1,6 @@
-import { LineCounter, parseDocument, type Node } from 'yaml';
-import { formatProblem, InputError, type InputProblem } from '../core/input-error.js';
+import { formatProblem, InputError } from '../core/input-error.js';
+import { ProblemList } from '../input/problem-list.js';
+import { pathLocator } from '../input/locate-path.js';
 import { loadModel } from '../config/load-model.js';
 import { loadHardware } from '../config/load-hardware.js';
 import { getPolicy } from '../policy/registry.js';
@@ -27,8 +28,8 @@ import type { AxisValue, StudySpec } from './study-spec.js';
  * follows, with its own location when that is another file (a trace line, a cluster key).
  */
 export function checkStudyPoints(study: StudySpec, points: readonly GridPoint[], studyFile: string, studyText: string, cwd: string): void {
-  const locate = yamlLocator(studyText);
-  const problems: InputProblem[] = [];
+  const locate = pathLocator(studyText);
+  const problems = new ProblemList(studyFile);
   const done = new Map<string, boolean>();
   const models = new Map<string, ModelSpec>();
   const hardware = new Map<string, HardwareSpec>();
@@ -42,11 +43,11 @@ export function checkStudyPoints(study: StudySpec, points: readonly GridPoint[],
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       ok = false;
-      const { path, line, column } = locate(valuePath(study, point.coords, field));
+      const { field: path, line, column } = locate(valuePath(study, point.coords, field));
       // Problems placed at a pseudo-file ('<command line>', 'workload spec') are about the value itself;
       // those in a real file (a trace line, a cluster key) keep their place.
       const own = e.problems.map((p) => (p.file.startsWith('<') || p.file === 'workload spec' ? `${p.field ? `[${p.field}] ` : ''}${p.message} (${p.code})` : formatProblem(p))).join('; ');
-      problems.push({ code: 'study-point-invalid', file: studyFile, line, column, field: path, message: `${own} (first at point ${describe(point.coords)})` });
+      problems.add('study-point-invalid', line, path, `${own} (first at point ${describe(point.coords)})`, column);
     }
     done.set(key, ok);
     return ok;
@@ -79,7 +80,7 @@ export function checkStudyPoints(study: StudySpec, points: readonly GridPoint[],
       getPolicy(s.policy).create(s.policyParams, { model, hw, tpDegree: 1, sloTbtMs: s.sloTbtMs });
     });
   }
-  if (problems.length > 0) throw new InputError(problems);
+  problems.throwIfAny();
 }
 
 function cached<T>(map: Map<string, T>, key: string, load: () => T): T {
@@ -114,18 +115,4 @@ function valuePath(study: StudySpec, coords: Readonly<Record<string, AxisValue>>
 function describe(coords: Readonly<Record<string, AxisValue>>): string {
   const parts = Object.entries(coords).map(([k, v]) => `${k}=${String(v)}`);
   return parts.length > 0 ? parts.join(', ') : '(the only point)';
-}
-
-/** Finds a node by its path in the study text: line and column, and the path as the study's error fields spell it. */
-function yamlLocator(text: string): (path: (string | number)[]) => { path: string; line: number; column: number } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  return (path) => {
-    const spelled = path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc === '' ? p : `${acc}.${p}`), '');
-    const node = doc.getIn(path, true) as Node | undefined;
-    const offset = node?.range?.[0];
-    if (offset === undefined) return { path: spelled, line: 0, column: 0 };
-    const pos = lineCounter.linePos(offset);
-    return { path: spelled, line: pos.line, column: pos.col };
-  };
 }

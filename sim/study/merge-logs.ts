@@ -1,4 +1,4 @@
-import { InputError, type InputProblem } from '../core/input-error.js';
+import { ProblemList } from '../input/problem-list.js';
 import { lineKey, type StudyLine, type StudyLog } from './results-log.js';
 import { canonicalJson } from './stable-hash.js';
 
@@ -18,7 +18,8 @@ export interface MergeResult {
  * study; so are two lines for one point with different results, naming both places.
  */
 export function mergeStudyLogs(inputs: ReadonlyArray<{ readonly file: string; readonly log: StudyLog }>): MergeResult {
-  const problems: InputProblem[] = [];
+  // Problems name the shard file they are in; the list's own file is never used.
+  const problems = new ProblemList('');
   let study: { hash: string; name: string; file: string } | null = null;
   for (const { file, log } of inputs) {
     const first = log.lines[0];
@@ -33,7 +34,7 @@ export function mergeStudyLogs(inputs: ReadonlyArray<{ readonly file: string; re
       });
     }
   }
-  if (problems.length > 0) throw new InputError(problems);
+  problems.throwIfAny();
   // Runs are deterministic, so two lines for one point agree; when they do not (a file edited by hand,
   // results of another duetsim version) keeping whichever came first would hide it.
   const seen = new Map<string, { file: string; line: number; content: string }>();
@@ -56,7 +57,7 @@ export function mergeStudyLogs(inputs: ReadonlyArray<{ readonly file: string; re
       }
     });
   }
-  if (problems.length > 0) throw new InputError(problems);
+  problems.throwIfAny();
   return { lines, duplicates, partialFiles: inputs.filter((i) => i.log.partialTail).map((i) => i.file), incompleteShards: incompleteShards(lines) };
 }
 

@@ -1,6 +1,7 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
-import { quoteJson } from '../core/quote-input.js';
-import { InputError, type InputProblem } from '../core/input-error.js';
+import { isSeq, type Node } from 'yaml';
+import { InputError } from '../core/input-error.js';
+import { parseYamlData, reportAt } from '../input/yaml-document.js';
+import { readChecked, readEntries, reportUnknownKey, type MapEntry } from '../input/yaml-fields.js';
 import { VALID_AXIS_NAMES, axisCheck } from './axes.js';
 import {
   ENGINE_FIELDS,
@@ -42,63 +43,19 @@ const CAPACITY_FIELDS: Readonly<Record<keyof CapacitySpec, { check: FieldCheck; 
 };
 
 /**
- * Parses a study YAML (core schema, data only: no custom tags, no aliases) into a StudySpec. Every
- * problem found is collected with its file, line, column and key path, and thrown together as one
- * InputError.
+ * Parses a study YAML into a StudySpec, on the input layer every config file uses (sim/input/): data only
+ * (no tags, no aliases), every problem collected with its file, line, column and key path and thrown
+ * together as one InputError.
  */
 export function parseStudy(text: string, file: string): StudySpec {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, schema: 'core', prettyErrors: true, uniqueKeys: true });
-  const problems: InputProblem[] = [];
-  const at = (node: Node | null | undefined): { line: number; column: number } => {
-    const offset = node?.range?.[0];
-    if (offset === undefined) return { line: 0, column: 0 };
-    const pos = lineCounter.linePos(offset);
-    return { line: pos.line, column: pos.col };
-  };
-  const report = (code: string, node: Node | null | undefined, field: string, message: string): void => {
-    problems.push({ code, file, ...at(node), field, message });
-  };
-  // Warnings count too: an unresolved tag such as !!js/function is a warning to yaml, but a study
-  // file that relies on one means something we would silently read as a plain string.
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    const pos = e.linePos?.[0];
-    problems.push({ code: `yaml-${e.code.toLowerCase()}`, file, line: pos?.line ?? 0, column: pos?.col ?? 0, field: '', message: e.message.split('\n')[0] ?? e.message });
-  }
-  if (problems.length > 0) throw new InputError(problems);
-
-  /** A scalar's value, or undefined (with a problem recorded) for anything else. */
-  const scalar = (node: unknown, field: string): AxisValue | undefined => {
-    if (isAlias(node)) return void report('study-alias', node, field, 'aliases are not supported in study files; write the value out');
-    if (!isScalar(node)) return void report('study-not-scalar', node as Node, field, 'expected a single value');
-    const v = node.value;
-    if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
-    return void report('study-not-scalar', node, field, 'expected a number, string, boolean or null');
-  };
-  const checked = (node: unknown, field: string, check: FieldCheck): AxisValue | undefined => {
-    const v = scalar(node, field);
-    if (v === undefined) return undefined;
-    const message = check(v);
-    if (message !== null) return void report('study-bad-value', node as Node, field, `${message}, got ${quoteJson(v)}`);
-    return v;
-  };
-  /** The pairs of a map, with string keys; records a problem and returns [] for anything else. */
-  const pairs = (node: unknown, field: string): Array<{ key: string; keyNode: Node; value: unknown }> => {
-    if (!isMap(node)) {
-      report('study-not-map', node as Node, field, 'expected a map of key: value');
-      return [];
-    }
-    return (node.items as Pair[]).flatMap((p) => {
-      const keyNode = p.key as Node;
-      if (!isScalar(keyNode) || typeof keyNode.value !== 'string') {
-        report('study-bad-key', keyNode, field, 'keys must be plain strings');
-        return [];
-      }
-      return [{ key: keyNode.value, keyNode, value: p.value }];
-    });
-  };
-  const unknownKey = (keyNode: Node, field: string, key: string, valid: readonly string[]): void =>
-    report('study-unknown-key', keyNode, field ? `${field}.${key}` : key, `unknown key '${key}'; valid keys: ${valid.join(', ')}`);
+  const data = parseYamlData(text, file);
+  if (data.root === null) throw new InputError(data.problems.all());
+  const root: Node = data.root;
+  const report = (code: string, node: Node | null | undefined, field: string, message: string): void => reportAt(data, node, field, code, message);
+  const checked = (node: Node | null, field: string, check: FieldCheck): AxisValue | undefined => readChecked(data, node, field, check, 'study-bad-value');
+  /** The entries of a map, with string keys; records a problem and returns [] for anything else. */
+  const pairs = (node: Node | null, field: string): MapEntry[] => readEntries(data, node, field) ?? [];
+  const unknownKey = (keyNode: Node, field: string, key: string, valid: readonly string[]): void => reportUnknownKey(data, keyNode, field, key, valid);
 
   let name: string | null = null;
   let base: ScenarioTemplate = TEMPLATE_DEFAULTS;
@@ -108,7 +65,7 @@ export function parseStudy(text: string, file: string): StudySpec {
   let capacity: CapacitySpec | null = null;
   let capacityNode: Node | null = null;
 
-  const top = pairs(doc.contents, '');
+  const top = pairs(root, '');
   for (const { key, keyNode, value } of top) {
     if (key === 'name') {
       const v = checked(value, 'name', nonEmptyText);
@@ -126,7 +83,7 @@ export function parseStudy(text: string, file: string): StudySpec {
     } else unknownKey(keyNode, '', key, TOP_KEYS);
   }
 
-  function parseBase(node: unknown): ScenarioTemplate {
+  function parseBase(node: Node | null): ScenarioTemplate {
     let spec: ScenarioTemplate = TEMPLATE_DEFAULTS;
     const validKeys = [...Object.keys(SCENARIO_FIELDS), 'policyParams', 'engine'];
     for (const { key, keyNode, value } of pairs(node, 'base')) {
@@ -151,7 +108,7 @@ export function parseStudy(text: string, file: string): StudySpec {
     return spec;
   }
 
-  function parseParams(node: unknown, field: string): Record<string, number | string | boolean> {
+  function parseParams(node: Node | null, field: string): Record<string, number | string | boolean> {
     const params: Record<string, number | string | boolean> = {};
     for (const p of pairs(node, field)) {
       const v = checked(p.value, `${field}.${p.key}`, POLICY_PARAM_CHECK);
@@ -160,7 +117,7 @@ export function parseStudy(text: string, file: string): StudySpec {
     return params;
   }
 
-  function parseAxes(node: unknown): void {
+  function parseAxes(node: Node | null): void {
     for (const { key, keyNode, value } of pairs(node, 'axes')) {
       const field = `axes.${key}`;
       const check = axisCheck(key);
@@ -169,7 +126,7 @@ export function parseStudy(text: string, file: string): StudySpec {
         continue;
       }
       if (!isSeq(value)) {
-        report('study-axis-not-list', (value as Node) ?? keyNode, field, 'expected a list of values, e.g. [1, 2, 4]');
+        report('study-axis-not-list', value ?? keyNode, field, 'expected a list of values, e.g. [1, 2, 4]');
         continue;
       }
       if (value.items.length === 0) {
@@ -179,7 +136,7 @@ export function parseStudy(text: string, file: string): StudySpec {
       const values: AxisValue[] = [];
       const seen = new Set<string>();
       value.items.forEach((item, i) => {
-        const v = checked(item, `${field}[${i}]`, check);
+        const v = checked(item as Node | null, `${field}[${i}]`, check);
         if (v === undefined) return;
         const id = canonicalJson(v);
         if (seen.has(id)) report('study-duplicate-value', item as Node, `${field}[${i}]`, `value ${id} appears twice on this axis`);
@@ -190,7 +147,7 @@ export function parseStudy(text: string, file: string): StudySpec {
     }
   }
 
-  function parseCapacity(node: unknown): CapacitySpec {
+  function parseCapacity(node: Node | null): CapacitySpec {
     const out: Record<string, number> = {};
     for (const [k, f] of Object.entries(CAPACITY_FIELDS)) out[k] = f.fallback;
     for (const { key, keyNode, value } of pairs(node, 'capacity')) {
@@ -205,15 +162,15 @@ export function parseStudy(text: string, file: string): StudySpec {
   }
 
   const axisNames = new Set(axes.map((a) => a.name));
-  if (name === null && !top.some((p) => p.key === 'name')) report('study-missing-key', doc.contents, 'name', "missing 'name'");
-  if (axesNode === null) report('study-missing-key', doc.contents, 'axes', "missing 'axes': a study needs at least one axis");
-  else if (axes.length === 0 && problems.length === 0) report('study-empty-grid', axesNode, 'axes', 'no axes given, so the grid would be empty');
+  if (name === null && !top.some((p) => p.key === 'name')) report('study-missing-key', root, 'name', "missing 'name'");
+  if (axesNode === null) report('study-missing-key', root, 'axes', "missing 'axes': a study needs at least one axis");
+  else if (axes.length === 0 && data.problems.isEmpty) report('study-empty-grid', axesNode, 'axes', 'no axes given, so the grid would be empty');
   // Every point names a cluster: in the base with no axis overriding it, or on an axis without null values.
   const clusterAxis = axes.find((a) => a.name === 'cluster');
   const clusterGiven = clusterAxis ? clusterAxis.values.every((v) => v !== null) : base.cluster !== null && base.cluster !== undefined;
   for (const n of REQUIRED_NAMES) {
     if (clusterGiven && NAMES_FROM_CLUSTER.includes(n)) continue;
-    if (base[n] === null && !axisNames.has(n)) report('study-missing-key', doc.contents, `base.${n}`, `'${n}' must be set in base or given as an axis`);
+    if (base[n] === null && !axisNames.has(n)) report('study-missing-key', root, `base.${n}`, `'${n}' must be set in base or given as an axis`);
   }
   if (capacity !== null) {
     for (const n of ['rateQps', 'seed']) {
@@ -223,6 +180,6 @@ export function parseStudy(text: string, file: string): StudySpec {
       report('study-capacity-no-slo', capacityNode, 'capacity', 'capacity is judged against SLOs: set sloTtftMs or sloTbtMs in base or as an axis');
     }
   }
-  if (problems.length > 0) throw new InputError(problems);
+  data.problems.throwIfAny();
   return { name: name as string, base, axes, paramsByPolicy, capacity };
 }

@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, truncateSync, writeSync } from 'node:f
 import { quoteJson } from '../core/quote-input.js';
 import { readTextFile } from '../core/read-text.js';
 import type { ScenarioSpec } from '../engine/scenario.js';
-import { InputError, type InputProblem } from '../core/input-error.js';
+import { ProblemList } from '../input/problem-list.js';
 import type { RunResult, Summary } from '../metrics/results.js';
 import type { CapacityResult } from './capacity.js';
 import type { AxisValue } from './study-spec.js';
@@ -68,15 +68,13 @@ export interface StudyLog {
 export function parseStudyLog(text: string, file: string): StudyLog {
   const lines: StudyLine[] = [];
   const lineNumbers: number[] = [];
-  const problems: InputProblem[] = [];
+  const problems = new ProblemList(file);
   const lastNewline = text.lastIndexOf('\n');
   const complete = text.slice(0, lastNewline + 1);
   const tail = text.slice(lastNewline + 1);
   complete.split('\n').forEach((raw, i) => {
     if (raw.trim() === '') return;
-    const problem = (message: string, field = ''): void => {
-      problems.push({ code: 'study-log-bad-line', file, line: i + 1, column: 0, field, message });
-    };
+    const problem = (message: string, field = ''): void => problems.add('study-log-bad-line', i + 1, field, message);
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -88,7 +86,7 @@ export function parseStudyLog(text: string, file: string): StudyLog {
     lines.push(value as StudyLine);
     lineNumbers.push(i + 1);
   });
-  if (problems.length > 0) throw new InputError(problems);
+  problems.throwIfAny();
   return { lines, lineNumbers, completeBytes: Buffer.byteLength(complete), partialTail: tail.trim() !== '' };
 }
 

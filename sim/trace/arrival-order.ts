@@ -1,4 +1,4 @@
-import type { ProblemList } from './problem-list.js';
+import type { ProblemList } from '../input/problem-list.js';
 
 /**
  * Checks that arrivals never go backwards through a file. Traces are replayed in file order and ids are

@@ -1,6 +1,6 @@
-import type { TraceFormat } from './trace-format.js';
 import { NO_HASH_IDS, type TimedRecord, type TimedTrace } from './trace.js';
-import { ProblemList } from './problem-list.js';
+import { ProblemList } from '../input/problem-list.js';
+import { MAX_TRACE_PROBLEMS, type TraceFormat } from './trace-format.js';
 import { splitLines } from './split-lines.js';
 import { splitCells } from './split-cells.js';
 import { ArrivalOrder } from './arrival-order.js';
@@ -18,7 +18,7 @@ const FIELDS = HEADER.split(',');
  * split on commas is exact and keeps the 19,366-row conversation trace well under the 100 ms budget.
  */
 function parseAzureCsv(text: string, file: string): TimedTrace {
-  const problems = new ProblemList(file);
+  const problems = new ProblemList(file, { maxProblems: MAX_TRACE_PROBLEMS });
   const lines = splitLines(text);
   const records: TimedRecord[] = [];
   if (lines.length === 0 || lines[0].text.trim() !== HEADER) {

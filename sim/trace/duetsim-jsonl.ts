@@ -1,10 +1,11 @@
-import type { TraceFormat } from './trace-format.js';
 import { quoteJson } from '../core/quote-input.js';
 import { NO_HASH_IDS, type TimedRecord, type TimedTrace } from './trace.js';
-import { ProblemList } from './problem-list.js';
+import { ProblemList } from '../input/problem-list.js';
+import { MAX_TRACE_PROBLEMS, type TraceFormat } from './trace-format.js';
 import { splitLines } from './split-lines.js';
 import { ArrivalOrder } from './arrival-order.js';
-import { checkHashIds, checkKnownKeys, checkMsValue, parseJsonObjectLine } from './json-line.js';
+import { checkKnownKeys, parseJsonObjectLine } from '../input/json-line.js';
+import { checkHashIds, checkMsValue } from './trace-fields.js';
 import { checkCountValue } from './token-count.js';
 
 /**
@@ -20,14 +21,14 @@ const HEADER_FIELDS = ['format', 'version', 'hash_block_tokens'] as const;
 const RECORD_FIELDS = ['arrival_ms', 'prompt_tokens', 'output_tokens', 'hash_ids'] as const;
 
 function parseDuetsimJsonl(text: string, file: string): TimedTrace {
-  const problems = new ProblemList(file);
+  const problems = new ProblemList(file, { maxProblems: MAX_TRACE_PROBLEMS });
   const lines = splitLines(text);
   const order = new ArrivalOrder(problems, 'arrival_ms');
   const records: TimedRecord[] = [];
   let hashBlockTokens = 0;
   for (let i = 0; i < lines.length; i++) {
     const nl = lines[i];
-    const obj = parseJsonObjectLine(nl, problems);
+    const obj = parseJsonObjectLine(nl.text, nl.line, problems);
     if (obj === null) continue;
     if ('format' in obj) {
       if (i !== 0) problems.add('misplaced-header', nl.line, 'format', 'the header object must be the first line');

@@ -1,9 +1,10 @@
-import type { TraceFormat } from './trace-format.js';
 import type { TimedRecord, TimedTrace } from './trace.js';
-import { ProblemList } from './problem-list.js';
+import { ProblemList } from '../input/problem-list.js';
+import { MAX_TRACE_PROBLEMS, type TraceFormat } from './trace-format.js';
 import { splitLines } from './split-lines.js';
 import { ArrivalOrder } from './arrival-order.js';
-import { checkHashIds, checkKnownKeys, checkMsValue, parseJsonObjectLine } from './json-line.js';
+import { checkKnownKeys, parseJsonObjectLine } from '../input/json-line.js';
+import { checkHashIds, checkMsValue } from './trace-fields.js';
 import { checkCountValue } from './token-count.js';
 
 /**
@@ -20,11 +21,11 @@ const FIELDS = ['timestamp', 'input_length', 'output_length', 'hash_ids'] as con
  * share one; spreading them is a workload option (sim/workload/spread-arrivals.ts), not the loader's job.
  */
 function parseMooncakeJsonl(text: string, file: string): TimedTrace {
-  const problems = new ProblemList(file);
+  const problems = new ProblemList(file, { maxProblems: MAX_TRACE_PROBLEMS });
   const order = new ArrivalOrder(problems, 'timestamp');
   const records: TimedRecord[] = [];
   for (const nl of splitLines(text)) {
-    const obj = parseJsonObjectLine(nl, problems);
+    const obj = parseJsonObjectLine(nl.text, nl.line, problems);
     if (obj === null) continue;
     checkKnownKeys(obj, FIELDS, nl.line, problems);
     const arrivalUs = checkMsValue(obj.timestamp, nl.line, 'timestamp', problems);

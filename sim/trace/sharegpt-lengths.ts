@@ -1,6 +1,6 @@
-import type { TraceFormat } from './trace-format.js';
 import { NO_HASH_IDS, type LengthRecord, type LengthTrace } from './trace.js';
-import { ProblemList } from './problem-list.js';
+import { ProblemList } from '../input/problem-list.js';
+import { MAX_TRACE_PROBLEMS, type TraceFormat } from './trace-format.js';
 import { splitLines } from './split-lines.js';
 import { splitCells } from './split-cells.js';
 import { parseCountCell } from './token-count.js';
@@ -16,7 +16,7 @@ const DERIVED = ['num_total_tokens', 'pd_ratio'] as const;
  * generated arrivals. Columns are found by header name, so the two derived ones may be absent.
  */
 function parseShareGptLengths(text: string, file: string): LengthTrace {
-  const problems = new ProblemList(file);
+  const problems = new ProblemList(file, { maxProblems: MAX_TRACE_PROBLEMS });
   const lines = splitLines(text);
   const header = lines.length > 0 ? lines[0].text.split(',').map((h) => h.trim()) : [];
   const headerLine = lines[0]?.line ?? 1;

@@ -1,4 +1,4 @@
-import type { ProblemList } from './problem-list.js';
+import type { ProblemList } from '../input/problem-list.js';
 import { MAX_TOKEN_COUNT } from '../core/limits.js';
 import { quoteInput, quoteJson } from '../core/quote-input.js';
 

@@ -5,7 +5,8 @@ import { BUNDLED_TRACES, bundledTracePath, isBundledTrace } from '../trace/bundl
 import { readTrace } from '../trace/read-trace.js';
 import { createRng } from '../core/rng.js';
 import { MAX_CLOCK_DAYS, MAX_CLOCK_S, MAX_CLOCK_US, MAX_RATE_QPS, MIN_RATE_QPS } from '../core/limits.js';
-import { InputError, type InputProblem } from '../core/input-error.js';
+import { InputError } from '../core/input-error.js';
+import { ProblemList } from '../input/problem-list.js';
 import { ARRIVAL_KINDS, generateArrivalsUs, type ArrivalKind } from './arrival-process.js';
 import { requestsFromTrace } from './from-trace.js';
 import { synthesizeRequests } from './synthesize.js';
@@ -113,10 +114,8 @@ export function buildWorkload(trace: Trace, spec: WorkloadSpec): Request[] {
 
 /** Checks every field before any file is read, reporting all problems together. */
 function checkSpec(spec: WorkloadSpec): void {
-  const problems: InputProblem[] = [];
-  const bad = (field: string, message: string): void => {
-    problems.push({ code: 'bad-workload-spec', file: SPEC_FILE, line: 0, column: 0, field, message });
-  };
+  const problems = new ProblemList(SPEC_FILE);
+  const bad = (field: string, message: string): void => problems.add('bad-workload-spec', 0, field, message);
   const positive = (field: string, v: number | undefined): void => {
     if (v !== undefined && !(Number.isFinite(v) && v > 0)) bad(field, `must be a positive number, got ${v}`);
   };
@@ -151,7 +150,7 @@ function checkSpec(spec: WorkloadSpec): void {
     if (a.kind === 'gamma' && !(a.cv !== undefined && Number.isFinite(a.cv) && a.cv > 0)) bad('arrivals.cv', `gamma arrivals need cv > 0, got ${a.cv}`);
     if (a.kind !== 'gamma' && a.cv !== undefined) bad('arrivals.cv', `'${a.kind}' arrivals have a fixed cv; cv applies to gamma only`);
   }
-  if (problems.length > 0) throw new InputError(problems);
+  problems.throwIfAny();
 }
 
 function specError(field: string, message: string): InputError {

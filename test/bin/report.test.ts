@@ -24,5 +24,5 @@ test('a bad input file is an input error naming file, line and field', async () 
   const r = await runCommand(reportCommand, ['report', 'val.json', '-o', 'out.html'], dir);
   assert.equal(r.code, 2);
   assert.ok(r.error instanceof InputError);
-  assert.match(r.error.message, /val\.json:3 \[points\.0\.measured_us\]: expected a time in µs > 0, got undefined/);
+  assert.match(r.error.message, /val\.json:3 \[points\[0\]\.measured_us\]: expected a time in µs > 0, got undefined/);
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadReportInputs } from '../../reports/load-inputs.js';
-import { ReportInputError } from '../../reports/report-input-error.js';
+import { InputError } from '../../sim/core/input-error.js';
 import { writeFixtures } from '../util/report-fixtures.js';
 
 const read = (file: string) => ({ file, text: readFileSync(file, 'utf8') });
@@ -12,7 +12,7 @@ const problemsOf = (files: Array<{ file: string; text: string }>) => {
   try {
     loadReportInputs(files);
   } catch (e) {
-    assert.ok(e instanceof ReportInputError);
+    assert.ok(e instanceof InputError);
     return e.problems;
   }
   assert.fail('expected the inputs to be rejected');
@@ -40,7 +40,7 @@ test('runs that differ in more than policy are labelled with what differs', asyn
 test('calibration problems name the line and field of each bad point', () => {
   const text = '{\n  "points": [\n    {"id": "a", "kind": "gemm", "predicted_us": 1, "measured_us": 2},\n    {"id": "b", "kind": "gemm", "predicted_us": -1, "measured_us": 2}\n  ]\n}\n';
   const [p] = problemsOf([{ file: 'val.json', text }]);
-  assert.deepEqual([p?.file, p?.line, p?.field, p?.code], ['val.json', 4, 'points.1.predicted_us', 'report-bad-calibration']);
+  assert.deepEqual([p?.file, p?.line, p?.field, p?.code], ['val.json', 4, 'points[1].predicted_us', 'report-bad-calibration']);
 });
 
 test('a results file with a broken summary is located at the field', () => {

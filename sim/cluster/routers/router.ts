@@ -1,5 +1,5 @@
 import type { Request } from '../../workload/request.js';
-import type { NumberRule } from '../../config/yaml-fields.js';
+import type { NumberRule } from '../../input/number-rule.js';
 
 /** What a router may read of an instance: load signals only, never the queues themselves. */
 export interface InstanceLoad {

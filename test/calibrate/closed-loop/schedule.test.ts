@@ -108,5 +108,5 @@ test('bad JSON and empty files are located; problems are collected, at most MAX_
   const bad = emittedScheduleText('chunked').replace(/"instance":0/g, '"instance":1');
   const problems = expectInputError(() => parseSchedule(bad, 'b.jsonl'), [{ code: 'schedule.instance', line: 2, field: 'instance' }]);
   assert.equal(problems.length, MAX_PROBLEMS + 1);
-  assert.match(problems[MAX_PROBLEMS].message, /^\d+ more problems not listed$/);
+  assert.match(problems[MAX_PROBLEMS].message, /^\d+ more problem\(s\) not shown$/);
 });

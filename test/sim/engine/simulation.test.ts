@@ -6,7 +6,9 @@ import { vllmV0 } from '../../../sim/policy/vllm-v0.js';
 import { duetserve } from '../../../sim/policy/duetserve.js';
 import type { PolicyFactory } from '../../../sim/policy/policy.js';
 import { POLICIES } from '../../../sim/policy/registry.js';
+import fc from 'fast-check';
 import { req, requestRowsOf, runTiny, tinyHardware, perf, TINY_MODEL } from '../../util/fixtures.js';
+import { prefixTraceArb, propertyOptions, traceArb } from '../../util/arbitraries.js';
 import type { Request } from '../../../sim/workload/request.js';
 
 // floorOnlyHardware: every kernel costs 100 µs. TINY_MODEL (1 layer, no qk-norm): a forward has
@@ -101,68 +103,73 @@ test('the property tests cover every registered policy', () => {
   assert.deepEqual(Object.keys(PROPERTY_PARAMS).sort(), Object.keys(POLICIES).sort());
 });
 
-/**
- * A random trace whose prompts share prefixes: each request continues one of a few conversations (its
- * leading hash blocks are that conversation's), then diverges into hash blocks of its own — the shape of
- * Mooncake's traces, where prefix caching evicts and re-pins entries constantly under a small cache.
- */
-function randomPrefixTrace(seed: string, n: number, hashBlockTokens: number): Request[] {
-  const rng = seedrandom(seed);
-  const out: Request[] = [];
-  let t = 0;
-  let unique = 1_000_000;
-  for (let i = 0; i < n; i++) {
-    t += Math.floor(rng() * 300);
-    const prompt = 1 + Math.floor(rng() * 300);
-    const numHash = Math.ceil(prompt / hashBlockTokens);
-    const conversation = Math.floor(rng() * 4);
-    const shared = Math.floor(rng() * (numHash + 1));
-    const hashIds = Array.from({ length: numHash }, (_, j) => (j < shared ? conversation * 1000 + j : unique++));
-    out.push(req(i, t, prompt, 1 + Math.floor(rng() * 30), hashIds, hashBlockTokens));
-  }
-  return out;
+/** Output tokens a run must emit: every request that can ever fit a cache of `kvBlocks` blocks of 16 tokens. */
+function expectedOutputTokens(requests: readonly Request[], kvBlocks: number): number {
+  return requests.filter((q) => Math.ceil((q.promptTokens + q.outputTokens) / 16) <= kvBlocks).reduce((a, q) => a + q.outputTokens, 0);
 }
+
+/** Request conservation, token conservation and a drained cache and queue: what every finished run owes. */
+function assertConserved(name: string, r: ReturnType<typeof runTiny>, requests: readonly Request[], kvBlocks: number): void {
+  const s = r.result.summary;
+  assert.equal(s.completed + s.rejected, requests.length);
+  const expectedOut = expectedOutputTokens(requests, kvBlocks);
+  assert.ok(Math.abs(s.output_tps * s.duration_s - expectedOut) < 1e-6 * expectedOut + 1e-6, `${name}: output tokens ${s.output_tps * s.duration_s} vs ${expectedOut}`);
+  // Once everything has finished, blocks are either free or unreferenced prefix entries.
+  assert.equal(r.instance.kv.usedBlocks, 0);
+  assert.equal(r.instance.running.length + r.instance.waiting.length, 0);
+}
+
+const prefixTraces = prefixTraceArb({ maxRequests: 80, maxPromptTokens: 300, maxOutputTokens: 30, maxGapUs: 300, hashBlockTokens: 32, conversations: 4 });
+const pressureTraces = traceArb({ maxRequests: 60, maxPromptTokens: 300, maxOutputTokens: 40, maxGapUs: 400 });
 
 for (const [name, factory, params] of policies) {
   test(`${name}: with prefix caching on, every request finishes, tokens are conserved and only cached prefix blocks stay held (property)`, () => {
-    for (let trial = 0; trial < 8; trial++) {
-      const requests = randomPrefixTrace(`prefix-${name}-${trial}`, 80, 32);
-      const r = runTiny(requests, factory, { hw: realisticHw, kvBlocks: 48 + 8 * trial, params, engine: { blockTokens: 16, maxBatchTokens: 256, prefixCaching: true } });
-      const s = r.result.summary;
-      assert.equal(s.completed + s.rejected, requests.length);
-      const fits = (q: Request) => Math.ceil((q.promptTokens + q.outputTokens) / 16) <= 48 + 8 * trial;
-      const expectedOut = requests.filter(fits).reduce((a, q) => a + q.outputTokens, 0);
-      assert.ok(Math.abs(s.output_tps * s.duration_s - expectedOut) < 1e-6 * expectedOut + 1e-6, `${name}: output tokens ${s.output_tps * s.duration_s} vs ${expectedOut}`);
-      assert.ok(s.prefix_hit_tokens > 0, 'the trace must exercise the prefix cache');
-      // Once everything has finished, blocks are either free or unreferenced prefix entries.
-      assert.equal(r.instance.kv.usedBlocks, 0);
-      assert.equal(r.instance.running.length + r.instance.waiting.length, 0);
-    }
+    let prefixHits = 0;
+    fc.assert(
+      fc.property(prefixTraces, fc.integer({ min: 48, max: 104 }), (requests, kvBlocks) => {
+        const r = runTiny(requests, factory, { hw: realisticHw, kvBlocks, params, engine: { blockTokens: 16, maxBatchTokens: 256, prefixCaching: true } });
+        assertConserved(name, r, requests, kvBlocks);
+        if (r.result.summary.prefix_hit_tokens > 0) prefixHits++;
+      }),
+      propertyOptions(20),
+    );
+    assert.ok(prefixHits > 0, 'the traces must exercise the prefix cache');
   });
 }
 
 for (const [name, factory, params] of policies) {
-  test(`${name}: under KV pressure every request finishes, tokens are conserved and the cache drains (property)`, () => {
-    for (let trial = 0; trial < 8; trial++) {
-      const requests = randomTrace(`${name}-${trial}`, 60, 300, 40, 400);
-      // Small cache: forces preemption by recompute.
-      const r = runTiny(requests, factory, { hw: realisticHw, kvBlocks: 60, params, engine: { blockTokens: 16, maxBatchTokens: 256 } });
-      const s = r.result.summary;
-      assert.equal(s.completed + s.rejected, requests.length);
-      const expectedOut = requests.filter((q) => Math.ceil((q.promptTokens + q.outputTokens) / 16) <= 60).reduce((a, q) => a + q.outputTokens, 0);
-      assert.ok(Math.abs(s.output_tps * s.duration_s - expectedOut) < 1e-6 * expectedOut + 1e-6, `${name}: output tokens ${s.output_tps * s.duration_s} vs ${expectedOut}`);
-      assert.equal(r.instance.kv.usedBlocks, 0);
-      assert.equal(r.instance.running.length + r.instance.waiting.length, 0);
-      // Steps never overlap and never go back in time.
-      for (let i = 1; i < r.steps.length; i++) assert.ok(r.steps[i].startUs >= r.steps[i - 1].startUs + r.steps[i - 1].durationUs - 1e-6);
-      const rows = r.collector.requestRows(requests.map((q) => q.origin), requests.map((q) => q.arrivalUs), requests.map((q) => q.promptTokens), requests.map((q) => q.outputTokens));
-      for (const row of rows.slice(1)) {
-        const f = row.split(',');
-        if (f[2] !== 'completed') continue;
-        // arrival ≤ first token ≤ completion
-        assert.ok(Number(f[6]) > 0 && Number(f[8]) >= Number(f[6]), row);
-      }
-    }
+  test(`${name}: under KV pressure every request finishes, tokens are conserved, the cache drains and the clock never goes back (property)`, () => {
+    fc.assert(
+      fc.property(pressureTraces, (requests) => {
+        // Small cache: forces preemption by recompute.
+        const r = runTiny(requests, factory, { hw: realisticHw, kvBlocks: 60, params, engine: { blockTokens: 16, maxBatchTokens: 256 } });
+        assertConserved(name, r, requests, 60);
+        assert.ok(r.instance.stats.peakUsedBlocks <= 60, `peak ${r.instance.stats.peakUsedBlocks} blocks of 60`);
+        // Steps never overlap and never go back in time.
+        for (let i = 1; i < r.steps.length; i++) assert.ok(r.steps[i].startUs >= r.steps[i - 1].startUs + r.steps[i - 1].durationUs - 1e-6);
+        const rows = r.collector.requestRows(requests.map((q) => q.origin), requests.map((q) => q.arrivalUs), requests.map((q) => q.promptTokens), requests.map((q) => q.outputTokens));
+        for (const row of rows.slice(1)) {
+          const f = row.split(',');
+          if (f[2] !== 'completed') continue;
+          // arrival ≤ first token ≤ completion
+          assert.ok(Number(f[6]) > 0 && Number(f[8]) >= Number(f[6]), row);
+        }
+      }),
+      propertyOptions(25),
+    );
+  });
+}
+
+for (const [name, factory, params] of policies) {
+  test(`${name}: the same trace and seed give byte-identical results (property)`, () => {
+    fc.assert(
+      fc.property(pressureTraces, (requests) => {
+        const a = runTiny(requests, factory, { hw: realisticHw, params, kvBlocks: 200 });
+        const b = runTiny(requests, factory, { hw: realisticHw, params, kvBlocks: 200 });
+        assert.equal(JSON.stringify(a.result), JSON.stringify(b.result));
+      }),
+      propertyOptions(5),
+    );
   });
 }
 
@@ -171,13 +178,6 @@ test('preemption happens under KV pressure and is counted', () => {
   const r = runTiny(requests, chunked, { hw: realisticHw, kvBlocks: 40, engine: { blockTokens: 16, maxBatchTokens: 256 } });
   assert.ok(r.result.summary.preemptions > 0);
   assert.equal(r.result.summary.completed + r.result.summary.rejected, requests.length);
-});
-
-test('same inputs and seed give byte-identical results', () => {
-  const requests = randomTrace('det', 100, 300, 40, 300);
-  const a = runTiny(requests, duetserve, { hw: realisticHw, params: { tbt_target_ms: 1.2 }, kvBlocks: 200 });
-  const b = runTiny(requests, duetserve, { hw: realisticHw, params: { tbt_target_ms: 1.2 }, kvBlocks: 200 });
-  assert.equal(JSON.stringify(a.result), JSON.stringify(b.result));
 });
 
 test('prefix caching reuses shared hash blocks and still conserves blocks', () => {

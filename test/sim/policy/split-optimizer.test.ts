@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import seedrandom from 'seedrandom';
+import fc from 'fast-check';
+import { propertyOptions } from '../../util/arbitraries.js';
 import { better, chooseSplit, feasible, objective, type SplitChoice, type SplitProblem } from '../../../sim/policy/split-optimizer.js';
 import { splitTiming } from '../../../sim/latency/iteration-timing.js';
 import { wholeGpuSplits } from '../../../sim/hardware/partition.js';
@@ -25,6 +26,14 @@ function bruteForce(p: SplitProblem): SplitChoice | null {
   return best;
 }
 
+/** The decode partition's batch: `count` decodes of `contextTokensEach` tokens of context. */
+const decodeBatch = (count: number, contextTokensEach: number): SplitProblem['decode'] => ({ prefills: [], decodeCount: count, decodeContextTokens: count * contextTokensEach });
+/** Up to `maxCount` decodes of up to 4,000 tokens of context each. */
+const decodeBatchArb = (maxCount: number): fc.Arbitrary<SplitProblem['decode']> =>
+  fc.tuple(fc.integer({ min: 1, max: maxCount }), fc.integer({ min: 1, max: 4000 })).map(([count, contextTokensEach]) => decodeBatch(count, contextTokensEach));
+/** The prefill partition's batch: one prompt chunk. */
+const promptBatch = (newTokens: number, cachedTokens: number): SplitProblem['prefill'] => ({ prefills: [{ newTokens, cachedTokens }], decodeCount: 0, decodeContextTokens: 0 });
+
 /** 64 decodes over 1,024 tokens each beside a 2,048-token prompt, τ = 20 ms, no window guard. */
 function plainProblem(overrides: Partial<SplitProblem> = {}): SplitProblem {
   return {
@@ -32,8 +41,8 @@ function plainProblem(overrides: Partial<SplitProblem> = {}): SplitProblem {
     hw,
     tpDegree: 1,
     tauUs: 20000,
-    decode: { prefills: [], decodeCount: 64, decodeContextTokens: 64 * 1024 },
-    prefill: { prefills: [{ newTokens: 2048, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 },
+    decode: decodeBatch(64, 1024),
+    prefill: promptBatch(2048, 0),
     splits: wholeGpuSplits(hw),
     maxK: 8,
     fixedK: null,
@@ -45,31 +54,40 @@ function plainProblem(overrides: Partial<SplitProblem> = {}): SplitProblem {
 }
 
 test('the chosen split equals a brute-force search over (S_p, S_d, k) of the same objective on the engine\'s own window timing (property)', () => {
-  const rng = seedrandom('split');
+  const problems = fc
+    .record({
+      decode: decodeBatchArb(200),
+      tauUs: fc.integer({ min: 3000, max: 63000 }),
+      newTokens: fc.integer({ min: 1, max: 4096 }),
+      cachedTokens: fc.integer({ min: 0, max: 2047 }),
+      maxK: fc.integer({ min: 1, max: 12 }),
+      fixedK: fc.oneof({ weight: 1, arbitrary: fc.constant(1) }, { weight: 4, arbitrary: fc.constant(null) }),
+      guardWindowGap: fc.boolean(),
+      gapSlackPerMille: fc.integer({ min: 0, max: 300 }),
+      prefillEmits: fc.boolean(),
+    })
+    .map((r) =>
+      plainProblem({
+        tauUs: r.tauUs,
+        decode: r.decode,
+        prefill: promptBatch(r.newTokens, r.cachedTokens),
+        maxK: r.maxK,
+        fixedK: r.fixedK,
+        guardWindowGap: r.guardWindowGap,
+        gapLimitUs: r.tauUs * (1 + r.gapSlackPerMille / 1000),
+        prefillEmits: r.prefillEmits,
+      }),
+    );
   let compared = 0;
-  for (let trial = 0; trial < 300; trial++) {
-    const decodeCount = 1 + Math.floor(rng() * 200);
-    const tauUs = 3000 + rng() * 60000;
-    const p: SplitProblem = {
-      model: MODEL,
-      hw,
-      tpDegree: 1,
-      tauUs,
-      decode: { prefills: [], decodeCount, decodeContextTokens: decodeCount * (1 + Math.floor(rng() * 4000)) },
-      prefill: { prefills: [{ newTokens: 1 + Math.floor(rng() * 4096), cachedTokens: Math.floor(rng() * 2048) }], decodeCount: 0, decodeContextTokens: 0 },
-      splits: wholeGpuSplits(hw),
-      maxK: 1 + Math.floor(rng() * 12),
-      fixedK: rng() < 0.2 ? 1 : null,
-      guardWindowGap: rng() < 0.5,
-      gapLimitUs: tauUs * (1 + rng() * 0.3),
-      prefillEmits: rng() < 0.5,
-    };
-    const fast = chooseSplit(p);
-    const slow = bruteForce(p);
-    assert.deepEqual(fast, slow, `trial ${trial}`);
-    if (fast) compared++;
-  }
-  assert.ok(compared > 100, `only ${compared} trials had a feasible split`);
+  fc.assert(
+    fc.property(problems, (p) => {
+      const fast = chooseSplit(p);
+      assert.deepEqual(fast, bruteForce(p));
+      if (fast) compared++;
+    }),
+    propertyOptions(300),
+  );
+  assert.ok(compared > 100, `only ${compared} problems had a feasible split`);
 });
 
 test('the decode partition is never faster than τ allows, and ties go to fewer decode SMs', () => {
@@ -97,35 +115,38 @@ test('no split is offered when no decode partition can meet τ', () => {
 test('with a prompt completing in the window, no k lets the decode lane outlast the prefill by more than τ leaves (window-gap guard)', () => {
   // The request whose prefill ends emits at t_p and next only after the window's end and one more step:
   // k = ⌈t_p/t_d⌉ overshoots t_p by up to t_d, which at τ = 50 ms (45 ms aimed at) gave gaps of 80+ ms.
-  const rng = seedrandom('prefill-lane');
+  const problems = fc
+    .record({
+      decode: decodeBatchArb(256),
+      gapLimitUs: fc.integer({ min: 20000, max: 60000 }),
+      newTokens: fc.integer({ min: 256, max: 8447 }),
+    })
+    .map((r) =>
+      plainProblem({
+        tauUs: r.gapLimitUs * 0.9,
+        decode: r.decode,
+        prefill: promptBatch(r.newTokens, 0),
+        maxK: 64,
+        guardWindowGap: true,
+        gapLimitUs: r.gapLimitUs,
+        prefillEmits: true,
+      }),
+    );
   let checked = 0;
   let overshootsWithoutIt = 0;
-  for (let trial = 0; trial < 200; trial++) {
-    const decodeCount = 1 + Math.floor(rng() * 256);
-    const gapLimitUs = 20000 + rng() * 40000;
-    const p: SplitProblem = {
-      model: MODEL,
-      hw,
-      tpDegree: 1,
-      tauUs: gapLimitUs * 0.9,
-      decode: { prefills: [], decodeCount, decodeContextTokens: decodeCount * (1 + Math.floor(rng() * 4000)) },
-      prefill: { prefills: [{ newTokens: 256 + Math.floor(rng() * 8192), cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 },
-      splits: wholeGpuSplits(hw),
-      maxK: 64,
-      fixedK: null,
-      guardWindowGap: true,
-      gapLimitUs,
-      prefillEmits: true,
-    };
-    const gapOf = (c: SplitChoice) => Math.max(c.decodeLaneUs, c.prefillUs) - c.prefillUs + p.tauUs;
-    const c = chooseSplit(p);
-    if (c) {
-      checked++;
-      assert.ok(gapOf(c) <= gapLimitUs + 1e-9, `trial ${trial}: gap ${gapOf(c)} > ${gapLimitUs}`);
-    }
-    const unguarded = chooseSplit({ ...p, prefillEmits: false });
-    if (unguarded && gapOf(unguarded) > gapLimitUs) overshootsWithoutIt++;
-  }
+  fc.assert(
+    fc.property(problems, (p) => {
+      const gapOf = (c: SplitChoice) => Math.max(c.decodeLaneUs, c.prefillUs) - c.prefillUs + p.tauUs;
+      const c = chooseSplit(p);
+      if (c) {
+        checked++;
+        assert.ok(gapOf(c) <= p.gapLimitUs + 1e-9, `gap ${gapOf(c)} > ${p.gapLimitUs}`);
+      }
+      const unguarded = chooseSplit({ ...p, prefillEmits: false });
+      if (unguarded && gapOf(unguarded) > p.gapLimitUs) overshootsWithoutIt++;
+    }),
+    propertyOptions(200),
+  );
   assert.ok(checked > 50, `only ${checked} trials had a feasible split`);
   assert.ok(overshootsWithoutIt > 10, `the unguarded optimiser overshot in only ${overshootsWithoutIt} trials`);
 });

@@ -48,12 +48,13 @@ test('parseStudy fills defaults and keeps base, engine overrides and axes in fil
 test('an unknown base key is rejected with its file, line, column and the valid keys', () => {
   const [p, ...rest] = problemsOf(VALID.replace('  durationS: 600', '  durationSec: 600'));
   assert.equal(rest.length, 0);
-  assert.equal(p?.code, 'study-unknown-key');
+  // The code and message every input file's unknown keys get (sim/input/yaml-fields.ts).
+  assert.equal(p?.code, 'unknown-key');
   assert.equal(p?.file, 'study.yaml');
   assert.equal(p?.line, 6);
   assert.equal(p?.column, 3);
   assert.equal(p?.field, 'base.durationSec');
-  assert.match(p?.message ?? '', /valid keys: .*durationS/);
+  assert.match(p?.message ?? '', /valid keys here: .*durationS/);
 });
 
 test('an unknown engine key is rejected with its line', () => {
@@ -95,13 +96,15 @@ test('YAML syntax errors and aliases are located', () => {
   assert.ok(syntax[0]?.code.startsWith('yaml-'));
   assert.ok((syntax[0]?.line ?? 0) > 0);
   const alias = problemsOf(VALID.replace('  trace: azure-conv', '  trace: &t azure-conv').replace('  model: qwen3-8b', '  model: *t'));
-  assert.equal(alias[0]?.code, 'study-alias');
+  assert.equal(alias[0]?.code, 'yaml-alias');
   assert.equal(alias[0]?.line, 4);
+  assert.equal(alias[0]?.field, 'base.model');
+  assert.match(alias[0]?.message ?? '', /alias \*t refused/);
 });
 
 test('YAML is read as data only: a custom tag is not executed', () => {
   const ps = problemsOf(VALID.replace('name: demo', 'name: !!js/function "x"'));
-  assert.ok(ps.length > 0);
+  assert.deepEqual(ps.map((p) => [p.code, p.line, p.field]), [['yaml-tag', 1, 'name']]);
 });
 
 test('capacity defaults are filled, and a rate axis or missing SLO is refused', () => {

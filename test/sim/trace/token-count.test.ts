@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkCountValue, parseCountCell } from '../../../sim/trace/token-count.js';
-import { ProblemList } from '../../../sim/trace/problem-list.js';
+import { ProblemList } from '../../../sim/input/problem-list.js';
 
 test('CSV cells: plain digits, padded and exponent forms of whole numbers are counts', () => {
   const problems = new ProblemList('f.csv');

@@ -4,6 +4,8 @@ import { limitCount, meanRateQps, rescaleToRate, sampleFraction, timeWindow } fr
 import { createRng } from '../../../sim/core/rng.js';
 import { loadWorkload } from '../../../sim/workload/load-workload.js';
 import { invariantViolation, requestsAt } from '../../util/requests.js';
+import fc from 'fast-check';
+import { propertyOptions } from '../../util/arbitraries.js';
 
 test('mean rate is one over the mean gap', () => {
   assert.equal(meanRateQps(requestsAt([0, 500_000, 1_000_000])), 2);
@@ -63,4 +65,33 @@ test('transforms never mutate their input', () => {
   limitCount(input, 1);
   sampleFraction(input, 0.5, createRng(0, 's'));
   assert.equal(JSON.stringify(input), frozen);
+});
+
+test('every transform keeps the workload invariants (ids 0…n−1, whole µs from 0, arrivals never going back) on any workload (property)', () => {
+  const workloads = fc.array(fc.nat({ max: 5_000_000 }), { minLength: 2, maxLength: 200 }).map((gapsUs) => {
+    let t = 0;
+    return requestsAt([0, ...gapsUs.map((g) => (t += g))]);
+  });
+  const steps = fc.record({
+    rateQps: fc.integer({ min: 1, max: 1_000_000 }).map((milli) => milli / 1000),
+    startUs: fc.nat({ max: 10_000_000 }),
+    durationUs: fc.option(fc.integer({ min: 1, max: 100_000_000 })),
+    limit: fc.integer({ min: 1, max: 300 }),
+    sharePerMille: fc.integer({ min: 1, max: 1000 }),
+    seed: fc.nat(),
+  });
+  fc.assert(
+    fc.property(workloads, steps, (w, s) => {
+      // A workload whose arrivals all coincide has no rate to rescale.
+      fc.pre(w[w.length - 1].arrivalUs > 0);
+      const stages = [
+        rescaleToRate(w, s.rateQps),
+        timeWindow(w, s.startUs, s.durationUs),
+        limitCount(w, s.limit),
+        sampleFraction(w, s.sharePerMille / 1000, createRng(s.seed, 'sample')),
+      ];
+      for (const out of stages) assert.equal(invariantViolation(out), null);
+    }),
+    propertyOptions(200),
+  );
 });

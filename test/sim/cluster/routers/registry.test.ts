@@ -6,6 +6,8 @@ import { ROUTERS } from '../../../../sim/cluster/routers/registry.js';
 import type { RouterFactory } from '../../../../sim/cluster/routers/router.js';
 import { req } from '../../../util/fixtures.js';
 import { fakeLoads } from '../../../util/fake-loads.js';
+import fc from 'fast-check';
+import { propertyOptions } from '../../../util/arbitraries.js';
 
 const root = fileURLToPath(new URL('../../../../../', import.meta.url));
 
@@ -24,15 +26,32 @@ test('every registered router has its own file, a test file, a README row and va
   }
 });
 
-test('every router returns an index into the pool and reports its registry name', () => {
+test('every router returns an index into the pool it is given, whatever the loads and requests, and reports its registry name (property)', () => {
+  // One router per case, kept across its picks as in a run (one pool size, loads changing), so its state
+  // (a rotation, an affinity table) builds up.
+  const picks = fc.integer({ min: 1, max: 8 }).chain((poolSize) =>
+    fc.array(
+      fc.record({
+        loadsTokens: fc.array(fc.nat({ max: 10_000 }), { minLength: poolSize, maxLength: poolSize }),
+        conversation: fc.nat({ max: 6 }),
+        promptTokens: fc.integer({ min: 1, max: 4096 }),
+      }),
+      { minLength: 1, maxLength: 50 },
+    ),
+  );
   for (const [name, f] of Object.entries(ROUTERS) as [string, RouterFactory][]) {
     const defaults = Object.fromEntries(Object.entries(f.params).map(([k, p]) => [k, p.default]));
-    const r = f.create(defaults, { seed: 0, stream: 'router' });
-    assert.equal(r.name, name);
-    for (let i = 0; i < 50; i++) {
-      const k = r.pick(req(i, 0, 10, 1, [i % 7], 16), fakeLoads([3, 1, 2]));
-      assert.ok(Number.isInteger(k) && k >= 0 && k < 3, `${name} picked ${k}`);
-    }
-    assert.equal(r.pick(req(0, 0, 10, 1), fakeLoads([5])), 0);
+    fc.assert(
+      fc.property(picks, (calls) => {
+        const r = f.create(defaults, { seed: 0, stream: 'router' });
+        assert.equal(r.name, name);
+        calls.forEach((c, i) => {
+          const k = r.pick(req(i, 0, c.promptTokens, 1, [c.conversation], 16), fakeLoads(c.loadsTokens, c.loadsTokens.map((t) => Math.ceil(t / 1000))));
+          assert.ok(Number.isInteger(k) && k >= 0 && k < c.loadsTokens.length, `${name} picked ${k} of ${c.loadsTokens.length}`);
+        });
+        assert.equal(r.pick(req(0, 0, 10, 1), fakeLoads([5])), 0);
+      }),
+      propertyOptions(50),
+    );
   }
 });

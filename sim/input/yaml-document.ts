@@ -1,10 +1,11 @@
 import { LineCounter, isAlias, isCollection, isPair, parseDocument, type Node } from 'yaml';
-import type { InputProblem } from '../core/input-error.js';
+import { ProblemList } from './problem-list.js';
 
 /**
- * A YAML config file parsed as plain data, plus the place where problems about it are collected.
+ * A YAML input (model, hardware, cluster or study file) parsed as plain data, plus the place where problems
+ * about it are collected.
  *
- * Config files are data, never code: the core schema, no custom tags, and every explicitly tagged node
+ * These files are data, never code: the core schema, no custom tags, and every explicitly tagged node
  * (`!!js/function`, `!foo`, even `!!str`) is refused, so nothing in a file can ask the parser to build an
  * object. Aliases are refused too — configs need none, and refusing them outright is stronger than a
  * `maxAliasCount` limit against "billion laughs" expansion: the loaders walk the node tree and never call
@@ -15,7 +16,7 @@ export interface YamlData {
   readonly file: string;
   /** The document's root node; null for an empty document or one with syntax errors. */
   readonly root: Node | null;
-  readonly problems: InputProblem[];
+  readonly problems: ProblemList;
   readonly lineCounter: LineCounter;
 }
 
@@ -30,28 +31,28 @@ export function parseYamlData(text: string, file: string): YamlData {
     strict: true,
     prettyErrors: false,
   });
-  const data: YamlData = { file, root: null, problems: [], lineCounter };
+  const data: YamlData = { file, root: null, problems: new ProblemList(file), lineCounter };
   for (const e of doc.errors) {
     const pos = lineCounter.linePos(e.pos[0]);
     const field = keyPathAt(doc.contents, e.pos[0], '');
-    data.problems.push({ code: `yaml-${e.code.toLowerCase().replace(/_/g, '-')}`, file, line: pos.line, column: pos.col, field, message: firstLine(e.message) });
+    data.problems.add(`yaml-${e.code.toLowerCase().replace(/_/g, '-')}`, pos.line, field, firstLine(e.message), pos.col);
   }
   // A truncated or malformed file yields a partial tree; reading it would only add confusing follow-on errors.
-  if (data.problems.length > 0) return data;
+  if (!data.problems.isEmpty) return data;
   const root = (doc.contents as Node | null) ?? null;
   if (root === null) {
-    data.problems.push({ code: 'empty-document', file, line: 0, column: 0, field: '', message: 'the file holds no YAML document' });
+    data.problems.add('empty-document', 0, '', 'the file holds no YAML document');
     return data;
   }
   refuseTagsAndAliases(data, root, '');
-  return data.problems.length > 0 ? data : { ...data, root };
+  return data.problems.isEmpty ? { ...data, root } : data;
 }
 
 /** Records a problem at `node` (its first character), or at the whole file when the node is missing. */
 export function reportAt(data: YamlData, node: Node | null | undefined, field: string, code: string, message: string): void {
   const offset = node?.range?.[0];
   const pos = offset === undefined ? { line: 0, col: 0 } : data.lineCounter.linePos(offset);
-  data.problems.push({ code, file: data.file, line: pos.line, column: pos.col, field, message });
+  data.problems.add(code, pos.line, field, message, pos.col);
 }
 
 function refuseTagsAndAliases(data: YamlData, node: unknown, field: string): void {

@@ -1,12 +1,13 @@
 import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import { quoteJson } from '../core/quote-input.js';
 import { InputError } from '../core/input-error.js';
-import { parseYamlData, reportAt, type YamlData } from './yaml-data.js';
+import { numberProblem, type NumberRule } from './number-rule.js';
+import { parseYamlData, reportAt, type YamlData } from './yaml-document.js';
 
 /**
- * Typed readers over the nodes of a YamlData. Each one checks a single field, records a located problem
- * (file:line:column, key path, stable code) when the value is wrong and returns undefined, so a loader reads
- * the whole file and reports every problem at once.
+ * Typed readers over the nodes of a YamlData (config, cluster and study files). Each one checks a single
+ * field, records a located problem (file:line:column, key path, stable code) when the value is wrong and
+ * returns undefined, so a loader reads the whole file and reports every problem at once.
  */
 
 /** The key path of `key` inside `field` ('' is the document root). */
@@ -23,13 +24,13 @@ export function childField(field: string, key: string | number): string {
 export function readRootMap(text: string, file: string, keys: MapKeys): MapFields {
   const data = parseYamlData(text, file);
   const m = data.root === null ? undefined : readMap(data, data.root, '', keys);
-  if (m === undefined) throw new InputError(data.problems);
+  if (m === undefined) throw new InputError(data.problems.all());
   return m;
 }
 
 /** Throws one InputError holding every problem recorded while reading, if there are any. */
 export function throwIfProblems(data: YamlData): void {
-  if (data.problems.length > 0) throw new InputError(data.problems);
+  data.problems.throwIfAny();
 }
 
 export interface MapKeys {
@@ -42,26 +43,51 @@ export interface MapKeys {
  * valid keys; a missing required key is an error at the map. Returns undefined when `node` is not a map.
  */
 export function readMap(data: YamlData, node: Node | null, field: string, keys: MapKeys): MapFields | undefined {
-  if (!isMap(node)) {
-    reportAt(data, node, field, 'wrong-type', `expected a map of key: value${describe(node)}`);
-    return undefined;
-  }
+  const entries = readEntries(data, node, field);
+  if (entries === undefined) return undefined;
   const valid = [...keys.required, ...(keys.optional ?? [])];
   const values = new Map<string, Node | null>();
-  for (const item of node.items) {
-    if (!isPair(item)) continue;
-    const keyNode = item.key as Node | null;
-    const key = isScalar(keyNode) ? keyNode.value : undefined;
-    if (typeof key !== 'string') {
-      reportAt(data, keyNode, field, 'wrong-type', 'keys must be plain words');
-    } else if (!valid.includes(key)) {
-      reportAt(data, keyNode, childField(field, key), 'unknown-key', `unknown key '${key}'; valid keys here: ${valid.join(', ')}`);
-    } else values.set(key, item.value as Node | null);
+  for (const { key, keyNode, value } of entries) {
+    if (!valid.includes(key)) reportUnknownKey(data, keyNode, field, key, valid);
+    else values.set(key, value);
   }
   for (const key of keys.required) {
     if (!values.has(key)) reportAt(data, node, childField(field, key), 'missing-key', `missing key '${key}'`);
   }
   return new MapFields(data, field, values);
+}
+
+/** One `key: value` of a map, with the key's node so a problem about the key points at it. */
+export interface MapEntry {
+  readonly key: string;
+  readonly keyNode: Node;
+  readonly value: Node | null;
+}
+
+/**
+ * The entries of a map whose keys are open (names chosen by the user, such as policy parameters or study
+ * axes), in file order; the caller checks each key. A key that is not a plain word is reported and skipped.
+ * Returns undefined when `node` is not a map.
+ */
+export function readEntries(data: YamlData, node: Node | null, field: string): MapEntry[] | undefined {
+  if (!isMap(node)) {
+    reportAt(data, node, field, 'wrong-type', `expected a map of key: value${describe(node)}`);
+    return undefined;
+  }
+  const entries: MapEntry[] = [];
+  for (const item of node.items) {
+    if (!isPair(item)) continue;
+    const keyNode = item.key as Node;
+    const key = isScalar(keyNode) ? keyNode.value : undefined;
+    if (typeof key !== 'string') reportAt(data, keyNode, field, 'wrong-type', 'keys must be plain words');
+    else entries.push({ key, keyNode, value: item.value as Node | null });
+  }
+  return entries;
+}
+
+/** An unknown key is usually a typo; the message lists the keys that would have been read. */
+export function reportUnknownKey(data: YamlData, keyNode: Node, field: string, key: string, valid: readonly string[]): void {
+  reportAt(data, keyNode, childField(field, key), 'unknown-key', `unknown key '${key}'; valid keys here: ${valid.join(', ')}`);
 }
 
 /**
@@ -121,46 +147,12 @@ export function readSeq(data: YamlData, node: Node | null, field: string): reado
   return node.items as (Node | null)[];
 }
 
-export interface NumberRule {
-  readonly integer?: boolean;
-  /** Smallest allowed value; exclusive when `minExclusive`. */
-  readonly min?: number;
-  readonly minExclusive?: boolean;
-  readonly max?: number;
-  /** Said after the bound in the message, e.g. 'the GPU has 132 SMs'. */
-  readonly why?: string;
-}
-
-export const POSITIVE: NumberRule = { min: 0, minExclusive: true };
-export const POSITIVE_INTEGER: NumberRule = { integer: true, min: 0, minExclusive: true };
-export const NON_NEGATIVE: NumberRule = { min: 0 };
-
 export function readNumber(data: YamlData, node: Node | null, field: string, rule: NumberRule): number | undefined {
   const v = isScalar(node) ? node.value : undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    reportAt(data, node, field, 'wrong-type', `expected ${rule.integer ? 'an integer' : 'a number'}${describe(node)}`);
-    return undefined;
-  }
-  const why = rule.why ? ` (${rule.why})` : '';
-  if (rule.integer && !Number.isInteger(v)) {
-    reportAt(data, node, field, 'not-integer', `expected an integer, got ${v}`);
-    return undefined;
-  }
-  // 1e20 is an integer to JavaScript but not the one written: past 2^53 doubles skip integers.
-  if (rule.integer && !Number.isSafeInteger(v)) {
-    reportAt(data, node, field, 'out-of-range', `expected an integer of magnitude below 2^53, got ${v}`);
-    return undefined;
-  }
-  if (rule.min !== undefined && (rule.minExclusive ? v <= rule.min : v < rule.min)) {
-    const code = rule.min === 0 ? (rule.minExclusive ? 'not-positive' : 'negative') : 'out-of-range';
-    reportAt(data, node, field, code, `expected a value ${rule.minExclusive ? '>' : '≥'} ${rule.min}${why}, got ${v}`);
-    return undefined;
-  }
-  if (rule.max !== undefined && v > rule.max) {
-    reportAt(data, node, field, 'out-of-range', `expected a value ≤ ${rule.max}${why}, got ${v}`);
-    return undefined;
-  }
-  return v;
+  const problem = numberProblem(v, rule);
+  if (problem === null) return v as number;
+  reportAt(data, node, field, problem.code, problem.code === 'wrong-type' ? `${problem.message}${describe(node)}` : problem.message);
+  return undefined;
 }
 
 export function readBoolean(data: YamlData, node: Node | null, field: string): boolean | undefined {
@@ -191,4 +183,29 @@ function describe(node: Node | null): string {
   if (isSeq(node)) return ', got a list';
   if (isScalar(node)) return `, got ${quoteJson(node.value)}`;
   return '';
+}
+
+/** A single YAML value of the core schema: what open maps (policy parameters) and study axes hold. */
+export type ScalarValue = number | string | boolean | null;
+
+/** A scalar, or undefined (with a problem recorded) for a map, a list or nothing. */
+export function readScalar(data: YamlData, node: Node | null, field: string): ScalarValue | undefined {
+  const v = isScalar(node) ? node.value : undefined;
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  reportAt(data, node, field, 'wrong-type', `expected a single value (a number, string, boolean or null)${describe(node)}`);
+  return undefined;
+}
+
+/**
+ * A scalar that `check` accepts (check returns the reason it refuses a value, or null). For fields whose
+ * rules live in a table shared with another reader (a study's base and its axes read one table), rather
+ * than in a NumberRule. A refused value is `code`, with the reason and the value.
+ */
+export function readChecked(data: YamlData, node: Node | null, field: string, check: (value: ScalarValue) => string | null, code: string): ScalarValue | undefined {
+  const v = readScalar(data, node, field);
+  if (v === undefined) return undefined;
+  const reason = check(v);
+  if (reason === null) return v;
+  reportAt(data, node, field, code, `${reason}, got ${quoteJson(v)}`);
+  return undefined;
 }

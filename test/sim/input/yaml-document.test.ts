@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseModelYaml } from '../../../sim/config/load-model.js';
-import { parseYamlData } from '../../../sim/config/yaml-data.js';
+import { parseYamlData } from '../../../sim/input/yaml-document.js';
 import { expectInputError as expectConfigError } from '../../util/expect-input-error.js';
 import { TINY_MODEL_YAML, lineOf } from '../../util/config-fixtures.js';
 
@@ -54,7 +54,7 @@ test('an empty file and a root that is not a map are errors about the file', () 
 
 test('a clean document keeps its root and collects no problems', () => {
   const data = parseYamlData(MODEL, FILE);
-  assert.equal(data.problems.length, 0);
+  assert.equal(data.problems.count, 0);
   assert.ok(data.root !== null);
 });
 

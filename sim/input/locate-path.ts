@@ -1,0 +1,51 @@
+import { LineCounter, parseDocument, type Node } from 'yaml';
+
+/** Where a key path points in a text: line and column (1-based; 0 when not found) and the path spelled as problems spell fields. */
+export interface PathPosition {
+  readonly field: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * Locates key paths in a YAML or JSON text, for problems found after the text was turned into values (a
+ * study point that fails when its scenario is resolved, a results file whose summary lacks a field).
+ * JSON is YAML, so the yaml parser's node ranges give positions that JSON.parse does not. A path that is
+ * not in the text is placed at its nearest existing parent; every path is at 0 when the text does not parse.
+ * Parses once per locator, so callers make one only once something is wrong.
+ */
+export function pathLocator(text: string): (path: ReadonlyArray<string | number>) => PathPosition {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const broken = doc.errors.length > 0;
+  return (path) => {
+    const field = spellPath(path);
+    if (broken) return { field, line: 0, column: 0 };
+    for (let n = path.length; n >= 0; n--) {
+      const node = (n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true)) as Node | null | undefined;
+      const offset = node?.range?.[0];
+      if (offset !== undefined) {
+        const pos = lineCounter.linePos(offset);
+        return { field, line: pos.line, column: pos.col };
+      }
+    }
+    return { field, line: 0, column: 0 };
+  };
+}
+
+/** The 1-based line of a key path inside a JSON or YAML text (see pathLocator). */
+export function lineOfPath(text: string, path: ReadonlyArray<string | number>): number {
+  return pathLocator(text)(path).line;
+}
+
+/** Line of the character at `offset` (for JSON.parse errors that report a position). */
+export function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** A key path as problems name fields: `a.b[1].c`. */
+export function spellPath(path: ReadonlyArray<string | number>): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc === '' ? p : `${acc}.${p}`), '');
+}
