@@ -112,3 +112,25 @@ test('the shipped reference plans are exactly what calibrate plan --profile refe
   for (const p of ['calibrate/plans/reference-hopper.json', 'calibrate/data/h200-2026-12-04-reference/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(reference)), p);
   for (const p of ['calibrate/plans/reference-validation-hopper.json', 'calibrate/data/h200-2026-12-04-reference-validation/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(validation)), p);
 });
+
+test('kernel-quality plan: decode attention and the copy ceiling on every partition, the rest on a ladder, no GEMMs; the shipped plan is what the profile writes', async () => {
+  const { generateKernelQualityPlan, kernelQualityLadder } = await import('../../calibrate/plan-kernel-quality.js');
+  const { loadHardware } = await import('../../sim/config/load-hardware.js');
+  const { loadModel } = await import('../../sim/config/load-model.js');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { packageRoot } = await import('../../sim/trace/bundled.js');
+  const hw = loadHardware('h200');
+  const m = (n: string) => ({ key: n, spec: loadModel(n) });
+  const plan = generateKernelQualityPlan({ models: [m('qwen3-8b'), m('qwen3-14b')], hardware: hw, repeats: 10, warmup: 2 });
+  const every = partitionSizes(hw);
+  const smsOf = (pred: (e: (typeof plan.experiments)[number]) => boolean) => [...new Set(plan.experiments.filter(pred).map((e) => ("sms" in e ? e.sms : -1)))].sort((a, b) => a - b);
+  assert.deepEqual(smsOf((e) => e.kind === 'ceiling_bandwidth'), every);
+  assert.deepEqual(smsOf((e) => e.kind === 'op' && e.op === 'attn_decode'), every);
+  assert.deepEqual(smsOf((e) => e.kind === 'op' && e.op === 'elementwise'), kernelQualityLadder(hw));
+  assert.deepEqual(kernelQualityLadder(hw), [8, 16, 24, 32, 48, 64, 96, 132]);
+  assert.ok(plan.experiments.every((e) => e.kind !== 'op' || e.op !== 'gemm'));
+  assert.equal(new Set(plan.experiments.map((e) => e.id)).size, plan.experiments.length);
+  const read = (p: string) => JSON.parse(readFileSync(join(packageRoot(), p), 'utf8')) as unknown;
+  for (const p of ['calibrate/plans/kernel-quality-hopper.json', 'calibrate/data/h200-2026-12-04-kernel-quality/round4/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(plan)), p);
+});

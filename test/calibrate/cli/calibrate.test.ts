@@ -156,6 +156,32 @@ test('run --kernels torch hands the plan to the reference runner with --resume a
   assert.match(String(mixed.error?.message), /--backend/);
 });
 
+test('compare-kernels on the kernel-quality data: every partition 8-132, copy fractions against the faster copy ceiling, decode attention within 1.5x of cuDNN everywhere', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq-'));
+  const d = join(packageRoot(), 'calibrate/data/h200-2026-12-04-kernel-quality');
+  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'round4/own.jsonl'), '--reference', join(d, 'round1/torch.jsonl'), '--json', 'kc.json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /\| op class \| 8 SMs \| 16 SMs \| 24 SMs /);
+  assert.match(r.stdout, /\| ours copy \| ref copy \|/);
+  const c = JSON.parse(readFileSync(join(dir, 'kc.json'), 'utf8')) as {
+    pairs: { op_class: string; shape: string; sm_count: number; ratio: number; ours_gbytes_per_s: number; ours_copy_fraction: number | null; reference_copy_fraction: number | null }[];
+    by_class_and_sms: Record<string, { median_ratio: number }>;
+  };
+  // The committed file is what the command writes.
+  assert.deepEqual(JSON.parse(readFileSync(join(d, 'kernel-compare.json'), 'utf8')), c);
+  const decode = c.pairs.filter((p) => p.op_class === 'attn_decode');
+  assert.deepEqual([...new Set(decode.map((p) => p.sm_count))].length, 16);
+  for (const p of decode) {
+    assert.ok(p.ratio < 1.55, `${p.shape} @${p.sm_count}: ${p.ratio}`);
+    assert.ok(p.ours_copy_fraction !== null && p.reference_copy_fraction !== null);
+  }
+  // Large decode batches on 72+ SMs stream at (or above: reads only) the copy bandwidth.
+  const big = decode.filter((p) => p.sm_count >= 72 && /(64|256)x4096$/.test(p.shape));
+  assert.ok(big.length > 0 && big.every((p) => (p.ours_copy_fraction ?? 0) > 0.9), JSON.stringify(big.map((p) => p.ours_copy_fraction)));
+  // Same ceiling for both fractions: their quotient is the inverse time ratio.
+  for (const p of decode) assert.ok(Math.abs((p.ours_copy_fraction ?? 0) / (p.reference_copy_fraction ?? 1) - 1 / p.ratio) < 1e-9);
+});
+
 test('compare-kernels names the flag of a missing data folder', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kc-bad-'));
   const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', 'nope', '--reference', join(packageRoot(), 'calibrate/data/h200-2026-12-04-reference')], dir);
