@@ -2,12 +2,12 @@ import { basename } from 'node:path';
 import type { RunResult, Summary } from '../sim/metrics/results.js';
 import { lineOfOffset, pathLocator, spellPath } from '../sim/input/locate-path.js';
 import { ProblemList } from '../sim/input/problem-list.js';
+import { RESULT_SCHEMA, STUDY_LINE_SCHEMA } from '../sim/input/file-formats.js';
+import { splitJsonLines } from '../sim/input/json-line.js';
 import type { CalibrationFile, CalibrationPoint, CapacityEntry, ReportInput, RunEntry, StudyPoint } from './report-input.js';
 import { shortName } from './short-name.js';
 
-const RESULT_SCHEMA = 'duetsim.result/1';
 const CALIBRATION_KEYS = ['id', 'kind', 'predicted_us', 'measured_us'];
-const STUDY_LINE_SCHEMA = 'duetsim.study-line/1';
 
 type Path = Array<string | number>;
 type Obj = Record<string, unknown>;
@@ -66,18 +66,13 @@ export function loadReportInputs(files: ReadonlyArray<{ readonly file: string; r
   }
 
   function readStudy(text: string, problem: (line: number, field: string, code: string, message: string) => void): void {
-    const lines = text.split('\n');
-    lines.forEach((raw, i) => {
-      if (raw.trim() === '') return;
-      // A study still running (or killed) may end in a partly written line; the study runner ignores it too.
-      if (i === lines.length - 1) {
-        try {
-          JSON.parse(raw);
-        } catch {
-          return;
-        }
-      }
-      const at = (path: Path, code: string, message: string): void => problem(i + 1, spellPath(path), code, message);
+    // A study still running (or killed) may end in a partly written line, which the study runner ignores;
+    // a last line missing only its newline (a file cut or edited by hand) is read when it is whole JSON.
+    const split = splitJsonLines(text);
+    const rows = [...split.lines];
+    if (split.tail.trim() !== '' && parsesAsJson(split.tail)) rows.push({ line: split.tailLine, text: split.tail });
+    rows.forEach(({ line, text: raw }) => {
+      const at = (path: Path, code: string, message: string): void => problem(line, spellPath(path), code, message);
       let v: unknown;
       try {
         v = JSON.parse(raw);
@@ -148,6 +143,15 @@ export function loadReportInputs(files: ReadonlyArray<{ readonly file: string; r
 
 function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isStudyLine(line: string): boolean {

@@ -23,3 +23,29 @@ export function checkKnownKeys(obj: Record<string, unknown>, known: readonly str
     if (!known.includes(key)) problems.add('unknown-field', line, quoteInput(key).slice(1, -1), `unknown field ${quoteInput(key)} (expected ${known.join(', ')})`);
   }
 }
+
+/** JSON Lines text cut into its complete lines and what follows the last newline. */
+export interface JsonLinesText {
+  /** Every line that ends in '\n', with its 1-based number; blank lines are left out. */
+  readonly lines: readonly { readonly line: number; readonly text: string }[];
+  /** The text after the last '\n': a line a writer stopped mid-write leaves unterminated ('' when none). */
+  readonly tail: string;
+  /** 1-based number the tail would have as a line. */
+  readonly tailLine: number;
+  /** Bytes (UTF-8) up to the end of the last complete line: where a resumed writer cuts the file. */
+  readonly completeBytes: number;
+}
+
+/**
+ * Splits JSON Lines the way duetsim's appending writers leave them: each record is one write ending in
+ * '\n', so anything after the last newline is a record cut short. What a reader does with that tail is
+ * its own rule (a study resuming cuts it off; a report reads it if it is whole JSON).
+ */
+export function splitJsonLines(text: string): JsonLinesText {
+  const lastNewline = text.lastIndexOf('\n');
+  const complete = text.slice(0, lastNewline + 1);
+  const rows = complete.split('\n');
+  rows.pop(); // the empty string after the final '\n'
+  const lines = rows.flatMap((t, i) => (t.trim() === '' ? [] : [{ line: i + 1, text: t }]));
+  return { lines, tail: text.slice(lastNewline + 1), tailLine: rows.length + 1, completeBytes: Buffer.byteLength(complete) };
+}

@@ -4,7 +4,8 @@
  * any incompatible change. Everything here is deterministic for a given config and seed: no wall-clock
  * times (those go to stderr).
  */
-export const RESULT_SCHEMA = 'duetsim.result/1';
+export { RESULT_SCHEMA } from '../input/file-formats.js';
+import type { RESULT_SCHEMA } from '../input/file-formats.js';
 
 export interface Percentiles {
   readonly p50: number;

@@ -3,6 +3,7 @@ import { quoteJson } from '../core/quote-input.js';
 import { readTextFile } from '../core/read-text.js';
 import type { ScenarioSpec } from '../engine/scenario.js';
 import { ProblemList } from '../input/problem-list.js';
+import { splitJsonLines } from '../input/json-line.js';
 import type { RunResult, Summary } from '../metrics/results.js';
 import type { CapacityResult } from './capacity.js';
 import type { AxisValue } from './study-spec.js';
@@ -12,7 +13,8 @@ import type { AxisValue } from './study-spec.js';
  * each finishes. A line is written with a single write ending in '\n', so a study killed mid-write
  * leaves at most one unterminated last line, which readers ignore and resume cuts off.
  */
-export const STUDY_LINE_SCHEMA = 'duetsim.study-line/1';
+export { STUDY_LINE_SCHEMA } from '../input/file-formats.js';
+import { STUDY_LINE_SCHEMA } from '../input/file-formats.js';
 
 interface LineHead {
   readonly schema: typeof STUDY_LINE_SCHEMA;
@@ -69,12 +71,9 @@ export function parseStudyLog(text: string, file: string): StudyLog {
   const lines: StudyLine[] = [];
   const lineNumbers: number[] = [];
   const problems = new ProblemList(file);
-  const lastNewline = text.lastIndexOf('\n');
-  const complete = text.slice(0, lastNewline + 1);
-  const tail = text.slice(lastNewline + 1);
-  complete.split('\n').forEach((raw, i) => {
-    if (raw.trim() === '') return;
-    const problem = (message: string, field = ''): void => problems.add('study-log-bad-line', i + 1, field, message);
+  const split = splitJsonLines(text);
+  split.lines.forEach(({ line, text: raw }) => {
+    const problem = (message: string, field = ''): void => problems.add('study-log-bad-line', line, field, message);
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -84,10 +83,10 @@ export function parseStudyLog(text: string, file: string): StudyLog {
     const missing = lineShapeProblem(value);
     if (missing !== null) return problem(missing.message, missing.field);
     lines.push(value as StudyLine);
-    lineNumbers.push(i + 1);
+    lineNumbers.push(line);
   });
   problems.throwIfAny();
-  return { lines, lineNumbers, completeBytes: Buffer.byteLength(complete), partialTail: tail.trim() !== '' };
+  return { lines, lineNumbers, completeBytes: split.completeBytes, partialTail: split.tail.trim() !== '' };
 }
 
 function lineShapeProblem(v: unknown): { field: string; message: string } | null {

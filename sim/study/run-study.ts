@@ -4,7 +4,7 @@ import { InputError, inputError } from '../core/input-error.js';
 import { findCapacity } from './capacity.js';
 import { expandGrid, studyHash, type GridPoint } from './grid.js';
 import type { PointExecutor, PointOutcome } from './point-executor.js';
-import { StudyLogWriter, lineKey, readStudyLog, type PointLine, type ShardTag, type StudyLog } from './results-log.js';
+import { STUDY_LINE_SCHEMA, StudyLogWriter, lineKey, readStudyLog, type PointLine, type ShardTag, type StudyLog } from './results-log.js';
 import { shardSlice, type Shard } from './shard.js';
 import { ResultsLock } from './results-lock.js';
 import { stableHash } from './stable-hash.js';
@@ -100,7 +100,7 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
     if (stopped) return outcome;
     runs++;
     const line: PointLine = {
-      schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, ...shardTag, kind: 'point',
+      schema: STUDY_LINE_SCHEMA, study: hash, study_name: opts.study.name, ...shardTag, kind: 'point',
       point_id: stableHash(spec), coords, spec, summary: outcome.summary, cdf: outcome.cdf, arrival_rate_qps: outcome.arrival_rate_qps,
     };
     writer.append(line);
@@ -139,7 +139,7 @@ export async function runStudy(opts: StudyRunOptions): Promise<StudyRunReport> {
     }, search);
     if (stopped) return;
     writer.append({
-      schema: 'duetsim.study-line/1', study: hash, study_name: opts.study.name, ...shardTag, kind: 'capacity',
+      schema: STUDY_LINE_SCHEMA, study: hash, study_name: opts.study.name, ...shardTag, kind: 'capacity',
       setting_id: setting.pointId, coords: setting.coords, spec: setting.spec, capacity,
     });
   }
