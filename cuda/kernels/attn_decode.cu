@@ -76,10 +76,7 @@ __device__ __forceinline__ uint32_t tile_offset(int row, int chunk) {
   return static_cast<uint32_t>(row * kRowBytes + ((chunk ^ (row & 7)) << 4));
 }
 
-// kWarpOwn: each warp copies its own 8 rows of every tile and waits only for them (__syncwarp), so the
-// warps of a block never wait for each other inside the loop; otherwise the block copies each tile
-// together and meets at a barrier per tile.
-template <int G, bool kWarpOwn>
+template <int G>
 // Four blocks an SM: 128 registers a thread.
 __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2) {
   extern __shared__ __align__(128) uint8_t smem[];
@@ -98,15 +95,14 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
   for (int j = threadIdx.x; j * kBlockTokens < ntok; j += kThreads) s_blocks[j] = table[j];
   __syncthreads();
 
-  // Tile `tile` of the split into stage `stage`, K and V: thread t copies chunk t % 16 of rows t / 16 + 8j
-  // (the block together), or lane l of warp w chunk l % 16 of rows 8w + l / 16 + 2j (each warp its own rows).
+  // Tile `tile` of the split into stage `stage`: thread t copies chunk t % 16 of rows t / 16 + 8j, K and V.
   auto load_tile = [&](int tile, int stage) {
     uint8_t* sK = smem + stage * kStageBytes;
     uint8_t* sV = sK + kTileBytes;
     const int chunk = threadIdx.x % 16;
 #pragma unroll
     for (int j = 0; j < kTile * 16 / kThreads; ++j) {
-      const int row = kWarpOwn ? warp * 8 + lane / 16 + 2 * j : threadIdx.x / 16 + j * (kThreads / 16);
+      const int row = threadIdx.x / 16 + j * (kThreads / 16);
       const int tok = tile * kTile + row;
       long long elem = 0;
       int bytes = 0;
@@ -147,9 +143,7 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
   }
   for (int i = 0; i < ntiles; ++i) {
     cp_async_wait<kStages - 2>();
-    // Tile i is in; every thread that reads its rows is done with tile i - 1, whose stage is refilled now.
-    if constexpr (kWarpOwn) __syncwarp();
-    else __syncthreads();
+    __syncthreads();  // tile i is in; every warp is done with tile i - 1, whose stage is refilled now
     {
       const int next = i + kStages - 1;
       if (next < ntiles) load_tile(next, next % kStages);
@@ -265,9 +259,9 @@ __global__ void __launch_bounds__(kDh) attn_decode_reduce_kernel(AttnDecodeParam
   p.out[((size_t)seq * p.hq + head) * kDh + threadIdx.x] = __float2bfloat16(num / den);
 }
 
-template <int G, bool kWarpOwn>
-void launch_variant(const AttnDecodeParams& p, cudaStream_t stream) {
-  const auto kernel = attn_decode_split_kernel<G, kWarpOwn>;
+template <int G>
+void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
+  const auto kernel = attn_decode_split_kernel<G>;
   // The dynamic shared-memory limit is per device and function; raise it once for each, and ask for the
   // largest shared-memory carveout so that four blocks fit an SM.
   static bool raised[kMaxDevices] = {};
@@ -285,27 +279,12 @@ void launch_variant(const AttnDecodeParams& p, cudaStream_t stream) {
     if (std::getenv("DUET_ATTN_DECODE_DEBUG")) {
       int blocks = 0;
       cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, kThreads, kSmemBytes);
-      std::fprintf(stderr, "attn_decode: G=%d stages=%d warp-own=%d smem=%d B: %d blocks per SM\n", G, kStages, (int)kWarpOwn, kSmemBytes, blocks);
+      std::fprintf(stderr, "attn_decode: G=%d stages=%d smem=%d B: %d blocks per SM\n", G, kStages, kSmemBytes, blocks);
     }
   }
   const dim3 grid(p.num_splits, p.hkv, p.num_seqs);
   kernel<<<grid, kThreads, kSmemBytes, stream>>>(p, p.scale * kLog2e);
   check_launch("attn_decode (split pass)");
-}
-
-// DUET_ATTN_DECODE_WARP_PIPELINE=1 selects the warp-own pipeline (a tuning run; cuda/NOTES.md).
-bool warp_pipeline() {
-  static const bool on = [] {
-    const char* env = std::getenv("DUET_ATTN_DECODE_WARP_PIPELINE");
-    return env && std::atoi(env) == 1;
-  }();
-  return on;
-}
-
-template <int G>
-void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
-  if (warp_pipeline()) launch_variant<G, true>(p, stream);
-  else launch_variant<G, false>(p, stream);
 }
 
 // Blocks per SM the split aims for when there are few (sequence, kv head) pairs. One block keeps ~48 KB
