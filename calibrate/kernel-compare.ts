@@ -13,8 +13,6 @@ export interface KernelPair {
   readonly shape: string;
   readonly op_class: string;
   readonly sm_count: number;
-  /** Bytes the operator moves as the roofline counts them (op-work.ts). */
-  readonly bytes: number;
   readonly ours_us: number;
   readonly reference_us: number;
   /** ours ÷ reference. */
@@ -40,54 +38,6 @@ export interface KernelComparison {
   readonly pairs: readonly KernelPair[];
   /** `${op_class}@${sm_count}` → median ratio and count. */
   readonly by_class_and_sms: Readonly<Record<string, { readonly count: number; readonly median_ratio: number }>>;
-  /** Issue 11's kernel-speed targets, judged on these pairs: the worst shape at each SM count. */
-  readonly targets: readonly KernelTargetResult[];
-}
-
-/**
- * The kernel-speed targets of issue 11, part 1. Ratios are judged on every shape (the issue says "on the same
- * shapes"); fractions of the copy bandwidth only on shapes that move at least `minBytes`, since a few-MB
- * operator is launch- and latency-bound and no kernel streams it at copy speed.
- */
-export interface KernelTarget {
-  readonly name: string;
-  readonly op_class: string;
-  readonly metric: 'copy_fraction' | 'ratio';
-  /** 'at_least': ours must reach the limit; 'at_most': ours must stay under it. */
-  readonly bound: 'at_least' | 'at_most';
-  readonly limit: number;
-  readonly min_bytes: number;
-}
-
-const MIB = 2 ** 20;
-export const KERNEL_TARGETS: readonly KernelTarget[] = [
-  { name: 'decode attention ≥ 85% of copy bandwidth', op_class: 'attn_decode', metric: 'copy_fraction', bound: 'at_least', limit: 0.85, min_bytes: 64 * MIB },
-  { name: 'decode attention ≤ 1.10× the reference', op_class: 'attn_decode', metric: 'ratio', bound: 'at_most', limit: 1.1, min_bytes: 0 },
-  { name: 'prefill attention ≤ 1.25× the reference', op_class: 'attn_prefill', metric: 'ratio', bound: 'at_most', limit: 1.25, min_bytes: 0 },
-  { name: 'elementwise ≥ 80% of copy bandwidth', op_class: 'elementwise', metric: 'copy_fraction', bound: 'at_least', limit: 0.8, min_bytes: 64 * MIB },
-];
-
-export interface KernelTargetResult extends KernelTarget {
-  /** SM count → the worst shape's value there, and whether it meets the limit. */
-  readonly by_sms: Readonly<Record<string, { readonly value: number; readonly worst_shape: string; readonly shapes: number; readonly pass: boolean }>>;
-  /** Met at every SM count measured (false when no shape qualifies). */
-  readonly pass: boolean;
-}
-
-export function judgeTargets(pairs: readonly KernelPair[], targets: readonly KernelTarget[] = KERNEL_TARGETS): KernelTargetResult[] {
-  return targets.map((t) => {
-    const bySms = new Map<number, { value: number; worst_shape: string; shapes: number }>();
-    for (const p of pairs) {
-      if (p.op_class !== t.op_class || p.bytes < t.min_bytes) continue;
-      const value = t.metric === 'ratio' ? p.ratio : p.ours_copy_fraction;
-      if (value === null) continue;
-      const cur = bySms.get(p.sm_count);
-      const worse = cur === undefined || (t.bound === 'at_least' ? value < cur.value : value > cur.value);
-      bySms.set(p.sm_count, { value: worse ? value : cur.value, worst_shape: worse ? p.shape : cur.worst_shape, shapes: (cur?.shapes ?? 0) + 1 });
-    }
-    const entries = [...bySms].sort((x, y) => x[0] - y[0]).map(([sms, v]) => [String(sms), { ...v, pass: t.bound === 'at_least' ? v.value >= t.limit : v.value <= t.limit }] as const);
-    return { ...t, by_sms: Object.fromEntries(entries), pass: entries.length > 0 && entries.every(([, v]) => v.pass) };
-  });
 }
 
 export function shapeKey(s: OpShape): string {
@@ -136,7 +86,6 @@ export function compareKernels(ours: MeasurementSet, reference: MeasurementSet, 
       shape: shapeKey(r.shape),
       op_class: w.opClass,
       sm_count: r.smCount,
-      bytes: w.bytes,
       ours_us: r.medianUs,
       reference_us: t.medianUs,
       ratio: r.medianUs / t.medianUs,
@@ -159,7 +108,6 @@ export function compareKernels(ours: MeasurementSet, reference: MeasurementSet, 
     reference: meta(reference),
     pairs,
     by_class_and_sms: Object.fromEntries([...groups].map(([k, v]) => [k, { count: v.length, median_ratio: median(v) }])),
-    targets: judgeTargets(pairs),
   };
 }
 
@@ -181,12 +129,6 @@ export function formatKernelComparison(c: KernelComparison): string {
     `| op class | ${sms.map((s) => `${s} SMs`).join(' | ')} |`,
     `|---|${sms.map(() => '---:').join('|')}|`,
     ...classes.map((cl) => `| ${cl} | ${sms.map((s) => { const g = c.by_class_and_sms[`${cl}@${s}`]; return g ? `${g.median_ratio.toFixed(2)}× (n=${g.count})` : '–'; }).join(' | ')} |`),
-    '',
-    'Targets (issue 11): the worst shape at each SM count (fractions of copy bandwidth on shapes moving ≥ 64 MiB; ratios on every shape).',
-    '',
-    `| target | ${sms.map((s) => `${s} SMs`).join(' | ')} | verdict |`,
-    `|---|${sms.map(() => '---:').join('|')}|---|`,
-    ...c.targets.map((t) => `| ${t.name} | ${sms.map((s) => { const v = t.by_sms[String(s)]; return v ? `${t.metric === 'ratio' ? `${v.value.toFixed(2)}×` : pct(v.value)} ${v.pass ? '✓' : '✗'}` : '–'; }).join(' | ')} | ${t.pass ? 'PASS' : `FAIL (${Object.values(t.by_sms).filter((v) => v.pass).length}/${Object.keys(t.by_sms).length} SM counts)`} |`),
     '',
     'Copy = achieved GB/s over the partition\'s copy bandwidth (the faster of the two backends\' copy ceilings on that SM count; – where neither has one).',
     '',

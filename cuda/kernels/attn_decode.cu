@@ -302,70 +302,19 @@ int blocks_per_sm_target() {
 }  // namespace
 }  // namespace duet
 
-namespace duet {
-namespace {
-
-// Resident blocks an SM: 48 KB of shared memory and 128 registers a thread each (launch bounds) fit four.
-constexpr int kBlocksPerSm = 4;
-
-// The split rule: 'blocks' (about blocks_per_sm_target() blocks an SM) unless DUET_ATTN_DECODE_SPLIT=waves
-// (a tuning run; cuda/NOTES.md records the sweep).
-bool wave_split() {
-  static const bool on = [] {
-    const char* env = std::getenv("DUET_ATTN_DECODE_SPLIT");
-    return env && std::string(env) == "waves";
-  }();
-  return on;
-}
-
-AttnDecodeSplit split_of(long long splits, int max_context) {
-  long long tokens = (max_context + splits - 1) / splits;
-  tokens = (tokens + kTileTokens - 1) / kTileTokens * kTileTokens;  // whole tiles (and so whole cache blocks)
-  if (tokens > kAttnDecodeMaxSplitTokens) tokens = kAttnDecodeMaxSplitTokens;
-  return AttnDecodeSplit{(int)tokens, (int)((max_context + tokens - 1) / tokens)};
-}
-
-// Waves: every block of a decode batch streams the same number of tiles, so a grid of B blocks on S SMs
-// takes ceil(B / 4S) rounds of one block's time (64 sequences of 512 tokens on 104 SMs: 512 blocks in 416
-// slots, two rounds for 1.23 rounds of work). The rule prices each split count as rounds x tiles a block,
-// plus the merge pass when split (a launch, about one tile, and 1/8 tile a split for its serial loop), and
-// takes the cheapest (the fewest splits among equals).
-// With two rounds or more of unsplit blocks, a partial last round costs at most a third and splitting only
-// adds merge traffic: the fewest splits the page-table cap allows.
-AttnDecodeSplit wave_balanced_split(int num_seqs, int hkv, int max_context, int sm_count) {
-  const long long slots = (long long)kBlocksPerSm * sm_count;
-  const long long base = (long long)num_seqs * hkv;
-  const long long fewest = (max_context + kAttnDecodeMaxSplitTokens - 1) / kAttnDecodeMaxSplitTokens;
-  if (base >= 2 * slots) return split_of(fewest, max_context);
-  const long long max_tiles = (max_context + kTileTokens - 1) / kTileTokens;
-  AttnDecodeSplit best = split_of(1, max_context);
-  double best_cost = -1;
-  for (long long s = 1; s <= max_tiles; ++s) {
-    const AttnDecodeSplit sp = split_of(s, max_context);
-    if (sp.num_splits != s) continue;  // rounding gave another candidate's split
-    const long long rounds = (base * sp.num_splits + slots - 1) / slots;
-    const double cost = (double)rounds * (sp.split_tokens / kTileTokens) + (sp.num_splits > 1 ? 1.0 + sp.num_splits / 8.0 : 0.0);
-    if (best_cost < 0 || cost < best_cost) {
-      best = sp;
-      best_cost = cost;
-    }
-  }
-  // The page-table slice of a split must fit shared memory: never more than the cap's tokens a split.
-  return best.split_tokens <= kAttnDecodeMaxSplitTokens ? best : split_of((max_context + kAttnDecodeMaxSplitTokens - 1) / kAttnDecodeMaxSplitTokens, max_context);
-}
-
-}  // namespace
-}  // namespace duet
-
 AttnDecodeSplit attn_decode_choose_split(int num_seqs, int hkv, int max_context, int sm_count) {
+  using duet::kTileTokens;
   duet::require(num_seqs > 0 && hkv > 0 && max_context > 0 && sm_count > 0, "attn_decode_choose_split",
                 "num_seqs, hkv, max_context and sm_count must be positive");
-  if (duet::wave_split()) return duet::wave_balanced_split(num_seqs, hkv, max_context, sm_count);
   const long long target_blocks = (long long)duet::blocks_per_sm_target() * sm_count;
   const long long base_blocks = (long long)num_seqs * hkv;
   long long splits = (target_blocks + base_blocks - 1) / base_blocks;
   if (splits < 1) splits = 1;
-  return duet::split_of(splits, max_context);
+  long long tokens = (max_context + splits - 1) / splits;
+  tokens = (tokens + kTileTokens - 1) / kTileTokens * kTileTokens;  // whole tiles (and so whole cache blocks)
+  if (tokens > kAttnDecodeMaxSplitTokens) tokens = kAttnDecodeMaxSplitTokens;
+  const long long num_splits = (max_context + tokens - 1) / tokens;
+  return AttnDecodeSplit{(int)tokens, (int)num_splits};
 }
 
 size_t attn_decode_workspace_floats(int num_seqs, int hq, int num_splits, int dh) {
