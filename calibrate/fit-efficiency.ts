@@ -2,6 +2,7 @@ import type { BandwidthModel, CurvePoint, OpClass, OpEfficiency, PerfSpec } from
 import { saturating } from '../sim/latency/curve.js';
 import { OP_CLASSES } from '../sim/hardware/hardware-spec.js';
 import { curveAt } from '../sim/latency/curve.js';
+import { gemmPadFlops } from '../sim/latency/roofline.js';
 import type { OpRecord } from './measurement.js';
 import { nelderMead } from './nelder-mead.js';
 import { opWork, type LmHeadShape } from './op-work.js';
@@ -29,7 +30,7 @@ const DIGITS = 4;
 export interface OpPoint {
   readonly cls: number;
   readonly smCount: number;
-  /** Compute work beyond `flops` (a GEMM's partial row tile under the fit's gemmRowTile). */
+  /** Compute work beyond `flops` (a GEMM's partial row tile under the fit's gemmRowTile, gemmSmallRowTile). */
   readonly padFlops: number;
   /** Physics form: the saturating W(S) parameters; memory time then follows the class's own curve. */
   readonly bw: BandwidthModel | null;
@@ -141,7 +142,7 @@ export function opPoints(
   bandwidth: readonly CurvePoint[],
   lmHeads: readonly LmHeadShape[],
   bw: BandwidthModel | null = null,
-  rowTile = 0,
+  tile: { readonly gemmRowTile?: number; readonly gemmSmallRowTile?: number } = {},
 ): OpPoint[] {
   return ops.map((r) => {
     const w = opWork(r.shape, lmHeads);
@@ -149,7 +150,7 @@ export function opPoints(
     return {
       cls: OP_CLASSES.indexOf(w.opClass),
       smCount: r.smCount,
-      padFlops: g && rowTile > 0 ? 2 * (Math.ceil(g.n / rowTile) * rowTile - g.n) * g.dIn * g.dOut : 0,
+      padFlops: g ? gemmPadFlops(tile, g.n, g.dIn, g.dOut) : 0,
       bw,
       flops: w.flops,
       bytes: w.bytes,

@@ -60,6 +60,7 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
     ...(perf.kernelRule ? { kernelRule: perf.kernelRule } : {}),
     ...(perf.ridgeExponent !== undefined ? { ridgeExponent: perf.ridgeExponent } : {}),
     ...(perf.gemmRowTile !== undefined ? { gemmRowTile: perf.gemmRowTile } : {}),
+    ...(perf.gemmSmallRowTile !== undefined ? { gemmSmallRowTile: perf.gemmSmallRowTile } : {}),
     contention: {
       memory: perf.contention.memory,
       compute: perf.contention.compute,

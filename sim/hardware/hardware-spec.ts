@@ -163,6 +163,11 @@ export interface PerfSpec {
    * compute (wave and tile quantisation of cuBLAS's kernels). Chosen by the fit among measured candidates.
    */
   readonly gemmRowTile?: number;
+  /**
+   * Physics form, with gemmRowTile: the row tile of the narrow-M kernel a GEMM of at most gemmRowTile rows
+   * runs (decode batches), so n ≤ T tokens cost ⌈n/T_s⌉·T_s rows (roofline gemmPadFlops). Absent: T for all n.
+   */
+  readonly gemmSmallRowTile?: number;
   readonly contention: ContentionSpec;
   /** Absent: every regime prices as calibrated. */
   readonly clockRegime?: ClockRegimeSpec;

@@ -214,17 +214,21 @@ function linearUs(hw: HardwareSpec, r: Rates, op: OpClass, n: number, dIn: numbe
   const flops = 2 * n * dIn * dOut;
   // Activations in and out, plus the weights, read once per kernel.
   const bytes = (n * dIn + dIn * dOut + n * dOut) * s;
-  return kernelUs(hw, r, op, flops, bytes, count, acc, gemmPadFlops(hw, n, dIn, dOut));
+  return kernelUs(hw, r, op, flops, bytes, count, acc, gemmPadFlops(hw.perf, n, dIn, dOut));
 }
 
 /**
- * A GEMM computes whole row tiles: n tokens cost ⌈n/T⌉·T rows of work (PerfSpec.gemmRowTile, the physics
- * form). A 544-token mixed batch (512 prefill + 32 decode) pays for 640 rows with T = 128, 18% more than
- * counted; a 512-token one pays for none. Absent: no padding.
+ * Compute a GEMM does beyond its 2·n·dIn·dOut FLOPs because it works in whole row tiles (PerfSpec
+ * gemmRowTile T and gemmSmallRowTile T_s; the physics form): n tokens cost ⌈n/T⌉·T rows, or ⌈n/T_s⌉·T_s
+ * when n ≤ T. cuBLAS picks its kernel by problem size: a batch that fits in one large tile (decode
+ * batches, ≤ 128 tokens) runs a narrow-M kernel, anything larger the 128-row Hopper tiles. A 544-token
+ * mixed batch (512 prefill + 32 decode) pays for 640 rows with T = 128, 18% more than counted; a 512-token
+ * one pays for none; 8 decode tokens with T_s = 64 pay for 64. Absent T: no padding.
  */
-export function gemmPadFlops(hw: HardwareSpec, n: number, dIn: number, dOut: number): number {
-  const t = hw.perf.gemmRowTile;
-  if (!t) return 0;
+export function gemmPadFlops(perf: Pick<HardwareSpec['perf'], 'gemmRowTile' | 'gemmSmallRowTile'>, n: number, dIn: number, dOut: number): number {
+  const large = perf.gemmRowTile;
+  if (!large) return 0;
+  const t = perf.gemmSmallRowTile !== undefined && n <= large ? perf.gemmSmallRowTile : large;
   return 2 * (Math.ceil(n / t) * t - n) * dIn * dOut;
 }
 

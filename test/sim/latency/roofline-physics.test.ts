@@ -115,6 +115,21 @@ test('gemmRowTile prices a GEMM on whole row tiles: 5 tokens cost 8 rows of comp
   // The reported FLOPs stay the real ones; only time pays for the padding.
   assert.equal(g5.flops, gemmUs(plain, 5).flops);
   assert.equal(gemmUs(tiled, 8).us, g8.us);
-  assert.equal(gemmPadFlops(tiled, 5, 4, 16), 2 * 3 * 4 * 16);
-  assert.equal(gemmPadFlops(plain, 5, 4, 16), 0);
+  assert.equal(gemmPadFlops(tiled.perf, 5, 4, 16), 2 * 3 * 4 * 16);
+  assert.equal(gemmPadFlops(plain.perf, 5, 4, 16), 0);
+});
+
+test('gemmSmallRowTile: a batch of at most gemmRowTile tokens pays for the narrow kernel\'s tiles, a larger one for large tiles', async () => {
+  const { gemmPadFlops } = await import('../../../sim/latency/roofline.js');
+  const tiles = { gemmRowTile: 128, gemmSmallRowTile: 64 };
+  // 8 decode tokens: one 64-row tile (56 rows of padding), not a 128-row one.
+  assert.equal(gemmPadFlops(tiles, 8, 4, 16), 2 * 56 * 4 * 16);
+  // 128 tokens fit one large tile exactly and run on the narrow kernel's two 64-row tiles: no padding.
+  assert.equal(gemmPadFlops(tiles, 128, 4, 16), 0);
+  // 544 tokens (512 prefill + 32 decode) run on 128-row tiles: 640 rows, 96 of them padding.
+  assert.equal(gemmPadFlops(tiles, 544, 4, 16), 2 * 96 * 4 * 16);
+  // Without the small tile, 8 tokens pay for a whole 128-row tile.
+  assert.equal(gemmPadFlops({ gemmRowTile: 128 }, 8, 4, 16), 2 * 120 * 4 * 16);
+  // The small tile alone does nothing: it only refines a row tile.
+  assert.equal(gemmPadFlops({ gemmSmallRowTile: 64 }, 8, 4, 16), 0);
 });
