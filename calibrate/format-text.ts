@@ -40,6 +40,7 @@ export function formatFit(perf: PerfSpec, res: FitResiduals, forwardWeight: numb
       const e = perf.efficiency[c];
       return `${c.padEnd(13)} ${e.compute.toFixed(3).padStart(7)} ${e.memory.toFixed(3).padStart(7)}   ${s ? errorCells(summaryJson(s)) : '  (no records: from gemm, then the forward refinement)'}`;
     }),
+    ...OP_CLASSES.filter((c) => perf.efficiency[c].cachedPrefixCompute !== undefined).map((c) => `${c} over a cached prefix: compute ${perf.efficiency[c].cachedPrefixCompute?.toFixed(3)}`),
     ...(perf.bandwidthModel
       ? [
           `W(S) form: saturating, ${(perf.bandwidthModel.perSmBytesPerS / 1e9).toFixed(1)} GB/s per SM up to ${(perf.bandwidthModel.maxBytesPerS / 1e12).toFixed(2)} TB/s, knee ${perf.bandwidthModel.knee}; per-SM slope by class: ${OP_CLASSES.map((c) => `${c} ${perf.efficiency[c].memorySlope ?? 1}`).join(', ')}`,

@@ -53,7 +53,15 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
     efficiency: Object.fromEntries(
       OP_CLASSES.map((c) => {
         const e = perf.efficiency[c];
-        return [c, e.memorySlope === undefined ? { compute: e.compute, memory: e.memory } : { compute: e.compute, memory: e.memory, memorySlope: e.memorySlope }];
+        return [
+          c,
+          {
+            compute: e.compute,
+            memory: e.memory,
+            ...(e.memorySlope === undefined ? {} : { memorySlope: e.memorySlope }),
+            ...(e.cachedPrefixCompute === undefined ? {} : { cachedPrefixCompute: e.cachedPrefixCompute }),
+          },
+        ];
       }),
     ),
     kernelFloorUs: perf.kernelFloorUs,

@@ -133,11 +133,14 @@ function readEfficiency(data: YamlData, node: Node | null, field: string): Recor
   if (classes === undefined) return undefined;
   const out: Partial<Record<OpClass, OpEfficiency>> = {};
   for (const op of OP_CLASSES) {
-    const e = classes.read(op, (n, f) => readMap(data, n, f, { required: ['compute', 'memory'], optional: ['memorySlope'] }));
+    const e = classes.read(op, (n, f) => readMap(data, n, f, { required: ['compute', 'memory'], optional: ['memorySlope', 'cachedPrefixCompute'] }));
     const compute = e?.number('compute', EFFICIENCY);
     const memory = e?.number('memory', EFFICIENCY);
     const slope = e?.has('memorySlope') ? e.number('memorySlope', { min: 0.05, max: 5, why: 'a per-SM bandwidth slope factor (fitted in [0.1, 3])' }) : null;
-    if (compute !== undefined && memory !== undefined && slope !== undefined) out[op] = slope === null ? { compute, memory } : { compute, memory, memorySlope: slope };
+    const cached = e?.has('cachedPrefixCompute') ? e.number('cachedPrefixCompute', EFFICIENCY) : null;
+    if (compute !== undefined && memory !== undefined && slope !== undefined && cached !== undefined) {
+      out[op] = { compute, memory, ...(slope === null ? {} : { memorySlope: slope }), ...(cached === null ? {} : { cachedPrefixCompute: cached }) };
+    }
   }
   return OP_CLASSES.every((op) => out[op] !== undefined) ? (out as Record<OpClass, OpEfficiency>) : undefined;
 }

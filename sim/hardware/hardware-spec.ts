@@ -88,6 +88,14 @@ export interface OpEfficiency {
    * streaming weights, yet reaches as much of HBM once enough SMs take part; one efficiency cannot say both.
    */
   readonly memorySlope?: number;
+  /**
+   * attn_prefill only (physics form): the fraction of Π(S) reached by chunks over a cached prefix, when it
+   * differs from plain causal prefill's `compute`. Serving stacks run those on another kernel (the
+   * reference: cuDNN fused attention for plain causal prefill, FlashAttention-2 once a prefix is cached,
+   * cuda/reference/torch_runner.py), and the two reach very different shares of the tensor cores
+   * (h200-2026-12-04-reference operator records: ~60–75% vs ~35% of Π at 24 SMs). Absent: `compute`.
+   */
+  readonly cachedPrefixCompute?: number;
 }
 
 /** W(S) = B_max·x/(1+x^p)^(1/p), x = b·S/B_max (calibrate/fit-bandwidth.ts); per class, b and B_max scale. */

@@ -1,5 +1,5 @@
 import type { ModelSpec } from '../model/model-spec.js';
-import type { ClockRegime, HardwareSpec, OpClass } from '../hardware/hardware-spec.js';
+import type { ClockRegime, HardwareSpec, OpClass, OpEfficiency } from '../hardware/hardware-spec.js';
 import { OP_CLASSES } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
 import { curveAtFast, saturating } from './curve.js';
@@ -233,6 +233,16 @@ export function gemmPadFlops(perf: Pick<HardwareSpec['perf'], 'gemmRowTile' | 'g
 }
 
 /**
+ * Work beyond the counted FLOPs that prefill chunks over a cached prefix cost when their kernel reaches
+ * OpEfficiency.cachedPrefixCompute instead of `compute`: F_cached·(compute/cachedPrefixCompute − 1), so
+ * that (F + pad)/(Π·compute) prices the plain chunks at `compute` and the cached ones at their own rate.
+ */
+export function cachedPrefixPadFlops(eff: OpEfficiency, cachedPrefixFlops: number): number {
+  if (eff.cachedPrefixCompute === undefined || cachedPrefixFlops === 0) return 0;
+  return cachedPrefixFlops * (eff.compute / eff.cachedPrefixCompute - 1);
+}
+
+/**
  * Per-layer work that depends only on the token count n: the four projections, the elementwise kernels
  * and (under TP) the all-reduces. Returns [µs, kernels] of one layer.
  */
@@ -339,15 +349,18 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
   // Prefill attention: one varlen kernel over all chunks. Causal: the q×q block is half computed.
   if (batch.prefills.length > 0) {
     let flops = 0;
+    let cachedPrefixFlops = 0;
     let bytes = 0;
     for (const p of batch.prefills) {
       const q = p.newTokens;
       const c = p.cachedTokens;
-      flops += 4 * hq * dh * (q * c + (q * q) / 2);
+      const f = 4 * hq * dh * (q * c + (q * q) / 2);
+      flops += f;
+      if (c > 0) cachedPrefixFlops += f;
       // Q read + O write, K/V read over q+c, K/V of the new tokens written to the cache.
       bytes += (2 * hq * q * dh + 2 * hkv * (q + c) * dh + 2 * hkv * q * dh) * s;
     }
-    layerUs += kernelUs(hw, r, 'attn_prefill', flops, bytes, 1, acc);
+    layerUs += kernelUs(hw, r, 'attn_prefill', flops, bytes, 1, acc, cachedPrefixPadFlops(hw.perf.efficiency.attn_prefill, cachedPrefixFlops));
     layerKernels += 1;
   }
   // Decode attention: q = 1 over each request's context; bandwidth bound on the KV read.

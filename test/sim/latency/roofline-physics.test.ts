@@ -133,3 +133,24 @@ test('gemmSmallRowTile: a batch of at most gemmRowTile tokens pays for the narro
   // The small tile alone does nothing: it only refines a row tile.
   assert.equal(gemmPadFlops({ gemmSmallRowTile: 64 }, 8, 4, 16), 0);
 });
+
+test('cachedPrefixCompute prices prefill chunks over a cached prefix at their own compute efficiency', async () => {
+  const { cachedPrefixPadFlops } = await import('../../../sim/latency/roofline.js');
+  // Bandwidth huge, so attention is compute-bound and its time is its (equivalent) FLOPs over Π·eff.
+  const base = perf({ bandwidthBytesPerS: [{ smCount: 100, value: 1e15 }] });
+  const withCached = (cachedPrefixCompute?: number) =>
+    tinyHardware({ perf: { ...base, efficiency: { ...base.efficiency, attn_prefill: { ...base.efficiency.attn_prefill, ...(cachedPrefixCompute === undefined ? {} : { cachedPrefixCompute }) } } } });
+  const eff = base.efficiency.attn_prefill.compute;
+  const attnUs = (hw: ReturnType<typeof tinyHardware>, cachedTokens: number) =>
+    predictIteration(TINY_MODEL, hw, { prefills: [{ newTokens: 8, cachedTokens }], decodeCount: 0, decodeContextTokens: 0 }, whole).breakdown.find((b) => b.op === 'attn_prefill')!;
+  // A plain causal chunk costs the same with or without the field.
+  assert.equal(attnUs(withCached(eff / 2), 0).us, attnUs(withCached(), 0).us);
+  // Over a cached prefix, half the efficiency doubles the compute time; the reported FLOPs stay the real ones.
+  const slow = attnUs(withCached(eff / 2), 16);
+  const plain = attnUs(withCached(), 16);
+  assert.ok(Math.abs(slow.us - 2 * plain.us) < 1e-9 * plain.us, `${slow.us} vs 2·${plain.us}`);
+  assert.equal(slow.flops, plain.flops);
+  // The padding is F_cached·(compute/cachedPrefixCompute − 1); nothing without the field.
+  assert.equal(cachedPrefixPadFlops({ compute: 0.8, memory: 1, cachedPrefixCompute: 0.4 }, 1000), 1000);
+  assert.equal(cachedPrefixPadFlops({ compute: 0.8, memory: 1 }, 1000), 0);
+});
