@@ -2,6 +2,7 @@ import type { BandwidthModel, CurvePoint, OpClass, OpEfficiency, PerfSpec } from
 import { saturating } from '../sim/latency/curve.js';
 import { OP_CLASSES } from '../sim/hardware/hardware-spec.js';
 import { curveAt } from '../sim/latency/curve.js';
+import { gemmPadFlops } from '../sim/latency/roofline.js';
 import type { OpRecord } from './measurement.js';
 import { nelderMead } from './nelder-mead.js';
 import { opWork, type LmHeadShape } from './op-work.js';
@@ -29,8 +30,10 @@ const DIGITS = 4;
 export interface OpPoint {
   readonly cls: number;
   readonly smCount: number;
-  /** Compute work beyond `flops` (a GEMM's partial row tile under the fit's gemmRowTile). */
+  /** Compute work beyond `flops` (a GEMM's partial row tile under the fit's gemmRowTile, gemmSmallRowTile). */
   readonly padFlops: number;
+  /** Prefill attention: the part of `flops` in chunks over a cached prefix (priced at SLOT_CACHED when present). */
+  readonly cachedPrefixFlops: number;
   /** Physics form: the saturating W(S) parameters; memory time then follows the class's own curve. */
   readonly bw: BandwidthModel | null;
   readonly flops: number;
@@ -46,6 +49,8 @@ export interface OpPoint {
  */
 export type Params = number[];
 export const NC = OP_CLASSES.length;
+const DECODE = OP_CLASSES.indexOf('attn_decode');
+const PREFILL = OP_CLASSES.indexOf('attn_prefill');
 const SLOT_SLOPE = 2 * NC + 1;
 const LOG_SLOPE_MIN = Math.log(0.1);
 const LOG_SLOPE_MAX = Math.log(3);
@@ -54,6 +59,12 @@ const SLOT_RIDGE = 3 * NC + 1;
 const LOG_RIDGE_MIN = 0;
 const LOG_RIDGE_MAX = Math.log(20);
 const RIDGE_START = Math.log(4);
+/**
+ * Physics form, after the ridge: log of prefill attention's compute efficiency for chunks over a cached
+ * prefix (OpEfficiency.cachedPrefixCompute), bounded like the other efficiencies.
+ */
+const SLOT_CACHED = 3 * NC + 2;
+const PHYSICS_LENGTH = 3 * NC + 3;
 
 /** The larger of two times, softened near equality: (c^q + m^q)^(1/q); q = ∞ is max. */
 export function ridgeCombine(c: number, m: number, q: number): number {
@@ -79,7 +90,10 @@ function memoryRate(p: OpPoint, x: Params): number {
 export type KernelRule = 'floor' | 'tail';
 
 export function opTimeUs(p: OpPoint, x: Params, rule: KernelRule = 'floor'): number {
-  const computeUs = (p.flops + p.padFlops) / (p.flopsPerUs * Math.exp(x[2 * p.cls]));
+  const separate = p.cachedPrefixFlops > 0 && x.length > SLOT_CACHED;
+  const computeUs =
+    (p.flops - (separate ? p.cachedPrefixFlops : 0) + p.padFlops) / (p.flopsPerUs * Math.exp(x[2 * p.cls])) +
+    (separate ? p.cachedPrefixFlops / (p.flopsPerUs * Math.exp(x[SLOT_CACHED])) : 0);
   const memoryUs = p.bytes / memoryRate(p, x);
   const both = x.length > SLOT_RIDGE ? ridgeCombine(computeUs, memoryUs, Math.exp(x[SLOT_RIDGE])) : Math.max(computeUs, memoryUs);
   return rule === 'tail' ? both + Math.exp(x[2 * NC]) : Math.max(both, Math.exp(x[2 * NC]));
@@ -92,6 +106,7 @@ export function outOfBounds(x: Params): number {
   pen += Math.max(0, LOG_FLOOR_MIN - f) ** 2 + Math.max(0, f - LOG_FLOOR_MAX) ** 2;
   for (let i = SLOT_SLOPE; i < Math.min(x.length, SLOT_RIDGE); i++) pen += Math.max(0, LOG_SLOPE_MIN - x[i]) ** 2 + Math.max(0, x[i] - LOG_SLOPE_MAX) ** 2;
   if (x.length > SLOT_RIDGE) pen += Math.max(0, LOG_RIDGE_MIN - x[SLOT_RIDGE]) ** 2 + Math.max(0, x[SLOT_RIDGE] - LOG_RIDGE_MAX) ** 2;
+  if (x.length > SLOT_CACHED) pen += Math.max(0, LOG_EFF_MIN - x[SLOT_CACHED]) ** 2 + Math.max(0, x[SLOT_CACHED] - LOG_EFF_MAX) ** 2;
   return 1e3 * pen;
 }
 
@@ -99,6 +114,7 @@ export function prior(x: Params): number {
   let s = 0;
   for (let i = 0; i < 2 * NC; i++) s += x[i] * x[i];
   for (let i = SLOT_SLOPE; i < Math.min(x.length, SLOT_RIDGE); i++) s += x[i] * x[i];
+  if (x.length > SLOT_CACHED) s += x[SLOT_CACHED] * x[SLOT_CACHED];
   return PRIOR_WEIGHT * s;
 }
 
@@ -120,7 +136,15 @@ export function perfFrom(base: Omit<PerfSpec, 'efficiency' | 'kernelFloorUs' | '
   const v = (i: number): number => (round ? roundSig(Math.exp(x[i])) : Math.exp(x[i]));
   const slopes = x.length > SLOT_SLOPE;
   const efficiency = Object.fromEntries(
-    OP_CLASSES.map((c, i) => [c, (slopes ? { compute: v(2 * i), memory: v(2 * i + 1), memorySlope: v(SLOT_SLOPE + i) } : { compute: v(2 * i), memory: v(2 * i + 1) }) satisfies OpEfficiency]),
+    OP_CLASSES.map((c, i) => [
+      c,
+      {
+        compute: v(2 * i),
+        memory: v(2 * i + 1),
+        ...(slopes ? { memorySlope: v(SLOT_SLOPE + i) } : {}),
+        ...(i === PREFILL && x.length > SLOT_CACHED ? { cachedPrefixCompute: v(SLOT_CACHED) } : {}),
+      } satisfies OpEfficiency,
+    ]),
   ) as Record<
     OpClass,
     OpEfficiency
@@ -141,7 +165,7 @@ export function opPoints(
   bandwidth: readonly CurvePoint[],
   lmHeads: readonly LmHeadShape[],
   bw: BandwidthModel | null = null,
-  rowTile = 0,
+  tile: { readonly gemmRowTile?: number; readonly gemmSmallRowTile?: number } = {},
 ): OpPoint[] {
   return ops.map((r) => {
     const w = opWork(r.shape, lmHeads);
@@ -149,7 +173,8 @@ export function opPoints(
     return {
       cls: OP_CLASSES.indexOf(w.opClass),
       smCount: r.smCount,
-      padFlops: g && rowTile > 0 ? 2 * (Math.ceil(g.n / rowTile) * rowTile - g.n) * g.dIn * g.dOut : 0,
+      padFlops: g ? gemmPadFlops(tile, g.n, g.dIn, g.dOut) : 0,
+      cachedPrefixFlops: w.cachedPrefixFlops ?? 0,
       bw,
       flops: w.flops,
       bytes: w.bytes,
@@ -171,27 +196,32 @@ export function fitOperatorClasses(points: readonly OpPoint[], rule: KernelRule 
   const classStarts = classPoints.map(startingPoints);
   const slopes = points.some((p) => p.bw !== null);
   const fitClasses = (logFloor: number): { x: Params; value: number } => {
-    const x: Params = new Array<number>(slopes ? 3 * NC + 2 : 2 * NC + 1).fill(0);
+    const x: Params = new Array<number>(slopes ? PHYSICS_LENGTH : 2 * NC + 1).fill(0);
     x[2 * NC] = logFloor;
     if (slopes) x[SLOT_RIDGE] = RIDGE_START;
     let value = 0;
     classPoints.forEach((pts, i) => {
       if (pts.length === 0) return;
+      // Physics form, prefill attention: its cached-prefix compute efficiency is searched with the class.
+      const cached = slopes && i === PREFILL;
       const objective = (y: readonly number[]): number => {
         const z = x.slice();
         z[2 * i] = y[0];
         z[2 * i + 1] = y[1];
         if (slopes) z[SLOT_SLOPE + i] = y[2];
+        if (cached) z[SLOT_CACHED] = y[3];
         return meanSquaredLogError(pts, z, rule) + prior(z) + outOfBounds(z);
       };
       let best: { x: number[]; value: number } | null = null;
       for (const start of classStarts[i]) {
-        const m = nelderMead(objective, slopes ? [...start, 0] : start, { step: slopes ? [0.3, 0.3, 0.3] : [0.3, 0.3], maxEvaluations: slopes ? 600 : 300, fTolerance: 1e-12 });
+        const y0 = cached ? [...start, 0, start[0]] : slopes ? [...start, 0] : start;
+        const m = nelderMead(objective, y0, { step: y0.map(() => 0.3), maxEvaluations: slopes ? 200 * y0.length : 300, fTolerance: 1e-12 });
         if (best === null || m.value < best.value) best = m;
       }
       x[2 * i] = (best as { x: number[] }).x[0];
       x[2 * i + 1] = (best as { x: number[] }).x[1];
       if (slopes) x[SLOT_SLOPE + i] = (best as { x: number[] }).x[2];
+      if (cached) x[SLOT_CACHED] = (best as { x: number[] }).x[3];
       value += meanSquaredLogError(pts, x, rule) * pts.length;
     });
     return { x, value };
@@ -273,8 +303,6 @@ export function refineJointly(
   return x;
 }
 
-const DECODE = OP_CLASSES.indexOf('attn_decode');
-const PREFILL = OP_CLASSES.indexOf('attn_prefill');
 
 /**
  * Decode attention's compute efficiency tied to prefill attention's (the physics form). Both are the same
@@ -312,7 +340,7 @@ export function refitDecodeMemory(points: readonly OpPoint[], x: Params, rule: K
 /** Clamped to the bounds the penalty only approximately enforces (so the loader accepts what is written), then rounded. */
 export function clampAndRound(x: Params): Params {
   return x.map((v, i) => {
-    const [lo, hi] = i < 2 * NC ? [LOG_EFF_MIN, LOG_EFF_MAX] : i === 2 * NC ? [LOG_FLOOR_MIN, LOG_FLOOR_MAX] : i === SLOT_RIDGE ? [LOG_RIDGE_MIN, LOG_RIDGE_MAX] : [LOG_SLOPE_MIN, LOG_SLOPE_MAX];
+    const [lo, hi] = i < 2 * NC || i === SLOT_CACHED ? [LOG_EFF_MIN, LOG_EFF_MAX] : i === 2 * NC ? [LOG_FLOOR_MIN, LOG_FLOOR_MAX] : i === SLOT_RIDGE ? [LOG_RIDGE_MIN, LOG_RIDGE_MAX] : [LOG_SLOPE_MIN, LOG_SLOPE_MAX];
     return Math.log(roundSig(Math.exp(Math.min(hi, Math.max(lo, v)))));
   });
 }

@@ -43,15 +43,25 @@ export interface FitInput {
   /** Model form; default by the data's backend: 'physics' for the reference runner ('torch'), else 'ceiling'. */
   readonly form?: FitForm;
   /**
-   * Physics form: the GEMM row tile (PerfSpec.gemmRowTile), or 'auto' (default): each of GEMM_ROW_TILES is
+   * Physics form: the GEMM row tile (PerfSpec.gemmRowTile), or 'auto' (default): each pair of GEMM_ROW_TILES is
    * fitted and the one with the lowest *training* forward error kept (held-out points play no part).
    */
   readonly gemmRowTile?: number | 'auto';
+  /** With a numeric gemmRowTile: the narrow-M kernel's row tile (PerfSpec.gemmSmallRowTile), 0 for none. */
+  readonly gemmSmallRowTile?: number;
 }
 
-/** Candidate row tiles: none, and the M tiles Hopper cuBLAS kernels use. */
-export const GEMM_ROW_TILES = [0, 64, 128] as const;
-
+/**
+ * Candidate GEMM row tiles [T, T_s] (PerfSpec.gemmRowTile, gemmSmallRowTile; 0: none): no padding, one
+ * tile for every size (64 or 128 rows, the M tiles Hopper cuBLAS kernels use), or 128-row tiles above one
+ * tile and a 64-row narrow-M kernel below. The fit keeps the one with the lowest *training* forward error.
+ */
+export const GEMM_ROW_TILES: readonly (readonly [number, number])[] = [
+  [0, 0],
+  [64, 0],
+  [128, 0],
+  [128, 64],
+];
 /**
  * 'ceiling': W(S) is the measured copy ceiling, every efficiency free, contention by partner SM share
  * (what the own-kernel calibrations of 2026-11 were fitted with). 'physics' (issue 11): W(S) a fitted
@@ -94,13 +104,15 @@ export function fitCalibration(input: FitInput): FitResult {
   const physicsForm = (input.form ?? defaultForm(input.data)) === 'physics';
   if (physicsForm && (input.gemmRowTile ?? 'auto') === 'auto') {
     let best: FitResult | null = null;
-    for (const t of GEMM_ROW_TILES) {
-      const r = fitCalibration({ ...input, gemmRowTile: t });
+    for (const [t, ts] of GEMM_ROW_TILES) {
+      const r = fitCalibration({ ...input, gemmRowTile: t, gemmSmallRowTile: ts });
       if (best === null || r.residuals.forwardTrain.mape < best.residuals.forwardTrain.mape) best = r;
     }
     return best as FitResult;
   }
   const rowTile = physicsForm && typeof input.gemmRowTile === 'number' ? input.gemmRowTile : 0;
+  const smallTile = rowTile > 0 ? (input.gemmSmallRowTile ?? 0) : 0;
+  const tile = { ...(rowTile > 0 ? { gemmRowTile: rowTile } : {}), ...(smallTile > 0 ? { gemmSmallRowTile: smallTile } : {}) };
   const { data, models } = input;
   const smCount = input.hardware.smCount;
   if (data.meta.smCount !== smCount) {
@@ -125,7 +137,7 @@ export function fitCalibration(input: FitInput): FitResult {
     bandwidthCurve,
     lmHeads,
     bandwidth ? { perSmBytesPerS: bandwidth.perSmBytesPerS, maxBytesPerS: bandwidth.maxBytesPerS, knee: bandwidth.knee } : null,
-    rowTile,
+    tile,
   );
   const baseCurves = {
     computeFlopsPerS: computeCurve.map((p) => ({ smCount: p.smCount, value: roundSig(p.value) })),
@@ -133,7 +145,7 @@ export function fitCalibration(input: FitInput): FitResult {
     contention: { memory: 0, compute: 0 },
     provenance: '',
     ...(bandwidth ? { bandwidthModel: { perSmBytesPerS: bandwidth.perSmBytesPerS, maxBytesPerS: bandwidth.maxBytesPerS, knee: bandwidth.knee } } : {}),
-    ...(rowTile > 0 ? { gemmRowTile: rowTile } : {}),
+    ...tile,
   };
   const hwWith = (perf: PerfSpec): HardwareSpec => ({ ...input.hardware, perf });
 

@@ -40,12 +40,13 @@ export function formatFit(perf: PerfSpec, res: FitResiduals, forwardWeight: numb
       const e = perf.efficiency[c];
       return `${c.padEnd(13)} ${e.compute.toFixed(3).padStart(7)} ${e.memory.toFixed(3).padStart(7)}   ${s ? errorCells(summaryJson(s)) : '  (no records: from gemm, then the forward refinement)'}`;
     }),
+    ...OP_CLASSES.filter((c) => perf.efficiency[c].cachedPrefixCompute !== undefined).map((c) => `${c} over a cached prefix: compute ${perf.efficiency[c].cachedPrefixCompute?.toFixed(3)}`),
     ...(perf.bandwidthModel
       ? [
           `W(S) form: saturating, ${(perf.bandwidthModel.perSmBytesPerS / 1e9).toFixed(1)} GB/s per SM up to ${(perf.bandwidthModel.maxBytesPerS / 1e12).toFixed(2)} TB/s, knee ${perf.bandwidthModel.knee}; per-SM slope by class: ${OP_CLASSES.map((c) => `${c} ${perf.efficiency[c].memorySlope ?? 1}`).join(', ')}`,
         ]
       : []),
-    `kernel ${perf.kernelRule === 'tail' ? 'tail (added to every kernel)' : 'floor'} ${perf.kernelFloorUs} µs${perf.ridgeExponent !== undefined ? `; compute and memory combine as (c^q + m^q)^(1/q), q = ${perf.ridgeExponent}` : ''}${perf.gemmRowTile !== undefined ? `; GEMMs compute whole ${perf.gemmRowTile}-row tiles` : ''}; contention γ_memory ${perf.contention.memory}, γ_compute ${perf.contention.compute}`,
+    `kernel ${perf.kernelRule === 'tail' ? 'tail (added to every kernel)' : 'floor'} ${perf.kernelFloorUs} µs${perf.ridgeExponent !== undefined ? `; compute and memory combine as (c^q + m^q)^(1/q), q = ${perf.ridgeExponent}` : ''}${perf.gemmRowTile !== undefined ? `; GEMMs compute whole ${perf.gemmRowTile}-row tiles${perf.gemmSmallRowTile !== undefined ? ` (${perf.gemmSmallRowTile}-row at most ${perf.gemmRowTile} tokens)` : ''}` : ''}; contention γ_memory ${perf.contention.memory}, γ_compute ${perf.contention.compute}`,
     ...(perf.contention.shared
       ? [
           `shared-resource contention: compute × (1 + ${perf.contention.shared.computeByPower}·power + ${perf.contention.shared.computeByBandwidth}·bandwidth), memory × (1 + ${perf.contention.shared.memoryByPower}·power + ${perf.contention.shared.memoryByBandwidth}·bandwidth)`,

@@ -12,6 +12,8 @@ export interface OpWork {
   readonly bytes: number;
   /** A GEMM's shape, for the row-tile padding the physics form prices (roofline gemmPadFlops). */
   readonly gemm?: { readonly n: number; readonly dIn: number; readonly dOut: number };
+  /** Prefill attention: the part of `flops` in chunks over a cached prefix (roofline cachedPrefixPadFlops). */
+  readonly cachedPrefixFlops?: number;
 }
 
 /** (hiddenSize, vocabSize) of the models measured: a GEMM of exactly that shape is the LM head. */
@@ -44,12 +46,15 @@ export function opWork(shape: OpShape, lmHeads: readonly LmHeadShape[], s: numbe
     case 'attn_prefill': {
       const { hq, hkv, dh } = shape;
       let flops = 0;
+      let cachedPrefixFlops = 0;
       let bytes = 0;
       for (const { newTokens: q, cachedTokens: c } of shape.chunks) {
-        flops += 4 * hq * dh * (q * c + (q * q) / 2);
+        const f = 4 * hq * dh * (q * c + (q * q) / 2);
+        flops += f;
+        if (c > 0) cachedPrefixFlops += f;
         bytes += (2 * hq * q * dh + 2 * hkv * (q + c) * dh + 2 * hkv * q * dh) * s;
       }
-      return { opClass: 'attn_prefill', flops, bytes };
+      return { opClass: 'attn_prefill', flops, bytes, cachedPrefixFlops };
     }
     case 'attn_decode': {
       const { hq, hkv, dh } = shape;

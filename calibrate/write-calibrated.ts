@@ -53,13 +53,22 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
     efficiency: Object.fromEntries(
       OP_CLASSES.map((c) => {
         const e = perf.efficiency[c];
-        return [c, e.memorySlope === undefined ? { compute: e.compute, memory: e.memory } : { compute: e.compute, memory: e.memory, memorySlope: e.memorySlope }];
+        return [
+          c,
+          {
+            compute: e.compute,
+            memory: e.memory,
+            ...(e.memorySlope === undefined ? {} : { memorySlope: e.memorySlope }),
+            ...(e.cachedPrefixCompute === undefined ? {} : { cachedPrefixCompute: e.cachedPrefixCompute }),
+          },
+        ];
       }),
     ),
     kernelFloorUs: perf.kernelFloorUs,
     ...(perf.kernelRule ? { kernelRule: perf.kernelRule } : {}),
     ...(perf.ridgeExponent !== undefined ? { ridgeExponent: perf.ridgeExponent } : {}),
     ...(perf.gemmRowTile !== undefined ? { gemmRowTile: perf.gemmRowTile } : {}),
+    ...(perf.gemmSmallRowTile !== undefined ? { gemmSmallRowTile: perf.gemmSmallRowTile } : {}),
     contention: {
       memory: perf.contention.memory,
       compute: perf.contention.compute,

@@ -6,7 +6,7 @@ import { childField, readMap, readSeq } from '../input/yaml-fields.js';
 
 const PERF_KEYS = {
   required: ['provenance', 'computeFlopsPerS', 'bandwidthBytesPerS', 'efficiency', 'kernelFloorUs', 'contention'],
-  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'gemmRowTile'],
+  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'gemmRowTile', 'gemmSmallRowTile'],
 } as const;
 /** A clock regime moves compute time by tens of percent at most (the H200's clock spans 1.4–1.98 GHz). */
 const CLOCK_SCALE: NumberRule = { min: 0.5, max: 2, why: 'a clock regime scales compute time by at most 2x either way' };
@@ -44,6 +44,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
   // A ridge exponent of 1 adds compute and memory time; 100 is indistinguishable from the plain max.
   const ridgeExponent = m.has('ridgeExponent') ? m.number('ridgeExponent', { min: 1, max: 100, why: 'the ridge exponent q combines times as (c^q + m^q)^(1/q), 1 ≤ q ≤ 100' }) : null;
   const rowTile = m.has('gemmRowTile') ? m.number('gemmRowTile', { integer: true, min: 1, max: 1024, why: 'a GEMM row tile is 1–1024 tokens' }) : null;
+  const smallTile = m.has('gemmSmallRowTile') ? m.number('gemmSmallRowTile', { integer: true, min: 1, max: 1024, why: 'a GEMM row tile is 1–1024 tokens' }) : null;
   const bwNode = m.has('bandwidthModel') ? m.read('bandwidthModel', (n, f) => readMap(data, n, f, { required: ['perSmBytesPerS', 'maxBytesPerS', 'knee'] })) : null;
   const bandwidthModel =
     bwNode === null
@@ -63,7 +64,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
       : clock === undefined
         ? undefined
         : { backToBackComputeScale: clock.number('backToBackComputeScale', CLOCK_SCALE), servingComputeScale: clock.number('servingComputeScale', CLOCK_SCALE) };
-  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, rowTile].some((v) => v === undefined)) return undefined;
+  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, rowTile, smallTile].some((v) => v === undefined)) return undefined;
   if (bandwidthModel && Object.values(bandwidthModel).some((v) => v === undefined)) return undefined;
   if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined)) return undefined;
   return {
@@ -75,6 +76,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     ...(kernelRule === 'tail' ? { kernelRule: 'tail' as const } : {}),
     ...(ridgeExponent !== null ? { ridgeExponent: ridgeExponent! } : {}),
     ...(rowTile !== null ? { gemmRowTile: rowTile! } : {}),
+    ...(smallTile !== null ? { gemmSmallRowTile: smallTile! } : {}),
     ...(bandwidthModel ? { bandwidthModel: bandwidthModel as { perSmBytesPerS: number; maxBytesPerS: number; knee: number } } : {}),
     contention: contention!,
     ...(clockRegime ? { clockRegime: clockRegime as { backToBackComputeScale: number; servingComputeScale: number } } : {}),
@@ -131,11 +133,14 @@ function readEfficiency(data: YamlData, node: Node | null, field: string): Recor
   if (classes === undefined) return undefined;
   const out: Partial<Record<OpClass, OpEfficiency>> = {};
   for (const op of OP_CLASSES) {
-    const e = classes.read(op, (n, f) => readMap(data, n, f, { required: ['compute', 'memory'], optional: ['memorySlope'] }));
+    const e = classes.read(op, (n, f) => readMap(data, n, f, { required: ['compute', 'memory'], optional: ['memorySlope', 'cachedPrefixCompute'] }));
     const compute = e?.number('compute', EFFICIENCY);
     const memory = e?.number('memory', EFFICIENCY);
     const slope = e?.has('memorySlope') ? e.number('memorySlope', { min: 0.05, max: 5, why: 'a per-SM bandwidth slope factor (fitted in [0.1, 3])' }) : null;
-    if (compute !== undefined && memory !== undefined && slope !== undefined) out[op] = slope === null ? { compute, memory } : { compute, memory, memorySlope: slope };
+    const cached = e?.has('cachedPrefixCompute') ? e.number('cachedPrefixCompute', EFFICIENCY) : null;
+    if (compute !== undefined && memory !== undefined && slope !== undefined && cached !== undefined) {
+      out[op] = { compute, memory, ...(slope === null ? {} : { memorySlope: slope }), ...(cached === null ? {} : { cachedPrefixCompute: cached }) };
+    }
   }
   return OP_CLASSES.every((op) => out[op] !== undefined) ? (out as Record<OpClass, OpEfficiency>) : undefined;
 }

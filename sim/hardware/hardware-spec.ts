@@ -88,6 +88,14 @@ export interface OpEfficiency {
    * streaming weights, yet reaches as much of HBM once enough SMs take part; one efficiency cannot say both.
    */
   readonly memorySlope?: number;
+  /**
+   * attn_prefill only (physics form): the fraction of Π(S) reached by chunks over a cached prefix, when it
+   * differs from plain causal prefill's `compute`. Serving stacks run those on another kernel (the
+   * reference: cuDNN fused attention for plain causal prefill, FlashAttention-2 once a prefix is cached,
+   * cuda/reference/torch_runner.py), and the two reach very different shares of the tensor cores
+   * (h200-2026-12-04-reference operator records: ~60–75% vs ~35% of Π at 24 SMs). Absent: `compute`.
+   */
+  readonly cachedPrefixCompute?: number;
 }
 
 /** W(S) = B_max·x/(1+x^p)^(1/p), x = b·S/B_max (calibrate/fit-bandwidth.ts); per class, b and B_max scale. */
@@ -163,6 +171,11 @@ export interface PerfSpec {
    * compute (wave and tile quantisation of cuBLAS's kernels). Chosen by the fit among measured candidates.
    */
   readonly gemmRowTile?: number;
+  /**
+   * Physics form, with gemmRowTile: the row tile of the narrow-M kernel a GEMM of at most gemmRowTile rows
+   * runs (decode batches), so n ≤ T tokens cost ⌈n/T_s⌉·T_s rows (roofline gemmPadFlops). Absent: T for all n.
+   */
+  readonly gemmSmallRowTile?: number;
   readonly contention: ContentionSpec;
   /** Absent: every regime prices as calibrated. */
   readonly clockRegime?: ClockRegimeSpec;

@@ -1,5 +1,5 @@
 import type { ModelSpec } from '../model/model-spec.js';
-import type { ClockRegime, HardwareSpec, OpClass } from '../hardware/hardware-spec.js';
+import type { ClockRegime, HardwareSpec, OpClass, OpEfficiency } from '../hardware/hardware-spec.js';
 import { OP_CLASSES } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
 import { curveAtFast, saturating } from './curve.js';
@@ -214,18 +214,32 @@ function linearUs(hw: HardwareSpec, r: Rates, op: OpClass, n: number, dIn: numbe
   const flops = 2 * n * dIn * dOut;
   // Activations in and out, plus the weights, read once per kernel.
   const bytes = (n * dIn + dIn * dOut + n * dOut) * s;
-  return kernelUs(hw, r, op, flops, bytes, count, acc, gemmPadFlops(hw, n, dIn, dOut));
+  return kernelUs(hw, r, op, flops, bytes, count, acc, gemmPadFlops(hw.perf, n, dIn, dOut));
 }
 
 /**
- * A GEMM computes whole row tiles: n tokens cost ⌈n/T⌉·T rows of work (PerfSpec.gemmRowTile, the physics
- * form). A 544-token mixed batch (512 prefill + 32 decode) pays for 640 rows with T = 128, 18% more than
- * counted; a 512-token one pays for none. Absent: no padding.
+ * Compute a GEMM does beyond its 2·n·dIn·dOut FLOPs because it works in whole row tiles (PerfSpec
+ * gemmRowTile T and gemmSmallRowTile T_s; the physics form): n tokens cost ⌈n/T⌉·T rows, or ⌈n/T_s⌉·T_s
+ * when n ≤ T. cuBLAS picks its kernel by problem size: a batch that fits in one large tile (decode
+ * batches, ≤ 128 tokens) runs a narrow-M kernel, anything larger the 128-row Hopper tiles. A 544-token
+ * mixed batch (512 prefill + 32 decode) pays for 640 rows with T = 128, 18% more than counted; a 512-token
+ * one pays for none; 8 decode tokens with T_s = 64 pay for 64. Absent T: no padding.
  */
-export function gemmPadFlops(hw: HardwareSpec, n: number, dIn: number, dOut: number): number {
-  const t = hw.perf.gemmRowTile;
-  if (!t) return 0;
+export function gemmPadFlops(perf: Pick<HardwareSpec['perf'], 'gemmRowTile' | 'gemmSmallRowTile'>, n: number, dIn: number, dOut: number): number {
+  const large = perf.gemmRowTile;
+  if (!large) return 0;
+  const t = perf.gemmSmallRowTile !== undefined && n <= large ? perf.gemmSmallRowTile : large;
   return 2 * (Math.ceil(n / t) * t - n) * dIn * dOut;
+}
+
+/**
+ * Work beyond the counted FLOPs that prefill chunks over a cached prefix cost when their kernel reaches
+ * OpEfficiency.cachedPrefixCompute instead of `compute`: F_cached·(compute/cachedPrefixCompute − 1), so
+ * that (F + pad)/(Π·compute) prices the plain chunks at `compute` and the cached ones at their own rate.
+ */
+export function cachedPrefixPadFlops(eff: OpEfficiency, cachedPrefixFlops: number): number {
+  if (eff.cachedPrefixCompute === undefined || cachedPrefixFlops === 0) return 0;
+  return cachedPrefixFlops * (eff.compute / eff.cachedPrefixCompute - 1);
 }
 
 /**
@@ -335,15 +349,18 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
   // Prefill attention: one varlen kernel over all chunks. Causal: the q×q block is half computed.
   if (batch.prefills.length > 0) {
     let flops = 0;
+    let cachedPrefixFlops = 0;
     let bytes = 0;
     for (const p of batch.prefills) {
       const q = p.newTokens;
       const c = p.cachedTokens;
-      flops += 4 * hq * dh * (q * c + (q * q) / 2);
+      const f = 4 * hq * dh * (q * c + (q * q) / 2);
+      flops += f;
+      if (c > 0) cachedPrefixFlops += f;
       // Q read + O write, K/V read over q+c, K/V of the new tokens written to the cache.
       bytes += (2 * hq * q * dh + 2 * hkv * (q + c) * dh + 2 * hkv * q * dh) * s;
     }
-    layerUs += kernelUs(hw, r, 'attn_prefill', flops, bytes, 1, acc);
+    layerUs += kernelUs(hw, r, 'attn_prefill', flops, bytes, 1, acc, cachedPrefixPadFlops(hw.perf.efficiency.attn_prefill, cachedPrefixFlops));
     layerKernels += 1;
   }
   // Decode attention: q = 1 over each request's context; bandwidth bound on the KV read.

@@ -55,3 +55,22 @@ test('operator FLOPs and bytes add up to what the roofline charges a whole forwa
   }
   assert.equal(p.breakdown.length, expected.size);
 });
+
+test('prefill attention: cachedPrefixFlops is the part of the FLOPs in chunks over a cached prefix', () => {
+  const w = opWork(
+    {
+      op: 'attn_prefill',
+      hq: 4,
+      hkv: 2,
+      dh: 8,
+      chunks: [
+        { newTokens: 10, cachedTokens: 0 },
+        { newTokens: 6, cachedTokens: 20 },
+      ],
+    },
+    [],
+  );
+  // 4·hq·dh·(q·c + q²/2) per chunk: 128·50 plain, 128·138 over the prefix.
+  assert.equal(w.flops, 128 * (50 + 138));
+  assert.equal(w.cachedPrefixFlops, 128 * 138);
+});

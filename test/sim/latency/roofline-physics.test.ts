@@ -115,6 +115,42 @@ test('gemmRowTile prices a GEMM on whole row tiles: 5 tokens cost 8 rows of comp
   // The reported FLOPs stay the real ones; only time pays for the padding.
   assert.equal(g5.flops, gemmUs(plain, 5).flops);
   assert.equal(gemmUs(tiled, 8).us, g8.us);
-  assert.equal(gemmPadFlops(tiled, 5, 4, 16), 2 * 3 * 4 * 16);
-  assert.equal(gemmPadFlops(plain, 5, 4, 16), 0);
+  assert.equal(gemmPadFlops(tiled.perf, 5, 4, 16), 2 * 3 * 4 * 16);
+  assert.equal(gemmPadFlops(plain.perf, 5, 4, 16), 0);
+});
+
+test('gemmSmallRowTile: a batch of at most gemmRowTile tokens pays for the narrow kernel\'s tiles, a larger one for large tiles', async () => {
+  const { gemmPadFlops } = await import('../../../sim/latency/roofline.js');
+  const tiles = { gemmRowTile: 128, gemmSmallRowTile: 64 };
+  // 8 decode tokens: one 64-row tile (56 rows of padding), not a 128-row one.
+  assert.equal(gemmPadFlops(tiles, 8, 4, 16), 2 * 56 * 4 * 16);
+  // 128 tokens fit one large tile exactly and run on the narrow kernel's two 64-row tiles: no padding.
+  assert.equal(gemmPadFlops(tiles, 128, 4, 16), 0);
+  // 544 tokens (512 prefill + 32 decode) run on 128-row tiles: 640 rows, 96 of them padding.
+  assert.equal(gemmPadFlops(tiles, 544, 4, 16), 2 * 96 * 4 * 16);
+  // Without the small tile, 8 tokens pay for a whole 128-row tile.
+  assert.equal(gemmPadFlops({ gemmRowTile: 128 }, 8, 4, 16), 2 * 120 * 4 * 16);
+  // The small tile alone does nothing: it only refines a row tile.
+  assert.equal(gemmPadFlops({ gemmSmallRowTile: 64 }, 8, 4, 16), 0);
+});
+
+test('cachedPrefixCompute prices prefill chunks over a cached prefix at their own compute efficiency', async () => {
+  const { cachedPrefixPadFlops } = await import('../../../sim/latency/roofline.js');
+  // Bandwidth huge, so attention is compute-bound and its time is its (equivalent) FLOPs over Π·eff.
+  const base = perf({ bandwidthBytesPerS: [{ smCount: 100, value: 1e15 }] });
+  const withCached = (cachedPrefixCompute?: number) =>
+    tinyHardware({ perf: { ...base, efficiency: { ...base.efficiency, attn_prefill: { ...base.efficiency.attn_prefill, ...(cachedPrefixCompute === undefined ? {} : { cachedPrefixCompute }) } } } });
+  const eff = base.efficiency.attn_prefill.compute;
+  const attnUs = (hw: ReturnType<typeof tinyHardware>, cachedTokens: number) =>
+    predictIteration(TINY_MODEL, hw, { prefills: [{ newTokens: 8, cachedTokens }], decodeCount: 0, decodeContextTokens: 0 }, whole).breakdown.find((b) => b.op === 'attn_prefill')!;
+  // A plain causal chunk costs the same with or without the field.
+  assert.equal(attnUs(withCached(eff / 2), 0).us, attnUs(withCached(), 0).us);
+  // Over a cached prefix, half the efficiency doubles the compute time; the reported FLOPs stay the real ones.
+  const slow = attnUs(withCached(eff / 2), 16);
+  const plain = attnUs(withCached(), 16);
+  assert.ok(Math.abs(slow.us - 2 * plain.us) < 1e-9 * plain.us, `${slow.us} vs 2·${plain.us}`);
+  assert.equal(slow.flops, plain.flops);
+  // The padding is F_cached·(compute/cachedPrefixCompute − 1); nothing without the field.
+  assert.equal(cachedPrefixPadFlops({ compute: 0.8, memory: 1, cachedPrefixCompute: 0.4 }, 1000), 1000);
+  assert.equal(cachedPrefixPadFlops({ compute: 0.8, memory: 1 }, 1000), 0);
 });
