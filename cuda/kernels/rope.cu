@@ -74,7 +74,7 @@ __global__ void __launch_bounds__(kThreads, 6) rope_kernel(RopeParams p, int hea
 }  // namespace duet
 
 void launch_rope(const RopeParams& p, cudaStream_t stream) {
-  duet::require(p.n > 0 && p.n <= 2147483647, "rope", "n must be positive");
+  duet::require(p.n > 0, "rope", "n must be positive");
   duet::require(p.dh == duet::kDh, "rope", "dh must be 128");
   duet::require(p.hq > 0 && p.hkv >= 0, "rope", "hq must be positive and hkv non-negative");
   duet::require(p.row_stride >= (p.hq + p.hkv) * p.dh && p.row_stride % 8 == 0, "rope",
