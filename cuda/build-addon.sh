@@ -12,6 +12,8 @@
 #   NODE_ADDON_API_DIR        folder with napi.h; default: node_modules/node-addon-api,
 #                             .node-carry/node-addon-api
 #   CMAKE_CUDA_ARCHITECTURES  e.g. 90 (default: 90a-real;90-real)
+#   CUDNN_ROOT                cuDNN 9 folder (include/, lib/) for attention through cuDNN;
+#                             default: the nvidia/cudnn package of python3's site-packages, if any
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +35,21 @@ first_with() {  # first_with FILE DIR... : prints the first DIR holding FILE
 args=(-S "$root/cuda" -B "$build" -DCMAKE_BUILD_TYPE=Release)
 if [ -n "${CMAKE_CUDA_ARCHITECTURES:-}" ]; then
   args+=("-DCMAKE_CUDA_ARCHITECTURES=$CMAKE_CUDA_ARCHITECTURES")
+fi
+# PyTorch's own cuDNN first (the library the reference backend runs), wherever its wheel put it.
+cudnn="${CUDNN_ROOT:-$(python3 - 2>/dev/null <<'PY' || true
+import glob, os, site
+for d in site.getsitepackages():
+    for lib in sorted(glob.glob(os.path.join(d, "nvidia", "**", "libcudnn.so.9"), recursive=True)):
+        root = os.path.dirname(os.path.dirname(lib))
+        if os.path.exists(os.path.join(root, "include", "cudnn_graph.h")):
+            print(root)
+            raise SystemExit
+PY
+)}"
+echo "build-addon: CUDNN_ROOT=${cudnn:-<none>}" >&2
+if [ -n "$cudnn" ]; then
+  args+=("-DCUDNN_ROOT=$cudnn")
 fi
 if [ "$addon" = "ON" ]; then
   node_prefix=""

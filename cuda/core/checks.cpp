@@ -358,7 +358,7 @@ CheckResult check_gather_rows(cudaStream_t s, int n, int dim, const CheckOptions
 }
 
 CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector<int>& contexts, int sm_count,
-                              const CheckOptions& o) {
+                              const CheckOptions& o, AttnImpl impl) {
   Fixture f(s, o.seed);
   const int seqs = (int)contexts.size();
   int total_blocks = 0, max_blocks = 0;
@@ -389,7 +389,14 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
   p.split_tokens = sp.split_tokens;
   p.num_splits = sp.num_splits;
   p.scale = (float)scale;
-  launch_attn_decode(p, s);
+  if (impl == AttnImpl::Own) {
+    launch_attn_decode(p, s);
+  } else {
+    const CudnnAttnPlanPtr plan =
+        make_cudnn_attn_plan({false, seqs, hq, hkv, kDh, kBlockTokens, max_blocks, total_blocks, 1, sm_count});
+    launch_attn_cudnn(plan.get(), {p.q, p.k_cache, p.v_cache, p.block_table, nullptr, p.context_len, nullptr, p.out, p.scale}, s);
+    DUET_CUDA(cudaStreamSynchronize(s));  // the plan (and its workspace) goes when this scope ends
+  }
   const long long bad = f.nonfinite(out);
   ErrAcc acc;
   std::vector<double> ref(kDh);
@@ -402,14 +409,14 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
       for (int d = 0; d < kDh; ++d) acc.add(got[(size_t)h * kDh + d], ref[d]);
     }
   }
-  return finish("attn_decode seqs=" + std::to_string(seqs) + " hq=" + std::to_string(hq) + " hkv=" +
-                    std::to_string(hkv) + " max_ctx=" + std::to_string(max_ctx) + " splits=" +
-                    std::to_string(sp.num_splits),
+  return finish(std::string(impl == AttnImpl::Own ? "attn_decode" : "attn_decode[cudnn]") + " seqs=" + std::to_string(seqs) + " hq=" + std::to_string(hq) + " hkv=" +
+                    std::to_string(hkv) + " max_ctx=" + std::to_string(max_ctx) +
+                    (impl == AttnImpl::Own ? " splits=" + std::to_string(sp.num_splits) : std::string()),
                 acc, bad);
 }
 
 CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vector<PrefillChunk>& chunks,
-                               const CheckOptions& o) {
+                               const CheckOptions& o, AttnImpl impl, int sm_count) {
   Fixture f(s, o.seed);
   const int seqs = (int)chunks.size();
   std::vector<int> lens, q_start{0}, cached;
@@ -446,7 +453,35 @@ CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vecto
   p.max_blocks_per_seq = max_blocks;
   p.max_new_tokens = max_new;
   p.scale = (float)scale;
-  launch_attn_prefill(p, s);
+  if (impl == AttnImpl::Own) {
+    launch_attn_prefill(p, s);
+  } else {
+    CudnnAttnShape shape{true, seqs, hq, hkv, kDh, kBlockTokens, max_blocks, total_blocks, max_new, sm_count};
+    choose_cudnn_causal(cached, shape);
+    const CudnnAttnPlanPtr plan = make_cudnn_attn_plan(shape);
+    DeviceBuffer<int> seq_q(seqs), seq_kv(seqs), q_off(seqs + 1), kv_off(seqs + 1);
+    launch_attn_cudnn_prefill_meta(p.q_start, p.cached_len, seqs, hq, kDh, seq_q.get(), seq_kv.get(), q_off.get(), s,
+                                   hkv, kv_off.get());
+    CudnnAttnArgs a{p.q, p.k_cache, p.v_cache, p.block_table, seq_q.get(), seq_kv.get(), q_off.get(), p.out, p.scale};
+    // Dense K/V: the chunks' own rows gathered out of the (shuffled) cache pages, in token order.
+    Bf16Buffer kd(shape.dense_kv ? (size_t)total_new * hkv * kDh : 1), vd(shape.dense_kv ? (size_t)total_new * hkv * kDh : 1);
+    if (shape.dense_kv) {
+      std::vector<int> rows;
+      for (int sq = 0; sq < seqs; ++sq)
+        for (int i = 0; i < chunks[sq].new_tokens; ++i) rows.push_back(tables[sq][i / kBlockTokens] * kBlockTokens + i % kBlockTokens);
+      DeviceBuffer<int> r = f.ints(rows);
+      launch_gather_rows(GatherRowsParams{p.k_cache, r.get(), kd.get(), total_new, hkv * kDh}, s);
+      launch_gather_rows(GatherRowsParams{p.v_cache, r.get(), vd.get(), total_new, hkv * kDh}, s);
+      a.k_cache = kd.get();
+      a.v_cache = vd.get();
+      a.kv_offset = kv_off.get();
+      launch_attn_cudnn(plan.get(), a, s);
+      DUET_CUDA(cudaStreamSynchronize(s));  // r goes at the end of this block
+    } else {
+      launch_attn_cudnn(plan.get(), a, s);
+    }
+    DUET_CUDA(cudaStreamSynchronize(s));
+  }
   const long long bad = f.nonfinite(out);
   ErrAcc acc;
   std::vector<double> ref(kDh);
@@ -466,7 +501,7 @@ CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vecto
   }
   std::string shape;
   for (const auto& c : chunks) shape += (shape.empty() ? "" : ",") + std::to_string(c.new_tokens) + "+" + std::to_string(c.cached);
-  return finish("attn_prefill hq=" + std::to_string(hq) + " hkv=" + std::to_string(hkv) + " chunks(new+cached)=" + shape,
+  return finish(std::string(impl == AttnImpl::Own ? "attn_prefill" : "attn_prefill[cudnn]") + " hq=" + std::to_string(hq) + " hkv=" + std::to_string(hkv) + " chunks(new+cached)=" + shape,
                 acc, bad);
 }
 
@@ -517,6 +552,20 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
   out.push_back(check_attn_prefill(s, 32, 8, {{77, 0}, {130, 45}}, next()));
   out.push_back(check_attn_prefill(s, 40, 8, {{128, 1000}}, next()));
   out.push_back(check_attn_prefill(s, 8, 8, {{64, 0}, {1, 300}, {33, 16}}, next()));
+  if (cudnn_attn_available()) {
+    // cuDNN's engines on the same shapes (and the same poisoned pages and slots past each sequence).
+    const AttnImpl c = AttnImpl::Cudnn;
+    out.push_back(check_attn_decode(s, 32, 8, {1, 17, 300, 1029}, sm_count, next(), c));
+    out.push_back(check_attn_decode(s, 40, 8, {4096, 2500}, sm_count, next(), c));
+    out.push_back(check_attn_decode(s, 8, 8, {70, 33, 129}, sm_count, next(), c));
+    out.push_back(check_attn_prefill(s, 32, 8, {{1, 0}}, next(), c, sm_count));
+    out.push_back(check_attn_prefill(s, 32, 8, {{77, 0}, {130, 45}}, next(), c, sm_count));
+    out.push_back(check_attn_prefill(s, 40, 8, {{128, 1000}}, next(), c, sm_count));
+    out.push_back(check_attn_prefill(s, 8, 8, {{64, 0}, {1, 300}, {33, 16}}, next(), c, sm_count));
+    out.push_back(check_attn_prefill(s, 32, 8, {{2048, 0}}, next(), c, sm_count));
+    out.push_back(check_attn_prefill(s, 32, 8, {{512, 1024}}, next(), c, sm_count));             // one offset
+    out.push_back(check_attn_prefill(s, 32, 8, {{300, 0}, {77, 0}, {513, 0}}, next(), c, sm_count));  // top-left, ragged
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 #ifndef DUET_CORE_CHECKS_H
 #define DUET_CORE_CHECKS_H
 
+#include "attn_impl.h"
 #include "plan.h"
 
 #include <cuda_runtime.h>
@@ -44,10 +45,12 @@ CheckResult check_rope(cudaStream_t s, int n, int hq, int hkv, float theta, cons
 CheckResult check_silu_mul(cudaStream_t s, int n, int dim, const CheckOptions& o);
 CheckResult check_kv_cache_write(cudaStream_t s, int n, int hkv, const CheckOptions& o);
 CheckResult check_gather_rows(cudaStream_t s, int n, int dim, const CheckOptions& o);
+// Attention checks run the implementation `impl` names (attn_impl.h): our
+// kernels or cuDNN's, against the same fp64 reference.
 CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector<int>& contexts, int sm_count,
-                              const CheckOptions& o);
+                              const CheckOptions& o, AttnImpl impl = AttnImpl::Own);
 CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vector<PrefillChunk>& chunks,
-                               const CheckOptions& o);
+                               const CheckOptions& o, AttnImpl impl = AttnImpl::Own, int sm_count = 0);
 
 // {"rel_err","threshold","passed","compared","nonfinite"}: the "check" object of an op result and the
 // body of a `--check` line.

@@ -162,8 +162,8 @@ std::string ExperimentRunner::run_ceiling_or_op(const Experiment& e) {
     CheckResult c;
     switch (e.op) {
       case OpKind::Gemm: c = check_gemm(st, part.gemm(), e.tokens, e.d_in, e.d_out, co); break;
-      case OpKind::AttnPrefill: c = check_attn_prefill(st, e.hq, e.hkv, e.chunks, co); break;
-      case OpKind::AttnDecode: c = check_attn_decode(st, e.hq, e.hkv, e.contexts, e.sms, co); break;
+      case OpKind::AttnPrefill: c = check_attn_prefill(st, e.hq, e.hkv, e.chunks, co, attn_prefill_impl(), e.sms); break;
+      case OpKind::AttnDecode: c = check_attn_decode(st, e.hq, e.hkv, e.contexts, e.sms, co, attn_decode_impl()); break;
       case OpKind::Elementwise:
         switch (e.which) {
           case ElementwiseKind::AddRmsNorm: c = check_add_rmsnorm(st, e.tokens, e.dim, true, co); break;
@@ -173,13 +173,19 @@ std::string ExperimentRunner::run_ceiling_or_op(const Experiment& e) {
         }
         break;
     }
-    extra = JsonObjectWriter().raw("check", check_result_json(c)).done();
+    JsonObjectWriter x;
+    x.raw("check", check_result_json(c));
+    // Which implementation ran (and, for cuDNN, which engine its heuristics chose).
+    if (e.op == OpKind::AttnPrefill || e.op == OpKind::AttnDecode)
+      x.str("impl", attn_impl_label(e.op == OpKind::AttnPrefill ? attn_prefill_impl() : attn_decode_impl()));
+    extra = x.done();
   }
 
   const size_t set_bytes = op_set_bytes(e, e.sms);
   int sets = (int)std::ceil(kRotateL2Multiple * info_.l2_bytes / (double)std::max<size_t>(set_bytes, 1));
   sets = std::max(1, std::min({sets, kMaxSets, (int)(free_bytes() / std::max<size_t>(set_bytes, 1))}));
   auto ops = build_op_sets(e, sets, e.sms, part.gemm(), st);
+  if (ops->cudnn) extra = merge(extra, JsonObjectWriter().str("cudnn_engine", cudnn_attn_plan_engine(ops->cudnn.get())).done());
   for (auto& l : ops->launches) l(st);  // warm-up: modules, cuBLASLt heuristics
   DUET_CUDA(cudaStreamSynchronize(st));
   // First estimate the op's time from one pass over the sets, then size the

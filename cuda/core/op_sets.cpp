@@ -149,7 +149,35 @@ std::unique_ptr<OpSets> build_op_sets(const Experiment& e, int sets, int sm_coun
       ap.max_blocks_per_seq = p.max_blocks;
       ap.max_new_tokens = max_new;
       ap.scale = 1.f / std::sqrt((float)kDh);
-      o->launches.push_back([=](cudaStream_t st) { launch_attn_prefill(ap, st); });
+      if (attn_prefill_impl() == AttnImpl::Own) {
+        o->launches.push_back([=](cudaStream_t st) { launch_attn_prefill(ap, st); });
+        continue;
+      }
+      // cuDNN: one plan for every set; the metadata is built here, once, as an
+      // engine builds it once a step for all layers (not part of the op's time).
+      const int seqs = ap.num_seqs;
+      if (!o->cudnn) {
+        CudnnAttnShape shape{true, seqs, e.hq, e.hkv, kDh, kBlockTokens, p.max_blocks, p.total_blocks, max_new, sm_count};
+        choose_cudnn_causal(cached, shape);
+        o->cudnn = make_cudnn_attn_plan(shape);
+      }
+      o->ints.emplace_back(seqs);
+      int* seq_q = o->ints.back().get();
+      o->ints.emplace_back(seqs);
+      int* seq_kv = o->ints.back().get();
+      o->ints.emplace_back(seqs + 1);
+      int* q_off = o->ints.back().get();
+      o->ints.emplace_back(seqs + 1);
+      int* kv_off = o->ints.back().get();
+      launch_attn_cudnn_prefill_meta(qs, cl, seqs, e.hq, kDh, seq_q, seq_kv, q_off, stream, e.hkv, kv_off);
+      CudnnAttnArgs ca{ap.q, ap.k_cache, ap.v_cache, table, seq_q, seq_kv, q_off, ap.out, ap.scale, kv_off};
+      if (o->cudnn && cudnn_attn_plan_dense_kv(o->cudnn.get())) {
+        // The chunks' own K/V rows as the QKV projection leaves them (no cache read).
+        ca.k_cache = random((size_t)q_start.back() * e.hkv * kDh, 1.f);
+        ca.v_cache = random((size_t)q_start.back() * e.hkv * kDh, 1.f);
+      }
+      CudnnAttnPlan* plan = o->cudnn.get();
+      o->launches.push_back([=](cudaStream_t st) { launch_attn_cudnn(plan, ca, st); });
     }
   } else if (e.op == OpKind::AttnDecode) {
     const int seqs = (int)e.contexts.size();
@@ -178,7 +206,16 @@ std::unique_ptr<OpSets> build_op_sets(const Experiment& e, int sets, int sm_coun
       dp.split_tokens = sp.split_tokens;
       dp.num_splits = sp.num_splits;
       dp.scale = 1.f / std::sqrt((float)kDh);
-      o->launches.push_back([=](cudaStream_t st) { launch_attn_decode(dp, st); });
+      if (attn_decode_impl() == AttnImpl::Own) {
+        o->launches.push_back([=](cudaStream_t st) { launch_attn_decode(dp, st); });
+        continue;
+      }
+      if (!o->cudnn)
+        o->cudnn = make_cudnn_attn_plan({false, seqs, e.hq, e.hkv, kDh, kBlockTokens, p.max_blocks, p.total_blocks, 1,
+                                         sm_count});
+      const CudnnAttnArgs ca{dp.q, dp.k_cache, dp.v_cache, table, nullptr, ctx, nullptr, dp.out, dp.scale};
+      CudnnAttnPlan* plan = o->cudnn.get();
+      o->launches.push_back([=](cudaStream_t st) { launch_attn_cudnn(plan, ca, st); });
     }
   } else {
     const int n = e.tokens, d = e.dim, heads = e.dim / kDh;

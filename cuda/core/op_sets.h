@@ -4,6 +4,7 @@
 #ifndef DUET_CORE_OP_SETS_H
 #define DUET_CORE_OP_SETS_H
 
+#include "attn_impl.h"
 #include "device_buffer.h"
 #include "plan.h"
 
@@ -20,6 +21,7 @@ struct OpSets {
   std::vector<Bf16Buffer> bf16;
   std::vector<DeviceBuffer<int>> ints;
   std::vector<DeviceBuffer<float>> floats;
+  CudnnAttnPlanPtr cudnn;  // the attention plan every set launches, when cuDNN runs the op
 };
 
 // Device bytes one set needs (inputs, outputs, caches, workspace).

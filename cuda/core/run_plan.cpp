@@ -2,6 +2,7 @@
 // ends (cuda/runner, cuda/binding) call.
 #include "duet_core.h"
 
+#include "../kernels/kernels.h"
 #include "checks.h"
 #include "cuda_check.h"
 #include "device.h"
@@ -39,6 +40,7 @@ std::string meta_json(const DeviceInfo& d, const std::string& backend) {
       .integer("l2_bytes", d.l2_bytes)
       .str("driver", d.driver_version)
       .str("cuda_runtime", runtime_version_text(d.runtime_api))
+      .str("cudnn", cudnn_attn_library_version())
       .integer("cuda_driver_api", d.driver_api)
       .str("date", iso_now())
       .str("host", d.host)

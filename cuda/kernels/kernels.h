@@ -174,4 +174,59 @@ void launch_gate_sleep(unsigned long long ns, cudaStream_t);
 // `stream`, i.e. on its partition's SMs; synchronises the stream.
 int max_cluster_blocks(cudaStream_t);
 
+// Paged attention through cuDNN's fused flash-attention engines
+// (cuda/kernels/attn_cudnn.cpp, built when CMake finds cuDNN 9: CUDNN_ROOT).
+// The same paged cache, block table and packed Q/out as the two kernels above;
+// a plan is built once per shape (cuDNN picks and finalizes an engine, which
+// takes milliseconds) and launched many times. cudnn_attn_available() is false
+// in a build without cuDNN, where creating a plan throws.
+struct CudnnAttnPlan;
+// How a prefill graph places the causal diagonal. Query i of chunk s sits at
+// position cached_s + i. TopLeft (row >= col) is exact when no chunk has a
+// cached prefix; OneOffset adds one by-value offset (one sequence); PerSequence
+// adds seq_len_kv − seq_len_q per sequence (any batch). They differ in speed:
+// cuDNN skips fully masked tiles only for the diagonals it recognises
+// (cuda/kernels/ATTN_PREFILL.md has the measurements).
+enum class CudnnCausal { TopLeft, OneOffset, PerSequence };
+struct CudnnAttnShape {
+  bool prefill;             // true: causal chunks after a cached prefix (ragged Q); false: one query per sequence
+  int num_seqs, hq, hkv, dh /*=128*/, block_tokens;
+  int max_blocks_per_seq;   // columns of the block table; the graph's key length is this × block_tokens
+  int num_cache_blocks;     // blocks in the K (and V) cache
+  int max_q_tokens;         // prefill: the longest chunk (<= max_blocks_per_seq × block_tokens)
+  int sm_count_target;      // the partition's SMs (recorded; cuDNN's heuristics get the whole GPU, see attn_cudnn.cpp)
+  CudnnCausal causal = CudnnCausal::PerSequence;
+  int causal_offset = 0;    // OneOffset: the sequence's cached tokens
+  // Prefill without any cached prefix may read the chunks' K/V rows straight from
+  // the QKV projection ([tokens, hkv, dh], as vLLM's varlen prefill does) instead
+  // of the paged cache: needs causal == TopLeft.
+  bool dense_kv = false;
+};
+struct CudnnAttnArgs {
+  const __nv_bfloat16* q;        // prefill: [total_new_tokens, hq, dh]; decode: [num_seqs, hq, dh]
+  const __nv_bfloat16* k_cache;  // [num_cache_blocks, block_tokens, hkv, dh]; dense_kv: [total_new_tokens, hkv, dh]
+  const __nv_bfloat16* v_cache;
+  const int* block_table;        // [num_seqs, max_blocks_per_seq] (dense_kv: unused)
+  const int* seq_len_q;          // prefill: [num_seqs] new tokens (decode: unused)
+  const int* seq_len_kv;         // [num_seqs] keys each query row attends to at most (cached + new)
+  const int* q_offset;           // prefill: [num_seqs+1] element offsets of each chunk in q/out (decode: unused)
+  __nv_bfloat16* out;
+  float scale;
+  const int* kv_offset = nullptr;  // dense_kv: [num_seqs+1] element offsets of each chunk in k/v
+};
+bool cudnn_attn_available();
+const char* cudnn_attn_library_version();  // the cuDNN loaded at run time, e.g. "cuDNN 9.19.0"
+CudnnAttnPlan* cudnn_attn_plan_create(const CudnnAttnShape&);
+void cudnn_attn_plan_destroy(CudnnAttnPlan*);
+const char* cudnn_attn_plan_engine(const CudnnAttnPlan*);  // the engine cuDNN chose, from the plan's JSON
+bool cudnn_attn_plan_dense_kv(const CudnnAttnPlan*);
+void launch_attn_cudnn(CudnnAttnPlan*, const CudnnAttnArgs&, cudaStream_t);
+// A step's attention metadata for cuDNN from the prefill kernel's: seq_len_q,
+// seq_len_kv = cached + new, q_offset = q_start · hq · dh. Built once a step and
+// shared by every layer, as serving engines build theirs
+// (cuda/kernels/attn_cudnn_meta.cu).
+void launch_attn_cudnn_prefill_meta(const int* q_start, const int* cached_len, int num_seqs, int hq, int dh,
+                                    int* seq_len_q, int* seq_len_kv, int* q_offset, cudaStream_t,
+                                    int hkv = 0, int* kv_offset = nullptr);  // kv_offset = q_start · hkv · dh
+
 #endif  // DUET_CUDA_KERNELS_H

@@ -11,6 +11,11 @@
 # 4. PLAN on the production kernels (cuda/reference/torch_runner.py) for at most TORCH_SECONDS, into
 #    $OUT/torch.jsonl (resumed from TORCH_PARTIAL when that is set).
 # A kernel that fails its checks is never timed: the runner reports the experiment failed and goes on.
+# Optional environment:
+#   OWN_ENV="VAR=VALUE,VAR=VALUE"  settings for step 3 only, e.g. DUET_ATTN_PREFILL_IMPL=cudnn,DUET_ATTN_DECODE_IMPL=cudnn
+#   PLAN_OPS=attn_prefill,attn_decode  step 3 runs only these ops' experiments (and the copy/GEMM ceilings)
+#   SWEEP_OPS=attn_prefill  the ops step 2 sweeps (default attn_decode)
+# The check suite (`duet_runner --check`, every kernel and, when built with cuDNN, cuDNN's attention) runs after the tests.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:?OUT must be set}"
@@ -34,13 +39,19 @@ timeout 240 cuda/build/duet_tests >"$L/tests.log" 2>&1
 note "duet_tests rc=$? in $((SECONDS - t0)) s: $(tail -1 "$L/tests.log")"
 grep -E "^FAIL" "$L/tests.log" | head -20 >&2
 grep -E "attn_decode|rope|qk_norm|silu|rmsnorm" "$L/tests.log" | head -40 >&2
+grep -i "cudnn" "$L/build.log" | head -3 >&2
+t0=$SECONDS
+CUDNN_LOGLEVEL_DBG=2 CUDNN_LOGDEST_DBG="$L/cudnn-check.log" DUET_ATTN_CUDNN_DEBUG=1 timeout 180 cuda/build/duet_runner --check --out "$OUT/checks.jsonl" 2>"$L/check.log"
+note "check suite rc=$? in $((SECONDS - t0)) s: $(tail -1 "$L/check.log")"
+grep -iE "cudnn|FAIL" "$L/check.log" | cut -c1-400 | head -24 >&2
 
 if [ "$sweep_sms" != none ]; then
-  python3 - "$plan" "$sweep_sms" /tmp/sweep.json <<'PY'
+  python3 - "$plan" "$sweep_sms" /tmp/sweep.json "${SWEEP_OPS:-attn_decode}" <<'PY'
 import json, sys
 plan = json.load(open(sys.argv[1]))
 sms = {int(s) for s in sys.argv[2].split(",")}
-plan["experiments"] = [e for e in plan["experiments"] if (e.get("op") == "attn_decode" and e["sms"] in sms) or (e["kind"] == "ceiling_bandwidth" and e["sms"] in sms)]
+ops = set(sys.argv[4].split(","))
+plan["experiments"] = [e for e in plan["experiments"] if (e.get("op") in ops and e["sms"] in sms) or (e["kind"] == "ceiling_bandwidth" and e["sms"] in sms)]
 json.dump(plan, open(sys.argv[3], "w"))
 PY
   i=0
@@ -76,10 +87,22 @@ PY
   note "own plan runs with $best (least total decode time in the sweep)"
   export ${best//,/ }
 fi
+own_plan="$plan"
+if [ -n "${PLAN_OPS:-}" ]; then
+  python3 - "$plan" "$PLAN_OPS" /tmp/own-plan.json <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[1]))
+ops = set(sys.argv[2].split(","))
+plan["experiments"] = [e for e in plan["experiments"] if e.get("op") in ops or e["kind"].startswith("ceiling")]
+json.dump(plan, open(sys.argv[3], "w"))
+PY
+  own_plan=/tmp/own-plan.json
+fi
 t0=$SECONDS
-timeout "$own_s" cuda/build/duet_runner --plan "$plan" --out "$OUT/own.jsonl" --resume 2>"$L/own.log"
+env ${OWN_ENV:+${OWN_ENV//,/ }} DUET_ATTN_CUDNN_DEBUG=1 timeout "$own_s" cuda/build/duet_runner --plan "$own_plan" --out "$OUT/own.jsonl" --resume 2>"$L/own.log"
 note "own plan rc=$? in $((SECONDS - t0)) s, $(($(wc -l <"$OUT/own.jsonl") - 1)) results, $(grep -c FAILED "$L/own.log") failed"
-grep FAILED "$L/own.log" | head -5 >&2
+grep FAILED "$L/own.log" | cut -c1-600 | head -5 >&2
+grep -m4 "attn_cudnn:" "$L/own.log" | cut -c1-300 >&2
 
 if [ "$torch_s" -gt 0 ]; then
   [ -n "${TORCH_PARTIAL:-}" ] && cp "$TORCH_PARTIAL" "$OUT/torch.jsonl"
