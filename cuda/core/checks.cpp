@@ -416,7 +416,7 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
 }
 
 CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vector<PrefillChunk>& chunks,
-                               const CheckOptions& o, AttnImpl impl, int sm_count) {
+                               const CheckOptions& o, AttnImpl impl, int sm_count, bool fused_kv_rows) {
   Fixture f(s, o.seed);
   const int seqs = (int)chunks.size();
   std::vector<int> lens, q_start{0}, cached;
@@ -458,10 +458,12 @@ CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vecto
   } else {
     CudnnAttnShape shape{true, seqs, hq, hkv, kDh, kBlockTokens, max_blocks, total_blocks, max_new, sm_count};
     choose_cudnn_causal(cached, shape);
+    const int kv_w = hkv * kDh, fused_row = hq * kDh + 2 * kv_w;
+    if (fused_kv_rows && shape.dense_kv) shape.kv_row_stride = fused_row;
     const CudnnAttnPlanPtr plan = make_cudnn_attn_plan(shape);
     DeviceBuffer<int> seq_q(seqs), seq_kv(seqs), q_off(seqs + 1), kv_off(seqs + 1);
     launch_attn_cudnn_prefill_meta(p.q_start, p.cached_len, seqs, hq, kDh, seq_q.get(), seq_kv.get(), q_off.get(), s,
-                                   hkv, kv_off.get());
+                                   shape.kv_row_stride > 0 ? fused_row : kv_w, kv_off.get());
     CudnnAttnArgs a{p.q, p.k_cache, p.v_cache, p.block_table, seq_q.get(), seq_kv.get(), q_off.get(), p.out, p.scale};
     // Dense K/V: the chunks' own rows gathered out of the (shuffled) cache pages, in token order.
     Bf16Buffer kd(shape.dense_kv ? (size_t)total_new * hkv * kDh : 1), vd(shape.dense_kv ? (size_t)total_new * hkv * kDh : 1);
@@ -475,6 +477,16 @@ CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vecto
       a.k_cache = kd.get();
       a.v_cache = vd.get();
       a.kv_offset = kv_off.get();
+      Bf16Buffer fused(shape.kv_row_stride > 0 ? (size_t)total_new * fused_row : 1);
+      if (shape.kv_row_stride > 0) {
+        // [q | k | v] rows: the q columns stay NaN (never read); K and V go to their columns.
+        launch_fill_bits_bf16(fused.get(), (size_t)total_new * fused_row, kPoisonBf16, s);
+        const size_t pitch = (size_t)fused_row * 2, w = (size_t)kv_w * 2;
+        DUET_CUDA(cudaMemcpy2DAsync(fused.get() + hq * kDh, pitch, kd.get(), w, w, total_new, cudaMemcpyDeviceToDevice, s));
+        DUET_CUDA(cudaMemcpy2DAsync(fused.get() + hq * kDh + kv_w, pitch, vd.get(), w, w, total_new, cudaMemcpyDeviceToDevice, s));
+        a.k_cache = fused.get() + hq * kDh;
+        a.v_cache = fused.get() + hq * kDh + kv_w;
+      }
       launch_attn_cudnn(plan.get(), a, s);
       DUET_CUDA(cudaStreamSynchronize(s));  // r goes at the end of this block
     } else {
@@ -501,7 +513,7 @@ CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vecto
   }
   std::string shape;
   for (const auto& c : chunks) shape += (shape.empty() ? "" : ",") + std::to_string(c.new_tokens) + "+" + std::to_string(c.cached);
-  return finish(std::string(impl == AttnImpl::Own ? "attn_prefill" : "attn_prefill[cudnn]") + " hq=" + std::to_string(hq) + " hkv=" + std::to_string(hkv) + " chunks(new+cached)=" + shape,
+  return finish(std::string(impl == AttnImpl::Own ? "attn_prefill" : fused_kv_rows ? "attn_prefill[cudnn, fused qkv rows]" : "attn_prefill[cudnn]") + " hq=" + std::to_string(hq) + " hkv=" + std::to_string(hkv) + " chunks(new+cached)=" + shape,
                 acc, bad);
 }
 
@@ -565,6 +577,7 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
     out.push_back(check_attn_prefill(s, 32, 8, {{2048, 0}}, next(), c, sm_count));
     out.push_back(check_attn_prefill(s, 32, 8, {{512, 1024}}, next(), c, sm_count));             // one offset
     out.push_back(check_attn_prefill(s, 32, 8, {{300, 0}, {77, 0}, {513, 0}}, next(), c, sm_count));  // top-left, ragged
+    out.push_back(check_attn_prefill(s, 40, 8, {{300, 0}, {77, 0}}, next(), c, sm_count, true));  // K/V in fused QKV rows
   }
   return out;
 }

@@ -50,7 +50,10 @@ CheckResult check_gather_rows(cudaStream_t s, int n, int dim, const CheckOptions
 CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector<int>& contexts, int sm_count,
                               const CheckOptions& o, AttnImpl impl = AttnImpl::Own);
 CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vector<PrefillChunk>& chunks,
-                               const CheckOptions& o, AttnImpl impl = AttnImpl::Own, int sm_count = 0);
+                               const CheckOptions& o, AttnImpl impl = AttnImpl::Own, int sm_count = 0,
+                               bool fused_kv_rows = false);
+// fused_kv_rows (cuDNN, chunks without a cached prefix): K and V are read from
+// rows [q | k | v] as a forward's QKV projection leaves them, not contiguous rows.
 
 // {"rel_err","threshold","passed","compared","nonfinite"}: the "check" object of an op result and the
 // body of a `--check` line.

@@ -248,7 +248,9 @@ std::string ExperimentRunner::run_forward(const Experiment& e) {
       .num("eager_median_us", te.median_us)
       .integer("eager_reps", te.reps)
       .integer("smid_count", smids)
-      .boolean("smids_ok", smids <= e.sms);
+      .boolean("smids_ok", smids <= e.sms)
+      .str("attn_prefill_impl", attn_impl_label(attn_prefill_impl()))
+      .str("attn_decode_impl", attn_impl_label(attn_decode_impl()));
   return merge(merge(e.echo, stats_fields(t)), x.done());
 }
 
@@ -379,7 +381,9 @@ std::string ExperimentRunner::run_concurrent(const Experiment& e) {
       .boolean("smids_disjoint", apart)
       .boolean("decode_smids_ok", apart && dn <= e.decode_sms)
       .boolean("prefill_smids_ok", apart && pn <= e.prefill_sms)
-      .num("prefill_enqueue_host_us", enqueue_us);
+      .num("prefill_enqueue_host_us", enqueue_us)
+      .str("attn_prefill_impl", attn_impl_label(attn_prefill_impl()))
+      .str("attn_decode_impl", attn_impl_label(attn_decode_impl()));
   return merge(e.echo, x.done());
 }
 

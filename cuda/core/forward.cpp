@@ -3,6 +3,7 @@
 #include "../kernels/kernels.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cmath>
 #include <cstdlib>
 
@@ -322,6 +323,24 @@ std::vector<int> ForwardBatch::init(const BatchSpec& batch, const std::vector<co
     last_rows.push_back(row++);
     dc_context.push_back(ctx);
   }
+  // cuDNN's view of the prefill chunks (attn_cudnn.cpp): lengths and element offsets of each chunk in
+  // q/attn (rows of hq·dh) and in the fused QKV rows (K/V read in place when no chunk has a cached prefix).
+  const int qkv_row = (c.hq + 2 * c.hkv) * c.dh;
+  std::vector<int> pf_seq_q, pf_seq_kv, pf_q_off, pf_kv_off;
+  for (int s = 0; s < prefill_seqs_; ++s) {
+    pf_seq_q.push_back(batch.prefills[s].new_tokens);
+    pf_seq_kv.push_back(batch.prefills[s].cached + batch.prefills[s].new_tokens);
+  }
+  for (int q0 : pf_q_start) {
+    if ((long long)q0 * qkv_row > INT32_MAX) throw std::invalid_argument("ForwardBatch: prefill too long for int32 offsets");
+    pf_q_off.push_back(q0 * c.hq * c.dh);
+    pf_kv_off.push_back(q0 * qkv_row);
+  }
+  pf_cached_lens_ = pf_cached;
+  sm_count_ = sm_count;
+  cache_blocks_ = 0;
+  for (const auto* bl : blocks)
+    for (int b : *bl) cache_blocks_ = std::max(cache_blocks_, b + 1);
   std::vector<int> meta;
   auto put = [&](const std::vector<int>& v) {
     const size_t at = meta.size();
@@ -336,6 +355,10 @@ std::vector<int> ForwardBatch::init(const BatchSpec& batch, const std::vector<co
   dc_table_ = put(dc_table);
   dc_context_ = put(dc_context);
   last_rows_ = put(last_rows);
+  pf_seq_q_ = put(pf_seq_q);
+  pf_seq_kv_ = put(pf_seq_kv);
+  pf_q_off_ = put(pf_q_off);
+  pf_kv_off_ = put(pf_kv_off);
   if (decode_seqs_ > 0) {
     const AttnDecodeSplit sp = attn_decode_choose_split(decode_seqs_, c.hkv, max_ctx, sm_count);
     split_tokens_ = sp.split_tokens;
@@ -389,7 +412,25 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
       ap.max_blocks_per_seq = prefill_max_blocks_;
       ap.max_new_tokens = max_new_;
       ap.scale = scale;
-      launch_attn_prefill(ap, stream);
+      if (attn_prefill_impl() == AttnImpl::Own) {
+        launch_attn_prefill(ap, stream);
+      } else {
+        if (!cudnn_prefill_) {
+          CudnnAttnShape shape{true, prefill_seqs_, c.hq, c.hkv, c.dh, kBlockTokens, prefill_max_blocks_,
+                               cache_blocks_, max_new_, sm_count_};
+          choose_cudnn_causal(pf_cached_lens_, shape);
+          if (shape.dense_kv) shape.kv_row_stride = qkv_w;
+          cudnn_prefill_ = make_cudnn_attn_plan(shape);
+        }
+        CudnnAttnArgs ca{q_, kc, vc, ap.block_table, meta + pf_seq_q_, meta + pf_seq_kv_, meta + pf_q_off_, attn_, scale};
+        if (cudnn_attn_plan_dense_kv(cudnn_prefill_.get())) {
+          // No cached prefix: K (rotated in place) and V straight from this layer's fused QKV rows.
+          ca.k_cache = qkv_ + qd;
+          ca.v_cache = qkv_ + qd + c.hkv * c.dh;
+          ca.kv_offset = meta + pf_kv_off_;
+        }
+        launch_attn_cudnn(cudnn_prefill_.get(), ca, stream);
+      }
       debug_sync(stream, "attn_prefill", l);
     }
     if (decode_seqs_ > 0) {
@@ -410,7 +451,15 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
       dp.split_tokens = split_tokens_;
       dp.num_splits = num_splits_;
       dp.scale = scale;
-      launch_attn_decode(dp, stream);
+      if (attn_decode_impl() == AttnImpl::Own) {
+        launch_attn_decode(dp, stream);
+      } else {
+        if (!cudnn_decode_)
+          cudnn_decode_ = make_cudnn_attn_plan(
+              {false, decode_seqs_, c.hq, c.hkv, c.dh, kBlockTokens, decode_max_blocks_, cache_blocks_, 1, sm_count_});
+        launch_attn_cudnn(cudnn_decode_.get(),
+                          {dp.q, kc, vc, dp.block_table, nullptr, dp.context_len, nullptr, dp.out, scale}, stream);
+      }
       debug_sync(stream, "attn_decode", l);
     }
     gemm_op(attn_, lw.w_o, o_, n_, qd, c.hidden);

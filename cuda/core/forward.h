@@ -10,6 +10,7 @@
 #ifndef DUET_CORE_FORWARD_H
 #define DUET_CORE_FORWARD_H
 
+#include "attn_impl.h"
 #include "device_buffer.h"
 #include "plan.h"
 
@@ -121,6 +122,12 @@ class ForwardBatch {
   int n_ = 0, seqs_ = 0, prefill_tokens_ = 0, prefill_seqs_ = 0, decode_seqs_ = 0;
   int prefill_max_blocks_ = 0, decode_max_blocks_ = 0, max_new_ = 0;
   int split_tokens_ = 0, num_splits_ = 0;
+  int sm_count_ = 0, cache_blocks_ = 0;
+  std::vector<int> pf_cached_lens_;
+  // Attention through cuDNN (DUET_ATTN_PREFILL_IMPL / DUET_ATTN_DECODE_IMPL=cudnn): a plan is
+  // built on the first enqueue (eager, the partition's context current), before
+  // any capture, and reused by every later enqueue of this batch.
+  mutable CudnnAttnPlanPtr cudnn_prefill_, cudnn_decode_;
   __nv_bfloat16 *input_ = nullptr, *residual_ = nullptr, *normed_ = nullptr, *qkv_ = nullptr, *q_ = nullptr,
                 *attn_ = nullptr, *o_ = nullptr, *gate_up_ = nullptr, *act_ = nullptr, *down_ = nullptr,
                 *last_ = nullptr, *logits_ = nullptr;
@@ -132,7 +139,7 @@ class ForwardBatch {
   const int* meta_ = nullptr;
   // Offsets into meta_ (ints).
   size_t positions_ = 0, slots_ = 0, pf_table_ = 0, pf_q_start_ = 0, pf_cached_ = 0, dc_table_ = 0, dc_context_ = 0,
-         last_rows_ = 0;
+         last_rows_ = 0, pf_seq_q_ = 0, pf_seq_kv_ = 0, pf_q_off_ = 0, pf_kv_off_ = 0;
 };
 
 }  // namespace duet

@@ -169,7 +169,7 @@ std::unique_ptr<OpSets> build_op_sets(const Experiment& e, int sets, int sm_coun
       int* q_off = o->ints.back().get();
       o->ints.emplace_back(seqs + 1);
       int* kv_off = o->ints.back().get();
-      launch_attn_cudnn_prefill_meta(qs, cl, seqs, e.hq, kDh, seq_q, seq_kv, q_off, stream, e.hkv, kv_off);
+      launch_attn_cudnn_prefill_meta(qs, cl, seqs, e.hq, kDh, seq_q, seq_kv, q_off, stream, e.hkv * kDh, kv_off);
       CudnnAttnArgs ca{ap.q, ap.k_cache, ap.v_cache, table, seq_q, seq_kv, q_off, ap.out, ap.scale, kv_off};
       if (o->cudnn && cudnn_attn_plan_dense_kv(o->cudnn.get())) {
         // The chunks' own K/V rows as the QKV projection leaves them (no cache read).

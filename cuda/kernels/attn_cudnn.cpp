@@ -245,6 +245,8 @@ CudnnAttnPlan* cudnn_attn_plan_create(const CudnnAttnShape& s) {
   const int64_t s_kv = s.dense_kv ? s_q : (int64_t)s.max_blocks_per_seq * s.block_tokens;
   require(!s.dense_kv || (s.prefill && s.causal == CudnnCausal::TopLeft), "dense_kv",
           "is for prefill chunks without a cached prefix (top-left causal)");
+  require(s.kv_row_stride == 0 || (s.dense_kv && s.kv_row_stride >= s.hkv * s.dh && s.kv_row_stride % 8 == 0),
+          "kv_row_stride", "must be 0, or (dense K/V) at least hkv*dh and a multiple of 8 (16-byte rows)");
   require(s_q >= 1, "max_q_tokens", "must be >= 1 for a prefill plan");
   require(s_q <= s_kv, "max_q_tokens", "must not exceed max_blocks_per_seq * block_tokens (bottom-right causal needs s_q <= s_kv)");
   // Ragged offsets are int32 element offsets into Q and O.
@@ -273,9 +275,11 @@ CudnnAttnPlan* cudnn_attn_plan_create(const CudnnAttnShape& s) {
   const Desc* vp;
   if (s.dense_kv) {
     // The chunks' own K/V rows, [tokens, hkv, dh] as the QKV projection wrote them (K viewed transposed).
+    // A forward reads them in place from the fused QKV rows, so a token's row may be wider than hkv × dh.
+    const int64_t row = s.kv_row_stride > 0 ? s.kv_row_stride : hkv * d;
     const Desc& kv_off = g.tensor(kKvOffset, i32, {b + 1, 1, 1, 1}, len_stride, false);
-    kp = &g.tensor(kKCache, bf16, {b, hkv, d, s_kv}, {s_kv * hkv * d, d, 1, hkv * d}, false, false, &kv_off);
-    vp = &g.tensor(kVCache, bf16, {b, hkv, s_kv, d}, {s_kv * hkv * d, d, hkv * d, 1}, false, false, &kv_off);
+    kp = &g.tensor(kKCache, bf16, {b, hkv, d, s_kv}, {s_kv * row, d, 1, row}, false, false, &kv_off);
+    vp = &g.tensor(kVCache, bf16, {b, hkv, s_kv, d}, {s_kv * row, d, row, 1}, false, false, &kv_off);
   } else {
     // The cache: [num_blocks, block_tokens, hkv, dh] viewed as [num_blocks, hkv, block_tokens, dh].
     const int64_t bt = s.block_tokens;

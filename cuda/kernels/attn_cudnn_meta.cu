@@ -26,18 +26,18 @@ __global__ void prefill_meta_kernel(const int* q_start, const int* cached_len, i
 }  // namespace
 
 void launch_attn_cudnn_prefill_meta(const int* q_start, const int* cached_len, int num_seqs, int hq, int dh,
-                                    int* seq_len_q, int* seq_len_kv, int* q_offset, cudaStream_t stream, int hkv,
+                                    int* seq_len_q, int* seq_len_kv, int* q_offset, cudaStream_t stream, int kv_row,
                                     int* kv_offset) {
   if (!q_start || !cached_len || !seq_len_q || !seq_len_kv || !q_offset)
     throw std::invalid_argument("attn_cudnn_prefill_meta: q_start/cached_len/seq_len_q/seq_len_kv/q_offset must not be null");
   if (num_seqs < 1) throw std::invalid_argument("attn_cudnn_prefill_meta: num_seqs must be >= 1");
   if (hq < 1 || dh < 1 || (long long)hq * dh > INT_MAX)
     throw std::invalid_argument("attn_cudnn_prefill_meta: hq and dh must be positive, hq*dh below 2^31");
-  if (kv_offset && (hkv < 1 || hkv > hq))
-    throw std::invalid_argument("attn_cudnn_prefill_meta: hkv must be in 1..hq when kv_offset is asked for");
+  if (kv_offset && kv_row < 1)
+    throw std::invalid_argument("attn_cudnn_prefill_meta: kv_row must be >= 1 when kv_offset is asked for");
   const int threads = 128, blocks = (num_seqs + 1 + threads - 1) / threads;
   prefill_meta_kernel<<<blocks, threads, 0, stream>>>(q_start, cached_len, num_seqs, (long long)hq * dh, seq_len_q,
-                                                       seq_len_kv, q_offset, (long long)hkv * dh, kv_offset);
+                                                       seq_len_kv, q_offset, (long long)kv_row, kv_offset);
   const cudaError_t e = cudaGetLastError();
   if (e != cudaSuccess) throw std::runtime_error(std::string("attn_cudnn_prefill_meta launch: ") + cudaGetErrorString(e));
 }

@@ -201,6 +201,7 @@ struct CudnnAttnShape {
   // the QKV projection ([tokens, hkv, dh], as vLLM's varlen prefill does) instead
   // of the paged cache: needs causal == TopLeft.
   bool dense_kv = false;
+  int kv_row_stride = 0;    // dense_kv: elements from one token's K (or V) row to the next (0: hkv × dh)
 };
 struct CudnnAttnArgs {
   const __nv_bfloat16* q;        // prefill: [total_new_tokens, hq, dh]; decode: [num_seqs, hq, dh]
@@ -227,6 +228,6 @@ void launch_attn_cudnn(CudnnAttnPlan*, const CudnnAttnArgs&, cudaStream_t);
 // (cuda/kernels/attn_cudnn_meta.cu).
 void launch_attn_cudnn_prefill_meta(const int* q_start, const int* cached_len, int num_seqs, int hq, int dh,
                                     int* seq_len_q, int* seq_len_kv, int* q_offset, cudaStream_t,
-                                    int hkv = 0, int* kv_offset = nullptr);  // kv_offset = q_start · hkv · dh
+                                    int kv_row = 0, int* kv_offset = nullptr);  // kv_offset = q_start · kv_row
 
 #endif  // DUET_CUDA_KERNELS_H
