@@ -16,8 +16,14 @@ AttnImpl parse_attn_impl(const char* variable, const char* value) {
   throw std::invalid_argument(std::string(variable) + " must be \"own\" or \"cudnn\", got \"" + value + "\"");
 }
 
-AttnImpl attn_prefill_impl() {
-  return parse_attn_impl("DUET_ATTN_PREFILL_IMPL", std::getenv("DUET_ATTN_PREFILL_IMPL"));
+AttnImpl attn_prefill_impl(const std::vector<PrefillChunk>& chunks) {
+  const char* v = std::getenv("DUET_ATTN_PREFILL_IMPL");
+  const bool automatic = (!v || !*v) ? cudnn_attn_available() : std::strcmp(v, "auto") == 0;
+  if (!automatic) return parse_attn_impl("DUET_ATTN_PREFILL_IMPL", v);
+  if (!cudnn_attn_available()) return AttnImpl::Own;
+  long long pairs = 0;
+  for (const PrefillChunk& c : chunks) pairs += (long long)c.new_tokens * c.cached + (long long)c.new_tokens * c.new_tokens / 2;
+  return pairs <= kOwnPrefillMaxPairs ? AttnImpl::Own : AttnImpl::Cudnn;
 }
 
 AttnImpl attn_decode_impl() { return parse_attn_impl("DUET_ATTN_DECODE_IMPL", std::getenv("DUET_ATTN_DECODE_IMPL")); }

@@ -6,6 +6,7 @@
 #define DUET_CORE_ATTN_IMPL_H
 
 #include "../kernels/kernels.h"
+#include "plan.h"
 
 #include <memory>
 #include <string>
@@ -15,9 +16,18 @@ namespace duet {
 
 enum class AttnImpl { Own, Cudnn };
 
-// DUET_ATTN_PREFILL_IMPL / DUET_ATTN_DECODE_IMPL: "own" (default) or "cudnn".
-// Any other value throws std::invalid_argument naming the variable.
-AttnImpl attn_prefill_impl();
+// DUET_ATTN_PREFILL_IMPL: "auto" (the default when built with cuDNN; "own"
+// without), "own" or "cudnn". Auto is the measured choice (H200, 2026-12-04,
+// calibrate/data/h200-2026-12-04-own-kernels-cudnn): cuDNN's prefill is 0.36-
+// 0.91x our kernel's time on every measured chunk except the smallest fresh
+// ones (128 new tokens, no cached prefix: 1.39x, a ~12 us floor against our
+// 9 us), so our kernel runs steps whose causal key-query pairs,
+// sum of new * (cached + new / 2), are at most kOwnPrefillMaxPairs, cuDNN the rest.
+// DUET_ATTN_DECODE_IMPL: "own" (default; cuDNN's paged decode measured 1.2-1.4x
+// slower on the same shapes) or "cudnn". Any other value throws
+// std::invalid_argument naming the variable.
+constexpr long long kOwnPrefillMaxPairs = 16384;  // 128 fresh tokens: 8,192 pairs; 512: 131,072
+AttnImpl attn_prefill_impl(const std::vector<PrefillChunk>& chunks);
 AttnImpl attn_decode_impl();
 AttnImpl parse_attn_impl(const char* variable, const char* value);
 // "own", or "cudnn" with the loaded library's version.

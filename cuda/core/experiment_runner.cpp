@@ -162,7 +162,7 @@ std::string ExperimentRunner::run_ceiling_or_op(const Experiment& e) {
     CheckResult c;
     switch (e.op) {
       case OpKind::Gemm: c = check_gemm(st, part.gemm(), e.tokens, e.d_in, e.d_out, co); break;
-      case OpKind::AttnPrefill: c = check_attn_prefill(st, e.hq, e.hkv, e.chunks, co, attn_prefill_impl(), e.sms); break;
+      case OpKind::AttnPrefill: c = check_attn_prefill(st, e.hq, e.hkv, e.chunks, co, attn_prefill_impl(e.chunks), e.sms); break;
       case OpKind::AttnDecode: c = check_attn_decode(st, e.hq, e.hkv, e.contexts, e.sms, co, attn_decode_impl()); break;
       case OpKind::Elementwise:
         switch (e.which) {
@@ -177,7 +177,7 @@ std::string ExperimentRunner::run_ceiling_or_op(const Experiment& e) {
     x.raw("check", check_result_json(c));
     // Which implementation ran (and, for cuDNN, which engine its heuristics chose).
     if (e.op == OpKind::AttnPrefill || e.op == OpKind::AttnDecode)
-      x.str("impl", attn_impl_label(e.op == OpKind::AttnPrefill ? attn_prefill_impl() : attn_decode_impl()));
+      x.str("impl", attn_impl_label(e.op == OpKind::AttnPrefill ? attn_prefill_impl(e.chunks) : attn_decode_impl()));
     extra = x.done();
   }
 
@@ -249,8 +249,8 @@ std::string ExperimentRunner::run_forward(const Experiment& e) {
       .integer("eager_reps", te.reps)
       .integer("smid_count", smids)
       .boolean("smids_ok", smids <= e.sms)
-      .str("attn_prefill_impl", attn_impl_label(attn_prefill_impl()))
-      .str("attn_decode_impl", attn_impl_label(attn_decode_impl()));
+      .str("attn_prefill_impl", e.batch.prefills.empty() ? "none" : attn_impl_label(attn_prefill_impl(e.batch.prefills)))
+      .str("attn_decode_impl", e.batch.decode_contexts.empty() ? "none" : attn_impl_label(attn_decode_impl()));
   return merge(merge(e.echo, stats_fields(t)), x.done());
 }
 
@@ -382,7 +382,7 @@ std::string ExperimentRunner::run_concurrent(const Experiment& e) {
       .boolean("decode_smids_ok", apart && dn <= e.decode_sms)
       .boolean("prefill_smids_ok", apart && pn <= e.prefill_sms)
       .num("prefill_enqueue_host_us", enqueue_us)
-      .str("attn_prefill_impl", attn_impl_label(attn_prefill_impl()))
+      .str("attn_prefill_impl", e.prefill_batch.prefills.empty() ? "none" : attn_impl_label(attn_prefill_impl(e.prefill_batch.prefills)))
       .str("attn_decode_impl", attn_impl_label(attn_decode_impl()));
   return merge(e.echo, x.done());
 }

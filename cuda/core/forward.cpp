@@ -412,7 +412,7 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
       ap.max_blocks_per_seq = prefill_max_blocks_;
       ap.max_new_tokens = max_new_;
       ap.scale = scale;
-      if (attn_prefill_impl() == AttnImpl::Own) {
+      if (attn_prefill_impl(batch_.prefills) == AttnImpl::Own) {
         launch_attn_prefill(ap, stream);
       } else {
         if (!cudnn_prefill_) {

@@ -149,7 +149,7 @@ std::unique_ptr<OpSets> build_op_sets(const Experiment& e, int sets, int sm_coun
       ap.max_blocks_per_seq = p.max_blocks;
       ap.max_new_tokens = max_new;
       ap.scale = 1.f / std::sqrt((float)kDh);
-      if (attn_prefill_impl() == AttnImpl::Own) {
+      if (attn_prefill_impl(e.chunks) == AttnImpl::Own) {
         o->launches.push_back([=](cudaStream_t st) { launch_attn_prefill(ap, st); });
         continue;
       }
