@@ -156,10 +156,10 @@ test('run --kernels torch hands the plan to the reference runner with --resume a
   assert.match(String(mixed.error?.message), /--backend/);
 });
 
-test('compare-kernels on the kernel-quality data: every partition 8-132, copy fractions against the faster copy ceiling, decode attention within 1.5x of cuDNN everywhere', async () => {
+test('compare-kernels on the kernel-quality data: every partition 8-132, copy fractions against the faster copy ceiling, decode attention within 1.55x of cuDNN everywhere, prefill attention (cuDNN through the executor) at most 1.35x and by partition median at most the reference', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq-'));
   const d = join(packageRoot(), 'calibrate/data/h200-2026-12-04-kernel-quality');
-  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'round4/own.jsonl'), '--reference', join(d, 'round1/torch.jsonl'), '--json', 'kc.json'], dir);
+  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'round7/own.jsonl'), '--reference', join(d, 'round7/torch.jsonl'), '--json', 'kc.json'], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /\| op class \| 8 SMs \| 16 SMs \| 24 SMs /);
   assert.match(r.stdout, /\| ours copy \| ref copy \|/);
@@ -180,6 +180,10 @@ test('compare-kernels on the kernel-quality data: every partition 8-132, copy fr
   assert.ok(big.length > 0 && big.every((p) => (p.ours_copy_fraction ?? 0) > 0.9), JSON.stringify(big.map((p) => p.ours_copy_fraction)));
   // Same ceiling for both fractions: their quotient is the inverse time ratio.
   for (const p of decode) assert.ok(Math.abs((p.ours_copy_fraction ?? 0) / (p.reference_copy_fraction ?? 1) - 1 / p.ratio) < 1e-9);
+  const prefill = c.pairs.filter((p) => p.op_class === 'attn_prefill');
+  assert.equal([...new Set(prefill.map((p) => p.sm_count))].length, 8);
+  for (const p of prefill) assert.ok(p.ratio < 1.35, `${p.shape} @${p.sm_count}: ${p.ratio}`);
+  for (const sms of new Set(prefill.map((p) => p.sm_count))) assert.ok(c.by_class_and_sms[`attn_prefill@${sms}`]!.median_ratio <= 1.0, `prefill median @${sms}`);
 });
 
 test('compare-kernels names the flag of a missing data folder', async () => {
