@@ -12,6 +12,8 @@ import { opWork, type LmHeadShape } from './op-work.js';
 export interface KernelPair {
   readonly shape: string;
   readonly op_class: string;
+  /** Batch rows: sequences (decode attention), new tokens (prefill attention, elementwise), tokens (GEMM). */
+  readonly rows: number;
   readonly sm_count: number;
   readonly ours_us: number;
   readonly reference_us: number;
@@ -32,12 +34,82 @@ export interface KernelPair {
 }
 
 export interface KernelComparison {
-  readonly schema: 'duetsim.kernel-compare/1';
+  readonly schema: 'duetsim.kernel-compare/2';
   readonly ours: { readonly gpu: string; readonly backend: string; readonly date: string };
   readonly reference: { readonly gpu: string; readonly backend: string; readonly date: string };
   readonly pairs: readonly KernelPair[];
   /** `${op_class}@${sm_count}` → median ratio and count. */
   readonly by_class_and_sms: Readonly<Record<string, { readonly count: number; readonly median_ratio: number }>>;
+  /** Each KERNEL_TARGETS entry judged on every partition where it has shapes. */
+  readonly targets: readonly TargetResult[];
+}
+
+/**
+ * Issue 11's kernel targets, each judged on its worst shape per partition. The copy-bandwidth targets apply
+ * where a kernel can be bandwidth-bound at all: a decode of one sequence or a 16-token elementwise op moves
+ * too few bytes to fill a partition, so those targets cover batches of 64+ sequences (decode: at least 64 × 512
+ * tokens, 134 MB of K/V; 16 × 512 takes 15 µs on 132 SMs, a few waves, where even cuDNN reaches 0.69) and 4,096+
+ * tokens (elementwise).
+ */
+export interface KernelTarget {
+  readonly id: string;
+  readonly op_class: string;
+  readonly metric: 'ratio' | 'ours_copy_fraction';
+  /** true: the metric must be at most `bound` (a time ratio); false: at least (a bandwidth fraction). */
+  readonly at_most: boolean;
+  readonly bound: number;
+  /** Shapes with fewer batch rows are not judged. */
+  readonly min_rows: number;
+  readonly text: string;
+}
+
+export const KERNEL_TARGETS: readonly KernelTarget[] = [
+  { id: 'decode-speed', op_class: 'attn_decode', metric: 'ratio', at_most: true, bound: 1.1, min_rows: 1, text: 'decode attention ≤ 1.10× the reference, every shape' },
+  { id: 'decode-bandwidth', op_class: 'attn_decode', metric: 'ours_copy_fraction', at_most: false, bound: 0.85, min_rows: 64, text: 'decode attention ≥ 85% of copy bandwidth, batches of 64+ sequences' },
+  { id: 'prefill-speed', op_class: 'attn_prefill', metric: 'ratio', at_most: true, bound: 1.25, min_rows: 1, text: 'prefill attention ≤ 1.25× the fastest reference backend, every shape' },
+  { id: 'elementwise-bandwidth', op_class: 'elementwise', metric: 'ours_copy_fraction', at_most: false, bound: 0.8, min_rows: 4096, text: 'fused elementwise ≥ 80% of copy bandwidth, 4,096+ tokens' },
+];
+
+export interface TargetResult {
+  readonly target: string;
+  readonly sm_count: number;
+  /** Shapes judged (those with a value for the metric and enough rows). */
+  readonly shapes: number;
+  readonly worst_shape: string;
+  readonly worst: number;
+  readonly bound: number;
+  readonly pass: boolean;
+}
+
+/** Worst shape per (target, partition); partitions where a target has no judged shape are left out. */
+export function evaluateKernelTargets(pairs: readonly KernelPair[], targets: readonly KernelTarget[] = KERNEL_TARGETS): TargetResult[] {
+  const out: TargetResult[] = [];
+  for (const t of targets) {
+    const bySms = new Map<number, { shape: string; v: number }[]>();
+    for (const p of pairs) {
+      const v = p[t.metric];
+      if (p.op_class !== t.op_class || p.rows < t.min_rows || v === null) continue;
+      bySms.set(p.sm_count, [...(bySms.get(p.sm_count) ?? []), { shape: p.shape, v }]);
+    }
+    for (const [sms, vs] of [...bySms].sort((a, b) => a[0] - b[0])) {
+      const worst = vs.reduce((w, x) => ((t.at_most ? x.v > w.v : x.v < w.v) ? x : w));
+      out.push({ target: t.id, sm_count: sms, shapes: vs.length, worst_shape: worst.shape, worst: worst.v, bound: t.bound, pass: t.at_most ? worst.v <= t.bound : worst.v >= t.bound });
+    }
+  }
+  return out;
+}
+
+function batchRows(s: OpShape): number {
+  switch (s.op) {
+    case 'gemm':
+      return s.n;
+    case 'attn_prefill':
+      return s.chunks.reduce((a, c) => a + c.newTokens, 0);
+    case 'attn_decode':
+      return s.contexts.length;
+    case 'elementwise':
+      return s.n;
+  }
 }
 
 export function shapeKey(s: OpShape): string {
@@ -85,6 +157,7 @@ export function compareKernels(ours: MeasurementSet, reference: MeasurementSet, 
     pairs.push({
       shape: shapeKey(r.shape),
       op_class: w.opClass,
+      rows: batchRows(r.shape),
       sm_count: r.smCount,
       ours_us: r.medianUs,
       reference_us: t.medianUs,
@@ -103,11 +176,12 @@ export function compareKernels(ours: MeasurementSet, reference: MeasurementSet, 
   }
   const meta = (s: MeasurementSet) => ({ gpu: s.meta.gpu, backend: s.meta.backend, date: s.meta.date });
   return {
-    schema: 'duetsim.kernel-compare/1',
+    schema: 'duetsim.kernel-compare/2',
     ours: meta(ours),
     reference: meta(reference),
     pairs,
     by_class_and_sms: Object.fromEntries([...groups].map(([k, v]) => [k, { count: v.length, median_ratio: median(v) }])),
+    targets: evaluateKernelTargets(pairs),
   };
 }
 
@@ -120,6 +194,27 @@ function pct(f: number | null): string {
   return f === null ? '–' : `${(100 * f).toFixed(0)}%`;
 }
 
+/** Targets × partitions: PASS/FAIL with the worst shape's value (– where a target judged nothing). */
+function formatTargets(results: readonly TargetResult[], sms: readonly number[]): string[] {
+  const value = (t: KernelTarget, v: number) => (t.metric === 'ratio' ? `${v.toFixed(2)}×` : pct(v));
+  const rows = KERNEL_TARGETS.filter((t) => results.some((r) => r.target === t.id)).map((t) => {
+    const cells = sms.map((s) => {
+      const r = results.find((x) => x.target === t.id && x.sm_count === s);
+      return r ? `${r.pass ? 'PASS' : 'FAIL'} ${value(t, r.worst)}` : '–';
+    });
+    return `| ${t.text} | ${cells.join(' | ')} |`;
+  });
+  if (rows.length === 0) return [];
+  return [
+    'Targets (issue 11), judged on the worst shape of each partition (its value shown; the JSON names the shape):',
+    '',
+    `| target | ${sms.map((s) => `${s} SMs`).join(' | ')} |`,
+    `|---|${sms.map(() => '---:').join('|')}|`,
+    ...rows,
+    '',
+  ];
+}
+
 export function formatKernelComparison(c: KernelComparison): string {
   const sms = [...new Set(c.pairs.map((p) => p.sm_count))].sort((x, y) => x - y);
   const classes = [...new Set(c.pairs.map((p) => p.op_class))];
@@ -130,6 +225,7 @@ export function formatKernelComparison(c: KernelComparison): string {
     `|---|${sms.map(() => '---:').join('|')}|`,
     ...classes.map((cl) => `| ${cl} | ${sms.map((s) => { const g = c.by_class_and_sms[`${cl}@${s}`]; return g ? `${g.median_ratio.toFixed(2)}× (n=${g.count})` : '–'; }).join(' | ')} |`),
     '',
+    ...formatTargets(c.targets, sms),
     'Copy = achieved GB/s over the partition\'s copy bandwidth (the faster of the two backends\' copy ceilings on that SM count; – where neither has one).',
     '',
     '| shape | SMs | ours µs | reference µs | ours ÷ ref | ours GB/s | ref GB/s | ours copy | ref copy |',
