@@ -29,10 +29,10 @@ export function formatPlanEstimate(e: PlanEstimate, repeats: number, warmup: num
   );
 }
 
-export function formatFit(perf: PerfSpec, res: FitResiduals, forwardWeight: number): string {
+export function formatFit(perf: PerfSpec, res: FitResiduals, forwardWeight: number, computeRescale: 'mean' | 'median' | null = null): string {
   const curve = (pts: PerfSpec['computeFlopsPerS'], unit: number, name: string): string => pts.map((p) => `${p.smCount}:${(p.value / unit).toFixed(0)}`).join(' ') + ` ${name}`;
   const lines = [
-    `Π(S) ${curve(perf.computeFlopsPerS, 1e12, 'TFLOP/s')}`,
+    `Π(S) ${curve(perf.computeFlopsPerS, 1e12, 'TFLOP/s')}${computeRescale ? ` (rescaled per SM count by the training forwards' ${computeRescale === 'mean' ? 'geometric mean' : 'median'} measured/predicted)` : ''}`,
     `W(S) ${curve(perf.bandwidthBytesPerS, 1e9, 'GB/s')}`,
     `${'class'.padEnd(13)} compute  memory   ${HEADER}  (operator records)`,
     ...OP_CLASSES.map((c) => {
@@ -46,6 +46,7 @@ export function formatFit(perf: PerfSpec, res: FitResiduals, forwardWeight: numb
           `W(S) form: saturating, ${(perf.bandwidthModel.perSmBytesPerS / 1e9).toFixed(1)} GB/s per SM up to ${(perf.bandwidthModel.maxBytesPerS / 1e12).toFixed(2)} TB/s, knee ${perf.bandwidthModel.knee}; per-SM slope by class: ${OP_CLASSES.map((c) => `${c} ${perf.efficiency[c].memorySlope ?? 1}`).join(', ')}`,
         ]
       : []),
+    ...(perf.bandwidthScale ? [`W(S) × ${perf.bandwidthScale.map((p) => `${p.smCount}:${p.value}`).join(' ')} (per SM count, from the training decode-only forwards)`] : []),
     `kernel ${perf.kernelRule === 'tail' ? 'tail (added to every kernel)' : 'floor'} ${perf.kernelFloorUs} µs${perf.ridgeExponent !== undefined ? `; compute and memory combine as (c^q + m^q)^(1/q), q = ${perf.ridgeExponent}` : ''}${perf.gemmRowTile !== undefined ? `; GEMMs compute whole ${perf.gemmRowTile}-row tiles${perf.gemmSmallRowTile !== undefined ? ` (${perf.gemmSmallRowTile}-row at most ${perf.gemmRowTile} tokens)` : ''}` : ''}; contention γ_memory ${perf.contention.memory}, γ_compute ${perf.contention.compute}`,
     ...(perf.contention.shared
       ? [

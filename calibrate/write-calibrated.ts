@@ -35,10 +35,12 @@ function renderSection(perf: PerfSpec, data: MeasurementSet, residuals: FitResid
   const doc = new Document({ calibrated: perfToPlain(perf) });
   const section = doc.get('calibrated') as YAMLMap;
   section.items[0].key = Object.assign(doc.createNode('provenance'), { commentBefore: provenanceComment(data, residuals) });
-  for (const curve of ['computeFlopsPerS', 'bandwidthBytesPerS']) {
-    for (const point of (section.get(curve) as YAMLSeq<YAMLMap>).items) {
+  for (const curve of ['computeFlopsPerS', 'bandwidthBytesPerS', 'bandwidthScale']) {
+    const points = section.get(curve) as YAMLSeq<YAMLMap> | undefined;
+    if (!points) continue;
+    for (const point of points.items) {
       point.flow = true;
-      (point.get('value', true) as Scalar).format = 'EXP';
+      if (curve !== 'bandwidthScale') (point.get('value', true) as Scalar).format = 'EXP';
     }
   }
   return doc.toString({ lineWidth: 0 });
@@ -50,6 +52,7 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
     computeFlopsPerS: perf.computeFlopsPerS.map((p) => ({ smCount: p.smCount, value: p.value })),
     bandwidthBytesPerS: perf.bandwidthBytesPerS.map((p) => ({ smCount: p.smCount, value: p.value })),
     ...(perf.bandwidthModel ? { bandwidthModel: { ...perf.bandwidthModel } } : {}),
+    ...(perf.bandwidthScale ? { bandwidthScale: perf.bandwidthScale.map((p) => ({ smCount: p.smCount, value: p.value })) } : {}),
     efficiency: Object.fromEntries(
       OP_CLASSES.map((c) => {
         const e = perf.efficiency[c];

@@ -6,7 +6,7 @@ import { childField, readMap, readSeq } from '../input/yaml-fields.js';
 
 const PERF_KEYS = {
   required: ['provenance', 'computeFlopsPerS', 'bandwidthBytesPerS', 'efficiency', 'kernelFloorUs', 'contention'],
-  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'gemmRowTile', 'gemmSmallRowTile'],
+  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'bandwidthScale', 'gemmRowTile', 'gemmSmallRowTile'],
 } as const;
 /** A clock regime moves compute time by tens of percent at most (the H200's clock spans 1.4–1.98 GHz). */
 const CLOCK_SCALE: NumberRule = { min: 0.5, max: 2, why: 'a clock regime scales compute time by at most 2x either way' };
@@ -56,6 +56,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
             maxBytesPerS: bwNode.number('maxBytesPerS', { ...POSITIVE, max: limits.peakBytesPerS, why: limits.peakBytesPerS === undefined ? undefined : `hbmBandwidthBytesPerS is ${limits.peakBytesPerS}` }),
             knee: bwNode.number('knee', { min: 0.5, max: 50, why: 'the knee sharpness is fitted in [1, 20]' }),
           };
+  const bandwidthScale = m.has('bandwidthScale') ? m.read('bandwidthScale', (n, f) => readCurve(data, n, f, limits.smCount, undefined, '', BANDWIDTH_SCALE)) : null;
   const contention = m.read('contention', (n, f) => readContention(data, n, f));
   const clock = m.has('clockRegime') ? m.read('clockRegime', (n, f) => readMap(data, n, f, { required: ['backToBackComputeScale', 'servingComputeScale'] })) : null;
   const clockRegime =
@@ -64,7 +65,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
       : clock === undefined
         ? undefined
         : { backToBackComputeScale: clock.number('backToBackComputeScale', CLOCK_SCALE), servingComputeScale: clock.number('servingComputeScale', CLOCK_SCALE) };
-  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, rowTile, smallTile].some((v) => v === undefined)) return undefined;
+  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile].some((v) => v === undefined)) return undefined;
   if (bandwidthModel && Object.values(bandwidthModel).some((v) => v === undefined)) return undefined;
   if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined)) return undefined;
   return {
@@ -78,10 +79,18 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     ...(rowTile !== null ? { gemmRowTile: rowTile! } : {}),
     ...(smallTile !== null ? { gemmSmallRowTile: smallTile! } : {}),
     ...(bandwidthModel ? { bandwidthModel: bandwidthModel as { perSmBytesPerS: number; maxBytesPerS: number; knee: number } } : {}),
+    ...(bandwidthScale ? { bandwidthScale } : {}),
     contention: contention!,
     ...(clockRegime ? { clockRegime: clockRegime as { backToBackComputeScale: number; servingComputeScale: number } } : {}),
   };
 }
+
+/**
+ * `bandwidthScale` (PerfSpec): a factor on the memory rates per SM count. Forwards stream within a few
+ * percent of the fitted W(S); a factor beyond 0.5–2 is a wrong curve, not a partition's topology. Unlike Π
+ * and W it may fall between SM counts (the fit keeps W(S) times it from falling), so it is not checked for that.
+ */
+const BANDWIDTH_SCALE: NumberRule = { min: 0.5, max: 2, why: 'a per-SM-count bandwidth factor is within 0.5–2' };
 
 function readCurve(
   data: YamlData,
@@ -90,11 +99,12 @@ function readCurve(
   smCount: number | undefined,
   peak: number | undefined,
   peakKey: string,
+  factorRule?: NumberRule,
 ): CurvePoint[] | undefined {
   const items = readSeq(data, node, field);
   if (items === undefined) return undefined;
   const smRule: NumberRule = { integer: true, min: 1, max: smCount, why: smCount === undefined ? undefined : `the GPU has ${smCount} SMs` };
-  const valueRule: NumberRule = { ...POSITIVE, max: peak, why: peak === undefined ? undefined : `${peakKey} is ${peak}` };
+  const valueRule: NumberRule = factorRule ?? { ...POSITIVE, max: peak, why: peak === undefined ? undefined : `${peakKey} is ${peak}` };
   const points: { point: CurvePoint; smNode: Node | null; valueNode: Node | null }[] = [];
   let complete = true;
   items.forEach((item, i) => {
@@ -114,7 +124,7 @@ function readCurve(
     if (cur.smCount <= prev.smCount) {
       ordered = false;
       reportAt(data, points[i].smNode, childField(f, 'smCount'), 'unsorted-curve', `SM counts must rise strictly: ${cur.smCount} follows ${prev.smCount}`);
-    } else if (cur.value < prev.value) {
+    } else if (cur.value < prev.value && factorRule === undefined) {
       ordered = false;
       reportAt(
         data,

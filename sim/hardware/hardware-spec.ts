@@ -184,6 +184,13 @@ export interface PerfSpec {
    * memory-bound kernel of class c streams at saturating(b·memorySlope_c, B_max·memory_c, knee) on S SMs.
    */
   readonly bandwidthModel?: BandwidthModel;
+  /**
+   * Physics form: every memory rate on S SMs × this factor (piecewise linear between points, flat outside
+   * them; absent: 1). W(S) is a smooth curve fitted to single operators; the forwards measured on each
+   * partition stream a little faster or slower than it (which GPCs and memory channels a green context's
+   * SMs reach), so the fit rescales it per SM count from its memory-bound training forwards, as it does Π(S).
+   */
+  readonly bandwidthScale?: readonly CurvePoint[];
   /** Where the perf numbers come from: 'seed: …' text, or a calibration record. */
   readonly provenance: string;
 }

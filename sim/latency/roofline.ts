@@ -1,5 +1,5 @@
 import type { ModelSpec } from '../model/model-spec.js';
-import type { ClockRegime, HardwareSpec, OpClass, OpEfficiency } from '../hardware/hardware-spec.js';
+import type { ClockRegime, CurvePoint, HardwareSpec, OpClass, OpEfficiency } from '../hardware/hardware-spec.js';
 import { OP_CLASSES } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
 import { curveAtFast, saturating } from './curve.js';
@@ -151,25 +151,32 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
       memoryStretch = 1 + c.memory * share;
     }
   }
+  const memoryScale = bandwidthScaleAt(hw.perf.bandwidthScale, opts.smCount);
   return {
     computeFlopsPerUs: curveAtFast(hw.perf.computeFlopsPerS, opts.smCount) / 1e6 / clockScale(hw, opts.clockRegime),
-    bandwidthBytesPerUs: curveAtFast(hw.perf.bandwidthBytesPerS, opts.smCount) / 1e6,
+    bandwidthBytesPerUs: (curveAtFast(hw.perf.bandwidthBytesPerS, opts.smCount) / 1e6) * memoryScale,
     computeStretch,
     memoryStretch,
     floorUs: hw.perf.kernelFloorUs,
     tail: hw.perf.kernelRule === 'tail' ? 1 : 0,
-    classBytesPerUs: classBandwidth(hw, opts.smCount),
+    classBytesPerUs: classBandwidth(hw, opts.smCount, memoryScale),
     ridge: hw.perf.ridgeExponent ?? 0,
   };
 }
 
-function classBandwidth(hw: HardwareSpec, smCount: number): Float64Array | null {
+/** PerfSpec.bandwidthScale at `smCount`: 1 when absent, flat beyond its first and last points. */
+export function bandwidthScaleAt(scale: readonly CurvePoint[] | undefined, smCount: number): number {
+  if (!scale || scale.length === 0) return 1;
+  return smCount <= scale[0].smCount ? scale[0].value : curveAtFast(scale, smCount);
+}
+
+function classBandwidth(hw: HardwareSpec, smCount: number, memoryScale: number): Float64Array | null {
   const m = hw.perf.bandwidthModel;
   if (!m) return null;
   const out = new Float64Array(OP_CLASSES.length);
   OP_CLASSES.forEach((c, i) => {
     const e = hw.perf.efficiency[c];
-    out[i] = saturating(m.perSmBytesPerS * (e.memorySlope ?? 1), m.maxBytesPerS * e.memory, m.knee, smCount) / 1e6;
+    out[i] = (saturating(m.perSmBytesPerS * (e.memorySlope ?? 1), m.maxBytesPerS * e.memory, m.knee, smCount) / 1e6) * memoryScale;
   });
   return out;
 }

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OP_CLASSES } from '../../sim/hardware/hardware-spec.js';
 import { curveAt } from '../../sim/latency/curve.js';
-import { fitCalibration } from '../../calibrate/fit.js';
+import { fitCalibration, rescaleBandwidth, rescaleCompute } from '../../calibrate/fit.js';
+import type { ForwardRecord } from '../../calibrate/measurement.js';
 import { generatePlan } from '../../calibrate/plan.js';
 import { qwenModels, synthesizeSet, testHardware, TRUE_PERF } from '../util/calibration-fixtures.js';
 
@@ -78,4 +79,40 @@ test('a data set without the whole-GPU ceiling is refused, naming the missing po
   const data = synthesizeSet(plan, models, hw, 0, 'no-whole');
   const cut = { ...data, records: data.records.filter((r) => !(r.kind === 'ceiling_bandwidth' && r.smCount === 132)) };
   assert.throws(() => fitCalibration({ hardware: testHardware(), models, data: cut }), /no ceiling_bandwidth record on the whole GPU \(132 SMs\)/);
+});
+
+test('stage 3b: the median lets one odd forward stop moving Π(S) for its partition; the geometric mean does not', () => {
+  // Three forwards on 64 SMs measured at 1, 1 and 1.5 × their prediction (a shape cuBLAS serves with an odd kernel).
+  const records = [1, 1, 1.5].map((ratio, i) => ({ id: `f${i}`, smCount: 64, medianUs: 100 * ratio }) as unknown as ForwardRecord);
+  const curve = [
+    { smCount: 32, value: 1e14 },
+    { smCount: 64, value: 2e14 },
+  ];
+  const median = rescaleCompute(curve, records, () => 100, 'median');
+  assert.deepEqual(median, curve);
+  const mean = rescaleCompute(curve, records, () => 100, 'mean');
+  assert.ok(Math.abs(mean[1].value - 2e14 / Math.cbrt(1.5)) < 1e11, `${mean[1].value}`);
+});
+
+test('stage 3c: W(S) rescaled by 1 over the typical measured/predicted, never falling as SMs are added', () => {
+  const w = [
+    { smCount: 32, value: 2e12 },
+    { smCount: 48, value: 2.6e12 },
+    { smCount: 64, value: 3e12 },
+    { smCount: 96, value: 3.1e12 },
+  ];
+  // 32 SMs streamed 10% slower than predicted; 64 SMs 25% faster, 96 SMs 10% slower: 3e12·1.25 > 3.1e12·0.9, so
+  // 64 and 96 pool to one bandwidth. 48 SMs, not measured, takes the factor interpolated between 32 and 64.
+  const at = (sm: number, ratio: number) => ({ id: `d${sm}`, smCount: sm, medianUs: 100 * ratio }) as unknown as ForwardRecord;
+  const scale = rescaleBandwidth(w, [at(32, 1.1), at(64, 0.8), at(96, 1.1)], () => 100, 'median');
+  assert.deepEqual(
+    scale.map((p) => p.smCount),
+    [32, 48, 64, 96],
+  );
+  assert.ok(Math.abs(scale[0].value - 1 / 1.1) < 1e-3, `32: ${scale[0].value}`);
+  assert.ok(Math.abs(scale[1].value - (1 / 1.1 + 1.25) / 2) < 1e-3, `48: ${scale[1].value}`);
+  const pooled = (3e12 / 0.8 + 3.1e12 / 1.1) / 2;
+  assert.ok(Math.abs(scale[2].value * 3e12 - pooled) / pooled < 1e-3, `64: ${scale[2].value}`);
+  assert.ok(Math.abs(scale[3].value * 3.1e12 - pooled) / pooled < 1e-3, `96: ${scale[3].value}`);
+  assert.deepEqual(rescaleBandwidth(w, [], () => 100, 'mean'), []);
 });

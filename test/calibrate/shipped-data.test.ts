@@ -37,17 +37,17 @@ const REPORTED: Readonly<Record<string, Reported>> = {
   'h200-2026-12-04-reference': {
     hardware: 'h200',
     writes: 'h200',
-    forwardMape: 0.041,
-    concurrentDecodeMape: 0.066,
+    forwardMape: 0.039,
+    concurrentDecodeMape: 0.055,
     regimes: {
-      decode_only: 0.037,
-      prefill_only: 0.034,
-      mixed: 0.054,
-      decode_lane_beside_prefill: 0.066,
-      prefill_lane_beside_decode: 0.03,
-      clock_back_to_back: 0.015,
-      clock_serving: 0.022,
-      unseen_model: 0.041,
+      decode_only: 0.028,
+      prefill_only: 0.028,
+      mixed: 0.067,
+      decode_lane_beside_prefill: 0.055,
+      prefill_lane_beside_decode: 0.032,
+      clock_back_to_back: 0.013,
+      clock_serving: 0.025,
+      unseen_model: 0.034,
     },
   },
   // BENCHMARKS.md "Calibration accuracy": held-out forward MAPE 4.2%, concurrent decode 4.2%.
@@ -67,23 +67,23 @@ const REPORTED: Readonly<Record<string, Reported>> = {
   },
   // BENCHMARKS.md "Kernel quality": the shipped own-kernel calibration, our executor with its measured kernel
   // choice (prefill attention on cuDNN above 16,384 key-query pairs, our kernels elsewhere), physics form
-  // (chosen by training error: forward 2.6% vs 4.8%, concurrent decode 3.8% vs 7.8% for the ceiling form).
+  // (chosen by training error: forward 2.3% vs 4.8%, concurrent decode 3.6% vs 7.8% for the ceiling form).
   'h200-2026-12-04-own-kernels-cudnn': {
     hardware: 'h200-own-kernels',
     writes: 'h200-own-kernels',
     form: 'physics',
-    forwardMape: 0.027,
-    concurrentDecodeMape: 0.049,
-    regimes: { decode_only: 0.033, prefill_only: 0.017, mixed: 0.024, decode_lane_beside_prefill: 0.049, prefill_lane_beside_decode: 0.071 },
+    forwardMape: 0.025,
+    concurrentDecodeMape: 0.048,
+    regimes: { decode_only: 0.029, prefill_only: 0.016, mixed: 0.023, decode_lane_beside_prefill: 0.048, prefill_lane_beside_decode: 0.071 },
   },
   // Our kernels only (prefill attention on our mma.sync kernel), same day: fitted and validated, no longer the
-  // shipped YAML's data (training error physics 3.2% vs ceiling 5.0%): held out 3.2% / 4.5%.
+  // shipped YAML's data (training error physics 2.9% after the second issue-11 round): held out 2.8% / 4.5%.
   'h200-2026-12-04-own-kernels': {
     hardware: 'h200-own-kernels',
     form: 'physics',
-    forwardMape: 0.032,
-    concurrentDecodeMape: 0.046,
-    regimes: { decode_only: 0.043, prefill_only: 0.017, mixed: 0.026, decode_lane_beside_prefill: 0.046, prefill_lane_beside_decode: 0.06 },
+    forwardMape: 0.029,
+    concurrentDecodeMape: 0.045,
+    regimes: { decode_only: 0.038, prefill_only: 0.015, mixed: 0.025, decode_lane_beside_prefill: 0.045, prefill_lane_beside_decode: 0.06 },
   },
   // BENCHMARKS.md: held-out forward MAPE 4.7%, concurrent decode 4.1% (kernels of fad5ec7).
   'h200-2026-11-27': {
@@ -147,15 +147,15 @@ test('calibrate/data/h200-2026-12-04-reference-validation: the shipped h200 cali
   // Every record is held out (all models unseen by construction).
   assert.equal(r.summary.train_points.concurrent, 0);
   const g = r.summary.regimes;
-  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.073);
-  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.097);
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.035 && g.clock_serving!.overall.mape <= 0.021);
+  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.076);
+  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.106);
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.022 && g.clock_serving!.overall.mape <= 0.026);
 });
 
 test('reference data: the physics form predicts production kernels far better than the ceiling form', () => {
   // The issue-11 finding, kept as a regression check: fitted to the same production-kernel data, the
   // ceiling form (copy-kernel W(S), free decode compute efficiency, contention by SM share) is 22.8% off
-  // on held-out forwards and 46.5% on decode-only ones; the physics form 4.0% and 3.7%.
+  // on held-out forwards and 46.5% on decode-only ones; the physics form 3.9% and 2.7%.
   const folderPath = join('calibrate', 'data', 'h200-2026-12-04-reference');
   const loaded = loadData(root, [folderPath], undefined);
   const source = readConfig('hardware', 'h200', root);

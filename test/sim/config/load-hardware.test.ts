@@ -88,6 +88,17 @@ test('a curve that falls as SMs are added is refused at the falling value', () =
   assert.match(p.message, /falls from 3049000000000 at 64 SMs to 2900000000000 at 72 SMs/);
 });
 
+test('a bandwidthScale may fall between SM counts but must stay within 0.5–2', () => {
+  const scale = (v: string) => H200.replace('  kernelFloorUs: 0.95', `  bandwidthScale:\n    - { smCount: 64, value: 1.05 }\n    - { smCount: 96, value: ${v} }\n  kernelFloorUs: 0.95`);
+  assert.deepEqual(parseHardwareYaml(scale('0.98'), FILE).seed.perf.bandwidthScale, [
+    { smCount: 64, value: 1.05 },
+    { smCount: 96, value: 0.98 },
+  ]);
+  const text = scale('3');
+  const [p] = expectConfigError(() => parseHardwareYaml(text, FILE), [{ code: 'out-of-range', line: lineOf(text, 'value: 3 }'), field: 'perf.bandwidthScale[1].value' }]);
+  assert.match(p.message, /0\.5–2/);
+});
+
 test('SM counts outside the GPU and values above the datasheet peak are out of range', () => {
   const text = H200.replace('- { smCount: 132, value: 7.960e+14 }', '- { smCount: 140, value: 9.960e+14 }');
   const [a, b] = expectConfigError(() => parseHardwareYaml(text, FILE), [

@@ -154,3 +154,24 @@ test('cachedPrefixCompute prices prefill chunks over a cached prefix at their ow
   assert.equal(cachedPrefixPadFlops({ compute: 0.8, memory: 1, cachedPrefixCompute: 0.4 }, 1000), 1000);
   assert.equal(cachedPrefixPadFlops({ compute: 0.8, memory: 1 }, 1000), 0);
 });
+
+test('bandwidthScale multiplies every memory rate at its SM count, flat beyond its first and last points', async () => {
+  const { bandwidthScaleAt } = await import('../../../sim/latency/roofline.js');
+  const scale = [
+    { smCount: 40, value: 0.5 },
+    { smCount: 80, value: 1 },
+  ];
+  assert.equal(bandwidthScaleAt(undefined, 50), 1);
+  assert.equal(bandwidthScaleAt(scale, 20), 0.5);
+  assert.equal(bandwidthScaleAt(scale, 60), 0.75);
+  assert.equal(bandwidthScaleAt(scale, 100), 1);
+  // Π huge, so every kernel is memory-bound and its time is bytes over rate: half the rate, twice the time,
+  // on both the tabulated W(S) and a bandwidthModel's per-class curves.
+  const batch = { prefills: [], decodeCount: 1, decodeContextTokens: 3 };
+  for (const extra of [{}, { bandwidthModel: { perSmBytesPerS: 1e6, maxBytesPerS: 4e7, knee: 4 } }]) {
+    const base = perf({ computeFlopsPerS: [{ smCount: 100, value: 1e15 }], ...extra });
+    const plain = predictIteration(TINY_MODEL, tinyHardware({ perf: base }), batch, { ...whole, smCount: 20 });
+    const halved = predictIteration(TINY_MODEL, tinyHardware({ perf: { ...base, bandwidthScale: scale } }), batch, { ...whole, smCount: 20 });
+    assert.ok(Math.abs(halved.gpuUs - 2 * plain.gpuUs) < 1e-9, `${halved.gpuUs} vs 2·${plain.gpuUs}`);
+  }
+});
