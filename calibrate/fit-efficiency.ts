@@ -165,7 +165,7 @@ export function opPoints(
   bandwidth: readonly CurvePoint[],
   lmHeads: readonly LmHeadShape[],
   bw: BandwidthModel | null = null,
-  tile: { readonly gemmRowTile?: number; readonly gemmSmallRowTile?: number } = {},
+  tile: { readonly gemmRowTile?: number; readonly gemmSmallRowTile?: number; readonly gemmWaveBlend?: number; readonly gemmColTile?: number } = {},
 ): OpPoint[] {
   return ops.map((r) => {
     const w = opWork(r.shape, lmHeads);
@@ -173,7 +173,7 @@ export function opPoints(
     return {
       cls: OP_CLASSES.indexOf(w.opClass),
       smCount: r.smCount,
-      padFlops: g ? gemmPadFlops(tile, g.n, g.dIn, g.dOut) : 0,
+      padFlops: g ? gemmPadFlops(tile, g.n, g.dIn, g.dOut, r.smCount) : 0,
       cachedPrefixFlops: w.cachedPrefixFlops ?? 0,
       bw,
       flops: w.flops,

@@ -27,7 +27,8 @@ import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs
  * The physics form (FitForm; issue 11) changes stages 1–4 and adds two: W(S) is a saturating curve fitted
  * to the envelope of achieved bandwidth with a per-class slope (fit-bandwidth.ts), kernels pay a tail and
  * combine compute and memory softly, decode attention's compute efficiency is tied to prefill's, GEMMs
- * pay whole row tiles (the tile chosen by training error), 3b rescales Π(S) per SM count from the
+ * pay whole row tiles (the tile chosen by training error) and, where it lowers the training error, whole
+ * waves of output tiles on the partition (GEMM_WAVES), 3b rescales Π(S) per SM count from the
  * training forwards and 3c W(S) from the training decode-only forwards, stage 4 fits the shared-resource
  * contention (fit-contention.ts) and stage 5 the clock regimes (fit-clock.ts).
  * Held-out forward and concurrent points are never seen here (split.ts). The search is hand-written
@@ -50,6 +51,8 @@ export interface FitInput {
   readonly gemmRowTile?: number | 'auto';
   /** With a numeric gemmRowTile: the narrow-M kernel's row tile (PerfSpec.gemmSmallRowTile), 0 for none. */
   readonly gemmSmallRowTile?: number;
+  /** With a numeric gemmRowTile: GEMM wave quantisation [k, column tile] (PerfSpec.gemmWaveBlend, gemmColTile); k = 0 for none. */
+  readonly gemmWave?: readonly [number, number];
 }
 
 /**
@@ -62,6 +65,20 @@ export const GEMM_ROW_TILES: readonly (readonly [number, number])[] = [
   [64, 0],
   [128, 0],
   [128, 64],
+];
+/**
+ * Candidate GEMM wave quantisation terms [k, column tile] (PerfSpec.gemmWaveBlend, gemmColTile), tried on the
+ * row tiles chosen above; none is kept unless it lowers the *training* forward error. On S SMs a GEMM's
+ * ⌈n/T⌉·⌈dOut/column tile⌉ output tiles run in ⌈tiles/S⌉ waves, and its compute is scaled by
+ * 1 + k·(waves·S/tiles − 1): k = 1 prices whole waves, k = 0.5 half the idle part of the last one (cuBLAS's
+ * persistent and stream-K Hopper kernels hide part of it). 128 and 256 columns are the N tiles of the Hopper
+ * cuBLAS kernels.
+ */
+export const GEMM_WAVES: readonly (readonly [number, number])[] = [
+  [0.5, 128],
+  [0.5, 256],
+  [1, 128],
+  [1, 256],
 ];
 /**
  * 'ceiling': W(S) is the measured copy ceiling, every efficiency free, contention by partner SM share
@@ -109,15 +126,27 @@ export function fitCalibration(input: FitInput): FitResult {
   const physicsForm = (input.form ?? defaultForm(input.data)) === 'physics';
   if (physicsForm && (input.gemmRowTile ?? 'auto') === 'auto') {
     let best: FitResult | null = null;
+    let bestTile: readonly [number, number] = [0, 0];
     for (const [t, ts] of GEMM_ROW_TILES) {
       const r = fitCalibration({ ...input, gemmRowTile: t, gemmSmallRowTile: ts });
-      if (best === null || r.residuals.forwardTrain.mape < best.residuals.forwardTrain.mape) best = r;
+      if (best === null || r.residuals.forwardTrain.mape < best.residuals.forwardTrain.mape) {
+        best = r;
+        bestTile = [t, ts];
+      }
+    }
+    // Then, on the chosen tiles, GEMM wave quantisation (GEMM_WAVES), kept only where it lowers the training error.
+    if (bestTile[0] > 0) {
+      for (const wave of GEMM_WAVES) {
+        const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: wave });
+        if (r.residuals.forwardTrain.mape < (best as FitResult).residuals.forwardTrain.mape) best = r;
+      }
     }
     return best as FitResult;
   }
   const rowTile = physicsForm && typeof input.gemmRowTile === 'number' ? input.gemmRowTile : 0;
   const smallTile = rowTile > 0 ? (input.gemmSmallRowTile ?? 0) : 0;
-  const tile = { ...(rowTile > 0 ? { gemmRowTile: rowTile } : {}), ...(smallTile > 0 ? { gemmSmallRowTile: smallTile } : {}) };
+  const wave = rowTile > 0 && input.gemmWave && input.gemmWave[0] > 0 ? { gemmWaveBlend: input.gemmWave[0], gemmColTile: input.gemmWave[1] } : {};
+  const tile = { ...(rowTile > 0 ? { gemmRowTile: rowTile } : {}), ...(smallTile > 0 ? { gemmSmallRowTile: smallTile } : {}), ...wave };
   const { data, models } = input;
   const smCount = input.hardware.smCount;
   if (data.meta.smCount !== smCount) {

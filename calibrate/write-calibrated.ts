@@ -72,6 +72,8 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
     ...(perf.ridgeExponent !== undefined ? { ridgeExponent: perf.ridgeExponent } : {}),
     ...(perf.gemmRowTile !== undefined ? { gemmRowTile: perf.gemmRowTile } : {}),
     ...(perf.gemmSmallRowTile !== undefined ? { gemmSmallRowTile: perf.gemmSmallRowTile } : {}),
+    ...(perf.gemmWaveBlend !== undefined ? { gemmWaveBlend: perf.gemmWaveBlend } : {}),
+    ...(perf.gemmColTile !== undefined ? { gemmColTile: perf.gemmColTile } : {}),
     contention: {
       memory: perf.contention.memory,
       compute: perf.contention.compute,

@@ -6,7 +6,7 @@ import { childField, readMap, readSeq } from '../input/yaml-fields.js';
 
 const PERF_KEYS = {
   required: ['provenance', 'computeFlopsPerS', 'bandwidthBytesPerS', 'efficiency', 'kernelFloorUs', 'contention'],
-  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'bandwidthScale', 'gemmRowTile', 'gemmSmallRowTile'],
+  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'bandwidthScale', 'gemmRowTile', 'gemmSmallRowTile', 'gemmWaveBlend', 'gemmColTile'],
 } as const;
 /** A clock regime moves compute time by tens of percent at most (the H200's clock spans 1.4–1.98 GHz). */
 const CLOCK_SCALE: NumberRule = { min: 0.5, max: 2, why: 'a clock regime scales compute time by at most 2x either way' };
@@ -45,6 +45,8 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
   const ridgeExponent = m.has('ridgeExponent') ? m.number('ridgeExponent', { min: 1, max: 100, why: 'the ridge exponent q combines times as (c^q + m^q)^(1/q), 1 ≤ q ≤ 100' }) : null;
   const rowTile = m.has('gemmRowTile') ? m.number('gemmRowTile', { integer: true, min: 1, max: 1024, why: 'a GEMM row tile is 1–1024 tokens' }) : null;
   const smallTile = m.has('gemmSmallRowTile') ? m.number('gemmSmallRowTile', { integer: true, min: 1, max: 1024, why: 'a GEMM row tile is 1–1024 tokens' }) : null;
+  const waveBlend = m.has('gemmWaveBlend') ? m.number('gemmWaveBlend', { min: 0, max: 1, why: 'the wave blend k is 0 (no wave term) to 1 (whole waves)' }) : null;
+  const colTile = m.has('gemmColTile') ? m.number('gemmColTile', { integer: true, min: 1, max: 1024, why: 'a GEMM column tile is 1–1024 columns' }) : null;
   const bwNode = m.has('bandwidthModel') ? m.read('bandwidthModel', (n, f) => readMap(data, n, f, { required: ['perSmBytesPerS', 'maxBytesPerS', 'knee'] })) : null;
   const bandwidthModel =
     bwNode === null
@@ -65,7 +67,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
       : clock === undefined
         ? undefined
         : { backToBackComputeScale: clock.number('backToBackComputeScale', CLOCK_SCALE), servingComputeScale: clock.number('servingComputeScale', CLOCK_SCALE) };
-  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile].some((v) => v === undefined)) return undefined;
+  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile, waveBlend, colTile].some((v) => v === undefined)) return undefined;
   if (bandwidthModel && Object.values(bandwidthModel).some((v) => v === undefined)) return undefined;
   if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined)) return undefined;
   return {
@@ -78,6 +80,8 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     ...(ridgeExponent !== null ? { ridgeExponent: ridgeExponent! } : {}),
     ...(rowTile !== null ? { gemmRowTile: rowTile! } : {}),
     ...(smallTile !== null ? { gemmSmallRowTile: smallTile! } : {}),
+    ...(waveBlend !== null ? { gemmWaveBlend: waveBlend! } : {}),
+    ...(colTile !== null ? { gemmColTile: colTile! } : {}),
     ...(bandwidthModel ? { bandwidthModel: bandwidthModel as { perSmBytesPerS: number; maxBytesPerS: number; knee: number } } : {}),
     ...(bandwidthScale ? { bandwidthScale } : {}),
     contention: contention!,

@@ -176,6 +176,14 @@ export interface PerfSpec {
    * runs (decode batches), so n ≤ T tokens cost ⌈n/T_s⌉·T_s rows (roofline gemmPadFlops). Absent: T for all n.
    */
   readonly gemmSmallRowTile?: number;
+  /**
+   * Physics form, with gemmRowTile: wave quantisation on a partition. A GEMM's output is ⌈n/T⌉·⌈dOut/gemmColTile⌉
+   * tiles run in ⌈tiles/S⌉ waves on S SMs; its compute is scaled by 1 + gemmWaveBlend·(waves·S/tiles − 1)
+   * (roofline gemmPadFlops). Absent: no wave term.
+   */
+  readonly gemmWaveBlend?: number;
+  /** With gemmWaveBlend: the output tile's column count (default 128). */
+  readonly gemmColTile?: number;
   readonly contention: ContentionSpec;
   /** Absent: every regime prices as calibrated. */
   readonly clockRegime?: ClockRegimeSpec;

@@ -102,6 +102,8 @@ interface Rates {
   classBytesPerUs: Float64Array | null;
   /** PerfSpec.ridgeExponent, or 0 for the plain max. */
   ridge: number;
+  /** SMs of the partition (GEMM wave quantisation). */
+  smCount: number;
 }
 
 /**
@@ -161,6 +163,7 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
     tail: hw.perf.kernelRule === 'tail' ? 1 : 0,
     classBytesPerUs: classBandwidth(hw, opts.smCount, memoryScale),
     ridge: hw.perf.ridgeExponent ?? 0,
+    smCount: opts.smCount,
   };
 }
 
@@ -221,7 +224,7 @@ function linearUs(hw: HardwareSpec, r: Rates, op: OpClass, n: number, dIn: numbe
   const flops = 2 * n * dIn * dOut;
   // Activations in and out, plus the weights, read once per kernel.
   const bytes = (n * dIn + dIn * dOut + n * dOut) * s;
-  return kernelUs(hw, r, op, flops, bytes, count, acc, gemmPadFlops(hw.perf, n, dIn, dOut));
+  return kernelUs(hw, r, op, flops, bytes, count, acc, gemmPadFlops(hw.perf, n, dIn, dOut, r.smCount));
 }
 
 /**
@@ -232,11 +235,24 @@ function linearUs(hw: HardwareSpec, r: Rates, op: OpClass, n: number, dIn: numbe
  * mixed batch (512 prefill + 32 decode) pays for 640 rows with T = 128, 18% more than counted; a 512-token
  * one pays for none; 8 decode tokens with T_s = 64 pay for 64. Absent T: no padding.
  */
-export function gemmPadFlops(perf: Pick<HardwareSpec['perf'], 'gemmRowTile' | 'gemmSmallRowTile'>, n: number, dIn: number, dOut: number): number {
+export function gemmPadFlops(
+  perf: Pick<HardwareSpec['perf'], 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWaveBlend' | 'gemmColTile'>,
+  n: number,
+  dIn: number,
+  dOut: number,
+  smCount = 0,
+): number {
   const large = perf.gemmRowTile;
   if (!large) return 0;
   const t = perf.gemmSmallRowTile !== undefined && n <= large ? perf.gemmSmallRowTile : large;
-  return 2 * (Math.ceil(n / t) * t - n) * dIn * dOut;
+  const rowTiles = Math.ceil(n / t);
+  const padded = 2 * rowTiles * t * dIn * dOut;
+  const k = perf.gemmWaveBlend ?? 0;
+  if (k === 0 || smCount <= 0) return padded - 2 * n * dIn * dOut;
+  // Wave quantisation: ⌈tiles/S⌉ waves of S tiles each, the last partly idle.
+  const tiles = rowTiles * Math.ceil(dOut / (perf.gemmColTile ?? 128));
+  const waveFactor = (Math.ceil(tiles / smCount) * smCount) / tiles;
+  return padded * (1 + k * (waveFactor - 1)) - 2 * n * dIn * dOut;
 }
 
 /**

@@ -99,6 +99,15 @@ test('a bandwidthScale may fall between SM counts but must stay within 0.5–2',
   assert.match(p.message, /0\.5–2/);
 });
 
+test('gemmWaveBlend and gemmColTile are read; a blend outside 0–1 is out of range', () => {
+  const wave = (k: string) => H200.replace('  kernelFloorUs: 0.95', `  gemmWaveBlend: ${k}\n  gemmColTile: 256\n  kernelFloorUs: 0.95`);
+  const p0 = parseHardwareYaml(wave('0.5'), FILE).seed.perf;
+  assert.equal(p0.gemmWaveBlend, 0.5);
+  assert.equal(p0.gemmColTile, 256);
+  const text = wave('1.5');
+  expectConfigError(() => parseHardwareYaml(text, FILE), [{ code: 'out-of-range', line: lineOf(text, 'gemmWaveBlend: 1.5'), field: 'perf.gemmWaveBlend' }]);
+});
+
 test('SM counts outside the GPU and values above the datasheet peak are out of range', () => {
   const text = H200.replace('- { smCount: 132, value: 7.960e+14 }', '- { smCount: 140, value: 9.960e+14 }');
   const [a, b] = expectConfigError(() => parseHardwareYaml(text, FILE), [

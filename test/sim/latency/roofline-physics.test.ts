@@ -134,6 +134,24 @@ test('gemmSmallRowTile: a batch of at most gemmRowTile tokens pays for the narro
   assert.equal(gemmPadFlops({ gemmSmallRowTile: 64 }, 8, 4, 16), 0);
 });
 
+test('gemmWaveBlend prices the idle part of a GEMM\'s last wave of output tiles on the partition, blended by k', async () => {
+  const { gemmPadFlops } = await import('../../../sim/latency/roofline.js');
+  // 64 tokens on 64-row tiles, 300 output columns on 128-column tiles: 1 × 3 = 3 tiles.
+  const f = 2 * 64 * 8 * 300;
+  const tiles = { gemmRowTile: 64, gemmWaveBlend: 0.5, gemmColTile: 128 };
+  // On 2 SMs: 2 waves of 2, 4 tile slots for 3 tiles: compute × (1 + 0.5·(4/3 − 1)).
+  assert.ok(Math.abs(gemmPadFlops(tiles, 64, 8, 300, 2) - f * 0.5 * (4 / 3 - 1)) < 1e-6);
+  // Whole waves (k = 1) on 3 SMs or more are full: no extra work beyond the row padding.
+  assert.equal(gemmPadFlops({ ...tiles, gemmWaveBlend: 1 }, 64, 8, 300, 3), 0);
+  // k = 1 on 2 SMs: the work of 4 tiles.
+  assert.ok(Math.abs(gemmPadFlops({ ...tiles, gemmWaveBlend: 1 }, 64, 8, 300, 2) - f / 3) < 1e-6);
+  // Without an SM count (the fitter's probes without a partition) or k: the row padding only.
+  assert.equal(gemmPadFlops(tiles, 64, 8, 300), 0);
+  assert.equal(gemmPadFlops({ gemmRowTile: 64 }, 32, 8, 300, 2), 2 * 32 * 8 * 300);
+  // The default column tile is 128.
+  assert.equal(gemmPadFlops({ gemmRowTile: 64, gemmWaveBlend: 1 }, 64, 8, 300, 2), gemmPadFlops({ ...tiles, gemmWaveBlend: 1 }, 64, 8, 300, 2));
+});
+
 test('cachedPrefixCompute prices prefill chunks over a cached prefix at their own compute efficiency', async () => {
   const { cachedPrefixPadFlops } = await import('../../../sim/latency/roofline.js');
   // Bandwidth huge, so attention is compute-bound and its time is its (equivalent) FLOPs over Π·eff.
