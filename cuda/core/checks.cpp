@@ -467,17 +467,17 @@ CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vecto
     CudnnAttnArgs a{p.q, p.k_cache, p.v_cache, p.block_table, seq_q.get(), seq_kv.get(), q_off.get(), p.out, p.scale};
     // Dense K/V: the chunks' own rows gathered out of the (shuffled) cache pages, in token order.
     Bf16Buffer kd(shape.dense_kv ? (size_t)total_new * hkv * kDh : 1), vd(shape.dense_kv ? (size_t)total_new * hkv * kDh : 1);
+    Bf16Buffer fused(shape.kv_row_stride > 0 ? (size_t)total_new * fused_row : 1);
+    std::vector<int> rows;
+    for (int sq = 0; shape.dense_kv && sq < seqs; ++sq)
+      for (int i = 0; i < chunks[sq].new_tokens; ++i) rows.push_back(tables[sq][i / kBlockTokens] * kBlockTokens + i % kBlockTokens);
+    DeviceBuffer<int> r = shape.dense_kv ? f.ints(rows) : DeviceBuffer<int>(1);
     if (shape.dense_kv) {
-      std::vector<int> rows;
-      for (int sq = 0; sq < seqs; ++sq)
-        for (int i = 0; i < chunks[sq].new_tokens; ++i) rows.push_back(tables[sq][i / kBlockTokens] * kBlockTokens + i % kBlockTokens);
-      DeviceBuffer<int> r = f.ints(rows);
       launch_gather_rows(GatherRowsParams{p.k_cache, r.get(), kd.get(), total_new, hkv * kDh}, s);
       launch_gather_rows(GatherRowsParams{p.v_cache, r.get(), vd.get(), total_new, hkv * kDh}, s);
       a.k_cache = kd.get();
       a.v_cache = vd.get();
       a.kv_offset = kv_off.get();
-      Bf16Buffer fused(shape.kv_row_stride > 0 ? (size_t)total_new * fused_row : 1);
       if (shape.kv_row_stride > 0) {
         // [q | k | v] rows: the q columns stay NaN (never read); K and V go to their columns.
         launch_fill_bits_bf16(fused.get(), (size_t)total_new * fused_row, kPoisonBf16, s);
@@ -487,12 +487,9 @@ CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vecto
         a.k_cache = fused.get() + hq * kDh;
         a.v_cache = fused.get() + hq * kDh + kv_w;
       }
-      launch_attn_cudnn(plan.get(), a, s);
-      DUET_CUDA(cudaStreamSynchronize(s));  // r goes at the end of this block
-    } else {
-      launch_attn_cudnn(plan.get(), a, s);
     }
-    DUET_CUDA(cudaStreamSynchronize(s));
+    launch_attn_cudnn(plan.get(), a, s);
+    DUET_CUDA(cudaStreamSynchronize(s));  // the buffers above go at the end of this block
   }
   const long long bad = f.nonfinite(out);
   ErrAcc acc;

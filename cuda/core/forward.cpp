@@ -338,6 +338,8 @@ std::vector<int> ForwardBatch::init(const BatchSpec& batch, const std::vector<co
   }
   pf_cached_lens_ = pf_cached;
   sm_count_ = sm_count;
+  prefill_impl_ = prefill_seqs_ > 0 ? attn_prefill_impl(batch.prefills) : AttnImpl::Own;
+  decode_impl_ = decode_seqs_ > 0 ? attn_decode_impl() : AttnImpl::Own;
   cache_blocks_ = 0;
   for (const auto* bl : blocks)
     for (int b : *bl) cache_blocks_ = std::max(cache_blocks_, b + 1);
@@ -412,7 +414,7 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
       ap.max_blocks_per_seq = prefill_max_blocks_;
       ap.max_new_tokens = max_new_;
       ap.scale = scale;
-      if (attn_prefill_impl(batch_.prefills) == AttnImpl::Own) {
+      if (prefill_impl_ == AttnImpl::Own) {
         launch_attn_prefill(ap, stream);
       } else {
         if (!cudnn_prefill_) {
@@ -451,7 +453,7 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
       dp.split_tokens = split_tokens_;
       dp.num_splits = num_splits_;
       dp.scale = scale;
-      if (attn_decode_impl() == AttnImpl::Own) {
+      if (decode_impl_ == AttnImpl::Own) {
         launch_attn_decode(dp, stream);
       } else {
         if (!cudnn_decode_)

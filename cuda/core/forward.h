@@ -123,6 +123,8 @@ class ForwardBatch {
   int prefill_max_blocks_ = 0, decode_max_blocks_ = 0, max_new_ = 0;
   int split_tokens_ = 0, num_splits_ = 0;
   int sm_count_ = 0, cache_blocks_ = 0;
+  // Resolved once per batch (environment and the step's work), not per layer.
+  AttnImpl prefill_impl_ = AttnImpl::Own, decode_impl_ = AttnImpl::Own;
   std::vector<int> pf_cached_lens_;
   // Attention through cuDNN (DUET_ATTN_PREFILL_IMPL / DUET_ATTN_DECODE_IMPL=cudnn): a plan is
   // built on the first enqueue (eager, the partition's context current), before
