@@ -14,6 +14,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = 
   merge: async () => (await import('../sim/cli/commands/merge.js')).mergeCommand,
   report: async () => (await import('./report.js')).reportCommand,
   replay: async () => (await import('../sim/cli/commands/replay.js')).makeReplayCommand(async () => (await import('../reports/write-report.js')).reportHtmlForResult),
+  'serve-gpu': async () => (await import('../calibrate/cli/serve-gpu.js')).makeServeGpuCommand(async () => (await import('../reports/write-report.js')).reportHtmlForResult),
   predict: async () => (await import('../sim/cli/commands/predict.js')).predict,
   calibrate: async () => {
     const [{ makeCalibrateCommand }, pages] = await Promise.all([import('../calibrate/cli/calibrate.js'), import('../reports/write-report.js')]);

@@ -2,6 +2,7 @@ import type { ModelSpec } from '../../sim/model/model-spec.js';
 import { inputError } from '../../sim/core/input-error.js';
 import { toPlanModel } from '../plan.js';
 import type { Schedule } from './schedule.js';
+import { ExecKvLedger } from './exec-kv.js';
 
 /**
  * Turns a simulated schedule (duetsim-schedule v2) into the GPU executor's plan, `duetsim-exec` version 1
@@ -48,31 +49,16 @@ export function compileExecPlan(schedule: Schedule, model: ModelSpec): ExecPlan 
   for (const [id, i] of lastStep) releaseAfter[i].push(id);
   for (const r of releaseAfter) r.sort((a, b) => a - b);
 
-  const bt = EXEC_BLOCK_TOKENS;
-  const held = new Map<number, number>();
-  let used = 0;
-  let peak = 0;
-  const ensure = (id: number, tokens: number) => {
-    const need = Math.ceil(tokens / bt);
-    const have = held.get(id) ?? 0;
-    if (need > have) {
-      held.set(id, need);
-      used += need - have;
-      if (used > peak) peak = used;
-    }
-  };
+  const kv = new ExecKvLedger(EXEC_BLOCK_TOKENS);
   const free = (id: number, line: number, field: string) => {
-    const have = held.get(id);
-    if (have === undefined) throw inputError('exec.inconsistent', schedule.file, line, field, `request ${id} is freed but holds no KV (it never ran before this step)`);
-    used -= have;
-    held.delete(id);
+    if (!kv.free(id)) throw inputError('exec.inconsistent', schedule.file, line, field, `request ${id} is freed but holds no KV (it never ran before this step)`);
   };
 
   const lines: string[] = [];
   schedule.steps.forEach((s, i) => {
     for (const id of s.preempted) free(id, s.line, 'preempted');
-    for (const p of s.prefills) ensure(p.id, p.cachedTokens + p.newTokens);
-    for (const d of s.decodes) ensure(d.id, d.contextTokens + (s.mode === 'split' ? s.lookaheadK : d.steps) - 1);
+    for (const p of s.prefills) kv.ensure(p.id, p.cachedTokens + p.newTokens);
+    for (const d of s.decodes) kv.ensure(d.id, d.contextTokens + (s.mode === 'split' ? s.lookaheadK : d.steps) - 1);
     lines.push(
       JSON.stringify({
         step: i,
@@ -88,13 +74,13 @@ export function compileExecPlan(schedule: Schedule, model: ModelSpec): ExecPlan 
     );
     for (const id of releaseAfter[i]) free(id, s.line, 'release');
   });
-  const kvBlocks = Math.max(peak, 1);
+  const kvBlocks = Math.max(kv.peakBlocks, 1);
   const header = {
     format: EXEC_FORMAT,
     version: EXEC_VERSION,
     model_name: h.model,
     model: toPlanModel(model),
-    block_tokens: bt,
+    block_tokens: EXEC_BLOCK_TOKENS,
     kv_blocks: kvBlocks,
     steps: schedule.steps.length,
     schedule: h.raw,
@@ -103,6 +89,6 @@ export function compileExecPlan(schedule: Schedule, model: ModelSpec): ExecPlan 
     text: [JSON.stringify(header), ...lines].join('\n') + '\n',
     steps: schedule.steps.length,
     kvBlocks,
-    kvBytesPerLayer: kvBlocks * bt * model.numKvHeads * model.headDim * 2 * 2,
+    kvBytesPerLayer: kvBlocks * EXEC_BLOCK_TOKENS * model.numKvHeads * model.headDim * 2 * 2,
   };
 }

@@ -2,8 +2,9 @@ import type { ModelSpec } from '../model/model-spec.js';
 import type { HardwareSpec } from '../hardware/hardware-spec.js';
 import type { EngineOptions } from './scenario.js';
 import type { Decision, KvView, Policy, SchedulerView } from '../policy/policy.js';
-import type { IterationBatch, PrefillChunk } from '../latency/iteration-batch.js';
-import { aggregatedStepUs, splitTiming } from '../latency/iteration-timing.js';
+import type { PrefillChunk } from '../latency/iteration-batch.js';
+import { stepTimingFromLanes } from '../latency/iteration-timing.js';
+import { modelStepTimer, type StepSpec, type StepTimer } from './step-timer.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import type { Rejection } from '../metrics/results.js';
 import { KvCache } from './kv-cache.js';
@@ -53,6 +54,8 @@ export interface InstanceConfig {
   readonly engine: EngineOptions;
   readonly policy: Policy;
   readonly kvBlocks: number;
+  /** Where step times come from; absent: the latency model (a simulation). A live run passes the GPU's. */
+  readonly timer?: StepTimer;
 }
 
 /** One step the instance is running: what to apply when it ends. */
@@ -103,6 +106,9 @@ export class Instance {
   preemptions = 0;
   readonly stats: InstanceStats = { steps: 0, busyUs: 0, peakUsedBlocks: 0 };
   private readonly kvView: KvView;
+  private readonly timer: StepTimer;
+  /** Steps started so far: the next step's `StepSpec.index`. */
+  private stepIndex = 0;
 
   constructor(
     readonly cfg: InstanceConfig,
@@ -111,6 +117,7 @@ export class Instance {
     private readonly onStep: ((step: StepRecord) => void) | null,
   ) {
     this.kv = new KvCache(cfg.kvBlocks, cfg.engine.blockTokens);
+    this.timer = cfg.timer ?? modelStepTimer(cfg.model, cfg.hw, cfg.tpDegree);
     const kv = this.kv;
     const prefixHit = (s: SeqView) => this.prefixHitTokens(s);
     this.kvView = {
@@ -191,10 +198,13 @@ export class Instance {
       hw: this.cfg.hw,
       tpDegree: this.cfg.tpDegree,
     };
+    // Host time is read only for a timer that charges it (a live run): simulations stay deterministic.
+    const t0 = this.timer.measuresHost ? performance.now() : 0;
     const d = this.steadyDecision(view) ?? this.cfg.policy.decide(view);
+    const decisionUs = this.timer.measuresHost ? (performance.now() - t0) * 1000 : 0;
     this.metrics.sample(nowUs, this.cfg.id, this.waiting.length, this.running.length, this.kv.usedBlocks / this.kv.totalBlocks);
     if (d.kind === 'idle') return null;
-    return this.apply(d, nowUs);
+    return this.apply(d, nowUs, decisionUs);
   }
 
   /**
@@ -219,7 +229,7 @@ export class Instance {
       : { kind: 'split', prefills: [], decodes, preempt: [], prefillSms: shape.prefillSms, decodeSms: shape.decodeSms, lookaheadK: 1 };
   }
 
-  private apply(d: Exclude<Decision, { kind: 'idle' }>, nowUs: number): InFlightStep | null {
+  private apply(d: Exclude<Decision, { kind: 'idle' }>, nowUs: number, decisionUs: number): InFlightStep | null {
     const bt = this.kv.blockTokens;
     const preempted: number[] = [];
     for (const v of d.preempt) {
@@ -272,27 +282,32 @@ export class Instance {
       seq.stepsInFlight = steps;
       decodeContextTokens += seq.decodeContextTokens;
     }
-    const { model, hw, tpDegree } = this.cfg;
-    let endUs: number;
-    let prefillTokenAtUs: number;
-    const decodeTokenAtUs: number[] = [];
-    let prefillSms = 0;
-    let decodeSms = 0;
-    let prefillDoneAtUs = -1;
-    if (d.kind === 'aggregated') {
-      const batch: IterationBatch = { prefills: chunks, decodeCount: decodes.length, decodeContextTokens };
-      endUs = nowUs + aggregatedStepUs(model, hw, batch, hw.smCount, tpDegree);
-      prefillTokenAtUs = endUs;
-      decodeTokenAtUs.push(endUs);
-    } else {
-      prefillSms = d.prefillSms;
-      decodeSms = d.decodeSms;
-      const t = splitTiming(model, hw, { prefills: chunks, decodeCount: 0, decodeContextTokens: 0 }, { prefills: [], decodeCount: decodes.length, decodeContextTokens }, prefillSms, decodeSms, k, tpDegree);
-      endUs = nowUs + t.windowUs;
-      prefillTokenAtUs = nowUs + t.prefillTokenOffsetUs;
-      if (chunks.length > 0) prefillDoneAtUs = nowUs + hw.overheads.schedulingUs + t.prefillGpuUs;
-      for (const off of t.decodeTokenOffsetsUs) decodeTokenAtUs.push(nowUs + off);
-    }
+    const spec: StepSpec = {
+      index: this.stepIndex++,
+      startUs: nowUs,
+      mode: d.kind,
+      prefillSms: d.kind === 'split' ? d.prefillSms : 0,
+      decodeSms: d.kind === 'split' ? d.decodeSms : 0,
+      lookaheadK: k,
+      preempted,
+      requests: () => ({
+        prefills: prefills.map((p, i) => ({ id: p.seq.id, newTokens: p.newTokens, cachedTokens: chunks[i].cachedTokens })),
+        decodes: decodes.map((x) => ({ id: x.id, contextTokens: x.decodeContextTokens, steps: x.stepsInFlight })),
+        finishing: finishingIds(prefills, chunks, decodes),
+      }),
+      prefillBatch: { prefills: chunks, decodeCount: 0, decodeContextTokens: 0 },
+      decodeBatch: { prefills: [], decodeCount: decodes.length, decodeContextTokens },
+      decisionUs,
+    };
+    const timed = this.timer.time(spec);
+    if (timed.lanes.mode !== d.kind) throw new Error(`step timer ${this.timer.name} answered a ${timed.lanes.mode} step for a ${d.kind} one`);
+    const t = stepTimingFromLanes(this.cfg.hw.overheads, timed.lanes, timed.hostUs);
+    const endUs = nowUs + t.durationUs;
+    const prefillTokenAtUs = nowUs + t.prefillTokenOffsetUs;
+    const decodeTokenAtUs = t.decodeTokenOffsetsUs.map((off) => nowUs + off);
+    const prefillSms = spec.prefillSms;
+    const decodeSms = spec.decodeSms;
+    const prefillDoneAtUs = d.kind === 'split' && chunks.length > 0 ? nowUs + t.prefillDoneOffsetUs : -1;
     if (!(endUs > nowUs)) throw new Error(`step priced at ${endUs - nowUs} µs; the clock must advance`);
     this.stats.steps++;
     this.stats.busyUs += endUs - nowUs;
@@ -481,4 +496,14 @@ export class Instance {
     }
     return own;
   }
+}
+
+/** Requests whose last token the step emits: a prefill that completes with one output left, a decode whose steps reach its output length. */
+function finishingIds(prefills: readonly { seq: Seq; newTokens: number }[], chunks: readonly PrefillChunk[], decodes: readonly Seq[]): number[] {
+  const ids: number[] = [];
+  prefills.forEach(({ seq, newTokens }, i) => {
+    if (chunks[i].cachedTokens + newTokens >= seq.prefillTargetTokens && seq.generatedTokens + 1 >= seq.req.outputTokens) ids.push(seq.id);
+  });
+  for (const seq of decodes) if (seq.generatedTokens + seq.stepsInFlight >= seq.req.outputTokens) ids.push(seq.id);
+  return ids;
 }

@@ -48,11 +48,17 @@ export interface SimulationHooks {
   readonly onProgress?: (doneFrac: number) => void;
   /** The cluster layer's part of the loop; required by instances whose role hands requests on. */
   readonly loop?: LoopHook;
+  /**
+   * Asked after every step end: true ends the run there (a live run told to stop, or out of time). Requests
+   * not finished then stay unfinished (their rows say so) instead of being reported lost.
+   */
+  readonly shouldStop?: () => boolean;
 }
 
 /**
  * The event loop: arrivals, step ends and scheduling points on one clock, in total order. Returns the
- * final clock. Every request ends either finished or rejected — the loop checks that before returning.
+ * final clock. Every request ends either finished or rejected — the loop checks that before returning —
+ * unless `shouldStop` ended the run early.
  */
 export function simulate(requests: readonly Request[], instances: readonly Instance[], route: RouteFn, metrics: MetricsCollector, hooks: SimulationHooks = {}): number {
   const q = new EventQueue<SimEvent>();
@@ -92,7 +98,8 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
       throw new Error(`policy ${inst.cfg.policy.name} idles with ${inst.waiting.length} waiting and ${inst.running.length} running requests (${inst.running.filter((s) => s.isPrefilling).length} mid-prefill) and nothing left to wake it`);
     }
   };
-  while (q.size > 0) {
+  let stopped = false;
+  while (q.size > 0 && !stopped) {
     const ev = q.pop()!;
     const t = q.lastTimeUs;
     if (t < nowUs) throw new Error(`clock went backwards: ${t} < ${nowUs}`);
@@ -117,6 +124,10 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
       case 'step-end':
         ev.instance.finishStep(ev.step);
         hook?.afterStepEnd(ev.instance, t, control);
+        if (hooks.shouldStop?.()) {
+          stopped = true;
+          break;
+        }
         if (ev.instance.hasWork) {
           // Nothing else happens at this instant (arrivals and transfers would sort right after this step
           // end): start the next step now instead of through a schedule event. Same order, one heap
@@ -134,6 +145,7 @@ export function simulate(requests: readonly Request[], instances: readonly Insta
         break;
     }
   }
+  if (stopped) return nowUs;
   for (const s of seqs) {
     if (s.phase !== 'finished' && s.phase !== 'rejected') throw new Error(`request ${s.id} (${s.req.origin}) was lost in phase ${s.phase}`);
   }

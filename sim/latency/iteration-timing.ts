@@ -1,7 +1,8 @@
 import type { ModelSpec } from '../model/model-spec.js';
 import type { HardwareSpec } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
-import { launchedForwardUs, partnerOf, predictForward, predictTotalUs, type PartnerLoad } from './roofline.js';
+import type { OverheadSpec } from '../hardware/hardware-spec.js';
+import { launchedForwardUs, partnerOf, predictForward, type PartnerLoad } from './roofline.js';
 
 /**
  * How long one scheduling step takes, in the two shapes the engine runs. Pure; shared by the engine
@@ -10,7 +11,64 @@ import { launchedForwardUs, partnerOf, predictForward, predictTotalUs, type Part
 
 /** Aggregated: one forward on `smCount` SMs replayed as a CUDA graph, plus scheduling and sampling. */
 export function aggregatedStepUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number): number {
-  return predictTotalUs(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree });
+  return aggregatedTiming(hw.overheads, aggregatedGpuUs(model, hw, batch, smCount, tpDegree)).durationUs;
+}
+
+/** The GPU part of an aggregated step: the forward replayed as one CUDA graph, its launch included. */
+export function aggregatedGpuUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number): number {
+  const [gpuUs, kernels] = predictForward(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree });
+  return launchedForwardUs(hw, gpuUs, kernels, 'graph');
+}
+
+/**
+ * What the GPU did in one step, whoever timed it: the latency model (the simulator) or the GPU itself (a
+ * live run, calibrate/live/; the closed loop's executed steps). Offsets are from the moment the GPU work
+ * starts, µs. The engine turns lanes into token times with `stepTimingFromLanes`, the one rule both share,
+ * so a live run whose GPU reports exactly the model's lanes reproduces the simulation bit for bit.
+ */
+export type StepLanes =
+  | { readonly mode: 'aggregated'; readonly gpuUs: number }
+  | {
+      readonly mode: 'split';
+      /** When the eager prefill forward ends on its partition; null without a prefill. */
+      readonly prefillEndUs: number | null;
+      /** When each of the k back-to-back decode steps ends on the decode partition; [] without decodes. */
+      readonly decodeEndsUs: readonly number[];
+    };
+
+/** A step's length and token times, as offsets from its start (when the host begins scheduling it), µs. */
+export interface StepTiming {
+  readonly durationUs: number;
+  /** When the step's prefill tokens are sampled (-1 when it has no prefill). */
+  readonly prefillTokenOffsetUs: number;
+  /** When each decode step's tokens land (one when aggregated, k when split; [] without decodes). */
+  readonly decodeTokenOffsetsUs: readonly number[];
+  /** Split windows with a prefill: when the prefill partition's forward ends, before sampling; -1 otherwise. */
+  readonly prefillDoneOffsetUs: number;
+}
+
+/**
+ * Lanes to token times: host scheduling, then the GPU work, then sampling at the sync. `hostUs` replaces
+ * the modelled scheduling cost where a live run measured its own. Split windows' look-ahead decode tokens
+ * are sampled on the GPU inside their graphs; the prefill's token is sampled by the host after its forward.
+ */
+export function stepTimingFromLanes(o: OverheadSpec, lanes: StepLanes, hostUs: number = o.schedulingUs): StepTiming {
+  if (lanes.mode === 'aggregated') return aggregatedTiming(o, lanes.gpuUs, hostUs);
+  const offsets: number[] = [];
+  for (const e of lanes.decodeEndsUs) offsets.push(hostUs + e);
+  const lastDecodeUs = lanes.decodeEndsUs.length === 0 ? 0 : lanes.decodeEndsUs[lanes.decodeEndsUs.length - 1];
+  const prefillUs = lanes.prefillEndUs ?? 0;
+  return {
+    durationUs: hostUs + Math.max(lastDecodeUs, prefillUs) + o.samplingUs,
+    decodeTokenOffsetsUs: offsets,
+    prefillTokenOffsetUs: lanes.prefillEndUs === null ? -1 : hostUs + lanes.prefillEndUs + o.samplingUs,
+    prefillDoneOffsetUs: lanes.prefillEndUs === null ? -1 : hostUs + lanes.prefillEndUs,
+  };
+}
+
+function aggregatedTiming(o: OverheadSpec, gpuUs: number, hostUs: number = o.schedulingUs): StepTiming {
+  const durationUs = hostUs + gpuUs + o.samplingUs;
+  return { durationUs, prefillTokenOffsetUs: durationUs, decodeTokenOffsetsUs: [durationUs], prefillDoneOffsetUs: -1 };
 }
 
 /** The two lanes of a split window: what the optimiser weighs (the engine also needs the token times, SplitTiming). */
@@ -24,6 +82,8 @@ export interface SplitLanes {
 }
 
 export interface SplitTiming extends SplitLanes {
+  /** When each of the k decode steps ends on its partition, from the start of the GPU work (the lanes the window's times come from). */
+  readonly decodeEndsUs: readonly number[];
   /** Scheduling at the start of the window, then both partitions, then sampling at the sync. */
   readonly windowUs: number;
   /** Offsets from the window start at which each of the k decode steps ends (its token's time). */
@@ -139,13 +199,13 @@ export function splitPricer(
   const timing = (k: number): SplitTiming => {
     const l = lanes(k);
     const steps = hasDecode ? k : 0;
-    const offsets: number[] = [];
-    for (let i = 0; i < steps; i++) offsets.push(o.schedulingUs + ends[i]);
-    const busyUs = Math.max(l.decodeLaneUs, l.prefillGpuUs);
+    const decodeEndsUs = ends.slice(0, steps);
+    const t = stepTimingFromLanes(o, { mode: 'split', prefillEndUs: hasPrefill ? l.prefillGpuUs : null, decodeEndsUs });
     return {
-      windowUs: o.schedulingUs + busyUs + o.samplingUs,
-      decodeTokenOffsetsUs: offsets,
-      prefillTokenOffsetUs: hasPrefill ? o.schedulingUs + l.prefillGpuUs + o.samplingUs : -1,
+      windowUs: t.durationUs,
+      decodeTokenOffsetsUs: t.decodeTokenOffsetsUs,
+      prefillTokenOffsetUs: t.prefillTokenOffsetUs,
+      decodeEndsUs,
       ...l,
     };
   };

@@ -3,6 +3,9 @@ import type { Request } from '../workload/request.js';
 import type { RunResult } from '../metrics/results.js';
 import type { MetricsCollector } from '../metrics/collector.js';
 import type { StepRecord } from '../engine/instance.js';
+import type { StepTimer } from '../engine/step-timer.js';
+import type { ModelSpec } from '../model/model-spec.js';
+import type { EngineOptions } from '../engine/scenario.js';
 
 /** What a caller of `runScenarioDetailed` (run-scenario.ts) may listen to or keep; every field optional. */
 export interface RunOptions {
@@ -20,6 +23,23 @@ export interface RunOptions {
    */
   readonly onStart?: (run: RunStart) => void;
   readonly cwd?: string;
+  /**
+   * Where step times come from (a live run: the GPU, calibrate/live/); absent: the latency model. Called
+   * once the instance's inputs are loaded and checked, before the first step. One GPU only: a cluster
+   * scenario with a timer is an error.
+   */
+  readonly stepTimer?: (instance: TimedInstance) => StepTimer;
+  /** Asked after every step end: true ends the run there, keeping what ran (simulation.ts `shouldStop`). */
+  readonly shouldStop?: () => boolean;
+}
+
+/** What a step timer is built for: the one instance of a single-GPU scenario. */
+export interface TimedInstance {
+  readonly model: ModelSpec;
+  readonly hw: HardwareSpec;
+  readonly engine: EngineOptions;
+  readonly policy: string;
+  readonly kvBlocks: number;
 }
 
 export interface RunStart {

@@ -13,7 +13,8 @@ import { clusterDeployment } from './cluster-deployment.js';
  * calibration fixtures all call this.
  */
 export function runScenarioDetailed(spec: ScenarioSpec, opts: RunOptions = {}): RunOutput {
-  const deployment = spec.cluster != null ? clusterDeployment(spec, opts.cwd) : singleInstance(spec);
+  if (opts.stepTimer && spec.cluster != null) throw new Error('a step timer drives one GPU; this scenario is a cluster');
+  const deployment = spec.cluster != null ? clusterDeployment(spec, opts.cwd) : singleInstance(spec, opts.stepTimer);
   const requests = loadScenarioRequests(spec, opts.cwd);
   const metrics = scenarioCollector(spec, requests);
   const { steps, onStep } = stepListeners(opts);
@@ -22,6 +23,7 @@ export function runScenarioDetailed(spec: ScenarioSpec, opts: RunOptions = {}): 
   const endUs = simulate(requests, built.instances, built.route, metrics, {
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(built.loop ? { loop: built.loop } : {}),
+    ...(opts.shouldStop ? { shouldStop: opts.shouldStop } : {}),
   });
   let preemptions = 0;
   for (const inst of built.instances) preemptions += inst.preemptions;

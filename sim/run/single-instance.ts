@@ -9,9 +9,10 @@ import { kvCapacityBlocks } from '../engine/kv-capacity.js';
 import { DUETSIM_VERSION } from '../core/version.js';
 import type { Deployment } from './deployment.js';
 import { roundTo } from './scenario-collector.js';
+import type { RunOptions } from './run-options.js';
 
 /** One instance on one GPU: the scenario's model, hardware and policy, loaded by name. */
-export function singleInstance(spec: ScenarioSpec): Deployment {
+export function singleInstance(spec: ScenarioSpec, stepTimer?: RunOptions['stepTimer']): Deployment {
   const model = loadModel(spec.model);
   const hw = loadHardware(spec.hardware, { useCalibration: spec.useCalibration });
   const factory = getPolicy(spec.policy);
@@ -27,7 +28,8 @@ export function singleInstance(spec: ScenarioSpec): Deployment {
         }
         throw inputError('model-does-not-fit', spec.hardware, 0, 'hbmCapacityBytes', `${model.name} weights (${(weightBytes(model) / 1e9).toFixed(1)} GB) leave no room for a KV cache on ${hw.name} at gpuMemoryUtilization ${spec.engine.gpuMemoryUtilization}`);
       }
-      const instance = new Instance({ id: 0, model, hw, tpDegree: 1, engine: spec.engine, policy, kvBlocks }, metrics, onStep);
+      const timer = stepTimer?.({ model, hw, engine: spec.engine, policy: spec.policy, kvBlocks });
+      const instance = new Instance({ id: 0, model, hw, tpDegree: 1, engine: spec.engine, policy, kvBlocks, ...(timer ? { timer } : {}) }, metrics, onStep);
       return {
         instances: [instance],
         route: () => 0,

@@ -31,13 +31,13 @@ test('loadAddon reports a file that is not a loadable addon', () => {
 test('asDuetAddon refuses a module without the expected exports and names them', () => {
   assert.throws(
     () => asDuetAddon({ runPlan() {} }, '/x/duet_addon.node'),
-    (e: unknown) => e instanceof AddonUnavailableError && e.message.includes('lacks executeSchedule, runChecks, deviceInfo'),
+    (e: unknown) => e instanceof AddonUnavailableError && e.message.includes('lacks executeSchedule, runChecks, deviceInfo, openLive'),
   );
   assert.throws(() => asDuetAddon(null, '/x'), AddonUnavailableError);
 });
 
 test('asDuetAddon accepts a module with every export', () => {
-  const fake = { runPlan: async () => 0, executeSchedule: async () => 0, runChecks: async () => ({ passed: true, lines: [] }), deviceInfo: () => '{}' };
+  const fake = { runPlan: async () => 0, executeSchedule: async () => 0, runChecks: async () => ({ passed: true, lines: [] }), deviceInfo: () => '{}', openLive: () => ({ step: () => '{}', interrupted: () => false, meta: () => '{}', close() {} }) };
   assert.equal(asDuetAddon(fake, '/x'), fake);
 });
 

@@ -5,7 +5,7 @@ import { runScenarioDetailed } from '../../run/run-scenario.js';
 import { formatSummary } from '../../metrics/format-summary.js';
 import { STEP_CSV_HEADER, stepCsvRow } from '../../engine/step-csv.js';
 import { scheduleHeaderLine, scheduleStepLine } from '../../engine/schedule-jsonl.js';
-import type { RunOptions } from '../../run/run-options.js';
+import type { RunOptions, RunOutput } from '../../run/run-options.js';
 import type { StepRecord } from '../../engine/instance.js';
 import { OutputSet } from '../output-file.js';
 import { progressReporter } from '../progress.js';
@@ -39,7 +39,7 @@ function clusterScenario(o: ReplayFlags, cmd: Command): ScenarioSpec {
  * Listeners that write --iterations-csv and --emit-schedule row by row as the steps happen, so memory
  * stays flat however long the trace (holding the steps for a write at the end took gigabytes).
  */
-function stepOutputs(spec: ScenarioSpec, outputs: OutputSet): Pick<RunOptions, 'onStart' | 'onStep'> {
+export function stepOutputs(spec: ScenarioSpec, outputs: OutputSet): Pick<RunOptions, 'onStart' | 'onStep'> {
   const csv = outputs.get('--iterations-csv');
   const schedule = outputs.get('--emit-schedule');
   if (!csv && !schedule) return {};
@@ -60,6 +60,21 @@ function stepOutputs(spec: ScenarioSpec, outputs: OutputSet): Pick<RunOptions, '
       schedule?.write(scheduleStepLine(s, index++, arrivalsUs) + '\n');
     },
   };
+}
+
+/**
+ * A finished run's --out (the results JSON: `result`, which a live run extends), --requests-csv and
+ * --report; replay and serve-gpu write the same files.
+ */
+export async function writeRunOutputs(run: RunOutput, result: RunResult, outputs: OutputSet, loadReportPage: LoadReportPage): Promise<void> {
+  outputs.get('--out')?.write(JSON.stringify(result, null, 2) + '\n');
+  const requestsCsv = outputs.get('--requests-csv');
+  if (requestsCsv) run.collector.forEachRequestRow((i) => run.requests[i], (row) => requestsCsv.write(row + '\n'));
+  const report = outputs.get('--report');
+  if (report) {
+    const reportHtmlForResult = await loadReportPage();
+    report.write(reportHtmlForResult(result, `${basename(report.finalPath, '.html')}.json`));
+  }
 }
 
 /**
@@ -103,16 +118,8 @@ export const makeReplayCommand = (loadReportPage: LoadReportPage): CommandModule
           const run = runScenarioDetailed(spec, { onProgress: progress.update, cwd: io.cwd, ...stepOutputs(spec, outputs) });
           progress.done();
           const wallS = (performance.now() - t0) / 1000;
-          const { result, requests } = run;
-          outputs.get('--out')?.write(JSON.stringify(result, null, 2) + '\n');
-          const requestsCsv = outputs.get('--requests-csv');
-          if (requestsCsv) run.collector.forEachRequestRow((i) => requests[i], (row) => requestsCsv.write(row + '\n'));
-          const report = outputs.get('--report');
-          if (report) {
-            const reportHtmlForResult = await loadReportPage();
-            report.write(reportHtmlForResult(result, `${basename(report.finalPath, '.html')}.json`));
-          }
-          return { result, wallS };
+          await writeRunOutputs(run, run.result, outputs, loadReportPage);
+          return { result: run.result, wallS };
         });
         if (o.json) io.stdout(JSON.stringify(result.summary, null, 2) + '\n');
         else io.stdout(formatSummary(result.summary, `${spec.cluster ? `cluster ${spec.cluster}` : `${spec.policy} on ${spec.model} / ${spec.hardware}`}, trace ${spec.trace}${spec.rateQps ? ` at ${spec.rateQps} req/s` : ''}`));

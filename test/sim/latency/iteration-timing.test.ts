@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { splitPricer, splitTiming } from '../../../sim/latency/iteration-timing.js';
+import { splitPricer, splitTiming, stepTimingFromLanes } from '../../../sim/latency/iteration-timing.js';
 import { QWEN3_8B_LIKE as MODEL, hopperLike } from '../../util/fixtures.js';
 
 const hw = hopperLike();
@@ -27,4 +27,21 @@ test('decode steps grow with their context, and run faster once the prefill besi
   // Steps here are differences of running sums: equal to the priced steps up to rounding.
   assert.ok(Math.abs(t.longestDecodeStepUs - Math.max(...steps)) < 1e-6);
   assert.equal(t.windowUs, hw.overheads.schedulingUs + Math.max(t.decodeLaneUs, t.prefillGpuUs) + hw.overheads.samplingUs);
+});
+
+test('stepTimingFromLanes: host scheduling, then the GPU lanes, then sampling (golden)', () => {
+  const o = { schedulingUs: 100, graphLaunchUs: 10, eagerLaunchUsPerKernel: 4, samplingUs: 40 };
+  assert.deepEqual(stepTimingFromLanes(o, { mode: 'aggregated', gpuUs: 5000 }), { durationUs: 5140, prefillTokenOffsetUs: 5140, decodeTokenOffsetsUs: [5140], prefillDoneOffsetUs: -1 });
+  // Split: decode tokens sampled on the GPU at each step's end; the prefill's by the host after its forward.
+  assert.deepEqual(stepTimingFromLanes(o, { mode: 'split', prefillEndUs: 7000, decodeEndsUs: [3000, 6000, 9000] }), {
+    durationUs: 100 + 9000 + 40,
+    decodeTokenOffsetsUs: [3100, 6100, 9100],
+    prefillTokenOffsetUs: 7140,
+    prefillDoneOffsetUs: 7100,
+  });
+  // The prefill lane ends last: it sets the window.
+  assert.equal(stepTimingFromLanes(o, { mode: 'split', prefillEndUs: 12000, decodeEndsUs: [3000] }).durationUs, 12140);
+  assert.deepEqual(stepTimingFromLanes(o, { mode: 'split', prefillEndUs: null, decodeEndsUs: [3000] }), { durationUs: 3140, decodeTokenOffsetsUs: [3100], prefillTokenOffsetUs: -1, prefillDoneOffsetUs: -1 });
+  // A measured host time replaces the modelled scheduling cost.
+  assert.equal(stepTimingFromLanes(o, { mode: 'aggregated', gpuUs: 5000 }, 250).durationUs, 5290);
 });

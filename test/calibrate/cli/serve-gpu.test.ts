@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCommand } from '../../util/run-command.js';
+import { COMMANDS } from '../../../bin/commands.js';
+import { addonPath } from '../../../calibrate/native.js';
+
+// The commands as bin/ composes them.
+const serveGpu = await COMMANDS['serve-gpu']();
+const replay = await COMMANDS.replay();
+const SCENARIO = ['--hw', 'h200', '--policy', 'duetserve', '--slo-tbt', '40', '--rate', '8', '--limit', '80'];
+
+test('serve-gpu --backend fake writes replay\'s files, equal to replay\'s byte for byte, plus the live block and per-step records', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-serve-gpu-'));
+  const sim = await runCommand(replay, ['replay', ...SCENARIO, '--out', 'sim.json', '--requests-csv', 'sim.csv', '--iterations-csv', 'sim-it.csv', '--quiet'], dir);
+  assert.equal(sim.code, 0, sim.stderr);
+  const live = await runCommand(serveGpu, ['serve-gpu', '--backend', 'fake', ...SCENARIO, '--out', 'live.json', '--requests-csv', 'live.csv', '--iterations-csv', 'live-it.csv', '--live-steps', 'steps.jsonl', '--quiet'], dir);
+  assert.equal(live.code, 0, live.stderr);
+  assert.equal(readFileSync(join(dir, 'live.csv'), 'utf8'), readFileSync(join(dir, 'sim.csv'), 'utf8'));
+  assert.equal(readFileSync(join(dir, 'live-it.csv'), 'utf8'), readFileSync(join(dir, 'sim-it.csv'), 'utf8'));
+  const simJson = JSON.parse(readFileSync(join(dir, 'sim.json'), 'utf8'));
+  const liveJson = JSON.parse(readFileSync(join(dir, 'live.json'), 'utf8'));
+  assert.deepEqual(liveJson.summary, simJson.summary);
+  assert.equal(liveJson.live.schema, 'duetsim.live/1');
+  assert.equal(liveJson.live.backend, 'fake');
+  assert.equal(liveJson.live.interrupted, null);
+  assert.equal(liveJson.live.idle, 'skip');
+  const records = readFileSync(join(dir, 'steps.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(records.length, simJson.summary.iterations);
+  assert.equal(liveJson.live.steps, records.length);
+  assert.ok(records.some((r) => r.mode === 'split'));
+  assert.match(live.stdout, /live run: \d+ steps on fake/);
+});
+
+test('serve-gpu --max-steps stops early, says so, and keeps what ran', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-serve-gpu-'));
+  const r = await runCommand(serveGpu, ['serve-gpu', '--backend', 'fake', ...SCENARIO, '--max-steps', '40', '--out', 'live.json', '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(readFileSync(join(dir, 'live.json'), 'utf8'));
+  assert.deepEqual(out.live.interrupted, { reason: '--max-steps 40 reached', after_steps: 40, unfinished_requests: out.summary.requests - out.summary.completed - out.summary.rejected });
+  assert.ok(out.live.interrupted.unfinished_requests > 0);
+  assert.match(r.stderr, /stopped early \(--max-steps 40 reached\)/);
+  assert.equal(JSON.parse(r.stdout).live.steps, 40);
+});
+
+test('serve-gpu --fake-scale: a slower stand-in GPU shows up as the model\'s per-step error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-serve-gpu-'));
+  const r = await runCommand(serveGpu, ['serve-gpu', '--backend', 'fake', '--fake-scale', '1.25', ...SCENARIO, '--json', '--quiet'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const live = JSON.parse(r.stdout).live;
+  assert.ok(Math.abs(live.model_step_error.median - (1 / 1.25 - 1)) < 1e-9);
+  assert.equal(live.backend, 'fake (scale 1.25)');
+});
+
+test('serve-gpu refuses what the live executor cannot run, before any work, and leaves no files', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-serve-gpu-'));
+  const cases: [string[], RegExp][] = [
+    [['--prefix-caching'], /--prefix-caching: the live executor gives every request its own KV blocks/],
+    [['--block-size', '32'], /--block-size 32: the kernels page the KV cache in blocks of 16 tokens/],
+    [['--backend', 'gpu', '--fake-scale', '2'], /--fake-scale applies to --backend fake only/],
+    [['--backend', 'tpu'], /--backend/],
+  ];
+  for (const [flags, want] of cases) {
+    const r = await runCommand(serveGpu, ['serve-gpu', '--backend', 'fake', ...SCENARIO, ...flags, '--out', 'x.json'], dir);
+    assert.notEqual(r.code, 0, flags.join(' '));
+    assert.match(r.stderr + (r.error?.message ?? ''), want);
+  }
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('serve-gpu on a machine without the CUDA build says how to build it (exit 1, no files)', { skip: existsSync(addonPath()) ? 'the addon is built here' : false }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-serve-gpu-'));
+  const r = await runCommand(serveGpu, ['serve-gpu', ...SCENARIO, '--out', 'x.json'], dir);
+  assert.equal(r.code, 1);
+  assert.match(r.error?.message ?? '', /CUDA addon not found at .*npm run build:native/);
+  assert.deepEqual(readdirSync(dir), []);
+});
