@@ -20,7 +20,7 @@ export interface LiveBlock {
   /** Host µs per step: the policy's decision, and the executor's preparation up to the launch. */
   readonly decision_us: Quantiles;
   readonly prepare_us: Quantiles;
-  /** GPU idle between consecutive steps (µs), and the share of steps it idled more than 1 µs before. */
+  /** GPU idle before steps that followed the previous one directly (µs), and the share of them it idled more than 1 µs before: the GPU waiting for the host. */
   readonly gpu_idle_before_us: Quantiles;
   readonly gpu_waited_share: number | null;
   /** (model − measured) / measured of each step's GPU busy time. */

@@ -52,6 +52,8 @@ export interface LiveStepRecord {
   readonly decision_us: number;
   readonly prepare_us: number;
   readonly idle_before_us: number | null;
+  /** The run's clock had nothing to run for this long before the step (a wait for an arrival), ms. */
+  readonly gap_before_ms: number;
   readonly smids_ok: boolean;
   readonly kv_used_blocks: number;
 }
@@ -72,6 +74,7 @@ export interface LiveTally {
   sleptMs: number;
   readonly decisionUs: number[];
   readonly prepareUs: number[];
+  /** GPU idle before steps that followed the previous one directly (after a gap the GPU idled for want of work). */
   readonly idleBeforeUs: number[];
   readonly relErrors: number[];
 }
@@ -111,19 +114,21 @@ export function liveStepTimer(session: LiveSession, model: ModelSpec, hw: Hardwa
       const timing = stepTimingFromLanes(hw.overheads, result.lanes, hostUs);
       prevEndUs = spec.startUs + timing.durationUs;
       const predicted = modelStepLanes(model, hw, 1, spec);
-      record(tally, spec, result, predicted, opts.onRecord);
+      record(tally, spec, result, predicted, Math.max(0, gapUs), opts.onRecord);
       return hostUs === undefined ? { lanes: result.lanes } : { lanes: result.lanes, hostUs };
     },
   };
 }
 
-function record(tally: LiveTally, spec: StepSpec, r: LiveStepResult, predicted: StepLanes, onRecord?: (rec: LiveStepRecord) => void): void {
+function record(tally: LiveTally, spec: StepSpec, r: LiveStepResult, predicted: StepLanes, gapBeforeUs: number, onRecord?: (rec: LiveStepRecord) => void): void {
   tally.steps++;
   if (!r.smidsOk) tally.smidViolations++;
   if (r.arenaGrew) tally.arenaGrowths++;
   tally.decisionUs.push(spec.decisionUs);
   tally.prepareUs.push(r.prepareUs);
-  if (r.idleBeforeUs !== null) tally.idleBeforeUs.push(r.idleBeforeUs);
+  // Only a step that follows the previous one directly says whether the GPU waited for the host; after a
+  // gap with nothing to run it idled for want of work.
+  if (r.idleBeforeUs !== null && gapBeforeUs === 0) tally.idleBeforeUs.push(r.idleBeforeUs);
   const measured = lanesJson(r.lanes);
   const pred = lanesJson(predicted);
   const relError = (pred.busy_us - measured.busy_us) / measured.busy_us;
@@ -153,6 +158,7 @@ function record(tally: LiveTally, spec: StepSpec, r: LiveStepResult, predicted: 
     decision_us: spec.decisionUs,
     prepare_us: r.prepareUs,
     idle_before_us: r.idleBeforeUs,
+    gap_before_ms: gapBeforeUs / 1000,
     smids_ok: r.smidsOk,
     kv_used_blocks: r.kvUsedBlocks,
   });

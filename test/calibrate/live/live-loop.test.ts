@@ -191,3 +191,17 @@ test('every step the loop sends fits the KV pool the header sizes, by the execut
   assert.ok(peak > 0);
 });
 
+
+test('GPU idle counts as waiting for the host only before steps that follow the previous one directly', () => {
+  const live = liveRun({ ...BASE, policy: 'chunked', rateQps: 0.1, limit: 6 }, {}, (h, t) => {
+    const inner = openFakeSession(h, t.model, t.hw);
+    let n = 0;
+    return { ...inner, step: (line) => JSON.stringify({ ...JSON.parse(inner.step(line)), idle_before_us: n++ === 0 ? null : 500 }) };
+  });
+  const steps = live.out.steps!;
+  let backToBack = 0;
+  for (let i = 1; i < steps.length; i++) if (steps[i].startUs === steps[i - 1].startUs + steps[i - 1].durationUs) backToBack++;
+  assert.ok(backToBack > 0 && backToBack < steps.length - 1, 'the run has both kinds of step');
+  assert.equal(live.timer.tally.idleBeforeUs.length, backToBack);
+  assert.equal(live.records.filter((r) => r.gap_before_ms > 0).length, steps.length - 1 - backToBack + (steps[0].startUs > 0 ? 1 : 0));
+});
