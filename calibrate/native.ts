@@ -30,6 +30,23 @@ export interface DuetAddon {
   runChecks(seed?: number, onProgress?: (line: string) => void): Promise<{ passed: boolean; lines: string[] }>;
   /** The meta line (GPU, driver, CUDA, SM split) as JSON text. */
   deviceInfo(): string;
+  /**
+   * Opens a live session (issue 15; header format in cuda/README.md, "Live sessions"): checks the header and the
+   * device, allocates the weights and the KV pool and warms every partition, calling onProgress synchronously.
+   * Errors carry `code`: ERR_DUET_LIVE_INVALID (a refused header or step), ERR_DUET_LIVE_CLOSED, ERR_DUET_LIVE_FAILED.
+   */
+  openLive(headerJson: string, onProgress?: (line: string) => void): LiveHandle;
+}
+
+/** A live session (issue 15): the GPU executor kept open while the simulator's scheduler drives it step by step. */
+export interface LiveHandle {
+  /** One duetsim-exec step line in, one measured result line out (JSON text). Synchronous. */
+  step(stepJson: string): string;
+  /** SIGINT/SIGTERM arrived since the session opened (the loop should stop and keep what it measured). */
+  interrupted(): boolean;
+  /** The session's meta line (GPU, driver, CUDA, clocks, KV pool) as JSON text. */
+  meta(): string;
+  close(): void;
 }
 
 export const ADDON_BUILD_HINT = 'build it on a CUDA machine with `npm run build:native` (cuda/build-addon.sh; needs CUDA 13, cuBLASLt and CMake)';
@@ -51,7 +68,7 @@ export function addonPath(root: string = packageRoot()): string {
   return join(root, 'cuda', 'build', 'duet_addon.node');
 }
 
-const EXPORTS = ['runPlan', 'executeSchedule', 'runChecks', 'deviceInfo'] as const;
+const EXPORTS = ['runPlan', 'executeSchedule', 'runChecks', 'deviceInfo', 'openLive'] as const;
 
 /**
  * Loads the addon from `root`/cuda/build. Fails with an AddonUnavailableError naming the path when it is
