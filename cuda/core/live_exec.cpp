@@ -16,61 +16,18 @@
 #include "forward.h"
 #include "json.h"
 #include "kv_pool.h"
+#include "live_signals.h"
 #include "partition.h"
 #include "step_exec.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <csignal>
-#include <mutex>
-#include <signal.h>
 
 namespace duet {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Signals: one set of handlers for however many sessions are open.
-std::atomic<unsigned> g_signals{0};  // SIGINT/SIGTERM seen since the handlers went in
-struct sigaction g_old_int, g_old_term;
-int g_sessions = 0;
-std::mutex g_signal_mu;
-static_assert(std::atomic<unsigned>::is_always_lock_free, "the signal counter must be lock-free (async-signal-safe)");
-
-void on_signal(int sig, siginfo_t* info, void* context) {
-  const unsigned seen = g_signals.fetch_add(1) + 1;
-  const struct sigaction& old = sig == SIGINT ? g_old_int : g_old_term;
-  if (old.sa_flags & SA_SIGINFO) {
-    if (old.sa_sigaction) old.sa_sigaction(sig, info, context);
-  } else if (old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN) {
-    old.sa_handler(sig);
-  } else if (old.sa_handler == SIG_DFL && seen >= 2) {
-    // A second signal with nobody else listening: act as without the session.
-    sigaction(sig, &old, nullptr);
-    raise(sig);
-  }
-}
-
-void install_signal_handlers() {
-  std::lock_guard<std::mutex> lock(g_signal_mu);
-  if (g_sessions++ > 0) return;
-  g_signals.store(0);
-  struct sigaction sa {};
-  sa.sa_sigaction = on_signal;
-  sa.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &g_old_int);
-  sigaction(SIGTERM, &sa, &g_old_term);
-}
-
-void restore_signal_handlers() {
-  std::lock_guard<std::mutex> lock(g_signal_mu);
-  if (--g_sessions > 0) return;
-  sigaction(SIGINT, &g_old_int, nullptr);
-  sigaction(SIGTERM, &g_old_term, nullptr);
-}
 
 double us_since(Clock::time_point t0) { return std::chrono::duration<double, std::micro>(Clock::now() - t0).count(); }
 
@@ -122,8 +79,8 @@ struct LiveExecutor::Impl {
   int next_step = 0;
   long long arena_grows = 0;
   std::string failure;  // non-empty: a step failed on the GPU
-  unsigned signals_at_open = 0;
-  bool signals_installed = false, closed = false;
+  std::unique_ptr<SignalWatch> signals;
+  bool interrupted_at_close = false, closed = false;
 
   ~Impl() { release_gpu(); }
 
@@ -180,9 +137,7 @@ LiveExecutor::LiveExecutor(const std::string& header_json, const ProgressFn& pro
   for (const auto& p : h.splits) m.steps->warm_pair(p.first, p.second);
   DUET_CUDA(cudaDeviceSynchronize());
   progress("live session: ready (whole GPU and " + std::to_string(h.splits.size()) + " split pairs warmed)");
-  install_signal_handlers();
-  m.signals_installed = true;
-  m.signals_at_open = g_signals.load();
+  m.signals = std::make_unique<SignalWatch>();
 }
 
 LiveExecutor::~LiveExecutor() {
@@ -196,15 +151,15 @@ void LiveExecutor::close() {
   Impl& m = *impl_;
   if (m.closed) return;
   m.closed = true;
+  m.interrupted_at_close = m.signals && m.signals->fired();
+  m.signals.reset();
   m.release_gpu();
-  if (m.signals_installed) restore_signal_handlers();
-  m.signals_installed = false;
 }
 
 bool LiveExecutor::closed() const { return impl_->closed; }
 
 bool LiveExecutor::interrupted() const {
-  return impl_->signals_installed && g_signals.load() != impl_->signals_at_open;
+  return impl_->closed ? impl_->interrupted_at_close : impl_->signals && impl_->signals->fired();
 }
 
 std::string LiveExecutor::meta() const {
