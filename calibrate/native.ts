@@ -30,11 +30,7 @@ export interface DuetAddon {
   runChecks(seed?: number, onProgress?: (line: string) => void): Promise<{ passed: boolean; lines: string[] }>;
   /** The meta line (GPU, driver, CUDA, SM split) as JSON text. */
   deviceInfo(): string;
-  /**
-   * Opens a live session (issue 15; header format in cuda/README.md, "Live sessions"): checks the header and the
-   * device, allocates the weights and the KV pool and warms every partition, calling onProgress synchronously.
-   * Errors carry `code`: ERR_DUET_LIVE_INVALID (a refused header or step), ERR_DUET_LIVE_CLOSED, ERR_DUET_LIVE_FAILED.
-   */
+  /** Opens a live session (calibrate/live/live-header.ts header as JSON); synchronous; throws on a bad header or one that does not fit the GPU. */
   openLive(headerJson: string, onProgress?: (line: string) => void): LiveHandle;
 }
 
