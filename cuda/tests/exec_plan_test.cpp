@@ -25,18 +25,23 @@ void expect(bool ok, const std::string& what) {
   }
 }
 
-// The plan's parse error must contain every fragment.
-void expect_error(const std::string& text, const std::vector<std::string>& fragments, const std::string& what) {
+// Every fragment must appear in the PlanError's message.
+template <typename F>
+void expect_plan_error(F f, const std::vector<std::string>& fragments, const std::string& what) {
   try {
-    duet::ExecPlan p = duet::parse_exec_plan(text, "t.jsonl");
-    duet::dry_run_kv(p);
+    f();
     expect(false, what + ": no error");
   } catch (const duet::PlanError& e) {
     const std::string msg = e.what();
     bool all = true;
-    for (const auto& f : fragments) all = all && msg.find(f) != std::string::npos;
+    for (const auto& fr : fragments) all = all && msg.find(fr) != std::string::npos;
     expect(all, what + ": message was: " + msg);
   }
+}
+
+// The plan's parse error (or dry run) must contain every fragment.
+void expect_error(const std::string& text, const std::vector<std::string>& fragments, const std::string& what) {
+  expect_plan_error([&] { duet::dry_run_kv(duet::parse_exec_plan(text, "t.jsonl")); }, fragments, what);
 }
 
 const std::string kModel =
@@ -52,20 +57,6 @@ std::string live_header(const std::string& extra = "") {
   return std::string(R"({"format":"duetsim-live","version":1,"model_name":"tiny",)") + kModel +
          R"(,"block_tokens":16,"kv_blocks":6,"splits":[[32,100]],"max_batch_tokens":64,"max_seqs":4,"max_lookahead":4)" +
          extra + "}";
-}
-
-// Every fragment must appear in the PlanError's message.
-template <typename F>
-void expect_plan_error(F f, const std::vector<std::string>& fragments, const std::string& what) {
-  try {
-    f();
-    expect(false, what + ": no error");
-  } catch (const duet::PlanError& e) {
-    const std::string msg = e.what();
-    bool all = true;
-    for (const auto& fr : fragments) all = all && msg.find(fr) != std::string::npos;
-    expect(all, what + ": message was: " + msg);
-  }
 }
 
 std::string live_step(int i, const std::string& mode_fields, const std::string& free, const std::string& prefills,
