@@ -103,7 +103,8 @@ int main(int argc, char** argv) {
   auto progress = [](const std::string& line) { std::cerr << line << std::endl; };
   try {
     if (!live_path.empty()) {
-      if (!plan_path.empty() || !exec_path.empty() || check || info) return usage("--live-stdio runs alone");
+      if (!plan_path.empty() || !exec_path.empty() || !out_path.empty() || resume || check || info)
+        return usage("--live-stdio runs alone (results go to stdout)");
       return live_stdio(live_path);
     }
     if (info) {
