@@ -267,7 +267,10 @@ class LiveHandle : public Napi::ObjectWrap<LiveHandle> {
     return err;
   }
 
+  // Also refuses a call made from onProgress while a step runs (the session
+  // is in the middle of that step).
   void require_open(Napi::Env env, const char* method) {
+    if (busy_) throw Napi::Error::New(env, std::string("LiveHandle.") + method + ": called from onProgress during a step");
     if (live_ && !live_->closed()) return;
     Napi::Error err = Napi::Error::New(env, std::string("LiveHandle.") + method + ": the live session is closed");
     err.Set("code", Napi::String::New(env, "ERR_DUET_LIVE_CLOSED"));
@@ -282,11 +285,16 @@ class LiveHandle : public Napi::ObjectWrap<LiveHandle> {
     const std::string line = info[0].As<Napi::String>();
     require(env, !line.empty(), "LiveHandle.step: stepJson (argument 1) is empty");
     require(env, line.size() <= kMaxLiveStepBytes, "LiveHandle.step: stepJson (argument 1) is longer than 16 MiB");
+    busy_ = true;
+    std::string result;
     try {
-      return Napi::String::New(env, live_->step(line));
+      result = live_->step(line);
     } catch (const std::exception& e) {
+      busy_ = false;
       throw error(env, e);
     }
+    busy_ = false;
+    return Napi::String::New(env, result);
   }
 
   Napi::Value Interrupted(const Napi::CallbackInfo& info) {
@@ -305,6 +313,7 @@ class LiveHandle : public Napi::ObjectWrap<LiveHandle> {
 
   // Idempotent: a second close() does nothing.
   Napi::Value Close(const Napi::CallbackInfo& info) {
+    if (busy_) throw Napi::Error::New(info.Env(), "LiveHandle.close: called from onProgress during a step");
     if (live_) {
       try {
         live_->close();
@@ -318,6 +327,7 @@ class LiveHandle : public Napi::ObjectWrap<LiveHandle> {
   std::unique_ptr<duet::LiveExecutor> live_;
   Napi::FunctionReference on_progress_;
   bool opening_ = true;
+  bool busy_ = false;
 };
 
 Napi::Value OpenLive(const Napi::CallbackInfo& info) {
