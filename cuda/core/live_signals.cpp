@@ -16,15 +16,24 @@ int g_sessions = 0;
 std::mutex g_signal_mu;
 static_assert(std::atomic<unsigned>::is_always_lock_free, "the signal counter must be lock-free (async-signal-safe)");
 
+// Whether the action before ours ends the process: the default, or a
+// one-shot handler (SA_RESETHAND) such as Node's own, which resets the
+// terminal and re-raises. Such an action is deferred to a second signal; a
+// lasting handler (libuv's, when JS listens) is called for every signal.
+bool ends_process(const struct sigaction& old) {
+  const bool handler = (old.sa_flags & SA_SIGINFO) ? old.sa_sigaction != nullptr : old.sa_handler != SIG_DFL;
+  return !handler || (old.sa_flags & SA_RESETHAND);
+}
+
 void on_signal(int sig, siginfo_t* info, void* context) {
   const unsigned seen = g_signals.fetch_add(1) + 1;
   const struct sigaction& old = sig == SIGINT ? g_old_int : g_old_term;
-  if (old.sa_flags & SA_SIGINFO) {
-    if (old.sa_sigaction) old.sa_sigaction(sig, info, context);
-  } else if (old.sa_handler != SIG_DFL) {
-    old.sa_handler(sig);
+  if (!ends_process(old)) {
+    if (old.sa_flags & SA_SIGINFO) old.sa_sigaction(sig, info, context);
+    else old.sa_handler(sig);
   } else if (seen >= 2) {
-    // A second signal with nobody else listening: act as without the session.
+    // A second signal: act as without the watch (the old action runs once
+    // this handler returns, the signal being blocked until then).
     sigaction(sig, &old, nullptr);
     raise(sig);
   }

@@ -1,9 +1,11 @@
 // SIGINT/SIGTERM for synchronous loops (the live session, live_exec.h): while
-// a SignalWatch exists, the two signals only set a flag that the loop polls,
-// and are passed on to the handler installed before, if any (Node installs
-// one only when JS listens). Where there was none, a second signal acts as it
-// would without the watch (terminates). The old actions come back when the
-// last watch goes. Host only, no CUDA.
+// a SignalWatch exists, the two signals set a flag that the loop polls. A
+// lasting handler installed before (libuv's, when JS listens) is still
+// called for each. An action that would end the process (the default, or a
+// one-shot handler: Node's own resets the terminal and re-raises) is put off
+// to a second signal, which then ends the process as it would have without
+// the watch. An ignored signal stays ignored. The old actions come back when
+// the last watch goes. Host only, no CUDA.
 #ifndef DUET_CORE_LIVE_SIGNALS_H
 #define DUET_CORE_LIVE_SIGNALS_H
 

@@ -38,6 +38,20 @@ int main(int argc, char**) {
   }
   sigaction(SIGINT, nullptr, &cur);
   check(cur.sa_handler == prev, "previous handler restored");
+  // A one-shot handler (SA_RESETHAND, as Node's own SIGINT handler) is put off to the second signal.
+  {
+    struct sigaction once {};
+    once.sa_handler = prev;
+    once.sa_flags = SA_RESETHAND;
+    sigemptyset(&once.sa_mask);
+    sigaction(SIGINT, &once, nullptr);
+    prev_called = 0;
+    duet::SignalWatch w;
+    raise(SIGINT);
+    check(w.fired() && prev_called == 0, "a one-shot handler is not called on the first signal");
+    raise(SIGINT);
+    check(prev_called == 1, "a one-shot handler runs on the second signal");
+  }
   signal(SIGINT, SIG_IGN);
   {
     duet::SignalWatch w;
@@ -45,7 +59,7 @@ int main(int argc, char**) {
     check(!w.fired(), "an ignored signal stays ignored");
   }
   signal(SIGINT, SIG_DFL);
-  if (argc > 1) {  // a second SIGINT with no one else listening terminates
+  if (argc > 1) {  // a second SIGINT with no one else listening terminates (likewise behind a one-shot handler)
     duet::SignalWatch w;
     raise(SIGINT);
     raise(SIGINT);
