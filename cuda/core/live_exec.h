@@ -39,10 +39,9 @@ class LiveExecutor {
   // A failure on the GPU (a CUDA error) throws std::runtime_error and leaves
   // the session failed: later steps throw until it is closed.
   std::string step(const std::string& step_json);
-  // SIGINT or SIGTERM arrived since the session opened. The handlers set a
-  // flag and pass the signal on to a handler installed before (Node's, when
-  // JS listens); where there was none, a second signal acts as it would
-  // without the session (terminates).
+  // SIGINT or SIGTERM arrived since the session opened (live_signals.h: a
+  // lasting handler installed before still runs; an action that would end
+  // the process waits for a second signal).
   bool interrupted() const;
   // The session's meta line: device_info_json(backend) and the session's
   // format, model and KV pool.
