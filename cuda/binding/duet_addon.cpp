@@ -9,10 +9,17 @@
 //           options?: { resume?: boolean, planName?: string, maxSeconds?: number }): Promise<number>
 //   runChecks(seed?: number, onProgress?): Promise<{ passed: boolean, lines: string[] }>
 //   deviceInfo(): string   (the meta line's JSON)
+//   openLive(headerJson: string, onProgress?: (line) => void): LiveHandle
+//     LiveHandle: step(stepJson): string, interrupted(): boolean, meta(): string, close(): void
+//     A live session (issue 15) is synchronous: it runs on the JS thread, and
+//     onProgress is called during openLive (and when a step opens a new split).
 #include <napi.h>
 
 #include "../core/duet_core.h"
+#include "../core/live_exec.h"
+#include "../core/plan.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -198,11 +205,145 @@ Napi::Value DeviceInfo(const Napi::CallbackInfo& info) {
   }
 }
 
+// Bounds on what a live session takes from JS: a header is a few hundred
+// bytes, a step line of a thousand sequences some tens of KiB.
+constexpr size_t kMaxLiveHeaderBytes = 1u << 20;
+constexpr size_t kMaxLiveStepBytes = 16u << 20;
+
+// A live session's handle (openLive). Synchronous: every method runs on the
+// JS thread and returns when the GPU work is done. Errors carry a code:
+// ERR_DUET_LIVE_INVALID (the header or a step was refused; for a step the
+// session is unchanged and usable), ERR_DUET_LIVE_CLOSED (used after close()),
+// ERR_DUET_LIVE_FAILED (a CUDA failure; close the session).
+class LiveHandle : public Napi::ObjectWrap<LiveHandle> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "LiveHandle",
+                       {InstanceMethod("step", &LiveHandle::Step), InstanceMethod("interrupted", &LiveHandle::Interrupted),
+                        InstanceMethod("meta", &LiveHandle::Meta), InstanceMethod("close", &LiveHandle::Close)});
+  }
+
+  // Reached through openLive (or the handle's constructor, which checks alike).
+  explicit LiveHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<LiveHandle>(info) {
+    Napi::Env env = info.Env();
+    require(env, info.Length() >= 1, "openLive(headerJson, onProgress?): headerJson (argument 1) is required");
+    require(env, info.Length() <= 2, "openLive(headerJson, onProgress?): at most two arguments");
+    require(env, info[0].IsString(), "openLive: headerJson (argument 1) must be a string");
+    const std::string header = info[0].As<Napi::String>();
+    require(env, !header.empty(), "openLive: headerJson (argument 1) is empty");
+    require(env, header.size() <= kMaxLiveHeaderBytes, "openLive: headerJson (argument 1) is longer than 1 MiB");
+    Napi::Function on_progress = optional_function(env, info, 1, "openLive: onProgress (argument 2)");
+    if (!on_progress.IsEmpty()) on_progress_ = Napi::Persistent(on_progress);
+    try {
+      live_ = std::make_unique<duet::LiveExecutor>(header, [this](const std::string& line) { progress(line); }, "addon");
+    } catch (const Napi::Error&) {
+      throw;  // onProgress threw: its exception, as it was
+    } catch (const std::exception& e) {
+      throw error(env, e);
+    }
+    opening_ = false;
+  }
+
+ private:
+  // During openLive a throwing onProgress aborts the open (its error reaches
+  // the caller); during a step it is ignored, so a listener cannot leave the
+  // GPU step half done.
+  void progress(const std::string& line) {
+    if (on_progress_.IsEmpty()) return;
+    if (opening_) {
+      on_progress_.Call({Napi::String::New(Env(), line)});
+      return;
+    }
+    try {
+      on_progress_.Call({Napi::String::New(Env(), line)});
+    } catch (const Napi::Error&) {
+    }
+  }
+
+  static Napi::Error error(Napi::Env env, const std::exception& e) {
+    Napi::Error err = Napi::Error::New(env, e.what());
+    err.Set("code", Napi::String::New(env, dynamic_cast<const duet::PlanError*>(&e) ? "ERR_DUET_LIVE_INVALID"
+                                                                                     : "ERR_DUET_LIVE_FAILED"));
+    return err;
+  }
+
+  // Also refuses a call made from onProgress while a step runs (the session
+  // is in the middle of that step).
+  void require_open(Napi::Env env, const char* method) {
+    if (busy_) throw Napi::Error::New(env, std::string("LiveHandle.") + method + ": called from onProgress during a step");
+    if (live_ && !live_->closed()) return;
+    Napi::Error err = Napi::Error::New(env, std::string("LiveHandle.") + method + ": the live session is closed");
+    err.Set("code", Napi::String::New(env, "ERR_DUET_LIVE_CLOSED"));
+    throw err;
+  }
+
+  Napi::Value Step(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    require_open(env, "step");
+    require(env, info.Length() == 1, "LiveHandle.step(stepJson): exactly one argument");
+    require(env, info[0].IsString(), "LiveHandle.step: stepJson (argument 1) must be a string");
+    const std::string line = info[0].As<Napi::String>();
+    require(env, !line.empty(), "LiveHandle.step: stepJson (argument 1) is empty");
+    require(env, line.size() <= kMaxLiveStepBytes, "LiveHandle.step: stepJson (argument 1) is longer than 16 MiB");
+    busy_ = true;
+    std::string result;
+    try {
+      result = live_->step(line);
+    } catch (const std::exception& e) {
+      busy_ = false;
+      throw error(env, e);
+    }
+    busy_ = false;
+    return Napi::String::New(env, result);
+  }
+
+  Napi::Value Interrupted(const Napi::CallbackInfo& info) {
+    return Napi::Boolean::New(info.Env(), live_ && live_->interrupted());
+  }
+
+  Napi::Value Meta(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    require_open(env, "meta");
+    try {
+      return Napi::String::New(env, live_->meta());
+    } catch (const std::exception& e) {
+      throw error(env, e);
+    }
+  }
+
+  // Idempotent: a second close() does nothing.
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    if (busy_) throw Napi::Error::New(info.Env(), "LiveHandle.close: called from onProgress during a step");
+    if (live_) {
+      try {
+        live_->close();
+      } catch (const std::exception& e) {
+        throw error(info.Env(), e);
+      }
+    }
+    return info.Env().Undefined();
+  }
+
+  std::unique_ptr<duet::LiveExecutor> live_;
+  Napi::FunctionReference on_progress_;
+  bool opening_ = true;
+  bool busy_ = false;
+};
+
+Napi::Value OpenLive(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<napi_value> args;
+  for (size_t i = 0; i < info.Length(); ++i) args.push_back(info[i]);
+  return env.GetInstanceData<Napi::FunctionReference>()->New(args);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("runPlan", Napi::Function::New(env, RunPlan, "runPlan"));
   exports.Set("executeSchedule", Napi::Function::New(env, ExecuteSchedule, "executeSchedule"));
   exports.Set("runChecks", Napi::Function::New(env, RunChecks, "runChecks"));
   exports.Set("deviceInfo", Napi::Function::New(env, DeviceInfo, "deviceInfo"));
+  env.SetInstanceData(new Napi::FunctionReference(Napi::Persistent(LiveHandle::Define(env))));
+  exports.Set("openLive", Napi::Function::New(env, OpenLive, "openLive"));
   return exports;
 }
 

@@ -11,6 +11,7 @@
 #include "plan.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace duet {
@@ -67,6 +68,43 @@ void release_step_blocks(KvPool& pool, const ExecStep& s);
 // blocks fit the pool, every freed request holds blocks. Returns the peak
 // number of blocks in use; throws PlanError naming the step's line otherwise.
 long long dry_run_kv(const ExecPlan& plan);
+
+// A live session (issue 15; cuda/README.md "Live sessions"): the header
+// fixes the model, the KV pool and the limits the arenas are sized for, then
+// the simulator's scheduler sends one step line at a time, in the step
+// format above. Problems read "<live header>: field: message" and
+// "<live step N>: field: message".
+struct LiveHeader {
+  ModelConfig model;
+  int block_tokens = 16;
+  long long kv_blocks = 0;
+  std::vector<std::pair<int, int>> splits;  // [prefill_sms, decode_sms] pairs opened (and warmed) up front
+  int max_batch_tokens = 0, max_seqs = 0, max_lookahead = 1;
+};
+
+constexpr long long kLiveMaxKvBlocks = 1LL << 22;
+constexpr int kLiveMaxBatchTokens = 1 << 18, kLiveMaxSeqs = 1 << 14, kLiveMaxLookahead = 64;
+
+// Parses and checks the header (one JSON object); `kernel_block_tokens` is
+// the kernels' KV block size, which block_tokens must equal. Throws PlanError
+// listing every problem. The device checks (split pairs, memory) come after,
+// in live_exec.cpp, still before any allocation.
+LiveHeader parse_live_header(const std::string& json, int kernel_block_tokens);
+
+// "<live step N>"
+std::string live_step_name(int step);
+
+// Parses step line `expect` of a live session and checks it against the
+// header's limits (k <= max_lookahead, prefill tokens <= max_batch_tokens,
+// sequences <= max_seqs). Throws PlanError.
+ExecStep parse_live_step(const std::string& json, int expect, const LiveHeader& header);
+
+// What take_step_blocks(pool, s) and release_step_blocks(pool, s) would
+// reject, found without changing the pool: preempted or finished requests
+// that hold no blocks (or appear twice), and a step whose new blocks exceed
+// what is free once its preempted requests are freed. Each problem starts
+// with `where` ("<live step N>"). Empty: both will succeed.
+std::vector<std::string> check_step_kv(const KvPool& pool, const ExecStep& s, const std::string& where);
 
 }  // namespace duet
 

@@ -26,6 +26,11 @@ class KvPool {
   // that holds none: a schedule that frees what it never used is inconsistent.
   void release(int id);
   bool holds(int id) const { return owned_.count(id) != 0; }
+  // Blocks request `id` holds (0 for none).
+  long long held(int id) const {
+    auto it = owned_.find(id);
+    return it == owned_.end() ? 0 : (long long)it->second.size();
+  }
   long long used() const { return used_; }
   long long peak() const { return peak_; }
   long long capacity() const { return capacity_; }

@@ -1,5 +1,6 @@
-// Host-only checks of the schedule executor's plan reader and KV pool (no
-// GPU, no CUDA): built and run with g++ by test/cuda/exec-plan.test.ts.
+// Host-only checks of the schedule executor's plan reader, the live
+// session's header and step reader and KV check, and the KV pool (no GPU, no
+// CUDA): built and run with g++ by test/calibrate/closed-loop/exec-plan.test.ts.
 //   exec_plan_test [PLAN.jsonl]   also parses PLAN and checks its pool size
 // Prints "ok N" or "FAIL ..." lines; exit status 1 on any failure.
 #include "../core/exec_plan.h"
@@ -7,6 +8,8 @@
 
 #include <fstream>
 #include <iostream>
+#include <random>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -22,18 +25,23 @@ void expect(bool ok, const std::string& what) {
   }
 }
 
-// The plan's parse error must contain every fragment.
-void expect_error(const std::string& text, const std::vector<std::string>& fragments, const std::string& what) {
+// Every fragment must appear in the PlanError's message.
+template <typename F>
+void expect_plan_error(F f, const std::vector<std::string>& fragments, const std::string& what) {
   try {
-    duet::ExecPlan p = duet::parse_exec_plan(text, "t.jsonl");
-    duet::dry_run_kv(p);
+    f();
     expect(false, what + ": no error");
   } catch (const duet::PlanError& e) {
     const std::string msg = e.what();
     bool all = true;
-    for (const auto& f : fragments) all = all && msg.find(f) != std::string::npos;
+    for (const auto& fr : fragments) all = all && msg.find(fr) != std::string::npos;
     expect(all, what + ": message was: " + msg);
   }
+}
+
+// The plan's parse error (or dry run) must contain every fragment.
+void expect_error(const std::string& text, const std::vector<std::string>& fragments, const std::string& what) {
+  expect_plan_error([&] { duet::dry_run_kv(duet::parse_exec_plan(text, "t.jsonl")); }, fragments, what);
 }
 
 const std::string kModel =
@@ -43,6 +51,127 @@ std::string header(int kv_blocks, int steps) {
   return std::string(R"({"format":"duetsim-exec","version":1,"model_name":"tiny",)") + kModel +
          R"(,"block_tokens":16,"kv_blocks":)" + std::to_string(kv_blocks) + R"(,"steps":)" + std::to_string(steps) +
          R"(,"schedule":{"model":"tiny"}})" + "\n";
+}
+
+std::string live_header(const std::string& extra = "") {
+  return std::string(R"({"format":"duetsim-live","version":1,"model_name":"tiny",)") + kModel +
+         R"(,"block_tokens":16,"kv_blocks":6,"splits":[[32,100]],"max_batch_tokens":64,"max_seqs":4,"max_lookahead":4)" +
+         extra + "}";
+}
+
+std::string live_step(int i, const std::string& mode_fields, const std::string& free, const std::string& prefills,
+                      const std::string& decodes, const std::string& release) {
+  return "{\"step\":" + std::to_string(i) + "," + mode_fields + ",\"free\":[" + free + "],\"prefills\":[" + prefills +
+         "],\"decodes\":[" + decodes + "],\"release\":[" + release + "]}";
+}
+const std::string kAgg = R"("mode":"aggregated","prefill_sms":0,"decode_sms":0,"k":1)";
+
+// The live session's readers and its KV check.
+void live_tests() {
+  const duet::LiveHeader h = duet::parse_live_header(live_header(), 16);
+  expect(h.kv_blocks == 6 && h.splits.size() == 1 && h.splits[0] == std::make_pair(32, 100) && h.max_batch_tokens == 64 &&
+             h.max_seqs == 4 && h.max_lookahead == 4 && h.model.num_layers == 2,
+         "live header parsed");
+  auto header_error = [&](const std::string& text, const std::vector<std::string>& fr, const std::string& what) {
+    expect_plan_error([&] { duet::parse_live_header(text, 16); }, fr, what);
+  };
+  header_error("{\"format\":\"duetsim-exec\",\"version\":1}", {"<live header>: format: must be \"duetsim-live\""}, "live: format");
+  header_error("{\"format\":", {"<live header>: header: not JSON"}, "live: not JSON");
+  header_error("[1]", {"<live header>: header: must be a JSON object"}, "live: not an object");
+  std::string bad = live_header();
+  bad.replace(bad.find("\"kv_blocks\":6"), 13, "\"kv_blocks\":0");
+  header_error(bad, {"<live header>: kv_blocks: must be in 1.."}, "live: kv_blocks 0");
+  bad = live_header();
+  bad.replace(bad.find("\"block_tokens\":16"), 17, "\"block_tokens\":32");
+  header_error(bad, {"<live header>: block_tokens: must be 16"}, "live: block size");
+  bad = live_header();
+  bad.replace(bad.find("[[32,100]]"), 10, "[[32,100],[32,100],[0,8],[8]]");
+  header_error(bad, {"<live header>: splits: [32,100] appears twice", "<live header>: splits[2][0]: must be in 1..",
+                     "<live header>: splits[3]: must be an array of 2 integers"},
+               "live: splits");
+  bad = live_header();
+  bad.replace(bad.find("\"max_seqs\":4"), 12, "\"max_seqs\":0");
+  header_error(bad, {"<live header>: max_seqs: must be in 1.."}, "live: max_seqs");
+  header_error(live_header(",\"steps\":3"), {"<live header>: steps: unknown key"}, "live: unknown key");
+  bad = live_header();
+  bad.replace(bad.find("\"headDim\":128"), 13, "\"headDim\":64");
+  header_error(bad, {"<live header>:1:", "model.headDim: must be 128"}, "live: model checked as plans are");
+
+  // Steps: numbered in call order, the plan's step format, the header's limits.
+  const duet::ExecStep s0 = duet::parse_live_step(live_step(0, kAgg, "", "[0,20,0]", "", ""), 0, h);
+  expect(s0.step == 0 && s0.prefills.size() == 1 && s0.prefills[0].new_tokens == 20, "live step parsed");
+  auto step_error = [&](const std::string& text, int expect_i, const std::vector<std::string>& fr, const std::string& what) {
+    expect_plan_error([&] { duet::parse_live_step(text, expect_i, h); }, fr, what);
+  };
+  step_error(live_step(1, kAgg, "", "[0,20,0]", "", ""), 0, {"<live step 0>: step: expected 0"}, "live: step number");
+  step_error(live_step(0, kAgg, "", "[0,80,0]", "", ""), 0, {"<live step 0>: prefills: 80 new tokens exceed", "max_batch_tokens 64"},
+             "live: token limit");
+  step_error(live_step(0, kAgg, "", "", "[1,5,1],[2,5,1],[3,5,1],[4,5,1],[5,5,1]", ""), 0,
+             {"<live step 0>: prefills/decodes: 5 sequences exceed the header's max_seqs 4"}, "live: seq limit");
+  step_error(live_step(0, R"("mode":"split","prefill_sms":32,"decode_sms":100,"k":8)", "", "", "[1,5,1]", ""), 0,
+             {"<live step 0>: k: 8 exceeds the header's max_lookahead 4"}, "live: lookahead limit");
+  step_error(live_step(0, kAgg, "", "", "", ""), 0, {"<live step 0>: step: has neither prefills nor decodes"}, "live: empty step");
+  step_error(live_step(0, kAgg, "", "[0,-1,0]", "", ""), 0, {"<live step 0>: prefills[0][1]: must be in 1.."}, "live: bad tuple");
+  step_error("{\"step\":0,", 0, {"<live step 0>: step: not JSON"}, "live: step not JSON");
+
+  // The KV check agrees with what take/release would do, and changes nothing.
+  duet::KvPool pool(6, 16);
+  auto kv = [&](const std::string& text, int i) {
+    return duet::check_step_kv(pool, duet::parse_live_step(text, i, h), duet::live_step_name(i));
+  };
+  expect(kv(live_step(0, kAgg, "", "[0,20,0]", "", ""), 0).empty(), "live kv: fits");
+  auto has = [](const std::vector<std::string>& p, const std::string& f) {
+    for (const auto& x : p)
+      if (x.find(f) != std::string::npos) return true;
+    return false;
+  };
+  const auto big = kv(live_step(0, kAgg, "", "[0,20,80]", "", ""), 0);
+  expect(has(big, "<live step 0>: prefills/decodes: the step needs 7 more KV blocks; 6 of 6 are free"), "live kv: too big");
+  expect(pool.used() == 0, "live kv: the check leaves the pool alone");
+  expect(has(kv(live_step(0, kAgg, "3", "[0,20,0]", "", ""), 0), "<live step 0>: free: request 3 holds no blocks"),
+         "live kv: free unknown");
+  expect(has(kv(live_step(0, kAgg, "", "[0,20,0]", "", "9"), 0), "<live step 0>: release: request 9 holds no blocks"),
+         "live kv: release unknown");
+  // Randomised: the check's verdict equals a dry run on a copy of the pool.
+  std::mt19937 rng(7);
+  int agreed = 0, trials = 0, accepted = 0;
+  for (int t = 0; t < 3000; ++t) {
+    duet::ExecStep s;
+    s.split = rng() % 2;
+    s.k = s.split ? 1 + (int)(rng() % 4) : 1;
+    auto pick = [&] { return (int)(rng() % 6); };
+    std::set<int> used_ids;
+    for (int n = (int)(rng() % 3); n-- > 0;) {
+      const int id = pick();
+      if (used_ids.insert(id).second) s.prefills.push_back({id, 1 + (int)(rng() % 40), (int)(rng() % 30)});
+    }
+    for (int n = (int)(rng() % 3); n-- > 0;) {
+      const int id = pick();
+      if (used_ids.insert(id).second) s.decodes.push_back({id, 1 + (int)(rng() % 50), 1 + (int)(rng() % s.k)});
+    }
+    for (int n = (int)(rng() % 2); n-- > 0;) s.free_before.push_back(pick());
+    for (int n = (int)(rng() % 3); n-- > 0;) s.release_after.push_back(pick());
+    const bool ok = duet::check_step_kv(pool, s, "x").empty();
+    duet::KvPool copy = pool;
+    bool dry = true;
+    try {
+      duet::take_step_blocks(copy, s);
+      duet::release_step_blocks(copy, s);
+    } catch (const std::exception&) {
+      dry = false;
+    }
+    ++trials;
+    accepted += ok;
+    if (ok == dry) ++agreed;
+    else std::cout << "disagree at trial " << t << ": check " << ok << ", dry run " << dry << std::endl;
+    if (ok) {  // advance the live state as the executor would
+      duet::take_step_blocks(pool, s);
+      duet::release_step_blocks(pool, s);
+    }
+  }
+  expect(agreed == trials && accepted > trials / 10 && accepted < trials,
+         "live kv: check agrees with a dry run on " + std::to_string(trials) + " random steps (" +
+             std::to_string(accepted) + " accepted)");
 }
 
 }  // namespace
@@ -106,6 +235,11 @@ int main(int argc, char** argv) {
   expect_error(header(6, 2) + R"({"step":0,"mode":"aggregated","prefill_sms":0,"decode_sms":0,"k":1,"free":[],"prefills":[[0,20,0]],"decodes":[],"release":[]})" "\n",
                {"t.jsonl:1: header.steps", "cut short"}, "truncated plan");
   expect_error(header(6, 1) + "{\"step\":0,\"mode\":\n", {"t.jsonl:2: steps[0]", "not JSON"}, "malformed line");
+  try {
+    live_tests();
+  } catch (const std::exception& e) {
+    expect(false, std::string("live tests threw: ") + e.what());
+  }
   if (argc > 1) {
     std::ifstream in(argv[1]);
     std::stringstream text;
