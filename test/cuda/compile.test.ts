@@ -87,3 +87,20 @@ test('host C++ (core, runner, binding) passes g++ -fsyntax-only against the CUDA
   );
   assert.deepEqual(failures, []);
 });
+
+// The live session's two front ends (issue 15) — the addon's openLive handle driven from Node, and
+// duet_runner --live-stdio — built over a host-only stand-in core (cuda/tests/live_stub_core.cpp): argument
+// checks, errors, signals and the line protocol checked without a GPU. Then the signal flag on its own.
+test('live front ends (addon openLive, duet_runner --live-stdio) and the signal flag, over a CPU stand-in core', { skip: has('g++') && has('node') ? false : 'g++ missing', timeout: 300_000 }, async () => {
+  const { stdout } = await run('bash', [join(root, 'cuda/tests/live_addon_check.sh')], { cwd: root });
+  assert.match(stdout, /live addon check: ok/);
+  const out = mkdtempSync(join(tmpdir(), 'duet-live-signals-'));
+  try {
+    const bin = join(out, 'live_signals_test');
+    await run('g++', ['-std=c++17', '-O1', '-Wall', '-Wextra', '-Werror', '-Icuda', '-o', bin, 'cuda/tests/live_signals_test.cpp', 'cuda/core/live_signals.cpp'], { cwd: root });
+    const r = await run(bin, [], { cwd: root });
+    assert.match(r.stdout + r.stderr, /ok/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
