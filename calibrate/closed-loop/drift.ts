@@ -72,16 +72,18 @@ export const TOP_GROUPS = 8;
 /** Keeps the chart (one mark per point) and the JSON small for 10k-step runs. */
 export const MAX_POINTS_PER_LANE = 500;
 
-interface Item {
+/** One measured-vs-predicted GPU time, tagged with the features it is grouped by (closed loop and live runs alike). */
+export interface DriftItem {
   readonly step: number;
   readonly lane: DriftLane;
   readonly measuredUs: number;
   readonly predictedUs: number;
   readonly keys: readonly (readonly [string, string])[];
 }
+type Item = DriftItem;
 
-const PREFILL_BUCKETS = [0, 128, 512, 2048, 8192];
-const DECODE_BUCKETS = [0, 8, 32, 128];
+export const PREFILL_BUCKETS = [0, 128, 512, 2048, 8192];
+export const DECODE_BUCKETS = [0, 8, 32, 128];
 
 /** '0', '1–128', '129–512', …, '>8192' for the bounds [0, 128, 512, …]. */
 export function bucketLabel(x: number, bounds: readonly number[]): string {
@@ -176,6 +178,14 @@ const LANES: readonly DriftLane[] = ['aggregated', 'split-prefill', 'split-decod
 
 export function driftReport(schedule: Schedule, measured: readonly StepMeasurement[], executed: StepTimeline): DriftReport {
   const { items: all, busyUs } = items(schedule, measured);
+  return driftFromItems(all, busyUs, executed.stepStartAtUs);
+}
+
+/**
+ * The report over any items: `busyUs[i]` is step i's executed GPU busy time (the share's denominator),
+ * `stepStartAtUs[i]` when it started (the over-time chart's axis).
+ */
+export function driftFromItems(all: readonly DriftItem[], busyUs: ArrayLike<number>, stepStartAtUs: ArrayLike<number>): DriftReport {
   let total = 0;
   for (let i = 0; i < busyUs.length; i++) total += busyUs[i];
   const byKey = new Map<string, { lane: DriftLane; dimension: string; value: string; items: Item[] }>();
@@ -199,11 +209,11 @@ export function driftReport(schedule: Schedule, measured: readonly StepMeasureme
     lanes: groups.filter((g) => g.dimension === 'all'),
     groups: groups.filter((g) => g.dimension !== 'all'),
     top,
-    over_time: overTime(all, executed),
+    over_time: overTime(all, stepStartAtUs),
   };
 }
 
-function overTime(all: readonly Item[], executed: StepTimeline): DriftPoint[] {
+function overTime(all: readonly Item[], stepStartAtUs: ArrayLike<number>): DriftPoint[] {
   const out: DriftPoint[] = [];
   for (const lane of ['aggregated', 'split-decode', 'split-prefill'] as const) {
     const its = all.filter((it) => it.lane === lane);
@@ -212,7 +222,7 @@ function overTime(all: readonly Item[], executed: StepTimeline): DriftPoint[] {
       const bin = its.slice(b, b + per);
       let sum = 0;
       for (const it of bin) sum += it.measuredUs / it.predictedUs;
-      out.push({ lane, from_step: bin[0].step, to_step: bin[bin.length - 1].step, at_s: executed.stepStartAtUs[bin[0].step] / 1e6, ratio: sum / bin.length });
+      out.push({ lane, from_step: bin[0].step, to_step: bin[bin.length - 1].step, at_s: stepStartAtUs[bin[0].step] / 1e6, ratio: sum / bin.length });
     }
   }
   return out;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { runCommand } from '../../util/run-command.js';
 import { COMMANDS } from '../../../bin/commands.js';
 import { addonPath } from '../../../calibrate/native.js';
+import { liveDriftReport, parseLiveSteps } from '../../../calibrate/live/live-drift.js';
 
 // The commands as bin/ composes them.
 const serveGpu = await COMMANDS['serve-gpu']();
@@ -47,11 +48,15 @@ test('serve-gpu --max-steps stops early, says so, and keeps what ran', async () 
 
 test('serve-gpu --fake-scale: a slower stand-in GPU shows up as the model\'s per-step error', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-serve-gpu-'));
-  const r = await runCommand(serveGpu, ['serve-gpu', '--backend', 'fake', '--fake-scale', '1.25', ...SCENARIO, '--json', '--quiet'], dir);
+  const r = await runCommand(serveGpu, ['serve-gpu', '--backend', 'fake', '--fake-scale', '1.25', ...SCENARIO, '--live-steps', 'steps.jsonl', '--json', '--quiet'], dir);
   assert.equal(r.code, 0, r.stderr);
   const live = JSON.parse(r.stdout).live;
   assert.ok(Math.abs(live.model_step_error.median - (1 / 1.25 - 1)) < 1e-9);
   assert.equal(live.backend, 'fake (scale 1.25)');
+  // The per-step records read back into the regime breakdown: every lane and group 1.25× the model.
+  const drift = liveDriftReport(parseLiveSteps(readFileSync(join(dir, 'steps.jsonl'), 'utf8'), 'steps.jsonl'));
+  assert.deepEqual(drift.lanes.map((g) => g.lane), ['aggregated', 'split-prefill', 'split-decode', 'split-decode-step']);
+  for (const g of [...drift.lanes, ...drift.groups]) assert.ok(Math.abs(g.mean_ratio - 1.25) < 1e-9 && Math.abs(g.weighted_ratio - 1.25) < 1e-9, g.label);
 });
 
 test('serve-gpu refuses what the live executor cannot run, before any work, and leaves no files', async () => {
