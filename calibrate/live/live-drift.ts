@@ -1,5 +1,6 @@
 import { JsonFields } from '../../sim/input/json-fields.js';
 import { ProblemList } from '../../sim/input/problem-list.js';
+import { parseJsonObjectLine } from '../../sim/input/json-line.js';
 import { POSITIVE } from '../../sim/input/number-rule.js';
 import { bucketLabel, DECODE_BUCKETS, driftFromItems, PREFILL_BUCKETS, type DriftItem, type DriftReport } from '../closed-loop/drift.js';
 
@@ -40,16 +41,9 @@ export function parseLiveSteps(text: string, file: string): LiveStepsFile {
   const steps: LiveStepLanes[] = [];
   let error: string | null = null;
   text.split('\n').forEach((raw, i) => {
-    const line = i + 1;
     if (raw.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (e) {
-      problems.add('live.bad-json', line, '', `not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
-      return;
-    }
-    const f = JsonFields.root(line, value, problems, 'live.');
+    const obj = parseJsonObjectLine(raw, i + 1, problems);
+    const f = obj === null ? null : JsonFields.root(i + 1, obj, problems, 'live.');
     if (f === null) return;
     if (f.obj.kind === 'error') {
       error = f.str('message');
