@@ -61,6 +61,27 @@ export function scenarioSettings(config: Obj): Map<string, string> {
   return m;
 }
 
+/**
+ * Where a run's step times came from: the latency model (replay), or a GPU driven live (`serve-gpu`, whose
+ * results carry a `live` block, calibrate/live/live-summary.ts) — with what it measured of the host and of
+ * the model, and whether it was cut short.
+ */
+export function liveSettings(live: unknown): Map<string, string> {
+  const m = new Map<string, string>();
+  if (!isObj(live)) {
+    m.set('step times', 'simulated (latency model)');
+    return m;
+  }
+  const d = isObj(live.device) ? live.device : {};
+  const pct = (x: unknown) => (typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : '–');
+  const q = (o: unknown) => (isObj(o) && typeof o.p50 === 'number' ? `p50 ${o.p50.toFixed(0)} / p99 ${typeof o.p99 === 'number' ? o.p99.toFixed(0) : '–'} µs` : '–');
+  const stopped = isObj(live.interrupted) ? `; STOPPED EARLY: ${str(live.interrupted.reason)} after ${str(live.interrupted.after_steps)} steps, ${str(live.interrupted.unfinished_requests)} requests unfinished` : '';
+  m.set('step times', `measured live on ${str(d.gpu)} (${str(live.backend)}), ${str(live.steps)} steps, host time ${str(live.host_time)}, idle gaps ${live.idle === 'sleep' ? 'waited out in wall time' : 'skipped'}${stopped}`);
+  const e = isObj(live.model_step_error) ? live.model_step_error : {};
+  m.set('live: model vs measured', `latency model's step time off by median ${pct(e.median)}, p90 |error| ${pct(e.p90_abs)}; host per step: decision ${q(live.decision_us)}, preparation ${q(live.prepare_us)}; GPU waited for the host before ${pct(live.gpu_waited_share)} of back-to-back steps; SM-placement violations ${str(live.smid_violations)}`);
+  return m;
+}
+
 function sloText(config: Obj): string {
   const ttft = typeof config.sloTtftMs === 'number' ? `TTFT ≤ ${config.sloTtftMs} ms` : 'no TTFT target';
   const def = config.tbtDefinition === 'every-gap' ? 'every gap of a request' : "a request's p99 gap";
@@ -74,7 +95,9 @@ export function reportSettings(input: ReportInput): Settings {
   const maps: Map<string, string>[] = [];
   for (const r of input.runs) {
     columns.push(`${r.label} (${r.file.split(/[\\/]/).pop() ?? r.file})`);
-    maps.push(scenarioSettings(r.result.config));
+    const m = scenarioSettings(r.result.config);
+    for (const [k, v] of liveSettings((r.result as unknown as Obj).live)) m.set(k, v);
+    maps.push(m);
   }
   if (input.studyPoints.length > 0) {
     const per = input.studyPoints.map((p) => scenarioSettings({ ...p.spec, resolved: { arrival_rate_qps: p.arrivalRateQps } }));

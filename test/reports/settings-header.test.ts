@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { reportSettings, scenarioSettings, settingsHtml } from '../../reports/settings-header.js';
+import { liveSettings, reportSettings, scenarioSettings, settingsHtml } from '../../reports/settings-header.js';
 import type { ReportInput } from '../../reports/report-input.js';
 import { runScenario } from '../util/fake-run-scenario.js';
 import { HOSTILE, fixtureSpec } from '../util/report-fixtures.js';
@@ -41,4 +41,31 @@ test('the settings table escapes what configs hold', () => {
   const html = settingsHtml(reportSettings(input));
   assert.ok(!html.includes('<script>'));
   assert.ok(html.includes('m&#60;/script&#62;'));
+});
+
+test('a live run says its step times were measured on a GPU, what it measured of the model and the host, and whether it stopped early; strings escaped', () => {
+  const live = {
+    schema: 'duetsim.live/1',
+    backend: 'gpu',
+    device: { gpu: 'NVIDIA H200</td><script>alert(1)</script>' },
+    host_time: 'modelled',
+    idle: 'sleep',
+    steps: 1200,
+    decision_us: { count: 1200, p50: 41.2, p90: 60, p99: 95.5, max: 300 },
+    prepare_us: { count: 1200, p50: 900, p90: 1400, p99: 2100, max: 4000 },
+    gpu_idle_before_us: { count: 900, p50: 1000, p90: 1500, p99: 2000, max: 5000 },
+    gpu_waited_share: 0.97,
+    model_step_error: { median: -0.031, p90_abs: 0.082, mean_abs: 0.04 },
+    smid_violations: 0,
+    arena_growths: 0,
+    slept_idle_s: 3.2,
+    wall_s: 80,
+    interrupted: { reason: '--max-seconds 75 reached', after_steps: 1200, unfinished_requests: 14 },
+  };
+  const m = liveSettings(live);
+  assert.match(m.get('step times')!, /^measured live on NVIDIA H200.* \(gpu\), 1200 steps, host time modelled, idle gaps waited out in wall time; STOPPED EARLY: --max-seconds 75 reached after 1200 steps, 14 requests unfinished$/);
+  assert.equal(m.get('live: model vs measured'), "latency model's step time off by median -3.1%, p90 |error| 8.2%; host per step: decision p50 41 / p99 96 µs, preparation p50 900 / p99 2100 µs; GPU waited for the host before 97.0% of back-to-back steps; SM-placement violations 0");
+  assert.deepEqual([...liveSettings(undefined)], [['step times', 'simulated (latency model)']]);
+  const html = settingsHtml({ columns: ['run'], rows: [...m].map(([setting, v]) => ({ setting, values: [v] })) });
+  assert.ok(!html.includes('<script>'));
 });
