@@ -16,7 +16,7 @@ import { liveHeader } from '../live/live-header.js';
 import { LIVE_BACKENDS } from '../live/backends.js';
 import type { LiveSession } from '../live/live-session.js';
 import { openFakeSession } from '../live/fake-session.js';
-import { liveStepTimer, type HostTime, type IdlePacing, type LiveTimer } from '../live/live-timer.js';
+import { liveStepTimer, type HostTime, type IdlePacing, type LiveStepRecord, type LiveTimer } from '../live/live-timer.js';
 import { formatLiveBlock, liveBlock } from '../live/live-summary.js';
 
 /**
@@ -25,6 +25,8 @@ import { formatLiveBlock, liveBlock } from '../live/live-summary.js';
  * partitions (calibrate/live/); its measured time advances the clock. Same outputs as `replay`, plus
  * `--live-steps` (each step measured beside the model's price of it) and a `live` block in the results JSON.
  */
+const HEARTBEAT_S = 10;
+
 interface ServeGpuFlags extends ScenarioFlagValues {
   backend: string;
   fakeScale?: number;
@@ -100,6 +102,17 @@ async function serveGpu(o: ServeGpuFlags, io: CliIo, loadReportPage: LoadReportP
   const live: { session: LiveSession | null; timer: LiveTimer | null; stoppedBecause: string | null } = { session: null, timer: null, stoppedBecause: null };
   const liveSteps = outputs.get('--live-steps');
   const t0 = performance.now();
+  // A line every HEARTBEAT_S of wall time, terminal or not: a live run on a remote GPU host is watched through a log.
+  let lastBeatMs = performance.now();
+  const heartbeat = (r: LiveStepRecord) => {
+    const now = performance.now();
+    if (o.quiet || now - lastBeatMs < HEARTBEAT_S * 1000) return;
+    lastBeatMs = now;
+    const tally = live.timer?.tally;
+    const errs = tally ? tally.relErrors.slice(-200).sort((a, b) => a - b) : [];
+    const median = errs.length > 0 ? errs[Math.floor(errs.length / 2)] : 0;
+    io.stderr(`serve-gpu: ${((now - t0) / 1000).toFixed(0)} s wall, step ${r.step + 1}, clock ${(r.start_ms / 1000).toFixed(1)} s, last step ${r.mode}${r.mode === 'split' ? ` ${r.prefill_sms}/${r.decode_sms} k=${r.k}` : ''}, model vs measured (last 200 steps) median ${(median * 100).toFixed(1)}%\n`);
+  };
   try {
     const { run, block } = await outputs.run(async () => {
       const progress = progressReporter(io, 'serve-gpu', !o.quiet);
@@ -119,7 +132,10 @@ async function serveGpu(o: ServeGpuFlags, io: CliIo, loadReportPage: LoadReportP
               idle,
               maxSteps: o.maxSteps ?? null,
               maxWallS: o.maxSeconds ?? null,
-              ...(liveSteps ? { onRecord: (r) => liveSteps.write(JSON.stringify(r) + '\n') } : {}),
+              onRecord: (r) => {
+                liveSteps?.write(JSON.stringify(r) + '\n');
+                heartbeat(r);
+              },
             });
             return live.timer;
           },
