@@ -301,7 +301,8 @@ function metricJson(simulated: StatsJson, live: StatsJson): MetricJson {
 
 function rateJson(simulated: number, live: number): RateJson {
   const n = (x: number): number | null => (Number.isNaN(x) ? null : round6(x));
-  return { simulated: n(simulated), live: n(live), error: relativeError(n(simulated), n(live)) };
+  // The error of the unrounded rates: rounding both first could move it across a limit.
+  return { simulated: n(simulated), live: n(live), error: relativeError(simulated, live) };
 }
 
 function perRequestJson(simFile: string, liveFile: string, m: MatchedRequests): PerRequestJson {

@@ -5,8 +5,6 @@ import { RESULT_SCHEMA } from '../../sim/input/file-formats.js';
 import { placeProblems } from '../../sim/input/locate-path.js';
 import { CsvCells, CsvColumns, csvRecords } from '../../sim/input/csv-table.js';
 import { POSITIVE } from '../../sim/input/number-rule.js';
-import { REQUEST_CSV_HEADER } from '../../sim/metrics/collector.js';
-import { STEP_CSV_HEADER } from '../../sim/engine/step-csv.js';
 
 /**
  * The files of one run that `duetsim calibrate compare --simulated … --live …` reads: a results JSON
@@ -132,10 +130,17 @@ export function parseRunResult(text: string, file: string): RunResultFile {
   return result;
 }
 
+/**
+ * The columns read, each named as the writers' headers name it (REQUEST_CSV_HEADER in
+ * sim/metrics/collector.ts, STEP_CSV_HEADER in sim/engine/step-csv.ts; a test holds them to those). Only
+ * these are required, so a column added to or dropped from the rest of a table breaks no comparison.
+ */
+export const REQUEST_COLUMNS = ['id', 'status', 'arrival_s', 'output_tokens', 'ttft_ms', 'tpot_ms', 'e2e_ms', 'meets_slo', 'reject_reason'] as const;
+export const STEP_COLUMNS = ['start_ms', 'duration_ms', 'mode', 'prefill_sms', 'decode_sms', 'lookahead_k'] as const;
+
 /** `--requests-csv`: one row per request of the trace, ids unique. */
 export function parseRequestsCsv(text: string, file: string): CsvFile<RequestRow> {
-  const needed = REQUEST_CSV_HEADER.split(',');
-  return readTable(text, file, needed, (c, seen) => {
+  return readTable(text, file, REQUEST_COLUMNS, (c, seen) => {
     const id = c.int('id');
     const first = seen.get(id);
     if (first !== undefined) c.fail('id', `request ${id} is also on line ${first}: a requests CSV has one row per request`);
@@ -157,8 +162,7 @@ export function parseRequestsCsv(text: string, file: string): CsvFile<RequestRow
 
 /** `--iterations-csv`: one row per scheduling step. */
 export function parseStepsCsv(text: string, file: string): CsvFile<StepRow> {
-  const needed = STEP_CSV_HEADER.split(',');
-  return readTable(text, file, needed, (c) => {
+  return readTable(text, file, STEP_COLUMNS, (c) => {
     const mode = c.oneOf('mode', ['aggregated', 'split'] as const);
     return {
       startMs: c.num('start_ms'),
