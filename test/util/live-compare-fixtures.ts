@@ -1,5 +1,7 @@
 import { REQUEST_CSV_HEADER } from '../../sim/metrics/collector.js';
 import { STEP_CSV_HEADER } from '../../sim/engine/step-csv.js';
+import { compareLiveRun, type LiveCompare, type LiveCompareInputs } from '../../calibrate/live-compare/compare.js';
+import { parseRequestsCsv, parseRunResult, parseStepsCsv } from '../../calibrate/live-compare/run-files.js';
 
 /**
  * Tiny hand-made files of `calibrate compare`'s live mode: a results JSON with the figures a test sets,
@@ -94,4 +96,22 @@ export function stepsCsv(rows: readonly StepCsvRow[]): string {
     return [0, r.start_ms.toFixed(3), r.duration_ms.toFixed(3), r.split ? 'split' : 'aggregated', p, d, k, 1, 100, 0, 2, 300, 0].join(',');
   });
   return [STEP_CSV_HEADER, ...lines].join('\n') + '\n';
+}
+
+/** A comparison with every section: requests finished in one run only, and steps split two ways. */
+export function fullLiveCompare(sim: ResultOptions = {}, live: ResultOptions = {}, origin = 'trace.csv:2'): LiveCompare {
+  const steps = [{ start_ms: 0, duration_ms: 4 }, { start_ms: 4, duration_ms: 6, split: [80, 52, 4] as const }, { start_ms: 10, duration_ms: 5, split: [64, 68, 2] as const }];
+  const inputs: LiveCompareInputs = {
+    simulated: {
+      result: parseRunResult(resultJson({ ttft: { p50: 120, p90: 150, p99: 210, mean: 110 }, ...sim }), 'sim.json'),
+      requests: parseRequestsCsv(requestsCsv([0, 1, 2].map((id) => ({ id, ttft_ms: 10 + id, tpot_ms: 5, e2e_ms: 100, origin }))), 'sim.csv'),
+      steps: parseStepsCsv(stepsCsv(steps), 'sim-it.csv'),
+    },
+    live: {
+      result: parseRunResult(resultJson({ live: { backend: 'addon' }, ...live }), 'live.json'),
+      requests: parseRequestsCsv(requestsCsv([{ id: 0, ttft_ms: 11, tpot_ms: 5, e2e_ms: 110 }, { id: 1, ttft_ms: 12, tpot_ms: 6, e2e_ms: 120 }, { id: 2, status: 'rejected', reject_reason: 'exceeds-kv-capacity' }]), 'live.csv'),
+      steps: parseStepsCsv(stepsCsv(steps.slice(0, 2)), 'live-it.csv'),
+    },
+  };
+  return compareLiveRun(inputs);
 }
