@@ -1,5 +1,6 @@
 import type { LiveCompare } from '../../calibrate/live-compare/compare.js';
 import { CHART_WIDTH, colorScale, lineSpec, type ChartSection, type Row } from '../chart.js';
+import { LATENCY_WORDS, percentileOf } from './latency-cdf.js';
 
 /**
  * Charts of `duetsim calibrate compare --simulated … --live … --html`: the TTFT and TBT CDFs of both
@@ -11,8 +12,8 @@ import { CHART_WIDTH, colorScale, lineSpec, type ChartSection, type Row } from '
 const RUNS = ['simulated', 'live'] as const;
 
 const WORDS = {
-  ttft_ms: { id: 'live-ttft-cdf', title: 'Time to first token: simulated vs live', axis: 'TTFT (ms)', what: 'how long requests waited for their first token' },
-  tbt_ms: { id: 'live-tbt-cdf', title: 'Time between tokens: simulated vs live', axis: 'TBT (ms)', what: 'the gaps between consecutive output tokens' },
+  ttft_ms: { id: 'live-ttft-cdf', title: 'Time to first token: simulated vs live', ...LATENCY_WORDS.ttft_ms },
+  tbt_ms: { id: 'live-tbt-cdf', title: 'Time between tokens: simulated vs live', ...LATENCY_WORDS.tbt_ms },
 } as const;
 
 /** The 101 percentiles of each run's distribution as one curve each; null when neither run has samples. */
@@ -20,7 +21,7 @@ export function liveCdfChart(c: LiveCompare, metric: 'ttft_ms' | 'tbt_ms'): Char
   const rows: Row[] = [];
   for (const run of RUNS) {
     const q = c.cdf[metric][run];
-    q.forEach((v, i) => rows.push({ run, percentile: q.length > 1 ? (i * 100) / (q.length - 1) : 100, [metric]: v }));
+    q.forEach((v, i) => rows.push({ run, percentile: percentileOf(i, q.length), [metric]: v }));
   }
   if (rows.length === 0) return null;
   const w = WORDS[metric];
