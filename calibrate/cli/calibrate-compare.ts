@@ -10,6 +10,7 @@ import { compareClosedLoop, type ClosedLoopCompare } from '../closed-loop/compar
 import { formatCompare } from '../closed-loop/format-compare.js';
 import { OutputSet } from '../../sim/cli/output-file.js';
 import { fitServingCorrection, withServingSection, type ClosedLoopRun } from '../closed-loop/fit-serving.js';
+import { LIVE_CHECKS, STRETCH_SHARE } from '../live-compare/checks.js';
 import { compareLiveRun, type LiveCompare } from '../live-compare/compare.js';
 import { formatLiveCompare } from '../live-compare/format.js';
 import { readLiveCompareInputs } from '../live-compare/read-inputs.js';
@@ -83,6 +84,22 @@ export function registerCompare(cal: Command, io: CliIo, pages: ComparePages): v
     .option('--out <file>', 'write the comparison as JSON to the file')
     .option('--html <file>', 'write a self-contained HTML page: the checks and CDFs simulated vs measured (closed loop: drift over time; live run: the split-window histogram)')
     .option('--check', 'exit 1 when an acceptance check fails (without it, failed checks are reported and the exit code is 0)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Closed loop (calibrate/README.md, "Closed loop: compare"):',
+        '  duetsim calibrate compare s.jsonl m.jsonl [--json [file]] [--out file] [--html page.html] [--check]',
+        'Live run (calibrate/README.md, "Live runs: compare"): runs of one scenario (model, hardware, policy, trace,',
+        'window, rate, seed, engine limits, SLO), else exit 2 naming the fields that differ; an interrupted live run',
+        'needs both request CSVs and is compared on the requests both runs finished:',
+        '  duetsim calibrate compare --simulated sim.json --live live.json',
+        '    [--simulated-requests sim.csv --live-requests live.csv] [--simulated-steps sim-it.csv --live-steps live-it.csv]',
+        '    [--json [file]] [--out compare.json] [--html page.html] [--check]',
+        `Checks: ${LIVE_CHECKS.map((c) => c.name).join(', ')};`,
+        `stretch: ${STRETCH_SHARE} of each limit, reported only.`,
+      ].join('\n'),
+    )
     .action(async (schedulePath: string | undefined, measuredPath: string | undefined, o: CompareFlags) => {
       const positional = [schedulePath, measuredPath].filter((x): x is string => x !== undefined);
       const live = LIVE_FLAGS.filter((f) => o[f.key] !== undefined);
