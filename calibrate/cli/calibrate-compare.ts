@@ -14,6 +14,7 @@ import { LIVE_CHECKS, STRETCH_SHARE } from '../live-compare/checks.js';
 import { compareLiveRun, type LiveCompare } from '../live-compare/compare.js';
 import { formatLiveCompare } from '../live-compare/format.js';
 import { readLiveCompareInputs } from '../live-compare/read-inputs.js';
+import { SCENARIO_FIELDS } from '../live-compare/scenario.js';
 import { readConfig } from '../../sim/config/config-files.js';
 import { parseHardwareYaml } from '../../sim/config/load-hardware.js';
 import { loadModel } from '../../sim/config/load-model.js';
@@ -90,9 +91,9 @@ export function registerCompare(cal: Command, io: CliIo, pages: ComparePages): v
         '',
         'Closed loop (calibrate/README.md, "Closed loop: compare"):',
         '  duetsim calibrate compare s.jsonl m.jsonl [--json [file]] [--out file] [--html page.html] [--check]',
-        'Live run (calibrate/README.md, "Live runs: compare"): runs of one scenario (model, hardware, policy, trace,',
-        'window, rate, seed, engine limits, SLO), else exit 2 naming the fields that differ; an interrupted live run',
-        'needs both request CSVs and is compared on the requests both runs finished:',
+        'Live run (calibrate/README.md, "Live runs: compare"): runs of one scenario, else exit 2 naming the config',
+        `fields that differ (of ${SCENARIO_FIELDS.map((p) => p.join('.')).join(', ')});`,
+        'an interrupted live run needs both request CSVs and is compared on the requests both runs finished:',
         '  duetsim calibrate compare --simulated sim.json --live live.json',
         '    [--simulated-requests sim.csv --live-requests live.csv] [--simulated-steps sim-it.csv --live-steps live-it.csv]',
         '    [--json [file]] [--out compare.json] [--html page.html] [--check]',
