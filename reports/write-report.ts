@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { RunResult } from '../sim/metrics/results.js';
 import type { ClosedLoopCompare } from '../calibrate/closed-loop/compare.js';
+import type { LiveCompare } from '../calibrate/live-compare/compare.js';
 import { renderComparePage } from './compare-page.js';
+import { renderLiveComparePage } from './live-compare-page.js';
 import { loadReportInputs } from './load-inputs.js';
 import { renderReportHtml } from './render-html.js';
 import { vendorBundles } from './vendor-bundles.js';
@@ -27,6 +29,11 @@ export function comparePageHtml(compare: ClosedLoopCompare): string {
   return renderComparePage(compare, vendorBundles());
 }
 
+/** The page of a simulated run against a live run (what `duetsim calibrate compare --simulated … --live … --html` writes). */
+export function liveComparePageHtml(compare: LiveCompare): string {
+  return renderLiveComparePage(compare, vendorBundles());
+}
+
 /** Writes the HTML report of one run. */
 export function writeReport(result: RunResult, path: string): void {
   writeFileSync(path, reportHtmlForResult(result, `${basename(path, '.html')}.json`));
@@ -40,6 +47,11 @@ export function writeReportFromFiles(files: readonly string[], path: string): vo
 /** Writes the page of a closed-loop comparison. */
 export function writeComparePage(compare: ClosedLoopCompare, path: string): void {
   writeFileSync(path, comparePageHtml(compare));
+}
+
+/** Writes the page of a live-run comparison. */
+export function writeLiveComparePage(compare: LiveCompare, path: string): void {
+  writeFileSync(path, liveComparePageHtml(compare));
 }
 
 function reportHtmlFromTexts(files: ReadonlyArray<{ file: string; text: string }>): string {

@@ -10,45 +10,153 @@ import { compareClosedLoop, type ClosedLoopCompare } from '../closed-loop/compar
 import { formatCompare } from '../closed-loop/format-compare.js';
 import { OutputSet } from '../../sim/cli/output-file.js';
 import { fitServingCorrection, withServingSection, type ClosedLoopRun } from '../closed-loop/fit-serving.js';
+import { LIVE_CHECKS, STRETCH_SHARE } from '../live-compare/checks.js';
+import { compareLiveRun, type LiveCompare } from '../live-compare/compare.js';
+import { formatLiveCompare } from '../live-compare/format.js';
+import { readLiveCompareInputs } from '../live-compare/read-inputs.js';
+import { SCENARIO_FIELDS } from '../live-compare/scenario.js';
 import { readConfig } from '../../sim/config/config-files.js';
 import { parseHardwareYaml } from '../../sim/config/load-hardware.js';
 import { loadModel } from '../../sim/config/load-model.js';
 
 interface CompareFlags {
-  json?: string;
+  /** A file to write the JSON to, or true (bare --json): print the JSON instead of the text. */
+  json?: string | boolean;
+  out?: string;
   html?: string;
   check?: boolean;
+  simulated?: string;
+  live?: string;
+  simulatedRequests?: string;
+  liveRequests?: string;
+  simulatedSteps?: string;
+  liveSteps?: string;
 }
 
+/** The HTML pages the two modes write (reports/ draws them; bin/commands.ts hands them over). */
+export interface ComparePages {
+  readonly comparePageHtml: (compare: ClosedLoopCompare) => string;
+  readonly liveComparePageHtml: (compare: LiveCompare) => string;
+}
+
+/** The live mode's flags, by commander's option key; the CSVs come in simulated/live pairs. */
+const LIVE_FLAGS = [
+  { key: 'simulated', flag: '--simulated' },
+  { key: 'live', flag: '--live' },
+  { key: 'simulatedRequests', flag: '--simulated-requests' },
+  { key: 'liveRequests', flag: '--live-requests' },
+  { key: 'simulatedSteps', flag: '--simulated-steps' },
+  { key: 'liveSteps', flag: '--live-steps' },
+] as const;
+const LIVE_PAIRS = [
+  ['simulated', 'live'],
+  ['simulatedRequests', 'liveRequests'],
+  ['simulatedSteps', 'liveSteps'],
+] as const;
+
+const flagOf = (key: (typeof LIVE_FLAGS)[number]['key']): string => LIVE_FLAGS.find((f) => f.key === key)!.flag;
+
 /**
- * `duetsim calibrate compare SCHEDULE MEASURED`: closed-loop validation. The schedule is what
- * `duetsim replay --emit-schedule` wrote, the measured file what the GPU executor wrote when it ran that
- * schedule; token times are rebuilt from the measured GPU times and compared with the simulated ones
- * (calibrate/README.md, "Closed loop: compare"). Bad files exit 2 with file:line and field; --check
- * exits 1 when an acceptance check fails.
+ * `duetsim calibrate compare`, two modes:
+ * - closed loop, `SCHEDULE MEASURED`: the schedule is what `duetsim replay --emit-schedule` wrote, the
+ *   measured file what the GPU executor wrote when it ran that schedule; token times are rebuilt from the
+ *   measured GPU times and compared with the simulated ones (calibrate/README.md, "Closed loop: compare").
+ * - live run, `--simulated RESULTS --live RESULTS`: a simulation against `duetsim serve-gpu` of the same
+ *   scenario, from their results JSONs and optionally their request and step CSVs (calibrate/README.md,
+ *   "Live runs: compare").
+ * Bad files exit 2 with file:line and field; checks that fail are reported and exit 0, or 1 with --check.
  */
-export function registerCompare(cal: Command, io: CliIo, comparePageHtml: (compare: ClosedLoopCompare) => string): void {
+export function registerCompare(cal: Command, io: CliIo, pages: ComparePages): void {
   cal
     .command('compare')
-    .description('closed loop: rebuild token times from a GPU run of a schedule (duetsim-exec-result) and compare TTFT/TBT/E2E with the simulation; GPU time drift per step')
-    .argument('<schedule.jsonl>', 'schedule from `duetsim replay --emit-schedule` (.jsonl, or .jsonl.gz)')
-    .argument('<measured.jsonl>', "the GPU executor's result for that schedule (.jsonl, or .jsonl.gz)")
-    .option('--json <file>', 'write the comparison as JSON (schema duetsim.closed-loop-compare/1)')
-    .option('--html <file>', 'write a self-contained HTML page: CDFs simulated vs executed, drift over time')
-    .option('--check', 'exit 1 when an acceptance check fails')
-    .action(async (schedulePath: string, measuredPath: string, o: CompareFlags) => {
-      const outputs = OutputSet.open([{ flag: '--json', path: o.json }, { flag: '--html', path: o.html }], io.cwd, [schedulePath, measuredPath]);
-      const result = await outputs.run(async (out) => {
-        const run = await readClosedLoopRun(io, schedulePath, measuredPath);
-        const result = compareClosedLoop(run.schedule, run.measured);
-        io.stdout(formatCompare(result));
-        out.get('--json')?.write(JSON.stringify(result, null, 1) + '\n');
-        out.get('--html')?.write(comparePageHtml(result));
-        return result;
-      });
+    .description(
+      'compare a simulation with a GPU run. Closed loop: SCHEDULE MEASURED, token times rebuilt from a GPU run of a schedule (duetsim-exec-result), TTFT/TBT/E2E and GPU time drift per step. ' +
+        'Live run: --simulated RESULTS --live RESULTS (results JSONs of `duetsim replay` and `duetsim serve-gpu` of one scenario), TTFT/TBT/E2E, throughput, split windows, acceptance checks',
+    )
+    .argument('[schedule.jsonl]', 'closed loop: schedule from `duetsim replay --emit-schedule` (.jsonl, or .jsonl.gz)')
+    .argument('[measured.jsonl]', "closed loop: the GPU executor's result for that schedule (.jsonl, or .jsonl.gz)")
+    .option('--simulated <results.json>', 'live run: results JSON of the simulation (`duetsim replay --out`)')
+    .option('--live <results.json>', 'live run: results JSON of the live run of the same scenario (`duetsim serve-gpu --out`)')
+    .option('--simulated-requests <file.csv>', "live run: the simulation's --requests-csv (with --live-requests): per-request errors; needed when a run was interrupted")
+    .option('--live-requests <file.csv>', "live run: the live run's --requests-csv (with --simulated-requests)")
+    .option('--simulated-steps <file.csv>', "live run: the simulation's --iterations-csv (with --live-steps): the (S_p, S_d, k) histogram of split windows")
+    .option('--live-steps <file.csv>', "live run: the live run's --iterations-csv (with --simulated-steps)")
+    .option('--json [file]', 'write the comparison as JSON to the file (schema duetsim.closed-loop-compare/1, or duetsim.live-compare/1 for a live run); without a file, print it instead of the text')
+    .option('--out <file>', 'write the comparison as JSON to the file')
+    .option('--html <file>', 'write a self-contained HTML page: the checks and CDFs simulated vs measured (closed loop: drift over time; live run: the split-window histogram)')
+    .option('--check', 'exit 1 when an acceptance check fails (without it, failed checks are reported and the exit code is 0)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Closed loop (calibrate/README.md, "Closed loop: compare"):',
+        '  duetsim calibrate compare s.jsonl m.jsonl [--json [file]] [--out file] [--html page.html] [--check]',
+        'Live run (calibrate/README.md, "Live runs: compare"): runs of one scenario, else exit 2 naming the config',
+        `fields that differ (of ${SCENARIO_FIELDS.map((p) => p.join('.')).join(', ')});`,
+        'an interrupted live run needs both request CSVs and is compared on the requests both runs finished:',
+        '  duetsim calibrate compare --simulated sim.json --live live.json',
+        '    [--simulated-requests sim.csv --live-requests live.csv] [--simulated-steps sim-it.csv --live-steps live-it.csv]',
+        '    [--json [file]] [--out compare.json] [--html page.html] [--check]',
+        `Checks: ${LIVE_CHECKS.map((c) => c.name).join(', ')};`,
+        `stretch: ${STRETCH_SHARE} of each limit, reported only.`,
+      ].join('\n'),
+    )
+    .action(async (schedulePath: string | undefined, measuredPath: string | undefined, o: CompareFlags) => {
+      const positional = [schedulePath, measuredPath].filter((x): x is string => x !== undefined);
+      const live = LIVE_FLAGS.filter((f) => o[f.key] !== undefined);
+      if (positional.length > 0 && live.length > 0) {
+        throw new CliExit(2, `calibrate compare: give either SCHEDULE MEASURED (closed loop) or --simulated and --live (a live run), not both; got ${positional.join(' ')} and ${live.map((f) => f.flag).join(', ')}`);
+      }
+      const jsonFile = typeof o.json === 'string' ? o.json : undefined;
+      const outputs = [{ flag: '--json', path: jsonFile }, { flag: '--out', path: o.out }, { flag: '--html', path: o.html }];
+      const checks = live.length > 0 ? await runLive(io, o, outputs, pages.liveComparePageHtml) : await runClosedLoop(io, positional, o, outputs, pages.comparePageHtml);
       if (o.html) io.stderr(`wrote ${o.html}\n`);
-      if (o.check && !result.pass) throw new CliExit(1, `acceptance failed: ${result.checks.filter((c) => !c.pass).map((c) => c.name).join('; ')}`);
+      const failed = checks.filter((c) => !c.pass);
+      if (o.check && failed.length > 0) throw new CliExit(1, `acceptance failed: ${failed.map((c) => c.name).join('; ')}`);
     });
+}
+
+type OutputFlags = ReadonlyArray<{ readonly flag: string; readonly path: string | undefined }>;
+
+async function runClosedLoop(io: CliIo, positional: readonly string[], o: CompareFlags, outputs: OutputFlags, page: ComparePages['comparePageHtml']): Promise<readonly { name: string; pass: boolean }[]> {
+  if (positional.length !== 2) {
+    throw new CliExit(2, 'calibrate compare: give SCHEDULE MEASURED (closed loop), or --simulated RESULTS --live RESULTS (a live run); see --help');
+  }
+  const [schedulePath, measuredPath] = positional;
+  const result = await OutputSet.open(outputs, io.cwd, [schedulePath, measuredPath]).run(async (out) => {
+    const run = await readClosedLoopRun(io, schedulePath, measuredPath);
+    const result = compareClosedLoop(run.schedule, run.measured);
+    emit(io, out, o, result, formatCompare(result), () => page(result));
+    return result;
+  });
+  return result.checks;
+}
+
+async function runLive(io: CliIo, o: CompareFlags, outputs: OutputFlags, page: ComparePages['liveComparePageHtml']): Promise<readonly { name: string; pass: boolean }[]> {
+  for (const [a, b] of LIVE_PAIRS) {
+    if ((o[a] === undefined) !== (o[b] === undefined)) {
+      const [given, missing] = o[a] === undefined ? [b, a] : [a, b];
+      throw new CliExit(2, `calibrate compare: ${flagOf(given)} needs ${flagOf(missing)}: the live mode compares files in simulated/live pairs`);
+    }
+  }
+  if (o.simulated === undefined || o.live === undefined) throw new CliExit(2, 'calibrate compare: a live run is compared with --simulated RESULTS --live RESULTS');
+  const paths = { simulated: o.simulated, live: o.live, simulatedRequests: o.simulatedRequests, liveRequests: o.liveRequests, simulatedSteps: o.simulatedSteps, liveSteps: o.liveSteps };
+  const inputs = Object.values(paths).filter((x): x is string => x !== undefined);
+  const result = await OutputSet.open(outputs, io.cwd, inputs).run((out) => {
+    const result = compareLiveRun(readLiveCompareInputs(io.cwd, paths));
+    emit(io, out, o, result, formatLiveCompare(result), () => page(result));
+    return result;
+  });
+  return result.checks;
+}
+
+/** The text (or, with a bare --json, the JSON) on stdout, and the files asked for. */
+function emit(io: CliIo, out: OutputSet, o: CompareFlags, result: object, text: string, html: () => string): void {
+  const json = JSON.stringify(result, null, 1) + '\n';
+  io.stdout(o.json === true ? json : text);
+  out.get('--json')?.write(json);
+  out.get('--out')?.write(json);
+  out.get('--html')?.write(html());
 }
 
 /** A schedule and what the GPU measured running it; either may be gzipped (.jsonl.gz, as shipped). */

@@ -27,8 +27,7 @@ import { parseTorchRef } from '../parse-torch-ref.js';
 import { checkOutputPath, writeOutputFile } from '../../sim/cli/output-file.js';
 import { registerExecute } from './calibrate-execute.js';
 import { formatFit, formatPlanEstimate, formatQuality, formatValidation } from '../format-text.js';
-import { registerCompare, registerFitServing } from './calibrate-compare.js';
-import type { ClosedLoopCompare } from '../closed-loop/compare.js';
+import { registerCompare, registerFitServing, type ComparePages } from './calibrate-compare.js';
 
 /**
  * `duetsim calibrate plan|run|fit|validate|quality`: the GPU calibration workflow (calibrate/README.md).
@@ -265,13 +264,12 @@ function registerCompareKernels(cal: Command, io: CliIo): void {
 }
 
 /**
- * The HTML pages that `calibrate validate --html` and `calibrate compare --html` write. reports/ draws them and
+ * The HTML pages that `calibrate validate --html` and `calibrate compare --html` (both modes) write. reports/ draws them and
  * sits above calibrate/, so the command is handed them: bin/commands.ts, the composition root above both,
  * passes reports/write-report.ts, which has this shape.
  */
-export interface CalibratePages {
+export interface CalibratePages extends ComparePages {
   readonly reportHtmlFromFiles: (files: readonly string[]) => string;
-  readonly comparePageHtml: (compare: ClosedLoopCompare) => string;
 }
 
 export const makeCalibrateCommand = (pages: CalibratePages): CommandModule => ({
@@ -284,7 +282,7 @@ export const makeCalibrateCommand = (pages: CalibratePages): CommandModule => ({
     registerFit(cal, io);
     registerValidate(cal, io, pages.reportHtmlFromFiles);
     registerQuality(cal, io);
-    registerCompare(cal, io, pages.comparePageHtml);
+    registerCompare(cal, io, pages);
     registerFitServing(cal, io);
     registerExecute(cal, io);
   },

@@ -1,6 +1,7 @@
 import type { ClosedLoopCompare, Phase } from '../../calibrate/closed-loop/compare.js';
 import type { DriftLane } from '../../calibrate/closed-loop/drift.js';
 import { CHART_HEIGHT, CHART_WIDTH, lineSpec, type ChartSection, type Row } from '../chart.js';
+import { LATENCY_WORDS, percentileOf } from './latency-cdf.js';
 
 /**
  * Charts of `duetsim calibrate compare --html`: simulated vs executed latency CDFs (overall and per
@@ -18,8 +19,8 @@ const LANE_NAMES: Readonly<Record<DriftLane, string>> = {
 export const PHASE_NAMES: Readonly<Record<Phase, string>> = { all: 'all requests', aggregated: 'aggregated steps', split: 'split windows' };
 
 const WORDS = {
-  ttft_ms: { id: 'closed-loop-ttft-cdf', title: 'Time to first token: simulated vs executed', axis: 'TTFT (ms)', what: 'how long requests waited for their first token' },
-  tbt_ms: { id: 'closed-loop-tbt-cdf', title: 'Time between tokens: simulated vs executed', axis: 'TBT (ms)', what: 'the gaps between consecutive output tokens' },
+  ttft_ms: { id: 'closed-loop-ttft-cdf', title: 'Time to first token: simulated vs executed', ...LATENCY_WORDS.ttft_ms },
+  tbt_ms: { id: 'closed-loop-tbt-cdf', title: 'Time between tokens: simulated vs executed', ...LATENCY_WORDS.tbt_ms },
 } as const;
 
 /**
@@ -35,7 +36,7 @@ export function closedLoopCdfChart(c: ClosedLoopCompare, metric: 'ttft_ms' | 'tb
     phases.push(PHASE_NAMES[phase]);
     for (const side of ['simulated', 'executed'] as const) {
       const q = curves[side];
-      q.forEach((v, i) => rows.push({ phase: PHASE_NAMES[phase], curve: side, percentile: q.length > 1 ? (i * 100) / (q.length - 1) : 100, [metric]: v }));
+      q.forEach((v, i) => rows.push({ phase: PHASE_NAMES[phase], curve: side, percentile: percentileOf(i, q.length), [metric]: v }));
     }
   }
   if (rows.length === 0) return null;

@@ -5,10 +5,21 @@ import { sloGuides } from '../slo-guides.js';
 
 type Metric = 'ttft_ms' | 'tbt_ms';
 
-const WORDS: Record<Metric, { id: string; title: string; axis: string; what: string }> = {
-  ttft_ms: { id: 'ttft-cdf', title: 'Time to first token: distribution', axis: 'TTFT (ms)', what: 'how long requests waited for their first token' },
-  tbt_ms: { id: 'tbt-cdf', title: 'Time between tokens: distribution', axis: 'TBT (ms)', what: 'the gaps between consecutive output tokens' },
+/** How every page's latency charts name TTFT and TBT: the axis title and what a sample is. */
+export const LATENCY_WORDS: Readonly<Record<Metric, { readonly axis: string; readonly what: string }>> = {
+  ttft_ms: { axis: 'TTFT (ms)', what: 'how long requests waited for their first token' },
+  tbt_ms: { axis: 'TBT (ms)', what: 'the gaps between consecutive output tokens' },
 };
+
+const WORDS: Record<Metric, { id: string; title: string; axis: string; what: string }> = {
+  ttft_ms: { id: 'ttft-cdf', title: 'Time to first token: distribution', ...LATENCY_WORDS.ttft_ms },
+  tbt_ms: { id: 'tbt-cdf', title: 'Time between tokens: distribution', ...LATENCY_WORDS.tbt_ms },
+};
+
+/** The percentile of quantile i of n evenly spaced ones (0 … 100); a lone quantile is the 100th. */
+export function percentileOf(i: number, n: number): number {
+  return n > 1 ? (i * 100) / (n - 1) : 100;
+}
 
 interface Curve {
   readonly name: string;
@@ -32,7 +43,7 @@ function curves(input: ReportInput, metric: Metric): Curve[] {
 /** CDF of TTFT or TBT, one curve per run and study setting, with the SLO target as a vertical line. */
 export function latencyCdfChart(input: ReportInput, metric: Metric): ChartSection | null {
   const rows: Row[] = curves(input, metric).flatMap((c) =>
-    c.quantiles.map((v, i) => ({ curve: c.name, percentile: c.quantiles.length > 1 ? (i * 100) / (c.quantiles.length - 1) : 100, [metric]: v })),
+    c.quantiles.map((v, i) => ({ curve: c.name, percentile: percentileOf(i, c.quantiles.length), [metric]: v })),
   );
   if (rows.length === 0) return null;
   const w = WORDS[metric];

@@ -1,4 +1,5 @@
 import { LineCounter, parseDocument, type Node } from 'yaml';
+import type { InputProblem } from '../core/input-error.js';
 
 /** Where a key path points in a text: line and column (1-based; 0 when not found) and the path spelled as problems spell fields. */
 export interface PathPosition {
@@ -48,4 +49,23 @@ export function lineOfOffset(text: string, offset: number): number {
 /** A key path as problems name fields: `a.b[1].c`. */
 export function spellPath(path: ReadonlyArray<string | number>): string {
   return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc === '' ? p : `${acc}.${p}`), '');
+}
+
+/** The inverse of spellPath: `a.b[1].c` → ['a', 'b', 1, 'c'] (keys holding '.' or '[' are not told apart). */
+export function parseSpelledPath(field: string): Array<string | number> {
+  if (field === '') return [];
+  return field.split(/\.|(?=\[)/).map((part) => (/^\[\d+\]$/.test(part) ? Number(part.slice(1, -1)) : part));
+}
+
+/**
+ * Problems found by readers that see a whole JSON document as one line (JsonFields.document), placed at
+ * the line and column of their key path in the text: a pretty-printed results file is hundreds of lines.
+ */
+export function placeProblems(text: string, problems: readonly InputProblem[]): InputProblem[] {
+  const locate = pathLocator(text);
+  return problems.map((p) => {
+    if (p.field === '') return p;
+    const at = locate(parseSpelledPath(p.field));
+    return at.line > 0 ? { ...p, line: at.line, column: at.column } : p;
+  });
 }

@@ -23,7 +23,8 @@ export type StepMode = 'aggregated' | 'split';
 
 const NO_VALUE = -1;
 
-const REQUEST_CSV_HEADER = 'id,origin,status,arrival_s,prompt_tokens,output_tokens,ttft_ms,tpot_ms,e2e_ms,queue_ms,tbt_ms,preemptions,meets_slo,reject_reason';
+/** The header of --requests-csv; readers (calibrate compare's live mode) take the column names from here. */
+export const REQUEST_CSV_HEADER = 'id,origin,status,arrival_s,prompt_tokens,output_tokens,ttft_ms,tpot_ms,e2e_ms,queue_ms,tbt_ms,preemptions,meets_slo,reject_reason';
 
 /**
  * Turns engine events into the results JSON. Per-request figures are exact (typed arrays indexed by

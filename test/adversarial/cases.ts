@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { requestsCsv, resultJson } from '../util/live-compare-fixtures.js';
 
 /**
  * The adversarial corpus: inputs an adversarial user tried (issue "nothing crashes, nothing is silently
@@ -220,5 +221,28 @@ export const CORPUS: readonly CorpusCase[] = [
     argv: ['predict', '--decode', '64x10000000'],
     exitCode: 2,
     stderr: /^duetsim: invalid input\n<command line> \[--prefill\/--decode\]: the batch attends over 640,000,000 tokens of context, but on .* at tp 1 the KV cache holds at most [\d,]+ tokens \(gpuMemoryUtilization 0\.9\) \(does-not-fit\)\n$/,
+  },
+  // calibrate compare, live mode: files cut short, numbers no table holds, escapes in the live object.
+  {
+    name: 'live compare of a requests CSV cut inside a quoted origin',
+    files: { 's.json': resultJson(), 'l.json': resultJson(), 's.csv': requestsCsv([{ id: 0, ttft_ms: 1, tpot_ms: 1, e2e_ms: 2 }]), 'l.csv': requestsCsv([]) + '0,"trace.csv:2,completed' },
+    argv: ['calibrate', 'compare', '--simulated', 's.json', '--live', 'l.json', '--simulated-requests', 's.csv', '--live-requests', 'l.csv'],
+    exitCode: 2,
+    stderr: 'duetsim: invalid input\nl.csv:2: a quoted cell is not closed before the end of the file (a file cut short?) (live-compare.bad-csv)\n',
+  },
+  {
+    name: 'live compare of a request id of 1e20',
+    files: { 's.json': resultJson(), 'l.json': resultJson(), 's.csv': requestsCsv([{ id: 0 }]), 'l.csv': requestsCsv([{ id: 0 }]).replace('\n0,', '\n100000000000000000000,') },
+    argv: ['calibrate', 'compare', '--simulated', 's.json', '--live', 'l.json', '--simulated-requests', 's.csv', '--live-requests', 'l.csv'],
+    exitCode: 2,
+    stderr: 'duetsim: invalid input\nl.csv:2 [id]: expected an integer of magnitude below 2^53, got 100000000000000000000 (live-compare.bad-cell)\n',
+  },
+  {
+    name: 'live compare of a live object holding terminal escapes prints them escaped',
+    files: { 's.json': resultJson(), 'l.json': resultJson({ live: { backend: '\u001b]0;pwned\u0007', gpu: '\u001b[2J' } }) },
+    argv: ['calibrate', 'compare', '--simulated', 's.json', '--live', 'l.json'],
+    exitCode: 0,
+    stderr: '',
+    stdout: /\(backend \\u001b\]0;pwned\\u0007, gpu \\u001b\[2J\)/,
   },
 ];

@@ -8,6 +8,8 @@ import { predictedAsMeasured } from '../../../calibrate/closed-loop/rebuild.js';
 import { InputError } from '../../../sim/core/input-error.js';
 import { emittedSchedule, emittedScheduleText, execResultJsonl, scaled } from '../../util/closed-loop-fixtures.js';
 import { runCommand } from '../../util/run-command.js';
+import { requestsCsv, resultJson, stepsCsv, TINY_CONFIG } from '../../util/live-compare-fixtures.js';
+import { LIVE_COMPARE_SCHEMA, type LiveCompare } from '../../../calibrate/live-compare/compare.js';
 import { runCli } from '../../../bin/main.js';
 import { COMMANDS } from '../../../bin/commands.js';
 
@@ -82,4 +84,121 @@ test('compare run through the CLI prints control characters from a measured file
   assert.match(stdout, /on H100\\u001b\]0;pwned\\u0007 \(/);
   assert.match(stdout, /, node\\u001b\[2J\\u009b31m\n/);
   assert.doesNotMatch(stdout + stderr, /[\u001b\u0007\u009b]/);
+});
+
+/** A folder with a simulated and a live run of one scenario (results, requests and steps), the live one 20% slower on TTFT. */
+function liveWorkspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-live-compare-'));
+  const requests = [0, 1, 2].map((id) => ({ id, ttft_ms: 10 + id, tpot_ms: 5, e2e_ms: 100 }));
+  const steps = [{ start_ms: 0, duration_ms: 4 }, { start_ms: 4, duration_ms: 6, split: [80, 52, 4] as const }];
+  writeFileSync(join(dir, 'sim.json'), resultJson({ ttft: { p50: 120, p90: 150, p99: 200, mean: 110 } }));
+  writeFileSync(join(dir, 'live.json'), resultJson({ live: { backend: 'addon', interrupted: null } }));
+  writeFileSync(join(dir, 'same.json'), resultJson());
+  writeFileSync(join(dir, 'sim.csv'), requestsCsv(requests));
+  writeFileSync(join(dir, 'live.csv'), requestsCsv(requests));
+  writeFileSync(join(dir, 'sim-it.csv'), stepsCsv(steps));
+  writeFileSync(join(dir, 'live-it.csv'), stepsCsv(steps));
+  return dir;
+}
+
+const ALL_LIVE = ['--simulated', 'sim.json', '--live', 'live.json', '--simulated-requests', 'sim.csv', '--live-requests', 'live.csv', '--simulated-steps', 'sim-it.csv', '--live-steps', 'live-it.csv'];
+
+test('live mode prints the table, writes --out and --html, and exits 0 although a check fails', async () => {
+  const dir = liveWorkspace();
+  const r = await runCommand(calibrate, ['calibrate', 'compare', ...ALL_LIVE, '--out', 'c.json', '--html', 'c.html'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^live run vs simulation: duetserve on qwen3-8b \/ h200, trace azure-conv at 2 req\/s, seed 0$/m);
+  assert.match(r.stdout, /^TTFT p50 within 10% +120 ms +100 ms +\+20\.0% +10\.0% FAIL/m);
+  assert.match(r.stdout, /^overall: FAIL \(1 of 5 checks failed; this is a report, the exit code stays 0 unless --check\)$/m);
+  assert.match(r.stdout, /^ {2}\(80, 52, 4\) /m);
+  assert.match(r.stderr, /wrote c\.html/);
+  const json = JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')) as LiveCompare;
+  assert.equal(json.schema, LIVE_COMPARE_SCHEMA);
+  assert.deepEqual(json.live.meta, { backend: 'addon', interrupted: null });
+  assert.equal(json.per_request?.matched, 3);
+  assert.match(readFileSync(join(dir, 'c.html'), 'utf8'), /<title>duetsim live run vs simulation: duetserve on qwen3-8b \/ h200<\/title>/);
+  const checked = await runCommand(calibrate, ['calibrate', 'compare', ...ALL_LIVE, '--check'], dir);
+  assert.equal(checked.code, 1);
+  assert.match(checked.error?.message ?? '', /acceptance failed: TTFT p50 within 10%$/);
+});
+
+test('live mode --json prints the comparison with its checks as {name, simulated, measured, error, limit, pass}', async () => {
+  const dir = liveWorkspace();
+  const r = await runCommand(calibrate, ['calibrate', 'compare', '--simulated', 'same.json', '--live', 'live.json', '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout) as LiveCompare;
+  assert.equal(json.schema, 'duetsim.live-compare/1');
+  assert.equal(json.checks.length, 5);
+  for (const k of json.checks) {
+    assert.deepEqual(Object.keys(k), ['name', 'simulated', 'measured', 'error', 'limit', 'pass', 'stretch', 'figure']);
+    assert.deepEqual([k.error, k.pass, k.stretch.pass], [0, true, true]);
+  }
+  assert.equal(json.pass, true);
+  assert.equal(json.per_request, null);
+  assert.equal(json.split_windows, null);
+});
+
+test('live mode refuses runs of different scenarios, naming each differing config field at its line', async () => {
+  const dir = liveWorkspace();
+  const other = resultJson({ config: { ...TINY_CONFIG, rateQps: 4, policy: 'chunked' } });
+  writeFileSync(join(dir, 'other.json'), other);
+  const r = await runCommand(calibrate, ['calibrate', 'compare', '--simulated', 'sim.json', '--live', 'other.json'], dir);
+  assert.equal(r.code, 2);
+  const lineOf = (key: string) => other.split('\n').findIndex((l) => l.includes(`"${key}"`)) + 1;
+  assert.match(r.error?.message ?? '', new RegExp(`^other\\.json:${lineOf('policy')}:\\d+ \\[config\\.policy\\]: the runs are of different scenarios: "chunked" here, "duetserve" in sim\\.json`, 'm'));
+  assert.match(r.error?.message ?? '', new RegExp(`^other\\.json:${lineOf('rateQps')}:\\d+ \\[config\\.rateQps\\]: .* 4 here, 2 in sim\\.json`, 'm'));
+  assert.equal(r.stdout, '');
+});
+
+test('live mode: an interrupted run needs both request CSVs, then is compared on the requests both finished', async () => {
+  const dir = liveWorkspace();
+  writeFileSync(join(dir, 'cut.json'), resultJson({ live: { interrupted: { reason: '--max-steps 40 reached', after_steps: 40, unfinished_requests: 3 } } }));
+  writeFileSync(join(dir, 'cut.csv'), requestsCsv([{ id: 0, ttft_ms: 10, tpot_ms: 5, e2e_ms: 100 }, { id: 1, status: 'unfinished' }, { id: 2, status: 'unfinished' }]));
+  const without = await runCommand(calibrate, ['calibrate', 'compare', '--simulated', 'sim.json', '--live', 'cut.json'], dir);
+  assert.equal(without.code, 2);
+  assert.match(without.error?.message ?? '', /^cut\.json:\d+ \[live\.interrupted\]: this run was interrupted, so it is compared on the requests both runs finished: give both --simulated-requests and --live-requests/);
+  const r = await runCommand(calibrate, ['calibrate', 'compare', '--simulated', 'sim.json', '--live', 'cut.json', '--simulated-requests', 'sim.csv', '--live-requests', 'cut.csv', '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout) as LiveCompare;
+  assert.equal(json.basis, 'requests-both-finished');
+  assert.equal(json.requests.compared, 1);
+  assert.deepEqual(json.per_request?.unmatched.map((g) => [g.finished_in, g.other_status, g.ids]), [['simulated', 'unfinished', [1, 2]]]);
+});
+
+test('live mode: a bad CSV row exits 2 naming file:line and column', async () => {
+  const dir = liveWorkspace();
+  writeFileSync(join(dir, 'bad.csv'), readFileSync(join(dir, 'live.csv'), 'utf8').replace(',11,', ',eleven,'));
+  const r = await runCommand(calibrate, ['calibrate', 'compare', '--simulated', 'sim.json', '--live', 'live.json', '--simulated-requests', 'sim.csv', '--live-requests', 'bad.csv'], dir);
+  assert.equal(r.code, 2);
+  assert.ok(r.error instanceof InputError);
+  assert.match(r.error.message, /^bad\.csv:3 \[ttft_ms\]: expected a number, got 'eleven' \(live-compare\.bad-cell\)$/m);
+});
+
+test('the two modes do not mix, and the live mode takes its files in pairs', async () => {
+  const dir = liveWorkspace();
+  const cases: Array<[string[], RegExp]> = [
+    [['s.jsonl', 'm.jsonl', '--simulated', 'sim.json', '--live', 'live.json'], /give either SCHEDULE MEASURED \(closed loop\) or --simulated and --live \(a live run\), not both; got s\.jsonl m\.jsonl and --simulated, --live/],
+    [['s.jsonl', '--live-steps', 'live-it.csv'], /not both/],
+    [['--simulated', 'sim.json'], /--simulated needs --live/],
+    [['--simulated', 'sim.json', '--live', 'live.json', '--live-requests', 'live.csv'], /--live-requests needs --simulated-requests/],
+    [['--simulated', 'sim.json', '--live', 'live.json', '--simulated-steps', 'sim-it.csv'], /--simulated-steps needs --live-steps/],
+    [['--simulated-requests', 'sim.csv', '--live-requests', 'live.csv'], /a live run is compared with --simulated RESULTS --live RESULTS/],
+    [[], /give SCHEDULE MEASURED \(closed loop\), or --simulated RESULTS --live RESULTS \(a live run\)/],
+    [['s.jsonl'], /give SCHEDULE MEASURED/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await runCommand(calibrate, ['calibrate', 'compare', ...args], dir);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(r.error?.message ?? '', message, args.join(' '));
+  }
+  const missing = await runCommand(calibrate, ['calibrate', 'compare', '--simulated', 'nope.json', '--live', 'live.json'], dir);
+  assert.match(missing.error?.message ?? '', /^nope\.json \[--simulated\]: no such file/);
+});
+
+test('closed-loop mode: a bare --json prints the comparison, --out writes it', async () => {
+  const dir = workspace();
+  const r = await runCommand(calibrate, ['calibrate', 'compare', 's.jsonl', 'exact.jsonl', '--json', '--out', 'c.json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal((JSON.parse(r.stdout) as ClosedLoopCompare).schema, COMPARE_SCHEMA);
+  assert.equal(readFileSync(join(dir, 'c.json'), 'utf8'), r.stdout);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lineOfOffset, lineOfPath, pathLocator, spellPath } from '../../../sim/input/locate-path.js';
+import { lineOfOffset, lineOfPath, parseSpelledPath, pathLocator, placeProblems, spellPath } from '../../../sim/input/locate-path.js';
 
 const TEXT = '{\n  "a": {\n    "b": [\n      1,\n      {"c": 2}\n    ]\n  }\n}\n';
 
@@ -25,4 +25,14 @@ test('spellPath joins keys with dots and indexes with brackets', () => {
 test('lineOfOffset counts newlines before the offset', () => {
   assert.equal(lineOfOffset(TEXT, 0), 1);
   assert.equal(lineOfOffset(TEXT, TEXT.indexOf('"c"')), 5);
+});
+
+test('parseSpelledPath undoes spellPath, and placeProblems moves whole-document problems to their key path', () => {
+  assert.deepEqual(parseSpelledPath('a.b[1].c'), ['a', 'b', 1, 'c']);
+  assert.deepEqual(parseSpelledPath(''), []);
+  const text = JSON.stringify({ a: 1, summary: { ttft_ms: { p50: 'x' } } }, null, 1);
+  const at = (field: string) => placeProblems(text, [{ code: 'c', file: 'f.json', line: 1, column: 0, field, message: 'm' }])[0];
+  assert.equal(at('summary.ttft_ms.p50').line, 5);
+  assert.equal(at('summary.ttft_ms.p99').line, 4); // absent: its nearest parent
+  assert.equal(at('').line, 1);
 });

@@ -1,0 +1,68 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputError, inputError, type InputProblem } from '../../sim/core/input-error.js';
+import { quoteJson } from '../../sim/core/quote-input.js';
+import { lineOfPath, parseSpelledPath, pathLocator } from '../../sim/input/locate-path.js';
+import type { LiveCompareInputs, RunFiles } from './compare.js';
+import { parseRequestsCsv, parseRunResult, parseStepsCsv } from './run-files.js';
+import { scenarioDifferences } from './scenario.js';
+
+/** The files of `calibrate compare`'s live mode, as the user named them (paths relative to cwd). */
+export interface LiveComparePaths {
+  readonly simulated: string;
+  readonly live: string;
+  readonly simulatedRequests?: string;
+  readonly liveRequests?: string;
+  readonly simulatedSteps?: string;
+  readonly liveSteps?: string;
+}
+
+/**
+ * Reads and checks every file of a live comparison: each parsed once (run-files.ts), then the two runs
+ * checked to be of one scenario, a difference located at the live file's config field; an interrupted
+ * run needs both request CSVs, since it is compared on the requests both runs finished.
+ */
+export function readLiveCompareInputs(cwd: string, p: LiveComparePaths): LiveCompareInputs {
+  const text = (path: string, flag: string): string => {
+    const full = resolve(cwd, path);
+    if (!existsSync(full)) throw inputError('live-compare.no-file', path, 0, flag, 'no such file');
+    return readFileSync(full, 'utf8');
+  };
+  const simText = text(p.simulated, '--simulated');
+  const liveText = text(p.live, '--live');
+  const side = (resultPath: string, resultText: string, requests: string | undefined, steps: string | undefined, side: 'simulated' | 'live'): RunFiles => ({
+    result: parseRunResult(resultText, resultPath),
+    requests: requests === undefined ? null : parseRequestsCsv(text(requests, `--${side}-requests`), requests),
+    steps: steps === undefined ? null : parseStepsCsv(text(steps, `--${side}-steps`), steps),
+  });
+  const simulated = side(p.simulated, simText, p.simulatedRequests, p.simulatedSteps, 'simulated');
+  const live = side(p.live, liveText, p.liveRequests, p.liveSteps, 'live');
+  const differences = scenarioDifferences(simulated.result.config, live.result.config);
+  if (differences.length > 0) {
+    const locate = pathLocator(liveText);
+    const problems = differences.map((d): InputProblem => {
+      const at = locate(['config', ...parseSpelledPath(d.field)]);
+      const shown = (v: unknown): string => (v === undefined ? '(absent)' : quoteJson(v));
+      return {
+        code: 'live-compare.other-scenario',
+        file: p.live,
+        line: at.line,
+        column: at.column,
+        field: `config.${d.field}`,
+        message: `the runs are of different scenarios: ${shown(d.live)} here, ${shown(d.simulated)} in ${p.simulated}; compare a live run with a simulation of the same scenario`,
+      };
+    });
+    throw new InputError(problems);
+  }
+  const interrupted = [simulated, live].find((s) => s.result.interrupted);
+  if (interrupted !== undefined && (simulated.requests === null || live.requests === null)) {
+    throw inputError(
+      'live-compare.interrupted-needs-requests',
+      interrupted.result.file,
+      lineOfPath(interrupted === live ? liveText : simText, ['live', 'interrupted']),
+      'live.interrupted',
+      'this run was interrupted, so it is compared on the requests both runs finished: give both --simulated-requests and --live-requests',
+    );
+  }
+  return { simulated, live };
+}
