@@ -1,5 +1,6 @@
 import type { ClosedLoopCompare, DistributionJson, LatencyMetric } from '../calibrate/closed-loop/compare.js';
 import type { ChartSection } from './chart.js';
+import type { DriftReport } from '../calibrate/closed-loop/drift.js';
 import { closedLoopCdfChart, driftGroupsChart, PHASE_NAMES, stepDriftChart } from './charts/closed-loop.js';
 import { escapeHtml } from './escape.js';
 import { renderChartPage } from './render-html.js';
@@ -11,7 +12,7 @@ import type { VendorBundle } from './vendor-bundles.js';
  * (a type-only import: reports/ runs no calibrate/ code).
  */
 export function compareCharts(c: ClosedLoopCompare): ChartSection[] {
-  return [closedLoopCdfChart(c, 'ttft_ms'), closedLoopCdfChart(c, 'tbt_ms'), stepDriftChart(c), driftGroupsChart(c)].filter((x): x is ChartSection => x !== null);
+  return [closedLoopCdfChart(c, 'ttft_ms'), closedLoopCdfChart(c, 'tbt_ms'), stepDriftChart(c), driftGroupsChart(c.drift)].filter((x): x is ChartSection => x !== null);
 }
 
 export function renderComparePage(c: ClosedLoopCompare, bundles: readonly VendorBundle[]): string {
@@ -69,10 +70,7 @@ function tablesHtml(c: ClosedLoopCompare): string {
       return `<tr>${cell(METRIC_NAMES[metric])}${[a.simulated.p50, a.simulated.p99, a.executed.p50, a.executed.p99].map((x) => cell(ms(x), true)).join('')}${cell(pct(a.rel_diff.p50), true)}${cell(pct(a.rel_diff.p99), true)}</tr>`;
     }),
   );
-  const drift = table(
-    ['group', 'items', 'mean measured / predicted', 'share of GPU time', 'plausible cause'],
-    [...c.drift.lanes, ...c.drift.top].map((g) => `<tr>${cell(g.label)}${cell(String(g.count), true)}${cell(`×${g.mean_ratio.toFixed(3)}`, true)}${cell(pct(g.share_of_gpu_time, false), true)}${cell(g.hint)}</tr>`),
-  );
+  const drift = driftTableHtml(c.drift);
   return (
     `<p class="caption">${escapeHtml(`Overall: ${c.pass ? 'PASS' : 'FAIL'}. Differences are (simulated − executed) / executed; percentiles are ${c.percentiles}.`)}</p>` +
     checks +
@@ -82,5 +80,13 @@ function tablesHtml(c: ClosedLoopCompare): string {
       'Not a check. The rebuild above replays the fixed schedule, so a step waits for every earlier one; on a GPU busy the whole window, a small per-step error accumulates into every later request’s wait. Here each executed step starts when the simulation started it, which removes that accumulation and leaves the error of the steps on each request’s own path.',
     )}</p>${anchored}` +
     `<h3>GPU time drift: every lane, then the groups that drift most</h3>${drift}`
+  );
+}
+
+/** Every lane, then the groups that drift most: measured / predicted GPU time (closed loop or live run). */
+export function driftTableHtml(drift: DriftReport): string {
+  return table(
+    ['group', 'items', 'mean measured / predicted', 'share of GPU time', 'plausible cause'],
+    [...drift.lanes, ...drift.top].map((g) => `<tr>${cell(g.label)}${cell(String(g.count), true)}${cell(`×${g.mean_ratio.toFixed(3)}`, true)}${cell(pct(g.share_of_gpu_time, false), true)}${cell(g.hint)}</tr>`),
   );
 }

@@ -2,6 +2,8 @@ import type { LiveCompare, StatsJson } from '../calibrate/live-compare/compare.j
 import type { ChartSection } from './chart.js';
 import { liveCdfChart, partitionLabel, splitHistogramChart } from './charts/live-compare.js';
 import { escapeHtml } from './escape.js';
+import { driftGroupsChart } from './charts/closed-loop.js';
+import { driftTableHtml } from './compare-page.js';
 import { renderChartPage } from './render-html.js';
 import type { VendorBundle } from './vendor-bundles.js';
 
@@ -11,7 +13,7 @@ import type { VendorBundle } from './vendor-bundles.js';
  * from the files (names, config values, the live object) is escaped where it is embedded.
  */
 export function liveCompareCharts(c: LiveCompare): ChartSection[] {
-  return [liveCdfChart(c, 'ttft_ms'), liveCdfChart(c, 'tbt_ms'), splitHistogramChart(c)].filter((x): x is ChartSection => x !== null);
+  return [liveCdfChart(c, 'ttft_ms'), liveCdfChart(c, 'tbt_ms'), splitHistogramChart(c), c.drift === null ? null : driftGroupsChart(c.drift)].filter((x): x is ChartSection => x !== null);
 }
 
 export function renderLiveComparePage(c: LiveCompare, bundles: readonly VendorBundle[]): string {
@@ -99,6 +101,7 @@ function tablesHtml(c: LiveCompare): string {
     `<h3>Throughput and split time</h3>${rates}` +
     perRequest +
     splits +
+    (c.drift === null ? '' : `<h3>Where the latency model misses: each live step against the model's price of it (--step-records)</h3>${driftTableHtml(c.drift)}`) +
     meta
   );
 }

@@ -13,7 +13,8 @@ import { fitServingCorrection, withServingSection, type ClosedLoopRun } from '..
 import { LIVE_CHECKS, STRETCH_SHARE } from '../live-compare/checks.js';
 import { compareLiveRun, type LiveCompare } from '../live-compare/compare.js';
 import { formatLiveCompare } from '../live-compare/format.js';
-import { readLiveCompareInputs } from '../live-compare/read-inputs.js';
+import { readCompareInput, readLiveCompareInputs } from '../live-compare/read-inputs.js';
+import { liveDriftReport, parseLiveSteps } from '../live/live-drift.js';
 import { SCENARIO_FIELDS } from '../live-compare/scenario.js';
 import { readConfig } from '../../sim/config/config-files.js';
 import { parseHardwareYaml } from '../../sim/config/load-hardware.js';
@@ -31,6 +32,7 @@ interface CompareFlags {
   liveRequests?: string;
   simulatedSteps?: string;
   liveSteps?: string;
+  stepRecords?: string;
 }
 
 /** The HTML pages the two modes write (reports/ draws them; bin/commands.ts hands them over). */
@@ -47,6 +49,7 @@ const LIVE_FLAGS = [
   { key: 'liveRequests', flag: '--live-requests' },
   { key: 'simulatedSteps', flag: '--simulated-steps' },
   { key: 'liveSteps', flag: '--live-steps' },
+  { key: 'stepRecords', flag: '--step-records' },
 ] as const;
 const LIVE_PAIRS = [
   ['simulated', 'live'],
@@ -81,6 +84,7 @@ export function registerCompare(cal: Command, io: CliIo, pages: ComparePages): v
     .option('--live-requests <file.csv>', "live run: the live run's --requests-csv (with --simulated-requests)")
     .option('--simulated-steps <file.csv>', "live run: the simulation's --iterations-csv (with --live-steps): the (S_p, S_d, k) histogram of split windows")
     .option('--live-steps <file.csv>', "live run: the live run's --iterations-csv (with --simulated-steps)")
+    .option('--step-records <file.jsonl>', "live run: the live run's `serve-gpu --step-records`: the latency model against each measured step, grouped by regime (lane, batch, split)")
     .option('--json [file]', 'write the comparison as JSON to the file (schema duetsim.closed-loop-compare/1, or duetsim.live-compare/1 for a live run); without a file, print it instead of the text')
     .option('--out <file>', 'write the comparison as JSON to the file')
     .option('--html <file>', 'write a self-contained HTML page: the checks and CDFs simulated vs measured (closed loop: drift over time; live run: the split-window histogram)')
@@ -96,6 +100,7 @@ export function registerCompare(cal: Command, io: CliIo, pages: ComparePages): v
         'an interrupted live run needs both request CSVs and is compared on the requests both runs finished:',
         '  duetsim calibrate compare --simulated sim.json --live live.json',
         '    [--simulated-requests sim.csv --live-requests live.csv] [--simulated-steps sim-it.csv --live-steps live-it.csv]',
+        '    [--step-records steps.jsonl]',
         '    [--json [file]] [--out compare.json] [--html page.html] [--check]',
         `Checks: ${LIVE_CHECKS.map((c) => c.name).join(', ')};`,
         `stretch: ${STRETCH_SHARE} of each limit, reported only.`,
@@ -141,9 +146,10 @@ async function runLive(io: CliIo, o: CompareFlags, outputs: OutputFlags, page: C
   }
   if (o.simulated === undefined || o.live === undefined) throw new CliExit(2, 'calibrate compare: a live run is compared with --simulated RESULTS --live RESULTS');
   const paths = { simulated: o.simulated, live: o.live, simulatedRequests: o.simulatedRequests, liveRequests: o.liveRequests, simulatedSteps: o.simulatedSteps, liveSteps: o.liveSteps };
-  const inputs = Object.values(paths).filter((x): x is string => x !== undefined);
+  const inputs = [...Object.values(paths), o.stepRecords].filter((x): x is string => x !== undefined);
   const result = await OutputSet.open(outputs, io.cwd, inputs).run((out) => {
-    const result = compareLiveRun(readLiveCompareInputs(io.cwd, paths));
+    const records = o.stepRecords === undefined ? null : parseLiveSteps(readCompareInput(io.cwd, o.stepRecords, '--step-records'), o.stepRecords);
+    const result = compareLiveRun(readLiveCompareInputs(io.cwd, paths), records === null ? null : liveDriftReport(records));
     emit(io, out, o, result, formatLiveCompare(result), () => page(result));
     return result;
   });

@@ -23,7 +23,7 @@ import { formatLiveBlock, liveBlock } from '../live/live-summary.js';
  * `duetsim serve-gpu`: replay's event loop with the GPU as its clock (issue 15). The policy decides each
  * step from the live state; the step runs on the calibration kernels over a persistent paged KV pool on real
  * partitions (calibrate/live/); its measured time advances the clock. Same outputs as `replay`, plus
- * `--live-steps` (each step measured beside the model's price of it) and a `live` block in the results JSON.
+ * `--step-records` (each step measured beside the model's price of it) and a `live` block in the results JSON.
  */
 const HEARTBEAT_S = 10;
 
@@ -37,7 +37,7 @@ interface ServeGpuFlags extends ScenarioFlagValues {
   out?: string;
   requestsCsv?: string;
   iterationsCsv?: string;
-  liveSteps?: string;
+  stepRecords?: string;
   report?: string;
   json?: boolean;
   quiet?: boolean;
@@ -67,7 +67,7 @@ export const makeServeGpuCommand = (loadReportPage: LoadReportPage): CommandModu
       .option('--out <file.json>', 'write the results JSON (replay\'s, plus a `live` block)')
       .option('--requests-csv <file.csv>', 'write one row per request')
       .option('--iterations-csv <file.csv>', 'write one row per scheduling step (mode, split, batch)')
-      .option('--live-steps <file.jsonl>', 'write each step as measured beside the latency model\'s price of it (written as it runs; kept if the run fails)')
+      .option('--step-records <file.jsonl>', 'write each step as measured beside the latency model\'s price of it (written as it runs; kept if the run fails)')
       .option('--report <file.html>', 'write a self-contained HTML report')
       .option('--json', 'print the summary as JSON instead of text')
       .option('--quiet', 'no progress on stderr')
@@ -89,7 +89,7 @@ async function serveGpu(o: ServeGpuFlags, io: CliIo, loadReportPage: LoadReportP
       { flag: '--out', path: o.out },
       { flag: '--requests-csv', path: o.requestsCsv },
       { flag: '--iterations-csv', path: o.iterationsCsv },
-      { flag: '--live-steps', path: o.liveSteps },
+      { flag: '--step-records', path: o.stepRecords },
       { flag: '--report', path: o.report },
     ],
     io.cwd,
@@ -100,7 +100,7 @@ async function serveGpu(o: ServeGpuFlags, io: CliIo, loadReportPage: LoadReportP
   };
   // Filled in when the run opens its session (after its inputs are loaded and checked).
   const live: { session: LiveSession | null; timer: LiveTimer | null; stoppedBecause: string | null } = { session: null, timer: null, stoppedBecause: null };
-  const liveSteps = outputs.get('--live-steps');
+  const stepRecords = outputs.get('--step-records');
   const t0 = performance.now();
   // A line every HEARTBEAT_S of wall time, terminal or not: a live run on a remote GPU host is watched through a log.
   let lastBeatMs = performance.now();
@@ -133,7 +133,7 @@ async function serveGpu(o: ServeGpuFlags, io: CliIo, loadReportPage: LoadReportP
               maxSteps: o.maxSteps ?? null,
               maxWallS: o.maxSeconds ?? null,
               onRecord: (r) => {
-                liveSteps?.write(JSON.stringify(r) + '\n');
+                stepRecords?.write(JSON.stringify(r) + '\n');
                 heartbeat(r);
               },
             });
@@ -146,10 +146,10 @@ async function serveGpu(o: ServeGpuFlags, io: CliIo, loadReportPage: LoadReportP
         });
       } catch (e) {
         // What was measured before the failure is kept: the per-step records are committed, the rest discarded.
-        if (liveSteps && live.timer) {
-          liveSteps.write(JSON.stringify({ kind: 'error', after_steps: live.timer.tally.steps, message: e instanceof Error ? e.message : String(e) }) + '\n');
-          liveSteps.commit();
-          say(`serve-gpu failed after ${live.timer.tally.steps} steps; their measurements are in ${liveSteps.shownPath}`);
+        if (stepRecords && live.timer) {
+          stepRecords.write(JSON.stringify({ kind: 'error', after_steps: live.timer.tally.steps, message: e instanceof Error ? e.message : String(e) }) + '\n');
+          stepRecords.commit();
+          say(`serve-gpu failed after ${live.timer.tally.steps} steps; their measurements are in ${stepRecords.shownPath}`);
         }
         throw e;
       }

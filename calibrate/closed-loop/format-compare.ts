@@ -1,4 +1,4 @@
-import { LANE_NAMES, type DriftGroup } from './drift.js';
+import { LANE_NAMES, type DriftGroup, type DriftReport } from './drift.js';
 import { METRICS, PHASES, type ClosedLoopCompare, type LatencyMetric } from './compare.js';
 
 /** The text `duetsim calibrate compare` prints; the JSON (--json) carries the same numbers, less rounded. */
@@ -65,13 +65,19 @@ export function formatCompare(c: ClosedLoopCompare): string {
     out.push(`  ${metric === 'ttft_ms' ? 'TTFT' : 'TBT '} p50 / p99: simulated ${formatMs(a.simulated.p50)} / ${formatMs(a.simulated.p99)} ms, executed ${formatMs(a.executed.p50)} / ${formatMs(a.executed.p99)} ms (${formatSignedPct(a.rel_diff.p50)} / ${formatSignedPct(a.rel_diff.p99)})`);
   }
   out.push('');
-  out.push(`GPU time drift, measured / predicted (host costs excluded); executed GPU busy ${(c.drift.gpu_busy_us / 1e6).toFixed(2)} s:`);
-  for (const g of c.drift.lanes) out.push(`  ${driftLine(g, LANE_NAMES[g.lane])}`);
-  if (c.drift.top.length > 0) {
-    out.push('largest mean drift (groups of at least 5 items):');
-    for (const g of c.drift.top) out.push(`  ${driftLine(g, g.label)}\n      plausible cause: ${g.hint}`);
-  }
+  out.push(...driftLines(c.drift));
   return out.join('\n') + '\n';
+}
+
+/** The drift report as text lines (the closed loop's executed schedule, or a live run's step records). */
+export function driftLines(drift: DriftReport): string[] {
+  const out = [`GPU time drift, measured / predicted (host costs excluded); executed GPU busy ${(drift.gpu_busy_us / 1e6).toFixed(2)} s:`];
+  for (const g of drift.lanes) out.push(`  ${driftLine(g, LANE_NAMES[g.lane])}`);
+  if (drift.top.length > 0) {
+    out.push('largest mean drift (groups of at least 5 items):');
+    for (const g of drift.top) out.push(`  ${driftLine(g, g.label)}\n      plausible cause: ${g.hint}`);
+  }
+  return out;
 }
 
 function driftLine(g: DriftGroup, label: string): string {

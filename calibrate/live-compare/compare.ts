@@ -1,3 +1,4 @@
+import type { DriftReport } from '../closed-loop/drift.js';
 import { cdfQuantiles, distribution, PERCENTILE_METHOD, quantile, sortedCopy, type Distribution } from '../closed-loop/stats.js';
 import { evaluateChecks, relativeError, type CheckedFigure, type LiveCheck } from './checks.js';
 import type { CsvFile, RequestRow, RequestStatus, RunPercentiles, RunResultFile, StepRow } from './run-files.js';
@@ -145,9 +146,15 @@ export interface LiveCompare {
   readonly stretch_pass: boolean;
   /** 101 quantiles per run (0, 1, …, 100 %), ms, for CDF charts. */
   readonly cdf: Readonly<Record<'ttft_ms' | 'tbt_ms', { readonly simulated: readonly number[]; readonly live: readonly number[] }>>;
+  /**
+   * Which regime the latency model misses: the live run's step records (`serve-gpu --step-records`),
+   * measured against the model's price of each step, grouped as the closed loop's drift (calibrate/live/live-drift.ts);
+   * null without them.
+   */
+  readonly drift: DriftReport | null;
 }
 
-export function compareLiveRun(inputs: LiveCompareInputs): LiveCompare {
+export function compareLiveRun(inputs: LiveCompareInputs, drift: DriftReport | null = null): LiveCompare {
   const { simulated: sim, live } = inputs;
   const interrupted = sim.result.interrupted || live.result.interrupted;
   const pairs = sim.requests !== null && live.requests !== null ? { sim: sim.requests, live: live.requests } : null;
@@ -193,6 +200,7 @@ export function compareLiveRun(inputs: LiveCompareInputs): LiveCompare {
     pass: checks.every((k) => k.pass),
     stretch_pass: checks.every((k) => k.stretch.pass),
     cdf: { ttft_ms: { simulated: sides.sim.cdf.ttft_ms, live: sides.live.cdf.ttft_ms }, tbt_ms: { simulated: sides.sim.cdf.tbt_ms, live: sides.live.cdf.tbt_ms } },
+    drift,
   };
 }
 

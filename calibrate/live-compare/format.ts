@@ -1,3 +1,4 @@
+import { driftLines } from '../closed-loop/format-compare.js';
 import { formatMs, formatSignedPct } from '../closed-loop/format-compare.js';
 import { LATENCY_METRICS, type LatencyMetric, type LiveCompare, type RateJson, type StatsJson } from './compare.js';
 
@@ -71,6 +72,7 @@ export function formatLiveCompare(c: LiveCompare): string {
   }
   const failed = c.checks.filter((k) => !k.pass).length;
   out.push(failed === 0 ? `overall: PASS (all ${c.checks.length} checks; stretch ${c.stretch_pass ? 'met' : 'not met'})` : `overall: FAIL (${failed} of ${c.checks.length} checks failed; this is a report, the exit code stays 0 unless --check)`);
+  if (c.drift !== null) out.push('', 'where the latency model misses, from the live step records:', ...driftLines(c.drift));
   return out.join('\n') + '\n';
 }
 

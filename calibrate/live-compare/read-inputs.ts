@@ -22,12 +22,15 @@ export interface LiveComparePaths {
  * checked to be of one scenario, a difference located at the live file's config field; an interrupted
  * run needs both request CSVs, since it is compared on the requests both runs finished.
  */
+/** A comparison input's text; a missing file is an error naming the flag that named it. */
+export function readCompareInput(cwd: string, path: string, flag: string): string {
+  const full = resolve(cwd, path);
+  if (!existsSync(full)) throw inputError('live-compare.no-file', path, 0, flag, 'no such file');
+  return readFileSync(full, 'utf8');
+}
+
 export function readLiveCompareInputs(cwd: string, p: LiveComparePaths): LiveCompareInputs {
-  const text = (path: string, flag: string): string => {
-    const full = resolve(cwd, path);
-    if (!existsSync(full)) throw inputError('live-compare.no-file', path, 0, flag, 'no such file');
-    return readFileSync(full, 'utf8');
-  };
+  const text = (path: string, flag: string): string => readCompareInput(cwd, path, flag);
   const simText = text(p.simulated, '--simulated');
   const liveText = text(p.live, '--live');
   const side = (resultPath: string, resultText: string, requests: string | undefined, steps: string | undefined, side: 'simulated' | 'live'): RunFiles => ({

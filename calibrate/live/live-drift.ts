@@ -5,7 +5,7 @@ import { POSITIVE } from '../../sim/input/number-rule.js';
 import { bucketLabel, DECODE_BUCKETS, driftFromItems, PREFILL_BUCKETS, type DriftItem, type DriftReport } from '../closed-loop/drift.js';
 
 /**
- * Which regime breaks the latency model in a live run: the `--live-steps` records of `serve-gpu` (each step
+ * Which regime breaks the latency model in a live run: the `--step-records` of `serve-gpu` (each step
  * measured beside the model's price of the same batch) grouped exactly as the closed loop's drift report
  * groups an executed schedule (closed-loop/drift.ts: by lane, prefill tokens, decode batch, split, decode step
  * during/after the prefill), so both read the same way. Parsing is here, at the edge, with located errors;

@@ -24,7 +24,7 @@ export interface LiveTimerOptions {
   readonly idle: IdlePacing;
   readonly maxSteps: number | null;
   readonly maxWallS: number | null;
-  /** Each step as it is measured (the --live-steps JSONL). */
+  /** Each step as it is measured (the --step-records JSONL). */
   readonly onRecord?: (record: LiveStepRecord) => void;
   /** Sleeps `ms` of wall time (injectable for tests). */
   readonly sleepMs?: (ms: number) => void;

@@ -34,7 +34,7 @@ run_pair() {  # run_pair DIR TRACE RATE POLICY: the live run and its simulated t
   local name="$policy-$trace-r$rate" common=(--model qwen3-8b --hw h200 --policy "$policy" --trace "$trace" --start 1800 --duration "${DUR:-60}" --rate "$rate" --slo-ttft 2000 --slo-tbt 50)
   duet replay "${common[@]}" --out "$dir/$name.sim.json" --requests-csv "$dir/$name.sim.csv" --iterations-csv "$dir/$name.sim-it.csv" --quiet
   timeout $((cap + 60)) node dist/bin/duetsim.js serve-gpu "${common[@]}" --max-seconds "$cap" --out "$dir/$name.live.json" --requests-csv "$dir/$name.live.csv" \
-    --iterations-csv "$dir/$name.live-it.csv" --live-steps "$dir/$name.live-steps.jsonl" > "$dir/$name.live.txt" 2> "$dir/$name.live.log"
+    --iterations-csv "$dir/$name.live-it.csv" --step-records "$dir/$name.step-records.jsonl" > "$dir/$name.live.txt" 2> "$dir/$name.live.log"
   local rc=$?
   note "$name rc=$rc in $((SECONDS - t)) s: $(grep -E 'live run|model vs|STOPPED' "$dir/$name.live.txt" | tr '\n' ' ')"
   [ -f "$dir/$name.live.json" ] && duet calibrate compare --simulated "$dir/$name.sim.json" --live "$dir/$name.live.json" \

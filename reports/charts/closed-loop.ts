@@ -1,3 +1,4 @@
+import type { DriftReport } from '../../calibrate/closed-loop/drift.js';
 import type { ClosedLoopCompare, Phase } from '../../calibrate/closed-loop/compare.js';
 import type { DriftLane } from '../../calibrate/closed-loop/drift.js';
 import { CHART_HEIGHT, CHART_WIDTH, lineSpec, type ChartSection, type Row } from '../chart.js';
@@ -83,8 +84,9 @@ export function stepDriftChart(c: ClosedLoopCompare): ChartSection | null {
 }
 
 /** The groups of steps that drift most, as bars of (mean ratio − 1) in percent. */
-export function driftGroupsChart(c: ClosedLoopCompare): ChartSection | null {
-  const rows: Row[] = c.drift.top.map((g) => ({
+/** The groups that drift most: the closed loop's executed schedule, or a live run's step records (both a DriftReport). */
+export function driftGroupsChart(drift: DriftReport): ChartSection | null {
+  const rows: Row[] = drift.top.map((g) => ({
     group: g.label,
     lane: LANE_NAMES[g.lane],
     drift_pct: (g.mean_ratio - 1) * 100,

@@ -17,7 +17,7 @@ test('serve-gpu --backend fake writes replay\'s files, equal to replay\'s byte f
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-serve-gpu-'));
   const sim = await runCommand(replay, ['replay', ...SCENARIO, '--out', 'sim.json', '--requests-csv', 'sim.csv', '--iterations-csv', 'sim-it.csv', '--quiet'], dir);
   assert.equal(sim.code, 0, sim.stderr);
-  const live = await runCommand(serveGpu, ['serve-gpu', '--backend', 'fake', ...SCENARIO, '--out', 'live.json', '--requests-csv', 'live.csv', '--iterations-csv', 'live-it.csv', '--live-steps', 'steps.jsonl', '--quiet'], dir);
+  const live = await runCommand(serveGpu, ['serve-gpu', '--backend', 'fake', ...SCENARIO, '--out', 'live.json', '--requests-csv', 'live.csv', '--iterations-csv', 'live-it.csv', '--step-records', 'steps.jsonl', '--quiet'], dir);
   assert.equal(live.code, 0, live.stderr);
   assert.equal(readFileSync(join(dir, 'live.csv'), 'utf8'), readFileSync(join(dir, 'sim.csv'), 'utf8'));
   assert.equal(readFileSync(join(dir, 'live-it.csv'), 'utf8'), readFileSync(join(dir, 'sim-it.csv'), 'utf8'));
@@ -48,7 +48,7 @@ test('serve-gpu --max-steps stops early, says so, and keeps what ran', async () 
 
 test('serve-gpu --fake-scale: a slower stand-in GPU shows up as the model\'s per-step error', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-serve-gpu-'));
-  const r = await runCommand(serveGpu, ['serve-gpu', '--backend', 'fake', '--fake-scale', '1.25', ...SCENARIO, '--live-steps', 'steps.jsonl', '--json', '--quiet'], dir);
+  const r = await runCommand(serveGpu, ['serve-gpu', '--backend', 'fake', '--fake-scale', '1.25', ...SCENARIO, '--step-records', 'steps.jsonl', '--json', '--quiet'], dir);
   assert.equal(r.code, 0, r.stderr);
   const live = JSON.parse(r.stdout).live;
   assert.ok(Math.abs(live.model_step_error.median - (1 / 1.25 - 1)) < 1e-9);
@@ -81,4 +81,28 @@ test('serve-gpu on a machine without the CUDA build says how to build it (exit 1
   assert.equal(r.code, 1);
   assert.match(r.error?.message ?? '', /CUDA addon not found at .*npm run build:native/);
   assert.deepEqual(readdirSync(dir), []);
+});
+
+test('end to end without a GPU: replay, serve-gpu on a stand-in GPU 10% slower, calibrate compare with the step records', async () => {
+  const calibrate = await COMMANDS.calibrate();
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-serve-gpu-'));
+  const sim = await runCommand(replay, ['replay', ...SCENARIO, '--out', 's.json', '--requests-csv', 's.csv', '--iterations-csv', 'si.csv', '--quiet'], dir);
+  assert.equal(sim.code, 0, sim.stderr);
+  const live = await runCommand(serveGpu, ['serve-gpu', '--backend', 'fake', '--fake-scale', '1.1', ...SCENARIO, '--out', 'l.json', '--requests-csv', 'l.csv', '--iterations-csv', 'li.csv', '--step-records', 'r.jsonl', '--quiet'], dir);
+  assert.equal(live.code, 0, live.stderr);
+  const files = ['--simulated', 's.json', '--live', 'l.json', '--simulated-requests', 's.csv', '--live-requests', 'l.csv', '--simulated-steps', 'si.csv', '--live-steps', 'li.csv', '--step-records', 'r.jsonl'];
+  const c = await runCommand(calibrate, ['calibrate', 'compare', ...files, '--json', '--html', 'c.html'], dir);
+  assert.equal(c.code, 0, c.stderr);
+  const json = JSON.parse(c.stdout);
+  assert.equal(json.schema, 'duetsim.live-compare/1');
+  assert.equal(json.live.meta.backend, 'fake (scale 1.1)');
+  // The simulation is faster than this GPU: negative errors, and the drift says 1.1× in every lane.
+  assert.ok(json.metrics.tbt_ms.error.p50 < 0);
+  for (const g of json.drift.lanes) assert.ok(Math.abs(g.mean_ratio - 1.1) < 1e-9, g.label);
+  const page = readFileSync(join(dir, 'c.html'), 'utf8');
+  assert.match(page, /Where the latency model misses/);
+  const text = await runCommand(calibrate, ['calibrate', 'compare', ...files], dir);
+  assert.match(text.stdout, /where the latency model misses, from the live step records:\nGPU time drift/);
+  const alone = await runCommand(calibrate, ['calibrate', 'compare', '--step-records', 'r.jsonl'], dir);
+  assert.equal(alone.code, 2);
 });

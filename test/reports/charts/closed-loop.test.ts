@@ -36,7 +36,7 @@ test('drift over time: one point per step and lane; the groups chart is left out
   const d = stepDriftChart(c);
   assert.deepEqual(d?.rows.map((r) => [r.lane, r.from_step]), [['aggregated step', 0], ['aggregated step', 2], ['aggregated step', 3], ['split: decode lane', 1], ['split: prefill lane', 1]]);
   assert.match(d?.caption ?? '', /Each dot is one step/);
-  assert.equal(driftGroupsChart(c), null);
+  assert.equal(driftGroupsChart(c.drift), null);
   const withTop = { ...c, drift: { ...c.drift, top: c.drift.lanes } };
-  assert.deepEqual(driftGroupsChart(withTop)?.rows.map((r) => r.group), c.drift.lanes.map((g) => g.label));
+  assert.deepEqual(driftGroupsChart(withTop.drift)?.rows.map((r) => r.group), c.drift.lanes.map((g) => g.label));
 });

@@ -18,7 +18,7 @@ test('each CDF has a curve of 101 percentiles per run, simulated first', () => {
 
 test('an interrupted comparison says its CDFs are over the requests both finished, TBT one mean gap per request', () => {
   const rows = [{ id: 0, ttft_ms: 10, tpot_ms: 5, e2e_ms: 100 }, { id: 1, ttft_ms: 12, tpot_ms: 6, e2e_ms: 120 }];
-  const side = (live: boolean) => ({ result: parseRunResult(resultJson(live ? { live: { interrupted: true } } : {}), 'x.json'), requests: parseRequestsCsv(requestsCsv(rows), 'x.csv'), steps: null });
+  const side = (live: boolean) => ({ result: parseRunResult(resultJson(live ? { live: { interrupted: { reason: '--max-steps 40 reached', after_steps: 40, unfinished_requests: 3 } } } : {}), 'x.json'), requests: parseRequestsCsv(requestsCsv(rows), 'x.csv'), steps: null });
   const c = compareLiveRun({ simulated: side(false), live: side(true) });
   const chart = liveCdfChart(c, 'tbt_ms')!;
   assert.match(chart.caption, /over the 2 requests both runs finished, one sample per request: its mean gap between tokens\. The x axis is logarithmic\.$/);
