@@ -39,7 +39,7 @@ run_pair() {  # run_pair DIR TRACE RATE POLICY: the live run and its simulated t
   note "$name rc=$rc in $((SECONDS - t)) s: $(grep -E 'live run|model vs|STOPPED' "$dir/$name.live.txt" | tr '\n' ' ')"
   [ -f "$dir/$name.live.json" ] && duet calibrate compare --simulated "$dir/$name.sim.json" --live "$dir/$name.live.json" \
     --simulated-requests "$dir/$name.sim.csv" --live-requests "$dir/$name.live.csv" --simulated-steps "$dir/$name.sim-it.csv" --live-steps "$dir/$name.live-it.csv" \
-    --json > "$dir/$name.compare.json" 2>> "$dir/$name.live.log" || note "$name: compare failed (see log)"
+    --step-records "$dir/$name.step-records.jsonl" --json > "$dir/$name.compare.json" 2>> "$dir/$name.live.log" || note "$name: compare failed (see log)"
 }
 
 case "$mode" in
