@@ -8,6 +8,8 @@
 #                                   2026-12-04), each capped at CAP_S wall seconds (default 75), with the
 #                                   simulated twin of each run written beside it for `calibrate compare`.
 # Everything kept goes under $OUT as one tarball per trace (the tool brings back at most 8 files).
+# DUET_LIVE_BACKEND=fake: a dry run on a machine without a GPU (no build, no checks; the stand-in backend),
+# to check this script's commands before spending device time.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:?OUT must be set}"
@@ -16,24 +18,29 @@ cap="${2:-75}"
 
 note() { echo "== $*" | tee -a "$OUT/summary.txt" >&2; }
 
-nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv | tee -a "$OUT/summary.txt" >&2
-python3 -c "import lzma,shutil;shutil.copyfileobj(lzma.open('.live-carry/node.xz'),open('/tmp/node','wb'))" && chmod +x /tmp/node || { note "no .live-carry/node.xz: run cuda/tools/pack_live_carry.sh and carry .live-carry"; exit 1; }
-export PATH="/tmp:$PATH"
-tar -xJf .live-carry/dist.tar.xz && tar -xJf .live-carry/node_modules.tar.xz
-note "node $(node --version); duetsim $(node dist/bin/duetsim.js --version 2>/dev/null)"
+backend="${DUET_LIVE_BACKEND:-gpu}"
+if [ "$backend" = gpu ]; then
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv | tee -a "$OUT/summary.txt" >&2
+  python3 -c "import lzma,shutil;shutil.copyfileobj(lzma.open('.live-carry/node.xz'),open('/tmp/node','wb'))" && chmod +x /tmp/node || { note "no .live-carry/node.xz: run cuda/tools/pack_live_carry.sh and carry .live-carry"; exit 1; }
+  export PATH="/tmp:$PATH"
+  tar -xJf .live-carry/dist.tar.xz && tar -xJf .live-carry/node_modules.tar.xz
+  note "node $(node --version); duetsim $(node dist/bin/duetsim.js --version 2>/dev/null)"
 
-t0=$SECONDS
-NODE_API_HEADERS="$PWD/.live-carry/include" NODE_ADDON_API_DIR="$PWD/.live-carry/node-addon-api" bash cuda/build-addon.sh >"$OUT/build.log" 2>&1
-rc=$?; note "build rc=$rc in $((SECONDS - t0)) s"; [ $rc -eq 0 ] || { tail -40 "$OUT/build.log" >&2; exit 1; }
-cuda/build/duet_tests >"$OUT/tests.log" 2>&1; rc=$?; note "duet_tests rc=$rc: $(tail -1 "$OUT/tests.log")"; [ $rc -eq 0 ] || exit 1
-cuda/build/duet_runner --check --out "$OUT/checks.jsonl" --seed 11 2>>"$OUT/tests.log"; note "duet_runner --check rc=$?"
+  t0=$SECONDS
+  NODE_API_HEADERS="$PWD/.live-carry/include" NODE_ADDON_API_DIR="$PWD/.live-carry/node-addon-api" bash cuda/build-addon.sh >"$OUT/build.log" 2>&1
+  rc=$?; note "build rc=$rc in $((SECONDS - t0)) s"; [ $rc -eq 0 ] || { tail -40 "$OUT/build.log" >&2; exit 1; }
+  cuda/build/duet_tests >"$OUT/tests.log" 2>&1; rc=$?; note "duet_tests rc=$rc: $(tail -1 "$OUT/tests.log")"; [ $rc -eq 0 ] || exit 1
+  cuda/build/duet_runner --check --out "$OUT/checks.jsonl" --seed 11 2>>"$OUT/tests.log"; note "duet_runner --check rc=$?"
+else
+  note "dry run: backend $backend, no build"
+fi
 
 duet() { node dist/bin/duetsim.js "$@"; }
 run_pair() {  # run_pair DIR TRACE RATE POLICY: the live run and its simulated twin
   local dir="$1" trace="$2" rate="$3" policy="$4" t=$SECONDS
   local name="$policy-$trace-r$rate" common=(--model qwen3-8b --hw h200 --policy "$policy" --trace "$trace" --start 1800 --duration "${DUR:-60}" --rate "$rate" --slo-ttft 2000 --slo-tbt 50)
-  duet replay "${common[@]}" --out "$dir/$name.sim.json" --requests-csv "$dir/$name.sim.csv" --iterations-csv "$dir/$name.sim-it.csv" --quiet
-  timeout $((cap + 60)) node dist/bin/duetsim.js serve-gpu "${common[@]}" --max-seconds "$cap" --out "$dir/$name.live.json" --requests-csv "$dir/$name.live.csv" \
+  duet replay "${common[@]}" --out "$dir/$name.sim.json" --requests-csv "$dir/$name.sim.csv" --iterations-csv "$dir/$name.sim-it.csv" --quiet > /dev/null
+  timeout $((cap + 60)) node dist/bin/duetsim.js serve-gpu --backend "$backend" "${common[@]}" --max-seconds "$cap" --out "$dir/$name.live.json" --requests-csv "$dir/$name.live.csv" \
     --iterations-csv "$dir/$name.live-it.csv" --step-records "$dir/$name.step-records.jsonl" > "$dir/$name.live.txt" 2> "$dir/$name.live.log"
   local rc=$?
   note "$name rc=$rc in $((SECONDS - t)) s: $(grep -E 'live run|model vs|STOPPED' "$dir/$name.live.txt" | tr '\n' ' ')"
