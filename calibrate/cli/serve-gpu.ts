@@ -44,7 +44,7 @@ interface ServeGpuFlags extends ScenarioFlagValues {
 }
 
 /** Where the GPU on this machine and the hardware YAML disagree, before any GPU memory is touched. */
-function checkDevice(deviceMetaJson: string, t: TimedInstance, hwFlag: string): void {
+export function checkDevice(deviceMetaJson: string, t: TimedInstance, hwFlag: string): void {
   const d = JSON.parse(deviceMetaJson) as { gpu?: string; sm_count?: number; memory_bytes?: number };
   if (d.sm_count !== t.hw.smCount) {
     throw new CliExit(2, `--hw ${hwFlag}: ${t.hw.name} has ${t.hw.smCount} SMs, but this machine's GPU (${d.gpu ?? 'unknown'}) has ${d.sm_count ?? 'an unknown number of'}; name the hardware YAML of this GPU (duetsim list hardware)`);

@@ -106,3 +106,14 @@ test('end to end without a GPU: replay, serve-gpu on a stand-in GPU 10% slower, 
   const alone = await runCommand(calibrate, ['calibrate', 'compare', '--step-records', 'r.jsonl'], dir);
   assert.equal(alone.code, 2);
 });
+
+test('serve-gpu refuses a --hw that is not the GPU on this machine (SM count, HBM size), naming both', async () => {
+  const { checkDevice } = await import('../../../calibrate/cli/serve-gpu.js');
+  const { loadHardware } = await import('../../../sim/config/load-hardware.js');
+  const h200 = loadHardware('h200');
+  const t = { hw: h200 } as Parameters<typeof checkDevice>[1];
+  const h200Meta = JSON.stringify({ gpu: 'NVIDIA H200', sm_count: 132, memory_bytes: 150_754_820_096 });
+  checkDevice(h200Meta, t, 'h200');
+  assert.throws(() => checkDevice(JSON.stringify({ gpu: 'NVIDIA A100-SXM4-80GB', sm_count: 108, memory_bytes: 85e9 }), t, 'h200'), /--hw h200: .* has 132 SMs, but this machine's GPU \(NVIDIA A100-SXM4-80GB\) has 108/);
+  assert.throws(() => checkDevice(JSON.stringify({ gpu: 'NVIDIA H100 80GB HBM3', sm_count: 132, memory_bytes: 85_520_809_984 }), t, 'h200'), /--hw h200: .* GiB of HBM, but this machine's GPU \(NVIDIA H100 80GB HBM3\) has 80 GiB/);
+});
