@@ -69,14 +69,18 @@ void step_arena_bytes(const ModelConfig& cfg, const ExecStep& s, int sm_count, s
 }
 
 MemoryPlan plan_memory(const ModelConfig& cfg, const DeviceInfo& info, long long kv_blocks, int block_tokens,
-                       size_t main_bytes, size_t decode_bytes, const std::string& where) {
+                       size_t main_bytes, size_t decode_bytes, const std::string& where, size_t partition_bytes) {
   MemoryPlan m;
   m.weight_bytes = ModelWeights::bytes_needed(cfg);
   m.per_copy = (size_t)kv_blocks * block_tokens * cfg.hkv * cfg.dh * 2 * 2;
-  const size_t fixed = m.weight_bytes + main_bytes + decode_bytes + 2 * kMetaSlotInts * 4 + kReserveBytes;
+  const size_t fixed =
+      m.weight_bytes + main_bytes + decode_bytes + 2 * kMetaSlotInts * 4 + kReserveBytes + partition_bytes;
   if (fixed + m.per_copy > info.free_mem_bytes)
     throw PlanError({where + ": the model (" + std::to_string(m.weight_bytes >> 20) + " MiB), activations (" +
-                     std::to_string((main_bytes + decode_bytes) >> 20) + " MiB) and one KV copy of " +
+                     std::to_string((main_bytes + decode_bytes) >> 20) + " MiB)" +
+                     (partition_bytes ? ", partitions' GEMM workspaces (" + std::to_string(partition_bytes >> 20) + " MiB)"
+                                      : std::string()) +
+                     " and one KV copy of " +
                      std::to_string(kv_blocks) + " blocks (" + std::to_string(m.per_copy >> 20) +
                      " MiB) need more than the " + std::to_string(info.free_mem_bytes >> 20) + " MiB free on this " +
                      info.name});

@@ -55,12 +55,16 @@ void step_arena_bytes(const ModelConfig& cfg, const ExecStep& s, int sm_count, s
 // copies (one per layer at best) fit beside the rest. Throws PlanError with
 // `where` ("file:1: header.kv_blocks" or "<live header>: kv_blocks") when
 // one copy does not fit, or when shared copies would be too small to miss L2.
+// `partition_bytes`: device memory the caller's partitions take beyond the
+// fixed reserve (the live session's: every pair of its header is made up
+// front, each side with its own cuBLASLt workspace); 0 for the closed loop,
+// whose few pairs the reserve covers.
 struct MemoryPlan {
   size_t weight_bytes = 0, per_copy = 0;
   int copies = 0;
 };
 MemoryPlan plan_memory(const ModelConfig& cfg, const DeviceInfo& info, long long kv_blocks, int block_tokens,
-                       size_t main_bytes, size_t decode_bytes, const std::string& where);
+                       size_t main_bytes, size_t decode_bytes, const std::string& where, size_t partition_bytes = 0);
 
 // Why a split pair cannot run on this device (SM count, green-context
 // granularity): field "prefill_sms + decode_sms" or "prefill_sms/decode_sms"
