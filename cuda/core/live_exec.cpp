@@ -223,7 +223,11 @@ std::string LiveExecutor::step(const std::string& step_json) {
                  " at step " + std::to_string(s->step) + " (not in the header's splits): made and warmed now");
       m.steps->warm_pair(s->prefill_sms, s->decode_sms);
     }
-    const bool grew = m.steps->fit_arenas(*s);
+    // A step beyond the header's limits (longer contexts, a larger window) grows an arena or its
+    // metadata slot here, outside the timed region; without it the slot's fixed 16M ints run out
+    // mid-prepare (k=64 windows of 256 long decodes) after the pool was changed, failing the session.
+    const bool grew_arena = m.steps->fit_arenas(*s);
+    const bool grew = m.steps->fit_meta(*s, m.next_step % 2) || grew_arena;
     if (grew) ++m.arena_grows;
     std::unique_ptr<PreparedStep> p = m.steps->prepare(*s, m.next_step % 2);  // takes the step's KV blocks
     const long long kv_used = m.pool->used();

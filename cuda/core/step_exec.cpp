@@ -115,12 +115,21 @@ double elapsed_us(const Event& a, const Event& b) {
 
 int* MetaSlot::place(const std::vector<int>& host, cudaStream_t upload) {
   if (used_ + host.size() > buf_.size())
-    throw std::runtime_error("step metadata exceeds " + std::to_string(kMetaSlotInts) + " ints");
+    throw std::runtime_error("step metadata exceeds " + std::to_string(buf_.size()) + " ints");
   int* dst = buf_.get() + used_;
   if (!host.empty())
     DUET_CUDA(cudaMemcpyAsync(dst, host.data(), host.size() * sizeof(int), cudaMemcpyHostToDevice, upload));
   used_ += (host.size() + 63) / 64 * 64;  // keep each table 256-byte aligned
   return dst;
+}
+
+bool MetaSlot::reserve(size_t ints) {
+  if (ints <= buf_.size()) return false;
+  DUET_CUDA(cudaDeviceSynchronize());
+  buf_ = DeviceBuffer<int>();  // free first: old and new may not fit together
+  buf_ = DeviceBuffer<int>(ints + ints / 4);
+  used_ = 0;
+  return true;
 }
 
 StepExecutor::StepExecutor(const DeviceInfo& info, Partitioner& parts, const ModelWeights& weights, KvCaches kv,
@@ -150,6 +159,10 @@ bool StepExecutor::fit_arenas(const ExecStep& s) {
   const bool a = main_arena_.reserve(main, upload_, true);
   const bool b = decode_arena_.reserve(decode, upload_, true);
   return a || b;
+}
+
+bool StepExecutor::fit_meta(const ExecStep& s, int slot_index) {
+  return meta_[slot_index].reserve((size_t)step_meta_ints_bound(s, forward_block_tokens()));
 }
 
 void StepExecutor::warm_up(const std::vector<ExecStep>& steps) {

@@ -104,6 +104,10 @@ class MetaSlot {
   MetaSlot() : buf_(kMetaSlotInts) {}
   void reset() { used_ = 0; }
   int* place(const std::vector<int>& host, cudaStream_t upload);
+  size_t capacity() const { return buf_.size(); }
+  // Reallocates (synchronising the device) to hold `ints` if it holds
+  // fewer; returns whether it did. Only with nothing in flight that uses it.
+  bool reserve(size_t ints);
 
  private:
   DeviceBuffer<int> buf_;
@@ -145,6 +149,10 @@ class StepExecutor {
   // Grows the arenas (synchronising the device) if `s` needs more than they
   // hold; returns whether one grew. Only between steps, nothing in flight.
   bool fit_arenas(const ExecStep& s);
+  // Grows metadata slot `slot_index` (synchronising the device) if `s` may
+  // place more than it holds (step_meta_ints_bound); returns whether it grew.
+  // Only between steps, nothing in flight.
+  bool fit_meta(const ExecStep& s, int slot_index);
 
   // Warms every partition the steps use with one eager forward, so no
   // first-use work lands inside a timed step or a capture.
