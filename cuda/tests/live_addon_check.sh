@@ -14,7 +14,7 @@ g++ -std=c++17 -O1 -shared -fPIC -Wall -Wextra -Werror -I. -I"$headers" -I"$root
   binding/duet_addon.cpp tests/live_stub_core.cpp core/exec_plan.cpp core/kv_pool.cpp core/plan.cpp core/json.cpp \
   core/live_signals.cpp
 node tests/live_addon_check.mjs "$out/duet_addon.node"
-for mode in listen twice; do node tests/live_addon_check.mjs "$out/duet_addon.node" "$mode" || test "$mode.$?" = twice.130; done
+for mode in listen twice late; do node tests/live_addon_check.mjs "$out/duet_addon.node" "$mode" || test "$mode.$?" = twice.130; done
 
 # duet_runner --live-stdio: a result or error line per step line, a done line; exit 2 on a bad header.
 host=(tests/live_stub_core.cpp core/exec_plan.cpp core/kv_pool.cpp core/plan.cpp core/json.cpp core/live_signals.cpp)
