@@ -253,6 +253,28 @@ StepBlocks take_step_blocks(KvPool& pool, const ExecStep& s) {
   return b;
 }
 
+long long step_meta_ints_bound(const ExecStep& s, int block_tokens) {
+  const auto blocks = [&](long long tokens) { return (tokens + block_tokens - 1) / block_tokens; };
+  // One forward: 2 ints per token, each sequence's table padded to the longest (at least 1), 9 ints per
+  // sequence and 3 more for the per-sequence arrays, rounded up to 64 by the slot.
+  const auto forward = [](long long tokens, long long seqs, long long max_blocks) {
+    return 2 * tokens + seqs * (std::max(max_blocks, 1LL) + 9) + 3 + 63;
+  };
+  long long pf_tokens = 0, pf_blocks = 0;
+  for (const auto& p : s.prefills) {
+    pf_tokens += p.new_tokens;
+    pf_blocks = std::max(pf_blocks, blocks((long long)p.cached + p.new_tokens));
+  }
+  long long dc_context = 0;
+  for (const auto& d : s.decodes) dc_context = std::max(dc_context, (long long)d.context);
+  const long long np = (long long)s.prefills.size(), nd = (long long)s.decodes.size();
+  if (!s.split) return forward(pf_tokens + nd, np + nd, std::max(pf_blocks, blocks(dc_context)));
+  long long total = np ? forward(pf_tokens, np, pf_blocks) : 0;
+  if (nd)
+    for (int j = 0; j < s.k; ++j) total += forward(nd, nd, blocks(dc_context + j));
+  return total;
+}
+
 void release_step_blocks(KvPool& pool, const ExecStep& s) {
   for (int id : s.release_after) pool.release(id);
 }

@@ -61,6 +61,14 @@ struct StepBlocks {
 // it, then grows every request's blocks to cover what the step writes.
 // The dry run, the executor and its resume all go through here.
 StepBlocks take_step_blocks(KvPool& pool, const ExecStep& s);
+
+// At least the ints of metadata a step's forwards place in one MetaSlot
+// (step_exec.h): per forward, positions and cache slots per token, block
+// tables padded to the forward's longest, a few ints per sequence (the
+// layout of ForwardBatch::init in forward.cpp), each rounded up to 64 ints.
+// The padded decode tables of a split window's k forwards dominate: 256
+// decodes at 16k tokens, k=64 place some 17M ints.
+long long step_meta_ints_bound(const ExecStep& s, int block_tokens);
 // Frees the requests that finished in the step.
 void release_step_blocks(KvPool& pool, const ExecStep& s);
 

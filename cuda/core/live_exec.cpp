@@ -118,7 +118,12 @@ LiveExecutor::LiveExecutor(const std::string& header_json, const ProgressFn& pro
   if (!problems.empty()) throw PlanError(problems);
   size_t main_bytes = 0, decode_bytes = 0;
   limit_arena_bytes(h, m.info, main_bytes, decode_bytes);
-  m.mem = plan_memory(h.model, m.info, h.kv_blocks, h.block_tokens, main_bytes, decode_bytes, where + ": kv_blocks");
+  // The whole GPU and both sides of every listed pair, each with its cuBLASLt workspace, are made after
+  // the KV store has taken what the plan leaves it: budget them, or a header listing every split of the
+  // device (some 30 pairs on an H200, ~2 GiB of workspaces) eats the reserve meant for contexts.
+  const size_t partition_bytes = (1 + 2 * h.splits.size()) * kGemmWorkspaceBytes;
+  m.mem = plan_memory(h.model, m.info, h.kv_blocks, h.block_tokens, main_bytes, decode_bytes, where + ": kv_blocks",
+                      partition_bytes);
 
   std::string pairs;
   for (const auto& p : h.splits) pairs += (pairs.empty() ? "" : ", ") + std::to_string(p.first) + "/" + std::to_string(p.second);
@@ -136,7 +141,10 @@ LiveExecutor::LiveExecutor(const std::string& header_json, const ProgressFn& pro
   m.steps->warm_whole();
   for (const auto& p : h.splits) m.steps->warm_pair(p.first, p.second);
   DUET_CUDA(cudaDeviceSynchronize());
-  progress("live session: ready (whole GPU and " + std::to_string(h.splits.size()) + " split pairs warmed)");
+  size_t free_bytes = 0, total_bytes = 0;
+  DUET_CUDA(cudaMemGetInfo(&free_bytes, &total_bytes));
+  progress("live session: ready (whole GPU and " + std::to_string(h.splits.size()) + " split pairs warmed; " +
+           std::to_string(free_bytes >> 20) + " MiB left free for arena growth and new splits)");
   m.signals = std::make_unique<SignalWatch>();
 }
 
@@ -215,7 +223,11 @@ std::string LiveExecutor::step(const std::string& step_json) {
                  " at step " + std::to_string(s->step) + " (not in the header's splits): made and warmed now");
       m.steps->warm_pair(s->prefill_sms, s->decode_sms);
     }
-    const bool grew = m.steps->fit_arenas(*s);
+    // A step beyond the header's limits (longer contexts, a larger window) grows an arena or its
+    // metadata slot here, outside the timed region; without it the slot's fixed 16M ints run out
+    // mid-prepare (k=64 windows of 256 long decodes) after the pool was changed, failing the session.
+    const bool grew_arena = m.steps->fit_arenas(*s);
+    const bool grew = m.steps->fit_meta(*s, m.next_step % 2) || grew_arena;
     if (grew) ++m.arena_grows;
     std::unique_ptr<PreparedStep> p = m.steps->prepare(*s, m.next_step % 2);  // takes the step's KV blocks
     const long long kv_used = m.pool->used();

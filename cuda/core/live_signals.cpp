@@ -66,8 +66,16 @@ SignalWatch::SignalWatch() {
 SignalWatch::~SignalWatch() {
   std::lock_guard<std::mutex> lock(g_signal_mu);
   if (--g_sessions > 0) return;
-  if (g_took_int) sigaction(SIGINT, &g_old_int, nullptr);
-  if (g_took_term) sigaction(SIGTERM, &g_old_term, nullptr);
+  // Only where ours is still installed: a handler put in while the watch
+  // was open (libuv's, when JS starts listening mid-session) stays, or JS
+  // would lose its listener and the next signal would end the process.
+  const auto restore = [](int sig, const struct sigaction& old) {
+    struct sigaction cur {};
+    sigaction(sig, nullptr, &cur);
+    if ((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == on_signal) sigaction(sig, &old, nullptr);
+  };
+  if (g_took_int) restore(SIGINT, g_old_int);
+  if (g_took_term) restore(SIGTERM, g_old_term);
 }
 
 bool SignalWatch::fired() const { return g_signals.load() != at_start_; }

@@ -5,7 +5,9 @@
 // one-shot handler: Node's own resets the terminal and re-raises) is put off
 // to a second signal, which then ends the process as it would have without
 // the watch. An ignored signal stays ignored. The old actions come back when
-// the last watch goes. Host only, no CUDA.
+// the last watch goes, where the watch's own handler is still installed (one
+// put in meanwhile, libuv's when JS starts listening, is kept). Host only,
+// no CUDA.
 #ifndef DUET_CORE_LIVE_SIGNALS_H
 #define DUET_CORE_LIVE_SIGNALS_H
 

@@ -7,10 +7,6 @@ namespace duet {
 
 namespace {
 
-// Workspace cuBLASLt may use per partition; 32 MiB is what cuBLAS itself
-// recommends for Hopper (cuBLAS docs, cublasSetWorkspace).
-constexpr size_t kGemmWorkspaceBytes = 32u << 20;
-
 CUdevice device0() {
   CUdevice d;
   DUET_CU(cuDeviceGet(&d, 0));

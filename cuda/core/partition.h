@@ -29,6 +29,11 @@ struct GemmHandle;
 
 namespace duet {
 
+// Workspace cuBLASLt may use per partition (allocated when the partition is
+// made); 32 MiB is what cuBLAS itself recommends for Hopper (cuBLAS docs,
+// cublasSetWorkspace).
+constexpr size_t kGemmWorkspaceBytes = 32u << 20;
+
 class Partition {
  public:
   ~Partition();

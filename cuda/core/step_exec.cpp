@@ -69,14 +69,18 @@ void step_arena_bytes(const ModelConfig& cfg, const ExecStep& s, int sm_count, s
 }
 
 MemoryPlan plan_memory(const ModelConfig& cfg, const DeviceInfo& info, long long kv_blocks, int block_tokens,
-                       size_t main_bytes, size_t decode_bytes, const std::string& where) {
+                       size_t main_bytes, size_t decode_bytes, const std::string& where, size_t partition_bytes) {
   MemoryPlan m;
   m.weight_bytes = ModelWeights::bytes_needed(cfg);
   m.per_copy = (size_t)kv_blocks * block_tokens * cfg.hkv * cfg.dh * 2 * 2;
-  const size_t fixed = m.weight_bytes + main_bytes + decode_bytes + 2 * kMetaSlotInts * 4 + kReserveBytes;
+  const size_t fixed =
+      m.weight_bytes + main_bytes + decode_bytes + 2 * kMetaSlotInts * 4 + kReserveBytes + partition_bytes;
   if (fixed + m.per_copy > info.free_mem_bytes)
     throw PlanError({where + ": the model (" + std::to_string(m.weight_bytes >> 20) + " MiB), activations (" +
-                     std::to_string((main_bytes + decode_bytes) >> 20) + " MiB) and one KV copy of " +
+                     std::to_string((main_bytes + decode_bytes) >> 20) + " MiB)" +
+                     (partition_bytes ? ", partitions' GEMM workspaces (" + std::to_string(partition_bytes >> 20) + " MiB)"
+                                      : std::string()) +
+                     " and one KV copy of " +
                      std::to_string(kv_blocks) + " blocks (" + std::to_string(m.per_copy >> 20) +
                      " MiB) need more than the " + std::to_string(info.free_mem_bytes >> 20) + " MiB free on this " +
                      info.name});
@@ -111,12 +115,21 @@ double elapsed_us(const Event& a, const Event& b) {
 
 int* MetaSlot::place(const std::vector<int>& host, cudaStream_t upload) {
   if (used_ + host.size() > buf_.size())
-    throw std::runtime_error("step metadata exceeds " + std::to_string(kMetaSlotInts) + " ints");
+    throw std::runtime_error("step metadata exceeds " + std::to_string(buf_.size()) + " ints");
   int* dst = buf_.get() + used_;
   if (!host.empty())
     DUET_CUDA(cudaMemcpyAsync(dst, host.data(), host.size() * sizeof(int), cudaMemcpyHostToDevice, upload));
   used_ += (host.size() + 63) / 64 * 64;  // keep each table 256-byte aligned
   return dst;
+}
+
+bool MetaSlot::reserve(size_t ints) {
+  if (ints <= buf_.size()) return false;
+  DUET_CUDA(cudaDeviceSynchronize());
+  buf_ = DeviceBuffer<int>();  // free first: old and new may not fit together
+  buf_ = DeviceBuffer<int>(ints + ints / 4);
+  used_ = 0;
+  return true;
 }
 
 StepExecutor::StepExecutor(const DeviceInfo& info, Partitioner& parts, const ModelWeights& weights, KvCaches kv,
@@ -146,6 +159,10 @@ bool StepExecutor::fit_arenas(const ExecStep& s) {
   const bool a = main_arena_.reserve(main, upload_, true);
   const bool b = decode_arena_.reserve(decode, upload_, true);
   return a || b;
+}
+
+bool StepExecutor::fit_meta(const ExecStep& s, int slot_index) {
+  return meta_[slot_index].reserve((size_t)step_meta_ints_bound(s, forward_block_tokens()));
 }
 
 void StepExecutor::warm_up(const std::vector<ExecStep>& steps) {

@@ -55,12 +55,16 @@ void step_arena_bytes(const ModelConfig& cfg, const ExecStep& s, int sm_count, s
 // copies (one per layer at best) fit beside the rest. Throws PlanError with
 // `where` ("file:1: header.kv_blocks" or "<live header>: kv_blocks") when
 // one copy does not fit, or when shared copies would be too small to miss L2.
+// `partition_bytes`: device memory the caller's partitions take beyond the
+// fixed reserve (the live session's: every pair of its header is made up
+// front, each side with its own cuBLASLt workspace); 0 for the closed loop,
+// whose few pairs the reserve covers.
 struct MemoryPlan {
   size_t weight_bytes = 0, per_copy = 0;
   int copies = 0;
 };
 MemoryPlan plan_memory(const ModelConfig& cfg, const DeviceInfo& info, long long kv_blocks, int block_tokens,
-                       size_t main_bytes, size_t decode_bytes, const std::string& where);
+                       size_t main_bytes, size_t decode_bytes, const std::string& where, size_t partition_bytes = 0);
 
 // Why a split pair cannot run on this device (SM count, green-context
 // granularity): field "prefill_sms + decode_sms" or "prefill_sms/decode_sms"
@@ -100,6 +104,10 @@ class MetaSlot {
   MetaSlot() : buf_(kMetaSlotInts) {}
   void reset() { used_ = 0; }
   int* place(const std::vector<int>& host, cudaStream_t upload);
+  size_t capacity() const { return buf_.size(); }
+  // Reallocates (synchronising the device) to hold `ints` if it holds
+  // fewer; returns whether it did. Only with nothing in flight that uses it.
+  bool reserve(size_t ints);
 
  private:
   DeviceBuffer<int> buf_;
@@ -141,6 +149,10 @@ class StepExecutor {
   // Grows the arenas (synchronising the device) if `s` needs more than they
   // hold; returns whether one grew. Only between steps, nothing in flight.
   bool fit_arenas(const ExecStep& s);
+  // Grows metadata slot `slot_index` (synchronising the device) if `s` may
+  // place more than it holds (step_meta_ints_bound); returns whether it grew.
+  // Only between steps, nothing in flight.
+  bool fit_meta(const ExecStep& s, int slot_index);
 
   // Warms every partition the steps use with one eager forward, so no
   // first-use work lands inside a timed step or a capture.

@@ -50,6 +50,9 @@ int live_stdio(const std::string& header_path) {
   long long ran = 0;
   std::string line;
   while (!live.interrupted() && std::getline(std::cin, line)) {
+    // A signal while getline waited (SA_RESTART resumes the read): the line
+    // that ended the wait is not run.
+    if (live.interrupted()) break;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
     try {

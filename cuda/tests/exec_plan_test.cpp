@@ -172,6 +172,48 @@ void live_tests() {
   expect(agreed == trials && accepted > trials / 10 && accepted < trials,
          "live kv: check agrees with a dry run on " + std::to_string(trials) + " random steps (" +
              std::to_string(accepted) + " accepted)");
+
+  // The metadata bound covers what ForwardBatch::init places (forward.cpp: positions, slots, padded
+  // prefill and decode tables, 7 ints per prefill, 2 per decode, 3 more; each forward rounded to 64).
+  auto blocks = [](long long t) { return (t + 15) / 16; };
+  auto exact_forward = [&](const std::vector<std::pair<int, int>>& pf, const std::vector<long long>& dc) {
+    long long n = (long long)dc.size(), pmb = 0, dmb = 0;
+    for (const auto& p : pf) n += p.second, pmb = std::max(pmb, blocks(p.first + p.second));
+    for (long long c : dc) dmb = std::max(dmb, blocks(c));
+    const long long P = (long long)pf.size(), D = (long long)dc.size();
+    const long long ints = 2 * n + (P ? P * std::max(pmb, 1LL) : 0) + (D ? D * std::max(dmb, 1LL) : 0) + 7 * P + 2 * D + 3;
+    return (ints + 63) / 64 * 64;
+  };
+  bool covered = true;
+  for (int t = 0; t < 2000; ++t) {
+    duet::ExecStep s;
+    s.split = rng() % 2;
+    s.k = s.split ? 1 + (int)(rng() % 64) : 1;
+    for (int n = (int)(rng() % 4); n-- > 0;) s.prefills.push_back({n, 1 + (int)(rng() % 5000), (int)(rng() % 20000)});
+    for (int n = (int)(rng() % 40); n-- > 0;) s.decodes.push_back({100 + n, 1 + (int)(rng() % 40000), 1});
+    std::vector<std::pair<int, int>> pf;
+    std::vector<long long> dc;
+    for (const auto& p : s.prefills) pf.push_back({p.cached, p.new_tokens});
+    long long exact = 0;
+    if (!s.split) {
+      for (const auto& d : s.decodes) dc.push_back(d.context);
+      exact = exact_forward(pf, dc);
+    } else {
+      if (!pf.empty()) exact += exact_forward(pf, {});
+      for (int j = 0; j < s.k && !s.decodes.empty(); ++j) {
+        dc.clear();
+        for (const auto& d : s.decodes) dc.push_back(d.context + j);
+        exact += exact_forward({}, dc);
+      }
+    }
+    if (duet::step_meta_ints_bound(s, 16) < exact) covered = false;
+  }
+  expect(covered, "step_meta_ints_bound covers the metadata of 2000 random steps");
+  duet::ExecStep wide;
+  wide.split = true;
+  wide.k = 64;
+  for (int i = 0; i < 256; ++i) wide.decodes.push_back({i, 16384, 1});
+  expect(duet::step_meta_ints_bound(wide, 16) > (16LL << 20), "a k=64 window of 256 decodes at 16k tokens exceeds 16M ints");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 //   node live_addon_check.mjs ADDON          argument checks, error codes, steps, close, one SIGINT
 //   node live_addon_check.mjs ADDON listen   a JS SIGINT listener still hears the signal
 //   node live_addon_check.mjs ADDON twice    a second SIGINT ends the process (exit status 130)
+//   node live_addon_check.mjs ADDON late     a listener added while the session is open still hears SIGINT after close
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 
@@ -14,6 +15,17 @@ const agg = (i, extra) => JSON.stringify({ step: i, mode: 'aggregated', prefill_
 const throws = (f, type, code, fragment) =>
   assert.throws(f, (e) => e instanceof type && e.code === code && e.message.includes(fragment), `${type.name} ${code} "${fragment}"`);
 const busy = (ms) => { const t = Date.now(); while (Date.now() - t < ms); };
+
+if (mode === 'late') {
+  const h = addon.openLive(H);
+  let heard = 0;
+  process.on('SIGINT', () => { heard++; });
+  h.close();
+  process.kill(process.pid, 'SIGINT');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(heard, 1, 'a listener added during the session hears SIGINT after close');
+  process.exit(0);
+}
 
 if (mode === 'listen' || mode === 'twice') {
   let heard = 0;

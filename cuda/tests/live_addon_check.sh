@@ -14,7 +14,7 @@ g++ -std=c++17 -O1 -shared -fPIC -Wall -Wextra -Werror -I. -I"$headers" -I"$root
   binding/duet_addon.cpp tests/live_stub_core.cpp core/exec_plan.cpp core/kv_pool.cpp core/plan.cpp core/json.cpp \
   core/live_signals.cpp
 node tests/live_addon_check.mjs "$out/duet_addon.node"
-for mode in listen twice; do node tests/live_addon_check.mjs "$out/duet_addon.node" "$mode" || test "$mode.$?" = twice.130; done
+for mode in listen twice late; do node tests/live_addon_check.mjs "$out/duet_addon.node" "$mode" || test "$mode.$?" = twice.130; done
 
 # duet_runner --live-stdio: a result or error line per step line, a done line; exit 2 on a bad header.
 host=(tests/live_stub_core.cpp core/exec_plan.cpp core/kv_pool.cpp core/plan.cpp core/json.cpp core/live_signals.cpp)
@@ -26,6 +26,22 @@ got="$(printf '%s\n' '{"step":0,'"$step"',"prefills":[[0,20,0]],"decodes":[],"re
   '{"step":1,'"$step"',"prefills":[],"decodes":[[0,21,1]],"release":[0]}' | "$out/duet_runner" --live-stdio "$out/h.json" 2>/dev/null)"
 kinds="$(printf '%s\n' "$got" | sed 's/^{"kind":"\([a-z]*\)".*/\1/' | tr '\n' ' ')"
 test "$kinds" = "meta step error step done " || { echo "runner --live-stdio answered: $got" >&2; exit 1; }
+# SIGTERM while it waits for a line (a background job ignores SIGINT): the next line is not run, a done line
+# says interrupted.
+mkfifo "$out/in"
+"$out/duet_runner" --live-stdio "$out/h.json" <"$out/in" >"$out/int.out" 2>/dev/null &
+pid=$!
+exec 3>"$out/in"
+printf '%s\n' '{"step":0,'"$step"',"prefills":[[0,20,0]],"decodes":[],"release":[0]}' >&3
+for _ in $(seq 100); do test "$(wc -l <"$out/int.out")" -ge 2 && break; sleep 0.05; done
+kill -TERM "$pid"
+sleep 0.2
+printf '%s\n' '{"step":1,'"$step"',"prefills":[[1,20,0]],"decodes":[],"release":[1]}' >&3
+exec 3>&-
+wait "$pid"
+kinds="$(sed 's/^{"kind":"\([a-z]*\)".*/\1/' "$out/int.out" | tr '\n' ' ')"
+test "$kinds" = "meta step done " && grep -q '"interrupted":true' "$out/int.out" ||
+  { echo "runner --live-stdio after SIGTERM answered: $(cat "$out/int.out")" >&2; exit 1; }
 sed 's/"kv_blocks":6/"kv_blocks":0/' "$out/h.json" >"$out/bad.json"
 rc=0
 "$out/duet_runner" --live-stdio "$out/bad.json" </dev/null 2>/dev/null || rc=$?

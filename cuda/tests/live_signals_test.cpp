@@ -52,6 +52,15 @@ int main(int argc, char**) {
     raise(SIGINT);
     check(prev_called == 1, "a one-shot handler runs on the second signal");
   }
+  // A handler installed while the watch is open (libuv's, when JS starts
+  // listening mid-session) is kept when the watch goes, not overwritten.
+  signal(SIGINT, SIG_DFL);
+  {
+    duet::SignalWatch w;
+    signal(SIGINT, prev);
+  }
+  sigaction(SIGINT, nullptr, &cur);
+  check(cur.sa_handler == prev, "a handler installed during the watch is kept at its end");
   signal(SIGINT, SIG_IGN);
   {
     duet::SignalWatch w;
