@@ -37,16 +37,16 @@ const REPORTED: Readonly<Record<string, Reported>> = {
   'h200-2026-12-04-reference': {
     hardware: 'h200',
     writes: 'h200',
-    forwardMape: 0.041,
-    concurrentDecodeMape: 0.064,
+    forwardMape: 0.04,
+    concurrentDecodeMape: 0.065,
     regimes: {
       decode_only: 0.035,
-      prefill_only: 0.027,
-      mixed: 0.065,
-      decode_lane_beside_prefill: 0.064,
+      prefill_only: 0.026,
+      mixed: 0.063,
+      decode_lane_beside_prefill: 0.065,
       prefill_lane_beside_decode: 0.029,
-      clock_back_to_back: 0.019,
-      clock_serving: 0.022,
+      clock_back_to_back: 0.02,
+      clock_serving: 0.023,
       unseen_model: 0.034,
     },
   },
@@ -149,15 +149,15 @@ test('calibrate/data/h200-2026-12-04-reference-validation: the shipped h200 cali
   // Every record is held out (all models unseen by construction).
   assert.equal(r.summary.train_points.concurrent, 0);
   const g = r.summary.regimes;
-  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.089);
-  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.07);
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.025 && g.clock_serving!.overall.mape <= 0.018);
+  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.085);
+  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.066);
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.022 && g.clock_serving!.overall.mape <= 0.018);
 });
 
 test('reference data: the physics form predicts production kernels far better than the ceiling form', () => {
   // The issue-11 finding, kept as a regression check: fitted to the same production-kernel data, the
   // ceiling form (copy-kernel W(S), free decode compute efficiency, contention by SM share) is 22.8% off
-  // on held-out forwards and 46.5% on decode-only ones; the physics form 4.0% and 3.5%.
+  // on held-out forwards and 46.5% on decode-only ones; the physics form 3.9% and 3.5%.
   const folderPath = join('calibrate', 'data', 'h200-2026-12-04-reference');
   const loaded = loadData(root, [folderPath], undefined);
   const source = readConfig('hardware', 'h200', root);
