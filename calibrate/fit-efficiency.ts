@@ -158,7 +158,6 @@ export function perfFrom(base: Omit<PerfSpec, 'efficiency' | 'kernelFloorUs' | '
   };
 }
 
-/** An operator record reduced to what its predicted time depends on. */
 /** The fit's tile and wave terms, as PerfSpec names them (roofline gemmPadFlops, attnWaveStretch). */
 export type QuantisationTerms = Pick<PerfSpec, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWaveBlend' | 'gemmColTile' | 'attnWaveBlend' | 'attnRowTile'>;
 
@@ -186,6 +185,7 @@ function attentionWavePads(
   return { all, cached };
 }
 
+/** An operator record reduced to what its predicted time depends on. */
 export function opPoints(
   ops: readonly OpRecord[],
   compute: readonly CurvePoint[],
