@@ -2,7 +2,7 @@ import type { BandwidthModel, CurvePoint, OpClass, OpEfficiency, PerfSpec } from
 import { saturating } from '../sim/latency/curve.js';
 import { OP_CLASSES } from '../sim/hardware/hardware-spec.js';
 import { curveAt } from '../sim/latency/curve.js';
-import { gemmPadFlops } from '../sim/latency/roofline.js';
+import { attnWaveStretch, gemmPadFlops, prefillChunkFlops } from '../sim/latency/roofline.js';
 import type { OpRecord } from './measurement.js';
 import { nelderMead } from './nelder-mead.js';
 import { opWork, type LmHeadShape } from './op-work.js';
@@ -158,6 +158,33 @@ export function perfFrom(base: Omit<PerfSpec, 'efficiency' | 'kernelFloorUs' | '
   };
 }
 
+/** The fit's tile and wave terms, as PerfSpec names them (roofline gemmPadFlops, attnWaveStretch). */
+export type QuantisationTerms = Pick<PerfSpec, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWaveBlend' | 'gemmColTile' | 'attnWaveBlend' | 'attnRowTile'>;
+
+const NO_WAVES = { all: 0, cached: 0 };
+
+/**
+ * A prefill attention operator's wave padding (roofline attnWaveStretch): over all its FLOPs, and over
+ * those of chunks on a cached prefix, which opTimeUs prices at their own efficiency.
+ */
+function attentionWavePads(
+  terms: QuantisationTerms,
+  chunks: readonly { readonly newTokens: number; readonly cachedTokens: number }[],
+  qHeads: number,
+  headDim: number,
+  smCount: number,
+): { all: number; cached: number } {
+  const extra = attnWaveStretch(terms, chunks, qHeads, smCount) - 1;
+  let all = 0;
+  let cached = 0;
+  for (const { newTokens: q, cachedTokens: c } of chunks) {
+    const f = prefillChunkFlops(qHeads, headDim, q, c);
+    all += f * extra;
+    if (c > 0) cached += f * extra;
+  }
+  return { all, cached };
+}
+
 /** An operator record reduced to what its predicted time depends on. */
 export function opPoints(
   ops: readonly OpRecord[],
@@ -165,16 +192,17 @@ export function opPoints(
   bandwidth: readonly CurvePoint[],
   lmHeads: readonly LmHeadShape[],
   bw: BandwidthModel | null = null,
-  tile: { readonly gemmRowTile?: number; readonly gemmSmallRowTile?: number; readonly gemmWaveBlend?: number; readonly gemmColTile?: number } = {},
+  tile: QuantisationTerms = {},
 ): OpPoint[] {
   return ops.map((r) => {
     const w = opWork(r.shape, lmHeads);
     const g = w.gemm;
+    const waves = r.shape.op === 'attn_prefill' ? attentionWavePads(tile, r.shape.chunks, r.shape.hq, r.shape.dh, r.smCount) : NO_WAVES;
     return {
       cls: OP_CLASSES.indexOf(w.opClass),
       smCount: r.smCount,
-      padFlops: g ? gemmPadFlops(tile, g.n, g.dIn, g.dOut, r.smCount) : 0,
-      cachedPrefixFlops: w.cachedPrefixFlops ?? 0,
+      padFlops: (g ? gemmPadFlops(tile, g.n, g.dIn, g.dOut, r.smCount) : 0) + waves.all,
+      cachedPrefixFlops: (w.cachedPrefixFlops ?? 0) + waves.cached,
       bw,
       flops: w.flops,
       bytes: w.bytes,

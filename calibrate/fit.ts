@@ -28,7 +28,7 @@ import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs
  * to the envelope of achieved bandwidth with a per-class slope (fit-bandwidth.ts), kernels pay a tail and
  * combine compute and memory softly, decode attention's compute efficiency is tied to prefill's, GEMMs
  * pay whole row tiles (the tile chosen by training error) and, where it lowers the training error, whole
- * waves of output tiles on the partition (GEMM_WAVES), 3b rescales Π(S) per SM count from the
+ * waves of output tiles on the partition (GEMM_WAVES) and of prefill attention's query blocks (ATTENTION_WAVES), 3b rescales Π(S) per SM count from the
  * training forwards and 3c W(S) from the training decode-only forwards, stage 4 fits the shared-resource
  * contention (fit-contention.ts) and stage 5 the clock regimes (fit-clock.ts).
  * Held-out forward and concurrent points are never seen here (split.ts). The search is hand-written
@@ -53,6 +53,8 @@ export interface FitInput {
   readonly gemmSmallRowTile?: number;
   /** With a numeric gemmRowTile: GEMM wave quantisation [k, column tile] (PerfSpec.gemmWaveBlend, gemmColTile); k = 0 for none. */
   readonly gemmWave?: readonly [number, number];
+  /** With a numeric gemmRowTile: prefill attention wave quantisation [k, row tile] (PerfSpec.attnWaveBlend, attnRowTile); k = 0 for none. */
+  readonly attnWave?: readonly [number, number];
 }
 
 /**
@@ -79,6 +81,19 @@ export const GEMM_WAVES: readonly (readonly [number, number])[] = [
   [0.5, 256],
   [1, 128],
   [1, 256],
+];
+/**
+ * Candidate prefill attention wave terms [k, row tile] (PerfSpec.attnWaveBlend, attnRowTile), tried after
+ * the GEMM terms on what they chose; none is kept unless it lowers the *training* forward error. A prefill
+ * attention kernel's Σ⌈q/row tile⌉·hq query blocks run in whole waves on the partition (roofline
+ * attnWaveStretch); 64 and 128 rows are the query tiles of FlashAttention-2's and cuDNN's kernels, k as for
+ * the GEMM waves.
+ */
+export const ATTENTION_WAVES: readonly (readonly [number, number])[] = [
+  [0.5, 64],
+  [0.5, 128],
+  [1, 64],
+  [1, 128],
 ];
 /**
  * 'ceiling': W(S) is the measured copy ceiling, every efficiency free, contention by partner SM share
@@ -135,18 +150,28 @@ export function fitCalibration(input: FitInput): FitResult {
       }
     }
     // Then, on the chosen tiles, GEMM wave quantisation (GEMM_WAVES), kept only where it lowers the training error.
+    let bestWave: readonly [number, number] = [0, 0];
     if (bestTile[0] > 0) {
       for (const wave of GEMM_WAVES) {
         const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: wave });
-        if (r.residuals.forwardTrain.mape < (best as FitResult).residuals.forwardTrain.mape) best = r;
+        if (r.residuals.forwardTrain.mape < (best as FitResult).residuals.forwardTrain.mape) {
+          best = r;
+          bestWave = wave;
+        }
       }
+    }
+    // Last, on what the GEMM terms chose, prefill attention waves (ATTENTION_WAVES), kept the same way.
+    for (const attnWave of ATTENTION_WAVES) {
+      const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: bestWave, attnWave });
+      if (r.residuals.forwardTrain.mape < (best as FitResult).residuals.forwardTrain.mape) best = r;
     }
     return best as FitResult;
   }
   const rowTile = physicsForm && typeof input.gemmRowTile === 'number' ? input.gemmRowTile : 0;
   const smallTile = rowTile > 0 ? (input.gemmSmallRowTile ?? 0) : 0;
   const wave = rowTile > 0 && input.gemmWave && input.gemmWave[0] > 0 ? { gemmWaveBlend: input.gemmWave[0], gemmColTile: input.gemmWave[1] } : {};
-  const tile = { ...(rowTile > 0 ? { gemmRowTile: rowTile } : {}), ...(smallTile > 0 ? { gemmSmallRowTile: smallTile } : {}), ...wave };
+  const attnWave = physicsForm && input.attnWave && input.attnWave[0] > 0 ? { attnWaveBlend: input.attnWave[0], attnRowTile: input.attnWave[1] } : {};
+  const tile = { ...(rowTile > 0 ? { gemmRowTile: rowTile } : {}), ...(smallTile > 0 ? { gemmSmallRowTile: smallTile } : {}), ...wave, ...attnWave };
   const { data, models } = input;
   const smCount = input.hardware.smCount;
   if (data.meta.smCount !== smCount) {

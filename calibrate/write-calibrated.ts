@@ -74,6 +74,8 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
     ...(perf.gemmSmallRowTile !== undefined ? { gemmSmallRowTile: perf.gemmSmallRowTile } : {}),
     ...(perf.gemmWaveBlend !== undefined ? { gemmWaveBlend: perf.gemmWaveBlend } : {}),
     ...(perf.gemmColTile !== undefined ? { gemmColTile: perf.gemmColTile } : {}),
+    ...(perf.attnWaveBlend !== undefined ? { attnWaveBlend: perf.attnWaveBlend } : {}),
+    ...(perf.attnRowTile !== undefined ? { attnRowTile: perf.attnRowTile } : {}),
     contention: {
       memory: perf.contention.memory,
       compute: perf.contention.compute,

@@ -6,7 +6,7 @@ import { childField, readMap, readSeq } from '../input/yaml-fields.js';
 
 const PERF_KEYS = {
   required: ['provenance', 'computeFlopsPerS', 'bandwidthBytesPerS', 'efficiency', 'kernelFloorUs', 'contention'],
-  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'bandwidthScale', 'gemmRowTile', 'gemmSmallRowTile', 'gemmWaveBlend', 'gemmColTile'],
+  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'bandwidthScale', 'gemmRowTile', 'gemmSmallRowTile', 'gemmWaveBlend', 'gemmColTile', 'attnWaveBlend', 'attnRowTile'],
 } as const;
 /** A clock regime moves compute time by tens of percent at most (the H200's clock spans 1.4–1.98 GHz). */
 const CLOCK_SCALE: NumberRule = { min: 0.5, max: 2, why: 'a clock regime scales compute time by at most 2x either way' };
@@ -47,6 +47,8 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
   const smallTile = m.has('gemmSmallRowTile') ? m.number('gemmSmallRowTile', { integer: true, min: 1, max: 1024, why: 'a GEMM row tile is 1–1024 tokens' }) : null;
   const waveBlend = m.has('gemmWaveBlend') ? m.number('gemmWaveBlend', { min: 0, max: 1, why: 'the wave blend k is 0 (no wave term) to 1 (whole waves)' }) : null;
   const colTile = m.has('gemmColTile') ? m.number('gemmColTile', { integer: true, min: 1, max: 1024, why: 'a GEMM column tile is 1–1024 columns' }) : null;
+  const attnWaveBlend = m.has('attnWaveBlend') ? m.number('attnWaveBlend', { min: 0, max: 1, why: 'the wave blend k is 0 (no wave term) to 1 (whole waves)' }) : null;
+  const attnRowTile = m.has('attnRowTile') ? m.number('attnRowTile', { integer: true, min: 1, max: 1024, why: 'an attention block is 1–1024 query rows' }) : null;
   const bwNode = m.has('bandwidthModel') ? m.read('bandwidthModel', (n, f) => readMap(data, n, f, { required: ['perSmBytesPerS', 'maxBytesPerS', 'knee'] })) : null;
   const bandwidthModel =
     bwNode === null
@@ -67,7 +69,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
       : clock === undefined
         ? undefined
         : { backToBackComputeScale: clock.number('backToBackComputeScale', CLOCK_SCALE), servingComputeScale: clock.number('servingComputeScale', CLOCK_SCALE) };
-  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile, waveBlend, colTile].some((v) => v === undefined)) return undefined;
+  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile, waveBlend, colTile, attnWaveBlend, attnRowTile].some((v) => v === undefined)) return undefined;
   if (bandwidthModel && Object.values(bandwidthModel).some((v) => v === undefined)) return undefined;
   if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined)) return undefined;
   return {
@@ -82,6 +84,8 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     ...(smallTile !== null ? { gemmSmallRowTile: smallTile! } : {}),
     ...(waveBlend !== null ? { gemmWaveBlend: waveBlend! } : {}),
     ...(colTile !== null ? { gemmColTile: colTile! } : {}),
+    ...(attnWaveBlend !== null ? { attnWaveBlend: attnWaveBlend! } : {}),
+    ...(attnRowTile !== null ? { attnRowTile: attnRowTile! } : {}),
     ...(bandwidthModel ? { bandwidthModel: bandwidthModel as { perSmBytesPerS: number; maxBytesPerS: number; knee: number } } : {}),
     ...(bandwidthScale ? { bandwidthScale } : {}),
     contention: contention!,

@@ -184,6 +184,15 @@ export interface PerfSpec {
   readonly gemmWaveBlend?: number;
   /** With gemmWaveBlend: the output tile's column count (default 128). */
   readonly gemmColTile?: number;
+  /**
+   * Physics form: wave quantisation of prefill attention on a partition. One kernel covers the batch's
+   * chunks, a grid of Σ⌈q/attnRowTile⌉·hq blocks of queries; they run in ⌈blocks/S⌉ waves on S SMs, so its
+   * compute is scaled by 1 + attnWaveBlend·(waves·S/blocks − 1) (roofline attnWaveStretch). A short chunk
+   * over a cached prefix (256 queries: 64–80 blocks) leaves much of a 96–132-SM partition idle. Absent: none.
+   */
+  readonly attnWaveBlend?: number;
+  /** With attnWaveBlend: the query rows of one attention block (default 128). */
+  readonly attnRowTile?: number;
   readonly contention: ContentionSpec;
   /** Absent: every regime prices as calibrated. */
   readonly clockRegime?: ClockRegimeSpec;

@@ -265,6 +265,56 @@ export function cachedPrefixPadFlops(eff: OpEfficiency, cachedPrefixFlops: numbe
   return cachedPrefixFlops * (eff.compute / eff.cachedPrefixCompute - 1);
 }
 
+/** FLOPs of one prefill chunk's attention: q new queries over c cached and the q new keys, causal. */
+export function prefillChunkFlops(qHeads: number, headDim: number, newTokens: number, cachedTokens: number): number {
+  return 4 * qHeads * headDim * (newTokens * cachedTokens + (newTokens * newTokens) / 2);
+}
+
+/**
+ * How much longer a prefill attention kernel computes because its query blocks run in whole waves on the
+ * partition (PerfSpec attnWaveBlend k, attnRowTile T; the physics form). One varlen kernel covers every
+ * chunk of the batch, a grid of Σ⌈q/T⌉·hq blocks; on S SMs they take ⌈blocks/S⌉ waves, so its compute is
+ * scaled by 1 + k·(waves·S/blocks − 1). A short chunk over a cached prefix (256 queries, 32 heads: 64
+ * blocks of 128 rows) fills 64 SMs but half of 128. Returns 1 without the term.
+ */
+export function attnWaveStretch(
+  perf: Pick<HardwareSpec['perf'], 'attnWaveBlend' | 'attnRowTile'>,
+  chunks: readonly { readonly newTokens: number }[],
+  qHeads: number,
+  smCount: number,
+): number {
+  const k = perf.attnWaveBlend ?? 0;
+  if (k === 0 || smCount <= 0) return 1;
+  const rowTile = perf.attnRowTile ?? 128;
+  let blocks = 0;
+  for (const c of chunks) blocks += Math.ceil(c.newTokens / rowTile) * qHeads;
+  if (blocks === 0) return 1;
+  return 1 + k * ((Math.ceil(blocks / smCount) * smCount) / blocks - 1);
+}
+
+/**
+ * Compute beyond the counted FLOPs of the prefill attention kernel over `chunks`: the wave stretch
+ * (attnWaveStretch) on all of it and, for chunks over a cached prefix, their own efficiency
+ * (cachedPrefixPadFlops, applied to their stretched work).
+ */
+export function prefillAttentionPadFlops(
+  perf: Pick<HardwareSpec['perf'], 'attnWaveBlend' | 'attnRowTile' | 'efficiency'>,
+  chunks: readonly { readonly newTokens: number; readonly cachedTokens: number }[],
+  qHeads: number,
+  headDim: number,
+  smCount: number,
+): number {
+  const stretch = attnWaveStretch(perf, chunks, qHeads, smCount);
+  let flops = 0;
+  let cachedFlops = 0;
+  for (const { newTokens: q, cachedTokens: c } of chunks) {
+    const f = prefillChunkFlops(qHeads, headDim, q, c);
+    flops += f;
+    if (c > 0) cachedFlops += f;
+  }
+  return flops * (stretch - 1) + cachedPrefixPadFlops(perf.efficiency.attn_prefill, cachedFlops * stretch);
+}
+
 /**
  * Per-layer work that depends only on the token count n: the four projections, the elementwise kernels
  * and (under TP) the all-reduces. Returns [µs, kernels] of one layer.
@@ -372,18 +422,15 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
   // Prefill attention: one varlen kernel over all chunks. Causal: the q×q block is half computed.
   if (batch.prefills.length > 0) {
     let flops = 0;
-    let cachedPrefixFlops = 0;
     let bytes = 0;
     for (const p of batch.prefills) {
       const q = p.newTokens;
       const c = p.cachedTokens;
-      const f = 4 * hq * dh * (q * c + (q * q) / 2);
-      flops += f;
-      if (c > 0) cachedPrefixFlops += f;
+      flops += prefillChunkFlops(hq, dh, q, c);
       // Q read + O write, K/V read over q+c, K/V of the new tokens written to the cache.
       bytes += (2 * hq * q * dh + 2 * hkv * (q + c) * dh + 2 * hkv * q * dh) * s;
     }
-    layerUs += kernelUs(hw, r, 'attn_prefill', flops, bytes, 1, acc, cachedPrefixPadFlops(hw.perf.efficiency.attn_prefill, cachedPrefixFlops));
+    layerUs += kernelUs(hw, r, 'attn_prefill', flops, bytes, 1, acc, prefillAttentionPadFlops(hw.perf, batch.prefills, hq, dh, r.smCount));
     layerKernels += 1;
   }
   // Decode attention: q = 1 over each request's context; bandwidth bound on the KV read.

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { predictIteration } from '../../sim/latency/roofline.js';
 import type { OpClass } from '../../sim/hardware/hardware-spec.js';
 import { opWork } from '../../calibrate/op-work.js';
-import type { OpShape } from '../../calibrate/measurement.js';
+import { opPoints } from '../../calibrate/fit-efficiency.js';
+import type { OpRecord, OpShape } from '../../calibrate/measurement.js';
 import { qwenModels, testHardware } from '../util/calibration-fixtures.js';
 
 test('operator FLOPs and bytes add up to what the roofline charges a whole forward', () => {
@@ -73,4 +74,25 @@ test('prefill attention: cachedPrefixFlops is the part of the FLOPs in chunks ov
   // 4·hq·dh·(q·c + q²/2) per chunk: 128·50 plain, 128·138 over the prefix.
   assert.equal(w.flops, 128 * (50 + 138));
   assert.equal(w.cachedPrefixFlops, 128 * 138);
+});
+
+test('opPoints: a prefill attention operator carries the wave padding the roofline prices, its cached part apart', () => {
+  // 32 heads, 64-row blocks on 96 SMs: 256 and 64 queries are (4 + 1)·32 = 160 blocks, two waves (192 slots): 1.2×.
+  const chunks = [
+    { newTokens: 256, cachedTokens: 1024 },
+    { newTokens: 64, cachedTokens: 0 },
+  ];
+  const record = { kind: 'op', id: 'ap', source: { file: 'f', line: 1 }, smCount: 96, medianUs: 10, p10Us: 10, p90Us: 10, shape: { op: 'attn_prefill', hq: 32, hkv: 8, dh: 128, chunks }, check: null } as unknown as OpRecord;
+  const curve = [{ smCount: 132, value: 1e15 }];
+  const [p] = opPoints([record], curve, curve, [], null, { attnWaveBlend: 1, attnRowTile: 64 });
+  const fCached = 4 * 32 * 128 * (256 * 1024 + (256 * 256) / 2);
+  const fPlain = (4 * 32 * 128 * (64 * 64)) / 2;
+  const close = (a: number, b: number) => assert.ok(Math.abs(a - b) <= 1e-12 * b, `${a} vs ${b}`);
+  close(p.padFlops, 0.2 * (fCached + fPlain));
+  close(p.cachedPrefixFlops, 1.2 * fCached);
+  assert.equal(p.flops, fCached + fPlain);
+  // Without the term, only the counted cached FLOPs.
+  const [q] = opPoints([record], curve, curve, [], null, {});
+  assert.equal(q.padFlops, 0);
+  assert.equal(q.cachedPrefixFlops, fCached);
 });

@@ -37,16 +37,16 @@ const REPORTED: Readonly<Record<string, Reported>> = {
   'h200-2026-12-04-reference': {
     hardware: 'h200',
     writes: 'h200',
-    forwardMape: 0.041,
-    concurrentDecodeMape: 0.064,
+    forwardMape: 0.04,
+    concurrentDecodeMape: 0.065,
     regimes: {
       decode_only: 0.035,
-      prefill_only: 0.027,
-      mixed: 0.065,
-      decode_lane_beside_prefill: 0.064,
+      prefill_only: 0.026,
+      mixed: 0.063,
+      decode_lane_beside_prefill: 0.065,
       prefill_lane_beside_decode: 0.029,
-      clock_back_to_back: 0.019,
-      clock_serving: 0.022,
+      clock_back_to_back: 0.02,
+      clock_serving: 0.023,
       unseen_model: 0.034,
     },
   },
@@ -68,24 +68,26 @@ const REPORTED: Readonly<Record<string, Reported>> = {
   // BENCHMARKS.md "Kernel quality": the shipped own-kernel calibration, our executor with its measured kernel
   // choice (prefill attention on cuDNN above 16,384 key-query pairs, our kernels elsewhere), physics form
   // (chosen by training error: forward 2.3% vs 4.8%, concurrent decode 3.6% vs 7.8% for the ceiling form; GEMM waves
-  // of 128-column tiles at blend 0.5 by training error since the third issue-11 round).
+  // of 128-column tiles at blend 0.5 by training error since the third issue-11 round, prefill attention waves of
+  // 128-row blocks at blend 1 since the fourth: training forward 2.26%).
   'h200-2026-12-04-own-kernels-cudnn': {
     hardware: 'h200-own-kernels',
     writes: 'h200-own-kernels',
     form: 'physics',
-    forwardMape: 0.024,
-    concurrentDecodeMape: 0.047,
-    regimes: { decode_only: 0.028, prefill_only: 0.015, mixed: 0.024, decode_lane_beside_prefill: 0.047, prefill_lane_beside_decode: 0.071 },
+    forwardMape: 0.023,
+    concurrentDecodeMape: 0.048,
+    regimes: { decode_only: 0.028, prefill_only: 0.013, mixed: 0.024, decode_lane_beside_prefill: 0.048, prefill_lane_beside_decode: 0.071 },
   },
   // Our kernels only (prefill attention on our mma.sync kernel), same day: fitted and validated, no longer the
   // shipped YAML's data (training error physics 2.9% after the second issue-11 round, lower with the third
-  // round's GEMM wave term, kept by training error): held out 3.1% / 4.9% (2.8% / 4.5% before the wave term).
+  // round's GEMM wave term and the fourth's attention wave term, 2.81%, each kept by training error): held out
+  // 3.0% / 4.9% (3.1% / 4.9% before the attention waves, 2.8% / 4.5% before the GEMM waves).
   'h200-2026-12-04-own-kernels': {
     hardware: 'h200-own-kernels',
     form: 'physics',
-    forwardMape: 0.032,
+    forwardMape: 0.03,
     concurrentDecodeMape: 0.049,
-    regimes: { decode_only: 0.038, prefill_only: 0.018, mixed: 0.032, decode_lane_beside_prefill: 0.049, prefill_lane_beside_decode: 0.06 },
+    regimes: { decode_only: 0.037, prefill_only: 0.015, mixed: 0.031, decode_lane_beside_prefill: 0.049, prefill_lane_beside_decode: 0.061 },
   },
   // BENCHMARKS.md: held-out forward MAPE 4.7%, concurrent decode 4.1% (kernels of fad5ec7).
   'h200-2026-11-27': {
@@ -149,15 +151,15 @@ test('calibrate/data/h200-2026-12-04-reference-validation: the shipped h200 cali
   // Every record is held out (all models unseen by construction).
   assert.equal(r.summary.train_points.concurrent, 0);
   const g = r.summary.regimes;
-  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.089);
-  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.07);
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.025 && g.clock_serving!.overall.mape <= 0.018);
+  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.085);
+  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.066);
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.022 && g.clock_serving!.overall.mape <= 0.018);
 });
 
 test('reference data: the physics form predicts production kernels far better than the ceiling form', () => {
   // The issue-11 finding, kept as a regression check: fitted to the same production-kernel data, the
   // ceiling form (copy-kernel W(S), free decode compute efficiency, contention by SM share) is 22.8% off
-  // on held-out forwards and 46.5% on decode-only ones; the physics form 4.0% and 3.5%.
+  // on held-out forwards and 46.5% on decode-only ones; the physics form 3.9% and 3.5%.
   const folderPath = join('calibrate', 'data', 'h200-2026-12-04-reference');
   const loaded = loadData(root, [folderPath], undefined);
   const source = readConfig('hardware', 'h200', root);

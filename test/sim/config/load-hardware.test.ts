@@ -161,3 +161,14 @@ test('an unknown bundled GPU lists the bundled ones', () => {
   const [p] = expectConfigError(() => loadHardware('b200'), [{ code: 'unknown-hardware', field: 'hardware' }]);
   assert.ok(p.message.includes(`bundled: ${listBundled('hardware').join(', ')}`), p.message);
 });
+
+test('attnWaveBlend and attnRowTile are read; a blend outside 0–1 or a zero row tile is out of range', () => {
+  const wave = (k: string, t: string) => H200.replace('  kernelFloorUs: 0.95', `  attnWaveBlend: ${k}\n  attnRowTile: ${t}\n  kernelFloorUs: 0.95`);
+  const p0 = parseHardwareYaml(wave('1', '64'), FILE).seed.perf;
+  assert.equal(p0.attnWaveBlend, 1);
+  assert.equal(p0.attnRowTile, 64);
+  const blend = wave('1.5', '64');
+  expectConfigError(() => parseHardwareYaml(blend, FILE), [{ code: 'out-of-range', line: lineOf(blend, 'attnWaveBlend: 1.5'), field: 'perf.attnWaveBlend' }]);
+  const tile = wave('0.5', '0');
+  expectConfigError(() => parseHardwareYaml(tile, FILE), [{ code: 'out-of-range', line: lineOf(tile, 'attnRowTile: 0'), field: 'perf.attnRowTile' }]);
+});

@@ -193,3 +193,57 @@ test('bandwidthScale multiplies every memory rate at its SM count, flat beyond i
     assert.ok(Math.abs(halved.gpuUs - 2 * plain.gpuUs) < 1e-9, `${halved.gpuUs} vs 2·${plain.gpuUs}`);
   }
 });
+
+test('attnWaveStretch prices the idle part of the last wave of a prefill attention kernel\'s query blocks', async () => {
+  const { attnWaveStretch } = await import('../../../sim/latency/roofline.js');
+  const chunk = (newTokens: number) => ({ newTokens });
+  // 256 queries, 32 heads, 128-row blocks: 2·32 = 64 blocks.
+  const terms = { attnWaveBlend: 1, attnRowTile: 128 };
+  // On 64 SMs one full wave: 1×; on 128 one wave half idle: the time of 128 blocks, 2×.
+  assert.equal(attnWaveStretch(terms, [chunk(256)], 32, 64), 1);
+  assert.equal(attnWaveStretch(terms, [chunk(256)], 32, 128), 2);
+  // On 48 SMs two waves, 96 slots for 64 blocks: 1.5×; k = 0.5 prices half of the idle part.
+  assert.equal(attnWaveStretch(terms, [chunk(256)], 32, 48), 1.5);
+  assert.equal(attnWaveStretch({ ...terms, attnWaveBlend: 0.5 }, [chunk(256)], 32, 48), 1.25);
+  // 64-row blocks: 4·32 = 128 blocks, two waves on 96 SMs (192 slots): 1.5×.
+  assert.equal(attnWaveStretch({ ...terms, attnRowTile: 64 }, [chunk(256)], 32, 96), 1.5);
+  // A partial block counts whole: 300 queries are 3 blocks (96 with 32 heads), one full wave of 96 SMs.
+  assert.equal(attnWaveStretch(terms, [chunk(300)], 32, 96), 1);
+  // One kernel for every chunk: two chunks of 256 are 128 blocks, one full wave of 128 SMs, not two half-idle ones.
+  assert.equal(attnWaveStretch(terms, [chunk(256), chunk(256)], 32, 128), 1);
+  // The default block is 128 rows; without k, without an SM count or without chunks: 1.
+  assert.equal(attnWaveStretch({ attnWaveBlend: 1 }, [chunk(256)], 32, 128), 2);
+  assert.equal(attnWaveStretch({ attnRowTile: 128 }, [chunk(256)], 32, 128), 1);
+  assert.equal(attnWaveStretch(terms, [chunk(256)], 32, 0), 1);
+  assert.equal(attnWaveStretch(terms, [], 32, 128), 1);
+});
+
+test('the attention wave stretch applies to plain and cached-prefix chunks alike, the latter at their efficiency', async () => {
+  const { prefillAttentionPadFlops, prefillChunkFlops } = await import('../../../sim/latency/roofline.js');
+  // TINY_MODEL has 2 query heads of dimension 2. With 4-row blocks, 4 fresh tokens and 12 over a prefix of
+  // 16 are (1 + 3)·2 = 8 blocks: two waves on 6 SMs, 12 slots: 1.5×.
+  const terms = { attnWaveBlend: 1, attnRowTile: 4 };
+  const chunks = [
+    { newTokens: 4, cachedTokens: 0 },
+    { newTokens: 12, cachedTokens: 16 },
+  ];
+  const fPlain = prefillChunkFlops(2, 2, 4, 0);
+  const fCached = prefillChunkFlops(2, 2, 12, 16);
+  assert.equal(fPlain, 16 * 8);
+  assert.equal(fCached, 16 * (192 + 72));
+  const eff = { compute: 0.8, memory: 1, cachedPrefixCompute: 0.4 };
+  const efficiency = { ...perf({}).efficiency, attn_prefill: eff };
+  // Half of everything more; then the stretched cached work, 1.5·fCached, again at half the efficiency.
+  assert.equal(prefillAttentionPadFlops({ ...terms, efficiency }, chunks, 2, 2, 6), 0.5 * (fPlain + fCached) + 1.5 * fCached);
+  assert.equal(prefillAttentionPadFlops({ efficiency }, chunks, 2, 2, 6), fCached);
+  // In a forward: bandwidth huge makes attention compute-bound, so its time is the stretched work over Π·eff.
+  const base = perf({ bandwidthBytesPerS: [{ smCount: 100, value: 1e15 }] });
+  const hw = (extra: object) => tinyHardware({ perf: { ...base, ...extra, efficiency: { ...base.efficiency, attn_prefill: eff } } });
+  const attn = (h: ReturnType<typeof tinyHardware>) =>
+    predictIteration(TINY_MODEL, h, { prefills: chunks, decodeCount: 0, decodeContextTokens: 0 }, { ...whole, smCount: 6 }).breakdown.find((b) => b.op === 'attn_prefill')!;
+  const plain = attn(hw({}));
+  const waved = attn(hw(terms));
+  assert.ok(Math.abs(waved.us / plain.us - 1.5) < 1e-9, `${waved.us / plain.us}`);
+  // The reported FLOPs are the counted ones.
+  assert.equal(waved.flops, plain.flops);
+});
