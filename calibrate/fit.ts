@@ -137,6 +137,21 @@ function byKind<K extends string, R extends { kind: string }>(records: readonly 
   return records.filter((r): r is Extract<R, { kind: K }> => r.kind === kind);
 }
 
+/**
+ * The candidate terms a physics fit chose (GEMM row tiles, GEMM and attention waves), as its calibrated section
+ * records them: given to `fitCalibration`, they refit exactly that choice without searching the candidates
+ * again (the search is the same calls, so the result is the same, bit for bit; test/calibrate/fit.test.ts).
+ * What a check of a shipped calibration uses: the search costs a dozen fits.
+ */
+export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWave' | 'attnWave'> {
+  return {
+    gemmRowTile: perf.gemmRowTile ?? 0,
+    gemmSmallRowTile: perf.gemmSmallRowTile ?? 0,
+    gemmWave: [perf.gemmWaveBlend ?? 0, perf.gemmColTile ?? 0],
+    attnWave: [perf.attnWaveBlend ?? 0, perf.attnRowTile ?? 0],
+  };
+}
+
 export function fitCalibration(input: FitInput): FitResult {
   const physicsForm = (input.form ?? defaultForm(input.data)) === 'physics';
   if (physicsForm && (input.gemmRowTile ?? 'auto') === 'auto') {

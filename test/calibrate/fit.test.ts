@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OP_CLASSES } from '../../sim/hardware/hardware-spec.js';
 import { curveAt } from '../../sim/latency/curve.js';
-import { fitCalibration, rescaleBandwidth, rescaleCompute } from '../../calibrate/fit.js';
+import { fitCalibration, recordedFitChoices, rescaleBandwidth, rescaleCompute } from '../../calibrate/fit.js';
 import type { ForwardRecord } from '../../calibrate/measurement.js';
 import { generatePlan } from '../../calibrate/plan.js';
 import { qwenModels, synthesizeSet, testHardware, TRUE_PERF } from '../util/calibration-fixtures.js';
@@ -115,4 +115,22 @@ test('stage 3c: W(S) rescaled by 1 over the typical measured/predicted, never fa
   assert.ok(Math.abs(scale[2].value * 3e12 - pooled) / pooled < 1e-3, `64: ${scale[2].value}`);
   assert.ok(Math.abs(scale[3].value * 3.1e12 - pooled) / pooled < 1e-3, `96: ${scale[3].value}`);
   assert.deepEqual(rescaleBandwidth(w, [], () => 100, 'mean'), []);
+});
+
+test('a physics fit refitted with the choices its section records is that fit, bit for bit', () => {
+  // What test/calibrate/shipped-data/ relies on to check a shipped YAML with one fit instead of the dozen the
+  // candidate search costs (npm run verify:fits runs the search). The search makes exactly these calls
+  // (fitCalibration with numeric tiles and waves), so a choice read back from the perf it produced refits it.
+  const one = { 'qwen3-8b': models['qwen3-8b'] };
+  const small = generatePlan({ models: [{ key: 'qwen3-8b', spec: one['qwen3-8b'] }], hardware: hw, repeats: 3, warmup: 1 });
+  const data = synthesizeSet(small, one, hw, 0.03, 'noisy-choices');
+  const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128] } as const;
+  const fitted = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...choice });
+  assert.deepEqual(recordedFitChoices(fitted.perf), choice);
+  const refit = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...recordedFitChoices(fitted.perf) });
+  assert.deepEqual(refit.perf, fitted.perf);
+  assert.deepEqual(refit.residuals, fitted.residuals);
+  // A section without the terms (no tile, no waves) reads back as "none", which the fit takes as the search's zero candidates.
+  const { gemmRowTile: _a, gemmWaveBlend: _b, gemmColTile: _c, attnWaveBlend: _d, attnRowTile: _e, ...bare } = fitted.perf;
+  assert.deepEqual(recordedFitChoices(bare), { gemmRowTile: 0, gemmSmallRowTile: 0, gemmWave: [0, 0], attnWave: [0, 0] });
 });

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { loadHardware } from '../../../sim/config/load-hardware.js';
+import { loadData } from '../../../calibrate/load-data.js';
+import { fitCalibration, type FitResult } from '../../../calibrate/fit.js';
+import { validateCalibration } from '../../../calibrate/validate.js';
+import { checkShippedFolder, folderFitInput, root } from '../../util/shipped-data.js';
+
+/** The production-kernel (reference) calibration h200.yaml ships: test/util/shipped-data.ts says what is checked. */
+let physics: FitResult | null = null;
+
+test('calibrate/data/h200-2026-12-04-reference: held-out errors stay within the reported figures', () => {
+  physics = checkShippedFolder('h200-2026-12-04-reference');
+});
+
+test('reference data: the physics form predicts production kernels far better than the ceiling form', () => {
+  // The issue-11 finding, kept as a regression check: fitted to the same production-kernel data, the
+  // ceiling form (copy-kernel W(S), free decode compute efficiency, contention by SM share) is 22.8% off
+  // on held-out forwards and 46.5% on decode-only ones; the physics form 4.0% and 3.5%.
+  const { loaded, input } = folderFitInput('h200-2026-12-04-reference');
+  const unseen = input.unseenModels ?? [];
+  const summary = (fit: FitResult) => validateCalibration(loaded.models, { ...input.hardware, perf: fit.perf }, loaded.data, unseen).summary;
+  const p = summary(physics ?? fitCalibration(input));
+  const c = summary(fitCalibration(folderFitInput('h200-2026-12-04-reference', { form: 'ceiling' }).input));
+  assert.ok(p.forward.overall.mape * 3 < c.forward.overall.mape, `physics ${p.forward.overall.mape} vs ceiling ${c.forward.overall.mape}`);
+  assert.ok(p.concurrent_decode.overall.mape * 2 < c.concurrent_decode.overall.mape);
+  assert.deepEqual(unseen, ['llama-3.1-8b']);
+  // The unseen model's forwards are all held out.
+  assert.equal(p.regimes.unseen_model?.overall.count, p.forward.by_model['llama-3.1-8b']?.count);
+});
+
+// BENCHMARKS.md: the validation-only folder (DuetServe's loaded splits, never fitted) against the shipped h200.yaml.
+test('calibrate/data/h200-2026-12-04-reference-validation: the shipped h200 calibration on pairs it never saw', () => {
+  const loaded = loadData(root, [join('calibrate', 'data', 'h200-2026-12-04-reference-validation')], undefined);
+  const hw = loadHardware('h200', { cwd: root });
+  const r = validateCalibration(loaded.models, hw, loaded.data, loaded.plan.unseenModels ?? []);
+  // Every record is held out (all models unseen by construction).
+  assert.equal(r.summary.train_points.concurrent, 0);
+  const g = r.summary.regimes;
+  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.085);
+  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.066);
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.022 && g.clock_serving!.overall.mape <= 0.018);
+});
