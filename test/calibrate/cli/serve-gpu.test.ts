@@ -117,3 +117,31 @@ test('serve-gpu refuses a --hw that is not the GPU on this machine (SM count, HB
   assert.throws(() => checkDevice(JSON.stringify({ gpu: 'NVIDIA A100-SXM4-80GB', sm_count: 108, memory_bytes: 85e9 }), t, 'h200'), /--hw h200: .* has 132 SMs, but this machine's GPU \(NVIDIA A100-SXM4-80GB\) has 108/);
   assert.throws(() => checkDevice(JSON.stringify({ gpu: 'NVIDIA H100 80GB HBM3', sm_count: 132, memory_bytes: 85_520_809_984 }), t, 'h200'), /--hw h200: .* GiB of HBM, but this machine's GPU \(NVIDIA H100 80GB HBM3\) has 80 GiB/);
 });
+
+test('a live run that fails mid-way keeps the step records it measured (with an error line) and writes no results', async () => {
+  const { LIVE_BACKENDS } = await import('../../../calibrate/live/backends.js');
+  const { openFakeSession } = await import('../../../calibrate/live/fake-session.js');
+  // A backend whose GPU fails on its sixth step, registered for this test only.
+  const registry = LIVE_BACKENDS as Record<string, (typeof LIVE_BACKENDS)[string]>;
+  registry['failing-for-test'] = {
+    doc: 'test only',
+    realGpu: false,
+    open: (header, ctx) => {
+      const inner = openFakeSession(header, ctx.model, ctx.hw);
+      let n = 0;
+      return { ...inner, step: (line) => (++n === 6 ? (() => { throw new Error('CUDA error: an illegal memory access was encountered'); })() : inner.step(line)) };
+    },
+  };
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'duetsim-serve-gpu-'));
+    await assert.rejects(runCommand(await COMMANDS['serve-gpu'](), ['serve-gpu', '--backend', 'failing-for-test', ...SCENARIO, '--step-records', 'r.jsonl', '--out', 'x.json'], dir), /illegal memory access/);
+    const lines = readFileSync(join(dir, 'r.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, 6);
+    assert.deepEqual(lines.slice(0, 5).map((r) => r.step), [0, 1, 2, 3, 4]);
+    assert.equal(lines[5].kind, 'error');
+    assert.equal(lines[5].after_steps, 5);
+    assert.deepEqual(readdirSync(dir).sort(), ['r.jsonl']);
+  } finally {
+    delete registry['failing-for-test'];
+  }
+});
