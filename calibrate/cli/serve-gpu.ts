@@ -17,7 +17,7 @@ import { LIVE_BACKENDS } from '../live/backends.js';
 import type { LiveSession } from '../live/live-session.js';
 import { openFakeSession } from '../live/fake-session.js';
 import { liveStepTimer, type HostTime, type IdlePacing, type LiveStepRecord, type LiveTimer } from '../live/live-timer.js';
-import { formatLiveBlock, liveBlock } from '../live/live-summary.js';
+import { formatLiveBlock, liveBlock, quantiles } from '../live/live-summary.js';
 
 /**
  * `duetsim serve-gpu`: replay's event loop with the GPU as its clock (issue 15). The policy decides each
@@ -108,9 +108,7 @@ async function serveGpu(o: ServeGpuFlags, io: CliIo, loadReportPage: LoadReportP
     const now = performance.now();
     if (o.quiet || now - lastBeatMs < HEARTBEAT_S * 1000) return;
     lastBeatMs = now;
-    const tally = live.timer?.tally;
-    const errs = tally ? tally.relErrors.slice(-200).sort((a, b) => a - b) : [];
-    const median = errs.length > 0 ? errs[Math.floor(errs.length / 2)] : 0;
+    const median = quantiles(live.timer?.tally.relErrors.slice(-200) ?? []).p50 ?? 0;
     io.stderr(`serve-gpu: ${((now - t0) / 1000).toFixed(0)} s wall, step ${r.step + 1}, clock ${(r.start_ms / 1000).toFixed(1)} s, last step ${r.mode}${r.mode === 'split' ? ` ${r.prefill_sms}/${r.decode_sms} k=${r.k}` : ''}, model vs measured (last 200 steps) median ${(median * 100).toFixed(1)}%\n`);
   };
   try {

@@ -1,4 +1,4 @@
-import { quantileSorted } from 'd3-array';
+import { quantile, sortedCopy } from '../closed-loop/stats.js';
 import type { HostTime, IdlePacing, LiveTally } from './live-timer.js';
 
 /**
@@ -42,8 +42,8 @@ export interface Quantiles {
 }
 
 export function quantiles(values: readonly number[]): Quantiles {
-  const s = [...values].sort((a, b) => a - b);
-  const q = (p: number) => (s.length === 0 ? null : (quantileSorted(s, p) ?? null));
+  const s = sortedCopy(values);
+  const q = (p: number) => (s.length === 0 ? null : quantile(s, p));
   return { count: s.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: s.length === 0 ? null : s[s.length - 1] };
 }
 
