@@ -36,6 +36,12 @@ export interface OpPoint {
   readonly cachedPrefixFlops: number;
   /** Physics form: the saturating W(S) parameters; memory time then follows the class's own curve. */
   readonly bw: BandwidthModel | null;
+  /**
+   * Log of the highest memory efficiency the point's class may take: with `bw`, the GPU's datasheet HBM
+   * bandwidth over B_max (no kernel streams faster than the memory can deliver; a fit left free can trade the
+   * ridge exponent against a memory rate above it), capped at the usual 1.5; without, that 1.5.
+   */
+  readonly logMemoryEffMax: number;
   readonly flops: number;
   readonly bytes: number;
   readonly flopsPerUs: number;
@@ -65,6 +71,37 @@ const RIDGE_START = Math.log(4);
  */
 const SLOT_CACHED = 3 * NC + 2;
 const PHYSICS_LENGTH = 3 * NC + 3;
+/**
+ * Physics form with per-class tails (OpEfficiency.tailUs), after the cached-prefix slot: one log tail per
+ * class in OP_CLASSES order, replacing the shared one (slot 2·NC, which stage 2 fits and withClassTails
+ * copies into each) for that class. Bounded like the shared tail.
+ */
+const SLOT_TAIL = 3 * NC + 3;
+export const CLASS_TAILS_LENGTH = 4 * NC + 3;
+
+/** `x` with one tail per class, each starting from the shared one (a no-op when it has them already). */
+export function withClassTails(x: Params): Params {
+  if (x.length >= CLASS_TAILS_LENGTH) return x.slice();
+  if (x.length !== PHYSICS_LENGTH) throw new Error(`per-class tails need the physics form's ${PHYSICS_LENGTH} parameters, got ${x.length}`);
+  return [...x, ...new Array<number>(NC).fill(x[2 * NC])];
+}
+
+/**
+ * The tails of classes not in `classes` held at the shared one (a tie, applied like tieDecodeCompute), so a fit
+ * with per-class slots frees only those classes'. No-op without per-class slots.
+ */
+export function tieTails(x: Params, classes: readonly OpClass[]): Params {
+  if (x.length <= SLOT_TAIL) return x;
+  const y = x.slice();
+  OP_CLASSES.forEach((c, i) => {
+    if (!classes.includes(c)) y[SLOT_TAIL + i] = y[2 * NC];
+  });
+  return y;
+}
+
+function tailLog(x: Params, cls: number): number {
+  return x.length > SLOT_TAIL ? x[SLOT_TAIL + cls] : x[2 * NC];
+}
 
 /** The larger of two times, softened near equality: (c^q + m^q)^(1/q); q = ∞ is max. */
 export function ridgeCombine(c: number, m: number, q: number): number {
@@ -96,17 +133,25 @@ export function opTimeUs(p: OpPoint, x: Params, rule: KernelRule = 'floor'): num
     (separate ? p.cachedPrefixFlops / (p.flopsPerUs * Math.exp(x[SLOT_CACHED])) : 0);
   const memoryUs = p.bytes / memoryRate(p, x);
   const both = x.length > SLOT_RIDGE ? ridgeCombine(computeUs, memoryUs, Math.exp(x[SLOT_RIDGE])) : Math.max(computeUs, memoryUs);
-  return rule === 'tail' ? both + Math.exp(x[2 * NC]) : Math.max(both, Math.exp(x[2 * NC]));
+  return rule === 'tail' ? both + Math.exp(tailLog(x, p.cls)) : Math.max(both, Math.exp(x[2 * NC]));
 }
 
-export function outOfBounds(x: Params): number {
+/** The memory-efficiency bound of a set of points (opPoints gives every point the same one). */
+export function memoryEffBound(points: readonly OpPoint[]): number {
+  let m = LOG_EFF_MAX;
+  for (const p of points) m = Math.min(m, p.logMemoryEffMax);
+  return m;
+}
+
+export function outOfBounds(x: Params, logMemoryEffMax: number = LOG_EFF_MAX): number {
   let pen = 0;
-  for (let i = 0; i < 2 * NC; i++) pen += Math.max(0, LOG_EFF_MIN - x[i]) ** 2 + Math.max(0, x[i] - LOG_EFF_MAX) ** 2;
+  for (let i = 0; i < 2 * NC; i++) pen += Math.max(0, LOG_EFF_MIN - x[i]) ** 2 + Math.max(0, x[i] - (i % 2 === 1 ? logMemoryEffMax : LOG_EFF_MAX)) ** 2;
   const f = x[2 * NC];
   pen += Math.max(0, LOG_FLOOR_MIN - f) ** 2 + Math.max(0, f - LOG_FLOOR_MAX) ** 2;
   for (let i = SLOT_SLOPE; i < Math.min(x.length, SLOT_RIDGE); i++) pen += Math.max(0, LOG_SLOPE_MIN - x[i]) ** 2 + Math.max(0, x[i] - LOG_SLOPE_MAX) ** 2;
   if (x.length > SLOT_RIDGE) pen += Math.max(0, LOG_RIDGE_MIN - x[SLOT_RIDGE]) ** 2 + Math.max(0, x[SLOT_RIDGE] - LOG_RIDGE_MAX) ** 2;
   if (x.length > SLOT_CACHED) pen += Math.max(0, LOG_EFF_MIN - x[SLOT_CACHED]) ** 2 + Math.max(0, x[SLOT_CACHED] - LOG_EFF_MAX) ** 2;
+  for (let i = SLOT_TAIL; i < x.length; i++) pen += Math.max(0, LOG_FLOOR_MIN - x[i]) ** 2 + Math.max(0, x[i] - LOG_FLOOR_MAX) ** 2;
   return 1e3 * pen;
 }
 
@@ -115,6 +160,8 @@ export function prior(x: Params): number {
   for (let i = 0; i < 2 * NC; i++) s += x[i] * x[i];
   for (let i = SLOT_SLOPE; i < Math.min(x.length, SLOT_RIDGE); i++) s += x[i] * x[i];
   if (x.length > SLOT_CACHED) s += x[SLOT_CACHED] * x[SLOT_CACHED];
+  // Per-class tails: pulled weakly towards the shared one, which the data no longer sees once they exist.
+  for (let i = SLOT_TAIL; i < x.length; i++) s += (x[i] - x[2 * NC]) ** 2;
   return PRIOR_WEIGHT * s;
 }
 
@@ -132,7 +179,13 @@ export function roundSig(v: number, digits: number = DIGITS): number {
 }
 
 /** `round`: to DIGITS significant digits, so values written after exp(log(v)) are v exactly. */
-export function perfFrom(base: Omit<PerfSpec, 'efficiency' | 'kernelFloorUs' | 'kernelRule' | 'ridgeExponent'>, x: Params, round = false, rule: KernelRule = 'floor'): PerfSpec {
+export function perfFrom(
+  base: Omit<PerfSpec, 'efficiency' | 'kernelFloorUs' | 'kernelRule' | 'ridgeExponent'>,
+  x: Params,
+  round = false,
+  rule: KernelRule = 'floor',
+  tailClasses: readonly OpClass[] = OP_CLASSES,
+): PerfSpec {
   const v = (i: number): number => (round ? roundSig(Math.exp(x[i])) : Math.exp(x[i]));
   const slopes = x.length > SLOT_SLOPE;
   const efficiency = Object.fromEntries(
@@ -143,6 +196,7 @@ export function perfFrom(base: Omit<PerfSpec, 'efficiency' | 'kernelFloorUs' | '
         memory: v(2 * i + 1),
         ...(slopes ? { memorySlope: v(SLOT_SLOPE + i) } : {}),
         ...(i === PREFILL && x.length > SLOT_CACHED ? { cachedPrefixCompute: v(SLOT_CACHED) } : {}),
+        ...(x.length > SLOT_TAIL && tailClasses.includes(c) ? { tailUs: v(SLOT_TAIL + i) } : {}),
       } satisfies OpEfficiency,
     ]),
   ) as Record<
@@ -193,7 +247,9 @@ export function opPoints(
   lmHeads: readonly LmHeadShape[],
   bw: BandwidthModel | null = null,
   tile: QuantisationTerms = {},
+  peakBytesPerS?: number,
 ): OpPoint[] {
+  const logMemoryEffMax = bw && peakBytesPerS !== undefined ? Math.min(LOG_EFF_MAX, Math.log(peakBytesPerS / bw.maxBytesPerS)) : LOG_EFF_MAX;
   return ops.map((r) => {
     const w = opWork(r.shape, lmHeads);
     const g = w.gemm;
@@ -204,6 +260,7 @@ export function opPoints(
       padFlops: (g ? gemmPadFlops(tile, g.n, g.dIn, g.dOut, r.smCount) : 0) + waves.all,
       cachedPrefixFlops: (w.cachedPrefixFlops ?? 0) + waves.cached,
       bw,
+      logMemoryEffMax,
       flops: w.flops,
       bytes: w.bytes,
       flopsPerUs: curveAt(compute, r.smCount) / 1e6,
@@ -222,6 +279,7 @@ export function opPoints(
 export function fitOperatorClasses(points: readonly OpPoint[], rule: KernelRule = 'floor'): Params {
   const classPoints = OP_CLASSES.map((_, i) => points.filter((p) => p.cls === i));
   const classStarts = classPoints.map(startingPoints);
+  const memMax = memoryEffBound(points);
   const slopes = points.some((p) => p.bw !== null);
   const fitClasses = (logFloor: number): { x: Params; value: number } => {
     const x: Params = new Array<number>(slopes ? PHYSICS_LENGTH : 2 * NC + 1).fill(0);
@@ -238,7 +296,7 @@ export function fitOperatorClasses(points: readonly OpPoint[], rule: KernelRule 
         z[2 * i + 1] = y[1];
         if (slopes) z[SLOT_SLOPE + i] = y[2];
         if (cached) z[SLOT_CACHED] = y[3];
-        return meanSquaredLogError(pts, z, rule) + prior(z) + outOfBounds(z);
+        return meanSquaredLogError(pts, z, rule) + prior(z) + outOfBounds(z, memMax);
       };
       let best: { x: number[]; value: number } | null = null;
       for (const start of classStarts[i]) {
@@ -320,9 +378,10 @@ export function refineJointly(
   tie: (x: Params) => Params = (x) => x,
   rule: KernelRule = 'floor',
 ): Params {
+  const memMax = memoryEffBound(points);
   const objective = (y: readonly number[]): number => {
     const x = tie(y as Params);
-    return meanSquaredLogError(points, x, rule) + extraError(x) + prior(x) + outOfBounds(x);
+    return meanSquaredLogError(points, x, rule) + extraError(x) + prior(x) + outOfBounds(x, memMax);
   };
   let x = tie(start);
   for (let round = 0; round < rounds; round++) {
@@ -347,6 +406,7 @@ export function tieDecodeCompute(x: Params): Params {
 /** With the tie applied, decode attention's memory efficiency alone re-fitted on its operator records. */
 export function refitDecodeMemory(points: readonly OpPoint[], x: Params, rule: KernelRule = 'floor'): Params {
   const pts = points.filter((p) => p.cls === DECODE);
+  const memMax = memoryEffBound(points);
   const y = tieDecodeCompute(x);
   if (pts.length === 0) return y;
   const slopes = y.length > SLOT_SLOPE;
@@ -355,7 +415,7 @@ export function refitDecodeMemory(points: readonly OpPoint[], x: Params, rule: K
       const z = y.slice();
       z[2 * DECODE + 1] = v[0];
       if (slopes) z[SLOT_SLOPE + DECODE] = v[1];
-      return meanSquaredLogError(pts, z, rule) + outOfBounds(z);
+      return meanSquaredLogError(pts, z, rule) + outOfBounds(z, memMax);
     },
     slopes ? [y[2 * DECODE + 1], y[SLOT_SLOPE + DECODE]] : [y[2 * DECODE + 1]],
     { step: slopes ? [0.3, 0.3] : [0.3], maxEvaluations: 600, fTolerance: 1e-12 },
@@ -366,9 +426,18 @@ export function refitDecodeMemory(points: readonly OpPoint[], x: Params, rule: K
 }
 
 /** Clamped to the bounds the penalty only approximately enforces (so the loader accepts what is written), then rounded. */
-export function clampAndRound(x: Params): Params {
+export function clampAndRound(x: Params, logMemoryEffMax: number = LOG_EFF_MAX): Params {
   return x.map((v, i) => {
-    const [lo, hi] = i < 2 * NC || i === SLOT_CACHED ? [LOG_EFF_MIN, LOG_EFF_MAX] : i === 2 * NC ? [LOG_FLOOR_MIN, LOG_FLOOR_MAX] : i === SLOT_RIDGE ? [LOG_RIDGE_MIN, LOG_RIDGE_MAX] : [LOG_SLOPE_MIN, LOG_SLOPE_MAX];
+    const [lo, hi] =
+      i < 2 * NC && i % 2 === 1
+        ? [LOG_EFF_MIN, logMemoryEffMax]
+        : i < 2 * NC || i === SLOT_CACHED
+        ? [LOG_EFF_MIN, LOG_EFF_MAX]
+        : i === 2 * NC || i >= SLOT_TAIL
+          ? [LOG_FLOOR_MIN, LOG_FLOOR_MAX]
+          : i === SLOT_RIDGE
+            ? [LOG_RIDGE_MIN, LOG_RIDGE_MAX]
+            : [LOG_SLOPE_MIN, LOG_SLOPE_MAX];
     return Math.log(roundSig(Math.exp(Math.min(hi, Math.max(lo, v)))));
   });
 }

@@ -7,7 +7,7 @@ import { inputError } from '../sim/core/input-error.js';
 import type { ConcurrentRecord, ForwardRecord, MeasurementSet } from './measurement.js';
 import { fitCurve } from './fit-curves.js';
 import type { LmHeadShape } from './op-work.js';
-import { clampAndRound, fitOperatorClasses, opPoints, opTimeUs, perfFrom, refineJointly, refitDecodeMemory, roundSig, tieDecodeCompute, type Params } from './fit-efficiency.js';
+import { clampAndRound, fitOperatorClasses, memoryEffBound, tieTails, withClassTails, opPoints, opTimeUs, perfFrom, refineJointly, refitDecodeMemory, roundSig, tieDecodeCompute, type Params } from './fit-efficiency.js';
 import { fitContention, fitSharedContention } from './fit-contention.js';
 import { fitSaturatingBandwidth, tabulate, type SaturatingBandwidth } from './fit-bandwidth.js';
 import { fitClockRegime, usableClock } from './fit-clock.js';
@@ -28,7 +28,9 @@ import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs
  * to the envelope of achieved bandwidth with a per-class slope (fit-bandwidth.ts), kernels pay a tail and
  * combine compute and memory softly, decode attention's compute efficiency is tied to prefill's, GEMMs
  * pay whole row tiles (the tile chosen by training error) and, where it lowers the training error, whole
- * waves of output tiles on the partition (GEMM_WAVES) and of prefill attention's query blocks (ATTENTION_WAVES), 3b rescales Π(S) per SM count from the
+ * waves of output tiles on the partition (GEMM_WAVES) and of prefill attention's query blocks (ATTENTION_WAVES) and
+ * some classes pay a kernel tail of their own (CLASS_TAILS), no class streams faster than the datasheet HBM
+ * bandwidth, 3b rescales Π(S) per SM count from the
  * training forwards and 3c W(S) from the training decode-only forwards, stage 4 fits the shared-resource
  * contention (fit-contention.ts) and stage 5 the clock regimes (fit-clock.ts).
  * Held-out forward and concurrent points are never seen here (split.ts). The search is hand-written
@@ -55,6 +57,26 @@ export interface FitInput {
   readonly gemmWave?: readonly [number, number];
   /** With a numeric gemmRowTile: prefill attention wave quantisation [k, row tile] (PerfSpec.attnWaveBlend, attnRowTile); k = 0 for none. */
   readonly attnWave?: readonly [number, number];
+  /**
+   * Physics form, with a numeric gemmRowTile: operator classes that get their own kernel tail (OpEfficiency.tailUs)
+   * instead of the shared one; [] or absent for none. The 'auto' search tries CLASS_TAILS last, each kept only
+   * where it lowers the training forward error.
+   */
+  readonly classTails?: readonly OpClass[];
+  /** Called after each candidate fit of the 'auto' search (it takes minutes): for a progress line. */
+  readonly onCandidate?: (progress: CandidateProgress) => void;
+}
+
+/** One candidate of the physics form's search, as `onCandidate` reports it. */
+export interface CandidateProgress {
+  /** 1-based; `total` counts every candidate the search may try (GEMM waves are skipped without row tiles). */
+  readonly index: number;
+  readonly total: number;
+  /** What was tried, in words (e.g. "GEMM waves 0.5 × 256 columns"). */
+  readonly label: string;
+  readonly trainingForwardMape: number;
+  /** Whether it is the best so far (kept). */
+  readonly kept: boolean;
 }
 
 /**
@@ -95,6 +117,14 @@ export const ATTENTION_WAVES: readonly (readonly [number, number])[] = [
   [1, 64],
   [1, 128],
 ];
+/**
+ * Candidate sets of operator classes with a kernel tail of their own (OpEfficiency.tailUs), tried after the wave
+ * terms on what they chose; none is kept unless it lowers the *training* forward error. One call of an operator
+ * is not one launch of the same cost everywhere: an SDPA decode call runs a split-KV kernel and the reduction
+ * of its partial results (the H200 reference's batch-1 decodes take ~8 µs whatever their context, its
+ * elementwise Triton kernels ~1.7 µs), so decode attention alone, or every class, may carry its own.
+ */
+export const CLASS_TAILS: readonly (readonly OpClass[])[] = [['attn_decode'], OP_CLASSES];
 /**
  * 'ceiling': W(S) is the measured copy ceiling, every efficiency free, contention by partner SM share
  * (what the own-kernel calibrations of 2026-11 were fitted with). 'physics' (issue 11): W(S) a fitted
@@ -143,42 +173,66 @@ function byKind<K extends string, R extends { kind: string }>(records: readonly 
  * again (the search is the same calls, so the result is the same, bit for bit; test/calibrate/fit.test.ts).
  * What a check of a shipped calibration uses: the search costs a dozen fits.
  */
-export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWave' | 'attnWave'> {
+export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWave' | 'attnWave' | 'classTails'> {
   return {
     gemmRowTile: perf.gemmRowTile ?? 0,
     gemmSmallRowTile: perf.gemmSmallRowTile ?? 0,
     gemmWave: [perf.gemmWaveBlend ?? 0, perf.gemmColTile ?? 0],
     attnWave: [perf.attnWaveBlend ?? 0, perf.attnRowTile ?? 0],
+    classTails: OP_CLASSES.filter((c) => perf.efficiency[c].tailUs !== undefined),
   };
 }
 
 export function fitCalibration(input: FitInput): FitResult {
   const physicsForm = (input.form ?? defaultForm(input.data)) === 'physics';
   if (physicsForm && (input.gemmRowTile ?? 'auto') === 'auto') {
+    const total = GEMM_ROW_TILES.length + GEMM_WAVES.length + ATTENTION_WAVES.length + CLASS_TAILS.length;
+    let index = 0;
+    const report = (label: string, r: FitResult, kept: boolean): void => {
+      index += 1;
+      input.onCandidate?.({ index, total, label, trainingForwardMape: r.residuals.forwardTrain.mape, kept });
+    };
     let best: FitResult | null = null;
     let bestTile: readonly [number, number] = [0, 0];
     for (const [t, ts] of GEMM_ROW_TILES) {
-      const r = fitCalibration({ ...input, gemmRowTile: t, gemmSmallRowTile: ts });
-      if (best === null || r.residuals.forwardTrain.mape < best.residuals.forwardTrain.mape) {
+      const r = fitCalibration({ ...input, gemmRowTile: t, gemmSmallRowTile: ts, onCandidate: undefined });
+      const kept = best === null || r.residuals.forwardTrain.mape < best.residuals.forwardTrain.mape;
+      if (kept) {
         best = r;
         bestTile = [t, ts];
       }
+      report(t === 0 ? 'GEMM rows as counted' : `GEMM row tiles ${t}${ts > 0 ? `/${ts}` : ''}`, r, kept);
     }
     // Then, on the chosen tiles, GEMM wave quantisation (GEMM_WAVES), kept only where it lowers the training error.
     let bestWave: readonly [number, number] = [0, 0];
     if (bestTile[0] > 0) {
       for (const wave of GEMM_WAVES) {
-        const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: wave });
-        if (r.residuals.forwardTrain.mape < (best as FitResult).residuals.forwardTrain.mape) {
+        const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: wave, onCandidate: undefined });
+        const kept = r.residuals.forwardTrain.mape < (best as FitResult).residuals.forwardTrain.mape;
+        if (kept) {
           best = r;
           bestWave = wave;
         }
+        report(`GEMM waves ${wave[0]} × ${wave[1]} columns`, r, kept);
       }
     }
-    // Last, on what the GEMM terms chose, prefill attention waves (ATTENTION_WAVES), kept the same way.
+    // Then, on what the GEMM terms chose, prefill attention waves (ATTENTION_WAVES), kept the same way.
+    let bestAttnWave: readonly [number, number] = [0, 0];
     for (const attnWave of ATTENTION_WAVES) {
-      const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: bestWave, attnWave });
-      if (r.residuals.forwardTrain.mape < (best as FitResult).residuals.forwardTrain.mape) best = r;
+      const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: bestWave, attnWave, onCandidate: undefined });
+      const kept = r.residuals.forwardTrain.mape < (best as FitResult).residuals.forwardTrain.mape;
+      if (kept) {
+        best = r;
+        bestAttnWave = attnWave;
+      }
+      report(`attention waves ${attnWave[0]} × ${attnWave[1]} rows`, r, kept);
+    }
+    // Last, kernel tails of their own for some classes (CLASS_TAILS), kept the same way.
+    for (const classTails of CLASS_TAILS) {
+      const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: bestWave, attnWave: bestAttnWave, classTails, onCandidate: undefined });
+      const kept = r.residuals.forwardTrain.mape < (best as FitResult).residuals.forwardTrain.mape;
+      if (kept) best = r;
+      report(`own kernel tail for ${classTails.length === OP_CLASSES.length ? 'every class' : classTails.join(', ')}`, r, kept);
     }
     return best as FitResult;
   }
@@ -195,7 +249,8 @@ export function fitCalibration(input: FitInput): FitResult {
   const recs = data.records;
   const form = input.form ?? defaultForm(data);
   const physics = form === 'physics';
-  const tie = physics ? tieDecodeCompute : (x: Params): Params => x;
+  const tailClasses = physics && input.classTails && input.classTails.length > 0 ? input.classTails : [];
+  const tie = physics ? (x: Params): Params => tieTails(tieDecodeCompute(x), tailClasses) : (x: Params): Params => x;
   const rule = physics ? 'tail' : 'floor';
   const unseen = new Set(input.unseenModels ?? []);
   // Stage 1: the curves.
@@ -212,6 +267,7 @@ export function fitCalibration(input: FitInput): FitResult {
     lmHeads,
     bandwidth ? { perSmBytesPerS: bandwidth.perSmBytesPerS, maxBytesPerS: bandwidth.maxBytesPerS, knee: bandwidth.knee } : null,
     tile,
+    input.hardware.hbmBandwidthBytesPerS,
   );
   const baseCurves = {
     computeFlopsPerS: computeCurve.map((p) => ({ smCount: p.smCount, value: roundSig(p.value) })),
@@ -228,7 +284,7 @@ export function fitCalibration(input: FitInput): FitResult {
   const forwardError = (records: readonly ForwardRecord[]) => {
     const logMeasured = records.map((r) => Math.log(r.medianUs));
     return (x: Params): number => {
-      const hw = hwWith(perfFrom(baseCurves, x, false, rule));
+      const hw = hwWith(perfFrom(baseCurves, x, false, rule, tailClasses));
       let s = 0;
       records.forEach((r, i) => {
         const e = Math.log(predictForwardUs(models, hw, r)) - logMeasured[i];
@@ -237,10 +293,11 @@ export function fitCalibration(input: FitInput): FitResult {
       return records.length > 0 ? s / records.length : 0;
     };
   };
-  const stage2 = physics ? refitDecodeMemory(points, fitOperatorClasses(points, rule), rule) : fitOperatorClasses(points, rule);
+  const stage2Shared = physics ? refitDecodeMemory(points, fitOperatorClasses(points, rule), rule) : fitOperatorClasses(points, rule);
+  const stage2 = tailClasses.length > 0 ? withClassTails(stage2Shared) : stage2Shared;
   const forwardWeight = chooseForwardWeight(forward.train, (train, w, rounds) => refineJointly(points, stage2, (x) => w * forwardError(train)(x), rounds, tie, rule), forwardError);
-  const rounded = clampAndRound(tie(forward.train.length > 0 ? refineJointly(points, stage2, (x) => forwardWeight * forwardError(forward.train)(x), 3, tie, rule) : stage2));
-  let basePerf = perfFrom(baseCurves, rounded, true, rule);
+  const rounded = clampAndRound(tie(forward.train.length > 0 ? refineJointly(points, stage2, (x) => forwardWeight * forwardError(forward.train)(x), 3, tie, rule) : stage2), memoryEffBound(points));
+  let basePerf = perfFrom(baseCurves, rounded, true, rule, tailClasses);
 
   // Stage 3b (physics): Π(S) as forwards achieve it. The 8192³ GEMM ceiling is one shape timed for a few
   // milliseconds; a forward's GEMMs and attention meet wave quantisation and the power cap differently

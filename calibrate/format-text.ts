@@ -47,7 +47,7 @@ export function formatFit(perf: PerfSpec, res: FitResiduals, forwardWeight: numb
         ]
       : []),
     ...(perf.bandwidthScale ? [`W(S) × ${perf.bandwidthScale.map((p) => `${p.smCount}:${p.value}`).join(' ')} (per SM count, from the training decode-only forwards)`] : []),
-    `kernel ${perf.kernelRule === 'tail' ? 'tail (added to every kernel)' : 'floor'} ${perf.kernelFloorUs} µs${perf.ridgeExponent !== undefined ? `; compute and memory combine as (c^q + m^q)^(1/q), q = ${perf.ridgeExponent}` : ''}${perf.gemmRowTile !== undefined ? `; GEMMs compute whole ${perf.gemmRowTile}-row tiles${perf.gemmSmallRowTile !== undefined ? ` (${perf.gemmSmallRowTile}-row at most ${perf.gemmRowTile} tokens)` : ''}${perf.gemmWaveBlend !== undefined ? `, in waves of ${perf.gemmColTile ?? 128}-column output tiles on the partition (blend ${perf.gemmWaveBlend})` : ''}` : ''}${perf.attnWaveBlend !== undefined ? `; prefill attention in waves of ${perf.attnRowTile ?? 128}-row query blocks on the partition (blend ${perf.attnWaveBlend})` : ''}; contention γ_memory ${perf.contention.memory}, γ_compute ${perf.contention.compute}`,
+    `kernel ${perf.kernelRule === 'tail' ? 'tail (added to every kernel)' : 'floor'} ${classTails(perf) ?? `${perf.kernelFloorUs} µs`}${perf.ridgeExponent !== undefined ? `; compute and memory combine as (c^q + m^q)^(1/q), q = ${perf.ridgeExponent}` : ''}${perf.gemmRowTile !== undefined ? `; GEMMs compute whole ${perf.gemmRowTile}-row tiles${perf.gemmSmallRowTile !== undefined ? ` (${perf.gemmSmallRowTile}-row at most ${perf.gemmRowTile} tokens)` : ''}${perf.gemmWaveBlend !== undefined ? `, in waves of ${perf.gemmColTile ?? 128}-column output tiles on the partition (blend ${perf.gemmWaveBlend})` : ''}` : ''}${perf.attnWaveBlend !== undefined ? `; prefill attention in waves of ${perf.attnRowTile ?? 128}-row query blocks on the partition (blend ${perf.attnWaveBlend})` : ''}; contention γ_memory ${perf.contention.memory}, γ_compute ${perf.contention.compute}`,
     ...(perf.contention.shared
       ? [
           `shared-resource contention: compute × (1 + ${perf.contention.shared.computeByPower}·power + ${perf.contention.shared.computeByBandwidth}·bandwidth), memory × (1 + ${perf.contention.shared.memoryByPower}·power + ${perf.contention.shared.memoryByBandwidth}·bandwidth)`,
@@ -146,4 +146,12 @@ export function formatQuality(q: KernelQualityReport, worst: number): string {
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** Per-class tails (OpEfficiency.tailUs) as one phrase, or null when the section has one shared tail. */
+function classTails(perf: PerfSpec): string | null {
+  if (!OP_CLASSES.some((c) => perf.efficiency[c].tailUs !== undefined)) return null;
+  const own = OP_CLASSES.filter((c) => perf.efficiency[c].tailUs !== undefined);
+  const rest = OP_CLASSES.length > own.length ? `, other classes ${perf.kernelFloorUs} µs` : '';
+  return `${own.map((c) => `${c} ${perf.efficiency[c].tailUs} µs`).join(', ')}${rest}`;
 }

@@ -63,6 +63,7 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
             memory: e.memory,
             ...(e.memorySlope === undefined ? {} : { memorySlope: e.memorySlope }),
             ...(e.cachedPrefixCompute === undefined ? {} : { cachedPrefixCompute: e.cachedPrefixCompute }),
+            ...(e.tailUs === undefined ? {} : { tailUs: e.tailUs }),
           },
         ];
       }),

@@ -19,7 +19,7 @@ import { parsePlan } from '../parse-plan.js';
 import { runWithAddon, runWithReference, runWithRunner, withBackend, type BackendName } from '../run.js';
 import { gpuCommand } from './gpu-command.js';
 import { loadData, type LoadedData } from '../load-data.js';
-import { FIT_FORMS, fitCalibration, type FitForm } from '../fit.js';
+import { FIT_FORMS, fitCalibration, type CandidateProgress, type FitForm } from '../fit.js';
 import { withCalibratedSection } from '../write-calibrated.js';
 import { validateCalibration } from '../validate.js';
 import { kernelQuality } from '../kernel-quality.js';
@@ -153,6 +153,7 @@ interface FitFlags {
   write?: boolean;
   json?: string;
   form?: string;
+  quiet?: boolean;
 }
 
 function formFlag(v: string | undefined): FitForm | undefined {
@@ -166,12 +167,18 @@ function fitFrom(io: CliIo, o: FitFlags) {
   const loaded = load(io, o.data, o.plan);
   const source = readConfig('hardware', o.hardware, io.cwd);
   const hardware = parseHardwareYaml(source.text, source.file).seed;
-  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], form: formFlag(o.form) });
+  const started = performance.now();
+  // The physics form's candidate search is fourteen fits (minutes on a laptop): one line each on stderr.
+  const onCandidate = o.quiet
+    ? undefined
+    : (c: CandidateProgress): void =>
+        io.stderr(`fit: candidate ${c.index}/${c.total} ${c.label}: training forward MAPE ${(100 * c.trainingForwardMape).toFixed(3)}%${c.kept ? ' (best so far)' : ''}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], form: formFlag(o.form), onCandidate });
   return { loaded, source, hardware, fit };
 }
 
 function formOption(cmd: Command): Command {
-  return cmd.option('--form <form>', "model form: 'physics' (saturating W(S), bandwidth-bound decode attention, shared-resource contention, clock regimes) or 'ceiling'; default: physics for reference-runner data, ceiling for duet_runner data");
+  return cmd.option('--quiet', 'no progress lines on stderr').option('--form <form>', "model form: 'physics' (saturating W(S), bandwidth-bound decode attention, shared-resource contention, clock regimes) or 'ceiling'; default: physics for reference-runner data, ceiling for duet_runner data");
 }
 
 function registerFit(cal: Command, io: CliIo): void {

@@ -1,4 +1,4 @@
-import type { Node } from 'yaml';
+import { isCollection, type Node } from 'yaml';
 import { OP_CLASSES, type CurvePoint, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
 import { reportAt, type YamlData } from '../input/yaml-document.js';
 import { NON_NEGATIVE, POSITIVE, type NumberRule } from '../input/number-rule.js';
@@ -69,6 +69,11 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
       : clock === undefined
         ? undefined
         : { backToBackComputeScale: clock.number('backToBackComputeScale', CLOCK_SCALE), servingComputeScale: clock.number('servingComputeScale', CLOCK_SCALE) };
+  // A per-class tail replaces the added tail; under the 'floor' rule nothing would read it, so it is refused, not ignored.
+  if (efficiency && kernelRule === 'floor') {
+    const withTail = OP_CLASSES.find((c) => efficiency[c].tailUs !== undefined);
+    if (withTail) reportAt(data, nodeIn(m.node('efficiency'), [withTail, 'tailUs']), childField(childField(childField(field, 'efficiency'), withTail), 'tailUs'), 'tail-without-tail-rule', 'tailUs is the added per-call time of `kernelRule: tail`; this section has no such rule');
+  }
   if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile, waveBlend, colTile, attnWaveBlend, attnRowTile].some((v) => v === undefined)) return undefined;
   if (bandwidthModel && Object.values(bandwidthModel).some((v) => v === undefined)) return undefined;
   if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined)) return undefined;
@@ -151,13 +156,20 @@ function readEfficiency(data: YamlData, node: Node | null, field: string): Recor
   if (classes === undefined) return undefined;
   const out: Partial<Record<OpClass, OpEfficiency>> = {};
   for (const op of OP_CLASSES) {
-    const e = classes.read(op, (n, f) => readMap(data, n, f, { required: ['compute', 'memory'], optional: ['memorySlope', 'cachedPrefixCompute'] }));
+    const e = classes.read(op, (n, f) => readMap(data, n, f, { required: ['compute', 'memory'], optional: ['memorySlope', 'cachedPrefixCompute', 'tailUs'] }));
     const compute = e?.number('compute', EFFICIENCY);
     const memory = e?.number('memory', EFFICIENCY);
     const slope = e?.has('memorySlope') ? e.number('memorySlope', { min: 0.05, max: 5, why: 'a per-SM bandwidth slope factor (fitted in [0.1, 3])' }) : null;
     const cached = e?.has('cachedPrefixCompute') ? e.number('cachedPrefixCompute', EFFICIENCY) : null;
-    if (compute !== undefined && memory !== undefined && slope !== undefined && cached !== undefined) {
-      out[op] = { compute, memory, ...(slope === null ? {} : { memorySlope: slope }), ...(cached === null ? {} : { cachedPrefixCompute: cached }) };
+    const tail = e?.has('tailUs') ? e.number('tailUs', { min: 0.05, max: 200, why: 'a per-call fixed time in µs (fitted in [0.1, 100])' }) : null;
+    if (compute !== undefined && memory !== undefined && slope !== undefined && cached !== undefined && tail !== undefined) {
+      out[op] = {
+        compute,
+        memory,
+        ...(slope === null ? {} : { memorySlope: slope }),
+        ...(cached === null ? {} : { cachedPrefixCompute: cached }),
+        ...(tail === null ? {} : { tailUs: tail }),
+      };
     }
   }
   return OP_CLASSES.every((op) => out[op] !== undefined) ? (out as Record<OpClass, OpEfficiency>) : undefined;
@@ -176,4 +188,11 @@ function readContention(data: YamlData, node: Node | null, field: string): PerfS
   const v = SHARED_KEYS.map((k) => sh.number(k, NON_NEGATIVE));
   if (v.some((x) => x === undefined)) return undefined;
   return { memory, compute, shared: { computeByPower: v[0]!, computeByBandwidth: v[1]!, memoryByPower: v[2]!, memoryByBandwidth: v[3]! } };
+}
+
+/** The node at `path` under a collection node (for locating a problem on its key's value), else the node itself. */
+function nodeIn(node: Node | null, path: readonly string[]): Node | null {
+  if (!isCollection(node)) return node;
+  const inner = node.getIn(path, true);
+  return inner && typeof inner === 'object' && 'range' in inner ? (inner as Node) : node;
 }

@@ -96,6 +96,13 @@ export interface OpEfficiency {
    * (h200-2026-12-04-reference operator records: ~60–75% vs ~35% of Π at 24 SMs). Absent: `compute`.
    */
   readonly cachedPrefixCompute?: number;
+  /**
+   * Physics form ('tail' kernel rule), when the fit kept per-class tails: the fixed time one call of this
+   * class adds beyond its roofline term, in place of PerfSpec.kernelFloorUs. One call is not one launch
+   * everywhere: a Triton elementwise kernel inside a graph pays ~1.7 µs, an SDPA decode call runs a
+   * split-KV kernel and its reduction (~8 µs at batch 1 on the H200's reference data). Absent: kernelFloorUs.
+   */
+  readonly tailUs?: number;
 }
 
 /** W(S) = B_max·x/(1+x^p)^(1/p), x = b·S/B_max (calibrate/fit-bandwidth.ts); per class, b and B_max scale. */

@@ -214,7 +214,7 @@ export function kernelUs(
   const memoryUs = (bytes / bytesPerUs) * r.memoryStretch;
   const hi = Math.max(computeUs, memoryUs);
   const both = r.ridge > 0 && hi > 0 ? hi * Math.pow(Math.pow(computeUs / hi, r.ridge) + Math.pow(memoryUs / hi, r.ridge), 1 / r.ridge) : hi;
-  const one = r.tail ? both + r.floorUs : Math.max(both, r.floorUs);
+  const one = r.tail ? both + (eff.tailUs ?? r.floorUs) : Math.max(both, r.floorUs);
   const us = one * count;
   if (acc) acc.add(CLASS_INDEX[op], flops * count, bytes * count, count, us, computeUs >= memoryUs && computeUs >= r.floorUs ? us : 0);
   return us;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { OP_CLASSES } from '../../sim/hardware/hardware-spec.js';
+import { OP_CLASSES, type OpClass } from '../../sim/hardware/hardware-spec.js';
 import { curveAt } from '../../sim/latency/curve.js';
 import { fitCalibration, recordedFitChoices, rescaleBandwidth, rescaleCompute } from '../../calibrate/fit.js';
 import type { ForwardRecord } from '../../calibrate/measurement.js';
@@ -124,7 +124,7 @@ test('a physics fit refitted with the choices its section records is that fit, b
   const one = { 'qwen3-8b': models['qwen3-8b'] };
   const small = generatePlan({ models: [{ key: 'qwen3-8b', spec: one['qwen3-8b'] }], hardware: hw, repeats: 3, warmup: 1 });
   const data = synthesizeSet(small, one, hw, 0.03, 'noisy-choices');
-  const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128] } as const;
+  const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128], classTails: [] } as const;
   const fitted = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...choice });
   assert.deepEqual(recordedFitChoices(fitted.perf), choice);
   const refit = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...recordedFitChoices(fitted.perf) });
@@ -132,5 +132,45 @@ test('a physics fit refitted with the choices its section records is that fit, b
   assert.deepEqual(refit.residuals, fitted.residuals);
   // A section without the terms (no tile, no waves) reads back as "none", which the fit takes as the search's zero candidates.
   const { gemmRowTile: _a, gemmWaveBlend: _b, gemmColTile: _c, attnWaveBlend: _d, attnRowTile: _e, ...bare } = fitted.perf;
-  assert.deepEqual(recordedFitChoices(bare), { gemmRowTile: 0, gemmSmallRowTile: 0, gemmWave: [0, 0], attnWave: [0, 0] });
+  assert.deepEqual(recordedFitChoices(bare), { gemmRowTile: 0, gemmSmallRowTile: 0, gemmWave: [0, 0], attnWave: [0, 0], classTails: [] });
+});
+
+test('per-class kernel tails: fitted for the classes chosen, recorded as tailUs, and refitted bit for bit from what they record', () => {
+  const one = { 'qwen3-8b': models['qwen3-8b'] };
+  const small = generatePlan({ models: [{ key: 'qwen3-8b', spec: one['qwen3-8b'] }], hardware: hw, repeats: 3, warmup: 1 });
+  const data = synthesizeSet(small, one, hw, 0.03, 'noisy-tails');
+  for (const classTails of [['attn_decode'], OP_CLASSES] as readonly (readonly OpClass[])[]) {
+    const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128], classTails } as const;
+    const fitted = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...choice });
+    for (const c of OP_CLASSES) {
+      const t = fitted.perf.efficiency[c].tailUs;
+      if (classTails.includes(c)) assert.ok(t !== undefined && t >= 0.1 && t <= 100, `${c}: tailUs ${t}`);
+      else assert.equal(t, undefined, `${c} keeps the shared tail`);
+    }
+    assert.deepEqual(recordedFitChoices(fitted.perf), { ...choice, classTails: [...classTails] });
+    const refit = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...recordedFitChoices(fitted.perf) });
+    assert.deepEqual(refit.perf, fitted.perf);
+  }
+});
+
+test('per-class kernel tails are found where the truth has them: a slow decode call, quick elementwise ones', () => {
+  // Measurements made by a tail-rule truth whose decode attention call costs 8 µs and elementwise kernels 1 µs
+  // (others the shared 3.5 µs): the per-class fit puts them in the right slots and fits better than one tail.
+  const e = TRUE_PERF.efficiency;
+  const truth = {
+    ...TRUE_PERF,
+    kernelRule: 'tail' as const,
+    efficiency: { ...e, attn_decode: { ...e.attn_decode, tailUs: 8 }, elementwise: { ...e.elementwise, tailUs: 1 } },
+  };
+  const one = { 'qwen3-8b': models['qwen3-8b'] };
+  const small = generatePlan({ models: [{ key: 'qwen3-8b', spec: one['qwen3-8b'] }], hardware: hw, repeats: 3, warmup: 1 });
+  const data = synthesizeSet(small, one, testHardware(truth), 0, 'exact-tails');
+  const choice = { gemmRowTile: 0, gemmSmallRowTile: 0, gemmWave: [0, 0], attnWave: [0, 0] } as const;
+  const perClass = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...choice, classTails: OP_CLASSES });
+  const shared = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...choice, classTails: [] });
+  const t = perClass.perf.efficiency;
+  assert.ok((t.attn_decode.tailUs as number) > 4 * (t.elementwise.tailUs as number), `decode ${t.attn_decode.tailUs} µs, elementwise ${t.elementwise.tailUs} µs`);
+  assert.ok(Math.abs((t.attn_decode.tailUs as number) - 8) < 2, `decode tail ${t.attn_decode.tailUs} µs (truth 8)`);
+  assert.ok(OP_CLASSES.every((c) => shared.perf.efficiency[c].tailUs === undefined));
+  assert.ok(perClass.residuals.ops.mape < shared.residuals.ops.mape, `ops ${perClass.residuals.ops.mape} vs ${shared.residuals.ops.mape}`);
 });

@@ -172,3 +172,19 @@ test('attnWaveBlend and attnRowTile are read; a blend outside 0–1 or a zero ro
   const tile = wave('0.5', '0');
   expectConfigError(() => parseHardwareYaml(tile, FILE), [{ code: 'out-of-range', line: lineOf(tile, 'attnRowTile: 0'), field: 'perf.attnRowTile' }]);
 });
+
+test('a per-class tailUs is read under the tail rule and refused, located, under the floor rule', () => {
+  const withTail = (rule: string) =>
+    H200.replace('  kernelFloorUs: 0.95', `  kernelFloorUs: 0.95${rule}`).replace(
+      'memory: 0.75              # flash decode',
+      'memory: 0.75\n      tailUs: 8.1               # flash decode',
+    );
+  const tail = parseHardwareYaml(withTail('\n  kernelRule: tail'), FILE).seed.perf;
+  assert.equal(tail.efficiency.attn_decode.tailUs, 8.1);
+  assert.equal(tail.efficiency.gemm.tailUs, undefined);
+  const floor = withTail('');
+  const [p] = expectConfigError(() => parseHardwareYaml(floor, FILE), [{ code: 'tail-without-tail-rule', line: lineOf(floor, 'tailUs: 8.1'), field: 'perf.efficiency.attn_decode.tailUs' }]);
+  assert.match(p.message, /kernelRule: tail/);
+  const big = withTail('\n  kernelRule: tail').replace('tailUs: 8.1', 'tailUs: 500');
+  expectConfigError(() => parseHardwareYaml(big, FILE), [{ code: 'out-of-range', line: lineOf(big, 'tailUs: 500'), field: 'perf.efficiency.attn_decode.tailUs' }]);
+});

@@ -18,6 +18,19 @@ test("kernelRule 'tail' adds the per-kernel time to every kernel instead of floo
   assert.ok(Math.abs(floored.gpuUs - (7.16 + 1.36)) < 1e-9, `floored ${floored.gpuUs}`);
 });
 
+test('a per-class tail (OpEfficiency.tailUs) replaces the shared one for that class only', () => {
+  // The 12 kernels of the hand-computed decode: 4 GEMMs, 1 decode attention, 6 elementwise (two add+norms,
+  // RoPE, SiLU·mul, embedding, final norm) and the LM head. Decode attention 3 µs, elementwise 0.1 µs, the
+  // GEMMs and LM head keep the shared 0.5 µs: 7.16 + 4·0.5 + 3 + 6·0.1 + 0.5 = 13.26 µs.
+  const eff = perf().efficiency;
+  const efficiency = { ...eff, attn_decode: { ...eff.attn_decode, tailUs: 3 }, elementwise: { ...eff.elementwise, tailUs: 0.1 } };
+  const hw = tinyHardware({ perf: perf({ kernelFloorUs: 0.5, kernelRule: 'tail', efficiency }) });
+  const p = predictIteration(TINY_MODEL, hw, decode, whole);
+  assert.ok(Math.abs(p.gpuUs - 13.26) < 1e-9, `gpuUs ${p.gpuUs}`);
+  const byOp = Object.fromEntries(p.breakdown.map((b) => [b.op, b.kernels]));
+  assert.deepEqual(byOp, { gemm: 4, attn_decode: 1, elementwise: 6, lm_head: 1 });
+});
+
 test('shared contention stretches by the partner load given, not by its SM count', () => {
   // Compute- and memory-bound time stretch alike here, so the ratio is exact whatever binds.
   const shared = { computeByPower: 0.4, computeByBandwidth: 0.5, memoryByPower: 0.4, memoryByBandwidth: 0.5 };
