@@ -12,6 +12,7 @@ import { packageRoot } from '../../sim/trace/bundled.js';
 import { estimatePlan, generatePlan } from '../plan.js';
 import { generateReferencePlan, generateValidationPlan } from '../plan-reference.js';
 import { generateKernelQualityPlan } from '../plan-kernel-quality.js';
+import { generateGemmRowsPlan } from '../plan-gemm-rows.js';
 import type { Plan } from '../plan-format.js';
 import type { HardwareSpec } from '../../sim/hardware/hardware-spec.js';
 import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
@@ -36,7 +37,7 @@ import { registerCompare, registerFitServing, type ComparePages } from './calibr
 const DEFAULT_MODELS = ['qwen3-8b', 'qwen3-14b'];
 
 
-type PlanProfile = 'standard' | 'reference' | 'reference-validation' | 'kernel-quality';
+type PlanProfile = 'standard' | 'reference' | 'reference-validation' | 'kernel-quality' | 'gemm-rows';
 type PlanModels = Parameters<typeof generateReferencePlan>[0]['models'];
 /** The plan profiles, one line each: what `--profile` accepts and lists in its help. */
 const PLAN_PROFILES: Record<PlanProfile, { readonly what: string; readonly generate: (o: { models: PlanModels; hardware: HardwareSpec; repeats: number; warmup: number }) => Plan }> = {
@@ -44,6 +45,7 @@ const PLAN_PROFILES: Record<PlanProfile, { readonly what: string; readonly gener
   reference: { what: 'production kernels: cuda/reference/torch_runner.py; adds clock regimes and continuous pairs', generate: (o) => generateReferencePlan(o) },
   'reference-validation': { what: "held-out pairs at DuetServe's loaded splits and clock regimes, never fitted", generate: (o) => generateValidationPlan(o) },
   'kernel-quality': { what: 'attention and elementwise ops with the copy ceiling on every partition, run by both backends for `compare-kernels`', generate: (o) => generateKernelQualityPlan(o) },
+  'gemm-rows': { what: "every linear layer at 29 token counts (1–4096, the mixed batches' 320/544/1040/1088 included) on the partition ladder, for cuBLAS's row tiles and kernel choice", generate: (o) => generateGemmRowsPlan(o) },
 };
 
 function collect(v: string, acc: string[]): string[] {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One device call of the reference backend (cuda/NOTES.md records each call). Keeps everything under $OUT.
 #   device_reference.sh PLAN TAG SECONDS [PARTIAL.jsonl]
+# DUET_RUNNER_ARGS: more torch_runner.py flags for the plan's run (e.g. --kernel-names for the gemm-rows plan).
 # A smoke pass first (one experiment of each kind; correctness checks and %smid must pass, or the call stops),
 # then PLAN with --resume into $OUT/TAG.jsonl for at most SECONDS, starting from PARTIAL (an earlier call's
 # results) when given. GPU state (clocks, power, driver) is recorded read-only before and after.
@@ -46,7 +47,7 @@ else
 fi
 
 t0=$SECONDS
-timeout $((seconds + 60)) python3 cuda/reference/torch_runner.py "$plan" --out "$OUT/$tag.jsonl" --resume --max-seconds "$seconds" 2>"$OUT/$tag.log"
+timeout $((seconds + 60)) python3 cuda/reference/torch_runner.py "$plan" --out "$OUT/$tag.jsonl" --resume --max-seconds "$seconds" ${DUET_RUNNER_ARGS:-} 2>"$OUT/$tag.log"
 note "plan rc=$? in $((SECONDS - t0)) s: $(($(wc -l <"$OUT/$tag.jsonl") - 1)) records; $(grep -c FAILED "$OUT/$tag.log") failed"
 grep FAILED "$OUT/$tag.log" | head -8 | cut -c1-300 >&2
 tail -3 "$OUT/$tag.log" >&2

@@ -795,6 +795,7 @@ class Runner:
         st.synchronize()
         if "check" in extra and not extra["check"]["passed"]:
             raise RuntimeError(f"correctness check failed: {extra['check']}")
+        names = kernel_names(fns[0], st) if self.args.kernel_names and e["kind"] == "op" else None
         once = capture(st, lambda: [f() for f in fns])
         est = statistics.median(timed_replays(once.replay, st, 1, 3, per=sets))
         passes = max(1, min(math.ceil(MIN_GRAPH_US / max(est * sets, 1e-3)), MAX_OPS_PER_GRAPH // sets))
@@ -808,6 +809,8 @@ class Runner:
         if e["kind"] == "ceiling_bandwidth":
             rec["bytes_per_s"] = e["bytes"] / (rec["median_us"] * 1e-6)
         rec.update(extra)
+        if names is not None:
+            rec.update(names)
         return rec
 
     def probe(self):
@@ -981,6 +984,23 @@ class Runner:
         return rec
 
 
+def kernel_names(fn, stream):
+    """The GPU kernels one eager call of `fn` launches on `stream`, in launch order (cuBLAS's names carry its tile,
+    split-K and stream-K choice): {"kernels": [...]}, or {"kernels_error": why} when the profiler cannot say."""
+    from torch.profiler import ProfilerActivity, profile
+    try:
+        with torch.cuda.stream(stream):
+            fn()
+            stream.synchronize()
+            with profile(activities=[ProfilerActivity.CUDA]) as prof:
+                fn()
+                stream.synchronize()
+        names = [ev.name for ev in prof.events() if ev.device_type == torch.autograd.DeviceType.CUDA]
+        return {"kernels": names}
+    except Exception as ex:  # the timing does not depend on it: record why and go on
+        return {"kernels_error": f"{type(ex).__name__}: {str(ex).splitlines()[0][:200] if str(ex) else ''}"}
+
+
 def check_result(err, threshold):
     return {"rel_err": err if math.isfinite(err) else None, "threshold": threshold, "passed": bool(err < threshold)}
 
@@ -1025,6 +1045,7 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=0)
     ap.add_argument("--only", default="", help="comma-separated experiment kinds to run")
     ap.add_argument("--ids", default="", help="comma-separated id prefixes to run")
+    ap.add_argument("--kernel-names", action="store_true", help="record the kernels each operator launches (torch.profiler, one eager call; op records' `kernels`)")
     ap.add_argument("--attention", default="", help="force SDPA backends, e.g. prefill=flash,prefill_cached=flash,decode=cudnn")
     a = ap.parse_args()
     t0 = time.time()

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateReferencePlan, generateValidationPlan } from '../../calibrate/plan-reference.js';
+import { generateGemmRowsPlan } from '../../calibrate/plan-gemm-rows.js';
 import { loadHardware } from '../../sim/config/load-hardware.js';
 import { loadModel } from '../../sim/config/load-model.js';
 
@@ -40,9 +41,19 @@ test('torch_runner.py dispatches every experiment kind the reference plans hold'
   const kinds = new Set([
     ...generateReferencePlan({ models, hardware: hw, repeats: 1, warmup: 0 }).experiments.map((e) => e.kind),
     ...generateValidationPlan({ models, hardware: hw, repeats: 1, warmup: 0 }).experiments.map((e) => e.kind),
+    ...generateGemmRowsPlan({ models, hardware: hw, repeats: 1, warmup: 0 }).experiments.map((e) => e.kind),
   ]);
   for (const k of kinds) assert.ok(handled.has(k), `the runner's run() does not dispatch '${k}'`);
   // Elementwise kinds the plan asks for are the ones the runner implements.
   const ew = generateReferencePlan({ models, hardware: hw, repeats: 1, warmup: 0 }).experiments.filter((e) => e.kind === 'op' && e.op === 'elementwise');
   for (const e of ew) assert.match(src, new RegExp(`which == "${(e as { which: string }).which}"|which in \\([^)]*"${(e as { which: string }).which}"`));
+});
+
+test('torch_runner.py --kernel-names records what each operator launched, and a profiler failure does not stop the run', () => {
+  const src = readFileSync(runner, 'utf8');
+  assert.match(src, /add_argument\("--kernel-names", action="store_true"/);
+  const fn = src.slice(src.indexOf('def kernel_names('), src.indexOf('def check_result('));
+  assert.match(fn, /"kernels": names/);
+  assert.match(fn, /except Exception as ex:[^\n]*\n\s+return \{"kernels_error"/);
+  assert.match(src, /kernel_names\(fns\[0\], st\) if self\.args\.kernel_names and e\["kind"\] == "op"/);
 });

@@ -1,0 +1,49 @@
+import type { HardwareSpec } from '../sim/hardware/hardware-spec.js';
+import type { ModelSpec } from '../sim/model/model-spec.js';
+import { PLAN_VERSION, type Plan, type PlanExperiment, type PlanModel } from './plan-format.js';
+import { opExperiment, opShapes, toPlanModel } from './plan.js';
+import { kernelQualityLadder } from './plan-kernel-quality.js';
+
+/**
+ * The GEMM row sweep (issue 11, fifth round): every linear layer of the models at the token counts serving
+ * batches have — decode sizes, mixed batches between tiles (320, 544, 1040, 1088 rows: the mixed forwards the
+ * model predicts worst), chunked-prefill sizes — on the partition ladder, beside the GEMM ceiling. The
+ * standard and reference plans measure six row counts (1–2048); what cuBLAS does between them (row tile,
+ * split-K or stream-K, a kernel change at some size) is what the physics form's tile and wave terms guess.
+ * The reference runner records the kernels each call launched (`--kernel-names`), so a tile rule can be read
+ * from cuBLAS's own choice instead of inferred. Pure and deterministic, like generatePlan.
+ */
+export interface GemmRowsPlanOptions {
+  readonly models: readonly { readonly key: string; readonly spec: ModelSpec }[];
+  readonly hardware: HardwareSpec;
+  readonly repeats: number;
+  readonly warmup: number;
+}
+
+/** Token counts: decode batches, the mixed batches of the reference forwards and their neighbours, chunk sizes. */
+export const GEMM_ROW_SWEEP: readonly number[] = [
+  1, 8, 16, 32, 48, 64, 96, 128, 160, 192, 256, 288, 320, 384, 448, 512, 544, 576, 640, 768, 896, 1024, 1040, 1088, 1280, 1536, 2048, 3072, 4096,
+];
+
+const CEILING_GEMM_DIM = 8192;
+
+export function generateGemmRowsPlan(opts: GemmRowsPlanOptions): Plan {
+  const ladder = kernelQualityLadder(opts.hardware);
+  const experiments: PlanExperiment[] = [];
+  const seen = new Set<string>();
+  const add = (e: PlanExperiment): void => {
+    // Models sharing a linear shape share its measurement.
+    if (seen.has(e.id)) return;
+    seen.add(e.id);
+    experiments.push(e);
+  };
+  for (const sms of ladder) add({ id: `ceil-gemm-s${sms}`, kind: 'ceiling_gemm', sms, m: CEILING_GEMM_DIM, n: CEILING_GEMM_DIM, k: CEILING_GEMM_DIM });
+  for (const { spec } of opts.models) {
+    // The four projections of a layer (the LM head is measured by the reference plan).
+    const linears = opShapes(spec).filter((s) => s.op === 'gemm' && s.n === 1 && s.dOut !== spec.vocabSize);
+    for (const sms of ladder) for (const n of GEMM_ROW_SWEEP) for (const s of linears) if (s.op === 'gemm') add(opExperiment({ ...s, n }, sms));
+  }
+  const models: Record<string, PlanModel> = {};
+  for (const { key, spec } of opts.models) models[key] = toPlanModel(spec);
+  return { version: PLAN_VERSION, models, repeats: opts.repeats, warmup: opts.warmup, experiments };
+}
