@@ -20,7 +20,7 @@ import { parsePlan } from '../parse-plan.js';
 import { runWithAddon, runWithReference, runWithRunner, withBackend, type BackendName } from '../run.js';
 import { gpuCommand } from './gpu-command.js';
 import { loadData, type LoadedData } from '../load-data.js';
-import { FIT_FORMS, fitCalibration, type CandidateProgress, type FitForm } from '../fit.js';
+import { FIT_FORMS, fitCalibration, recordedFitChoices, type CandidateProgress, type FitForm } from '../fit.js';
 import { withCalibratedSection } from '../write-calibrated.js';
 import { validateCalibration } from '../validate.js';
 import { kernelQuality } from '../kernel-quality.js';
@@ -156,6 +156,22 @@ interface FitFlags {
   json?: string;
   form?: string;
   quiet?: boolean;
+  recordedChoices?: boolean;
+}
+
+/**
+ * --recorded-choices: the candidate terms the hardware YAML's physics `calibrated:` section records (GEMM tiles,
+ * waves, class tails), so the fit runs once instead of searching fourteen candidates. Refused, located, when
+ * the section is missing or in the ceiling form (which records none).
+ */
+function recordedChoicesOf(source: { readonly text: string; readonly file: string }, form: FitForm | undefined): ReturnType<typeof recordedFitChoices> {
+  if (form === 'ceiling') throw inputError('bad-flag', '<command line>', 0, '--recorded-choices', "the ceiling form has no candidate terms; drop --form ceiling or --recorded-choices");
+  const calibrated = parseHardwareYaml(source.text, source.file).calibrated;
+  if (!calibrated) throw inputError('calib.no-recorded-choices', source.file, 0, 'calibrated', 'no calibrated: section to take the fit choices from (--recorded-choices); run fit without it to search them');
+  if (calibrated.kernelRule !== 'tail') {
+    throw inputError('calib.no-recorded-choices', source.file, 0, 'calibrated', 'the calibrated: section is in the ceiling form and records no candidate terms (--recorded-choices needs a physics-form section)');
+  }
+  return recordedFitChoices(calibrated);
 }
 
 function formFlag(v: string | undefined): FitForm | undefined {
@@ -175,12 +191,17 @@ function fitFrom(io: CliIo, o: FitFlags) {
     ? undefined
     : (c: CandidateProgress): void =>
         io.stderr(`fit: candidate ${c.index}/${c.total} ${c.label}: training forward MAPE ${(100 * c.trainingForwardMape).toFixed(3)}%${c.kept ? ' (best so far)' : ''}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], form: formFlag(o.form), onCandidate });
+  const form = formFlag(o.form);
+  const choices = o.recordedChoices ? { ...recordedChoicesOf(source, form), form: 'physics' as const } : { form };
+  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices });
   return { loaded, source, hardware, fit };
 }
 
 function formOption(cmd: Command): Command {
-  return cmd.option('--quiet', 'no progress lines on stderr').option('--form <form>', "model form: 'physics' (saturating W(S), bandwidth-bound decode attention, shared-resource contention, clock regimes) or 'ceiling'; default: physics for reference-runner data, ceiling for duet_runner data");
+  return cmd
+    .option('--quiet', 'no progress lines on stderr')
+    .option('--recorded-choices', "physics form: fit once with the candidate terms the hardware YAML's calibrated: section records (GEMM tiles, waves, class tails) instead of searching fourteen")
+    .option('--form <form>', "model form: 'physics' (saturating W(S), bandwidth-bound decode attention, shared-resource contention, clock regimes) or 'ceiling'; default: physics for reference-runner data, ceiling for duet_runner data");
 }
 
 function registerFit(cal: Command, io: CliIo): void {

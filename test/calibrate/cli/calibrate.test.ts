@@ -64,6 +64,25 @@ test('plan → fit --write → validate → quality, end to end on synthetic mea
   assert.match(q.stdout, /^kernel quality on Synthetic 132-SM GPU/);
 });
 
+test('fit --recorded-choices refits once with the terms a physics section records; without such a section it is refused', async () => {
+  const dir = await workspace();
+  // The seed-only YAML has no calibrated: section to take choices from.
+  const none = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'gpu.yaml', '--recorded-choices'], dir);
+  assert.equal(none.code, 2);
+  assert.match(none.error?.message ?? '', /gpu\.yaml \[calibrated\]: no calibrated: section to take the fit choices from/);
+  // The bundled H200 file records its reference fit's choices: 64-row tiles, 256-column GEMM waves at 0.5,
+  // 128-row attention waves at 1 and decode attention's own tail. One physics fit, no candidate search.
+  copyFileSync(join(packageRoot(), 'configs', 'hardware', 'h200.yaml'), join(dir, 'h200.yaml'));
+  const r = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200.yaml', '--recorded-choices'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /candidate/);
+  assert.match(r.stdout, /GEMMs compute whole 64-row tiles, in waves of 256-column output tiles on the partition \(blend 0\.5\); prefill attention in waves of 128-row query blocks on the partition \(blend 1\)/);
+  assert.match(r.stdout, /kernel tail \(added to every kernel\) attn_decode [\d.]+ µs, other classes [\d.]+ µs/);
+  const ceiling = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200.yaml', '--recorded-choices', '--form', 'ceiling'], dir);
+  assert.equal(ceiling.code, 2);
+  assert.match(ceiling.error?.message ?? '', /--recorded-choices/);
+});
+
 test('bad measurement data fails with file:line, not a stack trace', async () => {
   const dir = await workspace();
   const path = join(dir, 'data', 'results.jsonl');
