@@ -174,6 +174,12 @@ export function meanSquaredLogError(points: readonly OpPoint[], x: Params, rule:
   return points.length > 0 ? s / points.length : 0;
 }
 
+/** `v` rounded down to DIGITS significant digits (positive v). */
+function floorSig(v: number): number {
+  const scale = Math.pow(10, DIGITS - 1 - Math.floor(Math.log10(v)));
+  return Number((Math.floor(v * scale) / scale).toPrecision(DIGITS));
+}
+
 export function roundSig(v: number, digits: number = DIGITS): number {
   return v === 0 ? 0 : Number(v.toPrecision(digits));
 }
@@ -438,6 +444,9 @@ export function clampAndRound(x: Params, logMemoryEffMax: number = LOG_EFF_MAX):
           : i === SLOT_RIDGE
             ? [LOG_RIDGE_MIN, LOG_RIDGE_MAX]
             : [LOG_SLOPE_MIN, LOG_SLOPE_MAX];
-    return Math.log(roundSig(Math.exp(Math.min(hi, Math.max(lo, v)))));
+    const r = roundSig(Math.exp(Math.min(hi, Math.max(lo, v))));
+    // Rounding to DIGITS may step over the upper bound (a memory efficiency at the HBM bound, 1.07156 → 1.072):
+    // then the largest DIGITS-digit value under it.
+    return Math.log(r <= Math.exp(hi) * (1 + 1e-12) ? r : floorSig(Math.exp(hi)));
   });
 }

@@ -29,8 +29,8 @@ import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs
  * combine compute and memory softly, decode attention's compute efficiency is tied to prefill's, GEMMs
  * pay whole row tiles (the tile chosen by training error) and, where it lowers the training error, whole
  * waves of output tiles on the partition (GEMM_WAVES) and of prefill attention's query blocks (ATTENTION_WAVES) and
- * some classes pay a kernel tail of their own (CLASS_TAILS), no class streams faster than the datasheet HBM
- * bandwidth, 3b rescales Π(S) per SM count from the
+ * some classes pay a kernel tail of their own (CLASS_TAILS), no class's B_max·eff_m exceeds the datasheet HBM
+ * bandwidth (stage 3c's per-SM-count factor may still lift a rate a few percent above it), 3b rescales Π(S) per SM count from the
  * training forwards and 3c W(S) from the training decode-only forwards, stage 4 fits the shared-resource
  * contention (fit-contention.ts) and stage 5 the clock regimes (fit-clock.ts).
  * Held-out forward and concurrent points are never seen here (split.ts). The search is hand-written
@@ -69,7 +69,7 @@ export interface FitInput {
 
 /** One candidate of the physics form's search, as `onCandidate` reports it. */
 export interface CandidateProgress {
-  /** 1-based; `total` counts every candidate the search may try (GEMM waves are skipped without row tiles). */
+  /** 1-based; `total` counts the candidates the search will try (less the GEMM waves once no row tile won). */
   readonly index: number;
   readonly total: number;
   /** What was tried, in words (e.g. "GEMM waves 0.5 × 256 columns"). */
@@ -186,7 +186,7 @@ export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile'
 export function fitCalibration(input: FitInput): FitResult {
   const physicsForm = (input.form ?? defaultForm(input.data)) === 'physics';
   if (physicsForm && (input.gemmRowTile ?? 'auto') === 'auto') {
-    const total = GEMM_ROW_TILES.length + GEMM_WAVES.length + ATTENTION_WAVES.length + CLASS_TAILS.length;
+    let total = GEMM_ROW_TILES.length + GEMM_WAVES.length + ATTENTION_WAVES.length + CLASS_TAILS.length;
     let index = 0;
     const report = (label: string, r: FitResult, kept: boolean): void => {
       index += 1;
@@ -205,6 +205,8 @@ export function fitCalibration(input: FitInput): FitResult {
     }
     // Then, on the chosen tiles, GEMM wave quantisation (GEMM_WAVES), kept only where it lowers the training error.
     let bestWave: readonly [number, number] = [0, 0];
+    // Without row tiles there are no output tiles to count in waves: those candidates are not tried.
+    if (bestTile[0] === 0) total -= GEMM_WAVES.length;
     if (bestTile[0] > 0) {
       for (const wave of GEMM_WAVES) {
         const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: wave, onCandidate: undefined });

@@ -169,7 +169,8 @@ function recordedChoicesOf(source: { readonly text: string; readonly file: strin
   const calibrated = parseHardwareYaml(source.text, source.file).calibrated;
   if (!calibrated) throw inputError('calib.no-recorded-choices', source.file, 0, 'calibrated', 'no calibrated: section to take the fit choices from (--recorded-choices); run fit without it to search them');
   if (calibrated.kernelRule !== 'tail') {
-    throw inputError('calib.no-recorded-choices', source.file, 0, 'calibrated', 'the calibrated: section is in the ceiling form and records no candidate terms (--recorded-choices needs a physics-form section)');
+    const line = source.text.split('\n').findIndex((l) => /^calibrated:/.test(l)) + 1;
+    throw inputError('calib.no-recorded-choices', source.file, line, 'calibrated', 'the calibrated: section is in the ceiling form and records no candidate terms (--recorded-choices needs a physics-form section)');
   }
   return recordedFitChoices(calibrated);
 }
@@ -234,6 +235,10 @@ function registerValidate(cal: Command, io: CliIo, reportHtmlFromFiles: Calibrat
       let hw;
       let loaded;
       if (o.useConfig) {
+        // --use-config judges the section as written; the flags that choose how to fit have nothing to act on.
+        for (const [flag, given] of [['--recorded-choices', o.recordedChoices], ['--form', o.form !== undefined]] as const) {
+          if (given) throw inputError('bad-flag', '<command line>', 0, flag, `${flag} chooses how to fit; --use-config validates the YAML's calibrated: section without fitting`);
+        }
         loaded = load(io, o.data, o.plan);
         // The calibration data were timed in the harness's regime: judge the calibrated: section alone.
         hw = loadHardware(o.hardware, { cwd: io.cwd, useServingCorrection: false });

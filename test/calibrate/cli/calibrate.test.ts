@@ -81,6 +81,10 @@ test('fit --recorded-choices refits once with the terms a physics section record
   const ceiling = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200.yaml', '--recorded-choices', '--form', 'ceiling'], dir);
   assert.equal(ceiling.code, 2);
   assert.match(ceiling.error?.message ?? '', /--recorded-choices/);
+  // --use-config validates the section as written: flags that choose how to fit are refused, not ignored.
+  const useConfig = await runCommand(calibrate, ['calibrate', 'validate', '--data', 'data', '--hardware', 'h200.yaml', '--use-config', '--recorded-choices'], dir);
+  assert.equal(useConfig.code, 2);
+  assert.match(useConfig.error?.message ?? '', /\[--recorded-choices\]: --recorded-choices chooses how to fit; --use-config validates/);
 });
 
 test('bad measurement data fails with file:line, not a stack trace', async () => {
