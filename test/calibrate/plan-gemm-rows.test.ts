@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateGemmRowsPlan, GEMM_ROW_SWEEP } from '../../calibrate/plan-gemm-rows.js';
+import { generateGemmRowsPlan, GEMM_ROW_SWEEP, remainderSizes } from '../../calibrate/plan-gemm-rows.js';
 import { kernelQualityLadder } from '../../calibrate/plan-kernel-quality.js';
 import { parsePlan } from '../../calibrate/parse-plan.js';
 import { loadHardware } from '../../sim/config/load-hardware.js';
@@ -13,8 +13,14 @@ const hw = loadHardware('h200');
 const m = (n: string) => ({ key: n, spec: loadModel(n) });
 const plan = generateGemmRowsPlan({ models: [m('qwen3-8b'), m('qwen3-14b')], hardware: hw, repeats: 8, warmup: 1 });
 
-test('gemm-rows: every projection of both models at every swept token count on every ladder partition, once', () => {
-  const ladder = kernelQualityLadder(hw);
+test('remainderSizes: the small partitions that are not whole groups (H200: 132 SMs in 8-SM groups)', () => {
+  assert.deepEqual(remainderSizes(hw), [12, 20, 28, 36]);
+  assert.deepEqual(remainderSizes({ ...hw, smCount: 128 }), [], 'no remainder, no such sizes');
+});
+
+test('gemm-rows: every projection of both models at every swept token count on the ladder and the remainder sizes, once', () => {
+  const ladder = [8, 12, 16, 20, 24, 28, 32, 36, 48, 64, 96, 132];
+  assert.deepEqual([...kernelQualityLadder(hw), ...remainderSizes(hw)].sort((a, b) => a - b), ladder);
   const ops = plan.experiments.filter((e) => e.kind === 'op');
   // Qwen3-8B and Qwen3-14B share no projection shape: 4 each.
   assert.equal(ops.length, GEMM_ROW_SWEEP.length * 8 * ladder.length);
