@@ -1,4 +1,4 @@
-import type { CurvePoint, HardwareSpec, OpClass, PerfSpec } from '../sim/hardware/hardware-spec.js';
+import type { CurvePoint, GemmClusterTable, HardwareSpec, OpClass, PerfSpec } from '../sim/hardware/hardware-spec.js';
 import { isotonicNonDecreasing } from './isotonic.js';
 import { curveAt } from '../sim/latency/curve.js';
 import { OP_CLASSES } from '../sim/hardware/hardware-spec.js';
@@ -63,6 +63,12 @@ export interface FitInput {
    * where it lowers the training forward error.
    */
   readonly classTails?: readonly OpClass[];
+  /**
+   * Which GEMMs the library launches with clusters the GPC remainder cannot host (GemmClusterTable; measured
+   * from kernel names, not fitted): carried into the fitted perf, so the forwards on partitions holding the
+   * remainder are priced as they ran while the curves are fitted. Absent: none.
+   */
+  readonly gemmClusters?: GemmClusterTable;
   /** Called after each candidate fit of the 'auto' search (it takes minutes): for a progress line. */
   readonly onCandidate?: (progress: CandidateProgress) => void;
 }
@@ -173,8 +179,10 @@ function byKind<K extends string, R extends { kind: string }>(records: readonly 
  * again (the search is the same calls, so the result is the same, bit for bit; test/calibrate/fit.test.ts).
  * What a check of a shipped calibration uses: the search costs a dozen fits.
  */
-export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWave' | 'attnWave' | 'classTails'> {
+export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWave' | 'attnWave' | 'classTails' | 'gemmClusters'> {
   return {
+    // Measured, not chosen, but recorded in the same section: a refit with the recorded choices prices with it.
+    ...(perf.gemmClusters ? { gemmClusters: perf.gemmClusters } : {}),
     gemmRowTile: perf.gemmRowTile ?? 0,
     gemmSmallRowTile: perf.gemmSmallRowTile ?? 0,
     gemmWave: [perf.gemmWaveBlend ?? 0, perf.gemmColTile ?? 0],
@@ -243,6 +251,7 @@ export function fitCalibration(input: FitInput): FitResult {
   const wave = rowTile > 0 && input.gemmWave && input.gemmWave[0] > 0 ? { gemmWaveBlend: input.gemmWave[0], gemmColTile: input.gemmWave[1] } : {};
   const attnWave = physicsForm && input.attnWave && input.attnWave[0] > 0 ? { attnWaveBlend: input.attnWave[0], attnRowTile: input.attnWave[1] } : {};
   const tile = { ...(rowTile > 0 ? { gemmRowTile: rowTile } : {}), ...(smallTile > 0 ? { gemmSmallRowTile: smallTile } : {}), ...wave, ...attnWave };
+  const clusters = input.gemmClusters ? { gemmClusters: input.gemmClusters } : {};
   const { data, models } = input;
   const smCount = input.hardware.smCount;
   if (data.meta.smCount !== smCount) {
@@ -278,6 +287,7 @@ export function fitCalibration(input: FitInput): FitResult {
     provenance: '',
     ...(bandwidth ? { bandwidthModel: { perSmBytesPerS: bandwidth.perSmBytesPerS, maxBytesPerS: bandwidth.maxBytesPerS, knee: bandwidth.knee } } : {}),
     ...tile,
+    ...clusters,
   };
   const hwWith = (perf: PerfSpec): HardwareSpec => ({ ...input.hardware, perf });
 

@@ -97,6 +97,8 @@ export interface OpRecord extends Base {
   readonly kind: 'op';
   readonly shape: OpShape;
   readonly check: OpCheck | null;
+  /** GPU kernels one call launched, by name (reference runner `--kernel-names`); null when not recorded. */
+  readonly kernels?: readonly string[] | null;
 }
 
 export interface ForwardRecord extends Base {

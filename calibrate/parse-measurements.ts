@@ -144,7 +144,7 @@ function parseRecord(f: JsonFields): MeasurementRecord | null {
     case 'ceiling_bandwidth':
       return { kind, id, source, smCount: f.int('sms', 1), bytes: f.int('bytes', 1), ...timing(f) };
     case 'op':
-      return { kind, id, source, smCount: f.int('sms', 1), shape: parseOpShape(f), check: f.has('check') ? parseCheck(f) : null, ...timing(f) };
+      return { kind, id, source, smCount: f.int('sms', 1), shape: parseOpShape(f), check: f.has('check') ? parseCheck(f) : null, kernels: f.has('kernels') ? kernelNames(f) : null, ...timing(f) };
     case 'forward': {
       const b = f.child('batch');
       const batch = b ? parseBatch(b) : { prefills: [], decodeCount: 0, decodeContextTokens: 0 };
@@ -211,6 +211,16 @@ function parseRecord(f: JsonFields): MeasurementRecord | null {
       // oneOf already recorded the unknown kind with the list of valid ones.
       return null;
   }
+}
+
+/** `kernels`: the names the profiler saw, each a non-empty string (a name of an unnamed kernel is refused). */
+function kernelNames(f: JsonFields): string[] {
+  const out: string[] = [];
+  f.array('kernels').forEach((v, i) => {
+    if (typeof v === 'string' && v !== '') out.push(v);
+    else f.fail(`kernels[${i}]`, 'calib.type', `expected a kernel name (a non-empty string), got ${JSON.stringify(v)}`);
+  });
+  return out;
 }
 
 function parseOpShape(f: JsonFields): OpShape {

@@ -1,5 +1,7 @@
 import type { HardwareSpec } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
+import { clusterSms, groupLayout } from '../sim/hardware/partition.js';
+import { remainderSizes } from './plan-gemm-rows.js';
 import { PLAN_VERSION, type Plan, type PlanBatch, type PlanExperiment, type PlanModel } from './plan-format.js';
 import { batchLabel, FORWARD_BATCHES as STANDARD_BATCHES, opExperiment, opShapes, partitionSizes, toPlanModel } from './plan.js';
 
@@ -64,17 +66,6 @@ export function referencePairSizes(hw: HardwareSpec): [prefillSms: number, decod
   return pairs.filter(([p], k) => p <= lo || p >= hi || k % 2 === 0);
 }
 
-/**
- * Green-context layout assumed for planning: equal groups of the granularity, the SMs left over joining
- * the last group (Hopper, 132 SMs: 15 groups of 8 and one of 12; hardware-notes/README.md). The runner
- * reads the real layout from the device and refuses a size it cannot make.
- */
-export function groupLayout(hw: HardwareSpec): { fullGroups: number; remainderSms: number } {
-  const g = hw.partition.granularitySms;
-  const whole = Math.floor(hw.smCount / g);
-  const fullGroups = hw.smCount % g === 0 ? whole : whole - 1;
-  return { fullGroups, remainderSms: hw.smCount - fullGroups * g };
-}
 
 export function referenceForwardSms(hw: HardwareSpec, large: boolean): number[] {
   const g = hw.partition.granularitySms;
@@ -174,5 +165,41 @@ export function generateValidationPlan(opts: ReferencePlanOptions): Plan & { rea
   const models: Record<string, PlanModel> = {};
   for (const { key, spec } of opts.models) models[key] = toPlanModel(spec);
   // Every model is "unseen": the whole folder is held out, whatever a fit on it would do.
+  return { version: PLAN_VERSION, models, unseenModels: opts.models.map((m) => m.key), repeats: opts.repeats, warmup: opts.warmup, experiments };
+}
+
+/**
+ * Forwards alone on the partitions that hold the GPC remainder beside whole groups (`calibrate plan --profile
+ * remainder-validation`; H200: 20, 28, 36, 116 and 124 SMs), where cuBLAS's kernels with 4- and 8-CTA clusters
+ * run on the whole groups only (GemmClusterTable), plus the attention and elementwise operators on them and on
+ * the two-group partition beside them, to show those kernels use every SM. Every model is unseen: measured into
+ * its own folder and judged with `calibrate validate --use-config`.
+ */
+export function generateRemainderValidationPlan(opts: ReferencePlanOptions): Plan & { readonly unseenModels: readonly string[] } {
+  const hw = opts.hardware;
+  const g = hw.partition.granularitySms;
+  const N = hw.smCount;
+  const holds = (s: number): boolean => {
+    const groups = clusterSms(hw, s);
+    return groups > 0 && groups < s;
+  };
+  const forwardSms = [...new Set([...remainderSizes(hw), N - 2 * g, N - g])].filter(holds).sort((a, b) => a - b);
+  const opSms = [2 * g, ...remainderSizes(hw).filter(holds)];
+  const experiments: PlanExperiment[] = [];
+  const ids = new Set<string>();
+  const add = (e: PlanExperiment): void => {
+    if (ids.has(e.id)) return;
+    ids.add(e.id);
+    experiments.push(e);
+  };
+  const fitted = opts.models.filter((m) => !m.unseen);
+  for (const sms of opSms) {
+    for (const { spec } of fitted) for (const shape of opShapes(spec)) if (shape.op !== 'gemm') add(opExperiment(shape, sms));
+  }
+  for (const sms of forwardSms) {
+    for (const { key } of opts.models) for (const batch of FORWARD_BATCHES) add({ id: `fw-${key}-s${sms}-${batchLabel(batch)}`, kind: 'forward', model: key, sms, batch });
+  }
+  const models: Record<string, PlanModel> = {};
+  for (const { key, spec } of opts.models) models[key] = toPlanModel(spec);
   return { version: PLAN_VERSION, models, unseenModels: opts.models.map((m) => m.key), repeats: opts.repeats, warmup: opts.warmup, experiments };
 }

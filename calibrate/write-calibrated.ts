@@ -43,6 +43,12 @@ function renderSection(perf: PerfSpec, data: MeasurementSet, residuals: FitResid
       if (curve !== 'bandwidthScale') (point.get('value', true) as Scalar).format = 'EXP';
     }
   }
+  // The cluster table: one line per shape, its token counts on one line.
+  const clusters = section.get('gemmClusters') as YAMLMap | undefined;
+  if (clusters) {
+    (clusters.get('rows') as YAMLSeq).flow = true;
+    for (const shape of (clusters.get('shapes') as YAMLSeq<YAMLMap>).items) shape.flow = true;
+  }
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -53,6 +59,16 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
     bandwidthBytesPerS: perf.bandwidthBytesPerS.map((p) => ({ smCount: p.smCount, value: p.value })),
     ...(perf.bandwidthModel ? { bandwidthModel: { ...perf.bandwidthModel } } : {}),
     ...(perf.bandwidthScale ? { bandwidthScale: perf.bandwidthScale.map((p) => ({ smCount: p.smCount, value: p.value })) } : {}),
+    ...(perf.gemmClusters
+      ? {
+          gemmClusters: {
+            source: perf.gemmClusters.source,
+            remainderMaxCtas: perf.gemmClusters.remainderMaxCtas,
+            rows: [...perf.gemmClusters.rows],
+            shapes: perf.gemmClusters.shapes.map((sh) => ({ dIn: sh.dIn, dOut: sh.dOut, clusteredRows: [...sh.clusteredRows] })),
+          },
+        }
+      : {}),
     efficiency: Object.fromEntries(
       OP_CLASSES.map((c) => {
         const e = perf.efficiency[c];

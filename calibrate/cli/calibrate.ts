@@ -10,11 +10,12 @@ import { loadHardware, parseHardwareYaml } from '../../sim/config/load-hardware.
 import { readConfig } from '../../sim/config/config-files.js';
 import { packageRoot } from '../../sim/trace/bundled.js';
 import { estimatePlan, generatePlan } from '../plan.js';
-import { generateReferencePlan, generateValidationPlan } from '../plan-reference.js';
+import { generateReferencePlan, generateRemainderValidationPlan, generateValidationPlan } from '../plan-reference.js';
 import { generateKernelQualityPlan } from '../plan-kernel-quality.js';
 import { generateGemmRowsPlan } from '../plan-gemm-rows.js';
 import type { Plan } from '../plan-format.js';
-import type { HardwareSpec } from '../../sim/hardware/hardware-spec.js';
+import type { GemmClusterTable, HardwareSpec } from '../../sim/hardware/hardware-spec.js';
+import { deriveGemmClusters, formatGemmClusters } from '../gemm-clusters.js';
 import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
 import { parsePlan } from '../parse-plan.js';
 import { runWithAddon, runWithReference, runWithRunner, withBackend, type BackendName } from '../run.js';
@@ -37,13 +38,14 @@ import { registerCompare, registerFitServing, type ComparePages } from './calibr
 const DEFAULT_MODELS = ['qwen3-8b', 'qwen3-14b'];
 
 
-type PlanProfile = 'standard' | 'reference' | 'reference-validation' | 'kernel-quality' | 'gemm-rows';
+type PlanProfile = 'standard' | 'reference' | 'reference-validation' | 'remainder-validation' | 'kernel-quality' | 'gemm-rows';
 type PlanModels = Parameters<typeof generateReferencePlan>[0]['models'];
 /** The plan profiles, one line each: what `--profile` accepts and lists in its help. */
 const PLAN_PROFILES: Record<PlanProfile, { readonly what: string; readonly generate: (o: { models: PlanModels; hardware: HardwareSpec; repeats: number; warmup: number }) => Plan }> = {
   standard: { what: 'our kernels: duet_runner', generate: (o) => generatePlan(o) },
   reference: { what: 'production kernels: cuda/reference/torch_runner.py; adds clock regimes and continuous pairs', generate: (o) => generateReferencePlan(o) },
   'reference-validation': { what: "held-out pairs at DuetServe's loaded splits and clock regimes, never fitted", generate: (o) => generateValidationPlan(o) },
+  'remainder-validation': { what: 'forwards alone (and attention/elementwise ops) on the partitions holding the GPC remainder (20–36, 116, 124 SMs on an H200), never fitted', generate: (o) => generateRemainderValidationPlan(o) },
   'kernel-quality': { what: 'attention and elementwise ops with the copy ceiling on every partition, run by both backends for `compare-kernels`', generate: (o) => generateKernelQualityPlan(o) },
   'gemm-rows': { what: "every linear layer at 29 token counts (1–4096, the mixed batches' 320/544/1040/1088 included) on the partition ladder, for cuBLAS's row tiles and kernel choice", generate: (o) => generateGemmRowsPlan(o) },
 };
@@ -68,14 +70,14 @@ function registerPlan(cal: Command, io: CliIo): void {
     .option('--repeats <n>', 'timed repeats per experiment', parseNumber('--repeats', { integer: true, min: 1 }), 10)
     .option('--warmup <n>', 'untimed repeats first', parseNumber('--warmup', { integer: true, min: 0 }), 2)
     .option('--profile <name>', `which plan: ${Object.entries(PLAN_PROFILES).map(([name, p]) => `'${name}' (${p.what})`).join('; ')}`, 'standard')
-    .option('--unseen-model <name|path>', 'reference profile: a model measured for validation only, never fitted (repeatable)', collect, [])
+    .option('--unseen-model <name|path>', 'reference and remainder-validation profiles: a model measured for validation only, never fitted (repeatable)', collect, [])
     .option('-o, --out <file>', 'plan JSON (default: stdout)')
     .action((o: { model: string[]; hardware: string; smCount?: number; granularity?: number; repeats: number; warmup: number; profile: string; unseenModel: string[]; out?: string }) => {
       const profile = Object.hasOwn(PLAN_PROFILES, o.profile) ? PLAN_PROFILES[o.profile as PlanProfile] : undefined;
       if (!profile) {
         throw inputError('bad-flag', '<command line>', 0, '--profile', `'${o.profile}' is not a profile: ${Object.keys(PLAN_PROFILES).join(', ')}`);
       }
-      if (o.unseenModel.length > 0 && o.profile !== 'reference') throw inputError('bad-flag', '<command line>', 0, '--unseen-model', 'only the reference profile plans unseen models');
+      if (o.unseenModel.length > 0 && o.profile !== 'reference' && o.profile !== 'remainder-validation') throw inputError('bad-flag', '<command line>', 0, '--unseen-model', 'only the reference and remainder-validation profiles plan unseen models');
       const names = o.model.length > 0 ? o.model : DEFAULT_MODELS;
       const models = names.map((n) => {
         const spec = loadModel(n, { cwd: io.cwd });
@@ -157,6 +159,9 @@ interface FitFlags {
   form?: string;
   quiet?: boolean;
   recordedChoices?: boolean;
+  gemmKernels?: string;
+  /** false with --no-gemm-clusters. */
+  gemmClusters?: boolean;
 }
 
 /**
@@ -194,13 +199,36 @@ function fitFrom(io: CliIo, o: FitFlags) {
         io.stderr(`fit: candidate ${c.index}/${c.total} ${c.label}: training forward MAPE ${(100 * c.trainingForwardMape).toFixed(3)}%${c.kept ? ' (best so far)' : ''}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   const form = formFlag(o.form);
   const choices = o.recordedChoices ? { ...recordedChoicesOf(source, form), form: 'physics' as const } : { form };
-  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices });
+  const gemmClusters = clusterTableFor(io, o, source, hardware);
+  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices, gemmClusters });
   return { loaded, source, hardware, fit };
+}
+
+/**
+ * The GEMM cluster table the fit prices with (GemmClusterTable): derived from --gemm-kernels data, else the
+ * one the YAML's calibrated: section records (it is measured, not fitted, so a refit keeps it), else none.
+ * --no-gemm-clusters fits without one. Which one is said on stderr.
+ */
+function clusterTableFor(io: CliIo, o: FitFlags, source: { readonly text: string; readonly file: string }, hardware: HardwareSpec): GemmClusterTable | undefined {
+  if (o.gemmClusters === false) {
+    if (o.gemmKernels) throw inputError('bad-flag', '<command line>', 0, '--gemm-kernels', '--gemm-kernels gives a cluster table and --no-gemm-clusters asks for none; drop one');
+    return undefined;
+  }
+  if (o.gemmKernels) {
+    const d = deriveGemmClusters(hardware, load(io, [o.gemmKernels], undefined).data);
+    if (!o.quiet) io.stderr(`fit: GEMM cluster table from ${o.gemmKernels}: ${d.table.shapes.length} shapes × ${d.table.rows.length} token counts, remainder hosts ≤ ${d.table.remainderMaxCtas} CTAs\n`);
+    return d.table;
+  }
+  const recorded = parseHardwareYaml(source.text, source.file).calibrated?.gemmClusters;
+  if (recorded && !o.quiet) io.stderr(`fit: GEMM cluster table kept from ${source.file} (${recorded.source}); --gemm-kernels to re-derive, --no-gemm-clusters for none\n`);
+  return recorded;
 }
 
 function formOption(cmd: Command): Command {
   return cmd
     .option('--quiet', 'no progress lines on stderr')
+    .option('--gemm-kernels <dir|file>', "GEMM measurements with kernel names (the gemm-rows plan, reference runner --kernel-names): price cuBLAS's clustered kernels on partitions holding the GPC remainder (default: the table the YAML's calibrated: section records)")
+    .option('--no-gemm-clusters', 'fit without a GEMM cluster table')
     .option('--recorded-choices', "physics form: fit once with the candidate terms the hardware YAML's calibrated: section records (GEMM tiles, waves, class tails) instead of searching fourteen")
     .option('--form <form>', "model form: 'physics' (saturating W(S), bandwidth-bound decode attention, shared-resource contention, clock regimes) or 'ceiling'; default: physics for reference-runner data, ceiling for duet_runner data");
 }
@@ -275,6 +303,21 @@ function registerQuality(cal: Command, io: CliIo): void {
     });
 }
 
+function registerGemmClusters(cal: Command, io: CliIo): void {
+  dataOptions(cal.command('gemm-clusters'), true)
+    .description("cuBLAS's thread-block clusters per GEMM shape and token count, from kernel names (gemm-rows plan): which GEMMs cannot use the GPC remainder's SMs; the table fit --gemm-kernels prices with")
+    .option('--remainder-max-ctas <n>', 'largest cluster the remainder hosts, when the data cannot show it (no GEMM timed both on a partition holding the remainder and on its whole groups)', parseNumber('--remainder-max-ctas', { integer: true, min: 1, max: 16 }))
+    .option('--json <file>', 'write the derivation (table, ratios per cluster size, left-out records) as JSON')
+    .action((o: { data: string[]; plan?: string; hardware: string; remainderMaxCtas?: number; json?: string }) => {
+      if (o.json) checkOutputPath('--json', o.json, io.cwd);
+      const { data } = load(io, o.data, o.plan);
+      const source = readConfig('hardware', o.hardware, io.cwd);
+      const d = deriveGemmClusters(parseHardwareYaml(source.text, source.file).seed, data, o.remainderMaxCtas);
+      io.stdout(formatGemmClusters(d) + '\n');
+      if (o.json) writeOut(io, '--json', o.json, JSON.stringify(d, null, 1) + '\n');
+    });
+}
+
 function registerCompareKernels(cal: Command, io: CliIo): void {
   cal
     .command('compare-kernels')
@@ -313,6 +356,7 @@ export const makeCalibrateCommand = (pages: CalibratePages): CommandModule => ({
     const cal = program.command('calibrate').description('measure a GPU, fit the latency model to it, and check the fit on held-out points');
     registerPlan(cal, io);
     registerCompareKernels(cal, io);
+    registerGemmClusters(cal, io);
     registerRun(cal, io);
     registerFit(cal, io);
     registerValidate(cal, io, pages.reportHtmlFromFiles);

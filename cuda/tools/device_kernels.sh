@@ -15,6 +15,7 @@
 #   OWN_ENV="VAR=VALUE,VAR=VALUE"  settings for step 3 only, e.g. DUET_ATTN_PREFILL_IMPL=cudnn,DUET_ATTN_DECODE_IMPL=cudnn
 #   PLAN_OPS=attn_prefill,attn_decode  step 3 runs only these ops' experiments (and the copy/GEMM ceilings)
 #   SWEEP_OPS=attn_prefill  the ops step 2 sweeps (default attn_decode)
+#   SWEEP_TIMEOUT=seconds  each sweep setting's limit (default 60)
 # The check suite (`duet_runner --check`, every kernel and, when built with cuDNN, cuDNN's attention) runs after the tests.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -57,7 +58,7 @@ PY
   i=0
   for setting in ${SWEEP_SETTINGS:-DUET_ATTN_DECODE_BLOCKS_PER_SM=1 DUET_ATTN_DECODE_BLOCKS_PER_SM=2 DUET_ATTN_DECODE_BLOCKS_PER_SM=4}; do
     i=$((i + 1)); t0=$SECONDS
-    env ${setting//,/ } DUET_ATTN_DECODE_DEBUG=1 timeout 60 cuda/build/duet_runner --plan /tmp/sweep.json --out "$OUT/sweep-b$i.jsonl" 2>"$L/sweep-b$i.log"
+    env ${setting//,/ } DUET_ATTN_DECODE_DEBUG=1 timeout "${SWEEP_TIMEOUT:-60}" cuda/build/duet_runner --plan /tmp/sweep.json --out "$OUT/sweep-b$i.jsonl" 2>"$L/sweep-b$i.log"
     note "sweep $i ($setting) rc=$? in $((SECONDS - t0)) s: $(grep -c FAILED "$L/sweep-b$i.log") failed; $(grep -m3 'blocks per SM' "$L/sweep-b$i.log" | tr '\n' ' ')"
   done
   python3 - "$OUT" <<'PY' >&2

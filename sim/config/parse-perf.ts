@@ -1,12 +1,12 @@
 import { isCollection, type Node } from 'yaml';
-import { OP_CLASSES, type CurvePoint, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
+import { OP_CLASSES, type CurvePoint, type GemmClusterShape, type GemmClusterTable, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
 import { reportAt, type YamlData } from '../input/yaml-document.js';
 import { NON_NEGATIVE, POSITIVE, type NumberRule } from '../input/number-rule.js';
-import { childField, readMap, readSeq } from '../input/yaml-fields.js';
+import { childField, readMap, readNumber, readSeq } from '../input/yaml-fields.js';
 
 const PERF_KEYS = {
   required: ['provenance', 'computeFlopsPerS', 'bandwidthBytesPerS', 'efficiency', 'kernelFloorUs', 'contention'],
-  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'bandwidthScale', 'gemmRowTile', 'gemmSmallRowTile', 'gemmWaveBlend', 'gemmColTile', 'attnWaveBlend', 'attnRowTile'],
+  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'bandwidthScale', 'gemmRowTile', 'gemmSmallRowTile', 'gemmWaveBlend', 'gemmColTile', 'attnWaveBlend', 'attnRowTile', 'gemmClusters'],
 } as const;
 /** A clock regime moves compute time by tens of percent at most (the H200's clock spans 1.4–1.98 GHz). */
 const CLOCK_SCALE: NumberRule = { min: 0.5, max: 2, why: 'a clock regime scales compute time by at most 2x either way' };
@@ -62,6 +62,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
           };
   const bandwidthScale = m.has('bandwidthScale') ? m.read('bandwidthScale', (n, f) => readCurve(data, n, f, limits.smCount, undefined, '', BANDWIDTH_SCALE)) : null;
   const contention = m.read('contention', (n, f) => readContention(data, n, f));
+  const gemmClusters = m.has('gemmClusters') ? m.read('gemmClusters', (n, f) => readGemmClusters(data, n, f)) : null;
   const clock = m.has('clockRegime') ? m.read('clockRegime', (n, f) => readMap(data, n, f, { required: ['backToBackComputeScale', 'servingComputeScale'] })) : null;
   const clockRegime =
     clock === null
@@ -74,7 +75,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     const withTail = OP_CLASSES.find((c) => efficiency[c].tailUs !== undefined);
     if (withTail) reportAt(data, nodeIn(m.node('efficiency'), [withTail, 'tailUs']), childField(childField(childField(field, 'efficiency'), withTail), 'tailUs'), 'tail-without-tail-rule', 'tailUs is the added per-call time of `kernelRule: tail`; this section has no such rule');
   }
-  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile, waveBlend, colTile, attnWaveBlend, attnRowTile].some((v) => v === undefined)) return undefined;
+  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile, waveBlend, colTile, attnWaveBlend, attnRowTile, gemmClusters].some((v) => v === undefined)) return undefined;
   if (bandwidthModel && Object.values(bandwidthModel).some((v) => v === undefined)) return undefined;
   if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined)) return undefined;
   return {
@@ -93,6 +94,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     ...(attnRowTile !== null ? { attnRowTile: attnRowTile! } : {}),
     ...(bandwidthModel ? { bandwidthModel: bandwidthModel as { perSmBytesPerS: number; maxBytesPerS: number; knee: number } } : {}),
     ...(bandwidthScale ? { bandwidthScale } : {}),
+    ...(gemmClusters ? { gemmClusters } : {}),
     contention: contention!,
     ...(clockRegime ? { clockRegime: clockRegime as { backToBackComputeScale: number; servingComputeScale: number } } : {}),
   };
@@ -188,6 +190,82 @@ function readContention(data: YamlData, node: Node | null, field: string): PerfS
   const v = SHARED_KEYS.map((k) => sh.number(k, NON_NEGATIVE));
   if (v.some((x) => x === undefined)) return undefined;
   return { memory, compute, shared: { computeByPower: v[0]!, computeByBandwidth: v[1]!, memoryByPower: v[2]!, memoryByBandwidth: v[3]! } };
+}
+
+const ROW_COUNT: NumberRule = { integer: true, min: 1, max: 1 << 24, why: 'a token count of one GEMM' };
+const DIMENSION: NumberRule = { integer: true, min: 1, max: 1 << 20, why: 'a weight dimension' };
+
+/**
+ * `gemmClusters` (GemmClusterTable): recorded rows ascending without repeats, each shape listed once, and a
+ * shape's clustered rows drawn from the recorded ones (a share is only defined where cuBLAS was observed).
+ */
+function readGemmClusters(data: YamlData, node: Node | null, field: string): GemmClusterTable | undefined {
+  const m = readMap(data, node, field, { required: ['source', 'remainderMaxCtas', 'rows', 'shapes'] });
+  if (m === undefined) return undefined;
+  const source = m.string('source');
+  const maxCtas = m.number('remainderMaxCtas', { integer: true, min: 1, max: 16, why: 'a thread-block cluster has 1–16 CTAs' });
+  const rows = m.read('rows', (n, f) => readRows(data, n, f, null));
+  if (rows === undefined) return undefined;
+  const recorded = new Set(rows);
+  const shapes = m.read('shapes', (n, f) => {
+    const items = readSeq(data, n, f);
+    if (items === undefined) return undefined;
+    const out: GemmClusterShape[] = [];
+    const seen = new Map<string, number>();
+    let complete = true;
+    items.forEach((item, i) => {
+      const sf = childField(f, i);
+      const sh = readMap(data, item, sf, { required: ['dIn', 'dOut', 'clusteredRows'] });
+      const dIn = sh?.number('dIn', DIMENSION);
+      const dOut = sh?.number('dOut', DIMENSION);
+      const clustered = sh?.read('clusteredRows', (cn, cf) => readRows(data, cn, cf, recorded));
+      if (sh === undefined || dIn === undefined || dOut === undefined || clustered === undefined) {
+        complete = false;
+        return;
+      }
+      const key = `${dIn}x${dOut}`;
+      if (seen.has(key)) {
+        reportAt(data, sh.node('dOut'), childField(sf, 'dOut'), 'duplicate-shape', `the shape ${dIn} x ${dOut} is listed twice (also at ${childField(f, seen.get(key) as number)})`);
+        complete = false;
+        return;
+      }
+      seen.set(key, i);
+      out.push({ dIn, dOut, clusteredRows: clustered });
+    });
+    if (complete && out.length === 0) {
+      reportAt(data, n, f, 'empty-table', 'list at least one shape');
+      return undefined;
+    }
+    return complete ? out : undefined;
+  });
+  if (source === undefined || maxCtas === undefined || shapes === undefined) return undefined;
+  return { source, remainderMaxCtas: maxCtas, rows, shapes };
+}
+
+/** A list of token counts rising strictly; with `allowed`, each must be one of them. */
+function readRows(data: YamlData, node: Node | null, field: string, allowed: ReadonlySet<number> | null): number[] | undefined {
+  // A shape's clustered rows may be none (cuBLAS never clustered it): that says more than leaving the shape out.
+  const items = readSeq(data, node, field, allowed !== null);
+  if (items === undefined) return undefined;
+  const out: number[] = [];
+  let ok = true;
+  items.forEach((item, i) => {
+    const f = childField(field, i);
+    const v = readNumber(data, item, f, ROW_COUNT);
+    if (v === undefined) {
+      ok = false;
+      return;
+    }
+    if (out.length > 0 && v <= out[out.length - 1]) {
+      reportAt(data, item, f, 'unsorted-rows', `token counts must rise strictly: ${v} follows ${out[out.length - 1]}`);
+      ok = false;
+    } else if (allowed && !allowed.has(v)) {
+      reportAt(data, item, f, 'unrecorded-row', `${v} is not one of the recorded token counts (rows)`);
+      ok = false;
+    }
+    out.push(v);
+  });
+  return ok ? out : undefined;
 }
 
 /** The node at `path` under a collection node (for locating a problem on its key's value), else the node itself. */

@@ -215,6 +215,40 @@ export interface PerfSpec {
    * SMs reach), so the fit rescales it per SM count from its memory-bound training forwards, as it does Π(S).
    */
   readonly bandwidthScale?: readonly CurvePoint[];
+  /**
+   * Which GEMMs the backend's library launches with thread-block clusters too large for the GPC remainder
+   * (GemmClusterTable; recorded from the kernels cuBLAS launched, not fitted). On a partition holding the
+   * remainder group such a GEMM runs on the partition's whole groups only (roofline linearUs). Absent: every
+   * GEMM uses every SM of its partition.
+   */
+  readonly gemmClusters?: GemmClusterTable;
   /** Where the perf numbers come from: 'seed: …' text, or a calibration record. */
   readonly provenance: string;
+}
+
+/**
+ * cuBLAS's kernel choice as recorded by the gemm-rows plan (`--kernel-names`): at which token counts each
+ * linear shape got a kernel whose thread-block cluster has more than `remainderMaxCtas` CTAs.
+ *
+ * Why it matters (calibrate/data/h200-2026-12-05-gemm-rows): a green context holding the GPC remainder group
+ * (12 SMs spread over GPCs on a 132-SM Hopper) cannot place clusters of 4 or 8 CTAs on those SMs. cuBLAS picks
+ * its kernel as for the whole GPU, so such a kernel fails on the remainder alone and, on 20, 28 or 36 SMs,
+ * runs only on the 8, 16 or 24 SMs of the whole groups: its time there equals its time on S − 12 SMs
+ * (61 of 232 shapes × token counts; ratio 0.93–1.01), while 2-CTA-cluster kernels use all S.
+ */
+export interface GemmClusterTable {
+  /** Where the table was recorded (data folder, library versions). */
+  readonly source: string;
+  /** Largest cluster (CTAs) the remainder group hosts: 2 measured on the H200. */
+  readonly remainderMaxCtas: number;
+  /** Token counts measured for every shape, ascending. */
+  readonly rows: readonly number[];
+  readonly shapes: readonly GemmClusterShape[];
+}
+
+export interface GemmClusterShape {
+  readonly dIn: number;
+  readonly dOut: number;
+  /** The members of `rows` at which this shape's kernel had a cluster over remainderMaxCtas. */
+  readonly clusteredRows: readonly number[];
 }

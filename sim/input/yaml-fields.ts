@@ -135,12 +135,13 @@ export class MapFields {
   }
 }
 
-export function readSeq(data: YamlData, node: Node | null, field: string): readonly (Node | null)[] | undefined {
+/** A list's items; an empty list is refused unless `allowEmpty` (a list whose emptiness means something). */
+export function readSeq(data: YamlData, node: Node | null, field: string, allowEmpty = false): readonly (Node | null)[] | undefined {
   if (!isSeq(node)) {
     reportAt(data, node, field, 'wrong-type', `expected a list${describe(node)}`);
     return undefined;
   }
-  if (node.items.length === 0) {
+  if (node.items.length === 0 && !allowEmpty) {
     reportAt(data, node, field, 'empty-list', 'expected at least one entry');
     return undefined;
   }

@@ -3,6 +3,9 @@ import type { ClockRegime, CurvePoint, HardwareSpec, OpClass, OpEfficiency } fro
 import { OP_CLASSES } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
 import { curveAtFast, saturating } from './curve.js';
+import { gemmClusterShare } from './gemm-clusters.js';
+import { clusterSms } from '../hardware/partition.js';
+import type { GemmClusterTable } from '../hardware/hardware-spec.js';
 
 /**
  * The attention-aware roofline: a pure function of (model, hardware, batch, SM count, partner).
@@ -104,6 +107,11 @@ interface Rates {
   ridge: number;
   /** SMs of the partition (GEMM wave quantisation). */
   smCount: number;
+  /**
+   * On a partition holding the GPC remainder, with a GemmClusterTable: the table and the rates of the
+   * partition's whole groups, where the library's clustered GEMMs run (linearUs). Null otherwise.
+   */
+  clusters: { readonly table: GemmClusterTable; readonly groups: Rates } | null;
 }
 
 /**
@@ -164,7 +172,21 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
     classBytesPerUs: classBandwidth(hw, opts.smCount, memoryScale),
     ridge: hw.perf.ridgeExponent ?? 0,
     smCount: opts.smCount,
+    clusters: clusterRates(hw, opts),
   };
+}
+
+/** Rates.clusters for this partition: null unless it holds the remainder and the spec has a cluster table. */
+function clusterRates(hw: HardwareSpec, opts: PredictOptions): Rates['clusters'] {
+  const table = hw.perf.gemmClusters;
+  if (!table) return null;
+  const groups = clusterSms(hw, opts.smCount);
+  if (groups === opts.smCount) return null;
+  if (groups <= 0) {
+    // isValidPartitionSize refuses this size wherever a user can name it; reaching here is a caller's bug.
+    throw new Error(`a ${opts.smCount}-SM partition is the GPC remainder alone: the GEMM library's clustered kernels cannot launch there`);
+  }
+  return { table, groups: computeRates(hw, { ...opts, smCount: groups }) };
 }
 
 /** PerfSpec.bandwidthScale at `smCount`: 1 when absent, flat beyond its first and last points. */
@@ -220,11 +242,30 @@ export function kernelUs(
   return us;
 }
 
+/** Whether kernelUs finds this kernel compute-bound (for the breakdown's computeBoundShare); flops include any padding. */
+function computeBound(hw: HardwareSpec, r: Rates, op: OpClass, flops: number, bytes: number): boolean {
+  const eff = hw.perf.efficiency[op];
+  const computeUs = (flops / (r.computeFlopsPerUs * eff.compute)) * r.computeStretch;
+  const bytesPerUs = r.classBytesPerUs ? r.classBytesPerUs[CLASS_INDEX[op]] : r.bandwidthBytesPerUs * eff.memory;
+  return computeUs >= (bytes / bytesPerUs) * r.memoryStretch && computeUs >= r.floorUs;
+}
+
 function linearUs(hw: HardwareSpec, r: Rates, op: OpClass, n: number, dIn: number, dOut: number, s: number, count: number, acc: Acc | null): number {
   const flops = 2 * n * dIn * dOut;
   // Activations in and out, plus the weights, read once per kernel.
   const bytes = (n * dIn + dIn * dOut + n * dOut) * s;
-  return kernelUs(hw, r, op, flops, bytes, count, acc, gemmPadFlops(hw.perf, n, dIn, dOut, r.smCount));
+  const pad = gemmPadFlops(hw.perf, n, dIn, dOut, r.smCount);
+  const share = r.clusters ? gemmClusterShare(r.clusters.table, n, dIn, dOut) : 0;
+  if (share === 0) return kernelUs(hw, r, op, flops, bytes, count, acc, pad);
+  // On a partition holding the remainder, a clustered kernel runs on the whole groups only: its time is
+  // its time on those SMs (GemmClusterTable). A share between 0 and 1 (a token count between two recorded
+  // ones, or an unrecorded shape) weighs the two times.
+  const g = (r.clusters as NonNullable<Rates['clusters']>).groups;
+  const onAll = kernelUs(hw, r, op, flops, bytes, 1, null, pad);
+  const onGroups = kernelUs(hw, g, op, flops, bytes, 1, null, gemmPadFlops(hw.perf, n, dIn, dOut, g.smCount));
+  const us = ((1 - share) * onAll + share * onGroups) * count;
+  if (acc) acc.add(CLASS_INDEX[op], flops * count, bytes * count, count, us, computeBound(hw, r, op, flops + pad, bytes) ? us : 0);
+  return us;
 }
 
 /**

@@ -70,7 +70,8 @@ test('every forward and concurrent family has both training and held-out points'
 });
 
 test('reference plan: pairs span 16 to 124 prefill SMs with the remainder on both sides, clock regimes, an unseen model', async () => {
-  const { generateReferencePlan, referencePairSizes, groupLayout } = await import('../../calibrate/plan-reference.js');
+  const { generateReferencePlan, referencePairSizes } = await import('../../calibrate/plan-reference.js');
+  const { groupLayout } = await import('../../sim/hardware/partition.js');
   const { loadHardware } = await import('../../sim/config/load-hardware.js');
   const { loadModel } = await import('../../sim/config/load-model.js');
   const hw = loadHardware('h200');
@@ -97,7 +98,7 @@ test('reference plan: pairs span 16 to 124 prefill SMs with the remainder on bot
 });
 
 test('the shipped reference plans are exactly what calibrate plan --profile reference|reference-validation writes', async () => {
-  const { generateReferencePlan, generateValidationPlan } = await import('../../calibrate/plan-reference.js');
+  const { generateReferencePlan, generateRemainderValidationPlan, generateValidationPlan } = await import('../../calibrate/plan-reference.js');
   const { loadHardware } = await import('../../sim/config/load-hardware.js');
   const { loadModel } = await import('../../sim/config/load-model.js');
   const { readFileSync } = await import('node:fs');
@@ -111,6 +112,21 @@ test('the shipped reference plans are exactly what calibrate plan --profile refe
   const read = (p: string) => JSON.parse(readFileSync(join(root, p), 'utf8')) as unknown;
   for (const p of ['calibrate/plans/reference-hopper.json', 'calibrate/data/h200-2026-12-04-reference/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(reference)), p);
   for (const p of ['calibrate/plans/reference-validation-hopper.json', 'calibrate/data/h200-2026-12-04-reference-validation/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(validation)), p);
+  const remainder = generateRemainderValidationPlan({ models: [m('qwen3-8b'), m('qwen3-14b'), { ...m('llama-3.1-8b'), unseen: true }], hardware: hw, repeats: 8, warmup: 1 });
+  for (const p of ['calibrate/plans/remainder-validation-hopper.json', 'calibrate/data/h200-2026-12-05-remainder-validation/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(remainder)), p);
+  assert.deepEqual(read('calibrate/data/h200-2026-12-05-gemm-rows/plan.json'), read('calibrate/plans/gemm-rows-hopper.json'));
+});
+
+test('remainder-validation plan: forwards on the partitions holding the remainder beside whole groups, ops there and on two groups; all models unseen', async () => {
+  const { generateRemainderValidationPlan } = await import('../../calibrate/plan-reference.js');
+  const { loadHardware } = await import('../../sim/config/load-hardware.js');
+  const { loadModel } = await import('../../sim/config/load-model.js');
+  const plan = generateRemainderValidationPlan({ models: [{ key: 'qwen3-8b', spec: loadModel('qwen3-8b') }], hardware: loadHardware('h200'), repeats: 2, warmup: 0 });
+  const sms = (kind: string) => [...new Set(plan.experiments.flatMap((e) => (e.kind === kind && 'sms' in e ? [e.sms] : [])))];
+  assert.deepEqual(sms('forward'), [20, 28, 36, 116, 124]);
+  assert.deepEqual(sms('op'), [16, 20, 28, 36]);
+  assert.ok(plan.experiments.every((e) => e.kind !== 'op' || e.op !== 'gemm'), 'the GEMMs are the gemm-rows plan\'s');
+  assert.deepEqual(plan.unseenModels, ['qwen3-8b']);
 });
 
 test('kernel-quality plan: decode attention and the copy ceiling on every partition, the rest on a ladder, no GEMMs; the shipped plan is what the profile writes', async () => {

@@ -52,3 +52,18 @@ test('writing is reproducible: same data, byte-identical YAML, and rewriting rep
   assert.equal(twice, once);
   assert.equal(twice.split('\ncalibrated:').length, 2);
 });
+
+test('a GEMM cluster table is written one shape a line and loads back as written', () => {
+  const gemmClusters = {
+    source: 'calibrate/data/x/gemm-rows.jsonl: NVIDIA H200 (torch)',
+    remainderMaxCtas: 2,
+    rows: [1, 64, 128],
+    shapes: [
+      { dIn: 4096, dOut: 6144, clusteredRows: [1, 64] },
+      { dIn: 4096, dOut: 4096, clusteredRows: [] },
+    ],
+  };
+  const out = withCalibratedSection(original, file, { ...fit.perf, gemmClusters }, data, fit.residuals);
+  assert.deepEqual(parseHardwareYaml(out, file).calibrated?.gemmClusters, gemmClusters);
+  assert.match(out, /\n    rows: \[ 1, 64, 128 \]\n    shapes:\n      - \{ dIn: 4096, dOut: 6144, clusteredRows: \[ 1, 64 \] \}\n      - \{ dIn: 4096, dOut: 4096, clusteredRows: \[\] \}\n/);
+});

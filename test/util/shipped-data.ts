@@ -40,19 +40,20 @@ export interface Reported {
 }
 
 export const REPORTED: Readonly<Record<string, Reported>> = {
-  // BENCHMARKS.md "Production-kernel (reference) calibration": physics form, llama-3.1-8b never fitted.
+  // BENCHMARKS.md "Production-kernel (reference) calibration": physics form, llama-3.1-8b never fitted, cuBLAS's
+  // clustered GEMMs priced on the whole groups of partitions holding the GPC remainder (gemmClusters, 2026-12-05).
   'h200-2026-12-04-reference': {
     hardware: 'h200',
     writes: 'h200',
     forwardMape: 0.039,
-    concurrentDecodeMape: 0.063,
+    concurrentDecodeMape: 0.048,
     regimes: {
       decode_only: 0.032,
-      prefill_only: 0.026,
+      prefill_only: 0.025,
       mixed: 0.063,
-      decode_lane_beside_prefill: 0.063,
+      decode_lane_beside_prefill: 0.048,
       prefill_lane_beside_decode: 0.031,
-      clock_back_to_back: 0.02,
+      clock_back_to_back: 0.019,
       clock_serving: 0.023,
       unseen_model: 0.034,
     },
@@ -136,9 +137,12 @@ export function folderFitInput(folder: string, opts: { readonly search?: boolean
   const source = readConfig('hardware', reported.hardware, root);
   const hardware = parseHardwareYaml(source.text, source.file).seed;
   const form = opts.form ?? reported.form ?? defaultForm(loaded.data);
-  const input: FitInput = { hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], form };
+  const written = reported.writes ? loadHardware(reported.writes, { cwd: root }).perf : null;
+  // The GEMM cluster table is measured (calibrate fit --gemm-kernels), not searched: every fit of the folder prices with it.
+  const clusters = written?.gemmClusters ? { gemmClusters: written.gemmClusters } : {};
+  const input: FitInput = { hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], form, ...clusters };
   if (opts.search || form !== 'physics') return { loaded, input };
-  const choices = reported.writes ? recordedFitChoices(loadHardware(reported.writes, { cwd: root }).perf) : reported.choices;
+  const choices = written ? recordedFitChoices(written) : reported.choices;
   assert.ok(choices, `calibrate/data/${folder}: a physics folder that writes no YAML records its fit's choices in REPORTED`);
   return { loaded, input: { ...input, ...choices } };
 }

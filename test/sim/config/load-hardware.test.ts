@@ -188,3 +188,23 @@ test('a per-class tailUs is read under the tail rule and refused, located, under
   const big = withTail('\n  kernelRule: tail').replace('tailUs: 8.1', 'tailUs: 500');
   expectConfigError(() => parseHardwareYaml(big, FILE), [{ code: 'out-of-range', line: lineOf(big, 'tailUs: 500'), field: 'perf.efficiency.attn_decode.tailUs' }]);
 });
+
+test('gemmClusters is read as a table and its mistakes are refused, located', () => {
+  const table = (body: string) =>
+    withCalibrated((section) => section.replace('  efficiency:\n', `  gemmClusters:\n    source: test\n${body}  efficiency:\n`));
+  const good = table('    remainderMaxCtas: 2\n    rows: [1, 64, 128]\n    shapes:\n      - { dIn: 4096, dOut: 6144, clusteredRows: [1, 64] }\n');
+  assert.deepEqual(parseHardwareYaml(good, FILE).calibrated?.gemmClusters, {
+    source: 'test',
+    remainderMaxCtas: 2,
+    rows: [1, 64, 128],
+    shapes: [{ dIn: 4096, dOut: 6144, clusteredRows: [1, 64] }],
+  });
+  const unsorted = table('    remainderMaxCtas: 2\n    rows: [1, 128, 64]\n    shapes:\n      - { dIn: 4096, dOut: 6144, clusteredRows: [1] }\n');
+  expectConfigError(() => parseHardwareYaml(unsorted, FILE), [{ code: 'unsorted-rows', line: lineOf(unsorted, 'rows: [1, 128, 64]'), field: 'calibrated.gemmClusters.rows[2]' }]);
+  const unrecorded = table('    remainderMaxCtas: 2\n    rows: [1, 64]\n    shapes:\n      - { dIn: 4096, dOut: 6144, clusteredRows: [1, 96] }\n');
+  expectConfigError(() => parseHardwareYaml(unrecorded, FILE), [{ code: 'unrecorded-row', line: lineOf(unrecorded, 'clusteredRows: [1, 96]'), field: 'calibrated.gemmClusters.shapes[0].clusteredRows[1]' }]);
+  const twice = table('    remainderMaxCtas: 2\n    rows: [1]\n    shapes:\n      - { dIn: 8, dOut: 8, clusteredRows: [] }\n      - { dIn: 8, dOut: 8, clusteredRows: [1] }\n');
+  expectConfigError(() => parseHardwareYaml(twice, FILE), [{ code: 'duplicate-shape', line: lineOf(twice, 'clusteredRows: [1] }'), field: 'calibrated.gemmClusters.shapes[1].dOut' }]);
+  const zero = table('    remainderMaxCtas: 0\n    rows: [1]\n    shapes:\n      - { dIn: 8, dOut: 8, clusteredRows: [] }\n');
+  expectConfigError(() => parseHardwareYaml(zero, FILE), [{ line: lineOf(zero, 'remainderMaxCtas: 0'), field: 'calibrated.gemmClusters.remainderMaxCtas' }]);
+});

@@ -260,3 +260,38 @@ test('the attention wave stretch applies to plain and cached-prefix chunks alike
   // The reported FLOPs are the counted ones.
   assert.equal(waved.flops, plain.flops);
 });
+
+test('gemmClusters: on a partition holding the remainder a clustered GEMM is priced on the whole groups only', async () => {
+  const { hopperLike, QWEN3_8B_LIKE } = await import('../../util/fixtures.js');
+  const base = hopperLike();
+  const m = QWEN3_8B_LIKE;
+  const d = m.hiddenSize;
+  const qkv = (m.numQHeads + 2 * m.numKvHeads) * m.headDim;
+  // Every projection and the LM head (unlisted: the listed shapes' share) clustered at every recorded count.
+  const shapes = [
+    [d, qkv],
+    [m.numQHeads * m.headDim, d],
+    [d, 2 * m.ffnSize],
+    [m.ffnSize, d],
+  ].map(([dIn, dOut]) => ({ dIn, dOut, clusteredRows: [1, 4096] }));
+  const all = { ...base, perf: { ...base.perf, gemmClusters: { source: 'test', remainderMaxCtas: 2, rows: [1, 4096], shapes } } };
+  const none = { ...base, perf: { ...base.perf, gemmClusters: { source: 'test', remainderMaxCtas: 2, rows: [1, 4096], shapes: shapes.map((s) => ({ ...s, clusteredRows: [] })) } } };
+  const batch = { prefills: [], decodeCount: 64, decodeContextTokens: 64 * 2048 };
+  const at = (hw: typeof base, smCount: number) => predictIteration(m, hw, batch, { ...whole, smCount });
+  const gemmUs = (p: ReturnType<typeof at>) => p.breakdown.filter((b) => b.op === 'gemm' || b.op === 'lm_head').reduce((s, b) => s + b.us, 0);
+  const other = (p: ReturnType<typeof at>) => p.breakdown.filter((b) => b.op !== 'gemm' && b.op !== 'lm_head').reduce((s, b) => s + b.us, 0);
+  // 20 SMs = 8 in a whole group + the 12-SM remainder: the GEMMs take their 8-SM time, the rest its 20-SM time.
+  assert.ok(Math.abs(gemmUs(at(all, 20)) - gemmUs(at(base, 8))) < 1e-6 * gemmUs(at(base, 8)));
+  assert.equal(other(at(all, 20)), other(at(base, 20)));
+  // Recorded as unclustered, or without a table: every SM.
+  assert.equal(at(none, 20).gpuUs, at(base, 20).gpuUs);
+  // Partitions of whole groups and the whole GPU are not touched.
+  for (const s of [16, 64, 132]) assert.equal(at(all, s).gpuUs, at(base, s).gpuUs);
+  assert.equal(at(all, 20).kernels, at(base, 20).kernels);
+  // Half the rows clustered (interpolated between a clustered and an unclustered count): halfway in time.
+  const half = { ...base, perf: { ...base.perf, gemmClusters: { source: 'test', remainderMaxCtas: 2, rows: [1, 127], shapes: shapes.map((s) => ({ ...s, clusteredRows: [1] })) } } };
+  const h = gemmUs(at(half, 20));
+  assert.ok(Math.abs(h - (gemmUs(at(base, 20)) + gemmUs(at(base, 8))) / 2) < 1e-6 * h, `${h}`);
+  // The remainder alone cannot run such kernels: pricing it is a caller's error (isValidPartitionSize refuses it).
+  assert.throws(() => at(all, 12), /GPC remainder alone/);
+});

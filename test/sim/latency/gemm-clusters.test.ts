@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gemmClusterShare } from '../../../sim/latency/gemm-clusters.js';
+import type { GemmClusterTable } from '../../../sim/hardware/hardware-spec.js';
+
+const TABLE: GemmClusterTable = {
+  source: 'test',
+  remainderMaxCtas: 2,
+  rows: [1, 64, 128, 512],
+  shapes: [
+    { dIn: 4096, dOut: 6144, clusteredRows: [1, 64] },
+    { dIn: 4096, dOut: 4096, clusteredRows: [128] },
+  ],
+};
+
+test('at a recorded token count the share is the recorded choice', () => {
+  assert.equal(gemmClusterShare(TABLE, 1, 4096, 6144), 1);
+  assert.equal(gemmClusterShare(TABLE, 64, 4096, 6144), 1);
+  assert.equal(gemmClusterShare(TABLE, 128, 4096, 6144), 0);
+  assert.equal(gemmClusterShare(TABLE, 128, 4096, 4096), 1);
+  assert.equal(gemmClusterShare(TABLE, 512, 4096, 4096), 0);
+});
+
+test('between two recorded counts the share is interpolated in n; outside them the nearest holds', () => {
+  // 4096 x 6144: 1 at 64, 0 at 128 -> 96 is halfway.
+  assert.equal(gemmClusterShare(TABLE, 96, 4096, 6144), 0.5);
+  assert.equal(gemmClusterShare(TABLE, 80, 4096, 6144), 0.75);
+  // 4096 x 4096: 1 at 128, 0 at 512 -> 224 is a quarter of the way.
+  assert.equal(gemmClusterShare(TABLE, 224, 4096, 4096), 0.75);
+  assert.equal(gemmClusterShare(TABLE, 100_000, 4096, 6144), 0);
+  assert.equal(gemmClusterShare(TABLE, 0.5, 4096, 6144), 1);
+});
+
+test('a shape the table does not list gets the share of listed shapes clustered at that count', () => {
+  assert.equal(gemmClusterShare(TABLE, 1, 5120, 5120), 0.5);
+  assert.equal(gemmClusterShare(TABLE, 128, 151936, 4096), 0.5);
+  assert.equal(gemmClusterShare(TABLE, 512, 5120, 5120), 0);
+  // Between 64 (0.5) and 128 (0.5): 0.5.
+  assert.equal(gemmClusterShare(TABLE, 100, 5120, 5120), 0.5);
+});
