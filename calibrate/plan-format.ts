@@ -89,3 +89,20 @@ export interface Plan {
   readonly warmup: number;
   readonly experiments: readonly PlanExperiment[];
 }
+
+/**
+ * A plan's experiment list that keeps the first experiment of each id: models sharing a shape (same hidden
+ * size, same heads, same linear layer) share its measurement, and a plan lists it once.
+ */
+export function uniqueExperiments(): { readonly experiments: PlanExperiment[]; readonly add: (e: PlanExperiment) => void } {
+  const experiments: PlanExperiment[] = [];
+  const ids = new Set<string>();
+  return {
+    experiments,
+    add: (e) => {
+      if (ids.has(e.id)) return;
+      ids.add(e.id);
+      experiments.push(e);
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import type { HardwareSpec } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
-import { PLAN_VERSION, type Plan, type PlanExperiment, type PlanModel } from './plan-format.js';
+import { PLAN_VERSION, uniqueExperiments, type Plan, type PlanExperiment, type PlanModel } from './plan-format.js';
 import { opExperiment, opShapes, toPlanModel } from './plan.js';
 import { kernelQualityLadder } from './plan-kernel-quality.js';
 
@@ -48,14 +48,7 @@ export function remainderSizes(hw: HardwareSpec): number[] {
 
 export function generateGemmRowsPlan(opts: GemmRowsPlanOptions): Plan {
   const ladder = [...new Set([...kernelQualityLadder(opts.hardware), ...remainderSizes(opts.hardware)])].sort((a, b) => a - b);
-  const experiments: PlanExperiment[] = [];
-  const seen = new Set<string>();
-  const add = (e: PlanExperiment): void => {
-    // Models sharing a linear shape share its measurement.
-    if (seen.has(e.id)) return;
-    seen.add(e.id);
-    experiments.push(e);
-  };
+  const { experiments, add } = uniqueExperiments();
   for (const sms of ladder) add({ id: `ceil-gemm-s${sms}`, kind: 'ceiling_gemm', sms, m: CEILING_GEMM_DIM, n: CEILING_GEMM_DIM, k: CEILING_GEMM_DIM });
   for (const { spec } of opts.models) {
     // The four projections of a layer (the LM head is measured by the reference plan).

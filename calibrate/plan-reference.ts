@@ -2,7 +2,7 @@ import type { HardwareSpec } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import { clusterSms, groupLayout } from '../sim/hardware/partition.js';
 import { remainderSizes } from './plan-gemm-rows.js';
-import { PLAN_VERSION, type Plan, type PlanBatch, type PlanExperiment, type PlanModel } from './plan-format.js';
+import { PLAN_VERSION, uniqueExperiments, type Plan, type PlanBatch, type PlanExperiment, type PlanModel } from './plan-format.js';
 import { batchLabel, FORWARD_BATCHES as STANDARD_BATCHES, opExperiment, opShapes, partitionSizes, toPlanModel } from './plan.js';
 
 /**
@@ -82,13 +82,7 @@ export function generateReferencePlan(opts: ReferencePlanOptions): Plan & { read
   const hw = opts.hardware;
   const N = hw.smCount;
   const g = hw.partition.granularitySms;
-  const experiments: PlanExperiment[] = [];
-  const ids = new Set<string>();
-  const add = (e: PlanExperiment): void => {
-    if (ids.has(e.id)) return;
-    ids.add(e.id);
-    experiments.push(e);
-  };
+  const { experiments, add } = uniqueExperiments();
   const pairs = referencePairSizes(hw);
   const ceilingSms = [...new Set([...partitionSizes(hw), ...pairs.flat()])].sort((a, b) => a - b);
   for (const sms of ceilingSms) add({ id: `ceil-gemm-s${sms}`, kind: 'ceiling_gemm', sms, m: CEILING_GEMM_DIM, n: CEILING_GEMM_DIM, k: CEILING_GEMM_DIM });
@@ -185,13 +179,7 @@ export function generateRemainderValidationPlan(opts: ReferencePlanOptions): Pla
   };
   const forwardSms = [...new Set([...remainderSizes(hw), N - 2 * g, N - g])].filter(holds).sort((a, b) => a - b);
   const opSms = [2 * g, ...remainderSizes(hw).filter(holds)];
-  const experiments: PlanExperiment[] = [];
-  const ids = new Set<string>();
-  const add = (e: PlanExperiment): void => {
-    if (ids.has(e.id)) return;
-    ids.add(e.id);
-    experiments.push(e);
-  };
+  const { experiments, add } = uniqueExperiments();
   const fitted = opts.models.filter((m) => !m.unseen);
   for (const sms of opSms) {
     for (const { spec } of fitted) for (const shape of opShapes(spec)) if (shape.op !== 'gemm') add(opExperiment(shape, sms));

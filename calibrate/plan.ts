@@ -3,7 +3,7 @@ import type { ModelSpec } from '../sim/model/model-spec.js';
 import type { IterationBatch } from '../sim/latency/iteration-batch.js';
 import { kernelUs, predictGpuUs, ratesFor } from '../sim/latency/roofline.js';
 import { curveAt } from '../sim/latency/curve.js';
-import { PLAN_VERSION, type Plan, type PlanBatch, type PlanExperiment, type PlanModel } from './plan-format.js';
+import { PLAN_VERSION, uniqueExperiments, type Plan, type PlanBatch, type PlanExperiment, type PlanModel } from './plan-format.js';
 import { opWork, type LmHeadShape } from './op-work.js';
 import type { OpShape } from './measurement.js';
 
@@ -201,14 +201,7 @@ export function generatePlan(opts: PlanOptions): Plan {
   const forwardSms = sorted([...prefillSplits, ...decodeSplits, N]);
   const opSms = sorted([2 * hw.partition.granularitySms, decodeSplits[2], prefillSplits[1], decodeSplits[0], N].filter((s) => s >= hw.partition.minSms));
 
-  const experiments: PlanExperiment[] = [];
-  const ids = new Set<string>();
-  const add = (e: PlanExperiment): void => {
-    // Models sharing a shape (same hidden size, same heads) share its measurement.
-    if (ids.has(e.id)) return;
-    ids.add(e.id);
-    experiments.push(e);
-  };
+  const { experiments, add } = uniqueExperiments();
   for (const sms of ceilingSms) add({ id: `ceil-gemm-s${sms}`, kind: 'ceiling_gemm', sms, m: CEILING_GEMM_DIM, n: CEILING_GEMM_DIM, k: CEILING_GEMM_DIM });
   for (const sms of ceilingSms) add({ id: `ceil-bw-s${sms}`, kind: 'ceiling_bandwidth', sms, bytes: CEILING_BANDWIDTH_BYTES });
   for (const { spec } of opts.models) for (const sms of opSms) for (const shape of opShapes(spec)) add(opExperiment(shape, sms));
