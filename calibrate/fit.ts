@@ -1,4 +1,4 @@
-import type { CurvePoint, GemmClusterTable, HardwareSpec, OpClass, PerfSpec } from '../sim/hardware/hardware-spec.js';
+import type { CurvePoint, GemmKernelTable, HardwareSpec, OpClass, PerfSpec } from '../sim/hardware/hardware-spec.js';
 import { isotonicNonDecreasing } from './isotonic.js';
 import { curveAt } from '../sim/latency/curve.js';
 import { OP_CLASSES } from '../sim/hardware/hardware-spec.js';
@@ -64,11 +64,17 @@ export interface FitInput {
    */
   readonly classTails?: readonly OpClass[];
   /**
-   * Which GEMMs the library launches with clusters the GPC remainder cannot host (GemmClusterTable; measured
+   * Which GEMMs the library launches with clusters the GPC remainder cannot host (GemmKernelTable; measured
    * from kernel names, not fitted): carried into the fitted perf, so the forwards on partitions holding the
    * remainder are priced as they ran while the curves are fitted. Absent: none.
    */
-  readonly gemmClusters?: GemmClusterTable;
+  readonly gemmKernels?: GemmKernelTable;
+  /**
+   * Physics form, with gemmKernels tiles and a numeric gemmRowTile: price recorded shapes of at least this many
+   * tokens on cuBLAS's own tile (PerfSpec.gemmTilesFromRows); 0 or absent for never. The 'auto' search tries
+   * GEMM_RECORDED_TILES last, each kept only where it lowers the training forward error.
+   */
+  readonly gemmTilesFromRows?: number;
   /** Called after each candidate fit of the 'auto' search (it takes minutes): for a progress line. */
   readonly onCandidate?: (progress: CandidateProgress) => void;
 }
@@ -132,6 +138,11 @@ export const ATTENTION_WAVES: readonly (readonly [number, number])[] = [
  */
 export const CLASS_TAILS: readonly (readonly OpClass[])[] = [['attn_decode'], OP_CLASSES];
 /**
+ * Where cuBLAS's recorded tiles replace the fitted row tile (PerfSpec.gemmTilesFromRows): every GEMM, or those
+ * above one 128-row tile (below it cuBLAS runs narrow, memory-bound kernels whose tile waves do not bound them).
+ */
+export const GEMM_RECORDED_TILES: readonly number[] = [1, 129];
+/**
  * 'ceiling': W(S) is the measured copy ceiling, every efficiency free, contention by partner SM share
  * (what the own-kernel calibrations of 2026-11 were fitted with). 'physics' (issue 11): W(S) a fitted
  * saturating curve over the envelope of what was achieved, decode attention's compute efficiency tied
@@ -179,22 +190,24 @@ function byKind<K extends string, R extends { kind: string }>(records: readonly 
  * again (the search is the same calls, so the result is the same, bit for bit; test/calibrate/fit.test.ts).
  * What a check of a shipped calibration uses: the search costs a dozen fits.
  */
-export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWave' | 'attnWave' | 'classTails' | 'gemmClusters'> {
+export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWave' | 'attnWave' | 'classTails' | 'gemmKernels' | 'gemmTilesFromRows'> {
   return {
     // Measured, not chosen, but recorded in the same section: a refit with the recorded choices prices with it.
-    ...(perf.gemmClusters ? { gemmClusters: perf.gemmClusters } : {}),
+    ...(perf.gemmKernels ? { gemmKernels: perf.gemmKernels } : {}),
     gemmRowTile: perf.gemmRowTile ?? 0,
     gemmSmallRowTile: perf.gemmSmallRowTile ?? 0,
     gemmWave: [perf.gemmWaveBlend ?? 0, perf.gemmColTile ?? 0],
     attnWave: [perf.attnWaveBlend ?? 0, perf.attnRowTile ?? 0],
     classTails: OP_CLASSES.filter((c) => perf.efficiency[c].tailUs !== undefined),
+    gemmTilesFromRows: perf.gemmTilesFromRows ?? 0,
   };
 }
 
 export function fitCalibration(input: FitInput): FitResult {
   const physicsForm = (input.form ?? defaultForm(input.data)) === 'physics';
   if (physicsForm && (input.gemmRowTile ?? 'auto') === 'auto') {
-    let total = GEMM_ROW_TILES.length + GEMM_WAVES.length + ATTENTION_WAVES.length + CLASS_TAILS.length;
+    const recordedTiles = input.gemmKernels?.shapes.some((sh) => sh.tiles) ? GEMM_RECORDED_TILES : [];
+    let total = GEMM_ROW_TILES.length + GEMM_WAVES.length + ATTENTION_WAVES.length + CLASS_TAILS.length + recordedTiles.length;
     let index = 0;
     const report = (label: string, r: FitResult, kept: boolean): void => {
       index += 1;
@@ -237,12 +250,25 @@ export function fitCalibration(input: FitInput): FitResult {
       }
       report(`attention waves ${attnWave[0]} × ${attnWave[1]} rows`, r, kept);
     }
-    // Last, kernel tails of their own for some classes (CLASS_TAILS), kept the same way.
+    // Then kernel tails of their own for some classes (CLASS_TAILS), kept the same way.
+    let bestTails: readonly OpClass[] = [];
     for (const classTails of CLASS_TAILS) {
       const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: bestWave, attnWave: bestAttnWave, classTails, onCandidate: undefined });
       const kept = r.residuals.forwardTrain.mape < (best as FitResult).residuals.forwardTrain.mape;
-      if (kept) best = r;
+      if (kept) {
+        best = r;
+        bestTails = classTails;
+      }
       report(`own kernel tail for ${classTails.length === OP_CLASSES.length ? 'every class' : classTails.join(', ')}`, r, kept);
+    }
+    // Last, with a kernel table that records tiles, cuBLAS's own tiles for the shapes it records (GEMM_RECORDED_TILES).
+    // Without row tiles chosen they have no fitted tile to stand in for: not tried.
+    if (bestTile[0] === 0) total -= recordedTiles.length;
+    for (const from of bestTile[0] > 0 ? recordedTiles : []) {
+      const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: bestWave, attnWave: bestAttnWave, classTails: bestTails, gemmTilesFromRows: from, onCandidate: undefined });
+      const kept = r.residuals.forwardTrain.mape < (best as FitResult).residuals.forwardTrain.mape;
+      if (kept) best = r;
+      report(`cuBLAS's recorded tiles from ${from} row${from === 1 ? '' : 's'}`, r, kept);
     }
     return best as FitResult;
   }
@@ -250,8 +276,10 @@ export function fitCalibration(input: FitInput): FitResult {
   const smallTile = rowTile > 0 ? (input.gemmSmallRowTile ?? 0) : 0;
   const wave = rowTile > 0 && input.gemmWave && input.gemmWave[0] > 0 ? { gemmWaveBlend: input.gemmWave[0], gemmColTile: input.gemmWave[1] } : {};
   const attnWave = physicsForm && input.attnWave && input.attnWave[0] > 0 ? { attnWaveBlend: input.attnWave[0], attnRowTile: input.attnWave[1] } : {};
-  const tile = { ...(rowTile > 0 ? { gemmRowTile: rowTile } : {}), ...(smallTile > 0 ? { gemmSmallRowTile: smallTile } : {}), ...wave, ...attnWave };
-  const clusters = input.gemmClusters ? { gemmClusters: input.gemmClusters } : {};
+  // The kernel table is measured, not chosen: any form prices with it. Its tiles stand in for a fitted row tile only.
+  const kernels = input.gemmKernels ? { gemmKernels: input.gemmKernels } : {};
+  const tilesFrom = rowTile > 0 && input.gemmKernels && (input.gemmTilesFromRows ?? 0) > 0 ? { gemmTilesFromRows: input.gemmTilesFromRows as number } : {};
+  const tile = { ...(rowTile > 0 ? { gemmRowTile: rowTile } : {}), ...(smallTile > 0 ? { gemmSmallRowTile: smallTile } : {}), ...wave, ...attnWave, ...kernels, ...tilesFrom };
   const { data, models } = input;
   const smCount = input.hardware.smCount;
   if (data.meta.smCount !== smCount) {
@@ -287,7 +315,6 @@ export function fitCalibration(input: FitInput): FitResult {
     provenance: '',
     ...(bandwidth ? { bandwidthModel: { perSmBytesPerS: bandwidth.perSmBytesPerS, maxBytesPerS: bandwidth.maxBytesPerS, knee: bandwidth.knee } } : {}),
     ...tile,
-    ...clusters,
   };
   const hwWith = (perf: PerfSpec): HardwareSpec => ({ ...input.hardware, perf });
 

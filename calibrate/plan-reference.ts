@@ -165,7 +165,7 @@ export function generateValidationPlan(opts: ReferencePlanOptions): Plan & { rea
 /**
  * Forwards alone on the partitions that hold the GPC remainder beside whole groups (`calibrate plan --profile
  * remainder-validation`; H200: 20, 28, 36, 116 and 124 SMs), where cuBLAS's kernels with 4- and 8-CTA clusters
- * run on the whole groups only (GemmClusterTable), plus the attention and elementwise operators on them and on
+ * run on the whole groups only (GemmKernelTable), plus the attention and elementwise operators on them and on
  * the two-group partition beside them, to show those kernels use every SM. Every model is unseen: measured into
  * its own folder and judged with `calibrate validate --use-config`.
  */

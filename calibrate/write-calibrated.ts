@@ -44,7 +44,7 @@ function renderSection(perf: PerfSpec, data: MeasurementSet, residuals: FitResid
     }
   }
   // The cluster table: one line per shape, its token counts on one line.
-  const clusters = section.get('gemmClusters') as YAMLMap | undefined;
+  const clusters = section.get('gemmKernels') as YAMLMap | undefined;
   if (clusters) {
     (clusters.get('rows') as YAMLSeq).flow = true;
     for (const shape of (clusters.get('shapes') as YAMLSeq<YAMLMap>).items) shape.flow = true;
@@ -59,16 +59,22 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
     bandwidthBytesPerS: perf.bandwidthBytesPerS.map((p) => ({ smCount: p.smCount, value: p.value })),
     ...(perf.bandwidthModel ? { bandwidthModel: { ...perf.bandwidthModel } } : {}),
     ...(perf.bandwidthScale ? { bandwidthScale: perf.bandwidthScale.map((p) => ({ smCount: p.smCount, value: p.value })) } : {}),
-    ...(perf.gemmClusters
+    ...(perf.gemmKernels
       ? {
-          gemmClusters: {
-            source: perf.gemmClusters.source,
-            remainderMaxCtas: perf.gemmClusters.remainderMaxCtas,
-            rows: [...perf.gemmClusters.rows],
-            shapes: perf.gemmClusters.shapes.map((sh) => ({ dIn: sh.dIn, dOut: sh.dOut, clusteredRows: [...sh.clusteredRows] })),
+          gemmKernels: {
+            source: perf.gemmKernels.source,
+            remainderMaxCtas: perf.gemmKernels.remainderMaxCtas,
+            rows: [...perf.gemmKernels.rows],
+            shapes: perf.gemmKernels.shapes.map((sh) => ({
+              dIn: sh.dIn,
+              dOut: sh.dOut,
+              clusteredRows: [...sh.clusteredRows],
+              ...(sh.tiles ? { tiles: sh.tiles.map(([c, r]) => `${c}x${r}`) } : {}),
+            })),
           },
         }
       : {}),
+    ...(perf.gemmTilesFromRows !== undefined ? { gemmTilesFromRows: perf.gemmTilesFromRows } : {}),
     efficiency: Object.fromEntries(
       OP_CLASSES.map((c) => {
         const e = perf.efficiency[c];

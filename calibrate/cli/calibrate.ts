@@ -14,8 +14,8 @@ import { generateReferencePlan, generateRemainderValidationPlan, generateValidat
 import { generateKernelQualityPlan } from '../plan-kernel-quality.js';
 import { generateGemmRowsPlan } from '../plan-gemm-rows.js';
 import type { Plan } from '../plan-format.js';
-import type { GemmClusterTable, HardwareSpec } from '../../sim/hardware/hardware-spec.js';
-import { deriveGemmClusters, formatGemmClusters } from '../gemm-clusters.js';
+import type { GemmKernelTable, HardwareSpec } from '../../sim/hardware/hardware-spec.js';
+import { deriveGemmKernels, formatGemmKernels } from '../gemm-kernels.js';
 import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
 import { parsePlan } from '../parse-plan.js';
 import { runWithAddon, runWithReference, runWithRunner, withBackend, type BackendName } from '../run.js';
@@ -159,14 +159,13 @@ interface FitFlags {
   form?: string;
   quiet?: boolean;
   recordedChoices?: boolean;
-  gemmKernels?: string;
-  /** false with --no-gemm-clusters. */
-  gemmClusters?: boolean;
+  /** A data folder or file with --gemm-kernels; false with --no-gemm-kernels (commander's negation). */
+  gemmKernels?: string | false;
 }
 
 /**
  * --recorded-choices: the candidate terms the hardware YAML's physics `calibrated:` section records (GEMM tiles,
- * waves, class tails), so the fit runs once instead of searching fourteen candidates. Refused, located, when
+ * waves, class tails), so the fit runs once instead of searching fourteen candidates (sixteen with a kernel table that records tiles). Refused, located, when
  * the section is missing or in the ceiling form (which records none).
  */
 function recordedChoicesOf(source: { readonly text: string; readonly file: string }, form: FitForm | undefined): ReturnType<typeof recordedFitChoices> {
@@ -192,35 +191,32 @@ function fitFrom(io: CliIo, o: FitFlags) {
   const source = readConfig('hardware', o.hardware, io.cwd);
   const hardware = parseHardwareYaml(source.text, source.file).seed;
   const started = performance.now();
-  // The physics form's candidate search is fourteen fits (minutes on a laptop): one line each on stderr.
+  // The physics form's candidate search is fourteen fits (sixteen with recorded tiles) (minutes on a laptop): one line each on stderr.
   const onCandidate = o.quiet
     ? undefined
     : (c: CandidateProgress): void =>
         io.stderr(`fit: candidate ${c.index}/${c.total} ${c.label}: training forward MAPE ${(100 * c.trainingForwardMape).toFixed(3)}%${c.kept ? ' (best so far)' : ''}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   const form = formFlag(o.form);
   const choices = o.recordedChoices ? { ...recordedChoicesOf(source, form), form: 'physics' as const } : { form };
-  const gemmClusters = clusterTableFor(io, o, source, hardware);
-  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices, gemmClusters });
+  const gemmKernels = kernelTableFor(io, o, source, hardware);
+  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices, gemmKernels });
   return { loaded, source, hardware, fit };
 }
 
 /**
- * The GEMM cluster table the fit prices with (GemmClusterTable): derived from --gemm-kernels data, else the
+ * The GEMM kernel table the fit prices with (GemmKernelTable): derived from --gemm-kernels data, else the
  * one the YAML's calibrated: section records (it is measured, not fitted, so a refit keeps it), else none.
- * --no-gemm-clusters fits without one. Which one is said on stderr.
+ * --no-gemm-kernels fits without one. Which one is said on stderr.
  */
-function clusterTableFor(io: CliIo, o: FitFlags, source: { readonly text: string; readonly file: string }, hardware: HardwareSpec): GemmClusterTable | undefined {
-  if (o.gemmClusters === false) {
-    if (o.gemmKernels) throw inputError('bad-flag', '<command line>', 0, '--gemm-kernels', '--gemm-kernels gives a cluster table and --no-gemm-clusters asks for none; drop one');
-    return undefined;
-  }
+function kernelTableFor(io: CliIo, o: FitFlags, source: { readonly text: string; readonly file: string }, hardware: HardwareSpec): GemmKernelTable | undefined {
+  if (o.gemmKernels === false) return undefined;
   if (o.gemmKernels) {
-    const d = deriveGemmClusters(hardware, load(io, [o.gemmKernels], undefined).data);
-    if (!o.quiet) io.stderr(`fit: GEMM cluster table from ${o.gemmKernels}: ${d.table.shapes.length} shapes × ${d.table.rows.length} token counts, remainder hosts ≤ ${d.table.remainderMaxCtas} CTAs\n`);
+    const d = deriveGemmKernels(hardware, load(io, [o.gemmKernels], undefined).data);
+    if (!o.quiet) io.stderr(`fit: GEMM kernel table from ${o.gemmKernels}: ${d.table.shapes.length} shapes × ${d.table.rows.length} token counts, remainder hosts ≤ ${d.table.remainderMaxCtas} CTAs\n`);
     return d.table;
   }
-  const recorded = parseHardwareYaml(source.text, source.file).calibrated?.gemmClusters;
-  if (recorded && !o.quiet) io.stderr(`fit: GEMM cluster table kept from ${source.file} (${recorded.source}); --gemm-kernels to re-derive, --no-gemm-clusters for none\n`);
+  const recorded = parseHardwareYaml(source.text, source.file).calibrated?.gemmKernels;
+  if (recorded && !o.quiet) io.stderr(`fit: GEMM kernel table kept from ${source.file} (${recorded.source}); --gemm-kernels to re-derive, --no-gemm-kernels for none\n`);
   return recorded;
 }
 
@@ -228,8 +224,8 @@ function formOption(cmd: Command): Command {
   return cmd
     .option('--quiet', 'no progress lines on stderr')
     .option('--gemm-kernels <dir|file>', "GEMM measurements with kernel names (the gemm-rows plan, reference runner --kernel-names): price cuBLAS's clustered kernels on partitions holding the GPC remainder (default: the table the YAML's calibrated: section records)")
-    .option('--no-gemm-clusters', 'fit without a GEMM cluster table')
-    .option('--recorded-choices', "physics form: fit once with the candidate terms the hardware YAML's calibrated: section records (GEMM tiles, waves, class tails) instead of searching fourteen")
+    .option('--no-gemm-kernels', 'fit without a GEMM kernel table (not even the one the YAML records)')
+    .option('--recorded-choices', "physics form: fit once with the candidate terms the hardware YAML's calibrated: section records (GEMM tiles, waves, class tails, recorded tiles) instead of searching fourteen or sixteen")
     .option('--form <form>', "model form: 'physics' (saturating W(S), bandwidth-bound decode attention, shared-resource contention, clock regimes) or 'ceiling'; default: physics for reference-runner data, ceiling for duet_runner data");
 }
 
@@ -303,8 +299,8 @@ function registerQuality(cal: Command, io: CliIo): void {
     });
 }
 
-function registerGemmClusters(cal: Command, io: CliIo): void {
-  dataOptions(cal.command('gemm-clusters'), true)
+function registerGemmKernels(cal: Command, io: CliIo): void {
+  dataOptions(cal.command('gemm-kernels'), true)
     .description("cuBLAS's thread-block clusters per GEMM shape and token count, from kernel names (gemm-rows plan): which GEMMs cannot use the GPC remainder's SMs; the table fit --gemm-kernels prices with")
     .option('--remainder-max-ctas <n>', 'largest cluster the remainder hosts, when the data cannot show it (no GEMM timed both on a partition holding the remainder and on its whole groups)', parseNumber('--remainder-max-ctas', { integer: true, min: 1, max: 16 }))
     .option('--json <file>', 'write the derivation (table, ratios per cluster size, left-out records) as JSON')
@@ -312,8 +308,8 @@ function registerGemmClusters(cal: Command, io: CliIo): void {
       if (o.json) checkOutputPath('--json', o.json, io.cwd);
       const { data } = load(io, o.data, o.plan);
       const source = readConfig('hardware', o.hardware, io.cwd);
-      const d = deriveGemmClusters(parseHardwareYaml(source.text, source.file).seed, data, o.remainderMaxCtas);
-      io.stdout(formatGemmClusters(d) + '\n');
+      const d = deriveGemmKernels(parseHardwareYaml(source.text, source.file).seed, data, o.remainderMaxCtas);
+      io.stdout(formatGemmKernels(d) + '\n');
       if (o.json) writeOut(io, '--json', o.json, JSON.stringify(d, null, 1) + '\n');
     });
 }
@@ -356,7 +352,7 @@ export const makeCalibrateCommand = (pages: CalibratePages): CommandModule => ({
     const cal = program.command('calibrate').description('measure a GPU, fit the latency model to it, and check the fit on held-out points');
     registerPlan(cal, io);
     registerCompareKernels(cal, io);
-    registerGemmClusters(cal, io);
+    registerGemmKernels(cal, io);
     registerRun(cal, io);
     registerFit(cal, io);
     registerValidate(cal, io, pages.reportHtmlFromFiles);

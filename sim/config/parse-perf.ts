@@ -1,12 +1,12 @@
 import { isCollection, type Node } from 'yaml';
-import { OP_CLASSES, type CurvePoint, type GemmClusterShape, type GemmClusterTable, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
+import { OP_CLASSES, type CurvePoint, type GemmKernelShape, type GemmKernelTable, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
 import { reportAt, type YamlData } from '../input/yaml-document.js';
 import { NON_NEGATIVE, POSITIVE, type NumberRule } from '../input/number-rule.js';
-import { childField, readMap, readNumber, readSeq } from '../input/yaml-fields.js';
+import { childField, readMap, readNumber, readSeq, readString } from '../input/yaml-fields.js';
 
 const PERF_KEYS = {
   required: ['provenance', 'computeFlopsPerS', 'bandwidthBytesPerS', 'efficiency', 'kernelFloorUs', 'contention'],
-  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'bandwidthScale', 'gemmRowTile', 'gemmSmallRowTile', 'gemmWaveBlend', 'gemmColTile', 'attnWaveBlend', 'attnRowTile', 'gemmClusters'],
+  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'bandwidthScale', 'gemmRowTile', 'gemmSmallRowTile', 'gemmWaveBlend', 'gemmColTile', 'attnWaveBlend', 'attnRowTile', 'gemmKernels', 'gemmTilesFromRows'],
 } as const;
 /** A clock regime moves compute time by tens of percent at most (the H200's clock spans 1.4–1.98 GHz). */
 const CLOCK_SCALE: NumberRule = { min: 0.5, max: 2, why: 'a clock regime scales compute time by at most 2x either way' };
@@ -62,7 +62,11 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
           };
   const bandwidthScale = m.has('bandwidthScale') ? m.read('bandwidthScale', (n, f) => readCurve(data, n, f, limits.smCount, undefined, '', BANDWIDTH_SCALE)) : null;
   const contention = m.read('contention', (n, f) => readContention(data, n, f));
-  const gemmClusters = m.has('gemmClusters') ? m.read('gemmClusters', (n, f) => readGemmClusters(data, n, f)) : null;
+  const gemmKernels = m.has('gemmKernels') ? m.read('gemmKernels', (n, f) => readGemmKernels(data, n, f)) : null;
+  const tilesFrom = m.has('gemmTilesFromRows') ? m.number('gemmTilesFromRows', ROW_COUNT) : null;
+  if (tilesFrom !== null && tilesFrom !== undefined && !(gemmKernels && gemmKernels.shapes.some((sh) => sh.tiles))) {
+    reportAt(data, m.node('gemmTilesFromRows'), childField(field, 'gemmTilesFromRows'), 'tiles-without-table', 'gemmTilesFromRows prices GEMMs on the tiles gemmKernels records; this section records none');
+  }
   const clock = m.has('clockRegime') ? m.read('clockRegime', (n, f) => readMap(data, n, f, { required: ['backToBackComputeScale', 'servingComputeScale'] })) : null;
   const clockRegime =
     clock === null
@@ -75,7 +79,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     const withTail = OP_CLASSES.find((c) => efficiency[c].tailUs !== undefined);
     if (withTail) reportAt(data, nodeIn(m.node('efficiency'), [withTail, 'tailUs']), childField(childField(childField(field, 'efficiency'), withTail), 'tailUs'), 'tail-without-tail-rule', 'tailUs is the added per-call time of `kernelRule: tail`; this section has no such rule');
   }
-  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile, waveBlend, colTile, attnWaveBlend, attnRowTile, gemmClusters].some((v) => v === undefined)) return undefined;
+  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile, waveBlend, colTile, attnWaveBlend, attnRowTile, gemmKernels, tilesFrom].some((v) => v === undefined)) return undefined;
   if (bandwidthModel && Object.values(bandwidthModel).some((v) => v === undefined)) return undefined;
   if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined)) return undefined;
   return {
@@ -94,7 +98,8 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     ...(attnRowTile !== null ? { attnRowTile: attnRowTile! } : {}),
     ...(bandwidthModel ? { bandwidthModel: bandwidthModel as { perSmBytesPerS: number; maxBytesPerS: number; knee: number } } : {}),
     ...(bandwidthScale ? { bandwidthScale } : {}),
-    ...(gemmClusters ? { gemmClusters } : {}),
+    ...(gemmKernels ? { gemmKernels } : {}),
+    ...(tilesFrom !== null ? { gemmTilesFromRows: tilesFrom! } : {}),
     contention: contention!,
     ...(clockRegime ? { clockRegime: clockRegime as { backToBackComputeScale: number; servingComputeScale: number } } : {}),
   };
@@ -196,10 +201,10 @@ const ROW_COUNT: NumberRule = { integer: true, min: 1, max: 1 << 24, why: 'a tok
 const DIMENSION: NumberRule = { integer: true, min: 1, max: 1 << 20, why: 'a weight dimension' };
 
 /**
- * `gemmClusters` (GemmClusterTable): recorded rows ascending without repeats, each shape listed once, and a
+ * `gemmKernels` (GemmKernelTable): recorded rows ascending without repeats, each shape listed once, and a
  * shape's clustered rows drawn from the recorded ones (a share is only defined where cuBLAS was observed).
  */
-function readGemmClusters(data: YamlData, node: Node | null, field: string): GemmClusterTable | undefined {
+function readGemmKernels(data: YamlData, node: Node | null, field: string): GemmKernelTable | undefined {
   const m = readMap(data, node, field, { required: ['source', 'remainderMaxCtas', 'rows', 'shapes'] });
   if (m === undefined) return undefined;
   const source = m.string('source');
@@ -210,16 +215,17 @@ function readGemmClusters(data: YamlData, node: Node | null, field: string): Gem
   const shapes = m.read('shapes', (n, f) => {
     const items = readSeq(data, n, f);
     if (items === undefined) return undefined;
-    const out: GemmClusterShape[] = [];
+    const out: GemmKernelShape[] = [];
     const seen = new Map<string, number>();
     let complete = true;
     items.forEach((item, i) => {
       const sf = childField(f, i);
-      const sh = readMap(data, item, sf, { required: ['dIn', 'dOut', 'clusteredRows'] });
+      const sh = readMap(data, item, sf, { required: ['dIn', 'dOut', 'clusteredRows'], optional: ['tiles'] });
       const dIn = sh?.number('dIn', DIMENSION);
       const dOut = sh?.number('dOut', DIMENSION);
       const clustered = sh?.read('clusteredRows', (cn, cf) => readRows(data, cn, cf, recorded));
-      if (sh === undefined || dIn === undefined || dOut === undefined || clustered === undefined) {
+      const tiles = sh?.has('tiles') ? sh.read('tiles', (tn, tf) => readTiles(data, tn, tf, rows.length)) : null;
+      if (sh === undefined || dIn === undefined || dOut === undefined || clustered === undefined || tiles === undefined) {
         complete = false;
         return;
       }
@@ -230,7 +236,7 @@ function readGemmClusters(data: YamlData, node: Node | null, field: string): Gem
         return;
       }
       seen.set(key, i);
-      out.push({ dIn, dOut, clusteredRows: clustered });
+      out.push({ dIn, dOut, clusteredRows: clustered, ...(tiles ? { tiles } : {}) });
     });
     if (complete && out.length === 0) {
       reportAt(data, n, f, 'empty-table', 'list at least one shape');
@@ -240,6 +246,30 @@ function readGemmClusters(data: YamlData, node: Node | null, field: string): Gem
   });
   if (source === undefined || maxCtas === undefined || shapes === undefined) return undefined;
   return { source, remainderMaxCtas: maxCtas, rows, shapes };
+}
+
+/** A shape's tiles: one `<dOut tile>x<row tile>` per recorded token count. */
+function readTiles(data: YamlData, node: Node | null, field: string, count: number): [number, number][] | undefined {
+  const items = readSeq(data, node, field);
+  if (items === undefined) return undefined;
+  if (items.length !== count) {
+    reportAt(data, node, field, 'tiles-count', `one tile per recorded token count: ${count} expected, ${items.length} given`);
+    return undefined;
+  }
+  const out: [number, number][] = [];
+  let ok = true;
+  items.forEach((item, i) => {
+    const f = childField(field, i);
+    const v = readString(data, item, f);
+    const t = v === undefined ? null : /^([1-9]\d{0,3})x([1-9]\d{0,3})$/.exec(v);
+    if (!t) {
+      if (v !== undefined) reportAt(data, item, f, 'bad-tile', `a tile is <dOut columns>x<token rows>, each 1–9999 (e.g. 128x64), got '${v}'`);
+      ok = false;
+      return;
+    }
+    out.push([Number(t[1]), Number(t[2])]);
+  });
+  return ok ? out : undefined;
 }
 
 /** A list of token counts rising strictly; with `allowed`, each must be one of them. */

@@ -217,11 +217,18 @@ export interface PerfSpec {
   readonly bandwidthScale?: readonly CurvePoint[];
   /**
    * Which GEMMs the backend's library launches with thread-block clusters too large for the GPC remainder
-   * (GemmClusterTable; recorded from the kernels cuBLAS launched, not fitted). On a partition holding the
+   * (GemmKernelTable; recorded from the kernels cuBLAS launched, not fitted). On a partition holding the
    * remainder group such a GEMM runs on the partition's whole groups only (roofline linearUs). Absent: every
    * GEMM uses every SM of its partition.
    */
-  readonly gemmClusters?: GemmClusterTable;
+  readonly gemmKernels?: GemmKernelTable;
+  /**
+   * Physics form, with gemmKernels tiles: a GEMM of at least this many tokens whose shape the table records is
+   * priced on cuBLAS's own output tile at that token count (the largest recorded count not above it) — its
+   * padding in both dimensions and its waves on the partition — instead of gemmRowTile/gemmColTile. Chosen by
+   * the fit by training error (1, 129 or absent: never).
+   */
+  readonly gemmTilesFromRows?: number;
   /** Where the perf numbers come from: 'seed: …' text, or a calibration record. */
   readonly provenance: string;
 }
@@ -236,19 +243,24 @@ export interface PerfSpec {
  * runs only on the 8, 16 or 24 SMs of the whole groups: its time there equals its time on S − 12 SMs
  * (61 of 232 shapes × token counts; ratio 0.93–1.01), while 2-CTA-cluster kernels use all S.
  */
-export interface GemmClusterTable {
+export interface GemmKernelTable {
   /** Where the table was recorded (data folder, library versions). */
   readonly source: string;
   /** Largest cluster (CTAs) the remainder group hosts: 2 measured on the H200. */
   readonly remainderMaxCtas: number;
   /** Token counts measured for every shape, ascending. */
   readonly rows: readonly number[];
-  readonly shapes: readonly GemmClusterShape[];
+  readonly shapes: readonly GemmKernelShape[];
 }
 
-export interface GemmClusterShape {
+export interface GemmKernelShape {
   readonly dIn: number;
   readonly dOut: number;
   /** The members of `rows` at which this shape's kernel had a cluster over remainderMaxCtas. */
   readonly clusteredRows: readonly number[];
+  /**
+   * The kernel's output tile at each of `rows` (same order): [columns of dOut, token rows], as cuBLAS names it
+   * (`nvjet_sm90_tst_<dOut tile>x<token tile>_…`). Absent when the names did not say.
+   */
+  readonly tiles?: readonly (readonly [dOutTile: number, rowTile: number])[];
 }

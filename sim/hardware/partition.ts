@@ -8,8 +8,8 @@ import type { HardwareSpec } from './hardware-spec.js';
 export function isValidPartitionSize(hw: HardwareSpec, sms: number): boolean {
   const g = hw.partition.granularitySms;
   if (!Number.isInteger(sms) || sms < hw.partition.minSms || sms > hw.smCount) return false;
-  // The remainder group alone cannot launch the backend's clustered GEMMs (GemmClusterTable): cuBLAS fails there.
-  if (hw.perf.gemmClusters && sms < hw.smCount && clusterSms(hw, sms) === 0) return false;
+  // The remainder group alone cannot launch the backend's clustered GEMMs (GemmKernelTable): cuBLAS fails there.
+  if (hw.perf.gemmKernels && sms < hw.smCount && clusterSms(hw, sms) === 0) return false;
   return sms % g === 0 || (hw.smCount - sms) % g === 0;
 }
 
@@ -29,7 +29,7 @@ export function groupLayout(hw: HardwareSpec): { fullGroups: number; remainderSm
 /**
  * SMs of an S-SM partition that a kernel with clusters larger than the remainder hosts can run on: a
  * partition below the whole GPU that is not a whole number of groups holds the remainder group, whose SMs
- * such a kernel cannot use (GemmClusterTable); the whole GPU places clusters on every GPC. Equals S when the
+ * such a kernel cannot use (GemmKernelTable); the whole GPU places clusters on every GPC. Equals S when the
  * chip has no remainder or the partition does not hold it.
  */
 export function clusterSms(hw: HardwareSpec, sms: number): number {
@@ -53,6 +53,6 @@ export function wholeGpuSplits(hw: HardwareSpec): { prefillSms: number; decodeSm
 export function describeValidSizes(hw: HardwareSpec): string {
   const g = hw.partition.granularitySms;
   const rem = hw.smCount % g ? groupLayout(hw).remainderSms : 0;
-  const alone = rem && hw.perf.gemmClusters ? ` except the ${rem}-SM remainder alone (the GEMM library's clustered kernels cannot launch there)` : '';
+  const alone = rem && hw.perf.gemmKernels ? ` except the ${rem}-SM remainder alone (the GEMM library's clustered kernels cannot launch there)` : '';
   return `multiples of ${g} from ${hw.partition.minSms}${rem ? `, or ${hw.smCount} minus such a multiple (the ${rem}-SM remainder stays with one side)${alone}` : ''}, up to ${hw.smCount}`;
 }

@@ -3,9 +3,9 @@ import type { ClockRegime, CurvePoint, HardwareSpec, OpClass, OpEfficiency } fro
 import { OP_CLASSES } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
 import { curveAtFast, saturating } from './curve.js';
-import { gemmClusterShare } from './gemm-clusters.js';
+import { gemmClusterShare, gemmRecordedTile } from './gemm-kernels.js';
 import { clusterSms } from '../hardware/partition.js';
-import type { GemmClusterTable } from '../hardware/hardware-spec.js';
+import type { GemmKernelTable } from '../hardware/hardware-spec.js';
 
 /**
  * The attention-aware roofline: a pure function of (model, hardware, batch, SM count, partner).
@@ -108,10 +108,10 @@ interface Rates {
   /** SMs of the partition (GEMM wave quantisation). */
   smCount: number;
   /**
-   * On a partition holding the GPC remainder, with a GemmClusterTable: the table and the rates of the
+   * On a partition holding the GPC remainder, with a GemmKernelTable: the table and the rates of the
    * partition's whole groups, where the library's clustered GEMMs run (linearUs). Null otherwise.
    */
-  clusters: { readonly table: GemmClusterTable; readonly groups: Rates } | null;
+  clusters: { readonly table: GemmKernelTable; readonly groups: Rates } | null;
 }
 
 /**
@@ -178,7 +178,7 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
 
 /** Rates.clusters for this partition: null unless it holds the remainder and the spec has a cluster table. */
 function clusterRates(hw: HardwareSpec, opts: PredictOptions): Rates['clusters'] {
-  const table = hw.perf.gemmClusters;
+  const table = hw.perf.gemmKernels;
   if (!table) return null;
   const groups = clusterSms(hw, opts.smCount);
   if (groups === opts.smCount) return null;
@@ -258,7 +258,7 @@ function linearUs(hw: HardwareSpec, r: Rates, op: OpClass, n: number, dIn: numbe
   const share = r.clusters ? gemmClusterShare(r.clusters.table, n, dIn, dOut) : 0;
   if (share === 0) return kernelUs(hw, r, op, flops, bytes, count, acc, pad);
   // On a partition holding the remainder, a clustered kernel runs on the whole groups only: its time is
-  // its time on those SMs (GemmClusterTable). A share between 0 and 1 (a token count between two recorded
+  // its time on those SMs (GemmKernelTable). A share between 0 and 1 (a token count between two recorded
   // ones, or an unrecorded shape) weighs the two times.
   const g = (r.clusters as NonNullable<Rates['clusters']>).groups;
   const onAll = kernelUs(hw, r, op, flops, bytes, 1, null, pad);
@@ -277,12 +277,14 @@ function linearUs(hw: HardwareSpec, r: Rates, op: OpClass, n: number, dIn: numbe
  * one pays for none; 8 decode tokens with T_s = 64 pay for 64. Absent T: no padding.
  */
 export function gemmPadFlops(
-  perf: Pick<HardwareSpec['perf'], 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWaveBlend' | 'gemmColTile'>,
+  perf: Pick<HardwareSpec['perf'], 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWaveBlend' | 'gemmColTile' | 'gemmKernels' | 'gemmTilesFromRows'>,
   n: number,
   dIn: number,
   dOut: number,
   smCount = 0,
 ): number {
+  const recorded = perf.gemmKernels && perf.gemmTilesFromRows !== undefined && n >= perf.gemmTilesFromRows ? gemmRecordedTile(perf.gemmKernels, n, dIn, dOut) : null;
+  if (recorded) return recordedTilePadFlops(perf.gemmWaveBlend ?? 0, recorded, n, dIn, dOut, smCount);
   const large = perf.gemmRowTile;
   if (!large) return 0;
   const t = perf.gemmSmallRowTile !== undefined && n <= large ? perf.gemmSmallRowTile : large;
@@ -294,6 +296,21 @@ export function gemmPadFlops(
   const tiles = rowTiles * Math.ceil(dOut / (perf.gemmColTile ?? 128));
   const waveFactor = (Math.ceil(tiles / smCount) * smCount) / tiles;
   return padded * (1 + k * (waveFactor - 1)) - 2 * n * dIn * dOut;
+}
+
+/**
+ * gemmPadFlops on cuBLAS's recorded output tile [tc columns of dOut, tr token rows] (PerfSpec gemmTilesFromRows):
+ * the kernel computes ⌈dOut/tc⌉·⌈n/tr⌉ whole tiles, and with the wave blend k those tiles run in ⌈tiles/S⌉ waves
+ * on S SMs, the last partly idle, as for the fitted tile.
+ */
+function recordedTilePadFlops(k: number, [tc, tr]: readonly [number, number], n: number, dIn: number, dOut: number, smCount: number): number {
+  const colTiles = Math.ceil(dOut / tc);
+  const rowTiles = Math.ceil(n / tr);
+  const padded = 2 * colTiles * tc * rowTiles * tr * dIn;
+  const counted = 2 * n * dIn * dOut;
+  if (k === 0 || smCount <= 0) return padded - counted;
+  const tiles = colTiles * rowTiles;
+  return padded * (1 + k * ((Math.ceil(tiles / smCount) * smCount) / tiles - 1)) - counted;
 }
 
 /**

@@ -124,7 +124,7 @@ test('a physics fit refitted with the choices its section records is that fit, b
   const one = { 'qwen3-8b': models['qwen3-8b'] };
   const small = generatePlan({ models: [{ key: 'qwen3-8b', spec: one['qwen3-8b'] }], hardware: hw, repeats: 3, warmup: 1 });
   const data = synthesizeSet(small, one, hw, 0.03, 'noisy-choices');
-  const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128], classTails: [] } as const;
+  const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128], classTails: [], gemmTilesFromRows: 0 } as const;
   const fitted = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...choice });
   assert.deepEqual(recordedFitChoices(fitted.perf), choice);
   const refit = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...recordedFitChoices(fitted.perf) });
@@ -132,7 +132,7 @@ test('a physics fit refitted with the choices its section records is that fit, b
   assert.deepEqual(refit.residuals, fitted.residuals);
   // A section without the terms (no tile, no waves) reads back as "none", which the fit takes as the search's zero candidates.
   const { gemmRowTile: _a, gemmWaveBlend: _b, gemmColTile: _c, attnWaveBlend: _d, attnRowTile: _e, ...bare } = fitted.perf;
-  assert.deepEqual(recordedFitChoices(bare), { gemmRowTile: 0, gemmSmallRowTile: 0, gemmWave: [0, 0], attnWave: [0, 0], classTails: [] });
+  assert.deepEqual(recordedFitChoices(bare), { gemmRowTile: 0, gemmSmallRowTile: 0, gemmWave: [0, 0], attnWave: [0, 0], classTails: [], gemmTilesFromRows: 0 });
 });
 
 test('per-class kernel tails: fitted for the classes chosen, recorded as tailUs, and refitted bit for bit from what they record', () => {
@@ -140,7 +140,7 @@ test('per-class kernel tails: fitted for the classes chosen, recorded as tailUs,
   const small = generatePlan({ models: [{ key: 'qwen3-8b', spec: one['qwen3-8b'] }], hardware: hw, repeats: 3, warmup: 1 });
   const data = synthesizeSet(small, one, hw, 0.03, 'noisy-tails');
   for (const classTails of [['attn_decode'], OP_CLASSES] as readonly (readonly OpClass[])[]) {
-    const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128], classTails } as const;
+    const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128], classTails, gemmTilesFromRows: 0 } as const;
     const fitted = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...choice });
     for (const c of OP_CLASSES) {
       const t = fitted.perf.efficiency[c].tailUs;
@@ -173,4 +173,30 @@ test('per-class kernel tails are found where the truth has them: a slow decode c
   assert.ok(Math.abs((t.attn_decode.tailUs as number) - 8) < 2, `decode tail ${t.attn_decode.tailUs} µs (truth 8)`);
   assert.ok(OP_CLASSES.every((c) => shared.perf.efficiency[c].tailUs === undefined));
   assert.ok(perClass.residuals.ops.mape < shared.residuals.ops.mape, `ops ${perClass.residuals.ops.mape} vs ${shared.residuals.ops.mape}`);
+});
+
+test('recorded tiles: a kernel table with tiles is carried into the fit, and gemmTilesFromRows with it, then refitted bit for bit', () => {
+  const one = { 'qwen3-8b': models['qwen3-8b'] };
+  const m = one['qwen3-8b'];
+  const small = generatePlan({ models: [{ key: 'qwen3-8b', spec: m }], hardware: hw, repeats: 3, warmup: 1 });
+  const data = synthesizeSet(small, one, hw, 0.03, 'noisy-recorded-tiles');
+  const d = m.hiddenSize;
+  const qkv = (m.numQHeads + 2 * m.numKvHeads) * m.headDim;
+  const shapes = [[d, qkv], [m.numQHeads * m.headDim, d], [d, 2 * m.ffnSize], [m.ffnSize, d]].map(([dIn, dOut]) => ({
+    dIn,
+    dOut,
+    clusteredRows: [],
+    tiles: [[64, 8], [128, 128], [256, 128]] as [number, number][],
+  }));
+  const gemmKernels = { source: 'test', remainderMaxCtas: 2, rows: [1, 256, 2048], shapes };
+  const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128], classTails: [], gemmTilesFromRows: 129 } as const;
+  const fitted = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', gemmKernels, ...choice });
+  assert.equal(fitted.perf.gemmTilesFromRows, 129);
+  assert.deepEqual(fitted.perf.gemmKernels, gemmKernels);
+  assert.deepEqual(recordedFitChoices(fitted.perf), { ...choice, gemmKernels });
+  const refit = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...recordedFitChoices(fitted.perf) });
+  assert.deepEqual(refit.perf, fitted.perf);
+  // Without row tiles there is no fitted tile for the recorded ones to stand in for: the term is not set.
+  const untiled = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', gemmKernels, ...choice, gemmRowTile: 0 });
+  assert.equal(untiled.perf.gemmTilesFromRows, undefined);
 });

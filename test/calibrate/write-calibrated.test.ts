@@ -53,8 +53,8 @@ test('writing is reproducible: same data, byte-identical YAML, and rewriting rep
   assert.equal(twice.split('\ncalibrated:').length, 2);
 });
 
-test('a GEMM cluster table is written one shape a line and loads back as written', () => {
-  const gemmClusters = {
+test('a GEMM kernel table is written one shape a line and loads back as written', () => {
+  const gemmKernels = {
     source: 'calibrate/data/x/gemm-rows.jsonl: NVIDIA H200 (torch)',
     remainderMaxCtas: 2,
     rows: [1, 64, 128],
@@ -63,7 +63,13 @@ test('a GEMM cluster table is written one shape a line and loads back as written
       { dIn: 4096, dOut: 4096, clusteredRows: [] },
     ],
   };
-  const out = withCalibratedSection(original, file, { ...fit.perf, gemmClusters }, data, fit.residuals);
-  assert.deepEqual(parseHardwareYaml(out, file).calibrated?.gemmClusters, gemmClusters);
+  const out = withCalibratedSection(original, file, { ...fit.perf, gemmKernels }, data, fit.residuals);
+  assert.deepEqual(parseHardwareYaml(out, file).calibrated?.gemmKernels, gemmKernels);
+  const tiled = { ...gemmKernels, shapes: [{ ...gemmKernels.shapes[0], tiles: [[64, 8], [64, 64], [128, 128]] as [number, number][] }] };
+  const withTiles = withCalibratedSection(original, file, { ...fit.perf, gemmKernels: tiled, gemmTilesFromRows: 129 }, data, fit.residuals);
+  const back = parseHardwareYaml(withTiles, file).calibrated;
+  assert.deepEqual(back?.gemmKernels, tiled);
+  assert.equal(back?.gemmTilesFromRows, 129);
+  assert.match(withTiles, /clusteredRows: \[ 1, 64 \], tiles: \[ 64x8, 64x64, 128x128 \] \}/);
   assert.match(out, /\n    rows: \[ 1, 64, 128 \]\n    shapes:\n      - \{ dIn: 4096, dOut: 6144, clusteredRows: \[ 1, 64 \] \}\n      - \{ dIn: 4096, dOut: 4096, clusteredRows: \[\] \}\n/);
 });

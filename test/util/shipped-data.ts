@@ -41,20 +41,21 @@ export interface Reported {
 
 export const REPORTED: Readonly<Record<string, Reported>> = {
   // BENCHMARKS.md "Production-kernel (reference) calibration": physics form, llama-3.1-8b never fitted, cuBLAS's
-  // clustered GEMMs priced on the whole groups of partitions holding the GPC remainder (gemmClusters, 2026-12-05).
+  // clustered GEMMs priced on the whole groups of partitions holding the GPC remainder and, from 129 tokens, the
+  // recorded shapes on cuBLAS's own tiles (gemmKernels, gemmTilesFromRows; 2026-12-05).
   'h200-2026-12-04-reference': {
     hardware: 'h200',
     writes: 'h200',
-    forwardMape: 0.039,
-    concurrentDecodeMape: 0.048,
+    forwardMape: 0.036,
+    concurrentDecodeMape: 0.049,
     regimes: {
       decode_only: 0.032,
-      prefill_only: 0.025,
-      mixed: 0.063,
-      decode_lane_beside_prefill: 0.048,
-      prefill_lane_beside_decode: 0.031,
-      clock_back_to_back: 0.019,
-      clock_serving: 0.023,
+      prefill_only: 0.021,
+      mixed: 0.058,
+      decode_lane_beside_prefill: 0.049,
+      prefill_lane_beside_decode: 0.024,
+      clock_back_to_back: 0.009,
+      clock_serving: 0.038,
       unseen_model: 0.034,
     },
   },
@@ -138,8 +139,8 @@ export function folderFitInput(folder: string, opts: { readonly search?: boolean
   const hardware = parseHardwareYaml(source.text, source.file).seed;
   const form = opts.form ?? reported.form ?? defaultForm(loaded.data);
   const written = reported.writes ? loadHardware(reported.writes, { cwd: root }).perf : null;
-  // The GEMM cluster table is measured (calibrate fit --gemm-kernels), not searched: every fit of the folder prices with it.
-  const clusters = written?.gemmClusters ? { gemmClusters: written.gemmClusters } : {};
+  // The GEMM kernel table is measured (calibrate fit --gemm-kernels), not searched: every fit of the folder prices with it.
+  const clusters = written?.gemmKernels ? { gemmKernels: written.gemmKernels } : {};
   const input: FitInput = { hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], form, ...clusters };
   if (opts.search || form !== 'physics') return { loaded, input };
   const choices = written ? recordedFitChoices(written) : reported.choices;

@@ -5,7 +5,7 @@ import { loadHardware } from '../../../sim/config/load-hardware.js';
 import { loadData } from '../../../calibrate/load-data.js';
 import { fitCalibration, type FitResult } from '../../../calibrate/fit.js';
 import { validateCalibration } from '../../../calibrate/validate.js';
-import { deriveGemmClusters } from '../../../calibrate/gemm-clusters.js';
+import { deriveGemmKernels } from '../../../calibrate/gemm-kernels.js';
 import { parseHardwareYaml } from '../../../sim/config/load-hardware.js';
 import { readConfig } from '../../../sim/config/config-files.js';
 import { checkShippedFolder, folderFitInput, root } from '../../util/shipped-data.js';
@@ -41,34 +41,34 @@ test('calibrate/data/h200-2026-12-04-reference-validation: the shipped h200 cali
   // Every record is held out (all models unseen by construction).
   assert.equal(r.summary.train_points.concurrent, 0);
   const g = r.summary.regimes;
-  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.046);
-  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.061);
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.02 && g.clock_serving!.overall.mape <= 0.019);
+  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.043);
+  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.042);
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.013 && g.clock_serving!.overall.mape <= 0.034);
 });
 
 // BENCHMARKS.md: forwards alone on the partitions holding the GPC remainder (20, 28, 36, 116, 124 SMs), never fitted.
-test('calibrate/data/h200-2026-12-05-remainder-validation: forwards on remainder partitions, with and without the GEMM cluster table', () => {
+test('calibrate/data/h200-2026-12-05-remainder-validation: forwards on remainder partitions, with and without the GEMM kernel table', () => {
   const loaded = loadData(root, [join('calibrate', 'data', 'h200-2026-12-05-remainder-validation')], undefined);
   const hw = loadHardware('h200', { cwd: root });
-  assert.ok(hw.perf.gemmClusters, 'h200.yaml records the GEMM cluster table');
+  assert.ok(hw.perf.gemmKernels, 'h200.yaml records the GEMM kernel table');
   const judge = (perf: typeof hw.perf) => validateCalibration(loaded.models, { ...hw, perf }, loaded.data, loaded.plan.unseenModels ?? []).summary;
   const r = judge(hw.perf);
   assert.equal(r.train_points.forward, 0);
-  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.047, `forward MAPE ${r.forward.overall.mape}`);
+  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.041, `forward MAPE ${r.forward.overall.mape}`);
   assert.ok(r.regimes.decode_only!.overall.mape <= 0.044, `decode-only MAPE ${r.regimes.decode_only!.overall.mape}`);
-  // The same calibration priced as if every GEMM used every SM (9.1% overall, decode-only 12.7%): the table is
-  // what brings these partitions within reach of the targets.
-  const { gemmClusters: _dropped, ...without } = hw.perf;
+  // The same calibration priced without the kernel table (every GEMM on every SM, the fitted tile: 9.4% overall,
+  // decode-only 12.7%): the table is what brings these partitions within reach of the targets.
+  const { gemmKernels: _dropped, ...without } = hw.perf;
   const bare = judge(without);
   assert.ok(bare.forward.overall.mape > 1.5 * r.forward.overall.mape, `without the table ${bare.forward.overall.mape} vs ${r.forward.overall.mape}`);
   assert.ok(bare.regimes.decode_only!.overall.mape > 2.5 * r.regimes.decode_only!.overall.mape, `decode-only without ${bare.regimes.decode_only!.overall.mape}`);
 });
 
-test("calibrate/data/h200-2026-12-05-gemm-rows: h200.yaml's GEMM cluster table is the one its kernel names give", () => {
+test("calibrate/data/h200-2026-12-05-gemm-rows: h200.yaml's GEMM kernel table is the one its kernel names give", () => {
   const loaded = loadData(root, [join('calibrate', 'data', 'h200-2026-12-05-gemm-rows')], undefined);
   const source = readConfig('hardware', 'h200', root);
-  const d = deriveGemmClusters(parseHardwareYaml(source.text, source.file).seed, loaded.data);
-  assert.deepEqual(loadHardware('h200', { cwd: root }).perf.gemmClusters, d.table);
+  const d = deriveGemmKernels(parseHardwareYaml(source.text, source.file).seed, loaded.data);
+  assert.deepEqual(loadHardware('h200', { cwd: root }).perf.gemmKernels, d.table);
   assert.equal(d.maxCtasFrom, 'measured');
   assert.equal(d.inconsistent.length, 0, 'cuBLAS picked the same kernel on every partition');
   // 2-CTA clusters use the remainder's SMs (time on 20–36 SMs ~0.6 of that on the groups alone); 4 and 8 do not.

@@ -189,22 +189,37 @@ test('a per-class tailUs is read under the tail rule and refused, located, under
   expectConfigError(() => parseHardwareYaml(big, FILE), [{ code: 'out-of-range', line: lineOf(big, 'tailUs: 500'), field: 'perf.efficiency.attn_decode.tailUs' }]);
 });
 
-test('gemmClusters is read as a table and its mistakes are refused, located', () => {
+test('gemmKernels is read as a table and its mistakes are refused, located', () => {
   const table = (body: string) =>
-    withCalibrated((section) => section.replace('  efficiency:\n', `  gemmClusters:\n    source: test\n${body}  efficiency:\n`));
+    withCalibrated((section) => section.replace('  efficiency:\n', `  gemmKernels:\n    source: test\n${body}  efficiency:\n`));
   const good = table('    remainderMaxCtas: 2\n    rows: [1, 64, 128]\n    shapes:\n      - { dIn: 4096, dOut: 6144, clusteredRows: [1, 64] }\n');
-  assert.deepEqual(parseHardwareYaml(good, FILE).calibrated?.gemmClusters, {
+  assert.deepEqual(parseHardwareYaml(good, FILE).calibrated?.gemmKernels, {
     source: 'test',
     remainderMaxCtas: 2,
     rows: [1, 64, 128],
     shapes: [{ dIn: 4096, dOut: 6144, clusteredRows: [1, 64] }],
   });
   const unsorted = table('    remainderMaxCtas: 2\n    rows: [1, 128, 64]\n    shapes:\n      - { dIn: 4096, dOut: 6144, clusteredRows: [1] }\n');
-  expectConfigError(() => parseHardwareYaml(unsorted, FILE), [{ code: 'unsorted-rows', line: lineOf(unsorted, 'rows: [1, 128, 64]'), field: 'calibrated.gemmClusters.rows[2]' }]);
+  expectConfigError(() => parseHardwareYaml(unsorted, FILE), [{ code: 'unsorted-rows', line: lineOf(unsorted, 'rows: [1, 128, 64]'), field: 'calibrated.gemmKernels.rows[2]' }]);
   const unrecorded = table('    remainderMaxCtas: 2\n    rows: [1, 64]\n    shapes:\n      - { dIn: 4096, dOut: 6144, clusteredRows: [1, 96] }\n');
-  expectConfigError(() => parseHardwareYaml(unrecorded, FILE), [{ code: 'unrecorded-row', line: lineOf(unrecorded, 'clusteredRows: [1, 96]'), field: 'calibrated.gemmClusters.shapes[0].clusteredRows[1]' }]);
+  expectConfigError(() => parseHardwareYaml(unrecorded, FILE), [{ code: 'unrecorded-row', line: lineOf(unrecorded, 'clusteredRows: [1, 96]'), field: 'calibrated.gemmKernels.shapes[0].clusteredRows[1]' }]);
   const twice = table('    remainderMaxCtas: 2\n    rows: [1]\n    shapes:\n      - { dIn: 8, dOut: 8, clusteredRows: [] }\n      - { dIn: 8, dOut: 8, clusteredRows: [1] }\n');
-  expectConfigError(() => parseHardwareYaml(twice, FILE), [{ code: 'duplicate-shape', line: lineOf(twice, 'clusteredRows: [1] }'), field: 'calibrated.gemmClusters.shapes[1].dOut' }]);
+  expectConfigError(() => parseHardwareYaml(twice, FILE), [{ code: 'duplicate-shape', line: lineOf(twice, 'clusteredRows: [1] }'), field: 'calibrated.gemmKernels.shapes[1].dOut' }]);
   const zero = table('    remainderMaxCtas: 0\n    rows: [1]\n    shapes:\n      - { dIn: 8, dOut: 8, clusteredRows: [] }\n');
-  expectConfigError(() => parseHardwareYaml(zero, FILE), [{ line: lineOf(zero, 'remainderMaxCtas: 0'), field: 'calibrated.gemmClusters.remainderMaxCtas' }]);
+  expectConfigError(() => parseHardwareYaml(zero, FILE), [{ line: lineOf(zero, 'remainderMaxCtas: 0'), field: 'calibrated.gemmKernels.remainderMaxCtas' }]);
+});
+
+test('gemmKernels tiles: one <columns>x<rows> per recorded count; gemmTilesFromRows needs them', () => {
+  const section = (body: string, extra = '') =>
+    withCalibrated((sec) => sec.replace('  efficiency:\n', `  gemmKernels:\n    source: test\n    remainderMaxCtas: 2\n    rows: [1, 64]\n    shapes:\n${body}${extra}  efficiency:\n`));
+  const good = section('      - { dIn: 8, dOut: 8, clusteredRows: [], tiles: [64x8, 128x64] }\n', '  gemmTilesFromRows: 129\n');
+  const perf = parseHardwareYaml(good, FILE).calibrated;
+  assert.deepEqual(perf?.gemmKernels?.shapes[0].tiles, [[64, 8], [128, 64]]);
+  assert.equal(perf?.gemmTilesFromRows, 129);
+  const short = section('      - { dIn: 8, dOut: 8, clusteredRows: [], tiles: [64x8] }\n');
+  expectConfigError(() => parseHardwareYaml(short, FILE), [{ code: 'tiles-count', line: lineOf(short, 'tiles: [64x8]'), field: 'calibrated.gemmKernels.shapes[0].tiles' }]);
+  const bad = section('      - { dIn: 8, dOut: 8, clusteredRows: [], tiles: [64x8, 128by64] }\n');
+  expectConfigError(() => parseHardwareYaml(bad, FILE), [{ code: 'bad-tile', field: 'calibrated.gemmKernels.shapes[0].tiles[1]' }]);
+  const orphan = section('      - { dIn: 8, dOut: 8, clusteredRows: [] }\n', '  gemmTilesFromRows: 129\n');
+  expectConfigError(() => parseHardwareYaml(orphan, FILE), [{ code: 'tiles-without-table', line: lineOf(orphan, 'gemmTilesFromRows: 129'), field: 'calibrated.gemmTilesFromRows' }]);
 });

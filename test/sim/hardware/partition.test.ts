@@ -5,7 +5,7 @@ import { hopperLike, perf } from '../../util/fixtures.js';
 import type { HardwareSpec } from '../../../sim/hardware/hardware-spec.js';
 
 const TABLE = { source: 'test', remainderMaxCtas: 2, rows: [1], shapes: [{ dIn: 8, dOut: 8, clusteredRows: [1] }] };
-const withTable = (hw: HardwareSpec): HardwareSpec => ({ ...hw, perf: { ...hw.perf, gemmClusters: TABLE } });
+const withTable = (hw: HardwareSpec): HardwareSpec => ({ ...hw, perf: { ...hw.perf, gemmKernels: TABLE } });
 
 test('a 132-SM Hopper splits into 15 groups of 8 and a remainder of 12 (hardware-notes)', () => {
   assert.deepEqual(groupLayout(hopperLike()), { fullGroups: 15, remainderSms: 12 });

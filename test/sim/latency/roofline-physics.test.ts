@@ -261,7 +261,7 @@ test('the attention wave stretch applies to plain and cached-prefix chunks alike
   assert.equal(waved.flops, plain.flops);
 });
 
-test('gemmClusters: on a partition holding the remainder a clustered GEMM is priced on the whole groups only', async () => {
+test('gemmKernels: on a partition holding the remainder a clustered GEMM is priced on the whole groups only', async () => {
   const { hopperLike, QWEN3_8B_LIKE } = await import('../../util/fixtures.js');
   const base = hopperLike();
   const m = QWEN3_8B_LIKE;
@@ -274,8 +274,8 @@ test('gemmClusters: on a partition holding the remainder a clustered GEMM is pri
     [d, 2 * m.ffnSize],
     [m.ffnSize, d],
   ].map(([dIn, dOut]) => ({ dIn, dOut, clusteredRows: [1, 4096] }));
-  const all = { ...base, perf: { ...base.perf, gemmClusters: { source: 'test', remainderMaxCtas: 2, rows: [1, 4096], shapes } } };
-  const none = { ...base, perf: { ...base.perf, gemmClusters: { source: 'test', remainderMaxCtas: 2, rows: [1, 4096], shapes: shapes.map((s) => ({ ...s, clusteredRows: [] })) } } };
+  const all = { ...base, perf: { ...base.perf, gemmKernels: { source: 'test', remainderMaxCtas: 2, rows: [1, 4096], shapes } } };
+  const none = { ...base, perf: { ...base.perf, gemmKernels: { source: 'test', remainderMaxCtas: 2, rows: [1, 4096], shapes: shapes.map((s) => ({ ...s, clusteredRows: [] })) } } };
   const batch = { prefills: [], decodeCount: 64, decodeContextTokens: 64 * 2048 };
   const at = (hw: typeof base, smCount: number) => predictIteration(m, hw, batch, { ...whole, smCount });
   const gemmUs = (p: ReturnType<typeof at>) => p.breakdown.filter((b) => b.op === 'gemm' || b.op === 'lm_head').reduce((s, b) => s + b.us, 0);
@@ -289,9 +289,26 @@ test('gemmClusters: on a partition holding the remainder a clustered GEMM is pri
   for (const s of [16, 64, 132]) assert.equal(at(all, s).gpuUs, at(base, s).gpuUs);
   assert.equal(at(all, 20).kernels, at(base, 20).kernels);
   // Half the rows clustered (interpolated between a clustered and an unclustered count): halfway in time.
-  const half = { ...base, perf: { ...base.perf, gemmClusters: { source: 'test', remainderMaxCtas: 2, rows: [1, 127], shapes: shapes.map((s) => ({ ...s, clusteredRows: [1] })) } } };
+  const half = { ...base, perf: { ...base.perf, gemmKernels: { source: 'test', remainderMaxCtas: 2, rows: [1, 127], shapes: shapes.map((s) => ({ ...s, clusteredRows: [1] })) } } };
   const h = gemmUs(at(half, 20));
   assert.ok(Math.abs(h - (gemmUs(at(base, 20)) + gemmUs(at(base, 8))) / 2) < 1e-6 * h, `${h}`);
   // The remainder alone cannot run such kernels: pricing it is a caller's error (isValidPartitionSize refuses it).
   assert.throws(() => at(all, 12), /GPC remainder alone/);
+});
+
+test('gemmTilesFromRows: a recorded shape from that many tokens pays for cuBLAS\'s own tile in both dimensions, and its waves', async () => {
+  const { gemmPadFlops } = await import('../../../sim/latency/roofline.js');
+  const gemmKernels = { source: 'test', remainderMaxCtas: 2, rows: [1, 64], shapes: [{ dIn: 64, dOut: 300, clusteredRows: [], tiles: [[32, 8], [128, 64]] as [number, number][] }] };
+  const base = { gemmRowTile: 16, gemmKernels };
+  // 100 tokens at the tile recorded for 64: 3 tiles of 128 columns (384) x 2 of 64 rows (128).
+  const padded = 2 * 384 * 128 * 64;
+  const counted = 2 * 100 * 64 * 300;
+  assert.equal(gemmPadFlops({ ...base, gemmTilesFromRows: 1 }, 100, 64, 300), padded - counted);
+  // Waves: 6 tiles on 4 SMs take 2 waves of 4, blend 0.5: x (1 + 0.5 (8/6 - 1)).
+  const waved = gemmPadFlops({ ...base, gemmTilesFromRows: 1, gemmWaveBlend: 0.5 }, 100, 64, 300, 4);
+  assert.ok(Math.abs(waved - (padded * (1 + 0.5 * (8 / 6 - 1)) - counted)) < 1e-6);
+  // Below gemmTilesFromRows, an unrecorded shape, or without the term: the fitted 16-row tile (112 rows).
+  assert.equal(gemmPadFlops({ ...base, gemmTilesFromRows: 129 }, 100, 64, 300), 2 * 112 * 64 * 300 - counted);
+  assert.equal(gemmPadFlops({ ...base, gemmTilesFromRows: 1 }, 100, 64, 299), 2 * 112 * 64 * 299 - 2 * 100 * 64 * 299);
+  assert.equal(gemmPadFlops(base, 100, 64, 300), 2 * 112 * 64 * 300 - counted);
 });

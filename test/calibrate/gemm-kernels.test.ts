@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterCtasOf, deriveGemmClusters, formatGemmClusters } from '../../calibrate/gemm-clusters.js';
+import { clusterCtasOf, deriveGemmKernels, formatGemmKernels, tileOf } from '../../calibrate/gemm-kernels.js';
 import { parseMeasurementSet } from '../../calibrate/parse-measurements.js';
 import { hopperLike } from '../util/fixtures.js';
 import { expectInputError } from '../util/expect-input-error.js';
@@ -34,30 +34,33 @@ test('cluster sizes are read from cuBLAS (nvjet) and CUTLASS-style kernel names;
   assert.equal(clusterCtasOf('sm90_xmma_gemm_bf16bf16_cluster2x2x1_warpspecialized'), 4);
   assert.equal(clusterCtasOf('Memset (Device)'), null);
   assert.equal(clusterCtasOf('void cublasLt::splitKreduce_kernel<32, 16>(...)'), null);
+  assert.deepEqual(tileOf('nvjet_sm90_tst_512x80_64x2_2x1_v_bz_coopA_TNT'), [512, 80]);
+  assert.equal(tileOf('sm90_xmma_gemm_bf16bf16_cluster2x2x1_warpspecialized'), null);
 });
 
 test('the table: per shape the counts whose kernel clusters more CTAs than the remainder hosts, measured from the timings', () => {
-  const d = deriveGemmClusters(hopperLike(), set(records()));
+  const d = deriveGemmKernels(hopperLike(), set(records()));
   assert.equal(d.maxCtasFrom, 'measured');
   assert.deepEqual(d.remainderRatios, [
     { ctas: 2, median: 0.42, count: 2 },
     { ctas: 4, median: 149 / 150, count: 2 },
   ]);
   assert.deepEqual(d.table.rows, [1, 64]);
+  // Tiles from the names at the widest partition measured: the split-K kernel on 132 SMs is 128 x 8.
   assert.deepEqual(d.table.shapes, [
-    { dIn: 4096, dOut: 4096, clusteredRows: [] },
-    { dIn: 4096, dOut: 6144, clusteredRows: [1, 64] },
+    { dIn: 4096, dOut: 4096, clusteredRows: [], tiles: [[64, 8], [64, 8]] },
+    { dIn: 4096, dOut: 6144, clusteredRows: [1, 64], tiles: [[64, 8], [128, 8]] },
   ]);
   assert.equal(d.table.remainderMaxCtas, 2);
   assert.match(d.table.source, /^data\/gemm-rows\.jsonl: Test GPU, driver d, CUDA 13\.0, 2026-12-05T00:00:00Z \(torch\)$/);
   assert.deepEqual(d.inconsistent, []);
-  assert.match(formatGemmClusters(d), /up to 2 CTAs \(measured\); 2 of 4 \(shape, rows\) run larger ones/);
+  assert.match(formatGemmKernels(d), /up to 2 CTAs \(measured\); 2 of 4 \(shape, rows\) run larger ones/);
 });
 
 test('a record without a readable cluster is left out and named; a kernel that differs by partition is reported', () => {
   const odd = gemm(1, 4096, 4096, 16, 50, ['Memset (Device)']);
   const changed = gemm(64, 4096, 4096, 16, 50, [K4]);
-  const d = deriveGemmClusters(hopperLike(), set(records([odd, changed])));
+  const d = deriveGemmKernels(hopperLike(), set(records([odd, changed])));
   assert.deepEqual(d.unreadable, ['gemm-n1-4096x4096-s16']);
   assert.equal(d.inconsistent.length, 1);
   assert.match(d.inconsistent[0], /^4096x4096 at 64 rows \(.*16 SMs: 4/);
@@ -67,10 +70,10 @@ test('a record without a readable cluster is left out and named; a kernel that d
 
 test('without a remainder timing the cluster limit must be given; data without kernel names is refused, located', () => {
   const only132 = [META, gemm(1, 8, 8, 132, 5, [K4])].map((r) => JSON.stringify(r)).join('\n') + '\n';
-  expectInputError(() => deriveGemmClusters(hopperLike(), set(only132)), [{ code: 'calib.remainder-clusters', file: 'data/gemm-rows.jsonl', field: 'kernels' }]);
-  assert.deepEqual(deriveGemmClusters(hopperLike(), set(only132), 2).table.shapes, [{ dIn: 8, dOut: 8, clusteredRows: [1] }]);
+  expectInputError(() => deriveGemmKernels(hopperLike(), set(only132)), [{ code: 'calib.remainder-clusters', file: 'data/gemm-rows.jsonl', field: 'kernels' }]);
+  assert.deepEqual(deriveGemmKernels(hopperLike(), set(only132), 2).table.shapes, [{ dIn: 8, dOut: 8, clusteredRows: [1], tiles: [[64, 8]] }]);
   const { kernels: _k, ...bare } = gemm(1, 8, 8, 132, 5, [K4]);
-  expectInputError(() => deriveGemmClusters(hopperLike(), set([META, bare].map((r) => JSON.stringify(r)).join('\n') + '\n')), [{ code: 'calib.no-kernel-names' }]);
+  expectInputError(() => deriveGemmKernels(hopperLike(), set([META, bare].map((r) => JSON.stringify(r)).join('\n') + '\n')), [{ code: 'calib.no-kernel-names' }]);
 });
 
 test('a kernel name that is not a string is refused with its line and field', () => {

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gemmClusterShare } from '../../../sim/latency/gemm-clusters.js';
-import type { GemmClusterTable } from '../../../sim/hardware/hardware-spec.js';
+import { gemmClusterShare, gemmRecordedTile } from '../../../sim/latency/gemm-kernels.js';
+import type { GemmKernelTable } from '../../../sim/hardware/hardware-spec.js';
 
-const TABLE: GemmClusterTable = {
+const TABLE: GemmKernelTable = {
   source: 'test',
   remainderMaxCtas: 2,
   rows: [1, 64, 128, 512],
   shapes: [
-    { dIn: 4096, dOut: 6144, clusteredRows: [1, 64] },
+    { dIn: 4096, dOut: 6144, clusteredRows: [1, 64], tiles: [[64, 8], [64, 64], [128, 128], [256, 128]] },
     { dIn: 4096, dOut: 4096, clusteredRows: [128] },
   ],
 };
@@ -37,4 +37,15 @@ test('a shape the table does not list gets the share of listed shapes clustered 
   assert.equal(gemmClusterShare(TABLE, 512, 5120, 5120), 0);
   // Between 64 (0.5) and 128 (0.5): 0.5.
   assert.equal(gemmClusterShare(TABLE, 100, 5120, 5120), 0.5);
+});
+
+test('the recorded tile is the one at the largest recorded count not above n; none for a shape without tiles', () => {
+  assert.deepEqual(gemmRecordedTile(TABLE, 1, 4096, 6144), [64, 8]);
+  assert.deepEqual(gemmRecordedTile(TABLE, 100, 4096, 6144), [64, 64]);
+  assert.deepEqual(gemmRecordedTile(TABLE, 128, 4096, 6144), [128, 128]);
+  assert.deepEqual(gemmRecordedTile(TABLE, 511, 4096, 6144), [128, 128]);
+  assert.deepEqual(gemmRecordedTile(TABLE, 9000, 4096, 6144), [256, 128]);
+  assert.deepEqual(gemmRecordedTile(TABLE, 0.5, 4096, 6144), [64, 8]);
+  assert.equal(gemmRecordedTile(TABLE, 128, 4096, 4096), null);
+  assert.equal(gemmRecordedTile(TABLE, 128, 5120, 5120), null);
 });

@@ -1,14 +1,14 @@
-import type { GemmClusterShape, GemmClusterTable, HardwareSpec } from '../sim/hardware/hardware-spec.js';
+import type { GemmKernelShape, GemmKernelTable, HardwareSpec } from '../sim/hardware/hardware-spec.js';
 import { clusterSms } from '../sim/hardware/partition.js';
 import { inputError } from '../sim/core/input-error.js';
 import type { MeasurementSet, OpRecord } from './measurement.js';
 
 /**
  * Reads cuBLAS's kernel choice out of GEMM records that carry kernel names (the gemm-rows plan run with
- * `--kernel-names`) into a GemmClusterTable: per linear shape, the token counts at which its kernel's
+ * `--kernel-names`) into a GemmKernelTable: per linear shape, the token counts at which its kernel's
  * thread-block cluster was larger than the GPC remainder can host. Pure: records in, table and a summary out.
  *
- * The cluster size is read from the kernel name. cuBLAS's Hopper kernels are named
+ * The cluster size and the output tile are read from the kernel name. cuBLAS's Hopper kernels are named
  * `nvjet_sm90_tst_<tile M>x<tile N>_<tile K>x<stages>_<cluster X>x<cluster Y>_<v|h>_…`; CUTLASS-style names
  * say `cluster<X>x<Y>[x<Z>]`. Helper kernels a call also launches (memset, split-K reduction) carry no cluster
  * and are skipped; a record whose kernels show no cluster at all is counted as unreadable and left out.
@@ -18,8 +18,8 @@ import type { MeasurementSet, OpRecord } from './measurement.js';
  * in the time it takes on the S − remainder SMs of the whole groups (calibrate/data/h200-2026-12-05-gemm-rows:
  * 2-CTA clusters 0.44–0.67 of that time on 20–36 SMs, 4- and 8-CTA clusters 0.99–1.00).
  */
-export interface GemmClusterDerivation {
-  readonly table: GemmClusterTable;
+export interface GemmKernelDerivation {
+  readonly table: GemmKernelTable;
   /** GEMM records with kernel names read, and those whose cluster could not be read (left out). */
   readonly records: number;
   readonly unreadable: readonly string[];
@@ -43,6 +43,21 @@ export function clusterCtasOf(name: string): number | null {
   return null;
 }
 
+/** The output tile [dOut columns, token rows] a cuBLAS Hopper kernel's name gives, or null. */
+export function tileOf(name: string): [number, number] | null {
+  const m = /^nvjet_sm\d+\w*?_(\d+)x(\d+)_\d+x\d+_\d+x\d+_[vh]_/.exec(name);
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+/** The first GEMM tile among a call's kernels. */
+function recordTile(r: OpRecord): [number, number] | null {
+  for (const k of r.kernels ?? []) {
+    const t = tileOf(k);
+    if (t) return t;
+  }
+  return null;
+}
+
 /** The largest cluster among a call's kernels (a split-K GEMM launches its GEMM and a reduction). */
 function recordCtas(r: OpRecord): number | null {
   let ctas: number | null = null;
@@ -53,7 +68,7 @@ function recordCtas(r: OpRecord): number | null {
   return ctas;
 }
 
-export function deriveGemmClusters(hw: HardwareSpec, data: MeasurementSet, givenMaxCtas?: number): GemmClusterDerivation {
+export function deriveGemmKernels(hw: HardwareSpec, data: MeasurementSet, givenMaxCtas?: number): GemmKernelDerivation {
   const gemms = data.records.filter((r): r is OpRecord => r.kind === 'op' && r.shape.op === 'gemm' && r.kernels !== null && r.kernels !== undefined);
   const where = data.files[0]?.path ?? '<data>';
   if (gemms.length === 0) {
@@ -63,6 +78,7 @@ export function deriveGemmClusters(hw: HardwareSpec, data: MeasurementSet, given
   // (dIn, dOut) → n → sms → ctas, and (dIn, dOut, n, sms) → µs.
   const ctasAt = new Map<string, Map<number, Map<number, number>>>();
   const us = new Map<string, number>();
+  const tileAt = new Map<string, [number, number] | null>();
   for (const r of gemms) {
     const shape = r.shape as { dIn: number; dOut: number; n: number };
     const ctas = recordCtas(r);
@@ -77,6 +93,7 @@ export function deriveGemmClusters(hw: HardwareSpec, data: MeasurementSet, given
     if (!bySms) byN.set(shape.n, (bySms = new Map()));
     bySms.set(r.smCount, ctas);
     us.set(`${key}/${shape.n}/${r.smCount}`, r.medianUs);
+    tileAt.set(`${key}/${shape.n}/${r.smCount}`, recordTile(r));
   }
   if (ctasAt.size === 0) {
     throw inputError('calib.no-kernel-names', where, 1, 'kernels', `none of the ${gemms.length} GEMM records names a kernel with a readable cluster size`);
@@ -130,17 +147,19 @@ export function deriveGemmClusters(hw: HardwareSpec, data: MeasurementSet, given
   const rowSets = keys.map((k) => new Set((ctasAt.get(k) as Map<number, unknown>).keys()));
   const rows = [...rowSets[0]].filter((n) => rowSets.every((s) => s.has(n))).sort((a, b) => a - b);
   const inconsistent: string[] = [];
-  const shapes: GemmClusterShape[] = keys.map((key) => {
+  const shapes: GemmKernelShape[] = keys.map((key) => {
     const [dIn, dOut] = key.split('x').map(Number);
     const byN = ctasAt.get(key) as Map<number, Map<number, number>>;
+    const widest = (n: number): number => Math.max(...(byN.get(n) as Map<number, number>).keys());
     const clusteredRows = rows.filter((n) => {
       const bySms = byN.get(n) as Map<number, number>;
       const sizes = new Set(bySms.values());
       if (sizes.size > 1) inconsistent.push(`${key} at ${n} rows (${[...bySms].map(([s, c]) => `${s} SMs: ${c}`).join(', ')})`);
-      const whole = bySms.get(Math.max(...bySms.keys())) as number;
-      return whole > maxCtas;
+      return (bySms.get(widest(n)) as number) > maxCtas;
     });
-    return { dIn, dOut, clusteredRows };
+    // The tile of the kernel on the widest partition measured, at every recorded count, or none for the shape.
+    const tiles = rows.map((n) => tileAt.get(`${key}/${n}/${widest(n)}`) ?? null);
+    return tiles.every((t) => t !== null) ? { dIn, dOut, clusteredRows, tiles: tiles as [number, number][] } : { dIn, dOut, clusteredRows };
   });
   const m = data.meta;
   const source = `${data.files.map((f) => f.path).join(', ')}: ${m.gpu}, driver ${m.driver}, CUDA ${m.cudaRuntime}, ${m.date} (${m.backend})`;
@@ -160,7 +179,7 @@ function median(xs: readonly number[]): number {
 }
 
 /** Human-readable summary (the CLI prints it; the JSON carries the same fields). */
-export function formatGemmClusters(d: GemmClusterDerivation): string {
+export function formatGemmKernels(d: GemmKernelDerivation): string {
   const t = d.table;
   const clustered = t.shapes.reduce((s, sh) => s + sh.clusteredRows.length, 0);
   const lines = [
@@ -169,6 +188,8 @@ export function formatGemmClusters(d: GemmClusterDerivation): string {
     ...d.remainderRatios.map((x) => `  ${x.ctas} CTA${x.ctas === 1 ? '' : 's'}: median ${x.median.toFixed(3)} (n=${x.count})`),
     `The remainder hosts clusters of up to ${t.remainderMaxCtas} CTAs (${d.maxCtasFrom}); ${clustered} of ${t.shapes.length * t.rows.length} (shape, rows) run larger ones:`,
     ...t.shapes.map((sh) => `  ${sh.dIn} x ${sh.dOut}: ${sh.clusteredRows.length === 0 ? 'none' : sh.clusteredRows.join(', ')}`),
+    `Output tiles (dOut columns x token rows) at ${t.rows.join(', ')} rows:`,
+    ...t.shapes.map((sh) => `  ${sh.dIn} x ${sh.dOut}: ${sh.tiles ? sh.tiles.map(([c, r]) => `${c}x${r}`).join(' ') : 'not in the kernel names'}`),
   ];
   if (d.unreadable.length > 0) lines.push(`Left out, no cluster in the kernel names: ${d.unreadable.length} (${d.unreadable.slice(0, 5).join(', ')}${d.unreadable.length > 5 ? ', …' : ''})`);
   if (d.inconsistent.length > 0) lines.push(`Kernel differed between SM counts (whole-GPU choice kept): ${d.inconsistent.length} (${d.inconsistent.slice(0, 3).join('; ')}${d.inconsistent.length > 3 ? '; …' : ''})`);
