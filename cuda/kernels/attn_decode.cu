@@ -59,6 +59,7 @@ constexpr float kLog2e = 1.4426950408889634f;
 constexpr float kNoScore = -1e30f;
 static_assert(kThreads == kDh, "the merge gives each thread one output dimension");
 static_assert(kAttnDecodeMaxSplitTokens % kTileTokens == 0, "splits are whole tiles");
+static_assert(kTileTokens == 2 * kBlockTokens && kThreads / 16 == kBlockTokens / 2, "a tile is two cache pages; load_tile's page arithmetic assumes it");
 static_assert(kWarps * kAttnDecodeMaxGroup * kDh * 4 <= kSmemBytes, "the merge reuses the stages");
 
 struct Workspace {
@@ -96,24 +97,33 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
   __syncthreads();
 
   // Tile `tile` of the split into stage `stage`: thread t copies chunk t % 16 of rows t / 16 + 8j, K and V.
+  // A tile is two cache pages; row t / 16 + 8j sits in page j / 2 at slot t / 16 + 8 (j % 2), so a thread's
+  // element offsets within a page and its shared-memory offsets are fixed for the whole split: the loop
+  // looks up two page numbers per tile and adds, instead of rebuilding each address (on 8–40 SMs the kernel
+  // is bound by instructions issued per byte, not by bytes in flight: cuda/NOTES.md).
+  const int chunk = threadIdx.x % 16;
+  const int row0_thread = threadIdx.x / 16;
+  const long long page_elems = (long long)kBlockTokens * p.hkv * kDh;
+  long long in_page[2];
+#pragma unroll
+  for (int h = 0; h < 2; ++h) in_page[h] = ((long long)(row0_thread + 8 * h) * p.hkv + kvh) * kDh + chunk * 8;
+  uint32_t tile_off[kTile * 16 / kThreads];
+#pragma unroll
+  for (int j = 0; j < kTile * 16 / kThreads; ++j) tile_off[j] = tile_offset(row0_thread + j * (kThreads / 16), chunk);
   auto load_tile = [&](int tile, int stage) {
     uint8_t* sK = smem + stage * kStageBytes;
     uint8_t* sV = sK + kTileBytes;
-    const int chunk = threadIdx.x % 16;
+    const int first = tile * kTile;
+    const long long page0 = first < ntok ? (long long)s_blocks[2 * tile] * page_elems : 0;
+    const long long page1 = first + kBlockTokens < ntok ? (long long)s_blocks[2 * tile + 1] * page_elems : 0;
 #pragma unroll
     for (int j = 0; j < kTile * 16 / kThreads; ++j) {
-      const int row = threadIdx.x / 16 + j * (kThreads / 16);
-      const int tok = tile * kTile + row;
-      long long elem = 0;
-      int bytes = 0;
-      if (tok < ntok) {
-        const long long slot = (long long)s_blocks[tok / kBlockTokens] * kBlockTokens + tok % kBlockTokens;
-        elem = (slot * p.hkv + kvh) * kDh + chunk * 8;
-        bytes = 16;
-      }
-      const uint32_t off = tile_offset(row, chunk);
-      cp_async_16(smem_addr(sK + off), p.k_cache + elem, bytes);
-      cp_async_16(smem_addr(sV + off), p.v_cache + elem, bytes);
+      const int tok = first + row0_thread + j * (kThreads / 16);
+      const bool valid = tok < ntok;
+      const long long elem = valid ? (j < 2 ? page0 : page1) + in_page[j % 2] : 0;
+      const int bytes = valid ? 16 : 0;
+      cp_async_16(smem_addr(sK + tile_off[j]), p.k_cache + elem, bytes);
+      cp_async_16(smem_addr(sV + tile_off[j]), p.v_cache + elem, bytes);
     }
   };
 
@@ -176,16 +186,22 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
     mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 1));
     mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 2));
     const float m_new = fmaxf(m_run, mx);
-    const float rescale = fast_exp2(m_run - m_new);
+    // Rescale only when some row's maximum moved: after the first tiles it seldom does, and the 32
+    // multiplies are a sixth of a tile's instructions. For a row whose maximum stayed, exp2(0) = 1 exactly,
+    // so rescaling every row whenever one moved changes nothing; the vote keeps the warp converged.
+    if (__any_sync(0xffffffffu, m_new != m_run)) {
+      const float rescale = fast_exp2(m_run - m_new);
+      l_run *= rescale;
+#pragma unroll
+      for (int j = 0; j < kDh / 8; ++j) {
+        acc[j][0] *= rescale;
+        acc[j][1] *= rescale;
+      }
+    }
     const float p0 = fast_exp2(x[0] - m_new), p1 = fast_exp2(x[1] - m_new);
-    l_run = l_run * rescale + p0 + p1;
+    l_run += p0 + p1;
     const uint32_t pa = pack_bf16(p0, p1);  // P's A fragment is the score fragment
     m_run = m_new;
-#pragma unroll
-    for (int j = 0; j < kDh / 8; ++j) {
-      acc[j][0] *= rescale;
-      acc[j][1] *= rescale;
-    }
 
     // O += P V (m16n8k8 over the warp's 8 rows), V's B fragments by transposing ldmatrix.
 #pragma unroll

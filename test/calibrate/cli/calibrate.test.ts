@@ -238,3 +238,24 @@ test('gemm-kernels reads cuBLAS\'s cluster sizes from kernel names; data without
   assert.equal(none.code, 2);
   assert.match(none.error?.message ?? '', /\[kernels\]: no GEMM record carries kernel names/);
 });
+
+test('compare-kernels, round 8: decode attention within 1.10x of cuDNN by partition median on every partition, and faster than round 7 on 8-64 SMs', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq8-'));
+  const d = join(packageRoot(), 'calibrate/data/h200-2026-12-04-kernel-quality');
+  const run = async (ours: string, out: string) => {
+    const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, ours), '--reference', join(d, 'round7/torch.jsonl'), '--json', out], dir);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(readFileSync(join(dir, out), 'utf8')) as { by_class_and_sms: Record<string, { median_ratio: number }> };
+  };
+  const now = await run('round8/own.jsonl', 'r8.json');
+  const before = await run('round7/own.jsonl', 'r7.json');
+  // The committed comparison is what the command writes.
+  assert.deepEqual(JSON.parse(readFileSync(join(d, 'round8/kernel-compare-decode.json'), 'utf8')), now);
+  const decode = Object.entries(now.by_class_and_sms).filter(([k]) => k.startsWith('attn_decode'));
+  assert.equal(decode.length, 16);
+  for (const [k, v] of decode) {
+    assert.ok(v.median_ratio <= 1.1, `${k}: ${v.median_ratio}`);
+    const sms = Number(/(\d+)/.exec(k)?.[1]);
+    if (sms <= 64) assert.ok(v.median_ratio < 0.9 * before.by_class_and_sms[k].median_ratio, `${k}: ${v.median_ratio} vs ${before.by_class_and_sms[k].median_ratio}`);
+  }
+});
