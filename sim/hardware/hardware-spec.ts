@@ -216,10 +216,10 @@ export interface PerfSpec {
    */
   readonly bandwidthScale?: readonly CurvePoint[];
   /**
-   * Which GEMMs the backend's library launches with thread-block clusters too large for the GPC remainder
-   * (GemmKernelTable; recorded from the kernels cuBLAS launched, not fitted). On a partition holding the
-   * remainder group such a GEMM runs on the partition's whole groups only (roofline linearUs). Absent: every
-   * GEMM uses every SM of its partition.
+   * The backend library's kernel choice per GEMM shape and token count (GemmKernelTable; recorded from the
+   * kernels cuBLAS launched, not fitted): which GEMMs run thread-block clusters too large for the GPC remainder
+   * — on a partition holding the remainder group they run on its whole groups only (roofline linearUs) — and
+   * each kernel's output tile (gemmTilesFromRows). Absent: every GEMM uses every SM of its partition.
    */
   readonly gemmKernels?: GemmKernelTable;
   /**
@@ -235,7 +235,8 @@ export interface PerfSpec {
 
 /**
  * cuBLAS's kernel choice as recorded by the gemm-rows plan (`--kernel-names`): at which token counts each
- * linear shape got a kernel whose thread-block cluster has more than `remainderMaxCtas` CTAs.
+ * linear shape got a kernel whose thread-block cluster has more than `remainderMaxCtas` CTAs, and (when the
+ * names say) the output tile of the kernel at every recorded count.
  *
  * Why it matters (calibrate/data/h200-2026-12-05-gemm-rows): a green context holding the GPC remainder group
  * (12 SMs spread over GPCs on a 132-SM Hopper) cannot place clusters of 4 or 8 CTAs on those SMs. cuBLAS picks
