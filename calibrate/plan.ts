@@ -3,6 +3,7 @@ import type { ModelSpec } from '../sim/model/model-spec.js';
 import type { IterationBatch } from '../sim/latency/iteration-batch.js';
 import { kernelUs, predictGpuUs, ratesFor } from '../sim/latency/roofline.js';
 import { curveAt } from '../sim/latency/curve.js';
+import { clusterSms } from '../sim/hardware/partition.js';
 import { PLAN_VERSION, uniqueExperiments, type Plan, type PlanBatch, type PlanExperiment, type PlanModel } from './plan-format.js';
 import { opWork, type LmHeadShape } from './op-work.js';
 import type { OpShape } from './measurement.js';
@@ -242,10 +243,17 @@ export interface PlanEstimate {
 export function estimatePlan(plan: Plan, models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec): PlanEstimate {
   const byKind: Record<string, number> = {};
   const lmHeads: LmHeadShape[] = Object.values(models).map((m) => ({ hiddenSize: m.hiddenSize, vocabSize: m.vocabSize }));
+  // A plan may measure the GPC remainder alone (the gemm-rows plan does, to see cuBLAS's clustered kernels fail
+  // there), which the latency model refuses to price with a kernel table: such experiments are estimated as if
+  // every GEMM ran there, without the table.
+  const { gemmKernels: _table, ...unclustered } = hw.perf;
+  const bare: HardwareSpec = { ...hw, perf: unclustered };
+  const aloneOnRemainder = (e: PlanExperiment): boolean =>
+    (e.kind === 'concurrent' ? [e.prefill.sms, e.decode.sms] : [e.sms]).some((s) => s < hw.smCount && clusterSms(hw, s) === 0);
   let us = 0;
   for (const e of plan.experiments) {
     byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;
-    us += e.kind === 'clock_regime' ? 2 * e.seconds * 1e6 : (plan.repeats + plan.warmup) * experimentUs(e, models, hw, lmHeads);
+    us += e.kind === 'clock_regime' ? 2 * e.seconds * 1e6 : (plan.repeats + plan.warmup) * experimentUs(e, models, aloneOnRemainder(e) ? bare : hw, lmHeads);
   }
   return { experiments: plan.experiments.length, byKind, gpuSeconds: us / 1e6 };
 }

@@ -50,3 +50,13 @@ test('gemm-rows: the committed plan is the generated one and parses as a plan', 
   assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(plan)));
   assert.equal(parsePlan(text, path).experiments.length, plan.experiments.length);
 });
+
+test('gemm-rows: the runtime estimate prices the remainder-alone experiments without the kernel table instead of failing', async () => {
+  const { estimatePlan } = await import('../../calibrate/plan.js');
+  const h200 = hw;
+  assert.ok(h200.perf.gemmKernels, 'h200.yaml records a kernel table');
+  const models = Object.fromEntries(['qwen3-8b', 'qwen3-14b'].map((n) => [n, loadModel(n)]));
+  const e = estimatePlan(plan, models, h200);
+  assert.equal(e.experiments, plan.experiments.length);
+  assert.ok(e.gpuSeconds > 0 && Number.isFinite(e.gpuSeconds));
+});
