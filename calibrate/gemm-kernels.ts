@@ -2,6 +2,7 @@ import type { GemmKernelShape, GemmKernelTable, HardwareSpec } from '../sim/hard
 import { clusterSms } from '../sim/hardware/partition.js';
 import { inputError } from '../sim/core/input-error.js';
 import type { MeasurementSet, OpRecord } from './measurement.js';
+import { median } from './error-stats.js';
 
 /**
  * Reads cuBLAS's kernel choice out of GEMM records that carry kernel names (the gemm-rows plan run with
@@ -49,6 +50,13 @@ export function tileOf(name: string): [number, number] | null {
   return m ? [Number(m[1]), Number(m[2])] : null;
 }
 
+/** One GEMM call as the derivation keeps it: its largest cluster, its median time and its tile. */
+interface Point {
+  readonly ctas: number;
+  readonly us: number;
+  readonly tile: [number, number] | null;
+}
+
 /** The first GEMM tile among a call's kernels. */
 function recordTile(r: OpRecord): [number, number] | null {
   for (const k of r.kernels ?? []) {
@@ -75,10 +83,8 @@ export function deriveGemmKernels(hw: HardwareSpec, data: MeasurementSet, givenM
     throw inputError('calib.no-kernel-names', where, 1, 'kernels', 'no GEMM record carries kernel names: measure with the reference runner\'s --kernel-names (the gemm-rows plan)');
   }
   const unreadable: string[] = [];
-  // (dIn, dOut) → n → sms → ctas, and (dIn, dOut, n, sms) → µs.
-  const ctasAt = new Map<string, Map<number, Map<number, number>>>();
-  const us = new Map<string, number>();
-  const tileAt = new Map<string, [number, number] | null>();
+  // Per shape: token count → SM count → what the call ran and how long it took.
+  const byShape = new Map<string, { readonly dIn: number; readonly dOut: number; readonly byN: Map<number, Map<number, Point>> }>();
   for (const r of gemms) {
     const shape = r.shape as { dIn: number; dOut: number; n: number };
     const ctas = recordCtas(r);
@@ -87,31 +93,28 @@ export function deriveGemmKernels(hw: HardwareSpec, data: MeasurementSet, givenM
       continue;
     }
     const key = `${shape.dIn}x${shape.dOut}`;
-    let byN = ctasAt.get(key);
-    if (!byN) ctasAt.set(key, (byN = new Map()));
-    let bySms = byN.get(shape.n);
-    if (!bySms) byN.set(shape.n, (bySms = new Map()));
-    bySms.set(r.smCount, ctas);
-    us.set(`${key}/${shape.n}/${r.smCount}`, r.medianUs);
-    tileAt.set(`${key}/${shape.n}/${r.smCount}`, recordTile(r));
+    let entry = byShape.get(key);
+    if (!entry) byShape.set(key, (entry = { dIn: shape.dIn, dOut: shape.dOut, byN: new Map() }));
+    let bySms = entry.byN.get(shape.n);
+    if (!bySms) entry.byN.set(shape.n, (bySms = new Map()));
+    bySms.set(r.smCount, { ctas, us: r.medianUs, tile: recordTile(r) });
   }
-  if (ctasAt.size === 0) {
+  if (byShape.size === 0) {
     throw inputError('calib.no-kernel-names', where, 1, 'kernels', `none of the ${gemms.length} GEMM records names a kernel with a readable cluster size`);
   }
 
   // Which cluster sizes used the remainder's SMs: time on S against time on the whole groups alone.
   const ratios = new Map<number, number[]>();
-  for (const [key, byN] of ctasAt) {
-    for (const [n, bySms] of byN) {
-      for (const [sms, ctas] of bySms) {
+  for (const { byN } of byShape.values()) {
+    for (const bySms of byN.values()) {
+      for (const [sms, here] of bySms) {
         const groups = clusterSms(hw, sms);
         if (groups === sms || groups <= 0) continue;
-        const alone = us.get(`${key}/${n}/${groups}`);
-        const here = us.get(`${key}/${n}/${sms}`);
-        if (alone === undefined || here === undefined || !(alone > 0)) continue;
-        let list = ratios.get(ctas);
-        if (!list) ratios.set(ctas, (list = []));
-        list.push(here / alone);
+        const alone = bySms.get(groups);
+        if (alone === undefined || !(alone.us > 0)) continue;
+        let list = ratios.get(here.ctas);
+        if (!list) ratios.set(here.ctas, (list = []));
+        list.push(here.us / alone.us);
       }
     }
   }
@@ -143,22 +146,20 @@ export function deriveGemmKernels(hw: HardwareSpec, data: MeasurementSet, givenM
 
   // Rows every shape was measured at; the choice at the largest SM count measured (the library picks its
   // kernel as for the whole GPU, so it should not differ by partition: differences are reported).
-  const keys = [...ctasAt.keys()].sort(compareShapeKeys);
-  const rowSets = keys.map((k) => new Set((ctasAt.get(k) as Map<number, unknown>).keys()));
+  const entries = [...byShape.entries()].sort(([, a], [, b]) => a.dIn - b.dIn || a.dOut - b.dOut);
+  const rowSets = entries.map(([, e]) => new Set(e.byN.keys()));
   const rows = [...rowSets[0]].filter((n) => rowSets.every((s) => s.has(n))).sort((a, b) => a - b);
   const inconsistent: string[] = [];
-  const shapes: GemmKernelShape[] = keys.map((key) => {
-    const [dIn, dOut] = key.split('x').map(Number);
-    const byN = ctasAt.get(key) as Map<number, Map<number, number>>;
-    const widest = (n: number): number => Math.max(...(byN.get(n) as Map<number, number>).keys());
-    const clusteredRows = rows.filter((n) => {
-      const bySms = byN.get(n) as Map<number, number>;
-      const sizes = new Set(bySms.values());
-      if (sizes.size > 1) inconsistent.push(`${key} at ${n} rows (${[...bySms].map(([s, c]) => `${s} SMs: ${c}`).join(', ')})`);
-      return (bySms.get(widest(n)) as number) > maxCtas;
+  const shapes: GemmKernelShape[] = entries.map(([key, { dIn, dOut, byN }]) => {
+    // The call on the widest partition measured at each recorded count.
+    const widest = rows.map((n) => {
+      const bySms = byN.get(n) as Map<number, Point>;
+      if (new Set([...bySms.values()].map((p) => p.ctas)).size > 1) inconsistent.push(`${key} at ${n} rows (${[...bySms].map(([s, p]) => `${s} SMs: ${p.ctas}`).join(', ')})`);
+      return bySms.get(Math.max(...bySms.keys())) as Point;
     });
-    // The tile of the kernel on the widest partition measured, at every recorded count, or none for the shape.
-    const tiles = rows.map((n) => tileAt.get(`${key}/${n}/${widest(n)}`) ?? null);
+    const clusteredRows = rows.filter((_, i) => widest[i].ctas > maxCtas);
+    // Its tile at every recorded count, or none for the shape.
+    const tiles = widest.map((p) => p.tile);
     return tiles.every((t) => t !== null) ? { dIn, dOut, clusteredRows, tiles: tiles as [number, number][] } : { dIn, dOut, clusteredRows };
   });
   const m = data.meta;
@@ -166,17 +167,6 @@ export function deriveGemmKernels(hw: HardwareSpec, data: MeasurementSet, givenM
   return { table: { source, remainderMaxCtas: maxCtas, rows, shapes }, records: gemms.length, unreadable, inconsistent, remainderRatios, maxCtasFrom };
 }
 
-function compareShapeKeys(a: string, b: string): number {
-  const [ai, ao] = a.split('x').map(Number);
-  const [bi, bo] = b.split('x').map(Number);
-  return ai - bi || ao - bo;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 /** Human-readable summary (the CLI prints it; the JSON carries the same fields). */
 export function formatGemmKernels(d: GemmKernelDerivation): string {

@@ -14,7 +14,7 @@ import { generateReferencePlan, generateRemainderValidationPlan, generateValidat
 import { generateKernelQualityPlan } from '../plan-kernel-quality.js';
 import { generateGemmRowsPlan } from '../plan-gemm-rows.js';
 import type { Plan } from '../plan-format.js';
-import type { GemmKernelTable, HardwareSpec } from '../../sim/hardware/hardware-spec.js';
+import type { GemmKernelTable, HardwareSpec, PerfSpec } from '../../sim/hardware/hardware-spec.js';
 import { deriveGemmKernels, formatGemmKernels } from '../gemm-kernels.js';
 import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
 import { parsePlan } from '../parse-plan.js';
@@ -168,9 +168,8 @@ interface FitFlags {
  * waves, class tails), so the fit runs once instead of searching fourteen candidates (sixteen with a kernel table that records tiles). Refused, located, when
  * the section is missing or in the ceiling form (which records none).
  */
-function recordedChoicesOf(source: { readonly text: string; readonly file: string }, form: FitForm | undefined): ReturnType<typeof recordedFitChoices> {
+function recordedChoicesOf(source: { readonly text: string; readonly file: string }, calibrated: PerfSpec | null, form: FitForm | undefined): ReturnType<typeof recordedFitChoices> {
   if (form === 'ceiling') throw inputError('bad-flag', '<command line>', 0, '--recorded-choices', "the ceiling form has no candidate terms; drop --form ceiling or --recorded-choices");
-  const calibrated = parseHardwareYaml(source.text, source.file).calibrated;
   if (!calibrated) throw inputError('calib.no-recorded-choices', source.file, 0, 'calibrated', 'no calibrated: section to take the fit choices from (--recorded-choices); run fit without it to search them');
   if (calibrated.kernelRule !== 'tail') {
     const line = source.text.split('\n').findIndex((l) => /^calibrated:/.test(l)) + 1;
@@ -189,7 +188,8 @@ function formFlag(v: string | undefined): FitForm | undefined {
 function fitFrom(io: CliIo, o: FitFlags) {
   const loaded = load(io, o.data, o.plan);
   const source = readConfig('hardware', o.hardware, io.cwd);
-  const hardware = parseHardwareYaml(source.text, source.file).seed;
+  const config = parseHardwareYaml(source.text, source.file);
+  const hardware = config.seed;
   const started = performance.now();
   // The physics form's candidate search is fourteen fits (sixteen with recorded tiles) (minutes on a laptop): one line each on stderr.
   const onCandidate = o.quiet
@@ -197,8 +197,8 @@ function fitFrom(io: CliIo, o: FitFlags) {
     : (c: CandidateProgress): void =>
         io.stderr(`fit: candidate ${c.index}/${c.total} ${c.label}: training forward MAPE ${(100 * c.trainingForwardMape).toFixed(3)}%${c.kept ? ' (best so far)' : ''}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   const form = formFlag(o.form);
-  const choices = o.recordedChoices ? { ...recordedChoicesOf(source, form), form: 'physics' as const } : { form };
-  const gemmKernels = kernelTableFor(io, o, source, hardware);
+  const choices = o.recordedChoices ? { ...recordedChoicesOf(source, config.calibrated, form), form: 'physics' as const } : { form };
+  const gemmKernels = kernelTableFor(io, o, source.file, hardware, config.calibrated?.gemmKernels);
   const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices, gemmKernels });
   return { loaded, source, hardware, fit };
 }
@@ -208,15 +208,14 @@ function fitFrom(io: CliIo, o: FitFlags) {
  * one the YAML's calibrated: section records (it is measured, not fitted, so a refit keeps it), else none.
  * --no-gemm-kernels fits without one. Which one is said on stderr.
  */
-function kernelTableFor(io: CliIo, o: FitFlags, source: { readonly text: string; readonly file: string }, hardware: HardwareSpec): GemmKernelTable | undefined {
+function kernelTableFor(io: CliIo, o: FitFlags, file: string, hardware: HardwareSpec, recorded: GemmKernelTable | undefined): GemmKernelTable | undefined {
   if (o.gemmKernels === false) return undefined;
   if (o.gemmKernels) {
     const d = deriveGemmKernels(hardware, load(io, [o.gemmKernels], undefined).data);
     if (!o.quiet) io.stderr(`fit: GEMM kernel table from ${o.gemmKernels}: ${d.table.shapes.length} shapes × ${d.table.rows.length} token counts, remainder hosts ≤ ${d.table.remainderMaxCtas} CTAs\n`);
     return d.table;
   }
-  const recorded = parseHardwareYaml(source.text, source.file).calibrated?.gemmKernels;
-  if (recorded && !o.quiet) io.stderr(`fit: GEMM kernel table kept from ${source.file} (${recorded.source}); --gemm-kernels to re-derive, --no-gemm-kernels for none\n`);
+  if (recorded && !o.quiet) io.stderr(`fit: GEMM kernel table kept from ${file} (${recorded.source}); --gemm-kernels to re-derive, --no-gemm-kernels for none\n`);
   return recorded;
 }
 

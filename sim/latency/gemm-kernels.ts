@@ -1,3 +1,4 @@
+import { bisectRight } from 'd3-array';
 import type { GemmKernelTable } from '../hardware/hardware-spec.js';
 
 /*
@@ -18,18 +19,10 @@ export function gemmClusterShare(table: GemmKernelTable, n: number, dIn: number,
   const values = byShape.get(shapeKey(dIn, dOut)) ?? fallback;
   const rows = table.rows;
   if (n <= rows[0]) return values[0];
-  const last = rows.length - 1;
-  if (n >= rows[last]) return values[last];
-  // Binary search for rows[i] ≤ n < rows[i + 1].
-  let lo = 0;
-  let hi = last;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (rows[mid] <= n) lo = mid;
-    else hi = mid;
-  }
-  const t = (n - rows[lo]) / (rows[hi] - rows[lo]);
-  return values[lo] + t * (values[hi] - values[lo]);
+  const lo = lastAtOrBelow(rows, n);
+  if (lo === rows.length - 1) return values[lo];
+  const t = (n - rows[lo]) / (rows[lo + 1] - rows[lo]);
+  return values[lo] + t * (values[lo + 1] - values[lo]);
 }
 
 interface Indexed {
@@ -71,16 +64,10 @@ function shapeKey(dIn: number, dOut: number): string {
  */
 export function gemmRecordedTile(table: GemmKernelTable, n: number, dIn: number, dOut: number): readonly [number, number] | null {
   const tiles = indexed(table).tiles.get(shapeKey(dIn, dOut));
-  if (!tiles) return null;
-  const rows = table.rows;
-  let lo = 0;
-  let hi = rows.length - 1;
-  if (n >= rows[hi]) return tiles[hi];
-  // Binary search for the last rows[i] ≤ n.
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (rows[mid] <= n) lo = mid;
-    else hi = mid;
-  }
-  return tiles[lo];
+  return tiles ? tiles[Math.max(0, lastAtOrBelow(table.rows, n))] : null;
+}
+
+/** Index of the last recorded count not above n (−1 below the first). */
+function lastAtOrBelow(rows: readonly number[], n: number): number {
+  return bisectRight(rows, n) - 1;
 }

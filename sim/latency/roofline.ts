@@ -231,9 +231,8 @@ export function kernelUs(
   const eff = hw.perf.efficiency[op];
   // padFlops: work the kernel does beyond the counted FLOPs (a GEMM's partial row tile); it takes time
   // but is not reported as FLOPs.
-  const computeUs = ((flops + padFlops) / (r.computeFlopsPerUs * eff.compute)) * r.computeStretch;
-  const bytesPerUs = r.classBytesPerUs ? r.classBytesPerUs[CLASS_INDEX[op]] : r.bandwidthBytesPerUs * eff.memory;
-  const memoryUs = (bytes / bytesPerUs) * r.memoryStretch;
+  const computeUs = computeUsOf(hw, r, op, flops + padFlops);
+  const memoryUs = memoryUsOf(hw, r, op, bytes);
   const hi = Math.max(computeUs, memoryUs);
   const both = r.ridge > 0 && hi > 0 ? hi * Math.pow(Math.pow(computeUs / hi, r.ridge) + Math.pow(memoryUs / hi, r.ridge), 1 / r.ridge) : hi;
   const one = r.tail ? both + (eff.tailUs ?? r.floorUs) : Math.max(both, r.floorUs);
@@ -242,12 +241,20 @@ export function kernelUs(
   return us;
 }
 
+/** A kernel's compute-bound time (flops include any padding) and memory-bound time, as kernelUs combines them. */
+function computeUsOf(hw: HardwareSpec, r: Rates, op: OpClass, flops: number): number {
+  return (flops / (r.computeFlopsPerUs * hw.perf.efficiency[op].compute)) * r.computeStretch;
+}
+
+function memoryUsOf(hw: HardwareSpec, r: Rates, op: OpClass, bytes: number): number {
+  const bytesPerUs = r.classBytesPerUs ? r.classBytesPerUs[CLASS_INDEX[op]] : r.bandwidthBytesPerUs * hw.perf.efficiency[op].memory;
+  return (bytes / bytesPerUs) * r.memoryStretch;
+}
+
 /** Whether kernelUs finds this kernel compute-bound (for the breakdown's computeBoundShare); flops include any padding. */
 function computeBound(hw: HardwareSpec, r: Rates, op: OpClass, flops: number, bytes: number): boolean {
-  const eff = hw.perf.efficiency[op];
-  const computeUs = (flops / (r.computeFlopsPerUs * eff.compute)) * r.computeStretch;
-  const bytesPerUs = r.classBytesPerUs ? r.classBytesPerUs[CLASS_INDEX[op]] : r.bandwidthBytesPerUs * eff.memory;
-  return computeUs >= (bytes / bytesPerUs) * r.memoryStretch && computeUs >= r.floorUs;
+  const computeUs = computeUsOf(hw, r, op, flops);
+  return computeUs >= memoryUsOf(hw, r, op, bytes) && computeUs >= r.floorUs;
 }
 
 function linearUs(hw: HardwareSpec, r: Rates, op: OpClass, n: number, dIn: number, dOut: number, s: number, count: number, acc: Acc | null): number {
