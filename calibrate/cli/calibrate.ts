@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandModule } from '../../sim/cli/command-module.js';
 import { CliExit, type CliIo } from '../../sim/cli/io.js';
@@ -17,10 +17,12 @@ import type { Plan } from '../plan-format.js';
 import type { GemmKernelTable, HardwareSpec, PerfSpec } from '../../sim/hardware/hardware-spec.js';
 import { deriveGemmKernels, formatGemmKernels } from '../gemm-kernels.js';
 import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
+import { compareRuns, formatRepeatability } from '../repeatability.js';
+import { parseMeasurementSet } from '../parse-measurements.js';
 import { parsePlan } from '../parse-plan.js';
 import { runWithAddon, runWithReference, runWithRunner, withBackend, type BackendName } from '../run.js';
 import { gpuCommand } from './gpu-command.js';
-import { loadData, type LoadedData } from '../load-data.js';
+import { dataFiles, loadData, type LoadedData } from '../load-data.js';
 import { FIT_FORMS, fitCalibration, recordedFitChoices, type CandidateProgress, type FitForm } from '../fit.js';
 import { withCalibratedSection } from '../write-calibrated.js';
 import { validateCalibration } from '../validate.js';
@@ -336,6 +338,34 @@ function registerCompareKernels(cal: Command, io: CliIo): void {
     });
 }
 
+function registerRepeatability(cal: Command, io: CliIo): void {
+  cal
+    .command('repeatability')
+    .description('run-to-run spread: the same plan measured twice on one GPU model, each timing matched by experiment id (|second ÷ first − 1|: median, mean, p90, worst per record kind); the noise floor for validate\'s errors')
+    .requiredOption('--first <dir|file>', 'measurements of the first run')
+    .requiredOption('--second <dir|file>', 'measurements of the repeat (same plan; may be a subset of it)')
+    .option('--json <file>', 'write the spread as JSON')
+    .action((o: { first: string; second: string; json?: string }) => {
+      if (o.json) checkOutputPath('--json', o.json, io.cwd);
+      const read = (flag: string, path: string) => {
+        if (!existsSync(resolve(io.cwd, path))) throw inputError('calib.no-file', path, 0, flag, 'no such file or folder');
+        const { files, skipped } = dataFiles(io.cwd, [path]);
+        for (const f of skipped) io.stderr(`note: ${f} is not measurement output (no meta line); left out\n`);
+        return parseMeasurementSet(files.map((f) => ({ path: relative(io.cwd, f).split(sep).join('/'), text: readFileSync(f, 'utf8') })));
+      };
+      const first = read('--first', o.first);
+      const second = read('--second', o.second);
+      let r;
+      try {
+        r = compareRuns(first, second);
+      } catch (e) {
+        throw inputError('calib.repeat', o.second, 0, '--second', (e as Error).message);
+      }
+      io.stdout(formatRepeatability(r));
+      if (o.json) writeOut(io, '--json', o.json, JSON.stringify(r, null, 1) + '\n');
+    });
+}
+
 /**
  * The HTML pages that `calibrate validate --html` and `calibrate compare --html` (both modes) write. reports/ draws them and
  * sits above calibrate/, so the command is handed them: bin/commands.ts, the composition root above both,
@@ -352,6 +382,7 @@ export const makeCalibrateCommand = (pages: CalibratePages): CommandModule => ({
     registerPlan(cal, io);
     registerCompareKernels(cal, io);
     registerGemmKernels(cal, io);
+    registerRepeatability(cal, io);
     registerRun(cal, io);
     registerFit(cal, io);
     registerValidate(cal, io, pages.reportHtmlFromFiles);

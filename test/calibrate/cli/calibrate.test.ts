@@ -259,3 +259,22 @@ test('compare-kernels, round 8: decode attention within 1.10x of cuDNN by partit
     if (sms <= 64) assert.ok(v.median_ratio < 0.9 * before.by_class_and_sms[k].median_ratio, `${k}: ${v.median_ratio} vs ${before.by_class_and_sms[k].median_ratio}`);
   }
 });
+
+test('repeatability on the shipped repeats: the noise floor the READMEs cite (H200 median 0.59%, H100 0.30%); mismatched runs refused, located', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-repeat-'));
+  const d = join(packageRoot(), 'calibrate', 'data');
+  const run = (first: string, second: string, json?: string) =>
+    runCommand(calibrate, ['calibrate', 'repeatability', '--first', join(d, first), '--second', join(d, second), ...(json ? ['--json', json] : [])], dir);
+  const h200 = await run('h200-2026-12-04-reference/h200-reference.jsonl', 'h200-2026-12-04-reference/raw/run4-repeat-qwen3-8b-forwards.jsonl.txt', 'h200.json');
+  assert.equal(h200.code, 0, h200.stderr);
+  assert.match(h200.stdout, /forward\s+104\s+0\.59%\s+0\.72%\s+1\.49%\s+6\.26%/);
+  const json = JSON.parse(readFileSync(join(dir, 'h200.json'), 'utf8')) as { schema: string; only_first: number };
+  assert.equal(json.schema, 'duetsim.repeatability/1');
+  assert.equal(json.only_first, 548);
+  const h100 = await run('h100-2026-12-05-reference/h100-reference.jsonl', 'h100-2026-12-05-reference/raw/run2-repeat-qwen3-8b-forwards.jsonl.txt');
+  assert.equal(h100.code, 0, h100.stderr);
+  assert.match(h100.stdout, /forward\s+104\s+0\.30%\s+0\.47%\s+1\.19%\s+2\.43%/);
+  const cross = await run('h200-2026-12-04-reference/h200-reference.jsonl', 'h100-2026-12-05-reference/h100-reference.jsonl');
+  assert.equal(cross.code, 2);
+  assert.match(String(cross.error?.message), /h100-reference\.jsonl \[--second\]: the runs come from different GPUs \(NVIDIA H200 and NVIDIA H100 80GB HBM3\)/);
+});
