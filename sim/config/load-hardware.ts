@@ -49,6 +49,11 @@ export function withServingCorrection(perf: PerfSpec, c: ServingCorrection): Per
     ...perf,
     computeFlopsPerS: perf.computeFlopsPerS.map((p) => ({ smCount: p.smCount, value: p.value / c.computeScale })),
     bandwidthBytesPerS: perf.bandwidthBytesPerS.map((p) => ({ smCount: p.smCount, value: p.value / c.memoryScale })),
+    // The physics form streams each class at its saturating W(S), not at the curve above: scaled alike, or a
+    // correction fitted on such a calibration would leave its memory-bound time untouched.
+    ...(perf.bandwidthModel
+      ? { bandwidthModel: { ...perf.bandwidthModel, perSmBytesPerS: perf.bandwidthModel.perSmBytesPerS / c.memoryScale, maxBytesPerS: perf.bandwidthModel.maxBytesPerS / c.memoryScale } }
+      : {}),
     contention: { compute: c.contentionCompute, memory: c.contentionMemory },
     provenance: `${perf.provenance}; serving correction: ${c.provenance}`,
   };

@@ -183,6 +183,7 @@ function readEfficiency(data: YamlData, node: Node | null, field: string): Recor
 }
 
 const SHARED_KEYS = ['computeByPower', 'computeByBandwidth', 'memoryByPower', 'memoryByBandwidth'] as const;
+const POWER_SHARES = ['compute-bound', 'busy-sms'] as const;
 
 function readContention(data: YamlData, node: Node | null, field: string): PerfSpec['contention'] | undefined {
   const c = readMap(data, node, field, { required: ['memory', 'compute'], optional: ['shared'] });
@@ -190,11 +191,16 @@ function readContention(data: YamlData, node: Node | null, field: string): PerfS
   const compute = c?.number('compute', NON_NEGATIVE);
   if (c === undefined || memory === undefined || compute === undefined) return undefined;
   if (!c.has('shared')) return { memory, compute };
-  const sh = c.read('shared', (n, f) => readMap(data, n, f, { required: SHARED_KEYS }));
+  const sh = c.read('shared', (n, f) => readMap(data, n, f, { required: SHARED_KEYS, optional: ['powerShare'] }));
   if (sh === undefined) return undefined;
   const v = SHARED_KEYS.map((k) => sh.number(k, NON_NEGATIVE));
-  if (v.some((x) => x === undefined)) return undefined;
-  return { memory, compute, shared: { computeByPower: v[0]!, computeByBandwidth: v[1]!, memoryByPower: v[2]!, memoryByBandwidth: v[3]! } };
+  const power = sh.has('powerShare') ? sh.choice('powerShare', POWER_SHARES) : 'compute-bound';
+  if (v.some((x) => x === undefined) || power === undefined) return undefined;
+  return {
+    memory,
+    compute,
+    shared: { ...(power === 'busy-sms' ? { powerShare: power } : {}), computeByPower: v[0]!, computeByBandwidth: v[1]!, memoryByPower: v[2]!, memoryByBandwidth: v[3]! },
+  };
 }
 
 const ROW_COUNT: NumberRule = { integer: true, min: 1, max: 1 << 24, why: 'a token count of one GEMM' };

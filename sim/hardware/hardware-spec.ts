@@ -132,6 +132,14 @@ export interface ContentionSpec {
 }
 
 export interface SharedContention {
+  /**
+   * What the partner's power draw is read from: 'compute-bound' (absent: its SM share × the share of its time
+   * spent compute-bound, tensor-core activity) or 'busy-sms' (its SM share while it runs: a memory-bound decode
+   * on 116 SMs draws power too). The fit keeps whichever fits the training pairs better (calibrate/fit-contention.ts):
+   * on the H100 a prefill beside decodes slows by about the decodes' SM share (1.05x beside 8 SMs, 1.9x beside 116),
+   * whatever their compute-bound share.
+   */
+  readonly powerShare?: 'compute-bound' | 'busy-sms';
   readonly computeByPower: number;
   readonly computeByBandwidth: number;
   readonly memoryByPower: number;

@@ -46,6 +46,8 @@ export interface PartnerLoad {
   readonly computeShare: number;
   /** HBM traffic over W(all SMs): bytes moved ÷ time ÷ whole-GPU bandwidth. */
   readonly bandwidthShare: number;
+  /** SMs kept busy: the partner's SM share while it runs (0 for a partner with nothing to run), in [0, 1]. */
+  readonly smShare: number;
 }
 
 export const WHOLE_GPU = (hw: HardwareSpec): PredictOptions => ({
@@ -153,8 +155,9 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
   if (opts.partnerSmCount > 0) {
     if (c.shared) {
       const load = opts.partnerLoad ?? fullLoad(hw, opts.partnerSmCount);
-      computeStretch = 1 + c.shared.computeByPower * load.computeShare + c.shared.computeByBandwidth * load.bandwidthShare;
-      memoryStretch = 1 + c.shared.memoryByPower * load.computeShare + c.shared.memoryByBandwidth * load.bandwidthShare;
+      const power = c.shared.powerShare === 'busy-sms' ? load.smShare : load.computeShare;
+      computeStretch = 1 + c.shared.computeByPower * power + c.shared.computeByBandwidth * load.bandwidthShare;
+      memoryStretch = 1 + c.shared.memoryByPower * power + c.shared.memoryByBandwidth * load.bandwidthShare;
     } else {
       const share = opts.partnerSmCount / hw.smCount;
       computeStretch = 1 + c.compute * share;
@@ -210,6 +213,7 @@ function classBandwidth(hw: HardwareSpec, smCount: number, memoryScale: number):
 function fullLoad(hw: HardwareSpec, partnerSmCount: number): PartnerLoad {
   return {
     computeShare: partnerSmCount / hw.smCount,
+    smShare: partnerSmCount / hw.smCount,
     bandwidthShare: curveAtFast(hw.perf.bandwidthBytesPerS, partnerSmCount) / curveAtFast(hw.perf.bandwidthBytesPerS, hw.smCount),
   };
 }
@@ -581,7 +585,7 @@ export function predictIteration(model: ModelSpec, hw: HardwareSpec, batch: Iter
 export function partnerLoadOf(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number, clockRegime?: ClockRegime): PartnerLoad {
   const acc = new Acc();
   const [gpuUs] = forward(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree, clockRegime }, acc);
-  if (!(gpuUs > 0)) return { computeShare: 0, bandwidthShare: 0 };
+  if (!(gpuUs > 0)) return { computeShare: 0, bandwidthShare: 0, smShare: 0 };
   let bytes = 0;
   let computeBoundUs = 0;
   for (let slot = 0; slot < SLOTS; slot++) {
@@ -592,6 +596,7 @@ export function partnerLoadOf(model: ModelSpec, hw: HardwareSpec, batch: Iterati
   return {
     computeShare: Math.min(1, (smCount / hw.smCount) * (computeBoundUs / gpuUs)),
     bandwidthShare: Math.min(1.5, bytes / gpuUs / wholeBytesPerUs),
+    smShare: smCount / hw.smCount,
   };
 }
 

@@ -94,7 +94,8 @@ test('GPU times ×1.1 (duetserve): split-window gaps grow too, and the drift rep
   for (const phase of ['aggregated', 'split'] as const) {
     const t = c.metrics[phase].tbt_ms;
     const growth = (t.executed.p50 as number) / (t.simulated.p50 as number);
-    assert.ok(growth > 1.05 && growth <= 1.1 + 1e-9, `${phase} TBT p50 grows by ${growth}`);
+    // The report's percentiles are rounded to 0.1 µs (compare.ts), so the ratio of two carries ~1e-6 of rounding.
+    assert.ok(growth > 1.05 && growth <= 1.1 + 1e-5, `${phase} TBT p50 grows by ${growth}`);
   }
   assert.deepEqual(c.drift.lanes.map((g) => g.lane), ['aggregated', 'split-prefill', 'split-decode', 'split-decode-step']);
 });

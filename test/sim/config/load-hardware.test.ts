@@ -223,3 +223,30 @@ test('gemmKernels tiles: one <columns>x<rows> per recorded count; gemmTilesFromR
   const orphan = section('      - { dIn: 8, dOut: 8, clusteredRows: [] }\n', '  gemmTilesFromRows: 129\n');
   expectConfigError(() => parseHardwareYaml(orphan, FILE), [{ code: 'tiles-without-table', line: lineOf(orphan, 'gemmTilesFromRows: 129'), field: 'calibrated.gemmTilesFromRows' }]);
 });
+
+test("contention.shared.powerShare is read ('busy-sms' kept, 'compute-bound' the default left out); another word is refused, located", () => {
+  const shared = (power: string) =>
+    withCalibrated((section) =>
+      section.replace(
+        '    compute: 0.480              # fitted on the five prefill samples above\n',
+        `    compute: 0.480\n    shared:\n${power}      computeByPower: 0\n      computeByBandwidth: 0.85\n      memoryByPower: 0.78\n      memoryByBandwidth: 0\n`,
+      ),
+    );
+  const busy = parseHardwareYaml(shared('      powerShare: busy-sms\n'), FILE).calibrated?.contention.shared;
+  assert.deepEqual(busy, { powerShare: 'busy-sms', computeByPower: 0, computeByBandwidth: 0.85, memoryByPower: 0.78, memoryByBandwidth: 0 });
+  assert.equal(parseHardwareYaml(shared('      powerShare: compute-bound\n'), FILE).calibrated?.contention.shared?.powerShare, undefined);
+  assert.equal(parseHardwareYaml(shared(''), FILE).calibrated?.contention.shared?.powerShare, undefined);
+  const bad = shared('      powerShare: watts\n');
+  const [p] = expectConfigError(() => parseHardwareYaml(bad, FILE), [{ line: lineOf(bad, 'powerShare: watts'), field: 'calibrated.contention.shared.powerShare' }]);
+  assert.match(p.message, /compute-bound.*busy-sms/);
+});
+
+test('withServingCorrection scales a physics-form calibration\'s saturating W(S) by memoryScale too (it, not the curve, prices memory-bound time there)', async () => {
+  const { withServingCorrection } = await import('../../../sim/config/load-hardware.js');
+  const perf = loadHardware('h100-sxm').perf;
+  assert.ok(perf.bandwidthModel, 'the bundled H100 calibration is in the physics form');
+  const c = withServingCorrection(perf, { computeScale: 1, memoryScale: 1.25, contentionCompute: 0, contentionMemory: 0, provenance: 't' });
+  assert.equal(c.bandwidthModel!.perSmBytesPerS, perf.bandwidthModel.perSmBytesPerS / 1.25);
+  assert.equal(c.bandwidthModel!.maxBytesPerS, perf.bandwidthModel.maxBytesPerS / 1.25);
+  assert.equal(c.bandwidthModel!.knee, perf.bandwidthModel.knee);
+});

@@ -37,14 +37,26 @@ test('shared contention stretches by the partner load given, not by its SM count
   const hw = tinyHardware({ perf: perf({ contention: { memory: 9, compute: 9, shared } }) });
   const batch = { prefills: [], decodeCount: 8, decodeContextTokens: 800 };
   const alone = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60 });
-  const idlePartner = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0, bandwidthShare: 0 } });
+  const idlePartner = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0, bandwidthShare: 0, smShare: 0 } });
   assert.equal(idlePartner.gpuUs, alone.gpuUs, 'an idle partner costs nothing, whatever its size');
-  const busy = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0.5, bandwidthShare: 0.6 } });
+  const busy = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0.5, bandwidthShare: 0.6, smShare: 0.4 } });
   // 1 + 0.4 · 0.5 + 0.5 · 0.6 = 1.5
   assert.ok(Math.abs(busy.gpuUs / alone.gpuUs - 1.5) < 1e-9, `ratio ${busy.gpuUs / alone.gpuUs}`);
   // Without a load, the partner counts as fully busy on its SMs: 1 + 0.4 · 0.4 + 0.5 · W(40)/W(100) = 1.36.
   const sizeOnly = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40 });
   assert.ok(Math.abs(sizeOnly.gpuUs / alone.gpuUs - 1.36) < 1e-9, `ratio ${sizeOnly.gpuUs / alone.gpuUs}`);
+});
+
+test("shared contention with powerShare 'busy-sms': the partner's power is its busy SM share, whatever its compute-bound share", () => {
+  const shared = { powerShare: 'busy-sms' as const, computeByPower: 0.4, computeByBandwidth: 0.5, memoryByPower: 0.4, memoryByBandwidth: 0.5 };
+  const hw = tinyHardware({ perf: perf({ contention: { memory: 9, compute: 9, shared } }) });
+  const batch = { prefills: [], decodeCount: 8, decodeContextTokens: 800 };
+  const alone = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60 });
+  // A memory-bound partner on 40 SMs: compute-bound share 0, SM share 0.4: 1 + 0.4 · 0.4 + 0.5 · 0.6 = 1.46.
+  const busy = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0, bandwidthShare: 0.6, smShare: 0.4 } });
+  assert.ok(Math.abs(busy.gpuUs / alone.gpuUs - 1.46) < 1e-9, `ratio ${busy.gpuUs / alone.gpuUs}`);
+  const idle = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0, bandwidthShare: 0, smShare: 0 } });
+  assert.equal(idle.gpuUs, alone.gpuUs);
 });
 
 test('partnerLoadOf: power share = SM share × compute-bound share of time; bandwidth share = bytes over time over W(all)', () => {
@@ -60,6 +72,8 @@ test('partnerLoadOf: power share = SM share × compute-bound share of time; band
   // A compute-bound prefill on 40 of 100 SMs: power share 0.4 × its compute-bound share (all of it here).
   const pre = partnerLoadOf(TINY_MODEL, hw, { prefills: [{ newTokens: 4096, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 }, 40, 1);
   assert.ok(pre.computeShare > 0.3 && pre.computeShare <= 0.4, `compute share ${pre.computeShare}`);
+  // Busy SMs: the SM share of any partner with work, compute-bound or not.
+  assert.deepEqual([load.smShare, pre.smShare], [0.4, 0.4]);
 });
 
 test('partnerOf computes a load only for specs with shared contention', () => {
