@@ -57,3 +57,24 @@ test('torch_runner.py --kernel-names records what each operator launched, and a 
   assert.match(fn, /except Exception as ex:[^\n]*\n\s+return \{"kernels_error"/);
   assert.match(src, /kernel_names\(fns\[0\], st\) if self\.args\.kernel_names and e\["kind"\] == "op"/);
 });
+
+test('torch_runner.py --partition-side: a single partition takes the first or the last groups (the remainder either way)', { skip: !hasPython() && 'no python3 on this machine' }, () => {
+  // The runner imports torch at the top, which this machine lacks: run its own choose() on a stand-in Partitioner.
+  const py = `
+import ast, sys, types
+src = open(sys.argv[1]).read()
+cls = next(n for n in ast.parse(src).body if isinstance(n, ast.ClassDef) and n.name == "Partitioner")
+fn = next(n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "choose")
+ns = {}
+exec(compile(ast.Module(body=[fn], type_ignores=[]), "choose", "exec"), ns)
+out = []
+for side in ("first", "last"):
+    p = types.SimpleNamespace(side=side, groups=list(range(15)), group_sms=[8] * 15, remainder_sms=12)
+    out.append([ns["choose"](p, s) for s in (8, 20, 28, 16, 124, 13)])
+print(repr(out))
+`;
+  const got = execFileSync('python3', ['-c', py, runner], { encoding: 'utf8' }).trim();
+  // (first group index, group count, with the remainder): 8 = one group; 20 = one group + remainder; 124 = 14 + remainder.
+  assert.equal(got, "[[(0, 1, False), (0, 1, True), (0, 2, True), (0, 2, False), (0, 14, True), None], [(14, 1, False), (14, 1, True), (13, 2, True), (13, 2, False), (1, 14, True), None]]");
+  assert.match(readFileSync(runner, 'utf8'), /add_argument\("--partition-side", default="first", choices=\["first", "last"\]/);
+});
