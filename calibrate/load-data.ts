@@ -62,14 +62,20 @@ function startsWithMeta(file: string): boolean {
   }
 }
 
-export function loadData(cwd: string, dataArgs: readonly string[], planArg: string | undefined): LoadedData {
+/** The measurements `--data` names, without a plan (commands that need no model architectures). */
+export function loadMeasurements(cwd: string, dataArgs: readonly string[]): { readonly data: MeasurementSet; readonly files: readonly string[]; readonly skipped: readonly string[] } {
   const { files, skipped } = dataFiles(cwd, dataArgs);
   const data = parseMeasurementSet(files.map((f) => ({ path: displayPath(cwd, f), text: readFileSync(f, 'utf8') })));
+  return { data, files, skipped: skipped.map((f) => displayPath(cwd, f)) };
+}
+
+export function loadData(cwd: string, dataArgs: readonly string[], planArg: string | undefined): LoadedData {
+  const { data, files, skipped } = loadMeasurements(cwd, dataArgs);
   const planFile = planArg ? resolve(cwd, planArg) : join(dirname(files[0]), 'plan.json');
   if (!existsSync(planFile)) {
     throw inputError('calib.no-plan', displayPath(cwd, planFile), 0, '--plan', 'the plan the data was measured from is needed for the model architectures; pass --plan');
   }
   const planPath = displayPath(cwd, planFile);
   const plan = parsePlan(readFileSync(planFile, 'utf8'), planPath);
-  return { data, skipped: skipped.map((f) => displayPath(cwd, f)), plan, planPath, models: modelSpecsOf(plan, planPath) };
+  return { data, skipped, plan, planPath, models: modelSpecsOf(plan, planPath) };
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandModule } from '../../sim/cli/command-module.js';
 import { CliExit, type CliIo } from '../../sim/cli/io.js';
@@ -18,11 +18,10 @@ import type { GemmKernelTable, HardwareSpec, PerfSpec } from '../../sim/hardware
 import { deriveGemmKernels, formatGemmKernels } from '../gemm-kernels.js';
 import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
 import { compareRuns, formatRepeatability } from '../repeatability.js';
-import { parseMeasurementSet } from '../parse-measurements.js';
 import { parsePlan } from '../parse-plan.js';
 import { runWithAddon, runWithReference, runWithRunner, withBackend, type BackendName } from '../run.js';
 import { gpuCommand } from './gpu-command.js';
-import { dataFiles, loadData, type LoadedData } from '../load-data.js';
+import { loadData, loadMeasurements, type LoadedData } from '../load-data.js';
 import { FIT_FORMS, fitCalibration, recordedFitChoices, type CandidateProgress, type FitForm } from '../fit.js';
 import { withCalibratedSection } from '../write-calibrated.js';
 import { validateCalibration } from '../validate.js';
@@ -140,8 +139,17 @@ function registerRun(cal: Command, io: CliIo): void {
 
 function load(io: CliIo, data: readonly string[], plan: string | undefined): LoadedData {
   const loaded = loadData(io.cwd, data, plan);
-  for (const f of loaded.skipped) io.stderr(`note: ${f} is not measurement output (no meta line); left out\n`);
+  noteSkipped(io, loaded.skipped);
   return loaded;
+}
+
+function noteSkipped(io: CliIo, skipped: readonly string[]): void {
+  for (const f of skipped) io.stderr(`note: ${f} is not measurement output (no meta line); left out\n`);
+}
+
+/** A data path named by its own flag (not --data), refused where it does not exist. */
+function requireExisting(io: CliIo, flag: string, path: string): void {
+  if (!existsSync(resolve(io.cwd, path))) throw inputError('calib.no-file', path, 0, flag, 'no such file or folder');
 }
 
 /** --data, --plan and (for fit and validate) --hardware: what the data-reading subcommands share. */
@@ -325,9 +333,8 @@ function registerCompareKernels(cal: Command, io: CliIo): void {
     .action((o: { ours: string; reference: string; json?: string }) => {
       if (o.json) checkOutputPath('--json', o.json, io.cwd);
       // Named by their own flags (load() would call either one --data).
-      for (const [flag, path] of [['--ours', o.ours], ['--reference', o.reference]] as const) {
-        if (!existsSync(resolve(io.cwd, path))) throw inputError('calib.no-file', path, 0, flag, 'no such file or folder');
-      }
+      requireExisting(io, '--ours', o.ours);
+      requireExisting(io, '--reference', o.reference);
       const ours = load(io, [o.ours], undefined);
       const ref = load(io, [o.reference], undefined);
       const lmHeads = Object.values({ ...ours.models, ...ref.models }).map((m) => ({ hiddenSize: m.hiddenSize, vocabSize: m.vocabSize }));
@@ -348,10 +355,10 @@ function registerRepeatability(cal: Command, io: CliIo): void {
     .action((o: { first: string; second: string; json?: string }) => {
       if (o.json) checkOutputPath('--json', o.json, io.cwd);
       const read = (flag: string, path: string) => {
-        if (!existsSync(resolve(io.cwd, path))) throw inputError('calib.no-file', path, 0, flag, 'no such file or folder');
-        const { files, skipped } = dataFiles(io.cwd, [path]);
-        for (const f of skipped) io.stderr(`note: ${f} is not measurement output (no meta line); left out\n`);
-        return parseMeasurementSet(files.map((f) => ({ path: relative(io.cwd, f).split(sep).join('/'), text: readFileSync(f, 'utf8') })));
+        requireExisting(io, flag, path);
+        const { data, skipped } = loadMeasurements(io.cwd, [path]);
+        noteSkipped(io, skipped);
+        return data;
       };
       const first = read('--first', o.first);
       const second = read('--second', o.second);
