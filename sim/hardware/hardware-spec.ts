@@ -136,7 +136,8 @@ export interface SharedContention {
    * What the partner's power draw is read from: 'compute-bound' (absent: its SM share × the share of its time
    * spent compute-bound, tensor-core activity) or 'busy-sms' (its SM share while it runs: a memory-bound decode
    * on 116 SMs draws power too). The fit keeps whichever fits the training pairs better (calibrate/fit-contention.ts):
-   * on the H100 a prefill beside decodes slows by about the decodes' SM share (1.05x beside 8 SMs, 1.9x beside 116),
+   * on the H100 a prefill beside decodes slows by about the decodes' SM share (1.03-1.08x beside 8 SMs, 1.82-1.96x beside 116;
+   * test/bench/pair-sides.ts),
    * whatever their compute-bound share.
    */
   readonly powerShare?: 'compute-bound' | 'busy-sms';
