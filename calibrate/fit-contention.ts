@@ -34,45 +34,49 @@ export function fitContention(models: Readonly<Record<string, ModelSpec>>, hw: H
  * The shared-resource form (ContentionSpec.shared): four coefficients, each lane's compute- and
  * memory-bound time stretched by the partner's power share and bandwidth share (partnerLoadOf), fitted on
  * both lanes of the training pairs. Pairs timed with the partner running continuously (the reference
- * runner) measure exactly this steady state. The partner's power share is read two ways (its compute-bound
- * share, or its busy SMs), each fitted, and the better kept. The SM-share coefficients are fitted too (the form
- * used when a caller knows only the partner's size) and kept beside it.
+ * runner) measure exactly this steady state. Two choices of form are fitted each way and the pair with the
+ * lower training objective kept, as the fit's other candidate terms are: the partner's power read as its
+ * compute-bound share or its busy SMs (SharedContention.powerShare), and the power term reaching all of a
+ * lane's compute-bound time or the lane's own compute-bound share of it (SharedContention.exposure). The
+ * SM-share coefficients are fitted too (the form used when a caller knows only the partner's size) and kept
+ * beside it.
  */
 export function fitSharedContention(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, train: readonly ConcurrentRecord[]): ContentionSpec {
   const bySms = fitContention(models, hw, train);
   if (train.length === 0) return bySms;
-  // Both readings of the partner's power draw (SharedContention.powerShare), each fitted; the one with the lower
-  // training objective is kept, as the fit's other candidate terms are.
   let best: { shared: SharedContention; value: number } | null = null;
   for (const powerShare of ['compute-bound', 'busy-sms'] as const) {
-    const sharedOf = (g: readonly number[]): SharedContention => ({
-      ...(powerShare === 'busy-sms' ? { powerShare } : {}),
-      computeByPower: g[0],
-      computeByBandwidth: g[1],
-      memoryByPower: g[2],
-      memoryByBandwidth: g[3],
-    });
-    const objective = (g: readonly number[]): number => {
-      const h: HardwareSpec = { ...hw, perf: { ...hw.perf, contention: { ...bySms, shared: sharedOf(g) } } };
-      let s = 0;
-      for (const r of train) {
-        const ed = Math.log(predictConcurrentDecodeUs(models, h, r) / r.decodeConcurrentUs);
-        const ep = Math.log(predictConcurrentPrefillUs(models, h, r) / r.prefillConcurrentUs);
-        s += ed * ed + ep * ep;
+    for (const exposure of ['full', 'compute-bound-share'] as const) {
+      const sharedOf = (g: readonly number[]): SharedContention => ({
+        ...(powerShare === 'busy-sms' ? { powerShare } : {}),
+        ...(exposure === 'compute-bound-share' ? { exposure } : {}),
+        computeByPower: g[0],
+        computeByBandwidth: g[1],
+        memoryByPower: g[2],
+        memoryByBandwidth: g[3],
+      });
+      const objective = (g: readonly number[]): number => {
+        const h: HardwareSpec = { ...hw, perf: { ...hw.perf, contention: { ...bySms, shared: sharedOf(g) } } };
+        let s = 0;
+        for (const r of train) {
+          const ed = Math.log(predictConcurrentDecodeUs(models, h, r) / r.decodeConcurrentUs);
+          const ep = Math.log(predictConcurrentPrefillUs(models, h, r) / r.prefillConcurrentUs);
+          s += ed * ed + ep * ep;
+        }
+        let negative = 0;
+        for (const v of g) negative += Math.min(0, v) ** 2;
+        return s / train.length + 1e3 * negative;
+      };
+      for (const start of [
+        [0.3, 0.3, 0.3, 0.3],
+        [0.5, 0.1, 0.1, 0.5],
+      ]) {
+        const m = nelderMead(objective, start, { step: [0.2, 0.2, 0.2, 0.2], maxEvaluations: 1500, fTolerance: 1e-14 });
+        // Compared as rounded and written, so the choice is the one the YAML reproduces.
+        const shared = sharedOf(m.x.map((v) => roundSig(Math.max(0, v), 3)));
+        const value = objective([shared.computeByPower, shared.computeByBandwidth, shared.memoryByPower, shared.memoryByBandwidth]);
+        if (best === null || value < best.value) best = { shared, value };
       }
-      let negative = 0;
-      for (const v of g) negative += Math.min(0, v) ** 2;
-      return s / train.length + 1e3 * negative;
-    };
-    for (const start of [
-      [0.3, 0.3, 0.3, 0.3],
-      [0.5, 0.1, 0.1, 0.5],
-    ]) {
-      const m = nelderMead(objective, start, { step: [0.2, 0.2, 0.2, 0.2], maxEvaluations: 1500, fTolerance: 1e-14 });
-      // Compared as rounded and written, so the choice is the one the YAML reproduces.
-      const shared = sharedOf(m.x.map((v) => roundSig(Math.max(0, v), 3)));
-      const value = objective([shared.computeByPower, shared.computeByBandwidth, shared.memoryByPower, shared.memoryByBandwidth]);
-      if (best === null || value < best.value) best = { shared, value };
     }
   }
   return { ...bySms, shared: (best as { shared: SharedContention }).shared };

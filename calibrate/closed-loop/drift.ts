@@ -60,7 +60,7 @@ export interface DriftReport {
   readonly lanes: readonly DriftGroup[];
   /** Every (lane, feature value) group, in a fixed order (lane, dimension, value). */
   readonly groups: readonly DriftGroup[];
-  /** The groups with the largest |mean ratio − 1| among those with at least `MIN_GROUP_ITEMS` items. */
+  /** The groups with the largest |mean ratio − 1| among those with at least `MIN_GROUP_ITEMS` items (ties: more items first). */
   readonly top: readonly DriftGroup[];
   /** Per lane, the ratio over time: one point per step, or the mean over runs of consecutive steps when there are more than `MAX_POINTS_PER_LANE`. */
   readonly over_time: readonly DriftPoint[];
@@ -68,6 +68,14 @@ export interface DriftReport {
 
 /** Fewer items say more about noise than about the model. */
 export const MIN_GROUP_ITEMS = 5;
+
+/**
+ * |mean ratio − 1| in units of 1e-6: ratios equal but for rounding (a measured file's µs, summation order) tie;
+ * a millionth of a ratio is no diagnosis.
+ */
+function deviationRank(g: DriftGroup): number {
+  return Math.round(Math.abs(g.mean_ratio - 1) * 1e6);
+}
 export const TOP_GROUPS = 8;
 /** Keeps the chart (one mark per point) and the JSON small for 10k-step runs. */
 export const MAX_POINTS_PER_LANE = 500;
@@ -202,7 +210,9 @@ export function driftFromItems(all: readonly DriftItem[], busyUs: ArrayLike<numb
   const groups = [...byKey.values()].sort(order).map((g) => group(g.lane, g.dimension, g.value, g.items, total));
   const top = groups
     .filter((g) => g.count >= MIN_GROUP_ITEMS)
-    .sort((a, b) => Math.abs(b.mean_ratio - 1) - Math.abs(a.mean_ratio - 1) || a.label.localeCompare(b.label))
+    // Equal deviations (to a millionth: a window whose steps all ran beside the prefill has its steps' ratio, up to
+    // rounding) rank the group with more items first, the better-supported diagnosis.
+    .sort((a, b) => deviationRank(b) - deviationRank(a) || b.count - a.count || a.label.localeCompare(b.label))
     .slice(0, TOP_GROUPS);
   return {
     gpu_busy_us: total,

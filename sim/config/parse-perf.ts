@@ -184,6 +184,7 @@ function readEfficiency(data: YamlData, node: Node | null, field: string): Recor
 
 const SHARED_KEYS = ['computeByPower', 'computeByBandwidth', 'memoryByPower', 'memoryByBandwidth'] as const;
 const POWER_SHARES = ['compute-bound', 'busy-sms'] as const;
+const EXPOSURES = ['full', 'compute-bound-share'] as const;
 
 function readContention(data: YamlData, node: Node | null, field: string): PerfSpec['contention'] | undefined {
   const c = readMap(data, node, field, { required: ['memory', 'compute'], optional: ['shared'] });
@@ -191,15 +192,23 @@ function readContention(data: YamlData, node: Node | null, field: string): PerfS
   const compute = c?.number('compute', NON_NEGATIVE);
   if (c === undefined || memory === undefined || compute === undefined) return undefined;
   if (!c.has('shared')) return { memory, compute };
-  const sh = c.read('shared', (n, f) => readMap(data, n, f, { required: SHARED_KEYS, optional: ['powerShare'] }));
+  const sh = c.read('shared', (n, f) => readMap(data, n, f, { required: SHARED_KEYS, optional: ['powerShare', 'exposure'] }));
   if (sh === undefined) return undefined;
   const v = SHARED_KEYS.map((k) => sh.number(k, NON_NEGATIVE));
   const power = sh.has('powerShare') ? sh.choice('powerShare', POWER_SHARES) : 'compute-bound';
-  if (v.some((x) => x === undefined) || power === undefined) return undefined;
+  const exposure = sh.has('exposure') ? sh.choice('exposure', EXPOSURES) : 'full';
+  if (v.some((x) => x === undefined) || power === undefined || exposure === undefined) return undefined;
   return {
     memory,
     compute,
-    shared: { ...(power === 'busy-sms' ? { powerShare: power } : {}), computeByPower: v[0]!, computeByBandwidth: v[1]!, memoryByPower: v[2]!, memoryByBandwidth: v[3]! },
+    shared: {
+      ...(power === 'busy-sms' ? { powerShare: power } : {}),
+      ...(exposure === 'compute-bound-share' ? { exposure } : {}),
+      computeByPower: v[0]!,
+      computeByBandwidth: v[1]!,
+      memoryByPower: v[2]!,
+      memoryByBandwidth: v[3]!,
+    },
   };
 }
 

@@ -141,6 +141,15 @@ export interface SharedContention {
    * whatever their compute-bound share.
    */
   readonly powerShare?: 'compute-bound' | 'busy-sms';
+  /**
+   * How much of a lane's compute-bound time the partner's power term stretches: all of it ('full', absent), or
+   * in proportion to the lane's own compute-bound share of time when alone ('compute-bound-share'). A decode
+   * whose GEMMs sit near the ridge (half its time compute-bound by the roofline) slows beside a prefill like the
+   * memory-bound decodes do: on the H100, 256×1024 decodes on 8–36 SMs run 1.25–1.45× their alone time beside
+   * the prefill, as 64×2048 decodes do, where the full stretch predicts 1.5–1.65× (h100-2026-12-05-reference-validation).
+   * The fit keeps whichever fits the training pairs better (calibrate/fit-contention.ts).
+   */
+  readonly exposure?: 'full' | 'compute-bound-share';
   readonly computeByPower: number;
   readonly computeByBandwidth: number;
   readonly memoryByPower: number;

@@ -147,19 +147,27 @@ export function splitPricer(
   // The prefill's two prices (alone, and beside the decodes) are computed when first needed: the optimiser
   // drops most splits on their first decode step (longer than τ), which needs neither.
   let prefillTimes: { readonly aloneUs: number; readonly contendedUs: number } | null = null;
+  const prefillPartner = hasPrefill && hasDecode ? partnerOf(model, hw, prefill, prefillSms, tpDegree) : { partnerSmCount: 0 };
+  // The decodes' load as the prefill's partner, computed once: its compute-bound share is also the first decode
+  // step's own (the same batch on the same SMs), as the prefill's load carries the prefill's, so neither lane
+  // prices a forward alone again for SharedContention.exposure.
+  const exposesOwnShare = hw.perf.contention.shared?.exposure === 'compute-bound-share';
+  let decodeLoad: ReturnType<typeof partnerOf> | null = null;
+  const decodePartner = (): ReturnType<typeof partnerOf> => (decodeLoad ??= partnerOf(model, hw, decode, decodeSms, tpDegree));
   const prefillPrices = (): { readonly aloneUs: number; readonly contendedUs: number } => {
     if (prefillTimes === null) {
       let aloneUs = 0;
       let contendedUs = 0;
       if (hasPrefill) {
         aloneUs = eagerForwardUs(model, hw, prefill, prefillSms, { partnerSmCount: 0 }, tpDegree);
-        contendedUs = hasDecode ? eagerForwardUs(model, hw, prefill, prefillSms, partnerOf(model, hw, decode, decodeSms, tpDegree), tpDegree) : aloneUs;
+        contendedUs = hasDecode
+          ? eagerForwardUs(model, hw, prefill, prefillSms, { ...decodePartner(), ownComputeBoundShare: prefillPartner.partnerLoad?.computeBoundShare }, tpDegree)
+          : aloneUs;
       }
       prefillTimes = { aloneUs, contendedUs };
     }
     return prefillTimes;
   };
-  const prefillPartner = hasPrefill && hasDecode ? partnerOf(model, hw, prefill, prefillSms, tpDegree) : { partnerSmCount: 0 };
   // Ends of the decode steps priced so far (GPU time from the window start), and the longest step up to each.
   const ends: number[] = [];
   const longest: number[] = [];
@@ -170,7 +178,8 @@ export function splitPricer(
       // The first step always starts beside the prefill (an eager forward takes a positive time).
       const partner = hasPrefill && (t === 0 || t < prefillPrices().contendedUs) ? prefillPartner : { partnerSmCount: 0 };
       const step = { prefills: [], decodeCount: decode.decodeCount, decodeContextTokens: ctx };
-      const [gpuUs, kernels] = predictForward(model, hw, step, { smCount: decodeSms, ...partner, launch: 'graph', tpDegree });
+      const own = ends.length === 0 && partner.partnerLoad && exposesOwnShare && decode.prefills.length === 0 ? decodePartner().partnerLoad?.computeBoundShare : undefined;
+      const [gpuUs, kernels] = predictForward(model, hw, step, { smCount: decodeSms, ...partner, ownComputeBoundShare: own, launch: 'graph', tpDegree });
       const stepUs = launchedForwardUs(hw, gpuUs, kernels, 'graph');
       ends.push(t + stepUs);
       longest.push(Math.max(stepUs, longest.length === 0 ? 0 : longest[longest.length - 1]));
@@ -222,7 +231,7 @@ function eagerForwardUs(
   hw: HardwareSpec,
   batch: IterationBatch,
   smCount: number,
-  partner: { partnerSmCount: number; partnerLoad?: PartnerLoad },
+  partner: { partnerSmCount: number; partnerLoad?: PartnerLoad; ownComputeBoundShare?: number },
   tpDegree: number,
 ): number {
   const [gpuUs, kernels] = predictForward(model, hw, batch, { smCount, ...partner, launch: 'eager', tpDegree });

@@ -33,6 +33,12 @@ export interface PredictOptions {
    */
   readonly partnerLoad?: PartnerLoad;
   /**
+   * This partition's own compute-bound share of its time when alone, in [0, 1], for a spec whose shared
+   * contention scales the power term by it (SharedContention.exposure 'compute-bound-share'). Computed (one
+   * forward alone) when absent and needed; a caller that already has it may pass it.
+   */
+  readonly ownComputeBoundShare?: number;
+  /**
    * Which clock the compute-bound time is priced at (ClockRegimeSpec): 'serving' (default: decode steps
    * interleave with prefills), 'back-to-back' (one compute-bound shape repeated, power-capped) or
    * 'calibration' (as the calibration forwards were timed; what fit and validate compare against).
@@ -48,6 +54,11 @@ export interface PartnerLoad {
   readonly bandwidthShare: number;
   /** SMs kept busy: the partner's SM share while it runs (0 for a partner with nothing to run), in [0, 1]. */
   readonly smShare: number;
+  /**
+   * The share of its own time spent compute-bound (partnerLoadOf sets it): what a caller pricing this same batch
+   * beside a partner passes as PredictOptions.ownComputeBoundShare, saving the forward that would compute it.
+   */
+  readonly computeBoundShare?: number;
 }
 
 export const WHOLE_GPU = (hw: HardwareSpec): PredictOptions => ({
@@ -124,8 +135,9 @@ const ratesMemo = new WeakMap<HardwareSpec, Map<number, Rates>>();
 const REGIME_INDEX: Record<ClockRegime, number> = { calibration: 0, 'back-to-back': 1, serving: 2 };
 
 function ratesFor(hw: HardwareSpec, opts: PredictOptions): Rates {
-  // A partner load is continuous and comes from another prediction: not memoised (two curve lookups).
-  if (opts.partnerLoad && opts.partnerSmCount > 0) return computeRates(hw, opts);
+  // A partner load (and the partition's own compute-bound share) is continuous and comes from another
+  // prediction: not memoised (two curve lookups).
+  if (opts.partnerSmCount > 0 && (opts.partnerLoad || opts.ownComputeBoundShare !== undefined)) return computeRates(hw, opts);
   let byKey = ratesMemo.get(hw);
   if (!byKey) ratesMemo.set(hw, (byKey = new Map()));
   const key = (REGIME_INDEX[opts.clockRegime ?? 'serving'] * 4096 + opts.smCount) * 65536 + opts.partnerSmCount;
@@ -156,7 +168,8 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
     if (c.shared) {
       const load = opts.partnerLoad ?? fullLoad(hw, opts.partnerSmCount);
       const power = c.shared.powerShare === 'busy-sms' ? load.smShare : load.computeShare;
-      computeStretch = 1 + c.shared.computeByPower * power + c.shared.computeByBandwidth * load.bandwidthShare;
+      const reach = c.shared.exposure === 'compute-bound-share' ? (opts.ownComputeBoundShare ?? 1) : 1;
+      computeStretch = 1 + c.shared.computeByPower * power * reach + c.shared.computeByBandwidth * load.bandwidthShare;
       memoryStretch = 1 + c.shared.memoryByPower * power + c.shared.memoryByBandwidth * load.bandwidthShare;
     } else {
       const share = opts.partnerSmCount / hw.smCount;
@@ -470,7 +483,7 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
   const dh = model.headDim;
   const hq = model.numQHeads / tp;
   const hkv = Math.max(1, model.numKvHeads / tp);
-  const r = ratesFor(hw, opts);
+  const r = ratesFor(hw, needsOwnShare(hw, opts) ? { ...opts, ownComputeBoundShare: aloneDemand(model, hw, batch, opts.smCount, tp, opts.clockRegime).computeBoundShare } : opts);
 
   let n = batch.decodeCount;
   for (const p of batch.prefills) n += p.newTokens;
@@ -583,21 +596,33 @@ export function predictIteration(model: ModelSpec, hw: HardwareSpec, batch: Iter
  * bandwidth. The partner of a split is priced with this as its PredictOptions.partnerLoad.
  */
 export function partnerLoadOf(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number, clockRegime?: ClockRegime): PartnerLoad {
+  const d = aloneDemand(model, hw, batch, smCount, tpDegree, clockRegime);
+  if (!(d.gpuUs > 0)) return { computeShare: 0, bandwidthShare: 0, smShare: 0, computeBoundShare: 0 };
+  const wholeBytesPerUs = curveAtFast(hw.perf.bandwidthBytesPerS, hw.smCount) / 1e6;
+  return {
+    computeShare: Math.min(1, (smCount / hw.smCount) * d.computeBoundShare),
+    bandwidthShare: Math.min(1.5, d.bytes / d.gpuUs / wholeBytesPerUs),
+    smShare: smCount / hw.smCount,
+    computeBoundShare: d.computeBoundShare,
+  };
+}
+
+/** A forward alone on `smCount` SMs: its GPU time, bytes moved, and the share of its time spent compute-bound (0 when it has no work). */
+function aloneDemand(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number, clockRegime: ClockRegime | undefined): { gpuUs: number; bytes: number; computeBoundShare: number } {
   const acc = new Acc();
   const [gpuUs] = forward(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree, clockRegime }, acc);
-  if (!(gpuUs > 0)) return { computeShare: 0, bandwidthShare: 0, smShare: 0 };
   let bytes = 0;
   let computeBoundUs = 0;
   for (let slot = 0; slot < SLOTS; slot++) {
     bytes += acc.v[slot * 5 + 1];
     computeBoundUs += acc.v[slot * 5 + 4];
   }
-  const wholeBytesPerUs = curveAtFast(hw.perf.bandwidthBytesPerS, hw.smCount) / 1e6;
-  return {
-    computeShare: Math.min(1, (smCount / hw.smCount) * (computeBoundUs / gpuUs)),
-    bandwidthShare: Math.min(1.5, bytes / gpuUs / wholeBytesPerUs),
-    smShare: smCount / hw.smCount,
-  };
+  return { gpuUs, bytes, computeBoundShare: gpuUs > 0 ? Math.min(1, computeBoundUs / gpuUs) : 0 };
+}
+
+/** Whether pricing `opts` needs the partition's own compute-bound share and the caller did not pass it. */
+function needsOwnShare(hw: HardwareSpec, opts: PredictOptions): boolean {
+  return opts.partnerSmCount > 0 && opts.ownComputeBoundShare === undefined && hw.perf.contention.shared?.exposure === 'compute-bound-share';
 }
 
 /**

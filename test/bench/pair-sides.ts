@@ -8,11 +8,13 @@
  *  2. A prefill's slowdown beside decodes (prefill concurrent ÷ alone) by the decodes' SM count.
  *  3. The model's decode slowdown beside the prefill (predicted concurrent ÷ predicted alone) against the measured one,
  *     medians over the validation pairs, and the median error of the decodes' predicted alone time.
+ *  4. That slowdown by decode batch: measured, predicted, predicted with the power term on all of the lane's
+ *     compute-bound time (SharedContention.exposure 'full'), and the lanes' own compute-bound share alone.
  * Prints text and one JSON line.
  */
 import { join } from 'node:path';
 import { loadHardware } from '../../sim/config/load-hardware.js';
-import { predictIteration } from '../../sim/latency/roofline.js';
+import { partnerLoadOf, predictIteration } from '../../sim/latency/roofline.js';
 import { packageRoot } from '../../sim/trace/bundled.js';
 import { loadData } from '../../calibrate/load-data.js';
 import { median } from '../../calibrate/error-stats.js';
@@ -57,11 +59,31 @@ const predSlow = median(vPairs.map((r) => predictConcurrentDecodeUs(validation.m
 const measSlow = median(vPairs.map((r) => r.decodeConcurrentUs / r.decodeAloneUs));
 const aloneErr = median(vPairs.map((r) => alone(r) / r.decodeAloneUs - 1));
 
+// 4. The same slowdown by decode batch (count × context per sequence), measured and predicted (min–max over the
+// validation pairs), with the lanes' own compute-bound share alone, and what the shipped coefficients would predict
+// with the power term on all of the lane's compute-bound time (exposure 'full'): what the exposure choice changes.
+const shared = hw.perf.contention.shared;
+const fullHw = shared ? { ...hw, perf: { ...hw.perf, contention: { ...hw.perf.contention, shared: { ...shared, exposure: undefined } } } } : hw;
+const byBatch = new Map<string, { measured: number[]; predicted: number[]; full: number[]; ownShare: number[] }>();
+for (const r of vPairs) {
+  const key = `${r.decodeBatch.decodeCount}x${r.decodeBatch.decodeContextTokens / r.decodeBatch.decodeCount}`;
+  const row = byBatch.get(key) ?? { measured: [], predicted: [], full: [], ownShare: [] };
+  byBatch.set(key, row);
+  const a = alone(r);
+  row.measured.push(r.decodeConcurrentUs / r.decodeAloneUs);
+  row.predicted.push(predictConcurrentDecodeUs(validation.models, hw, r) / a);
+  row.full.push(predictConcurrentDecodeUs(validation.models, fullHw, r) / a);
+  const load = partnerLoadOf(validation.models[r.model], hw, r.decodeBatch, r.decodeSmCount, 1, 'calibration');
+  row.ownShare.push(load.computeShare / load.smShare);
+}
+
 const out: string[] = [`${hw.name}: ${referenceFolder}, ${validationFolder}${remainderFolder ? `, ${remainderFolder}` : ''}`];
 out.push('1. forward alone (first groups) ÷ pair decode alone (last groups), by decode SM count:');
 for (const [sms, v] of sides) out.push(`   ${String(sms).padStart(3)} SMs: ${range(v)}`);
 out.push("2. prefill slowdown beside decodes (concurrent ÷ alone), by the decodes' SM count:");
 for (const [sms, v] of slowdown) out.push(`   ${String(sms).padStart(3)} SMs: ${range(v)}`);
 out.push(`3. validation pairs (${vPairs.length}): decode slowdown predicted ${predSlow.toFixed(3)} vs measured ${measSlow.toFixed(3)} (medians); decode alone predicted ${(aloneErr * 100).toFixed(1)}% off (median, signed)`);
+out.push(`4. decode slowdown beside the prefill by decode batch (validation pairs): measured; predicted (exposure ${shared?.exposure ?? 'full'}); predicted with exposure full; own compute-bound share`);
+for (const [key, v] of [...byBatch.entries()].sort()) out.push(`   ${key.padStart(8)}: ${range(v.measured)}; ${range(v.predicted)}; ${range(v.full)}; ${range(v.ownShare)}`);
 process.stdout.write(out.join('\n') + '\n');
-process.stdout.write(JSON.stringify({ sides: Object.fromEntries(sides), prefill_slowdown: Object.fromEntries(slowdown), predicted_decode_slowdown: predSlow, measured_decode_slowdown: measSlow, decode_alone_error: aloneErr }) + '\n');
+process.stdout.write(JSON.stringify({ sides: Object.fromEntries(sides), prefill_slowdown: Object.fromEntries(slowdown), predicted_decode_slowdown: predSlow, measured_decode_slowdown: measSlow, decode_alone_error: aloneErr, decode_slowdown_by_batch: Object.fromEntries(byBatch) }) + '\n');

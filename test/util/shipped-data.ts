@@ -54,25 +54,26 @@ export const REPORTED: Readonly<Record<string, Reported>> = {
       prefill_only: 0.021,
       mixed: 0.058,
       decode_lane_beside_prefill: 0.05,
-      prefill_lane_beside_decode: 0.027,
+      prefill_lane_beside_decode: 0.028,
       clock_back_to_back: 0.009,
       clock_serving: 0.038,
       unseen_model: 0.034,
     },
   },
   // BENCHMARKS.md "Production-kernel (reference) calibration", H100 (2026-12-05): the same plan, form and candidate
-  // search as the H200's; the search chose cuBLAS's recorded tiles from 1 token, and the partner's power as its busy SMs.
+  // search as the H200's; the search chose cuBLAS's recorded tiles from 1 token, the partner's power as its busy SMs,
+  // reaching each lane's own compute-bound share of its time.
   'h100-2026-12-05-reference': {
     hardware: 'h100-sxm',
     writes: 'h100-sxm',
     forwardMape: 0.038,
-    concurrentDecodeMape: 0.075,
+    concurrentDecodeMape: 0.063,
     regimes: {
       decode_only: 0.039,
       prefill_only: 0.024,
       mixed: 0.055,
-      decode_lane_beside_prefill: 0.075,
-      prefill_lane_beside_decode: 0.036,
+      decode_lane_beside_prefill: 0.063,
+      prefill_lane_beside_decode: 0.03,
       clock_back_to_back: 0.007,
       clock_serving: 0.063,
       unseen_model: 0.041,

@@ -51,6 +51,8 @@ test('decode steps slowed only while a prefill runs beside them rank first, name
     return { ...m, decodeEndUs: ends };
   });
   const d = driftReport(s, measured, executedTimeline(s, measured));
+  // A partition whose windows' steps all ran beside the prefill has the same ratio (1.3, up to rounding); the steps,
+  // more items, rank first.
   const top = d.top[0];
   assert.deepEqual([top.lane, top.dimension, top.value], ['split-decode-step', 'decode step vs prefill', 'during the prefill']);
   assert.ok(Math.abs(top.mean_ratio - 1.3) < 1e-9);

@@ -13,8 +13,10 @@ import { checkGemmKernelTable, checkShippedFolder, root } from '../../util/shipp
 test('calibrate/data/h100-2026-12-05-reference: held-out errors stay within the reported figures', () => {
   const fit = checkShippedFolder('h100-2026-12-05-reference');
   // The fit read the partner's power as its busy SMs (a prefill beside decodes on 116 SMs runs 1.82-1.96x its time
-  // alone, beside 8 SMs 1.03-1.08x, whatever the decodes' compute-bound share).
+  // alone, beside 8 SMs 1.03-1.08x, whatever the decodes' compute-bound share), reaching each lane's own compute-bound
+  // share of its time (half-compute-bound 256-sequence decodes slow beside the prefill as the memory-bound ones do).
   assert.equal(fit.perf.contention.shared?.powerShare, 'busy-sms');
+  assert.equal(fit.perf.contention.shared?.exposure, 'compute-bound-share');
 });
 
 function judge(folder: string, drop?: 'gemmKernels') {
@@ -31,9 +33,10 @@ test('calibrate/data/h100-2026-12-05-reference-validation: the shipped H100 cali
   assert.equal(r.train_points.concurrent, 0);
   const g = r.regimes;
   assert.equal(g.decode_lane_beside_prefill?.overall.count, 60);
-  // Over the 10% target (11.1%): the decodes' time alone on the back groups + remainder (where a pair puts them) is
-  // up to 1.25x faster than on the front groups + remainder the forwards alone were measured on (README there).
-  assert.ok(g.decode_lane_beside_prefill!.overall.mape <= 0.112, `decode lane ${g.decode_lane_beside_prefill!.overall.mape}`);
+  // 6.3% (11.1% with the power term on all of a decode's compute-bound time); its worst pairs (20 SMs, 24.5%) are the
+  // decodes' time alone on the back groups + remainder (where a pair puts them), up to 1.25x faster than on the front
+  // groups + remainder the forwards alone were measured on (README there).
+  assert.ok(g.decode_lane_beside_prefill!.overall.mape <= 0.063, `decode lane ${g.decode_lane_beside_prefill!.overall.mape}`);
   assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.068, `prefill lane ${g.prefill_lane_beside_decode!.overall.mape}`);
   assert.ok(g.clock_back_to_back!.overall.mape <= 0.021 && g.clock_serving!.overall.mape <= 0.061);
 });

@@ -241,6 +241,23 @@ test("contention.shared.powerShare is read ('busy-sms' kept, 'compute-bound' the
   assert.match(p.message, /compute-bound.*busy-sms/);
 });
 
+test("contention.shared.exposure is read ('compute-bound-share' kept, 'full' the default left out); another word is refused, located", () => {
+  const shared = (exposure: string) =>
+    withCalibrated((section) =>
+      section.replace(
+        '    compute: 0.480              # fitted on the five prefill samples above\n',
+        `    compute: 0.480\n    shared:\n      powerShare: busy-sms\n${exposure}      computeByPower: 0.9\n      computeByBandwidth: 0\n      memoryByPower: 0\n      memoryByBandwidth: 2\n`,
+      ),
+    );
+  const own = parseHardwareYaml(shared('      exposure: compute-bound-share\n'), FILE).calibrated?.contention.shared;
+  assert.deepEqual(own, { powerShare: 'busy-sms', exposure: 'compute-bound-share', computeByPower: 0.9, computeByBandwidth: 0, memoryByPower: 0, memoryByBandwidth: 2 });
+  assert.equal(parseHardwareYaml(shared('      exposure: full\n'), FILE).calibrated?.contention.shared?.exposure, undefined);
+  assert.equal(parseHardwareYaml(shared(''), FILE).calibrated?.contention.shared?.exposure, undefined);
+  const bad = shared('      exposure: some\n');
+  const [p] = expectConfigError(() => parseHardwareYaml(bad, FILE), [{ line: lineOf(bad, 'exposure: some'), field: 'calibrated.contention.shared.exposure' }]);
+  assert.match(p.message, /full.*compute-bound-share/);
+});
+
 test('withServingCorrection scales a physics-form calibration\'s saturating W(S) by memoryScale too (it, not the curve, prices memory-bound time there)', async () => {
   const { withServingCorrection } = await import('../../../sim/config/load-hardware.js');
   const perf = loadHardware('h100-sxm').perf;

@@ -59,6 +59,32 @@ test("shared contention with powerShare 'busy-sms': the partner's power is its b
   assert.equal(idle.gpuUs, alone.gpuUs);
 });
 
+test("shared contention with exposure 'compute-bound-share': the power term reaches the partition's own compute-bound share of its time", () => {
+  // Compute: 1 + 1 · 0.4 · 0.5 = 1.2; memory: 1 + 0.5 · 0.4 = 1.2 (the power term on memory-bound time is not scaled):
+  // alike, so the ratio is exact whatever binds.
+  const shared = { powerShare: 'busy-sms' as const, exposure: 'compute-bound-share' as const, computeByPower: 1, computeByBandwidth: 0, memoryByPower: 0.5, memoryByBandwidth: 0 };
+  const hw = tinyHardware({ perf: perf({ contention: { memory: 9, compute: 9, shared } }) });
+  const batch = { prefills: [], decodeCount: 8, decodeContextTokens: 800 };
+  const alone = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60 });
+  const load = { computeShare: 0, bandwidthShare: 0.6, smShare: 0.4 };
+  const half = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: load, ownComputeBoundShare: 0.5 });
+  assert.ok(Math.abs(half.gpuUs / alone.gpuUs - 1.2) < 1e-9, `ratio ${half.gpuUs / alone.gpuUs}`);
+  // Not given, the share is the partition's own alone (partnerLoadOf's compute share over its SM share).
+  for (const b of [batch, { prefills: [{ newTokens: 2048, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 }]) {
+    const own = partnerLoadOf(TINY_MODEL, hw, b, 60, 1).computeShare / 0.6;
+    const given = predictIteration(TINY_MODEL, hw, b, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: load, ownComputeBoundShare: own });
+    assert.equal(predictIteration(TINY_MODEL, hw, b, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: load }).gpuUs, given.gpuUs);
+    // A partner known by its size only (memoised rates): still this partition's own share, not the last one priced.
+    const sized = predictIteration(TINY_MODEL, hw, b, { ...whole, smCount: 60, partnerSmCount: 40, ownComputeBoundShare: own });
+    assert.equal(predictIteration(TINY_MODEL, hw, b, { ...whole, smCount: 60, partnerSmCount: 40 }).gpuUs, sized.gpuUs);
+  }
+  // 'full': the whole compute-bound time stretches 1 + 1 · 0.4 = 1.4, whatever the own share.
+  const full = tinyHardware({ perf: perf({ contention: { memory: 9, compute: 9, shared: { ...shared, exposure: undefined } } }) });
+  const fullAlone = predictIteration(TINY_MODEL, full, batch, { ...whole, smCount: 60 }).gpuUs;
+  const p = predictIteration(TINY_MODEL, full, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: load, ownComputeBoundShare: 0.5 }).gpuUs;
+  assert.ok(p / fullAlone > 1.2 + 1e-6, `full exposure ratio ${p / fullAlone}`);
+});
+
 test('partnerLoadOf: power share = SM share × compute-bound share of time; bandwidth share = bytes over time over W(all)', () => {
   const hw = tinyHardware();
   const batch = { prefills: [], decodeCount: 8, decodeContextTokens: 800 };

@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fitSharedContention } from '../../calibrate/fit-contention.js';
+import { predictConcurrentDecodeUs, predictConcurrentPrefillUs } from '../../calibrate/predict-record.js';
+import type { ConcurrentRecord } from '../../calibrate/measurement.js';
+import type { HardwareSpec, SharedContention } from '../../sim/hardware/hardware-spec.js';
+import { partnerLoadOf } from '../../sim/latency/roofline.js';
+import { QWEN3_8B_LIKE, hopperLike } from '../util/fixtures.js';
+
+/**
+ * fitSharedContention recovers a planted shared-resource form: pairs "measured" as the model prices them under
+ * known coefficients, across the splits the reference plan covers and two decode batches (one memory-bound, one
+ * about half compute-bound, which is what tells the exposures apart).
+ */
+const models = { m: QWEN3_8B_LIKE };
+
+function plantedPairs(hw: HardwareSpec): ConcurrentRecord[] {
+  const out: ConcurrentRecord[] = [];
+  let line = 1;
+  for (const [prefillSms, decodeSms] of [
+    [124, 8],
+    [112, 20],
+    [96, 36],
+    [64, 68],
+    [32, 100],
+    [16, 116],
+  ]) {
+    for (const [count, context] of [
+      [32, 2048],
+      [256, 1024],
+    ]) {
+      const r: ConcurrentRecord = {
+        kind: 'concurrent',
+        id: `cc-${prefillSms}-${decodeSms}-${count}`,
+        source: { file: 'planted.jsonl', line: line++ },
+        model: 'm',
+        prefillSmCount: prefillSms,
+        prefillBatch: { prefills: [{ newTokens: 2048, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 },
+        decodeSmCount: decodeSms,
+        decodeBatch: { prefills: [], decodeCount: count, decodeContextTokens: count * context },
+        lookahead: 1,
+        decodeAloneUs: 1,
+        decodeConcurrentUs: 1,
+        prefillAloneUs: 1,
+        prefillConcurrentUs: 1,
+        decodeSmidsOk: true,
+        prefillSmidsOk: true,
+        method: 'continuous',
+        partnerCovered: true,
+      };
+      out.push({ ...r, decodeConcurrentUs: predictConcurrentDecodeUs(models, hw, r), prefillConcurrentUs: predictConcurrentPrefillUs(models, hw, r) });
+    }
+  }
+  return out;
+}
+
+const withShared = (hw: HardwareSpec, shared: SharedContention): HardwareSpec => ({ ...hw, perf: { ...hw.perf, contention: { ...hw.perf.contention, shared } } });
+
+test('the planted decodes differ in compute-bound share (what tells the exposures apart)', () => {
+  const hw = hopperLike();
+  const share = (count: number) => partnerLoadOf(QWEN3_8B_LIKE, hw, { prefills: [], decodeCount: count, decodeContextTokens: count * 1024 }, 20, 1).computeShare / (20 / 132);
+  assert.ok(share(32) < 0.2, `32 decodes: ${share(32)}`);
+  assert.ok(share(256) > 0.3 && share(256) < 0.9, `256 decodes: ${share(256)}`);
+});
+
+for (const exposure of ['full', 'compute-bound-share'] as const) {
+  test(`fitSharedContention recovers a planted busy-SMs power term with exposure '${exposure}'`, () => {
+    const truth: SharedContention = {
+      powerShare: 'busy-sms',
+      ...(exposure === 'full' ? {} : { exposure }),
+      computeByPower: 0.9,
+      computeByBandwidth: 0,
+      memoryByPower: 0,
+      memoryByBandwidth: 2,
+    };
+    const hw = hopperLike();
+    const fitted = fitSharedContention(models, hw, plantedPairs(withShared(hw, truth))).shared;
+    assert.ok(fitted);
+    assert.equal(fitted.powerShare, 'busy-sms');
+    assert.equal(fitted.exposure, truth.exposure);
+    assert.ok(Math.abs(fitted.computeByPower - 0.9) < 0.02, `computeByPower ${fitted.computeByPower}`);
+    assert.ok(Math.abs(fitted.memoryByBandwidth - 2) < 0.04, `memoryByBandwidth ${fitted.memoryByBandwidth}`);
+  });
+}
