@@ -11,7 +11,7 @@ import { clampAndRound, fitOperatorClasses, memoryEffBound, tieTails, withClassT
 import { fitContention, fitSharedContention } from './fit-contention.js';
 import { fitSaturatingBandwidth, tabulate, type SaturatingBandwidth } from './fit-bandwidth.js';
 import { fitClockRegime, usableClock } from './fit-clock.js';
-import { idHash, splitRecords, type Split } from './split.js';
+import { idHash, splitClockRecords, splitRecords, type Split } from './split.js';
 import { ape, formatPct, summarizeApes, type ErrorSummary } from './error-stats.js';
 import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs } from './predict-record.js';
 
@@ -392,7 +392,7 @@ export function fitCalibration(input: FitInput): FitResult {
   const contention = physics ? fitSharedContention(models, hwWith(basePerf), concurrent.train) : fitContention(models, hwWith(basePerf), concurrent.train);
 
   // Stage 5 (physics): the clock regimes, relative to the model fitted so far.
-  const clocks = splitRecords(byKind(recs, 'clock_regime').filter(usableClock), unseen);
+  const clocks = splitClockRecords(byKind(recs, 'clock_regime').filter(usableClock), unseen);
   const clockRegime = physics ? fitClockRegime(models, hwWith({ ...basePerf, contention }), clocks.train) : undefined;
 
   const hw = hwWith({ ...basePerf, contention, ...(clockRegime ? { clockRegime } : {}) });

@@ -53,7 +53,7 @@ export function formatFit(perf: PerfSpec, res: FitResiduals, forwardWeight: numb
           `shared-resource contention (power read as the partner's ${perf.contention.shared.powerShare === 'busy-sms' ? 'busy SMs' : 'compute-bound SM share'}): compute × (1 + ${perf.contention.shared.computeByPower}·power${perf.contention.shared.exposure === 'compute-bound-share' ? '·own compute-bound share' : ''} + ${perf.contention.shared.computeByBandwidth}·bandwidth), memory × (1 + ${perf.contention.shared.memoryByPower}·power + ${perf.contention.shared.memoryByBandwidth}·bandwidth)`,
         ]
       : []),
-    ...(perf.clockRegime ? [`clock regimes: compute-bound time × ${perf.clockRegime.backToBackComputeScale} back to back, × ${perf.clockRegime.servingComputeScale} serving (calibration = 1)`] : []),
+    ...(perf.clockRegime ? [`clock regimes: compute-bound time × ${perf.clockRegime.backToBackComputeScale} back to back, × ${perf.clockRegime.servingComputeScale} serving${perf.clockRegime.servingFromSms !== undefined ? ` on the whole GPU (back to back's up to ${perf.clockRegime.servingFromSms} SMs, linear between)` : ''} (calibration = 1)`] : []),
     `${'residuals (train)'.padEnd(28)} ${HEADER}`,
     `${'operators'.padEnd(28)} ${errorCells(summaryJson(res.ops))}`,
     `${`forward (weight ${forwardWeight})`.padEnd(28)} ${errorCells(summaryJson(res.forwardTrain))}`,

@@ -32,11 +32,11 @@ export function predictForwardUs(models: Readonly<Record<string, ModelSpec>>, hw
 /** One decode iteration on its partition while the prefill runs on the other. */
 export function predictConcurrentDecodeUs(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): number {
   const m = modelOf(models, r);
-  return gpuUs(m, hw, r.decodeBatch, r.decodeSmCount, partnerOf(m, hw, r.prefillBatch, r.prefillSmCount, 1));
+  return gpuUs(m, hw, r.decodeBatch, r.decodeSmCount, partnerOf(m, hw, r.prefillBatch, r.prefillSmCount, 1, 'calibration'));
 }
 
 /** The prefill forward on its partition while decodes run beside it. */
 export function predictConcurrentPrefillUs(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): number {
   const m = modelOf(models, r);
-  return gpuUs(m, hw, r.prefillBatch, r.prefillSmCount, partnerOf(m, hw, r.decodeBatch, r.decodeSmCount, 1));
+  return gpuUs(m, hw, r.prefillBatch, r.prefillSmCount, partnerOf(m, hw, r.decodeBatch, r.decodeSmCount, 1, 'calibration'));
 }

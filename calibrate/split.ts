@@ -33,6 +33,17 @@ export interface Split<T> {
   readonly heldOut: readonly T[];
 }
 
+/**
+ * The clock_regime records are not split by family: a plan times a handful (the reference plan eight, one per model
+ * at 96 SMs and three at 132), so holding 40% of each (model, SM count) family out left the fit one SM count, and
+ * the serving scale's dependence on the partition's size (ClockRegimeSpec.servingFromSms) cannot be fitted from one.
+ * The fit takes every clock record of the models it may see; the models the plan keeps unseen are held out, and
+ * the validation plan's own clock records (other sizes, depths and a third model, never fitted) judge the result.
+ */
+export function splitClockRecords(records: readonly ClockRegimeRecord[], unseenModels: ReadonlySet<string> = new Set()): Split<ClockRegimeRecord> {
+  return { train: records.filter((r) => !unseenModels.has(r.model)), heldOut: records.filter((r) => unseenModels.has(r.model)) };
+}
+
 export function splitRecords<T extends ValidationRecord>(records: readonly T[], unseenModels: ReadonlySet<string> = new Set()): Split<T> {
   const families = new Map<string, T[]>();
   for (const r of records) {

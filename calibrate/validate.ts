@@ -3,7 +3,7 @@ import type { IterationBatch } from '../sim/latency/iteration-batch.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import type { ClockRegimeRecord, ConcurrentRecord, ForwardRecord, MeasurementSet } from './measurement.js';
 import { batchKind } from './parse-batch.js';
-import { familyOf, splitRecords, type ValidationRecord } from './split.js';
+import { familyOf, splitClockRecords, splitRecords, type ValidationRecord } from './split.js';
 import { ape, summarizeApes, type ErrorSummary } from './error-stats.js';
 import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs } from './predict-record.js';
 import { harnessOnly, usableConcurrent, usableForward } from './fit.js';
@@ -233,7 +233,7 @@ export function validateCalibration(models: Readonly<Record<string, ModelSpec>>,
   const concurrent = splitRecords(allConcurrent.filter(usableConcurrent), unseen);
   const allClock = data.records.filter((r): r is ClockRegimeRecord => r.kind === 'clock_regime');
   // Clock records are judged only where the spec carries a clock regime (otherwise every regime prices alike).
-  const clocks = hw.perf.clockRegime ? splitRecords(allClock.filter(usableClock), unseen) : { train: [], heldOut: [] };
+  const clocks = hw.perf.clockRegime ? splitClockRecords(allClock.filter(usableClock), unseen) : { train: [], heldOut: [] };
   const points: ValidationPoint[] = [
     ...forward.heldOut.map((r) => forwardPoint(models, hw, r)),
     ...concurrent.heldOut.flatMap((r) => concurrentPoints(models, hw, r)),

@@ -1,5 +1,5 @@
 import { isCollection, type Node } from 'yaml';
-import { OP_CLASSES, type CurvePoint, type GemmKernelShape, type GemmKernelTable, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
+import { OP_CLASSES, type ClockRegimeSpec, type CurvePoint, type GemmKernelShape, type GemmKernelTable, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
 import { reportAt, type YamlData } from '../input/yaml-document.js';
 import { NON_NEGATIVE, POSITIVE, type NumberRule } from '../input/number-rule.js';
 import { childField, readMap, readNumber, readSeq, readString } from '../input/yaml-fields.js';
@@ -67,13 +67,27 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
   if (tilesFrom !== null && tilesFrom !== undefined && !(gemmKernels && gemmKernels.shapes.some((sh) => sh.tiles))) {
     reportAt(data, m.node('gemmTilesFromRows'), childField(field, 'gemmTilesFromRows'), 'tiles-without-table', 'gemmTilesFromRows prices GEMMs on the tiles gemmKernels records; this section records none');
   }
-  const clock = m.has('clockRegime') ? m.read('clockRegime', (n, f) => readMap(data, n, f, { required: ['backToBackComputeScale', 'servingComputeScale'] })) : null;
+  const clock = m.has('clockRegime')
+    ? m.read('clockRegime', (n, f) => readMap(data, n, f, { required: ['backToBackComputeScale', 'servingComputeScale'], optional: ['servingFromSms'] }))
+    : null;
   const clockRegime =
     clock === null
       ? null
       : clock === undefined
         ? undefined
-        : { backToBackComputeScale: clock.number('backToBackComputeScale', CLOCK_SCALE), servingComputeScale: clock.number('servingComputeScale', CLOCK_SCALE) };
+        : {
+            backToBackComputeScale: clock.number('backToBackComputeScale', CLOCK_SCALE),
+            servingComputeScale: clock.number('servingComputeScale', CLOCK_SCALE),
+            ...(clock.has('servingFromSms')
+              ? {
+                  servingFromSms: clock.number('servingFromSms', {
+                    integer: true,
+                    min: 0,
+                    ...(limits.smCount !== undefined ? { max: limits.smCount - 1, why: `the onset is a partition smaller than the ${limits.smCount} SMs of the whole GPU` } : {}),
+                  }),
+                }
+              : {}),
+          };
   // A per-class tail replaces the added tail; under the 'floor' rule nothing would read it, so it is refused, not ignored.
   if (efficiency && kernelRule === 'floor') {
     const withTail = OP_CLASSES.find((c) => efficiency[c].tailUs !== undefined);
@@ -81,7 +95,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
   }
   if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile, waveBlend, colTile, attnWaveBlend, attnRowTile, gemmKernels, tilesFrom].some((v) => v === undefined)) return undefined;
   if (bandwidthModel && Object.values(bandwidthModel).some((v) => v === undefined)) return undefined;
-  if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined)) return undefined;
+  if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined || ('servingFromSms' in clockRegime && clockRegime.servingFromSms === undefined))) return undefined;
   return {
     provenance: provenance!,
     computeFlopsPerS: compute!,
@@ -101,7 +115,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     ...(gemmKernels ? { gemmKernels } : {}),
     ...(tilesFrom !== null ? { gemmTilesFromRows: tilesFrom! } : {}),
     contention: contention!,
-    ...(clockRegime ? { clockRegime: clockRegime as { backToBackComputeScale: number; servingComputeScale: number } } : {}),
+    ...(clockRegime ? { clockRegime: clockRegime as ClockRegimeSpec } : {}),
   };
 }
 

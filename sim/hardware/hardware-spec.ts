@@ -165,8 +165,16 @@ export interface SharedContention {
 export interface ClockRegimeSpec {
   /** Compute-bound time, settled back to back ÷ as calibrated. */
   readonly backToBackComputeScale: number;
-  /** Compute-bound time, interleaved with decode steps ÷ as calibrated. */
+  /** Compute-bound time, interleaved with decode steps ÷ as calibrated (on the whole GPU when servingFromSms is set). */
   readonly servingComputeScale: number;
+  /**
+   * The partition size up to which interleaving gains nothing over back to back, because back to back does not
+   * reach the power cap there: the serving scale runs linearly from backToBackComputeScale at this many SMs to
+   * servingComputeScale on the whole GPU. On the H100 a prefill on 64 SMs runs at the maximum clock (1,980 MHz)
+   * back to back and serves no faster; on 96 SMs it serves 0.94-0.96x its back-to-back time, on 132 0.83-0.97x
+   * (test/bench/clock-duty.ts). Absent: servingComputeScale at every size.
+   */
+  readonly servingFromSms?: number;
 }
 
 export const CLOCK_REGIMES = ['calibration', 'back-to-back', 'serving'] as const;

@@ -1,5 +1,5 @@
 import type { ModelSpec } from '../model/model-spec.js';
-import type { ClockRegime, CurvePoint, HardwareSpec, OpClass, OpEfficiency } from '../hardware/hardware-spec.js';
+import type { ClockRegime, ClockRegimeSpec, CurvePoint, HardwareSpec, OpClass, OpEfficiency } from '../hardware/hardware-spec.js';
 import { OP_CLASSES } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
 import { curveAtFast, saturating } from './curve.js';
@@ -146,8 +146,8 @@ function ratesFor(hw: HardwareSpec, opts: PredictOptions): Rates {
   return r;
 }
 
-/** Compute-time scale of a clock regime (1 when the spec has no clock-regime data). */
-export function clockScale(hw: HardwareSpec, regime: ClockRegime | undefined): number {
+/** Compute-time scale of a clock regime on `smCount` SMs (1 when the spec has no clock-regime data). */
+export function clockScale(hw: HardwareSpec, regime: ClockRegime | undefined, smCount: number): number {
   const c = hw.perf.clockRegime;
   if (!c) return 1;
   switch (regime ?? 'serving') {
@@ -156,8 +156,15 @@ export function clockScale(hw: HardwareSpec, regime: ClockRegime | undefined): n
     case 'back-to-back':
       return c.backToBackComputeScale;
     case 'serving':
-      return c.servingComputeScale;
+      return servingScaleAt(c, smCount, hw.smCount);
   }
+}
+
+/** ClockRegimeSpec's serving scale on `smCount` of `allSms` SMs: linear from its onset (servingFromSms) to the whole GPU. */
+export function servingScaleAt(c: ClockRegimeSpec, smCount: number, allSms: number): number {
+  if (c.servingFromSms === undefined || c.servingFromSms >= allSms) return c.servingComputeScale;
+  const t = Math.min(1, Math.max(0, (smCount - c.servingFromSms) / (allSms - c.servingFromSms)));
+  return c.backToBackComputeScale + (c.servingComputeScale - c.backToBackComputeScale) * t;
 }
 
 function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
@@ -179,7 +186,8 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
   }
   const memoryScale = bandwidthScaleAt(hw.perf.bandwidthScale, opts.smCount);
   return {
-    computeFlopsPerUs: curveAtFast(hw.perf.computeFlopsPerS, opts.smCount) / 1e6 / clockScale(hw, opts.clockRegime),
+    // The clock is the GPU's: a partition beside a partner runs at the clock their busy SMs together allow.
+    computeFlopsPerUs: curveAtFast(hw.perf.computeFlopsPerS, opts.smCount) / 1e6 / clockScale(hw, opts.clockRegime, opts.smCount + opts.partnerSmCount),
     bandwidthBytesPerUs: (curveAtFast(hw.perf.bandwidthBytesPerS, opts.smCount) / 1e6) * memoryScale,
     computeStretch,
     memoryStretch,
@@ -627,7 +635,7 @@ function needsOwnShare(hw: HardwareSpec, opts: PredictOptions): boolean {
 
 /**
  * The partner fields of PredictOptions for a partition beside `partnerBatch` on `partnerSmCount` SMs:
- * the load is computed only when the spec prices contention by shared resources (it costs one forward).
+ * the load is computed only when the spec prices contention by shared resources (it costs one forward), its compute-bound share at `clockRegime` (the one the partition itself is priced at).
  */
 export function partnerOf(
   model: ModelSpec,
@@ -635,10 +643,11 @@ export function partnerOf(
   partnerBatch: IterationBatch,
   partnerSmCount: number,
   tpDegree: number,
+  clockRegime?: ClockRegime,
 ): { partnerSmCount: number; partnerLoad?: PartnerLoad } {
   if (partnerSmCount <= 0) return { partnerSmCount: 0 };
   if (!hw.perf.contention.shared) return { partnerSmCount };
-  return { partnerSmCount, partnerLoad: partnerLoadOf(model, hw, partnerBatch, partnerSmCount, tpDegree) };
+  return { partnerSmCount, partnerLoad: partnerLoadOf(model, hw, partnerBatch, partnerSmCount, tpDegree, clockRegime) };
 }
 
 export type { Rates };

@@ -7,7 +7,7 @@ import { loadHardware } from '../../config/load-hardware.js';
 import { CLOCK_REGIMES, type ClockRegime, type HardwareSpec } from '../../hardware/hardware-spec.js';
 import { describeValidSizes, isValidPartitionSize } from '../../hardware/partition.js';
 import type { IterationBatch, PrefillChunk } from '../../latency/iteration-batch.js';
-import { partnerOf, predictIteration, type IterationPrediction } from '../../latency/roofline.js';
+import { clockScale, partnerOf, predictIteration, type IterationPrediction } from '../../latency/roofline.js';
 
 const WHERE = '<command line>';
 
@@ -80,11 +80,9 @@ function formatText(title: string, p: IterationPrediction): string {
   return `${title}\n  GPU ${(p.gpuUs / 1000).toFixed(3)} ms + overhead ${(p.overheadUs / 1000).toFixed(3)} ms = ${(p.totalUs / 1000).toFixed(3)} ms\n${rows.join('\n')}\n`;
 }
 
-/** Which clock regime was priced, and the compute-time scale it applied (1 when the spec has no clock data). */
-function regimeNote(hw: HardwareSpec, regime: ClockRegime) {
-  const c = hw.perf.clockRegime;
-  const scale = !c || regime === 'calibration' ? 1 : regime === 'serving' ? c.servingComputeScale : c.backToBackComputeScale;
-  return { regime, compute_scale: scale, modelled: c !== undefined };
+/** Which clock regime was priced, and the compute-time scale it applied on `busySms` SMs (1 when the spec has no clock data). */
+function regimeNote(hw: HardwareSpec, regime: ClockRegime, busySms: number) {
+  return { regime, compute_scale: clockScale(hw, regime, busySms), busy_sms: busySms, modelled: hw.perf.clockRegime !== undefined };
 }
 
 export const predict: CommandModule = {
@@ -122,7 +120,7 @@ export const predict: CommandModule = {
           const sms = o.sms ?? hw.smCount;
           checkSms(hw, '--sms', sms, true);
           const p = predictIteration(model, hw, all, { smCount: sms, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime });
-          io.stdout(o.json ? JSON.stringify({ ...toJson(p), clock_regime: regimeNote(hw, clockRegime) }) + '\n' : formatText(`${model.name} on ${hw.name}, ${sms} SMs, ${clockRegime} clock (${hw.perf.provenance.split('\n')[0]})`, p));
+          io.stdout(o.json ? JSON.stringify({ ...toJson(p), clock_regime: regimeNote(hw, clockRegime, sms) }) + '\n' : formatText(`${model.name} on ${hw.name}, ${sms} SMs, ${clockRegime} clock (${hw.perf.provenance.split('\n')[0]})`, p));
           return;
         }
         if (prefills.length === 0 || decode.count === 0) throw inputError('bad-flag', WHERE, 0, '--split', '--split needs both --prefill and --decode');
@@ -133,8 +131,8 @@ export const predict: CommandModule = {
         const preBatch: IterationBatch = { prefills, decodeCount: 0, decodeContextTokens: 0 };
         const decBatch: IterationBatch = { prefills: [], decodeCount: decode.count, decodeContextTokens: decode.contextTokens };
         // Each lane is priced beside what the other does (its power and bandwidth shares, when the spec models them).
-        const pre = predictIteration(model, hw, preBatch, { smCount: o.prefillSms, ...partnerOf(model, hw, decBatch, o.decodeSms, o.tp), launch, tpDegree: o.tp, clockRegime });
-        const dec = predictIteration(model, hw, decBatch, { smCount: o.decodeSms, ...partnerOf(model, hw, preBatch, o.prefillSms, o.tp), launch, tpDegree: o.tp, clockRegime });
+        const pre = predictIteration(model, hw, preBatch, { smCount: o.prefillSms, ...partnerOf(model, hw, decBatch, o.decodeSms, o.tp, clockRegime), launch, tpDegree: o.tp, clockRegime });
+        const dec = predictIteration(model, hw, decBatch, { smCount: o.decodeSms, ...partnerOf(model, hw, preBatch, o.prefillSms, o.tp, clockRegime), launch, tpDegree: o.tp, clockRegime });
         const agg = predictIteration(model, hw, all, { smCount: hw.smCount, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime });
         if (o.json) {
           io.stdout(
@@ -142,7 +140,8 @@ export const predict: CommandModule = {
               prefill: { sms: o.prefillSms, ...toJson(pre) },
               decode: { sms: o.decodeSms, ...toJson(dec) },
               aggregated: { sms: hw.smCount, ...toJson(agg) },
-              clock_regime: regimeNote(hw, clockRegime),
+              // Both lanes run at the clock of their SMs together (the aggregated forward's is the whole GPU's).
+              clock_regime: regimeNote(hw, clockRegime, o.prefillSms + o.decodeSms),
             }) + '\n',
           );
         } else {

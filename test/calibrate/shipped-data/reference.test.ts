@@ -38,9 +38,9 @@ test('calibrate/data/h200-2026-12-04-reference-validation: the shipped h200 cali
   // Every record is held out (all models unseen by construction).
   assert.equal(r.summary.train_points.concurrent, 0);
   const g = r.summary.regimes;
-  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.041);
+  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.043);
   assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.028);
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.013 && g.clock_serving!.overall.mape <= 0.034);
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.016 && g.clock_serving!.overall.mape <= 0.025);
 });
 
 // BENCHMARKS.md: forwards alone on the partitions holding the GPC remainder (20, 28, 36, 116, 124 SMs), never fitted.

@@ -258,6 +258,17 @@ test("contention.shared.exposure is read ('compute-bound-share' kept, 'full' the
   assert.match(p.message, /full.*compute-bound-share/);
 });
 
+test('clockRegime.servingFromSms is read as a whole number of SMs below the whole GPU; another is refused, located', () => {
+  const clock = (onset: string) =>
+    withCalibrated((section) => `${section.replace(/\n*$/, '\n')}  clockRegime:\n    backToBackComputeScale: 1.06\n    servingComputeScale: 0.95\n${onset}`);
+  assert.deepEqual(parseHardwareYaml(clock('    servingFromSms: 65\n'), FILE).calibrated?.clockRegime, { backToBackComputeScale: 1.06, servingComputeScale: 0.95, servingFromSms: 65 });
+  assert.deepEqual(parseHardwareYaml(clock(''), FILE).calibrated?.clockRegime, { backToBackComputeScale: 1.06, servingComputeScale: 0.95 });
+  for (const bad of ['servingFromSms: 132', 'servingFromSms: 64.5', 'servingFromSms: -1']) {
+    const text = clock(`    ${bad}\n`);
+    expectConfigError(() => parseHardwareYaml(text, FILE), [{ line: lineOf(text, bad), field: 'calibrated.clockRegime.servingFromSms' }]);
+  }
+});
+
 test('withServingCorrection scales a physics-form calibration\'s saturating W(S) by memoryScale too (it, not the curve, prices memory-bound time there)', async () => {
   const { withServingCorrection } = await import('../../../sim/config/load-hardware.js');
   const perf = loadHardware('h100-sxm').perf;

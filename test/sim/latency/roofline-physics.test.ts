@@ -113,8 +113,9 @@ test('partnerOf computes a load only for specs with shared contention', () => {
 
 test('clock regimes scale compute-bound time only, and serving is the default', () => {
   const hw = tinyHardware({ perf: perf({ clockRegime: { backToBackComputeScale: 1.2, servingComputeScale: 0.9 } }) });
-  assert.equal(clockScale(hw, undefined), 0.9);
-  assert.equal(clockScale(hw, 'calibration'), 1);
+  assert.equal(clockScale(hw, undefined, 100), 0.9);
+  assert.equal(clockScale(hw, undefined, 40), 0.9, 'no onset: the serving scale at every size');
+  assert.equal(clockScale(hw, 'calibration', 100), 1);
   const prefill = { prefills: [{ newTokens: 4096, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 };
   const cal = predictIteration(TINY_MODEL, hw, prefill, { ...whole, clockRegime: 'calibration' });
   const b2b = predictIteration(TINY_MODEL, hw, prefill, { ...whole, clockRegime: 'back-to-back' });
@@ -129,7 +130,29 @@ test('clock regimes scale compute-bound time only, and serving is the default', 
   const d2 = predictIteration(TINY_MODEL, fast, decode, { ...whole, clockRegime: 'serving' });
   assert.equal(d1.gpuUs, d2.gpuUs);
   // A spec without clock data prices every regime alike.
-  assert.equal(clockScale(tinyHardware(), 'back-to-back'), 1);
+  assert.equal(clockScale(tinyHardware(), 'back-to-back', 100), 1);
+});
+
+test('servingFromSms: the serving scale runs from the back-to-back scale at the onset to its value on the whole GPU', () => {
+  const none = { memory: 0, compute: 0 };
+  const hw = tinyHardware({ perf: perf({ contention: none, clockRegime: { backToBackComputeScale: 1.2, servingComputeScale: 0.9, servingFromSms: 40 } }) });
+  // 100 SMs: 0.9; 40 and below: 1.2; 70 (halfway): 1.05; 85: 1.2 − 0.3 · 0.75 = 0.975.
+  assert.equal(clockScale(hw, 'serving', 100), 0.9);
+  assert.equal(clockScale(hw, 'serving', 40), 1.2);
+  assert.equal(clockScale(hw, 'serving', 16), 1.2);
+  assert.ok(Math.abs(clockScale(hw, 'serving', 70) - 1.05) < 1e-12);
+  assert.ok(Math.abs(clockScale(hw, 'serving', 85) - 0.975) < 1e-12);
+  assert.equal(clockScale(hw, 'back-to-back', 16), 1.2, 'back to back does not depend on the size');
+  // A partition beside a partner runs at the clock of both together: 30 SMs beside 70 is priced at the whole GPU's.
+  const prefill = { prefills: [{ newTokens: 4096, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 };
+  const idle = { computeShare: 0, bandwidthShare: 0, smShare: 0, computeBoundShare: 1 };
+  const alone30 = predictIteration(TINY_MODEL, hw, prefill, { ...whole, smCount: 30 });
+  const beside = predictIteration(TINY_MODEL, hw, prefill, { ...whole, smCount: 30, partnerSmCount: 70, partnerLoad: idle });
+  const noClock = tinyHardware({ perf: perf({ contention: none }) });
+  const cal30 = predictIteration(TINY_MODEL, noClock, prefill, { ...whole, smCount: 30 });
+  const computeUs = cal30.breakdown.reduce((s, b) => s + b.us * b.computeBoundShare, 0);
+  assert.ok(Math.abs(alone30.gpuUs - cal30.gpuUs - 0.2 * computeUs) < 1e-6 * cal30.gpuUs, 'alone on 30 SMs: back-to-back scale');
+  assert.ok(Math.abs(beside.gpuUs - cal30.gpuUs + 0.1 * computeUs) < 1e-6 * cal30.gpuUs, 'beside 70: the whole GPU serving scale');
 });
 
 test('a bandwidthModel prices each class on its own saturating curve; the ridge exponent softens the max', async () => {
