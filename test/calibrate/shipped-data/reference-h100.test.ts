@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadHardware } from '../../../sim/config/load-hardware.js';
 import { loadData } from '../../../calibrate/load-data.js';
@@ -58,4 +59,51 @@ test('calibrate/data/h100-2026-12-05-remainder-validation: forwards on remainder
 
 test("calibrate/data/h100-2026-12-05-gemm-rows: h100-sxm.yaml's GEMM kernel table is the one its kernel names give", () => {
   checkGemmKernelTable('h100-2026-12-05-gemm-rows', 'h100-sxm');
+});
+
+/** Median of first-side over last-side time for the records of two runs of one plan that `pick` keeps. */
+function sideRatio(firstFile: string, lastFile: string, pick: (id: string, sms: number) => boolean): number {
+  const read = (file: string) =>
+    new Map(
+      readFileSync(join(root, 'calibrate', 'data', file), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as { id?: string; kind: string; sms?: number; median_us?: number })
+        .filter((r) => r.kind !== 'meta' && r.median_us !== undefined && pick(r.id!, r.sms!))
+        .map((r) => [r.id!, r.median_us!] as const),
+    );
+  const first = read(firstFile);
+  const ratios = [...read(lastFile)].filter(([id]) => first.has(id)).map(([id, us]) => first.get(id)! / us);
+  assert.ok(ratios.length > 0, `no common records between ${firstFile} and ${lastFile}`);
+  ratios.sort((a, b) => a - b);
+  return ratios[Math.floor(ratios.length / 2)];
+}
+
+// BENCHMARKS.md "ninth round": the same GEMMs on partitions made of the last 8-SM groups (a pair's decode side).
+test("calibrate/data/h100-2026-12-05-gemm-rows-last: cuBLAS's kernels and their clusters are the same on the last groups", () => {
+  checkGemmKernelTable('h100-2026-12-05-gemm-rows-last', 'h100-sxm', 'another run');
+  const pair = ['h100-2026-12-05-gemm-rows/h100-gemm-rows.jsonl', 'h100-2026-12-05-gemm-rows-last/h100-gemm-rows-last.jsonl'] as const;
+  // Whole-group partitions run alike on either side (0.998-1.007 by median); holding the remainder, a GEMM is as fast or faster on the last groups.
+  for (const sms of [8, 16, 24, 64, 96]) {
+    const r = sideRatio(...pair, (id, s) => s === sms && id.startsWith('gemm-'));
+    assert.ok(Math.abs(r - 1) < 0.015, `${sms} SMs: first/last ${r}`);
+  }
+});
+
+// The remainder-validation plan's forwards again on the last groups + remainder, never fitted (README there).
+test('calibrate/data/h100-2026-12-05-remainder-last-validation: forwards on the last groups, the side a pair gives its decodes', () => {
+  const first = 'h100-2026-12-05-remainder-validation/h100-remainder.jsonl';
+  const last = 'h100-2026-12-05-remainder-last-validation/h100-remainder-last.jsonl';
+  const decodeOnly = (id: string) => id.startsWith('fw-') && !id.includes('-p');
+  // Decode forwards on 20 SMs run 1.185x faster (median) on the last groups, 1.113x on 28, 1.046x on 36; 116/124 SMs alike.
+  assert.ok(sideRatio(first, last, (id, s) => s === 20 && decodeOnly(id)) > 1.15);
+  assert.ok(sideRatio(first, last, (id, s) => s === 28 && decodeOnly(id)) > 1.08);
+  assert.ok(Math.abs(sideRatio(first, last, (id, s) => s >= 116 && decodeOnly(id)) - 1) < 0.01);
+  // The same card's first-side control (38 forwards at 20/28 SMs, run beside them): 0.997 of the morning's times.
+  assert.ok(Math.abs(sideRatio(first, 'h100-2026-12-05-remainder-last-validation/raw/remainder-first-control.jsonl', () => true) - 1) < 0.01);
+  const r = judge('h100-2026-12-05-remainder-last-validation');
+  assert.equal(r.train_points.forward, 0);
+  // 4.9% over 180 forwards (5.1% on the first side); Qwen3-8B 2.0% (4.7%), Llama-3.1-8B 7.5% (5.2%): the model prices
+  // one time per size, between the two sides.
+  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.05, `forward MAPE ${r.forward.overall.mape}`);
 });
