@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadHardware } from '../../../sim/config/load-hardware.js';
 import { loadData } from '../../../calibrate/load-data.js';
 import { validateCalibration } from '../../../calibrate/validate.js';
+import { median } from '../../../calibrate/error-stats.js';
 import { checkGemmKernelTable, checkShippedFolder, root } from '../../util/shipped-data.js';
 
 /**
@@ -75,8 +76,7 @@ function sideRatio(firstFile: string, lastFile: string, pick: (id: string, sms: 
   const first = read(firstFile);
   const ratios = [...read(lastFile)].filter(([id]) => first.has(id)).map(([id, us]) => first.get(id)! / us);
   assert.ok(ratios.length > 0, `no common records between ${firstFile} and ${lastFile}`);
-  ratios.sort((a, b) => a - b);
-  return ratios[Math.floor(ratios.length / 2)];
+  return median(ratios);
 }
 
 // BENCHMARKS.md "ninth round": the same GEMMs on partitions made of the last 8-SM groups (a pair's decode side).
