@@ -4,7 +4,8 @@ import { curveAt } from '../sim/latency/curve.js';
 import { OP_CLASSES } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import { inputError } from '../sim/core/input-error.js';
-import type { ConcurrentRecord, ForwardRecord, MeasurementSet } from './measurement.js';
+import type { ConcurrentRecord, ForwardRecord, MeasurementSet, OpRecord } from './measurement.js';
+import { recordGemmTimeScales, withoutTimeScales } from './gemm-kernels.js';
 import { fitCurve } from './fit-curves.js';
 import type { LmHeadShape } from './op-work.js';
 import { clampAndRound, fitOperatorClasses, memoryEffBound, tieTails, withClassTails, opPoints, opTimeUs, perfFrom, refineJointly, refitDecodeMemory, roundSig, tieDecodeCompute, type Params } from './fit-efficiency.js';
@@ -75,6 +76,14 @@ export interface FitInput {
    * GEMM_RECORDED_TILES last, each kept only where it lowers the training forward error.
    */
   readonly gemmTilesFromRows?: number;
+  /**
+   * Physics form, with gemmKernels: price the recorded shapes at cuBLAS's own times (GemmKernelShape.timeScale),
+   * applied after stage 3: computed from `gemmRecords` when given, else the factors the table records. False or
+   * absent: the roofline's times. The 'auto' search tries it last, kept only where it lowers the training forward error.
+   */
+  readonly gemmTimes?: boolean;
+  /** The gemm-rows plan's GEMM timings the table was derived from (`calibrate fit --gemm-kernels`), for gemmTimes. */
+  readonly gemmRecords?: readonly OpRecord[];
   /** Called after each candidate fit of the 'auto' search (it takes minutes): for a progress line. */
   readonly onCandidate?: (progress: CandidateProgress) => void;
 }
@@ -190,7 +199,7 @@ function byKind<K extends string, R extends { kind: string }>(records: readonly 
  * again (the search is the same calls, so the result is the same, bit for bit; test/calibrate/fit.test.ts).
  * What a check of a shipped calibration uses: the search costs a dozen fits.
  */
-export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWave' | 'attnWave' | 'classTails' | 'gemmKernels' | 'gemmTilesFromRows'> {
+export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWave' | 'attnWave' | 'classTails' | 'gemmKernels' | 'gemmTilesFromRows' | 'gemmTimes'> {
   return {
     // Measured, not chosen, but recorded in the same section: a refit with the recorded choices prices with it.
     ...(perf.gemmKernels ? { gemmKernels: perf.gemmKernels } : {}),
@@ -200,6 +209,7 @@ export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile'
     attnWave: [perf.attnWaveBlend ?? 0, perf.attnRowTile ?? 0],
     classTails: OP_CLASSES.filter((c) => perf.efficiency[c].tailUs !== undefined),
     gemmTilesFromRows: perf.gemmTilesFromRows ?? 0,
+    gemmTimes: perf.gemmKernels?.shapes.some((sh) => sh.timeScale) ?? false,
   };
 }
 
@@ -207,7 +217,8 @@ export function fitCalibration(input: FitInput): FitResult {
   const physicsForm = (input.form ?? defaultForm(input.data)) === 'physics';
   if (physicsForm && (input.gemmRowTile ?? 'auto') === 'auto') {
     const recordedTiles = input.gemmKernels?.shapes.some((sh) => sh.tiles) ? GEMM_RECORDED_TILES : [];
-    let total = GEMM_ROW_TILES.length + GEMM_WAVES.length + ATTENTION_WAVES.length + CLASS_TAILS.length + recordedTiles.length;
+    const gemmTimesPossible = input.gemmKernels !== undefined && ((input.gemmRecords?.length ?? 0) > 0 || input.gemmKernels.shapes.some((sh) => sh.timeScale));
+    let total = GEMM_ROW_TILES.length + GEMM_WAVES.length + ATTENTION_WAVES.length + CLASS_TAILS.length + recordedTiles.length + (gemmTimesPossible ? 1 : 0);
     let index = 0;
     const report = (label: string, r: FitResult, kept: boolean): void => {
       index += 1;
@@ -264,11 +275,22 @@ export function fitCalibration(input: FitInput): FitResult {
     // Last, with a kernel table that records tiles, cuBLAS's own tiles for the shapes it records (GEMM_RECORDED_TILES).
     // Without row tiles chosen they have no fitted tile to stand in for: not tried.
     if (bestTile[0] === 0) total -= recordedTiles.length;
+    let bestFrom = 0;
     for (const from of bestTile[0] > 0 ? recordedTiles : []) {
       const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: bestWave, attnWave: bestAttnWave, classTails: bestTails, gemmTilesFromRows: from, onCandidate: undefined });
       const kept = r.residuals.forwardTrain.mape < (best as FitResult).residuals.forwardTrain.mape;
-      if (kept) best = r;
+      if (kept) {
+        best = r;
+        bestFrom = from;
+      }
       report(`cuBLAS's recorded tiles from ${from} row${from === 1 ? '' : 's'}`, r, kept);
+    }
+    // Last of all, with GEMM timings to record them from (or factors recorded before), cuBLAS's own times.
+    if (gemmTimesPossible) {
+      const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: bestWave, attnWave: bestAttnWave, classTails: bestTails, gemmTilesFromRows: bestFrom, gemmTimes: true, onCandidate: undefined });
+      const kept = r.residuals.forwardTrain.mape < (best as FitResult).residuals.forwardTrain.mape;
+      if (kept) best = r;
+      report("cuBLAS's recorded times per shape and token count", r, kept);
     }
     return best as FitResult;
   }
@@ -277,7 +299,8 @@ export function fitCalibration(input: FitInput): FitResult {
   const wave = rowTile > 0 && input.gemmWave && input.gemmWave[0] > 0 ? { gemmWaveBlend: input.gemmWave[0], gemmColTile: input.gemmWave[1] } : {};
   const attnWave = physicsForm && input.attnWave && input.attnWave[0] > 0 ? { attnWaveBlend: input.attnWave[0], attnRowTile: input.attnWave[1] } : {};
   // The kernel table is measured, not chosen: any form prices with it. Its tiles stand in for a fitted row tile only.
-  const kernels = input.gemmKernels ? { gemmKernels: input.gemmKernels } : {};
+  // Its time factors (gemmTimes) come in after stage 3, as the fit's last GEMM term.
+  const kernels = input.gemmKernels ? { gemmKernels: withoutTimeScales(input.gemmKernels) } : {};
   const tilesFrom = rowTile > 0 && input.gemmKernels && (input.gemmTilesFromRows ?? 0) > 0 ? { gemmTilesFromRows: input.gemmTilesFromRows as number } : {};
   const tile = { ...(rowTile > 0 ? { gemmRowTile: rowTile } : {}), ...(smallTile > 0 ? { gemmSmallRowTile: smallTile } : {}), ...wave, ...attnWave, ...kernels, ...tilesFrom };
   const { data, models } = input;
@@ -337,6 +360,16 @@ export function fitCalibration(input: FitInput): FitResult {
   const forwardWeight = chooseForwardWeight(forward.train, (train, w, rounds) => refineJointly(points, stage2, (x) => w * forwardError(train)(x), rounds, tie, rule), forwardError);
   const rounded = clampAndRound(tie(forward.train.length > 0 ? refineJointly(points, stage2, (x) => forwardWeight * forwardError(forward.train)(x), 3, tie, rule) : stage2), memoryEffBound(points));
   let basePerf = perfFrom(baseCurves, rounded, true, rule, tailClasses);
+
+  // Stage 3a (physics, gemmTimes): cuBLAS's own time per recorded (shape, tokens) over the model's so far,
+  // recorded from the gemm-rows GEMMs, or as the table records them. Before 3b/3c, which rescale the curves
+  // per SM count on the forwards as these times leave them.
+  if (physics && input.gemmTimes && input.gemmKernels) {
+    const records = input.gemmRecords ?? [];
+    const table = records.length > 0 ? recordGemmTimeScales(hwWith(basePerf), input.gemmKernels, records) : input.gemmKernels;
+    if (!table.shapes.some((sh) => sh.timeScale)) throw new Error('gemmTimes: no GEMM timings of the table shapes given, and the table records no time factors');
+    basePerf = { ...basePerf, gemmKernels: table };
+  }
 
   // Stage 3b (physics): Π(S) as forwards achieve it. The 8192³ GEMM ceiling is one shape timed for a few
   // milliseconds; a forward's GEMMs and attention meet wave quantisation and the power cap differently

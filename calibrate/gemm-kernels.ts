@@ -3,6 +3,9 @@ import { clusterSms } from '../sim/hardware/partition.js';
 import { inputError } from '../sim/core/input-error.js';
 import type { MeasurementSet, OpRecord } from './measurement.js';
 import { median } from './error-stats.js';
+import { RUNNER_DTYPE_BYTES } from './op-work.js';
+import { roundSig } from './fit-efficiency.js';
+import { gemmAloneUs } from '../sim/latency/roofline.js';
 
 /**
  * Reads cuBLAS's kernel choice out of GEMM records that carry kernel names (the gemm-rows plan run with
@@ -184,4 +187,63 @@ export function formatGemmKernels(d: GemmKernelDerivation): string {
   if (d.unreadable.length > 0) lines.push(`Left out, no cluster in the kernel names: ${d.unreadable.length} (${d.unreadable.slice(0, 5).join(', ')}${d.unreadable.length > 5 ? ', …' : ''})`);
   if (d.inconsistent.length > 0) lines.push(`Kernel differed between SM counts (whole-GPU choice kept): ${d.inconsistent.length} (${d.inconsistent.slice(0, 3).join('; ')}${d.inconsistent.length > 3 ? '; …' : ''})`);
   return lines.join('\n');
+}
+
+/**
+ * Fewest tokens whose GEMMs get recorded time factors; below, a GEMM keeps the roofline's time (factor 1).
+ * Up to 128 tokens a GEMM is one narrow-M tile and memory-bound: its time is the weights over W(S), which
+ * the fit rescales per SM count on the decode forwards (PerfSpec.bandwidthScale), so per-shape factors there
+ * count the same thing twice. Measured on the H100 (held out): decode-only forwards 3.9% MAPE from 129 tokens,
+ * 6.1% with factors at every count; mixed 3.0% and 3.1%.
+ */
+export const GEMM_TIMES_FROM_ROWS = 129;
+
+/**
+ * GemmKernelShape.timeScale for every shape of `table` that `records` time: per recorded token count, the
+ * median over SM counts of measured ÷ the model's time for that one GEMM (gemmAloneUs on `hw`, the model fitted
+ * so far), divided by the median of those medians over all shapes and counts, so the fitted GEMM efficiency
+ * keeps the level and the table keeps the pattern (which (shape, tokens) cuBLAS serves worse or better than
+ * its neighbours). Counts below GEMM_TIMES_FROM_ROWS get 1; the remainder alone (where the clustered kernels
+ * fail) is left out. Pure.
+ */
+export function recordGemmTimeScales(hw: HardwareSpec, table: GemmKernelTable, records: readonly OpRecord[]): GemmKernelTable {
+  // The model's own time, without any factors recorded before.
+  const bare = withoutTimeScales(table);
+  const hw0: HardwareSpec = { ...hw, perf: { ...hw.perf, gemmKernels: bare } };
+  const rowIndex = new Map(table.rows.map((n, i) => [n, i] as const));
+  const logs = new Map<string, number[][]>();
+  for (const sh of table.shapes) logs.set(`${sh.dIn}x${sh.dOut}`, table.rows.map(() => []));
+  for (const r of records) {
+    if (r.shape.op !== 'gemm' || !(r.medianUs > 0) || clusterSms(hw, r.smCount) <= 0) continue;
+    const byRow = logs.get(`${r.shape.dIn}x${r.shape.dOut}`);
+    const i = rowIndex.get(r.shape.n);
+    if (!byRow || i === undefined || r.shape.n < GEMM_TIMES_FROM_ROWS) continue;
+    byRow[i].push(Math.log(r.medianUs / gemmAloneUs(hw0, r.shape.n, r.shape.dIn, r.shape.dOut, RUNNER_DTYPE_BYTES, r.smCount)));
+  }
+  const typical = new Map<string, (number | null)[]>();
+  const all: number[] = [];
+  for (const [key, byRow] of logs) {
+    const t = byRow.map((l) => (l.length > 0 ? median(l) : null));
+    if (t.every((x) => x === null)) continue;
+    typical.set(key, t);
+    for (const x of t) if (x !== null) all.push(x);
+  }
+  if (all.length === 0) return bare;
+  const level = median(all);
+  return {
+    ...bare,
+    shapes: bare.shapes.map((sh) => {
+      const t = typical.get(`${sh.dIn}x${sh.dOut}`);
+      if (!t) return sh;
+      // A count no SM count timed (none is, in a complete gemm-rows run) takes its shape's level.
+      const timeScale = t.map((x) => Math.min(4, Math.max(0.25, roundSig(Math.exp((x ?? level) - level), 3))));
+      return { ...sh, timeScale };
+    }),
+  };
+}
+
+/** The table without GemmKernelShape.timeScale: the roofline's own GEMM times. */
+export function withoutTimeScales(table: GemmKernelTable): GemmKernelTable {
+  if (!table.shapes.some((sh) => sh.timeScale)) return table;
+  return { ...table, shapes: table.shapes.map(({ timeScale: _, ...sh }) => sh) };
 }

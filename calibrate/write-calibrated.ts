@@ -70,6 +70,7 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
               dOut: sh.dOut,
               clusteredRows: [...sh.clusteredRows],
               ...(sh.tiles ? { tiles: sh.tiles.map(([c, r]) => `${c}x${r}`) } : {}),
+              ...(sh.timeScale ? { timeScale: [...sh.timeScale] } : {}),
             })),
           },
         }

@@ -22,6 +22,7 @@ import { parsePlan } from '../parse-plan.js';
 import { runWithAddon, runWithReference, runWithRunner, withBackend, type BackendName } from '../run.js';
 import { gpuCommand } from './gpu-command.js';
 import { loadData, loadMeasurements, type LoadedData } from '../load-data.js';
+import type { OpRecord } from '../measurement.js';
 import { FIT_FORMS, fitCalibration, recordedFitChoices, type CandidateProgress, type FitForm } from '../fit.js';
 import { withCalibratedSection } from '../write-calibrated.js';
 import { validateCalibration } from '../validate.js';
@@ -175,7 +176,7 @@ interface FitFlags {
 
 /**
  * --recorded-choices: the candidate terms the hardware YAML's physics `calibrated:` section records (GEMM tiles,
- * waves, class tails), so the fit runs once instead of searching fourteen candidates (sixteen with a kernel table that records tiles). Refused, located, when
+ * waves, class tails), so the fit runs once instead of searching fourteen candidates (sixteen with a kernel table that records tiles, seventeen with its timings or time factors). Refused, located, when
  * the section is missing or in the ceiling form (which records none).
  */
 function recordedChoicesOf(source: { readonly text: string; readonly file: string }, calibrated: PerfSpec | null, form: FitForm | undefined): ReturnType<typeof recordedFitChoices> {
@@ -201,32 +202,34 @@ function fitFrom(io: CliIo, o: FitFlags) {
   const config = parseHardwareYaml(source.text, source.file);
   const hardware = config.seed;
   const started = performance.now();
-  // The physics form's candidate search is fourteen fits (sixteen with recorded tiles) (minutes on a laptop): one line each on stderr.
+  // The physics form's candidate search is fourteen fits (sixteen with recorded tiles, seventeen with recorded times) (minutes on a laptop): one line each on stderr.
   const onCandidate = o.quiet
     ? undefined
     : (c: CandidateProgress): void =>
         io.stderr(`fit: candidate ${c.index}/${c.total} ${c.label}: training forward MAPE ${(100 * c.trainingForwardMape).toFixed(3)}%${c.kept ? ' (best so far)' : ''}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   const form = formFlag(o.form);
   const choices = o.recordedChoices ? { ...recordedChoicesOf(source, config.calibrated, form), form: 'physics' as const } : { form };
-  const gemmKernels = kernelTableFor(io, o, source.file, hardware, config.calibrated?.gemmKernels);
-  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices, gemmKernels });
+  const { table: gemmKernels, records: gemmRecords } = kernelTableFor(io, o, source.file, hardware, config.calibrated?.gemmKernels);
+  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices, gemmKernels, gemmRecords });
   return { loaded, source, hardware, fit };
 }
 
 /**
- * The GEMM kernel table the fit prices with (GemmKernelTable): derived from --gemm-kernels data, else the
- * one the YAML's calibrated: section records (it is measured, not fitted, so a refit keeps it), else none.
+ * The GEMM kernel table the fit prices with (GemmKernelTable): derived from --gemm-kernels data, with that
+ * data's GEMM timings (for the fit's recorded-times term), else the one the YAML's calibrated: section records
+ * (it is measured, not fitted, so a refit keeps it, with any time factors it records), else none.
  * --no-gemm-kernels fits without one. Which one is said on stderr.
  */
-function kernelTableFor(io: CliIo, o: FitFlags, file: string, hardware: HardwareSpec, recorded: GemmKernelTable | undefined): GemmKernelTable | undefined {
-  if (o.gemmKernels === false) return undefined;
+function kernelTableFor(io: CliIo, o: FitFlags, file: string, hardware: HardwareSpec, recorded: GemmKernelTable | undefined): { table?: GemmKernelTable; records?: OpRecord[] } {
+  if (o.gemmKernels === false) return {};
   if (o.gemmKernels) {
-    const d = deriveGemmKernels(hardware, load(io, [o.gemmKernels], undefined).data);
+    const data = load(io, [o.gemmKernels], undefined).data;
+    const d = deriveGemmKernels(hardware, data);
     if (!o.quiet) io.stderr(`fit: GEMM kernel table from ${o.gemmKernels}: ${d.table.shapes.length} shapes × ${d.table.rows.length} token counts, remainder hosts ≤ ${d.table.remainderMaxCtas} CTAs\n`);
-    return d.table;
+    return { table: d.table, records: data.records.filter((r): r is OpRecord => r.kind === 'op' && r.shape.op === 'gemm') };
   }
   if (recorded && !o.quiet) io.stderr(`fit: GEMM kernel table kept from ${file} (${recorded.source}); --gemm-kernels to re-derive, --no-gemm-kernels for none\n`);
-  return recorded;
+  return recorded ? { table: recorded } : {};
 }
 
 function formOption(cmd: Command): Command {
@@ -234,7 +237,7 @@ function formOption(cmd: Command): Command {
     .option('--quiet', 'no progress lines on stderr')
     .option('--gemm-kernels <dir|file>', "GEMM measurements with kernel names (the gemm-rows plan, reference runner --kernel-names): price cuBLAS's clustered kernels on partitions holding the GPC remainder (default: the table the YAML's calibrated: section records)")
     .option('--no-gemm-kernels', 'fit without a GEMM kernel table (not even the one the YAML records)')
-    .option('--recorded-choices', "physics form: fit once with the candidate terms the hardware YAML's calibrated: section records (GEMM tiles, waves, class tails, recorded tiles) instead of searching fourteen or sixteen")
+    .option('--recorded-choices', "physics form: fit once with the candidate terms the hardware YAML's calibrated: section records (GEMM tiles, waves, class tails, recorded tiles and times) instead of searching fourteen to seventeen")
     .option('--form <form>', "model form: 'physics' (saturating W(S), bandwidth-bound decode attention, shared-resource contention, clock regimes) or 'ceiling'; default: physics for reference-runner data, ceiling for duet_runner data");
 }
 

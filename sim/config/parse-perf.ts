@@ -228,6 +228,7 @@ function readContention(data: YamlData, node: Node | null, field: string): PerfS
 
 const ROW_COUNT: NumberRule = { integer: true, min: 1, max: 1 << 24, why: 'a token count of one GEMM' };
 const DIMENSION: NumberRule = { integer: true, min: 1, max: 1 << 20, why: 'a weight dimension' };
+const TIME_SCALE: NumberRule = { min: 0.25, max: 4, why: "cuBLAS's time over the roofline's for one GEMM, relative to its shapes' median" };
 
 /**
  * `gemmKernels` (GemmKernelTable): recorded rows ascending without repeats, each shape listed once, and a
@@ -249,12 +250,13 @@ function readGemmKernels(data: YamlData, node: Node | null, field: string): Gemm
     let complete = true;
     items.forEach((item, i) => {
       const sf = childField(f, i);
-      const sh = readMap(data, item, sf, { required: ['dIn', 'dOut', 'clusteredRows'], optional: ['tiles'] });
+      const sh = readMap(data, item, sf, { required: ['dIn', 'dOut', 'clusteredRows'], optional: ['tiles', 'timeScale'] });
       const dIn = sh?.number('dIn', DIMENSION);
       const dOut = sh?.number('dOut', DIMENSION);
       const clustered = sh?.read('clusteredRows', (cn, cf) => readRows(data, cn, cf, recorded));
       const tiles = sh?.has('tiles') ? sh.read('tiles', (tn, tf) => readTiles(data, tn, tf, rows.length)) : null;
-      if (sh === undefined || dIn === undefined || dOut === undefined || clustered === undefined || tiles === undefined) {
+      const timeScale = sh?.has('timeScale') ? sh.read('timeScale', (tn, tf) => readTimeScale(data, tn, tf, rows.length)) : null;
+      if (sh === undefined || dIn === undefined || dOut === undefined || clustered === undefined || tiles === undefined || timeScale === undefined) {
         complete = false;
         return;
       }
@@ -265,13 +267,31 @@ function readGemmKernels(data: YamlData, node: Node | null, field: string): Gemm
         return;
       }
       seen.set(key, i);
-      out.push({ dIn, dOut, clusteredRows: clustered, ...(tiles ? { tiles } : {}) });
+      out.push({ dIn, dOut, clusteredRows: clustered, ...(tiles ? { tiles } : {}), ...(timeScale ? { timeScale } : {}) });
     });
     // readSeq has refused an empty list already.
     return complete ? out : undefined;
   });
   if (source === undefined || maxCtas === undefined || shapes === undefined) return undefined;
   return { source, remainderMaxCtas: maxCtas, rows, shapes };
+}
+
+/** A shape's time scales: one positive factor per recorded token count, within what a kernel choice can do to a GEMM's time. */
+function readTimeScale(data: YamlData, node: Node | null, field: string, count: number): number[] | undefined {
+  const items = readSeq(data, node, field);
+  if (items === undefined) return undefined;
+  if (items.length !== count) {
+    reportAt(data, node, field, 'length', `${items.length} time scales for ${count} recorded token counts (one per count in rows)`);
+    return undefined;
+  }
+  const out: number[] = [];
+  let complete = true;
+  items.forEach((item, i) => {
+    const v = readNumber(data, item, childField(field, i), TIME_SCALE);
+    if (v === undefined) complete = false;
+    else out.push(v);
+  });
+  return complete ? out : undefined;
 }
 
 /** A shape's tiles: one `<dOut tile>x<row tile>` per recorded token count. */

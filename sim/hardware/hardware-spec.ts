@@ -290,4 +290,13 @@ export interface GemmKernelShape {
    * (`nvjet_sm90_tst_<dOut tile>x<token tile>_…`). Absent when the names did not say.
    */
   readonly tiles?: readonly (readonly [dOutTile: number, rowTile: number])[];
+  /**
+   * cuBLAS's time for this shape at each of `rows` (same order) over the roofline's time for it, typical over the
+   * measured SM counts and divided by the median over every recorded shape and count (so the fitted GEMM
+   * efficiency keeps the level and this keeps the pattern). Recorded by `calibrate fit --gemm-kernels` from
+   * the gemm-rows plan's own timings. Why: the library serves some (shape, token count) pairs with a kernel far
+   * off its neighbours, which no roofline term predicts (calibrate/data/h100-2026-12-05-gemm-rows: Qwen3-14B's
+   * four GEMMs at 1,040 tokens take 1.29x their time at 1,024 on 32 SMs). Absent: 1.
+   */
+  readonly timeScale?: readonly number[];
 }

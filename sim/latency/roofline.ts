@@ -3,7 +3,7 @@ import type { ClockRegime, ClockRegimeSpec, CurvePoint, HardwareSpec, OpClass, O
 import { OP_CLASSES } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
 import { curveAtFast, saturating } from './curve.js';
-import { gemmClusterShare, gemmRecordedTile } from './gemm-kernels.js';
+import { gemmClusterShare, gemmRecordedTile, gemmTimeScale } from './gemm-kernels.js';
 import { clusterSms } from '../hardware/partition.js';
 import type { GemmKernelTable } from '../hardware/hardware-spec.js';
 
@@ -288,16 +288,30 @@ function linearUs(hw: HardwareSpec, r: Rates, op: OpClass, n: number, dIn: numbe
   const bytes = (n * dIn + dIn * dOut + n * dOut) * s;
   const pad = gemmPadFlops(hw.perf, n, dIn, dOut, r.smCount);
   const share = r.clusters ? gemmClusterShare(r.clusters.table, n, dIn, dOut) : 0;
-  if (share === 0) return kernelUs(hw, r, op, flops, bytes, count, acc, pad);
+  // cuBLAS's own time at this (shape, tokens) over the roofline's (GemmKernelShape.timeScale); the LM head
+  // is not a shape the table records.
+  const table = hw.perf.gemmKernels;
+  const scale = table && op === 'gemm' ? gemmTimeScale(table, n, dIn, dOut) : 1;
+  if (share === 0 && scale === 1) return kernelUs(hw, r, op, flops, bytes, count, acc, pad);
   // On a partition holding the remainder, a clustered kernel runs on the whole groups only: its time is
   // its time on those SMs (GemmKernelTable). A share between 0 and 1 (a token count between two recorded
   // ones, or an unrecorded shape) weighs the two times.
-  const g = (r.clusters as NonNullable<Rates['clusters']>).groups;
   const onAll = kernelUs(hw, r, op, flops, bytes, 1, null, pad);
-  const onGroups = kernelUs(hw, g, op, flops, bytes, 1, null, gemmPadFlops(hw.perf, n, dIn, dOut, g.smCount));
-  const us = ((1 - share) * onAll + share * onGroups) * count;
+  const g = share > 0 ? (r.clusters as NonNullable<Rates['clusters']>).groups : null;
+  const onGroups = g ? kernelUs(hw, g, op, flops, bytes, 1, null, gemmPadFlops(hw.perf, n, dIn, dOut, g.smCount)) : 0;
+  const us = ((1 - share) * onAll + share * onGroups) * scale * count;
   if (acc) acc.add(CLASS_INDEX[op], flops * count, bytes * count, count, us, computeBound(hw, r, op, flops + pad, bytes) ? us : 0);
   return us;
+}
+
+/**
+ * One GEMM of n tokens through a dIn × dOut weight alone on `smCount` SMs (graph launch, the clock the
+ * calibration ran at), priced as a forward prices its linear layers. For the calibration fitter, which
+ * compares the model with the gemm-rows plan's single-GEMM timings (GemmKernelShape.timeScale).
+ */
+export function gemmAloneUs(hw: HardwareSpec, n: number, dIn: number, dOut: number, dtypeBytes: number, smCount: number): number {
+  const r = ratesFor(hw, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree: 1, clockRegime: 'calibration' });
+  return linearUs(hw, r, 'gemm', n, dIn, dOut, dtypeBytes, 1, null);
 }
 
 /**

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { OP_CLASSES, type OpClass } from '../../sim/hardware/hardware-spec.js';
 import { curveAt } from '../../sim/latency/curve.js';
 import { fitCalibration, recordedFitChoices, rescaleBandwidth, rescaleCompute } from '../../calibrate/fit.js';
-import type { ForwardRecord } from '../../calibrate/measurement.js';
+import type { ForwardRecord, OpRecord } from '../../calibrate/measurement.js';
+import { gemmAloneUs } from '../../sim/latency/roofline.js';
 import { generatePlan } from '../../calibrate/plan.js';
 import { qwenModels, synthesizeSet, testHardware, TRUE_PERF } from '../util/calibration-fixtures.js';
 
@@ -124,7 +125,7 @@ test('a physics fit refitted with the choices its section records is that fit, b
   const one = { 'qwen3-8b': models['qwen3-8b'] };
   const small = generatePlan({ models: [{ key: 'qwen3-8b', spec: one['qwen3-8b'] }], hardware: hw, repeats: 3, warmup: 1 });
   const data = synthesizeSet(small, one, hw, 0.03, 'noisy-choices');
-  const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128], classTails: [], gemmTilesFromRows: 0 } as const;
+  const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128], classTails: [], gemmTilesFromRows: 0, gemmTimes: false } as const;
   const fitted = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...choice });
   assert.deepEqual(recordedFitChoices(fitted.perf), choice);
   const refit = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...recordedFitChoices(fitted.perf) });
@@ -132,7 +133,7 @@ test('a physics fit refitted with the choices its section records is that fit, b
   assert.deepEqual(refit.residuals, fitted.residuals);
   // A section without the terms (no tile, no waves) reads back as "none", which the fit takes as the search's zero candidates.
   const { gemmRowTile: _a, gemmWaveBlend: _b, gemmColTile: _c, attnWaveBlend: _d, attnRowTile: _e, ...bare } = fitted.perf;
-  assert.deepEqual(recordedFitChoices(bare), { gemmRowTile: 0, gemmSmallRowTile: 0, gemmWave: [0, 0], attnWave: [0, 0], classTails: [], gemmTilesFromRows: 0 });
+  assert.deepEqual(recordedFitChoices(bare), { gemmRowTile: 0, gemmSmallRowTile: 0, gemmWave: [0, 0], attnWave: [0, 0], classTails: [], gemmTilesFromRows: 0, gemmTimes: false });
 });
 
 test('per-class kernel tails: fitted for the classes chosen, recorded as tailUs, and refitted bit for bit from what they record', () => {
@@ -140,7 +141,7 @@ test('per-class kernel tails: fitted for the classes chosen, recorded as tailUs,
   const small = generatePlan({ models: [{ key: 'qwen3-8b', spec: one['qwen3-8b'] }], hardware: hw, repeats: 3, warmup: 1 });
   const data = synthesizeSet(small, one, hw, 0.03, 'noisy-tails');
   for (const classTails of [['attn_decode'], OP_CLASSES] as readonly (readonly OpClass[])[]) {
-    const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128], classTails, gemmTilesFromRows: 0 } as const;
+    const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128], classTails, gemmTilesFromRows: 0, gemmTimes: false } as const;
     const fitted = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...choice });
     for (const c of OP_CLASSES) {
       const t = fitted.perf.efficiency[c].tailUs;
@@ -189,7 +190,7 @@ test('recorded tiles: a kernel table with tiles is carried into the fit, and gem
     tiles: [[64, 8], [128, 128], [256, 128]] as [number, number][],
   }));
   const gemmKernels = { source: 'test', remainderMaxCtas: 2, rows: [1, 256, 2048], shapes };
-  const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128], classTails: [], gemmTilesFromRows: 129 } as const;
+  const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128], classTails: [], gemmTilesFromRows: 129, gemmTimes: false } as const;
   const fitted = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', gemmKernels, ...choice });
   assert.equal(fitted.perf.gemmTilesFromRows, 129);
   assert.deepEqual(fitted.perf.gemmKernels, gemmKernels);
@@ -199,4 +200,49 @@ test('recorded tiles: a kernel table with tiles is carried into the fit, and gem
   // Without row tiles there is no fitted tile for the recorded ones to stand in for: the term is not set.
   const untiled = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', gemmKernels, ...choice, gemmRowTile: 0 });
   assert.equal(untiled.perf.gemmTilesFromRows, undefined);
+});
+
+test("recorded GEMM times: a shape cuBLAS serves slowly at one count is found from the GEMM timings, applied, and refitted bit for bit", () => {
+  // The truth prices Qwen3-8B's down projection at 1,040 tokens 1.4x the roofline (an odd kernel, as measured on
+  // the H100); the forwards are made by that truth, the GEMM timings too. The fit records the factor and its
+  // training forwards get closer than without it.
+  const one = { 'qwen3-8b': models['qwen3-8b'] };
+  const m = one['qwen3-8b'];
+  const d = m.hiddenSize;
+  const qkv = (m.numQHeads + 2 * m.numKvHeads) * m.headDim;
+  const dims = [[d, qkv], [m.numQHeads * m.headDim, d], [d, 2 * m.ffnSize], [m.ffnSize, d]];
+  const rows = [1, 256, 1024, 1040, 2048];
+  const gemmKernels = { source: 'test', remainderMaxCtas: 2, rows, shapes: dims.map(([dIn, dOut]) => ({ dIn, dOut, clusteredRows: [] })) };
+  const planted = (dIn: number, n: number) => (dIn === m.ffnSize && n === 1040 ? 1.4 : 1);
+  const truthTable = { ...gemmKernels, shapes: gemmKernels.shapes.map((sh) => ({ ...sh, timeScale: rows.map((n) => planted(sh.dIn, n)) })) };
+  const truth = testHardware({ ...TRUE_PERF, gemmKernels: truthTable });
+  const plan = generatePlan({ models: [{ key: 'qwen3-8b', spec: m }], hardware: hw, repeats: 3, warmup: 1 });
+  const data = synthesizeSet(plan, one, truth, 0, 'exact-gemm-times');
+  const plainTruth = testHardware({ ...TRUE_PERF, gemmKernels });
+  const gemmRecords: OpRecord[] = [];
+  for (const [dIn, dOut] of dims)
+    for (const n of rows)
+      for (const sms of [16, 64, 132]) {
+        const us = planted(dIn, n) * gemmAloneUs(plainTruth, n, dIn, dOut, 2, sms);
+        gemmRecords.push({ kind: 'op', id: `g-${dIn}-${n}-${sms}`, source: { file: 'g', line: 1 }, smCount: sms, medianUs: us, p10Us: us, p90Us: us, shape: { op: 'gemm', n, dIn, dOut }, check: null } as OpRecord);
+      }
+  // The truth's GEMM form (rows as counted): the model's own 1,040/1,024 ratio is the truth's, so the factor comes back as planted.
+  const choice = { gemmRowTile: 0, gemmSmallRowTile: 0, gemmWave: [0, 0], attnWave: [0, 0], classTails: [], gemmTilesFromRows: 0 } as const;
+  const without = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', gemmKernels, gemmRecords, ...choice, gemmTimes: false });
+  const fitted = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', gemmKernels, gemmRecords, ...choice, gemmTimes: true });
+  assert.equal(without.perf.gemmKernels?.shapes.some((sh) => sh.timeScale), false);
+  const down = fitted.perf.gemmKernels!.shapes.find((sh) => sh.dIn === m.ffnSize)!;
+  const at = (sh: typeof down, n: number) => sh.timeScale![rows.indexOf(n)];
+  // 1.4 over its neighbour; below GEMM_TIMES_FROM_ROWS the roofline's own time.
+  assert.ok(Math.abs(at(down, 1040) / at(down, 1024) - 1.4) < 0.01, `${at(down, 1040)} / ${at(down, 1024)}`);
+  assert.equal(at(down, 1), 1);
+  for (const sh of fitted.perf.gemmKernels!.shapes) if (sh !== down) assert.ok(Math.abs(at(sh, 1040) / at(sh, 1024) - 1) < 0.01);
+  assert.ok(fitted.residuals.forwardTrain.mape < without.residuals.forwardTrain.mape, `${fitted.residuals.forwardTrain.mape} vs ${without.residuals.forwardTrain.mape}`);
+  // Refitted from the section alone (no GEMM timings): the recorded factors are used as they are.
+  const recorded = recordedFitChoices(fitted.perf);
+  assert.equal(recorded.gemmTimes, true);
+  const refit = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...recorded });
+  assert.deepEqual(refit.perf, fitted.perf);
+  // Asked for without timings or factors: refused.
+  assert.throws(() => fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', gemmKernels, ...choice, gemmTimes: true }), /no GEMM timings/);
 });

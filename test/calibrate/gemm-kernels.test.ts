@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clusterCtasOf, deriveGemmKernels, formatGemmKernels, tileOf } from '../../calibrate/gemm-kernels.js';
+import { GEMM_TIMES_FROM_ROWS, clusterCtasOf, deriveGemmKernels, formatGemmKernels, recordGemmTimeScales, tileOf, withoutTimeScales } from '../../calibrate/gemm-kernels.js';
+import { gemmAloneUs } from '../../sim/latency/roofline.js';
+import type { OpRecord } from '../../calibrate/measurement.js';
 import { parseMeasurementSet } from '../../calibrate/parse-measurements.js';
 import { hopperLike } from '../util/fixtures.js';
 import { expectInputError } from '../util/expect-input-error.js';
@@ -79,4 +81,34 @@ test('without a remainder timing the cluster limit must be given; data without k
 test('a kernel name that is not a string is refused with its line and field', () => {
   const bad = [META, { ...gemm(1, 8, 8, 132, 5, []), kernels: ['ok_kernel', 7] }].map((r) => JSON.stringify(r)).join('\n') + '\n';
   expectInputError(() => set(bad), [{ line: 2, field: 'kernels[1]' }]);
+});
+
+test("recorded time factors: cuBLAS's time over the model's per (shape, count), over their median; 1 below GEMM_TIMES_FROM_ROWS", () => {
+  const hw = hopperLike();
+  const rows = [64, 256, 512, 1040];
+  const table = { source: 'test', remainderMaxCtas: 2, rows, shapes: [{ dIn: 4096, dOut: 4096, clusteredRows: [] }, { dIn: 5120, dOut: 5120, clusteredRows: [] }] };
+  const planted: Record<string, number[]> = { '4096x4096': [3, 1, 1, 1.2], '5120x5120': [0.5, 2, 2, 2.6] };
+  const recs: OpRecord[] = [];
+  for (const sh of table.shapes)
+    rows.forEach((n, i) => {
+      for (const sms of [12, 16, 20, 64, 132]) {
+        // The remainder alone (12 SMs) times a wild value: it must be left out.
+        const us = sms === 12 ? 1e6 : planted[`${sh.dIn}x${sh.dOut}`][i] * gemmAloneUs(hw, n, sh.dIn, sh.dOut, 2, sms);
+        recs.push({ kind: 'op', id: `g${n}-${sms}`, source: { file: 'f', line: 1 }, smCount: sms, medianUs: us, p10Us: us, p90Us: us, shape: { op: 'gemm', n, dIn: sh.dIn, dOut: sh.dOut }, check: null } as OpRecord);
+      }
+    });
+  const out = recordGemmTimeScales(hw, table, recs);
+  assert.ok(GEMM_TIMES_FROM_ROWS > 64 && GEMM_TIMES_FROM_ROWS <= 256);
+  // The median of {1, 1, 1.2, 2, 2, 2.6}, taken in logs, is √(1.2 · 2): every factor over it, 64 tokens at 1.
+  const level = Math.sqrt(1.2 * 2);
+  const expect = { '4096x4096': [1, 1 / level, 1 / level, 1.2 / level], '5120x5120': [1, 2 / level, 2 / level, 2.6 / level] };
+  for (const sh of out.shapes) {
+    const want = expect[`${sh.dIn}x${sh.dOut}` as keyof typeof expect];
+    sh.timeScale!.forEach((x, i) => assert.ok(Math.abs(x - want[i]) < 0.005 * want[i], `${sh.dIn}x${sh.dOut} at ${rows[i]}: ${x} vs ${want[i]}`));
+  }
+  // Recorded again from a table that already has factors: the model's own time is the reference, not the scaled one.
+  assert.deepEqual(recordGemmTimeScales({ ...hw, perf: { ...hw.perf, gemmKernels: out } }, out, recs), out);
+  assert.deepEqual(withoutTimeScales(out), table);
+  // No timing of a listed shape: the table comes back without factors.
+  assert.deepEqual(recordGemmTimeScales(hw, table, []), table);
 });

@@ -39,7 +39,8 @@ test('calibrate/data/h200-2026-12-04-reference-validation: the shipped h200 cali
   assert.equal(r.summary.train_points.concurrent, 0);
   const g = r.summary.regimes;
   assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.043);
-  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.028);
+  // Tenth round (cuBLAS's recorded times): decode lane 4.1%, prefill lane 2.4%, clocks 1.4% / 2.4%.
+  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.025);
   assert.ok(g.clock_back_to_back!.overall.mape <= 0.016 && g.clock_serving!.overall.mape <= 0.025);
 });
 
@@ -51,7 +52,8 @@ test('calibrate/data/h200-2026-12-05-remainder-validation: forwards on remainder
   const judge = (perf: typeof hw.perf) => validateCalibration(loaded.models, { ...hw, perf }, loaded.data, loaded.plan.unseenModels ?? []).summary;
   const r = judge(hw.perf);
   assert.equal(r.train_points.forward, 0);
-  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.041, `forward MAPE ${r.forward.overall.mape}`);
+  // 3.3% (4.1% before cuBLAS's recorded times per shape and token count).
+  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.034, `forward MAPE ${r.forward.overall.mape}`);
   assert.ok(r.regimes.decode_only!.overall.mape <= 0.044, `decode-only MAPE ${r.regimes.decode_only!.overall.mape}`);
   // The same calibration priced without the kernel table (every GEMM on every SM, the fitted tile: 9.4% overall,
   // decode-only 12.7%): the table is what brings these partitions within reach of the targets.

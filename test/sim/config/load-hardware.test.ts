@@ -224,6 +224,19 @@ test('gemmKernels tiles: one <columns>x<rows> per recorded count; gemmTilesFromR
   expectConfigError(() => parseHardwareYaml(orphan, FILE), [{ code: 'tiles-without-table', line: lineOf(orphan, 'gemmTilesFromRows: 129'), field: 'calibrated.gemmTilesFromRows' }]);
 });
 
+test("gemmKernels timeScale: one factor per recorded count, each within 0.25-4; a wrong one is refused, located", () => {
+  const section = (body: string) =>
+    withCalibrated((sec) => sec.replace('  efficiency:\n', `  gemmKernels:\n    source: test\n    remainderMaxCtas: 2\n    rows: [1, 256]\n    shapes:\n${body}  efficiency:\n`));
+  const good = section('      - { dIn: 8, dOut: 8, clusteredRows: [], timeScale: [1, 1.29] }\n');
+  assert.deepEqual(parseHardwareYaml(good, FILE).calibrated?.gemmKernels?.shapes[0].timeScale, [1, 1.29]);
+  const short = section('      - { dIn: 8, dOut: 8, clusteredRows: [], timeScale: [1] }\n');
+  expectConfigError(() => parseHardwareYaml(short, FILE), [{ code: 'length', line: lineOf(short, 'timeScale: [1]'), field: 'calibrated.gemmKernels.shapes[0].timeScale' }]);
+  const wild = section('      - { dIn: 8, dOut: 8, clusteredRows: [], timeScale: [1, 9] }\n');
+  expectConfigError(() => parseHardwareYaml(wild, FILE), [{ line: lineOf(wild, 'timeScale: [1, 9]'), field: 'calibrated.gemmKernels.shapes[0].timeScale[1]' }]);
+  const text = section("      - { dIn: 8, dOut: 8, clusteredRows: [], timeScale: [1, '</script>'] }\n");
+  expectConfigError(() => parseHardwareYaml(text, FILE), [{ field: 'calibrated.gemmKernels.shapes[0].timeScale[1]' }]);
+});
+
 test("contention.shared.powerShare is read ('busy-sms' kept, 'compute-bound' the default left out); another word is refused, located", () => {
   const shared = (power: string) =>
     withCalibrated((section) =>

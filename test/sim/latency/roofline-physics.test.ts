@@ -324,19 +324,23 @@ test('the attention wave stretch applies to plain and cached-prefix chunks alike
   assert.equal(waved.flops, plain.flops);
 });
 
+/** [dIn, dOut] of a layer's four projections (qkv, o, gate+up, down): the shapes a GEMM kernel table lists. */
+function projections(m: { hiddenSize: number; numQHeads: number; numKvHeads: number; headDim: number; ffnSize: number }): [number, number][] {
+  const d = m.hiddenSize;
+  return [
+    [d, (m.numQHeads + 2 * m.numKvHeads) * m.headDim],
+    [m.numQHeads * m.headDim, d],
+    [d, 2 * m.ffnSize],
+    [m.ffnSize, d],
+  ];
+}
+
 test('gemmKernels: on a partition holding the remainder a clustered GEMM is priced on the whole groups only', async () => {
   const { hopperLike, QWEN3_8B_LIKE } = await import('../../util/fixtures.js');
   const base = hopperLike();
   const m = QWEN3_8B_LIKE;
-  const d = m.hiddenSize;
-  const qkv = (m.numQHeads + 2 * m.numKvHeads) * m.headDim;
   // Every projection and the LM head (unlisted: the listed shapes' share) clustered at every recorded count.
-  const shapes = [
-    [d, qkv],
-    [m.numQHeads * m.headDim, d],
-    [d, 2 * m.ffnSize],
-    [m.ffnSize, d],
-  ].map(([dIn, dOut]) => ({ dIn, dOut, clusteredRows: [1, 4096] }));
+  const shapes = projections(m).map(([dIn, dOut]) => ({ dIn, dOut, clusteredRows: [1, 4096] }));
   const all = { ...base, perf: { ...base.perf, gemmKernels: { source: 'test', remainderMaxCtas: 2, rows: [1, 4096], shapes } } };
   const none = { ...base, perf: { ...base.perf, gemmKernels: { source: 'test', remainderMaxCtas: 2, rows: [1, 4096], shapes: shapes.map((s) => ({ ...s, clusteredRows: [] })) } } };
   const batch = { prefills: [], decodeCount: 64, decodeContextTokens: 64 * 2048 };
@@ -357,6 +361,30 @@ test('gemmKernels: on a partition holding the remainder a clustered GEMM is pric
   assert.ok(Math.abs(h - (gemmUs(at(base, 20)) + gemmUs(at(base, 8))) / 2) < 1e-6 * h, `${h}`);
   // The remainder alone cannot run such kernels: pricing it is a caller's error (isValidPartitionSize refuses it).
   assert.throws(() => at(all, 12), /GPC remainder alone/);
+});
+
+test("gemmKernels timeScale: a recorded shape's GEMMs take that multiple of the roofline's time; other classes are untouched", async () => {
+  const { hopperLike, QWEN3_8B_LIKE } = await import('../../util/fixtures.js');
+  const base = hopperLike();
+  const m = QWEN3_8B_LIKE;
+  const dims = projections(m);
+  const table = (timeScale?: number[]) => ({ source: 'test', remainderMaxCtas: 2, rows: [1, 4096], shapes: dims.map(([dIn, dOut]) => ({ dIn, dOut, clusteredRows: [], ...(timeScale ? { timeScale } : {}) })) });
+  const plain = { ...base, perf: { ...base.perf, gemmKernels: table() } };
+  const slow = { ...base, perf: { ...base.perf, gemmKernels: table([1.25, 1.25]) } };
+  const batch = { prefills: [{ newTokens: 1000, cachedTokens: 0 }], decodeCount: 40, decodeContextTokens: 40 * 1024 };
+  for (const smCount of [20, 64, 132]) {
+    const a = predictIteration(m, plain, batch, { ...whole, smCount });
+    const b = predictIteration(m, slow, batch, { ...whole, smCount });
+    const of = (p: typeof a, op: string) => p.breakdown.find((x) => x.op === op)!;
+    assert.ok(Math.abs(of(b, 'gemm').us / of(a, 'gemm').us - 1.25) < 1e-9, `${smCount} SMs`);
+    // The FLOPs reported are the counted ones; the LM head is not a recorded shape.
+    assert.equal(of(b, 'gemm').flops, of(a, 'gemm').flops);
+    assert.equal(of(b, 'lm_head').us, of(a, 'lm_head').us);
+    assert.equal(of(b, 'attn_prefill').us, of(a, 'attn_prefill').us);
+  }
+  // Factors of 1 change nothing, bit for bit.
+  const ones = { ...base, perf: { ...base.perf, gemmKernels: table([1, 1]) } };
+  assert.equal(predictIteration(m, ones, batch, { ...whole, smCount: 64 }).gpuUs, predictIteration(m, plain, batch, { ...whole, smCount: 64 }).gpuUs);
 });
 
 test('gemmTilesFromRows: a recorded shape from that many tokens pays for cuBLAS\'s own tile in both dimensions, and its waves', async () => {
