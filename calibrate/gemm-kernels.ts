@@ -242,6 +242,11 @@ export function recordGemmTimeScales(hw: HardwareSpec, table: GemmKernelTable, r
   };
 }
 
+/** The GEMM timings among a measurement set's records (a gemm-rows run): what recordGemmTimeScales reads. */
+export function gemmOpRecords(data: MeasurementSet): OpRecord[] {
+  return data.records.filter((r): r is OpRecord => r.kind === 'op' && r.shape.op === 'gemm');
+}
+
 /** The table without GemmKernelShape.timeScale: the roofline's own GEMM times. */
 export function withoutTimeScales(table: GemmKernelTable): GemmKernelTable {
   if (!table.shapes.some((sh) => sh.timeScale)) return table;

@@ -15,7 +15,7 @@ import { generateKernelQualityPlan } from '../plan-kernel-quality.js';
 import { generateGemmRowsPlan } from '../plan-gemm-rows.js';
 import type { Plan } from '../plan-format.js';
 import type { GemmKernelTable, HardwareSpec, PerfSpec } from '../../sim/hardware/hardware-spec.js';
-import { deriveGemmKernels, formatGemmKernels } from '../gemm-kernels.js';
+import { deriveGemmKernels, formatGemmKernels, gemmOpRecords } from '../gemm-kernels.js';
 import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
 import { compareRuns, formatRepeatability } from '../repeatability.js';
 import { parsePlan } from '../parse-plan.js';
@@ -226,7 +226,7 @@ function kernelTableFor(io: CliIo, o: FitFlags, file: string, hardware: Hardware
     const data = load(io, [o.gemmKernels], undefined).data;
     const d = deriveGemmKernels(hardware, data);
     if (!o.quiet) io.stderr(`fit: GEMM kernel table from ${o.gemmKernels}: ${d.table.shapes.length} shapes × ${d.table.rows.length} token counts, remainder hosts ≤ ${d.table.remainderMaxCtas} CTAs\n`);
-    return { table: d.table, records: data.records.filter((r): r is OpRecord => r.kind === 'op' && r.shape.op === 'gemm') };
+    return { table: d.table, records: gemmOpRecords(data) };
   }
   if (recorded && !o.quiet) io.stderr(`fit: GEMM kernel table kept from ${file} (${recorded.source}); --gemm-kernels to re-derive, --no-gemm-kernels for none\n`);
   return recorded ? { table: recorded } : {};

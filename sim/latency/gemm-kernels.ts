@@ -30,19 +30,17 @@ export function gemmClusterShare(table: GemmKernelTable, n: number, dIn: number,
  * for every unlisted shape, 5.0% with the listed shapes' mean factor at that count.
  */
 export function gemmTimeScale(table: GemmKernelTable, n: number, dIn: number, dOut: number): number {
-  const { byShape, timeByShape } = indexed(table);
+  const ix = indexed(table);
   const key = shapeKey(dIn, dOut);
   // A listed shape without factors (no timing of it) keeps the roofline's time.
-  const values = byShape.has(key) ? (timeByShape.get(key) ?? null) : similarShapeScales(table, dIn, dOut);
+  const values = ix.byShape.has(key) ? (ix.timeByShape.get(key) ?? null) : similarShapeScales(table, ix, key, dIn, dOut);
   return values ? interpolate(table.rows, values, n) : 1;
 }
 
 /** How far (as a ratio, each dimension) an unlisted shape may be from a listed one and still take its time factors. */
 export const SIMILAR_SHAPE = 1.5;
 
-function similarShapeScales(table: GemmKernelTable, dIn: number, dOut: number): Float64Array | null {
-  const { timeByShape, nearest } = indexed(table);
-  const key = shapeKey(dIn, dOut);
+function similarShapeScales(table: GemmKernelTable, { timeByShape, nearest }: Indexed, key: string, dIn: number, dOut: number): Float64Array | null {
   const known = nearest.get(key);
   if (known !== undefined) return known;
   let best: Float64Array | null = null;
@@ -54,8 +52,9 @@ function similarShapeScales(table: GemmKernelTable, dIn: number, dOut: number): 
     const b = Math.abs(Math.log(sh.dOut / dOut));
     if (!scales || a > limit || b > limit) continue;
     // Ties go to the shape listed first: the table's order is fixed, so the choice is too.
-    if (Math.hypot(a, b) < bestDistance) {
-      bestDistance = Math.hypot(a, b);
+    const distance = Math.hypot(a, b);
+    if (distance < bestDistance) {
+      bestDistance = distance;
       best = scales;
     }
   }

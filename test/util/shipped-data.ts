@@ -8,7 +8,7 @@ import { loadData } from '../../calibrate/load-data.js';
 import { defaultForm, fitCalibration, recordedFitChoices, type FitForm, type FitInput, type FitResult } from '../../calibrate/fit.js';
 import { validateCalibration } from '../../calibrate/validate.js';
 import { withCalibratedSection } from '../../calibrate/write-calibrated.js';
-import { deriveGemmKernels, withoutTimeScales } from '../../calibrate/gemm-kernels.js';
+import { deriveGemmKernels, gemmOpRecords, withoutTimeScales } from '../../calibrate/gemm-kernels.js';
 import type { OpRecord } from '../../calibrate/measurement.js';
 
 /**
@@ -174,7 +174,7 @@ export function folderFitInput(folder: string, opts: { readonly search?: boolean
 function gemmRowsRecords(source: string): OpRecord[] {
   const file = source.slice(0, source.indexOf(': '));
   assert.ok(file.startsWith('calibrate/data/') && existsSync(join(root, file)), `the kernel table's source names no shipped file: ${source}`);
-  return loadData(root, [file], undefined).data.records.filter((r): r is OpRecord => r.kind === 'op' && r.shape.op === 'gemm');
+  return gemmOpRecords(loadData(root, [file], undefined).data);
 }
 
 /** Fits a folder as its check does (`search` as in folderFitInput), validates on its held-out points and holds both to REPORTED; returns the fit. */
