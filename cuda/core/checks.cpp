@@ -358,7 +358,7 @@ CheckResult check_gather_rows(cudaStream_t s, int n, int dim, const CheckOptions
 }
 
 CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector<int>& contexts, int sm_count,
-                              const CheckOptions& o, AttnImpl impl) {
+                              const CheckOptions& o, AttnImpl impl, AttnDecodeLoad load) {
   Fixture f(s, o.seed);
   const int seqs = (int)contexts.size();
   int total_blocks = 0, max_blocks = 0;
@@ -366,6 +366,17 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
   const std::vector<int> flat = flatten_tables(tables, max_blocks);
   const size_t cache = (size_t)total_blocks * kBlockTokens * hkv * kDh;
   Bf16Buffer kc = f.random(cache, 1.f), vc = f.random(cache, 1.f), q = f.random((size_t)seqs * hq * kDh, 2.f);
+  // The slots past each sequence's end in its last page hold NaN, as a serving cache's may hold anything:
+  // a kernel must neither read them into a score nor multiply a zero probability by them.
+  const size_t slot_elems = (size_t)hkv * kDh;
+  for (int sq = 0; sq < seqs; ++sq) {
+    const int used = contexts[sq] % kBlockTokens;
+    if (used == 0) continue;
+    const size_t first = ((size_t)tables[sq].back() * kBlockTokens + used) * slot_elems;
+    const size_t n = (size_t)(kBlockTokens - used) * slot_elems;
+    launch_fill_bits_bf16(kc.get() + first, n, kPoisonBf16, s);
+    launch_fill_bits_bf16(vc.get() + first, n, kPoisonBf16, s);
+  }
   Bf16Buffer out = f.poisoned((size_t)seqs * hq * kDh);
   DeviceBuffer<int> table = f.ints(flat), ctx = f.ints(contexts);
   const int max_ctx = *std::max_element(contexts.begin(), contexts.end());
@@ -389,6 +400,7 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
   p.split_tokens = sp.split_tokens;
   p.num_splits = sp.num_splits;
   p.scale = (float)scale;
+  p.load = load;
   if (impl == AttnImpl::Own) {
     launch_attn_decode(p, s);
   } else {
@@ -409,7 +421,8 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
       for (int d = 0; d < kDh; ++d) acc.add(got[(size_t)h * kDh + d], ref[d]);
     }
   }
-  return finish(std::string(impl == AttnImpl::Own ? "attn_decode" : "attn_decode[cudnn]") + " seqs=" + std::to_string(seqs) + " hq=" + std::to_string(hq) + " hkv=" +
+  const char* load_label = load == AttnDecodeLoad::Bulk ? "[bulk]" : load == AttnDecodeLoad::CpAsync ? "[cp_async]" : "";
+  return finish(std::string(impl == AttnImpl::Own ? "attn_decode" : "attn_decode[cudnn]") + load_label + " seqs=" + std::to_string(seqs) + " hq=" + std::to_string(hq) + " hkv=" +
                     std::to_string(hkv) + " max_ctx=" + std::to_string(max_ctx) +
                     (impl == AttnImpl::Own ? " splits=" + std::to_string(sp.num_splits) : std::string()),
                 acc, bad);
@@ -556,6 +569,20 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
     std::vector<int> many;
     for (int i = 0; i < 48; ++i) many.push_back(1 + (i * 37) % 700);
     out.push_back(check_attn_decode(s, 32, 8, many, sm_count, next()));
+  }
+  {
+    // Both ways of loading K/V explicitly, whatever the default on this device: cp.async everywhere, bulk
+    // copies (the TMA engine) on sm_90 and later.
+    int device = 0, major = 0;
+    DUET_CUDA(cudaGetDevice(&device));
+    DUET_CUDA(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
+    std::vector<AttnDecodeLoad> loads{AttnDecodeLoad::CpAsync};
+    if (major >= 9) loads.push_back(AttnDecodeLoad::Bulk);
+    for (AttnDecodeLoad l : loads) {
+      out.push_back(check_attn_decode(s, 32, 8, {1, 17, 300, 1029}, sm_count, next(), AttnImpl::Own, l));
+      out.push_back(check_attn_decode(s, 40, 8, {4096, 2500, 33}, sm_count, next(), AttnImpl::Own, l));
+      out.push_back(check_attn_decode(s, 16, 2, {9000}, sm_count, next(), AttnImpl::Own, l));
+    }
   }
   out.push_back(check_attn_prefill(s, 32, 8, {{1, 0}}, next()));
   out.push_back(check_attn_prefill(s, 32, 8, {{77, 0}, {130, 45}}, next()));

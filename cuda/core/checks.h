@@ -47,8 +47,10 @@ CheckResult check_kv_cache_write(cudaStream_t s, int n, int hkv, const CheckOpti
 CheckResult check_gather_rows(cudaStream_t s, int n, int dim, const CheckOptions& o);
 // Attention checks run the implementation `impl` names (attn_impl.h): our
 // kernels or cuDNN's, against the same fp64 reference.
+// check_attn_decode's `load` picks how our kernel fills its stages (kernels.h); Auto is what forwards use.
 CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector<int>& contexts, int sm_count,
-                              const CheckOptions& o, AttnImpl impl = AttnImpl::Own);
+                              const CheckOptions& o, AttnImpl impl = AttnImpl::Own,
+                              AttnDecodeLoad load = AttnDecodeLoad::Auto);
 CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vector<PrefillChunk>& chunks,
                                const CheckOptions& o, AttnImpl impl = AttnImpl::Own, int sm_count = 0,
                                bool fused_kv_rows = false);

@@ -21,6 +21,13 @@
 //   so the 8 rows one ldmatrix phase reads hit 32 distinct banks. A row past the
 //   split's end is zero-filled rather than read: page slots beyond a sequence
 //   may hold anything, and 0 * NaN in P V would poison the output.
+// - Two ways to fill a stage (AttnDecodeLoad): cp.async, 16 bytes a thread and
+//   instruction (1,024 copies a tile), or on sm_90 one bulk copy (the TMA
+//   engine) per 256-byte row, 64 a tile, completing on an mbarrier. On 8-40 SMs
+//   the cp.async kernel is bound by instructions issued per byte (round 8 cut
+//   them and gained 16-19%), which the bulk copies take off the SM. A bulk copy
+//   cannot swizzle, so its rows are padded to 272 bytes instead: 8 consecutive
+//   rows start 4 banks apart, and ldmatrix stays conflict-free.
 // - Scores are kept in log2 units (scale * log2 e folded in), so ex2 is one
 //   instruction; the split partials' maxima are in the same units.
 // Pass 2, one block per (query head, sequence), merges the splits; with one
@@ -43,15 +50,20 @@ constexpr int kBlockTokens = 16;
 constexpr int kWarps = 4;
 constexpr int kThreads = kWarps * 32;
 constexpr int kRowBytes = kDh * 2;
+// Row pitch in shared memory: swizzled rows for cp.async, padded rows for bulk copies (see the top).
+template <bool kBulk>
+constexpr int kPitch = kBulk ? kRowBytes + 16 : kRowBytes;
 // Each warp owns 8 rows (one mma n-tile) of every tile. Two n-tiles a warp (m16n8k16 for P V, twice the
 // rows per barrier and softmax) measured the same on the H200 (cuda/NOTES.md, 2026-12-04 round 4): what
 // bounds a small partition is not the per-warp chain.
 constexpr int kTileTokens = 8 * kWarps;
-constexpr int kStageBytes = 2 * kTileTokens * kRowBytes;  // K and V tiles: 16 KB
+template <bool kBulk>
+constexpr int kStageBytes = 2 * kTileTokens * kPitch<kBulk>;  // K and V tiles: 16 KB (17 KB padded)
 // Three stages (48 KB: four blocks fit an SM) measured 6% faster than four (64 KB, three blocks) and 2x
 // faster than eight (128 KB, one block): resident warps matter more than bytes in flight per block.
 constexpr int kStages = 3;
-constexpr int kSmemBytes = kStages * kStageBytes;
+template <bool kBulk>
+constexpr int kSmemBytes = kStages * kStageBytes<kBulk>;
 constexpr int kMaxDevices = 64;
 constexpr float kLog2e = 1.4426950408889634f;
 // Start of the running max: finite, so exp2(m_old - m_new) is 1 (not NaN) while
@@ -60,7 +72,8 @@ constexpr float kNoScore = -1e30f;
 static_assert(kThreads == kDh, "the merge gives each thread one output dimension");
 static_assert(kAttnDecodeMaxSplitTokens % kTileTokens == 0, "splits are whole tiles");
 static_assert(kTileTokens == 2 * kBlockTokens && kThreads / 16 == kBlockTokens / 2, "a tile is two cache pages; load_tile's page arithmetic assumes it");
-static_assert(kWarps * kAttnDecodeMaxGroup * kDh * 4 <= kSmemBytes, "the merge reuses the stages");
+static_assert(kWarps * kAttnDecodeMaxGroup * kDh * 4 <= kSmemBytes<false>, "the merge reuses the stages");
+static_assert(2 * kTileTokens == 64, "bulk loads: one row a thread for the first 64 threads, warps 0 and 1");
 
 struct Workspace {
   float* acc;  // [num_seqs, hq, num_splits, dh]
@@ -73,27 +86,72 @@ __host__ __device__ inline Workspace split_workspace(float* base, int num_seqs, 
   return Workspace{base, base + parts * kDh, base + parts * kDh + parts};
 }
 
+template <bool kBulk>
 __device__ __forceinline__ uint32_t tile_offset(int row, int chunk) {
+  if constexpr (kBulk) return static_cast<uint32_t>(row * kPitch<true> + (chunk << 4));
   return static_cast<uint32_t>(row * kRowBytes + ((chunk ^ (row & 7)) << 4));
 }
 
-template <int G>
+// mbarrier and bulk-copy helpers (sm_90, PTX ISA 8.0). A stage's barrier expects one arrival from each of
+// the 64 row-loading threads; a thread that copies a row arrives with the row's bytes as expected
+// transactions first, so the phase cannot complete before its copy lands.
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+__device__ __forceinline__ void mbar_init(uint32_t bar, int count) {
+  asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(count) : "memory");
+}
+__device__ __forceinline__ void mbar_arrive(uint32_t bar) {
+  asm volatile("{\n .reg .b64 st;\n mbarrier.arrive.shared::cta.b64 st, [%0];\n}\n" ::"r"(bar) : "memory");
+}
+__device__ __forceinline__ void mbar_wait(uint32_t bar, uint32_t parity) {
+  uint32_t done = 0;
+  do {
+    asm volatile("{\n .reg .pred p;\n mbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\n selp.u32 %0, 1, 0, p;\n}\n"
+                 : "=r"(done)
+                 : "r"(bar), "r"(parity)
+                 : "memory");
+  } while (!done);
+}
+__device__ __forceinline__ void bulk_row(uint32_t dst, const void* src, uint32_t bar) {
+  asm volatile("{\n .reg .b64 st;\n mbarrier.arrive.expect_tx.shared::cta.b64 st, [%0], %1;\n}\n" ::"r"(bar), "n"(kRowBytes)
+               : "memory");
+  asm volatile("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\n" ::"r"(dst), "l"(src),
+               "n"(kRowBytes), "r"(bar)
+               : "memory");
+}
+__device__ __forceinline__ void mbar_fence_init() { asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory"); }
+#else
+// Below sm_90 the host never picks the bulk kernels (device_has_bulk_copy); they compile to traps.
+__device__ __forceinline__ void mbar_init(uint32_t, int) { __trap(); }
+__device__ __forceinline__ void mbar_arrive(uint32_t) { __trap(); }
+__device__ __forceinline__ void mbar_wait(uint32_t, uint32_t) { __trap(); }
+__device__ __forceinline__ void bulk_row(uint32_t, const void*, uint32_t) { __trap(); }
+__device__ __forceinline__ void mbar_fence_init() { __trap(); }
+#endif
+
+template <int G, bool kBulk>
 // Four blocks an SM: 128 registers a thread.
 __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2) {
   extern __shared__ __align__(128) uint8_t smem[];
   __shared__ int s_blocks[kAttnDecodeMaxSplitTokens / kBlockTokens];
   __shared__ float s_m[kWarps][G], s_l[kWarps][G];
+  __shared__ __align__(8) uint64_t s_bar[kStages];  // bulk loads only: one barrier a stage
   const int split = blockIdx.x, kvh = blockIdx.y, seq = blockIdx.z;
   const int ctx = p.context_len[seq];
   const int t0 = split * p.split_tokens;  // a multiple of kTileTokens
   if (t0 >= ctx) return;                  // this sequence is shorter than the longest; pass 2 skips the split
   const int ntok = min(p.split_tokens, ctx - t0);
   constexpr int kTile = kTileTokens;
-  constexpr int kTileBytes = kStageBytes / 2;
+  constexpr int kTileBytes = kStageBytes<kBulk> / 2;
   const int ntiles = (ntok + kTile - 1) / kTile;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int* table = p.block_table + (long long)seq * p.max_blocks_per_seq + t0 / kBlockTokens;
   for (int j = threadIdx.x; j * kBlockTokens < ntok; j += kThreads) s_blocks[j] = table[j];
+  if constexpr (kBulk) {
+    if (threadIdx.x == 0) {
+      for (int st = 0; st < kStages; ++st) mbar_init(smem_addr(&s_bar[st]), 2 * kTileTokens);
+      mbar_fence_init();  // the initialised barriers visible to the copy engine
+    }
+  }
   __syncthreads();
 
   // Tile `tile` of the split into stage `stage`: thread t copies chunk t % 16 of rows t / 16 + 8j, K and V.
@@ -109,9 +167,29 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
   for (int h = 0; h < 2; ++h) in_page[h] = ((long long)(row0_thread + 8 * h) * p.hkv + kvh) * kDh + chunk * 8;
   uint32_t tile_off[kTile * 16 / kThreads];
 #pragma unroll
-  for (int j = 0; j < kTile * 16 / kThreads; ++j) tile_off[j] = tile_offset(row0_thread + j * (kThreads / 16), chunk);
+  for (int j = 0; j < kTile * 16 / kThreads; ++j) tile_off[j] = tile_offset<kBulk>(row0_thread + j * (kThreads / 16), chunk);
+  // Bulk loads: thread t < 64 copies row t % 32 of K (warp 0) or V (warp 1); its offset within a page is fixed.
+  const int bulk_row_id = threadIdx.x % kTile;
+  const __nv_bfloat16* bulk_cache = threadIdx.x < kTile ? p.k_cache : p.v_cache;
+  const long long bulk_in_page = ((long long)(bulk_row_id % kBlockTokens) * p.hkv + kvh) * kDh;
+  const uint32_t bulk_dst = (threadIdx.x < kTile ? 0u : (uint32_t)kTileBytes) + (uint32_t)(bulk_row_id * kPitch<kBulk>);
   auto load_tile = [&](int tile, int stage) {
-    uint8_t* sK = smem + stage * kStageBytes;
+    if constexpr (kBulk) {
+      if (threadIdx.x >= 2 * kTile) return;
+      const uint32_t bar = smem_addr(&s_bar[stage]);
+      uint8_t* dst = smem + stage * kStageBytes<kBulk> + bulk_dst;
+      const int tok = tile * kTile + bulk_row_id;
+      if (tok < ntok) {
+        bulk_row(smem_addr(dst), bulk_cache + (long long)s_blocks[tok / kBlockTokens] * page_elems + bulk_in_page, bar);
+      } else {
+        // Past the split's end: zeros, stored before the arrival that releases them to the other warps.
+#pragma unroll
+        for (int c = 0; c < kRowBytes / 16; ++c) reinterpret_cast<uint4*>(dst)[c] = make_uint4(0u, 0u, 0u, 0u);
+        mbar_arrive(bar);
+      }
+      return;
+    }
+    uint8_t* sK = smem + stage * kStageBytes<kBulk>;
     uint8_t* sV = sK + kTileBytes;
     const int first = tile * kTile;
     const long long page0 = first < ntok ? (long long)s_blocks[2 * tile] * page_elems : 0;
@@ -149,17 +227,21 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
 #pragma unroll
   for (int s = 0; s < kStages - 1; ++s) {
     if (s < ntiles) load_tile(s, s);
-    cp_async_commit();
+    if constexpr (!kBulk) cp_async_commit();
   }
   for (int i = 0; i < ntiles; ++i) {
-    cp_async_wait<kStages - 2>();
+    if constexpr (kBulk) {
+      mbar_wait(smem_addr(&s_bar[i % kStages]), (uint32_t)((i / kStages) & 1));
+    } else {
+      cp_async_wait<kStages - 2>();
+    }
     __syncthreads();  // tile i is in; every warp is done with tile i - 1, whose stage is refilled now
     {
       const int next = i + kStages - 1;
       if (next < ntiles) load_tile(next, next % kStages);
-      cp_async_commit();
+      if constexpr (!kBulk) cp_async_commit();
     }
-    const uint8_t* sK = smem + (i % kStages) * kStageBytes;
+    const uint8_t* sK = smem + (i % kStages) * kStageBytes<kBulk>;
     const uint8_t* sV = sK + kTileBytes;
     const int row0 = warp * 8;  // this warp's first row in the tile
     const int ld_row = row0 + lane % 8;  // the row this lane addresses for ldmatrix
@@ -172,7 +254,7 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
 #pragma unroll
       for (int q4 = 0; q4 < kDh / 32; ++q4) {
         uint32_t b[4];
-        ldmatrix_x4(b, smem_addr(sK + tile_offset(ld_row, q4 * 4 + lane / 8)));
+        ldmatrix_x4(b, smem_addr(sK + tile_offset<kBulk>(ld_row, q4 * 4 + lane / 8)));
         const uint32_t a0[4] = {qa[2 * q4][0], 0u, qa[2 * q4][1], 0u};
         const uint32_t a1[4] = {qa[2 * q4 + 1][0], 0u, qa[2 * q4 + 1][1], 0u};
         mma_bf16(s4, a0, b[0], b[1]);
@@ -207,12 +289,12 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
 #pragma unroll
     for (int q4 = 0; q4 < kDh / 32; ++q4) {
       uint32_t b[4];
-      ldmatrix_x4_trans(b, smem_addr(sV + tile_offset(ld_row, q4 * 4 + lane / 8)));
+      ldmatrix_x4_trans(b, smem_addr(sV + tile_offset<kBulk>(ld_row, q4 * 4 + lane / 8)));
 #pragma unroll
       for (int m = 0; m < 4; ++m) mma_bf16_k8(acc[q4 * 4 + m], pa, 0u, b[m]);
     }
   }
-  cp_async_wait<0>();
+  if constexpr (!kBulk) cp_async_wait<0>();  // bulk: every tile loaded was waited for in the loop
   __syncthreads();  // the stages are free: the merge below reuses them
 
   l_run += __shfl_xor_sync(0xffffffffu, l_run, 1);
@@ -275,32 +357,70 @@ __global__ void __launch_bounds__(kDh) attn_decode_reduce_kernel(AttnDecodeParam
   p.out[((size_t)seq * p.hq + head) * kDh + threadIdx.x] = __float2bfloat16(num / den);
 }
 
-template <int G>
+template <int G, bool kBulk>
 void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
-  const auto kernel = attn_decode_split_kernel<G>;
+  const auto kernel = attn_decode_split_kernel<G, kBulk>;
+  constexpr int smem_bytes = kSmemBytes<kBulk>;
   // The dynamic shared-memory limit is per device and function; raise it once for each, and ask for the
   // largest shared-memory carveout so that four blocks fit an SM.
   static bool raised[kMaxDevices] = {};
   int device = 0;
   if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("attn_decode: cudaGetDevice failed");
   if (device >= kMaxDevices || !raised[device]) {
-    cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes);
+    cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_bytes);
     if (err == cudaSuccess)
       err = cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout, cudaSharedmemCarveoutMaxShared);
     if (err != cudaSuccess) {
-      throw std::runtime_error(std::string("attn_decode: cannot set shared memory to ") + std::to_string(kSmemBytes) +
+      throw std::runtime_error(std::string("attn_decode: cannot set shared memory to ") + std::to_string(smem_bytes) +
                                " bytes: " + cudaGetErrorString(err));
     }
     if (device < kMaxDevices) raised[device] = true;
     if (std::getenv("DUET_ATTN_DECODE_DEBUG")) {
       int blocks = 0;
-      cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, kThreads, kSmemBytes);
-      std::fprintf(stderr, "attn_decode: G=%d stages=%d smem=%d B: %d blocks per SM\n", G, kStages, kSmemBytes, blocks);
+      cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, kThreads, smem_bytes);
+      std::fprintf(stderr, "attn_decode: G=%d load=%s stages=%d smem=%d B: %d blocks per SM\n", G,
+                   kBulk ? "bulk" : "cp_async", kStages, smem_bytes, blocks);
     }
   }
   const dim3 grid(p.num_splits, p.hkv, p.num_seqs);
-  kernel<<<grid, kThreads, kSmemBytes, stream>>>(p, p.scale * kLog2e);
+  kernel<<<grid, kThreads, smem_bytes, stream>>>(p, p.scale * kLog2e);
   check_launch("attn_decode (split pass)");
+}
+
+template <int G>
+void launch_group(const AttnDecodeParams& p, bool bulk, cudaStream_t stream) {
+  if (bulk) {
+    launch_group<G, true>(p, stream);
+  } else {
+    launch_group<G, false>(p, stream);
+  }
+}
+
+// Whether the current device runs bulk copies (sm_90 and later); asked once per device.
+bool device_has_bulk_copy() {
+  static int major[kMaxDevices] = {};
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("attn_decode: cudaGetDevice failed");
+  if (device < kMaxDevices && major[device] != 0) return major[device] >= 9;
+  int m = 0;
+  if (cudaDeviceGetAttribute(&m, cudaDevAttrComputeCapabilityMajor, device) != cudaSuccess)
+    throw std::runtime_error("attn_decode: cannot read the device's compute capability");
+  if (device < kMaxDevices) major[device] = m;
+  return m >= 9;
+}
+
+// The load path for AttnDecodeLoad::Auto: DUET_ATTN_DECODE_LOAD=cp_async|bulk overrides it for tuning runs
+// (cuda/NOTES.md records them); an unknown value is an error, not a silent default.
+AttnDecodeLoad auto_load() {
+  static const AttnDecodeLoad load = [] {
+    const char* env = std::getenv("DUET_ATTN_DECODE_LOAD");
+    if (env == nullptr || *env == '\0') return AttnDecodeLoad::Auto;
+    const std::string v(env);
+    if (v == "cp_async") return AttnDecodeLoad::CpAsync;
+    if (v == "bulk") return AttnDecodeLoad::Bulk;
+    throw std::runtime_error("DUET_ATTN_DECODE_LOAD must be cp_async or bulk, not '" + v + "'");
+  }();
+  return load;
 }
 
 // Blocks per SM the split aims for when there are few (sequence, kv head) pairs. One block keeps ~48 KB
@@ -348,15 +468,19 @@ void launch_attn_decode(const AttnDecodeParams& p, cudaStream_t stream) {
                 "attn_decode", "split_tokens must be a multiple of 32 in 32..kAttnDecodeMaxSplitTokens and num_splits positive");
   duet::require(p.num_splits <= 65535 && p.num_seqs <= 65535, "attn_decode", "num_splits and num_seqs must be at most 65535");
   duet::require(p.num_splits == 1 || p.workspace != nullptr, "attn_decode", "workspace must be set when num_splits > 1");
+  const AttnDecodeLoad load = p.load == AttnDecodeLoad::Auto ? duet::auto_load() : p.load;
+  const bool has_bulk = duet::device_has_bulk_copy();
+  duet::require(load != AttnDecodeLoad::Bulk || has_bulk, "attn_decode", "bulk loads need an sm_90 or later device");
+  const bool bulk = load == AttnDecodeLoad::Bulk || (load == AttnDecodeLoad::Auto && has_bulk);
   switch (p.hq / p.hkv) {
-    case 1: duet::launch_group<1>(p, stream); break;
-    case 2: duet::launch_group<2>(p, stream); break;
-    case 3: duet::launch_group<3>(p, stream); break;
-    case 4: duet::launch_group<4>(p, stream); break;
-    case 5: duet::launch_group<5>(p, stream); break;
-    case 6: duet::launch_group<6>(p, stream); break;
-    case 7: duet::launch_group<7>(p, stream); break;
-    case 8: duet::launch_group<8>(p, stream); break;
+    case 1: duet::launch_group<1>(p, bulk, stream); break;
+    case 2: duet::launch_group<2>(p, bulk, stream); break;
+    case 3: duet::launch_group<3>(p, bulk, stream); break;
+    case 4: duet::launch_group<4>(p, bulk, stream); break;
+    case 5: duet::launch_group<5>(p, bulk, stream); break;
+    case 6: duet::launch_group<6>(p, bulk, stream); break;
+    case 7: duet::launch_group<7>(p, bulk, stream); break;
+    case 8: duet::launch_group<8>(p, bulk, stream); break;
     default: duet::require(false, "attn_decode", "hq / hkv must be at most kAttnDecodeMaxGroup (8)");
   }
   if (p.num_splits > 1) {

@@ -96,6 +96,9 @@ void launch_kv_cache_write(const KvCacheWriteParams&, cudaStream_t);
 // scores its piece for all hq/hkv query heads of that kv head (GQA: K and V
 // are read once per group), then a second kernel merges the pieces with their
 // softmax maxima and sums.
+// How pass 1 fills its shared-memory stages: Auto is bulk copies on sm_90+ (cp.async below), unless
+// DUET_ATTN_DECODE_LOAD says otherwise; the check suite runs both paths explicitly.
+enum class AttnDecodeLoad { Auto, CpAsync, Bulk };
 struct AttnDecodeParams {
   const __nv_bfloat16* q;         // [num_seqs, hq, dh], one new token per sequence
   const __nv_bfloat16* k_cache;   // [num_blocks, block_tokens, hkv, dh]
@@ -107,6 +110,7 @@ struct AttnDecodeParams {
   int num_seqs, hq, hkv, dh, block_tokens, max_blocks_per_seq;
   int split_tokens, num_splits;   // from attn_decode_choose_split
   float scale;
+  AttnDecodeLoad load = AttnDecodeLoad::Auto;
 };
 struct AttnDecodeSplit { int split_tokens, num_splits; };
 // Picks the split: enough blocks for about two per SM, whole 32-token tiles, at

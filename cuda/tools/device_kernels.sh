@@ -74,15 +74,27 @@ for i, v in rows.items(): print(i, v)
 PY
 fi
 
-# With PICK_FROM_SWEEP=1 the plan runs under the sweep setting with the least total decode time (named in summary.txt).
+# With PICK_FROM_SWEEP=1 the plan runs under the sweep setting with the least total decode time (named in summary.txt);
+# a setting with any failed or missing decode experiment is never picked.
 if [ "${PICK_FROM_SWEEP:-0}" = 1 ] && [ "$sweep_sms" != none ]; then
   best=$(python3 - "$OUT" ${SWEEP_SETTINGS:-} <<'PY'
 import json, sys
-totals = []
+totals, ids = [], None
 for i, setting in enumerate(sys.argv[2:], 1):
-    t = sum(json.loads(l).get("median_us", 0) for l in open(f"{sys.argv[1]}/sweep-b{i}.jsonl") if '"attn_decode"' in l or '"ad-' in l)
-    totals.append((t, setting))
-print(min(totals)[1])
+    try:
+        rows = [json.loads(l) for l in open(f"{sys.argv[1]}/sweep-b{i}.jsonl")]
+    except OSError:
+        continue
+    rows = [r for r in rows if r.get("op") == "attn_decode" or str(r.get("id", "")).startswith("ad-")]
+    if any(r.get("median_us") is None for r in rows):
+        continue
+    got = {r["id"] for r in rows}
+    if ids is None or len(got) > len(ids):
+        ids, totals = got, [t for t in totals if t[2] == got]
+    elif got != ids:
+        continue
+    totals.append((sum(r["median_us"] for r in rows), setting, got))
+print(min(totals)[1] if totals else "DUET_SWEEP_NONE=1")
 PY
 )
   note "own plan runs with $best (least total decode time in the sweep)"
