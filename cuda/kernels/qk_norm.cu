@@ -4,6 +4,12 @@
 // owns heads h, h + 8, ... and issues all its loads before any arithmetic, so a
 // small partition still has enough bytes in flight (the first version, one warp
 // of 8-byte loads per head, reached 27% of the copy bandwidth on 24 SMs).
+// The q and k weights (256 bytes each) are staged in shared memory by the first
+// 32 threads alongside the data loads, not read inside the head loop: there each
+// was a dependent global load the compiler could not hoist above the previous
+// head's store (qkv may alias the weights), so a block paid up to six round
+// trips in series (51-76% of the copy bandwidth below 96 SMs before this).
+// Registers would do too, but at 64 a thread they spill.
 #include "kernels.h"
 #include "bf16_vec.cuh"
 
@@ -29,6 +35,13 @@ __global__ void __launch_bounds__(kThreads, 8) qk_norm_kernel(QkNormParams p, in
     const int head = head0 + u * kHeadLanes;
     if (u < heads_per_thread && head < heads) x[u] = load_bf16x8(row + (long long)head * kDh);
   }
+  // After the data loads are issued: the shared store waits for its weight.
+  __shared__ Bf16x8 s_w[2][kLanesPerHead];  // [q, k][chunk]
+  if (threadIdx.x < 2 * kLanesPerHead) {
+    const int which = threadIdx.x / kLanesPerHead, chunk = threadIdx.x % kLanesPerHead;
+    if (which == 0 || p.hkv > 0) s_w[which][chunk] = load_bf16x8((which == 0 ? p.q_weight : p.k_weight) + chunk * 8);
+  }
+  __syncthreads();
 #pragma unroll
   for (int u = 0; u < kMaxHeadsPerThread; ++u) {
     const int head = head0 + u * kHeadLanes;
@@ -45,7 +58,7 @@ __global__ void __launch_bounds__(kThreads, 8) qk_norm_kernel(QkNormParams p, in
       for (int o = 8; o > 0; o >>= 1) sq += __shfl_xor_sync(half_mask, sq, o);
       const float inv_rms = rsqrtf(sq / kDh + p.eps);
       float w[8];
-      bf16x8_to_float(load_bf16x8((head < p.hq ? p.q_weight : p.k_weight) + c * 8), w);  // 256 bytes, from L1
+      bf16x8_to_float(s_w[head < p.hq ? 0 : 1][c], w);
 #pragma unroll
       for (int j = 0; j < 8; ++j) v[j] *= inv_rms * w[j];
       store_bf16x8(row + (long long)head * kDh, float_to_bf16x8(v));

@@ -1,10 +1,13 @@
 // Neox-style rotary embedding: element i of a head pairs with element
 // i + dh/2. One block per token (and slice of heads): thread (c, h) owns the
 // eight pairs 8c..8c+7 of heads h, h + 16, ..., with 16-byte loads from both
-// halves. The angles depend on the token and the pair, not the head, so each
-// thread computes its eight sincos once and applies them to every head it owns;
-// the first version computed them per (token, head) and was compute-bound at
-// 13% of the copy bandwidth on a 24-SM partition (kernel-compare.md, 2026-12-04).
+// halves. The angles depend on the token and the pair, not the head, so the
+// block computes the token's 64 (cos, sin) once, one pair a thread, into shared
+// memory, while its loads are in flight. The first version computed them per
+// (token, head) and was compute-bound at 13% of the copy bandwidth on a 24-SM
+// partition; the second, per thread (16 times per block), still reached only
+// 64-77% below 64 SMs (kernel-compare.md, 2026-12-04): a block's trig was about
+// as many instructions as its loads, stores and rotations together.
 // All of a thread's loads are issued before any arithmetic, so an SM keeps
 // enough bytes in flight on a small partition.
 #include "kernels.h"
@@ -40,15 +43,23 @@ __global__ void __launch_bounds__(kThreads, 6) rope_kernel(RopeParams p, int hea
   // formed in fp32 as they do. It is reduced to [-pi, pi] by hand (two-constant Cody-Waite) so the fast
   // __sincosf applies: sincosf's general path (Payne-Hanek for huge angles) costs ~50 registers a thread,
   // which halved the blocks an SM holds.
-  const float log_theta = logf(p.theta);
-  float cs[8], sn[8];
-#pragma unroll
-  for (int j = 0; j < 8; ++j) {
-    const float angle = pos * expf(-log_theta * (2.f * (c * 8 + j)) / kDh);
+  __shared__ __align__(16) float s_cos[kDh / 2], s_sin[kDh / 2];
+  if (threadIdx.x < kDh / 2) {
+    const int i = threadIdx.x;
+    const float angle = pos * expf(-logf(p.theta) * (2.f * i) / kDh);
     const float turns = rintf(angle * 0.159154943091895336f);  // 1 / (2 pi)
     float r = fmaf(-turns, 6.28318548202514648f, angle);        // 2 pi rounded up to fp32 ...
     r = fmaf(turns, 1.74845553146951720e-07f, r);               // ... and what that rounding added
-    __sincosf(r, &sn[j], &cs[j]);
+    __sincosf(r, &s_sin[i], &s_cos[i]);
+  }
+  __syncthreads();
+  float cs[8], sn[8];
+#pragma unroll
+  for (int j = 0; j < 8; j += 4) {
+    const float4 cv = *reinterpret_cast<const float4*>(&s_cos[c * 8 + j]);
+    const float4 sv = *reinterpret_cast<const float4*>(&s_sin[c * 8 + j]);
+    cs[j] = cv.x, cs[j + 1] = cv.y, cs[j + 2] = cv.z, cs[j + 3] = cv.w;
+    sn[j] = sv.x, sn[j + 1] = sv.y, sn[j + 2] = sv.z, sn[j + 3] = sv.w;
   }
 #pragma unroll
   for (int u = 0; u < kMaxHeadsPerThread; ++u) {
