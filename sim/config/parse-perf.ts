@@ -199,6 +199,7 @@ function readEfficiency(data: YamlData, node: Node | null, field: string): Recor
 const SHARED_KEYS = ['computeByPower', 'computeByBandwidth', 'memoryByPower', 'memoryByBandwidth'] as const;
 const POWER_SHARES = ['compute-bound', 'busy-sms'] as const;
 const EXPOSURES = ['full', 'compute-bound-share'] as const;
+const BANDWIDTH_EXPOSURES = ['full', 'own-capacity'] as const;
 
 function readContention(data: YamlData, node: Node | null, field: string): PerfSpec['contention'] | undefined {
   const c = readMap(data, node, field, { required: ['memory', 'compute'], optional: ['shared'] });
@@ -206,18 +207,20 @@ function readContention(data: YamlData, node: Node | null, field: string): PerfS
   const compute = c?.number('compute', NON_NEGATIVE);
   if (c === undefined || memory === undefined || compute === undefined) return undefined;
   if (!c.has('shared')) return { memory, compute };
-  const sh = c.read('shared', (n, f) => readMap(data, n, f, { required: SHARED_KEYS, optional: ['powerShare', 'exposure'] }));
+  const sh = c.read('shared', (n, f) => readMap(data, n, f, { required: SHARED_KEYS, optional: ['powerShare', 'exposure', 'bandwidthExposure'] }));
   if (sh === undefined) return undefined;
   const v = SHARED_KEYS.map((k) => sh.number(k, NON_NEGATIVE));
   const power = sh.has('powerShare') ? sh.choice('powerShare', POWER_SHARES) : 'compute-bound';
   const exposure = sh.has('exposure') ? sh.choice('exposure', EXPOSURES) : 'full';
-  if (v.some((x) => x === undefined) || power === undefined || exposure === undefined) return undefined;
+  const bandwidthExposure = sh.has('bandwidthExposure') ? sh.choice('bandwidthExposure', BANDWIDTH_EXPOSURES) : 'full';
+  if (v.some((x) => x === undefined) || power === undefined || exposure === undefined || bandwidthExposure === undefined) return undefined;
   return {
     memory,
     compute,
     shared: {
       ...(power === 'busy-sms' ? { powerShare: power } : {}),
       ...(exposure === 'compute-bound-share' ? { exposure } : {}),
+      ...(bandwidthExposure === 'own-capacity' ? { bandwidthExposure } : {}),
       computeByPower: v[0]!,
       computeByBandwidth: v[1]!,
       memoryByPower: v[2]!,

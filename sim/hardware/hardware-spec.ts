@@ -150,6 +150,15 @@ export interface SharedContention {
    * The fit keeps whichever fits the training pairs better (calibrate/fit-contention.ts).
    */
   readonly exposure?: 'full' | 'compute-bound-share';
+  /**
+   * How much of the partner's bandwidth share a lane's memory-bound time feels: all of it ('full', absent), or
+   * in proportion to the bandwidth the lane's own SMs can draw, W(S) ÷ W(all SMs) ('own-capacity'). A decode on 8
+   * SMs draws a quarter of the HBM bandwidth at most, so a partner's traffic leaves it room; one on 116 SMs can
+   * saturate HBM alone and loses what the partner takes. On the H100 the full form priced decodes on 8–20 SMs
+   * beside a 112–124-SM prefill 9–16% slow and decodes on 96–116 SMs beside a 16–36-SM prefill 5–8% fast
+   * (h100-2026-12-05-reference, held-out pairs). The fit keeps whichever fits the training pairs better.
+   */
+  readonly bandwidthExposure?: 'full' | 'own-capacity';
   readonly computeByPower: number;
   readonly computeByBandwidth: number;
   readonly memoryByPower: number;

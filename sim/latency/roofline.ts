@@ -176,8 +176,9 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
       const load = opts.partnerLoad ?? fullLoad(hw, opts.partnerSmCount);
       const power = c.shared.powerShare === 'busy-sms' ? load.smShare : load.computeShare;
       const reach = c.shared.exposure === 'compute-bound-share' ? (opts.ownComputeBoundShare ?? 1) : 1;
+      const room = c.shared.bandwidthExposure === 'own-capacity' ? ownBandwidthCapacity(hw, opts.smCount) : 1;
       computeStretch = 1 + c.shared.computeByPower * power * reach + c.shared.computeByBandwidth * load.bandwidthShare;
-      memoryStretch = 1 + c.shared.memoryByPower * power + c.shared.memoryByBandwidth * load.bandwidthShare;
+      memoryStretch = 1 + c.shared.memoryByPower * power + c.shared.memoryByBandwidth * load.bandwidthShare * room;
     } else {
       const share = opts.partnerSmCount / hw.smCount;
       computeStretch = 1 + c.compute * share;
@@ -198,6 +199,12 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
     smCount: opts.smCount,
     clusters: clusterRates(hw, opts),
   };
+}
+
+/** W(S) ÷ W(all SMs), at most 1: the share of HBM bandwidth a partition's own SMs can draw (SharedContention.bandwidthExposure). */
+export function ownBandwidthCapacity(hw: HardwareSpec, smCount: number): number {
+  const all = curveAtFast(hw.perf.bandwidthBytesPerS, hw.smCount);
+  return Math.min(1, curveAtFast(hw.perf.bandwidthBytesPerS, smCount) / all);
 }
 
 /** Rates.clusters for this partition: null unless it holds the remainder and the spec has a cluster table. */

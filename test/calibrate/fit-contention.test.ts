@@ -82,3 +82,37 @@ for (const exposure of ['full', 'compute-bound-share'] as const) {
     assert.ok(Math.abs(fitted.memoryByBandwidth - 2) < 0.04, `memoryByBandwidth ${fitted.memoryByBandwidth}`);
   });
 }
+
+test("fitSharedContention recovers a planted own-capacity bandwidth exposure (small decode partitions feel less of the partner's traffic)", () => {
+  const truth: SharedContention = {
+    powerShare: 'busy-sms',
+    exposure: 'compute-bound-share',
+    bandwidthExposure: 'own-capacity',
+    computeByPower: 0.9,
+    computeByBandwidth: 0,
+    memoryByPower: 0.1,
+    memoryByBandwidth: 2,
+  };
+  const hw = hopperLike();
+  const fitted = fitSharedContention(models, hw, plantedPairs(withShared(hw, truth))).shared;
+  assert.ok(fitted);
+  assert.equal(fitted.powerShare, 'busy-sms');
+  assert.equal(fitted.exposure, 'compute-bound-share');
+  assert.equal(fitted.bandwidthExposure, 'own-capacity');
+  assert.ok(Math.abs(fitted.memoryByBandwidth - 2) < 0.04, `memoryByBandwidth ${fitted.memoryByBandwidth}`);
+  assert.ok(Math.abs(fitted.computeByPower - 0.9) < 0.02, `computeByPower ${fitted.computeByPower}`);
+});
+
+test('fitSharedContention chooses the form by cross-validation: pairs a form did not see judge it', () => {
+  // Pairs from the plain form with noise (fixed, ±4%): the more flexible forms may fit these twelve a little
+  // better, but the form kept must be the one whose coefficients, fitted on half the pairs, predict the other half.
+  const truth: SharedContention = { powerShare: 'busy-sms', computeByPower: 0.9, computeByBandwidth: 0, memoryByPower: 0, memoryByBandwidth: 2 };
+  const hw = hopperLike();
+  const noise = [1.03, 0.97, 1.01, 0.99, 1.04, 0.96, 1.02, 0.98, 1.0, 1.03, 0.97, 1.01];
+  const pairs = plantedPairs(withShared(hw, truth)).map((r, i) => ({ ...r, decodeConcurrentUs: r.decodeConcurrentUs * noise[i], prefillConcurrentUs: r.prefillConcurrentUs * noise[11 - i] }));
+  const a = fitSharedContention(models, hw, pairs).shared;
+  const b = fitSharedContention(models, hw, pairs).shared;
+  assert.deepEqual(a, b, 'deterministic');
+  assert.ok(a);
+  assert.equal(a.powerShare, 'busy-sms');
+});

@@ -39,12 +39,13 @@ test('calibrate/data/h100-2026-12-05-reference-validation: the shipped H100 cali
   assert.equal(r.train_points.concurrent, 0);
   const g = r.regimes;
   assert.equal(g.decode_lane_beside_prefill?.overall.count, 60);
-  // 5.9% (5.8% before cuBLAS's recorded times, 11.1% with the power term on all of a decode's compute-bound time); its
-  // worst pairs (20 SMs, 21.5%) are the decodes' time alone on the back groups + remainder (where a pair puts them), up
-  // to 1.25x faster than on the front groups + remainder the forwards alone were measured on (README there).
-  assert.ok(g.decode_lane_beside_prefill!.overall.mape <= 0.06, `decode lane ${g.decode_lane_beside_prefill!.overall.mape}`);
-  // 5.0% (6.6% before the recorded times: the prefill's 1,024-token GEMMs).
-  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.05, `prefill lane ${g.prefill_lane_beside_decode!.overall.mape}`);
+  // 5.8% (5.9% before the own-capacity bandwidth exposure, 5.8% before cuBLAS's recorded times, 11.1% with the power
+  // term on all of a decode's compute-bound time); its worst pairs (20 SMs) are the decodes' time alone on the back
+  // groups + remainder (where a pair puts them), up to 1.25x faster than on the front groups + remainder the forwards
+  // alone were measured on (README there).
+  assert.ok(g.decode_lane_beside_prefill!.overall.mape <= 0.059, `decode lane ${g.decode_lane_beside_prefill!.overall.mape}`);
+  // 5.05% (4.95% before the own-capacity exposure, 6.6% before the recorded times: the prefill's 1,024-token GEMMs).
+  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.051, `prefill lane ${g.prefill_lane_beside_decode!.overall.mape}`);
   // The serving clock on 64, 116 and 132 SMs: 3.0% with its onset at 65 SMs (2.8% before the recorded times; 6.0% with
   // one serving scale at every size).
   assert.ok(g.clock_back_to_back!.overall.mape <= 0.018 && g.clock_serving!.overall.mape <= 0.031, `clocks ${g.clock_back_to_back!.overall.mape} ${g.clock_serving!.overall.mape}`);

@@ -38,9 +38,11 @@ test('calibrate/data/h200-2026-12-04-reference-validation: the shipped h200 cali
   // Every record is held out (all models unseen by construction).
   assert.equal(r.summary.train_points.concurrent, 0);
   const g = r.summary.regimes;
-  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.043);
-  // Tenth round (cuBLAS's recorded times): decode lane 4.1%, prefill lane 2.4%, clocks 1.4% / 2.4%.
-  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.025);
+  // Eleventh round (the contention form chosen by cross-validation, with the own-capacity bandwidth exposure):
+  // decode lane 5.4% (4.1% before: the 256 x 1024 decodes, half compute-bound, are now priced ~5% slow), prefill
+  // lane 2.3% (2.4%), clocks 1.4% / 2.4% (unchanged).
+  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.055, `decode lane ${g.decode_lane_beside_prefill!.overall.mape}`);
+  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.024, `prefill lane ${g.prefill_lane_beside_decode!.overall.mape}`);
   assert.ok(g.clock_back_to_back!.overall.mape <= 0.016 && g.clock_serving!.overall.mape <= 0.025);
 });
 

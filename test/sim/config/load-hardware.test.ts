@@ -271,6 +271,23 @@ test("contention.shared.exposure is read ('compute-bound-share' kept, 'full' the
   assert.match(p.message, /full.*compute-bound-share/);
 });
 
+test("contention.shared.bandwidthExposure is read ('own-capacity' kept, 'full' the default left out); another word is refused, located", () => {
+  const shared = (line: string) =>
+    withCalibrated((section) =>
+      section.replace(
+        '    compute: 0.480              # fitted on the five prefill samples above\n',
+        `    compute: 0.480\n    shared:\n${line}      computeByPower: 0.9\n      computeByBandwidth: 0\n      memoryByPower: 0\n      memoryByBandwidth: 2\n`,
+      ),
+    );
+  const own = parseHardwareYaml(shared('      bandwidthExposure: own-capacity\n'), FILE).calibrated?.contention.shared;
+  assert.deepEqual(own, { bandwidthExposure: 'own-capacity', computeByPower: 0.9, computeByBandwidth: 0, memoryByPower: 0, memoryByBandwidth: 2 });
+  assert.equal(parseHardwareYaml(shared('      bandwidthExposure: full\n'), FILE).calibrated?.contention.shared?.bandwidthExposure, undefined);
+  assert.equal(parseHardwareYaml(shared(''), FILE).calibrated?.contention.shared?.bandwidthExposure, undefined);
+  const bad = shared('      bandwidthExposure: half\n');
+  const [p] = expectConfigError(() => parseHardwareYaml(bad, FILE), [{ line: lineOf(bad, 'bandwidthExposure: half'), field: 'calibrated.contention.shared.bandwidthExposure' }]);
+  assert.match(p.message, /full.*own-capacity/);
+});
+
 test('clockRegime.servingFromSms is read as a whole number of SMs below the whole GPU; another is refused, located', () => {
   const clock = (onset: string) =>
     withCalibrated((section) => `${section.replace(/\n*$/, '\n')}  clockRegime:\n    backToBackComputeScale: 1.06\n    servingComputeScale: 0.95\n${onset}`);

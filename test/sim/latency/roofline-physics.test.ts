@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clockScale, partnerLoadOf, partnerOf, predictIteration } from '../../../sim/latency/roofline.js';
+import { clockScale, ownBandwidthCapacity, partnerLoadOf, partnerOf, predictIteration } from '../../../sim/latency/roofline.js';
 import { TINY_MODEL, tinyHardware, perf } from '../../util/fixtures.js';
 
 /** The issue-11 parts of the roofline: the tail rule, shared-resource contention and clock regimes. */
@@ -83,6 +83,32 @@ test("shared contention with exposure 'compute-bound-share': the power term reac
   const fullAlone = predictIteration(TINY_MODEL, full, batch, { ...whole, smCount: 60 }).gpuUs;
   const p = predictIteration(TINY_MODEL, full, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: load, ownComputeBoundShare: 0.5 }).gpuUs;
   assert.ok(p / fullAlone > 1.2 + 1e-6, `full exposure ratio ${p / fullAlone}`);
+});
+
+test("shared contention with bandwidthExposure 'own-capacity': the partner's bandwidth share reaches a lane in proportion to W(S) / W(all)", () => {
+  // The tiny GPU's W(S) is linear through W(100): W(S) / W(100) = S / 100. Memory: 1 + 0.5 · 0.6 · S/100; compute
+  // chosen to stretch alike (computeByBandwidth = 0.5 · S/100), so the ratio is exact whatever binds.
+  const load = { computeShare: 0, bandwidthShare: 0.6, smShare: 0.4 };
+  const batch = { prefills: [], decodeCount: 8, decodeContextTokens: 800 };
+  for (const [sms, partner] of [
+    [60, 40],
+    [30, 70],
+  ] as const) {
+    const room = sms / 100;
+    const shared = { bandwidthExposure: 'own-capacity' as const, computeByPower: 0, computeByBandwidth: 0.5 * room, memoryByPower: 0, memoryByBandwidth: 0.5 };
+    const hw = tinyHardware({ perf: perf({ contention: { memory: 9, compute: 9, shared } }) });
+    assert.ok(Math.abs(ownBandwidthCapacity(hw, sms) - room) < 1e-12, `W(${sms})/W(100) = ${ownBandwidthCapacity(hw, sms)}`);
+    const alone = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: sms });
+    const beside = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: sms, partnerSmCount: partner, partnerLoad: load });
+    assert.ok(Math.abs(beside.gpuUs / alone.gpuUs - (1 + 0.5 * 0.6 * room)) < 1e-9, `${sms} SMs: ratio ${beside.gpuUs / alone.gpuUs}`);
+    // 'full': the memory-bound time takes the whole 1 + 0.5 · 0.6 = 1.3, more than the own-capacity stretch.
+    const full = tinyHardware({ perf: perf({ contention: { memory: 9, compute: 9, shared: { ...shared, bandwidthExposure: undefined } } }) });
+    const fullRatio = predictIteration(TINY_MODEL, full, batch, { ...whole, smCount: sms, partnerSmCount: partner, partnerLoad: load }).gpuUs / predictIteration(TINY_MODEL, full, batch, { ...whole, smCount: sms }).gpuUs;
+    assert.ok(fullRatio > 1 + 0.5 * 0.6 * room + 1e-6, `${sms} SMs, full: ${fullRatio}`);
+  }
+  // The whole GPU's W (or more) is the most a lane can draw: the factor stops at 1.
+  assert.equal(ownBandwidthCapacity(tinyHardware(), 100), 1);
+  assert.equal(ownBandwidthCapacity(tinyHardware(), 150), 1);
 });
 
 test('partnerLoadOf: power share = SM share × compute-bound share of time; bandwidth share = bytes over time over W(all)', () => {
