@@ -63,11 +63,18 @@ test('the planted decodes differ in compute-bound share (what tells the exposure
   assert.ok(share(256) > 0.3 && share(256) < 0.9, `256 decodes: ${share(256)}`);
 });
 
-for (const exposure of ['full', 'compute-bound-share'] as const) {
-  test(`fitSharedContention recovers a planted busy-SMs power term with exposure '${exposure}'`, () => {
+// Each exposure, and the bandwidth term reaching a lane as its own W(S)/W(all) (small decode partitions feel less of
+// the partner's traffic).
+for (const [exposure, bandwidthExposure] of [
+  ['full', 'full'],
+  ['compute-bound-share', 'full'],
+  ['compute-bound-share', 'own-capacity'],
+] as const) {
+  test(`fitSharedContention recovers a planted busy-SMs power term with exposure '${exposure}', bandwidth exposure '${bandwidthExposure}'`, () => {
     const truth: SharedContention = {
       powerShare: 'busy-sms',
       ...(exposure === 'full' ? {} : { exposure }),
+      ...(bandwidthExposure === 'full' ? {} : { bandwidthExposure }),
       computeByPower: 0.9,
       computeByBandwidth: 0,
       memoryByPower: 0,
@@ -78,30 +85,11 @@ for (const exposure of ['full', 'compute-bound-share'] as const) {
     assert.ok(fitted);
     assert.equal(fitted.powerShare, 'busy-sms');
     assert.equal(fitted.exposure, truth.exposure);
+    assert.equal(fitted.bandwidthExposure, truth.bandwidthExposure);
     assert.ok(Math.abs(fitted.computeByPower - 0.9) < 0.02, `computeByPower ${fitted.computeByPower}`);
     assert.ok(Math.abs(fitted.memoryByBandwidth - 2) < 0.04, `memoryByBandwidth ${fitted.memoryByBandwidth}`);
   });
 }
-
-test("fitSharedContention recovers a planted own-capacity bandwidth exposure (small decode partitions feel less of the partner's traffic)", () => {
-  const truth: SharedContention = {
-    powerShare: 'busy-sms',
-    exposure: 'compute-bound-share',
-    bandwidthExposure: 'own-capacity',
-    computeByPower: 0.9,
-    computeByBandwidth: 0,
-    memoryByPower: 0.1,
-    memoryByBandwidth: 2,
-  };
-  const hw = hopperLike();
-  const fitted = fitSharedContention(models, hw, plantedPairs(withShared(hw, truth))).shared;
-  assert.ok(fitted);
-  assert.equal(fitted.powerShare, 'busy-sms');
-  assert.equal(fitted.exposure, 'compute-bound-share');
-  assert.equal(fitted.bandwidthExposure, 'own-capacity');
-  assert.ok(Math.abs(fitted.memoryByBandwidth - 2) < 0.04, `memoryByBandwidth ${fitted.memoryByBandwidth}`);
-  assert.ok(Math.abs(fitted.computeByPower - 0.9) < 0.02, `computeByPower ${fitted.computeByPower}`);
-});
 
 test('fitSharedContention chooses the form by cross-validation: pairs a form did not see judge it', () => {
   // Pairs from the plain form with noise (fixed, ±4%): the more flexible forms may fit these twelve a little

@@ -237,56 +237,30 @@ test("gemmKernels timeScale: one factor per recorded count, each within 0.25-4; 
   expectConfigError(() => parseHardwareYaml(text, FILE), [{ field: 'calibrated.gemmKernels.shapes[0].timeScale[1]' }]);
 });
 
-test("contention.shared.powerShare is read ('busy-sms' kept, 'compute-bound' the default left out); another word is refused, located", () => {
-  const shared = (power: string) =>
-    withCalibrated((section) =>
-      section.replace(
-        '    compute: 0.480              # fitted on the five prefill samples above\n',
-        `    compute: 0.480\n    shared:\n${power}      computeByPower: 0\n      computeByBandwidth: 0.85\n      memoryByPower: 0.78\n      memoryByBandwidth: 0\n`,
-      ),
-    );
-  const busy = parseHardwareYaml(shared('      powerShare: busy-sms\n'), FILE).calibrated?.contention.shared;
-  assert.deepEqual(busy, { powerShare: 'busy-sms', computeByPower: 0, computeByBandwidth: 0.85, memoryByPower: 0.78, memoryByBandwidth: 0 });
-  assert.equal(parseHardwareYaml(shared('      powerShare: compute-bound\n'), FILE).calibrated?.contention.shared?.powerShare, undefined);
-  assert.equal(parseHardwareYaml(shared(''), FILE).calibrated?.contention.shared?.powerShare, undefined);
-  const bad = shared('      powerShare: watts\n');
-  const [p] = expectConfigError(() => parseHardwareYaml(bad, FILE), [{ line: lineOf(bad, 'powerShare: watts'), field: 'calibrated.contention.shared.powerShare' }]);
-  assert.match(p.message, /compute-bound.*busy-sms/);
-});
-
-test("contention.shared.exposure is read ('compute-bound-share' kept, 'full' the default left out); another word is refused, located", () => {
-  const shared = (exposure: string) =>
-    withCalibrated((section) =>
-      section.replace(
-        '    compute: 0.480              # fitted on the five prefill samples above\n',
-        `    compute: 0.480\n    shared:\n      powerShare: busy-sms\n${exposure}      computeByPower: 0.9\n      computeByBandwidth: 0\n      memoryByPower: 0\n      memoryByBandwidth: 2\n`,
-      ),
-    );
-  const own = parseHardwareYaml(shared('      exposure: compute-bound-share\n'), FILE).calibrated?.contention.shared;
-  assert.deepEqual(own, { powerShare: 'busy-sms', exposure: 'compute-bound-share', computeByPower: 0.9, computeByBandwidth: 0, memoryByPower: 0, memoryByBandwidth: 2 });
-  assert.equal(parseHardwareYaml(shared('      exposure: full\n'), FILE).calibrated?.contention.shared?.exposure, undefined);
-  assert.equal(parseHardwareYaml(shared(''), FILE).calibrated?.contention.shared?.exposure, undefined);
-  const bad = shared('      exposure: some\n');
-  const [p] = expectConfigError(() => parseHardwareYaml(bad, FILE), [{ line: lineOf(bad, 'exposure: some'), field: 'calibrated.contention.shared.exposure' }]);
-  assert.match(p.message, /full.*compute-bound-share/);
-});
-
-test("contention.shared.bandwidthExposure is read ('own-capacity' kept, 'full' the default left out); another word is refused, located", () => {
-  const shared = (line: string) =>
-    withCalibrated((section) =>
-      section.replace(
-        '    compute: 0.480              # fitted on the five prefill samples above\n',
-        `    compute: 0.480\n    shared:\n${line}      computeByPower: 0.9\n      computeByBandwidth: 0\n      memoryByPower: 0\n      memoryByBandwidth: 2\n`,
-      ),
-    );
-  const own = parseHardwareYaml(shared('      bandwidthExposure: own-capacity\n'), FILE).calibrated?.contention.shared;
-  assert.deepEqual(own, { bandwidthExposure: 'own-capacity', computeByPower: 0.9, computeByBandwidth: 0, memoryByPower: 0, memoryByBandwidth: 2 });
-  assert.equal(parseHardwareYaml(shared('      bandwidthExposure: full\n'), FILE).calibrated?.contention.shared?.bandwidthExposure, undefined);
-  assert.equal(parseHardwareYaml(shared(''), FILE).calibrated?.contention.shared?.bandwidthExposure, undefined);
-  const bad = shared('      bandwidthExposure: half\n');
-  const [p] = expectConfigError(() => parseHardwareYaml(bad, FILE), [{ line: lineOf(bad, 'bandwidthExposure: half'), field: 'calibrated.contention.shared.bandwidthExposure' }]);
-  assert.match(p.message, /full.*own-capacity/);
-});
+// The three choices of the shared-resource contention form: each default is left out of the parsed spec, the
+// other word kept, anything else refused at its line and field with both words named.
+for (const { field, kept, dflt, bad } of [
+  { field: 'powerShare', kept: 'busy-sms', dflt: 'compute-bound', bad: 'watts' },
+  { field: 'exposure', kept: 'compute-bound-share', dflt: 'full', bad: 'some' },
+  { field: 'bandwidthExposure', kept: 'own-capacity', dflt: 'full', bad: 'half' },
+] as const) {
+  test(`contention.shared.${field} is read ('${kept}' kept, '${dflt}' the default left out); another word is refused, located`, () => {
+    const shared = (line: string) =>
+      withCalibrated((section) =>
+        section.replace(
+          '    compute: 0.480              # fitted on the five prefill samples above\n',
+          `    compute: 0.480\n    shared:\n${line}      computeByPower: 0.9\n      computeByBandwidth: 0\n      memoryByPower: 0.78\n      memoryByBandwidth: 2\n`,
+        ),
+      );
+    const got = parseHardwareYaml(shared(`      ${field}: ${kept}\n`), FILE).calibrated?.contention.shared;
+    assert.deepEqual(got, { [field]: kept, computeByPower: 0.9, computeByBandwidth: 0, memoryByPower: 0.78, memoryByBandwidth: 2 });
+    assert.equal(parseHardwareYaml(shared(`      ${field}: ${dflt}\n`), FILE).calibrated?.contention.shared?.[field], undefined);
+    assert.equal(parseHardwareYaml(shared(''), FILE).calibrated?.contention.shared?.[field], undefined);
+    const text = shared(`      ${field}: ${bad}\n`);
+    const [p] = expectConfigError(() => parseHardwareYaml(text, FILE), [{ line: lineOf(text, `${field}: ${bad}`), field: `calibrated.contention.shared.${field}` }]);
+    assert.match(p.message, new RegExp(`${dflt}.*${kept}|${kept}.*${dflt}`));
+  });
+}
 
 test('clockRegime.servingFromSms is read as a whole number of SMs below the whole GPU; another is refused, located', () => {
   const clock = (onset: string) =>
