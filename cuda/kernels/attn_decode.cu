@@ -22,12 +22,17 @@
 //   split's end is zero-filled rather than read: page slots beyond a sequence
 //   may hold anything, and 0 * NaN in P V would poison the output.
 // - Two ways to fill a stage (AttnDecodeLoad): cp.async, 16 bytes a thread and
-//   instruction (1,024 copies a tile), or on sm_90 one bulk copy (the TMA
-//   engine) per 256-byte row, 64 a tile, completing on an mbarrier. On 8-40 SMs
-//   the cp.async kernel is bound by instructions issued per byte (round 8 cut
-//   them and gained 16-19%), which the bulk copies take off the SM. A bulk copy
-//   cannot swizzle, so its rows are padded to 272 bytes instead: 8 consecutive
-//   rows start 4 banks apart, and ldmatrix stays conflict-free.
+//   instruction (1,024 copies a tile; the default), or on sm_90 one bulk copy
+//   (the TMA engine) per 256-byte row, 64 a tile, completing on an mbarrier. The
+//   bulk path was written to take the copy instructions off the SM (on 8-40 SMs
+//   the cp.async kernel is bound by instructions issued per byte: round 8 cut
+//   them and gained 16-19%); measured on an H100 it is slower: 1.72x the
+//   cp.async time by median on 8 SMs, 1.75x on 24, 1.16x on 64, 1.04x on 132
+//   (calibrate/data/h100-2026-12-05-kernel-quality/round9: 256-byte copies are
+//   too small a unit for the copy engine; a tensor map with 2 KB boxes is what
+//   is left to try). Kept, checked like the default, for that next round. A bulk
+//   copy cannot swizzle, so its rows are padded to 272 bytes: 8 consecutive rows
+//   start 4 banks apart, and ldmatrix stays conflict-free.
 // - Scores are kept in log2 units (scale * log2 e folded in), so ex2 is one
 //   instruction; the split partials' maxima are in the same units.
 // Pass 2, one block per (query head, sequence), merges the splits; with one
@@ -409,8 +414,9 @@ bool device_has_bulk_copy() {
   return m >= 9;
 }
 
-// The load path for AttnDecodeLoad::Auto: DUET_ATTN_DECODE_LOAD=cp_async|bulk overrides it for tuning runs
-// (cuda/NOTES.md records them); an unknown value is an error, not a silent default.
+// The load path for AttnDecodeLoad::Auto: cp.async (measured faster, see the top), unless
+// DUET_ATTN_DECODE_LOAD=cp_async|bulk says otherwise for a tuning run (cuda/NOTES.md records them); an unknown
+// value is an error, not a silent default.
 AttnDecodeLoad auto_load() {
   static const AttnDecodeLoad load = [] {
     const char* env = std::getenv("DUET_ATTN_DECODE_LOAD");
@@ -471,7 +477,7 @@ void launch_attn_decode(const AttnDecodeParams& p, cudaStream_t stream) {
   const AttnDecodeLoad load = p.load == AttnDecodeLoad::Auto ? duet::auto_load() : p.load;
   const bool has_bulk = duet::device_has_bulk_copy();
   duet::require(load != AttnDecodeLoad::Bulk || has_bulk, "attn_decode", "bulk loads need an sm_90 or later device");
-  const bool bulk = load == AttnDecodeLoad::Bulk || (load == AttnDecodeLoad::Auto && has_bulk);
+  const bool bulk = load == AttnDecodeLoad::Bulk;
   switch (p.hq / p.hkv) {
     case 1: duet::launch_group<1>(p, bulk, stream); break;
     case 2: duet::launch_group<2>(p, bulk, stream); break;

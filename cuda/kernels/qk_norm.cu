@@ -5,11 +5,14 @@
 // small partition still has enough bytes in flight (the first version, one warp
 // of 8-byte loads per head, reached 27% of the copy bandwidth on 24 SMs).
 // The q and k weights (256 bytes each) are staged in shared memory by the first
-// 32 threads alongside the data loads, not read inside the head loop: there each
-// was a dependent global load the compiler could not hoist above the previous
-// head's store (qkv may alias the weights), so a block paid up to six round
-// trips in series (51-76% of the copy bandwidth below 96 SMs before this).
-// Registers would do too, but at 64 a thread they spill.
+// 32 threads after the data loads are issued, not read inside the head loop
+// (where each read sat behind the previous head's store, qkv possibly aliasing
+// the weights). Measured against the in-loop reads on an H100 it is the same
+// speed (1.004x by median, 0.93-1.04x; calibrate/data/h100-2026-12-05-kernel-
+// quality/round9/ab-elementwise), so the round trips were not what holds this
+// kernel at 51-76% of the copy bandwidth below 96 SMs; it is kept because the
+// H100 own-kernel calibration of that day was measured with it, and it spills
+// less (2 bytes against 4).
 #include "kernels.h"
 #include "bf16_vec.cuh"
 

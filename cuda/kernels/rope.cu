@@ -5,9 +5,10 @@
 // block computes the token's 64 (cos, sin) once, one pair a thread, into shared
 // memory, while its loads are in flight. The first version computed them per
 // (token, head) and was compute-bound at 13% of the copy bandwidth on a 24-SM
-// partition; the second, per thread (16 times per block), still reached only
-// 64-77% below 64 SMs (kernel-compare.md, 2026-12-04): a block's trig was about
-// as many instructions as its loads, stores and rotations together.
+// partition; the second, per thread (16 times per block), reached 64-77% below
+// 64 SMs (kernel-compare.md, 2026-12-04). Once per block took 0.85-0.94x the
+// second version's time on 8-24 SMs of an H100 at 4,096 tokens, 0.966x by median
+// over all shapes (calibrate/data/h100-2026-12-05-kernel-quality/round9/ab-elementwise).
 // All of a thread's loads are issued before any arithmetic, so an SM keeps
 // enough bytes in flight on a small partition.
 #include "kernels.h"

@@ -215,6 +215,35 @@ test('compare-kernels on the kernel-quality data: every partition 8-132, copy fr
   for (const sms of new Set(prefill.map((p) => p.sm_count))) assert.ok(c.by_class_and_sms[`attn_prefill@${sms}`]!.median_ratio <= 1.0, `prefill median @${sms}`);
 });
 
+test('compare-kernels on the H100 kernel-quality data (round 9): the committed comparison is the command\'s; decode attention by partition median within 1.10x of cuDNN everywhere; the bulk-copy load path lost to cp.async on every small partition', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq100-'));
+  const d = join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality/round9');
+  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'own.jsonl'), '--reference', join(d, 'torch.jsonl'), '--json', 'kc.json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const c = JSON.parse(readFileSync(join(dir, 'kc.json'), 'utf8')) as { by_class_and_sms: Record<string, { median_ratio: number }> };
+  assert.deepEqual(JSON.parse(readFileSync(join(d, 'kernel-compare.json'), 'utf8')), c);
+  assert.equal(readFileSync(join(d, 'kernel-compare.md'), 'utf8'), r.stdout);
+  for (const [key, v] of Object.entries(c.by_class_and_sms)) if (key.startsWith('attn_decode@')) assert.ok(v.median_ratio <= 1.1, `${key}: ${v.median_ratio}`);
+  // The sweep: sweep-b1 cp.async, sweep-b2 bulk copies, same experiments, both checked before timing.
+  const times = (f: string) =>
+    new Map(
+      readFileSync(join(d, f), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; op?: string; sms: number; median_us?: number })
+        .filter((x) => x.op === 'attn_decode')
+        .map((x) => [x.id, x] as const),
+    );
+  const cp = times('sweep-b1.jsonl');
+  const bulk = times('sweep-b2.jsonl');
+  assert.equal(cp.size, 64);
+  for (const [id, x] of cp) {
+    const ratio = bulk.get(id)!.median_us! / x.median_us!;
+    if (x.sms <= 24) assert.ok(ratio > 1.2, `${id}: bulk/cp.async ${ratio}`);
+    else assert.ok(ratio > 0.97, `${id}: bulk/cp.async ${ratio}`);
+  }
+});
+
 test('compare-kernels names the flag of a missing data folder', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kc-bad-'));
   const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', 'nope', '--reference', join(packageRoot(), 'calibrate/data/h200-2026-12-04-reference')], dir);
