@@ -401,6 +401,7 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
   p.num_splits = sp.num_splits;
   p.scale = (float)scale;
   p.load = load;
+  p.num_cache_blocks = total_blocks;
   if (impl == AttnImpl::Own) {
     launch_attn_decode(p, s);
   } else {
@@ -421,7 +422,10 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
       for (int d = 0; d < kDh; ++d) acc.add(got[(size_t)h * kDh + d], ref[d]);
     }
   }
-  const char* load_label = load == AttnDecodeLoad::Bulk ? "[bulk]" : load == AttnDecodeLoad::CpAsync ? "[cp_async]" : "";
+  const char* load_label = load == AttnDecodeLoad::Bulk      ? "[bulk]"
+                           : load == AttnDecodeLoad::Tma     ? "[tma]"
+                           : load == AttnDecodeLoad::CpAsync ? "[cp_async]"
+                                                             : "";
   return finish(std::string(impl == AttnImpl::Own ? "attn_decode" : "attn_decode[cudnn]") + load_label + " seqs=" + std::to_string(seqs) + " hq=" + std::to_string(hq) + " hkv=" +
                     std::to_string(hkv) + " max_ctx=" + std::to_string(max_ctx) +
                     (impl == AttnImpl::Own ? " splits=" + std::to_string(sp.num_splits) : std::string()),
@@ -571,13 +575,16 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
     out.push_back(check_attn_decode(s, 32, 8, many, sm_count, next()));
   }
   {
-    // Both ways of loading K/V explicitly, whatever the default on this device: cp.async everywhere, bulk
-    // copies (the TMA engine) on sm_90 and later.
+    // Every way of loading K/V explicitly, whatever the default on this device: cp.async everywhere, bulk
+    // row copies and TMA tensor-map boxes on sm_90 and later.
     int device = 0, major = 0;
     DUET_CUDA(cudaGetDevice(&device));
     DUET_CUDA(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
     std::vector<AttnDecodeLoad> loads{AttnDecodeLoad::CpAsync};
-    if (major >= 9) loads.push_back(AttnDecodeLoad::Bulk);
+    if (major >= 9) {
+      loads.push_back(AttnDecodeLoad::Bulk);
+      loads.push_back(AttnDecodeLoad::Tma);
+    }
     for (AttnDecodeLoad l : loads) {
       out.push_back(check_attn_decode(s, 32, 8, {1, 17, 300, 1029}, sm_count, next(), AttnImpl::Own, l));
       out.push_back(check_attn_decode(s, 40, 8, {4096, 2500, 33}, sm_count, next(), AttnImpl::Own, l));

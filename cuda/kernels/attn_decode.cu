@@ -33,6 +33,10 @@
 //   is left to try). Kept, checked like the default, for that next round. A bulk
 //   copy cannot swizzle, so its rows are padded to 272 bytes: 8 consecutive rows
 //   start 4 banks apart, and ldmatrix stays conflict-free.
+// - The third way (Tma): a tensor map over each cache ([page][token][kv head]
+//   [dim]) whose box is one page's 16 tokens x 64 dims of one kv head (2 KB,
+//   128-byte swizzle), so thread 0 issues 8 loads a tile; the boxes hold whole
+//   pages, and V rows past the split's end are zeroed after the wait.
 // - Scores are kept in log2 units (scale * log2 e folded in), so ex2 is one
 //   instruction; the split partials' maxima are in the same units.
 // Pass 2, one block per (query head, sequence), merges the splits; with one
@@ -40,6 +44,9 @@
 #include "kernels.h"
 #include "bf16_vec.cuh"
 #include "mma_sm80.cuh"
+
+#include <cuda.h>
+#include <cudaTypedefs.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -55,20 +62,27 @@ constexpr int kBlockTokens = 16;
 constexpr int kWarps = 4;
 constexpr int kThreads = kWarps * 32;
 constexpr int kRowBytes = kDh * 2;
-// Row pitch in shared memory: swizzled rows for cp.async, padded rows for bulk copies (see the top).
-template <bool kBulk>
-constexpr int kPitch = kBulk ? kRowBytes + 16 : kRowBytes;
+// How a stage is filled (AttnDecodeLoad, see the top): per-thread cp.async, one bulk copy per row, or a TMA
+// tensor-map load per (cache page, 64-dim half).
+constexpr int kCpAsync = 0, kBulkRows = 1, kTma = 2;
+// Row pitch in shared memory: swizzled rows for cp.async, padded rows for bulk copies; TMA lays a tile out
+// as 2 KB boxes (tile_offset), 16 KB a stage like cp.async.
+template <int kLoad>
+constexpr int kPitch = kLoad == kBulkRows ? kRowBytes + 16 : kRowBytes;
+// A TMA box: one cache page's 16 tokens x 64 dims (128 bytes, the 128-byte swizzle's row).
+constexpr int kBoxBytes = kBlockTokens * 128;
 // Each warp owns 8 rows (one mma n-tile) of every tile. Two n-tiles a warp (m16n8k16 for P V, twice the
 // rows per barrier and softmax) measured the same on the H200 (cuda/NOTES.md, 2026-12-04 round 4): what
 // bounds a small partition is not the per-warp chain.
 constexpr int kTileTokens = 8 * kWarps;
-template <bool kBulk>
-constexpr int kStageBytes = 2 * kTileTokens * kPitch<kBulk>;  // K and V tiles: 16 KB (17 KB padded)
+template <int kLoad>
+constexpr int kStageBytes = 2 * kTileTokens * kPitch<kLoad>;  // K and V tiles: 16 KB (17 KB padded)
 // Three stages (48 KB: four blocks fit an SM) measured 6% faster than four (64 KB, three blocks) and 2x
 // faster than eight (128 KB, one block): resident warps matter more than bytes in flight per block.
 constexpr int kStages = 3;
-template <bool kBulk>
-constexpr int kSmemBytes = kStages * kStageBytes<kBulk>;
+// TMA's 128-byte swizzle repeats every 1,024 bytes and needs its boxes aligned to it: 1 KB spare to align.
+template <int kLoad>
+constexpr int kSmemBytes = kStages * kStageBytes<kLoad> + (kLoad == kTma ? 1024 : 0);
 constexpr int kMaxDevices = 64;
 constexpr float kLog2e = 1.4426950408889634f;
 // Start of the running max: finite, so exp2(m_old - m_new) is 1 (not NaN) while
@@ -77,7 +91,7 @@ constexpr float kNoScore = -1e30f;
 static_assert(kThreads == kDh, "the merge gives each thread one output dimension");
 static_assert(kAttnDecodeMaxSplitTokens % kTileTokens == 0, "splits are whole tiles");
 static_assert(kTileTokens == 2 * kBlockTokens && kThreads / 16 == kBlockTokens / 2, "a tile is two cache pages; load_tile's page arithmetic assumes it");
-static_assert(kWarps * kAttnDecodeMaxGroup * kDh * 4 <= kSmemBytes<false>, "the merge reuses the stages");
+static_assert(kWarps * kAttnDecodeMaxGroup * kDh * 4 <= kSmemBytes<kCpAsync>, "the merge reuses the stages");
 static_assert(2 * kTileTokens == 64, "bulk loads: one row a thread for the first 64 threads, warps 0 and 1");
 
 struct Workspace {
@@ -91,9 +105,14 @@ __host__ __device__ inline Workspace split_workspace(float* base, int num_seqs, 
   return Workspace{base, base + parts * kDh, base + parts * kDh + parts};
 }
 
-template <bool kBulk>
+template <int kLoad>
 __device__ __forceinline__ uint32_t tile_offset(int row, int chunk) {
-  if constexpr (kBulk) return static_cast<uint32_t>(row * kPitch<true> + (chunk << 4));
+  if constexpr (kLoad == kBulkRows) return static_cast<uint32_t>(row * kPitch<kBulkRows> + (chunk << 4));
+  if constexpr (kLoad == kTma) {
+    // Box (page row / 16, half chunk / 8), 2 KB each; inside it row r % 16 at 128 bytes, its 16-byte chunk c % 8
+    // stored at c ^ (r % 8): the TMA engine's 128-byte swizzle on a 1,024-byte-aligned box.
+    return static_cast<uint32_t>((((row >> 4) << 1) + (chunk >> 3)) * kBoxBytes + (row & 15) * 128 + (((chunk & 7) ^ (row & 7)) << 4));
+  }
   return static_cast<uint32_t>(row * kRowBytes + ((chunk ^ (row & 7)) << 4));
 }
 
@@ -124,6 +143,18 @@ __device__ __forceinline__ void bulk_row(uint32_t dst, const void* src, uint32_t
                : "memory");
 }
 __device__ __forceinline__ void mbar_fence_init() { asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory"); }
+__device__ __forceinline__ void mbar_arrive_expect(uint32_t bar, uint32_t bytes) {
+  asm volatile("{\n .reg .b64 st;\n mbarrier.arrive.expect_tx.shared::cta.b64 st, [%0], %1;\n}\n" ::"r"(bar), "r"(bytes) : "memory");
+}
+// One box of the 4-D cache tensor [page][token][kv head][dim] at (dim d0, head h, token 0, page pg).
+__device__ __forceinline__ void tma_box(uint32_t dst, const CUtensorMap* map, int d0, int h, int pg, uint32_t bar) {
+  asm volatile(
+      "cp.async.bulk.tensor.4d.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1, {%2, %3, %4, %5}], [%6];\n" ::"r"(dst),
+      "l"(reinterpret_cast<uint64_t>(map)), "r"(d0), "r"(h), "r"(0), "r"(pg), "r"(bar)
+      : "memory");
+}
+// Generic-proxy writes to shared memory ordered before the copy engine's next writes there.
+__device__ __forceinline__ void fence_proxy_async() { asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory"); }
 #else
 // Below sm_90 the host never picks the bulk kernels (device_has_bulk_copy); they compile to traps.
 __device__ __forceinline__ void mbar_init(uint32_t, int) { __trap(); }
@@ -131,12 +162,23 @@ __device__ __forceinline__ void mbar_arrive(uint32_t) { __trap(); }
 __device__ __forceinline__ void mbar_wait(uint32_t, uint32_t) { __trap(); }
 __device__ __forceinline__ void bulk_row(uint32_t, const void*, uint32_t) { __trap(); }
 __device__ __forceinline__ void mbar_fence_init() { __trap(); }
+__device__ __forceinline__ void mbar_arrive_expect(uint32_t, uint32_t) { __trap(); }
+__device__ __forceinline__ void tma_box(uint32_t, const CUtensorMap*, int, int, int, uint32_t) { __trap(); }
+__device__ __forceinline__ void fence_proxy_async() { __trap(); }
 #endif
 
-template <int G, bool kBulk>
+// The K and V caches as TMA tensor maps (TMA loads only; zero-filled otherwise).
+struct CacheMaps {
+  CUtensorMap k, v;
+};
+
+template <int G, int kLoad>
 // Four blocks an SM: 128 registers a thread.
-__global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2) {
-  extern __shared__ __align__(128) uint8_t smem[];
+__global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2, const __grid_constant__ CacheMaps maps) {
+  extern __shared__ __align__(1024) uint8_t smem_raw[];
+  // The stages start 1,024-byte aligned for TMA (the spare kilobyte is in kSmemBytes); the others use the base.
+  uint8_t* const smem = kLoad == kTma ? smem_raw + ((1024u - (smem_addr(smem_raw) & 1023u)) & 1023u) : smem_raw;
+  constexpr bool kBulk = kLoad != kCpAsync;  // an mbarrier per stage
   __shared__ int s_blocks[kAttnDecodeMaxSplitTokens / kBlockTokens];
   __shared__ float s_m[kWarps][G], s_l[kWarps][G];
   __shared__ __align__(8) uint64_t s_bar[kStages];  // bulk loads only: one barrier a stage
@@ -146,14 +188,15 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
   if (t0 >= ctx) return;                  // this sequence is shorter than the longest; pass 2 skips the split
   const int ntok = min(p.split_tokens, ctx - t0);
   constexpr int kTile = kTileTokens;
-  constexpr int kTileBytes = kStageBytes<kBulk> / 2;
+  constexpr int kTileBytes = kStageBytes<kLoad> / 2;
   const int ntiles = (ntok + kTile - 1) / kTile;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int* table = p.block_table + (long long)seq * p.max_blocks_per_seq + t0 / kBlockTokens;
   for (int j = threadIdx.x; j * kBlockTokens < ntok; j += kThreads) s_blocks[j] = table[j];
   if constexpr (kBulk) {
     if (threadIdx.x == 0) {
-      for (int st = 0; st < kStages; ++st) mbar_init(smem_addr(&s_bar[st]), 2 * kTileTokens);
+      // Bulk rows: one arrival per row-loading thread; TMA: thread 0's, with the whole tile's bytes.
+      for (int st = 0; st < kStages; ++st) mbar_init(smem_addr(&s_bar[st]), kLoad == kTma ? 1 : 2 * kTileTokens);
       mbar_fence_init();  // the initialised barriers visible to the copy engine
     }
   }
@@ -172,17 +215,37 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
   for (int h = 0; h < 2; ++h) in_page[h] = ((long long)(row0_thread + 8 * h) * p.hkv + kvh) * kDh + chunk * 8;
   uint32_t tile_off[kTile * 16 / kThreads];
 #pragma unroll
-  for (int j = 0; j < kTile * 16 / kThreads; ++j) tile_off[j] = tile_offset<kBulk>(row0_thread + j * (kThreads / 16), chunk);
+  for (int j = 0; j < kTile * 16 / kThreads; ++j) tile_off[j] = tile_offset<kLoad>(row0_thread + j * (kThreads / 16), chunk);
   // Bulk loads: thread t < 64 copies row t % 32 of K (warp 0) or V (warp 1); its offset within a page is fixed.
   const int bulk_row_id = threadIdx.x % kTile;
   const __nv_bfloat16* bulk_cache = threadIdx.x < kTile ? p.k_cache : p.v_cache;
   const long long bulk_in_page = ((long long)(bulk_row_id % kBlockTokens) * p.hkv + kvh) * kDh;
-  const uint32_t bulk_dst = (threadIdx.x < kTile ? 0u : (uint32_t)kTileBytes) + (uint32_t)(bulk_row_id * kPitch<kBulk>);
+  const uint32_t bulk_dst = (threadIdx.x < kTile ? 0u : (uint32_t)kTileBytes) + (uint32_t)(bulk_row_id * kPitch<kLoad>);
   auto load_tile = [&](int tile, int stage) {
+    if constexpr (kLoad == kTma) {
+      // Thread 0 issues the tile: per cache page, two 2 KB boxes of K and two of V. A second page past the
+      // split's end is not loaded; rows past the end are zeroed after the wait (main loop).
+      if (threadIdx.x != 0) return;
+      const uint32_t bar = smem_addr(&s_bar[stage]);
+      const uint32_t base = smem_addr(smem + stage * kStageBytes<kTma>);
+      const int pages = tile * kTile + kBlockTokens < ntok ? 2 : 1;
+      fence_proxy_async();  // zeroed rows of this stage's last use, before the engine writes it again
+      mbar_arrive_expect(bar, (uint32_t)(pages * 4 * kBoxBytes));
+      for (int pg = 0; pg < pages; ++pg) {
+        const int page = s_blocks[2 * tile + pg];
+#pragma unroll
+        for (int half = 0; half < 2; ++half) {
+          const uint32_t off = (uint32_t)((pg * 2 + half) * kBoxBytes);
+          tma_box(base + off, &maps.k, half * 64, kvh, page, bar);
+          tma_box(base + kTileBytes + off, &maps.v, half * 64, kvh, page, bar);
+        }
+      }
+      return;
+    }
     if constexpr (kBulk) {
       if (threadIdx.x >= 2 * kTile) return;
       const uint32_t bar = smem_addr(&s_bar[stage]);
-      uint8_t* dst = smem + stage * kStageBytes<kBulk> + bulk_dst;
+      uint8_t* dst = smem + stage * kStageBytes<kLoad> + bulk_dst;
       const int tok = tile * kTile + bulk_row_id;
       if (tok < ntok) {
         bulk_row(smem_addr(dst), bulk_cache + (long long)s_blocks[tok / kBlockTokens] * page_elems + bulk_in_page, bar);
@@ -194,7 +257,7 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
       }
       return;
     }
-    uint8_t* sK = smem + stage * kStageBytes<kBulk>;
+    uint8_t* sK = smem + stage * kStageBytes<kLoad>;
     uint8_t* sV = sK + kTileBytes;
     const int first = tile * kTile;
     const long long page0 = first < ntok ? (long long)s_blocks[2 * tile] * page_elems : 0;
@@ -240,13 +303,25 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
     } else {
       cp_async_wait<kStages - 2>();
     }
+    if constexpr (kLoad == kTma) {
+      // The boxes hold whole pages: V rows past the split's end (a page's unused slots may hold NaN, and a
+      // second page not loaded holds an earlier tile) are zeroed, since 0 * NaN in P V would poison the output.
+      const int valid = ntok - i * kTile;
+      if (valid < kTile) {
+        uint8_t* sVz = smem + (i % kStages) * kStageBytes<kTma> + kTileBytes;
+        for (int k = threadIdx.x; k < (kTile - valid) * 16; k += kThreads) {
+          const int r = valid + k / 16;
+          *reinterpret_cast<uint4*>(sVz + tile_offset<kTma>(r, k % 16)) = make_uint4(0u, 0u, 0u, 0u);
+        }
+      }
+    }
     __syncthreads();  // tile i is in; every warp is done with tile i - 1, whose stage is refilled now
     {
       const int next = i + kStages - 1;
       if (next < ntiles) load_tile(next, next % kStages);
       if constexpr (!kBulk) cp_async_commit();
     }
-    const uint8_t* sK = smem + (i % kStages) * kStageBytes<kBulk>;
+    const uint8_t* sK = smem + (i % kStages) * kStageBytes<kLoad>;
     const uint8_t* sV = sK + kTileBytes;
     const int row0 = warp * 8;  // this warp's first row in the tile
     const int ld_row = row0 + lane % 8;  // the row this lane addresses for ldmatrix
@@ -259,7 +334,7 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
 #pragma unroll
       for (int q4 = 0; q4 < kDh / 32; ++q4) {
         uint32_t b[4];
-        ldmatrix_x4(b, smem_addr(sK + tile_offset<kBulk>(ld_row, q4 * 4 + lane / 8)));
+        ldmatrix_x4(b, smem_addr(sK + tile_offset<kLoad>(ld_row, q4 * 4 + lane / 8)));
         const uint32_t a0[4] = {qa[2 * q4][0], 0u, qa[2 * q4][1], 0u};
         const uint32_t a1[4] = {qa[2 * q4 + 1][0], 0u, qa[2 * q4 + 1][1], 0u};
         mma_bf16(s4, a0, b[0], b[1]);
@@ -294,7 +369,7 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
 #pragma unroll
     for (int q4 = 0; q4 < kDh / 32; ++q4) {
       uint32_t b[4];
-      ldmatrix_x4_trans(b, smem_addr(sV + tile_offset<kBulk>(ld_row, q4 * 4 + lane / 8)));
+      ldmatrix_x4_trans(b, smem_addr(sV + tile_offset<kLoad>(ld_row, q4 * 4 + lane / 8)));
 #pragma unroll
       for (int m = 0; m < 4; ++m) mma_bf16_k8(acc[q4 * 4 + m], pa, 0u, b[m]);
     }
@@ -362,10 +437,41 @@ __global__ void __launch_bounds__(kDh) attn_decode_reduce_kernel(AttnDecodeParam
   p.out[((size_t)seq * p.hq + head) * kDh + threadIdx.x] = __float2bfloat16(num / den);
 }
 
-template <int G, bool kBulk>
+const char* load_name(int load) { return load == kTma ? "tma" : load == kBulkRows ? "bulk" : "cp_async"; }
+
+// cuTensorMapEncodeTiled through the runtime's driver entry point (no link against libcuda); looked up once.
+PFN_cuTensorMapEncodeTiled_v12000 tensor_map_encoder() {
+  static const PFN_cuTensorMapEncodeTiled_v12000 fn = [] {
+    void* f = nullptr;
+    cudaDriverEntryPointQueryResult q{};
+    if (cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", &f, 12000, cudaEnableDefault, &q) != cudaSuccess ||
+        q != cudaDriverEntryPointSuccess || f == nullptr)
+      throw std::runtime_error("attn_decode: the driver offers no cuTensorMapEncodeTiled (TMA loads need CUDA 12+ on sm_90)");
+    return reinterpret_cast<PFN_cuTensorMapEncodeTiled_v12000>(f);
+  }();
+  return fn;
+}
+
+// One cache ([num_cache_blocks][16 tokens][hkv][128] bf16) as a 4-D tensor map whose box is one page's 16 tokens x
+// 64 dims of one kv head, 128-byte swizzled (tile_offset<kTma> reads that layout).
+CUtensorMap cache_map(const __nv_bfloat16* cache, int hkv, int num_cache_blocks) {
+  CUtensorMap map{};
+  const cuuint64_t dims[4] = {(cuuint64_t)kDh, (cuuint64_t)hkv, (cuuint64_t)kBlockTokens, (cuuint64_t)num_cache_blocks};
+  const cuuint64_t row = (cuuint64_t)kDh * 2;
+  const cuuint64_t strides[3] = {row, row * hkv, row * hkv * kBlockTokens};  // bytes, dims 1..3
+  const cuuint32_t box[4] = {64, 1, (cuuint32_t)kBlockTokens, 1};
+  const cuuint32_t step[4] = {1, 1, 1, 1};
+  const CUresult r = tensor_map_encoder()(&map, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, 4, const_cast<__nv_bfloat16*>(cache), dims,
+                                          strides, box, step, CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B,
+                                          CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+  if (r != CUDA_SUCCESS) throw std::runtime_error("attn_decode: cuTensorMapEncodeTiled failed (CUresult " + std::to_string((int)r) + ")");
+  return map;
+}
+
+template <int G, int kLoad>
 void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
-  const auto kernel = attn_decode_split_kernel<G, kBulk>;
-  constexpr int smem_bytes = kSmemBytes<kBulk>;
+  const auto kernel = attn_decode_split_kernel<G, kLoad>;
+  constexpr int smem_bytes = kSmemBytes<kLoad>;
   // The dynamic shared-memory limit is per device and function; raise it once for each, and ask for the
   // largest shared-memory carveout so that four blocks fit an SM.
   static bool raised[kMaxDevices] = {};
@@ -383,21 +489,26 @@ void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
     if (std::getenv("DUET_ATTN_DECODE_DEBUG")) {
       int blocks = 0;
       cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, kThreads, smem_bytes);
-      std::fprintf(stderr, "attn_decode: G=%d load=%s stages=%d smem=%d B: %d blocks per SM\n", G,
-                   kBulk ? "bulk" : "cp_async", kStages, smem_bytes, blocks);
+      std::fprintf(stderr, "attn_decode: G=%d load=%s stages=%d smem=%d B: %d blocks per SM\n", G, load_name(kLoad), kStages,
+                   smem_bytes, blocks);
     }
   }
+  CacheMaps maps{};
+  if constexpr (kLoad == kTma) {
+    maps.k = cache_map(p.k_cache, p.hkv, p.num_cache_blocks);
+    maps.v = cache_map(p.v_cache, p.hkv, p.num_cache_blocks);
+  }
   const dim3 grid(p.num_splits, p.hkv, p.num_seqs);
-  kernel<<<grid, kThreads, smem_bytes, stream>>>(p, p.scale * kLog2e);
+  kernel<<<grid, kThreads, smem_bytes, stream>>>(p, p.scale * kLog2e, maps);
   check_launch("attn_decode (split pass)");
 }
 
 template <int G>
-void launch_group(const AttnDecodeParams& p, bool bulk, cudaStream_t stream) {
-  if (bulk) {
-    launch_group<G, true>(p, stream);
-  } else {
-    launch_group<G, false>(p, stream);
+void launch_group(const AttnDecodeParams& p, int load, cudaStream_t stream) {
+  switch (load) {
+    case kTma: launch_group<G, kTma>(p, stream); break;
+    case kBulkRows: launch_group<G, kBulkRows>(p, stream); break;
+    default: launch_group<G, kCpAsync>(p, stream);
   }
 }
 
@@ -415,7 +526,7 @@ bool device_has_bulk_copy() {
 }
 
 // The load path for AttnDecodeLoad::Auto: cp.async (measured faster, see the top), unless
-// DUET_ATTN_DECODE_LOAD=cp_async|bulk says otherwise for a tuning run (cuda/NOTES.md records them); an unknown
+// DUET_ATTN_DECODE_LOAD=cp_async|bulk|tma says otherwise for a tuning run (cuda/NOTES.md records them); an unknown
 // value is an error, not a silent default.
 AttnDecodeLoad auto_load() {
   static const AttnDecodeLoad load = [] {
@@ -424,7 +535,8 @@ AttnDecodeLoad auto_load() {
     const std::string v(env);
     if (v == "cp_async") return AttnDecodeLoad::CpAsync;
     if (v == "bulk") return AttnDecodeLoad::Bulk;
-    throw std::runtime_error("DUET_ATTN_DECODE_LOAD must be cp_async or bulk, not '" + v + "'");
+    if (v == "tma") return AttnDecodeLoad::Tma;
+    throw std::runtime_error("DUET_ATTN_DECODE_LOAD must be cp_async, bulk or tma, not '" + v + "'");
   }();
   return load;
 }
@@ -476,17 +588,20 @@ void launch_attn_decode(const AttnDecodeParams& p, cudaStream_t stream) {
   duet::require(p.num_splits == 1 || p.workspace != nullptr, "attn_decode", "workspace must be set when num_splits > 1");
   const AttnDecodeLoad load = p.load == AttnDecodeLoad::Auto ? duet::auto_load() : p.load;
   const bool has_bulk = duet::device_has_bulk_copy();
-  duet::require(load != AttnDecodeLoad::Bulk || has_bulk, "attn_decode", "bulk loads need an sm_90 or later device");
-  const bool bulk = load == AttnDecodeLoad::Bulk;
+  duet::require((load != AttnDecodeLoad::Bulk && load != AttnDecodeLoad::Tma) || has_bulk, "attn_decode",
+                "bulk and TMA loads need an sm_90 or later device");
+  duet::require(load != AttnDecodeLoad::Tma || p.num_cache_blocks > 0, "attn_decode",
+                "TMA loads need num_cache_blocks (the cache's page count) to be positive");
+  const int mode = load == AttnDecodeLoad::Tma ? duet::kTma : load == AttnDecodeLoad::Bulk ? duet::kBulkRows : duet::kCpAsync;
   switch (p.hq / p.hkv) {
-    case 1: duet::launch_group<1>(p, bulk, stream); break;
-    case 2: duet::launch_group<2>(p, bulk, stream); break;
-    case 3: duet::launch_group<3>(p, bulk, stream); break;
-    case 4: duet::launch_group<4>(p, bulk, stream); break;
-    case 5: duet::launch_group<5>(p, bulk, stream); break;
-    case 6: duet::launch_group<6>(p, bulk, stream); break;
-    case 7: duet::launch_group<7>(p, bulk, stream); break;
-    case 8: duet::launch_group<8>(p, bulk, stream); break;
+    case 1: duet::launch_group<1>(p, mode, stream); break;
+    case 2: duet::launch_group<2>(p, mode, stream); break;
+    case 3: duet::launch_group<3>(p, mode, stream); break;
+    case 4: duet::launch_group<4>(p, mode, stream); break;
+    case 5: duet::launch_group<5>(p, mode, stream); break;
+    case 6: duet::launch_group<6>(p, mode, stream); break;
+    case 7: duet::launch_group<7>(p, mode, stream); break;
+    case 8: duet::launch_group<8>(p, mode, stream); break;
     default: duet::require(false, "attn_decode", "hq / hkv must be at most kAttnDecodeMaxGroup (8)");
   }
   if (p.num_splits > 1) {

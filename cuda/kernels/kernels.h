@@ -96,10 +96,10 @@ void launch_kv_cache_write(const KvCacheWriteParams&, cudaStream_t);
 // scores its piece for all hq/hkv query heads of that kv head (GQA: K and V
 // are read once per group), then a second kernel merges the pieces with their
 // softmax maxima and sums.
-// How pass 1 fills its shared-memory stages: Auto is cp.async (1.04-1.75x faster than bulk copies by partition
-// median on an H100, attn_decode.cu), unless DUET_ATTN_DECODE_LOAD says otherwise; Bulk needs sm_90. The check
-// suite runs both paths explicitly.
-enum class AttnDecodeLoad { Auto, CpAsync, Bulk };
+// How pass 1 fills its shared-memory stages: Auto is cp.async (1.04-1.75x faster than bulk row copies by
+// partition median on an H100, attn_decode.cu), unless DUET_ATTN_DECODE_LOAD says otherwise; Bulk and Tma (tensor-map
+// boxes of a page's 16 tokens x 64 dims) need sm_90, Tma also num_cache_blocks. The check suite runs every path.
+enum class AttnDecodeLoad { Auto, CpAsync, Bulk, Tma };
 struct AttnDecodeParams {
   const __nv_bfloat16* q;         // [num_seqs, hq, dh], one new token per sequence
   const __nv_bfloat16* k_cache;   // [num_blocks, block_tokens, hkv, dh]
@@ -112,6 +112,7 @@ struct AttnDecodeParams {
   int split_tokens, num_splits;   // from attn_decode_choose_split
   float scale;
   AttnDecodeLoad load = AttnDecodeLoad::Auto;
+  int num_cache_blocks = 0;       // pages in k_cache/v_cache; TMA loads need it (their tensor maps' extent)
 };
 struct AttnDecodeSplit { int split_tokens, num_splits; };
 // Picks the split: enough blocks for about two per SM, whole 32-token tiles, at
