@@ -91,9 +91,9 @@ for (const [exposure, bandwidthExposure] of [
   });
 }
 
-test('fitSharedContention chooses the form by cross-validation: pairs a form did not see judge it', () => {
-  // Pairs from the plain form with noise (fixed, ±4%): the more flexible forms may fit these twelve a little
-  // better, but the form kept must be the one whose coefficients, fitted on half the pairs, predict the other half.
+test('fitSharedContention on noisy pairs (fixed ±4%): the same answer twice, and the planted power reading kept', () => {
+  // Pairs from the busy-SMs form with noise: the cross-validated choice (every other pair fitted, the rest judged)
+  // must still read the partner's power as its busy SMs, and be a pure function of the pairs.
   const truth: SharedContention = { powerShare: 'busy-sms', computeByPower: 0.9, computeByBandwidth: 0, memoryByPower: 0, memoryByBandwidth: 2 };
   const hw = hopperLike();
   const noise = [1.03, 0.97, 1.01, 0.99, 1.04, 0.96, 1.02, 0.98, 1.0, 1.03, 0.97, 1.01];
