@@ -54,17 +54,18 @@ export function fitSharedContention(models: Readonly<Record<string, ModelSpec>>,
   // Folds by position in the (deterministically ordered) training list; with fewer than four pairs a fold
   // could not pin four coefficients, and the training error decides.
   const folds = train.length >= 4 ? [train.filter((_, i) => i % 2 === 0), train.filter((_, i) => i % 2 === 1)] : null;
-  let best: { shared: SharedContention; value: number } | null = null;
+  const score = (form: SharedForm): number => {
+    if (!folds) return fitSharedForm(models, hw, bySms, form, train).value;
+    const [a, b] = folds;
+    return (fitSharedForm(models, hw, bySms, form, a).judge(b) * b.length + fitSharedForm(models, hw, bySms, form, b).judge(a) * a.length) / train.length;
+  };
+  let best: { form: SharedForm; value: number } | null = null;
   for (const form of SHARED_FORMS) {
-    const all = fitSharedForm(models, hw, bySms, form, train);
-    let value = all.value;
-    if (folds) {
-      const [a, b] = folds;
-      value = (fitSharedForm(models, hw, bySms, form, a).judge(b) * b.length + fitSharedForm(models, hw, bySms, form, b).judge(a) * a.length) / train.length;
-    }
-    if (best === null || value < best.value) best = { shared: all.shared, value };
+    const value = score(form);
+    if (best === null || value < best.value) best = { form, value };
   }
-  return { ...bySms, shared: (best as { shared: SharedContention }).shared };
+  // Only the kept form is fitted on every training pair.
+  return { ...bySms, shared: fitSharedForm(models, hw, bySms, (best as { form: SharedForm }).form, train).shared };
 }
 
 type SharedForm = Pick<SharedContention, 'powerShare' | 'exposure' | 'bandwidthExposure'>;

@@ -90,10 +90,10 @@ for i, setting in enumerate(sys.argv[2:], 1):
         continue
     got = {r["id"] for r in rows}
     if ids is None or len(got) > len(ids):
-        ids, totals = got, [t for t in totals if t[2] == got]
+        ids, totals = got, []  # a setting cut short is compared with none that ran more experiments
     elif got != ids:
         continue
-    totals.append((sum(r["median_us"] for r in rows), setting, got))
+    totals.append((sum(r["median_us"] for r in rows), setting))
 print(min(totals)[1] if totals else "DUET_SWEEP_NONE=1")
 PY
 )
