@@ -40,7 +40,9 @@ struct CheckOptions {
 
 CheckResult check_gemm(cudaStream_t s, GemmHandle* h, int n, int d_in, int d_out, const CheckOptions& o);
 CheckResult check_add_rmsnorm(cudaStream_t s, int n, int dim, bool with_add, const CheckOptions& o);
-CheckResult check_qk_norm(cudaStream_t s, int n, int hq, int hkv, const CheckOptions& o);
+// check_qk_norm's `load` and `bulk_tokens` pick qk_norm's load path (kernels.h); Auto is what forwards use.
+CheckResult check_qk_norm(cudaStream_t s, int n, int hq, int hkv, const CheckOptions& o, QkNormLoad load = QkNormLoad::Auto,
+                          int bulk_tokens = 0);
 CheckResult check_rope(cudaStream_t s, int n, int hq, int hkv, float theta, const CheckOptions& o);
 CheckResult check_silu_mul(cudaStream_t s, int n, int dim, const CheckOptions& o);
 CheckResult check_kv_cache_write(cudaStream_t s, int n, int hkv, const CheckOptions& o);
@@ -50,7 +52,7 @@ CheckResult check_gather_rows(cudaStream_t s, int n, int dim, const CheckOptions
 // check_attn_decode's `load` picks how our kernel fills its stages (kernels.h); Auto is what forwards use.
 CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector<int>& contexts, int sm_count,
                               const CheckOptions& o, AttnImpl impl = AttnImpl::Own,
-                              AttnDecodeLoad load = AttnDecodeLoad::Auto);
+                              AttnDecodeLoad load = AttnDecodeLoad::Auto, int prefetch_tiles = -1);
 CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vector<PrefillChunk>& chunks,
                                const CheckOptions& o, AttnImpl impl = AttnImpl::Own, int sm_count = 0,
                                bool fused_kv_rows = false);

@@ -48,12 +48,18 @@ void launch_add_rmsnorm(const AddRmsNormParams&, cudaStream_t);
 
 // Per-head RMSNorm of the q and k heads inside a fused qkv buffer, in place
 // (Qwen3's q_norm / k_norm; cuda/kernels/qk_norm.cu).
+// How qk_norm brings a token's heads in (cuda/kernels/qk_norm.cu): Registers, each thread loading its heads'
+// 16-byte pieces; or (sm_90) Bulk, one copy-engine transfer of each token's q and k heads into shared memory,
+// bulk_tokens tokens a block. Auto is Registers unless DUET_QK_NORM_LOAD=registers|bulk says otherwise.
+enum class QkNormLoad { Auto, Registers, Bulk };
 struct QkNormParams {
   __nv_bfloat16* qkv;             // [n, row_stride]; q heads first, then k heads
   const __nv_bfloat16* q_weight;  // [dh]
   const __nv_bfloat16* k_weight;  // [dh]
   int n, row_stride, hq, hkv, dh;
   float eps;
+  QkNormLoad load = QkNormLoad::Auto;
+  int bulk_tokens = 0;            // Bulk: tokens a block (1..8); 0: DUET_QK_NORM_BULK_TOKENS or the default
 };
 void launch_qk_norm(const QkNormParams&, cudaStream_t);
 
@@ -113,6 +119,7 @@ struct AttnDecodeParams {
   float scale;
   AttnDecodeLoad load = AttnDecodeLoad::Auto;
   int num_cache_blocks = 0;       // pages in k_cache/v_cache; TMA loads need it (their tensor maps' extent)
+  int prefetch_tiles = -1;        // cp.async: L2 prefetch distance in 32-token tiles (0..16); -1: DUET_ATTN_DECODE_PREFETCH or the default
 };
 struct AttnDecodeSplit { int split_tokens, num_splits; };
 // Picks the split: enough blocks for about two per SM, whole 32-token tiles, at

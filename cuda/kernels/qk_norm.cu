@@ -15,6 +15,11 @@
 // less (2 bytes against 4).
 #include "kernels.h"
 #include "bf16_vec.cuh"
+#include "bulk_copy.cuh"
+#include "mma_sm80.cuh"
+
+#include <cstdlib>
+#include <string>
 
 namespace duet {
 namespace {
@@ -69,6 +74,122 @@ __global__ void __launch_bounds__(kThreads, 8) qk_norm_kernel(QkNormParams p, in
   }
 }
 
+// The bulk path (QkNormLoad::Bulk, sm_90): a block of 128 threads takes `tokens` consecutive tokens; thread 0
+// asks the copy engine for each token's q and k heads (one contiguous span of (hq + hkv) x 256 bytes) into
+// shared memory, each completing on its own mbarrier, and all threads normalise token t as soon as it lands
+// while the later ones are still on their way. What a block keeps in flight is then bounded by shared memory
+// (up to 96 KB a block), not by registers (96 bytes a thread in the register path: 96 KB an SM at 8 blocks).
+constexpr int kMaxBulkTokens = 8;
+constexpr int kMaxHeads = kHeadLanes * kMaxHeadsPerThread;  // 48
+constexpr int kBulkSmemBytes = kMaxBulkTokens * kMaxHeads * kDh * 2;
+
+__global__ void __launch_bounds__(kThreads) qk_norm_bulk_kernel(QkNormParams p, int tokens) {
+  extern __shared__ __align__(128) uint8_t smem[];
+  __shared__ __align__(8) uint64_t s_bar[kMaxBulkTokens];
+  __shared__ Bf16x8 s_w[2][kLanesPerHead];  // [q, k][chunk]
+  const int heads = p.hq + p.hkv;
+  const uint32_t span_bytes = (uint32_t)heads * kDh * 2;
+  const long long tok0 = (long long)blockIdx.x * tokens;
+  const int ntok = (int)min((long long)tokens, (long long)p.n - tok0);
+  if (threadIdx.x == 0) {
+    for (int t = 0; t < ntok; ++t) bulk::mbar_init(mma::smem_addr(&s_bar[t]), 1);
+    bulk::mbar_fence_init();
+    for (int t = 0; t < ntok; ++t) {
+      const uint32_t bar = mma::smem_addr(&s_bar[t]);
+      bulk::mbar_arrive_expect(bar, span_bytes);
+      bulk::copy_g2s(mma::smem_addr(smem + t * span_bytes), p.qkv + (tok0 + t) * p.row_stride, span_bytes, bar);
+    }
+  }
+  const int c = threadIdx.x % kLanesPerHead, hl = threadIdx.x / kLanesPerHead;
+  if (threadIdx.x < 2 * kLanesPerHead) {
+    const int which = threadIdx.x / kLanesPerHead;
+    if (which == 0 || p.hkv > 0) s_w[which][c] = load_bf16x8((which == 0 ? p.q_weight : p.k_weight) + c * 8);
+  }
+  __syncthreads();  // the barriers are initialised and the weights staged before any thread waits or reads them
+  for (int t = 0; t < ntok; ++t) {
+    bulk::mbar_wait(mma::smem_addr(&s_bar[t]), 0);
+    const uint8_t* span = smem + t * span_bytes;
+    __nv_bfloat16* row = p.qkv + (tok0 + t) * p.row_stride + c * 8;
+    // The 16 lanes of a head are one half-warp and take the same trips: the shuffle needs only them.
+    for (int head = hl; head < heads; head += kHeadLanes) {
+      float v[8];
+      bf16x8_to_float(*reinterpret_cast<const Bf16x8*>(span + head * (kDh * 2) + c * 16), v);
+      float sq = 0.f;
+#pragma unroll
+      for (int j = 0; j < 8; ++j) sq += v[j] * v[j];
+      const unsigned half_mask = 0xffffu << (threadIdx.x & 16);
+#pragma unroll
+      for (int o = 8; o > 0; o >>= 1) sq += __shfl_xor_sync(half_mask, sq, o);
+      const float inv_rms = rsqrtf(sq / kDh + p.eps);
+      float w[8];
+      bf16x8_to_float(s_w[head < p.hq ? 0 : 1][c], w);
+#pragma unroll
+      for (int j = 0; j < 8; ++j) v[j] *= inv_rms * w[j];
+      store_bf16x8(row + (long long)head * kDh, float_to_bf16x8(v));
+    }
+  }
+}
+
+// Tokens a block on the bulk path unless the params or DUET_QK_NORM_BULK_TOKENS=1..8 say otherwise.
+constexpr int kDefaultBulkTokens = 4;
+int env_bulk_tokens() {
+  static const int tokens = [] {
+    const char* env = std::getenv("DUET_QK_NORM_BULK_TOKENS");
+    if (env == nullptr || *env == '\0') return kDefaultBulkTokens;
+    char* end = nullptr;
+    const long v = std::strtol(env, &end, 10);
+    if (*end != '\0' || v < 1 || v > kMaxBulkTokens)
+      throw std::runtime_error(std::string("DUET_QK_NORM_BULK_TOKENS must be an integer in 1..8, not '") + env + "'");
+    return (int)v;
+  }();
+  return tokens;
+}
+
+// QkNormLoad::Auto: the register path unless DUET_QK_NORM_LOAD=registers|bulk says otherwise (tuning runs,
+// cuda/NOTES.md); an unknown value is an error, not a silent default.
+QkNormLoad env_load() {
+  static const QkNormLoad load = [] {
+    const char* env = std::getenv("DUET_QK_NORM_LOAD");
+    if (env == nullptr || *env == '\0') return QkNormLoad::Registers;
+    const std::string v(env);
+    if (v == "registers") return QkNormLoad::Registers;
+    if (v == "bulk") return QkNormLoad::Bulk;
+    throw std::runtime_error("DUET_QK_NORM_LOAD must be registers or bulk, not '" + v + "'");
+  }();
+  return load;
+}
+
+// Whether the current device has the copy engine's bulk copies (sm_90 and later); asked once per device.
+bool device_has_bulk_copy() {
+  constexpr int kMaxDevices = 64;
+  static int major[kMaxDevices] = {};
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("qk_norm: cudaGetDevice failed");
+  if (device < kMaxDevices && major[device] != 0) return major[device] >= 9;
+  int m = 0;
+  if (cudaDeviceGetAttribute(&m, cudaDevAttrComputeCapabilityMajor, device) != cudaSuccess)
+    throw std::runtime_error("qk_norm: cannot read the device's compute capability");
+  if (device < kMaxDevices) major[device] = m;
+  return m >= 9;
+}
+
+void launch_bulk(const QkNormParams& p, int tokens, cudaStream_t stream) {
+  constexpr int kMaxDevices = 64;
+  static bool raised[kMaxDevices] = {};
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("qk_norm: cudaGetDevice failed");
+  if (device >= kMaxDevices || !raised[device]) {
+    const cudaError_t err = cudaFuncSetAttribute(qk_norm_bulk_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, kBulkSmemBytes);
+    if (err != cudaSuccess)
+      throw std::runtime_error(std::string("qk_norm: cannot set shared memory to ") + std::to_string(kBulkSmemBytes) + " bytes: " +
+                               cudaGetErrorString(err));
+    if (device < kMaxDevices) raised[device] = true;
+  }
+  const int smem = tokens * (p.hq + p.hkv) * kDh * 2;
+  const unsigned blocks = (unsigned)((p.n + tokens - 1) / tokens);
+  qk_norm_bulk_kernel<<<blocks, kThreads, smem, stream>>>(p, tokens);
+}
+
 }  // namespace
 }  // namespace duet
 
@@ -79,6 +200,16 @@ void launch_qk_norm(const QkNormParams& p, cudaStream_t stream) {
   duet::require(p.row_stride >= (p.hq + p.hkv) * p.dh && p.row_stride % 8 == 0, "qk_norm",
                 "row_stride must cover hq+hkv heads and be a multiple of 8");
   const int heads = p.hq + p.hkv;
+  duet::require(heads <= duet::kMaxHeads, "qk_norm", "hq + hkv must be at most 48");
+  duet::require(p.bulk_tokens >= 0 && p.bulk_tokens <= duet::kMaxBulkTokens, "qk_norm", "bulk_tokens must be 0 (default) or 1..8");
+  const QkNormLoad load = p.load == QkNormLoad::Auto ? duet::env_load() : p.load;
+  if (load == QkNormLoad::Bulk) {
+    duet::require(duet::device_has_bulk_copy(), "qk_norm", "the bulk path needs an sm_90 or later device");
+    duet::require(reinterpret_cast<uintptr_t>(p.qkv) % 16 == 0, "qk_norm", "the bulk path needs qkv 16-byte aligned");
+    duet::launch_bulk(p, p.bulk_tokens > 0 ? p.bulk_tokens : duet::env_bulk_tokens(), stream);
+    duet::check_launch("qk_norm (bulk)");
+    return;
+  }
   // Few tokens: one head per thread, so heads spread over more blocks; many: all heads of a token in one.
   const int per_thread = p.n < 256 ? 1 : (heads + duet::kHeadLanes - 1) / duet::kHeadLanes;
   duet::require(per_thread <= duet::kMaxHeadsPerThread, "qk_norm", "hq + hkv must be at most 48");
