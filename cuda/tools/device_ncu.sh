@@ -3,11 +3,13 @@
 # part 1: what bounds a kernel that misses its kernel-quality target). Run after device_kernels.sh has built
 # cuda/build/duet_runner; everything goes under $OUT.
 #   device_ncu.sh PLAN SPEC...
-# A SPEC is ID@OWN_REGEX@REF_REGEX: the experiment's id in PLAN and the kernel-name regexes that pick its kernel
-# under duet_runner and under cuda/reference/torch_runner.py (an empty regex skips that side). Each side runs the
-# one-experiment plan under ncu, skipping the first launches (the correctness check and warm-up), and profiles
-# one launch: speed of light, memory workload, warp state, scheduler, occupancy and launch sections, and each
-# stall reason's warps per issued instruction (the text report prints no stall breakdown otherwise).
+# A SPEC is ID@OWN_REGEX@REF_REGEX[@COUNT]: the experiment's id in PLAN and the kernel-name regexes that pick its
+# kernel under duet_runner and under cuda/reference/torch_runner.py (an empty regex skips that side). Each side
+# runs the one-experiment plan under ncu, skipping the first launches (the correctness check and warm-up), and
+# profiles one launch: speed of light, memory workload, warp state, scheduler, occupancy and launch sections, and
+# each stall reason's warps per issued instruction (the text report prints no stall breakdown otherwise). With
+# COUNT > 1 it lists COUNT consecutive matching launches with the speed-of-light section only (which kernels an
+# op launches, and each one's duration).
 # The clocks are left alone (--clock-control none, as METHOD.md says). Each profile is limited to NCU_TIMEOUT
 # seconds (default 150).
 set -uo pipefail
@@ -22,7 +24,10 @@ sections=(--section SpeedOfLight --section MemoryWorkloadAnalysis --section Warp
   --section Occupancy --section LaunchStats --section ComputeWorkloadAnalysis
   --metrics 'regex:^smsp__average_warps_issue_stalled_.*_per_issue_active\.ratio$')
 for spec in "$@"; do
-  IFS='@' read -r id own_re ref_re <<<"$spec"
+  IFS='@' read -r id own_re ref_re count <<<"$spec"
+  count="${count:-1}"
+  what=("${sections[@]}")
+  [ "$count" -gt 1 ] && what=(--section SpeedOfLight)
   python3 - "$plan" "$id" "/tmp/ncu-$id.json" <<'PY' || { echo "device_ncu: $id is not in the plan" >&2; continue; }
 import json, sys
 plan = json.load(open(sys.argv[1]))
@@ -33,14 +38,14 @@ json.dump(plan, open(sys.argv[3], "w"))
 PY
   if [ -n "$own_re" ]; then
     t0=$SECONDS
-    timeout "${NCU_TIMEOUT:-150}" "$ncu_bin" --clock-control none --kernel-name "regex:$own_re" --launch-skip 4 --launch-count 1 \
-      "${sections[@]}" cuda/build/duet_runner --plan "/tmp/ncu-$id.json" --out "/tmp/ncu-own-$id.jsonl" >"$OUT/own-$id.txt" 2>&1
+    timeout "${NCU_TIMEOUT:-150}" "$ncu_bin" --clock-control none --kernel-name "regex:$own_re" --launch-skip 4 --launch-count "$count" \
+      "${what[@]}" cuda/build/duet_runner --plan "/tmp/ncu-$id.json" --out "/tmp/ncu-own-$id.jsonl" >"$OUT/own-$id.txt" 2>&1
     echo "== ncu own $id rc=$? in $((SECONDS - t0)) s" | tee -a "$OUT/summary.txt" >&2
   fi
   if [ -n "$ref_re" ]; then
     t0=$SECONDS
-    timeout "${NCU_TIMEOUT:-150}" "$ncu_bin" --clock-control none --kernel-name "regex:$ref_re" --launch-skip 4 --launch-count 1 \
-      "${sections[@]}" python3 cuda/reference/torch_runner.py "/tmp/ncu-$id.json" --out "/tmp/ncu-ref-$id.jsonl" >"$OUT/ref-$id.txt" 2>&1
+    timeout "${NCU_TIMEOUT:-150}" "$ncu_bin" --clock-control none --kernel-name "regex:$ref_re" --launch-skip 4 --launch-count "$count" \
+      "${what[@]}" python3 cuda/reference/torch_runner.py "/tmp/ncu-$id.json" --out "/tmp/ncu-ref-$id.jsonl" >"$OUT/ref-$id.txt" 2>&1
     echo "== ncu ref $id rc=$? in $((SECONDS - t0)) s" | tee -a "$OUT/summary.txt" >&2
   fi
 done
