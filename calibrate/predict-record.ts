@@ -29,14 +29,39 @@ export function predictForwardUs(models: Readonly<Record<string, ModelSpec>>, hw
   return gpuUs(modelOf(models, r), hw, r.batch, r.smCount, { partnerSmCount: 0 });
 }
 
-/** One decode iteration on its partition while the prefill runs on the other. */
+/** One decode iteration on its partition while the prefill runs on the other (its mean over the window's k, for a 'window' pair). */
 export function predictConcurrentDecodeUs(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): number {
-  const m = modelOf(models, r);
-  return gpuUs(m, hw, r.decodeBatch, r.decodeSmCount, partnerOf(m, hw, r.prefillBatch, r.prefillSmCount, 1, 'calibration'));
+  return predictPair(models, hw, r).decodeUs;
 }
 
-/** The prefill forward on its partition while decodes run beside it. */
+/** The prefill forward on its partition while decodes run beside it (for part of it only, in a 'window' pair). */
 export function predictConcurrentPrefillUs(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): number {
+  return predictPair(models, hw, r).prefillUs;
+}
+
+/**
+ * Both lanes of a measured pair. A 'continuous' pair timed each lane while the partner ran throughout: each lane is
+ * its forward beside the partner. A 'window' pair (duet_runner) started k decode iterations and one prefill
+ * together and timed each side to its own end, so one side has company for only part of its time: when the k
+ * decodes (k × d, d the decode beside the prefill) end before the prefill (P beside the decodes), the prefill did
+ * k·d ÷ P of its work with company and the rest alone (time k·d + (1 − k·d ÷ P) × P_alone); otherwise the prefill
+ * had company throughout and the decode work left when it ends runs alone. Priced as if every lane had company
+ * throughout, the H100 own-kernel pairs with one decode beside a 2,048-token prefill (k = 1) came out 10–20% slow
+ * on the prefill side, and their k = 4 twins within 4% (h100-2026-12-05-own-kernels).
+ */
+export function predictPair(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): { decodeUs: number; prefillUs: number } {
   const m = modelOf(models, r);
-  return gpuUs(m, hw, r.prefillBatch, r.prefillSmCount, partnerOf(m, hw, r.decodeBatch, r.decodeSmCount, 1, 'calibration'));
+  const decodeUs = gpuUs(m, hw, r.decodeBatch, r.decodeSmCount, partnerOf(m, hw, r.prefillBatch, r.prefillSmCount, 1, 'calibration'));
+  const prefillUs = gpuUs(m, hw, r.prefillBatch, r.prefillSmCount, partnerOf(m, hw, r.decodeBatch, r.decodeSmCount, 1, 'calibration'));
+  if (r.method !== 'window' || !(decodeUs > 0) || !(prefillUs > 0)) return { decodeUs, prefillUs };
+  const k = r.lookahead;
+  const decodesUs = k * decodeUs;
+  if (decodesUs < prefillUs) {
+    const prefillAloneUs = gpuUs(m, hw, r.prefillBatch, r.prefillSmCount, { partnerSmCount: 0 });
+    return { decodeUs, prefillUs: decodesUs + (1 - decodesUs / prefillUs) * prefillAloneUs };
+  }
+  const decodeAloneUs = gpuUs(m, hw, r.decodeBatch, r.decodeSmCount, { partnerSmCount: 0 });
+  // Decode work (in alone time) still to do when the prefill ends: what k iterations need less what ran beside it.
+  const leftAloneUs = Math.max(0, k * decodeAloneUs - prefillUs * (decodeAloneUs / decodeUs));
+  return { decodeUs: (prefillUs + leftAloneUs) / k, prefillUs };
 }

@@ -5,7 +5,7 @@ import { predictConcurrentDecodeUs, predictConcurrentPrefillUs } from '../../cal
 import type { ConcurrentRecord } from '../../calibrate/measurement.js';
 import type { HardwareSpec, SharedContention } from '../../sim/hardware/hardware-spec.js';
 import { partnerLoadOf } from '../../sim/latency/roofline.js';
-import { QWEN3_8B_LIKE, hopperLike } from '../util/fixtures.js';
+import { QWEN3_8B_LIKE, concurrentPair, hopperLike } from '../util/fixtures.js';
 
 /**
  * fitSharedContention recovers a planted shared-resource form: pairs "measured" as the model prices them under
@@ -29,25 +29,7 @@ function plantedPairs(hw: HardwareSpec): ConcurrentRecord[] {
       [32, 2048],
       [256, 1024],
     ]) {
-      const r: ConcurrentRecord = {
-        kind: 'concurrent',
-        id: `cc-${prefillSms}-${decodeSms}-${count}`,
-        source: { file: 'planted.jsonl', line: line++ },
-        model: 'm',
-        prefillSmCount: prefillSms,
-        prefillBatch: { prefills: [{ newTokens: 2048, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 },
-        decodeSmCount: decodeSms,
-        decodeBatch: { prefills: [], decodeCount: count, decodeContextTokens: count * context },
-        lookahead: 1,
-        decodeAloneUs: 1,
-        decodeConcurrentUs: 1,
-        prefillAloneUs: 1,
-        prefillConcurrentUs: 1,
-        decodeSmidsOk: true,
-        prefillSmidsOk: true,
-        method: 'continuous',
-        partnerCovered: true,
-      };
+      const r = concurrentPair({ id: `cc-${prefillSms}-${decodeSms}-${count}`, line: line++, prefillSms, decodeSms, count, context, method: 'continuous', lookahead: 1 });
       out.push({ ...r, decodeConcurrentUs: predictConcurrentDecodeUs(models, hw, r), prefillConcurrentUs: predictConcurrentPrefillUs(models, hw, r) });
     }
   }

@@ -7,6 +7,7 @@ import { MetricsCollector } from '../../sim/metrics/collector.js';
 import { Instance, type StepRecord } from '../../sim/engine/instance.js';
 import { simulate } from '../../sim/engine/simulation.js';
 import type { RunResult } from '../../sim/metrics/results.js';
+import type { ConcurrentRecord } from '../../calibrate/measurement.js';
 
 /** A model small enough to price by hand: 1 layer, hidden 4, 2 query heads, 1 KV head of size 2. */
 export const TINY_MODEL: ModelSpec = {
@@ -148,4 +149,33 @@ export function hopperLike(): HardwareSpec {
 /** The per-request CSV rows (header first) of a tiny run over `requests`. */
 export function requestRowsOf(r: TinyRun, requests: readonly Request[]): string[] {
   return r.collector.requestRows(requests.map((q) => q.origin), requests.map((q) => q.arrivalUs), requests.map((q) => q.promptTokens), requests.map((q) => q.outputTokens));
+}
+
+/**
+ * A concurrent-pair measurement of model 'm': a 2,048-token prefill on `prefillSms` beside `count` decodes over
+ * `context` tokens each on `decodeSms`, timed by `method` with k = `lookahead`; every time 1 µs (tests price or plant
+ * them).
+ */
+export function concurrentPair(
+  o: { readonly id: string; readonly line: number; readonly prefillSms: number; readonly decodeSms: number; readonly count: number; readonly context: number; readonly method: ConcurrentRecord['method']; readonly lookahead: number },
+): ConcurrentRecord {
+  return {
+    kind: 'concurrent',
+    id: o.id,
+    source: { file: 'pairs.jsonl', line: o.line },
+    model: 'm',
+    prefillSmCount: o.prefillSms,
+    prefillBatch: { prefills: [{ newTokens: 2048, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 },
+    decodeSmCount: o.decodeSms,
+    decodeBatch: { prefills: [], decodeCount: o.count, decodeContextTokens: o.count * o.context },
+    lookahead: o.lookahead,
+    decodeAloneUs: 1,
+    decodeConcurrentUs: 1,
+    prefillAloneUs: 1,
+    prefillConcurrentUs: 1,
+    decodeSmidsOk: true,
+    prefillSmidsOk: true,
+    method: o.method,
+    partnerCovered: true,
+  };
 }
