@@ -44,8 +44,9 @@ export function predictConcurrentPrefillUs(models: Readonly<Record<string, Model
  * its forward beside the partner. A 'window' pair (duet_runner) started k decode iterations and one prefill
  * together and timed each side to its own end, so one side has company for only part of its time: when the k
  * decodes (k × d, d the decode beside the prefill) end before the prefill (P beside the decodes), the prefill did
- * k·d ÷ P of its work with company and the rest alone (time k·d + (1 − k·d ÷ P) × P_alone); otherwise the prefill
- * had company throughout and the decode work left when it ends runs alone. Priced as if every lane had company
+ * k·d ÷ P of its work with company and the rest alone (time k·d + (1 − k·d ÷ P) × P_alone) — the rule the simulator
+ * prices a DuetServe window by (sim/latency/iteration-timing.ts, splitPricer); otherwise the prefill had company
+ * throughout and the decode work left when it ends runs alone. Priced as if every lane had company
  * throughout, the H100 own-kernel pairs with one decode beside a 2,048-token prefill (k = 1) came out 10–20% slow
  * on the prefill side, and their k = 4 twins within 4% (h100-2026-12-05-own-kernels).
  */
