@@ -361,7 +361,7 @@ CheckResult check_gather_rows(cudaStream_t s, int n, int dim, const CheckOptions
 }
 
 CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector<int>& contexts, int sm_count,
-                              const CheckOptions& o, AttnImpl impl, AttnDecodeLoad load, int prefetch_tiles) {
+                              const CheckOptions& o, AttnImpl impl, AttnDecodeLoad load) {
   Fixture f(s, o.seed);
   const int seqs = (int)contexts.size();
   int total_blocks = 0, max_blocks = 0;
@@ -405,7 +405,6 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
   p.scale = (float)scale;
   p.load = load;
   p.num_cache_blocks = total_blocks;
-  p.prefetch_tiles = prefetch_tiles;
   if (impl == AttnImpl::Own) {
     launch_attn_decode(p, s);
   } else {
@@ -430,8 +429,7 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
                            : load == AttnDecodeLoad::Tma     ? "[tma]"
                            : load == AttnDecodeLoad::CpAsync ? "[cp_async]"
                                                              : "";
-  const std::string prefetch_label = prefetch_tiles >= 0 ? "[prefetch " + std::to_string(prefetch_tiles) + "]" : "";
-  return finish(std::string(impl == AttnImpl::Own ? "attn_decode" : "attn_decode[cudnn]") + load_label + prefetch_label + " seqs=" + std::to_string(seqs) + " hq=" + std::to_string(hq) + " hkv=" +
+  return finish(std::string(impl == AttnImpl::Own ? "attn_decode" : "attn_decode[cudnn]") + load_label + " seqs=" + std::to_string(seqs) + " hq=" + std::to_string(hq) + " hkv=" +
                     std::to_string(hkv) + " max_ctx=" + std::to_string(max_ctx) +
                     (impl == AttnImpl::Own ? " splits=" + std::to_string(sp.num_splits) : std::string()),
                 acc, bad);
@@ -595,12 +593,6 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
       out.push_back(check_attn_decode(s, 40, 8, {4096, 2500, 33}, sm_count, next(), AttnImpl::Own, l));
       out.push_back(check_attn_decode(s, 16, 2, {9000}, sm_count, next(), AttnImpl::Own, l));
     }
-    // cp.async with L2 prefetch a few tiles ahead, whatever the default distance: prefetches stop at each
-    // split's end (short, long and odd contexts), and a prefetch changes no result.
-    for (int tiles : {1, 4, 16}) {
-      out.push_back(check_attn_decode(s, 32, 8, {1, 17, 300, 1029}, sm_count, next(), AttnImpl::Own, AttnDecodeLoad::CpAsync, tiles));
-      out.push_back(check_attn_decode(s, 40, 8, {4096, 2500, 33}, sm_count, next(), AttnImpl::Own, AttnDecodeLoad::CpAsync, tiles));
-    }
     // qk_norm's bulk path (sm_90) at each block size: token counts that leave a partial last block, both models' heads.
     if (major >= 9) {
       for (int t : {1, 4, 8}) {
@@ -609,6 +601,8 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
       }
     }
     out.push_back(check_qk_norm(s, 300, 32, 8, next(), QkNormLoad::Registers));
+    out.push_back(check_qk_norm(s, 1500, 40, 8, next(), QkNormLoad::Registers));
+    out.push_back(check_qk_norm(s, 1500, 40, 8, next()));  // the default rule's path at 1,024+ tokens (bulk on sm_90)
   }
   out.push_back(check_attn_prefill(s, 32, 8, {{1, 0}}, next()));
   out.push_back(check_attn_prefill(s, 32, 8, {{77, 0}, {130, 45}}, next()));

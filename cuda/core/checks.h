@@ -52,7 +52,7 @@ CheckResult check_gather_rows(cudaStream_t s, int n, int dim, const CheckOptions
 // check_attn_decode's `load` picks how our kernel fills its stages (kernels.h); Auto is what forwards use.
 CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector<int>& contexts, int sm_count,
                               const CheckOptions& o, AttnImpl impl = AttnImpl::Own,
-                              AttnDecodeLoad load = AttnDecodeLoad::Auto, int prefetch_tiles = -1);
+                              AttnDecodeLoad load = AttnDecodeLoad::Auto);
 CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vector<PrefillChunk>& chunks,
                                const CheckOptions& o, AttnImpl impl = AttnImpl::Own, int sm_count = 0,
                                bool fused_kv_rows = false);

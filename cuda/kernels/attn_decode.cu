@@ -84,8 +84,6 @@ constexpr int kStageBytes = 2 * kTileTokens * kPitch<kLoad>;  // K and V tiles: 
 // Three stages (48 KB: four blocks fit an SM) measured 6% faster than four (64 KB, three blocks) and 2x
 // faster than eight (128 KB, one block): resident warps matter more than bytes in flight per block.
 constexpr int kStages = 3;
-// L2 prefetch distance in tiles (prefetch_tiles(); 0 = none) unless DUET_ATTN_DECODE_PREFETCH says otherwise.
-constexpr int kDefaultPrefetchTiles = 0;
 // TMA's 128-byte swizzle repeats every 1,024 bytes and needs its boxes aligned to it: 1 KB spare to align.
 template <int kLoad>
 constexpr int kSmemBytes = kStages * kStageBytes<kLoad> + (kLoad == kTma ? 1024 : 0);
@@ -147,14 +145,6 @@ __device__ __forceinline__ void tma_box(uint32_t dst, const CUtensorMap* map, in
 __device__ __forceinline__ void tma_box(uint32_t, const CUtensorMap*, int, int, int, uint32_t) { __trap(); }
 #endif
 
-// threadIdx.x read where it is used: the compiler cannot hoist what is derived from it out of the tile loop,
-// where the kernel is at its register limit and a hoisted value would spill.
-__device__ __forceinline__ int tid_unhoisted() {
-  int t;
-  asm volatile("mov.u32 %0, %%tid.x;\n" : "=r"(t));
-  return t;
-}
-
 // The K and V caches as TMA tensor maps (TMA loads only; zero-filled otherwise).
 struct CacheMaps {
   CUtensorMap k, v;
@@ -162,8 +152,7 @@ struct CacheMaps {
 
 template <int G, int kLoad>
 // Four blocks an SM: 128 registers a thread.
-__global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2, int prefetch_tiles,
-                                                                       const __grid_constant__ CacheMaps maps) {
+__global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2, const __grid_constant__ CacheMaps maps) {
   extern __shared__ __align__(1024) uint8_t smem_raw[];
   // The stages start 1,024-byte aligned for TMA (the spare kilobyte is in kSmemBytes); the others use the base.
   uint8_t* const smem = kLoad == kTma ? smem_raw + ((1024u - (smem_addr(smem_raw) & 1023u)) & 1023u) : smem_raw;
@@ -262,24 +251,6 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
     }
   };
 
-  // L2 prefetch (cp.async path, prefetch_tiles > 0): tile `tile`'s K and V rows are asked into L2 that many
-  // tiles before their cp.async, one 128-byte line a thread (row t / 4, K or V, low or high half). The
-  // shared-memory stages bound what a block has in flight to two tiles; lines already in L2 come back in
-  // a fraction of DRAM's latency, so the same stages move more bytes per second on a small partition.
-  auto prefetch_tile = [&](int tile) {
-    const int tid = tid_unhoisted();
-    const int r = tid / 4, part = tid % 4;
-    const int tok = tile * kTile + r;
-    if (tok < ntok) {
-      // From parameters and special registers only: the loop is at its register limit (128), and values kept
-      // live for this would spill.
-      const long long page = s_blocks[tok / kBlockTokens];
-      const __nv_bfloat16* line = (part < 2 ? p.k_cache : p.v_cache) +
-                                  ((page * kBlockTokens + r % kBlockTokens) * p.hkv + (int)blockIdx.y) * kDh + (part & 1) * (kDh / 2);
-      asm volatile("prefetch.global.L2 [%0];\n" ::"l"(line));
-    }
-  };
-
   // Q as mma A fragments, one pair of registers per 16-dim step: (row lane/4, dims 16kk + 2(lane%4) + {0,1})
   // and the same 8 dims on; row g is query head kvh*G + g, rows G..15 are zero.
   const int g_row = lane / 4;
@@ -304,9 +275,6 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
     if (s < ntiles) load_tile(s, s);
     if constexpr (!kBulk) cp_async_commit();
   }
-  if constexpr (kLoad == kCpAsync) {
-    for (int t = kStages - 1; t < kStages - 1 + prefetch_tiles && t < ntiles; ++t) prefetch_tile(t);
-  }
   for (int i = 0; i < ntiles; ++i) {
     if constexpr (kBulk) {
       mbar_wait(smem_addr(&s_bar[i % kStages]), (uint32_t)((i / kStages) & 1));
@@ -330,9 +298,6 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
       const int next = i + kStages - 1;
       if (next < ntiles) load_tile(next, next % kStages);
       if constexpr (!kBulk) cp_async_commit();
-      if constexpr (kLoad == kCpAsync) {
-        if (prefetch_tiles > 0 && next + prefetch_tiles < ntiles) prefetch_tile(next + prefetch_tiles);
-      }
     }
     const uint8_t* sK = smem + (i % kStages) * kStageBytes<kLoad>;
     const uint8_t* sV = sK + kTileBytes;
@@ -450,8 +415,6 @@ __global__ void __launch_bounds__(kDh) attn_decode_reduce_kernel(AttnDecodeParam
   p.out[((size_t)seq * p.hq + head) * kDh + threadIdx.x] = __float2bfloat16(num / den);
 }
 
-int prefetch_tiles();
-
 const char* load_name(int load) { return load == kTma ? "tma" : load == kBulkRows ? "bulk" : "cp_async"; }
 
 // cuTensorMapEncodeTiled through the runtime's driver entry point (no link against libcuda); looked up once.
@@ -504,8 +467,8 @@ void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
     if (std::getenv("DUET_ATTN_DECODE_DEBUG")) {
       int blocks = 0;
       cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, kThreads, smem_bytes);
-      std::fprintf(stderr, "attn_decode: G=%d load=%s stages=%d smem=%d B prefetch=%d tiles: %d blocks per SM\n", G, load_name(kLoad),
-                   kStages, smem_bytes, kLoad == kCpAsync ? prefetch_tiles() : 0, blocks);
+      std::fprintf(stderr, "attn_decode: G=%d load=%s stages=%d smem=%d B: %d blocks per SM\n", G, load_name(kLoad), kStages,
+                   smem_bytes, blocks);
     }
   }
   CacheMaps maps{};
@@ -514,8 +477,7 @@ void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
     maps.v = cache_map(p.v_cache, p.hkv, p.num_cache_blocks);
   }
   const dim3 grid(p.num_splits, p.hkv, p.num_seqs);
-  const int prefetch = kLoad != kCpAsync ? 0 : p.prefetch_tiles >= 0 ? p.prefetch_tiles : prefetch_tiles();
-  kernel<<<grid, kThreads, smem_bytes, stream>>>(p, p.scale * kLog2e, prefetch, maps);
+  kernel<<<grid, kThreads, smem_bytes, stream>>>(p, p.scale * kLog2e, maps);
   check_launch("attn_decode (split pass)");
 }
 
@@ -555,21 +517,6 @@ AttnDecodeLoad auto_load() {
     throw std::runtime_error("DUET_ATTN_DECODE_LOAD must be cp_async, bulk or tma, not '" + v + "'");
   }();
   return load;
-}
-
-// Tiles ahead of its cp.async that the split pass asks a tile into L2 (cp.async path only; 0: no prefetch).
-// DUET_ATTN_DECODE_PREFETCH=0..16 sets it for tuning runs; another value is an error, not a silent default.
-int prefetch_tiles() {
-  static const int tiles = [] {
-    const char* env = std::getenv("DUET_ATTN_DECODE_PREFETCH");
-    if (env == nullptr || *env == '\0') return kDefaultPrefetchTiles;
-    char* end = nullptr;
-    const long v = std::strtol(env, &end, 10);
-    if (*end != '\0' || v < 0 || v > 16)
-      throw std::runtime_error(std::string("DUET_ATTN_DECODE_PREFETCH must be an integer in 0..16, not '") + env + "'");
-    return (int)v;
-  }();
-  return tiles;
 }
 
 // Blocks per SM the split aims for when there are few (sequence, kv head) pairs. One block keeps ~48 KB
@@ -621,7 +568,6 @@ void launch_attn_decode(const AttnDecodeParams& p, cudaStream_t stream) {
   const bool has_bulk = duet::device_has_bulk_copy();
   duet::require((load != AttnDecodeLoad::Bulk && load != AttnDecodeLoad::Tma) || has_bulk, "attn_decode",
                 "bulk and TMA loads need an sm_90 or later device");
-  duet::require(p.prefetch_tiles >= -1 && p.prefetch_tiles <= 16, "attn_decode", "prefetch_tiles must be -1 (default) or 0..16");
   duet::require(load != AttnDecodeLoad::Tma || p.num_cache_blocks > 0, "attn_decode",
                 "TMA loads need num_cache_blocks (the cache's page count) to be positive");
   const int mode = load == AttnDecodeLoad::Tma ? duet::kTma : load == AttnDecodeLoad::Bulk ? duet::kBulkRows : duet::kCpAsync;

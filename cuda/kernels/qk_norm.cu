@@ -13,6 +13,12 @@
 // kernel at 51-76% of the copy bandwidth below 96 SMs; it is kept because the
 // H100 own-kernel calibration of that day was measured with it, and it spills
 // less (2 bytes against 4).
+// From 1,024 tokens on sm_90 a second path takes over (qk_norm_bulk_kernel below:
+// each token's heads through the copy engine into shared memory), 0.84-0.87x the
+// time at 4,096 tokens on 8-64 SMs of an H200. Nsight Compute on the register
+// path (4,096 tokens, 8 SMs) puts its warps behind the per-head shuffle/rsqrt
+// chain (short scoreboard, 3.9 warps per issued instruction) as much as behind
+// memory (long scoreboard, 2.4): round10/ncu of the kernel-quality data.
 #include "kernels.h"
 #include "bf16_vec.cuh"
 #include "bulk_copy.cuh"
@@ -130,8 +136,15 @@ __global__ void __launch_bounds__(kThreads) qk_norm_bulk_kernel(QkNormParams p, 
   }
 }
 
-// Tokens a block on the bulk path unless the params or DUET_QK_NORM_BULK_TOKENS=1..8 say otherwise.
-constexpr int kDefaultBulkTokens = 4;
+// Tokens a block on the bulk path unless the params or DUET_QK_NORM_BULK_TOKENS=1..8 say otherwise. One: on an
+// H200 two, four and eight tokens a block measured slower than one at every size (round 10, cuda/NOTES.md).
+constexpr int kDefaultBulkTokens = 1;
+// QkNormLoad::Auto takes the bulk path from this many tokens (sm_90, qkv 16-byte aligned). Measured on an H200
+// (calibrate/data/h200-2026-12-04-kernel-quality/round10): 0.84-0.87x the register path's time at 4,096 tokens on
+// 8-64 SMs and 1.00x on 132; at 512 tokens 0.89-0.95x on 8-32 SMs but 1.00-1.05x on 64-132, at 16 tokens up to
+// 1.58x (one block a token leaves most SMs idle). The launch does not know its partition, so the threshold sits
+// where the bulk path measured no slower anywhere.
+constexpr int kBulkMinTokens = 1024;
 int env_bulk_tokens() {
   static const int tokens = [] {
     const char* env = std::getenv("DUET_QK_NORM_BULK_TOKENS");
@@ -145,12 +158,12 @@ int env_bulk_tokens() {
   return tokens;
 }
 
-// QkNormLoad::Auto: the register path unless DUET_QK_NORM_LOAD=registers|bulk says otherwise (tuning runs,
-// cuda/NOTES.md); an unknown value is an error, not a silent default.
+// QkNormLoad::Auto as DUET_QK_NORM_LOAD=registers|bulk sets it for tuning runs (cuda/NOTES.md); Auto when unset (the
+// rule in launch_qk_norm). An unknown value is an error, not a silent default.
 QkNormLoad env_load() {
   static const QkNormLoad load = [] {
     const char* env = std::getenv("DUET_QK_NORM_LOAD");
-    if (env == nullptr || *env == '\0') return QkNormLoad::Registers;
+    if (env == nullptr || *env == '\0') return QkNormLoad::Auto;
     const std::string v(env);
     if (v == "registers") return QkNormLoad::Registers;
     if (v == "bulk") return QkNormLoad::Bulk;
@@ -202,7 +215,11 @@ void launch_qk_norm(const QkNormParams& p, cudaStream_t stream) {
   const int heads = p.hq + p.hkv;
   duet::require(heads <= duet::kMaxHeads, "qk_norm", "hq + hkv must be at most 48");
   duet::require(p.bulk_tokens >= 0 && p.bulk_tokens <= duet::kMaxBulkTokens, "qk_norm", "bulk_tokens must be 0 (default) or 1..8");
-  const QkNormLoad load = p.load == QkNormLoad::Auto ? duet::env_load() : p.load;
+  QkNormLoad load = p.load == QkNormLoad::Auto ? duet::env_load() : p.load;
+  if (load == QkNormLoad::Auto) {
+    const bool aligned = reinterpret_cast<uintptr_t>(p.qkv) % 16 == 0;
+    load = p.n >= duet::kBulkMinTokens && aligned && duet::device_has_bulk_copy() ? QkNormLoad::Bulk : QkNormLoad::Registers;
+  }
   if (load == QkNormLoad::Bulk) {
     duet::require(duet::device_has_bulk_copy(), "qk_norm", "the bulk path needs an sm_90 or later device");
     duet::require(reinterpret_cast<uintptr_t>(p.qkv) % 16 == 0, "qk_norm", "the bulk path needs qkv 16-byte aligned");
