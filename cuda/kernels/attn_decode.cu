@@ -490,19 +490,6 @@ void launch_group(const AttnDecodeParams& p, int load, cudaStream_t stream) {
   }
 }
 
-// Whether the current device runs bulk copies (sm_90 and later); asked once per device.
-bool device_has_bulk_copy() {
-  static int major[kMaxDevices] = {};
-  int device = 0;
-  if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("attn_decode: cudaGetDevice failed");
-  if (device < kMaxDevices && major[device] != 0) return major[device] >= 9;
-  int m = 0;
-  if (cudaDeviceGetAttribute(&m, cudaDevAttrComputeCapabilityMajor, device) != cudaSuccess)
-    throw std::runtime_error("attn_decode: cannot read the device's compute capability");
-  if (device < kMaxDevices) major[device] = m;
-  return m >= 9;
-}
-
 // The load path for AttnDecodeLoad::Auto: cp.async (measured faster, see the top), unless
 // DUET_ATTN_DECODE_LOAD=cp_async|bulk|tma says otherwise for a tuning run (cuda/NOTES.md records them); an unknown
 // value is an error, not a silent default.
@@ -565,7 +552,7 @@ void launch_attn_decode(const AttnDecodeParams& p, cudaStream_t stream) {
   duet::require(p.num_splits <= 65535 && p.num_seqs <= 65535, "attn_decode", "num_splits and num_seqs must be at most 65535");
   duet::require(p.num_splits == 1 || p.workspace != nullptr, "attn_decode", "workspace must be set when num_splits > 1");
   const AttnDecodeLoad load = p.load == AttnDecodeLoad::Auto ? duet::auto_load() : p.load;
-  const bool has_bulk = duet::device_has_bulk_copy();
+  const bool has_bulk = duet::bulk::device_has_bulk_copy();
   duet::require((load != AttnDecodeLoad::Bulk && load != AttnDecodeLoad::Tma) || has_bulk, "attn_decode",
                 "bulk and TMA loads need an sm_90 or later device");
   duet::require(load != AttnDecodeLoad::Tma || p.num_cache_blocks > 0, "attn_decode",

@@ -5,7 +5,10 @@
 #ifndef DUET_CUDA_BULK_COPY_CUH
 #define DUET_CUDA_BULK_COPY_CUH
 
+#include <cuda_runtime.h>
+
 #include <cstdint>
+#include <stdexcept>
 
 namespace duet {
 namespace bulk {
@@ -50,6 +53,21 @@ __device__ __forceinline__ void mbar_wait(uint32_t, uint32_t) { __trap(); }
 __device__ __forceinline__ void copy_g2s(uint32_t, const void*, uint32_t, uint32_t) { __trap(); }
 __device__ __forceinline__ void fence_proxy_async() { __trap(); }
 #endif
+
+// Whether the current device has the copy engine's bulk copies (sm_90 and later): what every launch of a bulk path
+// asks first. Read once per device (inline: one cache for every kernel file).
+inline bool device_has_bulk_copy() {
+  constexpr int kMaxDevices = 64;
+  static int major[kMaxDevices] = {};
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("bulk copy: cudaGetDevice failed");
+  if (device < kMaxDevices && major[device] != 0) return major[device] >= 9;
+  int m = 0;
+  if (cudaDeviceGetAttribute(&m, cudaDevAttrComputeCapabilityMajor, device) != cudaSuccess)
+    throw std::runtime_error("bulk copy: cannot read the device's compute capability");
+  if (device < kMaxDevices) major[device] = m;
+  return m >= 9;
+}
 
 }  // namespace bulk
 }  // namespace duet

@@ -36,6 +36,25 @@ constexpr int kHeadLanes = 8;
 constexpr int kThreads = kLanesPerHead * kHeadLanes;  // 128
 constexpr int kMaxHeadsPerThread = 6;          // a block covers up to 48 heads per token
 
+// One head's RMSNorm by its 16 lanes (a half-warp; `x` holds this lane's eight values, `w` its eight weights):
+// the sum of squares by shuffle within the half-warp, then the scaled values to `dst`. Both paths use it.
+__device__ __forceinline__ void normalize_head(const Bf16x8& x, const Bf16x8& w8, float eps, __nv_bfloat16* dst) {
+  float v[8];
+  bf16x8_to_float(x, v);
+  float sq = 0.f;
+#pragma unroll
+  for (int j = 0; j < 8; ++j) sq += v[j] * v[j];
+  const unsigned half_mask = 0xffffu << (threadIdx.x & 16);
+#pragma unroll
+  for (int o = 8; o > 0; o >>= 1) sq += __shfl_xor_sync(half_mask, sq, o);
+  const float inv_rms = rsqrtf(sq / kDh + eps);
+  float w[8];
+  bf16x8_to_float(w8, w);
+#pragma unroll
+  for (int j = 0; j < 8; ++j) v[j] *= inv_rms * w[j];
+  store_bf16x8(dst, float_to_bf16x8(v));
+}
+
 // Eight blocks an SM (64 registers a thread): 1,024 threads with up to 96 bytes in flight each.
 __global__ void __launch_bounds__(kThreads, 8) qk_norm_kernel(QkNormParams p, int heads_per_thread) {
   const int heads = p.hq + p.hkv;
@@ -61,22 +80,7 @@ __global__ void __launch_bounds__(kThreads, 8) qk_norm_kernel(QkNormParams p, in
     const int head = head0 + u * kHeadLanes;
     // Every lane of a head takes the same branch, and the 16 lanes of a head are one half-warp: the
     // shuffle below needs only them (mask of this half-warp).
-    if (u < heads_per_thread && head < heads) {
-      float v[8];
-      bf16x8_to_float(x[u], v);
-      float sq = 0.f;
-#pragma unroll
-      for (int j = 0; j < 8; ++j) sq += v[j] * v[j];
-      const unsigned half_mask = 0xffffu << (threadIdx.x & 16);
-#pragma unroll
-      for (int o = 8; o > 0; o >>= 1) sq += __shfl_xor_sync(half_mask, sq, o);
-      const float inv_rms = rsqrtf(sq / kDh + p.eps);
-      float w[8];
-      bf16x8_to_float(s_w[head < p.hq ? 0 : 1][c], w);
-#pragma unroll
-      for (int j = 0; j < 8; ++j) v[j] *= inv_rms * w[j];
-      store_bf16x8(row + (long long)head * kDh, float_to_bf16x8(v));
-    }
+    if (u < heads_per_thread && head < heads) normalize_head(x[u], s_w[head < p.hq ? 0 : 1][c], p.eps, row + (long long)head * kDh);
   }
 }
 
@@ -117,22 +121,9 @@ __global__ void __launch_bounds__(kThreads) qk_norm_bulk_kernel(QkNormParams p, 
     const uint8_t* span = smem + t * span_bytes;
     __nv_bfloat16* row = p.qkv + (tok0 + t) * p.row_stride + c * 8;
     // The 16 lanes of a head are one half-warp and take the same trips: the shuffle needs only them.
-    for (int head = hl; head < heads; head += kHeadLanes) {
-      float v[8];
-      bf16x8_to_float(*reinterpret_cast<const Bf16x8*>(span + head * (kDh * 2) + c * 16), v);
-      float sq = 0.f;
-#pragma unroll
-      for (int j = 0; j < 8; ++j) sq += v[j] * v[j];
-      const unsigned half_mask = 0xffffu << (threadIdx.x & 16);
-#pragma unroll
-      for (int o = 8; o > 0; o >>= 1) sq += __shfl_xor_sync(half_mask, sq, o);
-      const float inv_rms = rsqrtf(sq / kDh + p.eps);
-      float w[8];
-      bf16x8_to_float(s_w[head < p.hq ? 0 : 1][c], w);
-#pragma unroll
-      for (int j = 0; j < 8; ++j) v[j] *= inv_rms * w[j];
-      store_bf16x8(row + (long long)head * kDh, float_to_bf16x8(v));
-    }
+    for (int head = hl; head < heads; head += kHeadLanes)
+      normalize_head(*reinterpret_cast<const Bf16x8*>(span + head * (kDh * 2) + c * 16), s_w[head < p.hq ? 0 : 1][c], p.eps,
+                     row + (long long)head * kDh);
   }
 }
 
@@ -172,20 +163,6 @@ QkNormLoad env_load() {
   return load;
 }
 
-// Whether the current device has the copy engine's bulk copies (sm_90 and later); asked once per device.
-bool device_has_bulk_copy() {
-  constexpr int kMaxDevices = 64;
-  static int major[kMaxDevices] = {};
-  int device = 0;
-  if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("qk_norm: cudaGetDevice failed");
-  if (device < kMaxDevices && major[device] != 0) return major[device] >= 9;
-  int m = 0;
-  if (cudaDeviceGetAttribute(&m, cudaDevAttrComputeCapabilityMajor, device) != cudaSuccess)
-    throw std::runtime_error("qk_norm: cannot read the device's compute capability");
-  if (device < kMaxDevices) major[device] = m;
-  return m >= 9;
-}
-
 void launch_bulk(const QkNormParams& p, int tokens, cudaStream_t stream) {
   constexpr int kMaxDevices = 64;
   static bool raised[kMaxDevices] = {};
@@ -218,10 +195,10 @@ void launch_qk_norm(const QkNormParams& p, cudaStream_t stream) {
   QkNormLoad load = p.load == QkNormLoad::Auto ? duet::env_load() : p.load;
   if (load == QkNormLoad::Auto) {
     const bool aligned = reinterpret_cast<uintptr_t>(p.qkv) % 16 == 0;
-    load = p.n >= duet::kBulkMinTokens && aligned && duet::device_has_bulk_copy() ? QkNormLoad::Bulk : QkNormLoad::Registers;
+    load = p.n >= duet::kBulkMinTokens && aligned && duet::bulk::device_has_bulk_copy() ? QkNormLoad::Bulk : QkNormLoad::Registers;
   }
   if (load == QkNormLoad::Bulk) {
-    duet::require(duet::device_has_bulk_copy(), "qk_norm", "the bulk path needs an sm_90 or later device");
+    duet::require(duet::bulk::device_has_bulk_copy(), "qk_norm", "the bulk path needs an sm_90 or later device");
     duet::require(reinterpret_cast<uintptr_t>(p.qkv) % 16 == 0, "qk_norm", "the bulk path needs qkv 16-byte aligned");
     duet::launch_bulk(p, p.bulk_tokens > 0 ? p.bulk_tokens : duet::env_bulk_tokens(), stream);
     duet::check_launch("qk_norm (bulk)");
