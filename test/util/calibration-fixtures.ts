@@ -119,7 +119,10 @@ export function synthesizeJsonl(plan: Plan, models: Readonly<Record<string, Mode
         extra = timing(fwd(e.model, e.batch, e.sms, 0));
         break;
       case 'concurrent':
+        // Each lane "timed" with its partner running throughout, as the reference runner times pairs (the window
+        // pricing of duet_runner's pairs has its own golden tests, test/calibrate/predict-record.test.ts).
         extra = {
+          method: 'continuous',
           decode_alone_us: noisy(fwd(e.model, e.decode.batch, e.decode.sms, 0)),
           prefill_alone_us: noisy(fwd(e.model, e.prefill.batch, e.prefill.sms, 0)),
           decode_concurrent_us: noisy(fwd(e.model, e.decode.batch, e.decode.sms, e.prefill.sms)),
