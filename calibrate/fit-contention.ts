@@ -2,7 +2,7 @@ import type { HardwareSpec, ContentionSpec, SharedContention } from '../sim/hard
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import type { ConcurrentRecord } from './measurement.js';
 import { nelderMead } from './nelder-mead.js';
-import { predictConcurrentDecodeUs, predictConcurrentPrefillUs } from './predict-record.js';
+import { predictPair } from './predict-record.js';
 import { roundSig } from './fit-efficiency.js';
 
 /**
@@ -18,8 +18,9 @@ export function fitContention(models: Readonly<Record<string, ModelSpec>>, hw: H
     const h: HardwareSpec = { ...hw, perf: { ...hw.perf, contention: { memory: g[0], compute: g[1] } } };
     let s = 0;
     for (const r of train) {
-      const ed = Math.log(predictConcurrentDecodeUs(models, h, r) / r.decodeConcurrentUs);
-      const ep = Math.log(predictConcurrentPrefillUs(models, h, r) / r.prefillConcurrentUs);
+      const lanes = predictPair(models, h, r);
+      const ed = Math.log(lanes.decodeUs / r.decodeConcurrentUs);
+      const ep = Math.log(lanes.prefillUs / r.prefillConcurrentUs);
       s += ed * ed + ep * ep;
     }
     // γ < 0 would make a partner speed this partition up.
@@ -98,8 +99,9 @@ function fitSharedForm(
     const h: HardwareSpec = { ...hw, perf: { ...hw.perf, contention: { ...bySms, shared: sharedOf(g) } } };
     let s = 0;
     for (const r of records) {
-      const ed = Math.log(predictConcurrentDecodeUs(models, h, r) / r.decodeConcurrentUs);
-      const ep = Math.log(predictConcurrentPrefillUs(models, h, r) / r.prefillConcurrentUs);
+      const lanes = predictPair(models, h, r);
+      const ed = Math.log(lanes.decodeUs / r.decodeConcurrentUs);
+      const ep = Math.log(lanes.prefillUs / r.prefillConcurrentUs);
       s += ed * ed + ep * ep;
     }
     let negative = 0;

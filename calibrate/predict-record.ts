@@ -48,7 +48,8 @@ export function predictConcurrentPrefillUs(models: Readonly<Record<string, Model
  * prices a DuetServe window by (sim/latency/iteration-timing.ts, splitPricer); otherwise the prefill had company
  * throughout and the decode work left when it ends runs alone. Priced as if every lane had company
  * throughout, the H100 own-kernel pairs with one decode beside a 2,048-token prefill (k = 1) came out 10–20% slow
- * on the prefill side, and their k = 4 twins within 4% (h100-2026-12-05-own-kernels).
+ * on the prefill side, and their k = 4 twins within 4% (h100-2026-12-05-own-kernels). A caller that wants both
+ * lanes takes them from one call: each lane prices its partner's load too.
  */
 export function predictPair(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): { decodeUs: number; prefillUs: number } {
   const m = modelOf(models, r);

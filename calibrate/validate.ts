@@ -5,7 +5,7 @@ import type { ClockRegimeRecord, ConcurrentRecord, ForwardRecord, MeasurementSet
 import { batchKind } from './parse-batch.js';
 import { familyOf, splitClockRecords, splitRecords, type ValidationRecord } from './split.js';
 import { ape, summarizeApes, type ErrorSummary } from './error-stats.js';
-import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs } from './predict-record.js';
+import { predictForwardUs, predictPair } from './predict-record.js';
 import { harnessOnly, usableConcurrent, usableForward } from './fit.js';
 import { usableClock } from './fit-clock.js';
 import { modelOf } from './predict-record.js';
@@ -179,9 +179,10 @@ function forwardPoint(models: Readonly<Record<string, ModelSpec>>, hw: HardwareS
 }
 
 function concurrentPoints(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): ValidationPoint[] {
+  const lanes = predictPair(models, hw, r);
   return [
-    point(r, 'concurrent_decode', r.decodeSmCount, r.prefillSmCount, r.decodeBatch, predictConcurrentDecodeUs(models, hw, r), r.decodeConcurrentUs),
-    point(r, 'concurrent_prefill', r.prefillSmCount, r.decodeSmCount, r.prefillBatch, predictConcurrentPrefillUs(models, hw, r), r.prefillConcurrentUs),
+    point(r, 'concurrent_decode', r.decodeSmCount, r.prefillSmCount, r.decodeBatch, lanes.decodeUs, r.decodeConcurrentUs),
+    point(r, 'concurrent_prefill', r.prefillSmCount, r.decodeSmCount, r.prefillBatch, lanes.prefillUs, r.prefillConcurrentUs),
   ];
 }
 
