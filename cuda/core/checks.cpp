@@ -361,7 +361,7 @@ CheckResult check_gather_rows(cudaStream_t s, int n, int dim, const CheckOptions
 }
 
 CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector<int>& contexts, int sm_count,
-                              const CheckOptions& o, AttnImpl impl, AttnDecodeLoad load) {
+                              const CheckOptions& o, AttnImpl impl, const AttnDecodeVariant& v) {
   Fixture f(s, o.seed);
   const int seqs = (int)contexts.size();
   int total_blocks = 0, max_blocks = 0;
@@ -383,7 +383,8 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
   Bf16Buffer out = f.poisoned((size_t)seqs * hq * kDh);
   DeviceBuffer<int> table = f.ints(flat), ctx = f.ints(contexts);
   const int max_ctx = *std::max_element(contexts.begin(), contexts.end());
-  const AttnDecodeSplit sp = attn_decode_choose_split(seqs, hkv, max_ctx, sm_count);
+  AttnDecodeSplit sp = attn_decode_choose_split(seqs, hkv, max_ctx, sm_count);
+  if (v.split_tokens > 0) sp = AttnDecodeSplit{v.split_tokens, (max_ctx + v.split_tokens - 1) / v.split_tokens};
   DeviceBuffer<float> ws(attn_decode_workspace_floats(seqs, hq, sp.num_splits, kDh));
   const double scale = 1.0 / std::sqrt((double)kDh);
   AttnDecodeParams p{};
@@ -403,7 +404,9 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
   p.split_tokens = sp.split_tokens;
   p.num_splits = sp.num_splits;
   p.scale = (float)scale;
-  p.load = load;
+  p.load = v.load;
+  p.math = v.math;
+  p.token_rows_stages = v.token_rows_stages;
   p.num_cache_blocks = total_blocks;
   if (impl == AttnImpl::Own) {
     launch_attn_decode(p, s);
@@ -425,13 +428,15 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
       for (int d = 0; d < kDh; ++d) acc.add(got[(size_t)h * kDh + d], ref[d]);
     }
   }
-  const char* load_label = load == AttnDecodeLoad::Bulk      ? "[bulk]"
-                           : load == AttnDecodeLoad::Tma     ? "[tma]"
-                           : load == AttnDecodeLoad::CpAsync ? "[cp_async]"
-                                                             : "";
-  return finish(std::string(impl == AttnImpl::Own ? "attn_decode" : "attn_decode[cudnn]") + load_label + " seqs=" + std::to_string(seqs) + " hq=" + std::to_string(hq) + " hkv=" +
+  std::string label = v.load == AttnDecodeLoad::Bulk      ? "[bulk]"
+                      : v.load == AttnDecodeLoad::Tma     ? "[tma]"
+                      : v.load == AttnDecodeLoad::CpAsync ? "[cp_async]"
+                                                          : "";
+  if (v.math == AttnDecodeMath::HeadRows) label += "[head_rows]";
+  if (v.math == AttnDecodeMath::TokenRows) label += "[token_rows" + (v.token_rows_stages ? "," + std::to_string(v.token_rows_stages) + " stages" : std::string()) + "]";
+  return finish(std::string(impl == AttnImpl::Own ? "attn_decode" : "attn_decode[cudnn]") + label + " seqs=" + std::to_string(seqs) + " hq=" + std::to_string(hq) + " hkv=" +
                     std::to_string(hkv) + " max_ctx=" + std::to_string(max_ctx) +
-                    (impl == AttnImpl::Own ? " splits=" + std::to_string(sp.num_splits) : std::string()),
+                    (impl == AttnImpl::Own ? " splits=" + std::to_string(sp.num_splits) + "x" + std::to_string(sp.split_tokens) : std::string()),
                 acc, bad);
 }
 
@@ -589,9 +594,31 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
       loads.push_back(AttnDecodeLoad::Tma);
     }
     for (AttnDecodeLoad l : loads) {
-      out.push_back(check_attn_decode(s, 32, 8, {1, 17, 300, 1029}, sm_count, next(), AttnImpl::Own, l));
-      out.push_back(check_attn_decode(s, 40, 8, {4096, 2500, 33}, sm_count, next(), AttnImpl::Own, l));
-      out.push_back(check_attn_decode(s, 16, 2, {9000}, sm_count, next(), AttnImpl::Own, l));
+      const AttnDecodeVariant v{l, AttnDecodeMath::HeadRows};
+      out.push_back(check_attn_decode(s, 32, 8, {1, 17, 300, 1029}, sm_count, next(), AttnImpl::Own, v));
+      out.push_back(check_attn_decode(s, 40, 8, {4096, 2500, 33}, sm_count, next(), AttnImpl::Own, v));
+      out.push_back(check_attn_decode(s, 16, 2, {9000}, sm_count, next(), AttnImpl::Own, v));
+    }
+    // The token-rows kernel at both stage counts, every group size (the heads are its mma columns, 1..8 of 8),
+    // and splits that end inside a 64-token tile or a page (32 and 96 tokens), whatever the split rule picks.
+    for (int stages : {2, 3}) {
+      const AttnDecodeVariant v{AttnDecodeLoad::CpAsync, AttnDecodeMath::TokenRows, stages};
+      out.push_back(check_attn_decode(s, 32, 8, {1, 17, 300, 1029}, sm_count, next(), AttnImpl::Own, v));
+      out.push_back(check_attn_decode(s, 40, 8, {4096, 2500, 33}, sm_count, next(), AttnImpl::Own, v));
+      out.push_back(check_attn_decode(s, 8, 8, {70, 33, 129}, sm_count, next(), AttnImpl::Own, v));
+      out.push_back(check_attn_decode(s, 16, 2, {9000}, sm_count, next(), AttnImpl::Own, v));
+      out.push_back(check_attn_decode(s, 48, 8, {777, 64, 65}, sm_count, next(), AttnImpl::Own, v));
+      out.push_back(check_attn_decode(s, 56, 8, {200, 1000}, sm_count, next(), AttnImpl::Own, v));
+      out.push_back(check_attn_decode(s, 24, 8, {500, 31}, sm_count, next(), AttnImpl::Own, v));
+      out.push_back(check_attn_decode(s, 16, 8, {130, 1}, sm_count, next(), AttnImpl::Own, v));
+      for (int split : {32, 96}) {
+        const AttnDecodeVariant vs{AttnDecodeLoad::CpAsync, AttnDecodeMath::TokenRows, stages, split};
+        out.push_back(check_attn_decode(s, 40, 8, {1000, 95, 33, 1}, sm_count, next(), AttnImpl::Own, vs));
+      }
+    }
+    {
+      const AttnDecodeVariant vs{AttnDecodeLoad::CpAsync, AttnDecodeMath::HeadRows, 0, 96};
+      out.push_back(check_attn_decode(s, 40, 8, {1000, 95, 33, 1}, sm_count, next(), AttnImpl::Own, vs));
     }
     // qk_norm's bulk path (sm_90) at each block size: token counts that leave a partial last block, both models' heads.
     if (major >= 9) {

@@ -49,10 +49,17 @@ CheckResult check_kv_cache_write(cudaStream_t s, int n, int hkv, const CheckOpti
 CheckResult check_gather_rows(cudaStream_t s, int n, int dim, const CheckOptions& o);
 // Attention checks run the implementation `impl` names (attn_impl.h): our
 // kernels or cuDNN's, against the same fp64 reference.
-// check_attn_decode's `load` picks how our kernel fills its stages (kernels.h); Auto is what forwards use.
+// check_attn_decode's variant picks our kernel's path (kernels.h): how it fills its stages, which operand is the
+// mma rows and with how many stages, and optionally a split of split_tokens (a multiple of 32) instead of
+// attn_decode_choose_split's. The defaults are what forwards run.
+struct AttnDecodeVariant {
+  AttnDecodeLoad load = AttnDecodeLoad::Auto;
+  AttnDecodeMath math = AttnDecodeMath::Auto;
+  int token_rows_stages = 0;
+  int split_tokens = 0;
+};
 CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector<int>& contexts, int sm_count,
-                              const CheckOptions& o, AttnImpl impl = AttnImpl::Own,
-                              AttnDecodeLoad load = AttnDecodeLoad::Auto);
+                              const CheckOptions& o, AttnImpl impl = AttnImpl::Own, const AttnDecodeVariant& v = {});
 CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vector<PrefillChunk>& chunks,
                                const CheckOptions& o, AttnImpl impl = AttnImpl::Own, int sm_count = 0,
                                bool fused_kv_rows = false);

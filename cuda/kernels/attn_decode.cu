@@ -150,6 +150,40 @@ struct CacheMaps {
   CUtensorMap k, v;
 };
 
+// The end of pass 1: each warp has left its running max and sum per query head (s_m, s_l; log2 units) and
+// its unnormalised output rows (s_acc, [kWarps][G][kDh]) in shared memory; thread d merges output dimension d
+// of every head of the group, into the output (one split) or the split's workspace slot.
+template <int G>
+__device__ __forceinline__ void merge_warps(const float (&s_m)[kWarps][G], const float (&s_l)[kWarps][G], const float* s_acc,
+                                            const AttnDecodeParams& p, int kvh, int seq, int split) {
+  const int d = threadIdx.x;
+  const Workspace ws = split_workspace(p.workspace, p.num_seqs, p.hq, p.num_splits);
+#pragma unroll
+  for (int g = 0; g < G; ++g) {
+    float m_all = kNoScore;
+#pragma unroll
+    for (int w = 0; w < kWarps; ++w) m_all = fmaxf(m_all, s_m[w][g]);
+    float sum = 0.f, out = 0.f;
+#pragma unroll
+    for (int w = 0; w < kWarps; ++w) {
+      const float f = fast_exp2(s_m[w][g] - m_all);
+      sum += s_l[w][g] * f;
+      out += s_acc[(w * G + g) * kDh + d] * f;
+    }
+    const int head = kvh * G + g;
+    if (p.num_splits == 1) {
+      p.out[((size_t)seq * p.hq + head) * kDh + d] = __float2bfloat16(out / sum);
+    } else {
+      const size_t part = ((size_t)seq * p.hq + head) * p.num_splits + split;
+      ws.acc[part * kDh + d] = out;
+      if (d == 0) {
+        ws.m[part] = m_all;
+        ws.l[part] = sum;
+      }
+    }
+  }
+}
+
 template <int G, int kLoad>
 // Four blocks an SM: 128 registers a thread.
 __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2, const __grid_constant__ CacheMaps maps) {
@@ -371,32 +405,204 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
     }
   }
   __syncthreads();
-  const int d = threadIdx.x;
-  const Workspace ws = split_workspace(p.workspace, p.num_seqs, p.hq, p.num_splits);
+  merge_warps<G>(s_m, s_l, s_acc, p, kvh, seq, split);
+}
+
+// Pass 1 with the context tokens as the mma rows (AttnDecodeMath::TokenRows). The head-rows kernel above puts
+// the G query heads of a kv head on the 16 rows of each mma tile: with G = 4 or 5, three quarters of every mma
+// is padding, and P V runs as m16n8k8 (16 a warp and 8-token step). Nsight Compute shows that kernel bound by
+// instructions issued on small partitions (cuda/NOTES.md, round 10), so this one swaps the operands:
+// S^T = K Q^T with 16 tokens as rows and the (up to 8) heads as the n dimension, O^T = V^T P^T with 16 output
+// dimensions as rows. Per warp and 16 tokens that is 8 + 8 m16n8k16 instead of 16 m16n8k16 + 32 m16n8k8, the
+// same 16 ldmatrix. The score fragment (token rows) becomes P V's B fragment (token k-dimension) through two
+// movmatrix transposes; each head's softmax reduces over the 8 lane groups (three shuffles, not two).
+// A warp owns 16 rows of every 64-token tile, so a stage is 32 KB: kStagesT = 3 fits two blocks an SM,
+// 2 fits three (one tile in flight while one is multiplied). Loads are cp.async as in the default path.
+constexpr int kTokWarpRows = 16;
+constexpr int kTokTile = kTokWarpRows * kWarps;  // 64 tokens, four cache pages
+constexpr int kTokStageBytes = 2 * kTokTile * kRowBytes;
+template <int kStagesT>
+constexpr int kTokSmemBytes = kStagesT * kTokStageBytes;
+static_assert(kWarps * kAttnDecodeMaxGroup * kDh * 4 <= kTokSmemBytes<2>, "the merge reuses the stages");
+static_assert(kAttnDecodeMaxGroup <= 8, "the heads are an mma's n dimension");
+
+template <int G, int kStagesT>
+__global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
+    attn_decode_token_rows_kernel(AttnDecodeParams p, float scale_log2) {
+  extern __shared__ __align__(128) uint8_t smem[];
+  __shared__ int s_blocks[kAttnDecodeMaxSplitTokens / kBlockTokens];
+  __shared__ float s_m[kWarps][G], s_l[kWarps][G];
+  const int split = blockIdx.x, kvh = blockIdx.y, seq = blockIdx.z;
+  const int ctx = p.context_len[seq];
+  const int t0 = split * p.split_tokens;  // a multiple of 32, so of the 16-token page
+  if (t0 >= ctx) return;
+  const int ntok = min(p.split_tokens, ctx - t0);
+  const int ntiles = (ntok + kTokTile - 1) / kTokTile;
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int g = lane / 4, t = lane % 4;  // mma fragment coordinates
+  const int* table = p.block_table + (long long)seq * p.max_blocks_per_seq + t0 / kBlockTokens;
+  for (int j = threadIdx.x; j * kBlockTokens < ntok; j += kThreads) s_blocks[j] = table[j];
+  __syncthreads();
+
+  // Tile `tile` into stage `stage`: thread c copies 16-byte chunk c % 16 of rows c / 16 + 8j (j < 8), K and V.
+  // Row c / 16 + 8j is in page j / 2 at slot c / 16 + 8 (j % 2); its swizzled chunk is the same for every j
+  // (rows 8 apart), so one shared-memory offset and two in-page offsets serve the whole split.
+  const int chunk = threadIdx.x % 16, row0_thread = threadIdx.x / 16;
+  const long long page_elems = (long long)kBlockTokens * p.hkv * kDh;
+  long long in_page[2];
 #pragma unroll
-  for (int g = 0; g < G; ++g) {
-    float m_all = kNoScore;
+  for (int h = 0; h < 2; ++h) in_page[h] = ((long long)(row0_thread + 8 * h) * p.hkv + kvh) * kDh + chunk * 8;
+  const uint32_t off0 = tile_offset<kCpAsync>(row0_thread, chunk);
+  constexpr int kTileBytes = kTokStageBytes / 2;
+  auto load_tile = [&](int tile, int stage) {
+    uint8_t* sK = smem + stage * kTokStageBytes;
+    uint8_t* sV = sK + kTileBytes;
+    const int first = tile * kTokTile;
+    long long page[4];
 #pragma unroll
-    for (int w = 0; w < kWarps; ++w) m_all = fmaxf(m_all, s_m[w][g]);
-    float sum = 0.f, out = 0.f;
+    for (int pg = 0; pg < 4; ++pg) page[pg] = first + pg * kBlockTokens < ntok ? (long long)s_blocks[4 * tile + pg] * page_elems : 0;
 #pragma unroll
-    for (int w = 0; w < kWarps; ++w) {
-      const float f = fast_exp2(s_m[w][g] - m_all);
-      sum += s_l[w][g] * f;
-      out += s_acc[(w * G + g) * kDh + d] * f;
+    for (int j = 0; j < kTokTile / 8; ++j) {
+      const int tok = first + row0_thread + 8 * j;
+      const bool valid = tok < ntok;  // past the split's end: zeros (a page's unused slots may hold NaN)
+      const long long elem = valid ? page[j / 2] + in_page[j % 2] : 0;
+      const uint32_t off = off0 + (uint32_t)(j * 8 * kRowBytes);
+      cp_async_16(smem_addr(sK + off), p.k_cache + elem, valid ? 16 : 0);
+      cp_async_16(smem_addr(sV + off), p.v_cache + elem, valid ? 16 : 0);
     }
-    const int head = kvh * G + g;
-    if (p.num_splits == 1) {
-      p.out[((size_t)seq * p.hq + head) * kDh + d] = __float2bfloat16(out / sum);
-    } else {
-      const size_t part = ((size_t)seq * p.hq + head) * p.num_splits + split;
-      ws.acc[part * kDh + d] = out;
-      if (d == 0) {
-        ws.m[part] = m_all;
-        ws.l[part] = sum;
-      }
+  };
+
+  // Q as the B fragments of S^T = K Q^T: lane (g, t) holds head g's dims 16kk + 2t + {0, 1} and the same 8 on;
+  // heads G..7 are zero (their scores are computed and never kept).
+  uint32_t qb[kDh / 16][2];
+  {
+    const __nv_bfloat16* qrow = p.q + ((long long)seq * p.hq + kvh * G + min(g, G - 1)) * kDh + 2 * t;
+#pragma unroll
+    for (int kk = 0; kk < kDh / 16; ++kk) {
+      qb[kk][0] = g < G ? *reinterpret_cast<const uint32_t*>(qrow + 16 * kk) : 0u;
+      qb[kk][1] = g < G ? *reinterpret_cast<const uint32_t*>(qrow + 16 * kk + 8) : 0u;
     }
   }
+
+  // This lane's heads are 2t and 2t + 1 (e = 0, 1): running max (log2 units; the 8 lanes of a head agree),
+  // its share of the running sum, and O^T[16 db + g (+8)][2t + e] unnormalised.
+  float m_run[2] = {kNoScore, kNoScore};
+  float l_run[2] = {0.f, 0.f};
+  float acc[kDh / 16][4];
+#pragma unroll
+  for (int db = 0; db < kDh / 16; ++db) acc[db][0] = acc[db][1] = acc[db][2] = acc[db][3] = 0.f;
+
+  // ldmatrix addressing, fixed per lane: lanes 8j..8j+7 give the rows of matrix j. K's A fragment (tokens x
+  // dims): matrix j is tokens 8(j % 2).. and dim chunk 2kk + j / 2; V^T's (dims x tokens, transposing loads):
+  // tokens 8(j / 2).. and chunk 2db + j % 2. Rows are 8-aligned, so a row's swizzle is lane % 8.
+  const int mat = lane / 8;
+  const int k_row = warp * kTokWarpRows + lane % 8 + 8 * (mat % 2);
+  const int v_row = warp * kTokWarpRows + lane % 8 + 8 * (mat / 2);
+
+#pragma unroll
+  for (int s = 0; s < kStagesT - 1; ++s) {
+    if (s < ntiles) load_tile(s, s);
+    cp_async_commit();
+  }
+  for (int i = 0; i < ntiles; ++i) {
+    cp_async_wait<kStagesT - 2>();
+    __syncthreads();  // tile i is in; every warp is done with tile i - 1, whose stage is refilled now
+    {
+      const int next = i + kStagesT - 1;
+      if (next < ntiles) load_tile(next, next % kStagesT);
+      cp_async_commit();
+    }
+    const uint8_t* sK = smem + (i % kStagesT) * kTokStageBytes;
+    const uint8_t* sV = sK + kTileBytes;
+
+    // S^T over this warp's 16 tokens: c0, c1 = token g, heads 2t, 2t+1; c2, c3 = token g + 8. Two
+    // accumulators (even and odd 16-dim steps) halve the chain of dependent mma.
+    float x[4];
+    {
+      float s0[4] = {0.f, 0.f, 0.f, 0.f}, s1[4] = {0.f, 0.f, 0.f, 0.f};
+#pragma unroll
+      for (int kk = 0; kk < kDh / 16; ++kk) {
+        uint32_t a[4];
+        ldmatrix_x4(a, smem_addr(sK + tile_offset<kCpAsync>(k_row, 2 * kk + mat / 2)));
+        if (kk % 2 == 0) {
+          mma_bf16(s0, a, qb[kk][0], qb[kk][1]);
+        } else {
+          mma_bf16(s1, a, qb[kk][0], qb[kk][1]);
+        }
+      }
+      const int tok = i * kTokTile + warp * kTokWarpRows + g;
+#pragma unroll
+      for (int e = 0; e < 4; ++e) x[e] = tok + 8 * (e / 2) < ntok ? (s0[e] + s1[e]) * scale_log2 : -INFINITY;
+    }
+    float m_new[2];
+#pragma unroll
+    for (int e = 0; e < 2; ++e) {
+      float mx = fmaxf(x[e], x[e + 2]);
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 4));
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 8));
+      mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, 16));
+      m_new[e] = fmaxf(m_run[e], mx);
+    }
+    // Rescale only when some head's maximum moved (exact: exp2(0) = 1), as the head-rows kernel does.
+    if (__any_sync(0xffffffffu, m_new[0] != m_run[0] || m_new[1] != m_run[1])) {
+      const float r0 = fast_exp2(m_run[0] - m_new[0]), r1 = fast_exp2(m_run[1] - m_new[1]);
+      l_run[0] *= r0;
+      l_run[1] *= r1;
+#pragma unroll
+      for (int db = 0; db < kDh / 16; ++db) {
+        acc[db][0] *= r0;
+        acc[db][1] *= r1;
+        acc[db][2] *= r0;
+        acc[db][3] *= r1;
+      }
+      m_run[0] = m_new[0];
+      m_run[1] = m_new[1];
+    }
+    float pr[4];
+#pragma unroll
+    for (int e = 0; e < 4; ++e) pr[e] = fast_exp2(x[e] - m_run[e % 2]);
+    l_run[0] += pr[0] + pr[2];
+    l_run[1] += pr[1] + pr[3];
+    // P^T's B fragment: lane (g, t) needs tokens 2t, 2t+1 (and 8 on) of head g: the transpose of the score
+    // fragment's 8x8 blocks.
+    const uint32_t pb0 = movmatrix_trans(pack_bf16(pr[0], pr[1]));
+    const uint32_t pb1 = movmatrix_trans(pack_bf16(pr[2], pr[3]));
+
+    // O^T += V^T P^T, 16 output dimensions an mma; V^T's A fragments by transposing ldmatrix.
+#pragma unroll
+    for (int db = 0; db < kDh / 16; ++db) {
+      uint32_t a[4];
+      ldmatrix_x4_trans(a, smem_addr(sV + tile_offset<kCpAsync>(v_row, 2 * db + mat % 2)));
+      mma_bf16(acc[db], a, pb0, pb1);
+    }
+  }
+  cp_async_wait<0>();
+  __syncthreads();  // the stages are free: the merge reuses them
+
+#pragma unroll
+  for (int e = 0; e < 2; ++e) {
+    l_run[e] += __shfl_xor_sync(0xffffffffu, l_run[e], 4);
+    l_run[e] += __shfl_xor_sync(0xffffffffu, l_run[e], 8);
+    l_run[e] += __shfl_xor_sync(0xffffffffu, l_run[e], 16);
+  }
+  float* s_acc = reinterpret_cast<float*>(smem);  // [kWarps][G][kDh]
+#pragma unroll
+  for (int e = 0; e < 2; ++e) {
+    const int head = 2 * t + e;
+    if (head >= G) continue;
+    if (g == 0) {
+      s_m[warp][head] = m_run[e];
+      s_l[warp][head] = l_run[e];
+    }
+    float* dst = s_acc + (warp * G + head) * kDh + g;
+#pragma unroll
+    for (int db = 0; db < kDh / 16; ++db) {
+      dst[16 * db] = acc[db][e];
+      dst[16 * db + 8] = acc[db][e + 2];
+    }
+  }
+  __syncthreads();
+  merge_warps<G>(s_m, s_l, s_acc, p, kvh, seq, split);
 }
 
 __global__ void __launch_bounds__(kDh) attn_decode_reduce_kernel(AttnDecodeParams p) {
@@ -446,31 +652,34 @@ CUtensorMap cache_map(const __nv_bfloat16* cache, int hkv, int num_cache_blocks)
   return map;
 }
 
+// The dynamic shared-memory limit is per device and function: raise it once for each, and ask for the largest
+// shared-memory carveout so that the blocks the kernel is sized for fit an SM.
+template <typename Kernel>
+void prepare_kernel(Kernel kernel, int smem_bytes, bool (&raised)[kMaxDevices], const char* what) {
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("attn_decode: cudaGetDevice failed");
+  if (device < kMaxDevices && raised[device]) return;
+  cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_bytes);
+  if (err == cudaSuccess) err = cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout, cudaSharedmemCarveoutMaxShared);
+  if (err != cudaSuccess) {
+    throw std::runtime_error(std::string("attn_decode: cannot set shared memory to ") + std::to_string(smem_bytes) +
+                             " bytes: " + cudaGetErrorString(err));
+  }
+  if (device < kMaxDevices) raised[device] = true;
+  if (std::getenv("DUET_ATTN_DECODE_DEBUG")) {
+    int blocks = 0;
+    cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, kThreads, smem_bytes);
+    std::fprintf(stderr, "attn_decode: %s smem=%d B: %d blocks per SM\n", what, smem_bytes, blocks);
+  }
+}
+
 template <int G, int kLoad>
 void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
   const auto kernel = attn_decode_split_kernel<G, kLoad>;
   constexpr int smem_bytes = kSmemBytes<kLoad>;
-  // The dynamic shared-memory limit is per device and function; raise it once for each, and ask for the
-  // largest shared-memory carveout so that four blocks fit an SM.
   static bool raised[kMaxDevices] = {};
-  int device = 0;
-  if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("attn_decode: cudaGetDevice failed");
-  if (device >= kMaxDevices || !raised[device]) {
-    cudaError_t err = cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_bytes);
-    if (err == cudaSuccess)
-      err = cudaFuncSetAttribute(kernel, cudaFuncAttributePreferredSharedMemoryCarveout, cudaSharedmemCarveoutMaxShared);
-    if (err != cudaSuccess) {
-      throw std::runtime_error(std::string("attn_decode: cannot set shared memory to ") + std::to_string(smem_bytes) +
-                               " bytes: " + cudaGetErrorString(err));
-    }
-    if (device < kMaxDevices) raised[device] = true;
-    if (std::getenv("DUET_ATTN_DECODE_DEBUG")) {
-      int blocks = 0;
-      cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, kThreads, smem_bytes);
-      std::fprintf(stderr, "attn_decode: G=%d load=%s stages=%d smem=%d B: %d blocks per SM\n", G, load_name(kLoad), kStages,
-                   smem_bytes, blocks);
-    }
-  }
+  const std::string what = "head rows G=" + std::to_string(G) + " load=" + load_name(kLoad) + " stages=" + std::to_string(kStages);
+  prepare_kernel(kernel, smem_bytes, raised, what.c_str());
   CacheMaps maps{};
   if constexpr (kLoad == kTma) {
     maps.k = cache_map(p.k_cache, p.hkv, p.num_cache_blocks);
@@ -481,11 +690,28 @@ void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
   check_launch("attn_decode (split pass)");
 }
 
+template <int G, int kStagesT>
+void launch_token_rows(const AttnDecodeParams& p, cudaStream_t stream) {
+  const auto kernel = attn_decode_token_rows_kernel<G, kStagesT>;
+  constexpr int smem_bytes = kTokSmemBytes<kStagesT>;
+  static bool raised[kMaxDevices] = {};
+  const std::string what = "token rows G=" + std::to_string(G) + " stages=" + std::to_string(kStagesT);
+  prepare_kernel(kernel, smem_bytes, raised, what.c_str());
+  const dim3 grid(p.num_splits, p.hkv, p.num_seqs);
+  kernel<<<grid, kThreads, smem_bytes, stream>>>(p, p.scale * kLog2e);
+  check_launch("attn_decode (split pass, token rows)");
+}
+
+// mode: a load path (kCpAsync, kBulkRows, kTma) for the head-rows kernel, or kTokenRows2 / kTokenRows3 for the
+// token-rows kernel with 2 or 3 stages (cp.async loads).
+constexpr int kTokenRows2 = 3, kTokenRows3 = 4;
 template <int G>
-void launch_group(const AttnDecodeParams& p, int load, cudaStream_t stream) {
-  switch (load) {
+void launch_group(const AttnDecodeParams& p, int mode, cudaStream_t stream) {
+  switch (mode) {
     case kTma: launch_group<G, kTma>(p, stream); break;
     case kBulkRows: launch_group<G, kBulkRows>(p, stream); break;
+    case kTokenRows2: launch_token_rows<G, 2>(p, stream); break;
+    case kTokenRows3: launch_token_rows<G, 3>(p, stream); break;
     default: launch_group<G, kCpAsync>(p, stream);
   }
 }
@@ -504,6 +730,33 @@ AttnDecodeLoad auto_load() {
     throw std::runtime_error("DUET_ATTN_DECODE_LOAD must be cp_async, bulk or tma, not '" + v + "'");
   }();
   return load;
+}
+
+// The kernel for AttnDecodeMath::Auto: head rows (the measured default), unless DUET_ATTN_DECODE_MATH=head_rows|token_rows
+// says otherwise for a tuning run; an unknown value is an error.
+AttnDecodeMath auto_math() {
+  static const AttnDecodeMath math = [] {
+    const char* env = std::getenv("DUET_ATTN_DECODE_MATH");
+    if (env == nullptr || *env == '\0') return AttnDecodeMath::HeadRows;
+    const std::string v(env);
+    if (v == "head_rows") return AttnDecodeMath::HeadRows;
+    if (v == "token_rows") return AttnDecodeMath::TokenRows;
+    throw std::runtime_error("DUET_ATTN_DECODE_MATH must be head_rows or token_rows, not '" + v + "'");
+  }();
+  return math;
+}
+
+// The token-rows kernel's stage count when AttnDecodeParams::token_rows_stages is 0: 3 (two blocks an SM), unless
+// DUET_ATTN_DECODE_STAGES=2|3 says otherwise.
+int auto_token_rows_stages() {
+  static const int stages = [] {
+    const char* env = std::getenv("DUET_ATTN_DECODE_STAGES");
+    if (env == nullptr || *env == '\0') return 3;
+    const std::string v(env);
+    if (v == "2" || v == "3") return std::stoi(v);
+    throw std::runtime_error("DUET_ATTN_DECODE_STAGES must be 2 or 3, not '" + v + "'");
+  }();
+  return stages;
 }
 
 // Blocks per SM the split aims for when there are few (sequence, kv head) pairs. One block keeps ~48 KB
@@ -530,7 +783,9 @@ AttnDecodeSplit attn_decode_choose_split(int num_seqs, int hkv, int max_context,
   long long splits = (target_blocks + base_blocks - 1) / base_blocks;
   if (splits < 1) splits = 1;
   long long tokens = (max_context + splits - 1) / splits;
-  tokens = (tokens + kTileTokens - 1) / kTileTokens * kTileTokens;  // whole tiles (and so whole cache blocks)
+  // Whole tiles of the kernel Auto runs (and so whole cache blocks): 32 tokens for head rows, 64 for token rows.
+  const long long tile = duet::auto_math() == AttnDecodeMath::TokenRows ? duet::kTokTile : kTileTokens;
+  tokens = (tokens + tile - 1) / tile * tile;
   if (tokens > kAttnDecodeMaxSplitTokens) tokens = kAttnDecodeMaxSplitTokens;
   const long long num_splits = (max_context + tokens - 1) / tokens;
   return AttnDecodeSplit{(int)tokens, (int)num_splits};
@@ -557,7 +812,19 @@ void launch_attn_decode(const AttnDecodeParams& p, cudaStream_t stream) {
                 "bulk and TMA loads need an sm_90 or later device");
   duet::require(load != AttnDecodeLoad::Tma || p.num_cache_blocks > 0, "attn_decode",
                 "TMA loads need num_cache_blocks (the cache's page count) to be positive");
-  const int mode = load == AttnDecodeLoad::Tma ? duet::kTma : load == AttnDecodeLoad::Bulk ? duet::kBulkRows : duet::kCpAsync;
+  // Auto math takes token rows only with cp.async loads (the only path it has); asked for explicitly with another
+  // load, it is an error.
+  AttnDecodeMath math = p.math == AttnDecodeMath::Auto ? duet::auto_math() : p.math;
+  if (p.math == AttnDecodeMath::Auto && load != AttnDecodeLoad::Auto && load != AttnDecodeLoad::CpAsync) math = AttnDecodeMath::HeadRows;
+  duet::require(math == AttnDecodeMath::HeadRows || load == AttnDecodeLoad::Auto || load == AttnDecodeLoad::CpAsync, "attn_decode",
+                "the token-rows kernel loads with cp.async only");
+  duet::require(p.token_rows_stages == 0 || p.token_rows_stages == 2 || p.token_rows_stages == 3, "attn_decode",
+                "token_rows_stages must be 0 (the default), 2 or 3");
+  const int stages = p.token_rows_stages != 0 ? p.token_rows_stages : duet::auto_token_rows_stages();
+  const int mode = math == AttnDecodeMath::TokenRows ? (stages == 2 ? duet::kTokenRows2 : duet::kTokenRows3)
+                   : load == AttnDecodeLoad::Tma    ? duet::kTma
+                   : load == AttnDecodeLoad::Bulk   ? duet::kBulkRows
+                                                    : duet::kCpAsync;
   switch (p.hq / p.hkv) {
     case 1: duet::launch_group<1>(p, mode, stream); break;
     case 2: duet::launch_group<2>(p, mode, stream); break;

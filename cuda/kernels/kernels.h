@@ -107,6 +107,11 @@ void launch_kv_cache_write(const KvCacheWriteParams&, cudaStream_t);
 // partition median on an H100, attn_decode.cu), unless DUET_ATTN_DECODE_LOAD says otherwise; Bulk and Tma (tensor-map
 // boxes of a page's 16 tokens x 64 dims) need sm_90, Tma also num_cache_blocks. The check suite runs every path.
 enum class AttnDecodeLoad { Auto, CpAsync, Bulk, Tma };
+// Which operand is the mma rows in pass 1: HeadRows puts the G query heads of a kv head on the 16 rows (padded)
+// and 32-token tiles; TokenRows puts 16 context tokens on the rows and the heads on the 8 columns (64-token tiles,
+// cp.async loads only, token_rows_stages = 2 or 3 stages, 0 for the default). Auto is HeadRows unless
+// DUET_ATTN_DECODE_MATH says otherwise; attn_decode_choose_split rounds splits to Auto's tile.
+enum class AttnDecodeMath { Auto, HeadRows, TokenRows };
 struct AttnDecodeParams {
   const __nv_bfloat16* q;         // [num_seqs, hq, dh], one new token per sequence
   const __nv_bfloat16* k_cache;   // [num_blocks, block_tokens, hkv, dh]
@@ -119,10 +124,12 @@ struct AttnDecodeParams {
   int split_tokens, num_splits;   // from attn_decode_choose_split
   float scale;
   AttnDecodeLoad load = AttnDecodeLoad::Auto;
+  AttnDecodeMath math = AttnDecodeMath::Auto;
+  int token_rows_stages = 0;
   int num_cache_blocks = 0;       // pages in k_cache/v_cache; TMA loads need it (their tensor maps' extent)
 };
 struct AttnDecodeSplit { int split_tokens, num_splits; };
-// Picks the split: enough blocks for about two per SM, whole 32-token tiles, at
+// Picks the split: enough blocks for about two per SM, whole tiles (32 or 64 tokens), at
 // most kAttnDecodeMaxSplitTokens tokens per block (its page-table slice is staged
 // in shared memory). With one split the merge pass is skipped.
 AttnDecodeSplit attn_decode_choose_split(int num_seqs, int hkv, int max_context, int sm_count);

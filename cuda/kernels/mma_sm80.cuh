@@ -48,6 +48,15 @@ __device__ __forceinline__ void mma_bf16(float (&d)[4], const uint32_t (&a)[4], 
       : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
+// The transpose of an 8x8 b16 matrix held one register a lane (lane l: row l/4, columns 2(l%4), 2(l%4)+1),
+// returned in the same layout (sm_75+). The decode kernel's token-rows path turns its score fragment (tokens
+// as rows) into P V's B fragment (tokens as the k dimension) with it, without shared memory.
+__device__ __forceinline__ uint32_t movmatrix_trans(uint32_t x) {
+  uint32_t y;
+  asm("movmatrix.sync.aligned.m8n8.trans.b16 %0, %1;\n" : "=r"(y) : "r"(x));
+  return y;
+}
+
 // Two floats to a bf16 pair; `lo` lands in the low half (the lower column).
 __device__ __forceinline__ uint32_t pack_bf16(float lo, float hi) {
   __nv_bfloat162 v = __floats2bfloat162_rn(lo, hi);
