@@ -150,6 +150,21 @@ struct CacheMaps {
   CUtensorMap k, v;
 };
 
+// Programmatic dependent launch (sm_90; DUET_ATTN_DECODE_PDL): pass 1's blocks let the merge pass be launched
+// as soon as all of them have started, and the merge waits for pass 1 to complete (its writes visible) before
+// it reads the workspace, so the merge's launch overlaps pass 1's last wave instead of following it. Without
+// the launch attribute both instructions do nothing.
+__device__ __forceinline__ void pdl_launch_dependents() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
+#endif
+}
+__device__ __forceinline__ void pdl_wait_primary() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+  asm volatile("griddepcontrol.wait;\n" ::: "memory");
+#endif
+}
+
 // The end of pass 1: each warp has left its running max and sum per query head (s_m, s_l; log2 units) and
 // its unnormalised output rows (s_acc, [kWarps][G][kDh]) in shared memory; thread d merges output dimension d
 // of every head of the group, into the output (one split) or the split's workspace slot.
@@ -188,6 +203,7 @@ template <int G, int kLoad>
 // Four blocks an SM: 128 registers a thread.
 __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDecodeParams p, float scale_log2, const __grid_constant__ CacheMaps maps) {
   extern __shared__ __align__(1024) uint8_t smem_raw[];
+  pdl_launch_dependents();
   // The stages start 1,024-byte aligned for TMA (the spare kilobyte is in kSmemBytes); the others use the base.
   uint8_t* const smem = kLoad == kTma ? smem_raw + ((1024u - (smem_addr(smem_raw) & 1023u)) & 1023u) : smem_raw;
   constexpr bool kBulk = kLoad != kCpAsync;  // an mbarrier per stage
@@ -432,6 +448,7 @@ __global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
   extern __shared__ __align__(128) uint8_t smem[];
   __shared__ int s_blocks[kAttnDecodeMaxSplitTokens / kBlockTokens];
   __shared__ float s_m[kWarps][G], s_l[kWarps][G];
+  pdl_launch_dependents();
   const int split = blockIdx.x, kvh = blockIdx.y, seq = blockIdx.z;
   const int ctx = p.context_len[seq];
   const int t0 = split * p.split_tokens;  // a multiple of 32, so of the 16-token page
@@ -606,6 +623,7 @@ __global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
 }
 
 __global__ void __launch_bounds__(kDh) attn_decode_reduce_kernel(AttnDecodeParams p) {
+  pdl_wait_primary();
   const int head = blockIdx.x, seq = blockIdx.y;
   const Workspace ws = split_workspace(p.workspace, p.num_seqs, p.hq, p.num_splits);
   const int valid = (p.context_len[seq] + p.split_tokens - 1) / p.split_tokens;
@@ -732,12 +750,14 @@ AttnDecodeLoad auto_load() {
   return load;
 }
 
-// The kernel for AttnDecodeMath::Auto: head rows (the measured default), unless DUET_ATTN_DECODE_MATH=head_rows|token_rows
-// says otherwise for a tuning run; an unknown value is an error.
+// The kernel for AttnDecodeMath::Auto: token rows (measured faster: 0.86x the head-rows time by median on 8-16 SMs
+// of an H100, 0.96x on 32, 0.99x on 64-132; worst 1.12x, 16 x 512 on 32 SMs, a second wave of blocks at three an
+// SM; calibrate/data/h100-2026-12-05-kernel-quality/round11/sweep-b1, -b3), unless
+// DUET_ATTN_DECODE_MATH=head_rows|token_rows says otherwise for a tuning run; an unknown value is an error.
 AttnDecodeMath auto_math() {
   static const AttnDecodeMath math = [] {
     const char* env = std::getenv("DUET_ATTN_DECODE_MATH");
-    if (env == nullptr || *env == '\0') return AttnDecodeMath::HeadRows;
+    if (env == nullptr || *env == '\0') return AttnDecodeMath::TokenRows;
     const std::string v(env);
     if (v == "head_rows") return AttnDecodeMath::HeadRows;
     if (v == "token_rows") return AttnDecodeMath::TokenRows;
@@ -746,12 +766,26 @@ AttnDecodeMath auto_math() {
   return math;
 }
 
-// The token-rows kernel's stage count when AttnDecodeParams::token_rows_stages is 0: 3 (two blocks an SM), unless
+// Whether the merge pass is launched as a programmatic dependent of pass 1 (sm_90): off unless
+// DUET_ATTN_DECODE_PDL=1 (a tuning setting until measured; cuda/NOTES.md).
+bool use_pdl() {
+  static const bool on = [] {
+    const char* env = std::getenv("DUET_ATTN_DECODE_PDL");
+    if (env == nullptr || *env == '\0') return false;
+    const std::string v(env);
+    if (v == "0" || v == "1") return v == "1";
+    throw std::runtime_error("DUET_ATTN_DECODE_PDL must be 0 or 1, not '" + v + "'");
+  }();
+  return on;
+}
+
+// The token-rows kernel's stage count when AttnDecodeParams::token_rows_stages is 0: 2 (three blocks an SM;
+// 0.88x / 0.90x the 3-stage time by median on 8 / 16 SMs of an H100, level from 32 up: round11/sweep-b2, -b3), unless
 // DUET_ATTN_DECODE_STAGES=2|3 says otherwise.
 int auto_token_rows_stages() {
   static const int stages = [] {
     const char* env = std::getenv("DUET_ATTN_DECODE_STAGES");
-    if (env == nullptr || *env == '\0') return 3;
+    if (env == nullptr || *env == '\0') return 2;
     const std::string v(env);
     if (v == "2" || v == "3") return std::stoi(v);
     throw std::runtime_error("DUET_ATTN_DECODE_STAGES must be 2 or 3, not '" + v + "'");
@@ -837,7 +871,22 @@ void launch_attn_decode(const AttnDecodeParams& p, cudaStream_t stream) {
     default: duet::require(false, "attn_decode", "hq / hkv must be at most kAttnDecodeMaxGroup (8)");
   }
   if (p.num_splits > 1) {
-    duet::attn_decode_reduce_kernel<<<dim3(p.hq, p.num_seqs), duet::kDh, 0, stream>>>(p);
+    if (has_bulk && duet::use_pdl()) {  // has_bulk: sm_90 or later, where dependent launches exist
+      cudaLaunchConfig_t cfg{};
+      cfg.gridDim = dim3(p.hq, p.num_seqs);
+      cfg.blockDim = dim3(duet::kDh);
+      cfg.dynamicSmemBytes = 0;
+      cfg.stream = stream;
+      cudaLaunchAttribute attr{};
+      attr.id = cudaLaunchAttributeProgrammaticStreamSerialization;
+      attr.val.programmaticStreamSerializationAllowed = 1;
+      cfg.attrs = &attr;
+      cfg.numAttrs = 1;
+      const cudaError_t err = cudaLaunchKernelEx(&cfg, duet::attn_decode_reduce_kernel, p);
+      if (err != cudaSuccess) throw std::runtime_error(std::string("attn_decode (reduce pass, dependent launch): ") + cudaGetErrorString(err));
+    } else {
+      duet::attn_decode_reduce_kernel<<<dim3(p.hq, p.num_seqs), duet::kDh, 0, stream>>>(p);
+    }
     duet::check_launch("attn_decode (reduce pass)");
   }
 }

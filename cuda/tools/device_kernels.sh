@@ -16,6 +16,7 @@
 #   PLAN_OPS=attn_prefill,attn_decode  step 3 runs only these ops' experiments (and the copy/GEMM ceilings)
 #   SWEEP_OPS=attn_prefill  the ops step 2 sweeps (default attn_decode)
 #   SWEEP_TIMEOUT=seconds  each sweep setting's limit (default 60)
+#   SKIP_TESTS=1  skip duet_tests (~70 s) when a call needs the time; the check suite still runs
 # The check suite (`duet_runner --check`, every kernel and, when built with cuDNN, cuDNN's attention) runs after the tests.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,11 +36,15 @@ rc=$?
 note "build rc=$rc in $((SECONDS - t0)) s"
 [ $rc -eq 0 ] || { tail -40 "$L/build.log" >&2; exit 1; }
 
-t0=$SECONDS
-timeout 240 cuda/build/duet_tests >"$L/tests.log" 2>&1
-note "duet_tests rc=$? in $((SECONDS - t0)) s: $(tail -1 "$L/tests.log")"
-grep -E "^FAIL" "$L/tests.log" | head -20 >&2
-grep -E "attn_decode|rope|qk_norm|silu|rmsnorm" "$L/tests.log" | head -40 >&2
+if [ "${SKIP_TESTS:-0}" = 1 ]; then
+  note "duet_tests skipped (SKIP_TESTS=1; the check suite still runs)"
+else
+  t0=$SECONDS
+  timeout 240 cuda/build/duet_tests >"$L/tests.log" 2>&1
+  note "duet_tests rc=$? in $((SECONDS - t0)) s: $(tail -1 "$L/tests.log")"
+  grep -E "^FAIL" "$L/tests.log" | head -20 >&2
+  grep -E "attn_decode|rope|qk_norm|silu|rmsnorm" "$L/tests.log" | head -40 >&2
+fi
 grep -i "cudnn" "$L/build.log" | head -3 >&2
 t0=$SECONDS
 CUDNN_LOGLEVEL_DBG=2 CUDNN_LOGDEST_DBG="$L/cudnn-check.log" DUET_ATTN_CUDNN_DEBUG=1 timeout 180 cuda/build/duet_runner --check --out "$OUT/checks.jsonl" 2>"$L/check.log"
