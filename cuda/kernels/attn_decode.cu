@@ -766,12 +766,13 @@ AttnDecodeMath auto_math() {
   return math;
 }
 
-// Whether the merge pass is launched as a programmatic dependent of pass 1 (sm_90): off unless
-// DUET_ATTN_DECODE_PDL=1 (a tuning setting until measured; cuda/NOTES.md).
+// Whether the merge pass is launched as a programmatic dependent of pass 1 (sm_90): on (0.89-0.96x the time of
+// split decodes of 1-16 sequences on 64-132 SMs of an H100, never over 1.01x elsewhere;
+// calibrate/data/h100-2026-12-05-kernel-quality/round11/call2/sweep-b2, -b3) unless DUET_ATTN_DECODE_PDL=0.
 bool use_pdl() {
   static const bool on = [] {
     const char* env = std::getenv("DUET_ATTN_DECODE_PDL");
-    if (env == nullptr || *env == '\0') return false;
+    if (env == nullptr || *env == '\0') return true;
     const std::string v(env);
     if (v == "0" || v == "1") return v == "1";
     throw std::runtime_error("DUET_ATTN_DECODE_PDL must be 0 or 1, not '" + v + "'");
