@@ -1,5 +1,11 @@
 // Decode attention over the paged KV cache: flash-decoding on tensor cores.
 //
+// Two pass-1 kernels (AttnDecodeMath). The default since round 11 puts 16 context
+// tokens on the mma rows and the G query heads on its 8 columns (token rows,
+// attn_decode_token_rows_kernel, described where it is defined): on 8-16 SMs it
+// takes 0.86x the time of the head-rows kernel below by median, which the notes
+// that follow describe and which the bulk and TMA load paths still use.
+//
 // Pass 1, one block of 4 warps per (split, kv head, sequence); a split is up to
 // kAttnDecodeMaxSplitTokens consecutive context tokens, walked in tiles of 32.
 // Why this shape (issue 11: the previous CUDA-core kernel reached 25% of the
@@ -44,6 +50,7 @@
 //   instruction; the split partials' maxima are in the same units.
 // Pass 2, one block per (query head, sequence), merges the splits; with one
 // split, pass 1 writes the normalised bf16 output itself and pass 2 is skipped.
+// On sm_90 pass 2 is a programmatic dependent launch of pass 1 (use_pdl below).
 #include "kernels.h"
 #include "bf16_vec.cuh"
 #include "mma_sm80.cuh"

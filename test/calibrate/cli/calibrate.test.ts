@@ -215,6 +215,18 @@ test('compare-kernels on the kernel-quality data: every partition 8-132, copy fr
   for (const sms of new Set(prefill.map((p) => p.sm_count))) assert.ok(c.by_class_and_sms[`attn_prefill@${sms}`]!.median_ratio <= 1.0, `prefill median @${sms}`);
 });
 
+/** The decode-attention experiments of a runner output file, by id. */
+function decodeTimes(file: string): Map<string, { id: string; op?: string; sms: number; median_us?: number }> {
+  return new Map(
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; op?: string; sms: number; median_us?: number })
+      .filter((x) => x.op === 'attn_decode')
+      .map((x) => [x.id, x] as const),
+  );
+}
+
 test('compare-kernels on the H100 kernel-quality data (round 9): the committed comparison is the command\'s; decode attention by partition median within 1.10x of cuDNN everywhere; the bulk-copy load path lost to cp.async on every small partition', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq100-'));
   const d = join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality/round9');
@@ -225,15 +237,7 @@ test('compare-kernels on the H100 kernel-quality data (round 9): the committed c
   assert.equal(readFileSync(join(d, 'kernel-compare.md'), 'utf8'), r.stdout);
   for (const [key, v] of Object.entries(c.by_class_and_sms)) if (key.startsWith('attn_decode@')) assert.ok(v.median_ratio <= 1.1, `${key}: ${v.median_ratio}`);
   // The sweep: sweep-b1 cp.async, sweep-b2 bulk copies, same experiments, both checked before timing.
-  const times = (f: string) =>
-    new Map(
-      readFileSync(join(d, f), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { id: string; op?: string; sms: number; median_us?: number })
-        .filter((x) => x.op === 'attn_decode')
-        .map((x) => [x.id, x] as const),
-    );
+  const times = (f: string) => decodeTimes(join(d, f));
   const cp = times('sweep-b1.jsonl');
   const bulk = times('sweep-b2.jsonl');
   assert.equal(cp.size, 64);
@@ -241,6 +245,37 @@ test('compare-kernels on the H100 kernel-quality data (round 9): the committed c
     const ratio = bulk.get(id)!.median_us! / x.median_us!;
     if (x.sms <= 24) assert.ok(ratio > 1.2, `${id}: bulk/cp.async ${ratio}`);
     else assert.ok(ratio > 0.97, `${id}: bulk/cp.async ${ratio}`);
+  }
+});
+
+test('compare-kernels, round 11 (H100): the committed comparison is the command\'s; the token-rows decode kernel meets the per-shape 1.10x target on 8-24 SMs and beats head rows there in the same call; the dependent-launch merge never loses', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq11-'));
+  const d = join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality/round11');
+  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'call3/own.jsonl'), '--reference', join(d, 'call3/torch.jsonl'), '--json', 'kc.json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const c = JSON.parse(readFileSync(join(dir, 'kc.json'), 'utf8')) as { pairs: { op_class: string; shape: string; sm_count: number; ratio: number }[] };
+  assert.deepEqual(JSON.parse(readFileSync(join(d, 'kernel-compare.json'), 'utf8')), c);
+  assert.equal(readFileSync(join(d, 'kernel-compare.md'), 'utf8'), r.stdout);
+  const decode = c.pairs.filter((p) => p.op_class === 'attn_decode');
+  assert.equal(decode.length, 16 * 16);
+  for (const p of decode) if (p.sm_count <= 24) assert.ok(p.ratio <= 1.1, `${p.shape} @${p.sm_count}: ${p.ratio}`);
+  const times = (f: string) => decodeTimes(join(d, f));
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  // Call 1: head rows (sweep-b1) against token rows with two stages (sweep-b3), same machine, every experiment checked.
+  const head = times('sweep-b1.jsonl');
+  const tok = times('sweep-b3.jsonl');
+  assert.equal(head.size, 80);
+  for (const sms of [8, 16]) {
+    const ratios = [...head.values()].filter((x) => x.sms === sms).map((x) => tok.get(x.id)!.median_us! / x.median_us!);
+    assert.ok(median(ratios) < 0.9, `token rows / head rows on ${sms} SMs: ${median(ratios)}`);
+  }
+  // Call 2: the merge pass launched as a dependent (sweep-b3) against a plain launch (sweep-b2).
+  const plain = times('call2/sweep-b2.jsonl');
+  const pdl = times('call2/sweep-b3.jsonl');
+  for (const [id, x] of plain) {
+    const ratio = pdl.get(id)!.median_us! / x.median_us!;
+    assert.ok(ratio < 1.02, `${id}: dependent / plain ${ratio}`);
+    if (/-1x512-s(64|132)$/.test(id)) assert.ok(ratio < 0.95, `${id}: dependent / plain ${ratio}`);
   }
 });
 
