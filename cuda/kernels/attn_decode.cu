@@ -813,6 +813,21 @@ int blocks_per_sm_target() {
   return target;
 }
 
+// Whether a batch whose (sequence, kv head) blocks already outnumber the SMs is left unsplit (up to the split cap):
+// DUET_ATTN_DECODE_SPLIT=cover. The default (fill) splits towards blocks_per_sm_target() blocks an SM whatever the
+// batch. A candidate for the next device call: one block an SM measured 16 x 512 at 0.76 / 0.85x on 72 / 96 SMs of an
+// H100 (no merge pass) but 1 x 4,096 at 1.19-1.37x on 24-40 SMs (round11/call4); `cover` keeps the first, not the second.
+bool split_only_below_sms() {
+  static const bool cover = [] {
+    const char* env = std::getenv("DUET_ATTN_DECODE_SPLIT");
+    if (env == nullptr || *env == '\0') return false;
+    const std::string v(env);
+    if (v == "fill" || v == "cover") return v == "cover";
+    throw std::runtime_error("DUET_ATTN_DECODE_SPLIT must be fill or cover, not '" + v + "'");
+  }();
+  return cover;
+}
+
 }  // namespace
 }  // namespace duet
 
@@ -823,7 +838,7 @@ AttnDecodeSplit attn_decode_choose_split(int num_seqs, int hkv, int max_context,
   const long long target_blocks = (long long)duet::blocks_per_sm_target() * sm_count;
   const long long base_blocks = (long long)num_seqs * hkv;
   long long splits = (target_blocks + base_blocks - 1) / base_blocks;
-  if (splits < 1) splits = 1;
+  if (splits < 1 || (duet::split_only_below_sms() && base_blocks >= sm_count)) splits = 1;
   long long tokens = (max_context + splits - 1) / splits;
   // Whole tiles of the kernel Auto runs (and so whole cache blocks): 32 tokens for head rows, 64 for token rows.
   const long long tile = duet::auto_math() == AttnDecodeMath::TokenRows ? duet::kTokTile : kTileTokens;
