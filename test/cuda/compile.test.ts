@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { hasTool } from '../util/tools.js';
 
 /**
  * CI has no GPU, but it has nvcc (no cuBLAS): every CUDA source that does not need cuBLAS headers is
@@ -15,15 +16,6 @@ import { promisify } from 'node:util';
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const run = promisify(execFile);
-
-function has(cmd: string): boolean {
-  try {
-    execFileSync(cmd, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const cudaInclude = ['/usr/local/cuda/include', '/usr/local/cuda-13.0/include'].find((d) => {
   try {
@@ -49,7 +41,7 @@ async function pooled(jobs: (() => Promise<void>)[], width = 2): Promise<void> {
   }));
 }
 
-test('CUDA kernels compile with the local nvcc for sm_90 (all but the cuBLAS wrapper)', { skip: has('nvcc') ? false : 'nvcc not installed', timeout: 600_000 }, async () => {
+test('CUDA kernels compile with the local nvcc for sm_90 (all but the cuBLAS wrapper)', { skip: hasTool('nvcc') ? false : 'nvcc not installed', timeout: 600_000 }, async () => {
   const files = sources('cuda/kernels', '.cu');
   assert.ok(files.length >= 10, `only ${files.length} kernel sources found`);
   const out = mkdtempSync(join(tmpdir(), 'duetsim-nvcc-'));
@@ -70,7 +62,7 @@ test('CUDA kernels compile with the local nvcc for sm_90 (all but the cuBLAS wra
   assert.deepEqual(failures, []);
 });
 
-test('host C++ (core, runner, binding) passes g++ -fsyntax-only against the CUDA and N-API headers', { skip: has('g++') && cudaInclude ? false : 'g++ or the CUDA headers missing', timeout: 300_000 }, async () => {
+test('host C++ (core, runner, binding) passes g++ -fsyntax-only against the CUDA and N-API headers', { skip: hasTool('g++') && cudaInclude ? false : 'g++ or the CUDA headers missing', timeout: 300_000 }, async () => {
   const files = [...sources('cuda/core', '.cpp'), ...sources('cuda/runner', '.cpp'), ...sources('cuda/binding', '.cpp')];
   assert.ok(files.length >= 10);
   const napi = ['/usr/include/node', join(root, '.node-carry/include')];
@@ -91,7 +83,7 @@ test('host C++ (core, runner, binding) passes g++ -fsyntax-only against the CUDA
 // The live session's two front ends (issue 15) — the addon's openLive handle driven from Node, and
 // duet_runner --live-stdio — built over a host-only stand-in core (cuda/tests/live_stub_core.cpp): argument
 // checks, errors, signals and the line protocol checked without a GPU. Then the signal flag on its own.
-test('live front ends (addon openLive, duet_runner --live-stdio) and the signal flag, over a CPU stand-in core', { skip: has('g++') && has('node') ? false : 'g++ missing', timeout: 300_000 }, async () => {
+test('live front ends (addon openLive, duet_runner --live-stdio) and the signal flag, over a CPU stand-in core', { skip: hasTool('g++') && hasTool('node') ? false : 'g++ missing', timeout: 300_000 }, async () => {
   const { stdout } = await run('bash', [join(root, 'cuda/tests/live_addon_check.sh')], { cwd: root });
   assert.match(stdout, /live addon check: ok/);
   const out = mkdtempSync(join(tmpdir(), 'duet-live-signals-'));

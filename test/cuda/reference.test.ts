@@ -9,6 +9,7 @@ import { generateReferencePlan, generateValidationPlan } from '../../calibrate/p
 import { generateGemmRowsPlan } from '../../calibrate/plan-gemm-rows.js';
 import { loadHardware } from '../../sim/config/load-hardware.js';
 import { loadModel } from '../../sim/config/load-model.js';
+import { hasTool } from '../util/tools.js';
 
 /**
  * The reference runner (cuda/reference/torch_runner.py) runs on the GPU host only (PyTorch, Triton,
@@ -18,16 +19,7 @@ import { loadModel } from '../../sim/config/load-model.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const runner = join(root, 'cuda', 'reference', 'torch_runner.py');
 
-function hasPython(): boolean {
-  try {
-    execFileSync('python3', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-test('torch_runner.py compiles', { skip: !hasPython() && 'no python3 on this machine' }, () => {
+test('torch_runner.py compiles', { skip: !hasTool('python3') && 'no python3 on this machine' }, () => {
   const out = mkdtempSync(join(tmpdir(), 'duetsim-pyc-'));
   execFileSync('python3', ['-c', 'import py_compile,sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], doraise=True)', runner, join(out, 'r.pyc')]);
 });
@@ -58,7 +50,7 @@ test('torch_runner.py --kernel-names records what each operator launched, and a 
   assert.match(src, /kernel_names\(fns\[0\], st\) if self\.args\.kernel_names and e\["kind"\] == "op"/);
 });
 
-test('torch_runner.py --partition-side: a single partition takes the first or the last groups (the remainder either way)', { skip: !hasPython() && 'no python3 on this machine' }, () => {
+test('torch_runner.py --partition-side: a single partition takes the first or the last groups (the remainder either way)', { skip: !hasTool('python3') && 'no python3 on this machine' }, () => {
   // The runner imports torch at the top, which this machine lacks: run its own choose() on a stand-in Partitioner.
   const py = `
 import ast, sys, types
