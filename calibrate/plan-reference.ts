@@ -191,3 +191,33 @@ export function generateRemainderValidationPlan(opts: ReferencePlanOptions): Pla
   for (const { key, spec } of opts.models) models[key] = toPlanModel(spec);
   return { version: PLAN_VERSION, models, unseenModels: opts.models.map((m) => m.key), repeats: opts.repeats, warmup: opts.warmup, experiments };
 }
+
+/** The prefill chunks the clock-sizes profile times on each partition, 512 to 4,096 fresh tokens. */
+export const CLOCK_SIZE_PREFILLS: readonly number[] = [512, 1024, 2048, 4096];
+
+/**
+ * One prefill chunk of each size back to back and interleaved with decode steps, on the whole GPU and on 96 SMs
+ * (`calibrate plan --profile clock-sizes`), with the SM clock and power the runner reads during each regime. Why:
+ * the held-out forwards on 96–132 SMs of both Hopper calibrations are priced 2–8% fast for 2,048–4,096-token
+ * prefills and 7–10% slow for a 512-token one (BENCHMARKS.md, "Where the 3% stretch aim is lost"), the sign a clock
+ * set by each forward's own power draw would give; the model's clock is one scale per SM count, and the reference
+ * plan's clock records hold one size (2,048 tokens), so nothing fitted so far can tell the two apart. Every model is
+ * unseen: measured into its own folder and judged with `calibrate validate --use-config` until a model form uses it.
+ */
+export function generateClockSizesPlan(opts: ReferencePlanOptions): Plan & { readonly unseenModels: readonly string[] } {
+  const hw = opts.hardware;
+  const g = hw.partition.granularitySms;
+  const N = hw.smCount;
+  const { experiments, add } = uniqueExperiments();
+  for (const { key } of opts.models) {
+    for (const sms of [N, 12 * g].filter((s) => s <= N)) {
+      for (const tokens of CLOCK_SIZE_PREFILLS) {
+        const batch: PlanBatch = { prefills: [{ new: tokens, cached: 0 }] };
+        add({ id: `szclk-${key}-s${sms}-${batchLabel(batch)}-vs-${batchLabel(CLOCK_INTERLEAVE)}x4`, kind: 'clock_regime', model: key, sms, batch, interleave: { batch: CLOCK_INTERLEAVE, k: 4 }, seconds: CLOCK_SECONDS });
+      }
+    }
+  }
+  const models: Record<string, PlanModel> = {};
+  for (const { key, spec } of opts.models) models[key] = toPlanModel(spec);
+  return { version: PLAN_VERSION, models, unseenModels: opts.models.map((m) => m.key), repeats: opts.repeats, warmup: opts.warmup, experiments };
+}

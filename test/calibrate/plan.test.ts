@@ -117,6 +117,29 @@ test('the shipped reference plans are exactly what calibrate plan --profile refe
   assert.deepEqual(read('calibrate/data/h200-2026-12-05-gemm-rows/plan.json'), read('calibrate/plans/gemm-rows-hopper.json'));
 });
 
+test('clock-sizes plan: each prefill size back to back and beside 4 decode steps on the whole GPU and 96 SMs, all models unseen; the shipped plan is what the profile writes', async () => {
+  const { generateClockSizesPlan, CLOCK_SIZE_PREFILLS } = await import('../../calibrate/plan-reference.js');
+  const { loadHardware } = await import('../../sim/config/load-hardware.js');
+  const { loadModel } = await import('../../sim/config/load-model.js');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { packageRoot } = await import('../../sim/trace/bundled.js');
+  const m = (n: string) => ({ key: n, spec: loadModel(n) });
+  const plan = generateClockSizesPlan({ models: [m('qwen3-8b'), m('qwen3-14b'), m('llama-3.1-8b')], hardware: loadHardware('h200'), repeats: 8, warmup: 1 });
+  assert.deepEqual(JSON.parse(readFileSync(join(packageRoot(), 'calibrate/plans/clock-sizes-hopper.json'), 'utf8')), JSON.parse(JSON.stringify(plan)));
+  assert.equal(plan.experiments.length, 3 * 2 * 4);
+  assert.deepEqual(plan.unseenModels, ['qwen3-8b', 'qwen3-14b', 'llama-3.1-8b']);
+  for (const e of plan.experiments) {
+    assert.equal(e.kind, 'clock_regime');
+    if (e.kind !== 'clock_regime') continue;
+    assert.ok(e.sms === 132 || e.sms === 96, `${e.id}: ${e.sms} SMs`);
+    assert.equal(e.interleave.k, 4);
+    assert.ok(e.seconds >= 1, 'long enough for the power controller to settle');
+  }
+  const sizes = plan.experiments.flatMap((e) => (e.kind === 'clock_regime' && e.model === 'qwen3-8b' && e.sms === 132 ? (e.batch.prefills ?? []).map((p) => p.new) : []));
+  assert.deepEqual(sizes, [...CLOCK_SIZE_PREFILLS]);
+});
+
 test('remainder-validation plan: forwards on the partitions holding the remainder beside whole groups, ops there and on two groups; all models unseen', async () => {
   const { generateRemainderValidationPlan } = await import('../../calibrate/plan-reference.js');
   const { loadHardware } = await import('../../sim/config/load-hardware.js');
