@@ -55,6 +55,7 @@
 #include "bf16_vec.cuh"
 #include "mma_sm80.cuh"
 #include "bulk_copy.cuh"
+#include "env_choice.h"
 
 #include <cuda.h>
 #include <cudaTypedefs.h>
@@ -745,15 +746,8 @@ void launch_group(const AttnDecodeParams& p, int mode, cudaStream_t stream) {
 // DUET_ATTN_DECODE_LOAD=cp_async|bulk|tma says otherwise for a tuning run (cuda/NOTES.md records them); an unknown
 // value is an error, not a silent default.
 AttnDecodeLoad auto_load() {
-  static const AttnDecodeLoad load = [] {
-    const char* env = std::getenv("DUET_ATTN_DECODE_LOAD");
-    if (env == nullptr || *env == '\0') return AttnDecodeLoad::Auto;
-    const std::string v(env);
-    if (v == "cp_async") return AttnDecodeLoad::CpAsync;
-    if (v == "bulk") return AttnDecodeLoad::Bulk;
-    if (v == "tma") return AttnDecodeLoad::Tma;
-    throw std::runtime_error("DUET_ATTN_DECODE_LOAD must be cp_async, bulk or tma, not '" + v + "'");
-  }();
+  static const AttnDecodeLoad load = env_choice(
+      "DUET_ATTN_DECODE_LOAD", AttnDecodeLoad::Auto, {{"cp_async", AttnDecodeLoad::CpAsync}, {"bulk", AttnDecodeLoad::Bulk}, {"tma", AttnDecodeLoad::Tma}});
   return load;
 }
 
@@ -762,14 +756,8 @@ AttnDecodeLoad auto_load() {
 // SM; calibrate/data/h100-2026-12-05-kernel-quality/round11/sweep-b1, -b3), unless
 // DUET_ATTN_DECODE_MATH=head_rows|token_rows says otherwise for a tuning run; an unknown value is an error.
 AttnDecodeMath auto_math() {
-  static const AttnDecodeMath math = [] {
-    const char* env = std::getenv("DUET_ATTN_DECODE_MATH");
-    if (env == nullptr || *env == '\0') return AttnDecodeMath::TokenRows;
-    const std::string v(env);
-    if (v == "head_rows") return AttnDecodeMath::HeadRows;
-    if (v == "token_rows") return AttnDecodeMath::TokenRows;
-    throw std::runtime_error("DUET_ATTN_DECODE_MATH must be head_rows or token_rows, not '" + v + "'");
-  }();
+  static const AttnDecodeMath math =
+      env_choice("DUET_ATTN_DECODE_MATH", AttnDecodeMath::TokenRows, {{"head_rows", AttnDecodeMath::HeadRows}, {"token_rows", AttnDecodeMath::TokenRows}});
   return math;
 }
 
@@ -777,13 +765,7 @@ AttnDecodeMath auto_math() {
 // split decodes of 1-16 sequences on 64-132 SMs of an H100, never over 1.01x elsewhere;
 // calibrate/data/h100-2026-12-05-kernel-quality/round11/call2/sweep-b2, -b3) unless DUET_ATTN_DECODE_PDL=0.
 bool use_pdl() {
-  static const bool on = [] {
-    const char* env = std::getenv("DUET_ATTN_DECODE_PDL");
-    if (env == nullptr || *env == '\0') return true;
-    const std::string v(env);
-    if (v == "0" || v == "1") return v == "1";
-    throw std::runtime_error("DUET_ATTN_DECODE_PDL must be 0 or 1, not '" + v + "'");
-  }();
+  static const bool on = env_choice("DUET_ATTN_DECODE_PDL", true, {{"0", false}, {"1", true}});
   return on;
 }
 
@@ -791,13 +773,7 @@ bool use_pdl() {
 // 0.88x / 0.90x the 3-stage time by median on 8 / 16 SMs of an H100, level from 32 up: round11/sweep-b2, -b3), unless
 // DUET_ATTN_DECODE_STAGES=2|3 says otherwise.
 int auto_token_rows_stages() {
-  static const int stages = [] {
-    const char* env = std::getenv("DUET_ATTN_DECODE_STAGES");
-    if (env == nullptr || *env == '\0') return 2;
-    const std::string v(env);
-    if (v == "2" || v == "3") return std::stoi(v);
-    throw std::runtime_error("DUET_ATTN_DECODE_STAGES must be 2 or 3, not '" + v + "'");
-  }();
+  static const int stages = env_choice("DUET_ATTN_DECODE_STAGES", 2, {{"2", 2}, {"3", 3}});
   return stages;
 }
 
@@ -818,13 +794,7 @@ int blocks_per_sm_target() {
 // batch. A candidate for the next device call: one block an SM measured 16 x 512 at 0.76 / 0.85x on 72 / 96 SMs of an
 // H100 (no merge pass) but 1 x 4,096 at 1.19-1.37x on 24-40 SMs (round11/call4); `cover` keeps the first, not the second.
 bool split_only_below_sms() {
-  static const bool cover = [] {
-    const char* env = std::getenv("DUET_ATTN_DECODE_SPLIT");
-    if (env == nullptr || *env == '\0') return false;
-    const std::string v(env);
-    if (v == "fill" || v == "cover") return v == "cover";
-    throw std::runtime_error("DUET_ATTN_DECODE_SPLIT must be fill or cover, not '" + v + "'");
-  }();
+  static const bool cover = env_choice("DUET_ATTN_DECODE_SPLIT", false, {{"fill", false}, {"cover", true}});
   return cover;
 }
 

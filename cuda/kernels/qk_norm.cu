@@ -22,6 +22,7 @@
 #include "kernels.h"
 #include "bf16_vec.cuh"
 #include "bulk_copy.cuh"
+#include "env_choice.h"
 #include "mma_sm80.cuh"
 
 #include <cstdlib>
@@ -152,14 +153,7 @@ int env_bulk_tokens() {
 // QkNormLoad::Auto as DUET_QK_NORM_LOAD=registers|bulk sets it for tuning runs (cuda/NOTES.md); Auto when unset (the
 // rule in launch_qk_norm). An unknown value is an error, not a silent default.
 QkNormLoad env_load() {
-  static const QkNormLoad load = [] {
-    const char* env = std::getenv("DUET_QK_NORM_LOAD");
-    if (env == nullptr || *env == '\0') return QkNormLoad::Auto;
-    const std::string v(env);
-    if (v == "registers") return QkNormLoad::Registers;
-    if (v == "bulk") return QkNormLoad::Bulk;
-    throw std::runtime_error("DUET_QK_NORM_LOAD must be registers or bulk, not '" + v + "'");
-  }();
+  static const QkNormLoad load = env_choice("DUET_QK_NORM_LOAD", QkNormLoad::Auto, {{"registers", QkNormLoad::Registers}, {"bulk", QkNormLoad::Bulk}});
   return load;
 }
 
