@@ -12,9 +12,13 @@
 #include "plan.h"
 #include "results_file.h"
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <set>
+#include <unistd.h>  // environ
+#include <utility>
+#include <vector>
 
 namespace duet {
 
@@ -25,6 +29,21 @@ std::string iso_now() {
   const std::time_t t = std::time(nullptr);
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return buf;
+}
+
+// The DUET_* tuning variables this process runs under (cuda/README.md lists them), so a results file says which
+// kernel variants it timed even when a sweep set them for one run.
+std::string duet_settings_json() {
+  std::vector<std::pair<std::string, std::string>> vars;
+  for (char** e = environ; e && *e; ++e) {
+    const std::string kv(*e);
+    const size_t eq = kv.find('=');
+    if (kv.rfind("DUET_", 0) == 0 && eq != std::string::npos && eq + 1 < kv.size()) vars.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  std::sort(vars.begin(), vars.end());
+  JsonObjectWriter w;
+  for (const auto& [k, v] : vars) w.str(k, v);
+  return w.done();
 }
 
 std::string meta_json(const DeviceInfo& d, const std::string& backend) {
@@ -51,6 +70,7 @@ std::string meta_json(const DeviceInfo& d, const std::string& backend) {
                             .integer("remainder", d.remainder_sms)
                             .done())
       .str("backend", backend)
+      .raw("settings", duet_settings_json())
       .done();
 }
 

@@ -60,6 +60,7 @@
 #include <cuda.h>
 #include <cudaTypedefs.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -789,14 +790,25 @@ int blocks_per_sm_target() {
   return target;
 }
 
-// Whether a batch whose (sequence, kv head) blocks already outnumber the SMs is left unsplit (up to the split cap):
-// DUET_ATTN_DECODE_SPLIT=cover. The default (fill) splits towards blocks_per_sm_target() blocks an SM whatever the
-// batch. A candidate for the next device call: one block an SM measured 16 x 512 at 0.76 / 0.85x on 72 / 96 SMs of an
-// H100 (no merge pass) but 1 x 4,096 at 1.19-1.37x on 24-40 SMs (round11/call4); `cover` keeps the first, not the second.
-bool split_only_below_sms() {
-  static const bool cover = env_choice("DUET_ATTN_DECODE_SPLIT", false, {{"fill", false}, {"cover", true}});
-  return cover;
+// How many blocks the split aims for (DUET_ATTN_DECODE_SPLIT):
+//  fill      blocks_per_sm_target() blocks an SM, whatever the batch (the rule until round 12);
+//  cover     as fill, but no split once the (sequence, kv head) blocks outnumber the SMs;
+//  saturate  blocks_per_sm_target() blocks an SM of at most kHbmSaturationSms SMs: past the SM count at which the
+//            copy kernel reaches the card's whole HBM bandwidth, more blocks in flight cannot read faster, and each
+//            extra split still costs its share of the merge pass.
+// One block an SM measured 16 x 512 at 0.76 / 0.85x on 72 / 96 SMs of an H100 (no merge pass) but 1 x 4,096 at
+// 1.19-1.37x on 24-40 SMs (round11/call4); cover lost 1 x 512 on 8 SMs (1.14x: one block an SM cannot keep a small
+// partition's bandwidth busy) and won 16 x 512 on 72-96 (round12/call1). saturate keeps both gains.
+enum class SplitRule { Fill, Cover, Saturate };
+SplitRule split_rule() {
+  static const SplitRule rule = env_choice("DUET_ATTN_DECODE_SPLIT", SplitRule::Fill,
+                                           {{"fill", SplitRule::Fill}, {"cover", SplitRule::Cover}, {"saturate", SplitRule::Saturate}});
+  return rule;
 }
+
+// The SM count from which the copy kernel reads at the whole card's HBM bandwidth: 32 on an H100 (the copy ceiling
+// takes 751 us on 32 SMs and on 132; round12/call1); the H200's notes say ~3.1 TB/s from 56 SMs, 2.1 TB/s on 32.
+constexpr int kHbmSaturationSms = 32;
 
 }  // namespace
 }  // namespace duet
@@ -805,10 +817,12 @@ AttnDecodeSplit attn_decode_choose_split(int num_seqs, int hkv, int max_context,
   using duet::kTileTokens;
   duet::require(num_seqs > 0 && hkv > 0 && max_context > 0 && sm_count > 0, "attn_decode_choose_split",
                 "num_seqs, hkv, max_context and sm_count must be positive");
-  const long long target_blocks = (long long)duet::blocks_per_sm_target() * sm_count;
+  const duet::SplitRule rule = duet::split_rule();
+  const long long target_sms = rule == duet::SplitRule::Saturate ? std::min(sm_count, duet::kHbmSaturationSms) : sm_count;
+  const long long target_blocks = (long long)duet::blocks_per_sm_target() * target_sms;
   const long long base_blocks = (long long)num_seqs * hkv;
   long long splits = (target_blocks + base_blocks - 1) / base_blocks;
-  if (splits < 1 || (duet::split_only_below_sms() && base_blocks >= sm_count)) splits = 1;
+  if (splits < 1 || (rule == duet::SplitRule::Cover && base_blocks >= sm_count)) splits = 1;
   long long tokens = (max_context + splits - 1) / splits;
   // Whole tiles of the kernel Auto runs (and so whole cache blocks): 32 tokens for head rows, 64 for token rows.
   const long long tile = duet::auto_math() == AttnDecodeMath::TokenRows ? duet::kTokTile : kTileTokens;
