@@ -790,24 +790,27 @@ int blocks_per_sm_target() {
   return target;
 }
 
-// How many blocks the split aims for (DUET_ATTN_DECODE_SPLIT):
-//  fill      blocks_per_sm_target() blocks an SM, whatever the batch (the rule until round 12);
-//  cover     as fill, but no split once the (sequence, kv head) blocks outnumber the SMs;
-//  saturate  blocks_per_sm_target() blocks an SM of at most kHbmSaturationSms SMs: past the SM count at which the
-//            copy kernel reaches the card's whole HBM bandwidth, more blocks in flight cannot read faster, and each
-//            extra split still costs its share of the merge pass.
-// One block an SM measured 16 x 512 at 0.76 / 0.85x on 72 / 96 SMs of an H100 (no merge pass) but 1 x 4,096 at
-// 1.19-1.37x on 24-40 SMs (round11/call4); cover lost 1 x 512 on 8 SMs (1.14x: one block an SM cannot keep a small
-// partition's bandwidth busy) and won 16 x 512 on 72-96 (round12/call1). saturate keeps both gains.
-enum class SplitRule { Fill, Cover, Saturate };
+// When a batch is split along its contexts (DUET_ATTN_DECODE_SPLIT):
+//  hbm    (default) not at all once its (sequence, kv head) blocks alone can keep the partition's HBM busy, i.e. they
+//         number blocks_per_sm_target() a saturating SM (at most kHbmSaturationSms of them); otherwise as fill;
+//  fill   towards blocks_per_sm_target() blocks an SM, whatever the batch (the rule up to round 11);
+//  cover  as fill, but not at all once the blocks outnumber the SMs.
+// Why: a split costs a merge pass, and pays only while the blocks are too few to keep HBM busy (one block an SM
+// cannot on a small partition) or their chains of tiles are long. H100 sweep, round12/call2 (per shape, ÷ fill):
+// cover took 16 x 512 to 0.76-0.86x on 72-96 SMs but 1 x 512 on 8 SMs to 1.12-1.14x (8 blocks on 8 SMs); a target of
+// two blocks an SM over at most 32 SMs took 16 x 512 to 0.85-0.87x on 132 SMs too, but cut 1 x 4,096 into 512-token
+// chains, 1.04-1.13x on 64-132 SMs. hbm makes, shape by shape, the choice that was fastest there; no other shape of
+// the kernel-quality plan changes.
+enum class SplitRule { Hbm, Fill, Cover };
 SplitRule split_rule() {
-  static const SplitRule rule = env_choice("DUET_ATTN_DECODE_SPLIT", SplitRule::Fill,
-                                           {{"fill", SplitRule::Fill}, {"cover", SplitRule::Cover}, {"saturate", SplitRule::Saturate}});
+  static const SplitRule rule = env_choice("DUET_ATTN_DECODE_SPLIT", SplitRule::Hbm,
+                                           {{"hbm", SplitRule::Hbm}, {"fill", SplitRule::Fill}, {"cover", SplitRule::Cover}});
   return rule;
 }
 
 // The SM count from which the copy kernel reads at the whole card's HBM bandwidth: 32 on an H100 (the copy ceiling
-// takes 751 us on 32 SMs and on 132; round12/call1); the H200's notes say ~3.1 TB/s from 56 SMs, 2.1 TB/s on 32.
+// takes 751-754 us on 32 SMs and on 132; round12/call1-2). The H200's notes put it nearer 56 (2.1 TB/s on 32 SMs,
+// ~3.1 TB/s from 56); 32 there splits fewer batches of 64-111 blocks than the card could use, untimed until an H200 runs.
 constexpr int kHbmSaturationSms = 32;
 
 }  // namespace
@@ -818,11 +821,13 @@ AttnDecodeSplit attn_decode_choose_split(int num_seqs, int hkv, int max_context,
   duet::require(num_seqs > 0 && hkv > 0 && max_context > 0 && sm_count > 0, "attn_decode_choose_split",
                 "num_seqs, hkv, max_context and sm_count must be positive");
   const duet::SplitRule rule = duet::split_rule();
-  const long long target_sms = rule == duet::SplitRule::Saturate ? std::min(sm_count, duet::kHbmSaturationSms) : sm_count;
-  const long long target_blocks = (long long)duet::blocks_per_sm_target() * target_sms;
+  const long long target_blocks = (long long)duet::blocks_per_sm_target() * sm_count;
+  const long long hbm_blocks = (long long)duet::blocks_per_sm_target() * std::min(sm_count, duet::kHbmSaturationSms);
   const long long base_blocks = (long long)num_seqs * hkv;
   long long splits = (target_blocks + base_blocks - 1) / base_blocks;
-  if (splits < 1 || (rule == duet::SplitRule::Cover && base_blocks >= sm_count)) splits = 1;
+  if (splits < 1 || (rule == duet::SplitRule::Cover && base_blocks >= sm_count) ||
+      (rule == duet::SplitRule::Hbm && base_blocks >= hbm_blocks))
+    splits = 1;
   long long tokens = (max_context + splits - 1) / splits;
   // Whole tiles of the kernel Auto runs (and so whole cache blocks): 32 tokens for head rows, 64 for token rows.
   const long long tile = duet::auto_math() == AttnDecodeMath::TokenRows ? duet::kTokTile : kTileTokens;

@@ -79,11 +79,12 @@ for i, v in rows.items(): print(i, v)
 PY
 fi
 
-# With PICK_FROM_SWEEP=1 the plan runs under the sweep setting with the least total decode time (named in summary.txt);
+# With PICK_FROM_SWEEP=1 the plan runs under the sweep setting with the least geometric-mean decode time (named in
+# summary.txt; a plain sum would be the few longest shapes' noise: round12/call2);
 # a setting with any failed or missing decode experiment is never picked.
 if [ "${PICK_FROM_SWEEP:-0}" = 1 ] && [ "$sweep_sms" != none ]; then
   best=$(python3 - "$OUT" ${SWEEP_SETTINGS:-} <<'PY'
-import json, sys
+import json, math, sys
 totals, ids = [], None
 for i, setting in enumerate(sys.argv[2:], 1):
     try:
@@ -98,11 +99,11 @@ for i, setting in enumerate(sys.argv[2:], 1):
         ids, totals = got, []  # a setting cut short is compared with none that ran more experiments
     elif got != ids:
         continue
-    totals.append((sum(r["median_us"] for r in rows), setting))
+    totals.append((sum(math.log(r["median_us"]) for r in rows) / len(rows), setting))
 print(min(totals)[1] if totals else "DUET_SWEEP_NONE=1")
 PY
 )
-  note "own plan runs with $best (least total decode time in the sweep)"
+  note "own plan runs with $best (least geometric-mean decode time in the sweep)"
   export ${best//,/ }
 fi
 own_plan="$plan"

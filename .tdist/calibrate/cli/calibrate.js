@@ -1,0 +1,380 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CliExit } from '../../sim/cli/io.js';
+import { parseChoice, parseNumber } from '../../sim/cli/flags.js';
+import { inputError } from '../../sim/core/input-error.js';
+import { loadModel } from '../../sim/config/load-model.js';
+import { loadHardware, parseHardwareYaml } from '../../sim/config/load-hardware.js';
+import { readConfig } from '../../sim/config/config-files.js';
+import { packageRoot } from '../../sim/trace/bundled.js';
+import { estimatePlan, generatePlan } from '../plan.js';
+import { generateClockSizesPlan, generateReferencePlan, generateRemainderValidationPlan, generateValidationPlan } from '../plan-reference.js';
+import { generateKernelQualityPlan } from '../plan-kernel-quality.js';
+import { generateGemmRowsPlan } from '../plan-gemm-rows.js';
+import { deriveGemmKernels, formatGemmKernels, gemmOpRecords } from '../gemm-kernels.js';
+import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
+import { compareRuns, formatRepeatability } from '../repeatability.js';
+import { parsePlan } from '../parse-plan.js';
+import { runWithAddon, runWithReference, runWithRunner, withBackend } from '../run.js';
+import { gpuCommand } from './gpu-command.js';
+import { loadData, loadMeasurements } from '../load-data.js';
+import { FIT_FORMS, fitCalibration, recordedFitChoices } from '../fit.js';
+import { withCalibratedSection } from '../write-calibrated.js';
+import { validateCalibration } from '../validate.js';
+import { kernelQuality } from '../kernel-quality.js';
+import { parseTorchRef } from '../parse-torch-ref.js';
+import { checkOutputPath, writeOutputFile } from '../../sim/cli/output-file.js';
+import { registerExecute } from './calibrate-execute.js';
+import { formatFit, formatPlanEstimate, formatQuality, formatValidation } from '../format-text.js';
+import { registerCompare, registerFitServing } from './calibrate-compare.js';
+/**
+ * `duetsim calibrate plan|run|fit|validate|quality`: the GPU calibration workflow (calibrate/README.md).
+ * Each action parses its flags and calls calibrate/; only `run` needs a GPU.
+ */
+const DEFAULT_MODELS = ['qwen3-8b', 'qwen3-14b'];
+/** The plan profiles, one line each: what `--profile` accepts and lists in its help. */
+const PLAN_PROFILES = {
+    standard: { what: 'our kernels: duet_runner', generate: (o) => generatePlan(o) },
+    reference: { what: 'production kernels: cuda/reference/torch_runner.py; adds clock regimes and continuous pairs', generate: (o) => generateReferencePlan(o) },
+    'reference-validation': { what: "held-out pairs at DuetServe's loaded splits and clock regimes, never fitted", generate: (o) => generateValidationPlan(o) },
+    'remainder-validation': { what: 'forwards alone (and attention/elementwise ops) on the partitions holding the GPC remainder (20–36, 116, 124 SMs on an H200), never fitted', generate: (o) => generateRemainderValidationPlan(o) },
+    'clock-sizes': { what: 'one prefill of 512–4,096 tokens back to back and beside decode steps on the whole GPU and 96 SMs, with the clock read out, never fitted', generate: (o) => generateClockSizesPlan(o) },
+    'kernel-quality': { what: 'attention and elementwise ops with the copy ceiling on every partition, run by both backends for `compare-kernels`', generate: (o) => generateKernelQualityPlan(o) },
+    'gemm-rows': { what: "every linear layer at 29 token counts (1–4096, the mixed batches' 320/544/1040/1088 included) on the partition ladder, for cuBLAS's row tiles and kernel choice", generate: (o) => generateGemmRowsPlan(o) },
+};
+function collect(v, acc) {
+    return [...acc, v];
+}
+/** Writes a result file named by `flag`: path checked, temporary file, renamed into place. */
+function writeOut(io, flag, path, text) {
+    writeOutputFile(flag, path, io.cwd, text);
+}
+function registerPlan(cal, io) {
+    cal
+        .command('plan')
+        .description('write a measurement plan (ceilings, operators, forwards, concurrent pairs) for models on a GPU; deterministic')
+        .option('--model <name|path>', 'model to plan for (repeatable)', collect, [])
+        .option('--hardware <name|path>', 'GPU: SM count, partition granularity, perf for the runtime estimate', 'h100-sxm')
+        .option('--sm-count <n>', "override the GPU's SM count (e.g. a part the YAML does not describe)", parseNumber('--sm-count', { integer: true, min: 1 }))
+        .option('--granularity <n>', 'override the partition granularity in SMs (also the smallest partition)', parseNumber('--granularity', { integer: true, min: 1 }))
+        .option('--repeats <n>', 'timed repeats per experiment', parseNumber('--repeats', { integer: true, min: 1 }), 10)
+        .option('--warmup <n>', 'untimed repeats first', parseNumber('--warmup', { integer: true, min: 0 }), 2)
+        .option('--profile <name>', `which plan: ${Object.entries(PLAN_PROFILES).map(([name, p]) => `'${name}' (${p.what})`).join('; ')}`, 'standard')
+        .option('--unseen-model <name|path>', 'reference and remainder-validation profiles: a model measured for validation only, never fitted (repeatable)', collect, [])
+        .option('-o, --out <file>', 'plan JSON (default: stdout)')
+        .action((o) => {
+        const profile = Object.hasOwn(PLAN_PROFILES, o.profile) ? PLAN_PROFILES[o.profile] : undefined;
+        if (!profile) {
+            throw inputError('bad-flag', '<command line>', 0, '--profile', `'${o.profile}' is not a profile: ${Object.keys(PLAN_PROFILES).join(', ')}`);
+        }
+        if (o.unseenModel.length > 0 && o.profile !== 'reference' && o.profile !== 'remainder-validation')
+            throw inputError('bad-flag', '<command line>', 0, '--unseen-model', 'only the reference and remainder-validation profiles plan unseen models');
+        const names = o.model.length > 0 ? o.model : DEFAULT_MODELS;
+        const models = names.map((n) => {
+            const spec = loadModel(n, { cwd: io.cwd });
+            return { key: spec.name, spec };
+        });
+        const unseen = o.unseenModel.map((n) => {
+            const spec = loadModel(n, { cwd: io.cwd });
+            return { key: spec.name, spec, unseen: true };
+        });
+        const base = loadHardware(o.hardware, { cwd: io.cwd });
+        const granularitySms = o.granularity ?? base.partition.granularitySms;
+        const hw = { ...base, smCount: o.smCount ?? base.smCount, partition: { ...base.partition, granularitySms, minSms: o.granularity ?? base.partition.minSms } };
+        if (granularitySms > hw.smCount)
+            throw inputError('bad-flag', '<command line>', 0, '--granularity', `${granularitySms} SMs is more than the GPU's ${hw.smCount}`);
+        const plan = profile.generate({ models: [...models, ...unseen], hardware: hw, repeats: o.repeats, warmup: o.warmup });
+        const text = JSON.stringify(plan, null, 1) + '\n';
+        if (o.out)
+            writeOut(io, '--out', o.out, text);
+        else
+            io.stdout(text);
+        const estimate = estimatePlan(plan, Object.fromEntries([...models, ...unseen].map((m) => [m.key, m.spec])), hw);
+        io.stderr(formatPlanEstimate(estimate, o.repeats, o.warmup));
+    });
+}
+function registerRun(cal, io) {
+    cal
+        .command('run')
+        .description('measure a plan on this machine\'s GPU (addon in process, or the duet_runner executable); JSONL out, resumable')
+        .requiredOption('--plan <file>', 'plan JSON')
+        .requiredOption('--out <file>', 'measurement JSONL')
+        .option('--backend <addon|runner>', 'which build to use (default: the addon if built, else the runner)', parseChoice('--backend', ['addon', 'runner']))
+        .option('--runner <path>', 'duet_runner executable (default: cuda/build/duet_runner)')
+        .option('--resume', 'skip experiments whose ids are already in --out')
+        .option('--kernels <own|torch>', "'own': our CUDA kernels (addon or duet_runner); 'torch': the kernels a serving engine runs, through cuda/reference/torch_runner.py (cuBLAS, cuDNN/FlashAttention SDPA, Triton)", parseChoice('--kernels', ['own', 'torch']), 'own')
+        .option('--python <path>', "with --kernels torch: the Python that has PyTorch, Triton and cuda-bindings", 'python3')
+        .option('--max-seconds <s>', 'with --kernels torch: stop cleanly after about this long (continue with --resume)', parseNumber('--max-seconds', { min: 0 }), 0)
+        .action(async (o) => {
+        const planPath = resolve(io.cwd, o.plan);
+        if (!existsSync(planPath))
+            throw inputError('calib.no-file', o.plan, 0, '--plan', 'no such plan file');
+        const plan = parsePlan(readFileSync(planPath, 'utf8'), o.plan);
+        checkOutputPath('--out', o.out, io.cwd);
+        const runOpts = { plan, outPath: resolve(io.cwd, o.out), resume: Boolean(o.resume), progress: io.stderr };
+        if (o.kernels === 'torch') {
+            if (o.backend || o.runner)
+                throw inputError('bad-flag', '<command line>', 0, o.backend ? '--backend' : '--runner', 'chooses a build of our kernels; --kernels torch runs the reference backend instead');
+            try {
+                await runWithReference(o.python, packageRoot(), planPath, { ...runOpts, maxSeconds: o.maxSeconds });
+            }
+            catch (e) {
+                // A missing interpreter or a failed run is the user's environment, not a duetsim bug: say so, exit 1.
+                const why = e.code === 'ENOENT' ? `${o.python} not found (--python names the Python that has PyTorch)` : e.message;
+                throw new CliExit(1, `calibrate run --kernels torch: ${why}`);
+            }
+            return;
+        }
+        if (o.maxSeconds > 0)
+            throw inputError('bad-flag', '<command line>', 0, '--max-seconds', 'only the reference backend (--kernels torch) stops on a time limit; stop duet_runner and rerun with --resume');
+        await gpuCommand(() => withBackend(o.backend, o.runner && resolve(io.cwd, o.runner), packageRoot(), (addon) => runWithAddon(addon, o.plan, runOpts), (runner) => runWithRunner(runner, planPath, runOpts)));
+    });
+}
+function load(io, data, plan) {
+    const loaded = loadData(io.cwd, data, plan);
+    noteSkipped(io, loaded.skipped);
+    return loaded;
+}
+function noteSkipped(io, skipped) {
+    for (const f of skipped)
+        io.stderr(`note: ${f} is not measurement output (no meta line); left out\n`);
+}
+/** A data path named by its own flag (not --data), refused where it does not exist. */
+function requireExisting(io, flag, path) {
+    if (!existsSync(resolve(io.cwd, path)))
+        throw inputError('calib.no-file', path, 0, flag, 'no such file or folder');
+}
+/** --data, --plan and (for fit and validate) --hardware: what the data-reading subcommands share. */
+function dataOptions(cmd, withHardware) {
+    cmd
+        .requiredOption('--data <dir|file>', 'measurement JSONL, or a folder of them (repeatable)', collect, [])
+        .option('--plan <file>', 'plan the data was measured from (default: plan.json beside the data)');
+    return withHardware ? cmd.option('--hardware <name|path>', 'hardware YAML the calibration is for', 'h100-sxm') : cmd;
+}
+/**
+ * --recorded-choices: the candidate terms the hardware YAML's physics `calibrated:` section records (GEMM tiles,
+ * waves, class tails), so the fit runs once instead of searching fourteen candidates (sixteen with a kernel table that records tiles, seventeen with its timings or time factors). Refused, located, when
+ * the section is missing or in the ceiling form (which records none).
+ */
+function recordedChoicesOf(source, calibrated, form) {
+    if (form === 'ceiling')
+        throw inputError('bad-flag', '<command line>', 0, '--recorded-choices', "the ceiling form has no candidate terms; drop --form ceiling or --recorded-choices");
+    if (!calibrated)
+        throw inputError('calib.no-recorded-choices', source.file, 0, 'calibrated', 'no calibrated: section to take the fit choices from (--recorded-choices); run fit without it to search them');
+    if (calibrated.kernelRule !== 'tail') {
+        const line = source.text.split('\n').findIndex((l) => /^calibrated:/.test(l)) + 1;
+        throw inputError('calib.no-recorded-choices', source.file, line, 'calibrated', 'the calibrated: section is in the ceiling form and records no candidate terms (--recorded-choices needs a physics-form section)');
+    }
+    return recordedFitChoices(calibrated);
+}
+function formFlag(v) {
+    if (v === undefined)
+        return undefined;
+    if (!FIT_FORMS.includes(v))
+        throw inputError('bad-flag', '<command line>', 0, '--form', `'${v}' is not a model form: ${FIT_FORMS.join(' or ')}`);
+    return v;
+}
+/** Fit from the data against the hardware's seed spec (its perf is what gets replaced). */
+function fitFrom(io, o) {
+    const loaded = load(io, o.data, o.plan);
+    const source = readConfig('hardware', o.hardware, io.cwd);
+    const config = parseHardwareYaml(source.text, source.file);
+    const hardware = config.seed;
+    const started = performance.now();
+    // The physics form's candidate search is fourteen fits (sixteen with recorded tiles, seventeen with recorded times) (minutes on a laptop): one line each on stderr.
+    const onCandidate = o.quiet
+        ? undefined
+        : (c) => io.stderr(`fit: candidate ${c.index}/${c.total} ${c.label}: training forward MAPE ${(100 * c.trainingForwardMape).toFixed(3)}%${c.kept ? ' (best so far)' : ''}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    const form = formFlag(o.form);
+    const choices = o.recordedChoices ? { ...recordedChoicesOf(source, config.calibrated, form), form: 'physics' } : { form };
+    const { table: gemmKernels, records: gemmRecords } = kernelTableFor(io, o, source.file, hardware, config.calibrated?.gemmKernels);
+    const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices, gemmKernels, gemmRecords });
+    return { loaded, source, hardware, fit };
+}
+/**
+ * The GEMM kernel table the fit prices with (GemmKernelTable): derived from --gemm-kernels data, with that
+ * data's GEMM timings (for the fit's recorded-times term), else the one the YAML's calibrated: section records
+ * (it is measured, not fitted, so a refit keeps it, with any time factors it records), else none.
+ * --no-gemm-kernels fits without one. Which one is said on stderr.
+ */
+function kernelTableFor(io, o, file, hardware, recorded) {
+    if (o.gemmKernels === false)
+        return {};
+    if (o.gemmKernels) {
+        const data = load(io, [o.gemmKernels], undefined).data;
+        const d = deriveGemmKernels(hardware, data);
+        if (!o.quiet)
+            io.stderr(`fit: GEMM kernel table from ${o.gemmKernels}: ${d.table.shapes.length} shapes × ${d.table.rows.length} token counts, remainder hosts ≤ ${d.table.remainderMaxCtas} CTAs\n`);
+        return { table: d.table, records: gemmOpRecords(data) };
+    }
+    if (recorded && !o.quiet)
+        io.stderr(`fit: GEMM kernel table kept from ${file} (${recorded.source}); --gemm-kernels to re-derive, --no-gemm-kernels for none\n`);
+    return recorded ? { table: recorded } : {};
+}
+function formOption(cmd) {
+    return cmd
+        .option('--quiet', 'no progress lines on stderr')
+        .option('--gemm-kernels <dir|file>', "GEMM measurements with kernel names (the gemm-rows plan, reference runner --kernel-names): price cuBLAS's clustered kernels on partitions holding the GPC remainder (default: the table the YAML's calibrated: section records)")
+        .option('--no-gemm-kernels', 'fit without a GEMM kernel table (not even the one the YAML records)')
+        .option('--recorded-choices', "physics form: fit once with the candidate terms the hardware YAML's calibrated: section records (GEMM tiles, waves, class tails, recorded tiles and times) instead of searching fourteen to seventeen")
+        .option('--form <form>', "model form: 'physics' (saturating W(S), bandwidth-bound decode attention, shared-resource contention, clock regimes) or 'ceiling'; default: physics for reference-runner data, ceiling for duet_runner data");
+}
+function registerFit(cal, io) {
+    formOption(dataOptions(cal.command('fit'), true))
+        .description('fit Π(S), W(S), per-class efficiencies, kernel floor and contention to measurements (training split only)')
+        .option('--write', 'write the calibrated: section into the hardware YAML (other content and comments kept)')
+        .option('--json <file>', 'write the fitted perf and residuals as JSON')
+        .action((o) => {
+        const { loaded, source, fit } = fitFrom(io, o);
+        io.stdout(formatFit(fit.perf, fit.residuals, fit.forwardWeight, fit.computeRescale));
+        if (o.json)
+            writeOut(io, '--json', o.json, JSON.stringify({ perf: fit.perf, forward_weight: fit.forwardWeight, compute_rescale: fit.computeRescale, bandwidth_rescale: fit.bandwidthRescale, residuals: fit.residuals }, null, 1) + '\n');
+        if (o.write) {
+            const text = withCalibratedSection(source.text, source.file, fit.perf, loaded.data, fit.residuals);
+            // Read it back as the simulator will: a section the loader refuses (e.g. a ceiling above the
+            // datasheet peak) is reported here, and the file is left as it was.
+            parseHardwareYaml(text, source.file);
+            writeFileSync(source.file, text);
+            io.stderr(`wrote calibrated: to ${source.file}\n`);
+        }
+    });
+}
+function registerValidate(cal, io, reportHtmlFromFiles) {
+    formOption(dataOptions(cal.command('validate'), true))
+        .description('predicted vs measured on held-out forward and concurrent points: MAPE, p90, worst per family; PASS/FAIL against the targets')
+        .option('--use-config', "validate the YAML's calibrated: section (without any servingCorrection:) instead of fitting the data's training split now")
+        .option('--json <file>', 'write {points, summary} JSON')
+        .option('--html <file>', 'write an HTML page (reports/ generator)')
+        .action((o) => {
+        let hw;
+        let loaded;
+        if (o.useConfig) {
+            // --use-config judges the section as written; the flags that choose how to fit have nothing to act on.
+            for (const [flag, given] of [['--recorded-choices', o.recordedChoices], ['--form', o.form !== undefined]]) {
+                if (given)
+                    throw inputError('bad-flag', '<command line>', 0, flag, `${flag} chooses how to fit; --use-config validates the YAML's calibrated: section without fitting`);
+            }
+            loaded = load(io, o.data, o.plan);
+            // The calibration data were timed in the harness's regime: judge the calibrated: section alone.
+            hw = loadHardware(o.hardware, { cwd: io.cwd, useServingCorrection: false });
+        }
+        else {
+            const f = fitFrom(io, o);
+            loaded = f.loaded;
+            hw = { ...f.hardware, perf: f.fit.perf };
+        }
+        const report = validateCalibration(loaded.models, hw, loaded.data, loaded.plan.unseenModels ?? []);
+        io.stdout(formatValidation(report));
+        // The HTML page is drawn by reports/ from the JSON file, which is kept beside it when --json is not given.
+        const jsonPath = o.json ?? (o.html ? o.html.replace(/\.html?$/i, '') + '.validation.json' : undefined);
+        if (jsonPath)
+            writeOut(io, o.json ? '--json' : '--html', jsonPath, JSON.stringify(report, null, 1) + '\n');
+        if (o.html && jsonPath) {
+            writeOut(io, '--html', o.html, reportHtmlFromFiles([resolve(io.cwd, jsonPath)]));
+            io.stderr(`wrote ${o.html} (from ${jsonPath})\n`);
+        }
+    });
+}
+function registerQuality(cal, io) {
+    dataOptions(cal.command('quality'), false)
+        .description('kernel quality: achieved TFLOP/s and GB/s of each operator vs the ceilings at its SM count; prefill attention vs PyTorch')
+        .option('--torch <file>', 'PyTorch baselines JSON (cuda/tools/torch_attention_ref.py or cuda/tests/bench_attn_prefill.py)')
+        .option('--worst <n>', 'list this many of the lowest kernels', parseNumber('--worst', { integer: true, min: 0 }), 10)
+        .option('--json <file>', 'write the report as JSON')
+        .action((o) => {
+        const { data, models } = load(io, o.data, o.plan);
+        const torch = o.torch ? parseTorchRef(readFileSync(resolve(io.cwd, o.torch), 'utf8'), o.torch) : null;
+        const lmHeads = Object.values(models).map((m) => ({ hiddenSize: m.hiddenSize, vocabSize: m.vocabSize }));
+        const q = kernelQuality(data, lmHeads, torch);
+        io.stdout(formatQuality(q, o.worst));
+        if (o.json)
+            writeOut(io, '--json', o.json, JSON.stringify(q, null, 1) + '\n');
+    });
+}
+function registerGemmKernels(cal, io) {
+    dataOptions(cal.command('gemm-kernels'), true)
+        .description("cuBLAS's thread-block clusters per GEMM shape and token count, from kernel names (gemm-rows plan): which GEMMs cannot use the GPC remainder's SMs; the table fit --gemm-kernels prices with")
+        .option('--remainder-max-ctas <n>', 'largest cluster the remainder hosts, when the data cannot show it (no GEMM timed both on a partition holding the remainder and on its whole groups)', parseNumber('--remainder-max-ctas', { integer: true, min: 1, max: 16 }))
+        .option('--json <file>', 'write the derivation (table, ratios per cluster size, left-out records) as JSON')
+        .action((o) => {
+        if (o.json)
+            checkOutputPath('--json', o.json, io.cwd);
+        const { data } = load(io, o.data, o.plan);
+        const source = readConfig('hardware', o.hardware, io.cwd);
+        const d = deriveGemmKernels(parseHardwareYaml(source.text, source.file).seed, data, o.remainderMaxCtas);
+        io.stdout(formatGemmKernels(d) + '\n');
+        if (o.json)
+            writeOut(io, '--json', o.json, JSON.stringify(d, null, 1) + '\n');
+    });
+}
+function registerCompareKernels(cal, io) {
+    cal
+        .command('compare-kernels')
+        .description('kernel quality table: our kernels beside the reference backend (production kernels) on the same shapes and SM counts; Markdown on stdout')
+        .requiredOption('--ours <dir|file>', 'duet_runner measurements (our CUDA kernels)')
+        .requiredOption('--reference <dir|file>', 'cuda/reference/torch_runner.py measurements')
+        .option('--json <file>', 'write the comparison as JSON')
+        .action((o) => {
+        if (o.json)
+            checkOutputPath('--json', o.json, io.cwd);
+        // Named by their own flags (load() would call either one --data).
+        requireExisting(io, '--ours', o.ours);
+        requireExisting(io, '--reference', o.reference);
+        const ours = load(io, [o.ours], undefined);
+        const ref = load(io, [o.reference], undefined);
+        const lmHeads = Object.values({ ...ours.models, ...ref.models }).map((m) => ({ hiddenSize: m.hiddenSize, vocabSize: m.vocabSize }));
+        const c = compareKernels(ours.data, ref.data, lmHeads);
+        if (c.pairs.length === 0)
+            throw inputError('calib.no-common-ops', o.reference, 0, '--reference', 'no operator was measured on the same shape and SM count by both backends');
+        io.stdout(formatKernelComparison(c));
+        if (o.json)
+            writeOut(io, '--json', o.json, JSON.stringify(c, null, 1) + '\n');
+    });
+}
+function registerRepeatability(cal, io) {
+    cal
+        .command('repeatability')
+        .description('run-to-run spread: the same plan measured twice on one GPU model, each timing matched by experiment id (|second ÷ first − 1|: median, mean, p90, worst per record kind); the noise floor for validate\'s errors')
+        .requiredOption('--first <dir|file>', 'measurements of the first run')
+        .requiredOption('--second <dir|file>', 'measurements of the repeat (same plan; may be a subset of it)')
+        .option('--json <file>', 'write the spread as JSON')
+        .action((o) => {
+        if (o.json)
+            checkOutputPath('--json', o.json, io.cwd);
+        const read = (flag, path) => {
+            requireExisting(io, flag, path);
+            const { data, skipped } = loadMeasurements(io.cwd, [path]);
+            noteSkipped(io, skipped);
+            return data;
+        };
+        const first = read('--first', o.first);
+        const second = read('--second', o.second);
+        let r;
+        try {
+            r = compareRuns(first, second);
+        }
+        catch (e) {
+            throw inputError('calib.repeat', o.second, 0, '--second', e.message);
+        }
+        io.stdout(formatRepeatability(r));
+        if (o.json)
+            writeOut(io, '--json', o.json, JSON.stringify(r, null, 1) + '\n');
+    });
+}
+export const makeCalibrateCommand = (pages) => ({
+    name: 'calibrate',
+    register(program, io) {
+        const cal = program.command('calibrate').description('measure a GPU, fit the latency model to it, and check the fit on held-out points');
+        registerPlan(cal, io);
+        registerCompareKernels(cal, io);
+        registerGemmKernels(cal, io);
+        registerRepeatability(cal, io);
+        registerRun(cal, io);
+        registerFit(cal, io);
+        registerValidate(cal, io, pages.reportHtmlFromFiles);
+        registerQuality(cal, io);
+        registerCompare(cal, io, pages);
+        registerFitServing(cal, io);
+        registerExecute(cal, io);
+    },
+});

@@ -1,0 +1,435 @@
+import { isotonicNonDecreasing } from './isotonic.js';
+import { curveAt } from '../sim/latency/curve.js';
+import { OP_CLASSES } from '../sim/hardware/hardware-spec.js';
+import { inputError } from '../sim/core/input-error.js';
+import { recordGemmTimeScales, withoutTimeScales } from './gemm-kernels.js';
+import { fitCurve } from './fit-curves.js';
+import { clampAndRound, fitOperatorClasses, memoryEffBound, tieTails, withClassTails, opPoints, opTimeUs, perfFrom, refineJointly, refitDecodeMemory, roundSig, tieDecodeCompute } from './fit-efficiency.js';
+import { fitContention, fitSharedContention } from './fit-contention.js';
+import { fitSaturatingBandwidth, tabulate } from './fit-bandwidth.js';
+import { fitClockRegime, usableClock } from './fit-clock.js';
+import { idHash, splitClockRecords, splitRecords } from './split.js';
+import { ape, formatPct, summarizeApes } from './error-stats.js';
+import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs } from './predict-record.js';
+/**
+ * Candidate GEMM row tiles [T, T_s] (PerfSpec.gemmRowTile, gemmSmallRowTile; 0: none): no padding, one
+ * tile for every size (64 or 128 rows, the M tiles Hopper cuBLAS kernels use), or 128-row tiles above one
+ * tile and a 64-row narrow-M kernel below. The fit keeps the one with the lowest *training* forward error.
+ */
+export const GEMM_ROW_TILES = [
+    [0, 0],
+    [64, 0],
+    [128, 0],
+    [128, 64],
+];
+/**
+ * Candidate GEMM wave quantisation terms [k, column tile] (PerfSpec.gemmWaveBlend, gemmColTile), tried on the
+ * row tiles chosen above; none is kept unless it lowers the *training* forward error. On S SMs a GEMM's
+ * ⌈n/T⌉·⌈dOut/column tile⌉ output tiles run in ⌈tiles/S⌉ waves, and its compute is scaled by
+ * 1 + k·(waves·S/tiles − 1): k = 1 prices whole waves, k = 0.5 half the idle part of the last one (cuBLAS's
+ * persistent and stream-K Hopper kernels hide part of it). 128 and 256 columns are the N tiles of the Hopper
+ * cuBLAS kernels.
+ */
+export const GEMM_WAVES = [
+    [0.5, 128],
+    [0.5, 256],
+    [1, 128],
+    [1, 256],
+];
+/**
+ * Candidate prefill attention wave terms [k, row tile] (PerfSpec.attnWaveBlend, attnRowTile), tried after
+ * the GEMM terms on what they chose; none is kept unless it lowers the *training* forward error. A prefill
+ * attention kernel's Σ⌈q/row tile⌉·hq query blocks run in whole waves on the partition (roofline
+ * attnWaveStretch); 64 and 128 rows are the query tiles of FlashAttention-2's and cuDNN's kernels, k as for
+ * the GEMM waves.
+ */
+export const ATTENTION_WAVES = [
+    [0.5, 64],
+    [0.5, 128],
+    [1, 64],
+    [1, 128],
+];
+/**
+ * Candidate sets of operator classes with a kernel tail of their own (OpEfficiency.tailUs), tried after the wave
+ * terms on what they chose; none is kept unless it lowers the *training* forward error. One call of an operator
+ * is not one launch of the same cost everywhere: an SDPA decode call runs a split-KV kernel and the reduction
+ * of its partial results (the H200 reference's batch-1 decodes take ~8 µs whatever their context, its
+ * elementwise Triton kernels ~1.7 µs), so decode attention alone, or every class, may carry its own.
+ */
+export const CLASS_TAILS = [['attn_decode'], OP_CLASSES];
+/**
+ * Where cuBLAS's recorded tiles replace the fitted row tile (PerfSpec.gemmTilesFromRows): every GEMM, or those
+ * above one 128-row tile (below it cuBLAS runs narrow, memory-bound kernels whose tile waves do not bound them).
+ */
+export const GEMM_RECORDED_TILES = [1, 129];
+/**
+ * 'ceiling': W(S) is the measured copy ceiling, every efficiency free, contention by partner SM share
+ * (what the own-kernel calibrations of 2026-11 were fitted with). 'physics' (issue 11): W(S) a fitted
+ * saturating curve over the envelope of what was achieved, decode attention's compute efficiency tied
+ * to prefill attention's (bandwidth-bound by construction), contention from the partner's power and
+ * bandwidth shares, and the clock regimes from the clock_regime records.
+ */
+export const FIT_FORMS = ['ceiling', 'physics'];
+export function defaultForm(data) {
+    return data.meta.backend === 'torch' ? 'physics' : 'ceiling';
+}
+function byKind(records, kind) {
+    return records.filter((r) => r.kind === kind);
+}
+/**
+ * The candidate terms a physics fit chose (GEMM row tiles, GEMM and attention waves), as its calibrated section
+ * records them: given to `fitCalibration`, they refit exactly that choice without searching the candidates
+ * again (the search is the same calls, so the result is the same, bit for bit; test/calibrate/fit.test.ts).
+ * What a check of a shipped calibration uses: the search costs a dozen fits.
+ */
+export function recordedFitChoices(perf) {
+    return {
+        // Measured, not chosen, but recorded in the same section: a refit with the recorded choices prices with it.
+        ...(perf.gemmKernels ? { gemmKernels: perf.gemmKernels } : {}),
+        gemmRowTile: perf.gemmRowTile ?? 0,
+        gemmSmallRowTile: perf.gemmSmallRowTile ?? 0,
+        gemmWave: [perf.gemmWaveBlend ?? 0, perf.gemmColTile ?? 0],
+        attnWave: [perf.attnWaveBlend ?? 0, perf.attnRowTile ?? 0],
+        classTails: OP_CLASSES.filter((c) => perf.efficiency[c].tailUs !== undefined),
+        gemmTilesFromRows: perf.gemmTilesFromRows ?? 0,
+        gemmTimes: perf.gemmKernels?.shapes.some((sh) => sh.timeScale) ?? false,
+    };
+}
+export function fitCalibration(input) {
+    const physicsForm = (input.form ?? defaultForm(input.data)) === 'physics';
+    if (physicsForm && (input.gemmRowTile ?? 'auto') === 'auto') {
+        const recordedTiles = input.gemmKernels?.shapes.some((sh) => sh.tiles) ? GEMM_RECORDED_TILES : [];
+        const gemmTimesPossible = input.gemmKernels !== undefined && ((input.gemmRecords?.length ?? 0) > 0 || input.gemmKernels.shapes.some((sh) => sh.timeScale));
+        let total = GEMM_ROW_TILES.length + GEMM_WAVES.length + ATTENTION_WAVES.length + CLASS_TAILS.length + recordedTiles.length + (gemmTimesPossible ? 1 : 0);
+        let index = 0;
+        const report = (label, r, kept) => {
+            index += 1;
+            input.onCandidate?.({ index, total, label, trainingForwardMape: r.residuals.forwardTrain.mape, kept });
+        };
+        let best = null;
+        let bestTile = [0, 0];
+        for (const [t, ts] of GEMM_ROW_TILES) {
+            const r = fitCalibration({ ...input, gemmRowTile: t, gemmSmallRowTile: ts, onCandidate: undefined });
+            const kept = best === null || r.residuals.forwardTrain.mape < best.residuals.forwardTrain.mape;
+            if (kept) {
+                best = r;
+                bestTile = [t, ts];
+            }
+            report(t === 0 ? 'GEMM rows as counted' : `GEMM row tiles ${t}${ts > 0 ? `/${ts}` : ''}`, r, kept);
+        }
+        // Then, on the chosen tiles, GEMM wave quantisation (GEMM_WAVES), kept only where it lowers the training error.
+        let bestWave = [0, 0];
+        // Without row tiles there are no output tiles to count in waves: those candidates are not tried.
+        if (bestTile[0] === 0)
+            total -= GEMM_WAVES.length;
+        if (bestTile[0] > 0) {
+            for (const wave of GEMM_WAVES) {
+                const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: wave, onCandidate: undefined });
+                const kept = r.residuals.forwardTrain.mape < best.residuals.forwardTrain.mape;
+                if (kept) {
+                    best = r;
+                    bestWave = wave;
+                }
+                report(`GEMM waves ${wave[0]} × ${wave[1]} columns`, r, kept);
+            }
+        }
+        // Then, on what the GEMM terms chose, prefill attention waves (ATTENTION_WAVES), kept the same way.
+        let bestAttnWave = [0, 0];
+        for (const attnWave of ATTENTION_WAVES) {
+            const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: bestWave, attnWave, onCandidate: undefined });
+            const kept = r.residuals.forwardTrain.mape < best.residuals.forwardTrain.mape;
+            if (kept) {
+                best = r;
+                bestAttnWave = attnWave;
+            }
+            report(`attention waves ${attnWave[0]} × ${attnWave[1]} rows`, r, kept);
+        }
+        // Then kernel tails of their own for some classes (CLASS_TAILS), kept the same way.
+        let bestTails = [];
+        for (const classTails of CLASS_TAILS) {
+            const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: bestWave, attnWave: bestAttnWave, classTails, onCandidate: undefined });
+            const kept = r.residuals.forwardTrain.mape < best.residuals.forwardTrain.mape;
+            if (kept) {
+                best = r;
+                bestTails = classTails;
+            }
+            report(`own kernel tail for ${classTails.length === OP_CLASSES.length ? 'every class' : classTails.join(', ')}`, r, kept);
+        }
+        // Last, with a kernel table that records tiles, cuBLAS's own tiles for the shapes it records (GEMM_RECORDED_TILES).
+        // Without row tiles chosen they have no fitted tile to stand in for: not tried.
+        if (bestTile[0] === 0)
+            total -= recordedTiles.length;
+        let bestFrom = 0;
+        for (const from of bestTile[0] > 0 ? recordedTiles : []) {
+            const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: bestWave, attnWave: bestAttnWave, classTails: bestTails, gemmTilesFromRows: from, onCandidate: undefined });
+            const kept = r.residuals.forwardTrain.mape < best.residuals.forwardTrain.mape;
+            if (kept) {
+                best = r;
+                bestFrom = from;
+            }
+            report(`cuBLAS's recorded tiles from ${from} row${from === 1 ? '' : 's'}`, r, kept);
+        }
+        // Last of all, with GEMM timings to record them from (or factors recorded before), cuBLAS's own times.
+        if (gemmTimesPossible) {
+            const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: bestWave, attnWave: bestAttnWave, classTails: bestTails, gemmTilesFromRows: bestFrom, gemmTimes: true, onCandidate: undefined });
+            const kept = r.residuals.forwardTrain.mape < best.residuals.forwardTrain.mape;
+            if (kept)
+                best = r;
+            report("cuBLAS's recorded times per shape and token count", r, kept);
+        }
+        return best;
+    }
+    const rowTile = physicsForm && typeof input.gemmRowTile === 'number' ? input.gemmRowTile : 0;
+    const smallTile = rowTile > 0 ? (input.gemmSmallRowTile ?? 0) : 0;
+    const wave = rowTile > 0 && input.gemmWave && input.gemmWave[0] > 0 ? { gemmWaveBlend: input.gemmWave[0], gemmColTile: input.gemmWave[1] } : {};
+    const attnWave = physicsForm && input.attnWave && input.attnWave[0] > 0 ? { attnWaveBlend: input.attnWave[0], attnRowTile: input.attnWave[1] } : {};
+    // The kernel table is measured, not chosen: any form prices with it. Its tiles stand in for a fitted row tile only.
+    // Its time factors (gemmTimes) come in after stage 3, as the fit's last GEMM term.
+    const kernels = input.gemmKernels ? { gemmKernels: withoutTimeScales(input.gemmKernels) } : {};
+    const tilesFrom = rowTile > 0 && input.gemmKernels && (input.gemmTilesFromRows ?? 0) > 0 ? { gemmTilesFromRows: input.gemmTilesFromRows } : {};
+    const tile = { ...(rowTile > 0 ? { gemmRowTile: rowTile } : {}), ...(smallTile > 0 ? { gemmSmallRowTile: smallTile } : {}), ...wave, ...attnWave, ...kernels, ...tilesFrom };
+    const { data, models } = input;
+    const smCount = input.hardware.smCount;
+    if (data.meta.smCount !== smCount) {
+        throw inputError('calib.sm-mismatch', data.files[0]?.path ?? '', 1, 'sm_count', `measured on ${data.meta.smCount} SMs but the hardware spec has ${smCount}`);
+    }
+    const recs = data.records;
+    const form = input.form ?? defaultForm(data);
+    const physics = form === 'physics';
+    const tailClasses = physics && input.classTails && input.classTails.length > 0 ? input.classTails : [];
+    const tie = physics ? (x) => tieTails(tieDecodeCompute(x), tailClasses) : (x) => x;
+    const rule = physics ? 'tail' : 'floor';
+    const unseen = new Set(input.unseenModels ?? []);
+    // Stage 1: the curves.
+    const lmHeads = Object.values(models).map((m) => ({ hiddenSize: m.hiddenSize, vocabSize: m.vocabSize }));
+    const computeCurve = fitCurve(byKind(recs, 'ceiling_gemm'), smCount, 'ceiling_gemm');
+    const bandwidth = physics ? fitSaturatingBandwidth(byKind(recs, 'ceiling_bandwidth'), byKind(recs, 'op'), lmHeads, smCount) : null;
+    const bandwidthCurve = bandwidth
+        ? tabulate(bandwidth, [...computeCurve.map((p) => p.smCount), ...byKind(recs, 'ceiling_bandwidth').map((r) => r.smCount), smCount])
+        : fitCurve(byKind(recs, 'ceiling_bandwidth'), smCount, 'ceiling_bandwidth');
+    const points = opPoints(byKind(recs, 'op').filter((r) => r.medianUs > 0), computeCurve, bandwidthCurve, lmHeads, bandwidth ? { perSmBytesPerS: bandwidth.perSmBytesPerS, maxBytesPerS: bandwidth.maxBytesPerS, knee: bandwidth.knee } : null, tile, input.hardware.hbmBandwidthBytesPerS);
+    const baseCurves = {
+        computeFlopsPerS: computeCurve.map((p) => ({ smCount: p.smCount, value: roundSig(p.value) })),
+        bandwidthBytesPerS: bandwidthCurve.map((p) => ({ smCount: p.smCount, value: roundSig(p.value) })),
+        contention: { memory: 0, compute: 0 },
+        provenance: '',
+        ...(bandwidth ? { bandwidthModel: { perSmBytesPerS: bandwidth.perSmBytesPerS, maxBytesPerS: bandwidth.maxBytesPerS, knee: bandwidth.knee } } : {}),
+        ...tile,
+    };
+    const hwWith = (perf) => ({ ...input.hardware, perf });
+    // Stages 2 and 3: efficiencies and floor on the operators, then jointly with the training forwards.
+    const forward = splitRecords(byKind(recs, 'forward').filter((r) => usableForward(r) && !harnessOnly(data, r)), unseen);
+    const forwardError = (records) => {
+        const logMeasured = records.map((r) => Math.log(r.medianUs));
+        return (x) => {
+            const hw = hwWith(perfFrom(baseCurves, x, false, rule, tailClasses));
+            let s = 0;
+            records.forEach((r, i) => {
+                const e = Math.log(predictForwardUs(models, hw, r)) - logMeasured[i];
+                s += e * e;
+            });
+            return records.length > 0 ? s / records.length : 0;
+        };
+    };
+    const stage2Shared = physics ? refitDecodeMemory(points, fitOperatorClasses(points, rule), rule) : fitOperatorClasses(points, rule);
+    const stage2 = tailClasses.length > 0 ? withClassTails(stage2Shared) : stage2Shared;
+    const forwardWeight = chooseForwardWeight(forward.train, (train, w, rounds) => refineJointly(points, stage2, (x) => w * forwardError(train)(x), rounds, tie, rule), forwardError);
+    const rounded = clampAndRound(tie(forward.train.length > 0 ? refineJointly(points, stage2, (x) => forwardWeight * forwardError(forward.train)(x), 3, tie, rule) : stage2), memoryEffBound(points));
+    let basePerf = perfFrom(baseCurves, rounded, true, rule, tailClasses);
+    // Stage 3a (physics, gemmTimes): cuBLAS's own time per recorded (shape, tokens) over the model's so far,
+    // recorded from the gemm-rows GEMMs, or as the table records them. Before 3b/3c, which rescale the curves
+    // per SM count on the forwards as these times leave them.
+    if (physics && input.gemmTimes && input.gemmKernels) {
+        const records = input.gemmRecords ?? [];
+        const table = records.length > 0 ? recordGemmTimeScales(hwWith(basePerf), input.gemmKernels, records) : input.gemmKernels;
+        if (!table.shapes.some((sh) => sh.timeScale))
+            throw new Error('gemmTimes: no GEMM timings of the table shapes given, and the table records no time factors');
+        basePerf = { ...basePerf, gemmKernels: table };
+    }
+    // Stage 3b (physics): Π(S) as forwards achieve it. The 8192³ GEMM ceiling is one shape timed for a few
+    // milliseconds; a forward's GEMMs and attention meet wave quantisation and the power cap differently
+    // at each partition size, so Π is rescaled at every SM count with training forwards by their typical
+    // measured/predicted (compute-bound forwards only), interpolated between, then kept monotone. "Typical"
+    // is the geometric mean or the median of the ratios (RESCALE_STATISTICS), whichever gives the lower
+    // *training* forward error: the median lets one shape cuBLAS serves with an odd kernel (Qwen3-14B at
+    // 1,040 rows runs 8–15% slower than its neighbours at every SM count) stop moving Π for a whole partition.
+    let rescaleStatistic = null;
+    if (physics && forward.train.length > 0) {
+        const hw0 = hwWith(basePerf);
+        const compute = forward.train.filter((r) => r.batch.prefills.length > 0);
+        const predicted = new Map(compute.map((r) => [r, predictForwardUs(models, hw0, r)]));
+        let best = null;
+        for (const statistic of RESCALE_STATISTICS) {
+            const perf = { ...basePerf, computeFlopsPerS: rescaleCompute(basePerf.computeFlopsPerS, compute, (r) => predicted.get(r), statistic) };
+            const hw = hwWith(perf);
+            const mape = summarizeApes(forward.train.map((r) => ape(predictForwardUs(models, hw, r), r.medianUs))).mape;
+            if (best === null || mape < best.mape) {
+                best = { perf, mape };
+                rescaleStatistic = statistic;
+            }
+        }
+        basePerf = best.perf;
+    }
+    // Stage 3c (physics): W(S) as forwards achieve it, the same way for the memory-bound forwards (decode
+    // only): a factor per SM count on every memory rate (PerfSpec.bandwidthScale), kept so that the scaled
+    // envelope W(S) never falls as SMs are added. Left out, or by the geometric mean or the median, whichever
+    // gives the lowest *training* forward error.
+    let bandwidthStatistic = null;
+    if (physics && forward.train.length > 0) {
+        const hw0 = hwWith(basePerf);
+        const memory = forward.train.filter((r) => r.batch.prefills.length === 0);
+        const predicted = new Map(memory.map((r) => [r, predictForwardUs(models, hw0, r)]));
+        const trainMape = (perf) => summarizeApes(forward.train.map((r) => ape(predictForwardUs(models, hwWith(perf), r), r.medianUs))).mape;
+        let best = { perf: basePerf, mape: trainMape(basePerf) };
+        for (const statistic of RESCALE_STATISTICS) {
+            const scale = rescaleBandwidth(basePerf.bandwidthBytesPerS, memory, (r) => predicted.get(r), statistic);
+            if (scale.length === 0)
+                continue;
+            const perf = { ...basePerf, bandwidthScale: scale };
+            const mape = trainMape(perf);
+            if (mape < best.mape) {
+                best = { perf, mape };
+                bandwidthStatistic = statistic;
+            }
+        }
+        basePerf = best.perf;
+    }
+    // Stage 4: contention.
+    const concurrent = splitRecords(byKind(recs, 'concurrent').filter(usableConcurrent), unseen);
+    const contention = physics ? fitSharedContention(models, hwWith(basePerf), concurrent.train) : fitContention(models, hwWith(basePerf), concurrent.train);
+    // Stage 5 (physics): the clock regimes, relative to the model fitted so far.
+    const clocks = splitClockRecords(byKind(recs, 'clock_regime').filter(usableClock), unseen);
+    const clockRegime = physics ? fitClockRegime(models, hwWith({ ...basePerf, contention }), clocks.train) : undefined;
+    const hw = hwWith({ ...basePerf, contention, ...(clockRegime ? { clockRegime } : {}) });
+    const opApes = points.map((p) => ape(opTimeUs(p, rounded, rule), Math.exp(p.logMeasured)));
+    const opsByClass = {};
+    OP_CLASSES.forEach((c, i) => {
+        const apes = opApes.filter((_, j) => points[j].cls === i);
+        if (apes.length > 0)
+            opsByClass[c] = summarizeApes(apes);
+    });
+    const residuals = {
+        ops: summarizeApes(opApes),
+        opsByClass,
+        forwardTrain: summarizeApes(forward.train.map((r) => ape(predictForwardUs(models, hw, r), r.medianUs))),
+        concurrentDecodeTrain: summarizeApes(concurrent.train.map((r) => ape(predictConcurrentDecodeUs(models, hw, r), r.decodeConcurrentUs))),
+        concurrentPrefillTrain: summarizeApes(concurrent.train.map((r) => ape(predictConcurrentPrefillUs(models, hw, r), r.prefillConcurrentUs))),
+    };
+    const perf = { ...hw.perf, provenance: provenanceText(data, residuals, forwardWeight) };
+    return { perf, forwardWeight, residuals, forward, concurrent, form, bandwidth, computeRescale: rescaleStatistic, bandwidthRescale: bandwidthStatistic };
+}
+/**
+ * How stages 3b and 3c summarise the measured/predicted ratios at one SM count: 'mean' of their logs (the
+ * geometric mean) or their 'median' (log of the middle ratio; the mean of the two middle ones when even).
+ */
+export const RESCALE_STATISTICS = ['mean', 'median'];
+function typicalLog(logs, statistic) {
+    if (statistic === 'mean')
+        return logs.reduce((a, b) => a + b, 0) / logs.length;
+    const s = [...logs].sort((a, b) => a - b);
+    const mid = s.length >> 1;
+    return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+/** [SM count, typical measured/predicted of the records there], by SM count. */
+function typicalRatios(records, predict, statistic) {
+    const logs = new Map();
+    for (const r of records) {
+        const l = logs.get(r.smCount) ?? [];
+        l.push(Math.log(r.medianUs / predict(r)));
+        logs.set(r.smCount, l);
+    }
+    return [...logs.entries()].map(([sm, l]) => [sm, Math.exp(typicalLog(l, statistic))]).sort((a, b) => a[0] - b[0]);
+}
+/** Stage 3b: Π(S) scaled per SM count by the forwards measured there (see the call site). */
+export function rescaleCompute(curve, records, predict, statistic = 'mean') {
+    const at = typicalRatios(records, predict, statistic);
+    if (at.length === 0)
+        return [...curve];
+    // measured/predicted > 1: the forwards ran slower than Π says, so Π falls by that factor.
+    const factor = (sm) => {
+        if (sm <= at[0][0])
+            return at[0][1];
+        for (let i = 1; i < at.length; i++) {
+            if (sm <= at[i][0]) {
+                const t = (sm - at[i - 1][0]) / (at[i][0] - at[i - 1][0]);
+                return at[i - 1][1] + t * (at[i][1] - at[i - 1][1]);
+            }
+        }
+        return at[at.length - 1][1];
+    };
+    const scaled = curve.map((p) => p.value / factor(p.smCount));
+    const smooth = isotonicNonDecreasing(scaled);
+    return curve.map((p, i) => ({ smCount: p.smCount, value: roundSig(smooth[i]) }));
+}
+/**
+ * Stage 3c: the factor on W(S) at each SM count where memory-bound forwards were measured, 1 over their
+ * typical measured/predicted there (a forward that ran slower than predicted streamed slower), carried to
+ * every point of the tabulated W(S) (interpolated, flat outside), then made monotone: W(S)·factor(S) is
+ * smoothed by isotonic regression over those points so that no partition streams less than a smaller one.
+ * Returns [] without records.
+ */
+export function rescaleBandwidth(curve, records, predict, statistic) {
+    const at = typicalRatios(records, predict, statistic);
+    if (at.length === 0)
+        return [];
+    const measured = at.map(([sm, ratio]) => ({ smCount: sm, value: 1 / ratio }));
+    const factor = (sm) => (sm <= measured[0].smCount ? measured[0].value : curveAt(measured, sm));
+    const smooth = isotonicNonDecreasing(curve.map((p) => p.value * factor(p.smCount)));
+    return curve.map((p, i) => ({ smCount: p.smCount, value: roundSig(smooth[i] / p.value) }));
+}
+/**
+ * Stage 3 weighs the training forwards' mean squared log error against the operator records'. The
+ * forwards are what the simulator predicts, the operators what separates the classes; how much more
+ * the forwards should count is chosen by 2-fold cross-validation *inside the training split* (folds by
+ * id hash), from FORWARD_WEIGHTS, the smaller weight winning ties. Held-out points play no part.
+ * Fewer than MIN_CV_FORWARDS training forwards: weight 1.
+ */
+const FORWARD_WEIGHTS = [1, 3, 10];
+const MIN_CV_FORWARDS = 10;
+function chooseForwardWeight(train, refine, errorOn) {
+    if (train.length < MIN_CV_FORWARDS)
+        return 1;
+    const folds = [0, 1].map((f) => train.filter((r) => idHash(r.id) % 2 === f));
+    if (folds.some((f) => f.length === 0))
+        return 1;
+    let best = FORWARD_WEIGHTS[0];
+    let bestError = Infinity;
+    for (const w of FORWARD_WEIGHTS) {
+        let error = 0;
+        for (let f = 0; f < 2; f++)
+            error += errorOn(folds[f])(refine(folds[1 - f], w, 1)) * folds[f].length;
+        if (error < bestError) {
+            bestError = error;
+            best = w;
+        }
+    }
+    return best;
+}
+/**
+ * Forwards the reference runner cannot run the way a server does: decodes over several distinct context
+ * lengths. PyTorch has no paged or varlen SDPA, so it runs one call per length (each a batch-1 kernel that
+ * fills few SMs), where vLLM or SGLang run one paged kernel over all sequences. Such a forward times the
+ * harness, not production; fit and validate leave it out and say so.
+ */
+export function harnessOnly(data, r) {
+    return data.meta.backend === 'torch' && r.raggedDecodes;
+}
+/** A forward counts only if it ran where it was meant to (the runner's %smid check, when it made one). */
+export function usableForward(r) {
+    return r.medianUs > 0 && r.smidsOk !== false;
+}
+/**
+ * A pair counts only if both sides stayed on their own SMs (the runner checks %smid): a leak means the
+ * pair did not run partitioned and its timings say nothing about the contention model.
+ */
+export function usableConcurrent(r) {
+    return r.decodeSmidsOk && r.prefillSmidsOk && r.partnerCovered && r.decodeConcurrentUs > 0 && r.prefillConcurrentUs > 0;
+}
+/** One-line provenance for PerfSpec.provenance; the YAML writer adds the details as structured comments. */
+export function provenanceText(data, res, forwardWeight) {
+    const m = data.meta;
+    const files = data.files.map((f) => `${f.path} (sha256 ${f.sha256.slice(0, 16)})`).join(', ');
+    return (`duetsim calibrate fit: ${m.gpu}, ${m.smCount} SMs, driver ${m.driver}, CUDA ${m.cudaRuntime}, measured ${m.date}; ` +
+        `data ${files}; train MAPE: ops ${formatPct(res.ops.mape)} (n=${res.ops.count}), forward ${formatPct(res.forwardTrain.mape)} ` +
+        `(n=${res.forwardTrain.count}, weight ${forwardWeight} by 2-fold CV), concurrent decode ${formatPct(res.concurrentDecodeTrain.mape)} (n=${res.concurrentDecodeTrain.count})`);
+}

@@ -1,0 +1,219 @@
+import { clusterSms } from '../sim/hardware/partition.js';
+import { inputError } from '../sim/core/input-error.js';
+import { median } from './error-stats.js';
+import { RUNNER_DTYPE_BYTES } from './op-work.js';
+import { roundSig } from './fit-efficiency.js';
+import { gemmAloneUs } from '../sim/latency/roofline.js';
+/** A cluster whose median time ratio (on S over on S − remainder) is below this used the remainder's SMs. */
+const USED_REMAINDER_RATIO = 0.95;
+/** CTAs per cluster named by a kernel, or null for a name that carries none (helpers, other libraries). */
+export function clusterCtasOf(name) {
+    const nvjet = /^nvjet_sm\d+\w*?_\d+x\d+_\d+x\d+_(\d+)x(\d+)_[vh]_/.exec(name);
+    if (nvjet)
+        return Number(nvjet[1]) * Number(nvjet[2]);
+    const cutlass = /cluster(\d+)x(\d+)(?:x(\d+))?/.exec(name);
+    if (cutlass)
+        return Number(cutlass[1]) * Number(cutlass[2]) * (cutlass[3] ? Number(cutlass[3]) : 1);
+    return null;
+}
+/** The output tile [dOut columns, token rows] a cuBLAS Hopper kernel's name gives, or null. */
+export function tileOf(name) {
+    const m = /^nvjet_sm\d+\w*?_(\d+)x(\d+)_\d+x\d+_\d+x\d+_[vh]_/.exec(name);
+    return m ? [Number(m[1]), Number(m[2])] : null;
+}
+/** The first GEMM tile among a call's kernels. */
+function recordTile(r) {
+    for (const k of r.kernels ?? []) {
+        const t = tileOf(k);
+        if (t)
+            return t;
+    }
+    return null;
+}
+/** The largest cluster among a call's kernels (a split-K GEMM launches its GEMM and a reduction). */
+function recordCtas(r) {
+    let ctas = null;
+    for (const k of r.kernels ?? []) {
+        const c = clusterCtasOf(k);
+        if (c !== null)
+            ctas = Math.max(ctas ?? 0, c);
+    }
+    return ctas;
+}
+export function deriveGemmKernels(hw, data, givenMaxCtas) {
+    const gemms = data.records.filter((r) => r.kind === 'op' && r.shape.op === 'gemm' && r.kernels !== null && r.kernels !== undefined);
+    const where = data.files[0]?.path ?? '<data>';
+    if (gemms.length === 0) {
+        throw inputError('calib.no-kernel-names', where, 1, 'kernels', 'no GEMM record carries kernel names: measure with the reference runner\'s --kernel-names (the gemm-rows plan)');
+    }
+    const unreadable = [];
+    // Per shape: token count → SM count → what the call ran and how long it took.
+    const byShape = new Map();
+    for (const r of gemms) {
+        const shape = r.shape;
+        const ctas = recordCtas(r);
+        if (ctas === null) {
+            unreadable.push(r.id);
+            continue;
+        }
+        const key = `${shape.dIn}x${shape.dOut}`;
+        let entry = byShape.get(key);
+        if (!entry)
+            byShape.set(key, (entry = { dIn: shape.dIn, dOut: shape.dOut, byN: new Map() }));
+        let bySms = entry.byN.get(shape.n);
+        if (!bySms)
+            entry.byN.set(shape.n, (bySms = new Map()));
+        bySms.set(r.smCount, { ctas, us: r.medianUs, tile: recordTile(r) });
+    }
+    if (byShape.size === 0) {
+        throw inputError('calib.no-kernel-names', where, 1, 'kernels', `none of the ${gemms.length} GEMM records names a kernel with a readable cluster size`);
+    }
+    // Which cluster sizes used the remainder's SMs: time on S against time on the whole groups alone.
+    const ratios = new Map();
+    for (const { byN } of byShape.values()) {
+        for (const bySms of byN.values()) {
+            for (const [sms, here] of bySms) {
+                const groups = clusterSms(hw, sms);
+                if (groups === sms || groups <= 0)
+                    continue;
+                const alone = bySms.get(groups);
+                if (alone === undefined || !(alone.us > 0))
+                    continue;
+                let list = ratios.get(here.ctas);
+                if (!list)
+                    ratios.set(here.ctas, (list = []));
+                list.push(here.us / alone.us);
+            }
+        }
+    }
+    const remainderRatios = [...ratios.entries()]
+        .sort((a, b) => a[0] - b[0])
+        .map(([ctas, list]) => ({ ctas, median: median(list), count: list.length }));
+    let maxCtas;
+    let maxCtasFrom;
+    if (givenMaxCtas !== undefined) {
+        maxCtas = givenMaxCtas;
+        maxCtasFrom = 'given';
+    }
+    else {
+        const fit = remainderRatios.filter((x) => x.median < USED_REMAINDER_RATIO).map((x) => x.ctas);
+        const over = remainderRatios.filter((x) => x.median >= USED_REMAINDER_RATIO).map((x) => x.ctas);
+        if (fit.length === 0 || over.length === 0 || Math.max(...fit) > Math.min(...over)) {
+            throw inputError('calib.remainder-clusters', where, 1, 'kernels', remainderRatios.length === 0
+                ? 'the data has no GEMM timed both on a partition holding the remainder and on its whole groups alone (e.g. 20 and 8 SMs); give the largest cluster the remainder hosts (--remainder-max-ctas)'
+                : `the time ratios per cluster size (${remainderRatios.map((x) => `${x.ctas} CTAs ${x.median.toFixed(2)}`).join(', ')}) do not separate clusters that use the remainder from those that cannot; give --remainder-max-ctas`);
+        }
+        maxCtas = Math.max(...fit);
+        maxCtasFrom = 'measured';
+    }
+    // Rows every shape was measured at; the choice at the largest SM count measured (the library picks its
+    // kernel as for the whole GPU, so it should not differ by partition: differences are reported).
+    const entries = [...byShape.entries()].sort(([, a], [, b]) => a.dIn - b.dIn || a.dOut - b.dOut);
+    const rowSets = entries.map(([, e]) => new Set(e.byN.keys()));
+    const rows = [...rowSets[0]].filter((n) => rowSets.every((s) => s.has(n))).sort((a, b) => a - b);
+    const inconsistent = [];
+    const shapes = entries.map(([key, { dIn, dOut, byN }]) => {
+        // The call on the widest partition measured at each recorded count.
+        const widest = rows.map((n) => {
+            const bySms = byN.get(n);
+            if (new Set([...bySms.values()].map((p) => p.ctas)).size > 1)
+                inconsistent.push(`${key} at ${n} rows (${[...bySms].map(([s, p]) => `${s} SMs: ${p.ctas}`).join(', ')})`);
+            return bySms.get(Math.max(...bySms.keys()));
+        });
+        const clusteredRows = rows.filter((_, i) => widest[i].ctas > maxCtas);
+        // Its tile at every recorded count, or none for the shape.
+        const tiles = widest.map((p) => p.tile);
+        return tiles.every((t) => t !== null) ? { dIn, dOut, clusteredRows, tiles: tiles } : { dIn, dOut, clusteredRows };
+    });
+    const m = data.meta;
+    const source = `${data.files.map((f) => f.path).join(', ')}: ${m.gpu}, driver ${m.driver}, CUDA ${m.cudaRuntime}, ${m.date} (${m.backend})`;
+    return { table: { source, remainderMaxCtas: maxCtas, rows, shapes }, records: gemms.length, unreadable, inconsistent, remainderRatios, maxCtasFrom };
+}
+/** Human-readable summary (the CLI prints it; the JSON carries the same fields). */
+export function formatGemmKernels(d) {
+    const t = d.table;
+    const clustered = t.shapes.reduce((s, sh) => s + sh.clusteredRows.length, 0);
+    const lines = [
+        `GEMM kernels: ${d.records} records; ${t.shapes.length} shapes × ${t.rows.length} token counts (${t.rows[0]}–${t.rows[t.rows.length - 1]})`,
+        `Time on a partition holding the remainder ÷ time on its whole groups alone, by cluster size:`,
+        ...d.remainderRatios.map((x) => `  ${x.ctas} CTA${x.ctas === 1 ? '' : 's'}: median ${x.median.toFixed(3)} (n=${x.count})`),
+        `The remainder hosts clusters of up to ${t.remainderMaxCtas} CTAs (${d.maxCtasFrom}); ${clustered} of ${t.shapes.length * t.rows.length} (shape, rows) run larger ones:`,
+        ...t.shapes.map((sh) => `  ${sh.dIn} x ${sh.dOut}: ${sh.clusteredRows.length === 0 ? 'none' : sh.clusteredRows.join(', ')}`),
+        `Output tiles (dOut columns x token rows) at ${t.rows.join(', ')} rows:`,
+        ...t.shapes.map((sh) => `  ${sh.dIn} x ${sh.dOut}: ${sh.tiles ? sh.tiles.map(([c, r]) => `${c}x${r}`).join(' ') : 'not in the kernel names'}`),
+    ];
+    if (d.unreadable.length > 0)
+        lines.push(`Left out, no cluster in the kernel names: ${d.unreadable.length} (${d.unreadable.slice(0, 5).join(', ')}${d.unreadable.length > 5 ? ', …' : ''})`);
+    if (d.inconsistent.length > 0)
+        lines.push(`Kernel differed between SM counts (whole-GPU choice kept): ${d.inconsistent.length} (${d.inconsistent.slice(0, 3).join('; ')}${d.inconsistent.length > 3 ? '; …' : ''})`);
+    return lines.join('\n');
+}
+/**
+ * Fewest tokens whose GEMMs get recorded time factors; below, a GEMM keeps the roofline's time (factor 1).
+ * Up to 128 tokens a GEMM is one narrow-M tile and memory-bound: its time is the weights over W(S), which
+ * the fit rescales per SM count on the decode forwards (PerfSpec.bandwidthScale), so per-shape factors there
+ * count the same thing twice. Measured on the H100 (held out): decode-only forwards 3.9% MAPE from 129 tokens,
+ * 6.1% with factors at every count; mixed 3.0% and 3.1%.
+ */
+export const GEMM_TIMES_FROM_ROWS = 129;
+/**
+ * GemmKernelShape.timeScale for every shape of `table` that `records` time: per recorded token count, the
+ * median over SM counts of measured ÷ the model's time for that one GEMM (gemmAloneUs on `hw`, the model fitted
+ * so far), divided by the median of those medians over all shapes and counts, so the fitted GEMM efficiency
+ * keeps the level and the table keeps the pattern (which (shape, tokens) cuBLAS serves worse or better than
+ * its neighbours). Counts below GEMM_TIMES_FROM_ROWS get 1; the remainder alone (where the clustered kernels
+ * fail) is left out. Pure.
+ */
+export function recordGemmTimeScales(hw, table, records) {
+    // The model's own time, without any factors recorded before.
+    const bare = withoutTimeScales(table);
+    const hw0 = { ...hw, perf: { ...hw.perf, gemmKernels: bare } };
+    const rowIndex = new Map(table.rows.map((n, i) => [n, i]));
+    const logs = new Map();
+    for (const sh of table.shapes)
+        logs.set(`${sh.dIn}x${sh.dOut}`, table.rows.map(() => []));
+    for (const r of records) {
+        if (r.shape.op !== 'gemm' || !(r.medianUs > 0) || clusterSms(hw, r.smCount) <= 0)
+            continue;
+        const byRow = logs.get(`${r.shape.dIn}x${r.shape.dOut}`);
+        const i = rowIndex.get(r.shape.n);
+        if (!byRow || i === undefined || r.shape.n < GEMM_TIMES_FROM_ROWS)
+            continue;
+        byRow[i].push(Math.log(r.medianUs / gemmAloneUs(hw0, r.shape.n, r.shape.dIn, r.shape.dOut, RUNNER_DTYPE_BYTES, r.smCount)));
+    }
+    const typical = new Map();
+    const all = [];
+    for (const [key, byRow] of logs) {
+        const t = byRow.map((l) => (l.length > 0 ? median(l) : null));
+        if (t.every((x) => x === null))
+            continue;
+        typical.set(key, t);
+        for (const x of t)
+            if (x !== null)
+                all.push(x);
+    }
+    if (all.length === 0)
+        return bare;
+    const level = median(all);
+    return {
+        ...bare,
+        shapes: bare.shapes.map((sh) => {
+            const t = typical.get(`${sh.dIn}x${sh.dOut}`);
+            if (!t)
+                return sh;
+            // A count no SM count timed (none is, in a complete gemm-rows run) takes its shape's level.
+            const timeScale = t.map((x) => Math.min(4, Math.max(0.25, roundSig(Math.exp((x ?? level) - level), 3))));
+            return { ...sh, timeScale };
+        }),
+    };
+}
+/** The GEMM timings among a measurement set's records (a gemm-rows run): what recordGemmTimeScales reads. */
+export function gemmOpRecords(data) {
+    return data.records.filter((r) => r.kind === 'op' && r.shape.op === 'gemm');
+}
+/** The table without GemmKernelShape.timeScale: the roofline's own GEMM times. */
+export function withoutTimeScales(table) {
+    if (!table.shapes.some((sh) => sh.timeScale))
+        return table;
+    return { ...table, shapes: table.shapes.map(({ timeScale: _, ...sh }) => sh) };
+}

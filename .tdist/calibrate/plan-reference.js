@@ -1,0 +1,212 @@
+import { clusterSms, groupLayout } from '../sim/hardware/partition.js';
+import { remainderSizes } from './plan-gemm-rows.js';
+import { PLAN_VERSION, uniqueExperiments } from './plan-format.js';
+import { batchLabel, FORWARD_BATCHES as STANDARD_BATCHES, opExperiment, opShapes, partitionSizes, toPlanModel } from './plan.js';
+/**
+ * Forward batches: the standard plan's (prefill-only, decode-only and mixed), with a 4096-token chunk after
+ * the 2048-token one: SGLang's and vLLM's default budgets (8192) split prompts into chunks this long and longer.
+ */
+const FORWARD_BATCHES = [...STANDARD_BATCHES.slice(0, 2), { prefills: [{ new: 4096, cached: 0 }] }, ...STANDARD_BATCHES.slice(2)];
+/** A DuetServe split under load: one budget-sized prefill chunk beside the running decodes. */
+const PAIR_PREFILL = { prefills: [{ new: 2048, cached: 0 }] };
+const PAIR_DECODES = [{ decodes: { count: 32, context: 2048 } }, { decodes: { count: 128, context: 1024 } }];
+const CLOCK_INTERLEAVE = { decodes: { count: 64, context: 2048 } };
+/** Seconds each clock regime runs: long enough for the power controller to settle (it reacts in ~100 ms). */
+const CLOCK_SECONDS = 3;
+const CEILING_GEMM_DIM = 8192;
+const CEILING_BANDWIDTH_BYTES = 2 ** 31;
+/**
+ * Prefill-side sizes of the pairs: every green-context split from 16 to all-but-one-group, alternating
+ * which side holds the GPC remainder (a group of 12 on a 132-SM Hopper), so the fit sees both.
+ */
+export function referencePairSizes(hw) {
+    const { fullGroups, remainderSms } = groupLayout(hw);
+    const g = hw.partition.granularitySms;
+    const pairs = [];
+    const push = (groups, withRem) => {
+        const p = groups * g + (withRem ? remainderSms : 0);
+        const d = hw.smCount - p;
+        // A decode side of the remainder alone is left out: cuBLAS's cluster kernels cannot launch there (cuda/NOTES.md).
+        if (d >= hw.partition.minSms && !(d === remainderSms && remainderSms !== g) && !pairs.some(([q]) => q === p))
+            pairs.push([p, d]);
+    };
+    // i groups on the prefill side; the remainder (when the chip has one) on the side the parity picks,
+    // and both ways at the two ends of the range.
+    for (let i = 2; i < fullGroups; i++)
+        push(i, remainderSms > 0 && i % 2 === 1);
+    if (remainderSms > 0) {
+        push(2, true);
+        push(fullGroups - 1, true);
+    }
+    pairs.sort((a, b) => a[0] - b[0]);
+    // Thin the middle, where the curves are smooth; keep both ends, where DuetServe's splits sit under load.
+    const lo = 4 * g + remainderSms;
+    const hi = hw.smCount - 4 * g - remainderSms;
+    return pairs.filter(([p], k) => p <= lo || p >= hi || k % 2 === 0);
+}
+export function referenceForwardSms(hw, large) {
+    const g = hw.partition.granularitySms;
+    const all = partitionSizes(hw);
+    const want = large ? [2 * g, 3 * g, 4 * g, 6 * g, 8 * g, 12 * g] : [2 * g, 4 * g, 8 * g, 12 * g];
+    const sizes = new Set(want.filter((s) => all.includes(s)));
+    // The largest split a prefill partition takes beside one decode group (remainder included), and the GPU.
+    if (large && groupLayout(hw).remainderSms > 0)
+        sizes.add(hw.smCount - 2 * g);
+    sizes.add(hw.smCount);
+    return [...sizes].sort((a, b) => a - b);
+}
+export function generateReferencePlan(opts) {
+    const hw = opts.hardware;
+    const N = hw.smCount;
+    const g = hw.partition.granularitySms;
+    const { experiments, add } = uniqueExperiments();
+    const pairs = referencePairSizes(hw);
+    const ceilingSms = [...new Set([...partitionSizes(hw), ...pairs.flat()])].sort((a, b) => a - b);
+    for (const sms of ceilingSms)
+        add({ id: `ceil-gemm-s${sms}`, kind: 'ceiling_gemm', sms, m: CEILING_GEMM_DIM, n: CEILING_GEMM_DIM, k: CEILING_GEMM_DIM });
+    for (const sms of ceilingSms)
+        add({ id: `ceil-bw-s${sms}`, kind: 'ceiling_bandwidth', sms, bytes: CEILING_BANDWIDTH_BYTES });
+    // Operators on a small, a middle and the whole GPU (the sizes the standard H200 data has, for the quality table).
+    const opSms = [3 * g, 9 * g, N];
+    const fitted = opts.models.filter((m) => !m.unseen);
+    for (const { spec } of fitted)
+        for (const sms of opSms)
+            for (const shape of opShapes(spec))
+                add(opExperiment(shape, sms));
+    opts.models.forEach(({ key }, i) => {
+        for (const sms of referenceForwardSms(hw, i === 0))
+            for (const batch of FORWARD_BATCHES)
+                add({ id: `fw-${key}-s${sms}-${batchLabel(batch)}`, kind: 'forward', model: key, sms, batch });
+    });
+    fitted.forEach(({ key }, i) => {
+        // The first model gets every split and both decode batches; the others the ends of the range.
+        const mine = i === 0 ? pairs : pairs.filter(([p]) => p <= 4 * g || p >= N - 3 * g);
+        for (const [ps, ds] of mine) {
+            for (const db of i === 0 ? PAIR_DECODES : PAIR_DECODES.slice(1)) {
+                add({ id: `cc-${key}-p${ps}-${batchLabel(PAIR_PREFILL)}-d${ds}-${batchLabel(db)}`, kind: 'concurrent', model: key, prefill: { sms: ps, batch: PAIR_PREFILL }, decode: { sms: ds, batch: db, k: 1 } });
+            }
+        }
+    });
+    // Clock regimes: on the whole GPU with 1, 4 and 16 decode steps between prefills (a growing memory-bound
+    // share of the time draws less power), and on a large partition.
+    for (const { key } of fitted) {
+        for (const [sms, k] of [[N, 4], [12 * g, 4], [N, 1], [N, 16]]) {
+            add({ id: `clk-${key}-s${sms}-${batchLabel(PAIR_PREFILL)}-vs-${batchLabel(CLOCK_INTERLEAVE)}x${k}`, kind: 'clock_regime', model: key, sms, batch: PAIR_PREFILL, interleave: { batch: CLOCK_INTERLEAVE, k }, seconds: CLOCK_SECONDS });
+        }
+    }
+    const models = {};
+    for (const { key, spec } of opts.models)
+        models[key] = toPlanModel(spec);
+    return {
+        version: PLAN_VERSION,
+        models,
+        unseenModels: opts.models.filter((m) => m.unseen).map((m) => m.key),
+        repeats: opts.repeats,
+        warmup: opts.warmup,
+        experiments,
+    };
+}
+/**
+ * A validation-only plan (`calibrate plan --profile reference-validation`): pairs at the splits DuetServe
+ * picks under load — prefill on 96–124 SMs, decode on the 8–36 left — with the decode batches and prefill
+ * chunks of a loaded server, for every model given (unseen ones included), and clock regimes at sizes and
+ * interleave depths the fit never saw. Measured into its own data folder and judged with
+ * `calibrate validate --use-config`: the shipped calibration never sees it.
+ */
+export function generateValidationPlan(opts) {
+    const hw = opts.hardware;
+    const g = hw.partition.granularitySms;
+    const { remainderSms } = groupLayout(hw);
+    const N = hw.smCount;
+    const splits = [
+        [N - 36, 36],
+        [N - 28, 28],
+        [N - 20, 20],
+        [N - 16, 16],
+        [N - 8, 8],
+    ].filter(([p, d]) => d >= hw.partition.minSms && p > 0 && (d % g === 0 || d % g === remainderSms % g));
+    const prefills = [{ prefills: [{ new: 4096, cached: 0 }] }, { prefills: [{ new: 2048, cached: 2048 }] }];
+    const decodes = [{ decodes: { count: 64, context: 2048 } }, { decodes: { count: 256, context: 1024 } }];
+    const experiments = [];
+    for (const { key } of opts.models) {
+        for (const [ps, ds] of splits) {
+            for (const pb of prefills) {
+                for (const db of decodes) {
+                    experiments.push({ id: `vcc-${key}-p${ps}-${batchLabel(pb)}-d${ds}-${batchLabel(db)}`, kind: 'concurrent', model: key, prefill: { sms: ps, batch: pb }, decode: { sms: ds, batch: db, k: 1 } });
+                }
+            }
+        }
+        for (const [sms, k] of [[8 * g, 4], [N - 2 * g, 8], [N, 2], [N, 8]]) {
+            experiments.push({ id: `vclk-${key}-s${sms}-${batchLabel(PAIR_PREFILL)}-vs-${batchLabel(CLOCK_INTERLEAVE)}x${k}`, kind: 'clock_regime', model: key, sms, batch: PAIR_PREFILL, interleave: { batch: CLOCK_INTERLEAVE, k }, seconds: CLOCK_SECONDS });
+        }
+    }
+    const models = {};
+    for (const { key, spec } of opts.models)
+        models[key] = toPlanModel(spec);
+    // Every model is "unseen": the whole folder is held out, whatever a fit on it would do.
+    return { version: PLAN_VERSION, models, unseenModels: opts.models.map((m) => m.key), repeats: opts.repeats, warmup: opts.warmup, experiments };
+}
+/**
+ * Forwards alone on the partitions that hold the GPC remainder beside whole groups (`calibrate plan --profile
+ * remainder-validation`; H200: 20, 28, 36, 116 and 124 SMs), where cuBLAS's kernels with 4- and 8-CTA clusters
+ * run on the whole groups only (GemmKernelTable), plus the attention and elementwise operators on them and on
+ * the two-group partition beside them, to show those kernels use every SM. Every model is unseen: measured into
+ * its own folder and judged with `calibrate validate --use-config`.
+ */
+export function generateRemainderValidationPlan(opts) {
+    const hw = opts.hardware;
+    const g = hw.partition.granularitySms;
+    const N = hw.smCount;
+    const holds = (s) => {
+        const groups = clusterSms(hw, s);
+        return groups > 0 && groups < s;
+    };
+    const forwardSms = [...new Set([...remainderSizes(hw), N - 2 * g, N - g])].filter(holds).sort((a, b) => a - b);
+    const opSms = [2 * g, ...remainderSizes(hw).filter(holds)];
+    const { experiments, add } = uniqueExperiments();
+    const fitted = opts.models.filter((m) => !m.unseen);
+    for (const sms of opSms) {
+        for (const { spec } of fitted)
+            for (const shape of opShapes(spec))
+                if (shape.op !== 'gemm')
+                    add(opExperiment(shape, sms));
+    }
+    for (const sms of forwardSms) {
+        for (const { key } of opts.models)
+            for (const batch of FORWARD_BATCHES)
+                add({ id: `fw-${key}-s${sms}-${batchLabel(batch)}`, kind: 'forward', model: key, sms, batch });
+    }
+    const models = {};
+    for (const { key, spec } of opts.models)
+        models[key] = toPlanModel(spec);
+    return { version: PLAN_VERSION, models, unseenModels: opts.models.map((m) => m.key), repeats: opts.repeats, warmup: opts.warmup, experiments };
+}
+/** The prefill chunks the clock-sizes profile times on each partition, 512 to 4,096 fresh tokens. */
+export const CLOCK_SIZE_PREFILLS = [512, 1024, 2048, 4096];
+/**
+ * One prefill chunk of each size back to back and interleaved with decode steps, on the whole GPU and on 96 SMs
+ * (`calibrate plan --profile clock-sizes`), with the SM clock and power the runner reads during each regime. Why:
+ * the held-out forwards on 96–132 SMs of both Hopper calibrations are priced 2–8% fast for 2,048–4,096-token
+ * prefills and 7–10% slow for a 512-token one (BENCHMARKS.md, "Where the 3% stretch aim is lost"), the sign a clock
+ * set by each forward's own power draw would give; the model's clock is one scale per SM count, and the reference
+ * plan's clock records hold one size (2,048 tokens), so nothing fitted so far can tell the two apart. Every model is
+ * unseen: measured into its own folder and judged with `calibrate validate --use-config` until a model form uses it.
+ */
+export function generateClockSizesPlan(opts) {
+    const hw = opts.hardware;
+    const g = hw.partition.granularitySms;
+    const N = hw.smCount;
+    const { experiments, add } = uniqueExperiments();
+    for (const { key } of opts.models) {
+        for (const sms of [N, 12 * g].filter((s) => s <= N)) {
+            for (const tokens of CLOCK_SIZE_PREFILLS) {
+                const batch = { prefills: [{ new: tokens, cached: 0 }] };
+                add({ id: `szclk-${key}-s${sms}-${batchLabel(batch)}-vs-${batchLabel(CLOCK_INTERLEAVE)}x4`, kind: 'clock_regime', model: key, sms, batch, interleave: { batch: CLOCK_INTERLEAVE, k: 4 }, seconds: CLOCK_SECONDS });
+            }
+        }
+    }
+    const models = {};
+    for (const { key, spec } of opts.models)
+        models[key] = toPlanModel(spec);
+    return { version: PLAN_VERSION, models, unseenModels: opts.models.map((m) => m.key), repeats: opts.repeats, warmup: opts.warmup, experiments };
+}

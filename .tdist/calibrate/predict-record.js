@@ -1,0 +1,60 @@
+import { partnerOf, predictIteration } from '../sim/latency/roofline.js';
+import { inputError } from '../sim/core/input-error.js';
+/**
+ * The latency model's answer for a measured forward or concurrent pair, through the same
+ * `predictIteration` the simulator uses (CUDA graph launch, one GPU, no tensor parallelism).
+ *
+ * What is compared is GPU time: the runner times each graph replay with CUDA events on the stream, so
+ * host-side scheduling and sampling (the roofline's overheadUs) are not in the measurement.
+ */
+function gpuUs(model, hw, batch, smCount, partner) {
+    // 'calibration': the clock the measured forwards ran at (short back-to-back bursts; ClockRegimeSpec).
+    return predictIteration(model, hw, batch, { smCount, ...partner, launch: 'graph', tpDegree: 1, clockRegime: 'calibration' }).gpuUs;
+}
+export function modelOf(models, r) {
+    const m = models[r.model];
+    if (!m) {
+        throw inputError('calib.unknown-model', r.source.file, r.source.line, 'model', `model '${r.model}' is not in the plan's models (${Object.keys(models).join(', ')})`);
+    }
+    return m;
+}
+export function predictForwardUs(models, hw, r) {
+    return gpuUs(modelOf(models, r), hw, r.batch, r.smCount, { partnerSmCount: 0 });
+}
+/** One decode iteration on its partition while the prefill runs on the other (its mean over the window's k, for a 'window' pair). */
+export function predictConcurrentDecodeUs(models, hw, r) {
+    return predictPair(models, hw, r).decodeUs;
+}
+/** The prefill forward on its partition while decodes run beside it (for part of it only, in a 'window' pair). */
+export function predictConcurrentPrefillUs(models, hw, r) {
+    return predictPair(models, hw, r).prefillUs;
+}
+/**
+ * Both lanes of a measured pair. A 'continuous' pair timed each lane while the partner ran throughout: each lane is
+ * its forward beside the partner. A 'window' pair (duet_runner) started k decode iterations and one prefill
+ * together and timed each side to its own end, so one side has company for only part of its time: when the k
+ * decodes (k × d, d the decode beside the prefill) end before the prefill (P beside the decodes), the prefill did
+ * k·d ÷ P of its work with company and the rest alone (time k·d + (1 − k·d ÷ P) × P_alone) — the rule the simulator
+ * prices a DuetServe window by (sim/latency/iteration-timing.ts, splitPricer); otherwise the prefill had company
+ * throughout and the decode work left when it ends runs alone. Priced as if every lane had company
+ * throughout, the H100 own-kernel pairs with one decode beside a 2,048-token prefill (k = 1) came out 10–20% slow
+ * on the prefill side, and their k = 4 twins within 4% (h100-2026-12-05-own-kernels). A caller that wants both
+ * lanes takes them from one call: each lane prices its partner's load too.
+ */
+export function predictPair(models, hw, r) {
+    const m = modelOf(models, r);
+    const decodeUs = gpuUs(m, hw, r.decodeBatch, r.decodeSmCount, partnerOf(m, hw, r.prefillBatch, r.prefillSmCount, 1, 'calibration'));
+    const prefillUs = gpuUs(m, hw, r.prefillBatch, r.prefillSmCount, partnerOf(m, hw, r.decodeBatch, r.decodeSmCount, 1, 'calibration'));
+    if (r.method !== 'window' || !(decodeUs > 0) || !(prefillUs > 0))
+        return { decodeUs, prefillUs };
+    const k = r.lookahead;
+    const decodesUs = k * decodeUs;
+    if (decodesUs < prefillUs) {
+        const prefillAloneUs = gpuUs(m, hw, r.prefillBatch, r.prefillSmCount, { partnerSmCount: 0 });
+        return { decodeUs, prefillUs: decodesUs + (1 - decodesUs / prefillUs) * prefillAloneUs };
+    }
+    const decodeAloneUs = gpuUs(m, hw, r.decodeBatch, r.decodeSmCount, { partnerSmCount: 0 });
+    // Decode work (in alone time) still to do when the prefill ends: what k iterations need less what ran beside it.
+    const leftAloneUs = Math.max(0, k * decodeAloneUs - prefillUs * (decodeAloneUs / decodeUs));
+    return { decodeUs: (prefillUs + leftAloneUs) / k, prefillUs };
+}

@@ -1,0 +1,184 @@
+import { batchKind } from './parse-batch.js';
+import { familyOf, splitClockRecords, splitRecords } from './split.js';
+import { ape, summarizeApes } from './error-stats.js';
+import { predictForwardUs, predictPair } from './predict-record.js';
+import { harnessOnly, usableConcurrent, usableForward } from './fit.js';
+import { usableClock } from './fit-clock.js';
+import { modelOf } from './predict-record.js';
+import { predictIteration } from '../sim/latency/roofline.js';
+/**
+ * Held-out accuracy of a calibrated latency model: every forward and concurrent point the fit did not
+ * see (split.ts) is predicted with `predictIteration` and compared with its measured median. Reported
+ * per family (model × SM count × batch kind), per model, per SM count, per batch kind and overall, as
+ * MAPE, p90 and worst absolute percentage error (error-stats.ts), against the targets below.
+ * The JSON is snake_case with units, like the results JSON, and is what reports/ renders.
+ */
+export const TARGETS = {
+    /** Whole forwards on any SM count: DESIGN.md aims for ≤ 3% per iteration; 5% is the pass line. */
+    forwardMape: 0.05,
+    /** …and their 90th percentile, at every SM count (issue 11). */
+    forwardP90: 0.1,
+    /** A decode partition beside a running prefill (contention model included). */
+    concurrentDecodeMape: 0.1,
+    /** The prefill partition beside running decodes. */
+    concurrentPrefillMape: 0.1,
+    /** A prefill forward priced in each clock regime against its measurement in that regime. */
+    clockMape: 0.05,
+};
+/**
+ * The regimes validation reports apart (issue 11): a forward alone by batch kind, each lane of a
+ * concurrent pair, each clock regime, and the forwards of models the fit never saw.
+ */
+export const REGIMES = [
+    'decode_only',
+    'prefill_only',
+    'mixed',
+    'decode_lane_beside_prefill',
+    'prefill_lane_beside_decode',
+    'clock_back_to_back',
+    'clock_serving',
+    'unseen_model',
+];
+function json(s) {
+    return { count: s.count, mape: s.mape, p90_ape: s.p90Ape, worst_ape: s.worstApe };
+}
+function groupBy(points, key) {
+    const groups = new Map();
+    for (const p of points) {
+        const k = key(p);
+        const g = groups.get(k);
+        if (g)
+            g.push(p.ape);
+        else
+            groups.set(k, [p.ape]);
+    }
+    const keys = [...groups.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    return Object.fromEntries(keys.map((k) => [k, json(summarizeApes(groups.get(k)))]));
+}
+function grouped(points) {
+    return {
+        overall: json(summarizeApes(points.map((p) => p.ape))),
+        by_family: groupBy(points, (p) => p.family),
+        by_model: groupBy(points, (p) => p.model),
+        by_sm_count: groupBy(points, (p) => String(p.sm_count)),
+        by_batch_kind: groupBy(points, (p) => p.batch_kind),
+    };
+}
+/** One compared value: the record's id and family, the partition it ran on and beside, its batch kind. */
+function point(r, kind, smCount, partnerSmCount, batch, predicted, measured) {
+    return {
+        id: r.id,
+        kind,
+        family: familyOf(r),
+        model: r.model,
+        sm_count: smCount,
+        partner_sm_count: partnerSmCount,
+        batch_kind: batchKind(batch),
+        predicted_us: predicted,
+        measured_us: measured,
+        ape: ape(predicted, measured),
+    };
+}
+function forwardPoint(models, hw, r) {
+    return point(r, 'forward', r.smCount, 0, r.batch, predictForwardUs(models, hw, r), r.medianUs);
+}
+function concurrentPoints(models, hw, r) {
+    const lanes = predictPair(models, hw, r);
+    return [
+        point(r, 'concurrent_decode', r.decodeSmCount, r.prefillSmCount, r.decodeBatch, lanes.decodeUs, r.decodeConcurrentUs),
+        point(r, 'concurrent_prefill', r.prefillSmCount, r.decodeSmCount, r.prefillBatch, lanes.prefillUs, r.prefillConcurrentUs),
+    ];
+}
+/** A prefill forward of a clock_regime record priced in each regime, against its measurement there. */
+function clockPoints(models, hw, r) {
+    const m = modelOf(models, r);
+    const at = (clockRegime) => predictIteration(m, hw, r.batch, { smCount: r.smCount, partnerSmCount: 0, launch: 'graph', tpDegree: 1, clockRegime }).gpuUs;
+    return [point(r, 'clock_back_to_back', r.smCount, 0, r.batch, at('back-to-back'), r.backToBackUs), point(r, 'clock_serving', r.smCount, 0, r.batch, at('serving'), r.servingUs)];
+}
+function regimeOf(p) {
+    switch (p.kind) {
+        case 'forward':
+            return p.batch_kind === 'decode' ? 'decode_only' : p.batch_kind === 'prefill' ? 'prefill_only' : 'mixed';
+        case 'concurrent_decode':
+            return 'decode_lane_beside_prefill';
+        case 'concurrent_prefill':
+            return 'prefill_lane_beside_decode';
+        case 'clock_back_to_back':
+            return 'clock_back_to_back';
+        case 'clock_serving':
+            return 'clock_serving';
+    }
+}
+function regimeErrors(points, unseen) {
+    const out = {};
+    const put = (regime, pts) => {
+        if (pts.length === 0)
+            return;
+        out[regime] = { overall: json(summarizeApes(pts.map((p) => p.ape))), by_sm_count: groupBy(pts, (p) => String(p.sm_count)), by_model: groupBy(pts, (p) => p.model) };
+    };
+    for (const regime of REGIMES) {
+        if (regime === 'unseen_model')
+            put(regime, points.filter((p) => p.kind === 'forward' && unseen.has(p.model)));
+        else
+            put(regime, points.filter((p) => regimeOf(p) === regime));
+    }
+    return out;
+}
+/**
+ * `hw` carries the perf under test (calibrated); the split is recomputed from the ids, as the fit made it
+ * (`unseenModels` as the plan names them: all their records are held out).
+ */
+export function validateCalibration(models, hw, data, unseenModels = []) {
+    const unseen = new Set(unseenModels);
+    const allForward = data.records.filter((r) => r.kind === 'forward');
+    const forward = splitRecords(allForward.filter((r) => usableForward(r) && !harnessOnly(data, r)), unseen);
+    const allConcurrent = data.records.filter((r) => r.kind === 'concurrent');
+    const concurrent = splitRecords(allConcurrent.filter(usableConcurrent), unseen);
+    const allClock = data.records.filter((r) => r.kind === 'clock_regime');
+    // Clock records are judged only where the spec carries a clock regime (otherwise every regime prices alike).
+    const clocks = hw.perf.clockRegime ? splitClockRecords(allClock.filter(usableClock), unseen) : { train: [], heldOut: [] };
+    const points = [
+        ...forward.heldOut.map((r) => forwardPoint(models, hw, r)),
+        ...concurrent.heldOut.flatMap((r) => concurrentPoints(models, hw, r)),
+        ...clocks.heldOut.flatMap((r) => clockPoints(models, hw, r)),
+    ];
+    const of = (k) => points.filter((p) => p.kind === k);
+    const fwd = grouped(of('forward'));
+    const dec = grouped(of('concurrent_decode'));
+    const pre = grouped(of('concurrent_prefill'));
+    const clockPts = [...of('clock_back_to_back'), ...of('clock_serving')];
+    const everySm = Object.values(fwd.by_sm_count);
+    return {
+        schema: 'duetsim.calibration-validation/1',
+        points,
+        summary: {
+            gpu: data.meta.gpu,
+            hardware: hw.name,
+            perf_provenance: hw.perf.provenance,
+            held_out_share: points.length === 0 ? 0 : (forward.heldOut.length + concurrent.heldOut.length) / (forward.heldOut.length + forward.train.length + concurrent.heldOut.length + concurrent.train.length),
+            train_points: { forward: forward.train.length, concurrent: concurrent.train.length },
+            forward_excluded: allForward.filter((r) => !usableForward(r)).map((r) => r.id),
+            forward_harness_only: allForward.filter((r) => usableForward(r) && harnessOnly(data, r)).map((r) => r.id),
+            concurrent_excluded: allConcurrent.filter((r) => !usableConcurrent(r)).map((r) => r.id),
+            forward: fwd,
+            concurrent_decode: dec,
+            concurrent_prefill: pre,
+            targets: {
+                forward_mape: TARGETS.forwardMape,
+                forward_p90: TARGETS.forwardP90,
+                concurrent_decode_mape: TARGETS.concurrentDecodeMape,
+                concurrent_prefill_mape: TARGETS.concurrentPrefillMape,
+                clock_mape: TARGETS.clockMape,
+            },
+            regimes: regimeErrors(points, unseen),
+            unseen_models: [...unseen].sort(),
+            pass: {
+                forward: fwd.overall.count === 0 ? null : fwd.overall.mape <= TARGETS.forwardMape,
+                concurrent_decode: dec.overall.count === 0 ? null : dec.overall.mape <= TARGETS.concurrentDecodeMape,
+                forward_every_sm_count: everySm.length === 0 ? null : everySm.every((g) => g.mape <= TARGETS.forwardMape && g.p90_ape <= TARGETS.forwardP90),
+                concurrent_prefill: pre.overall.count === 0 ? null : pre.overall.mape <= TARGETS.concurrentPrefillMape,
+                clock: clockPts.length === 0 ? null : summarizeApes(clockPts.map((p) => p.ape)).mape <= TARGETS.clockMape,
+            },
+        },
+    };
+}

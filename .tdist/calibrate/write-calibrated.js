@@ -1,0 +1,128 @@
+import { Document, isMap, isScalar, parseDocument } from 'yaml';
+import { OP_CLASSES } from '../sim/hardware/hardware-spec.js';
+import { inputError } from '../sim/core/input-error.js';
+import { formatPct } from './error-stats.js';
+/**
+ * Puts a fitted PerfSpec into a hardware YAML as its `calibrated:` section (the shape of `perf:`, which
+ * sim/config/load-hardware.ts reads and prefers). The yaml Document API finds where an existing section
+ * starts and ends, and builds the new one; only that span of text is replaced (or the section is appended),
+ * so every other byte of the file — keys, comments, alignment, number spelling — stays as the user wrote it.
+ * The section opens with comments carrying the full provenance: device, driver, CUDA, date, each data file
+ * with its SHA-256 and the fit's residuals. Nothing time- or machine-dependent is added, so the same data
+ * and the same YAML give byte-identical output.
+ */
+export function withCalibratedSection(yamlText, file, perf, data, residuals) {
+    const doc = parseDocument(yamlText);
+    if (doc.errors.length > 0 || !isMap(doc.contents)) {
+        throw inputError('calib.hardware-yaml', file, 0, '', 'the hardware YAML does not parse as a mapping; fix it before writing a calibration');
+    }
+    const section = renderSection(perf, data, residuals);
+    const existing = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === 'calibrated');
+    if (!existing)
+        return yamlText + (yamlText.endsWith('\n') || yamlText === '' ? '' : '\n') + section;
+    const key = existing.key;
+    const value = existing.value;
+    const start = key.range[0];
+    const end = value?.range ? value.range[2] : key.range[2];
+    const rest = yamlText.slice(end);
+    return yamlText.slice(0, start) + section + (rest.startsWith('\n') ? rest.slice(1) : rest);
+}
+/** `calibrated:` and its block, ending in a newline: provenance comments first, curve points one per line. */
+function renderSection(perf, data, residuals) {
+    const doc = new Document({ calibrated: perfToPlain(perf) });
+    const section = doc.get('calibrated');
+    section.items[0].key = Object.assign(doc.createNode('provenance'), { commentBefore: provenanceComment(data, residuals) });
+    for (const curve of ['computeFlopsPerS', 'bandwidthBytesPerS', 'bandwidthScale']) {
+        const points = section.get(curve);
+        if (!points)
+            continue;
+        for (const point of points.items) {
+            point.flow = true;
+            if (curve !== 'bandwidthScale')
+                point.get('value', true).format = 'EXP';
+        }
+    }
+    // The cluster table: one line per shape, its token counts on one line.
+    const clusters = section.get('gemmKernels');
+    if (clusters) {
+        clusters.get('rows').flow = true;
+        for (const shape of clusters.get('shapes').items)
+            shape.flow = true;
+    }
+    return doc.toString({ lineWidth: 0 });
+}
+function perfToPlain(perf) {
+    return {
+        provenance: perf.provenance,
+        computeFlopsPerS: perf.computeFlopsPerS.map((p) => ({ smCount: p.smCount, value: p.value })),
+        bandwidthBytesPerS: perf.bandwidthBytesPerS.map((p) => ({ smCount: p.smCount, value: p.value })),
+        ...(perf.bandwidthModel ? { bandwidthModel: { ...perf.bandwidthModel } } : {}),
+        ...(perf.bandwidthScale ? { bandwidthScale: perf.bandwidthScale.map((p) => ({ smCount: p.smCount, value: p.value })) } : {}),
+        ...(perf.gemmKernels
+            ? {
+                gemmKernels: {
+                    source: perf.gemmKernels.source,
+                    remainderMaxCtas: perf.gemmKernels.remainderMaxCtas,
+                    rows: [...perf.gemmKernels.rows],
+                    shapes: perf.gemmKernels.shapes.map((sh) => ({
+                        dIn: sh.dIn,
+                        dOut: sh.dOut,
+                        clusteredRows: [...sh.clusteredRows],
+                        ...(sh.tiles ? { tiles: sh.tiles.map(([c, r]) => `${c}x${r}`) } : {}),
+                        ...(sh.timeScale ? { timeScale: [...sh.timeScale] } : {}),
+                    })),
+                },
+            }
+            : {}),
+        ...(perf.gemmTilesFromRows !== undefined ? { gemmTilesFromRows: perf.gemmTilesFromRows } : {}),
+        efficiency: Object.fromEntries(OP_CLASSES.map((c) => {
+            const e = perf.efficiency[c];
+            return [
+                c,
+                {
+                    compute: e.compute,
+                    memory: e.memory,
+                    ...(e.memorySlope === undefined ? {} : { memorySlope: e.memorySlope }),
+                    ...(e.cachedPrefixCompute === undefined ? {} : { cachedPrefixCompute: e.cachedPrefixCompute }),
+                    ...(e.tailUs === undefined ? {} : { tailUs: e.tailUs }),
+                },
+            ];
+        })),
+        kernelFloorUs: perf.kernelFloorUs,
+        ...(perf.kernelRule ? { kernelRule: perf.kernelRule } : {}),
+        ...(perf.ridgeExponent !== undefined ? { ridgeExponent: perf.ridgeExponent } : {}),
+        ...(perf.gemmRowTile !== undefined ? { gemmRowTile: perf.gemmRowTile } : {}),
+        ...(perf.gemmSmallRowTile !== undefined ? { gemmSmallRowTile: perf.gemmSmallRowTile } : {}),
+        ...(perf.gemmWaveBlend !== undefined ? { gemmWaveBlend: perf.gemmWaveBlend } : {}),
+        ...(perf.gemmColTile !== undefined ? { gemmColTile: perf.gemmColTile } : {}),
+        ...(perf.attnWaveBlend !== undefined ? { attnWaveBlend: perf.attnWaveBlend } : {}),
+        ...(perf.attnRowTile !== undefined ? { attnRowTile: perf.attnRowTile } : {}),
+        contention: {
+            memory: perf.contention.memory,
+            compute: perf.contention.compute,
+            ...(perf.contention.shared ? { shared: { ...perf.contention.shared } } : {}),
+        },
+        ...(perf.clockRegime ? { clockRegime: { ...perf.clockRegime } } : {}),
+    };
+}
+function line(label, s) {
+    return ` ${label}: MAPE ${formatPct(s.mape)}, p90 ${formatPct(s.p90Ape)}, worst ${formatPct(s.worstApe)} (n=${s.count})`;
+}
+function provenanceComment(data, res) {
+    const m = data.meta;
+    const out = [
+        ' Written by `duetsim calibrate fit --write`; rerun it rather than editing by hand.',
+        ` Device: ${m.gpu}, ${m.smCount} SMs, driver ${m.driver}, CUDA runtime ${m.cudaRuntime}, measured ${m.date}${m.host ? ` on ${m.host}` : ''} (${m.backend}).`,
+        ` Partition groups: ${m.partition.groups.join(' ')}${m.partition.remainderSms > 0 ? ` + remainder ${m.partition.remainderSms}` : ''} (min ${m.partition.minSms}, alignment ${m.partition.alignment}).`,
+        ' Data:',
+        ...data.files.map((f) => `   ${f.path} sha256 ${f.sha256}`),
+        ' Fit residuals on training points, |predicted − measured| / measured:',
+        line('  operators', res.ops),
+        ...OP_CLASSES.filter((c) => res.opsByClass[c]).map((c) => line(`    ${c}`, res.opsByClass[c])),
+        line('  forward (train)', res.forwardTrain),
+        line('  concurrent decode (train)', res.concurrentDecodeTrain),
+        line('  concurrent prefill (train)', res.concurrentPrefillTrain),
+        ' Held-out accuracy: `duetsim calibrate validate` (calibrate/README.md).',
+    ];
+    return out.join('\n');
+}

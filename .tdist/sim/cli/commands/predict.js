@@ -1,0 +1,132 @@
+import { parseNumber } from '../flags.js';
+import { checkPredictFlags } from '../predict-checks.js';
+import { inputError } from '../../core/input-error.js';
+import { loadModel } from '../../config/load-model.js';
+import { loadHardware } from '../../config/load-hardware.js';
+import { CLOCK_REGIMES } from '../../hardware/hardware-spec.js';
+import { describeValidSizes, isValidPartitionSize } from '../../hardware/partition.js';
+import { clockScale, partnerOf, predictIteration } from '../../latency/roofline.js';
+const WHERE = '<command line>';
+/** `--prefill 2048,512@1024`: chunks of new tokens, each optionally @ cached tokens. */
+export function parsePrefillList(v) {
+    return v.split(',').map((part) => {
+        const m = /^\s*(\d+)(?:@(\d+))?\s*$/.exec(part);
+        if (!m || Number(m[1]) < 1)
+            throw inputError('bad-flag', WHERE, 0, '--prefill', `expected N or N@C with N ≥ 1 (commas for several), got '${part}'`);
+        return { newTokens: Number(m[1]), cachedTokens: m[2] ? Number(m[2]) : 0 };
+    });
+}
+/** `--decode 64x1024,8x4096`: B requests each attending over L tokens. */
+export function parseDecodeList(v) {
+    let count = 0;
+    let contextTokens = 0;
+    for (const part of v.split(',')) {
+        const m = /^\s*(\d+)x(\d+)\s*$/.exec(part);
+        if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
+            throw inputError('bad-flag', WHERE, 0, '--decode', `expected BxL with B, L ≥ 1 (commas for several), got '${part}'`);
+        count += Number(m[1]);
+        contextTokens += Number(m[1]) * Number(m[2]);
+    }
+    return { count, contextTokens };
+}
+function clockRegimeFlag(v) {
+    if (!CLOCK_REGIMES.includes(v))
+        throw inputError('bad-flag', WHERE, 0, '--clock-regime', `'${v}' is not a clock regime: ${CLOCK_REGIMES.join(', ')}`);
+    return v;
+}
+function checkSms(hw, flag, sms, partitioned) {
+    if (!Number.isInteger(sms) || sms < 1 || sms > hw.smCount)
+        throw inputError('bad-flag', WHERE, 0, flag, `${hw.name} has ${hw.smCount} SMs; got ${sms}`);
+    if (partitioned && sms !== hw.smCount && !isValidPartitionSize(hw, sms)) {
+        throw inputError('bad-flag', WHERE, 0, flag, `${sms} SMs is not a partition ${hw.name} can make with ${hw.partition.mechanism}: ${describeValidSizes(hw)}`);
+    }
+}
+function toJson(p) {
+    const r3 = (x) => Math.round(x) / 1000;
+    return {
+        gpu_ms: r3(p.gpuUs),
+        overhead_ms: r3(p.overheadUs),
+        ms: r3(p.totalUs),
+        kernels: p.kernels,
+        breakdown: Object.fromEntries(p.breakdown.map((b) => [b.op, { ms: r3(b.us), gflop: Math.round(b.flops / 1e6) / 1000, gb: Math.round(b.bytes / 1e6) / 1000, kernels: b.kernels, compute_bound_share: Math.round(b.computeBoundShare * 1000) / 1000 }])),
+    };
+}
+function formatText(title, p) {
+    const rows = p.breakdown.map((b) => `    ${b.op.padEnd(13)} ${(b.us / 1000).toFixed(3).padStart(9)} ms  ${(b.flops / 1e9).toFixed(1).padStart(9)} GFLOP ${(b.bytes / 1e9).toFixed(3).padStart(8)} GB  ${String(b.kernels).padStart(5)} kernels  ${(100 * b.computeBoundShare).toFixed(0).padStart(3)}% compute-bound`);
+    return `${title}\n  GPU ${(p.gpuUs / 1000).toFixed(3)} ms + overhead ${(p.overheadUs / 1000).toFixed(3)} ms = ${(p.totalUs / 1000).toFixed(3)} ms\n${rows.join('\n')}\n`;
+}
+/** Which clock regime was priced, and the compute-time scale it applied on `busySms` SMs (1 when the spec has no clock data). */
+function regimeNote(hw, regime, busySms) {
+    return { regime, compute_scale: clockScale(hw, regime, busySms), busy_sms: busySms, modelled: hw.perf.clockRegime !== undefined };
+}
+export const predict = {
+    name: 'predict',
+    register(program, io) {
+        program
+            .command('predict')
+            .description('predict one iteration (no simulation): GPU time of one forward replayed as a CUDA graph, plus host overheads')
+            .option('--model <name|path>', 'model', 'qwen3-8b')
+            .option('--hw <name|path>', 'hardware', 'h100-sxm')
+            .option('--datasheet', 'use the seed curves, not the calibrated ones')
+            .option('--no-serving-correction', 'calibrated curves without the servingCorrection: fitted from closed-loop runs (the calibration harness\'s regime)')
+            .option('--prefill <list>', 'prefill chunks: N new tokens, N@C with C cached; commas for several', parsePrefillList)
+            .option('--decode <list>', 'decode requests: BxL = B requests attending over L tokens; commas for several', parseDecodeList)
+            .option('--sms <n>', 'SMs the forward runs on (default: whole GPU)', parseNumber('--sms', { integer: true, min: 1 }))
+            .option('--split', 'two concurrent partitions: prefill on --prefill-sms, decode on --decode-sms')
+            .option('--prefill-sms <n>', 'prefill partition SMs (with --split)', parseNumber('--prefill-sms', { integer: true, min: 1 }))
+            .option('--decode-sms <n>', 'decode partition SMs (with --split)', parseNumber('--decode-sms', { integer: true, min: 1 }))
+            .option('--eager', 'launch kernels eagerly instead of replaying a CUDA graph')
+            .option('--tp <n>', 'tensor-parallel degree', parseNumber('--tp', { integer: true, min: 1 }), 1)
+            .option('--clock-regime <regime>', "clock the compute-bound time is priced at: 'serving' (prefills interleaved with decode steps, what simulations use), 'back-to-back' (one compute-bound shape repeated, power-capped) or 'calibration' (as the calibration forwards ran)", 'serving')
+            .option('--json', 'print JSON')
+            .action((o) => {
+            const clockRegime = clockRegimeFlag(o.clockRegime);
+            const model = loadModel(o.model);
+            const hw = loadHardware(o.hw, { useCalibration: !o.datasheet, useServingCorrection: o.servingCorrection !== false });
+            const prefills = o.prefill ?? [];
+            const decode = o.decode ?? { count: 0, contextTokens: 0 };
+            if (prefills.length === 0 && decode.count === 0)
+                throw inputError('bad-flag', WHERE, 0, '--prefill/--decode', 'give at least one of --prefill and --decode');
+            if (model.numQHeads % o.tp !== 0)
+                throw inputError('bad-flag', WHERE, 0, '--tp', `${model.name} has ${model.numQHeads} query heads, not divisible by ${o.tp}`);
+            checkPredictFlags(o, model, hw);
+            const launch = o.eager ? 'eager' : 'graph';
+            const all = { prefills, decodeCount: decode.count, decodeContextTokens: decode.contextTokens };
+            if (!o.split) {
+                const sms = o.sms ?? hw.smCount;
+                checkSms(hw, '--sms', sms, true);
+                const p = predictIteration(model, hw, all, { smCount: sms, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime });
+                io.stdout(o.json ? JSON.stringify({ ...toJson(p), clock_regime: regimeNote(hw, clockRegime, sms) }) + '\n' : formatText(`${model.name} on ${hw.name}, ${sms} SMs, ${clockRegime} clock (${hw.perf.provenance.split('\n')[0]})`, p));
+                return;
+            }
+            if (prefills.length === 0 || decode.count === 0)
+                throw inputError('bad-flag', WHERE, 0, '--split', '--split needs both --prefill and --decode');
+            if (o.prefillSms === undefined || o.decodeSms === undefined)
+                throw inputError('bad-flag', WHERE, 0, '--split', '--split needs --prefill-sms and --decode-sms');
+            checkSms(hw, '--prefill-sms', o.prefillSms, true);
+            checkSms(hw, '--decode-sms', o.decodeSms, true);
+            if (o.prefillSms + o.decodeSms > hw.smCount)
+                throw inputError('bad-flag', WHERE, 0, '--prefill-sms/--decode-sms', `${o.prefillSms} + ${o.decodeSms} SMs exceeds the ${hw.smCount} of ${hw.name}`);
+            const preBatch = { prefills, decodeCount: 0, decodeContextTokens: 0 };
+            const decBatch = { prefills: [], decodeCount: decode.count, decodeContextTokens: decode.contextTokens };
+            // Each lane is priced beside what the other does (its power and bandwidth shares, when the spec models them).
+            const pre = predictIteration(model, hw, preBatch, { smCount: o.prefillSms, ...partnerOf(model, hw, decBatch, o.decodeSms, o.tp, clockRegime), launch, tpDegree: o.tp, clockRegime });
+            const dec = predictIteration(model, hw, decBatch, { smCount: o.decodeSms, ...partnerOf(model, hw, preBatch, o.prefillSms, o.tp, clockRegime), launch, tpDegree: o.tp, clockRegime });
+            const agg = predictIteration(model, hw, all, { smCount: hw.smCount, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime });
+            if (o.json) {
+                io.stdout(JSON.stringify({
+                    prefill: { sms: o.prefillSms, ...toJson(pre) },
+                    decode: { sms: o.decodeSms, ...toJson(dec) },
+                    aggregated: { sms: hw.smCount, ...toJson(agg) },
+                    // Both lanes run at the clock of their SMs together (the aggregated forward's is the whole GPU's).
+                    clock_regime: regimeNote(hw, clockRegime, o.prefillSms + o.decodeSms),
+                }) + '\n');
+            }
+            else {
+                io.stdout(formatText(`prefill partition: ${o.prefillSms} SMs, beside a decode running on ${o.decodeSms}`, pre) +
+                    formatText(`decode partition: ${o.decodeSms} SMs, beside a prefill running on ${o.prefillSms}`, dec) +
+                    formatText(`aggregated: the same tokens in one batch on all ${hw.smCount} SMs`, agg));
+            }
+        });
+    },
+};

@@ -1,0 +1,345 @@
+import { isCollection } from 'yaml';
+import { OP_CLASSES } from '../hardware/hardware-spec.js';
+import { reportAt } from '../input/yaml-document.js';
+import { NON_NEGATIVE, POSITIVE } from '../input/number-rule.js';
+import { childField, readMap, readNumber, readSeq, readString } from '../input/yaml-fields.js';
+const PERF_KEYS = {
+    required: ['provenance', 'computeFlopsPerS', 'bandwidthBytesPerS', 'efficiency', 'kernelFloorUs', 'contention'],
+    optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'bandwidthScale', 'gemmRowTile', 'gemmSmallRowTile', 'gemmWaveBlend', 'gemmColTile', 'attnWaveBlend', 'attnRowTile', 'gemmKernels', 'gemmTilesFromRows'],
+};
+/** A clock regime moves compute time by tens of percent at most (the H200's clock spans 1.4–1.98 GHz). */
+const CLOCK_SCALE = { min: 0.5, max: 2, why: 'a clock regime scales compute time by at most 2x either way' };
+/**
+ * An efficiency is an operator class's achieved rate over the reference GEMM's (hardware-spec.ts). Above 1
+ * is possible — a large LM-head GEMV streams HBM faster than the decode GEMM that W(S) was measured with
+ * (configs/hardware/probes) — but more than 1.5 is a typo or a unit slip.
+ */
+const EFFICIENCY = { min: 0, minExclusive: true, max: 1.5, why: 'efficiencies are fractions of Π(S) or W(S)' };
+/**
+ * Reads a `perf:` or `calibrated:` section (same shape). Curves must be sorted by SM count, with SM counts
+ * inside the GPU and values positive, never above the datasheet peak and never falling as SMs are added:
+ * the latency model interpolates them (sim/latency/curve.ts) and a falling Π or W would make a bigger
+ * partition slower. Measured points that dip (noise) belong smoothed before they go in (see
+ * calibrate/gemm-probe-seed.ts).
+ */
+export function readPerf(data, node, field, limits) {
+    const m = readMap(data, node, field, PERF_KEYS);
+    if (m === undefined)
+        return undefined;
+    const provenance = m.string('provenance');
+    const compute = m.read('computeFlopsPerS', (n, f) => readCurve(data, n, f, limits.smCount, limits.peakFlopsPerS, 'peakBf16FlopsPerS'));
+    const bandwidth = m.read('bandwidthBytesPerS', (n, f) => readCurve(data, n, f, limits.smCount, limits.peakBytesPerS, 'hbmBandwidthBytesPerS'));
+    const efficiency = m.read('efficiency', (n, f) => readEfficiency(data, n, f));
+    const kernelFloorUs = m.number('kernelFloorUs', POSITIVE);
+    const kernelRule = m.has('kernelRule') ? m.choice('kernelRule', ['floor', 'tail']) : 'floor';
+    // A ridge exponent of 1 adds compute and memory time; 100 is indistinguishable from the plain max.
+    const ridgeExponent = m.has('ridgeExponent') ? m.number('ridgeExponent', { min: 1, max: 100, why: 'the ridge exponent q combines times as (c^q + m^q)^(1/q), 1 ≤ q ≤ 100' }) : null;
+    const rowTile = m.has('gemmRowTile') ? m.number('gemmRowTile', { integer: true, min: 1, max: 1024, why: 'a GEMM row tile is 1–1024 tokens' }) : null;
+    const smallTile = m.has('gemmSmallRowTile') ? m.number('gemmSmallRowTile', { integer: true, min: 1, max: 1024, why: 'a GEMM row tile is 1–1024 tokens' }) : null;
+    const waveBlend = m.has('gemmWaveBlend') ? m.number('gemmWaveBlend', { min: 0, max: 1, why: 'the wave blend k is 0 (no wave term) to 1 (whole waves)' }) : null;
+    const colTile = m.has('gemmColTile') ? m.number('gemmColTile', { integer: true, min: 1, max: 1024, why: 'a GEMM column tile is 1–1024 columns' }) : null;
+    const attnWaveBlend = m.has('attnWaveBlend') ? m.number('attnWaveBlend', { min: 0, max: 1, why: 'the wave blend k is 0 (no wave term) to 1 (whole waves)' }) : null;
+    const attnRowTile = m.has('attnRowTile') ? m.number('attnRowTile', { integer: true, min: 1, max: 1024, why: 'an attention block is 1–1024 query rows' }) : null;
+    const bwNode = m.has('bandwidthModel') ? m.read('bandwidthModel', (n, f) => readMap(data, n, f, { required: ['perSmBytesPerS', 'maxBytesPerS', 'knee'] })) : null;
+    const bandwidthModel = bwNode === null
+        ? null
+        : bwNode === undefined
+            ? undefined
+            : {
+                perSmBytesPerS: bwNode.number('perSmBytesPerS', { ...POSITIVE, max: limits.peakBytesPerS, why: limits.peakBytesPerS === undefined ? undefined : `hbmBandwidthBytesPerS is ${limits.peakBytesPerS}` }),
+                maxBytesPerS: bwNode.number('maxBytesPerS', { ...POSITIVE, max: limits.peakBytesPerS, why: limits.peakBytesPerS === undefined ? undefined : `hbmBandwidthBytesPerS is ${limits.peakBytesPerS}` }),
+                knee: bwNode.number('knee', { min: 0.5, max: 50, why: 'the knee sharpness is fitted in [1, 20]' }),
+            };
+    const bandwidthScale = m.has('bandwidthScale') ? m.read('bandwidthScale', (n, f) => readCurve(data, n, f, limits.smCount, undefined, '', BANDWIDTH_SCALE)) : null;
+    const contention = m.read('contention', (n, f) => readContention(data, n, f));
+    const gemmKernels = m.has('gemmKernels') ? m.read('gemmKernels', (n, f) => readGemmKernels(data, n, f)) : null;
+    const tilesFrom = m.has('gemmTilesFromRows') ? m.number('gemmTilesFromRows', ROW_COUNT) : null;
+    if (tilesFrom !== null && tilesFrom !== undefined && !(gemmKernels && gemmKernels.shapes.some((sh) => sh.tiles))) {
+        reportAt(data, m.node('gemmTilesFromRows'), childField(field, 'gemmTilesFromRows'), 'tiles-without-table', 'gemmTilesFromRows prices GEMMs on the tiles gemmKernels records; this section records none');
+    }
+    const clock = m.has('clockRegime')
+        ? m.read('clockRegime', (n, f) => readMap(data, n, f, { required: ['backToBackComputeScale', 'servingComputeScale'], optional: ['servingFromSms'] }))
+        : null;
+    const clockRegime = clock === null
+        ? null
+        : clock === undefined
+            ? undefined
+            : {
+                backToBackComputeScale: clock.number('backToBackComputeScale', CLOCK_SCALE),
+                servingComputeScale: clock.number('servingComputeScale', CLOCK_SCALE),
+                ...(clock.has('servingFromSms')
+                    ? {
+                        servingFromSms: clock.number('servingFromSms', {
+                            integer: true,
+                            min: 0,
+                            ...(limits.smCount !== undefined ? { max: limits.smCount - 1, why: `the onset is a partition smaller than the ${limits.smCount} SMs of the whole GPU` } : {}),
+                        }),
+                    }
+                    : {}),
+            };
+    // A per-class tail replaces the added tail; under the 'floor' rule nothing would read it, so it is refused, not ignored.
+    if (efficiency && kernelRule === 'floor') {
+        const withTail = OP_CLASSES.find((c) => efficiency[c].tailUs !== undefined);
+        if (withTail)
+            reportAt(data, nodeIn(m.node('efficiency'), [withTail, 'tailUs']), childField(childField(childField(field, 'efficiency'), withTail), 'tailUs'), 'tail-without-tail-rule', 'tailUs is the added per-call time of `kernelRule: tail`; this section has no such rule');
+    }
+    if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile, waveBlend, colTile, attnWaveBlend, attnRowTile, gemmKernels, tilesFrom].some((v) => v === undefined))
+        return undefined;
+    if (bandwidthModel && Object.values(bandwidthModel).some((v) => v === undefined))
+        return undefined;
+    if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined || ('servingFromSms' in clockRegime && clockRegime.servingFromSms === undefined)))
+        return undefined;
+    return {
+        provenance: provenance,
+        computeFlopsPerS: compute,
+        bandwidthBytesPerS: bandwidth,
+        efficiency: efficiency,
+        kernelFloorUs: kernelFloorUs,
+        ...(kernelRule === 'tail' ? { kernelRule: 'tail' } : {}),
+        ...(ridgeExponent !== null ? { ridgeExponent: ridgeExponent } : {}),
+        ...(rowTile !== null ? { gemmRowTile: rowTile } : {}),
+        ...(smallTile !== null ? { gemmSmallRowTile: smallTile } : {}),
+        ...(waveBlend !== null ? { gemmWaveBlend: waveBlend } : {}),
+        ...(colTile !== null ? { gemmColTile: colTile } : {}),
+        ...(attnWaveBlend !== null ? { attnWaveBlend: attnWaveBlend } : {}),
+        ...(attnRowTile !== null ? { attnRowTile: attnRowTile } : {}),
+        ...(bandwidthModel ? { bandwidthModel: bandwidthModel } : {}),
+        ...(bandwidthScale ? { bandwidthScale } : {}),
+        ...(gemmKernels ? { gemmKernels } : {}),
+        ...(tilesFrom !== null ? { gemmTilesFromRows: tilesFrom } : {}),
+        contention: contention,
+        ...(clockRegime ? { clockRegime: clockRegime } : {}),
+    };
+}
+/**
+ * `bandwidthScale` (PerfSpec): a factor on the memory rates per SM count. Forwards stream within a few
+ * percent of the fitted W(S); a factor beyond 0.5–2 is a wrong curve, not a partition's topology. Unlike Π
+ * and W it may fall between SM counts (the fit keeps W(S) times it from falling), so it is not checked for that.
+ */
+const BANDWIDTH_SCALE = { min: 0.5, max: 2, why: 'a per-SM-count bandwidth factor is within 0.5–2' };
+function readCurve(data, node, field, smCount, peak, peakKey, factorRule) {
+    const items = readSeq(data, node, field);
+    if (items === undefined)
+        return undefined;
+    const smRule = { integer: true, min: 1, max: smCount, why: smCount === undefined ? undefined : `the GPU has ${smCount} SMs` };
+    const valueRule = factorRule ?? { ...POSITIVE, max: peak, why: peak === undefined ? undefined : `${peakKey} is ${peak}` };
+    const points = [];
+    let complete = true;
+    items.forEach((item, i) => {
+        const f = childField(field, i);
+        const p = readMap(data, item, f, { required: ['smCount', 'value'] });
+        const sm = p?.number('smCount', smRule);
+        const value = p?.number('value', valueRule);
+        if (p === undefined || sm === undefined || value === undefined)
+            complete = false;
+        else
+            points.push({ point: { smCount: sm, value }, smNode: p.node('smCount'), valueNode: p.node('value') });
+    });
+    if (!complete)
+        return undefined;
+    let ordered = true;
+    for (let i = 1; i < points.length; i++) {
+        const prev = points[i - 1].point;
+        const cur = points[i].point;
+        const f = childField(field, i);
+        if (cur.smCount <= prev.smCount) {
+            ordered = false;
+            reportAt(data, points[i].smNode, childField(f, 'smCount'), 'unsorted-curve', `SM counts must rise strictly: ${cur.smCount} follows ${prev.smCount}`);
+        }
+        else if (cur.value < prev.value && factorRule === undefined) {
+            ordered = false;
+            reportAt(data, points[i].valueNode, childField(f, 'value'), 'non-monotone-curve', `value falls from ${prev.value} at ${prev.smCount} SMs to ${cur.value} at ${cur.smCount} SMs; a curve over SM count must not fall`);
+        }
+    }
+    return ordered ? points.map((p) => p.point) : undefined;
+}
+function readEfficiency(data, node, field) {
+    const classes = readMap(data, node, field, { required: OP_CLASSES });
+    if (classes === undefined)
+        return undefined;
+    const out = {};
+    for (const op of OP_CLASSES) {
+        const e = classes.read(op, (n, f) => readMap(data, n, f, { required: ['compute', 'memory'], optional: ['memorySlope', 'cachedPrefixCompute', 'tailUs'] }));
+        const compute = e?.number('compute', EFFICIENCY);
+        const memory = e?.number('memory', EFFICIENCY);
+        const slope = e?.has('memorySlope') ? e.number('memorySlope', { min: 0.05, max: 5, why: 'a per-SM bandwidth slope factor (fitted in [0.1, 3])' }) : null;
+        const cached = e?.has('cachedPrefixCompute') ? e.number('cachedPrefixCompute', EFFICIENCY) : null;
+        const tail = e?.has('tailUs') ? e.number('tailUs', { min: 0.05, max: 200, why: 'a per-call fixed time in µs (fitted in [0.1, 100])' }) : null;
+        if (compute !== undefined && memory !== undefined && slope !== undefined && cached !== undefined && tail !== undefined) {
+            out[op] = {
+                compute,
+                memory,
+                ...(slope === null ? {} : { memorySlope: slope }),
+                ...(cached === null ? {} : { cachedPrefixCompute: cached }),
+                ...(tail === null ? {} : { tailUs: tail }),
+            };
+        }
+    }
+    return OP_CLASSES.every((op) => out[op] !== undefined) ? out : undefined;
+}
+const SHARED_KEYS = ['computeByPower', 'computeByBandwidth', 'memoryByPower', 'memoryByBandwidth'];
+const POWER_SHARES = ['compute-bound', 'busy-sms'];
+const EXPOSURES = ['full', 'compute-bound-share'];
+const BANDWIDTH_EXPOSURES = ['full', 'own-capacity'];
+function readContention(data, node, field) {
+    const c = readMap(data, node, field, { required: ['memory', 'compute'], optional: ['shared'] });
+    const memory = c?.number('memory', NON_NEGATIVE);
+    const compute = c?.number('compute', NON_NEGATIVE);
+    if (c === undefined || memory === undefined || compute === undefined)
+        return undefined;
+    if (!c.has('shared'))
+        return { memory, compute };
+    const sh = c.read('shared', (n, f) => readMap(data, n, f, { required: SHARED_KEYS, optional: ['powerShare', 'exposure', 'bandwidthExposure'] }));
+    if (sh === undefined)
+        return undefined;
+    const v = SHARED_KEYS.map((k) => sh.number(k, NON_NEGATIVE));
+    const power = sh.has('powerShare') ? sh.choice('powerShare', POWER_SHARES) : 'compute-bound';
+    const exposure = sh.has('exposure') ? sh.choice('exposure', EXPOSURES) : 'full';
+    const bandwidthExposure = sh.has('bandwidthExposure') ? sh.choice('bandwidthExposure', BANDWIDTH_EXPOSURES) : 'full';
+    if (v.some((x) => x === undefined) || power === undefined || exposure === undefined || bandwidthExposure === undefined)
+        return undefined;
+    return {
+        memory,
+        compute,
+        shared: {
+            ...(power === 'busy-sms' ? { powerShare: power } : {}),
+            ...(exposure === 'compute-bound-share' ? { exposure } : {}),
+            ...(bandwidthExposure === 'own-capacity' ? { bandwidthExposure } : {}),
+            computeByPower: v[0],
+            computeByBandwidth: v[1],
+            memoryByPower: v[2],
+            memoryByBandwidth: v[3],
+        },
+    };
+}
+const ROW_COUNT = { integer: true, min: 1, max: 1 << 24, why: 'a token count of one GEMM' };
+const DIMENSION = { integer: true, min: 1, max: 1 << 20, why: 'a weight dimension' };
+const TIME_SCALE = { min: 0.25, max: 4, why: "cuBLAS's time over the roofline's for one GEMM, relative to its shapes' median" };
+/**
+ * `gemmKernels` (GemmKernelTable): recorded rows ascending without repeats, each shape listed once, and a
+ * shape's clustered rows drawn from the recorded ones (a share is only defined where cuBLAS was observed).
+ */
+function readGemmKernels(data, node, field) {
+    const m = readMap(data, node, field, { required: ['source', 'remainderMaxCtas', 'rows', 'shapes'] });
+    if (m === undefined)
+        return undefined;
+    const source = m.string('source');
+    const maxCtas = m.number('remainderMaxCtas', { integer: true, min: 1, max: 16, why: 'a thread-block cluster has 1–16 CTAs' });
+    const rows = m.read('rows', (n, f) => readRows(data, n, f, null));
+    if (rows === undefined)
+        return undefined;
+    const recorded = new Set(rows);
+    const shapes = m.read('shapes', (n, f) => {
+        const items = readSeq(data, n, f);
+        if (items === undefined)
+            return undefined;
+        const out = [];
+        const seen = new Map();
+        let complete = true;
+        items.forEach((item, i) => {
+            const sf = childField(f, i);
+            const sh = readMap(data, item, sf, { required: ['dIn', 'dOut', 'clusteredRows'], optional: ['tiles', 'timeScale'] });
+            const dIn = sh?.number('dIn', DIMENSION);
+            const dOut = sh?.number('dOut', DIMENSION);
+            const clustered = sh?.read('clusteredRows', (cn, cf) => readRows(data, cn, cf, recorded));
+            const tiles = sh?.has('tiles') ? sh.read('tiles', (tn, tf) => readTiles(data, tn, tf, rows.length)) : null;
+            const timeScale = sh?.has('timeScale') ? sh.read('timeScale', (tn, tf) => readTimeScale(data, tn, tf, rows.length)) : null;
+            if (sh === undefined || dIn === undefined || dOut === undefined || clustered === undefined || tiles === undefined || timeScale === undefined) {
+                complete = false;
+                return;
+            }
+            const key = `${dIn}x${dOut}`;
+            if (seen.has(key)) {
+                reportAt(data, sh.node('dOut'), childField(sf, 'dOut'), 'duplicate-shape', `the shape ${dIn} x ${dOut} is listed twice (also at ${childField(f, seen.get(key))})`);
+                complete = false;
+                return;
+            }
+            seen.set(key, i);
+            out.push({ dIn, dOut, clusteredRows: clustered, ...(tiles ? { tiles } : {}), ...(timeScale ? { timeScale } : {}) });
+        });
+        // readSeq has refused an empty list already.
+        return complete ? out : undefined;
+    });
+    if (source === undefined || maxCtas === undefined || shapes === undefined)
+        return undefined;
+    return { source, remainderMaxCtas: maxCtas, rows, shapes };
+}
+/** A shape's time scales: one positive factor per recorded token count, within what a kernel choice can do to a GEMM's time. */
+function readTimeScale(data, node, field, count) {
+    const items = readSeq(data, node, field);
+    if (items === undefined)
+        return undefined;
+    if (items.length !== count) {
+        reportAt(data, node, field, 'length', `${items.length} time scales for ${count} recorded token counts (one per count in rows)`);
+        return undefined;
+    }
+    const out = [];
+    let complete = true;
+    items.forEach((item, i) => {
+        const v = readNumber(data, item, childField(field, i), TIME_SCALE);
+        if (v === undefined)
+            complete = false;
+        else
+            out.push(v);
+    });
+    return complete ? out : undefined;
+}
+/** A shape's tiles: one `<dOut tile>x<row tile>` per recorded token count. */
+function readTiles(data, node, field, count) {
+    const items = readSeq(data, node, field);
+    if (items === undefined)
+        return undefined;
+    if (items.length !== count) {
+        reportAt(data, node, field, 'tiles-count', `one tile per recorded token count: ${count} expected, ${items.length} given`);
+        return undefined;
+    }
+    const out = [];
+    let ok = true;
+    items.forEach((item, i) => {
+        const f = childField(field, i);
+        const v = readString(data, item, f);
+        const t = v === undefined ? null : /^([1-9]\d{0,3})x([1-9]\d{0,3})$/.exec(v);
+        if (!t) {
+            if (v !== undefined)
+                reportAt(data, item, f, 'bad-tile', `a tile is <dOut columns>x<token rows>, each 1–9999 (e.g. 128x64), got '${v}'`);
+            ok = false;
+            return;
+        }
+        out.push([Number(t[1]), Number(t[2])]);
+    });
+    return ok ? out : undefined;
+}
+/** A list of token counts rising strictly; with `allowed`, each must be one of them. */
+function readRows(data, node, field, allowed) {
+    // A shape's clustered rows may be none (cuBLAS never clustered it): that says more than leaving the shape out.
+    const items = readSeq(data, node, field, allowed !== null);
+    if (items === undefined)
+        return undefined;
+    const out = [];
+    let ok = true;
+    items.forEach((item, i) => {
+        const f = childField(field, i);
+        const v = readNumber(data, item, f, ROW_COUNT);
+        if (v === undefined) {
+            ok = false;
+            return;
+        }
+        if (out.length > 0 && v <= out[out.length - 1]) {
+            reportAt(data, item, f, 'unsorted-rows', `token counts must rise strictly: ${v} follows ${out[out.length - 1]}`);
+            ok = false;
+        }
+        else if (allowed && !allowed.has(v)) {
+            reportAt(data, item, f, 'unrecorded-row', `${v} is not one of the recorded token counts (rows)`);
+            ok = false;
+        }
+        out.push(v);
+    });
+    return ok ? out : undefined;
+}
+/** The node at `path` under a collection node (for locating a problem on its key's value), else the node itself. */
+function nodeIn(node, path) {
+    if (!isCollection(node))
+        return node;
+    const inner = node.getIn(path, true);
+    return inner && typeof inner === 'object' && 'range' in inner ? inner : node;
+}

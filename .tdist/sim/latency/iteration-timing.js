@@ -1,0 +1,146 @@
+import { launchedForwardUs, partnerOf, predictForward } from './roofline.js';
+/**
+ * How long one scheduling step takes, in the two shapes the engine runs. Pure; shared by the engine
+ * (to advance the clock), the DuetServe optimiser (to choose a split) and `duetsim predict`.
+ */
+/** Aggregated: one forward on `smCount` SMs replayed as a CUDA graph, plus scheduling and sampling. */
+export function aggregatedStepUs(model, hw, batch, smCount, tpDegree) {
+    return aggregatedTiming(hw.overheads, aggregatedGpuUs(model, hw, batch, smCount, tpDegree)).durationUs;
+}
+/** The GPU part of an aggregated step: the forward replayed as one CUDA graph, its launch included. */
+export function aggregatedGpuUs(model, hw, batch, smCount, tpDegree) {
+    const [gpuUs, kernels] = predictForward(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree });
+    return launchedForwardUs(hw, gpuUs, kernels, 'graph');
+}
+/**
+ * Lanes to token times: host scheduling, then the GPU work, then sampling at the sync. `hostUs` replaces
+ * the modelled scheduling cost where a live run measured its own. Split windows' look-ahead decode tokens
+ * are sampled on the GPU inside their graphs; the prefill's token is sampled by the host after its forward.
+ */
+export function stepTimingFromLanes(o, lanes, hostUs = o.schedulingUs) {
+    if (lanes.mode === 'aggregated')
+        return aggregatedTiming(o, lanes.gpuUs, hostUs);
+    const offsets = [];
+    for (const e of lanes.decodeEndsUs)
+        offsets.push(hostUs + e);
+    const lastDecodeUs = lanes.decodeEndsUs.length === 0 ? 0 : lanes.decodeEndsUs[lanes.decodeEndsUs.length - 1];
+    const prefillUs = lanes.prefillEndUs ?? 0;
+    return {
+        durationUs: hostUs + Math.max(lastDecodeUs, prefillUs) + o.samplingUs,
+        decodeTokenOffsetsUs: offsets,
+        prefillTokenOffsetUs: lanes.prefillEndUs === null ? -1 : hostUs + lanes.prefillEndUs + o.samplingUs,
+        prefillDoneOffsetUs: lanes.prefillEndUs === null ? -1 : hostUs + lanes.prefillEndUs,
+    };
+}
+function aggregatedTiming(o, gpuUs, hostUs = o.schedulingUs) {
+    const durationUs = hostUs + gpuUs + o.samplingUs;
+    return { durationUs, prefillTokenOffsetUs: durationUs, decodeTokenOffsetsUs: [durationUs], prefillDoneOffsetUs: -1 };
+}
+/**
+ * Split window: `prefill` runs eagerly on `prefillSms`, while `k` decode steps of `decode` run back to
+ * back on `decodeSms` as pre-captured CUDA graphs with no host sync between them (contexts grow by one
+ * token a step). Each side is stretched by the contention term only while the other runs.
+ * Sampling of the look-ahead decode steps happens on the GPU inside their graphs; the host samples the
+ * prefill's tokens and reschedules at the sync.
+ */
+export function splitTiming(model, hw, prefill, decode, prefillSms, decodeSms, k, tpDegree) {
+    return splitPricer(model, hw, prefill, decode, prefillSms, decodeSms, tpDegree).timing(k);
+}
+/**
+ * The price of one split for any look-ahead k: what `splitTiming` returns, as a function of k. This is the one
+ * pricing of a split; the engine runs the window it prices and the DuetServe optimiser chooses (S_p, S_d, k)
+ * by it, so the policy never plans a window the engine would time differently. Decode step i's time does not
+ * depend on k (its context and whether the prefill still runs beside it are fixed by the steps before it), so
+ * the steps are priced once, as far as the largest k asked for: pricing every k of a split costs one forward
+ * per step, plus three for the prefill (its partner load, and its time alone and beside the decodes).
+ */
+export function splitPricer(model, hw, prefill, decode, prefillSms, decodeSms, tpDegree) {
+    const o = hw.overheads;
+    const hasPrefill = prefill.prefills.length > 0;
+    const hasDecode = decode.decodeCount > 0;
+    // The prefill's two prices (alone, and beside the decodes) are computed when first needed: the optimiser
+    // drops most splits on their first decode step (longer than τ), which needs neither.
+    let prefillTimes = null;
+    const prefillPartner = hasPrefill && hasDecode ? partnerOf(model, hw, prefill, prefillSms, tpDegree) : { partnerSmCount: 0 };
+    // The decodes' load as the prefill's partner, computed once: its compute-bound share is also the first decode
+    // step's own (the same batch on the same SMs), as the prefill's load carries the prefill's, so neither lane
+    // prices a forward alone again for SharedContention.exposure.
+    const exposesOwnShare = hw.perf.contention.shared?.exposure === 'compute-bound-share';
+    let decodeLoad = null;
+    const decodePartner = () => (decodeLoad ??= partnerOf(model, hw, decode, decodeSms, tpDegree));
+    const prefillPrices = () => {
+        if (prefillTimes === null) {
+            let aloneUs = 0;
+            let contendedUs = 0;
+            if (hasPrefill) {
+                aloneUs = eagerForwardUs(model, hw, prefill, prefillSms, { partnerSmCount: 0 }, tpDegree);
+                contendedUs = hasDecode
+                    ? eagerForwardUs(model, hw, prefill, prefillSms, { ...decodePartner(), ownComputeBoundShare: prefillPartner.partnerLoad?.computeBoundShare }, tpDegree)
+                    : aloneUs;
+            }
+            prefillTimes = { aloneUs, contendedUs };
+        }
+        return prefillTimes;
+    };
+    // Ends of the decode steps priced so far (GPU time from the window start), and the longest step up to each.
+    const ends = [];
+    const longest = [];
+    let ctx = decode.decodeContextTokens;
+    const priceSteps = (k) => {
+        while (ends.length < k) {
+            const t = ends.length === 0 ? 0 : ends[ends.length - 1];
+            // The first step always starts beside the prefill (an eager forward takes a positive time).
+            const partner = hasPrefill && (t === 0 || t < prefillPrices().contendedUs) ? prefillPartner : { partnerSmCount: 0 };
+            const step = { prefills: [], decodeCount: decode.decodeCount, decodeContextTokens: ctx };
+            const own = ends.length === 0 && partner.partnerLoad && exposesOwnShare && decode.prefills.length === 0 ? decodePartner().partnerLoad?.computeBoundShare : undefined;
+            const [gpuUs, kernels] = predictForward(model, hw, step, { smCount: decodeSms, ...partner, ownComputeBoundShare: own, launch: 'graph', tpDegree });
+            const stepUs = launchedForwardUs(hw, gpuUs, kernels, 'graph');
+            ends.push(t + stepUs);
+            longest.push(Math.max(stepUs, longest.length === 0 ? 0 : longest[longest.length - 1]));
+            ctx += decode.decodeCount;
+        }
+    };
+    const longestDecodeStepUs = (k) => {
+        if (!hasDecode)
+            return 0;
+        priceSteps(k);
+        return longest[k - 1];
+    };
+    const lanes = (k) => {
+        const steps = hasDecode ? k : 0;
+        priceSteps(steps);
+        const decodeLaneUs = steps === 0 ? 0 : ends[steps - 1];
+        // Prefill runs contended while the decode lane runs, then alone: finish the remaining share of its work
+        // at the uncontended rate.
+        const { aloneUs, contendedUs } = prefillPrices();
+        let prefillUs = contendedUs;
+        if (hasPrefill && hasDecode && decodeLaneUs < contendedUs) {
+            const doneShare = decodeLaneUs / contendedUs;
+            prefillUs = decodeLaneUs + (1 - doneShare) * aloneUs;
+        }
+        return { prefillGpuUs: prefillUs, decodeLaneUs, longestDecodeStepUs: steps === 0 ? 0 : longest[steps - 1] };
+    };
+    const timing = (k) => {
+        const l = lanes(k);
+        const steps = hasDecode ? k : 0;
+        const decodeEndsUs = ends.slice(0, steps);
+        const t = stepTimingFromLanes(o, { mode: 'split', prefillEndUs: hasPrefill ? l.prefillGpuUs : null, decodeEndsUs });
+        return {
+            windowUs: t.durationUs,
+            decodeTokenOffsetsUs: t.decodeTokenOffsetsUs,
+            prefillTokenOffsetUs: t.prefillTokenOffsetUs,
+            decodeEndsUs,
+            ...l,
+        };
+    };
+    const prefillFloorUs = () => {
+        const { aloneUs, contendedUs } = prefillPrices();
+        return Math.min(aloneUs, contendedUs);
+    };
+    return { timing, lanes, longestDecodeStepUs, prefillFloorUs };
+}
+/** An eagerly dispatched forward (launchedForwardUs's eager rule). */
+function eagerForwardUs(model, hw, batch, smCount, partner, tpDegree) {
+    const [gpuUs, kernels] = predictForward(model, hw, batch, { smCount, ...partner, launch: 'eager', tpDegree });
+    return launchedForwardUs(hw, gpuUs, kernels, 'eager');
+}

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fitSharedContention } from '../../calibrate/fit-contention.js';
+import { predictConcurrentDecodeUs, predictConcurrentPrefillUs } from '../../calibrate/predict-record.js';
+import { partnerLoadOf } from '../../sim/latency/roofline.js';
+import { QWEN3_8B_LIKE, concurrentPair, hopperLike } from '../util/fixtures.js';
+/**
+ * fitSharedContention recovers a planted shared-resource form: pairs "measured" as the model prices them under
+ * known coefficients, across the splits the reference plan covers and two decode batches (one memory-bound, one
+ * about half compute-bound, which is what tells the exposures apart).
+ */
+const models = { m: QWEN3_8B_LIKE };
+function plantedPairs(hw) {
+    const out = [];
+    let line = 1;
+    for (const [prefillSms, decodeSms] of [
+        [124, 8],
+        [112, 20],
+        [96, 36],
+        [64, 68],
+        [32, 100],
+        [16, 116],
+    ]) {
+        for (const [count, context] of [
+            [32, 2048],
+            [256, 1024],
+        ]) {
+            const r = concurrentPair({ id: `cc-${prefillSms}-${decodeSms}-${count}`, line: line++, prefillSms, decodeSms, count, context, method: 'continuous', lookahead: 1 });
+            out.push({ ...r, decodeConcurrentUs: predictConcurrentDecodeUs(models, hw, r), prefillConcurrentUs: predictConcurrentPrefillUs(models, hw, r) });
+        }
+    }
+    return out;
+}
+const withShared = (hw, shared) => ({ ...hw, perf: { ...hw.perf, contention: { ...hw.perf.contention, shared } } });
+test('the planted decodes differ in compute-bound share (what tells the exposures apart)', () => {
+    const hw = hopperLike();
+    const share = (count) => partnerLoadOf(QWEN3_8B_LIKE, hw, { prefills: [], decodeCount: count, decodeContextTokens: count * 1024 }, 20, 1).computeShare / (20 / 132);
+    assert.ok(share(32) < 0.2, `32 decodes: ${share(32)}`);
+    assert.ok(share(256) > 0.3 && share(256) < 0.9, `256 decodes: ${share(256)}`);
+});
+// Each exposure, and the bandwidth term reaching a lane as its own W(S)/W(all) (small decode partitions feel less of
+// the partner's traffic).
+for (const [exposure, bandwidthExposure] of [
+    ['full', 'full'],
+    ['compute-bound-share', 'full'],
+    ['compute-bound-share', 'own-capacity'],
+]) {
+    test(`fitSharedContention recovers a planted busy-SMs power term with exposure '${exposure}', bandwidth exposure '${bandwidthExposure}'`, () => {
+        const truth = {
+            powerShare: 'busy-sms',
+            ...(exposure === 'full' ? {} : { exposure }),
+            ...(bandwidthExposure === 'full' ? {} : { bandwidthExposure }),
+            computeByPower: 0.9,
+            computeByBandwidth: 0,
+            memoryByPower: 0,
+            memoryByBandwidth: 2,
+        };
+        const hw = hopperLike();
+        const fitted = fitSharedContention(models, hw, plantedPairs(withShared(hw, truth))).shared;
+        assert.ok(fitted);
+        assert.equal(fitted.powerShare, 'busy-sms');
+        assert.equal(fitted.exposure, truth.exposure);
+        assert.equal(fitted.bandwidthExposure, truth.bandwidthExposure);
+        assert.ok(Math.abs(fitted.computeByPower - 0.9) < 0.02, `computeByPower ${fitted.computeByPower}`);
+        assert.ok(Math.abs(fitted.memoryByBandwidth - 2) < 0.04, `memoryByBandwidth ${fitted.memoryByBandwidth}`);
+    });
+}
+test('fitSharedContention on noisy pairs (fixed ±4%): the same answer twice, and the planted power reading kept', () => {
+    // Pairs from the busy-SMs form with noise: the cross-validated choice (every other pair fitted, the rest judged)
+    // must still read the partner's power as its busy SMs, and be a pure function of the pairs.
+    const truth = { powerShare: 'busy-sms', computeByPower: 0.9, computeByBandwidth: 0, memoryByPower: 0, memoryByBandwidth: 2 };
+    const hw = hopperLike();
+    const noise = [1.03, 0.97, 1.01, 0.99, 1.04, 0.96, 1.02, 0.98, 1.0, 1.03, 0.97, 1.01];
+    const pairs = plantedPairs(withShared(hw, truth)).map((r, i) => ({ ...r, decodeConcurrentUs: r.decodeConcurrentUs * noise[i], prefillConcurrentUs: r.prefillConcurrentUs * noise[11 - i] }));
+    const a = fitSharedContention(models, hw, pairs).shared;
+    const b = fitSharedContention(models, hw, pairs).shared;
+    assert.deepEqual(a, b, 'deterministic');
+    assert.ok(a);
+    assert.equal(a.powerShare, 'busy-sms');
+});

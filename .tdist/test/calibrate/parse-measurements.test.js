@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseMeasurementFile, parseMeasurementSet } from '../../calibrate/parse-measurements.js';
+import { expectInputError } from '../util/expect-input-error.js';
+const META = '{"kind":"meta","gpu":"NVIDIA H100 80GB HBM3","sm_count":132,"driver":"580.95","cuda_runtime":"13.0","date":"2026-11-27T03:10:00Z","host":"h","partition":{"min_sms":8,"alignment":8,"groups":[8,8],"remainder":12},"backend":"runner"}';
+const GEMM = '{"id":"gemm-n1-4096x6144-s132","kind":"op","op":"gemm","sms":132,"n":1,"d_in":4096,"d_out":6144,"median_us":20,"p10_us":19,"p90_us":21,"reps":10,"check":{"rel_err":0.001,"threshold":0.02,"passed":true}}';
+const FWD = '{"id":"fw-a","kind":"forward","model":"qwen3-8b","sms":64,"batch":{"prefills":[{"new":512,"cached":0}],"decodes":[100,200]},"median_us":9000,"p10_us":8900,"p90_us":9100,"reps":10}';
+test('a well-formed file parses into typed records with their line', () => {
+    const { meta, records } = parseMeasurementFile([META, GEMM, FWD].join('\n') + '\n', 'r.jsonl');
+    assert.equal(meta.smCount, 132);
+    assert.deepEqual(meta.partition, { minSms: 8, alignment: 8, groups: [8, 8], remainderSms: 12 });
+    assert.equal(records.length, 2);
+    const fwd = records[1];
+    assert.equal(fwd.kind, 'forward');
+    if (fwd.kind === 'forward') {
+        assert.deepEqual(fwd.batch, { prefills: [{ newTokens: 512, cachedTokens: 0 }], decodeCount: 2, decodeContextTokens: 300 });
+        assert.equal(fwd.source.line, 3);
+    }
+});
+test('a check whose error was not finite (written as null) still parses, as a failed check', () => {
+    const failed = GEMM.replace('"rel_err":0.001,"threshold":0.02,"passed":true', '"rel_err":null,"threshold":0.02,"passed":false');
+    const { records } = parseMeasurementFile([META, failed].join('\n'), 'r.jsonl');
+    const r = records[0];
+    assert.ok(r.kind === 'op' && r.check !== null && Number.isNaN(r.check.relErr) && !r.check.passed);
+});
+test('a truncated last line is reported at its line, with a hint to resume', () => {
+    const text = [META, GEMM, FWD.slice(0, 40)].join('\n');
+    const [p] = expectInputError(() => parseMeasurementFile(text, 'r.jsonl'), [{ code: 'calib.bad-json', file: 'r.jsonl', line: 3 }]);
+    assert.match(p.message, /truncated last line.*--resume/);
+});
+test('an unknown record kind names the line and the valid kinds', () => {
+    const text = [META, GEMM, '{"id":"x","kind":"torch_sdpa","sms":132}'].join('\n');
+    const [p] = expectInputError(() => parseMeasurementFile(text, 'r.jsonl'), [{ code: 'calib.unknown-value', line: 3, field: 'kind' }]);
+    assert.match(p.message, /ceiling_gemm, ceiling_bandwidth, op, forward, concurrent/);
+});
+test('a file without its meta line is refused at line 1', () => {
+    expectInputError(() => parseMeasurementFile([GEMM, FWD].join('\n'), 'r.jsonl'), [{ code: 'calib.no-meta', line: 1 }]);
+    expectInputError(() => parseMeasurementFile('\n', 'empty.jsonl'), [{ code: 'calib.no-meta', line: 0 }]);
+});
+test('missing and mistyped fields are all reported together with their key path', () => {
+    const bad = '{"id":"g","kind":"op","op":"gemm","sms":132,"n":"1","d_in":4096,"median_us":20,"p10_us":19,"p90_us":21,"reps":10}';
+    const badFwd = '{"id":"f","kind":"forward","model":"m","sms":64,"batch":{"prefills":[{"new":0,"cached":0}]},"median_us":1,"p10_us":1,"p90_us":1,"reps":1}';
+    const problems = expectInputError(() => parseMeasurementFile([META, bad, badFwd].join('\n'), 'r.jsonl'), [
+        { code: 'calib.type', line: 2, field: 'n' },
+        { code: 'calib.missing', line: 2, field: 'd_out' },
+        { code: 'calib.range', line: 3, field: 'batch.prefills[0].new' },
+    ]);
+    assert.equal(problems.length, 3);
+});
+test('an id measured twice across files is refused, pointing at both places', () => {
+    const a = { path: 'a.jsonl', text: [META, GEMM].join('\n') };
+    const b = { path: 'b.jsonl', text: [META, GEMM].join('\n') };
+    const [p] = expectInputError(() => parseMeasurementSet([a, b]), [{ code: 'calib.duplicate-id', file: 'b.jsonl', line: 2 }]);
+    assert.match(p.message, /a\.jsonl:2/);
+});
+test('files from different GPUs cannot be fitted together', () => {
+    const other = META.replace('H100 80GB HBM3', 'H200');
+    expectInputError(() => parseMeasurementSet([{ path: 'a.jsonl', text: META }, { path: 'b.jsonl', text: other }]), [{ code: 'calib.mixed-gpus', file: 'b.jsonl' }]);
+});
+test('reference-runner records: continuous pairs and clock regimes are parsed with their fields', async () => {
+    const { parseMeasurementFile } = await import('../../calibrate/parse-measurements.js');
+    const meta = JSON.stringify({ kind: 'meta', gpu: 'G', sm_count: 132, driver: 'd', cuda_runtime: '13.0', date: 'x', backend: 'torch', partition: { min_sms: 8, alignment: 8, groups: [8], remainder: 12 } });
+    const pair = JSON.stringify({
+        id: 'cc', kind: 'concurrent', model: 'm', prefill: { sms: 100, batch: { prefills: [{ new: 2048, cached: 0 }] } }, decode: { sms: 32, batch: { decodes: { count: 32, context: 2048 } }, k: 1 },
+        method: 'continuous', partner_covered: false, decode_alone_us: 10, decode_concurrent_us: 12, prefill_alone_us: 60, prefill_concurrent_us: 70, decode_smids_ok: true, prefill_smids_ok: true,
+    });
+    const clock = JSON.stringify({
+        id: 'clk', kind: 'clock_regime', model: 'm', sms: 132, batch: { prefills: [{ new: 2048, cached: 0 }] }, interleave: { batch: { decodes: { count: 64, context: 2048 } }, k: 4 }, seconds: 3,
+        back_to_back_us: 51000, serving_us: 48000, decode_serving_us: 9900, decode_alone_us: 9800, clock_back_to_back: { sm_clock_mhz: 1515, power_w: 692, samples: 600 }, clock_serving: { sm_clock_mhz: null, power_w: null, samples: 0 }, smids_ok: true,
+    });
+    const ragged = JSON.stringify({ id: 'fw', kind: 'forward', model: 'm', sms: 132, batch: { decodes: [512, 1024] }, median_us: 1, p10_us: 1, p90_us: 1, reps: 8 });
+    const { records } = parseMeasurementFile([meta, pair, clock, ragged].join('\n'), 'r.jsonl');
+    const p = records[0];
+    assert.ok(p.kind === 'concurrent' && p.method === 'continuous' && p.partnerCovered === false);
+    const c = records[1];
+    assert.ok(c.kind === 'clock_regime');
+    assert.equal(c.lookahead, 4);
+    assert.equal(c.backToBackClock.smClockMhz, 1515);
+    assert.equal(c.servingClock.smClockMhz, null);
+    assert.equal(c.interleaveBatch.decodeCount, 64);
+    const f = records[2];
+    assert.ok(f.kind === 'forward' && f.raggedDecodes);
+    // A clock record without its timings is refused at its line and field.
+    const broken = JSON.stringify({ ...JSON.parse(clock), serving_us: undefined });
+    assert.throws(() => parseMeasurementFile([meta, broken].join('\n'), 'b.jsonl'), /b\.jsonl:2.*serving_us|serving_us[\s\S]*b\.jsonl/);
+});

@@ -1,0 +1,176 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generatePlan, partitionSizes, toIterationBatch } from '../../calibrate/plan.js';
+import { parsePlan } from '../../calibrate/parse-plan.js';
+import { isValidPartitionSize } from '../../sim/hardware/partition.js';
+import { kvBytesPerToken } from '../../sim/model/model-spec.js';
+import { familyOf, splitRecords } from '../../calibrate/split.js';
+import { qwenModels, testHardware } from '../util/calibration-fixtures.js';
+const models = qwenModels();
+const entries = Object.entries(models).map(([key, spec]) => ({ key, spec }));
+const make = () => generatePlan({ models: entries, hardware: testHardware(), repeats: 10, warmup: 2 });
+test('plan generation is deterministic: the same inputs give byte-identical JSON', () => {
+    assert.equal(JSON.stringify(make()), JSON.stringify(make()));
+});
+test('the generated plan parses, with unique ids and every model it names', () => {
+    const plan = make();
+    const parsed = parsePlan(JSON.stringify(plan), 'plan.json');
+    assert.equal(parsed.experiments.length, plan.experiments.length);
+    assert.equal(new Set(plan.experiments.map((e) => e.id)).size, plan.experiments.length);
+    assert.deepEqual(Object.keys(plan.models).sort(), ['qwen3-14b', 'qwen3-8b']);
+});
+test('every SM count in the plan is a partition green contexts can make, whole GPU included', () => {
+    const hw = testHardware();
+    const plan = make();
+    const sms = [];
+    for (const e of plan.experiments) {
+        if (e.kind === 'concurrent') {
+            sms.push(e.prefill.sms, e.decode.sms);
+            assert.ok(e.prefill.sms + e.decode.sms <= hw.smCount, e.id);
+        }
+        else
+            sms.push(e.sms);
+    }
+    for (const s of sms)
+        assert.ok(isValidPartitionSize(hw, s), `${s} SMs`);
+    // The fit needs both ceilings on the whole GPU and on each size it interpolates over.
+    for (const kind of ['ceiling_gemm', 'ceiling_bandwidth']) {
+        const at = new Set(plan.experiments.filter((e) => e.kind === kind).map((e) => e.sms));
+        for (const s of partitionSizes(hw))
+            assert.ok(at.has(s), `${kind} at ${s}`);
+    }
+});
+test('each forward fits in 80 GB: weights plus the KV of its batch', () => {
+    const plan = make();
+    for (const e of plan.experiments) {
+        if (e.kind !== 'forward')
+            continue;
+        const m = models[e.model];
+        const b = toIterationBatch(e.batch);
+        let tokens = b.decodeContextTokens;
+        for (const p of b.prefills)
+            tokens += p.newTokens + p.cachedTokens;
+        assert.ok(tokens * kvBytesPerToken(m) < 25e9, `${e.id}: ${tokens} KV tokens`);
+    }
+});
+test('every forward and concurrent family has both training and held-out points', () => {
+    const plan = make();
+    const forward = plan.experiments
+        .filter((e) => e.kind === 'forward')
+        .map((e) => ({ kind: 'forward', id: e.id, source: { file: 'p', line: 1 }, smCount: e.sms, model: e.model, batch: toIterationBatch(e.batch), smidsOk: true,
+        raggedDecodes: false, medianUs: 1, p10Us: 1, p90Us: 1, reps: 1 }));
+    const { train, heldOut } = splitRecords(forward);
+    const families = new Set(forward.map(familyOf));
+    assert.ok(families.size >= 2 * 7 * 3);
+    for (const f of families) {
+        assert.ok(train.some((r) => familyOf(r) === f), `${f} has no training point`);
+        assert.ok(heldOut.some((r) => familyOf(r) === f), `${f} has no held-out point`);
+    }
+});
+test('reference plan: pairs span 16 to 124 prefill SMs with the remainder on both sides, clock regimes, an unseen model', async () => {
+    const { generateReferencePlan, referencePairSizes } = await import('../../calibrate/plan-reference.js');
+    const { groupLayout } = await import('../../sim/hardware/partition.js');
+    const { loadHardware } = await import('../../sim/config/load-hardware.js');
+    const { loadModel } = await import('../../sim/config/load-model.js');
+    const hw = loadHardware('h200');
+    assert.deepEqual(groupLayout(hw), { fullGroups: 15, remainderSms: 12 });
+    const pairs = referencePairSizes(hw);
+    assert.equal(pairs[0][0], 16);
+    assert.equal(pairs[pairs.length - 1][0], 124);
+    for (const [p, d] of pairs)
+        assert.equal(p + d, 132);
+    // The 12-SM remainder sits on the prefill side in some pairs and on the decode side in others.
+    assert.ok(pairs.some(([p]) => p % 8 === 4) && pairs.some(([, d]) => d % 8 === 4));
+    const spec = (n) => ({ key: n, spec: loadModel(n) });
+    const plan = generateReferencePlan({ models: [spec('qwen3-8b'), { ...spec('llama-3.1-8b'), unseen: true }], hardware: hw, repeats: 8, warmup: 1 });
+    assert.deepEqual(plan.unseenModels, ['llama-3.1-8b']);
+    const kinds = new Set(plan.experiments.map((e) => e.kind));
+    for (const k of ['ceiling_gemm', 'ceiling_bandwidth', 'op', 'forward', 'concurrent', 'clock_regime'])
+        assert.ok(kinds.has(k), k);
+    // The unseen model is measured in forwards only: no operators, pairs or clock experiments fit could use.
+    assert.ok(plan.experiments.every((e) => !('model' in e) || e.model !== 'llama-3.1-8b' || e.kind === 'forward'));
+    // Deterministic: same inputs, same JSON.
+    assert.equal(JSON.stringify(plan), JSON.stringify(generateReferencePlan({ models: [spec('qwen3-8b'), { ...spec('llama-3.1-8b'), unseen: true }], hardware: hw, repeats: 8, warmup: 1 })));
+    // The plan parser accepts it, and refuses an unseen model it does not list.
+    const { parsePlan } = await import('../../calibrate/parse-plan.js');
+    parsePlan(JSON.stringify(plan), 'p.json');
+    assert.throws(() => parsePlan(JSON.stringify({ ...plan, unseenModels: ['nope'] }), 'p.json'), /unseenModels\[0\]/);
+});
+test('the shipped reference plans are exactly what calibrate plan --profile reference|reference-validation writes', async () => {
+    const { generateReferencePlan, generateRemainderValidationPlan, generateValidationPlan } = await import('../../calibrate/plan-reference.js');
+    const { loadHardware } = await import('../../sim/config/load-hardware.js');
+    const { loadModel } = await import('../../sim/config/load-model.js');
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { packageRoot } = await import('../../sim/trace/bundled.js');
+    const root = packageRoot();
+    const hw = loadHardware('h200');
+    const m = (n) => ({ key: n, spec: loadModel(n) });
+    const reference = generateReferencePlan({ models: [m('qwen3-8b'), m('qwen3-14b'), { ...m('llama-3.1-8b'), unseen: true }], hardware: hw, repeats: 8, warmup: 1 });
+    const validation = generateValidationPlan({ models: [m('qwen3-8b'), m('qwen3-14b'), m('llama-3.1-8b')], hardware: hw, repeats: 8, warmup: 1 });
+    const read = (p) => JSON.parse(readFileSync(join(root, p), 'utf8'));
+    for (const p of ['calibrate/plans/reference-hopper.json', 'calibrate/data/h200-2026-12-04-reference/plan.json'])
+        assert.deepEqual(read(p), JSON.parse(JSON.stringify(reference)), p);
+    for (const p of ['calibrate/plans/reference-validation-hopper.json', 'calibrate/data/h200-2026-12-04-reference-validation/plan.json'])
+        assert.deepEqual(read(p), JSON.parse(JSON.stringify(validation)), p);
+    const remainder = generateRemainderValidationPlan({ models: [m('qwen3-8b'), m('qwen3-14b'), { ...m('llama-3.1-8b'), unseen: true }], hardware: hw, repeats: 8, warmup: 1 });
+    for (const p of ['calibrate/plans/remainder-validation-hopper.json', 'calibrate/data/h200-2026-12-05-remainder-validation/plan.json'])
+        assert.deepEqual(read(p), JSON.parse(JSON.stringify(remainder)), p);
+    assert.deepEqual(read('calibrate/data/h200-2026-12-05-gemm-rows/plan.json'), read('calibrate/plans/gemm-rows-hopper.json'));
+});
+test('clock-sizes plan: each prefill size back to back and beside 4 decode steps on the whole GPU and 96 SMs, all models unseen; the shipped plan is what the profile writes', async () => {
+    const { generateClockSizesPlan, CLOCK_SIZE_PREFILLS } = await import('../../calibrate/plan-reference.js');
+    const { loadHardware } = await import('../../sim/config/load-hardware.js');
+    const { loadModel } = await import('../../sim/config/load-model.js');
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { packageRoot } = await import('../../sim/trace/bundled.js');
+    const m = (n) => ({ key: n, spec: loadModel(n) });
+    const plan = generateClockSizesPlan({ models: [m('qwen3-8b'), m('qwen3-14b'), m('llama-3.1-8b')], hardware: loadHardware('h200'), repeats: 8, warmup: 1 });
+    assert.deepEqual(JSON.parse(readFileSync(join(packageRoot(), 'calibrate/plans/clock-sizes-hopper.json'), 'utf8')), JSON.parse(JSON.stringify(plan)));
+    assert.equal(plan.experiments.length, 3 * 2 * 4);
+    assert.deepEqual(plan.unseenModels, ['qwen3-8b', 'qwen3-14b', 'llama-3.1-8b']);
+    for (const e of plan.experiments) {
+        assert.equal(e.kind, 'clock_regime');
+        if (e.kind !== 'clock_regime')
+            continue;
+        assert.ok(e.sms === 132 || e.sms === 96, `${e.id}: ${e.sms} SMs`);
+        assert.equal(e.interleave.k, 4);
+        assert.ok(e.seconds >= 1, 'long enough for the power controller to settle');
+    }
+    const sizes = plan.experiments.flatMap((e) => (e.kind === 'clock_regime' && e.model === 'qwen3-8b' && e.sms === 132 ? (e.batch.prefills ?? []).map((p) => p.new) : []));
+    assert.deepEqual(sizes, [...CLOCK_SIZE_PREFILLS]);
+});
+test('remainder-validation plan: forwards on the partitions holding the remainder beside whole groups, ops there and on two groups; all models unseen', async () => {
+    const { generateRemainderValidationPlan } = await import('../../calibrate/plan-reference.js');
+    const { loadHardware } = await import('../../sim/config/load-hardware.js');
+    const { loadModel } = await import('../../sim/config/load-model.js');
+    const plan = generateRemainderValidationPlan({ models: [{ key: 'qwen3-8b', spec: loadModel('qwen3-8b') }], hardware: loadHardware('h200'), repeats: 2, warmup: 0 });
+    const sms = (kind) => [...new Set(plan.experiments.flatMap((e) => (e.kind === kind && 'sms' in e ? [e.sms] : [])))];
+    assert.deepEqual(sms('forward'), [20, 28, 36, 116, 124]);
+    assert.deepEqual(sms('op'), [16, 20, 28, 36]);
+    assert.ok(plan.experiments.every((e) => e.kind !== 'op' || e.op !== 'gemm'), 'the GEMMs are the gemm-rows plan\'s');
+    assert.deepEqual(plan.unseenModels, ['qwen3-8b']);
+});
+test('kernel-quality plan: decode attention and the copy ceiling on every partition, the rest on a ladder, no GEMMs; the shipped plan is what the profile writes', async () => {
+    const { generateKernelQualityPlan, kernelQualityLadder } = await import('../../calibrate/plan-kernel-quality.js');
+    const { loadHardware } = await import('../../sim/config/load-hardware.js');
+    const { loadModel } = await import('../../sim/config/load-model.js');
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { packageRoot } = await import('../../sim/trace/bundled.js');
+    const hw = loadHardware('h200');
+    const m = (n) => ({ key: n, spec: loadModel(n) });
+    const plan = generateKernelQualityPlan({ models: [m('qwen3-8b'), m('qwen3-14b')], hardware: hw, repeats: 10, warmup: 2 });
+    const every = partitionSizes(hw);
+    const smsOf = (pred) => [...new Set(plan.experiments.filter(pred).map((e) => ("sms" in e ? e.sms : -1)))].sort((a, b) => a - b);
+    assert.deepEqual(smsOf((e) => e.kind === 'ceiling_bandwidth'), every);
+    assert.deepEqual(smsOf((e) => e.kind === 'op' && e.op === 'attn_decode'), every);
+    assert.deepEqual(smsOf((e) => e.kind === 'op' && e.op === 'elementwise'), kernelQualityLadder(hw));
+    assert.deepEqual(kernelQualityLadder(hw), [8, 16, 24, 32, 48, 64, 96, 132]);
+    assert.ok(plan.experiments.every((e) => e.kind !== 'op' || e.op !== 'gemm'));
+    assert.equal(new Set(plan.experiments.map((e) => e.id)).size, plan.experiments.length);
+    const read = (p) => JSON.parse(readFileSync(join(packageRoot(), p), 'utf8'));
+    for (const p of ['calibrate/plans/kernel-quality-hopper.json', 'calibrate/data/h200-2026-12-04-kernel-quality/round4/plan.json'])
+        assert.deepEqual(read(p), JSON.parse(JSON.stringify(plan)), p);
+});
