@@ -126,7 +126,9 @@ test('clock-sizes plan: each prefill size back to back and beside 4 decode steps
   const { packageRoot } = await import('../../sim/trace/bundled.js');
   const m = (n: string) => ({ key: n, spec: loadModel(n) });
   const plan = generateClockSizesPlan({ models: [m('qwen3-8b'), m('qwen3-14b'), m('llama-3.1-8b')], hardware: loadHardware('h200'), repeats: 8, warmup: 1 });
-  assert.deepEqual(JSON.parse(readFileSync(join(packageRoot(), 'calibrate/plans/clock-sizes-hopper.json'), 'utf8')), JSON.parse(JSON.stringify(plan)));
+  for (const p of ['calibrate/plans/clock-sizes-hopper.json', 'calibrate/data/h100-2026-12-06-clock-sizes-validation/plan.json']) {
+    assert.deepEqual(JSON.parse(readFileSync(join(packageRoot(), p), 'utf8')), JSON.parse(JSON.stringify(plan)), p);
+  }
   assert.equal(plan.experiments.length, 3 * 2 * 4);
   assert.deepEqual(plan.unseenModels, ['qwen3-8b', 'qwen3-14b', 'llama-3.1-8b']);
   for (const e of plan.experiments) {
