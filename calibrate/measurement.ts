@@ -109,6 +109,11 @@ export interface ForwardRecord extends Base {
   readonly smidsOk: boolean | null;
   /** Decodes over more than one distinct context length (a list in the plan with different values). */
   readonly raggedDecodes: boolean;
+  /**
+   * NVML's SM clock and power while the replays ran (reference runner, from 2026-12-06); absent when the record has
+   * none. A forward timed for a tenth of a second can end before the power cap pulls the clock down.
+   */
+  readonly clock?: ClockSample;
 }
 
 /** Decode graph replayed k times on its partition while a prefill forward runs on the other. */

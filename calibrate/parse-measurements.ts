@@ -6,6 +6,7 @@ import { parseBatch } from './parse-batch.js';
 import {
   ELEMENTWISE_KINDS,
   RECORD_KINDS,
+  type ClockSample,
   type MeasurementMeta,
   type MeasurementRecord,
   type MeasurementSet,
@@ -150,7 +151,7 @@ function parseRecord(f: JsonFields): MeasurementRecord | null {
       const batch = b ? parseBatch(b) : { prefills: [], decodeCount: 0, decodeContextTokens: 0 };
       const decodes = b?.obj.decodes;
       const raggedDecodes = Array.isArray(decodes) && new Set(decodes).size > 1;
-      return { kind, id, source, smCount: f.int('sms', 1), model: f.str('model'), batch, smidsOk: f.has('smids_ok') ? f.bool('smids_ok') : null, raggedDecodes, ...timing(f) };
+      return { kind, id, source, smCount: f.int('sms', 1), model: f.str('model'), batch, smidsOk: f.has('smids_ok') ? f.bool('smids_ok') : null, raggedDecodes, ...(f.has('clock') ? { clock: clockSample(f, 'clock') } : {}), ...timing(f) };
     }
     case 'concurrent': {
       const p = f.child('prefill');
@@ -183,12 +184,6 @@ function parseRecord(f: JsonFields): MeasurementRecord | null {
       const i = f.child('interleave');
       const ib = i?.child('batch');
       const empty = { prefills: [], decodeCount: 0, decodeContextTokens: 0 };
-      const clock = (key: string): { smClockMhz: number | null; powerW: number | null } => {
-        const c = f.child(key);
-        if (!c) return { smClockMhz: null, powerW: null };
-        const v = (k: string): number | null => (c.obj[k] === null || !c.has(k) ? null : c.num(k, { min: 0 }));
-        return { smClockMhz: v('sm_clock_mhz'), powerW: v('power_w') };
-      };
       return {
         kind,
         id,
@@ -202,8 +197,8 @@ function parseRecord(f: JsonFields): MeasurementRecord | null {
         servingUs: f.num('serving_us', { min: 0 }),
         decodeServingUs: f.num('decode_serving_us', { min: 0 }),
         decodeAloneUs: f.num('decode_alone_us', { min: 0 }),
-        backToBackClock: clock('clock_back_to_back'),
-        servingClock: clock('clock_serving'),
+        backToBackClock: clockSample(f, 'clock_back_to_back'),
+        servingClock: clockSample(f, 'clock_serving'),
         smidsOk: f.bool('smids_ok'),
       };
     }
@@ -211,6 +206,14 @@ function parseRecord(f: JsonFields): MeasurementRecord | null {
       // oneOf already recorded the unknown kind with the list of valid ones.
       return null;
   }
+}
+
+/** NVML samples under `key` (`sm_clock_mhz`, `power_w`; null where the runner had no NVML or took no sample). */
+function clockSample(f: JsonFields, key: string): ClockSample {
+  const c = f.child(key);
+  if (!c) return { smClockMhz: null, powerW: null };
+  const v = (k: string): number | null => (c.obj[k] === null || !c.has(k) ? null : c.num(k, { min: 0 }));
+  return { smClockMhz: v('sm_clock_mhz'), powerW: v('power_w') };
 }
 
 /** `kernels`: the names the profiler saw, each a non-empty string (a name of an unnamed kernel is refused). */

@@ -12,7 +12,9 @@ operator is a production kernel:
                  start-up and recorded in the meta line; decode attends over contiguous per-sequence K/V
   elementwise    fused Triton kernels (add+RMSNorm, q/k RMSNorm, NeoX RoPE, SiLU*mul), the fusions vLLM's
                  torch.compile path generates; each checked against an fp32 PyTorch reference
-  forwards       every layer with its own weights, captured as one CUDA graph on the partition's stream
+  forwards       every layer with its own weights, captured as one CUDA graph on the partition's stream; the
+                 record's `clock` holds the NVML SM clock and power sampled while its replays ran (each lane's
+                 window of a concurrent pair: `spans.*.clock`)
 
 Partitions are CUDA green contexts made through cuda-bindings exactly as cuda/core/partition.cpp makes them
 (cuDevSmResourceSplitByCount groups, the GPC remainder last), so a pair's two sides get disjoint SMs; each
@@ -843,11 +845,16 @@ class Runner:
             fw = Forward(w, e["batch"], copies, self.attn, self.tables, self.dev)
             probe = self.probe()
         g = self.forward_graph(fw, part, probe)
-        t = timed_replays(g.replay, part.stream, self.warmup, self.repeats)
+        # The clock the replays ran at: a forward timed for a tenth of a second after the previous experiment's set-up
+        # can finish before the power cap pulls the clock down, one timed for a second cannot (BENCHMARKS.md, "Clock
+        # regimes at four prefill sizes"); the fit can only tell the two apart if the record says.
+        with self.clock as c:
+            t = timed_replays(g.replay, part.stream, self.warmup, self.repeats)
         smids, complete = self.smid_set(probe)
         rec = dict(e)
         rec.update(stats(t))
-        rec.update({"num_tokens": fw.n, "kv_copies": copies, "smid_count": len(smids), "smids_ok": complete and len(smids) <= e["sms"]})
+        rec.update({"num_tokens": fw.n, "kv_copies": copies, "smid_count": len(smids), "smids_ok": complete and len(smids) <= e["sms"],
+                    "clock": c.summary()})
         del g, fw
         return rec
 
@@ -914,8 +921,13 @@ class Runner:
             return [a.elapsed_time(b) * 1000.0 for a, b in evs][warm:], span
 
         n = warm + reps
-        d_conc, d_span = beside(dp, gd, n, td, pp, gp, tp)
-        p_conc, p_span = beside(pp, gp, n, tp, dp, gd, td)
+        # One sampler, restarted per window: each summary is read before the next window starts.
+        with self.clock as c:
+            d_conc, d_span = beside(dp, gd, n, td, pp, gp, tp)
+        d_span["clock"] = c.summary()
+        with self.clock as c:
+            p_conc, p_span = beside(pp, gp, n, tp, dp, gd, td)
+        p_span["clock"] = c.summary()
         d_cov, p_cov = d_span["covered"], p_span["covered"]
         dm, dfull = self.smid_set(dprobe)
         pm, pfull = self.smid_set(pprobe)

@@ -79,7 +79,9 @@ test('reference-runner records: continuous pairs and clock regimes are parsed wi
     back_to_back_us: 51000, serving_us: 48000, decode_serving_us: 9900, decode_alone_us: 9800, clock_back_to_back: { sm_clock_mhz: 1515, power_w: 692, samples: 600 }, clock_serving: { sm_clock_mhz: null, power_w: null, samples: 0 }, smids_ok: true,
   });
   const ragged = JSON.stringify({ id: 'fw', kind: 'forward', model: 'm', sms: 132, batch: { decodes: [512, 1024] }, median_us: 1, p10_us: 1, p90_us: 1, reps: 8 });
-  const { records } = parseMeasurementFile([meta, pair, clock, ragged].join('\n'), 'r.jsonl');
+  // A forward with the clock its replays ran at (reference runner, from 2026-12-06).
+  const clocked = JSON.stringify({ ...JSON.parse(ragged), id: 'fw2', clock: { sm_clock_mhz: 1935, power_w: 634.4, samples: 21 } });
+  const { records } = parseMeasurementFile([meta, pair, clock, ragged, clocked].join('\n'), 'r.jsonl');
   const p = records[0];
   assert.ok(p.kind === 'concurrent' && p.method === 'continuous' && p.partnerCovered === false);
   const c = records[1];
@@ -90,6 +92,13 @@ test('reference-runner records: continuous pairs and clock regimes are parsed wi
   assert.equal(c.interleaveBatch.decodeCount, 64);
   const f = records[2];
   assert.ok(f.kind === 'forward' && f.raggedDecodes);
+  assert.equal(f.clock, undefined);
+  const fc = records[3];
+  assert.ok(fc.kind === 'forward');
+  assert.deepEqual(fc.clock, { smClockMhz: 1935, powerW: 634.4 });
+  // A clock that is not a number is refused at its line and field, not read as none.
+  const badClock = JSON.stringify({ ...JSON.parse(clocked), clock: { sm_clock_mhz: 'fast', power_w: 600 } });
+  assert.throws(() => parseMeasurementFile([meta, badClock].join('\n'), 'c.jsonl'), /c\.jsonl:2[\s\S]*clock\.sm_clock_mhz|clock\.sm_clock_mhz[\s\S]*c\.jsonl/);
   // A clock record without its timings is refused at its line and field.
   const broken = JSON.stringify({ ...JSON.parse(clock), serving_us: undefined });
   assert.throws(() => parseMeasurementFile([meta, broken].join('\n'), 'b.jsonl'), /b\.jsonl:2.*serving_us|serving_us[\s\S]*b\.jsonl/);
