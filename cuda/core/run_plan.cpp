@@ -16,7 +16,9 @@
 #include <ctime>
 #include <fstream>
 #include <set>
-#include <unistd.h>  // environ
+#include <unistd.h>
+
+extern char** environ;  // POSIX; <unistd.h> declares it only with _GNU_SOURCE
 #include <utility>
 #include <vector>
 

@@ -799,7 +799,7 @@ int blocks_per_sm_target() {
 // cannot on a small partition) or their chains of tiles are long. H100 sweep, round12/call2 (per shape, ÷ fill):
 // cover took 16 x 512 to 0.76-0.86x on 72-96 SMs but 1 x 512 on 8 SMs to 1.12-1.14x (8 blocks on 8 SMs); a target of
 // two blocks an SM over at most 32 SMs took 16 x 512 to 0.85-0.87x on 132 SMs too, but cut 1 x 4,096 into 512-token
-// chains, 1.04-1.13x on 64-132 SMs. hbm makes, shape by shape, the choice that was fastest there; no other shape of
+// chains, 1.02-1.13x on 64-132 SMs. hbm makes, shape by shape, the choice that was fastest there; no other shape of
 // the kernel-quality plan changes.
 enum class SplitRule { Hbm, Fill, Cover };
 SplitRule split_rule() {

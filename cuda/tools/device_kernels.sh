@@ -92,6 +92,8 @@ for i, setting in enumerate(sys.argv[2:], 1):
     except OSError:
         continue
     rows = [r for r in rows if r.get("op") == "attn_decode" or str(r.get("id", "")).startswith("ad-")]
+    if not rows:
+        continue  # a setting that timed no decode (it failed before its first) is never picked
     if any(r.get("median_us") is None for r in rows):
         continue
     got = {r["id"] for r in rows}

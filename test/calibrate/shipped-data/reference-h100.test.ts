@@ -67,7 +67,8 @@ test('calibrate/data/h100-2026-12-06-clock-sizes-validation: the clock regimes o
   assert.ok(g.clock_serving!.overall.mape <= 0.061, `serving ${g.clock_serving!.overall.mape}`);
   const signed = (size: number, sms: number) =>
     v.points.filter((p) => p.kind === 'clock_serving' && p.sm_count === sms && p.id.includes(`-p${size}+`)).map((p) => p.predicted_us / p.measured_us - 1);
-  // The sign pattern: on the whole GPU a short prefill is priced slow in serving, a long one fast.
+  // The sign pattern: on the whole GPU a short prefill is priced slow in serving, a long one fast (three models each).
+  for (const size of [512, 2048, 4096]) assert.equal(signed(size, 132).length, 3, `${size}-token serving points on 132 SMs`);
   assert.ok(Math.min(...signed(512, 132)) > 0.08, `512 on 132 ${signed(512, 132)}`);
   assert.ok(Math.max(...signed(4096, 132)) < -0.03, `4096 on 132 ${signed(4096, 132)}`);
   assert.ok(signed(2048, 132).every((e) => Math.abs(e) < 0.04), `2048 on 132 ${signed(2048, 132)}`);
