@@ -12,14 +12,9 @@
 #include "plan.h"
 #include "results_file.h"
 
-#include <algorithm>
 #include <ctime>
 #include <fstream>
 #include <set>
-#include <unistd.h>
-
-extern char** environ;  // POSIX; <unistd.h> declares it only with _GNU_SOURCE
-#include <utility>
 #include <vector>
 
 namespace duet {
@@ -33,18 +28,10 @@ std::string iso_now() {
   return buf;
 }
 
-// The DUET_* tuning variables this process runs under (cuda/README.md lists them), so a results file says which
-// kernel variants it timed even when a sweep set them for one run.
+// The meta line's "settings": the DUET_* tuning variables (results_file.h, duet_settings).
 std::string duet_settings_json() {
-  std::vector<std::pair<std::string, std::string>> vars;
-  for (char** e = environ; e && *e; ++e) {
-    const std::string kv(*e);
-    const size_t eq = kv.find('=');
-    if (kv.rfind("DUET_", 0) == 0 && eq != std::string::npos && eq + 1 < kv.size()) vars.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-  }
-  std::sort(vars.begin(), vars.end());
   JsonObjectWriter w;
-  for (const auto& [k, v] : vars) w.str(k, v);
+  for (const auto& [k, v] : duet_settings()) w.str(k, v);
   return w.done();
 }
 
@@ -131,7 +118,10 @@ int run_plan(const std::string& plan_json, const RunOptions& options, const Prog
   validate_against_device(plan, info, parts);
 
   ResumeState state;
-  if (options.resume) state = prepare_resume(options.out_path);
+  if (options.resume) {
+    state = prepare_resume(options.out_path);
+    check_resume_settings(state, duet_settings(), options.out_path);
+  }
   const std::set<std::string>& done = state.done;
   std::ofstream out(options.out_path, options.resume ? std::ios::app : std::ios::trunc);
   if (!out) throw std::runtime_error("cannot open " + options.out_path + " for writing");

@@ -160,7 +160,10 @@ int execute_schedule(const std::string& text, const ExecuteOptions& opt, const P
   const int copies = mem.copies;
 
   ResumeState state;
-  if (opt.resume) state = prepare_resume(opt.out_path);
+  if (opt.resume) {
+    state = prepare_resume(opt.out_path);
+    check_resume_settings(state, duet_settings(), opt.out_path);
+  }
   if ((size_t)state.steps > plan.steps.size())
     throw std::runtime_error(opt.out_path + " holds " + std::to_string(state.steps) + " steps; the plan has " +
                              std::to_string(plan.steps.size()) + " (results of another plan?)");
