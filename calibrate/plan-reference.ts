@@ -194,6 +194,8 @@ export function generateRemainderValidationPlan(opts: ReferencePlanOptions): Pla
 
 /** The prefill chunks the clock-sizes profile times on each partition, 512 to 4,096 fresh tokens. */
 export const CLOCK_SIZE_PREFILLS: readonly number[] = [512, 1024, 2048, 4096];
+/** Decode steps between two prefills in the clock-sizes profile's serving regime, unless `decodeSteps` says otherwise. */
+export const CLOCK_SIZE_DECODE_STEPS: readonly number[] = [4];
 
 /**
  * One prefill chunk of each size back to back and interleaved with decode steps, on the whole GPU and on 96 SMs
@@ -203,8 +205,11 @@ export const CLOCK_SIZE_PREFILLS: readonly number[] = [512, 1024, 2048, 4096];
  * set by each forward's own power draw would give; the model's clock is one scale per SM count, and the reference
  * plan's clock records hold one size (2,048 tokens), so nothing fitted so far can tell the two apart. Every model is
  * unseen: measured into its own folder and judged with `calibrate validate --use-config` until a model form uses it.
+ * `decodeSteps` (default 4) crosses each size with several step counts: the serving clock follows the compute-bound
+ * share of the recent mix (1530–1965 MHz for one 2,048-token prefill between 1 and 16 decode steps on an H100), so a
+ * clock model by step mix needs sizes and step counts varied together.
  */
-export function generateClockSizesPlan(opts: ReferencePlanOptions): Plan & { readonly unseenModels: readonly string[] } {
+export function generateClockSizesPlan(opts: ReferencePlanOptions & { readonly decodeSteps?: readonly number[] }): Plan & { readonly unseenModels: readonly string[] } {
   const hw = opts.hardware;
   const g = hw.partition.granularitySms;
   const N = hw.smCount;
@@ -213,7 +218,9 @@ export function generateClockSizesPlan(opts: ReferencePlanOptions): Plan & { rea
     for (const sms of [N, 12 * g].filter((s) => s <= N)) {
       for (const tokens of CLOCK_SIZE_PREFILLS) {
         const batch: PlanBatch = { prefills: [{ new: tokens, cached: 0 }] };
-        add({ id: `szclk-${key}-s${sms}-${batchLabel(batch)}-vs-${batchLabel(CLOCK_INTERLEAVE)}x4`, kind: 'clock_regime', model: key, sms, batch, interleave: { batch: CLOCK_INTERLEAVE, k: 4 }, seconds: CLOCK_SECONDS });
+        for (const k of opts.decodeSteps ?? CLOCK_SIZE_DECODE_STEPS) {
+          add({ id: `szclk-${key}-s${sms}-${batchLabel(batch)}-vs-${batchLabel(CLOCK_INTERLEAVE)}x${k}`, kind: 'clock_regime', model: key, sms, batch, interleave: { batch: CLOCK_INTERLEAVE, k }, seconds: CLOCK_SECONDS });
+        }
       }
     }
   }

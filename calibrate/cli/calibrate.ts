@@ -43,7 +43,7 @@ const DEFAULT_MODELS = ['qwen3-8b', 'qwen3-14b'];
 type PlanProfile = 'standard' | 'reference' | 'reference-validation' | 'remainder-validation' | 'clock-sizes' | 'kernel-quality' | 'gemm-rows';
 type PlanModels = Parameters<typeof generateReferencePlan>[0]['models'];
 /** The plan profiles, one line each: what `--profile` accepts and lists in its help. */
-const PLAN_PROFILES: Record<PlanProfile, { readonly what: string; readonly generate: (o: { models: PlanModels; hardware: HardwareSpec; repeats: number; warmup: number }) => Plan }> = {
+const PLAN_PROFILES: Record<PlanProfile, { readonly what: string; readonly generate: (o: { models: PlanModels; hardware: HardwareSpec; repeats: number; warmup: number; decodeSteps?: readonly number[] }) => Plan }> = {
   standard: { what: 'our kernels: duet_runner', generate: (o) => generatePlan(o) },
   reference: { what: 'production kernels: cuda/reference/torch_runner.py; adds clock regimes and continuous pairs', generate: (o) => generateReferencePlan(o) },
   'reference-validation': { what: "held-out pairs at DuetServe's loaded splits and clock regimes, never fitted", generate: (o) => generateValidationPlan(o) },
@@ -55,6 +55,17 @@ const PLAN_PROFILES: Record<PlanProfile, { readonly what: string; readonly gener
 
 function collect(v: string, acc: string[]): string[] {
   return [...acc, v];
+}
+
+/** `--decode-steps 1,4,16`: distinct whole step counts 1–64, in the order given. */
+function parseStepList(v: string): number[] {
+  const parts = v.split(',').map((s) => s.trim());
+  const steps = parts.map(Number);
+  if (parts.some((s) => !/^\d+$/.test(s)) || steps.some((k) => k < 1 || k > 64)) {
+    throw inputError('bad-flag', '<command line>', 0, '--decode-steps', `'${v}' is not a list of whole step counts 1–64 (e.g. 1,4,16)`);
+  }
+  if (new Set(steps).size !== steps.length) throw inputError('bad-flag', '<command line>', 0, '--decode-steps', `'${v}' names a step count twice`);
+  return steps;
 }
 
 /** Writes a result file named by `flag`: path checked, temporary file, renamed into place. */
@@ -73,13 +84,15 @@ function registerPlan(cal: Command, io: CliIo): void {
     .option('--repeats <n>', 'timed repeats per experiment', parseNumber('--repeats', { integer: true, min: 1 }), 10)
     .option('--warmup <n>', 'untimed repeats first', parseNumber('--warmup', { integer: true, min: 0 }), 2)
     .option('--profile <name>', `which plan: ${Object.entries(PLAN_PROFILES).map(([name, p]) => `'${name}' (${p.what})`).join('; ')}`, 'standard')
+    .option('--decode-steps <k,...>', 'clock-sizes profile: the decode steps between two prefills in the serving regime, each size timed with each (default 4)', parseStepList)
     .option('--unseen-model <name|path>', 'reference and remainder-validation profiles: a model measured for validation only, never fitted (repeatable)', collect, [])
     .option('-o, --out <file>', 'plan JSON (default: stdout)')
-    .action((o: { model: string[]; hardware: string; smCount?: number; granularity?: number; repeats: number; warmup: number; profile: string; unseenModel: string[]; out?: string }) => {
+    .action((o: { model: string[]; hardware: string; smCount?: number; granularity?: number; repeats: number; warmup: number; profile: string; unseenModel: string[]; decodeSteps?: number[]; out?: string }) => {
       const profile = Object.hasOwn(PLAN_PROFILES, o.profile) ? PLAN_PROFILES[o.profile as PlanProfile] : undefined;
       if (!profile) {
         throw inputError('bad-flag', '<command line>', 0, '--profile', `'${o.profile}' is not a profile: ${Object.keys(PLAN_PROFILES).join(', ')}`);
       }
+      if (o.decodeSteps && o.profile !== 'clock-sizes') throw inputError('bad-flag', '<command line>', 0, '--decode-steps', 'only the clock-sizes profile varies the decode steps between prefills');
       if (o.unseenModel.length > 0 && o.profile !== 'reference' && o.profile !== 'remainder-validation') throw inputError('bad-flag', '<command line>', 0, '--unseen-model', 'only the reference and remainder-validation profiles plan unseen models');
       const names = o.model.length > 0 ? o.model : DEFAULT_MODELS;
       const models = names.map((n) => {
@@ -94,7 +107,7 @@ function registerPlan(cal: Command, io: CliIo): void {
       const granularitySms = o.granularity ?? base.partition.granularitySms;
       const hw = { ...base, smCount: o.smCount ?? base.smCount, partition: { ...base.partition, granularitySms, minSms: o.granularity ?? base.partition.minSms } };
       if (granularitySms > hw.smCount) throw inputError('bad-flag', '<command line>', 0, '--granularity', `${granularitySms} SMs is more than the GPU's ${hw.smCount}`);
-      const plan = profile.generate({ models: [...models, ...unseen], hardware: hw, repeats: o.repeats, warmup: o.warmup });
+      const plan = profile.generate({ models: [...models, ...unseen], hardware: hw, repeats: o.repeats, warmup: o.warmup, ...(o.decodeSteps ? { decodeSteps: o.decodeSteps } : {}) });
       const text = JSON.stringify(plan, null, 1) + '\n';
       if (o.out) writeOut(io, '--out', o.out, text);
       else io.stdout(text);

@@ -140,6 +140,13 @@ test('clock-sizes plan: each prefill size back to back and beside 4 decode steps
   }
   const sizes = plan.experiments.flatMap((e) => (e.kind === 'clock_regime' && e.model === 'qwen3-8b' && e.sms === 132 ? (e.batch.prefills ?? []).map((p) => p.new) : []));
   assert.deepEqual(sizes, [...CLOCK_SIZE_PREFILLS]);
+  // Sizes crossed with step counts: each size timed beside 1, 4 and 16 decode steps, ids unique, k in the id.
+  const crossed = generateClockSizesPlan({ models: [m('qwen3-8b')], hardware: loadHardware('h200'), repeats: 8, warmup: 1, decodeSteps: [1, 4, 16] });
+  assert.equal(crossed.experiments.length, 2 * 4 * 3);
+  assert.equal(new Set(crossed.experiments.map((e) => e.id)).size, crossed.experiments.length);
+  const ks = crossed.experiments.flatMap((e) => (e.kind === 'clock_regime' && e.sms === 132 && e.batch.prefills?.[0]?.new === 2048 ? [e.interleave.k] : []));
+  assert.deepEqual(ks, [1, 4, 16]);
+  for (const e of crossed.experiments) if (e.kind === 'clock_regime') assert.ok(e.id.endsWith(`x${e.interleave.k}`), e.id);
 });
 
 test('remainder-validation plan: forwards on the partitions holding the remainder beside whole groups, ops there and on two groups; all models unseen', async () => {

@@ -162,6 +162,21 @@ test('plan --profile reference writes clock regimes and unseen models; flags tha
   const bad = await runCommand(calibrate, ['calibrate', 'plan', '--hardware', 'h200', '--unseen-model', 'llama-3.1-8b'], dir);
   assert.equal(bad.code, 2);
   assert.match(String(bad.error?.message), /--unseen-model.*only the reference and remainder-validation profiles/);
+  // --decode-steps: the clock-sizes profile only, a list of distinct whole step counts.
+  const steps = await runCommand(calibrate, ['calibrate', 'plan', '--hardware', 'h200', '--model', 'qwen3-8b', '--profile', 'clock-sizes', '--decode-steps', '1,16', '-o', 'c.json'], dir);
+  assert.equal(steps.code, 0, steps.stderr);
+  const clocks = JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')) as { experiments: { interleave: { k: number } }[] };
+  assert.deepEqual([...new Set(clocks.experiments.map((e) => e.interleave.k))], [1, 16]);
+  for (const [args, why] of [
+    [['--profile', 'reference', '--decode-steps', '4'], /--decode-steps.*only the clock-sizes profile/],
+    [['--profile', 'clock-sizes', '--decode-steps', '1,x'], /--decode-steps.*'1,x' is not a list of whole step counts/],
+    [['--profile', 'clock-sizes', '--decode-steps', '0'], /--decode-steps.*whole step counts 1–64/],
+    [['--profile', 'clock-sizes', '--decode-steps', '4,4'], /--decode-steps.*names a step count twice/],
+  ] as const) {
+    const r = await runCommand(calibrate, ['calibrate', 'plan', '--hardware', 'h200', '--model', 'qwen3-8b', ...args], dir);
+    assert.equal(r.code, 2, args.join(' '));
+    assert.match(String(r.error?.message), why);
+  }
   const badProfile = await runCommand(calibrate, ['calibrate', 'plan', '--profile', 'fast'], dir);
   assert.equal(badProfile.code, 2);
   assert.match(String(badProfile.error?.message), /'fast' is not a profile/);
