@@ -66,6 +66,13 @@ export interface ValidationPoint {
   readonly predicted_us: number;
   readonly measured_us: number;
   readonly ape: number;
+  /** Forwards whose record carries the SM clock its replays ran at (reference runner, from 2026-12-06). */
+  readonly sm_clock_mhz?: number;
+}
+
+/** Errors of the points in one band of SM clock, with their mean signed error (predicted ÷ measured − 1). */
+export interface ClockBandErrors extends ErrorSummaryJson {
+  readonly mean_signed_error: number;
 }
 
 export interface ErrorSummaryJson {
@@ -81,6 +88,12 @@ export interface GroupedErrors {
   readonly by_model: Readonly<Record<string, ErrorSummaryJson>>;
   readonly by_sm_count: Readonly<Record<string, ErrorSummaryJson>>;
   readonly by_batch_kind: Readonly<Record<string, ErrorSummaryJson>>;
+  /**
+   * By the SM clock the points ran at, in 100 MHz bands ("1500-1599 MHz"); present when any point carries one. A
+   * forward timed before the power cap pulled the clock down runs faster than one timed after (BENCHMARKS.md, "Clock
+   * regimes at four prefill sizes"); a sign that follows the band is that, not noise.
+   */
+  readonly by_clock?: Readonly<Record<string, ClockBandErrors>>;
 }
 
 export interface ValidationReport {
@@ -141,13 +154,34 @@ function groupBy(points: readonly ValidationPoint[], key: (p: ValidationPoint) =
 }
 
 function grouped(points: readonly ValidationPoint[]): GroupedErrors {
+  const clocked = points.filter((p) => p.sm_clock_mhz !== undefined);
   return {
     overall: json(summarizeApes(points.map((p) => p.ape))),
     by_family: groupBy(points, (p) => p.family),
     by_model: groupBy(points, (p) => p.model),
     by_sm_count: groupBy(points, (p) => String(p.sm_count)),
     by_batch_kind: groupBy(points, (p) => p.batch_kind),
+    ...(clocked.length > 0 ? { by_clock: byClock(clocked) } : {}),
   };
+}
+
+/** Points with a clock in 100 MHz bands, lowest first. */
+function byClock(points: readonly ValidationPoint[]): Record<string, ClockBandErrors> {
+  const bands = new Map<number, ValidationPoint[]>();
+  for (const p of points) {
+    const lo = Math.floor((p.sm_clock_mhz as number) / 100) * 100;
+    const band = bands.get(lo);
+    if (band) band.push(p);
+    else bands.set(lo, [p]);
+  }
+  return Object.fromEntries(
+    [...bands.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([lo, ps]) => [
+        `${lo}-${lo + 99} MHz`,
+        { ...json(summarizeApes(ps.map((p) => p.ape))), mean_signed_error: ps.reduce((s, p) => s + (p.predicted_us / p.measured_us - 1), 0) / ps.length },
+      ]),
+  );
 }
 
 /** One compared value: the record's id and family, the partition it ran on and beside, its batch kind. */
@@ -175,7 +209,9 @@ function point(
 }
 
 function forwardPoint(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ForwardRecord): ValidationPoint {
-  return point(r, 'forward', r.smCount, 0, r.batch, predictForwardUs(models, hw, r), r.medianUs);
+  const p = point(r, 'forward', r.smCount, 0, r.batch, predictForwardUs(models, hw, r), r.medianUs);
+  const mhz = r.clock?.smClockMhz;
+  return mhz === null || mhz === undefined ? p : { ...p, sm_clock_mhz: mhz };
 }
 
 function concurrentPoints(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): ValidationPoint[] {

@@ -48,3 +48,28 @@ test('a pair whose side left its partition is excluded and listed', () => {
   assert.deepEqual(r.summary.concurrent_excluded, [leaked.id]);
   assert.ok(r.points.every((p) => p.id !== leaked.id));
 });
+
+test('forwards that carry their SM clock are broken out by 100 MHz band, with the mean signed error; none without', async () => {
+  const { formatValidation } = await import('../../calibrate/format-text.js');
+  const data = synthesizeSet(plan, models, testHardware(), 0, 'v5');
+  assert.equal(validateCalibration(models, testHardware(), data).summary.forward.by_clock, undefined);
+  // Half the forwards ran capped at 1,545 MHz and took 10% longer than the model (fitted at 1,980) prices them.
+  let i = 0;
+  const records = data.records.map((x) => {
+    if (x.kind !== 'forward') return x;
+    const capped = i++ % 2 === 0;
+    return { ...x, medianUs: capped ? x.medianUs * 1.1 : x.medianUs, clock: { smClockMhz: capped ? 1545 : 1980, powerW: 690 } };
+  });
+  const r = validateCalibration(models, testHardware(), { ...data, records });
+  const bands = r.summary.forward.by_clock;
+  assert.ok(bands);
+  assert.deepEqual(Object.keys(bands), ['1500-1599 MHz', '1900-1999 MHz']);
+  assert.equal(bands['1500-1599 MHz'].count + bands['1900-1999 MHz'].count, r.summary.forward.overall.count);
+  // Priced fast where capped (1 / 1.1 - 1), exactly where not.
+  assert.ok(Math.abs(bands['1500-1599 MHz'].mean_signed_error - (1 / 1.1 - 1)) < 1e-9, String(bands['1500-1599 MHz'].mean_signed_error));
+  assert.ok(Math.abs(bands['1900-1999 MHz'].mean_signed_error) < 1e-9);
+  for (const p of r.points) if (p.kind === 'forward') assert.ok(p.sm_clock_mhz === 1545 || p.sm_clock_mhz === 1980, p.id);
+  const text = formatValidation(r);
+  assert.match(text, /forward by SM clock\s+n\s+MAPE\s+p90\s+worst\s+signed/);
+  assert.match(text, /1500-1599 MHz .* -9\.1%/);
+});
