@@ -31,3 +31,24 @@ test('kernel targets: the worst shape per partition decides, in the right direct
   assert.equal(get('prefill-speed', 8), undefined);
   assert.equal(r.length, 6);
 });
+
+test('copy-ceiling shortfalls: a judged shape reading above the copy ceiling is named per partition, the furthest above', async () => {
+  const { ceilingShortfalls } = await import('../../calibrate/kernel-compare.js');
+  const pairs = [
+    // 40 SMs: cuDNN's decode at 107%, ours at 95%: the reference is named.
+    pair({ shape: 'd256', op_class: 'attn_decode', sm_count: 40, rows: 256, ratio: 1.13, ours_copy_fraction: 0.95, reference_copy_fraction: 1.07 }),
+    pair({ shape: 'd64', op_class: 'attn_decode', sm_count: 40, rows: 64, ratio: 1.05, ours_copy_fraction: 1.02, reference_copy_fraction: 1.03 }),
+    // A shape no target judges (16 sequences: small enough for L2) never counts, however fast.
+    pair({ shape: 'd16', op_class: 'attn_decode', sm_count: 72, rows: 16, ratio: 1, ours_copy_fraction: 1.5, reference_copy_fraction: 1.4 }),
+    // Exactly at the ceiling is not above it; prefill has no bandwidth target.
+    pair({ shape: 'd64', op_class: 'attn_decode', sm_count: 132, rows: 64, ratio: 1, ours_copy_fraction: 1, reference_copy_fraction: 0.99 }),
+    pair({ shape: 'p512', op_class: 'attn_prefill', sm_count: 132, rows: 512, ratio: 1, ours_copy_fraction: 2, reference_copy_fraction: 2 }),
+    // Elementwise of 4,096+ tokens is judged: ours above on 8 SMs.
+    pair({ shape: 'e4096', op_class: 'elementwise', sm_count: 8, rows: 4096, ratio: 1, ours_copy_fraction: 1.04, reference_copy_fraction: 0.5 }),
+  ];
+  assert.deepEqual(ceilingShortfalls(pairs), [
+    { sm_count: 8, shape: 'e4096', backend: 'ours', copy_fraction: 1.04 },
+    { sm_count: 40, shape: 'd256', backend: 'reference', copy_fraction: 1.07 },
+  ]);
+  assert.deepEqual(ceilingShortfalls(pairs.filter((p) => p.sm_count === 132)), []);
+});
