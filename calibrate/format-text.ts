@@ -2,7 +2,7 @@ import { OP_CLASSES, type PerfSpec } from '../sim/hardware/hardware-spec.js';
 import { formatPct, type ErrorSummary } from './error-stats.js';
 import type { FitResiduals } from './fit.js';
 import type { PlanEstimate } from './plan.js';
-import type { ClockBandErrors, ErrorSummaryJson, GroupedErrors, ValidationReport } from './validate.js';
+import type { ErrorSummaryJson, GroupedErrors, ValidationReport } from './validate.js';
 import type { KernelQualityReport } from './kernel-quality.js';
 
 /** Plain-text tables the calibrate subcommands print; the JSON outputs carry the same numbers unrounded. */
@@ -63,9 +63,11 @@ export function formatFit(perf: PerfSpec, res: FitResiduals, forwardWeight: numb
   return lines.join('\n') + '\n';
 }
 
-function table(title: string, groups: Readonly<Record<string, ErrorSummaryJson>>): string[] {
+/** One row a group; `extra` adds a last column (its header and each row's cell). */
+function table<S extends ErrorSummaryJson>(title: string, groups: Readonly<Record<string, S>>, extra?: { readonly header: string; readonly cell: (s: S) => string }): string[] {
   const width = Math.max(28, title.length, ...Object.keys(groups).map((k) => k.length + 2));
-  return [`${title.padEnd(width)} ${HEADER}`, ...Object.entries(groups).map(([k, s]) => `  ${k.padEnd(width - 2)} ${errorCells(s)}`)];
+  const more = (text: string): string => (extra ? `  ${text.padStart(7)}` : '');
+  return [`${title.padEnd(width)} ${HEADER}${more(extra?.header ?? '')}`, ...Object.entries(groups).map(([k, s]) => `  ${k.padEnd(width - 2)} ${errorCells(s)}${more(extra ? extra.cell(s) : '')}`)];
 }
 
 function section(name: string, g: GroupedErrors): string[] {
@@ -75,17 +77,9 @@ function section(name: string, g: GroupedErrors): string[] {
     ...table(`${name} by model`, g.by_model),
     ...table(`${name} by SM count`, g.by_sm_count),
     ...table(`${name} by batch kind`, g.by_batch_kind),
-    ...(g.by_clock ? clockTable(`${name} by SM clock`, g.by_clock) : []),
+    // The mean signed error (+: priced slow) is the column a clock-set pattern shows in.
+    ...(g.by_clock ? table(`${name} by SM clock`, g.by_clock, { header: 'signed', cell: (s) => (s.mean_signed_error >= 0 ? '+' : '') + formatPct(s.mean_signed_error) }) : []),
     ...table(`${name} overall`, { all: g.overall }),
-  ];
-}
-
-/** The clock bands with their mean signed error (+: priced slow), the column a clock-set pattern shows in. */
-function clockTable(title: string, bands: Readonly<Record<string, ClockBandErrors>>): string[] {
-  const width = Math.max(28, title.length, ...Object.keys(bands).map((k) => k.length + 2));
-  return [
-    `${title.padEnd(width)} ${HEADER}  ${'signed'.padStart(7)}`,
-    ...Object.entries(bands).map(([k, s]) => `  ${k.padEnd(width - 2)} ${errorCells(s)}  ${((s.mean_signed_error >= 0 ? '+' : '') + formatPct(s.mean_signed_error)).padStart(7)}`),
   ];
 }
 

@@ -50,8 +50,8 @@ export interface KernelComparison {
  * A partition whose copy ceiling some judged kernel beats: the fastest such shape and backend. A copy moves half its
  * bytes as writes; a read-mostly kernel (decode attention) can stream faster: cuDNN's decode reads at 107-116% of
  * the copy ceiling on 40-132 SMs of an H100 (round 12), 110-119% on 56-132 of an H200 (round 7). The copy-bandwidth
- * targets there are stated against a ceiling the hardware exceeds, so a PASS is easier than it reads. Only shapes a target judges count: they are far larger than L2, so reading above the copy rate is not
- * cache reuse.
+ * targets there are stated against a ceiling the hardware exceeds, so a PASS is easier than it reads. Only shapes a
+ * target judges count: they are far larger than L2, so reading above the copy rate is not cache reuse.
  */
 export interface CeilingShortfall {
   readonly sm_count: number;

@@ -141,16 +141,20 @@ function json(s: ErrorSummary): ErrorSummaryJson {
   return { count: s.count, mape: s.mape, p90_ape: s.p90Ape, worst_ape: s.worstApe };
 }
 
-function groupBy(points: readonly ValidationPoint[], key: (p: ValidationPoint) => string): Record<string, ErrorSummaryJson> {
-  const groups = new Map<string, number[]>();
+/** The points under each key, keys in natural order ("9" before "10", "900-999 MHz" before "1000-1099 MHz"). */
+function bucket(points: readonly ValidationPoint[], key: (p: ValidationPoint) => string): [string, ValidationPoint[]][] {
+  const groups = new Map<string, ValidationPoint[]>();
   for (const p of points) {
     const k = key(p);
     const g = groups.get(k);
-    if (g) g.push(p.ape);
-    else groups.set(k, [p.ape]);
+    if (g) g.push(p);
+    else groups.set(k, [p]);
   }
-  const keys = [...groups.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  return Object.fromEntries(keys.map((k) => [k, json(summarizeApes(groups.get(k) as number[]))]));
+  return [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0], 'en', { numeric: true }));
+}
+
+function groupBy(points: readonly ValidationPoint[], key: (p: ValidationPoint) => string): Record<string, ErrorSummaryJson> {
+  return Object.fromEntries(bucket(points, key).map(([k, ps]) => [k, json(summarizeApes(ps.map((p) => p.ape)))]));
 }
 
 function grouped(points: readonly ValidationPoint[]): GroupedErrors {
@@ -167,20 +171,15 @@ function grouped(points: readonly ValidationPoint[]): GroupedErrors {
 
 /** Points with a clock in 100 MHz bands, lowest first. */
 function byClock(points: readonly ValidationPoint[]): Record<string, ClockBandErrors> {
-  const bands = new Map<number, ValidationPoint[]>();
-  for (const p of points) {
+  const band = (p: ValidationPoint): string => {
     const lo = Math.floor((p.sm_clock_mhz as number) / 100) * 100;
-    const band = bands.get(lo);
-    if (band) band.push(p);
-    else bands.set(lo, [p]);
-  }
+    return `${lo}-${lo + 99} MHz`;
+  };
   return Object.fromEntries(
-    [...bands.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([lo, ps]) => [
-        `${lo}-${lo + 99} MHz`,
-        { ...json(summarizeApes(ps.map((p) => p.ape))), mean_signed_error: ps.reduce((s, p) => s + (p.predicted_us / p.measured_us - 1), 0) / ps.length },
-      ]),
+    bucket(points, band).map(([k, ps]) => [
+      k,
+      { ...json(summarizeApes(ps.map((p) => p.ape))), mean_signed_error: ps.reduce((s, p) => s + (p.predicted_us / p.measured_us - 1), 0) / ps.length },
+    ]),
   );
 }
 
