@@ -1,6 +1,8 @@
-import type { ClockRegimeSpec, HardwareSpec } from '../sim/hardware/hardware-spec.js';
+import type { ClockPowerSpec, ClockRegimeSpec, HardwareSpec } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
-import { predictIteration, servingScaleAt } from '../sim/latency/roofline.js';
+import { powerClockMhz, powerDemand, predictIteration, servingScaleAt } from '../sim/latency/roofline.js';
+import { aloneShare } from './predict-record.js';
+import { nelderMead } from './nelder-mead.js';
 import type { ClockRegimeRecord } from './measurement.js';
 import { roundSig } from './fit-efficiency.js';
 import { median } from './error-stats.js';
@@ -22,7 +24,7 @@ export function usableClock(r: ClockRegimeRecord): boolean {
   return r.smidsOk && r.backToBackUs > 0 && r.servingUs > 0;
 }
 
-export function fitClockRegime(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, records: readonly ClockRegimeRecord[]): ClockRegimeSpec | undefined {
+export function fitClockRegime(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, records: readonly ClockRegimeRecord[], maxClockMhz: number | null = null): ClockRegimeSpec | undefined {
   const usable = records.filter((r) => usableClock(r) && models[r.model]);
   if (usable.length === 0) return undefined;
   const b2b: number[] = [];
@@ -41,9 +43,92 @@ export function fitClockRegime(models: Readonly<Record<string, ModelSpec>>, hw: 
   const backToBackComputeScale = roundSig(clamp(median(b2b)));
   const constant: ClockRegimeSpec = { backToBackComputeScale, servingComputeScale: roundSig(clamp(median(serving.map((s) => s.scale)))) };
   const onset = fitServingOnset(backToBackComputeScale, serving, hw.smCount);
-  return onset && sumSquares(onset, serving, hw.smCount) < sumSquares(constant, serving, hw.smCount) ? onset : constant;
+  const scales = onset && sumSquares(onset, serving, hw.smCount) < sumSquares(constant, serving, hw.smCount) ? onset : constant;
+  const power = maxClockMhz === null ? null : fitClockPower(models, hw, usable, maxClockMhz);
+  if (!power) return scales;
+  // Under the power model the back-to-back scale is the one at the reference demand: each record's back-to-back scale
+  // times the ratio of the clock its own demand gets to the reference demand's, the median over records.
+  const atReference: number[] = [];
+  for (const r of usable) {
+    const x = aloneShare(models[r.model], hw, r.batch, r.smCount);
+    const computeUs = x.gpuUs * x.share;
+    if (!(computeUs > 0)) continue;
+    const own = powerClockMhz(power, hw.smCount, powerDemand(hw, power, r.smCount, x.share));
+    const reference = powerClockMhz(power, hw.smCount, powerDemand(hw, power, r.smCount, power.referenceComputeShare));
+    atReference.push(((r.backToBackUs - (x.gpuUs - computeUs)) / computeUs) * (own / reference));
+  }
+  if (atReference.length === 0) return scales;
+  // The older form's fields stay for its readers: the median serving scale, no onset (the power model prices sizes).
+  return { backToBackComputeScale: roundSig(clamp(median(atReference))), servingComputeScale: constant.servingComputeScale, power };
 }
 
+/** One NVML clock reading of a clock record's window, with the window's power demand as the model counts it. */
+interface ClockReading {
+  readonly smCount: number;
+  /** Share of the window's time the model prices compute-bound: the prefill's, or the prefill's and its decode steps' time-weighted. */
+  readonly forwardShare: number;
+  readonly forwardUs: number;
+  readonly stepShare: number;
+  readonly stepsUs: number;
+  readonly mhz: number;
+}
+
+/**
+ * The power model's clock (ClockPowerSpec) from the clocks the records read: each record gives two windows, the prefill
+ * back to back and the prefill with its decode steps, each a demand W (roofline powerDemand, from the model's
+ * compute-bound shares at the calibration clock and its Π(S), W(S)) and a measured median clock. allComputeBoundMhz, fixedPowerShare and
+ * memoryBoundPowerRatio minimise the squared log error of f(W) against the readings (Nelder–Mead from a physical start);
+ * a reading at the maximum clock only bounds the demand from above, which the min() in f carries. Null below two SM
+ * counts (a fixed and an SM-proportional share cannot be told apart at one) or without clocks in the records.
+ * servingDecodeSteps: the median of the records' decode steps (the plan's serving interleave).
+ */
+export function fitClockPower(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, records: readonly ClockRegimeRecord[], maxClockMhz: number): ClockPowerSpec | null {
+  const readings: ClockReading[] = [];
+  const shares: number[] = [];
+  for (const r of records) {
+    const m = models[r.model];
+    if (!m) continue;
+    const x = aloneShare(m, hw, r.batch, r.smCount);
+    shares.push(x.share);
+    const d = aloneShare(m, hw, r.interleaveBatch, r.smCount);
+    const b2b = r.backToBackClock.smClockMhz;
+    const serving = r.servingClock.smClockMhz;
+    if (b2b !== null && b2b > 0) readings.push({ smCount: r.smCount, forwardShare: x.share, forwardUs: x.gpuUs, stepShare: 0, stepsUs: 0, mhz: b2b });
+    if (serving !== null && serving > 0) readings.push({ smCount: r.smCount, forwardShare: x.share, forwardUs: x.gpuUs, stepShare: d.share, stepsUs: r.lookahead * d.gpuUs, mhz: serving });
+  }
+  if (new Set(readings.map((g) => g.smCount)).size < 2) return null;
+  const specOf = (v: readonly number[]): ClockPowerSpec => ({
+    maxClockMhz,
+    allComputeBoundMhz: Math.min(maxClockMhz, Math.max(100, v[0])),
+    fixedPowerShare: Math.max(0, v[1]),
+    memoryBoundPowerRatio: Math.min(1.5, Math.max(0, v[2])),
+    referenceComputeShare: 1,
+    servingDecodeSteps: 0,
+  });
+  const loss = (v: readonly number[]): number => {
+    const p = specOf(v);
+    let s = 0;
+    for (const g of readings) s += Math.log(predictedMhz(hw, p, g) / g.mhz) ** 2;
+    return s;
+  };
+  const best = nelderMead(loss, [0.75 * maxClockMhz, 0.5, 0.6], { step: [100, 0.2, 0.1], maxEvaluations: 6000, fTolerance: 1e-14 });
+  const fitted = specOf(best.x);
+  const steps = [...records.map((r) => r.lookahead)].sort((a, b) => a - b);
+  return {
+    maxClockMhz,
+    allComputeBoundMhz: roundSig(fitted.allComputeBoundMhz),
+    fixedPowerShare: roundSig(fitted.fixedPowerShare),
+    memoryBoundPowerRatio: roundSig(fitted.memoryBoundPowerRatio),
+    referenceComputeShare: roundSig(median(shares)),
+    servingDecodeSteps: steps[Math.floor((steps.length - 1) / 2)],
+  };
+}
+
+function predictedMhz(hw: HardwareSpec, p: ClockPowerSpec, g: ClockReading): number {
+  const own = powerDemand(hw, p, g.smCount, g.forwardShare);
+  const mix = g.stepsUs > 0 ? (g.forwardUs * own + g.stepsUs * powerDemand(hw, p, g.smCount, g.stepShare)) / (g.forwardUs + g.stepsUs) : own;
+  return powerClockMhz(p, hw.smCount, mix);
+}
 /** Σ (predicted ÷ measured − 1)² of the records' serving scales under `c`. */
 function sumSquares(c: ClockRegimeSpec, serving: readonly { smCount: number; scale: number }[], allSms: number): number {
   let s = 0;

@@ -426,7 +426,7 @@ export function fitCalibration(input: FitInput): FitResult {
 
   // Stage 5 (physics): the clock regimes, relative to the model fitted so far.
   const clocks = splitClockRecords(byKind(recs, 'clock_regime').filter(usableClock), unseen);
-  const clockRegime = physics ? fitClockRegime(models, hwWith({ ...basePerf, contention }), clocks.train) : undefined;
+  const clockRegime = physics ? fitClockRegime(models, hwWith({ ...basePerf, contention }), clocks.train, data.meta.smClockMaxMhz) : undefined;
 
   const hw = hwWith({ ...basePerf, contention, ...(clockRegime ? { clockRegime } : {}) });
   const opApes = points.map((p) => ape(opTimeUs(p, rounded, rule), Math.exp(p.logMeasured)));

@@ -83,6 +83,12 @@ function section(name: string, g: GroupedErrors): string[] {
   ];
 }
 
+/** The power model's clocks against NVML's (the clock points' windows). */
+function clockPredictionLine(c: { readonly back_to_back?: ErrorSummaryJson; readonly serving?: ErrorSummaryJson }): string {
+  const cell = (label: string, e: ErrorSummaryJson | undefined): string[] => (e ? [`${label} MAPE ${formatPct(e.mape)}, p90 ${formatPct(e.p90_ape)}, worst ${formatPct(e.worst_ape)} (n=${e.count})`] : []);
+  return `modelled SM clock against NVML's: ${[...cell('back to back', c.back_to_back), ...cell('serving', c.serving)].join('; ')}`;
+}
+
 function verdict(pass: boolean | null): string {
   return pass === null ? 'NOT VALIDATED (no held-out points)' : pass ? 'PASS' : 'FAIL';
 }
@@ -96,6 +102,7 @@ export function formatValidation(r: ValidationReport): string {
     ...section('concurrent decode', s.concurrent_decode),
     ...section('concurrent prefill', s.concurrent_prefill),
     ...regimeTable(r),
+    ...(s.clock_prediction ? [clockPredictionLine(s.clock_prediction)] : []),
   ];
   if (s.forward_excluded.length > 0) lines.push(`excluded forwards (ran outside their SMs, %smid check): ${s.forward_excluded.join(', ')}`);
   if ((s.forward_harness_only ?? []).length > 0) lines.push(`left out, harness-only shape (ragged decode contexts: one SDPA call per length, not one paged kernel): ${s.forward_harness_only.length} forwards`);

@@ -16,6 +16,8 @@ export interface MeasurementMeta {
   /** Green-context split: equal groups and the SMs left over (the runner reports them apart; 0 when absent). */
   readonly partition: { readonly minSms: number; readonly alignment: number; readonly groups: readonly number[]; readonly remainderSms: number };
   readonly backend: string;
+  /** The GPU's maximum SM clock as the runner read it (`clocks.sm_clock_max_mhz`; null when the runner did not record it). */
+  readonly smClockMaxMhz: number | null;
 }
 
 export interface Source {

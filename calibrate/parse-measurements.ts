@@ -114,6 +114,7 @@ export function parseMeasurementSet(files: readonly { path: string; text: string
 
 function parseMeta(f: JsonFields): MeasurementMeta {
   const p = f.child('partition');
+  const clocks = f.has('clocks') ? f.child('clocks') : null;
   return {
     gpu: f.str('gpu'),
     smCount: f.int('sm_count', 1),
@@ -128,6 +129,7 @@ function parseMeta(f: JsonFields): MeasurementMeta {
       remainderSms: p && p.has('remainder') ? p.int('remainder', 0) : 0,
     },
     backend: f.has('backend') ? f.str('backend') : '',
+    smClockMaxMhz: clocks && clocks.has('sm_clock_max_mhz') ? clocks.num('sm_clock_max_mhz', { min: 1 }) : null,
   };
 }
 

@@ -209,14 +209,23 @@ export const CLOCK_SIZE_DECODE_STEPS: readonly number[] = [4];
  * share of the recent mix (1530–1965 MHz for one 2,048-token prefill between 1 and 16 decode steps on an H100), so a
  * clock model by step mix needs sizes and step counts varied together.
  */
-export function generateClockSizesPlan(opts: ReferencePlanOptions & { readonly decodeSteps?: readonly number[] }): Plan & { readonly unseenModels: readonly string[] } {
+export interface ClockSizesOptions {
+  /** Decode steps between two prefills in the serving regime (default CLOCK_SIZE_DECODE_STEPS). */
+  readonly decodeSteps?: readonly number[];
+  /** Partitions timed (default: the whole GPU and 12 granules, 96 SMs on a Hopper); the caller checks they can be made. */
+  readonly smCounts?: readonly number[];
+  /** Prefill lengths in tokens (default CLOCK_SIZE_PREFILLS). */
+  readonly prefillSizes?: readonly number[];
+}
+
+export function generateClockSizesPlan(opts: ReferencePlanOptions & ClockSizesOptions): Plan & { readonly unseenModels: readonly string[] } {
   const hw = opts.hardware;
   const g = hw.partition.granularitySms;
   const N = hw.smCount;
   const { experiments, add } = uniqueExperiments();
   for (const { key } of opts.models) {
-    for (const sms of [N, 12 * g].filter((s) => s <= N)) {
-      for (const tokens of CLOCK_SIZE_PREFILLS) {
+    for (const sms of (opts.smCounts ?? [N, 12 * g]).filter((s) => s <= N)) {
+      for (const tokens of opts.prefillSizes ?? CLOCK_SIZE_PREFILLS) {
         const batch: PlanBatch = { prefills: [{ new: tokens, cached: 0 }] };
         for (const k of opts.decodeSteps ?? CLOCK_SIZE_DECODE_STEPS) {
           add({ id: `szclk-${key}-s${sms}-${batchLabel(batch)}-vs-${batchLabel(CLOCK_INTERLEAVE)}x${k}`, kind: 'clock_regime', model: key, sms, batch, interleave: { batch: CLOCK_INTERLEAVE, k }, seconds: CLOCK_SECONDS });

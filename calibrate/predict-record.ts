@@ -1,9 +1,9 @@
 import type { HardwareSpec } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import type { IterationBatch } from '../sim/latency/iteration-batch.js';
-import { partnerOf, predictIteration } from '../sim/latency/roofline.js';
+import { partnerOf, predictIteration, servingClockOf, type ServingClock } from '../sim/latency/roofline.js';
 import { inputError } from '../sim/core/input-error.js';
-import type { ConcurrentRecord, ForwardRecord } from './measurement.js';
+import type { ClockRegimeRecord, ConcurrentRecord, ForwardRecord } from './measurement.js';
 
 /**
  * The latency model's answer for a measured forward or concurrent pair, through the same
@@ -66,4 +66,39 @@ export function predictPair(models: Readonly<Record<string, ModelSpec>>, hw: Har
   // Decode work (in alone time) still to do when the prefill ends: what k iterations need less what ran beside it.
   const leftAloneUs = Math.max(0, k * decodeAloneUs - prefillUs * (decodeAloneUs / decodeUs));
   return { decodeUs: (prefillUs + leftAloneUs) / k, prefillUs };
+}
+
+/** A clock_regime record's prefill priced in both regimes, with the clocks a power model gives its two windows. */
+export interface ClockRecordPrediction {
+  readonly backToBackUs: number;
+  readonly servingUs: number;
+  /** The power model's clocks (null without one): the prefill back to back, and between the record's decode steps. */
+  readonly clock: ServingClock | null;
+}
+
+/**
+ * The serving window is the record's own: its `lookahead` decode steps of its interleave batch (not the prefill's
+ * decodes, which a clock-sizes prefill has none of), each priced alone at the calibration clock for its
+ * compute-bound share. Without a power model the regimes' scales apply as the simulator prices them.
+ */
+export function predictClockRecord(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ClockRegimeRecord): ClockRecordPrediction {
+  const m = modelOf(models, r);
+  const opts = { smCount: r.smCount, partnerSmCount: 0, launch: 'graph' as const, tpDegree: 1 };
+  if (!hw.perf.clockRegime?.power) {
+    const at = (clockRegime: 'back-to-back' | 'serving'): number => predictIteration(m, hw, r.batch, { ...opts, clockRegime }).gpuUs;
+    return { backToBackUs: at('back-to-back'), servingUs: at('serving'), clock: null };
+  }
+  const x = aloneShare(m, hw, r.batch, r.smCount);
+  const d = aloneShare(m, hw, r.interleaveBatch, r.smCount);
+  const clock = servingClockOf(hw, r.smCount, x.gpuUs, x.share, d.gpuUs, d.share, r.lookahead)!;
+  const at = (computeClockScale: number): number => predictIteration(m, hw, r.batch, { ...opts, computeClockScale }).gpuUs;
+  return { backToBackUs: at(clock.backToBackScale), servingUs: at(clock.servingScale), clock };
+}
+
+/** GPU µs of a forward alone at the calibration clock and the share of it the model prices compute-bound. */
+export function aloneShare(m: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number): { gpuUs: number; share: number } {
+  const p = predictIteration(m, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree: 1, clockRegime: 'calibration' });
+  let computeUs = 0;
+  for (const c of p.breakdown) computeUs += c.us * c.computeBoundShare;
+  return { gpuUs: p.gpuUs, share: p.gpuUs > 0 ? Math.min(1, computeUs / p.gpuUs) : 0 };
 }

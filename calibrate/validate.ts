@@ -5,11 +5,9 @@ import type { ClockRegimeRecord, ConcurrentRecord, ForwardRecord, MeasurementSet
 import { batchKind } from './parse-batch.js';
 import { familyOf, splitClockRecords, splitRecords, type ValidationRecord } from './split.js';
 import { ape, summarizeApes, type ErrorSummary } from './error-stats.js';
-import { predictForwardUs, predictPair } from './predict-record.js';
+import { predictClockRecord, predictForwardUs, predictPair } from './predict-record.js';
 import { harnessOnly, usableConcurrent, usableForward } from './fit.js';
 import { usableClock } from './fit-clock.js';
-import { modelOf } from './predict-record.js';
-import { predictIteration } from '../sim/latency/roofline.js';
 
 /**
  * Held-out accuracy of a calibrated latency model: every forward and concurrent point the fit did not
@@ -68,6 +66,8 @@ export interface ValidationPoint {
   readonly ape: number;
   /** Forwards whose record carries the SM clock its replays ran at (reference runner, from 2026-12-06). */
   readonly sm_clock_mhz?: number;
+  /** Clock points under a power model: the clock its window was priced at, and NVML's median over that window. */
+  readonly clock_mhz?: { readonly predicted: number; readonly measured: number };
 }
 
 /** Errors of the points in one band of SM clock, with their mean signed error (predicted ÷ measured − 1). */
@@ -123,6 +123,8 @@ export interface ValidationReport {
     };
     /** Held-out errors per regime (REGIMES); a regime with no points is absent. */
     readonly regimes: Readonly<Partial<Record<Regime, RegimeErrors>>>;
+    /** Under a power model: the modelled clock of each clock point's window against NVML's median there. */
+    readonly clock_prediction?: { readonly back_to_back?: ErrorSummaryJson; readonly serving?: ErrorSummaryJson };
     /** Models measured but never fitted (their forwards are all held out). */
     readonly unseen_models: readonly string[];
     /** null when there are no held-out points of that kind (nothing was validated). */
@@ -223,10 +225,22 @@ function concurrentPoints(models: Readonly<Record<string, ModelSpec>>, hw: Hardw
 
 /** A prefill forward of a clock_regime record priced in each regime, against its measurement there. */
 function clockPoints(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ClockRegimeRecord): ValidationPoint[] {
-  const m = modelOf(models, r);
-  const at = (clockRegime: 'back-to-back' | 'serving'): number =>
-    predictIteration(m, hw, r.batch, { smCount: r.smCount, partnerSmCount: 0, launch: 'graph', tpDegree: 1, clockRegime }).gpuUs;
-  return [point(r, 'clock_back_to_back', r.smCount, 0, r.batch, at('back-to-back'), r.backToBackUs), point(r, 'clock_serving', r.smCount, 0, r.batch, at('serving'), r.servingUs)];
+  const p = predictClockRecord(models, hw, r);
+  const withClock = (pt: ValidationPoint, predicted: number | undefined, measured: number | null): ValidationPoint =>
+    predicted === undefined || measured === null || !(measured > 0) ? pt : { ...pt, clock_mhz: { predicted, measured } };
+  return [
+    withClock(point(r, 'clock_back_to_back', r.smCount, 0, r.batch, p.backToBackUs, r.backToBackUs), p.clock?.backToBackMhz, r.backToBackClock.smClockMhz),
+    withClock(point(r, 'clock_serving', r.smCount, 0, r.batch, p.servingUs, r.servingUs), p.clock?.servingMhz, r.servingClock.smClockMhz),
+  ];
+}
+
+/** How far the power model's clocks land from NVML's, per regime (absent without a power model or clocks). */
+function clockPrediction(points: readonly ValidationPoint[]): { back_to_back?: ErrorSummaryJson; serving?: ErrorSummaryJson } | undefined {
+  const of = (k: ValidationKind): number[] => points.flatMap((p) => (p.kind === k && p.clock_mhz ? [ape(p.clock_mhz.predicted, p.clock_mhz.measured)] : []));
+  const b2b = of('clock_back_to_back');
+  const serving = of('clock_serving');
+  if (b2b.length === 0 && serving.length === 0) return undefined;
+  return { ...(b2b.length > 0 ? { back_to_back: json(summarizeApes(b2b)) } : {}), ...(serving.length > 0 ? { serving: json(summarizeApes(serving)) } : {}) };
 }
 
 function regimeOf(p: ValidationPoint): Regime {
@@ -305,6 +319,7 @@ export function validateCalibration(models: Readonly<Record<string, ModelSpec>>,
         clock_mape: TARGETS.clockMape,
       },
       regimes: regimeErrors(points, unseen),
+      ...(clockPrediction(clockPts) ? { clock_prediction: clockPrediction(clockPts) } : {}),
       unseen_models: [...unseen].sort(),
       pass: {
         forward: fwd.overall.count === 0 ? null : fwd.overall.mape <= TARGETS.forwardMape,

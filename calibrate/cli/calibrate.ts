@@ -10,7 +10,8 @@ import { loadHardware, parseHardwareYaml } from '../../sim/config/load-hardware.
 import { readConfig } from '../../sim/config/config-files.js';
 import { packageRoot } from '../../sim/trace/bundled.js';
 import { estimatePlan, generatePlan } from '../plan.js';
-import { generateClockSizesPlan, generateReferencePlan, generateRemainderValidationPlan, generateValidationPlan } from '../plan-reference.js';
+import { generateClockSizesPlan, generateReferencePlan, generateRemainderValidationPlan, generateValidationPlan, type ClockSizesOptions } from '../plan-reference.js';
+import { describeValidSizes, isValidPartitionSize } from '../../sim/hardware/partition.js';
 import { generateKernelQualityPlan } from '../plan-kernel-quality.js';
 import { generateGemmRowsPlan } from '../plan-gemm-rows.js';
 import type { Plan } from '../plan-format.js';
@@ -43,12 +44,12 @@ const DEFAULT_MODELS = ['qwen3-8b', 'qwen3-14b'];
 type PlanProfile = 'standard' | 'reference' | 'reference-validation' | 'remainder-validation' | 'clock-sizes' | 'kernel-quality' | 'gemm-rows';
 type PlanModels = Parameters<typeof generateReferencePlan>[0]['models'];
 /** The plan profiles, one line each: what `--profile` accepts and lists in its help. */
-const PLAN_PROFILES: Record<PlanProfile, { readonly what: string; readonly generate: (o: { models: PlanModels; hardware: HardwareSpec; repeats: number; warmup: number; decodeSteps?: readonly number[] }) => Plan }> = {
+const PLAN_PROFILES: Record<PlanProfile, { readonly what: string; readonly generate: (o: { models: PlanModels; hardware: HardwareSpec; repeats: number; warmup: number } & ClockSizesOptions) => Plan }> = {
   standard: { what: 'our kernels: duet_runner', generate: (o) => generatePlan(o) },
   reference: { what: 'production kernels: cuda/reference/torch_runner.py; adds clock regimes and continuous pairs', generate: (o) => generateReferencePlan(o) },
   'reference-validation': { what: "held-out pairs at DuetServe's loaded splits and clock regimes, never fitted", generate: (o) => generateValidationPlan(o) },
   'remainder-validation': { what: 'forwards alone (and attention/elementwise ops) on the partitions holding the GPC remainder (20–36, 116, 124 SMs on an H200), never fitted', generate: (o) => generateRemainderValidationPlan(o) },
-  'clock-sizes': { what: 'one prefill of 512–4,096 tokens back to back and beside decode steps on the whole GPU and 96 SMs, with the clock read out, never fitted', generate: (o) => generateClockSizesPlan(o) },
+  'clock-sizes': { what: 'one prefill of 512–4,096 tokens back to back and beside decode steps on the whole GPU and 96 SMs (--prefill-sizes, --clock-sms, --decode-steps change them), with the clock read out, never fitted', generate: (o) => generateClockSizesPlan(o) },
   'kernel-quality': { what: 'attention and elementwise ops with the copy ceiling on every partition, run by both backends for `compare-kernels`', generate: (o) => generateKernelQualityPlan(o) },
   'gemm-rows': { what: "every linear layer at 29 token counts (1–4096, the mixed batches' 320/544/1040/1088 included) on the partition ladder, for cuBLAS's row tiles and kernel choice", generate: (o) => generateGemmRowsPlan(o) },
 };
@@ -68,6 +69,19 @@ function parseStepList(v: string): number[] {
   return steps;
 }
 
+/** `--clock-sms 96,116,132`, `--prefill-sizes 512,2048`: distinct whole numbers in [min, max], in the order given. */
+function wholeList(flag: string, min: number, max: number, example: string): (v: string) => number[] {
+  return (v: string): number[] => {
+    const parts = v.split(',').map((s) => s.trim());
+    const values = parts.map(Number);
+    if (parts.some((s) => !/^\d+$/.test(s)) || values.some((x) => x < min || x > max)) {
+      throw inputError('bad-flag', '<command line>', 0, flag, `'${v}' is not a list of whole numbers ${min}–${max} (e.g. ${example})`);
+    }
+    if (new Set(values).size !== values.length) throw inputError('bad-flag', '<command line>', 0, flag, `'${v}' names a value twice`);
+    return values;
+  };
+}
+
 /** Writes a result file named by `flag`: path checked, temporary file, renamed into place. */
 function writeOut(io: CliIo, flag: string, path: string, text: string): void {
   writeOutputFile(flag, path, io.cwd, text);
@@ -85,14 +99,18 @@ function registerPlan(cal: Command, io: CliIo): void {
     .option('--warmup <n>', 'untimed repeats first', parseNumber('--warmup', { integer: true, min: 0 }), 2)
     .option('--profile <name>', `which plan: ${Object.entries(PLAN_PROFILES).map(([name, p]) => `'${name}' (${p.what})`).join('; ')}`, 'standard')
     .option('--decode-steps <k,...>', 'clock-sizes profile: the decode steps between two prefills in the serving regime, each size timed with each (default 4)', parseStepList)
+    .option('--clock-sms <n,...>', 'clock-sizes profile: the partitions timed (default: the whole GPU and 96 SMs); each must be a partition the GPU can make', wholeList('--clock-sms', 1, 4096, '96,116,132'))
+    .option('--prefill-sizes <n,...>', 'clock-sizes profile: the prefill lengths in tokens (default 512,1024,2048,4096)', wholeList('--prefill-sizes', 1, 131072, '1024,2048'))
     .option('--unseen-model <name|path>', 'reference and remainder-validation profiles: a model measured for validation only, never fitted (repeatable)', collect, [])
     .option('-o, --out <file>', 'plan JSON (default: stdout)')
-    .action((o: { model: string[]; hardware: string; smCount?: number; granularity?: number; repeats: number; warmup: number; profile: string; unseenModel: string[]; decodeSteps?: number[]; out?: string }) => {
+    .action((o: { model: string[]; hardware: string; smCount?: number; granularity?: number; repeats: number; warmup: number; profile: string; unseenModel: string[]; decodeSteps?: number[]; clockSms?: number[]; prefillSizes?: number[]; out?: string }) => {
       const profile = Object.hasOwn(PLAN_PROFILES, o.profile) ? PLAN_PROFILES[o.profile as PlanProfile] : undefined;
       if (!profile) {
         throw inputError('bad-flag', '<command line>', 0, '--profile', `'${o.profile}' is not a profile: ${Object.keys(PLAN_PROFILES).join(', ')}`);
       }
-      if (o.decodeSteps && o.profile !== 'clock-sizes') throw inputError('bad-flag', '<command line>', 0, '--decode-steps', 'only the clock-sizes profile varies the decode steps between prefills');
+      for (const [flag, given] of [['--decode-steps', o.decodeSteps], ['--clock-sms', o.clockSms], ['--prefill-sizes', o.prefillSizes]] as const) {
+        if (given && o.profile !== 'clock-sizes') throw inputError('bad-flag', '<command line>', 0, flag, `only the clock-sizes profile takes ${flag}`);
+      }
       if (o.unseenModel.length > 0 && o.profile !== 'reference' && o.profile !== 'remainder-validation') throw inputError('bad-flag', '<command line>', 0, '--unseen-model', 'only the reference and remainder-validation profiles plan unseen models');
       const names = o.model.length > 0 ? o.model : DEFAULT_MODELS;
       const models = names.map((n) => {
@@ -107,7 +125,11 @@ function registerPlan(cal: Command, io: CliIo): void {
       const granularitySms = o.granularity ?? base.partition.granularitySms;
       const hw = { ...base, smCount: o.smCount ?? base.smCount, partition: { ...base.partition, granularitySms, minSms: o.granularity ?? base.partition.minSms } };
       if (granularitySms > hw.smCount) throw inputError('bad-flag', '<command line>', 0, '--granularity', `${granularitySms} SMs is more than the GPU's ${hw.smCount}`);
-      const plan = profile.generate({ models: [...models, ...unseen], hardware: hw, repeats: o.repeats, warmup: o.warmup, ...(o.decodeSteps ? { decodeSteps: o.decodeSteps } : {}) });
+      for (const sms of o.clockSms ?? []) {
+        if (sms !== hw.smCount && !isValidPartitionSize(hw, sms)) throw inputError('bad-flag', '<command line>', 0, '--clock-sms', `${sms} SMs is not a partition ${hw.name} can make: ${describeValidSizes(hw)}`);
+      }
+      const clock = { ...(o.decodeSteps ? { decodeSteps: o.decodeSteps } : {}), ...(o.clockSms ? { smCounts: o.clockSms } : {}), ...(o.prefillSizes ? { prefillSizes: o.prefillSizes } : {}) };
+      const plan = profile.generate({ models: [...models, ...unseen], hardware: hw, repeats: o.repeats, warmup: o.warmup, ...clock });
       const text = JSON.stringify(plan, null, 1) + '\n';
       if (o.out) writeOut(io, '--out', o.out, text);
       else io.stdout(text);

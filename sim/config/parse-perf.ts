@@ -1,5 +1,5 @@
 import { isCollection, type Node } from 'yaml';
-import { OP_CLASSES, type ClockRegimeSpec, type CurvePoint, type GemmKernelShape, type GemmKernelTable, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
+import { OP_CLASSES, type ClockPowerSpec, type ClockRegimeSpec, type CurvePoint, type GemmKernelShape, type GemmKernelTable, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
 import { reportAt, type YamlData } from '../input/yaml-document.js';
 import { NON_NEGATIVE, POSITIVE, type NumberRule } from '../input/number-rule.js';
 import { childField, readMap, readNumber, readSeq, readString } from '../input/yaml-fields.js';
@@ -68,8 +68,9 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     reportAt(data, m.node('gemmTilesFromRows'), childField(field, 'gemmTilesFromRows'), 'tiles-without-table', 'gemmTilesFromRows prices GEMMs on the tiles gemmKernels records; this section records none');
   }
   const clock = m.has('clockRegime')
-    ? m.read('clockRegime', (n, f) => readMap(data, n, f, { required: ['backToBackComputeScale', 'servingComputeScale'], optional: ['servingFromSms'] }))
+    ? m.read('clockRegime', (n, f) => readMap(data, n, f, { required: ['backToBackComputeScale', 'servingComputeScale'], optional: ['servingFromSms', 'power'] }))
     : null;
+  const power = clock?.has('power') ? clock.read('power', (n, f) => readClockPower(data, n, f)) : null;
   const clockRegime =
     clock === null
       ? null
@@ -87,6 +88,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
                   }),
                 }
               : {}),
+            ...(power ? { power } : {}),
           };
   // A per-class tail replaces the added tail; under the 'floor' rule nothing would read it, so it is refused, not ignored.
   if (efficiency && kernelRule === 'floor') {
@@ -95,6 +97,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
   }
   if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile, waveBlend, colTile, attnWaveBlend, attnRowTile, gemmKernels, tilesFrom].some((v) => v === undefined)) return undefined;
   if (bandwidthModel && Object.values(bandwidthModel).some((v) => v === undefined)) return undefined;
+  if (power === undefined) return undefined;
   if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined || ('servingFromSms' in clockRegime && clockRegime.servingFromSms === undefined))) return undefined;
   return {
     provenance: provenance!,
@@ -117,6 +120,27 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     contention: contention!,
     ...(clockRegime ? { clockRegime: clockRegime as ClockRegimeSpec } : {}),
   };
+}
+
+/** clockRegime.power (ClockPowerSpec): every field present and physical; undefined after a reported problem. */
+function readClockPower(data: YamlData, node: Node | null, field: string): ClockPowerSpec | undefined {
+  const p = readMap(data, node, field, { required: ['maxClockMhz', 'allComputeBoundMhz', 'fixedPowerShare', 'memoryBoundPowerRatio', 'referenceComputeShare', 'servingDecodeSteps'] });
+  if (p === undefined) return undefined;
+  const CLOCK_MHZ: NumberRule = { min: 100, max: 5000, why: 'an SM clock in MHz (a Hopper runs 345–1,980)' };
+  const v = {
+    maxClockMhz: p.number('maxClockMhz', CLOCK_MHZ),
+    allComputeBoundMhz: p.number('allComputeBoundMhz', CLOCK_MHZ),
+    fixedPowerShare: p.number('fixedPowerShare', { min: 0, max: 10, why: 'the clock-bound power outside the SMs, as a share of all SMs compute-bound' }),
+    memoryBoundPowerRatio: p.number('memoryBoundPowerRatio', { min: 0, max: 1.5, why: "a memory-bound SM's power over a compute-bound one's" }),
+    referenceComputeShare: p.number('referenceComputeShare', { min: 0, max: 1, why: 'a share of time' }),
+    servingDecodeSteps: p.number('servingDecodeSteps', { integer: true, min: 0, max: 1024, why: 'decode steps between two prefills' }),
+  };
+  if (Object.values(v).some((x) => x === undefined)) return undefined;
+  if (v.allComputeBoundMhz! > v.maxClockMhz!) {
+    reportAt(data, p.node('allComputeBoundMhz'), childField(field, 'allComputeBoundMhz'), 'clock-above-max', `the capped clock (${v.allComputeBoundMhz} MHz) cannot exceed maxClockMhz (${v.maxClockMhz})`);
+    return undefined;
+  }
+  return v as ClockPowerSpec;
 }
 
 /**

@@ -184,6 +184,46 @@ export interface ClockRegimeSpec {
    * (test/bench/clock-duty.ts). Absent: servingComputeScale at every size.
    */
   readonly servingFromSms?: number;
+  /**
+   * The power cap as a clock model (fitted from the NVML clocks the clock_regime records carry). When present, both
+   * regimes are priced from the forward's power demand instead of the two scales alone: backToBackComputeScale is
+   * then the scale at the demand of the records' prefills back to back (ClockPowerSpec.referenceComputeShare), and a
+   * forward drawing less or more — its own mix, decode steps between, a partner beside it — runs at the ratio of the
+   * two clocks (roofline servingClockOf). servingComputeScale and servingFromSms are kept for readers of the older form.
+   */
+  readonly power?: ClockPowerSpec;
+}
+
+/**
+ * The clock the power cap holds for a given demand. Power scales with the clock and with what the SMs do: tensor work
+ * at the partition's rate, and memory-bound time drawing memoryBoundPowerRatio of that per unit of bandwidth, so busy
+ * partitions demand W = N · Σ [u·Π(S)/Π(N) + r·(1 − u)·W(S)/W(N)] whole-GPU SM-equivalents (u: the compute-bound share
+ * of a partition's time; roofline powerDemand). A share of the power (fixedPowerShare, relative to the whole GPU
+ * compute-bound) scales with the clock but not with W (uncore, HBM, leakage), so the capped clock is
+ * f(W) = min(maxClockMhz, allComputeBoundMhz · (1 + c) / (W/N + c)). On the H100 a 2,048-token prefill on 132 SMs sits
+ * at 1,500–1,545 MHz back to back and 1,950 MHz between 16 decode steps; on 80–124 SMs back to back at 1,770–1,905;
+ * on 64 SMs nothing reaches the cap.
+ */
+export interface ClockPowerSpec {
+  /** The GPU's maximum SM clock (NVML's clocks.max.sm). */
+  readonly maxClockMhz: number;
+  /** The clock the cap allows with every SM compute-bound (W = N). */
+  readonly allComputeBoundMhz: number;
+  /** c above: the power that scales with the clock but not with busy SMs, over the SMs' all-compute-bound power. */
+  readonly fixedPowerShare: number;
+  /** r above: an SM's power while its kernels are memory-bound ÷ while compute-bound. */
+  readonly memoryBoundPowerRatio: number;
+  /**
+   * The compute-bound share (as the model prices it) of the clock records' prefills back to back: the demand at which
+   * backToBackComputeScale holds. Their median.
+   */
+  readonly referenceComputeShare: number;
+  /**
+   * Decode steps `duetsim predict` interleaves a forward with in the serving regime (each the forward's own decodes
+   * alone), unless told (--decode-steps); the median of the clock records'. The simulator runs its steps itself and
+   * prices each iteration's own window (its mix and its partner's): it passes 0.
+   */
+  readonly servingDecodeSteps: number;
 }
 
 export const CLOCK_REGIMES = ['calibration', 'back-to-back', 'serving'] as const;

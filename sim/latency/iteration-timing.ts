@@ -9,6 +9,13 @@ import { launchedForwardUs, partnerOf, predictForward, type PartnerLoad } from '
  * (to advance the clock), the DuetServe optimiser (to choose a split) and `duetsim predict`.
  */
 
+/**
+ * The serving clock of a simulated step is its own window: the simulator runs the decode steps between prefills
+ * itself, so a step is priced by its own mix and its partner's (ClockPowerSpec), with no decode steps assumed
+ * after it (`duetsim predict`'s default assumes the calibration's).
+ */
+const OWN_WINDOW = { servingDecodeSteps: 0 } as const;
+
 /** Aggregated: one forward on `smCount` SMs replayed as a CUDA graph, plus scheduling and sampling. */
 export function aggregatedStepUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number): number {
   return aggregatedTiming(hw.overheads, aggregatedGpuUs(model, hw, batch, smCount, tpDegree)).durationUs;
@@ -16,7 +23,7 @@ export function aggregatedStepUs(model: ModelSpec, hw: HardwareSpec, batch: Iter
 
 /** The GPU part of an aggregated step: the forward replayed as one CUDA graph, its launch included. */
 export function aggregatedGpuUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number): number {
-  const [gpuUs, kernels] = predictForward(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree });
+  const [gpuUs, kernels] = predictForward(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree, ...OWN_WINDOW });
   return launchedForwardUs(hw, gpuUs, kernels, 'graph');
 }
 
@@ -179,7 +186,7 @@ export function splitPricer(
       const partner = hasPrefill && (t === 0 || t < prefillPrices().contendedUs) ? prefillPartner : { partnerSmCount: 0 };
       const step = { prefills: [], decodeCount: decode.decodeCount, decodeContextTokens: ctx };
       const own = ends.length === 0 && partner.partnerLoad && exposesOwnShare && decode.prefills.length === 0 ? decodePartner().partnerLoad?.computeBoundShare : undefined;
-      const [gpuUs, kernels] = predictForward(model, hw, step, { smCount: decodeSms, ...partner, ownComputeBoundShare: own, launch: 'graph', tpDegree });
+      const [gpuUs, kernels] = predictForward(model, hw, step, { smCount: decodeSms, ...partner, ownComputeBoundShare: own, launch: 'graph', tpDegree, ...OWN_WINDOW });
       const stepUs = launchedForwardUs(hw, gpuUs, kernels, 'graph');
       ends.push(t + stepUs);
       longest.push(Math.max(stepUs, longest.length === 0 ? 0 : longest[longest.length - 1]));
@@ -234,6 +241,6 @@ function eagerForwardUs(
   partner: { partnerSmCount: number; partnerLoad?: PartnerLoad; ownComputeBoundShare?: number },
   tpDegree: number,
 ): number {
-  const [gpuUs, kernels] = predictForward(model, hw, batch, { smCount, ...partner, launch: 'eager', tpDegree });
+  const [gpuUs, kernels] = predictForward(model, hw, batch, { smCount, ...partner, launch: 'eager', tpDegree, ...OWN_WINDOW });
   return launchedForwardUs(hw, gpuUs, kernels, 'eager');
 }

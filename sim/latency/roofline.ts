@@ -1,5 +1,5 @@
 import type { ModelSpec } from '../model/model-spec.js';
-import type { ClockRegime, ClockRegimeSpec, CurvePoint, HardwareSpec, OpClass, OpEfficiency } from '../hardware/hardware-spec.js';
+import type { ClockPowerSpec, ClockRegime, ClockRegimeSpec, CurvePoint, HardwareSpec, OpClass, OpEfficiency } from '../hardware/hardware-spec.js';
 import { OP_CLASSES } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
 import { curveAtFast, saturating } from './curve.js';
@@ -44,6 +44,14 @@ export interface PredictOptions {
    * 'calibration' (as the calibration forwards were timed; what fit and validate compare against).
    */
   readonly clockRegime?: ClockRegime;
+  /**
+   * The compute-time scale of the clock, given outright (replaces clockRegime's): the forward at the calibration clock
+   * with its compute-bound time × this scale (validate passes a measured record's window; a power model prices both
+   * regimes this way).
+   */
+  readonly computeClockScale?: number;
+  /** The serving regime under a power model: decode steps interleaved with this forward (default ClockPowerSpec.servingDecodeSteps). */
+  readonly servingDecodeSteps?: number;
 }
 
 /** A partition's demand on the resources it shares with its partner (ContentionSpec.shared). */
@@ -104,6 +112,12 @@ class Acc {
     this.v[o + 3] += us;
     this.v[o + 4] += computeBoundUs;
   }
+  /** Σ compute-bound µs over every slot. */
+  computeBoundUs(): number {
+    let us = 0;
+    for (let slot = 0; slot < SLOTS; slot++) us += this.v[slot * 5 + 4];
+    return us;
+  }
 }
 
 interface Rates {
@@ -158,6 +172,127 @@ export function clockScale(hw: HardwareSpec, regime: ClockRegime | undefined, sm
     case 'serving':
       return servingScaleAt(c, smCount, hw.smCount);
   }
+}
+
+/** The clock (MHz) the power cap allows for a demand of `weight` SM-equivalents (ClockPowerSpec) on a GPU of `allSms` SMs. */
+export function powerClockMhz(p: ClockPowerSpec, allSms: number, weight: number): number {
+  return Math.min(p.maxClockMhz, (p.allComputeBoundMhz * (1 + p.fixedPowerShare)) / (weight / allSms + p.fixedPowerShare));
+}
+
+/**
+ * The power demand of `sms` SMs spending a share `computeBound` of their time compute-bound, in whole-GPU
+ * SM-equivalents (ClockPowerSpec): tensor work at the partition's rate Π(S) against the whole GPU's, and memory-bound
+ * time at memoryBoundPowerRatio of that per unit of the partition's bandwidth W(S) against the whole GPU's. By rate,
+ * not SM count: on the H100 the whole GPU's GEMMs run 18% more FLOP/s than on 124 SMs (Π), and only the whole GPU
+ * meets the cap with a 2,048-token prefill (1,500 against 1,770–1,830 MHz on 80–124 SMs back to back).
+ */
+export function powerDemand(hw: HardwareSpec, p: ClockPowerSpec, sms: number, computeBound: number): number {
+  if (sms <= 0) return 0;
+  const [compute, memory] = rateShares(hw, sms);
+  return hw.smCount * (computeBound * compute + p.memoryBoundPowerRatio * (1 - computeBound) * memory);
+}
+
+/** Π(S)/Π(N) and W(S)/W(N), memoised per parsed spec and SM count (every priced step asks). */
+const shareMemo = new WeakMap<HardwareSpec, Map<number, readonly [number, number]>>();
+
+function rateShares(hw: HardwareSpec, sms: number): readonly [number, number] {
+  let bySms = shareMemo.get(hw);
+  if (!bySms) shareMemo.set(hw, (bySms = new Map()));
+  let v = bySms.get(sms);
+  if (!v) {
+    const n = hw.smCount;
+    v = [curveAtFast(hw.perf.computeFlopsPerS, sms) / curveAtFast(hw.perf.computeFlopsPerS, n), curveAtFast(hw.perf.bandwidthBytesPerS, sms) / curveAtFast(hw.perf.bandwidthBytesPerS, n)];
+    bySms.set(sms, v);
+  }
+  return v;
+}
+
+/** The clocks a power model gives a forward's windows, and the compute-time scales that follow (servingClockOf). */
+export interface ServingClock {
+  /**
+   * The clock the calibration's compute-bound time is priced at on these busy SMs: backToBackComputeScale × the clock of
+   * the reference demand (the clock records' prefills back to back), at most the maximum clock.
+   */
+  readonly calibrationMhz: number;
+  /** The forward repeated back to back on every busy SM. */
+  readonly backToBackMhz: number;
+  /** The forward's window: its decode steps in time, its partner in space. */
+  readonly servingMhz: number;
+  /** calibrationMhz ÷ backToBackMhz. */
+  readonly backToBackScale: number;
+  /** calibrationMhz ÷ servingMhz. */
+  readonly servingScale: number;
+}
+
+/**
+ * A forward's clocks under a power model: the forward (GPU µs `forwardUs`, compute-bound share `forwardShare`) on
+ * `ownSms` SMs, followed by `steps` decode steps (each `stepUs`, share `stepShare`), beside a partner partition of
+ * `partnerSms` SMs running continuously at compute-bound share `partnerShare`. The calibration's compute-bound time
+ * ran backToBackComputeScale × faster than at the reference demand, never above the maximum clock (below the cap,
+ * calibration and every regime run at the maximum: scale 1); a window demanding less than another clocks higher,
+ * and compute-bound time scales by the clocks' ratio. Null without a power model.
+ */
+export function servingClockOf(hw: HardwareSpec, ownSms: number, forwardUs: number, forwardShare: number, stepUs: number, stepShare: number, steps: number, partnerSms = 0, partnerShare = 1): ServingClock | null {
+  const c = hw.perf.clockRegime;
+  if (!c?.power) return null;
+  const p = c.power;
+  const busy = ownSms + partnerSms;
+  const own = powerDemand(hw, p, ownSms, forwardShare);
+  const stepsUs = steps * Math.max(0, stepUs);
+  const mixed = forwardUs + stepsUs > 0 ? (forwardUs * own + stepsUs * powerDemand(hw, p, ownSms, stepShare)) / (forwardUs + stepsUs) : own;
+  const referenceMhz = powerClockMhz(p, hw.smCount, powerDemand(hw, p, busy, p.referenceComputeShare));
+  const calibrationMhz = Math.min(p.maxClockMhz, c.backToBackComputeScale * referenceMhz);
+  const backToBackMhz = powerClockMhz(p, hw.smCount, powerDemand(hw, p, busy, forwardShare));
+  const servingMhz = powerClockMhz(p, hw.smCount, mixed + powerDemand(hw, p, partnerSms, partnerShare));
+  return { calibrationMhz, backToBackMhz, servingMhz, backToBackScale: calibrationMhz / backToBackMhz, servingScale: calibrationMhz / servingMhz };
+}
+
+/**
+ * A batch's clocks under a power model (null without one), as `forward` prices them: the batch's own compute-bound share
+ * from its forward at the calibration clock (beside its partner, when it has one); the serving window is the batch
+ * followed by the steps of its own decodes alone (opts.servingDecodeSteps, else the spec's), beside its partner (the
+ * partner load's compute-bound share; taken as wholly compute-bound when the load is not given).
+ */
+export function servingClockFor(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions): ServingClock | null {
+  if (!hw.perf.clockRegime?.power) return null;
+  const out = { us: 0 };
+  const [gpuUs] = forward(model, hw, batch, calibrationOf(opts), null, out);
+  return windowClock(model, hw, batch, opts, gpuUs, out.us);
+}
+
+/** `opts` at the calibration clock, with no scale given: the forward a power model's scale applies to. */
+function calibrationOf(o: PredictOptions): PredictOptions {
+  // Spelled out, not spread: this runs for every priced step, and a spread with a deleted key costs the engine a shape.
+  return {
+    smCount: o.smCount,
+    partnerSmCount: o.partnerSmCount,
+    launch: o.launch,
+    tpDegree: o.tpDegree,
+    partnerLoad: o.partnerLoad,
+    ownComputeBoundShare: o.ownComputeBoundShare,
+    clockRegime: 'calibration',
+    servingDecodeSteps: o.servingDecodeSteps,
+  };
+}
+
+/** The clocks of a forward of `gpuUs` at the calibration clock, `computeBoundUs` of it compute-bound (servingClockFor). */
+function windowClock(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions, gpuUs: number, computeBoundUs: number): ServingClock | null {
+  const steps = interleavedSteps(hw, batch, opts);
+  const decodes: IterationBatch = { prefills: [], decodeCount: batch.decodeCount, decodeContextTokens: batch.decodeContextTokens };
+  const d = steps > 0 ? aloneShare(model, hw, decodes, opts.smCount, opts.tpDegree) : null;
+  const share = gpuUs > 0 ? Math.min(1, computeBoundUs / gpuUs) : 0;
+  return servingClockOf(hw, opts.smCount, gpuUs, share, d?.gpuUs ?? 0, d?.computeBoundShare ?? 0, steps, opts.partnerSmCount, opts.partnerLoad?.computeBoundShare ?? 1);
+}
+
+/** Decode steps a batch is interleaved with in the serving regime: none unless it has prefills and decodes both. */
+function interleavedSteps(hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions): number {
+  if (batch.prefills.length === 0 || batch.decodeCount === 0) return 0;
+  return opts.servingDecodeSteps ?? hw.perf.clockRegime?.power?.servingDecodeSteps ?? 0;
+}
+
+/** Whether `opts` prices a regime through a power model (and has no scale given yet): back to back and serving. */
+function needsPowerClock(hw: HardwareSpec, opts: PredictOptions): boolean {
+  return opts.computeClockScale === undefined && (opts.clockRegime ?? 'serving') !== 'calibration' && hw.perf.clockRegime?.power !== undefined;
 }
 
 /** ClockRegimeSpec's serving scale on `smCount` of `allSms` SMs: linear from its onset (servingFromSms) to the whole GPU. */
@@ -491,8 +626,13 @@ function tokenPart(model: ModelSpec, hw: HardwareSpec, r: Rates, n: number, numS
   const key = (n * 65536 + numSeqs) * 64 + tp;
   let v = cacheable ? m.get(key) : undefined;
   if (!v) {
-    const [layerUs, layerKernels] = layerTokenOps(model, hw, r, n, tp, null);
-    v = Float64Array.of(layerUs, layerKernels, tailOps(model, hw, r, n, numSeqs, tp, null));
+    // The compute-bound time rides along (a power model's clock needs a forward's compute-bound share on the hot path).
+    const a = new Acc();
+    const [layerUs, layerKernels] = layerTokenOps(model, hw, r, n, tp, a);
+    const layerComputeBoundUs = a.computeBoundUs();
+    const t = new Acc();
+    const tail = tailOps(model, hw, r, n, numSeqs, tp, t);
+    v = Float64Array.of(layerUs, layerKernels, tail, layerComputeBoundUs, t.computeBoundUs());
     if (cacheable) {
       if (m.size >= TOKEN_MEMO_LIMIT) m.clear();
       m.set(key, v);
@@ -505,13 +645,29 @@ function tokenPart(model: ModelSpec, hw: HardwareSpec, r: Rates, n: number, numS
  * Core arithmetic shared by predictIteration and predictGpuUs. Returns GPU µs and the kernel count;
  * fills `acc` when given (then nothing is memoised).
  */
-function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions, acc: Acc | null): [number, number] {
+function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions, acc: Acc | null, computeBoundOut?: { us: number }): [number, number] {
   const tp = opts.tpDegree;
   const s = model.dtypeBytes;
   const L = model.numLayers;
   const dh = model.headDim;
   const hq = model.numQHeads / tp;
   const hkv = Math.max(1, model.numKvHeads / tp);
+  if (opts.computeClockScale !== undefined || needsPowerClock(hw, opts)) {
+    // Compute-bound time × the clock's scale, on the forward at the calibration clock: the decomposition the clock fit
+    // measures its scales by ((measured − memory part) ÷ compute part, calibrate/fit-clock.ts), one forward priced once.
+    const out = { us: 0 };
+    const [gpuUs, kernels] = forward(model, hw, batch, calibrationOf(opts), acc, out);
+    const clock = opts.computeClockScale === undefined ? windowClock(model, hw, batch, opts, gpuUs, out.us)! : null;
+    const scale = opts.computeClockScale ?? (opts.clockRegime === 'back-to-back' ? clock!.backToBackScale : clock!.servingScale);
+    if (acc) {
+      for (let slot = 0; slot < SLOTS; slot++) {
+        acc.v[slot * 5 + 3] += acc.v[slot * 5 + 4] * (scale - 1);
+        acc.v[slot * 5 + 4] *= scale;
+      }
+    }
+    if (computeBoundOut) computeBoundOut.us = out.us * scale;
+    return [gpuUs + out.us * (scale - 1), kernels];
+  }
   const r = ratesFor(hw, needsOwnShare(hw, opts) ? { ...opts, ownComputeBoundShare: aloneDemand(model, hw, batch, opts.smCount, tp, opts.clockRegime).computeBoundShare } : opts);
 
   let n = batch.decodeCount;
@@ -522,12 +678,17 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
   let layerUs: number;
   let layerKernels: number;
   let tail = 0;
+  // Without an accumulator, the compute-bound µs per layer and in the tail (computeBoundOut).
+  let layerComputeBoundUs = 0;
+  let tailComputeBoundUs = 0;
   if (acc) [layerUs, layerKernels] = layerTokenOps(model, hw, r, n, tp, acc);
   else {
     const t = tokenPart(model, hw, r, n, numSeqs, tp);
     layerUs = t[0];
     layerKernels = t[1];
     tail = t[2];
+    layerComputeBoundUs = t[3];
+    tailComputeBoundUs = t[4];
   }
 
   // Prefill attention: one varlen kernel over all chunks. Causal: the q×q block is half computed.
@@ -541,7 +702,10 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
       // Q read + O write, K/V read over q+c, K/V of the new tokens written to the cache.
       bytes += (2 * hq * q * dh + 2 * hkv * (q + c) * dh + 2 * hkv * q * dh) * s;
     }
-    layerUs += kernelUs(hw, r, 'attn_prefill', flops, bytes, 1, acc, prefillAttentionPadFlops(hw.perf, batch.prefills, hq, dh, r.smCount));
+    const pad = prefillAttentionPadFlops(hw.perf, batch.prefills, hq, dh, r.smCount);
+    const us = kernelUs(hw, r, 'attn_prefill', flops, bytes, 1, acc, pad);
+    layerUs += us;
+    if (computeBoundOut && computeBound(hw, r, 'attn_prefill', flops + pad, bytes)) layerComputeBoundUs += us;
     layerKernels += 1;
   }
   // Decode attention: q = 1 over each request's context; bandwidth bound on the KV read.
@@ -549,7 +713,9 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
     const c = batch.decodeContextTokens;
     const flops = 4 * hq * dh * c;
     const bytes = (2 * hq * dh * batch.decodeCount + 2 * hkv * c * dh + 2 * hkv * dh * batch.decodeCount) * s;
-    layerUs += kernelUs(hw, r, 'attn_decode', flops, bytes, 1, acc);
+    const us = kernelUs(hw, r, 'attn_decode', flops, bytes, 1, acc);
+    layerUs += us;
+    if (computeBoundOut && computeBound(hw, r, 'attn_decode', flops, bytes)) layerComputeBoundUs += us;
     layerKernels += 1;
   }
 
@@ -561,7 +727,18 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
     tail = tailOps(model, hw, r, n, numSeqs, tp, acc);
   }
   gpuUs += tail;
+  if (computeBoundOut) computeBoundOut.us = acc ? acc.computeBoundUs() : layerComputeBoundUs * L + tailComputeBoundUs;
   return [gpuUs, kernels];
+}
+
+/**
+ * A forward alone at the calibration clock, its GPU µs and compute-bound share, on the memoised hot path (what a
+ * power model's clock needs for every priced step): the same numbers aloneDemand reads off a breakdown.
+ */
+function aloneShare(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number): { gpuUs: number; computeBoundShare: number } {
+  const out = { us: 0 };
+  const [gpuUs] = forward(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree, clockRegime: 'calibration' }, null, out);
+  return { gpuUs, computeBoundShare: gpuUs > 0 ? Math.min(1, out.us / gpuUs) : 0 };
 }
 
 /**

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitClockRegime } from '../../calibrate/fit-clock.js';
+import { fitClockPower, fitClockRegime } from '../../calibrate/fit-clock.js';
+import { aloneShare } from '../../calibrate/predict-record.js';
 import type { ClockRegimeRecord } from '../../calibrate/measurement.js';
-import { predictIteration, servingScaleAt } from '../../sim/latency/roofline.js';
+import { predictIteration, servingClockOf, servingScaleAt } from '../../sim/latency/roofline.js';
 import { qwenModels, testHardware } from '../util/calibration-fixtures.js';
 
 const models = qwenModels();
@@ -65,4 +66,46 @@ test('records at one SM count cannot place an onset: one serving scale', () => {
   const c = fitClockRegime(models, hw, [record('a', hw.smCount, 1.05, 0.93), record('b', hw.smCount, 1.05, 0.95)]);
   assert.ok(c);
   assert.equal(c.servingFromSms, undefined);
+});
+
+test('the power model is recovered from clocks a known one gives the records (three SM counts, three step counts)', () => {
+  const truth = { maxClockMhz: 1980, allComputeBoundMhz: 1400, fixedPowerShare: 0.4, memoryBoundPowerRatio: 0.55, referenceComputeShare: 1, servingDecodeSteps: 4 };
+  const hwTruth = { ...hw, perf: { ...hw.perf, clockRegime: { backToBackComputeScale: 1, servingComputeScale: 1, power: truth } } };
+  const model = Object.keys(models)[0];
+  const sizes = [hw.smCount, Math.round(hw.smCount * 0.75), Math.round(hw.smCount * 0.5)];
+  const recs: ClockRegimeRecord[] = [];
+  for (const s of sizes) {
+    for (const k of [1, 4, 16]) {
+      const r = { ...record(`s${s}k${k}`, s, 1, 1), lookahead: k };
+      const x = aloneShare(models[model], hw, r.batch, s);
+      const d = aloneShare(models[model], hw, r.interleaveBatch, s);
+      const c = servingClockOf(hwTruth, s, x.gpuUs, x.share, d.gpuUs, d.share, k);
+      assert.ok(c);
+      recs.push({ ...r, backToBackClock: { smClockMhz: c.backToBackMhz, powerW: 700 }, servingClock: { smClockMhz: c.servingMhz, powerW: 650 } });
+    }
+  }
+  assert.ok(recs.some((r) => (r.backToBackClock.smClockMhz as number) < 1900), 'some readings are capped');
+  const p = fitClockPower(models, hw, recs, 1980);
+  assert.ok(p);
+  assert.equal(p.maxClockMhz, 1980);
+  assert.equal(p.servingDecodeSteps, 4, 'the median of 1, 4, 16');
+  assert.ok(Math.abs(p.allComputeBoundMhz / 1400 - 1) < 0.01, `allComputeBoundMhz ${p.allComputeBoundMhz}`);
+  assert.ok(Math.abs(p.fixedPowerShare - 0.4) < 0.03, `fixedPowerShare ${p.fixedPowerShare}`);
+  assert.ok(Math.abs(p.memoryBoundPowerRatio - 0.55) < 0.03, `memoryBoundPowerRatio ${p.memoryBoundPowerRatio}`);
+  // Through fitClockRegime: the power model rides along the scales when the maximum clock is known, not otherwise.
+  const shares = recs.map((r) => aloneShare(models[model], hw, r.batch, r.smCount).share).sort((a, b) => a - b);
+  assert.ok(Math.abs(p.referenceComputeShare - shares[Math.floor(shares.length / 2)]) < 1e-3, 'the median prefill share');
+  // Through fitClockRegime: the power model rides along the scales when the maximum clock is known, not otherwise;
+  // every record was built with a back-to-back scale of 1 at its own clock, so at the reference demand the scale
+  // is the clock ratio (1 where nothing reaches the cap).
+  const withPower = fitClockRegime(models, hw, recs, 1980);
+  assert.ok(withPower?.power);
+  assert.ok(withPower.backToBackComputeScale > 0.9 && withPower.backToBackComputeScale <= 1.0001, `b2b at reference ${withPower.backToBackComputeScale}`);
+  assert.equal(fitClockRegime(models, hw, recs)?.power, undefined);
+});
+
+test('clocks at one SM count, or none, give no power model', () => {
+  const one = [1, 4].map((k) => ({ ...record(`k${k}`, hw.smCount, 1, 1), lookahead: k, backToBackClock: { smClockMhz: 1500, powerW: 700 }, servingClock: { smClockMhz: 1700, powerW: 650 } }));
+  assert.equal(fitClockPower(models, hw, one, 1980), null);
+  assert.equal(fitClockPower(models, hw, [record('a', hw.smCount, 1, 1), record('b', 64, 1, 1)], 1980), null, 'no NVML clocks in the records');
 });

@@ -147,6 +147,16 @@ test('clock-sizes plan: each prefill size back to back and beside 4 decode steps
   const ks = crossed.experiments.flatMap((e) => (e.kind === 'clock_regime' && e.sms === 132 && e.batch.prefills?.[0]?.new === 2048 ? [e.interleave.k] : []));
   assert.deepEqual(ks, [1, 4, 16]);
   for (const e of crossed.experiments) if (e.kind === 'clock_regime') assert.ok(e.id.endsWith(`x${e.interleave.k}`), e.id);
+  // The committed step and partition plans are what the profile writes with those options.
+  const steps = generateClockSizesPlan({ models: [m('qwen3-8b'), m('qwen3-14b'), m('llama-3.1-8b')], hardware: loadHardware('h200'), repeats: 8, warmup: 1, decodeSteps: [1, 4, 16] });
+  for (const p of ['calibrate/plans/clock-steps-hopper.json', 'calibrate/data/h100-2026-12-06-clock-steps-validation/plan.json']) {
+    assert.deepEqual(JSON.parse(readFileSync(join(packageRoot(), p), 'utf8')), JSON.parse(JSON.stringify(steps)), p);
+  }
+  const partitions = generateClockSizesPlan({ models: [m('qwen3-8b'), m('qwen3-14b')], hardware: loadHardware('h200'), repeats: 8, warmup: 1, decodeSteps: [1, 4, 16], prefillSizes: [2048], smCounts: [64, 80, 96, 104, 112, 116, 124, 132] });
+  for (const p of ['calibrate/plans/clock-partitions-hopper.json', 'calibrate/data/h100-2026-12-06-clock-partitions-validation/plan.json']) {
+    assert.deepEqual(JSON.parse(readFileSync(join(packageRoot(), p), 'utf8')), JSON.parse(JSON.stringify(partitions)), p);
+  }
+  assert.equal(partitions.experiments.length, 2 * 8 * 3);
 });
 
 test('remainder-validation plan: forwards on the partitions holding the remainder beside whole groups, ops there and on two groups; all models unseen', async () => {

@@ -73,3 +73,33 @@ test('forwards that carry their SM clock are broken out by 100 MHz band, with th
   assert.match(text, /forward by SM clock\s+n\s+MAPE\s+p90\s+worst\s+signed/);
   assert.match(text, /1500-1599 MHz .* -9\.1%/);
 });
+
+test('under a power model each clock point carries the clock its window was priced at beside NVML\'s, summarised per regime', async () => {
+  const { generateReferencePlan } = await import('../../calibrate/plan-reference.js');
+  const { formatValidation } = await import('../../calibrate/format-text.js');
+  const hw = testHardware();
+  const ref = generateReferencePlan({ models: Object.entries(models).map(([key, spec]) => ({ key, spec })), hardware: hw, repeats: 10, warmup: 2 });
+  const data = synthesizeSet(ref, models, hw, 0, 'v6');
+  const power = { maxClockMhz: 1980, allComputeBoundMhz: 1500, fixedPowerShare: 0.3, memoryBoundPowerRatio: 0.5, referenceComputeShare: 0.8, servingDecodeSteps: 4 };
+  const withPower = { ...hw, perf: { ...hw.perf, clockRegime: { backToBackComputeScale: 1.05, servingComputeScale: 0.95, power } } };
+  // The clock stage fits every clock record of the models it may see: an unseen model's are what validate judges.
+  const unseen = [Object.keys(models)[0]];
+  const r = validateCalibration(models, withPower, data, unseen);
+  const clockPoints = r.points.filter((p) => p.kind === 'clock_back_to_back' || p.kind === 'clock_serving');
+  assert.ok(clockPoints.length > 0, "the unseen model's clock records are held out");
+  for (const p of clockPoints) {
+    assert.ok(p.clock_mhz, p.id);
+    // The fixture's NVML readings: 1,620 MHz back to back, 1,780 serving.
+    assert.equal(p.clock_mhz.measured, p.kind === 'clock_back_to_back' ? 1620 : 1780);
+    assert.ok(p.clock_mhz.predicted > 0 && p.clock_mhz.predicted <= 1980);
+  }
+  const c = r.summary.clock_prediction;
+  assert.ok(c?.back_to_back && c.serving);
+  assert.equal(c.back_to_back.count + c.serving.count, clockPoints.length);
+  assert.match(formatValidation(r), /modelled SM clock against NVML's: back to back MAPE [\d.]+%.*serving MAPE/);
+  // Without a power model: no clocks priced, no summary.
+  const plain = { ...hw, perf: { ...hw.perf, clockRegime: { backToBackComputeScale: 1.05, servingComputeScale: 0.95 } } };
+  const r0 = validateCalibration(models, plain, data, unseen);
+  assert.equal(r0.summary.clock_prediction, undefined);
+  assert.ok(r0.points.every((p) => p.clock_mhz === undefined));
+});

@@ -7,7 +7,7 @@ import { loadHardware } from '../../config/load-hardware.js';
 import { CLOCK_REGIMES, type ClockRegime, type HardwareSpec } from '../../hardware/hardware-spec.js';
 import { describeValidSizes, isValidPartitionSize } from '../../hardware/partition.js';
 import type { IterationBatch, PrefillChunk } from '../../latency/iteration-batch.js';
-import { clockScale, partnerOf, predictIteration, type IterationPrediction } from '../../latency/roofline.js';
+import { clockScale, partnerOf, predictIteration, servingClockFor, type IterationPrediction, type ServingClock } from '../../latency/roofline.js';
 
 const WHERE = '<command line>';
 
@@ -48,6 +48,7 @@ interface PredictFlags {
   tp: number;
   json?: boolean;
   clockRegime: string;
+  decodeSteps?: number;
 }
 
 function clockRegimeFlag(v: string): ClockRegime {
@@ -75,14 +76,40 @@ function toJson(p: IterationPrediction) {
   };
 }
 
+/** The title's clock words: the regime, and under a power model the clock it priced. */
+function clockText(regime: ClockRegime, note: ReturnType<typeof regimeNote>): string {
+  const c = 'lanes' in note ? note.lanes?.forward : null;
+  if (!c || !('power_model' in note) || !note.power_model) return `${regime} clock`;
+  return regime === 'serving' ? `serving clock ${c.serving_mhz} MHz (${c.back_to_back_mhz} back to back; ${note.power_model.decode_steps} decode steps)` : `${regime} clock ${c.back_to_back_mhz} MHz`;
+}
+
 function formatText(title: string, p: IterationPrediction): string {
   const rows = p.breakdown.map((b) => `    ${b.op.padEnd(13)} ${(b.us / 1000).toFixed(3).padStart(9)} ms  ${(b.flops / 1e9).toFixed(1).padStart(9)} GFLOP ${(b.bytes / 1e9).toFixed(3).padStart(8)} GB  ${String(b.kernels).padStart(5)} kernels  ${(100 * b.computeBoundShare).toFixed(0).padStart(3)}% compute-bound`);
   return `${title}\n  GPU ${(p.gpuUs / 1000).toFixed(3)} ms + overhead ${(p.overheadUs / 1000).toFixed(3)} ms = ${(p.totalUs / 1000).toFixed(3)} ms\n${rows.join('\n')}\n`;
 }
 
-/** Which clock regime was priced, and the compute-time scale it applied on `busySms` SMs (1 when the spec has no clock data). */
-function regimeNote(hw: HardwareSpec, regime: ClockRegime, busySms: number) {
-  return { regime, compute_scale: clockScale(hw, regime, busySms), busy_sms: busySms, modelled: hw.perf.clockRegime !== undefined };
+/**
+ * Which clock regime was priced, and the compute-time scale it applied on `busySms` SMs (1 when the spec has no clock
+ * data). Under a power model the scale follows each priced forward's mix: `lanes` gives each one's (the forward alone,
+ * or a split's two lanes), with the clock back to back and the clock its window settles at.
+ */
+function regimeNote(hw: HardwareSpec, regime: ClockRegime, busySms: number, lanes: Readonly<Record<string, ServingClock | null>> = {}, steps?: number) {
+  const power = hw.perf.clockRegime?.power;
+  if (!power || regime === 'calibration') return { regime, compute_scale: clockScale(hw, regime, busySms), busy_sms: busySms, modelled: hw.perf.clockRegime !== undefined };
+  const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+  const lane = (c: ServingClock | null) =>
+    c && {
+      compute_scale: r4(regime === 'serving' ? c.servingScale : c.backToBackScale),
+      back_to_back_mhz: Math.round(c.backToBackMhz),
+      ...(regime === 'serving' ? { serving_mhz: Math.round(c.servingMhz) } : {}),
+    };
+  return {
+    regime,
+    busy_sms: busySms,
+    modelled: true,
+    power_model: { decode_steps: steps ?? power.servingDecodeSteps, max_clock_mhz: power.maxClockMhz },
+    lanes: Object.fromEntries(Object.entries(lanes).map(([k, c]) => [k, lane(c)])),
+  };
 }
 
 export const predict: CommandModule = {
@@ -104,6 +131,7 @@ export const predict: CommandModule = {
       .option('--eager', 'launch kernels eagerly instead of replaying a CUDA graph')
       .option('--tp <n>', 'tensor-parallel degree', parseNumber('--tp', { integer: true, min: 1 }), 1)
       .option('--clock-regime <regime>', "clock the compute-bound time is priced at: 'serving' (prefills interleaved with decode steps, what simulations use), 'back-to-back' (one compute-bound shape repeated, power-capped) or 'calibration' (as the calibration forwards ran)", 'serving')
+      .option('--decode-steps <k>', "serving regime under a power model (clockRegime.power): decode steps interleaved with the forward, each its own decodes alone (default: the calibration's)", parseNumber('--decode-steps', { integer: true, min: 0 }))
       .option('--json', 'print JSON')
       .action((o: PredictFlags) => {
         const clockRegime = clockRegimeFlag(o.clockRegime);
@@ -114,13 +142,19 @@ export const predict: CommandModule = {
         if (prefills.length === 0 && decode.count === 0) throw inputError('bad-flag', WHERE, 0, '--prefill/--decode', 'give at least one of --prefill and --decode');
         if (model.numQHeads % o.tp !== 0) throw inputError('bad-flag', WHERE, 0, '--tp', `${model.name} has ${model.numQHeads} query heads, not divisible by ${o.tp}`);
         checkPredictFlags(o, model, hw);
+        if (o.decodeSteps !== undefined && (clockRegime !== 'serving' || !hw.perf.clockRegime?.power)) {
+          const why = clockRegime !== 'serving' ? `the ${clockRegime} regime interleaves nothing` : `${hw.name}'s calibration has no power model (clockRegime.power) to price a step mix`;
+          throw inputError('bad-flag', WHERE, 0, '--decode-steps', `--decode-steps sets the serving window of a power model; ${why}`);
+        }
         const launch = o.eager ? 'eager' : 'graph';
         const all: IterationBatch = { prefills, decodeCount: decode.count, decodeContextTokens: decode.contextTokens };
         if (!o.split) {
           const sms = o.sms ?? hw.smCount;
           checkSms(hw, '--sms', sms, true);
-          const p = predictIteration(model, hw, all, { smCount: sms, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime });
-          io.stdout(o.json ? JSON.stringify({ ...toJson(p), clock_regime: regimeNote(hw, clockRegime, sms) }) + '\n' : formatText(`${model.name} on ${hw.name}, ${sms} SMs, ${clockRegime} clock (${hw.perf.provenance.split('\n')[0]})`, p));
+          const opts = { smCount: sms, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime, servingDecodeSteps: o.decodeSteps } as const;
+          const p = predictIteration(model, hw, all, opts);
+          const note = regimeNote(hw, clockRegime, sms, { forward: servingClockFor(model, hw, all, opts) }, o.decodeSteps);
+          io.stdout(o.json ? JSON.stringify({ ...toJson(p), clock_regime: note }) + '\n' : formatText(`${model.name} on ${hw.name}, ${sms} SMs, ${clockText(clockRegime, note)} (${hw.perf.provenance.split('\n')[0]})`, p));
           return;
         }
         if (prefills.length === 0 || decode.count === 0) throw inputError('bad-flag', WHERE, 0, '--split', '--split needs both --prefill and --decode');
@@ -131,9 +165,13 @@ export const predict: CommandModule = {
         const preBatch: IterationBatch = { prefills, decodeCount: 0, decodeContextTokens: 0 };
         const decBatch: IterationBatch = { prefills: [], decodeCount: decode.count, decodeContextTokens: decode.contextTokens };
         // Each lane is priced beside what the other does (its power and bandwidth shares, when the spec models them).
-        const pre = predictIteration(model, hw, preBatch, { smCount: o.prefillSms, ...partnerOf(model, hw, decBatch, o.decodeSms, o.tp, clockRegime), launch, tpDegree: o.tp, clockRegime });
-        const dec = predictIteration(model, hw, decBatch, { smCount: o.decodeSms, ...partnerOf(model, hw, preBatch, o.prefillSms, o.tp, clockRegime), launch, tpDegree: o.tp, clockRegime });
-        const agg = predictIteration(model, hw, all, { smCount: hw.smCount, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime });
+        const preOpts = { smCount: o.prefillSms, ...partnerOf(model, hw, decBatch, o.decodeSms, o.tp, clockRegime), launch, tpDegree: o.tp, clockRegime, servingDecodeSteps: o.decodeSteps } as const;
+        const decOpts = { smCount: o.decodeSms, ...partnerOf(model, hw, preBatch, o.prefillSms, o.tp, clockRegime), launch, tpDegree: o.tp, clockRegime, servingDecodeSteps: o.decodeSteps } as const;
+        const aggOpts = { smCount: hw.smCount, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime, servingDecodeSteps: o.decodeSteps } as const;
+        const pre = predictIteration(model, hw, preBatch, preOpts);
+        const dec = predictIteration(model, hw, decBatch, decOpts);
+        const agg = predictIteration(model, hw, all, aggOpts);
+        const lanes = { prefill: servingClockFor(model, hw, preBatch, preOpts), decode: servingClockFor(model, hw, decBatch, decOpts), aggregated: servingClockFor(model, hw, all, aggOpts) };
         if (o.json) {
           io.stdout(
             JSON.stringify({
@@ -141,7 +179,7 @@ export const predict: CommandModule = {
               decode: { sms: o.decodeSms, ...toJson(dec) },
               aggregated: { sms: hw.smCount, ...toJson(agg) },
               // Both lanes run at the clock of their SMs together (the aggregated forward's is the whole GPU's).
-              clock_regime: regimeNote(hw, clockRegime, o.prefillSms + o.decodeSms),
+              clock_regime: regimeNote(hw, clockRegime, o.prefillSms + o.decodeSms, lanes, o.decodeSteps),
             }) + '\n',
           );
         } else {

@@ -167,11 +167,21 @@ test('plan --profile reference writes clock regimes and unseen models; flags tha
   assert.equal(steps.code, 0, steps.stderr);
   const clocks = JSON.parse(readFileSync(join(dir, 'c.json'), 'utf8')) as { experiments: { interleave: { k: number } }[] };
   assert.deepEqual([...new Set(clocks.experiments.map((e) => e.interleave.k))], [1, 16]);
+  // --clock-sms and --prefill-sizes: the partitions and lengths timed, in the order given (the committed partition plan).
+  const parts = await runCommand(calibrate, ['calibrate', 'plan', '--hardware', 'h200', '--model', 'qwen3-8b', '--profile', 'clock-sizes', '--clock-sms', '116,132', '--prefill-sizes', '2048', '-o', 'cp.json'], dir);
+  assert.equal(parts.code, 0, parts.stderr);
+  const byPart = JSON.parse(readFileSync(join(dir, 'cp.json'), 'utf8')) as { experiments: { sms: number; batch: { prefills: { new: number }[] } }[] };
+  assert.deepEqual(byPart.experiments.map((e) => [e.sms, e.batch.prefills[0].new]), [[116, 2048], [132, 2048]]);
   for (const [args, why] of [
     [['--profile', 'reference', '--decode-steps', '4'], /--decode-steps.*only the clock-sizes profile/],
     [['--profile', 'clock-sizes', '--decode-steps', '1,x'], /--decode-steps.*'1,x' is not a list of whole step counts/],
     [['--profile', 'clock-sizes', '--decode-steps', '0'], /--decode-steps.*whole step counts 1–64/],
     [['--profile', 'clock-sizes', '--decode-steps', '4,4'], /--decode-steps.*names a step count twice/],
+    [['--profile', 'reference', '--clock-sms', '96'], /--clock-sms.*only the clock-sizes profile/],
+    [['--profile', 'standard', '--prefill-sizes', '2048'], /--prefill-sizes.*only the clock-sizes profile/],
+    [['--profile', 'clock-sizes', '--clock-sms', '101'], /--clock-sms.*101 SMs is not a partition h200 can make/],
+    [['--profile', 'clock-sizes', '--clock-sms', '96,96'], /--clock-sms.*names a value twice/],
+    [['--profile', 'clock-sizes', '--prefill-sizes', '0,2048'], /--prefill-sizes.*whole numbers 1–131072/],
   ] as const) {
     const r = await runCommand(calibrate, ['calibrate', 'plan', '--hardware', 'h200', '--model', 'qwen3-8b', ...args], dir);
     assert.equal(r.code, 2, args.join(' '));

@@ -40,10 +40,14 @@ test('calibrate/data/h200-2026-12-04-reference-validation: the shipped h200 cali
   const g = r.summary.regimes;
   // Eleventh round (the contention form chosen by cross-validation, with the own-capacity bandwidth exposure):
   // decode lane 5.4% (4.1% before: the 256 x 1024 decodes, half compute-bound, are now priced ~5% slow), prefill
-  // lane 2.3% (2.4%), clocks 1.4% / 2.4% (unchanged).
+  // lane 2.3% (2.4%).
   assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.055, `decode lane ${g.decode_lane_beside_prefill!.overall.mape}`);
   assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.024, `prefill lane ${g.prefill_lane_beside_decode!.overall.mape}`);
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.016 && g.clock_serving!.overall.mape <= 0.025);
+  // Clocks 1.6% / 2.3% under the power model (1.4% / 2.4% with the serving onset at 93 SMs before it); the modelled
+  // clocks 2.1% / 2.8% from NVML's.
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.016 && g.clock_serving!.overall.mape <= 0.024, `clocks ${g.clock_back_to_back!.overall.mape} ${g.clock_serving!.overall.mape}`);
+  const c = r.summary.clock_prediction;
+  assert.ok(c?.back_to_back && c.back_to_back.mape <= 0.022 && c.serving && c.serving.mape <= 0.028);
 });
 
 // BENCHMARKS.md: forwards alone on the partitions holding the GPC remainder (20, 28, 36, 116, 124 SMs), never fitted.

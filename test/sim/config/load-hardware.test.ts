@@ -273,6 +273,22 @@ test('clockRegime.servingFromSms is read as a whole number of SMs below the whol
   }
 });
 
+test('clockRegime.power is read whole (every field, physical ranges); a capped clock above the maximum or a missing field is refused, located', () => {
+  const clock = (power: string) =>
+    withCalibrated((section) => `${section.replace(/\n*$/, '\n')}  clockRegime:\n    backToBackComputeScale: 1.06\n    servingComputeScale: 0.95\n    power:\n${power}`);
+  const full = '      maxClockMhz: 1980\n      allComputeBoundMhz: 1400\n      fixedPowerShare: 0.35\n      memoryBoundPowerRatio: 0.55\n      referenceComputeShare: 0.86\n      servingDecodeSteps: 4\n';
+  assert.deepEqual(parseHardwareYaml(clock(full), FILE).calibrated?.clockRegime?.power, { maxClockMhz: 1980, allComputeBoundMhz: 1400, fixedPowerShare: 0.35, memoryBoundPowerRatio: 0.55, referenceComputeShare: 0.86, servingDecodeSteps: 4 });
+  const above = clock(full.replace('allComputeBoundMhz: 1400', 'allComputeBoundMhz: 2100'));
+  expectConfigError(() => parseHardwareYaml(above, FILE), [{ line: lineOf(above, 'allComputeBoundMhz: 2100'), field: 'calibrated.clockRegime.power.allComputeBoundMhz' }]);
+  const steps = clock(full.replace('servingDecodeSteps: 4', 'servingDecodeSteps: 2.5'));
+  expectConfigError(() => parseHardwareYaml(steps, FILE), [{ line: lineOf(steps, 'servingDecodeSteps: 2.5'), field: 'calibrated.clockRegime.power.servingDecodeSteps' }]);
+  const ratio = clock(full.replace('memoryBoundPowerRatio: 0.55', 'memoryBoundPowerRatio: -0.1'));
+  expectConfigError(() => parseHardwareYaml(ratio, FILE), [{ line: lineOf(ratio, 'memoryBoundPowerRatio: -0.1'), field: 'calibrated.clockRegime.power.memoryBoundPowerRatio' }]);
+  const missing = clock(full.replace('      fixedPowerShare: 0.35\n', ''));
+  const [p] = expectConfigError(() => parseHardwareYaml(missing, FILE), [{ field: 'calibrated.clockRegime.power.fixedPowerShare' }]);
+  assert.match(p.message, /fixedPowerShare/);
+});
+
 test('withServingCorrection scales a physics-form calibration\'s saturating W(S) by memoryScale too (it, not the curve, prices memory-bound time there)', async () => {
   const { withServingCorrection } = await import('../../../sim/config/load-hardware.js');
   const perf = loadHardware('h100-sxm').perf;

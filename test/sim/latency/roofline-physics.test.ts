@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clockScale, ownBandwidthCapacity, partnerLoadOf, partnerOf, predictIteration } from '../../../sim/latency/roofline.js';
+import { clockScale, ownBandwidthCapacity, partnerLoadOf, partnerOf, powerClockMhz, predictIteration, powerDemand, servingClockFor, servingClockOf } from '../../../sim/latency/roofline.js';
 import { TINY_MODEL, tinyHardware, perf } from '../../util/fixtures.js';
 
 /** The issue-11 parts of the roofline: the tail rule, shared-resource contention and clock regimes. */
@@ -428,4 +428,77 @@ test('gemmTilesFromRows: a recorded shape from that many tokens pays for cuBLAS\
   assert.equal(gemmPadFlops({ ...base, gemmTilesFromRows: 129 }, 100, 64, 300), 2 * 112 * 64 * 300 - counted);
   assert.equal(gemmPadFlops({ ...base, gemmTilesFromRows: 1 }, 100, 64, 299), 2 * 112 * 64 * 299 - 2 * 100 * 64 * 299);
   assert.equal(gemmPadFlops(base, 100, 64, 300), 2 * 112 * 64 * 300 - counted);
+});
+
+test('power model: the capped clock by demand, hand-computed', () => {
+  const p = { maxClockMhz: 1980, allComputeBoundMhz: 1400, fixedPowerShare: 0.5, memoryBoundPowerRatio: 0.5, referenceComputeShare: 0.9, servingDecodeSteps: 4 };
+  assert.equal(powerClockMhz(p, 100, 100), 1400, 'every SM compute-bound: allComputeBoundMhz');
+  assert.equal(powerClockMhz(p, 100, 50), 1980, '1400 · 1.5 / (0.5 + 0.5) = 2100, held at the maximum');
+  assert.ok(Math.abs(powerClockMhz(p, 100, 80) - 2100 / 1.3) < 1e-9);
+  // Demand by rate: the fixture's Π and W are linear in S, so 100 SMs of 100 demand u + r·(1 − u) each, 50 SMs half.
+  const hw = tinyHardware();
+  assert.equal(powerDemand(hw, p, 100, 1), 100);
+  assert.equal(powerDemand(hw, p, 100, 0), 50);
+  assert.ok(Math.abs(powerDemand(hw, p, 100, 0.9) - 95) < 1e-9);
+  assert.ok(Math.abs(powerDemand(hw, p, 50, 0.9) - 47.5) < 1e-9);
+  assert.equal(powerDemand(hw, p, 0, 1), 0);
+  // A partition whose rate per SM is higher demands more than its SM count: Π(100) twice the linear fixture's.
+  const fast = tinyHardware({ perf: perf({ computeFlopsPerS: [{ smCount: 1, value: 1e6 }, { smCount: 90, value: 9e7 }, { smCount: 100, value: 2e8 }] }) });
+  assert.ok(Math.abs(powerDemand(fast, p, 90, 1) - 45) < 1e-9, '90 SMs at 90/200 of the whole GPU rate');
+});
+
+test('power model: a forward and its decode steps, hand-computed', () => {
+  const power = { maxClockMhz: 1980, allComputeBoundMhz: 1400, fixedPowerShare: 0.5, memoryBoundPowerRatio: 0.5, referenceComputeShare: 0.8, servingDecodeSteps: 4 };
+  const hw = tinyHardware({ perf: perf({ clockRegime: { backToBackComputeScale: 1.1, servingComputeScale: 0.9, power } }) });
+  // 100 busy SMs; a 10 ms forward 90% compute-bound, then 4 steps of 5 ms 10% compute-bound. Weights: reference
+  // 0.9, forward 0.95, steps 0.55, window (10·0.95 + 20·0.55)/30 = 0.68333. Clocks 2100/(w + 0.5).
+  const c = servingClockOf(hw, 100, 10_000, 0.9, 5_000, 0.1, 4);
+  assert.ok(c);
+  assert.ok(Math.abs(c.calibrationMhz - (1.1 * 2100) / 1.4) < 1e-9, `calibration ${c.calibrationMhz}`);
+  assert.ok(Math.abs(c.backToBackMhz - 2100 / 1.45) < 1e-9, `b2b ${c.backToBackMhz}`);
+  assert.ok(Math.abs(c.servingMhz - 2100 / (20.5 / 30 + 0.5)) < 1e-9, `serving ${c.servingMhz}`);
+  assert.ok(Math.abs(c.backToBackScale - (1.1 * 1.45) / 1.4) < 1e-12, 'a forward drawing more than the reference clocks lower');
+  assert.ok(Math.abs(c.servingScale - (1.1 * (20.5 / 30 + 0.5)) / 1.4) < 1e-12);
+  assert.ok(c.servingScale < c.backToBackScale, 'interleaving runs faster than back to back');
+  const none = servingClockOf(hw, 100, 10_000, 0.9, 5_000, 0.1, 0);
+  assert.equal(none?.servingScale, none?.backToBackScale, 'no steps: the window is the forward');
+  // Few enough SMs that nothing reaches the cap: calibration and both regimes at the maximum clock, scale 1.
+  const small = servingClockOf(hw, 30, 10_000, 0.9, 5_000, 0.1, 4);
+  assert.equal(small?.backToBackScale, 1);
+  assert.equal(small?.servingScale, 1);
+  assert.equal(small?.calibrationMhz, 1980);
+  assert.equal(servingClockOf(tinyHardware(), 100, 1, 1, 1, 0, 4), null, 'no power model');
+});
+
+test('power model: both regimes priced by the forward\'s window; steps only where a batch has prefills and decodes; more steps run faster', () => {
+  const power = { maxClockMhz: 1980, allComputeBoundMhz: 1000, fixedPowerShare: 0.3, memoryBoundPowerRatio: 0.4, referenceComputeShare: 0.8, servingDecodeSteps: 4 };
+  const hw = tinyHardware({ perf: perf({ contention: { memory: 0, compute: 0 }, clockRegime: { backToBackComputeScale: 1.2, servingComputeScale: 0.9, power } }) });
+  const mixed = { prefills: [{ newTokens: 4096, cachedTokens: 0 }], decodeCount: 64, decodeContextTokens: 64 * 512 };
+  const prefill = { prefills: [{ newTokens: 4096, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 };
+  const clock = servingClockFor(TINY_MODEL, hw, mixed, whole);
+  assert.ok(clock && clock.servingMhz > clock.backToBackMhz);
+  const serving = predictIteration(TINY_MODEL, hw, mixed, whole).gpuUs;
+  const near = (a: number, b: number, what: string) => assert.ok(Math.abs(a / b - 1) < 1e-12, `${what}: ${a} vs ${b}`);
+  near(serving, predictIteration(TINY_MODEL, hw, mixed, { ...whole, computeClockScale: clock.servingScale }).gpuUs, 'serving = the forward at its window scale');
+  near(predictIteration(TINY_MODEL, hw, mixed, { ...whole, clockRegime: 'back-to-back' }).gpuUs, predictIteration(TINY_MODEL, hw, mixed, { ...whole, computeClockScale: clock.backToBackScale }).gpuUs, 'back to back');
+  near(predictIteration(TINY_MODEL, hw, prefill, whole).gpuUs, predictIteration(TINY_MODEL, hw, prefill, { ...whole, clockRegime: 'back-to-back' }).gpuUs, 'prefills only, alone: serving is back to back');
+  near(predictIteration(TINY_MODEL, hw, mixed, { ...whole, servingDecodeSteps: 0 }).gpuUs, predictIteration(TINY_MODEL, hw, mixed, { ...whole, clockRegime: 'back-to-back' }).gpuUs, 'no steps: back to back');
+  const more = predictIteration(TINY_MODEL, hw, mixed, { ...whole, servingDecodeSteps: 16 }).gpuUs;
+  assert.ok(more < serving, `16 steps ${more} vs 4 ${serving}`);
+  // The calibration regime is untouched by the power model.
+  const plain = tinyHardware({ perf: perf({ contention: { memory: 0, compute: 0 } }) });
+  assert.equal(predictIteration(TINY_MODEL, hw, mixed, { ...whole, clockRegime: 'calibration' }).gpuUs, predictIteration(TINY_MODEL, plain, mixed, { ...whole, clockRegime: 'calibration' }).gpuUs);
+});
+
+test('power model: a partner partition enters the window in space: a memory-bound partner lets a prefill clock up, a compute-bound one does not', () => {
+  const power = { maxClockMhz: 1980, allComputeBoundMhz: 1000, fixedPowerShare: 0.3, memoryBoundPowerRatio: 0.4, referenceComputeShare: 0.8, servingDecodeSteps: 4 };
+  const hw = tinyHardware({ perf: perf({ contention: { memory: 0, compute: 0 }, clockRegime: { backToBackComputeScale: 1.2, servingComputeScale: 0.9, power } }) });
+  // Hand-computed: own 60 SMs at share 0.9 (weight 0.94), partner 40 SMs at share 0 (weight 0.4); 1300 = 1000 · 1.3.
+  const c = servingClockOf(hw, 60, 1000, 0.9, 0, 0, 0, 40, 0);
+  assert.ok(c);
+  assert.ok(Math.abs(c.backToBackMhz - 1300 / (0.94 + 0.3)) < 1e-9, `b2b ${c.backToBackMhz}`);
+  assert.ok(Math.abs(c.servingMhz - 1300 / ((60 * 0.94 + 40 * 0.4) / 100 + 0.3)) < 1e-9, `serving ${c.servingMhz}`);
+  const prefill = { prefills: [{ newTokens: 4096, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 };
+  const at = (share: number) => predictIteration(TINY_MODEL, hw, prefill, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0, bandwidthShare: 0, smShare: 0.4, computeBoundShare: share } }).gpuUs;
+  assert.ok(at(0) < at(1), `beside decodes ${at(0)} vs beside a compute-bound partner ${at(1)}`);
 });

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { predict } from '../../../../sim/cli/commands/predict.js';
+import { runCommand } from '../../../util/run-command.js';
+import { loadHardware } from '../../../../sim/config/load-hardware.js';
+import { loadModel } from '../../../../sim/config/load-model.js';
+import { predictIteration } from '../../../../sim/latency/roofline.js';
+
+const run = (...argv: string[]) => runCommand(predict, ['predict', ...argv], tmpdir());
+const json = async (...argv: string[]) => {
+  const r = await run(...argv, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout);
+};
+
+test('predict --json says which clock regime it priced; under the H100\'s power model, each forward\'s clocks and scale', async () => {
+  assert.ok(loadHardware('h100-sxm').perf.clockRegime?.power, 'h100-sxm ships a power model');
+  const mixed = ['--hw', 'h100-sxm', '--model', 'qwen3-8b', '--prefill', '2048', '--decode', '64x2048'];
+  const serving = await json(...mixed);
+  const lane = serving.clock_regime.lanes.forward;
+  assert.equal(serving.clock_regime.regime, 'serving');
+  assert.equal(serving.clock_regime.power_model.decode_steps, 4, "the calibration's median step count");
+  assert.ok(lane.serving_mhz > lane.back_to_back_mhz, `${lane.serving_mhz} vs ${lane.back_to_back_mhz}`);
+  assert.ok(lane.serving_mhz <= 1980 && lane.back_to_back_mhz >= 1300);
+  const b2b = await json(...mixed, '--clock-regime', 'back-to-back');
+  assert.ok(b2b.gpu_ms > serving.gpu_ms, 'back to back runs slower than between decode steps');
+  // More decode steps between prefills: a higher clock, a shorter forward; none: back to back.
+  const sixteen = await json(...mixed, '--decode-steps', '16');
+  assert.ok(sixteen.gpu_ms < serving.gpu_ms && sixteen.clock_regime.lanes.forward.serving_mhz > lane.serving_mhz);
+  assert.equal((await json(...mixed, '--decode-steps', '0')).gpu_ms, b2b.gpu_ms);
+  // The JSON's time is the roofline's own.
+  const hw = loadHardware('h100-sxm');
+  const batch = { prefills: [{ newTokens: 2048, cachedTokens: 0 }], decodeCount: 64, decodeContextTokens: 64 * 2048 };
+  const us = predictIteration(loadModel('qwen3-8b'), hw, batch, { smCount: hw.smCount, partnerSmCount: 0, launch: 'graph', tpDegree: 1 }).gpuUs;
+  assert.equal(serving.gpu_ms, Math.round(us) / 1000);
+  // Below the cap every regime prices at the maximum clock: 64 SMs.
+  const small = await json('--hw', 'h100-sxm', '--model', 'qwen3-8b', '--prefill', '2048', '--sms', '64', '--clock-regime', 'back-to-back');
+  assert.equal(small.clock_regime.lanes.forward.back_to_back_mhz, 1980);
+  assert.equal(small.clock_regime.lanes.forward.compute_scale, 1);
+  // A split: both lanes and the aggregated forward, each with its clocks.
+  const split = await json('--hw', 'h100-sxm', '--model', 'qwen3-8b', '--prefill', '2048', '--decode', '64x2048', '--split', '--prefill-sms', '112', '--decode-sms', '20');
+  assert.deepEqual(Object.keys(split.clock_regime.lanes).sort(), ['aggregated', 'decode', 'prefill']);
+  assert.ok(split.prefill.gpu_ms > 0 && split.decode.gpu_ms > 0);
+});
+
+test('predict --decode-steps is refused where nothing uses it, naming the flag', async () => {
+  const b2b = await run('--hw', 'h100-sxm', '--prefill', '2048', '--decode', '8x512', '--clock-regime', 'back-to-back', '--decode-steps', '4');
+  assert.equal(b2b.code, 2);
+  assert.match(String(b2b.error?.message), /--decode-steps.*the back-to-back regime interleaves nothing/);
+  const seed = await run('--hw', 'a100-80g', '--prefill', '2048', '--decode', '8x512', '--decode-steps', '4');
+  assert.equal(seed.code, 2);
+  assert.match(String(seed.error?.message), /--decode-steps.*no power model/);
+  const bad = await run('--hw', 'h100-sxm', '--prefill', '2048', '--decode-steps', '-1');
+  assert.notEqual(bad.code, 0);
+});
