@@ -188,8 +188,9 @@ export interface ClockRegimeSpec {
    * The power cap as a clock model (fitted from the NVML clocks the clock_regime records carry). When present, both
    * regimes are priced from the forward's power demand instead of the two scales alone: backToBackComputeScale is
    * then the scale at the demand of the records' prefills back to back (ClockPowerSpec.referenceComputeShare), and a
-   * forward drawing less or more — its own mix, decode steps between, a partner beside it — runs at the ratio of the
-   * two clocks (roofline servingClockOf). servingComputeScale and servingFromSms are kept for readers of the older form.
+   * forward drawing less or more — its own mix, decode steps between — runs at the ratio of the two clocks (roofline
+   * servingClockOf); a partition beside a partner at the clock its calibration pairs ran at. servingComputeScale is kept
+   * for readers of the older form.
    */
   readonly power?: ClockPowerSpec;
 }

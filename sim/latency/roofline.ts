@@ -163,7 +163,9 @@ function ratesFor(hw: HardwareSpec, opts: PredictOptions): Rates {
 /** Compute-time scale of a clock regime on `smCount` SMs (1 when the spec has no clock-regime data). */
 export function clockScale(hw: HardwareSpec, regime: ClockRegime | undefined, smCount: number): number {
   const c = hw.perf.clockRegime;
-  if (!c) return 1;
+  // Under a power model a forward alone is scaled in `forward`; what reaches here is a lane beside a partner, priced at
+  // its pairs' own clock (needsPowerClock).
+  if (!c || c.power) return 1;
   switch (regime ?? 'serving') {
     case 'calibration':
       return 1;
@@ -248,13 +250,13 @@ export function servingClockOf(hw: HardwareSpec, ownSms: number, forwardUs: numb
 }
 
 /**
- * A batch's clocks under a power model (null without one), as `forward` prices them: the batch's own compute-bound share
- * from its forward at the calibration clock (beside its partner, when it has one); the serving window is the batch
- * followed by the steps of its own decodes alone (opts.servingDecodeSteps, else the spec's), beside its partner (the
- * partner load's compute-bound share; taken as wholly compute-bound when the load is not given).
+ * A batch's clocks under a power model, as `forward` prices them (null without one, or beside a partner: a pair runs at
+ * its calibration pairs' clock, needsPowerClock): the batch's own compute-bound share from its forward at the
+ * calibration clock; the serving window is the batch followed by the steps of its own decodes alone
+ * (opts.servingDecodeSteps, else the spec's).
  */
 export function servingClockFor(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions): ServingClock | null {
-  if (!hw.perf.clockRegime?.power) return null;
+  if (!hw.perf.clockRegime?.power || opts.partnerSmCount > 0) return null;
   const out = { us: 0 };
   const [gpuUs] = forward(model, hw, batch, calibrationOf(opts), null, out);
   return windowClock(model, hw, batch, opts, gpuUs, out.us);
@@ -290,9 +292,14 @@ function interleavedSteps(hw: HardwareSpec, batch: IterationBatch, opts: Predict
   return opts.servingDecodeSteps ?? hw.perf.clockRegime?.power?.servingDecodeSteps ?? 0;
 }
 
-/** Whether `opts` prices a regime through a power model (and has no scale given yet): back to back and serving. */
+/**
+ * Whether `opts` prices a regime through a power model (and has no scale given yet): a forward alone, back to back or
+ * serving. A partition beside a partner is priced as the calibration's pairs ran — both lanes continuously for 0.5–1.5 s,
+ * settled at the clock the two together allow (1,560–1,980 MHz on the H100, `spans.<lane>.clock` in
+ * h100-2026-12-06-reference-clocks-validation) — which the contention fit already holds (clockScale: 1).
+ */
 function needsPowerClock(hw: HardwareSpec, opts: PredictOptions): boolean {
-  return opts.computeClockScale === undefined && (opts.clockRegime ?? 'serving') !== 'calibration' && hw.perf.clockRegime?.power !== undefined;
+  return opts.computeClockScale === undefined && opts.partnerSmCount === 0 && (opts.clockRegime ?? 'serving') !== 'calibration' && hw.perf.clockRegime?.power !== undefined;
 }
 
 /** ClockRegimeSpec's serving scale on `smCount` of `allSms` SMs: linear from its onset (servingFromSms) to the whole GPU. */
@@ -668,7 +675,7 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
     if (computeBoundOut) computeBoundOut.us = out.us * scale;
     return [gpuUs + out.us * (scale - 1), kernels];
   }
-  const r = ratesFor(hw, needsOwnShare(hw, opts) ? { ...opts, ownComputeBoundShare: aloneDemand(model, hw, batch, opts.smCount, tp, opts.clockRegime).computeBoundShare } : opts);
+  const r = ratesFor(hw, needsOwnShare(hw, opts) ? { ...opts, ownComputeBoundShare: aloneDemand(model, hw, batch, opts.smCount, tp, pairRegime(hw, opts.clockRegime)).computeBoundShare } : opts);
 
   let n = batch.decodeCount;
   for (const p of batch.prefills) n += p.newTokens;
@@ -802,7 +809,7 @@ export function predictIteration(model: ModelSpec, hw: HardwareSpec, batch: Iter
  * bandwidth. The partner of a split is priced with this as its PredictOptions.partnerLoad.
  */
 export function partnerLoadOf(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number, clockRegime?: ClockRegime): PartnerLoad {
-  const d = aloneDemand(model, hw, batch, smCount, tpDegree, clockRegime);
+  const d = aloneDemand(model, hw, batch, smCount, tpDegree, pairRegime(hw, clockRegime));
   if (!(d.gpuUs > 0)) return { computeShare: 0, bandwidthShare: 0, smShare: 0, computeBoundShare: 0 };
   const wholeBytesPerUs = curveAtFast(hw.perf.bandwidthBytesPerS, hw.smCount) / 1e6;
   return {
@@ -824,6 +831,11 @@ function aloneDemand(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, 
     computeBoundUs += acc.v[slot * 5 + 4];
   }
   return { gpuUs, bytes, computeBoundShare: gpuUs > 0 ? Math.min(1, computeBoundUs / gpuUs) : 0 };
+}
+
+/** The regime a pair's loads and shares are read at: under a power model the calibration's, as its pairs ran (needsPowerClock). */
+function pairRegime(hw: HardwareSpec, regime: ClockRegime | undefined): ClockRegime | undefined {
+  return hw.perf.clockRegime?.power ? 'calibration' : regime;
 }
 
 /** Whether pricing `opts` needs the partition's own compute-bound share and the caller did not pass it. */

@@ -107,7 +107,8 @@ function regimeNote(hw: HardwareSpec, regime: ClockRegime, busySms: number, lane
     regime,
     busy_sms: busySms,
     modelled: true,
-    power_model: { decode_steps: steps ?? power.servingDecodeSteps, max_clock_mhz: power.maxClockMhz },
+    // A lane beside a partner (null here) is priced at the clock its calibration pairs ran at, both lanes continuous.
+    power_model: { decode_steps: steps ?? power.servingDecodeSteps, max_clock_mhz: power.maxClockMhz, lanes_beside_a_partner: 'the pairs\' own clock (calibration)' },
     lanes: Object.fromEntries(Object.entries(lanes).map(([k, c]) => [k, lane(c)])),
   };
 }

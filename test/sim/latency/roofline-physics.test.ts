@@ -490,15 +490,19 @@ test('power model: both regimes priced by the forward\'s window; steps only wher
   assert.equal(predictIteration(TINY_MODEL, hw, mixed, { ...whole, clockRegime: 'calibration' }).gpuUs, predictIteration(TINY_MODEL, plain, mixed, { ...whole, clockRegime: 'calibration' }).gpuUs);
 });
 
-test('power model: a partner partition enters the window in space: a memory-bound partner lets a prefill clock up, a compute-bound one does not', () => {
+test('power model: a partition beside a partner is priced as the calibration pairs ran, at scale 1 in every regime', () => {
   const power = { maxClockMhz: 1980, allComputeBoundMhz: 1000, fixedPowerShare: 0.3, memoryBoundPowerRatio: 0.4, referenceComputeShare: 0.8, servingDecodeSteps: 4 };
   const hw = tinyHardware({ perf: perf({ contention: { memory: 0, compute: 0 }, clockRegime: { backToBackComputeScale: 1.2, servingComputeScale: 0.9, power } }) });
-  // Hand-computed: own 60 SMs at share 0.9 (weight 0.94), partner 40 SMs at share 0 (weight 0.4); 1300 = 1000 · 1.3.
+  const prefill = { prefills: [{ newTokens: 4096, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 };
+  const beside = { ...whole, smCount: 60, partnerSmCount: 40 };
+  const cal = predictIteration(TINY_MODEL, hw, prefill, { ...beside, clockRegime: 'calibration' }).gpuUs;
+  assert.equal(predictIteration(TINY_MODEL, hw, prefill, beside).gpuUs, cal);
+  assert.equal(predictIteration(TINY_MODEL, hw, prefill, { ...beside, clockRegime: 'back-to-back' }).gpuUs, cal);
+  assert.equal(servingClockFor(TINY_MODEL, hw, prefill, beside), null);
+  assert.equal(clockScale(hw, 'serving', 100), 1, 'the older form\'s scales do not apply under a power model');
+  // servingClockOf still takes a partner in space (for callers that price a window of their own).
   const c = servingClockOf(hw, 60, 1000, 0.9, 0, 0, 0, 40, 0);
   assert.ok(c);
   assert.ok(Math.abs(c.backToBackMhz - 1300 / (0.94 + 0.3)) < 1e-9, `b2b ${c.backToBackMhz}`);
   assert.ok(Math.abs(c.servingMhz - 1300 / ((60 * 0.94 + 40 * 0.4) / 100 + 0.3)) < 1e-9, `serving ${c.servingMhz}`);
-  const prefill = { prefills: [{ newTokens: 4096, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 };
-  const at = (share: number) => predictIteration(TINY_MODEL, hw, prefill, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0, bandwidthShare: 0, smShare: 0.4, computeBoundShare: share } }).gpuUs;
-  assert.ok(at(0) < at(1), `beside decodes ${at(0)} vs beside a compute-bound partner ${at(1)}`);
 });

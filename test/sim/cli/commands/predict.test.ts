@@ -42,6 +42,13 @@ test('predict --json says which clock regime it priced; under the H100\'s power 
   const split = await json('--hw', 'h100-sxm', '--model', 'qwen3-8b', '--prefill', '2048', '--decode', '64x2048', '--split', '--prefill-sms', '112', '--decode-sms', '20');
   assert.deepEqual(Object.keys(split.clock_regime.lanes).sort(), ['aggregated', 'decode', 'prefill']);
   assert.ok(split.prefill.gpu_ms > 0 && split.decode.gpu_ms > 0);
+  // Each lane beside its partner runs at the clock its calibration pairs ran at: no power-model clock, no scale.
+  assert.equal(split.clock_regime.lanes.prefill, null);
+  assert.equal(split.clock_regime.lanes.decode, null);
+  assert.ok(split.clock_regime.lanes.aggregated.serving_mhz > 0);
+  const calibration = await json('--hw', 'h100-sxm', '--model', 'qwen3-8b', '--prefill', '2048', '--decode', '64x2048', '--split', '--prefill-sms', '112', '--decode-sms', '20', '--clock-regime', 'calibration');
+  assert.equal(split.prefill.gpu_ms, calibration.prefill.gpu_ms);
+  assert.equal(split.decode.gpu_ms, calibration.decode.gpu_ms);
 });
 
 test('predict --decode-steps is refused where nothing uses it, naming the flag', async () => {
