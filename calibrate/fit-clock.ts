@@ -19,6 +19,9 @@ import { median } from './error-stats.js';
  * form used otherwise). Interleaving lends a prefill clock only where back to back is power-capped: on the
  * H100 a prefill on 64 SMs runs at the maximum clock back to back and serves no faster (test/bench/clock-duty.ts).
  * validate reports each record's error under the result. No records: no spec (every regime prices as calibrated).
+ * Given the GPU's maximum clock (the measurements' meta line) and records whose NVML clocks cover two or more SM counts,
+ * also the power model (fitClockPower), which then prices both regimes: the back-to-back scale is moved to its reference
+ * demand and no onset is kept.
  */
 export function usableClock(r: ClockRegimeRecord): boolean {
   return r.smidsOk && r.backToBackUs > 0 && r.servingUs > 0;
@@ -129,6 +132,7 @@ function predictedMhz(hw: HardwareSpec, p: ClockPowerSpec, g: ClockReading): num
   const mix = g.stepsUs > 0 ? (g.forwardUs * own + g.stepsUs * powerDemand(hw, p, g.smCount, g.stepShare)) / (g.forwardUs + g.stepsUs) : own;
   return powerClockMhz(p, hw.smCount, mix);
 }
+
 /** Σ (predicted ÷ measured − 1)² of the records' serving scales under `c`. */
 function sumSquares(c: ClockRegimeSpec, serving: readonly { smCount: number; scale: number }[], allSms: number): number {
   let s = 0;
