@@ -154,7 +154,9 @@ export const predict: CommandModule = {
           checkSms(hw, '--sms', sms, true);
           const opts = { smCount: sms, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime, servingDecodeSteps: o.decodeSteps } as const;
           const p = predictIteration(model, hw, all, opts);
-          const note = regimeNote(hw, clockRegime, sms, { forward: servingClockFor(model, hw, all, opts) }, o.decodeSteps);
+          // Steps interleave only a forward with prefills and decodes both (roofline interleavedSteps): say what was applied.
+          const applied = prefills.length > 0 && decode.count > 0 ? o.decodeSteps : 0;
+          const note = regimeNote(hw, clockRegime, sms, { forward: servingClockFor(model, hw, all, opts) }, applied);
           io.stdout(o.json ? JSON.stringify({ ...toJson(p), clock_regime: note }) + '\n' : formatText(`${model.name} on ${hw.name}, ${sms} SMs, ${clockText(clockRegime, note)} (${hw.perf.provenance.split('\n')[0]})`, p));
           return;
         }

@@ -34,6 +34,10 @@ test('predict --json says which clock regime it priced; under the H100\'s power 
   const batch = { prefills: [{ newTokens: 2048, cachedTokens: 0 }], decodeCount: 64, decodeContextTokens: 64 * 2048 };
   const us = predictIteration(loadModel('qwen3-8b'), hw, batch, { smCount: hw.smCount, partnerSmCount: 0, launch: 'graph', tpDegree: 1 }).gpuUs;
   assert.equal(serving.gpu_ms, Math.round(us) / 1000);
+  // A forward with nothing to interleave says so: no steps applied, serving is back to back.
+  const prefillOnly = await json('--hw', 'h100-sxm', '--model', 'qwen3-8b', '--prefill', '2048');
+  assert.equal(prefillOnly.clock_regime.power_model.decode_steps, 0);
+  assert.equal(prefillOnly.clock_regime.lanes.forward.serving_mhz, prefillOnly.clock_regime.lanes.forward.back_to_back_mhz);
   // Below the cap every regime prices at the maximum clock: 64 SMs.
   const small = await json('--hw', 'h100-sxm', '--model', 'qwen3-8b', '--prefill', '2048', '--sms', '64', '--clock-regime', 'back-to-back');
   assert.equal(small.clock_regime.lanes.forward.back_to_back_mhz, 1980);
