@@ -11,8 +11,8 @@ import { launchedForwardUs, partnerOf, predictForward, type PartnerLoad } from '
 
 /**
  * The serving clock of a simulated step is its own window: the simulator runs the decode steps between prefills
- * itself, so a step is priced by its own mix and its partner's (ClockPowerSpec), with no decode steps assumed
- * after it (`duetsim predict`'s default assumes the calibration's).
+ * itself, so a step alone is priced by its own mix (ClockPowerSpec), with no decode steps assumed after it
+ * (`duetsim predict`'s default assumes the calibration's); a lane beside a partner at its calibration pairs' clock.
  */
 const OWN_WINDOW = { servingDecodeSteps: 0 } as const;
 
