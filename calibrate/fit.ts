@@ -1,10 +1,11 @@
-import type { CurvePoint, GemmKernelTable, HardwareSpec, OpClass, PerfSpec } from '../sim/hardware/hardware-spec.js';
+import type { ClockRegimeSpec, CurvePoint, GemmKernelTable, HardwareSpec, OpClass, PerfSpec } from '../sim/hardware/hardware-spec.js';
 import { isotonicNonDecreasing } from './isotonic.js';
 import { curveAt } from '../sim/latency/curve.js';
 import { OP_CLASSES } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import { inputError } from '../sim/core/input-error.js';
-import type { ConcurrentRecord, ForwardRecord, MeasurementSet, OpRecord } from './measurement.js';
+import type { ClockRegimeRecord, ConcurrentRecord, ForwardRecord, MeasurementSet, OpRecord } from './measurement.js';
+import { clockRatio, predictIteration } from '../sim/latency/roofline.js';
 import { recordGemmTimeScales, withoutTimeScales } from './gemm-kernels.js';
 import { fitCurve } from './fit-curves.js';
 import type { LmHeadShape } from './op-work.js';
@@ -13,7 +14,7 @@ import { fitContention, fitSharedContention } from './fit-contention.js';
 import { fitSaturatingBandwidth, tabulate, type SaturatingBandwidth } from './fit-bandwidth.js';
 import { fitClockRegime, usableClock } from './fit-clock.js';
 import { idHash, splitClockRecords, splitRecords, type Split } from './split.js';
-import { ape, formatPct, summarizeApes, type ErrorSummary } from './error-stats.js';
+import { ape, formatPct, median, summarizeApes, type ErrorSummary } from './error-stats.js';
 import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs } from './predict-record.js';
 
 /**
@@ -84,6 +85,18 @@ export interface FitInput {
   readonly gemmTimes?: boolean;
   /** The gemm-rows plan's GEMM timings the table was derived from (`calibrate fit --gemm-kernels`), for gemmTimes. */
   readonly gemmRecords?: readonly OpRecord[];
+  /**
+   * Physics form: price each training forward at the NVML clock its record carries, so that Π(S) and the efficiencies
+   * come out at the GPU's maximum clock (ClockPowerSpec.trainingClockMhz). Default: when every training forward carries
+   * a clock and the data's meta line the maximum; false fits the curves to the training forwards' own mix of clocks.
+   * True where a forward has no clock, or the data no maximum, is refused.
+   */
+  readonly clockAware?: boolean;
+  /**
+   * A clock-aware fit's α (ClockPowerSpec.clockSensitivity): each training forward's compute-bound time × (maximum clock ÷
+   * its clock)^α. Absent: the 'auto' search picks it from CLOCK_SENSITIVITIES first; a single fit takes 1.
+   */
+  readonly clockSensitivity?: number;
   /** Called after each candidate fit of the 'auto' search (it takes minutes): for a progress line. */
   readonly onCandidate?: (progress: CandidateProgress) => void;
 }
@@ -171,6 +184,8 @@ export interface FitResiduals {
   readonly forwardTrain: ErrorSummary;
   readonly concurrentDecodeTrain: ErrorSummary;
   readonly concurrentPrefillTrain: ErrorSummary;
+  /** A clock-aware fit's training clock records, both regimes, each priced at the NVML clock it settled at (what picks α). */
+  readonly clockTrain?: ErrorSummary;
 }
 
 export interface FitResult {
@@ -199,8 +214,10 @@ function byKind<K extends string, R extends { kind: string }>(records: readonly 
  * again (the search is the same calls, so the result is the same, bit for bit; test/calibrate/fit.test.ts).
  * What a check of a shipped calibration uses: the search costs a dozen fits.
  */
-export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWave' | 'attnWave' | 'classTails' | 'gemmKernels' | 'gemmTilesFromRows' | 'gemmTimes'> {
+export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWave' | 'attnWave' | 'classTails' | 'gemmKernels' | 'gemmTilesFromRows' | 'gemmTimes' | 'clockAware' | 'clockSensitivity'> {
   return {
+    clockAware: perf.clockRegime?.power?.trainingClockMhz !== undefined,
+    ...(perf.clockRegime?.power?.clockSensitivity !== undefined ? { clockSensitivity: perf.clockRegime.power.clockSensitivity } : {}),
     // Measured, not chosen, but recorded in the same section: a refit with the recorded choices prices with it.
     ...(perf.gemmKernels ? { gemmKernels: perf.gemmKernels } : {}),
     gemmRowTile: perf.gemmRowTile ?? 0,
@@ -285,12 +302,35 @@ export function fitCalibration(input: FitInput): FitResult {
       }
       report(`cuBLAS's recorded tiles from ${from} row${from === 1 ? '' : 's'}`, r, kept);
     }
-    // Last of all, with GEMM timings to record them from (or factors recorded before), cuBLAS's own times.
+    // Then, with GEMM timings to record them from (or factors recorded before), cuBLAS's own times.
+    let bestTimes = false;
     if (gemmTimesPossible) {
       const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: bestWave, attnWave: bestAttnWave, classTails: bestTails, gemmTilesFromRows: bestFrom, gemmTimes: true, onCandidate: undefined });
       const kept = r.residuals.forwardTrain.mape < (best as FitResult).residuals.forwardTrain.mape;
-      if (kept) best = r;
+      if (kept) {
+        best = r;
+        bestTimes = true;
+      }
       report("cuBLAS's recorded times per shape and token count", r, kept);
+    }
+    // Last, a clock-aware fit's α (CLOCK_SENSITIVITIES) on every term chosen above (at α = 1, the single fit's default), by
+    // its training clock records at their measured clocks (FitResiduals.clockTrain), not by the forwards.
+    const chosen = best as FitResult;
+    if (input.clockSensitivity === undefined && chosen.residuals.clockTrain) {
+      const alphas = CLOCK_SENSITIVITIES.filter((a) => a !== 1);
+      total += alphas.length;
+      const atOne = chosen.residuals.clockTrain.mape;
+      let bestClock = atOne;
+      for (const clockSensitivity of alphas) {
+        const r = fitCalibration({ ...input, gemmRowTile: bestTile[0], gemmSmallRowTile: bestTile[1], gemmWave: bestWave, attnWave: bestAttnWave, classTails: bestTails, gemmTilesFromRows: bestFrom, gemmTimes: bestTimes, clockSensitivity, onCandidate: undefined });
+        const clockMape = r.residuals.clockTrain?.mape ?? Infinity;
+        const kept = clockMape < bestClock;
+        if (kept) {
+          best = r;
+          bestClock = clockMape;
+        }
+        report(`clock sensitivity α = ${clockSensitivity} (training clock records at their clocks ${(100 * clockMape).toFixed(2)}%; at α = 1 ${(100 * atOne).toFixed(2)}%, best ${(100 * bestClock).toFixed(2)}%)`, r, kept);
+      }
     }
     return best as FitResult;
   }
@@ -342,14 +382,18 @@ export function fitCalibration(input: FitInput): FitResult {
   const hwWith = (perf: PerfSpec): HardwareSpec => ({ ...input.hardware, perf });
 
   // Stages 2 and 3: efficiencies and floor on the operators, then jointly with the training forwards.
-  const forward = splitRecords(byKind(recs, 'forward').filter((r) => usableForward(r) && !harnessOnly(data, r)), unseen);
+  const forward = forwardSplit(input);
+  // Clock-aware: every training forward priced at its own clock, the curves at the maximum (FitInput.clockAware).
+  const maxClockMhz = clockAwareMax(input, physics, forward.train);
+  const alpha = input.clockSensitivity ?? 1;
+  const scaleOf = (r: ForwardRecord): number | undefined => (maxClockMhz === null ? undefined : clockRatio(maxClockMhz / (r.clock?.smClockMhz as number), alpha));
   const forwardError = (records: readonly ForwardRecord[]) => {
     const logMeasured = records.map((r) => Math.log(r.medianUs));
     return (x: Params): number => {
       const hw = hwWith(perfFrom(baseCurves, x, false, rule, tailClasses));
       let s = 0;
       records.forEach((r, i) => {
-        const e = Math.log(predictForwardUs(models, hw, r)) - logMeasured[i];
+        const e = Math.log(predictForwardUs(models, hw, r, scaleOf(r))) - logMeasured[i];
         s += e * e;
       });
       return records.length > 0 ? s / records.length : 0;
@@ -382,12 +426,12 @@ export function fitCalibration(input: FitInput): FitResult {
   if (physics && forward.train.length > 0) {
     const hw0 = hwWith(basePerf);
     const compute = forward.train.filter((r) => r.batch.prefills.length > 0);
-    const predicted = new Map(compute.map((r) => [r, predictForwardUs(models, hw0, r)] as const));
+    const predicted = new Map(compute.map((r) => [r, predictForwardUs(models, hw0, r, scaleOf(r))] as const));
     let best: { perf: PerfSpec; mape: number } | null = null;
     for (const statistic of RESCALE_STATISTICS) {
       const perf = { ...basePerf, computeFlopsPerS: rescaleCompute(basePerf.computeFlopsPerS, compute, (r) => predicted.get(r) as number, statistic) };
       const hw = hwWith(perf);
-      const mape = summarizeApes(forward.train.map((r) => ape(predictForwardUs(models, hw, r), r.medianUs))).mape;
+      const mape = summarizeApes(forward.train.map((r) => ape(predictForwardUs(models, hw, r, scaleOf(r)), r.medianUs))).mape;
       if (best === null || mape < best.mape) {
         best = { perf, mape };
         rescaleStatistic = statistic;
@@ -404,8 +448,8 @@ export function fitCalibration(input: FitInput): FitResult {
   if (physics && forward.train.length > 0) {
     const hw0 = hwWith(basePerf);
     const memory = forward.train.filter((r) => r.batch.prefills.length === 0);
-    const predicted = new Map(memory.map((r) => [r, predictForwardUs(models, hw0, r)] as const));
-    const trainMape = (perf: PerfSpec): number => summarizeApes(forward.train.map((r) => ape(predictForwardUs(models, hwWith(perf), r), r.medianUs))).mape;
+    const predicted = new Map(memory.map((r) => [r, predictForwardUs(models, hw0, r, scaleOf(r))] as const));
+    const trainMape = (perf: PerfSpec): number => summarizeApes(forward.train.map((r) => ape(predictForwardUs(models, hwWith(perf), r, scaleOf(r)), r.medianUs))).mape;
     let best = { perf: basePerf, mape: trainMape(basePerf) };
     for (const statistic of RESCALE_STATISTICS) {
       const scale = rescaleBandwidth(basePerf.bandwidthBytesPerS, memory, (r) => predicted.get(r) as number, statistic);
@@ -426,7 +470,8 @@ export function fitCalibration(input: FitInput): FitResult {
 
   // Stage 5 (physics): the clock regimes, relative to the model fitted so far.
   const clocks = splitClockRecords(byKind(recs, 'clock_regime').filter(usableClock), unseen);
-  const clockRegime = physics ? fitClockRegime(models, hwWith({ ...basePerf, contention }), clocks.train, data.meta.smClockMaxMhz) : undefined;
+  const fittedClock = physics ? fitClockRegime(models, hwWith({ ...basePerf, contention }), clocks.train, data.meta.smClockMaxMhz) : undefined;
+  const clockRegime = maxClockMhz === null ? fittedClock : withTrainingClocks(fittedClock, forward.train, alpha, data.files[0]?.path ?? '');
 
   const hw = hwWith({ ...basePerf, contention, ...(clockRegime ? { clockRegime } : {}) });
   const opApes = points.map((p) => ape(opTimeUs(p, rounded, rule), Math.exp(p.logMeasured)));
@@ -438,12 +483,77 @@ export function fitCalibration(input: FitInput): FitResult {
   const residuals: FitResiduals = {
     ops: summarizeApes(opApes),
     opsByClass,
-    forwardTrain: summarizeApes(forward.train.map((r) => ape(predictForwardUs(models, hw, r), r.medianUs))),
+    forwardTrain: summarizeApes(forward.train.map((r) => ape(predictForwardUs(models, hw, r, scaleOf(r)), r.medianUs))),
     concurrentDecodeTrain: summarizeApes(concurrent.train.map((r) => ape(predictConcurrentDecodeUs(models, hw, r), r.decodeConcurrentUs))),
     concurrentPrefillTrain: summarizeApes(concurrent.train.map((r) => ape(predictConcurrentPrefillUs(models, hw, r), r.prefillConcurrentUs))),
+    ...(maxClockMhz === null ? {} : { clockTrain: clockRecordsAtTheirClocks(models, hw, clocks.train, maxClockMhz, alpha) }),
   };
   const perf: PerfSpec = { ...hw.perf, provenance: provenanceText(data, residuals, forwardWeight) };
   return { perf, forwardWeight, residuals, forward, concurrent, form, bandwidth, computeRescale: rescaleStatistic, bandwidthRescale: bandwidthStatistic };
+}
+
+/** The forward records a fit may use (usableForward, not harnessOnly), split into training and held out (split.ts). */
+function forwardSplit(input: FitInput): Split<ForwardRecord> {
+  const { data } = input;
+  return splitRecords(byKind(data.records, 'forward').filter((r) => usableForward(r) && !harnessOnly(data, r)), new Set(input.unseenModels ?? []));
+}
+
+/**
+ * Candidate α of a clock-aware fit (ClockPowerSpec.clockSensitivity), tried last in the 'auto' search on the terms chosen
+ * at α = 1; the one whose training clock records, priced at the clocks they settled at, come out closest is kept
+ * (FitResiduals.clockTrain). The same prefill settled at two clocks measures α directly; a harness forward's clock is a
+ * median over a burst the power cap may be pulling down, too loose to choose it by.
+ */
+export const CLOCK_SENSITIVITIES: readonly number[] = [0.25, 0.5, 0.75, 1];
+
+/**
+ * The maximum clock a clock-aware fit prices the training forwards against (FitInput.clockAware), or null for a fit to
+ * the forwards' own mix of clocks: the default is clock-aware where it can be (physics form, every training forward
+ * with a clock, the data's maximum known); asking for it where it cannot be is refused.
+ */
+function clockAwareMax(input: FitInput, physics: boolean, train: readonly ForwardRecord[]): number | null {
+  const max = input.data.meta.smClockMaxMhz;
+  const clocked = train.length > 0 && train.every((r) => (r.clock?.smClockMhz ?? 0) > 0);
+  const possible = physics && max !== null && clocked;
+  if (input.clockAware === true && !possible) {
+    const why = !physics ? 'the ceiling form has no clock model' : max === null ? "the data's meta line records no clocks.sm_clock_max_mhz" : 'some training forwards carry no clock';
+    throw inputError('calib.clock-aware', input.data.files[0]?.path ?? '', 1, 'clock', `a clock-aware fit prices each training forward at its record's clock: ${why}`);
+  }
+  return (input.clockAware ?? true) && possible ? max : null;
+}
+
+/**
+ * The training clock records priced at the clocks they settled at, back to back and between decode steps: compute-bound
+ * time × (maximum ÷ measured clock)^α. The same prefill at two measured clocks is the cleanest measure of α the
+ * calibration holds; a harness forward's clock is a median over a burst the power cap may be pulling down.
+ */
+function clockRecordsAtTheirClocks(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, records: readonly ClockRegimeRecord[], maxClockMhz: number, alpha: number): ErrorSummary {
+  const apes: number[] = [];
+  for (const r of records) {
+    const m = models[r.model];
+    if (!m) continue;
+    for (const [us, mhz] of [[r.backToBackUs, r.backToBackClock.smClockMhz], [r.servingUs, r.servingClock.smClockMhz]] as const) {
+      if (mhz === null || !(mhz > 0)) continue;
+      const computeClockScale = clockRatio(maxClockMhz / mhz, alpha);
+      apes.push(ape(predictIteration(m, hw, r.batch, { smCount: r.smCount, partnerSmCount: 0, launch: 'graph', tpDegree: 1, clockRegime: 'calibration', computeClockScale }).gpuUs, us));
+    }
+  }
+  return summarizeApes(apes);
+}
+
+/**
+ * A clock-aware fit's clock regime: the power model stage 5 fitted, with the training forwards' median clock at each SM
+ * count they ran on (ClockPowerSpec.trainingClockMhz). Without a power model the curves at the maximum clock would say
+ * nothing of any clock a server runs at: refused.
+ */
+function withTrainingClocks(regime: ClockRegimeSpec | undefined, train: readonly ForwardRecord[], clockSensitivity: number, file: string): ClockRegimeSpec {
+  if (!regime?.power) {
+    throw inputError('calib.clock-aware', file, 1, 'clock_regime', 'a clock-aware fit needs a power model of the clock: clock_regime records with NVML clocks on two or more SM counts');
+  }
+  const bySm = new Map<number, number[]>();
+  for (const r of train) bySm.set(r.smCount, [...(bySm.get(r.smCount) ?? []), r.clock?.smClockMhz as number]);
+  const trainingClockMhz = [...bySm.entries()].sort((a, b) => a[0] - b[0]).map(([smCount, mhz]) => ({ smCount, value: roundSig(median(mhz)) }));
+  return { ...regime, power: { ...regime.power, trainingClockMhz, clockSensitivity } };
 }
 
 /**

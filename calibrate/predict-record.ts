@@ -1,8 +1,9 @@
 import type { HardwareSpec } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import type { IterationBatch } from '../sim/latency/iteration-batch.js';
-import { partnerOf, predictIteration, servingClockOf, type ServingClock } from '../sim/latency/roofline.js';
+import { clockRatio, partnerOf, predictIteration, servingClockOf, type ServingClock } from '../sim/latency/roofline.js';
 import { inputError } from '../sim/core/input-error.js';
+import { curveAt } from '../sim/latency/curve.js';
 import type { ClockRegimeRecord, ConcurrentRecord, ForwardRecord } from './measurement.js';
 
 /**
@@ -12,9 +13,10 @@ import type { ClockRegimeRecord, ConcurrentRecord, ForwardRecord } from './measu
  * What is compared is GPU time: the runner times each graph replay with CUDA events on the stream, so
  * host-side scheduling and sampling (the roofline's overheadUs) are not in the measurement.
  */
-function gpuUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, partner: { partnerSmCount: number }): number {
+function gpuUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, partner: { partnerSmCount: number }, computeClockScale?: number): number {
   // 'calibration': the clock the measured forwards ran at (short back-to-back bursts; ClockRegimeSpec).
-  return predictIteration(model, hw, batch, { smCount, ...partner, launch: 'graph', tpDegree: 1, clockRegime: 'calibration' }).gpuUs;
+  const opts = { smCount, ...partner, launch: 'graph' as const, tpDegree: 1, clockRegime: 'calibration' as const };
+  return predictIteration(model, hw, batch, computeClockScale === undefined ? opts : { ...opts, computeClockScale }).gpuUs;
 }
 
 export function modelOf(models: Readonly<Record<string, ModelSpec>>, r: { readonly model: string; readonly source: { readonly file: string; readonly line: number } }): ModelSpec {
@@ -25,8 +27,29 @@ export function modelOf(models: Readonly<Record<string, ModelSpec>>, r: { readon
   return m;
 }
 
-export function predictForwardUs(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ForwardRecord): number {
-  return gpuUs(modelOf(models, r), hw, r.batch, r.smCount, { partnerSmCount: 0 });
+/**
+ * A measured forward alone, at the clock it ran at: after a clock-aware fit (ClockPowerSpec.trainingClockMhz) the clock
+ * its record carries, else the training forwards' median on its SM count (forwardClockScale); otherwise the curves'
+ * own clock. `computeClockScale` overrides (the fit passes each training forward's before the spec has a power model).
+ */
+export function predictForwardUs(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ForwardRecord, computeClockScale: number | undefined = forwardClockScale(hw, r)): number {
+  return gpuUs(modelOf(models, r), hw, r.batch, r.smCount, { partnerSmCount: 0 }, computeClockScale);
+}
+
+/**
+ * The compute-time scale of a measured forward under a clock-aware spec: (the maximum clock ÷ the NVML clock its record
+ * carries)^α (ClockPowerSpec.clockSensitivity), or ÷ the training forwards' median clock on its SM count when it carries none (a harness forward of a
+ * 2026-12-05 run: a burst of 9 replays, whose clock the power model cannot tell — on 132 H100 SMs the same plan's
+ * forwards ran at 1,485–1,980 MHz by their length and what ran before them). Undefined for any other spec.
+ */
+export function forwardClockScale(hw: HardwareSpec, r: Pick<ForwardRecord, 'smCount' | 'clock'>): number | undefined {
+  const p = hw.perf.clockRegime?.power;
+  if (!p?.trainingClockMhz) return undefined;
+  const measured = r.clock?.smClockMhz;
+  const first = p.trainingClockMhz[0];
+  // A clock is flat below the smallest partition measured (curveAt would take it to 0 with the SM count).
+  const mhz = measured !== null && measured !== undefined && measured > 0 ? measured : r.smCount <= first.smCount ? first.value : curveAt(p.trainingClockMhz, r.smCount);
+  return clockRatio(p.maxClockMhz / mhz, p.clockSensitivity ?? 1);
 }
 
 /** One decode iteration on its partition while the prefill runs on the other (its mean over the window's k, for a 'window' pair). */

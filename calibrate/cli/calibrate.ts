@@ -208,6 +208,8 @@ interface FitFlags {
   recordedChoices?: boolean;
   /** A data folder or file with --gemm-kernels; false with --no-gemm-kernels (commander's negation). */
   gemmKernels?: string | false;
+  /** --clock-aware / --no-clock-aware; undefined: clock-aware where every training forward carries its clock. */
+  clockAware?: boolean;
 }
 
 /**
@@ -246,7 +248,8 @@ function fitFrom(io: CliIo, o: FitFlags) {
   const form = formFlag(o.form);
   const choices = o.recordedChoices ? { ...recordedChoicesOf(source, config.calibrated, form), form: 'physics' as const } : { form };
   const { table: gemmKernels, records: gemmRecords } = kernelTableFor(io, o, source.file, hardware, config.calibrated?.gemmKernels);
-  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices, gemmKernels, gemmRecords });
+  const clock = o.clockAware === undefined ? {} : { clockAware: o.clockAware };
+  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices, ...clock, gemmKernels, gemmRecords });
   return { loaded, source, hardware, fit };
 }
 
@@ -273,6 +276,8 @@ function formOption(cmd: Command): Command {
     .option('--quiet', 'no progress lines on stderr')
     .option('--gemm-kernels <dir|file>', "GEMM measurements with kernel names (the gemm-rows plan, reference runner --kernel-names): price cuBLAS's clustered kernels on partitions holding the GPC remainder (default: the table the YAML's calibrated: section records)")
     .option('--no-gemm-kernels', 'fit without a GEMM kernel table (not even the one the YAML records)')
+    .option('--clock-aware', "physics form: price each training forward at the NVML clock its record carries, the curves at the GPU's maximum clock (default where every training forward carries one)")
+    .option('--no-clock-aware', "fit the curves to the training forwards' own mix of clocks, even where their records carry them")
     .option('--recorded-choices', "physics form: fit once with the candidate terms the hardware YAML's calibrated: section records (GEMM tiles, waves, class tails, recorded tiles and times) instead of searching fourteen to seventeen")
     .option('--form <form>', "model form: 'physics' (saturating W(S), bandwidth-bound decode attention, shared-resource contention, clock regimes) or 'ceiling'; default: physics for reference-runner data, ceiling for duet_runner data");
 }
@@ -308,7 +313,7 @@ function registerValidate(cal: Command, io: CliIo, reportHtmlFromFiles: Calibrat
       let loaded;
       if (o.useConfig) {
         // --use-config judges the section as written; the flags that choose how to fit have nothing to act on.
-        for (const [flag, given] of [['--recorded-choices', o.recordedChoices], ['--form', o.form !== undefined]] as const) {
+        for (const [flag, given] of [['--recorded-choices', o.recordedChoices], ['--form', o.form !== undefined], [o.clockAware === false ? '--no-clock-aware' : '--clock-aware', o.clockAware !== undefined]] as const) {
           if (given) throw inputError('bad-flag', '<command line>', 0, flag, `${flag} chooses how to fit; --use-config validates the YAML's calibrated: section without fitting`);
         }
         loaded = load(io, o.data, o.plan);

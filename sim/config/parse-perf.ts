@@ -70,7 +70,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
   const clock = m.has('clockRegime')
     ? m.read('clockRegime', (n, f) => readMap(data, n, f, { required: ['backToBackComputeScale', 'servingComputeScale'], optional: ['servingFromSms', 'power'] }))
     : null;
-  const power = clock?.has('power') ? clock.read('power', (n, f) => readClockPower(data, n, f)) : null;
+  const power = clock?.has('power') ? clock.read('power', (n, f) => readClockPower(data, n, f, limits.smCount)) : null;
   const clockRegime =
     clock === null
       ? null
@@ -123,10 +123,17 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
 }
 
 /** clockRegime.power (ClockPowerSpec): every field present and physical; undefined after a reported problem. */
-function readClockPower(data: YamlData, node: Node | null, field: string): ClockPowerSpec | undefined {
-  const p = readMap(data, node, field, { required: ['maxClockMhz', 'allComputeBoundMhz', 'fixedPowerShare', 'memoryBoundPowerRatio', 'referenceComputeShare', 'servingDecodeSteps'] });
+function readClockPower(data: YamlData, node: Node | null, field: string, smCount: number | undefined): ClockPowerSpec | undefined {
+  const p = readMap(data, node, field, { required: ['maxClockMhz', 'allComputeBoundMhz', 'fixedPowerShare', 'memoryBoundPowerRatio', 'referenceComputeShare', 'servingDecodeSteps'], optional: ['trainingClockMhz', 'clockSensitivity'] });
   if (p === undefined) return undefined;
   const CLOCK_MHZ: NumberRule = { min: 100, max: 5000, why: 'an SM clock in MHz (a Hopper runs 345–1,980)' };
+  // Clocks fall as SMs are added (the power cap): read as a factor-like curve, which may fall, then held under the maximum.
+  const training = p.has('trainingClockMhz') ? p.read('trainingClockMhz', (n, f) => readCurve(data, n, f, smCount, undefined, '', CLOCK_MHZ)) : null;
+  const sensitivity = p.has('clockSensitivity') ? p.number('clockSensitivity', { min: 0.05, max: 1.5, why: 'α: compute-bound time moves as (clock ratio)^α, a fraction of the ratio or a little more' }) : null;
+  if (sensitivity !== null && sensitivity !== undefined && training === null) {
+    reportAt(data, p.node('clockSensitivity'), childField(field, 'clockSensitivity'), 'sensitivity-without-training-clocks', 'clockSensitivity scales the clock of a clock-aware fit; this section has no trainingClockMhz');
+    return undefined;
+  }
   const v = {
     maxClockMhz: p.number('maxClockMhz', CLOCK_MHZ),
     allComputeBoundMhz: p.number('allComputeBoundMhz', CLOCK_MHZ),
@@ -135,12 +142,18 @@ function readClockPower(data: YamlData, node: Node | null, field: string): Clock
     referenceComputeShare: p.number('referenceComputeShare', { min: 0, max: 1, why: 'a share of time' }),
     servingDecodeSteps: p.number('servingDecodeSteps', { integer: true, min: 0, max: 1024, why: 'decode steps between two prefills' }),
   };
-  if (Object.values(v).some((x) => x === undefined)) return undefined;
+  if (Object.values(v).some((x) => x === undefined) || training === undefined || sensitivity === undefined) return undefined;
   if (v.allComputeBoundMhz! > v.maxClockMhz!) {
     reportAt(data, p.node('allComputeBoundMhz'), childField(field, 'allComputeBoundMhz'), 'clock-above-max', `the capped clock (${v.allComputeBoundMhz} MHz) cannot exceed maxClockMhz (${v.maxClockMhz})`);
     return undefined;
   }
-  return v as ClockPowerSpec;
+  const above = training ? training.findIndex((pt) => pt.value > v.maxClockMhz!) : -1;
+  if (training && above >= 0) {
+    const f = childField(childField(field, 'trainingClockMhz'), above);
+    reportAt(data, nodeIn(p.node('trainingClockMhz'), [above, 'value']), childField(f, 'value'), 'clock-above-max', `a training forward's clock (${training[above].value} MHz) cannot exceed maxClockMhz (${v.maxClockMhz})`);
+    return undefined;
+  }
+  return { ...(v as ClockPowerSpec), ...(training ? { trainingClockMhz: training } : {}), ...(sensitivity !== null ? { clockSensitivity: sensitivity } : {}) };
 }
 
 /**
@@ -372,7 +385,7 @@ function readRows(data: YamlData, node: Node | null, field: string, allowed: Rea
 }
 
 /** The node at `path` under a collection node (for locating a problem on its key's value), else the node itself. */
-function nodeIn(node: Node | null, path: readonly string[]): Node | null {
+function nodeIn(node: Node | null, path: readonly (string | number)[]): Node | null {
   if (!isCollection(node)) return node;
   const inner = node.getIn(path, true);
   return inner && typeof inner === 'object' && 'range' in inner ? (inner as Node) : node;

@@ -225,6 +225,22 @@ export interface ClockPowerSpec {
    * prices each iteration's own window (its mix and its partner's): it passes 0.
    */
   readonly servingDecodeSteps: number;
+  /**
+   * Present when the fit priced every training forward at the NVML clock its record carries (a clock-aware fit,
+   * calibrate/fit.ts): Π(S) and the efficiencies are then at maxClockMhz, and every regime's compute-bound time is scaled
+   * by maxClockMhz ÷ the clock its power demand gets (the reference demand and backToBackComputeScale play no part).
+   * The points are the training forwards' median clock at each SM count they ran on: the clock a harness forward whose
+   * record carries none is taken to have run at (calibrate/predict-record.ts forwardClockScale). Absent: the curves are
+   * at the training forwards' own mix of clocks, backToBackComputeScale × the reference demand's clock.
+   */
+  readonly trainingClockMhz?: readonly CurvePoint[];
+  /**
+   * α of a clock-aware spec: compute-bound time × (maxClockMhz ÷ clock)^α. Time does not follow NVML's SM clock one for
+   * one: on the H100 the same prefill settled at two clocks (back to back, between decode steps) moves about half as
+   * far as the clocks' ratio times its compute-bound share. The fit picks it from CLOCK_SENSITIVITIES by the training
+   * clock records' error at their measured clocks (calibrate/fit.ts). Absent: 1.
+   */
+  readonly clockSensitivity?: number;
 }
 
 export const CLOCK_REGIMES = ['calibration', 'back-to-back', 'serving'] as const;

@@ -212,8 +212,9 @@ function rateShares(hw: HardwareSpec, sms: number): readonly [number, number] {
 /** The clocks a power model gives a forward's windows, and the compute-time scales that follow (servingClockOf). */
 export interface ServingClock {
   /**
-   * The clock the calibration's compute-bound time is priced at on these busy SMs: backToBackComputeScale × the clock of
-   * the reference demand (the clock records' prefills back to back), at most the maximum clock.
+   * The clock the calibration's compute-bound time is priced at on these busy SMs: the maximum clock after a clock-aware
+   * fit (ClockPowerSpec.trainingClockMhz), else backToBackComputeScale × the clock of the reference demand (the clock
+   * records' prefills back to back), at most the maximum clock.
    */
   readonly calibrationMhz: number;
   /** The forward repeated back to back on every busy SM. */
@@ -230,6 +231,7 @@ export interface ServingClock {
  * A forward's clocks under a power model: the forward (GPU µs `forwardUs`, compute-bound share `forwardShare`) on
  * `ownSms` SMs, followed by `steps` decode steps (each `stepUs`, share `stepShare`), beside a partner partition of
  * `partnerSms` SMs running continuously at compute-bound share `partnerShare`. The calibration's compute-bound time
+ * is at the maximum clock after a clock-aware fit; otherwise it
  * ran backToBackComputeScale × faster than at the reference demand, never above the maximum clock (below the cap,
  * calibration and every regime run at the maximum: scale 1); a window demanding less than another clocks higher,
  * and compute-bound time scales by the clocks' ratio. Null without a power model.
@@ -242,11 +244,20 @@ export function servingClockOf(hw: HardwareSpec, ownSms: number, forwardUs: numb
   const own = powerDemand(hw, p, ownSms, forwardShare);
   const stepsUs = steps * Math.max(0, stepUs);
   const mixed = forwardUs + stepsUs > 0 ? (forwardUs * own + stepsUs * powerDemand(hw, p, ownSms, stepShare)) / (forwardUs + stepsUs) : own;
-  const referenceMhz = powerClockMhz(p, hw.smCount, powerDemand(hw, p, busy, p.referenceComputeShare));
-  const calibrationMhz = Math.min(p.maxClockMhz, c.backToBackComputeScale * referenceMhz);
+  // A clock-aware fit put the curves at the maximum clock; otherwise they hold the training forwards' mix of clocks,
+  // which the fit placed at backToBackComputeScale × the reference demand's clock.
+  const calibrationMhz = p.trainingClockMhz
+    ? p.maxClockMhz
+    : Math.min(p.maxClockMhz, c.backToBackComputeScale * powerClockMhz(p, hw.smCount, powerDemand(hw, p, busy, p.referenceComputeShare)));
   const backToBackMhz = powerClockMhz(p, hw.smCount, powerDemand(hw, p, busy, forwardShare));
   const servingMhz = powerClockMhz(p, hw.smCount, mixed + powerDemand(hw, p, partnerSms, partnerShare));
-  return { calibrationMhz, backToBackMhz, servingMhz, backToBackScale: calibrationMhz / backToBackMhz, servingScale: calibrationMhz / servingMhz };
+  const alpha = p.trainingClockMhz ? (p.clockSensitivity ?? 1) : 1;
+  return { calibrationMhz, backToBackMhz, servingMhz, backToBackScale: clockRatio(calibrationMhz / backToBackMhz, alpha), servingScale: clockRatio(calibrationMhz / servingMhz, alpha) };
+}
+
+/** A ratio of clocks as a compute-time scale: ratio^α (ClockPowerSpec.clockSensitivity), the ratio itself at α = 1. */
+export function clockRatio(ratio: number, alpha: number): number {
+  return alpha === 1 ? ratio : Math.pow(ratio, alpha);
 }
 
 /**
@@ -296,7 +307,7 @@ function interleavedSteps(hw: HardwareSpec, batch: IterationBatch, opts: Predict
  * Whether `opts` prices a regime through a power model (and has no scale given yet): a forward alone, back to back or
  * serving. A partition beside a partner is priced as the calibration's pairs ran — both lanes continuously for 0.5–1.5 s,
  * settled at the clock the two together allow (1,560–1,980 MHz on the H100, `spans.<lane>.clock` in
- * h100-2026-12-06-reference-clocks-validation) — which the contention fit already holds (clockScale: 1).
+ * h100-2026-12-06-reference-clocks) — which the contention fit already holds (clockScale: 1).
  */
 function needsPowerClock(hw: HardwareSpec, opts: PredictOptions): boolean {
   return opts.computeClockScale === undefined && opts.partnerSmCount === 0 && (opts.clockRegime ?? 'serving') !== 'calibration' && hw.perf.clockRegime?.power !== undefined;

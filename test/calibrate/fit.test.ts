@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { OP_CLASSES, type OpClass } from '../../sim/hardware/hardware-spec.js';
 import { curveAt } from '../../sim/latency/curve.js';
 import { fitCalibration, recordedFitChoices, rescaleBandwidth, rescaleCompute } from '../../calibrate/fit.js';
-import type { ForwardRecord, OpRecord } from '../../calibrate/measurement.js';
-import { gemmAloneUs } from '../../sim/latency/roofline.js';
+import type { ClockRegimeRecord, ForwardRecord, OpRecord } from '../../calibrate/measurement.js';
+import { gemmAloneUs, predictIteration } from '../../sim/latency/roofline.js';
 import { generatePlan } from '../../calibrate/plan.js';
 import { qwenModels, synthesizeSet, testHardware, TRUE_PERF } from '../util/calibration-fixtures.js';
 
@@ -127,13 +127,14 @@ test('a physics fit refitted with the choices its section records is that fit, b
   const data = synthesizeSet(small, one, hw, 0.03, 'noisy-choices');
   const choice = { gemmRowTile: 64, gemmSmallRowTile: 0, gemmWave: [0.5, 256], attnWave: [1, 128], classTails: [], gemmTilesFromRows: 0, gemmTimes: false } as const;
   const fitted = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...choice });
-  assert.deepEqual(recordedFitChoices(fitted.perf), choice);
+  // A clock-blind fit records that it was (clockAware: false): the synthetic forwards carry no clocks.
+  assert.deepEqual(recordedFitChoices(fitted.perf), { ...choice, clockAware: false });
   const refit = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...recordedFitChoices(fitted.perf) });
   assert.deepEqual(refit.perf, fitted.perf);
   assert.deepEqual(refit.residuals, fitted.residuals);
   // A section without the terms (no tile, no waves) reads back as "none", which the fit takes as the search's zero candidates.
   const { gemmRowTile: _a, gemmWaveBlend: _b, gemmColTile: _c, attnWaveBlend: _d, attnRowTile: _e, ...bare } = fitted.perf;
-  assert.deepEqual(recordedFitChoices(bare), { gemmRowTile: 0, gemmSmallRowTile: 0, gemmWave: [0, 0], attnWave: [0, 0], classTails: [], gemmTilesFromRows: 0, gemmTimes: false });
+  assert.deepEqual(recordedFitChoices(bare), { clockAware: false, gemmRowTile: 0, gemmSmallRowTile: 0, gemmWave: [0, 0], attnWave: [0, 0], classTails: [], gemmTilesFromRows: 0, gemmTimes: false });
 });
 
 test('per-class kernel tails: fitted for the classes chosen, recorded as tailUs, and refitted bit for bit from what they record', () => {
@@ -148,7 +149,7 @@ test('per-class kernel tails: fitted for the classes chosen, recorded as tailUs,
       if (classTails.includes(c)) assert.ok(t !== undefined && t >= 0.1 && t <= 100, `${c}: tailUs ${t}`);
       else assert.equal(t, undefined, `${c} keeps the shared tail`);
     }
-    assert.deepEqual(recordedFitChoices(fitted.perf), { ...choice, classTails: [...classTails] });
+    assert.deepEqual(recordedFitChoices(fitted.perf), { ...choice, clockAware: false, classTails: [...classTails] });
     const refit = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...recordedFitChoices(fitted.perf) });
     assert.deepEqual(refit.perf, fitted.perf);
   }
@@ -194,7 +195,7 @@ test('recorded tiles: a kernel table with tiles is carried into the fit, and gem
   const fitted = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', gemmKernels, ...choice });
   assert.equal(fitted.perf.gemmTilesFromRows, 129);
   assert.deepEqual(fitted.perf.gemmKernels, gemmKernels);
-  assert.deepEqual(recordedFitChoices(fitted.perf), { ...choice, gemmKernels });
+  assert.deepEqual(recordedFitChoices(fitted.perf), { ...choice, clockAware: false, gemmKernels });
   const refit = fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', ...recordedFitChoices(fitted.perf) });
   assert.deepEqual(refit.perf, fitted.perf);
   // Without row tiles there is no fitted tile for the recorded ones to stand in for: the term is not set.
@@ -245,4 +246,56 @@ test("recorded GEMM times: a shape cuBLAS serves slowly at one count is found fr
   assert.deepEqual(refit.perf, fitted.perf);
   // Asked for without timings or factors: refused.
   assert.throws(() => fitCalibration({ hardware: testHardware(), models: one, data, form: 'physics', gemmKernels, ...choice, gemmTimes: true }), /no GEMM timings/);
+});
+
+test('a clock-aware fit prices each training forward at its own clock: it recovers what clock-blind fitting blurs, its α is the one the clock records measure, and both are recorded', () => {
+  // Truth: the fixture's roofline at the maximum clock, each forward's compute-bound time × (1980 ÷ its clock)^0.5; on
+  // 96 SMs and up half the forwards ran at 1,500 MHz (a burst the cap caught), the rest at the maximum.
+  const one = { 'qwen3-8b': models['qwen3-8b'] };
+  const small = generatePlan({ models: [{ key: 'qwen3-8b', spec: one['qwen3-8b'] }], hardware: hw, repeats: 3, warmup: 1 });
+  const base = synthesizeSet(small, one, hw, 0, 'clock-aware');
+  const alpha = 0.5;
+  const truthUs = (batch: ForwardRecord['batch'], smCount: number, mhz: number): number =>
+    predictIteration(one['qwen3-8b'], hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree: 1, clockRegime: 'calibration', computeClockScale: (1980 / mhz) ** alpha }).gpuUs;
+  // Forwards on four partitions and no pairs: what the clock needs, at a third of the full plan's fitting time.
+  const kept = base.records.filter((r) => r.kind !== 'concurrent' && (r.kind !== 'forward' || [32, 64, 96, 132].includes(r.smCount)));
+  const records = kept.map((r, i) => {
+    if (r.kind !== 'forward') return r;
+    const mhz = r.smCount >= 96 && i % 2 === 0 ? 1500 : 1980;
+    const us = truthUs(r.batch, r.smCount, mhz);
+    return { ...r, medianUs: us, p10Us: us, p90Us: us, clock: { smClockMhz: mhz, powerW: 600 } };
+  });
+  // Clock records at two SM counts (the power model needs two): the same prefill settled back to back and between steps.
+  const prefill = { prefills: [{ newTokens: 2048, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 };
+  const clockRecords: ClockRegimeRecord[] = [96, 132].map((smCount) => {
+    const [b2b, serving] = smCount === 132 ? [1500, 1800] : [1850, 1980];
+    return {
+      kind: 'clock_regime', id: `clk-${smCount}`, source: { file: 'synthetic.jsonl', line: 1 }, model: 'qwen3-8b', smCount, batch: prefill,
+      interleaveBatch: { prefills: [], decodeCount: 64, decodeContextTokens: 64 * 2048 }, lookahead: 4,
+      backToBackUs: truthUs(prefill, smCount, b2b), servingUs: truthUs(prefill, smCount, serving), decodeServingUs: 1, decodeAloneUs: 1,
+      backToBackClock: { smClockMhz: b2b, powerW: 700 }, servingClock: { smClockMhz: serving, powerW: 650 }, smidsOk: true,
+    };
+  });
+  const data = { ...base, meta: { ...base.meta, smClockMaxMhz: 1980 }, records: [...records, ...clockRecords] };
+  const choice = { form: 'physics' as const, gemmRowTile: 0, gemmSmallRowTile: 0, gemmWave: [0, 0] as const, attnWave: [0, 0] as const, classTails: [], gemmTilesFromRows: 0, gemmTimes: false };
+  const fit = (clockSensitivity: number) => fitCalibration({ hardware: testHardware(), models: one, data, ...choice, clockSensitivity });
+  const aware = fit(alpha);
+  const blind = fitCalibration({ hardware: testHardware(), models: one, data, ...choice, clockAware: false });
+  const power = aware.perf.clockRegime?.power;
+  assert.ok(power?.trainingClockMhz, 'clock-aware by default: every training forward carries a clock');
+  assert.equal(power.clockSensitivity, alpha);
+  assert.equal(curveAt(power.trainingClockMhz, 64), 1980);
+  assert.ok(power.trainingClockMhz.some((p) => p.smCount >= 96 && p.value < 1980), 'the training medians where the cap caught half the forwards');
+  assert.equal(blind.perf.clockRegime?.power?.trainingClockMhz, undefined);
+  assert.ok(aware.residuals.forwardTrain.mape < 0.6 * blind.residuals.forwardTrain.mape, `aware ${aware.residuals.forwardTrain.mape} vs blind ${blind.residuals.forwardTrain.mape}`);
+  // The criterion that picks α (the auto search's last stage): the clock records at their clocks come out closest at the truth.
+  const clockMape = (r: typeof aware) => r.residuals.clockTrain?.mape as number;
+  const linear = fit(1);
+  assert.ok(clockMape(aware) < clockMape(linear), `α 0.5 ${clockMape(aware)}, 1 ${clockMape(linear)}`);
+  // Recorded, so that a refit with the recorded choices (the shipped-data checks) is this fit: clock-aware at this α.
+  const { form: _form, ...recorded } = choice;
+  assert.deepEqual(recordedFitChoices(aware.perf), { ...recorded, clockAware: true, clockSensitivity: alpha, gemmWave: [0, 0], attnWave: [0, 0] });
+  // Asked for where a forward has no clock: refused, naming why.
+  const clockless = { ...data, records: data.records.map((r) => (r.kind === 'forward' ? { ...r, clock: undefined } : r)) };
+  assert.throws(() => fitCalibration({ hardware: testHardware(), models: one, data: clockless, ...choice, clockAware: true }), /some training forwards carry no clock/);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictPair } from '../../calibrate/predict-record.js';
+import { forwardClockScale, predictConcurrentDecodeUs, predictConcurrentPrefillUs, predictForwardUs, predictPair } from '../../calibrate/predict-record.js';
 import type { ConcurrentRecord } from '../../calibrate/measurement.js';
 import { partnerOf, predictIteration } from '../../sim/latency/roofline.js';
 import { QWEN3_8B_LIKE, concurrentPair, hopperLike } from '../util/fixtures.js';
@@ -79,4 +79,26 @@ test('the window pricing is continuous where the two cases meet and approaches t
     assert.ok(p >= last - 1e-9 && p <= t.p + 1e-9, `k=${k}: ${p}`);
     last = p;
   }
+});
+
+test('after a clock-aware fit a measured forward is priced at its own clock, or at the training forwards\' median on its SM count', () => {
+  const power = { maxClockMhz: 1980, allComputeBoundMhz: 1400, fixedPowerShare: 0.3, memoryBoundPowerRatio: 0.5, referenceComputeShare: 0.85, servingDecodeSteps: 4 };
+  const aware = (clockSensitivity?: number) => ({
+    ...hw,
+    perf: { ...hw.perf, clockRegime: { backToBackComputeScale: 1, servingComputeScale: 1, power: { ...power, trainingClockMhz: [{ smCount: 64, value: 1980 }, { smCount: 96, value: 1900 }, { smCount: 132, value: 1600 }], ...(clockSensitivity === undefined ? {} : { clockSensitivity }) } } },
+  });
+  const half = aware(0.5);
+  // Its record's clock: (1980 ÷ 1500)^α.
+  assert.ok(Math.abs((forwardClockScale(half, { smCount: 132, clock: { smClockMhz: 1500, powerW: 690 } }) as number) - Math.sqrt(1980 / 1500)) < 1e-12);
+  // None: the training median, interpolated between SM counts (114 SMs: 1750 MHz), flat below the first (1980 at 16).
+  assert.ok(Math.abs((forwardClockScale(half, { smCount: 114 }) as number) - Math.sqrt(1980 / 1750)) < 1e-12);
+  assert.equal(forwardClockScale(half, { smCount: 16 }), 1);
+  assert.ok(Math.abs((forwardClockScale(half, { smCount: 132, clock: { smClockMhz: null, powerW: null } }) as number) - Math.sqrt(1980 / 1600)) < 1e-12, 'a null clock is none');
+  assert.equal(forwardClockScale(aware(), { smCount: 132, clock: { smClockMhz: 1650, powerW: 1 } }), 1.2, 'α absent: the ratio itself');
+  assert.equal(forwardClockScale(hw, { smCount: 132, clock: { smClockMhz: 1500, powerW: 1 } }), undefined, 'no clock-aware spec: no scale');
+  // predictForwardUs applies it: the same forward priced with the scale given outright.
+  const r = { kind: 'forward' as const, id: 'fw', source: { file: 'f', line: 1 }, smCount: 132, model: 'm', batch: { prefills: [{ newTokens: 2048, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 }, smidsOk: true, raggedDecodes: false, clock: { smClockMhz: 1500, powerW: 690 }, medianUs: 1, p10Us: 1, p90Us: 1, reps: 8 };
+  const at = (computeClockScale: number) => predictIteration(QWEN3_8B_LIKE, half, r.batch, { smCount: 132, partnerSmCount: 0, launch: 'graph', tpDegree: 1, clockRegime: 'calibration', computeClockScale }).gpuUs;
+  assert.equal(predictForwardUs(models, half, r), at(Math.sqrt(1980 / 1500)));
+  assert.ok(predictForwardUs(models, half, r) > predictForwardUs(models, half, { ...r, clock: { smClockMhz: 1980, powerW: 500 } }), 'a lower clock prices slower');
 });

@@ -131,7 +131,7 @@ export const predict: CommandModule = {
       .option('--decode-sms <n>', 'decode partition SMs (with --split)', parseNumber('--decode-sms', { integer: true, min: 1 }))
       .option('--eager', 'launch kernels eagerly instead of replaying a CUDA graph')
       .option('--tp <n>', 'tensor-parallel degree', parseNumber('--tp', { integer: true, min: 1 }), 1)
-      .option('--clock-regime <regime>', "clock the compute-bound time is priced at: 'serving' (prefills interleaved with decode steps, what simulations use), 'back-to-back' (one compute-bound shape repeated, power-capped) or 'calibration' (as the calibration forwards ran)", 'serving')
+      .option('--clock-regime <regime>', "clock the compute-bound time is priced at: 'serving' (prefills interleaved with decode steps, what simulations use), 'back-to-back' (one compute-bound shape repeated, power-capped) or 'calibration' (the calibrated curves' own clock: the training forwards' mix, or the maximum clock after a clock-aware fit)", 'serving')
       .option('--decode-steps <k>', "serving regime under a power model (clockRegime.power): decode steps interleaved with the forward, each its own decodes alone (default: the calibration's)", parseNumber('--decode-steps', { integer: true, min: 0 }))
       .option('--json', 'print JSON')
       .action((o: PredictFlags) => {

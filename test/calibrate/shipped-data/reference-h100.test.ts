@@ -9,16 +9,41 @@ import { median } from '../../../calibrate/error-stats.js';
 import { checkGemmKernelTable, checkShippedFolder, root } from '../../util/shipped-data.js';
 
 /**
- * The production-kernel calibration h100-sxm.yaml ships (2026-12-05, an NVIDIA H100 80GB HBM3): the same plans as
- * the H200's (calibrate/plans/*-hopper.json), test/util/shipped-data.ts says what is checked.
+ * The production-kernel calibration h100-sxm.yaml ships (an NVIDIA H100 80GB HBM3; fitted from the second run of
+ * 2026-12-06, clock-aware): the same plans as the H200's (calibrate/plans/*-hopper.json), test/util/shipped-data.ts says
+ * what is checked. The first run (2026-12-05) is refitted with the choices the YAML recorded when it was fitted from it.
  */
-test('calibrate/data/h100-2026-12-05-reference: held-out errors stay within the reported figures', () => {
+test('calibrate/data/h100-2026-12-06-reference-clocks: the clock-aware fit h100-sxm.yaml ships, byte for byte, and its held-out figures', () => {
+  const fit = checkShippedFolder('h100-2026-12-06-reference-clocks');
+  const power = fit.perf.clockRegime?.power;
+  assert.ok(power?.trainingClockMhz, 'every training forward carries its clock: clock-aware');
+  // α by the training clock records at their settled clocks: 0.5 (2.39%) against 0.25 (3.40%) and 0.75 (2.83%).
+  assert.equal(power.clockSensitivity, 0.5);
+  assert.equal(power.maxClockMhz, 1980);
+  // The training forwards' median clock: the maximum up to 64 SMs; below it on the large partitions, where long
+  // compute-bound forwards meet the cap (132 SMs: 1,485-1,980 MHz).
+  const at = (sm: number) => power.trainingClockMhz!.find((p) => p.smCount === sm)?.value;
+  for (const sm of [16, 24, 32, 48, 64]) assert.equal(at(sm), 1980, `${sm} SMs`);
+  assert.ok((at(132) ?? 1980) < 1900, `132 SMs: ${at(132)}`);
+  assert.ok(power.allComputeBoundMhz > 1300 && power.allComputeBoundMhz < 1500, `allComputeBoundMhz ${power.allComputeBoundMhz}`);
+  // Held out, priced at each forward's own clock: every SM count within 5% (132 SMs 3.4%; 6.5% under the clock-blind fit
+  // of the first run), and the sign no longer follows the clock band (-5.5% / +2.1% signed before).
+  const loaded = loadData(root, [join('calibrate', 'data', 'h100-2026-12-06-reference-clocks')], undefined);
+  const r = validateCalibration(loaded.models, { ...loadHardware('h100-sxm', { cwd: root }), perf: fit.perf }, loaded.data, loaded.plan.unseenModels ?? []).summary;
+  assert.equal(r.pass.forward_every_sm_count, true);
+  assert.ok(r.forward.by_sm_count['132'].mape <= 0.035, `132 SMs ${r.forward.by_sm_count['132'].mape}`);
+  const bands = r.forward.by_clock!;
+  assert.ok(Math.abs(bands['1500-1599 MHz'].mean_signed_error) < 0.025 && Math.abs(bands['1900-1999 MHz'].mean_signed_error) < 0.01, JSON.stringify(bands));
+});
+
+test('calibrate/data/h100-2026-12-05-reference: the first run, refitted clock-blind as h100-sxm.yaml was until the clock-aware fit', () => {
   const fit = checkShippedFolder('h100-2026-12-05-reference');
   // The fit read the partner's power as its busy SMs (a prefill beside decodes on 116 SMs runs 1.82-1.96x its time
   // alone, beside 8 SMs 1.03-1.08x, whatever the decodes' compute-bound share), reaching each lane's own compute-bound
   // share of its time (half-compute-bound 256-sequence decodes slow beside the prefill as the memory-bound ones do).
   assert.equal(fit.perf.contention.shared?.powerShare, 'busy-sms');
   assert.equal(fit.perf.contention.shared?.exposure, 'compute-bound-share');
+  assert.equal(fit.perf.clockRegime?.power?.trainingClockMhz, undefined, 'no forward of this run carries a clock');
   // Fitted on all eight clock records (96 and 132 SMs) with their NVML clocks: the power model. Every SM compute-bound
   // holds ~1,400 MHz; a memory-bound SM draws ~58% of a compute-bound one's power; the serving window of `predict` is
   // the records' median of four decode steps. (Before it: one serving scale from an onset at 57 SMs.)
@@ -45,19 +70,19 @@ test('calibrate/data/h100-2026-12-05-reference-validation: the shipped H100 cali
   assert.equal(r.train_points.concurrent, 0);
   const g = r.regimes;
   assert.equal(g.decode_lane_beside_prefill?.overall.count, 60);
-  // 5.8% (5.9% before the own-capacity bandwidth exposure, 5.8% before cuBLAS's recorded times, 11.1% with the power
+  // 5.8% (the same under the clock-blind fit, 5.9% before the own-capacity bandwidth exposure, 5.8% before cuBLAS's recorded times, 11.1% with the power
   // term on all of a decode's compute-bound time); its worst pairs (20 SMs) are the decodes' time alone on the back
   // groups + remainder (where a pair puts them), up to 1.25x faster than on the front groups + remainder the forwards
   // alone were measured on (README there).
-  assert.ok(g.decode_lane_beside_prefill!.overall.mape <= 0.059, `decode lane ${g.decode_lane_beside_prefill!.overall.mape}`);
-  // 5.05% (4.95% before the own-capacity exposure, 6.6% before the recorded times: the prefill's 1,024-token GEMMs).
-  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.051, `prefill lane ${g.prefill_lane_beside_decode!.overall.mape}`);
-  // The clock regimes on 64, 116 and 132 SMs under the power model: 1.9% / 4.1% (1.7% / 3.0% with the serving onset
-  // before it, which was fitted to this size; 6.0% with one serving scale at every size). Its worst, 116 SMs between 8
-  // decode steps (8.5%), is a clock the model places right (1,892–1,972 against 1,905–1,950 MHz) on a back-to-back clock
-  // it places low on this machine: the modelled clocks land 3.9% / 1.6% from NVML's.
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.019 && g.clock_serving!.overall.mape <= 0.042, `clocks ${g.clock_back_to_back!.overall.mape} ${g.clock_serving!.overall.mape}`);
-  assert.ok(r.clock_prediction?.serving && r.clock_prediction.serving.mape <= 0.016, `serving clocks ${r.clock_prediction?.serving?.mape}`);
+  assert.ok(g.decode_lane_beside_prefill!.overall.mape <= 0.058, `decode lane ${g.decode_lane_beside_prefill!.overall.mape}`);
+  // 3.7% since the clock-aware fit (5.05% before it, 4.95% before the own-capacity exposure, 6.6% before the recorded
+  // times: the prefill's 1,024-token GEMMs).
+  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.038, `prefill lane ${g.prefill_lane_beside_decode!.overall.mape}`);
+  // The clock regimes on 64, 116 and 132 SMs under the power model: 2.2% / 4.0% since the clock-aware fit (1.9% / 4.1%
+  // before it; 1.7% / 3.0% with the serving onset before the power model, which was fitted to this size; 6.0% with one
+  // serving scale at every size). The modelled clocks land 2.8% / 1.4% from NVML's (3.9% / 1.6% before).
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.023 && g.clock_serving!.overall.mape <= 0.041, `clocks ${g.clock_back_to_back!.overall.mape} ${g.clock_serving!.overall.mape}`);
+  assert.ok(r.clock_prediction?.serving && r.clock_prediction.serving.mape <= 0.014, `serving clocks ${r.clock_prediction?.serving?.mape}`);
 });
 
 // The clock regimes at four prefill sizes (512-4,096 tokens, 96 and 132 SMs, three unseen models), never fitted. With one
@@ -75,61 +100,61 @@ test('calibrate/data/h100-2026-12-06-clock-sizes-validation: the clock regimes o
   const { g, clocks, signed } = clockFolder('h100-2026-12-06-clock-sizes-validation');
   assert.equal(g.clock_back_to_back?.overall.count, 24);
   assert.equal(g.clock_serving?.overall.count, 24);
-  // 5.2% back to back (4.3% before the power model: the calibration forwards' own clocks, README of
-  // h100-2026-12-06-reference-clocks-validation), 3.4% serving (6.0%, worst 15.7% before; worst 9.9% now).
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.052, `back to back ${g.clock_back_to_back!.overall.mape}`);
-  assert.ok(g.clock_serving!.overall.mape <= 0.035 && g.clock_serving!.overall.worst_ape <= 0.1, `serving ${g.clock_serving!.overall.mape}`);
-  // What is left of the sign pattern on the whole GPU: 512 tokens -2.7 to +5.3% (was +10 to +16%), 4,096 -1.6 to -4.3%
-  // (was -4.5 to -6.9%).
+  // 2.8% back to back since the clock-aware fit priced the calibration forwards at their own clocks (5.2% before it,
+  // 4.3% before the power model), 4.4% serving (3.4% before it, worst 9.9%; 6.0%, worst 15.7% before the power model).
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.029, `back to back ${g.clock_back_to_back!.overall.mape}`);
+  assert.ok(g.clock_serving!.overall.mape <= 0.045 && g.clock_serving!.overall.worst_ape <= 0.133, `serving ${g.clock_serving!.overall.mape}`);
+  // The sign pattern on the whole GPU, serving: 512 tokens +8.9 to +13.2% since the clock-aware fit (-2.7 to +5.3% before
+  // it, +10 to +16% before the power model), 4,096 -0.1 to +1.6% (-1.6 to -4.3%; -4.5 to -6.9%). The short prefills'
+  // serving window is priced too slow again: BENCHMARKS.md, "The clock-aware fit".
   for (const size of [512, 2048, 4096]) assert.equal(signed(size, 132).length, 3, `${size}-token serving points on 132 SMs`);
-  assert.ok(Math.max(...signed(512, 132)) < 0.085 && Math.min(...signed(4096, 132)) > -0.045, `512 ${signed(512, 132)}; 4096 ${signed(4096, 132)}`);
-  // The modelled clocks: 3.9% back to back, 2.1% serving from NVML's.
-  assert.ok(clocks?.back_to_back && clocks.back_to_back.mape <= 0.04 && clocks.serving && clocks.serving.mape <= 0.022);
+  assert.ok(Math.max(...signed(512, 132)) < 0.135 && Math.min(...signed(4096, 132)) > -0.01, `512 ${signed(512, 132)}; 4096 ${signed(4096, 132)}`);
+  // The modelled clocks: 3.0% back to back, 2.05% serving from NVML's (3.9% / 2.1% before the clock-aware fit).
+  assert.ok(clocks?.back_to_back && clocks.back_to_back.mape <= 0.031 && clocks.serving && clocks.serving.mape <= 0.021);
 });
 
 test('calibrate/data/h100-2026-12-06-clock-steps-validation: 1, 4 and 16 decode steps at each size, never fitted', () => {
   const { g, clocks, signed } = clockFolder('h100-2026-12-06-clock-steps-validation');
   assert.equal(g.clock_serving?.overall.count, 72);
-  // 4.3% / 4.1% (3.8% / 5.8% with one serving scale per SM count; serving worst 17.3% then, 13.2% now).
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.044, `back to back ${g.clock_back_to_back!.overall.mape}`);
-  assert.ok(g.clock_serving!.overall.mape <= 0.041 && g.clock_serving!.overall.worst_ape <= 0.132, `serving ${g.clock_serving!.overall.mape}`);
-  // The clock follows the step mix: 2.8% back to back, 1.9% serving from NVML's, over 1 to 16 steps.
-  assert.ok(clocks?.back_to_back && clocks.back_to_back.mape <= 0.029 && clocks.serving && clocks.serving.mape <= 0.02);
+  // 2.7% / 4.05% since the clock-aware fit (4.3% / 4.1% before it; 3.8% / 5.8% with one serving scale per SM count,
+  // serving worst 17.3% then, 15.3% now).
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.028, `back to back ${g.clock_back_to_back!.overall.mape}`);
+  assert.ok(g.clock_serving!.overall.mape <= 0.041 && g.clock_serving!.overall.worst_ape <= 0.154, `serving ${g.clock_serving!.overall.mape}`);
+  // The clock follows the step mix: 2.2% back to back, 1.95% serving from NVML's, over 1 to 16 steps.
+  assert.ok(clocks?.back_to_back && clocks.back_to_back.mape <= 0.022 && clocks.serving && clocks.serving.mape <= 0.02);
   assert.equal(signed(512, 132).length, 9);
 });
 
 test('calibrate/data/h100-2026-12-06-clock-partitions-validation: eight partitions 64-132 SMs, never fitted', () => {
   const { g, clocks } = clockFolder('h100-2026-12-06-clock-partitions-validation');
   assert.equal(g.clock_back_to_back?.overall.count, 48);
-  // 2.4% / 3.8% (2.4% / 3.9% before, worst 10.6% / 12.6% at 80 SMs; now 4.8% / 11.2%).
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.025 && g.clock_back_to_back!.overall.worst_ape <= 0.049, `back to back ${g.clock_back_to_back!.overall.mape}`);
+  // 3.1% / 3.7% since the clock-aware fit (2.4% / 3.8% before it, worst 4.8% / 11.2%; now 5.5% / 9.6%; 2.4% / 3.9%
+  // before the power model, worst 10.6% / 12.6% at 80 SMs).
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.031 && g.clock_back_to_back!.overall.worst_ape <= 0.056, `back to back ${g.clock_back_to_back!.overall.mape}`);
   assert.ok(g.clock_serving!.overall.mape <= 0.038, `serving ${g.clock_serving!.overall.mape}`);
-  // Demand counted by Π(S): the back-to-back clock flat across 80-124 SMs and low on the whole GPU, within 4.4% (by SM
-  // count, the model put 116 SMs at 1,580-1,650 MHz against 1,770-1,815 measured).
-  assert.ok(clocks?.back_to_back && clocks.back_to_back.mape <= 0.045, `back-to-back clocks ${clocks?.back_to_back?.mape}`);
+  // Demand counted by Π(S): the back-to-back clock flat across 80-124 SMs and low on the whole GPU, within 3.6% (4.4%
+  // before the clock-aware fit; by SM count, the model put 116 SMs at 1,580-1,650 MHz against 1,770-1,815 measured).
+  assert.ok(clocks?.back_to_back && clocks.back_to_back.mape <= 0.036, `back-to-back clocks ${clocks?.back_to_back?.mape}`);
 });
 
-// The reference plan run again on another H100 a day later, every forward carrying its clock (never fitted): how the
-// shipped model carries to a second machine, and where the calibration forwards' own clocks leave it (README there).
-test('calibrate/data/h100-2026-12-06-reference-clocks-validation: a second H100 run, forwards broken out by their clock', () => {
-  const r = judge('h100-2026-12-06-reference-clocks-validation');
-  // 3.7% over the held-out half (3.3% on the fitted run's), 6.5% on 132 SMs (p90 10.7%): the every-SM-count target fails there.
-  assert.ok(r.forward.overall.count === 138 && r.forward.overall.mape <= 0.038, `forward ${r.forward.overall.mape}`);
-  assert.ok(r.forward.by_sm_count['132'].mape > 0.06 && r.forward.by_sm_count['132'].mape <= 0.065, `132 SMs ${r.forward.by_sm_count['132'].mape}`);
-  assert.equal(r.pass.forward_every_sm_count, false);
-  // The clock separates the signs: capped forwards priced fast, those at the maximum clock slow.
-  const bands = r.forward.by_clock;
-  assert.ok(bands, 'every forward carries its clock');
-  assert.ok(bands['1500-1599 MHz'].mean_signed_error < -0.05, `1500-1599 ${bands['1500-1599 MHz'].mean_signed_error}`);
-  assert.ok(bands['1900-1999 MHz'].mean_signed_error > 0.015 && bands['1900-1999 MHz'].count === 120);
+// The first run against the shipped (clock-aware) model: its forwards carry no clock, so each is priced at the training
+// run's median clock on its SM count (BENCHMARKS.md, "The clock-aware fit").
+test('calibrate/data/h100-2026-12-05-reference: the shipped model on the first run, its held-out half', () => {
+  const r = judge('h100-2026-12-05-reference');
+  // 3.30% (3.25% under its own clock-blind fit), every SM count within 5% (48 SMs 4.6%, 132 4.8%).
+  assert.ok(r.forward.overall.count === 138 && r.forward.overall.mape <= 0.0331, `forward ${r.forward.overall.mape}`);
+  assert.equal(r.pass.forward_every_sm_count, true);
+  // The lanes: 5.1% / 5.0% (4.9% / 2.6% under its own fit).
+  assert.ok(r.regimes.decode_lane_beside_prefill!.overall.mape <= 0.052 && r.regimes.prefill_lane_beside_decode!.overall.mape <= 0.05);
 });
 
 // BENCHMARKS.md: forwards alone on the partitions holding the GPC remainder (20, 28, 36, 116, 124 SMs), never fitted.
 test('calibrate/data/h100-2026-12-05-remainder-validation: forwards on remainder partitions, with and without the GEMM kernel table', () => {
   const r = judge('h100-2026-12-05-remainder-validation');
   assert.equal(r.train_points.forward, 0);
-  // 4.3% (5.1% before cuBLAS's recorded times per shape and token count).
-  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.043, `forward MAPE ${r.forward.overall.mape}`);
+  // 5.0% since the clock-aware fit (these records carry no clock: priced at the training run's median, 124 SMs 5.7%
+  // against 2.9%); 4.3% before it, 5.1% before cuBLAS's recorded times per shape and token count.
+  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.05, `forward MAPE ${r.forward.overall.mape}`);
   const bare = judge('h100-2026-12-05-remainder-validation', 'gemmKernels');
   // 8.2% without the table, decode-only 10.0% against 6.7%.
   assert.ok(bare.forward.overall.mape > 1.5 * r.forward.overall.mape, `without the table ${bare.forward.overall.mape}`);
@@ -198,7 +223,7 @@ test('calibrate/data/h100-2026-12-05-remainder-last-validation: forwards on the 
   assert.ok(Math.abs(sideRatio(first, 'h100-2026-12-05-remainder-last-validation/raw/repeat-first-control.jsonl', () => true) - 1) < 0.01);
   const r = judge('h100-2026-12-05-remainder-last-validation');
   assert.equal(r.train_points.forward, 0);
-  // 4.5% over 180 forwards (4.3% on the first side; 4.9% before cuBLAS's recorded times); Qwen3-8B 2.2% (4.4%),
-  // Llama-3.1-8B 7.7% (5.2%): the model prices one time per size, between the two sides.
-  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.046, `forward MAPE ${r.forward.overall.mape}`);
+  // 4.8% over 180 forwards since the clock-aware fit (4.5% before it, 4.9% before cuBLAS's recorded times); Llama-3.1-8B
+  // 7.5% (7.7%): the model prices one time per size, between the two sides.
+  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.049, `forward MAPE ${r.forward.overall.mape}`);
 });

@@ -289,6 +289,27 @@ test('clockRegime.power is read whole (every field, physical ranges); a capped c
   assert.match(p.message, /fixedPowerShare/);
 });
 
+test('clockRegime.power of a clock-aware fit: trainingClockMhz (falling with SM count) and clockSensitivity read; a clock above the maximum, α without training clocks or α out of range refused, located', () => {
+  const clock = (power: string) =>
+    withCalibrated((section) => `${section.replace(/\n*$/, '\n')}  clockRegime:\n    backToBackComputeScale: 1.06\n    servingComputeScale: 0.95\n    power:\n${power}`);
+  const base = '      maxClockMhz: 1980\n      allComputeBoundMhz: 1400\n      fixedPowerShare: 0.35\n      memoryBoundPowerRatio: 0.55\n      referenceComputeShare: 0.86\n      servingDecodeSteps: 4\n';
+  const training = '      trainingClockMhz:\n        - { smCount: 64, value: 1980 }\n        - { smCount: 96, value: 1920 }\n        - { smCount: 132, value: 1845 }\n';
+  const full = clock(`${base}${training}      clockSensitivity: 0.5\n`);
+  assert.deepEqual(parseHardwareYaml(full, FILE).calibrated?.clockRegime?.power, {
+    maxClockMhz: 1980, allComputeBoundMhz: 1400, fixedPowerShare: 0.35, memoryBoundPowerRatio: 0.55, referenceComputeShare: 0.86, servingDecodeSteps: 4,
+    trainingClockMhz: [{ smCount: 64, value: 1980 }, { smCount: 96, value: 1920 }, { smCount: 132, value: 1845 }],
+    clockSensitivity: 0.5,
+  });
+  const above = clock(`${base}${training.replace('value: 1920', 'value: 2010')}`);
+  expectConfigError(() => parseHardwareYaml(above, FILE), [{ line: lineOf(above, 'value: 2010'), field: 'calibrated.clockRegime.power.trainingClockMhz[1].value' }]);
+  const orphan = clock(`${base}      clockSensitivity: 0.5\n`);
+  expectConfigError(() => parseHardwareYaml(orphan, FILE), [{ line: lineOf(orphan, 'clockSensitivity: 0.5'), field: 'calibrated.clockRegime.power.clockSensitivity' }]);
+  const wild = clock(`${base}${training}      clockSensitivity: 3\n`);
+  expectConfigError(() => parseHardwareYaml(wild, FILE), [{ line: lineOf(wild, 'clockSensitivity: 3'), field: 'calibrated.clockRegime.power.clockSensitivity' }]);
+  const unsorted = clock(`${base}${training.replace('smCount: 96', 'smCount: 140')}`);
+  expectConfigError(() => parseHardwareYaml(unsorted, FILE), [{ line: lineOf(unsorted, 'smCount: 140') }]);
+});
+
 test('withServingCorrection scales a physics-form calibration\'s saturating W(S) by memoryScale too (it, not the curve, prices memory-bound time there)', async () => {
   const { withServingCorrection } = await import('../../../sim/config/load-hardware.js');
   const perf = loadHardware('h100-sxm').perf;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clockScale, ownBandwidthCapacity, partnerLoadOf, partnerOf, powerClockMhz, predictIteration, powerDemand, servingClockFor, servingClockOf } from '../../../sim/latency/roofline.js';
+import { clockRatio, clockScale, ownBandwidthCapacity, partnerLoadOf, partnerOf, powerClockMhz, predictIteration, powerDemand, servingClockFor, servingClockOf } from '../../../sim/latency/roofline.js';
 import { TINY_MODEL, tinyHardware, perf } from '../../util/fixtures.js';
 
 /** The issue-11 parts of the roofline: the tail rule, shared-resource contention and clock regimes. */
@@ -505,4 +505,24 @@ test('power model: a partition beside a partner is priced as the calibration pai
   assert.ok(c);
   assert.ok(Math.abs(c.backToBackMhz - 1300 / (0.94 + 0.3)) < 1e-9, `b2b ${c.backToBackMhz}`);
   assert.ok(Math.abs(c.servingMhz - 1300 / ((60 * 0.94 + 40 * 0.4) / 100 + 0.3)) < 1e-9, `serving ${c.servingMhz}`);
+});
+
+test('power model after a clock-aware fit: the curves at the maximum clock, each regime at (maximum ÷ its clock)^α, hand-computed', () => {
+  const power = { maxClockMhz: 1980, allComputeBoundMhz: 1400, fixedPowerShare: 0.5, memoryBoundPowerRatio: 0.5, referenceComputeShare: 0.8, servingDecodeSteps: 4 };
+  const aware = { ...power, trainingClockMhz: [{ smCount: 50, value: 1980 }, { smCount: 100, value: 1700 }], clockSensitivity: 0.5 };
+  const hw = tinyHardware({ perf: perf({ clockRegime: { backToBackComputeScale: 1.1, servingComputeScale: 0.9, power: aware } }) });
+  // The same window as the hand-computed one above: b2b clock 2100/1.45, serving 2100/(20.5/30 + 0.5). The calibration
+  // clock is the maximum (backToBackComputeScale and the reference demand play no part), each scale its ratio's root.
+  const c = servingClockOf(hw, 100, 10_000, 0.9, 5_000, 0.1, 4);
+  assert.ok(c);
+  assert.equal(c.calibrationMhz, 1980);
+  assert.ok(Math.abs(c.backToBackScale - Math.sqrt(1980 / (2100 / 1.45))) < 1e-12, `b2b ${c.backToBackScale}`);
+  assert.ok(Math.abs(c.servingScale - Math.sqrt(1980 / (2100 / (20.5 / 30 + 0.5)))) < 1e-12, `serving ${c.servingScale}`);
+  // Below the cap every regime runs at the maximum: scale 1, as before.
+  assert.equal(servingClockOf(hw, 30, 10_000, 0.9, 5_000, 0.1, 4)?.servingScale, 1);
+  // Without α the ratio itself.
+  const linear = tinyHardware({ perf: perf({ clockRegime: { backToBackComputeScale: 1.1, servingComputeScale: 0.9, power: { ...power, trainingClockMhz: aware.trainingClockMhz } } }) });
+  assert.ok(Math.abs((servingClockOf(linear, 100, 10_000, 0.9, 0, 0, 0)?.backToBackScale as number) - 1980 / (2100 / 1.45)) < 1e-12);
+  assert.equal(clockRatio(1.44, 0.5), 1.2);
+  assert.equal(clockRatio(1.3, 1), 1.3);
 });
