@@ -148,6 +148,39 @@ test('calibrate/data/h100-2026-12-05-reference: the shipped model on the first r
   assert.ok(r.regimes.decode_lane_beside_prefill!.overall.mape <= 0.052 && r.regimes.prefill_lane_beside_decode!.overall.mape <= 0.05);
 });
 
+// The third run of the reference plan and runs of the remainder and validation plans, every record with its clock, on
+// one H100 in the seventh session: never fitted (READMEs there).
+test('calibrate/data/h100-2026-12-06-reference-run3-validation: a third run, never fitted, its forwards at their own clocks', () => {
+  const r = judge('h100-2026-12-06-reference-run3-validation');
+  // 2.96% (p90 5.6%; 3.26% under the clock-blind fit of the first run), every SM count within 5% (132 SMs 3.1%, 4.9% before).
+  assert.ok(r.forward.overall.count === 138 && r.forward.overall.mape <= 0.03 && r.forward.overall.p90_ape <= 0.057, `forward ${r.forward.overall.mape}`);
+  assert.equal(r.pass.forward_every_sm_count, true);
+  assert.ok(r.forward.by_sm_count['132'].mape <= 0.032, `132 SMs ${r.forward.by_sm_count['132'].mape}`);
+  // The capped forwards are no longer priced fast (-7.9% / -5.4% signed at 1400-1599 MHz before).
+  const bands = r.forward.by_clock!;
+  assert.ok(Math.abs(bands['1500-1599 MHz'].mean_signed_error) < 0.01 && Math.abs(bands['1900-1999 MHz'].mean_signed_error) < 0.01, JSON.stringify(bands));
+  // The lanes: 5.2% / 5.2% (4.8% / 2.7% before).
+  assert.ok(r.regimes.decode_lane_beside_prefill!.overall.mape <= 0.052 && r.regimes.prefill_lane_beside_decode!.overall.mape <= 0.052);
+});
+
+test('calibrate/data/h100-2026-12-06-remainder-clocks-validation: remainder forwards with their clocks, never fitted', () => {
+  const r = judge('h100-2026-12-06-remainder-clocks-validation');
+  assert.equal(r.train_points.forward, 0);
+  // 4.95% (4.33% before the clock-aware fit); 124 SMs 5.8% against 3.0%, with the clocks recorded: not the missing clocks.
+  assert.ok(r.forward.overall.count === 180 && r.forward.overall.mape <= 0.05, `forward ${r.forward.overall.mape}`);
+  assert.ok(r.forward.by_sm_count['124'].mape > 0.05 && r.forward.by_sm_count['124'].mape <= 0.059, `124 SMs ${r.forward.by_sm_count['124'].mape}`);
+  assert.ok(r.forward.by_clock, 'every forward carries its clock');
+});
+
+test('calibrate/data/h100-2026-12-06-pairs-clocks-validation: DuetServe\'s loaded splits again, never fitted', () => {
+  const r = judge('h100-2026-12-06-pairs-clocks-validation');
+  const g = r.regimes;
+  assert.equal(g.decode_lane_beside_prefill?.overall.count, 60);
+  // 5.5% / 3.5% (5.1% / 4.0% before the clock-aware fit); clock regimes 2.6% / 3.25% (1.8% / 4.7%).
+  assert.ok(g.decode_lane_beside_prefill!.overall.mape <= 0.055 && g.prefill_lane_beside_decode!.overall.mape <= 0.035);
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.026 && g.clock_serving!.overall.mape <= 0.033, `clocks ${g.clock_back_to_back!.overall.mape} ${g.clock_serving!.overall.mape}`);
+});
+
 // BENCHMARKS.md: forwards alone on the partitions holding the GPC remainder (20, 28, 36, 116, 124 SMs), never fitted.
 test('calibrate/data/h100-2026-12-05-remainder-validation: forwards on remainder partitions, with and without the GEMM kernel table', () => {
   const r = judge('h100-2026-12-05-remainder-validation');
