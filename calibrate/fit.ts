@@ -94,7 +94,7 @@ export interface FitInput {
   readonly clockAware?: boolean;
   /**
    * A clock-aware fit's α (ClockPowerSpec.clockSensitivity): each training forward's compute-bound time × (maximum clock ÷
-   * its clock)^α. Absent: the 'auto' search picks it from CLOCK_SENSITIVITIES first; a single fit takes 1.
+   * its clock)^α. Absent: the 'auto' search picks it from CLOCK_SENSITIVITIES last, on the terms it chose at 1; a single fit takes 1.
    */
   readonly clockSensitivity?: number;
   /** Called after each candidate fit of the 'auto' search (it takes minutes): for a progress line. */
