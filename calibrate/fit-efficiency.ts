@@ -108,13 +108,29 @@ export function ridgeCombine(c: number, m: number, q: number): number {
   if (!Number.isFinite(q)) return Math.max(c, m);
   const hi = Math.max(c, m);
   if (hi === 0) return 0;
-  return hi * Math.pow(Math.pow(c / hi, q) + Math.pow(m / hi, q), 1 / q);
+  // hi/hi is exactly 1 and so is 1^q: one power fewer than (c/hi)^q + (m/hi)^q, the same bits (the fit's hot path).
+  return hi * Math.pow(1 + Math.pow(Math.min(c, m) / hi, q), 1 / q);
 }
+
+/**
+ * The last saturating rate computed per (class, SM count), with the inputs it came from. The optimiser prices
+ * every operator point at each trial x, and the points share a few dozen (class, SM count) pairs: the curve
+ * is computed once per pair and trial instead of once per point. A hit needs the same inputs, so the value is
+ * the one the call would return, bit for bit.
+ */
+const rateMemo = new Map<number, { slopeLog: number; effLog: number; bw: BandwidthModel; rate: number }>();
 
 /** Bytes/µs a memory-bound kernel of the point's class streams at under `x`. */
 function memoryRate(p: OpPoint, x: Params): number {
   if (p.bw && x.length > SLOT_SLOPE) {
-    return saturating(p.bw.perSmBytesPerS * Math.exp(x[SLOT_SLOPE + p.cls]), p.bw.maxBytesPerS * Math.exp(x[2 * p.cls + 1]), p.bw.knee, p.smCount) / 1e6;
+    const slopeLog = x[SLOT_SLOPE + p.cls];
+    const effLog = x[2 * p.cls + 1];
+    const key = p.cls * 65536 + p.smCount;
+    const hit = Number.isInteger(p.smCount) ? rateMemo.get(key) : undefined;
+    if (hit && hit.slopeLog === slopeLog && hit.effLog === effLog && hit.bw === p.bw) return hit.rate;
+    const rate = saturating(p.bw.perSmBytesPerS * Math.exp(slopeLog), p.bw.maxBytesPerS * Math.exp(effLog), p.bw.knee, p.smCount) / 1e6;
+    if (Number.isInteger(p.smCount)) rateMemo.set(key, { slopeLog, effLog, bw: p.bw, rate });
+    return rate;
   }
   return p.bytesPerUs * Math.exp(x[2 * p.cls + 1]);
 }

@@ -33,10 +33,27 @@ export interface GemmKernelDerivation {
   readonly remainderRatios: readonly { readonly ctas: number; readonly median: number; readonly count: number }[];
   /** Where remainderMaxCtas came from. */
   readonly maxCtasFrom: 'measured' | 'given';
+  /**
+   * Narrow GEMMs (≤ NARROW_ROWS tokens, memory-bound) whose clusters the remainder hosts, per partition holding
+   * it: how many (shape, rows) were placed and the median SMs of the whole-group partitions their time matches.
+   * A diagnostic, not a table entry: it depends on which groups hold the remainder. On the H100 the first groups
+   * give 13.8 / 23.2 / 28.9 SMs at 20 / 28 / 36 (h100-2026-12-05-gemm-rows, the side forwards alone are measured
+   * on), the last groups 19.7 / 27.5 / 32.7 (h100-2026-12-05-gemm-rows-last, the side DuetServe's decode lane
+   * runs on). The model prices one time per size, which lands near the last side's: Qwen3-8B decode forwards on
+   * 20 SMs −2% there, −20% on the first (h100-2026-12-05-remainder-last-validation, h100-2026-12-05-remainder-validation).
+   */
+  readonly narrowOnRemainder: readonly { readonly sms: number; readonly groups: number; readonly count: number; readonly medianEffectiveSms: number }[];
 }
 
 /** A cluster whose median time ratio (on S over on S − remainder) is below this used the remainder's SMs. */
 const USED_REMAINDER_RATIO = 0.95;
+
+/**
+ * GEMMs of at most this many tokens are one narrow-M tile and memory-bound on every partition (see
+ * GEMM_TIMES_FROM_ROWS): their time on a partition holding the remainder says how much bandwidth its SMs give them.
+ */
+const NARROW_ROWS = 128;
+
 
 /** CTAs per cluster named by a kernel, or null for a name that carries none (helpers, other libraries). */
 export function clusterCtasOf(name: string): number | null {
@@ -147,6 +164,8 @@ export function deriveGemmKernels(hw: HardwareSpec, data: MeasurementSet, givenM
     maxCtasFrom = 'measured';
   }
 
+  const narrow = narrowOnRemainder(hw, byShape, maxCtas);
+
   // Rows every shape was measured at; the choice at the largest SM count measured (the library picks its
   // kernel as for the whole GPU, so it should not differ by partition: differences are reported).
   const entries = [...byShape.entries()].sort(([, a], [, b]) => a.dIn - b.dIn || a.dOut - b.dOut);
@@ -167,7 +186,54 @@ export function deriveGemmKernels(hw: HardwareSpec, data: MeasurementSet, givenM
   });
   const m = data.meta;
   const source = `${data.files.map((f) => f.path).join(', ')}: ${m.gpu}, driver ${m.driver}, CUDA ${m.cudaRuntime}, ${m.date} (${m.backend})`;
-  return { table: { source, remainderMaxCtas: maxCtas, rows, shapes }, records: gemms.length, unreadable, inconsistent, remainderRatios, maxCtasFrom };
+  return { table: { source, remainderMaxCtas: maxCtas, rows, shapes }, records: gemms.length, unreadable, inconsistent, remainderRatios, maxCtasFrom, narrowOnRemainder: narrow };
+}
+
+/**
+ * GemmKernelDerivation.narrowOnRemainder: each narrow GEMM (≤ NARROW_ROWS tokens) whose cluster the remainder hosts,
+ * timed on a partition holding the remainder, placed among its own times on whole-group partitions (placeAmong).
+ */
+function narrowOnRemainder(
+  hw: HardwareSpec,
+  byShape: ReadonlyMap<string, { readonly byN: ReadonlyMap<number, ReadonlyMap<number, Point>> }>,
+  maxCtas: number,
+): GemmKernelDerivation['narrowOnRemainder'] {
+  const effective = new Map<number, number[]>();
+  for (const { byN } of byShape.values()) {
+    for (const [n, bySms] of byN) {
+      if (n > NARROW_ROWS) continue;
+      // Whole-group partitions below the whole GPU, ascending: where the kernel had every SM it could use.
+      const whole = [...bySms.keys()].filter((s) => s < hw.smCount && clusterSms(hw, s) === s).sort((a, b) => a - b);
+      for (const [sms, here] of bySms) {
+        const groups = clusterSms(hw, sms);
+        if (groups === sms || groups <= 0 || here.ctas > maxCtas) continue;
+        const eff = placeAmong(whole, (s) => (bySms.get(s) as Point).us, here.us);
+        if (eff === null) continue;
+        let list = effective.get(sms);
+        if (!list) effective.set(sms, (list = []));
+        list.push(eff);
+      }
+    }
+  }
+  return [...effective.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([sms, list]) => ({ sms, groups: clusterSms(hw, sms), count: list.length, medianEffectiveSms: roundSig(median(list), 3) }));
+}
+
+/**
+ * The SM count at which a kernel timed at `sms` ascending partitions (time(s) each) takes `us`: interpolated in log
+ * time and log SMs between the two partitions whose times bracket it; null when none do (faster than the largest or
+ * slower than the smallest partition timed, or times that do not fall as SMs are added there).
+ */
+export function placeAmong(sms: readonly number[], time: (s: number) => number, us: number): number | null {
+  for (let i = 0; i + 1 < sms.length; i++) {
+    const a = time(sms[i]);
+    const b = time(sms[i + 1]);
+    if (!(a >= us && us >= b) || !(a > b)) continue;
+    const t = (Math.log(a) - Math.log(us)) / (Math.log(a) - Math.log(b));
+    return Math.exp(Math.log(sms[i]) + t * (Math.log(sms[i + 1]) - Math.log(sms[i])));
+  }
+  return null;
 }
 
 
@@ -179,6 +245,8 @@ export function formatGemmKernels(d: GemmKernelDerivation): string {
     `GEMM kernels: ${d.records} records; ${t.shapes.length} shapes × ${t.rows.length} token counts (${t.rows[0]}–${t.rows[t.rows.length - 1]})`,
     `Time on a partition holding the remainder ÷ time on its whole groups alone, by cluster size:`,
     ...d.remainderRatios.map((x) => `  ${x.ctas} CTA${x.ctas === 1 ? '' : 's'}: median ${x.median.toFixed(3)} (n=${x.count})`),
+    `Narrow GEMMs (≤ ${NARROW_ROWS} tokens, memory-bound) with clusters the remainder hosts, on a partition holding it, time like whole groups of:`,
+    ...(d.narrowOnRemainder.length === 0 ? ['  (none timed on both)'] : d.narrowOnRemainder.map((x) => `  ${x.sms} SMs (${x.groups} in whole groups): median ${x.medianEffectiveSms} SMs (n=${x.count})`)),
     `The remainder hosts clusters of up to ${t.remainderMaxCtas} CTAs (${d.maxCtasFrom}); ${clustered} of ${t.shapes.length * t.rows.length} (shape, rows) run larger ones:`,
     ...t.shapes.map((sh) => `  ${sh.dIn} x ${sh.dOut}: ${sh.clusteredRows.length === 0 ? 'none' : sh.clusteredRows.join(', ')}`),
     `Output tiles (dOut columns x token rows) at ${t.rows.join(', ')} rows:`,

@@ -356,7 +356,7 @@ function registerGemmKernels(cal: Command, io: CliIo): void {
   dataOptions(cal.command('gemm-kernels'), true)
     .description("cuBLAS's thread-block clusters per GEMM shape and token count, from kernel names (gemm-rows plan): which GEMMs cannot use the GPC remainder's SMs; the table fit --gemm-kernels prices with")
     .option('--remainder-max-ctas <n>', 'largest cluster the remainder hosts, when the data cannot show it (no GEMM timed both on a partition holding the remainder and on its whole groups)', parseNumber('--remainder-max-ctas', { integer: true, min: 1, max: 16 }))
-    .option('--json <file>', 'write the derivation (table, ratios per cluster size, left-out records) as JSON')
+    .option('--json <file>', 'write the derivation (table, ratios per cluster size, narrow GEMMs on the remainder, left-out records) as JSON')
     .action((o: { data: string[]; plan?: string; hardware: string; remainderMaxCtas?: number; json?: string }) => {
       if (o.json) checkOutputPath('--json', o.json, io.cwd);
       const { data } = load(io, o.data, o.plan);

@@ -77,6 +77,8 @@ interface Indexed {
   readonly timeByShape: Map<string, Float64Array>;
   /** Unlisted shapes looked up so far: the listed shape's factors they take, or null (memo of a pure function). */
   readonly nearest: Map<string, Float64Array | null>;
+  /** The same for the recorded tiles (gemmRecordedTile). */
+  readonly nearestTiles: Map<string, readonly (readonly [number, number])[] | null>;
 }
 
 /** Per table (frozen once parsed), the 0/1 vectors per shape, their mean and the tiles: built once, reused by every lookup. */
@@ -97,7 +99,7 @@ function indexed(table: GemmKernelTable): Indexed {
     byShape.set(shapeKey(shape.dIn, shape.dOut), v);
     v.forEach((x, i) => (fallback[i] += x / table.shapes.length));
   }
-  ix = { byShape, fallback, tiles, timeByShape, nearest: new Map() };
+  ix = { byShape, fallback, tiles, timeByShape, nearest: new Map(), nearestTiles: new Map() };
   memo.set(table, ix);
   return ix;
 }
@@ -108,13 +110,44 @@ function shapeKey(dIn: number, dOut: number): string {
 
 /**
  * cuBLAS's output tile [dOut columns, token rows] for a GEMM of n tokens through a dIn × dOut weight: the one
- * recorded at the largest recorded token count not above n (the first one below them), or null when the
- * table does not record the shape or its tiles. cuBLAS keeps a kernel over a range of sizes and switches at
- * thresholds of its own; the count below is the one whose choice n is likeliest to share.
+ * recorded at the largest recorded token count not above n (the first one below them). cuBLAS keeps a kernel
+ * over a range of sizes and switches at thresholds of its own; the count below is the one whose choice n is
+ * likeliest to share. A shape the table does not list takes the tiles of the nearest listed shape that has
+ * them, within SIMILAR_SHAPE in both dimensions, as gemmTimeScale takes its factors; null when none is that near
+ * or the table records no tiles for the shape (the fitted row tile then prices it). Why: without them Llama-3.1-8B's
+ * MLP (4096 × 28672, 14336 × 4096) paid the fitted 128-row tile, 640 rows for a 544-token mixed batch where
+ * Qwen3-8B's recorded 192-row tiles pay 576, and its mixed forwards on the whole H100 came out 8–15% slow; on
+ * its nearest shapes' tiles the never-fitted model's held-out forwards go from 3.3% to 2.2% MAPE
+ * (h100-2026-12-06-reference-run4-validation), 3.6% to 3.2% on the H200 (h200-2026-12-04-reference).
+ * The cluster choice (gemmClusterShare) does not follow the nearest shape: on the partitions holding the GPC
+ * remainder Llama's kernels cluster where Qwen3-8B's do not (a 544-token mixed forward on 20 H200 SMs 1.60× Qwen3-8B's
+ * time), and taking Qwen3-8B's choices there put the H200's remainder forwards at 4.4% against 3.3%.
  */
 export function gemmRecordedTile(table: GemmKernelTable, n: number, dIn: number, dOut: number): readonly [number, number] | null {
-  const tiles = indexed(table).tiles.get(shapeKey(dIn, dOut));
+  const ix = indexed(table);
+  const key = shapeKey(dIn, dOut);
+  const tiles = ix.byShape.has(key) ? ix.tiles.get(key) : nearestTiles(table, ix, key, dIn, dOut);
   return tiles ? tiles[Math.max(0, lastAtOrBelow(table.rows, n))] : null;
+}
+
+function nearestTiles(table: GemmKernelTable, ix: Indexed, key: string, dIn: number, dOut: number): readonly (readonly [number, number])[] | null {
+  const known = ix.nearestTiles.get(key);
+  if (known !== undefined) return known;
+  let best: readonly (readonly [number, number])[] | null = null;
+  let bestDistance = Infinity;
+  const limit = Math.log(SIMILAR_SHAPE) + 1e-12;
+  for (const sh of table.shapes) {
+    const a = Math.abs(Math.log(sh.dIn / dIn));
+    const b = Math.abs(Math.log(sh.dOut / dOut));
+    if (!sh.tiles || a > limit || b > limit) continue;
+    const distance = Math.hypot(a, b);
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = sh.tiles;
+    }
+  }
+  ix.nearestTiles.set(key, best);
+  return best;
 }
 
 /** Index of the last recorded count not above n (−1 below the first). */

@@ -419,7 +419,8 @@ export function kernelUs(
   const computeUs = computeUsOf(hw, r, op, flops + padFlops);
   const memoryUs = memoryUsOf(hw, r, op, bytes);
   const hi = Math.max(computeUs, memoryUs);
-  const both = r.ridge > 0 && hi > 0 ? hi * Math.pow(Math.pow(computeUs / hi, r.ridge) + Math.pow(memoryUs / hi, r.ridge), 1 / r.ridge) : hi;
+  // (c^q + m^q)^(1/q) as hi·(1 + (lo/hi)^q)^(1/q): hi/hi is exactly 1 and so is 1^q, so one power fewer gives the same bits.
+  const both = r.ridge > 0 && hi > 0 ? hi * Math.pow(1 + Math.pow(Math.min(computeUs, memoryUs) / hi, r.ridge), 1 / r.ridge) : hi;
   const one = r.tail ? both + (eff.tailUs ?? r.floorUs) : Math.max(both, r.floorUs);
   const us = one * count;
   if (acc) acc.add(CLASS_INDEX[op], flops * count, bytes * count, count, us, computeUs >= memoryUs && computeUs >= r.floorUs ? us : 0);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GEMM_TIMES_FROM_ROWS, clusterCtasOf, deriveGemmKernels, formatGemmKernels, recordGemmTimeScales, tileOf, withoutTimeScales } from '../../calibrate/gemm-kernels.js';
+import { GEMM_TIMES_FROM_ROWS, clusterCtasOf, deriveGemmKernels, formatGemmKernels, placeAmong, recordGemmTimeScales, tileOf, withoutTimeScales } from '../../calibrate/gemm-kernels.js';
 import { gemmAloneUs } from '../../sim/latency/roofline.js';
 import type { OpRecord } from '../../calibrate/measurement.js';
 import { parseMeasurementSet } from '../../calibrate/parse-measurements.js';
@@ -57,6 +57,34 @@ test('the table: per shape the counts whose kernel clusters more CTAs than the r
   assert.match(d.table.source, /^data\/gemm-rows\.jsonl: Test GPU, driver d, CUDA 13\.0, 2026-12-05T00:00:00Z \(torch\)$/);
   assert.deepEqual(d.inconsistent, []);
   assert.match(formatGemmKernels(d), /up to 2 CTAs \(measured\); 2 of 4 \(shape, rows\) run larger ones/);
+});
+
+test('placeAmong: the SM count whose time matches, interpolated in log time and log SMs; null outside or where time does not fall', () => {
+  const t = (s: number) => ({ 8: 100, 16: 50, 24: 40, 32: 40 })[s] as number;
+  // Halfway in log time between 100 and 50 is halfway in log SMs between 8 and 16: 8·√2.
+  assert.ok(Math.abs((placeAmong([8, 16, 24], t, 100 / Math.SQRT2) as number) - 8 * Math.SQRT2) < 1e-9);
+  assert.ok(Math.abs((placeAmong([8, 16, 24], t, 50) as number) - 16) < 1e-9);
+  assert.equal(placeAmong([8, 16, 24], t, 120), null);
+  assert.equal(placeAmong([8, 16, 24], t, 30), null);
+  // A flat stretch (24 → 32) places nothing there.
+  assert.equal(placeAmong([24, 32], t, 40), null);
+});
+
+test('narrow GEMMs on the remainder: placed among their own whole-group times; wide, clustered-out and 132-SM points left out', () => {
+  const out: object[] = [];
+  for (const n of [1, 64, 256]) {
+    // 2-CTA kernel: 100 µs on 8 SMs, 50 on 16; on 20 (8 whole + the remainder) it takes 100/√2 (as on 11.3 whole SMs).
+    out.push(gemm(n, 4096, 4096, 8, 100, [K2]), gemm(n, 4096, 4096, 16, 50, [K2]), gemm(n, 4096, 4096, 20, 100 / Math.SQRT2, [K2]), gemm(n, 4096, 4096, 132, 10, [K2]));
+    // 4-CTA kernel: it cannot use the remainder (its clusters are too large), so it says nothing about its bandwidth.
+    out.push(gemm(n, 4096, 6144, 8, 150, [K4]), gemm(n, 4096, 6144, 16, 75, [K4]), gemm(n, 4096, 6144, 20, 149, [K4]), gemm(n, 4096, 6144, 132, 15, [K4]));
+  }
+  const d = deriveGemmKernels(hopperLike(), set([META, ...out].map((r) => JSON.stringify(r)).join('\n') + '\n'));
+  // n = 1 and 64 (narrow) of the 2-CTA shape only: two placements at 8·√2 = 11.3 SMs.
+  assert.deepEqual(d.narrowOnRemainder, [{ sms: 20, groups: 8, count: 2, medianEffectiveSms: 11.3 }]);
+  assert.match(formatGemmKernels(d), /20 SMs \(8 in whole groups\): median 11\.3 SMs \(n=2\)/);
+  // Without whole-group timings to place them among: none, and the summary says so.
+  assert.deepEqual(deriveGemmKernels(hopperLike(), set(records())).narrowOnRemainder, []);
+  assert.match(formatGemmKernels(deriveGemmKernels(hopperLike(), set(records()))), /\(none timed on both\)/);
 });
 
 test('a record without a readable cluster is left out and named; a kernel that differs by partition is reported', () => {

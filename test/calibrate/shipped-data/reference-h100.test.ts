@@ -27,11 +27,12 @@ test('calibrate/data/h100-2026-12-06-reference-clocks: the clock-aware fit h100-
   assert.ok((at(132) ?? 1980) < 1900, `132 SMs: ${at(132)}`);
   assert.ok(power.allComputeBoundMhz > 1300 && power.allComputeBoundMhz < 1500, `allComputeBoundMhz ${power.allComputeBoundMhz}`);
   // Held out, priced at each forward's own clock: every SM count within 5% (132 SMs 3.4%; 6.5% under the clock-blind fit
-  // of the first run), and the sign no longer follows the clock band (-5.5% / +2.1% signed before).
+  // of the first run; 2.5% since Llama-3.1-8B's GEMMs take their nearest shapes' recorded tiles), and the sign no longer
+  // follows the clock band (-5.5% / +2.1% signed before).
   const loaded = loadData(root, [join('calibrate', 'data', 'h100-2026-12-06-reference-clocks')], undefined);
   const r = validateCalibration(loaded.models, { ...loadHardware('h100-sxm', { cwd: root }), perf: fit.perf }, loaded.data, loaded.plan.unseenModels ?? []).summary;
   assert.equal(r.pass.forward_every_sm_count, true);
-  assert.ok(r.forward.by_sm_count['132'].mape <= 0.035, `132 SMs ${r.forward.by_sm_count['132'].mape}`);
+  assert.ok(r.forward.by_sm_count['132'].mape <= 0.025, `132 SMs ${r.forward.by_sm_count['132'].mape}`);
   const bands = r.forward.by_clock!;
   assert.ok(Math.abs(bands['1500-1599 MHz'].mean_signed_error) < 0.025 && Math.abs(bands['1900-1999 MHz'].mean_signed_error) < 0.01, JSON.stringify(bands));
 });
@@ -102,13 +103,16 @@ test('calibrate/data/h100-2026-12-06-clock-sizes-validation: the clock regimes o
   assert.equal(g.clock_serving?.overall.count, 24);
   // 2.8% back to back since the clock-aware fit priced the calibration forwards at their own clocks (5.2% before it,
   // 4.3% before the power model), 4.4% serving (3.4% before it, worst 9.9%; 6.0%, worst 15.7% before the power model).
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.029, `back to back ${g.clock_back_to_back!.overall.mape}`);
-  assert.ok(g.clock_serving!.overall.mape <= 0.045 && g.clock_serving!.overall.worst_ape <= 0.133, `serving ${g.clock_serving!.overall.mape}`);
+  // Fourteenth round: 2.98% / 4.71% (worst 16.3%), Llama-3.1-8B's 512- and 1,024-token prefills priced 3-5% slower on
+  // its nearest shapes' tiles (their waves of 256-column tiles on the partition).
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.030, `back to back ${g.clock_back_to_back!.overall.mape}`);
+  assert.ok(g.clock_serving!.overall.mape <= 0.048 && g.clock_serving!.overall.worst_ape <= 0.164, `serving ${g.clock_serving!.overall.mape}`);
   // The sign pattern on the whole GPU, serving: 512 tokens +8.9 to +13.2% since the clock-aware fit (-2.7 to +5.3% before
-  // it, +10 to +16% before the power model), 4,096 -0.1 to +1.6% (-1.6 to -4.3%; -4.5 to -6.9%). The short prefills'
-  // serving window is priced too slow again: BENCHMARKS.md, "The clock-aware fit".
+  // it, +10 to +16% before the power model; +16.3% for Llama-3.1-8B since the fourteenth round), 4,096 -0.1 to +1.6%
+  // (-1.6 to -4.3%; -4.5 to -6.9%). The short prefills' serving window is priced too slow again: BENCHMARKS.md, "The
+  // clock-aware fit".
   for (const size of [512, 2048, 4096]) assert.equal(signed(size, 132).length, 3, `${size}-token serving points on 132 SMs`);
-  assert.ok(Math.max(...signed(512, 132)) < 0.135 && Math.min(...signed(4096, 132)) > -0.01, `512 ${signed(512, 132)}; 4096 ${signed(4096, 132)}`);
+  assert.ok(Math.max(...signed(512, 132)) < 0.165 && Math.min(...signed(4096, 132)) > -0.01, `512 ${signed(512, 132)}; 4096 ${signed(4096, 132)}`);
   // The modelled clocks: 3.0% back to back, 2.05% serving from NVML's (3.9% / 2.1% before the clock-aware fit).
   assert.ok(clocks?.back_to_back && clocks.back_to_back.mape <= 0.031 && clocks.serving && clocks.serving.mape <= 0.021);
 });
@@ -117,9 +121,10 @@ test('calibrate/data/h100-2026-12-06-clock-steps-validation: 1, 4 and 16 decode 
   const { g, clocks, signed } = clockFolder('h100-2026-12-06-clock-steps-validation');
   assert.equal(g.clock_serving?.overall.count, 72);
   // 2.7% / 4.05% since the clock-aware fit (4.3% / 4.1% before it; 3.8% / 5.8% with one serving scale per SM count,
-  // serving worst 17.3% then, 15.3% now).
+  // serving worst 17.3% then, 15.3% after it). Fourteenth round: 2.72% / 4.35%, worst 17.7% (Llama-3.1-8B's short
+  // prefills on its nearest shapes' tiles).
   assert.ok(g.clock_back_to_back!.overall.mape <= 0.028, `back to back ${g.clock_back_to_back!.overall.mape}`);
-  assert.ok(g.clock_serving!.overall.mape <= 0.041 && g.clock_serving!.overall.worst_ape <= 0.154, `serving ${g.clock_serving!.overall.mape}`);
+  assert.ok(g.clock_serving!.overall.mape <= 0.044 && g.clock_serving!.overall.worst_ape <= 0.178, `serving ${g.clock_serving!.overall.mape}`);
   // The clock follows the step mix: 2.2% back to back, 1.95% serving from NVML's, over 1 to 16 steps.
   assert.ok(clocks?.back_to_back && clocks.back_to_back.mape <= 0.022 && clocks.serving && clocks.serving.mape <= 0.02);
   assert.equal(signed(512, 132).length, 9);
@@ -153,22 +158,41 @@ test('calibrate/data/h100-2026-12-05-reference: the shipped model on the first r
 test('calibrate/data/h100-2026-12-06-reference-run3-validation: a third run, never fitted, its forwards at their own clocks', () => {
   const r = judge('h100-2026-12-06-reference-run3-validation');
   // 2.96% (p90 5.6%; 3.26% under the clock-blind fit of the first run), every SM count within 5% (132 SMs 3.1%, 4.9% before).
-  assert.ok(r.forward.overall.count === 138 && r.forward.overall.mape <= 0.03 && r.forward.overall.p90_ape <= 0.057, `forward ${r.forward.overall.mape}`);
+  // Fourteenth round (Llama-3.1-8B's GEMMs on their nearest shapes' recorded tiles): 2.51% (p90 4.75%), 132 SMs 2.08%.
+  assert.ok(r.forward.overall.count === 138 && r.forward.overall.mape <= 0.026 && r.forward.overall.p90_ape <= 0.048, `forward ${r.forward.overall.mape}`);
   assert.equal(r.pass.forward_every_sm_count, true);
-  assert.ok(r.forward.by_sm_count['132'].mape <= 0.032, `132 SMs ${r.forward.by_sm_count['132'].mape}`);
-  // The capped forwards are no longer priced fast (-7.9% / -5.4% signed at 1400-1599 MHz before).
+  assert.ok(r.forward.by_sm_count['132'].mape <= 0.021, `132 SMs ${r.forward.by_sm_count['132'].mape}`);
+  // The capped forwards are no longer priced fast (-7.9% / -5.4% signed at 1400-1599 MHz before); -0.2% / -1.2% at
+  // 1500-1599 / 1900-1999 MHz (-0.25% / -0.7% before the fourteenth round, which prices Llama's mixed forwards 4-11% faster).
   const bands = r.forward.by_clock!;
-  assert.ok(Math.abs(bands['1500-1599 MHz'].mean_signed_error) < 0.01 && Math.abs(bands['1900-1999 MHz'].mean_signed_error) < 0.01, JSON.stringify(bands));
+  assert.ok(Math.abs(bands['1500-1599 MHz'].mean_signed_error) < 0.01 && Math.abs(bands['1900-1999 MHz'].mean_signed_error) < 0.013, JSON.stringify(bands));
   // The lanes: 5.2% / 5.2% (4.8% / 2.7% before).
   assert.ok(r.regimes.decode_lane_beside_prefill!.overall.mape <= 0.052 && r.regimes.prefill_lane_beside_decode!.overall.mape <= 0.052);
+});
+
+// The fourth run of the reference plan (eighth session; asked as an H200, given an H100), never fitted (README there).
+test('calibrate/data/h100-2026-12-06-reference-run4-validation: a fourth run, never fitted, judged with nearest-shape tiles for Llama', () => {
+  const r = judge('h100-2026-12-06-reference-run4-validation');
+  assert.equal(r.forward.overall.count, 138);
+  // 2.43% (p90 4.46%); every SM count within 5% and its p90 within 10% (132 SMs 2.96%, p90 5.35%). Before the fourteenth
+  // round 2.90%, 132 SMs 4.05% with p90 13.0%: the Llama-3.1-8B mixed forwards on the fitted 128-row tile, +9 to +15%.
+  assert.ok(r.forward.overall.mape <= 0.025 && r.forward.overall.p90_ape <= 0.045, `forward ${r.forward.overall.mape} p90 ${r.forward.overall.p90_ape}`);
+  assert.equal(r.pass.forward_every_sm_count, true);
+  assert.ok(r.forward.by_sm_count['132'].p90_ape <= 0.054, `132 SMs p90 ${r.forward.by_sm_count['132'].p90_ape}`);
+  // By regime: decode 2.21%, prefill 2.42%, mixed 2.69% (4.31% before), Llama-3.1-8B 2.22% (3.30%); lanes 4.42% / 4.01%.
+  const g = r.regimes;
+  assert.ok(g.mixed!.overall.mape <= 0.027 && g.unseen_model!.overall.mape <= 0.023, `mixed ${g.mixed!.overall.mape} unseen ${g.unseen_model!.overall.mape}`);
+  assert.ok(g.decode_lane_beside_prefill!.overall.mape <= 0.045 && g.prefill_lane_beside_decode!.overall.mape <= 0.041);
+  assert.ok(r.forward.by_clock, 'every forward carries its clock');
 });
 
 test('calibrate/data/h100-2026-12-06-remainder-clocks-validation: remainder forwards with their clocks, never fitted', () => {
   const r = judge('h100-2026-12-06-remainder-clocks-validation');
   assert.equal(r.train_points.forward, 0);
   // 4.95% (4.33% before the clock-aware fit); 124 SMs 5.8% against 3.0%, with the clocks recorded: not the missing clocks.
-  assert.ok(r.forward.overall.count === 180 && r.forward.overall.mape <= 0.05, `forward ${r.forward.overall.mape}`);
-  assert.ok(r.forward.by_sm_count['124'].mape > 0.05 && r.forward.by_sm_count['124'].mape <= 0.059, `124 SMs ${r.forward.by_sm_count['124'].mape}`);
+  // 4.73% since Llama-3.1-8B's GEMMs take their nearest shapes' recorded tiles (124 SMs 5.4%).
+  assert.ok(r.forward.overall.count === 180 && r.forward.overall.mape <= 0.048, `forward ${r.forward.overall.mape}`);
+  assert.ok(r.forward.by_sm_count['124'].mape > 0.05 && r.forward.by_sm_count['124'].mape <= 0.055, `124 SMs ${r.forward.by_sm_count['124'].mape}`);
   assert.ok(r.forward.by_clock, 'every forward carries its clock');
 });
 
@@ -186,8 +210,9 @@ test('calibrate/data/h100-2026-12-05-remainder-validation: forwards on remainder
   const r = judge('h100-2026-12-05-remainder-validation');
   assert.equal(r.train_points.forward, 0);
   // 5.0% since the clock-aware fit (these records carry no clock: priced at the training run's median, 124 SMs 5.7%
-  // against 2.9%); 4.3% before it, 5.1% before cuBLAS's recorded times per shape and token count.
-  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.05, `forward MAPE ${r.forward.overall.mape}`);
+  // against 2.9%); 4.3% before it, 5.1% before cuBLAS's recorded times per shape and token count. 4.69% since Llama-3.1-8B's
+  // GEMMs take their nearest shapes' recorded tiles (Llama 5.8% → 4.9%).
+  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.047, `forward MAPE ${r.forward.overall.mape}`);
   const bare = judge('h100-2026-12-05-remainder-validation', 'gemmKernels');
   // 8.2% without the table, decode-only 10.0% against 6.7%.
   assert.ok(bare.forward.overall.mape > 1.5 * r.forward.overall.mape, `without the table ${bare.forward.overall.mape}`);
@@ -257,6 +282,7 @@ test('calibrate/data/h100-2026-12-05-remainder-last-validation: forwards on the 
   const r = judge('h100-2026-12-05-remainder-last-validation');
   assert.equal(r.train_points.forward, 0);
   // 4.8% over 180 forwards since the clock-aware fit (4.5% before it, 4.9% before cuBLAS's recorded times); Llama-3.1-8B
-  // 7.5% (7.7%): the model prices one time per size, between the two sides.
-  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.049, `forward MAPE ${r.forward.overall.mape}`);
+  // 7.5% (7.7%): the model prices one time per size, between the two sides. Fourteenth round (Llama's GEMMs on their
+  // nearest shapes' recorded tiles): 4.44%, Llama 6.3%.
+  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.045, `forward MAPE ${r.forward.overall.mape}`);
 });

@@ -47,7 +47,23 @@ test('the recorded tile is the one at the largest recorded count not above n; no
   assert.deepEqual(gemmRecordedTile(TABLE, 9000, 4096, 6144), [256, 128]);
   assert.deepEqual(gemmRecordedTile(TABLE, 0.5, 4096, 6144), [64, 8]);
   assert.equal(gemmRecordedTile(TABLE, 128, 4096, 4096), null);
-  assert.equal(gemmRecordedTile(TABLE, 128, 5120, 5120), null);
+  assert.equal(gemmRecordedTile(TABLE, 128, 151936, 4096), null);
+});
+
+test('recorded tiles: an unlisted shape takes the tiles of the nearest listed one that has tiles, within SIMILAR_SHAPE', () => {
+  // 5120 x 5120 is within SIMILAR_SHAPE of both listed shapes; only 4096 x 6144 records tiles.
+  assert.deepEqual(gemmRecordedTile(TABLE, 100, 5120, 5120), [64, 64]);
+  assert.deepEqual(gemmRecordedTile(TABLE, 600, 4096, 7168), [256, 128]);
+  // Llama-3.1-8B's gate/up projection beside Qwen3-8B's, nearer than a 4096 x 6144 with tiles of its own.
+  const llama: GemmKernelTable = {
+    ...TABLE,
+    shapes: [...TABLE.shapes, { dIn: 4096, dOut: 24576, clusteredRows: [], tiles: [[192, 8], [192, 64], [192, 128], [192, 192]] }],
+  };
+  assert.deepEqual(gemmRecordedTile(llama, 544, 4096, 28672), [192, 192]);
+  // Farther than SIMILAR_SHAPE in one dimension (an LM head): none, the fitted tile prices it.
+  assert.equal(gemmRecordedTile(TABLE, 128, Math.ceil(4096 * SIMILAR_SHAPE) + 1, 6144), null);
+  // Asked twice (the memo), the same answer.
+  assert.deepEqual(gemmRecordedTile(TABLE, 100, 5120, 5120), [64, 64]);
 });
 
 const TIMED: GemmKernelTable = {
