@@ -424,9 +424,11 @@ test('gemmTilesFromRows: a recorded shape from that many tokens pays for cuBLAS\
   // Waves: 6 tiles on 4 SMs take 2 waves of 4, blend 0.5: x (1 + 0.5 (8/6 - 1)).
   const waved = gemmPadFlops({ ...base, gemmTilesFromRows: 1, gemmWaveBlend: 0.5 }, 100, 64, 300, 4);
   assert.ok(Math.abs(waved - (padded * (1 + 0.5 * (8 / 6 - 1)) - counted)) < 1e-6);
-  // Below gemmTilesFromRows, an unrecorded shape, or without the term: the fitted 16-row tile (112 rows).
+  // Below gemmTilesFromRows, a shape recorded near none, or without the term: the fitted 16-row tile (112 rows).
   assert.equal(gemmPadFlops({ ...base, gemmTilesFromRows: 129 }, 100, 64, 300), 2 * 112 * 64 * 300 - counted);
-  assert.equal(gemmPadFlops({ ...base, gemmTilesFromRows: 1 }, 100, 64, 299), 2 * 112 * 64 * 299 - 2 * 100 * 64 * 299);
+  assert.equal(gemmPadFlops({ ...base, gemmTilesFromRows: 1 }, 100, 64, 1000), 2 * 112 * 64 * 1000 - 2 * 100 * 64 * 1000);
+  // An unrecorded shape within SIMILAR_SHAPE of a recorded one (64 x 299 beside 64 x 300) pays for that one's tile: 384 x 128.
+  assert.equal(gemmPadFlops({ ...base, gemmTilesFromRows: 1 }, 100, 64, 299), 2 * 384 * 128 * 64 - 2 * 100 * 64 * 299);
   assert.equal(gemmPadFlops(base, 100, 64, 300), 2 * 112 * 64 * 300 - counted);
 });
 
