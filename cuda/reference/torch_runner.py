@@ -301,6 +301,16 @@ def timed_replays(fn, stream, warmup, reps, per=1):
     return [a.elapsed_time(b) * 1000.0 / per for a, b in evs]
 
 
+def settle_replays(fn, stream, seconds):
+    """fn() enqueued back to back, untimed, for about `seconds` (in batches of 8 between syncs): the clock settles."""
+    end = time.time() + seconds
+    with torch.cuda.stream(stream):
+        while time.time() < end:
+            for _ in range(8):
+                fn()
+            stream.synchronize()
+
+
 def capture(stream, fn):
     """One CUDA graph of fn() captured on `stream` (warm-up run first, outside the capture)."""
     with torch.cuda.stream(stream):
@@ -847,14 +857,20 @@ class Runner:
         g = self.forward_graph(fw, part, probe)
         # The clock the replays ran at: a forward timed for a tenth of a second after the previous experiment's set-up
         # can finish before the power cap pulls the clock down, one timed for a second cannot (BENCHMARKS.md, "Clock
-        # regimes at four prefill sizes"); the fit can only tell the two apart if the record says.
+        # regimes at four prefill sizes"); the fit can only tell the two apart if the record says. With --settle-seconds
+        # the forward first replays untimed for that long, so a short compute-heavy forward is timed at the clock the
+        # cap settles it at, and the clock it carries is the one its kernels ran at (a 512-token prefill on 132 H100 SMs
+        # read 1,950 MHz unsettled and ran about as fast as at 1,720; BENCHMARKS.md, "Fourteenth round").
+        settle = float(self.args.settle_seconds)
+        if settle > 0:
+            settle_replays(g.replay, part.stream, settle)
         with self.clock as c:
             t = timed_replays(g.replay, part.stream, self.warmup, self.repeats)
         smids, complete = self.smid_set(probe)
         rec = dict(e)
         rec.update(stats(t))
         rec.update({"num_tokens": fw.n, "kv_copies": copies, "smid_count": len(smids), "smids_ok": complete and len(smids) <= e["sms"],
-                    "clock": c.summary()})
+                    "clock": c.summary(), **({"settle_s": settle} if settle > 0 else {})})
         del g, fw
         return rec
 
@@ -1068,6 +1084,8 @@ def main():
     ap.add_argument("--kernel-names", action="store_true", help="record the kernels each operator launches (torch.profiler, one eager call; op records' `kernels`)")
     ap.add_argument("--partition-side", default="first", choices=["first", "last"],
                     help="which 8-SM groups a single partition takes: the first (default) or the last, as a pair's decode side")
+    ap.add_argument("--settle-seconds", type=float, default=0.0,
+                    help="forwards alone: replay each untimed for this long before timing it, so it is timed at its settled clock (records carry settle_s)")
     ap.add_argument("--attention", default="", help="force SDPA backends, e.g. prefill=flash,prefill_cached=flash,decode=cudnn")
     a = ap.parse_args()
     t0 = time.time()

@@ -70,3 +70,29 @@ print(repr(out))
   assert.equal(got, "[[(0, 1, False), (0, 1, True), (0, 2, True), (0, 2, False), (0, 14, True), None], [(14, 1, False), (14, 1, True), (13, 2, True), (13, 2, False), (1, 14, True), None]]");
   assert.match(readFileSync(runner, 'utf8'), /add_argument\("--partition-side", default="first", choices=\["first", "last"\]/);
 });
+
+test('torch_runner.py --settle-seconds: a forward alone replays untimed for that long first, and its record says so', { skip: !hasTool('python3') && 'no python3 on this machine' }, () => {
+  // settle_replays run on a stand-in stream and torch (the runner imports torch, which this machine lacks).
+  const py = `
+import ast, contextlib, sys, time, types
+src = open(sys.argv[1]).read()
+fn = next(n for n in ast.parse(src).body if isinstance(n, ast.FunctionDef) and n.name == "settle_replays")
+ns = {"time": time, "torch": types.SimpleNamespace(cuda=types.SimpleNamespace(stream=lambda s: contextlib.nullcontext()))}
+exec(compile(ast.Module(body=[fn], type_ignores=[]), "settle", "exec"), ns)
+calls, syncs = [], []
+stream = types.SimpleNamespace(synchronize=lambda: syncs.append(1))
+t0 = time.time()
+ns["settle_replays"](lambda: calls.append(1), stream, 0.05)
+took = time.time() - t0
+none = []
+ns["settle_replays"](lambda: none.append(1), stream, 0)
+print(len(calls) >= 8, len(calls) % 8 == 0, len(syncs) * 8 == len(calls), 0.05 <= took < 1.0, len(none))
+`;
+  assert.equal(execFileSync('python3', ['-c', py, runner], { encoding: 'utf8' }).trim(), 'True True True True 0');
+  const src = readFileSync(runner, 'utf8');
+  assert.match(src, /add_argument\("--settle-seconds", type=float, default=0\.0/);
+  const fwd = src.slice(src.indexOf('    def run_forward(self, e):'), src.indexOf('    def run_concurrent(self, e):'));
+  // Settled before the clock sampler and the timed replays start, and recorded.
+  assert.ok(fwd.indexOf('settle_replays(g.replay, part.stream, settle)') < fwd.indexOf('with self.clock as c:'));
+  assert.match(fwd, /\{"settle_s": settle\} if settle > 0 else \{\}/);
+});

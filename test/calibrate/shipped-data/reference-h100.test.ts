@@ -186,6 +186,45 @@ test('calibrate/data/h100-2026-12-06-reference-run4-validation: a fourth run, ne
   assert.ok(r.forward.by_clock, 'every forward carries its clock');
 });
 
+/** The forward records of a shipped folder by id: median time and NVML clock. */
+function forwardsOf(file: string): Map<string, { us: number; mhz: number }> {
+  const out = new Map<string, { us: number; mhz: number }>();
+  for (const line of readFileSync(join(root, 'calibrate', 'data', file), 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const r = JSON.parse(line) as { kind: string; id: string; median_us: number; clock?: { sm_clock_mhz: number } };
+    if (r.kind === 'forward') out.set(r.id, { us: r.median_us, mhz: r.clock?.sm_clock_mhz ?? NaN });
+  }
+  return out;
+}
+
+// The eighth session's calls 2-3 (README there): forwards on 96-132 SMs timed after a second of untimed replays.
+test('calibrate/data/h100-2026-12-06-settled-forwards-validation: a short forward alone reads a stale clock unsettled', () => {
+  const settled = forwardsOf('h100-2026-12-06-settled-forwards-validation/h100-settled-forwards.jsonl');
+  const before = forwardsOf('h100-2026-12-06-reference-clocks/h100-reference.jsonl');
+  assert.equal(settled.size, 91);
+  // Qwen3-8B, 512 tokens on 132 SMs: 13,641 us at 1,605 MHz settled; 12,917 us at 1,950 MHz unsettled.
+  const s = settled.get('fw-qwen3-8b-s132-p512+0')!;
+  const b = before.get('fw-qwen3-8b-s132-p512+0')!;
+  assert.ok(s.mhz < 1650 && b.mhz > 1900 && s.us / b.us > 1.04 && s.us / b.us < 1.08, JSON.stringify({ s, b }));
+  // Decodes move by at most 1.5% (another machine, another hour), nothing on 96 or 116 SMs by more than 2.5%.
+  for (const [id, r] of settled) {
+    const o = before.get(id)!;
+    if (!id.includes('-p')) assert.ok(Math.abs(r.us / o.us - 1) < 0.016, id);
+    if (!id.includes('-s132-')) assert.ok(Math.abs(r.us / o.us - 1) < 0.025, id);
+  }
+  // The shipped YAML, fitted on the unsettled records, prices these at their settled clocks: 2.59%, 132 SMs 3.25%.
+  const r = judge('h100-2026-12-06-settled-forwards-validation');
+  assert.ok(r.forward.overall.mape <= 0.026 && r.forward.by_sm_count['132'].mape <= 0.033, `forward ${r.forward.overall.mape}`);
+});
+
+test('calibrate/data/h100-2026-12-06-settled-remainder-validation: 116 and 124 SMs settled, never fitted', () => {
+  const r = judge('h100-2026-12-06-settled-remainder-validation');
+  assert.equal(r.forward.overall.count, 72);
+  // 3.40%, 124 SMs 4.5% (5.4% on the unsettled records): the clock reading is part of the 124-SM loss, not all of it.
+  assert.ok(r.forward.overall.mape <= 0.035 && r.forward.by_sm_count['124'].mape <= 0.046, `forward ${r.forward.overall.mape}`);
+  assert.ok(r.forward.by_clock!['1900-1999 MHz'].mean_signed_error < -0.02, 'the 124-SM prefills still priced fast');
+});
+
 test('calibrate/data/h100-2026-12-06-remainder-clocks-validation: remainder forwards with their clocks, never fitted', () => {
   const r = judge('h100-2026-12-06-remainder-clocks-validation');
   assert.equal(r.train_points.forward, 0);
