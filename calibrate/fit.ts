@@ -557,6 +557,20 @@ function withTrainingClocks(regime: ClockRegimeSpec | undefined, train: readonly
 }
 
 /**
+ * The training forwards of a clock-aware fit (`perf` its result) whose clock may not be the one their kernels ran at:
+ * timed without `--settle-seconds` (no ForwardRecord.settleS) on a partition where the power cap acts, i.e. where the
+ * training forwards' median clock is below the maximum. A short compute-heavy forward there reads a clock it did not
+ * run at (Qwen3-8B's 512-token prefill on 132 H100 SMs: 12,917 µs at a read 1,950 MHz, 13,641 µs at a settled 1,605;
+ * calibrate/README.md, "Clock-aware fit"). Empty for a fit that is not clock-aware. Pure; the CLI says how many.
+ */
+export function unsettledClockForwards(perf: PerfSpec, train: readonly ForwardRecord[]): ForwardRecord[] {
+  const power = perf.clockRegime?.power;
+  if (!power?.trainingClockMhz) return [];
+  const capped = new Set(power.trainingClockMhz.filter((p) => p.value < power.maxClockMhz).map((p) => p.smCount));
+  return train.filter((r) => r.clock !== undefined && r.settleS === undefined && capped.has(r.smCount));
+}
+
+/**
  * How stages 3b and 3c summarise the measured/predicted ratios at one SM count: 'mean' of their logs (the
  * geometric mean) or their 'median' (log of the middle ratio; the mean of the two middle ones when even).
  */

@@ -116,6 +116,12 @@ export interface ForwardRecord extends Base {
    * none. A forward timed for a tenth of a second can end before the power cap pulls the clock down.
    */
   readonly clock?: ClockSample;
+  /**
+   * Seconds the forward replayed untimed before it was timed (reference runner `--settle-seconds`, `settle_s`): its
+   * clock had settled, so `clock` is the one its kernels ran at. Absent: timed straight after its set-up, where a short
+   * compute-heavy forward on a large partition reads a clock it did not run at (calibrate/README.md, "Clock-aware fit").
+   */
+  readonly settleS?: number;
 }
 
 /** Decode graph replayed k times on its partition while a prefill forward runs on the other. */

@@ -153,7 +153,7 @@ function parseRecord(f: JsonFields): MeasurementRecord | null {
       const batch = b ? parseBatch(b) : { prefills: [], decodeCount: 0, decodeContextTokens: 0 };
       const decodes = b?.obj.decodes;
       const raggedDecodes = Array.isArray(decodes) && new Set(decodes).size > 1;
-      return { kind, id, source, smCount: f.int('sms', 1), model: f.str('model'), batch, smidsOk: f.has('smids_ok') ? f.bool('smids_ok') : null, raggedDecodes, ...(f.has('clock') ? { clock: clockSample(f, 'clock') } : {}), ...timing(f) };
+      return { kind, id, source, smCount: f.int('sms', 1), model: f.str('model'), batch, smidsOk: f.has('smids_ok') ? f.bool('smids_ok') : null, raggedDecodes, ...(f.has('clock') ? { clock: clockSample(f, 'clock') } : {}), ...(f.has('settle_s') ? { settleS: f.num('settle_s', { min: 0 }) } : {}), ...timing(f) };
     }
     case 'concurrent': {
       const p = f.child('prefill');

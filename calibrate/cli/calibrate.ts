@@ -24,7 +24,7 @@ import { runWithAddon, runWithReference, runWithRunner, withBackend, type Backen
 import { gpuCommand } from './gpu-command.js';
 import { loadData, loadMeasurements, type LoadedData } from '../load-data.js';
 import type { OpRecord } from '../measurement.js';
-import { FIT_FORMS, fitCalibration, recordedFitChoices, type CandidateProgress, type FitForm } from '../fit.js';
+import { FIT_FORMS, fitCalibration, recordedFitChoices, unsettledClockForwards, type CandidateProgress, type FitForm } from '../fit.js';
 import { withCalibratedSection } from '../write-calibrated.js';
 import { validateCalibration } from '../validate.js';
 import { kernelQuality } from '../kernel-quality.js';
@@ -250,6 +250,14 @@ function fitFrom(io: CliIo, o: FitFlags) {
   const { table: gemmKernels, records: gemmRecords } = kernelTableFor(io, o, source.file, hardware, config.calibrated?.gemmKernels);
   const clock = o.clockAware === undefined ? {} : { clockAware: o.clockAware };
   const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices, ...clock, gemmKernels, gemmRecords });
+  const unsettled = unsettledClockForwards(fit.perf, fit.forward.train);
+  if (unsettled.length > 0 && !o.quiet) {
+    const sms = [...new Set(unsettled.map((r) => r.smCount))].sort((a, b) => a - b).join(', ');
+    io.stderr(
+      `fit: ${unsettled.length} of ${fit.forward.train.length} training forwards (on ${sms} SMs, where the cap holds the clock down) were timed without --settle-seconds: ` +
+        `a short compute-heavy one reads a clock its kernels did not run at; re-measure with the reference runner's --settle-seconds 1 (calibrate/README.md, "Clock-aware fit")\n`,
+    );
+  }
   return { loaded, source, hardware, fit };
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OP_CLASSES, type OpClass } from '../../sim/hardware/hardware-spec.js';
 import { curveAt } from '../../sim/latency/curve.js';
-import { fitCalibration, recordedFitChoices, rescaleBandwidth, rescaleCompute } from '../../calibrate/fit.js';
+import { fitCalibration, recordedFitChoices, rescaleBandwidth, rescaleCompute, unsettledClockForwards } from '../../calibrate/fit.js';
 import type { ClockRegimeRecord, ForwardRecord, OpRecord } from '../../calibrate/measurement.js';
 import { gemmAloneUs, predictIteration } from '../../sim/latency/roofline.js';
 import { generatePlan } from '../../calibrate/plan.js';
@@ -298,4 +298,22 @@ test('a clock-aware fit prices each training forward at its own clock: it recove
   // Asked for where a forward has no clock: refused, naming why.
   const clockless = { ...data, records: data.records.map((r) => (r.kind === 'forward' ? { ...r, clock: undefined } : r)) };
   assert.throws(() => fitCalibration({ hardware: testHardware(), models: one, data: clockless, ...choice, clockAware: true }), /some training forwards carry no clock/);
+});
+
+test('unsettledClockForwards: clocked training forwards without settle_s, on the SM counts where the training clock sits below the maximum', () => {
+  const power = { maxClockMhz: 1980, allComputeBoundMhz: 1400, fixedPowerShare: 0.5, memoryBoundPowerRatio: 0.5, referenceComputeShare: 0.9, servingDecodeSteps: 4 };
+  const clockRegime = { backToBackComputeScale: 1.1, servingComputeScale: 1, power: { ...power, trainingClockMhz: [{ smCount: 16, value: 1980 }, { smCount: 132, value: 1800 }], clockSensitivity: 0.5 } };
+  const perf = { ...TRUE_PERF, clockRegime };
+  const fw = (id: string, smCount: number, extra: object) => ({ kind: 'forward', id, smCount, ...extra }) as unknown as ForwardRecord;
+  const clock = { smClockMhz: 1950, powerW: 600 };
+  const records = [
+    fw('short-132', 132, { clock }),
+    fw('settled-132', 132, { clock, settleS: 1 }),
+    fw('uncapped-16', 16, { clock }),
+    fw('clockless-132', 132, {}),
+  ];
+  assert.deepEqual(unsettledClockForwards(perf, records).map((r) => r.id), ['short-132']);
+  // A fit that is not clock-aware says nothing.
+  assert.deepEqual(unsettledClockForwards({ ...perf, clockRegime: { ...clockRegime, power } }, records), []);
+  assert.deepEqual(unsettledClockForwards(TRUE_PERF, records), []);
 });

@@ -96,6 +96,15 @@ test('reference-runner records: continuous pairs and clock regimes are parsed wi
   const fc = records[3];
   assert.ok(fc.kind === 'forward');
   assert.deepEqual(fc.clock, { smClockMhz: 1935, powerW: 634.4 });
+  assert.equal(fc.settleS, undefined);
+  // Timed after --settle-seconds: the record says how long it replayed first; a negative or non-number one is refused, located.
+  const settled = JSON.stringify({ ...JSON.parse(clocked), id: 'fw3', settle_s: 1 });
+  const [fs] = parseMeasurementFile([meta, settled].join('\n'), 's.jsonl').records;
+  assert.ok(fs.kind === 'forward' && fs.settleS === 1);
+  for (const bad of [-1, 'long']) {
+    const text = [meta, JSON.stringify({ ...JSON.parse(settled), settle_s: bad })].join('\n');
+    expectInputError(() => parseMeasurementFile(text, 's.jsonl'), [{ file: 's.jsonl', line: 2, field: 'settle_s' }]);
+  }
   // A clock that is not a number is refused at its line and field, not read as none.
   const badClock = JSON.stringify({ ...JSON.parse(clocked), clock: { sm_clock_mhz: 'fast', power_w: 600 } });
   assert.throws(() => parseMeasurementFile([meta, badClock].join('\n'), 'c.jsonl'), /c\.jsonl:2[\s\S]*clock\.sm_clock_mhz|clock\.sm_clock_mhz[\s\S]*c\.jsonl/);
