@@ -1,5 +1,5 @@
 import { bisectRight } from 'd3-array';
-import type { GemmKernelTable } from '../hardware/hardware-spec.js';
+import type { GemmKernelShape, GemmKernelTable } from '../hardware/hardware-spec.js';
 
 /*
  * Lookups in the recorded GEMM kernel table (GemmKernelTable): the share of a GEMM that runs a kernel
@@ -33,32 +33,36 @@ export function gemmTimeScale(table: GemmKernelTable, n: number, dIn: number, dO
   const ix = indexed(table);
   const key = shapeKey(dIn, dOut);
   // A listed shape without factors (no timing of it) keeps the roofline's time.
-  const values = ix.byShape.has(key) ? (ix.timeByShape.get(key) ?? null) : similarShapeScales(table, ix, key, dIn, dOut);
+  const values = ix.byShape.has(key) ? (ix.timeByShape.get(key) ?? null) : nearestListed(table, ix.nearest, key, dIn, dOut, (sh) => ix.timeByShape.get(shapeKey(sh.dIn, sh.dOut)));
   return values ? interpolate(table.rows, values, n) : 1;
 }
 
 /** How far (as a ratio, each dimension) an unlisted shape may be from a listed one and still take its time factors. */
 export const SIMILAR_SHAPE = 1.5;
 
-function similarShapeScales(table: GemmKernelTable, { timeByShape, nearest }: Indexed, key: string, dIn: number, dOut: number): Float64Array | null {
-  const known = nearest.get(key);
+/**
+ * What `valueOf` gives for the listed shape nearest (dIn, dOut) in log dIn and log dOut, among those within SIMILAR_SHAPE
+ * in both dimensions that have one; null when none does. `memo` keeps the answer per unlisted shape (a pure function).
+ */
+function nearestListed<T>(table: GemmKernelTable, memo: Map<string, T | null>, key: string, dIn: number, dOut: number, valueOf: (sh: GemmKernelShape) => T | undefined): T | null {
+  const known = memo.get(key);
   if (known !== undefined) return known;
-  let best: Float64Array | null = null;
+  let best: T | null = null;
   let bestDistance = Infinity;
   const limit = Math.log(SIMILAR_SHAPE) + 1e-12;
   for (const sh of table.shapes) {
-    const scales = timeByShape.get(shapeKey(sh.dIn, sh.dOut));
+    const value = valueOf(sh);
     const a = Math.abs(Math.log(sh.dIn / dIn));
     const b = Math.abs(Math.log(sh.dOut / dOut));
-    if (!scales || a > limit || b > limit) continue;
+    if (value === undefined || a > limit || b > limit) continue;
     // Ties go to the shape listed first: the table's order is fixed, so the choice is too.
     const distance = Math.hypot(a, b);
     if (distance < bestDistance) {
       bestDistance = distance;
-      best = scales;
+      best = value;
     }
   }
-  nearest.set(key, best);
+  memo.set(key, best);
   return best;
 }
 
@@ -126,28 +130,8 @@ function shapeKey(dIn: number, dOut: number): string {
 export function gemmRecordedTile(table: GemmKernelTable, n: number, dIn: number, dOut: number): readonly [number, number] | null {
   const ix = indexed(table);
   const key = shapeKey(dIn, dOut);
-  const tiles = ix.byShape.has(key) ? ix.tiles.get(key) : nearestTiles(table, ix, key, dIn, dOut);
+  const tiles = ix.byShape.has(key) ? ix.tiles.get(key) : nearestListed(table, ix.nearestTiles, key, dIn, dOut, (sh) => sh.tiles);
   return tiles ? tiles[Math.max(0, lastAtOrBelow(table.rows, n))] : null;
-}
-
-function nearestTiles(table: GemmKernelTable, ix: Indexed, key: string, dIn: number, dOut: number): readonly (readonly [number, number])[] | null {
-  const known = ix.nearestTiles.get(key);
-  if (known !== undefined) return known;
-  let best: readonly (readonly [number, number])[] | null = null;
-  let bestDistance = Infinity;
-  const limit = Math.log(SIMILAR_SHAPE) + 1e-12;
-  for (const sh of table.shapes) {
-    const a = Math.abs(Math.log(sh.dIn / dIn));
-    const b = Math.abs(Math.log(sh.dOut / dOut));
-    if (!sh.tiles || a > limit || b > limit) continue;
-    const distance = Math.hypot(a, b);
-    if (distance < bestDistance) {
-      bestDistance = distance;
-      best = sh.tiles;
-    }
-  }
-  ix.nearestTiles.set(key, best);
-  return best;
 }
 
 /** Index of the last recorded count not above n (−1 below the first). */
