@@ -37,7 +37,7 @@ export function gemmTimeScale(table: GemmKernelTable, n: number, dIn: number, dO
   return values ? interpolate(table.rows, values, n) : 1;
 }
 
-/** How far (as a ratio, each dimension) an unlisted shape may be from a listed one and still take its time factors. */
+/** How far (as a ratio, each dimension) an unlisted shape may be from a listed one and still take its time factors and tiles. */
 export const SIMILAR_SHAPE = 1.5;
 
 /**
