@@ -1,7 +1,6 @@
 import type { ClockPowerSpec, ClockRegimeSpec, HardwareSpec } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
-import { powerClockMhz, powerDemand, predictIteration, servingScaleAt } from '../sim/latency/roofline.js';
-import { aloneShare } from './predict-record.js';
+import { aloneShare, powerClockMhz, powerDemand, predictIteration, servingScaleAt } from '../sim/latency/roofline.js';
 import { nelderMead } from './nelder-mead.js';
 import type { ClockRegimeRecord } from './measurement.js';
 import { roundSig } from './fit-efficiency.js';
@@ -53,10 +52,10 @@ export function fitClockRegime(models: Readonly<Record<string, ModelSpec>>, hw: 
   // times the ratio of the clock its own demand gets to the reference demand's, the median over records.
   const atReference: number[] = [];
   for (const r of usable) {
-    const x = aloneShare(models[r.model], hw, r.batch, r.smCount);
-    const computeUs = x.gpuUs * x.share;
+    const x = aloneShare(models[r.model], hw, r.batch, r.smCount, 1);
+    const computeUs = x.gpuUs * x.computeBoundShare;
     if (!(computeUs > 0)) continue;
-    const own = powerClockMhz(power, hw.smCount, powerDemand(hw, power, r.smCount, x.share));
+    const own = powerClockMhz(power, hw.smCount, powerDemand(hw, power, r.smCount, x.computeBoundShare));
     const reference = powerClockMhz(power, hw.smCount, powerDemand(hw, power, r.smCount, power.referenceComputeShare));
     atReference.push(((r.backToBackUs - (x.gpuUs - computeUs)) / computeUs) * (own / reference));
   }
@@ -91,13 +90,13 @@ export function fitClockPower(models: Readonly<Record<string, ModelSpec>>, hw: H
   for (const r of records) {
     const m = models[r.model];
     if (!m) continue;
-    const x = aloneShare(m, hw, r.batch, r.smCount);
-    shares.push(x.share);
-    const d = aloneShare(m, hw, r.interleaveBatch, r.smCount);
+    const x = aloneShare(m, hw, r.batch, r.smCount, 1);
+    shares.push(x.computeBoundShare);
+    const d = aloneShare(m, hw, r.interleaveBatch, r.smCount, 1);
     const b2b = r.backToBackClock.smClockMhz;
     const serving = r.servingClock.smClockMhz;
-    if (b2b !== null && b2b > 0) readings.push({ smCount: r.smCount, forwardShare: x.share, forwardUs: x.gpuUs, stepShare: 0, stepsUs: 0, mhz: b2b });
-    if (serving !== null && serving > 0) readings.push({ smCount: r.smCount, forwardShare: x.share, forwardUs: x.gpuUs, stepShare: d.share, stepsUs: r.lookahead * d.gpuUs, mhz: serving });
+    if (b2b !== null && b2b > 0) readings.push({ smCount: r.smCount, forwardShare: x.computeBoundShare, forwardUs: x.gpuUs, stepShare: 0, stepsUs: 0, mhz: b2b });
+    if (serving !== null && serving > 0) readings.push({ smCount: r.smCount, forwardShare: x.computeBoundShare, forwardUs: x.gpuUs, stepShare: d.computeBoundShare, stepsUs: r.lookahead * d.gpuUs, mhz: serving });
   }
   if (new Set(readings.map((g) => g.smCount)).size < 2) return null;
   const specOf = (v: readonly number[]): ClockPowerSpec => ({

@@ -1,7 +1,7 @@
 import type { HardwareSpec } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import type { IterationBatch } from '../sim/latency/iteration-batch.js';
-import { clockRatio, partnerOf, predictIteration, servingClockOf, type ServingClock } from '../sim/latency/roofline.js';
+import { aloneShare, clockRatio, partnerOf, predictIteration, servingClockOf, type ServingClock } from '../sim/latency/roofline.js';
 import { inputError } from '../sim/core/input-error.js';
 import { curveAt } from '../sim/latency/curve.js';
 import type { ClockRegimeRecord, ConcurrentRecord, ForwardRecord } from './measurement.js';
@@ -111,17 +111,10 @@ export function predictClockRecord(models: Readonly<Record<string, ModelSpec>>, 
     const at = (clockRegime: 'back-to-back' | 'serving'): number => predictIteration(m, hw, r.batch, { ...opts, clockRegime }).gpuUs;
     return { backToBackUs: at('back-to-back'), servingUs: at('serving'), clock: null };
   }
-  const x = aloneShare(m, hw, r.batch, r.smCount);
-  const d = aloneShare(m, hw, r.interleaveBatch, r.smCount);
-  const clock = servingClockOf(hw, r.smCount, x.gpuUs, x.share, d.gpuUs, d.share, r.lookahead)!;
+  const x = aloneShare(m, hw, r.batch, r.smCount, 1);
+  const d = aloneShare(m, hw, r.interleaveBatch, r.smCount, 1);
+  const clock = servingClockOf(hw, r.smCount, x.gpuUs, x.computeBoundShare, d.gpuUs, d.computeBoundShare, r.lookahead)!;
   const at = (computeClockScale: number): number => predictIteration(m, hw, r.batch, { ...opts, computeClockScale }).gpuUs;
   return { backToBackUs: at(clock.backToBackScale), servingUs: at(clock.servingScale), clock };
 }
 
-/** GPU µs of a forward alone at the calibration clock and the share of it the model prices compute-bound. */
-export function aloneShare(m: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number): { gpuUs: number; share: number } {
-  const p = predictIteration(m, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree: 1, clockRegime: 'calibration' });
-  let computeUs = 0;
-  for (const c of p.breakdown) computeUs += c.us * c.computeBoundShare;
-  return { gpuUs: p.gpuUs, share: p.gpuUs > 0 ? Math.min(1, computeUs / p.gpuUs) : 0 };
-}

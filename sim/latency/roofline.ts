@@ -752,9 +752,9 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
 
 /**
  * A forward alone at the calibration clock, its GPU µs and compute-bound share, on the memoised hot path (what a
- * power model's clock needs for every priced step): the same numbers aloneDemand reads off a breakdown.
+ * power model's clock needs for every priced step, and what the clock fit reads for each record).
  */
-function aloneShare(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number): { gpuUs: number; computeBoundShare: number } {
+export function aloneShare(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number): { gpuUs: number; computeBoundShare: number } {
   const out = { us: 0 };
   const [gpuUs] = forward(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree, clockRegime: 'calibration' }, null, out);
   return { gpuUs, computeBoundShare: gpuUs > 0 ? Math.min(1, out.us / gpuUs) : 0 };

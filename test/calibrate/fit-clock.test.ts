@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitClockPower, fitClockRegime } from '../../calibrate/fit-clock.js';
-import { aloneShare } from '../../calibrate/predict-record.js';
+import { aloneShare } from '../../sim/latency/roofline.js';
 import type { ClockRegimeRecord } from '../../calibrate/measurement.js';
 import { predictIteration, servingClockOf, servingScaleAt } from '../../sim/latency/roofline.js';
 import { qwenModels, testHardware } from '../util/calibration-fixtures.js';
@@ -77,9 +77,9 @@ test('the power model is recovered from clocks a known one gives the records (th
   for (const s of sizes) {
     for (const k of [1, 4, 16]) {
       const r = { ...record(`s${s}k${k}`, s, 1, 1), lookahead: k };
-      const x = aloneShare(models[model], hw, r.batch, s);
-      const d = aloneShare(models[model], hw, r.interleaveBatch, s);
-      const c = servingClockOf(hwTruth, s, x.gpuUs, x.share, d.gpuUs, d.share, k);
+      const x = aloneShare(models[model], hw, r.batch, s, 1);
+      const d = aloneShare(models[model], hw, r.interleaveBatch, s, 1);
+      const c = servingClockOf(hwTruth, s, x.gpuUs, x.computeBoundShare, d.gpuUs, d.computeBoundShare, k);
       assert.ok(c);
       recs.push({ ...r, backToBackClock: { smClockMhz: c.backToBackMhz, powerW: 700 }, servingClock: { smClockMhz: c.servingMhz, powerW: 650 } });
     }
@@ -93,7 +93,7 @@ test('the power model is recovered from clocks a known one gives the records (th
   assert.ok(Math.abs(p.fixedPowerShare - 0.4) < 0.03, `fixedPowerShare ${p.fixedPowerShare}`);
   assert.ok(Math.abs(p.memoryBoundPowerRatio - 0.55) < 0.03, `memoryBoundPowerRatio ${p.memoryBoundPowerRatio}`);
   // Through fitClockRegime: the power model rides along the scales when the maximum clock is known, not otherwise.
-  const shares = recs.map((r) => aloneShare(models[model], hw, r.batch, r.smCount).share).sort((a, b) => a - b);
+  const shares = recs.map((r) => aloneShare(models[model], hw, r.batch, r.smCount, 1).computeBoundShare).sort((a, b) => a - b);
   assert.ok(Math.abs(p.referenceComputeShare - shares[Math.floor(shares.length / 2)]) < 1e-3, 'the median prefill share');
   // Through fitClockRegime: the power model rides along the scales when the maximum clock is known, not otherwise;
   // every record was built with a back-to-back scale of 1 at its own clock, so at the reference demand the scale
