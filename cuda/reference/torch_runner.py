@@ -311,6 +311,13 @@ def settle_replays(fn, stream, seconds):
             stream.synchronize()
 
 
+def settle_seconds_for(settle_seconds, settle_min_sms, sms):
+    """How long a forward alone on `sms` SMs settles (--settle-seconds), none below --settle-min-sms: on an H100 no
+    partition under 96 SMs meets the 700 W cap (every forward on 16-64 SMs read 1,950-1,980 MHz), so settling there
+    only spends device time."""
+    return float(settle_seconds) if sms >= settle_min_sms else 0.0
+
+
 def capture(stream, fn):
     """One CUDA graph of fn() captured on `stream` (warm-up run first, outside the capture)."""
     with torch.cuda.stream(stream):
@@ -861,7 +868,7 @@ class Runner:
         # the forward first replays untimed for that long, so a short compute-heavy forward is timed at the clock the
         # cap settles it at, and the clock it carries is the one its kernels ran at (a 512-token prefill on 132 H100 SMs
         # read 1,950 MHz unsettled and ran about as fast as at 1,720; BENCHMARKS.md, "Fourteenth round").
-        settle = float(self.args.settle_seconds)
+        settle = settle_seconds_for(self.args.settle_seconds, self.args.settle_min_sms, e["sms"])
         if settle > 0:
             settle_replays(g.replay, part.stream, settle)
         with self.clock as c:
@@ -1086,6 +1093,8 @@ def main():
                     help="which 8-SM groups a single partition takes: the first (default) or the last, as a pair's decode side")
     ap.add_argument("--settle-seconds", type=float, default=0.0,
                     help="forwards alone: replay each untimed for this long before timing it, so it is timed at its settled clock (records carry settle_s)")
+    ap.add_argument("--settle-min-sms", type=int, default=0,
+                    help="with --settle-seconds: settle only forwards on partitions of at least this many SMs (where the power cap can act)")
     ap.add_argument("--attention", default="", help="force SDPA backends, e.g. prefill=flash,prefill_cached=flash,decode=cudnn")
     a = ap.parse_args()
     t0 = time.time()

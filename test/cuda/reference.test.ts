@@ -89,10 +89,23 @@ ns["settle_replays"](lambda: none.append(1), stream, 0)
 print(len(calls) >= 8, len(calls) % 8 == 0, len(syncs) * 8 == len(calls), 0.05 <= took < 1.0, len(none))
 `;
   assert.equal(execFileSync('python3', ['-c', py, runner], { encoding: 'utf8' }).trim(), 'True True True True 0');
+  // --settle-min-sms: partitions below it are timed unsettled (no settle_s), at and above it settled.
+  const minPy = `
+import ast, sys
+src = open(sys.argv[1]).read()
+fn = next(n for n in ast.parse(src).body if isinstance(n, ast.FunctionDef) and n.name == "settle_seconds_for")
+ns = {}
+exec(compile(ast.Module(body=[fn], type_ignores=[]), "settle", "exec"), ns)
+f = ns["settle_seconds_for"]
+print(f(1, 96, 64), f(1, 96, 96), f(1, 96, 132), f(0.5, 0, 16), f(0, 0, 132))
+`;
+  assert.equal(execFileSync('python3', ['-c', minPy, runner], { encoding: 'utf8' }).trim(), '0.0 1.0 1.0 0.5 0.0');
   const src = readFileSync(runner, 'utf8');
   assert.match(src, /add_argument\("--settle-seconds", type=float, default=0\.0/);
+  assert.match(src, /add_argument\("--settle-min-sms", type=int, default=0/);
   const fwd = src.slice(src.indexOf('    def run_forward(self, e):'), src.indexOf('    def run_concurrent(self, e):'));
   // Settled before the clock sampler and the timed replays start, and recorded.
   assert.ok(fwd.indexOf('settle_replays(g.replay, part.stream, settle)') < fwd.indexOf('with self.clock as c:'));
+  assert.match(fwd, /settle = settle_seconds_for\(self\.args\.settle_seconds, self\.args\.settle_min_sms, e\["sms"\]\)/);
   assert.match(fwd, /\{"settle_s": settle\} if settle > 0 else \{\}/);
 });
