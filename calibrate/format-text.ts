@@ -2,7 +2,7 @@ import { OP_CLASSES, type PerfSpec } from '../sim/hardware/hardware-spec.js';
 import { formatPct, type ErrorSummary } from './error-stats.js';
 import type { FitResiduals } from './fit.js';
 import type { PlanEstimate } from './plan.js';
-import type { ErrorSummaryJson, GroupedErrors, ValidationReport } from './validate.js';
+import type { ErrorSummaryJson, GroupedErrors, PointErrors, ValidationReport } from './validate.js';
 import type { KernelQualityReport } from './kernel-quality.js';
 
 /** Plain-text tables the calibrate subcommands print; the JSON outputs carry the same numbers unrounded. */
@@ -70,16 +70,25 @@ function table<S extends ErrorSummaryJson>(title: string, groups: Readonly<Recor
   return [`${title.padEnd(width)} ${HEADER}${more(extra?.header ?? '')}`, ...Object.entries(groups).map(([k, s]) => `  ${k.padEnd(width - 2)} ${errorCells(s)}${more(extra ? extra.cell(s) : '')}`)];
 }
 
+/** A group's mean signed error, '+' when priced slow; '–' in a report written before every group carried it. */
+function signedCell(s: Partial<PointErrors>): string {
+  const e = s.mean_signed_error;
+  return e === undefined || e === null || Number.isNaN(e) ? '–' : (e >= 0 ? '+' : '') + formatPct(e);
+}
+
+const SIGNED = { header: 'signed', cell: signedCell } as const;
+
 function section(name: string, g: GroupedErrors): string[] {
   if (g.overall.count === 0) return [`${name}: no held-out points`];
+  // The mean signed error (+: priced slow) is the column a bias shows in: a group leaning one way (by SM count, by
+  // clock band) is a missing term, where MAPE alone reads the same for scatter.
   return [
-    ...table(`${name} by family`, g.by_family),
-    ...table(`${name} by model`, g.by_model),
-    ...table(`${name} by SM count`, g.by_sm_count),
-    ...table(`${name} by batch kind`, g.by_batch_kind),
-    // The mean signed error (+: priced slow) is the column a clock-set pattern shows in.
-    ...(g.by_clock ? table(`${name} by SM clock`, g.by_clock, { header: 'signed', cell: (s) => (s.mean_signed_error >= 0 ? '+' : '') + formatPct(s.mean_signed_error) }) : []),
-    ...table(`${name} overall`, { all: g.overall }),
+    ...table(`${name} by family`, g.by_family, SIGNED),
+    ...table(`${name} by model`, g.by_model, SIGNED),
+    ...table(`${name} by SM count`, g.by_sm_count, SIGNED),
+    ...table(`${name} by batch kind`, g.by_batch_kind, SIGNED),
+    ...(g.by_clock ? table(`${name} by SM clock`, g.by_clock, SIGNED) : []),
+    ...table(`${name} overall`, { all: g.overall }, SIGNED),
   ];
 }
 
@@ -123,11 +132,12 @@ function regimeTable(r: ValidationReport): string[] {
   const regimes = r.summary.regimes ?? {};
   const rows = Object.entries(regimes);
   if (rows.length === 0) return [];
-  const out = [`${'by regime'.padEnd(30)} ${HEADER}  worst SM count (MAPE)`];
+  const out = [`${'by regime'.padEnd(30)} ${HEADER}   signed  worst SM count (MAPE, signed)`];
   for (const [name, g] of rows) {
     if (!g) continue;
     const worstSm = Object.entries(g.by_sm_count).sort((a, b) => b[1].mape - a[1].mape)[0];
-    out.push(`  ${name.padEnd(28)} ${errorCells(g.overall)}  ${worstSm ? `${worstSm[0]} (${formatPct(worstSm[1].mape)})` : ''}`);
+    const worst = worstSm ? `${worstSm[0]} (${formatPct(worstSm[1].mape)}${worstSm[1].mean_signed_error === undefined ? '' : `, ${signedCell(worstSm[1])}`})` : '';
+    out.push(`  ${name.padEnd(28)} ${errorCells(g.overall)}  ${signedCell(g.overall).padStart(7)}  ${worst}`);
   }
   if (r.summary.unseen_models.length > 0) out.push(`  unseen (never fitted): ${r.summary.unseen_models.join(', ')}`);
   return out;

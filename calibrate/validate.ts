@@ -48,9 +48,9 @@ export const REGIMES = [
 export type Regime = (typeof REGIMES)[number];
 
 export interface RegimeErrors {
-  readonly overall: ErrorSummaryJson;
-  readonly by_sm_count: Readonly<Record<string, ErrorSummaryJson>>;
-  readonly by_model: Readonly<Record<string, ErrorSummaryJson>>;
+  readonly overall: PointErrors;
+  readonly by_sm_count: Readonly<Record<string, PointErrors>>;
+  readonly by_model: Readonly<Record<string, PointErrors>>;
 }
 
 export interface ValidationPoint {
@@ -70,10 +70,17 @@ export interface ValidationPoint {
   readonly clock_mhz?: { readonly predicted: number; readonly measured: number };
 }
 
-/** Errors of the points in one band of SM clock, with their mean signed error (predicted ÷ measured − 1). */
-export interface ClockBandErrors extends ErrorSummaryJson {
+/**
+ * Errors of a group of compared points, with their mean signed error (predicted ÷ measured − 1; + is priced slow):
+ * MAPE says how far, the sign says which way, and a group whose points all lean one way is a bias in the model (a
+ * missing term), not noise. Reports written before 2026-12-06 (ninth session) carry the sign only by SM clock.
+ */
+export interface PointErrors extends ErrorSummaryJson {
   readonly mean_signed_error: number;
 }
+
+/** Errors of the points in one band of SM clock. */
+export type ClockBandErrors = PointErrors;
 
 export interface ErrorSummaryJson {
   readonly count: number;
@@ -83,11 +90,11 @@ export interface ErrorSummaryJson {
 }
 
 export interface GroupedErrors {
-  readonly overall: ErrorSummaryJson;
-  readonly by_family: Readonly<Record<string, ErrorSummaryJson>>;
-  readonly by_model: Readonly<Record<string, ErrorSummaryJson>>;
-  readonly by_sm_count: Readonly<Record<string, ErrorSummaryJson>>;
-  readonly by_batch_kind: Readonly<Record<string, ErrorSummaryJson>>;
+  readonly overall: PointErrors;
+  readonly by_family: Readonly<Record<string, PointErrors>>;
+  readonly by_model: Readonly<Record<string, PointErrors>>;
+  readonly by_sm_count: Readonly<Record<string, PointErrors>>;
+  readonly by_batch_kind: Readonly<Record<string, PointErrors>>;
   /**
    * By the SM clock the points ran at, in 100 MHz bands ("1500-1599 MHz"); present when any point carries one. A
    * forward timed before the power cap pulled the clock down runs faster than one timed after (BENCHMARKS.md, "Clock
@@ -155,14 +162,21 @@ function bucket(points: readonly ValidationPoint[], key: (p: ValidationPoint) =>
   return [...groups.entries()].sort((a, b) => a[0].localeCompare(b[0], 'en', { numeric: true }));
 }
 
-function groupBy(points: readonly ValidationPoint[], key: (p: ValidationPoint) => string): Record<string, ErrorSummaryJson> {
-  return Object.fromEntries(bucket(points, key).map(([k, ps]) => [k, json(summarizeApes(ps.map((p) => p.ape)))]));
+/** The errors of `points`, signed mean included (NaN, like the MAPE, for none). */
+function pointErrors(points: readonly ValidationPoint[]): PointErrors {
+  let signed = 0;
+  for (const p of points) signed += p.predicted_us / p.measured_us - 1;
+  return { ...json(summarizeApes(points.map((p) => p.ape))), mean_signed_error: points.length === 0 ? NaN : signed / points.length };
+}
+
+function groupBy(points: readonly ValidationPoint[], key: (p: ValidationPoint) => string): Record<string, PointErrors> {
+  return Object.fromEntries(bucket(points, key).map(([k, ps]) => [k, pointErrors(ps)]));
 }
 
 function grouped(points: readonly ValidationPoint[]): GroupedErrors {
   const clocked = points.filter((p) => p.sm_clock_mhz !== undefined);
   return {
-    overall: json(summarizeApes(points.map((p) => p.ape))),
+    overall: pointErrors(points),
     by_family: groupBy(points, (p) => p.family),
     by_model: groupBy(points, (p) => p.model),
     by_sm_count: groupBy(points, (p) => String(p.sm_count)),
@@ -173,16 +187,10 @@ function grouped(points: readonly ValidationPoint[]): GroupedErrors {
 
 /** Points with a clock in 100 MHz bands, lowest first. */
 function byClock(points: readonly ValidationPoint[]): Record<string, ClockBandErrors> {
-  const band = (p: ValidationPoint): string => {
+  return groupBy(points, (p) => {
     const lo = Math.floor((p.sm_clock_mhz as number) / 100) * 100;
     return `${lo}-${lo + 99} MHz`;
-  };
-  return Object.fromEntries(
-    bucket(points, band).map(([k, ps]) => [
-      k,
-      { ...json(summarizeApes(ps.map((p) => p.ape))), mean_signed_error: ps.reduce((s, p) => s + (p.predicted_us / p.measured_us - 1), 0) / ps.length },
-    ]),
-  );
+  });
 }
 
 /** One compared value: the record's id and family, the partition it ran on and beside, its batch kind. */
@@ -262,7 +270,7 @@ function regimeErrors(points: readonly ValidationPoint[], unseen: ReadonlySet<st
   const out: Partial<Record<Regime, RegimeErrors>> = {};
   const put = (regime: Regime, pts: readonly ValidationPoint[]): void => {
     if (pts.length === 0) return;
-    out[regime] = { overall: json(summarizeApes(pts.map((p) => p.ape))), by_sm_count: groupBy(pts, (p) => String(p.sm_count)), by_model: groupBy(pts, (p) => p.model) };
+    out[regime] = { overall: pointErrors(pts), by_sm_count: groupBy(pts, (p) => String(p.sm_count)), by_model: groupBy(pts, (p) => p.model) };
   };
   for (const regime of REGIMES) {
     if (regime === 'unseen_model') put(regime, points.filter((p) => p.kind === 'forward' && unseen.has(p.model)));

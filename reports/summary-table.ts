@@ -86,15 +86,15 @@ function calibrationTableHtml(input: ReportInput): string {
     for (const [group, v] of Object.entries(s)) {
       if (!isObj(v) || !isObj(v.overall) || typeof v.overall.mape !== 'number') continue;
       const o = v.overall as Obj;
-      const pc = (x: unknown) => cell(typeof x === 'number' ? `${(x * 100).toFixed(2)}%` : '–', true);
+      const pc = (x: unknown, signed = false) => cell(typeof x === 'number' ? `${signed && x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}%` : '–', true);
       const target = targets[`${group}_mape`];
       const verdict = pass[group];
       const verdictCell = verdict === true ? '<td class="pass">PASS</td>' : verdict === false ? '<td class="fail">FAIL</td>' : cell(typeof target === 'number' ? 'no held-out points' : 'reported, no target');
-      rows.push(`<tr>${cell(f.file)}${cell(group.replace(/_/g, ' '))}${cell(typeof o.count === 'number' ? String(o.count) : '–', true)}${pc(o.mape)}${pc(o.p90_ape)}${pc(o.worst_ape)}${typeof target === 'number' ? cell(`≤ ${(target * 100).toFixed(0)}%`, true) : cell('–', true)}${verdictCell}</tr>`);
+      rows.push(`<tr>${cell(f.file)}${cell(group.replace(/_/g, ' '))}${cell(typeof o.count === 'number' ? String(o.count) : '–', true)}${pc(o.mape)}${pc(o.p90_ape)}${pc(o.worst_ape)}${pc(o.mean_signed_error, true)}${typeof target === 'number' ? cell(`≤ ${(target * 100).toFixed(0)}%`, true) : cell('–', true)}${verdictCell}</tr>`);
     }
   }
   if (rows.length === 0) return '';
-  const head = ['file', 'held-out group', 'points', 'MAPE', 'p90 |error|', 'worst |error|', 'target (MAPE)', 'verdict'].map((t) => `<th>${escapeHtml(t)}</th>`).join('');
+  const head = ['file', 'held-out group', 'points', 'MAPE', 'p90 |error|', 'worst |error|', 'mean signed (+: priced slow)', 'target (MAPE)', 'verdict'].map((t) => `<th>${escapeHtml(t)}</th>`).join('');
   return `<h3>Calibration against its targets</h3><div class="scroll"><table id="calibration-verdicts"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 

@@ -103,3 +103,32 @@ test('under a power model each clock point carries the clock its window was pric
   assert.equal(r0.summary.clock_prediction, undefined);
   assert.ok(r0.points.every((p) => p.clock_mhz === undefined));
 });
+
+test('every group carries its mean signed error (+: priced slow), in the JSON and as a column of the text; a report without it prints –', async () => {
+  const { formatValidation } = await import('../../calibrate/format-text.js');
+  const data = synthesizeSet(plan, models, testHardware(), 0, 'v6');
+  // Forwards on the largest partition measured 25% slower than the true model prices them (priced 20% fast:
+  // 1 / 1.25 − 1), pairs 10% faster on their decode lane (priced 1 / 0.9 − 1 = +11.1% slow); the rest exact.
+  const big = Math.max(...data.records.flatMap((x) => (x.kind === 'forward' ? [x.smCount] : [])));
+  const records = data.records.map((x) =>
+    x.kind === 'forward' && x.smCount === big ? { ...x, medianUs: x.medianUs * 1.25 } : x.kind === 'concurrent' ? { ...x, decodeConcurrentUs: x.decodeConcurrentUs * 0.9 } : x,
+  );
+  const r = validateCalibration(models, testHardware(), { ...data, records });
+  const f = r.summary.forward;
+  const near = (a: number, b: number): boolean => Math.abs(a - b) < 1e-9;
+  assert.ok(near(f.by_sm_count[String(big)].mean_signed_error, -0.2), String(f.by_sm_count[String(big)].mean_signed_error));
+  for (const [sm, g] of Object.entries(f.by_sm_count)) if (sm !== String(big)) assert.ok(near(g.mean_signed_error, 0), sm);
+  // The overall mean is the points' mean: −20% on the big partition's share of the points.
+  const share = f.by_sm_count[String(big)].count / f.overall.count;
+  assert.ok(near(f.overall.mean_signed_error, -0.2 * share), String(f.overall.mean_signed_error));
+  assert.ok(near(r.summary.concurrent_decode.overall.mean_signed_error, 1 / 0.9 - 1));
+  assert.ok(near(r.summary.regimes.decode_lane_beside_prefill!.overall.mean_signed_error, 1 / 0.9 - 1));
+  for (const g of Object.values(r.summary.regimes.decode_lane_beside_prefill!.by_sm_count)) assert.ok(near(g.mean_signed_error, 1 / 0.9 - 1));
+  const text = formatValidation(r);
+  assert.match(text, new RegExp(`forward by SM count\\s+n\\s+MAPE\\s+p90\\s+worst\\s+signed\\n(.*\\n)*  ${big}\\s+\\d+\\s+20\\.0%\\s+20\\.0%\\s+20\\.0%\\s+-20\\.0%`));
+  assert.match(text, /decode_lane_beside_prefill\s+\d+\s+11\.1%\s+11\.1%\s+11\.1%\s+\+11\.1%\s+\d+ \(11\.1%, \+11\.1%\)/);
+  // A report from before every group carried the sign (JSON read back from disk) still prints, with – for the sign.
+  const strip = (g: object): object => JSON.parse(JSON.stringify(g, (k, v: unknown) => (k === 'mean_signed_error' ? undefined : v))) as object;
+  const old = strip(r) as typeof r;
+  assert.match(formatValidation(old), /forward overall\s+n\s+MAPE\s+p90\s+worst\s+signed\n  all\s+\d+\s+[\d.]+%\s+[\d.]+%\s+[\d.]+%\s+–/);
+});

@@ -21,4 +21,10 @@ test('calibration groups are judged against their targets; groups the page does 
   assert.match(html, /<td>concurrent decode<\/td>.*?<td class="fail">FAIL<\/td>/);
   assert.match(html, /<td>clock regime<\/td>.*?<td>reported, no target<\/td>/);
   assert.match(html, /<td>concurrent prefill<\/td>/);
+  // The mean signed error where the file carries it (validation since 2026-12-06), – where it does not.
+  assert.match(html, /<th>mean signed \(\+: priced slow\)<\/th>/);
+  assert.match(html, /<td>forward<\/td>(<td class="num">[^<]*<\/td>){4}<td class="num">–<\/td>/);
+  const signed = summaryTableHtml({ ...input, calibrationFiles: [{ file: 'w.json', summary: { forward: { overall: { ...errs(0.03).overall, mean_signed_error: -0.021 } }, decode: { overall: { ...errs(0.03).overall, mean_signed_error: 0.015 } } } }] });
+  assert.match(signed, /<td>forward<\/td>(<td class="num">[^<]*<\/td>){4}<td class="num">-2\.10%<\/td>/);
+  assert.match(signed, /<td>decode<\/td>(<td class="num">[^<]*<\/td>){4}<td class="num">\+1\.50%<\/td>/);
 });
