@@ -22,6 +22,13 @@ export interface ReferencePlanOptions {
   readonly hardware: HardwareSpec;
   readonly repeats: number;
   readonly warmup: number;
+  /**
+   * Forwards of the first model on the prefill partition beside one decode group too (all SMs but 8 on a Hopper:
+   * 124), a split DuetServe takes under light load. Default true; the plans measured before 2026-12-06 (ninth
+   * session) lack them. There the SM count and cuBLAS's wave count part ways (a 512-token prefill takes the same
+   * time on 96, 116 and 124 SMs: BENCHMARKS.md), and a fit that never sees it prices 124 SMs 6% fast.
+   */
+  readonly besideOneGroup?: boolean;
 }
 
 /**
@@ -67,13 +74,16 @@ export function referencePairSizes(hw: HardwareSpec): [prefillSms: number, decod
 }
 
 
-export function referenceForwardSms(hw: HardwareSpec, large: boolean): number[] {
+export function referenceForwardSms(hw: HardwareSpec, large: boolean, besideOneGroup = true): number[] {
   const g = hw.partition.granularitySms;
   const all = partitionSizes(hw);
   const want = large ? [2 * g, 3 * g, 4 * g, 6 * g, 8 * g, 12 * g] : [2 * g, 4 * g, 8 * g, 12 * g];
   const sizes = new Set(want.filter((s) => all.includes(s)));
-  // The largest split a prefill partition takes beside one decode group (remainder included), and the GPU.
-  if (large && groupLayout(hw).remainderSms > 0) sizes.add(hw.smCount - 2 * g);
+  // The prefill partitions beside two decode groups and beside one (remainder included), and the GPU.
+  if (large && groupLayout(hw).remainderSms > 0) {
+    sizes.add(hw.smCount - 2 * g);
+    if (besideOneGroup) sizes.add(hw.smCount - g);
+  }
   sizes.add(hw.smCount);
   return [...sizes].sort((a, b) => a - b);
 }
@@ -92,7 +102,7 @@ export function generateReferencePlan(opts: ReferencePlanOptions): Plan & { read
   const fitted = opts.models.filter((m) => !m.unseen);
   for (const { spec } of fitted) for (const sms of opSms) for (const shape of opShapes(spec)) add(opExperiment(shape, sms));
   opts.models.forEach(({ key }, i) => {
-    for (const sms of referenceForwardSms(hw, i === 0)) for (const batch of FORWARD_BATCHES) add({ id: `fw-${key}-s${sms}-${batchLabel(batch)}`, kind: 'forward', model: key, sms, batch });
+    for (const sms of referenceForwardSms(hw, i === 0, opts.besideOneGroup ?? true)) for (const batch of FORWARD_BATCHES) add({ id: `fw-${key}-s${sms}-${batchLabel(batch)}`, kind: 'forward', model: key, sms, batch });
   });
   fitted.forEach(({ key }, i) => {
     // The first model gets every split and both decode batches; the others the ends of the range.

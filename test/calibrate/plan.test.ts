@@ -110,7 +110,14 @@ test('the shipped reference plans are exactly what calibrate plan --profile refe
   const reference = generateReferencePlan({ models: [m('qwen3-8b'), m('qwen3-14b'), { ...m('llama-3.1-8b'), unseen: true }], hardware: hw, repeats: 8, warmup: 1 });
   const validation = generateValidationPlan({ models: [m('qwen3-8b'), m('qwen3-14b'), m('llama-3.1-8b')], hardware: hw, repeats: 8, warmup: 1 });
   const read = (p: string) => JSON.parse(readFileSync(join(root, p), 'utf8')) as unknown;
-  for (const p of ['calibrate/plans/reference-hopper.json', 'calibrate/data/h200-2026-12-04-reference/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(reference)), p);
+  assert.deepEqual(read('calibrate/plans/reference-hopper.json'), JSON.parse(JSON.stringify(reference)));
+  // The plan the shipped reference data were measured from (before the forwards beside one decode group): the same
+  // experiments less those, in the same order.
+  const measured = generateReferencePlan({ models: [m('qwen3-8b'), m('qwen3-14b'), { ...m('llama-3.1-8b'), unseen: true }], hardware: hw, repeats: 8, warmup: 1, besideOneGroup: false });
+  for (const p of ['calibrate/data/h200-2026-12-04-reference/plan.json', 'calibrate/data/h100-2026-12-06-reference-clocks/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(measured)), p);
+  const added = reference.experiments.filter((e) => !measured.experiments.some((x) => x.id === e.id));
+  assert.deepEqual(added.map((e) => (e.kind === 'forward' ? `${e.model}@${e.sms}` : e.kind)), Array(13).fill('qwen3-8b@124'));
+  assert.deepEqual(reference.experiments.filter((e) => !added.includes(e)), measured.experiments);
   for (const p of ['calibrate/plans/reference-validation-hopper.json', 'calibrate/data/h200-2026-12-04-reference-validation/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(validation)), p);
   const remainder = generateRemainderValidationPlan({ models: [m('qwen3-8b'), m('qwen3-14b'), { ...m('llama-3.1-8b'), unseen: true }], hardware: hw, repeats: 8, warmup: 1 });
   for (const p of ['calibrate/plans/remainder-validation-hopper.json', 'calibrate/data/h200-2026-12-05-remainder-validation/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(remainder)), p);
