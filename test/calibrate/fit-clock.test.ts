@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fitClockPower, fitClockRegime } from '../../calibrate/fit-clock.js';
-import { aloneShare } from '../../sim/latency/roofline.js';
 import type { ClockRegimeRecord } from '../../calibrate/measurement.js';
-import { predictIteration, servingClockOf, servingScaleAt } from '../../sim/latency/roofline.js';
+import { aloneShare, predictIteration, servingClockOf, servingScaleAt } from '../../sim/latency/roofline.js';
 import { qwenModels, testHardware } from '../util/calibration-fixtures.js';
 
 const models = qwenModels();
