@@ -255,7 +255,7 @@ function fitFrom(io: CliIo, o: FitFlags) {
     const sms = [...new Set(unsettled.map((r) => r.smCount))].sort((a, b) => a - b).join(', ');
     io.stderr(
       `fit: ${unsettled.length} of ${fit.forward.train.length} training forwards (on ${sms} SMs, where the cap holds the clock down) were timed without --settle-seconds: ` +
-        `a short compute-heavy one reads a clock its kernels did not run at; re-measure with the reference runner's --settle-seconds 1 (calibrate/README.md, "Clock-aware fit")\n`,
+        `a short compute-heavy one reads a clock its kernels did not run at; re-measure with the reference runner's --settle-seconds 1 --settle-min-sms ${unsettled.reduce((m, r) => Math.min(m, r.smCount), Infinity)} (calibrate/README.md, "Clock-aware fit")\n`,
     );
   }
   return { loaded, source, hardware, fit };
