@@ -202,6 +202,33 @@ export function generateRemainderValidationPlan(opts: ReferencePlanOptions): Pla
   return { version: PLAN_VERSION, models, unseenModels: opts.models.map((m) => m.key), repeats: opts.repeats, warmup: opts.warmup, experiments };
 }
 
+/**
+ * Every partition from twelve groups to the whole GPU (`calibrate plan --profile waves`; a Hopper: 96, 100, 104, …,
+ * 124 and 132 SMs, the GPC remainder's sizes included): the 8192³ ceiling GEMM, the first model's four linear layers
+ * at 512 and 2,048 tokens (run with the reference runner's --kernel-names, so each record names cuBLAS's tile on that
+ * partition), and its forwards with a prefill. Why: a 512-token Qwen3-8B prefill takes the same time on 96, 116 and
+ * 124 H100 SMs and 1.39× less on 132, which whole waves of cuBLAS's recorded tiles explain and a half-wave blend with a
+ * smooth Π(S) does not (BENCHMARKS.md, "Production-kernel (reference) calibration", the ninth session's finding); the
+ * shipped data have no GEMM and no training forward between 96 and 132 SMs to choose between them. Every model is
+ * unseen: measured into its own folder, never fitted.
+ */
+export function generateWavesPlan(opts: ReferencePlanOptions): Plan & { readonly unseenModels: readonly string[] } {
+  const hw = opts.hardware;
+  const g = hw.partition.granularitySms;
+  const N = hw.smCount;
+  const sizes = new Set(partitionSizes(hw).filter((s) => s >= 12 * g));
+  for (let s = N - g; s >= 12 * g; s -= g) sizes.add(s);
+  const sms = [...sizes].sort((a, b) => a - b);
+  const first = opts.models[0];
+  const { experiments, add } = uniqueExperiments();
+  for (const s of sms) add({ id: `ceil-gemm-s${s}`, kind: 'ceiling_gemm', sms: s, m: CEILING_GEMM_DIM, n: CEILING_GEMM_DIM, k: CEILING_GEMM_DIM });
+  const linears = opShapes(first.spec).filter((sh) => sh.op === 'gemm' && sh.dOut !== first.spec.vocabSize && (sh.n === 512 || sh.n === 2048));
+  for (const s of sms) for (const shape of linears) add(opExperiment(shape, s));
+  const withPrefill = FORWARD_BATCHES.filter((b) => (b.prefills ?? []).length > 0);
+  for (const s of sms) for (const batch of withPrefill) add({ id: `fw-${first.key}-s${s}-${batchLabel(batch)}`, kind: 'forward', model: first.key, sms: s, batch });
+  return { version: PLAN_VERSION, models: { [first.key]: toPlanModel(first.spec) }, unseenModels: [first.key], repeats: opts.repeats, warmup: opts.warmup, experiments };
+}
+
 /** The prefill chunks the clock-sizes profile times on each partition, 512 to 4,096 fresh tokens. */
 export const CLOCK_SIZE_PREFILLS: readonly number[] = [512, 1024, 2048, 4096];
 /** Decode steps between two prefills in the clock-sizes profile's serving regime, unless `decodeSteps` says otherwise. */

@@ -199,3 +199,36 @@ test('kernel-quality plan: decode attention and the copy ceiling on every partit
   const read = (p: string) => JSON.parse(readFileSync(join(packageRoot(), p), 'utf8')) as unknown;
   for (const p of ['calibrate/plans/kernel-quality-hopper.json', 'calibrate/data/h200-2026-12-04-kernel-quality/round4/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(plan)), p);
 });
+
+test('waves plan: every partition from 12 groups to the whole GPU, the ceiling GEMM, the linear layers at 512 and 2,048 tokens and the forwards with a prefill; the shipped plan is what the profile writes', async () => {
+  const { generateReferencePlan, generateWavesPlan } = await import('../../calibrate/plan-reference.js');
+  const { loadHardware } = await import('../../sim/config/load-hardware.js');
+  const { loadModel } = await import('../../sim/config/load-model.js');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { packageRoot } = await import('../../sim/trace/bundled.js');
+  const hw = loadHardware('h200');
+  const opts = { models: [{ key: 'qwen3-8b', spec: loadModel('qwen3-8b') }], hardware: hw, repeats: 8, warmup: 1 };
+  const plan = generateWavesPlan(opts);
+  // 15 groups of 8 and a remainder of 12: 96-120 in whole groups, 100-124 holding the remainder, and the GPU.
+  const smsOf = (e: (typeof plan.experiments)[number]): number => (e.kind === 'concurrent' ? -1 : e.sms);
+  const sms = [...new Set(plan.experiments.map(smsOf))].sort((a, b) => a - b);
+  assert.deepEqual(sms, [96, 100, 104, 108, 112, 116, 120, 124, 132]);
+  for (const s of sms) {
+    const at = plan.experiments.filter((e) => smsOf(e) === s);
+    assert.equal(at.filter((e) => e.kind === 'ceiling_gemm').length, 1, `${s}`);
+    const gemms = at.filter((e) => e.kind === 'op');
+    // Qwen3-8B's QKV, output, gate-up and down projections, each at 512 and 2,048 tokens; no LM head.
+    assert.deepEqual(gemms.map((e) => (e.kind === 'op' && e.op === 'gemm' ? `${e.n}:${e.d_in}x${e.d_out}` : '?')).sort(), ['2048:12288x4096', '2048:4096x24576', '2048:4096x4096', '2048:4096x6144', '512:12288x4096', '512:4096x24576', '512:4096x4096', '512:4096x6144']);
+    const forwards = at.filter((e) => e.kind === 'forward');
+    assert.equal(forwards.length, 8, `${s}: the reference plan's forward batches with a prefill`);
+    assert.ok(forwards.every((e) => e.kind === 'forward' && (e.batch.prefills ?? []).length > 0));
+  }
+  assert.deepEqual(plan.unseenModels, ['qwen3-8b'], 'never fitted');
+  // An experiment the reference plan has too (same id) is the same experiment, so the two folders compare point by point.
+  const reference = new Map(generateReferencePlan({ ...opts, models: [...opts.models, { key: 'qwen3-14b', spec: loadModel('qwen3-14b') }] }).experiments.map((e) => [e.id, e]));
+  const shared = plan.experiments.filter((e) => reference.has(e.id));
+  assert.ok(shared.length >= 40, `${shared.length} shared`);
+  for (const e of shared) assert.deepEqual(e, reference.get(e.id), e.id);
+  assert.deepEqual(JSON.parse(readFileSync(join(packageRoot(), 'calibrate/plans/waves-hopper.json'), 'utf8')), JSON.parse(JSON.stringify(plan)));
+});
