@@ -7,6 +7,12 @@ import { kvBytesPerToken } from '../../sim/model/model-spec.js';
 import { familyOf, splitRecords } from '../../calibrate/split.js';
 import type { ForwardRecord } from '../../calibrate/measurement.js';
 import { qwenModels, testHardware } from '../util/calibration-fixtures.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateReferencePlan, generateWavesPlan } from '../../calibrate/plan-reference.js';
+import { loadHardware } from '../../sim/config/load-hardware.js';
+import { loadModel } from '../../sim/config/load-model.js';
+import { packageRoot } from '../../sim/trace/bundled.js';
 
 const models = qwenModels();
 const entries = Object.entries(models).map(([key, spec]) => ({ key, spec }));
@@ -200,13 +206,7 @@ test('kernel-quality plan: decode attention and the copy ceiling on every partit
   for (const p of ['calibrate/plans/kernel-quality-hopper.json', 'calibrate/data/h200-2026-12-04-kernel-quality/round4/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(plan)), p);
 });
 
-test('waves plan: every partition from 12 groups to the whole GPU, the ceiling GEMM, the linear layers at 512 and 2,048 tokens and the forwards with a prefill; the shipped plan is what the profile writes', async () => {
-  const { generateReferencePlan, generateWavesPlan } = await import('../../calibrate/plan-reference.js');
-  const { loadHardware } = await import('../../sim/config/load-hardware.js');
-  const { loadModel } = await import('../../sim/config/load-model.js');
-  const { readFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { packageRoot } = await import('../../sim/trace/bundled.js');
+test('waves plan: every partition from 12 groups to the whole GPU, the ceiling GEMM, the linear layers at 512 and 2,048 tokens and the forwards with a prefill; the shipped plan is what the profile writes', () => {
   const hw = loadHardware('h200');
   const opts = { models: [{ key: 'qwen3-8b', spec: loadModel('qwen3-8b') }], hardware: hw, repeats: 8, warmup: 1 };
   const plan = generateWavesPlan(opts);
