@@ -253,10 +253,10 @@ function fitFrom(io: CliIo, o: FitFlags) {
   const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices, ...clock, gemmKernels, gemmRecords });
   const unsettled = unsettledClockForwards(fit.perf, fit.forward.train);
   if (unsettled.length > 0 && !o.quiet) {
-    const sms = [...new Set(unsettled.map((r) => r.smCount))].sort((a, b) => a - b).join(', ');
+    const sms = [...new Set(unsettled.map((r) => r.smCount))].sort((a, b) => a - b);
     io.stderr(
-      `fit: ${unsettled.length} of ${fit.forward.train.length} training forwards (on ${sms} SMs, where the cap holds the clock down) were timed without --settle-seconds: ` +
-        `a short compute-heavy one reads a clock its kernels did not run at; re-measure with the reference runner's --settle-seconds 1 --settle-min-sms ${unsettled.reduce((m, r) => Math.min(m, r.smCount), Infinity)} (calibrate/README.md, "Clock-aware fit")\n`,
+      `fit: ${unsettled.length} of ${fit.forward.train.length} training forwards (on ${sms.join(', ')} SMs, where the cap holds the clock down) were timed without --settle-seconds: ` +
+        `a short compute-heavy one reads a clock its kernels did not run at; re-measure with the reference runner's --settle-seconds 1 --settle-min-sms ${sms[0]} (calibrate/README.md, "Clock-aware fit")\n`,
     );
   }
   return { loaded, source, hardware, fit };
