@@ -1,4 +1,4 @@
-import type { GemmKernelShape, GemmKernelTable, HardwareSpec } from '../sim/hardware/hardware-spec.js';
+import type { GemmKernelShape, GemmKernelTable, HardwareSpec, PartitionSide } from '../sim/hardware/hardware-spec.js';
 import { clusterSms } from '../sim/hardware/partition.js';
 import { inputError } from '../sim/core/input-error.js';
 import type { MeasurementSet, OpRecord } from './measurement.js';
@@ -6,6 +6,7 @@ import { median } from './error-stats.js';
 import { RUNNER_DTYPE_BYTES } from './op-work.js';
 import { roundSig } from './fit-efficiency.js';
 import { gemmAloneUs } from '../sim/latency/roofline.js';
+import { NARROW_GEMM_ROWS } from '../sim/latency/gemm-kernels.js';
 
 /**
  * Reads cuBLAS's kernel choice out of GEMM records that carry kernel names (the gemm-rows plan run with
@@ -24,6 +25,8 @@ import { gemmAloneUs } from '../sim/latency/roofline.js';
  */
 export interface GemmKernelDerivation {
   readonly table: GemmKernelTable;
+  /** The side of the groups the run's partitions took (its meta `partition.side`; the table's remainderSmsDrawn is for it). */
+  readonly side: PartitionSide;
   /** GEMM records with kernel names read, and those whose cluster could not be read (left out). */
   readonly records: number;
   readonly unreadable: readonly string[];
@@ -34,25 +37,18 @@ export interface GemmKernelDerivation {
   /** Where remainderMaxCtas came from. */
   readonly maxCtasFrom: 'measured' | 'given';
   /**
-   * Narrow GEMMs (≤ NARROW_ROWS tokens, memory-bound) whose clusters the remainder hosts, per partition holding
+   * Narrow GEMMs (≤ NARROW_GEMM_ROWS tokens, memory-bound) whose clusters the remainder hosts, per partition holding
    * it: how many (shape, rows) were placed and the median SMs of the whole-group partitions their time matches.
-   * A diagnostic, not a table entry: it depends on which groups hold the remainder. On the H100 the first groups
-   * give 13.8 / 23.2 / 28.9 SMs at 20 / 28 / 36 (h100-2026-12-05-gemm-rows, the side forwards alone are measured
-   * on), the last groups 19.7 / 27.5 / 32.7 (h100-2026-12-05-gemm-rows-last, the side DuetServe's decode lane
-   * runs on). The model prices one time per size, which lands near the last side's: Qwen3-8B decode forwards on
-   * 20 SMs −2% there, −20% on the first (h100-2026-12-05-remainder-last-validation, h100-2026-12-05-remainder-validation).
+   * It depends on which groups hold the remainder: on the H100 the first groups give 13.8 / 23.2 / 28.9 SMs at
+   * 20 / 28 / 36 (h100-2026-12-05-gemm-rows, the side forwards alone are measured on), the last groups 19.7 / 27.5 /
+   * 32.7 (h100-2026-12-05-gemm-rows-last, the side DuetServe's decode lane runs on). The table records it per side as
+   * the remainder SMs drawn (GemmKernelTable.remainderSmsDrawn: median − whole-group SMs).
    */
   readonly narrowOnRemainder: readonly { readonly sms: number; readonly groups: number; readonly count: number; readonly medianEffectiveSms: number }[];
 }
 
 /** A cluster whose median time ratio (on S over on S − remainder) is below this used the remainder's SMs. */
 const USED_REMAINDER_RATIO = 0.95;
-
-/**
- * GEMMs of at most this many tokens are one narrow-M tile and memory-bound on every partition (see
- * GEMM_TIMES_FROM_ROWS): their time on a partition holding the remainder says how much bandwidth its SMs give them.
- */
-const NARROW_ROWS = 128;
 
 
 /** CTAs per cluster named by a kernel, or null for a name that carries none (helpers, other libraries). */
@@ -185,12 +181,39 @@ export function deriveGemmKernels(hw: HardwareSpec, data: MeasurementSet, givenM
     return tiles.every((t) => t !== null) ? { dIn, dOut, clusteredRows, tiles: tiles as [number, number][] } : { dIn, dOut, clusteredRows };
   });
   const m = data.meta;
-  const source = `${data.files.map((f) => f.path).join(', ')}: ${m.gpu}, driver ${m.driver}, CUDA ${m.cudaRuntime}, ${m.date} (${m.backend})`;
-  return { table: { source, remainderMaxCtas: maxCtas, rows, shapes }, records: gemms.length, unreadable, inconsistent, remainderRatios, maxCtasFrom, narrowOnRemainder: narrow };
+  const side = m.partition.side ?? 'first';
+  const source = `${data.files.map((f) => f.path).join(', ')}: ${m.gpu}, driver ${m.driver}, CUDA ${m.cudaRuntime}, ${m.date} (${m.backend}${side === 'last' ? ', last groups' : ''})`;
+  const drawn = narrow.map((x) => ({ smCount: x.sms, value: roundSig(Math.max(0, x.medianEffectiveSms - x.groups), 3) }));
+  const table: GemmKernelTable = { source, remainderMaxCtas: maxCtas, rows, shapes, ...(drawn.length > 0 ? { remainderSmsDrawn: { [side]: drawn } } : {}) };
+  return { table, side, records: gemms.length, unreadable, inconsistent, remainderRatios, maxCtasFrom, narrowOnRemainder: narrow };
 }
 
 /**
- * GemmKernelDerivation.narrowOnRemainder: each narrow GEMM (≤ NARROW_ROWS tokens) whose cluster the remainder hosts,
+ * The table of `base` with the remainder SMs another run drew from its side (GemmKernelTable.remainderSmsDrawn): the
+ * gemm-rows plan run on the last groups beside the one run on the first. Only the drawn SMs are taken from `other`;
+ * cuBLAS's cluster choices and tiles are the same on both sides (h100-2026-12-05-gemm-rows-last) and stay `base`'s.
+ * Refused when both runs are of one side or of different GPUs.
+ */
+export function withOtherSide(base: GemmKernelDerivation, baseData: MeasurementSet, other: GemmKernelDerivation, otherData: MeasurementSet): GemmKernelTable {
+  // The side's points only: an equal table on both sides is what the measurements show, not something checked here.
+  const where = otherData.files[0]?.path ?? '<data>';
+  if (otherData.meta.gpu !== baseData.meta.gpu || otherData.meta.smCount !== baseData.meta.smCount) {
+    throw inputError('calib.mixed-gpus', where, 1, 'gpu', `measured on '${otherData.meta.gpu}' but the first --gemm-kernels data on '${baseData.meta.gpu}'; one GPU's runs only`);
+  }
+  if (other.side === base.side) {
+    throw inputError('calib.same-side', where, 1, 'partition.side', `both --gemm-kernels runs took the ${base.side} groups; a second run adds the other side's remainder SMs (torch_runner.py --partition-side)`);
+  }
+  const points = other.table.remainderSmsDrawn?.[other.side];
+  if (!points) return base.table;
+  return {
+    ...base.table,
+    source: `${base.table.source}; ${other.side} side: ${other.table.source}`,
+    remainderSmsDrawn: { ...base.table.remainderSmsDrawn, [other.side]: points },
+  };
+}
+
+/**
+ * GemmKernelDerivation.narrowOnRemainder: each narrow GEMM (≤ NARROW_GEMM_ROWS tokens) whose cluster the remainder hosts,
  * timed on a partition holding the remainder, placed among its own times on whole-group partitions (placeAmong).
  */
 function narrowOnRemainder(
@@ -201,7 +224,7 @@ function narrowOnRemainder(
   const effective = new Map<number, number[]>();
   for (const { byN } of byShape.values()) {
     for (const [n, bySms] of byN) {
-      if (n > NARROW_ROWS) continue;
+      if (n > NARROW_GEMM_ROWS) continue;
       // Whole-group partitions below the whole GPU, ascending: where the kernel had every SM it could use.
       const whole = [...bySms.keys()].filter((s) => s < hw.smCount && clusterSms(hw, s) === s).sort((a, b) => a - b);
       for (const [sms, here] of bySms) {
@@ -245,8 +268,10 @@ export function formatGemmKernels(d: GemmKernelDerivation): string {
     `GEMM kernels: ${d.records} records; ${t.shapes.length} shapes × ${t.rows.length} token counts (${t.rows[0]}–${t.rows[t.rows.length - 1]})`,
     `Time on a partition holding the remainder ÷ time on its whole groups alone, by cluster size:`,
     ...d.remainderRatios.map((x) => `  ${x.ctas} CTA${x.ctas === 1 ? '' : 's'}: median ${x.median.toFixed(3)} (n=${x.count})`),
-    `Narrow GEMMs (≤ ${NARROW_ROWS} tokens, memory-bound) with clusters the remainder hosts, on a partition holding it, time like whole groups of:`,
-    ...(d.narrowOnRemainder.length === 0 ? ['  (none timed on both)'] : d.narrowOnRemainder.map((x) => `  ${x.sms} SMs (${x.groups} in whole groups): median ${x.medianEffectiveSms} SMs (n=${x.count})`)),
+    `Narrow GEMMs (≤ ${NARROW_GEMM_ROWS} tokens, memory-bound) with clusters the remainder hosts, on a partition holding it (the ${d.side} groups), time like whole groups of:`,
+    ...(d.narrowOnRemainder.length === 0
+      ? ['  (none timed on both)']
+      : d.narrowOnRemainder.map((x) => `  ${x.sms} SMs (${x.groups} in whole groups): median ${x.medianEffectiveSms} SMs (n=${x.count}); the remainder SMs drawn: ${roundSig(Math.max(0, x.medianEffectiveSms - x.groups), 3)}`)),
     `The remainder hosts clusters of up to ${t.remainderMaxCtas} CTAs (${d.maxCtasFrom}); ${clustered} of ${t.shapes.length * t.rows.length} (shape, rows) run larger ones:`,
     ...t.shapes.map((sh) => `  ${sh.dIn} x ${sh.dOut}: ${sh.clusteredRows.length === 0 ? 'none' : sh.clusteredRows.join(', ')}`),
     `Output tiles (dOut columns x token rows) at ${t.rows.join(', ')} rows:`,

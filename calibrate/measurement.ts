@@ -1,4 +1,5 @@
 import type { IterationBatch } from '../sim/latency/iteration-batch.js';
+import type { PartitionSide } from '../sim/hardware/hardware-spec.js';
 
 /**
  * One measurement file (JSONL written by `duet_runner` or the addon), parsed. Field names are camelCase
@@ -14,7 +15,14 @@ export interface MeasurementMeta {
   readonly date: string;
   readonly host: string;
   /** Green-context split: equal groups and the SMs left over (the runner reports them apart; 0 when absent). */
-  readonly partition: { readonly minSms: number; readonly alignment: number; readonly groups: readonly number[]; readonly remainderSms: number };
+  readonly partition: {
+    readonly minSms: number;
+    readonly alignment: number;
+    readonly groups: readonly number[];
+    readonly remainderSms: number;
+    /** Which end of the groups a single partition took (torch_runner.py --partition-side); absent: the first, as every runner did before the flag. */
+    readonly side?: PartitionSide;
+  };
   readonly backend: string;
   /** The GPU's maximum SM clock as the runner read it (`clocks.sm_clock_max_mhz`; null when the runner did not record it). */
   readonly smClockMaxMhz: number | null;
@@ -122,6 +130,8 @@ export interface ForwardRecord extends Base {
    * compute-heavy forward on a large partition reads a clock it did not run at (calibrate/README.md, "Clock-aware fit").
    */
   readonly settleS?: number;
+  /** The side of the GPU's groups the partition took (the file's meta `partition.side`); absent: 'first'. */
+  readonly partitionSide?: PartitionSide;
 }
 
 /** Decode graph replayed k times on its partition while a prefill forward runs on the other. */

@@ -3,6 +3,7 @@ import { InputError } from '../sim/core/input-error.js';
 import { JsonFields } from '../sim/input/json-fields.js';
 import { ProblemList } from '../sim/input/problem-list.js';
 import { parseBatch } from './parse-batch.js';
+import type { PartitionSide } from '../sim/hardware/hardware-spec.js';
 import {
   ELEMENTWISE_KINDS,
   RECORD_KINDS,
@@ -53,7 +54,7 @@ export function parseMeasurementFile(text: string, file: string): { meta: Measur
       f.fail('kind', 'calib.second-meta', 'a second meta line; one file holds one run');
       return;
     }
-    const rec = parseRecord(f);
+    const rec = parseRecord(f, (meta as MeasurementMeta).partition.side);
     if (rec) records.push(rec);
   });
   if (meta === null) problems.add('calib.no-meta', 0, '', 'file has no records (no meta line)');
@@ -127,6 +128,7 @@ function parseMeta(f: JsonFields): MeasurementMeta {
       alignment: p ? p.int('alignment', 1) : 0,
       groups: p ? p.numbers('groups', { integer: true, min: 1 }) : [],
       remainderSms: p && p.has('remainder') ? p.int('remainder', 0) : 0,
+      ...(p && p.has('side') ? { side: p.oneOf('side', PARTITION_SIDES) } : {}),
     },
     backend: f.has('backend') ? f.str('backend') : '',
     smClockMaxMhz: clocks && clocks.has('sm_clock_max_mhz') ? clocks.num('sm_clock_max_mhz', { min: 1 }) : null,
@@ -137,7 +139,9 @@ function timing(f: JsonFields): Timing {
   return { medianUs: f.num('median_us', { min: 0 }), p10Us: f.num('p10_us', { min: 0 }), p90Us: f.num('p90_us', { min: 0 }), reps: f.int('reps', 1) };
 }
 
-function parseRecord(f: JsonFields): MeasurementRecord | null {
+const PARTITION_SIDES = ['first', 'last'] as const;
+
+function parseRecord(f: JsonFields, side: PartitionSide | undefined): MeasurementRecord | null {
   const id = f.str('id');
   const kind = f.oneOf('kind', RECORD_KINDS);
   const source = { file: f.file, line: f.line };
@@ -153,7 +157,7 @@ function parseRecord(f: JsonFields): MeasurementRecord | null {
       const batch = b ? parseBatch(b) : { prefills: [], decodeCount: 0, decodeContextTokens: 0 };
       const decodes = b?.obj.decodes;
       const raggedDecodes = Array.isArray(decodes) && new Set(decodes).size > 1;
-      return { kind, id, source, smCount: f.int('sms', 1), model: f.str('model'), batch, smidsOk: f.has('smids_ok') ? f.bool('smids_ok') : null, raggedDecodes, ...(f.has('clock') ? { clock: clockSample(f, 'clock') } : {}), ...(f.has('settle_s') ? { settleS: f.num('settle_s', { min: 0 }) } : {}), ...timing(f) };
+      return { kind, id, source, smCount: f.int('sms', 1), model: f.str('model'), batch, smidsOk: f.has('smids_ok') ? f.bool('smids_ok') : null, raggedDecodes, ...(f.has('clock') ? { clock: clockSample(f, 'clock') } : {}), ...(f.has('settle_s') ? { settleS: f.num('settle_s', { min: 0 }) } : {}), ...(side ? { partitionSide: side } : {}), ...timing(f) };
     }
     case 'concurrent': {
       const p = f.child('prefill');

@@ -1,4 +1,4 @@
-import type { HardwareSpec } from '../sim/hardware/hardware-spec.js';
+import type { HardwareSpec, PartitionSide } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import type { IterationBatch } from '../sim/latency/iteration-batch.js';
 import { aloneShare, clockRatio, partnerOf, predictIteration, servingClockOf, type ServingClock } from '../sim/latency/roofline.js';
@@ -13,9 +13,9 @@ import type { ClockRegimeRecord, ConcurrentRecord, ForwardRecord } from './measu
  * What is compared is GPU time: the runner times each graph replay with CUDA events on the stream, so
  * host-side scheduling and sampling (the roofline's overheadUs) are not in the measurement.
  */
-function gpuUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, partner: { partnerSmCount: number }, computeClockScale?: number): number {
+function gpuUs(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, side: PartitionSide | undefined, partner: { partnerSmCount: number }, computeClockScale?: number): number {
   // 'calibration': the clock the measured forwards ran at (short back-to-back bursts; ClockRegimeSpec).
-  const opts = { smCount, ...partner, launch: 'graph' as const, tpDegree: 1, clockRegime: 'calibration' as const };
+  const opts = { smCount, ...partner, launch: 'graph' as const, tpDegree: 1, clockRegime: 'calibration' as const, partitionSide: side };
   return predictIteration(model, hw, batch, computeClockScale === undefined ? opts : { ...opts, computeClockScale }).gpuUs;
 }
 
@@ -33,7 +33,7 @@ export function modelOf(models: Readonly<Record<string, ModelSpec>>, r: { readon
  * own clock. `computeClockScale` overrides (the fit passes each training forward's before the spec has a power model).
  */
 export function predictForwardUs(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ForwardRecord, computeClockScale: number | undefined = forwardClockScale(hw, r)): number {
-  return gpuUs(modelOf(models, r), hw, r.batch, r.smCount, { partnerSmCount: 0 }, computeClockScale);
+  return gpuUs(modelOf(models, r), hw, r.batch, r.smCount, r.partitionSide, { partnerSmCount: 0 }, computeClockScale);
 }
 
 /**
@@ -76,16 +76,17 @@ export function predictConcurrentPrefillUs(models: Readonly<Record<string, Model
  */
 export function predictPair(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): { decodeUs: number; prefillUs: number } {
   const m = modelOf(models, r);
-  const decodeUs = gpuUs(m, hw, r.decodeBatch, r.decodeSmCount, partnerOf(m, hw, r.prefillBatch, r.prefillSmCount, 1, 'calibration'));
-  const prefillUs = gpuUs(m, hw, r.prefillBatch, r.prefillSmCount, partnerOf(m, hw, r.decodeBatch, r.decodeSmCount, 1, 'calibration'));
+  // Both runners put a pair's prefill on the first groups and its decode on the last (PartitionSide).
+  const decodeUs = gpuUs(m, hw, r.decodeBatch, r.decodeSmCount, 'last', partnerOf(m, hw, r.prefillBatch, r.prefillSmCount, 1, 'calibration', 'first'));
+  const prefillUs = gpuUs(m, hw, r.prefillBatch, r.prefillSmCount, 'first', partnerOf(m, hw, r.decodeBatch, r.decodeSmCount, 1, 'calibration', 'last'));
   if (r.method !== 'window' || !(decodeUs > 0) || !(prefillUs > 0)) return { decodeUs, prefillUs };
   const k = r.lookahead;
   const decodesUs = k * decodeUs;
   if (decodesUs < prefillUs) {
-    const prefillAloneUs = gpuUs(m, hw, r.prefillBatch, r.prefillSmCount, { partnerSmCount: 0 });
+    const prefillAloneUs = gpuUs(m, hw, r.prefillBatch, r.prefillSmCount, 'first', { partnerSmCount: 0 });
     return { decodeUs, prefillUs: decodesUs + (1 - decodesUs / prefillUs) * prefillAloneUs };
   }
-  const decodeAloneUs = gpuUs(m, hw, r.decodeBatch, r.decodeSmCount, { partnerSmCount: 0 });
+  const decodeAloneUs = gpuUs(m, hw, r.decodeBatch, r.decodeSmCount, 'last', { partnerSmCount: 0 });
   // Decode work (in alone time) still to do when the prefill ends: what k iterations need less what ran beside it.
   const leftAloneUs = Math.max(0, k * decodeAloneUs - prefillUs * (decodeAloneUs / decodeUs));
   return { decodeUs: (prefillUs + leftAloneUs) / k, prefillUs };

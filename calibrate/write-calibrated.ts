@@ -48,6 +48,8 @@ function renderSection(perf: PerfSpec, data: MeasurementSet, residuals: FitResid
   if (clusters) {
     (clusters.get('rows') as YAMLSeq).flow = true;
     for (const shape of (clusters.get('shapes') as YAMLSeq<YAMLMap>).items) shape.flow = true;
+    const drawn = clusters.get('remainderSmsDrawn') as YAMLMap | undefined;
+    for (const side of drawn?.items ?? []) (side.value as YAMLSeq).flow = true;
   }
   return doc.toString({ lineWidth: 0 });
 }
@@ -72,6 +74,16 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
               ...(sh.tiles ? { tiles: sh.tiles.map(([c, r]) => `${c}x${r}`) } : {}),
               ...(sh.timeScale ? { timeScale: [...sh.timeScale] } : {}),
             })),
+            ...(perf.gemmKernels.remainderSmsDrawn
+              ? {
+                  remainderSmsDrawn: Object.fromEntries(
+                    (['first', 'last'] as const).flatMap((side) => {
+                      const points = perf.gemmKernels?.remainderSmsDrawn?.[side];
+                      return points ? [[side, points.map((p) => ({ smCount: p.smCount, value: p.value }))]] : [];
+                    }),
+                  ),
+                }
+              : {}),
           },
         }
       : {}),

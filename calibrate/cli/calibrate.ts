@@ -16,7 +16,7 @@ import { generateKernelQualityPlan } from '../plan-kernel-quality.js';
 import { generateGemmRowsPlan } from '../plan-gemm-rows.js';
 import type { Plan } from '../plan-format.js';
 import type { GemmKernelTable, HardwareSpec, PerfSpec } from '../../sim/hardware/hardware-spec.js';
-import { deriveGemmKernels, formatGemmKernels, gemmOpRecords } from '../gemm-kernels.js';
+import { deriveGemmKernels, formatGemmKernels, gemmOpRecords, withOtherSide } from '../gemm-kernels.js';
 import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
 import { compareRuns, formatRepeatability } from '../repeatability.js';
 import { parsePlan } from '../parse-plan.js';
@@ -209,6 +209,8 @@ interface FitFlags {
   recordedChoices?: boolean;
   /** A data folder or file with --gemm-kernels; false with --no-gemm-kernels (commander's negation). */
   gemmKernels?: string | false;
+  /** The gemm-rows run on the other side of the groups (GemmKernelTable.remainderSmsDrawn). */
+  gemmKernelsOtherSide?: string;
   /** --clock-aware / --no-clock-aware; undefined: clock-aware where every training forward carries its clock. */
   clockAware?: boolean;
 }
@@ -269,13 +271,22 @@ function fitFrom(io: CliIo, o: FitFlags) {
  * --no-gemm-kernels fits without one. Which one is said on stderr.
  */
 function kernelTableFor(io: CliIo, o: FitFlags, file: string, hardware: HardwareSpec, recorded: GemmKernelTable | undefined): { table?: GemmKernelTable; records?: OpRecord[] } {
-  if (o.gemmKernels === false) return {};
+  if (o.gemmKernels === false) {
+    if (o.gemmKernelsOtherSide) throw inputError('bad-flag', '<command line>', 0, '--gemm-kernels-other-side', 'it adds to the table --gemm-kernels derives; --no-gemm-kernels fits without one');
+    return {};
+  }
   if (o.gemmKernels) {
     const data = load(io, [o.gemmKernels], undefined).data;
     const d = deriveGemmKernels(hardware, data);
-    if (!o.quiet) io.stderr(`fit: GEMM kernel table from ${o.gemmKernels}: ${d.table.shapes.length} shapes × ${d.table.rows.length} token counts, remainder hosts ≤ ${d.table.remainderMaxCtas} CTAs\n`);
-    return { table: d.table, records: gemmOpRecords(data) };
+    if (!o.quiet) io.stderr(`fit: GEMM kernel table from ${o.gemmKernels}: ${d.table.shapes.length} shapes × ${d.table.rows.length} token counts, remainder hosts ≤ ${d.table.remainderMaxCtas} CTAs (${d.side} groups)\n`);
+    if (!o.gemmKernelsOtherSide) return { table: d.table, records: gemmOpRecords(data) };
+    const otherData = load(io, [o.gemmKernelsOtherSide], undefined).data;
+    const other = deriveGemmKernels(hardware, otherData);
+    const table = withOtherSide(d, data, other, otherData);
+    if (!o.quiet) io.stderr(`fit: the ${other.side} groups' remainder SMs drawn by narrow GEMMs from ${o.gemmKernelsOtherSide}\n`);
+    return { table, records: gemmOpRecords(data) };
   }
+  if (o.gemmKernelsOtherSide) throw inputError('bad-flag', '<command line>', 0, '--gemm-kernels-other-side', "it needs --gemm-kernels (the first side's run, from which the table is derived)");
   if (recorded && !o.quiet) io.stderr(`fit: GEMM kernel table kept from ${file} (${recorded.source}); --gemm-kernels to re-derive, --no-gemm-kernels for none\n`);
   return recorded ? { table: recorded } : {};
 }
@@ -285,6 +296,7 @@ function formOption(cmd: Command): Command {
     .option('--quiet', 'no progress lines on stderr')
     .option('--gemm-kernels <dir|file>', "GEMM measurements with kernel names (the gemm-rows plan, reference runner --kernel-names): price cuBLAS's clustered kernels on partitions holding the GPC remainder (default: the table the YAML's calibrated: section records)")
     .option('--no-gemm-kernels', 'fit without a GEMM kernel table (not even the one the YAML records)')
+    .option('--gemm-kernels-other-side <dir|file>', 'the same gemm-rows plan run on the other side of the SM groups (torch_runner.py --partition-side last): records the remainder SMs narrow GEMMs draw there (remainderSmsDrawn), so a pair\'s decode lane is priced on its own side')
     .option('--clock-aware', "physics form: price each training forward at the NVML clock its record carries, the curves at the GPU's maximum clock (default where every training forward carries one)")
     .option('--no-clock-aware', "fit the curves to the training forwards' own mix of clocks, even where their records carry them")
     .option('--recorded-choices', "physics form: fit once with the candidate terms the hardware YAML's calibrated: section records (GEMM tiles, waves, class tails, recorded tiles and times) instead of searching fourteen to seventeen")

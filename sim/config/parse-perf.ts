@@ -275,7 +275,7 @@ const TIME_SCALE: NumberRule = { min: 0.25, max: 4, why: "cuBLAS's time over the
  * shape's clustered rows drawn from the recorded ones (a share is only defined where cuBLAS was observed).
  */
 function readGemmKernels(data: YamlData, node: Node | null, field: string): GemmKernelTable | undefined {
-  const m = readMap(data, node, field, { required: ['source', 'remainderMaxCtas', 'rows', 'shapes'] });
+  const m = readMap(data, node, field, { required: ['source', 'remainderMaxCtas', 'rows', 'shapes'], optional: ['remainderSmsDrawn'] });
   if (m === undefined) return undefined;
   const source = m.string('source');
   const maxCtas = m.number('remainderMaxCtas', { integer: true, min: 1, max: 16, why: 'a thread-block cluster has 1–16 CTAs' });
@@ -312,8 +312,22 @@ function readGemmKernels(data: YamlData, node: Node | null, field: string): Gemm
     // readSeq has refused an empty list already.
     return complete ? out : undefined;
   });
-  if (source === undefined || maxCtas === undefined || shapes === undefined) return undefined;
-  return { source, remainderMaxCtas: maxCtas, rows, shapes };
+  const drawn = m.has('remainderSmsDrawn') ? m.read('remainderSmsDrawn', (n, f) => readRemainderSmsDrawn(data, n, f)) : null;
+  if (source === undefined || maxCtas === undefined || shapes === undefined || drawn === undefined) return undefined;
+  return { source, remainderMaxCtas: maxCtas, rows, shapes, ...(drawn ? { remainderSmsDrawn: drawn } : {}) };
+}
+
+/** SMs of a GPC remainder drawn: a Hopper's remainder is 12 SMs, no GPC has more than 18. */
+const REMAINDER_SMS: NumberRule = { min: 0, max: 64, why: 'SMs of the GPC remainder a narrow GEMM draws' };
+
+/** `remainderSmsDrawn` (GemmKernelTable): per side, a curve over SM counts (rising SM counts; the value may fall). */
+function readRemainderSmsDrawn(data: YamlData, node: Node | null, field: string): GemmKernelTable['remainderSmsDrawn'] | undefined {
+  const m = readMap(data, node, field, { required: [], optional: ['first', 'last'] });
+  if (m === undefined) return undefined;
+  const first = m.has('first') ? m.read('first', (n, f) => readCurve(data, n, f, undefined, undefined, '', REMAINDER_SMS)) : null;
+  const last = m.has('last') ? m.read('last', (n, f) => readCurve(data, n, f, undefined, undefined, '', REMAINDER_SMS)) : null;
+  if (first === undefined || last === undefined) return undefined;
+  return { ...(first ? { first } : {}), ...(last ? { last } : {}) };
 }
 
 /** A shape's time scales: one positive factor per recorded token count, within what a kernel choice can do to a GEMM's time. */

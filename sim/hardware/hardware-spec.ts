@@ -344,7 +344,26 @@ export interface GemmKernelTable {
   /** Token counts measured for every shape, ascending. */
   readonly rows: readonly number[];
   readonly shapes: readonly GemmKernelShape[];
+  /**
+   * Per side of the GPU's group list (PartitionSide), the SMs of the GPC remainder a narrow GEMM (≤ NARROW_GEMM_ROWS
+   * tokens, memory-bound, with clusters the remainder hosts) draws on a partition of `smCount` SMs holding it:
+   * its time there matches its time on whole groups of (S − remainder) + value SMs. Recorded from the gemm-rows
+   * plan's timings on each side (`calibrate gemm-kernels`), interpolated linearly, flat outside; a side without
+   * points draws the whole remainder (the partition's S SMs). Why: on the H100 the same narrow GEMMs on 20 / 28 / 36 SMs
+   * time like whole groups of 13.8 / 23.2 / 28.9 SMs from the first groups and 19.7 / 27.5 / 32.7 from the last
+   * (h100-2026-12-05-gemm-rows, h100-2026-12-05-gemm-rows-last), so a decode forward alone on 20 first-side SMs
+   * takes 1.19x its time on the last side; priced one way for both, the first side's decodes came out 20% fast.
+   */
+  readonly remainderSmsDrawn?: { readonly [side in PartitionSide]?: readonly CurvePoint[] };
 }
+
+/**
+ * Which end of the GPU's list of SM groups a green-context partition takes. The runners put a pair's prefill at the
+ * front ('first') and its decode at the back ('last'), and a single partition at the front unless told otherwise
+ * (torch_runner.py --partition-side). It matters only for a partition holding the GPC remainder
+ * (GemmKernelTable.remainderSmsDrawn).
+ */
+export type PartitionSide = 'first' | 'last';
 
 export interface GemmKernelShape {
   readonly dIn: number;

@@ -1,5 +1,6 @@
 import { bisectRight } from 'd3-array';
-import type { GemmKernelShape, GemmKernelTable } from '../hardware/hardware-spec.js';
+import type { GemmKernelShape, GemmKernelTable, PartitionSide } from '../hardware/hardware-spec.js';
+import { curveAtFast } from './curve.js';
 
 /*
  * Lookups in the recorded GEMM kernel table (GemmKernelTable): the share of a GEMM that runs a kernel
@@ -35,6 +36,22 @@ export function gemmTimeScale(table: GemmKernelTable, n: number, dIn: number, dO
   // A listed shape without factors (no timing of it) keeps the roofline's time.
   const values = ix.byShape.has(key) ? (ix.timeByShape.get(key) ?? null) : nearestListed(table, ix.nearest, key, dIn, dOut, (sh) => ix.timeByShape.get(shapeKey(sh.dIn, sh.dOut)));
   return values ? interpolate(table.rows, values, n) : 1;
+}
+
+/**
+ * GEMMs of at most this many tokens are one narrow-M tile and memory-bound on every partition: their time on a
+ * partition holding the GPC remainder says how many of its SMs they draw bandwidth from (remainderSmsDrawn).
+ */
+export const NARROW_GEMM_ROWS = 128;
+
+/**
+ * GemmKernelTable.remainderSmsDrawn on `side` at a partition of `smCount` SMs (interpolated, flat outside its
+ * points), or null when the table records none for that side (the whole remainder is drawn).
+ */
+export function remainderSmsDrawnAt(table: GemmKernelTable, side: PartitionSide, smCount: number): number | null {
+  const points = table.remainderSmsDrawn?.[side];
+  if (!points || points.length === 0) return null;
+  return smCount <= points[0].smCount ? points[0].value : curveAtFast(points, smCount);
 }
 
 /** How far (as a ratio, each dimension) an unlisted shape may be from a listed one and still take its time factors and tiles. */

@@ -1,5 +1,5 @@
 import type { ModelSpec } from '../model/model-spec.js';
-import type { HardwareSpec } from '../hardware/hardware-spec.js';
+import type { HardwareSpec, PartitionSide } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
 import type { OverheadSpec } from '../hardware/hardware-spec.js';
 import { launchedForwardUs, partnerOf, predictForward, type PartnerLoad } from './roofline.js';
@@ -154,21 +154,22 @@ export function splitPricer(
   // The prefill's two prices (alone, and beside the decodes) are computed when first needed: the optimiser
   // drops most splits on their first decode step (longer than τ), which needs neither.
   let prefillTimes: { readonly aloneUs: number; readonly contendedUs: number } | null = null;
-  const prefillPartner = hasPrefill && hasDecode ? partnerOf(model, hw, prefill, prefillSms, tpDegree) : { partnerSmCount: 0 };
+  // The lanes take the sides the runners give a pair (PartitionSide): the prefill the first groups, the decode the last.
+  const prefillPartner = hasPrefill && hasDecode ? partnerOf(model, hw, prefill, prefillSms, tpDegree, undefined, 'first') : { partnerSmCount: 0 };
   // The decodes' load as the prefill's partner, computed once: its compute-bound share is also the first decode
   // step's own (the same batch on the same SMs), as the prefill's load carries the prefill's, so neither lane
   // prices a forward alone again for SharedContention.exposure.
   const exposesOwnShare = hw.perf.contention.shared?.exposure === 'compute-bound-share';
   let decodeLoad: ReturnType<typeof partnerOf> | null = null;
-  const decodePartner = (): ReturnType<typeof partnerOf> => (decodeLoad ??= partnerOf(model, hw, decode, decodeSms, tpDegree));
+  const decodePartner = (): ReturnType<typeof partnerOf> => (decodeLoad ??= partnerOf(model, hw, decode, decodeSms, tpDegree, undefined, 'last'));
   const prefillPrices = (): { readonly aloneUs: number; readonly contendedUs: number } => {
     if (prefillTimes === null) {
       let aloneUs = 0;
       let contendedUs = 0;
       if (hasPrefill) {
-        aloneUs = eagerForwardUs(model, hw, prefill, prefillSms, { partnerSmCount: 0 }, tpDegree);
+        aloneUs = eagerForwardUs(model, hw, prefill, prefillSms, { partnerSmCount: 0, partitionSide: 'first' }, tpDegree);
         contendedUs = hasDecode
-          ? eagerForwardUs(model, hw, prefill, prefillSms, { ...decodePartner(), ownComputeBoundShare: prefillPartner.partnerLoad?.computeBoundShare }, tpDegree)
+          ? eagerForwardUs(model, hw, prefill, prefillSms, { ...decodePartner(), ownComputeBoundShare: prefillPartner.partnerLoad?.computeBoundShare, partitionSide: 'first' }, tpDegree)
           : aloneUs;
       }
       prefillTimes = { aloneUs, contendedUs };
@@ -186,7 +187,7 @@ export function splitPricer(
       const partner = hasPrefill && (t === 0 || t < prefillPrices().contendedUs) ? prefillPartner : { partnerSmCount: 0 };
       const step = { prefills: [], decodeCount: decode.decodeCount, decodeContextTokens: ctx };
       const own = ends.length === 0 && partner.partnerLoad && exposesOwnShare && decode.prefills.length === 0 ? decodePartner().partnerLoad?.computeBoundShare : undefined;
-      const [gpuUs, kernels] = predictForward(model, hw, step, { smCount: decodeSms, ...partner, ownComputeBoundShare: own, launch: 'graph', tpDegree, ...OWN_WINDOW });
+      const [gpuUs, kernels] = predictForward(model, hw, step, { smCount: decodeSms, ...partner, ownComputeBoundShare: own, launch: 'graph', tpDegree, partitionSide: 'last', ...OWN_WINDOW });
       const stepUs = launchedForwardUs(hw, gpuUs, kernels, 'graph');
       ends.push(t + stepUs);
       longest.push(Math.max(stepUs, longest.length === 0 ? 0 : longest[longest.length - 1]));
@@ -238,7 +239,7 @@ function eagerForwardUs(
   hw: HardwareSpec,
   batch: IterationBatch,
   smCount: number,
-  partner: { partnerSmCount: number; partnerLoad?: PartnerLoad; ownComputeBoundShare?: number },
+  partner: { partnerSmCount: number; partnerLoad?: PartnerLoad; ownComputeBoundShare?: number; partitionSide: PartitionSide },
   tpDegree: number,
 ): number {
   const [gpuUs, kernels] = predictForward(model, hw, batch, { smCount, ...partner, launch: 'eager', tpDegree, ...OWN_WINDOW });

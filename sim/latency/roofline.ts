@@ -1,9 +1,9 @@
 import type { ModelSpec } from '../model/model-spec.js';
-import type { ClockPowerSpec, ClockRegime, ClockRegimeSpec, CurvePoint, HardwareSpec, OpClass, OpEfficiency } from '../hardware/hardware-spec.js';
+import type { ClockPowerSpec, ClockRegime, ClockRegimeSpec, CurvePoint, HardwareSpec, OpClass, OpEfficiency, PartitionSide } from '../hardware/hardware-spec.js';
 import { OP_CLASSES } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
 import { curveAtFast, saturating } from './curve.js';
-import { gemmClusterShare, gemmRecordedTile, gemmTimeScale } from './gemm-kernels.js';
+import { gemmClusterShare, gemmRecordedTile, gemmTimeScale, NARROW_GEMM_ROWS, remainderSmsDrawnAt } from './gemm-kernels.js';
 import { clusterSms } from '../hardware/partition.js';
 import type { GemmKernelTable } from '../hardware/hardware-spec.js';
 
@@ -52,6 +52,12 @@ export interface PredictOptions {
   readonly computeClockScale?: number;
   /** The serving regime under a power model: decode steps interleaved with this forward (default ClockPowerSpec.servingDecodeSteps). */
   readonly servingDecodeSteps?: number;
+  /**
+   * Which end of the GPU's SM groups the partition takes (PartitionSide; default 'first', where the runners put a
+   * single partition and a pair's prefill; a pair's decode takes 'last'). Priced only on a partition holding the
+   * GPC remainder, through the narrow GEMMs' remainderSmsDrawn.
+   */
+  readonly partitionSide?: PartitionSide;
 }
 
 /** A partition's demand on the resources it shares with its partner (ContentionSpec.shared). */
@@ -139,6 +145,12 @@ interface Rates {
    * partition's whole groups, where the library's clustered GEMMs run (linearUs). Null otherwise.
    */
   clusters: { readonly table: GemmKernelTable; readonly groups: Rates } | null;
+  /**
+   * On a partition holding the GPC remainder whose side has GemmKernelTable.remainderSmsDrawn: the rates a narrow GEMM
+   * (≤ NARROW_GEMM_ROWS tokens) streams at, those of its whole groups plus the remainder SMs it draws (linearUs). Null
+   * otherwise (such a GEMM streams at the partition's own rates).
+   */
+  narrow: Rates | null;
 }
 
 /**
@@ -154,7 +166,8 @@ function ratesFor(hw: HardwareSpec, opts: PredictOptions): Rates {
   if (opts.partnerSmCount > 0 && (opts.partnerLoad || opts.ownComputeBoundShare !== undefined)) return computeRates(hw, opts);
   let byKey = ratesMemo.get(hw);
   if (!byKey) ratesMemo.set(hw, (byKey = new Map()));
-  const key = (REGIME_INDEX[opts.clockRegime ?? 'serving'] * 4096 + opts.smCount) * 65536 + opts.partnerSmCount;
+  const side = opts.partitionSide === 'last' ? 3 : 0;
+  const key = ((side + REGIME_INDEX[opts.clockRegime ?? 'serving']) * 4096 + opts.smCount) * 65536 + opts.partnerSmCount;
   let r = byKey.get(key);
   if (!r) byKey.set(key, (r = computeRates(hw, opts)));
   return r;
@@ -285,6 +298,7 @@ function calibrationOf(o: PredictOptions): PredictOptions {
     ownComputeBoundShare: o.ownComputeBoundShare,
     clockRegime: 'calibration',
     servingDecodeSteps: o.servingDecodeSteps,
+    partitionSide: o.partitionSide,
   };
 }
 
@@ -292,7 +306,7 @@ function calibrationOf(o: PredictOptions): PredictOptions {
 function windowClock(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts: PredictOptions, gpuUs: number, computeBoundUs: number): ServingClock | null {
   const steps = interleavedSteps(hw, batch, opts);
   const decodes: IterationBatch = { prefills: [], decodeCount: batch.decodeCount, decodeContextTokens: batch.decodeContextTokens };
-  const d = steps > 0 ? aloneShare(model, hw, decodes, opts.smCount, opts.tpDegree) : null;
+  const d = steps > 0 ? aloneShare(model, hw, decodes, opts.smCount, opts.tpDegree, opts.partitionSide) : null;
   const share = gpuUs > 0 ? Math.min(1, computeBoundUs / gpuUs) : 0;
   return servingClockOf(hw, opts.smCount, gpuUs, share, d?.gpuUs ?? 0, d?.computeBoundShare ?? 0, steps, opts.partnerSmCount, opts.partnerLoad?.computeBoundShare ?? 1);
 }
@@ -320,7 +334,12 @@ export function servingScaleAt(c: ClockRegimeSpec, smCount: number, allSms: numb
   return c.backToBackComputeScale + (c.servingComputeScale - c.backToBackComputeScale) * t;
 }
 
-function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
+/**
+ * The rates of `opts`'s partition; with `streamSms` (narrowRates), its curves read at that many SMs instead — the
+ * clock and the contention stay the partition's — and no cluster or narrow rates of their own.
+ */
+function computeRates(hw: HardwareSpec, opts: PredictOptions, streamSms?: number): Rates {
+  const sms = streamSms ?? opts.smCount;
   const c = hw.perf.contention;
   let computeStretch = 1;
   let memoryStretch = 1;
@@ -338,19 +357,21 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions): Rates {
       memoryStretch = 1 + c.memory * share;
     }
   }
-  const memoryScale = bandwidthScaleAt(hw.perf.bandwidthScale, opts.smCount);
+  const memoryScale = bandwidthScaleAt(hw.perf.bandwidthScale, sms);
+  const nested = streamSms !== undefined;
   return {
     // The clock is the GPU's: a partition beside a partner runs at the clock their busy SMs together allow.
-    computeFlopsPerUs: curveAtFast(hw.perf.computeFlopsPerS, opts.smCount) / 1e6 / clockScale(hw, opts.clockRegime, opts.smCount + opts.partnerSmCount),
-    bandwidthBytesPerUs: (curveAtFast(hw.perf.bandwidthBytesPerS, opts.smCount) / 1e6) * memoryScale,
+    computeFlopsPerUs: curveAtFast(hw.perf.computeFlopsPerS, sms) / 1e6 / clockScale(hw, opts.clockRegime, opts.smCount + opts.partnerSmCount),
+    bandwidthBytesPerUs: (curveAtFast(hw.perf.bandwidthBytesPerS, sms) / 1e6) * memoryScale,
     computeStretch,
     memoryStretch,
     floorUs: hw.perf.kernelFloorUs,
     tail: hw.perf.kernelRule === 'tail' ? 1 : 0,
-    classBytesPerUs: classBandwidth(hw, opts.smCount, memoryScale),
+    classBytesPerUs: classBandwidth(hw, sms, memoryScale),
     ridge: hw.perf.ridgeExponent ?? 0,
     smCount: opts.smCount,
-    clusters: clusterRates(hw, opts),
+    clusters: nested ? null : clusterRates(hw, opts),
+    narrow: nested ? null : narrowRates(hw, opts),
   };
 }
 
@@ -371,6 +392,20 @@ function clusterRates(hw: HardwareSpec, opts: PredictOptions): Rates['clusters']
     throw new Error(`a ${opts.smCount}-SM partition is the GPC remainder alone: the GEMM library's clustered kernels cannot launch there`);
   }
   return { table, groups: computeRates(hw, { ...opts, smCount: groups }) };
+}
+
+/**
+ * Rates.narrow for this partition: its curves at its whole groups' SMs plus the remainder SMs a narrow GEMM draws from
+ * its side (GemmKernelTable.remainderSmsDrawn); null unless it holds the remainder and the table records that side.
+ */
+function narrowRates(hw: HardwareSpec, opts: PredictOptions): Rates | null {
+  const table = hw.perf.gemmKernels;
+  if (!table?.remainderSmsDrawn) return null;
+  const groups = clusterSms(hw, opts.smCount);
+  if (groups === opts.smCount || groups <= 0) return null;
+  const drawn = remainderSmsDrawnAt(table, opts.partitionSide ?? 'first', opts.smCount);
+  if (drawn === null) return null;
+  return computeRates(hw, opts, Math.min(opts.smCount, groups + drawn));
 }
 
 /** PerfSpec.bandwidthScale at `smCount`: 1 when absent, flat beyond its first and last points. */
@@ -449,19 +484,21 @@ function linearUs(hw: HardwareSpec, r: Rates, op: OpClass, n: number, dIn: numbe
   const bytes = (n * dIn + dIn * dOut + n * dOut) * s;
   const pad = gemmPadFlops(hw.perf, n, dIn, dOut, r.smCount);
   const share = r.clusters ? gemmClusterShare(r.clusters.table, n, dIn, dOut) : 0;
+  // A narrow GEMM whose cluster the remainder hosts streams from the remainder SMs its side gives it (Rates.narrow).
+  const own = r.narrow !== null && n <= NARROW_GEMM_ROWS ? r.narrow : r;
   // cuBLAS's own time at this (shape, tokens) over the roofline's (GemmKernelShape.timeScale); the LM head
   // is not a shape the table records.
   const table = hw.perf.gemmKernels;
   const scale = table && op === 'gemm' ? gemmTimeScale(table, n, dIn, dOut) : 1;
-  if (share === 0 && scale === 1) return kernelUs(hw, r, op, flops, bytes, count, acc, pad);
+  if (share === 0 && scale === 1) return kernelUs(hw, own, op, flops, bytes, count, acc, pad);
   // On a partition holding the remainder, a clustered kernel runs on the whole groups only: its time is
   // its time on those SMs (GemmKernelTable). A share between 0 and 1 (a token count between two recorded
   // ones, or an unrecorded shape) weighs the two times.
-  const onAll = kernelUs(hw, r, op, flops, bytes, 1, null, pad);
+  const onAll = kernelUs(hw, own, op, flops, bytes, 1, null, pad);
   const g = share > 0 ? (r.clusters as NonNullable<Rates['clusters']>).groups : null;
   const onGroups = g ? kernelUs(hw, g, op, flops, bytes, 1, null, gemmPadFlops(hw.perf, n, dIn, dOut, g.smCount)) : 0;
   const us = ((1 - share) * onAll + share * onGroups) * scale * count;
-  if (acc) acc.add(CLASS_INDEX[op], flops * count, bytes * count, count, us, computeBound(hw, r, op, flops + pad, bytes) ? us : 0);
+  if (acc) acc.add(CLASS_INDEX[op], flops * count, bytes * count, count, us, computeBound(hw, own, op, flops + pad, bytes) ? us : 0);
   return us;
 }
 
@@ -687,7 +724,7 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
     if (computeBoundOut) computeBoundOut.us = out.us * scale;
     return [gpuUs + out.us * (scale - 1), kernels];
   }
-  const r = ratesFor(hw, needsOwnShare(hw, opts) ? { ...opts, ownComputeBoundShare: aloneDemand(model, hw, batch, opts.smCount, tp, pairRegime(hw, opts.clockRegime)).computeBoundShare } : opts);
+  const r = ratesFor(hw, needsOwnShare(hw, opts) ? { ...opts, ownComputeBoundShare: aloneDemand(model, hw, batch, opts.smCount, tp, pairRegime(hw, opts.clockRegime), opts.partitionSide).computeBoundShare } : opts);
 
   let n = batch.decodeCount;
   for (const p of batch.prefills) n += p.newTokens;
@@ -754,9 +791,9 @@ function forward(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, opts
  * A forward alone at the calibration clock, its GPU µs and compute-bound share, on the memoised hot path (what a
  * power model's clock needs for every priced step, and what the clock fit reads for each record).
  */
-export function aloneShare(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number): { gpuUs: number; computeBoundShare: number } {
+export function aloneShare(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number, partitionSide?: PartitionSide): { gpuUs: number; computeBoundShare: number } {
   const out = { us: 0 };
-  const [gpuUs] = forward(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree, clockRegime: 'calibration' }, null, out);
+  const [gpuUs] = forward(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree, clockRegime: 'calibration', partitionSide }, null, out);
   return { gpuUs, computeBoundShare: gpuUs > 0 ? Math.min(1, out.us / gpuUs) : 0 };
 }
 
@@ -820,8 +857,8 @@ export function predictIteration(model: ModelSpec, hw: HardwareSpec, batch: Iter
  * compute-bound share of time scaled by its SM share (power), and its HBM traffic over the whole GPU's
  * bandwidth. The partner of a split is priced with this as its PredictOptions.partnerLoad.
  */
-export function partnerLoadOf(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number, clockRegime?: ClockRegime): PartnerLoad {
-  const d = aloneDemand(model, hw, batch, smCount, tpDegree, pairRegime(hw, clockRegime));
+export function partnerLoadOf(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number, clockRegime?: ClockRegime, partitionSide?: PartitionSide): PartnerLoad {
+  const d = aloneDemand(model, hw, batch, smCount, tpDegree, pairRegime(hw, clockRegime), partitionSide);
   if (!(d.gpuUs > 0)) return { computeShare: 0, bandwidthShare: 0, smShare: 0, computeBoundShare: 0 };
   const wholeBytesPerUs = curveAtFast(hw.perf.bandwidthBytesPerS, hw.smCount) / 1e6;
   return {
@@ -833,9 +870,17 @@ export function partnerLoadOf(model: ModelSpec, hw: HardwareSpec, batch: Iterati
 }
 
 /** A forward alone on `smCount` SMs: its GPU time, bytes moved, and the share of its time spent compute-bound (0 when it has no work). */
-function aloneDemand(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number, clockRegime: ClockRegime | undefined): { gpuUs: number; bytes: number; computeBoundShare: number } {
+function aloneDemand(
+  model: ModelSpec,
+  hw: HardwareSpec,
+  batch: IterationBatch,
+  smCount: number,
+  tpDegree: number,
+  clockRegime: ClockRegime | undefined,
+  partitionSide: PartitionSide | undefined,
+): { gpuUs: number; bytes: number; computeBoundShare: number } {
   const acc = new Acc();
-  const [gpuUs] = forward(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree, clockRegime }, acc);
+  const [gpuUs] = forward(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree, clockRegime, partitionSide }, acc);
   let bytes = 0;
   let computeBoundUs = 0;
   for (let slot = 0; slot < SLOTS; slot++) {
@@ -857,7 +902,8 @@ function needsOwnShare(hw: HardwareSpec, opts: PredictOptions): boolean {
 
 /**
  * The partner fields of PredictOptions for a partition beside `partnerBatch` on `partnerSmCount` SMs:
- * the load is computed only when the spec prices contention by shared resources (it costs one forward), its compute-bound share at `clockRegime` (the one the partition itself is priced at).
+ * the load is computed only when the spec prices contention by shared resources (it costs one forward), its compute-bound share at `clockRegime` (the one the partition itself is priced at),
+ * on the partner's own side of the GPU (`partnerSide`: a pair's decode 'last', its prefill 'first').
  */
 export function partnerOf(
   model: ModelSpec,
@@ -866,10 +912,11 @@ export function partnerOf(
   partnerSmCount: number,
   tpDegree: number,
   clockRegime?: ClockRegime,
+  partnerSide?: PartitionSide,
 ): { partnerSmCount: number; partnerLoad?: PartnerLoad } {
   if (partnerSmCount <= 0) return { partnerSmCount: 0 };
   if (!hw.perf.contention.shared) return { partnerSmCount };
-  return { partnerSmCount, partnerLoad: partnerLoadOf(model, hw, partnerBatch, partnerSmCount, tpDegree, clockRegime) };
+  return { partnerSmCount, partnerLoad: partnerLoadOf(model, hw, partnerBatch, partnerSmCount, tpDegree, clockRegime, partnerSide) };
 }
 
 export type { Rates };

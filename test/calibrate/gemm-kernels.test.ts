@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GEMM_TIMES_FROM_ROWS, clusterCtasOf, deriveGemmKernels, formatGemmKernels, placeAmong, recordGemmTimeScales, tileOf, withoutTimeScales } from '../../calibrate/gemm-kernels.js';
+import { GEMM_TIMES_FROM_ROWS, clusterCtasOf, deriveGemmKernels, formatGemmKernels, placeAmong, recordGemmTimeScales, tileOf, withOtherSide, withoutTimeScales } from '../../calibrate/gemm-kernels.js';
 import { gemmAloneUs } from '../../sim/latency/roofline.js';
 import type { OpRecord } from '../../calibrate/measurement.js';
 import { parseMeasurementSet } from '../../calibrate/parse-measurements.js';
@@ -82,9 +82,41 @@ test('narrow GEMMs on the remainder: placed among their own whole-group times; w
   // n = 1 and 64 (narrow) of the 2-CTA shape only: two placements at 8·√2 = 11.3 SMs.
   assert.deepEqual(d.narrowOnRemainder, [{ sms: 20, groups: 8, count: 2, medianEffectiveSms: 11.3 }]);
   assert.match(formatGemmKernels(d), /20 SMs \(8 in whole groups\): median 11\.3 SMs \(n=2\)/);
+  // Recorded in the table for the run's side (the first: its meta names none): 11.3 − 8 whole-group SMs drawn.
+  assert.equal(d.side, 'first');
+  assert.deepEqual(d.table.remainderSmsDrawn, { first: [{ smCount: 20, value: 3.3 }] });
+  assert.match(formatGemmKernels(d), /the first groups\), time like[^]*the remainder SMs drawn: 3\.3/);
   // Without whole-group timings to place them among: none, and the summary says so.
   assert.deepEqual(deriveGemmKernels(hopperLike(), set(records())).narrowOnRemainder, []);
+  assert.equal(deriveGemmKernels(hopperLike(), set(records())).table.remainderSmsDrawn, undefined);
   assert.match(formatGemmKernels(deriveGemmKernels(hopperLike(), set(records()))), /\(none timed on both\)/);
+});
+
+test('the other side: a run on the last groups adds its remainder SMs drawn to the first run\'s table, and nothing else', () => {
+  // The same 2-CTA shape on both sides: on the first groups 20 SMs time like 11.3 whole SMs, on the last like 16.
+  const run = (side: 'first' | 'last' | null, at20: number, gpu = 'Test GPU') => {
+    const meta = { ...META, gpu, partition: { ...META.partition, ...(side ? { side } : {}) } };
+    const out: object[] = [];
+    for (const n of [1, 64]) {
+      out.push(gemm(n, 4096, 4096, 8, 100, [K2]), gemm(n, 4096, 4096, 16, 50, [K2]), gemm(n, 4096, 4096, 20, at20, [K2]), gemm(n, 4096, 4096, 132, 10, [K2]));
+      // A 4-CTA shape that cannot use the remainder, so the data shows which clusters do.
+      out.push(gemm(n, 4096, 6144, 8, 150, [K4]), gemm(n, 4096, 6144, 16, 75, [K4]), gemm(n, 4096, 6144, 20, 149, [K4]), gemm(n, 4096, 6144, 132, 15, [K4]));
+    }
+    const data = parseMeasurementSet([{ path: `data/${side ?? 'none'}.jsonl`, text: [meta, ...out].map((r) => JSON.stringify(r)).join('\n') + '\n' }]);
+    return { data, d: deriveGemmKernels(hopperLike(), data) };
+  };
+  const first = run(null, 100 / Math.SQRT2);
+  const last = run('last', 50);
+  assert.equal(last.d.side, 'last');
+  assert.deepEqual(last.d.table.remainderSmsDrawn, { last: [{ smCount: 20, value: 8 }] });
+  assert.match(last.d.table.source, /last groups/);
+  const table = withOtherSide(first.d, first.data, last.d, last.data);
+  assert.deepEqual(table.remainderSmsDrawn, { first: [{ smCount: 20, value: 3.3 }], last: [{ smCount: 20, value: 8 }] });
+  assert.deepEqual(table.shapes, first.d.table.shapes);
+  assert.match(table.source, /^data\/none\.jsonl: .*; last side: data\/last\.jsonl/);
+  // Two runs of one side, or of two GPUs, are refused at the second run's file.
+  expectInputError(() => withOtherSide(first.d, first.data, run('first', 60).d, run('first', 60).data), [{ code: 'calib.same-side', file: 'data/first.jsonl', field: 'partition.side' }]);
+  expectInputError(() => withOtherSide(first.d, first.data, run('last', 50, 'Other GPU').d, run('last', 50, 'Other GPU').data), [{ code: 'calib.mixed-gpus', file: 'data/last.jsonl', field: 'gpu' }]);
 });
 
 test('a record without a readable cluster is left out and named; a kernel that differs by partition is reported', () => {

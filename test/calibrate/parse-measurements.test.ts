@@ -20,6 +20,18 @@ test('a well-formed file parses into typed records with their line', () => {
   }
 });
 
+test("the meta's partition side reaches every forward of its file; absent, the records carry none (the first groups); a wrong side is refused, located", () => {
+  const last = META.replace('"remainder":12}', '"remainder":12,"side":"last"}');
+  const { meta, records } = parseMeasurementFile([last, GEMM, FWD].join('\n') + '\n', 'r.jsonl');
+  assert.equal(meta.partition.side, 'last');
+  const fwd = records[1];
+  assert.ok(fwd.kind === 'forward' && fwd.partitionSide === 'last');
+  const plain = parseMeasurementFile([META, FWD].join('\n') + '\n', 'r.jsonl').records[0];
+  assert.ok(plain.kind === 'forward' && plain.partitionSide === undefined);
+  const bad = META.replace('"remainder":12}', '"remainder":12,"side":"middle"}');
+  expectInputError(() => parseMeasurementFile([bad, FWD].join('\n') + '\n', 'r.jsonl'), [{ file: 'r.jsonl', line: 1, field: 'partition.side' }]);
+});
+
 test('a check whose error was not finite (written as null) still parses, as a failed check', () => {
   const failed = GEMM.replace('"rel_err":0.001,"threshold":0.02,"passed":true', '"rel_err":null,"threshold":0.02,"passed":false');
   const { records } = parseMeasurementFile([META, failed].join('\n'), 'r.jsonl');

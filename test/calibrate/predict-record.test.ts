@@ -40,6 +40,24 @@ test('a continuous pair prices each lane beside a partner that runs throughout, 
   }
 });
 
+test("a pair's decode lane is priced on the last groups, its prefill on the first; a forward alone on its record's side", () => {
+  // 20 + 112 SMs: the decode holds the remainder. Narrow GEMMs draw 2 of its SMs on the first side, all 12 on the last.
+  const table = { source: 't', remainderMaxCtas: 2, rows: [1, 4096], shapes: [{ dIn: 4096, dOut: 6144, clusteredRows: [] }] };
+  const withSides = (drawn: object) => ({ ...hw, perf: { ...hw.perf, gemmKernels: { ...table, remainderSmsDrawn: drawn } } });
+  const plain = { ...hw, perf: { ...hw.perf, gemmKernels: table } };
+  const firstOnly = withSides({ first: [{ smCount: 20, value: 2 }] });
+  const r = pair('continuous', 1, 20, 64);
+  // Only the first side recorded: the decode lane (last side) is priced as without the field.
+  assert.equal(predictConcurrentDecodeUs(models, firstOnly, r), predictConcurrentDecodeUs(models, plain, r));
+  // The last side drawing 2 SMs: the decode lane slows.
+  const lastOnly = withSides({ last: [{ smCount: 20, value: 2 }] });
+  assert.ok(predictConcurrentDecodeUs(models, lastOnly, r) > predictConcurrentDecodeUs(models, plain, r) * 1.05);
+  // A forward alone takes its record's side (absent: the first).
+  const fwd = { kind: 'forward' as const, id: 'f', source: { file: 'f', line: 1 }, model: 'm', smCount: 20, batch: r.decodeBatch, smidsOk: true, raggedDecodes: false, medianUs: 1, p10Us: 1, p90Us: 1, reps: 1 };
+  assert.ok(predictForwardUs(models, firstOnly, fwd) > predictForwardUs(models, plain, fwd) * 1.05);
+  assert.equal(predictForwardUs(models, firstOnly, { ...fwd, partitionSide: 'last' }), predictForwardUs(models, plain, fwd));
+});
+
 test('a window pair whose decodes end first: the prefill has company for k decode iterations, then runs alone', () => {
   const r = pair('window', 1, 36, 32);
   const t = times(r);

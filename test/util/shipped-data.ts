@@ -313,9 +313,17 @@ export function checkGemmKernelTable(folder: string, hardware: string, of: 'this
   // A rerun of the plan (another partition side) must give the same table; only its provenance line differs.
   // The shipped table also carries cuBLAS's time factors (GemmKernelShape.timeScale), recorded by the fit: the
   // YAML's own check (checkShippedFolder) holds those to the timings.
-  const kernels = shipped ? withoutTimeScales(shipped) : shipped;
-  if (of === 'another run') assert.deepEqual({ ...kernels, source: '' }, { ...d.table, source: '' });
-  else assert.deepEqual(kernels, d.table);
+  assert.ok(shipped, `${hardware}.yaml records no GEMM kernel table`);
+  // The remainder SMs narrow GEMMs draw are the run's own side's (GemmKernelTable.remainderSmsDrawn); the table
+  // records each side's from the run on it (calibrate fit --gemm-kernels-other-side), the rest from the first run.
+  assert.deepEqual(shipped.remainderSmsDrawn?.[d.side], d.table.remainderSmsDrawn?.[d.side], `the ${d.side} side's remainder SMs drawn`);
+  const kernels = { ...withoutTimeScales(shipped), remainderSmsDrawn: undefined };
+  const derived = { ...d.table, remainderSmsDrawn: undefined };
+  if (of === 'another run') assert.deepEqual({ ...kernels, source: '' }, { ...derived, source: '' });
+  else {
+    assert.deepEqual({ ...kernels, source: '' }, { ...derived, source: '' });
+    assert.ok(shipped.source.startsWith(d.table.source), `${shipped.source} names ${d.table.source} first`);
+  }
   assert.equal(d.maxCtasFrom, 'measured');
   assert.equal(d.inconsistent.length, 0, 'cuBLAS picked the same kernel on every partition');
   const ratio = (ctas: number) => d.remainderRatios.find((x) => x.ctas === ctas)?.median ?? NaN;

@@ -4,8 +4,8 @@ import { checkPredictFlags } from '../predict-checks.js';
 import { inputError } from '../../core/input-error.js';
 import { loadModel } from '../../config/load-model.js';
 import { loadHardware } from '../../config/load-hardware.js';
-import { CLOCK_REGIMES, type ClockRegime, type HardwareSpec } from '../../hardware/hardware-spec.js';
-import { describeValidSizes, isValidPartitionSize } from '../../hardware/partition.js';
+import { CLOCK_REGIMES, type ClockRegime, type HardwareSpec, type PartitionSide } from '../../hardware/hardware-spec.js';
+import { clusterSms, describeValidSizes, isValidPartitionSize } from '../../hardware/partition.js';
 import type { IterationBatch, PrefillChunk } from '../../latency/iteration-batch.js';
 import { clockScale, partnerOf, predictIteration, servingClockFor, type IterationPrediction, type ServingClock } from '../../latency/roofline.js';
 
@@ -49,6 +49,15 @@ interface PredictFlags {
   json?: boolean;
   clockRegime: string;
   decodeSteps?: number;
+  partitionSide?: string;
+}
+
+const PARTITION_SIDES: readonly PartitionSide[] = ['first', 'last'];
+
+function partitionSideFlag(v: string | undefined): PartitionSide {
+  if (v === undefined) return 'first';
+  if (!(PARTITION_SIDES as readonly string[]).includes(v)) throw inputError('bad-flag', WHERE, 0, '--partition-side', `'${v}' is not a side: ${PARTITION_SIDES.join(', ')}`);
+  return v as PartitionSide;
 }
 
 function clockRegimeFlag(v: string): ClockRegime {
@@ -126,6 +135,7 @@ export const predict: CommandModule = {
       .option('--prefill <list>', 'prefill chunks: N new tokens, N@C with C cached; commas for several', parsePrefillList)
       .option('--decode <list>', 'decode requests: BxL = B requests attending over L tokens; commas for several', parseDecodeList)
       .option('--sms <n>', 'SMs the forward runs on (default: whole GPU)', parseNumber('--sms', { integer: true, min: 1 }))
+      .option('--partition-side <side>', "which end of the GPU's SM groups a partition of --sms holding the GPC remainder takes: 'first' (default, where the runners put one partition) or 'last' (a pair's decode lane); --split puts the prefill first and the decode last")
       .option('--split', 'two concurrent partitions: prefill on --prefill-sms, decode on --decode-sms')
       .option('--prefill-sms <n>', 'prefill partition SMs (with --split)', parseNumber('--prefill-sms', { integer: true, min: 1 }))
       .option('--decode-sms <n>', 'decode partition SMs (with --split)', parseNumber('--decode-sms', { integer: true, min: 1 }))
@@ -148,16 +158,23 @@ export const predict: CommandModule = {
           throw inputError('bad-flag', WHERE, 0, '--decode-steps', `--decode-steps sets the serving window of a power model; ${why}`);
         }
         const launch = o.eager ? 'eager' : 'graph';
+        if (o.split && o.partitionSide !== undefined) throw inputError('bad-flag', WHERE, 0, '--partition-side', '--split puts the prefill on the first groups and the decode on the last, as the runners do; --partition-side is for one partition (--sms)');
+        const partitionSide = partitionSideFlag(o.partitionSide);
         const all: IterationBatch = { prefills, decodeCount: decode.count, decodeContextTokens: decode.contextTokens };
         if (!o.split) {
           const sms = o.sms ?? hw.smCount;
           checkSms(hw, '--sms', sms, true);
-          const opts = { smCount: sms, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime, servingDecodeSteps: o.decodeSteps } as const;
+          const opts = { smCount: sms, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime, servingDecodeSteps: o.decodeSteps, partitionSide } as const;
           const p = predictIteration(model, hw, all, opts);
           // Steps interleave only a forward with prefills and decodes both (roofline interleavedSteps): say what was applied.
           const applied = prefills.length > 0 && decode.count > 0 ? o.decodeSteps : 0;
           const note = regimeNote(hw, clockRegime, sms, { forward: servingClockFor(model, hw, all, opts) }, applied);
-          io.stdout(o.json ? JSON.stringify({ ...toJson(p), clock_regime: note }) + '\n' : formatText(`${model.name} on ${hw.name}, ${sms} SMs, ${clockText(clockRegime, note)} (${hw.perf.provenance.split('\n')[0]})`, p));
+          const side = sms < hw.smCount && clusterSms(hw, sms) !== sms ? `, the ${partitionSide} groups + the GPC remainder` : '';
+          io.stdout(
+            o.json
+              ? JSON.stringify({ ...toJson(p), partition_side: partitionSide, clock_regime: note }) + '\n'
+              : formatText(`${model.name} on ${hw.name}, ${sms} SMs${side}, ${clockText(clockRegime, note)} (${hw.perf.provenance.split('\n')[0]})`, p),
+          );
           return;
         }
         if (prefills.length === 0 || decode.count === 0) throw inputError('bad-flag', WHERE, 0, '--split', '--split needs both --prefill and --decode');
@@ -168,8 +185,9 @@ export const predict: CommandModule = {
         const preBatch: IterationBatch = { prefills, decodeCount: 0, decodeContextTokens: 0 };
         const decBatch: IterationBatch = { prefills: [], decodeCount: decode.count, decodeContextTokens: decode.contextTokens };
         // Each lane is priced beside what the other does (its power and bandwidth shares, when the spec models them).
-        const preOpts = { smCount: o.prefillSms, ...partnerOf(model, hw, decBatch, o.decodeSms, o.tp, clockRegime), launch, tpDegree: o.tp, clockRegime, servingDecodeSteps: o.decodeSteps } as const;
-        const decOpts = { smCount: o.decodeSms, ...partnerOf(model, hw, preBatch, o.prefillSms, o.tp, clockRegime), launch, tpDegree: o.tp, clockRegime, servingDecodeSteps: o.decodeSteps } as const;
+        // The runners' pair layout (PartitionSide): the prefill on the first groups, the decode on the last.
+        const preOpts = { smCount: o.prefillSms, ...partnerOf(model, hw, decBatch, o.decodeSms, o.tp, clockRegime, 'last'), launch, tpDegree: o.tp, clockRegime, servingDecodeSteps: o.decodeSteps, partitionSide: 'first' } as const;
+        const decOpts = { smCount: o.decodeSms, ...partnerOf(model, hw, preBatch, o.prefillSms, o.tp, clockRegime, 'first'), launch, tpDegree: o.tp, clockRegime, servingDecodeSteps: o.decodeSteps, partitionSide: 'last' } as const;
         const aggOpts = { smCount: hw.smCount, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime, servingDecodeSteps: o.decodeSteps } as const;
         const pre = predictIteration(model, hw, preBatch, preOpts);
         const dec = predictIteration(model, hw, decBatch, decOpts);
@@ -178,8 +196,8 @@ export const predict: CommandModule = {
         if (o.json) {
           io.stdout(
             JSON.stringify({
-              prefill: { sms: o.prefillSms, ...toJson(pre) },
-              decode: { sms: o.decodeSms, ...toJson(dec) },
+              prefill: { sms: o.prefillSms, partition_side: 'first', ...toJson(pre) },
+              decode: { sms: o.decodeSms, partition_side: 'last', ...toJson(dec) },
               aggregated: { sms: hw.smCount, ...toJson(agg) },
               // Both lanes run at the clock of their SMs together (the aggregated forward's is the whole GPU's).
               clock_regime: regimeNote(hw, clockRegime, o.prefillSms + o.decodeSms, lanes, o.decodeSteps),

@@ -237,6 +237,26 @@ test("gemmKernels timeScale: one factor per recorded count, each within 0.25-4; 
   expectConfigError(() => parseHardwareYaml(text, FILE), [{ field: 'calibrated.gemmKernels.shapes[0].timeScale[1]' }]);
 });
 
+test('gemmKernels remainderSmsDrawn: a curve per side (the value may fall, never below 0); an unknown side or a wrong point is refused, located', () => {
+  const section = (drawn: string) =>
+    withCalibrated((sec) =>
+      sec.replace('  efficiency:\n', `  gemmKernels:\n    source: test\n    remainderMaxCtas: 2\n    rows: [1, 256]\n    shapes:\n      - { dIn: 8, dOut: 8, clusteredRows: [] }\n    remainderSmsDrawn:\n${drawn}  efficiency:\n`),
+    );
+  const good = section('      first: [ { smCount: 20, value: 5.8 }, { smCount: 36, value: 4.9 } ]\n      last: [ { smCount: 20, value: 11.7 } ]\n');
+  assert.deepEqual(parseHardwareYaml(good, FILE).calibrated?.gemmKernels?.remainderSmsDrawn, {
+    first: [{ smCount: 20, value: 5.8 }, { smCount: 36, value: 4.9 }],
+    last: [{ smCount: 20, value: 11.7 }],
+  });
+  const one = section('      last: [ { smCount: 20, value: 11.7 } ]\n');
+  assert.deepEqual(parseHardwareYaml(one, FILE).calibrated?.gemmKernels?.remainderSmsDrawn, { last: [{ smCount: 20, value: 11.7 }] });
+  const side = section('      middle: [ { smCount: 20, value: 1 } ]\n');
+  expectConfigError(() => parseHardwareYaml(side, FILE), [{ line: lineOf(side, 'middle:'), field: 'calibrated.gemmKernels.remainderSmsDrawn.middle' }]);
+  const negative = section('      first: [ { smCount: 20, value: -1 } ]\n');
+  expectConfigError(() => parseHardwareYaml(negative, FILE), [{ line: lineOf(negative, 'value: -1'), field: 'calibrated.gemmKernels.remainderSmsDrawn.first[0].value' }]);
+  const unsorted = section('      first: [ { smCount: 36, value: 4 }, { smCount: 20, value: 5 } ]\n');
+  expectConfigError(() => parseHardwareYaml(unsorted, FILE), [{ code: 'unsorted-curve', field: 'calibrated.gemmKernels.remainderSmsDrawn.first[1].smCount' }]);
+});
+
 // The three choices of the shared-resource contention form: each default is left out of the parsed spec, the
 // other word kept, anything else refused at its line and field with both words named.
 for (const { field, kept, dflt, bad } of [

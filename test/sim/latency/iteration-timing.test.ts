@@ -45,3 +45,14 @@ test('stepTimingFromLanes: host scheduling, then the GPU lanes, then sampling (g
   // A measured host time replaces the modelled scheduling cost.
   assert.equal(stepTimingFromLanes(o, { mode: 'aggregated', gpuUs: 5000 }, 250).durationUs, 5290);
 });
+
+test("a split prices its decode lane on the last groups and its prefill on the first, the runners' pair layout", () => {
+  // 112 + 20 SMs: the decode lane holds the GPC remainder, so only the last side's remainderSmsDrawn reaches it.
+  const table = { source: 't', remainderMaxCtas: 2, rows: [1, 4096], shapes: [{ dIn: 4096, dOut: 6144, clusteredRows: [] }] };
+  const on = (drawn?: object) => ({ ...hw, perf: { ...hw.perf, gemmKernels: { ...table, ...(drawn ? { remainderSmsDrawn: drawn } : {}) } } });
+  const lanes = (h: typeof hw) => splitPricer(MODEL, h, prefill, decode, 112, 20, 1).lanes(4);
+  const plain = lanes(on());
+  assert.deepEqual(lanes(on({ first: [{ smCount: 20, value: 2 }] })), plain);
+  const last = lanes(on({ last: [{ smCount: 20, value: 2 }] }));
+  assert.ok(last.decodeLaneUs > plain.decodeLaneUs * 1.05, `${last.decodeLaneUs} vs ${plain.decodeLaneUs}`);
+});

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { clockRatio, clockScale, ownBandwidthCapacity, partnerLoadOf, partnerOf, powerClockMhz, predictIteration, powerDemand, servingClockFor, servingClockOf } from '../../../sim/latency/roofline.js';
 import { TINY_MODEL, tinyHardware, perf } from '../../util/fixtures.js';
+import type { IterationBatch } from '../../../sim/latency/iteration-batch.js';
 
 /** The issue-11 parts of the roofline: the tail rule, shared-resource contention and clock regimes. */
 const whole = { smCount: 100, partnerSmCount: 0, launch: 'graph' as const, tpDegree: 1 };
@@ -387,6 +388,41 @@ test('gemmKernels: on a partition holding the remainder a clustered GEMM is pric
   assert.ok(Math.abs(h - (gemmUs(at(base, 20)) + gemmUs(at(base, 8))) / 2) < 1e-6 * h, `${h}`);
   // The remainder alone cannot run such kernels: pricing it is a caller's error (isValidPartitionSize refuses it).
   assert.throws(() => at(all, 12), /GPC remainder alone/);
+});
+
+test('remainderSmsDrawn: a narrow GEMM on a partition holding the remainder streams from its whole groups plus the SMs its side draws', async () => {
+  const { hopperLike, QWEN3_8B_LIKE } = await import('../../util/fixtures.js');
+  const base = hopperLike();
+  const m = QWEN3_8B_LIKE;
+  const shapes = projections(m).map(([dIn, dOut]) => ({ dIn, dOut, clusteredRows: [] }));
+  // The first side draws 4 of the remainder's 12 SMs at 20 SMs and 8 at 36 (interpolated, flat outside); the last side has no points.
+  const drawn = { first: [{ smCount: 20, value: 4 }, { smCount: 36, value: 8 }] };
+  const hw = { ...base, perf: { ...base.perf, gemmKernels: { source: 'test', remainderMaxCtas: 2, rows: [1, 4096], shapes, remainderSmsDrawn: drawn } } };
+  const plain = { ...base, perf: { ...base.perf, gemmKernels: { source: 'test', remainderMaxCtas: 2, rows: [1, 4096], shapes } } };
+  const decodes: IterationBatch = { prefills: [], decodeCount: 64, decodeContextTokens: 64 * 2048 };
+  const at = (h: typeof base, smCount: number, partitionSide?: 'first' | 'last', batch = decodes) => predictIteration(m, h, batch, { ...whole, smCount, partitionSide });
+  const gemmUs = (p: ReturnType<typeof at>) => p.breakdown.filter((b) => b.op === 'gemm' || b.op === 'lm_head').reduce((s, b) => s + b.us, 0);
+  const other = (p: ReturnType<typeof at>) => p.breakdown.filter((b) => b.op !== 'gemm' && b.op !== 'lm_head').reduce((s, b) => s + b.us, 0);
+  const close = (a: number, b: number) => assert.ok(Math.abs(a / b - 1) < 1e-9, `${a} vs ${b}`);
+  // 20 SMs on the first side: the 64-token GEMMs stream like 8 + 4 = 12 SMs; attention and the rest keep 20.
+  close(gemmUs(at(hw, 20)), gemmUs(at(base, 12)));
+  assert.equal(other(at(hw, 20)), other(at(plain, 20)));
+  assert.ok(at(hw, 20).gpuUs > at(plain, 20).gpuUs);
+  // The default side is the first; 28 SMs interpolate (16 + 6 = 22); 116 is flat beyond the last point (104 + 8 = 112).
+  assert.equal(at(hw, 20, 'first').gpuUs, at(hw, 20).gpuUs);
+  close(gemmUs(at(hw, 28)), gemmUs(at(base, 22)));
+  close(gemmUs(at(hw, 116)), gemmUs(at(base, 112)));
+  // The last side records no points: the whole remainder, as without the field (and a memoised first-side answer does not leak).
+  assert.equal(at(hw, 20, 'last').gpuUs, at(plain, 20).gpuUs);
+  // Whole-group partitions, the whole GPU and GEMMs over 128 tokens are not touched.
+  for (const s of [16, 64, 132]) assert.equal(at(hw, s).gpuUs, at(plain, s).gpuUs);
+  const prefill: IterationBatch = { prefills: [{ newTokens: 512, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 };
+  // (A prefill's LM head runs on its last token only: a narrow GEMM, so only the projections are compared.)
+  const projectionsUs = (p: ReturnType<typeof at>) => p.breakdown.find((b) => b.op === 'gemm')!.us;
+  assert.equal(projectionsUs(at(hw, 20, 'first', prefill)), projectionsUs(at(plain, 20, 'first', prefill)));
+  // Drawing the whole remainder is the partition's own rates.
+  const full = { ...hw, perf: { ...hw.perf, gemmKernels: { ...hw.perf.gemmKernels, remainderSmsDrawn: { last: [{ smCount: 20, value: 12 }] } } } };
+  assert.equal(gemmUs(at(full, 20, 'last')), gemmUs(at(plain, 20)));
 });
 
 test("gemmKernels timeScale: a recorded shape's GEMMs take that multiple of the roofline's time; other classes are untouched", async () => {

@@ -65,3 +65,29 @@ test('predict --decode-steps is refused where nothing uses it, naming the flag',
   const bad = await run('--hw', 'h100-sxm', '--prefill', '2048', '--decode-steps', '-1');
   assert.notEqual(bad.code, 0);
 });
+
+test('predict --partition-side: on a partition holding the GPC remainder the side is priced and reported; --split puts the decode last', async () => {
+  const decodes = ['--hw', 'h100-sxm', '--model', 'qwen3-8b', '--decode', '64x2048'];
+  assert.ok(loadHardware('h100-sxm').perf.gemmKernels?.remainderSmsDrawn?.first, 'h100-sxm records both sides');
+  // 20 SMs = one group + the remainder: its narrow GEMMs draw fewer remainder SMs from the first groups.
+  const first = await json(...decodes, '--sms', '20');
+  const last = await json(...decodes, '--sms', '20', '--partition-side', 'last');
+  assert.equal(first.partition_side, 'first');
+  assert.equal(last.partition_side, 'last');
+  assert.ok(first.gpu_ms > last.gpu_ms * 1.05, `${first.gpu_ms} vs ${last.gpu_ms}`);
+  assert.deepEqual(await json(...decodes, '--sms', '20', '--partition-side', 'first'), first);
+  // A partition of whole groups is the same on either side.
+  assert.equal((await json(...decodes, '--sms', '16', '--partition-side', 'last')).gpu_ms, (await json(...decodes, '--sms', '16')).gpu_ms);
+  assert.match((await run(...decodes, '--sms', '20')).stdout, /20 SMs, the first groups \+ the GPC remainder/);
+  // --split: the prefill on the first groups, the decode on the last.
+  const split = await json('--hw', 'h100-sxm', '--model', 'qwen3-8b', '--prefill', '2048', '--decode', '64x2048', '--split', '--prefill-sms', '112', '--decode-sms', '20');
+  assert.equal(split.prefill.partition_side, 'first');
+  assert.equal(split.decode.partition_side, 'last');
+  // Refused, naming the flag: an unknown side, and a side with --split.
+  const bad = await run(...decodes, '--sms', '20', '--partition-side', 'middle');
+  assert.equal(bad.code, 2);
+  assert.match(String(bad.error?.message), /--partition-side.*'middle' is not a side: first, last/);
+  const both = await run('--hw', 'h100-sxm', '--prefill', '2048', '--decode', '64x2048', '--split', '--prefill-sms', '112', '--decode-sms', '20', '--partition-side', 'last');
+  assert.equal(both.code, 2);
+  assert.match(String(both.error?.message), /--partition-side.*--split puts the prefill on the first groups/);
+});
