@@ -1,6 +1,6 @@
 import type { ClockPowerSpec, ClockRegimeSpec, HardwareSpec } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
-import { aloneShare, powerClockMhz, powerDemand, predictIteration, servingScaleAt } from '../sim/latency/roofline.js';
+import { aloneShare, powerClockMhz, powerDemand, servingScaleAt } from '../sim/latency/roofline.js';
 import { nelderMead } from './nelder-mead.js';
 import type { ClockRegimeRecord } from './measurement.js';
 import { roundSig } from './fit-efficiency.js';
@@ -32,11 +32,11 @@ export function fitClockRegime(models: Readonly<Record<string, ModelSpec>>, hw: 
   const b2b: number[] = [];
   const serving: { smCount: number; scale: number }[] = [];
   for (const r of usable) {
-    const p = predictIteration(models[r.model], hw, r.batch, { smCount: r.smCount, partnerSmCount: 0, launch: 'graph', tpDegree: 1, clockRegime: 'calibration' });
-    let computeUs = 0;
-    for (const c of p.breakdown) computeUs += c.us * c.computeBoundShare;
+    // The calibration-clock forward's compute-bound part, as the roofline splits it (the hot path's aloneShare).
+    const x = aloneShare(models[r.model], hw, r.batch, r.smCount, 1);
+    const computeUs = x.gpuUs * x.computeBoundShare;
     if (!(computeUs > 0)) continue;
-    const memoryUs = p.gpuUs - computeUs;
+    const memoryUs = x.gpuUs - computeUs;
     b2b.push((r.backToBackUs - memoryUs) / computeUs);
     serving.push({ smCount: r.smCount, scale: (r.servingUs - memoryUs) / computeUs });
   }
