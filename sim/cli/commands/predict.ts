@@ -54,6 +54,11 @@ interface PredictFlags {
 
 const PARTITION_SIDES: readonly PartitionSide[] = ['first', 'last'];
 
+/** ", the <side> groups + the GPC remainder" for a partition holding the remainder (where the side is priced), else "". */
+function sideText(hw: HardwareSpec, sms: number, side: PartitionSide): string {
+  return sms < hw.smCount && clusterSms(hw, sms) !== sms ? `, the ${side} groups + the GPC remainder` : '';
+}
+
 function partitionSideFlag(v: string | undefined): PartitionSide {
   if (v === undefined) return 'first';
   if (!(PARTITION_SIDES as readonly string[]).includes(v)) throw inputError('bad-flag', WHERE, 0, '--partition-side', `'${v}' is not a side: ${PARTITION_SIDES.join(', ')}`);
@@ -169,7 +174,7 @@ export const predict: CommandModule = {
           // Steps interleave only a forward with prefills and decodes both (roofline interleavedSteps): say what was applied.
           const applied = prefills.length > 0 && decode.count > 0 ? o.decodeSteps : 0;
           const note = regimeNote(hw, clockRegime, sms, { forward: servingClockFor(model, hw, all, opts) }, applied);
-          const side = sms < hw.smCount && clusterSms(hw, sms) !== sms ? `, the ${partitionSide} groups + the GPC remainder` : '';
+          const side = sideText(hw, sms, partitionSide);
           io.stdout(
             o.json
               ? JSON.stringify({ ...toJson(p), partition_side: partitionSide, clock_regime: note }) + '\n'
@@ -205,8 +210,8 @@ export const predict: CommandModule = {
           );
         } else {
           io.stdout(
-            formatText(`prefill partition: ${o.prefillSms} SMs, beside a decode running on ${o.decodeSms}`, pre) +
-              formatText(`decode partition: ${o.decodeSms} SMs, beside a prefill running on ${o.prefillSms}`, dec) +
+            formatText(`prefill partition: ${o.prefillSms} SMs${sideText(hw, o.prefillSms, 'first')}, beside a decode running on ${o.decodeSms}`, pre) +
+              formatText(`decode partition: ${o.decodeSms} SMs${sideText(hw, o.decodeSms, 'last')}, beside a prefill running on ${o.prefillSms}`, dec) +
               formatText(`aggregated: the same tokens in one batch on all ${hw.smCount} SMs`, agg),
           );
         }

@@ -83,6 +83,9 @@ test('predict --partition-side: on a partition holding the GPC remainder the sid
   const split = await json('--hw', 'h100-sxm', '--model', 'qwen3-8b', '--prefill', '2048', '--decode', '64x2048', '--split', '--prefill-sms', '112', '--decode-sms', '20');
   assert.equal(split.prefill.partition_side, 'first');
   assert.equal(split.decode.partition_side, 'last');
+  const text = (await run('--hw', 'h100-sxm', '--prefill', '2048', '--decode', '64x2048', '--split', '--prefill-sms', '112', '--decode-sms', '20')).stdout;
+  assert.match(text, /prefill partition: 112 SMs, beside/);
+  assert.match(text, /decode partition: 20 SMs, the last groups \+ the GPC remainder, beside/);
   // Refused, naming the flag: an unknown side, and a side with --split.
   const bad = await run(...decodes, '--sms', '20', '--partition-side', 'middle');
   assert.equal(bad.code, 2);
