@@ -335,3 +335,31 @@ test('calibrate/data/h100-2026-12-05-remainder-last-validation: forwards on the 
   // nearest shapes' recorded tiles): 4.44%, Llama 6.3%.
   assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.045, `forward MAPE ${r.forward.overall.mape}`);
 });
+
+// The waves plan (2026-12-07, README there): Qwen3-8B's prefill forwards and their linear layers on every partition of
+// 96-132 SMs, never fitted. It tells the two readings of the 124-SM lean apart: cuBLAS's waves, not Pi(S).
+test('calibrate/data/h100-2026-12-07-waves-validation: prefills flat from 96 to 124 SMs, then the whole GPU; the model leans at 120-124', () => {
+  const file = 'h100-2026-12-07-waves-validation/h100-waves.jsonl';
+  const f = forwardsOf(file);
+  const at = (sms: number, batch: string) => f.get(`fw-qwen3-8b-s${sms}-${batch}`)!.us;
+  // A 512-token prefill takes the same time on every partition of 96-124 SMs (within 3%: 2 waves of cuBLAS's tiles on
+  // each), 1.4x less on the whole GPU (1 wave), whatever the clock (1,920-1,950 MHz on the partitions, 1,560 on 132).
+  for (const s of [100, 104, 108, 112, 116, 120, 124]) assert.ok(Math.abs(at(s, 'p512+0') / at(96, 'p512+0') - 1) < 0.03, `${s} SMs`);
+  assert.ok(at(124, 'p512+0') / at(132, 'p512+0') > 1.35);
+  // Its linear layers alike: the 4096 x 4096 projection at 512 tokens within 5% from 96 to 124 SMs, 1.8x faster on 132.
+  const gemm = new Map<number, number>();
+  for (const line of readFileSync(join(root, 'calibrate', 'data', file), 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const r = JSON.parse(line) as { kind: string; id: string; sms: number; median_us: number };
+    if (r.kind === 'op' && r.id.startsWith('gemm-n512-4096x4096-')) gemm.set(r.sms, r.median_us);
+  }
+  assert.equal(gemm.size, 9);
+  for (const s of [100, 104, 108, 112, 116, 120, 124]) assert.ok(Math.abs(gemm.get(s)! / gemm.get(96)! - 1) < 0.05, `GEMM on ${s} SMs`);
+  assert.ok(gemm.get(124)! / gemm.get(132)! > 1.6);
+  // The shipped model, whose Pi(S) rises from 116 to 132 and whose waves are half-blended, prices 120 and 124 SMs 8% fast.
+  const r = judge('h100-2026-12-07-waves-validation');
+  assert.equal(r.forward.overall.count, 72);
+  assert.ok(r.forward.overall.mape <= 0.045, `forward ${r.forward.overall.mape}`);
+  for (const s of ['120', '124']) assert.ok(r.forward.by_sm_count[s].mean_signed_error < -0.07, `${s} SMs ${r.forward.by_sm_count[s].mean_signed_error}`);
+  for (const s of ['96', '100', '104', '108', '116', '132']) assert.ok(r.forward.by_sm_count[s].mape <= 0.04, `${s} SMs ${r.forward.by_sm_count[s].mape}`);
+});
