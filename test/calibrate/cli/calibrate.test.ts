@@ -84,6 +84,12 @@ test('fit --recorded-choices refits once with the terms a physics section record
   const bare = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200.yaml', '--recorded-choices', '--no-gemm-kernels'], dir);
   assert.equal(bare.code, 0, bare.stderr);
   assert.doesNotMatch(bare.stderr, /GEMM kernel table/);
+  // --gemm-kernels-other-side adds to a table --gemm-kernels derives: alone, or with --no-gemm-kernels, it is refused.
+  for (const extra of [[], ['--no-gemm-kernels']]) {
+    const side = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200.yaml', '--recorded-choices', ...extra, '--gemm-kernels-other-side', 'data'], dir);
+    assert.equal(side.code, 2);
+    assert.match(side.error?.message ?? '', /\[--gemm-kernels-other-side\]: it (needs --gemm-kernels|adds to the table --gemm-kernels derives)/);
+  }
   const ceiling = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200.yaml', '--recorded-choices', '--form', 'ceiling'], dir);
   assert.equal(ceiling.code, 2);
   assert.match(ceiling.error?.message ?? '', /--recorded-choices/);
@@ -319,6 +325,8 @@ test('gemm-kernels reads cuBLAS\'s cluster sizes from kernel names; data without
   assert.match(r.stdout, /8 shapes × 29 token counts \(1–4096\)/);
   assert.match(r.stdout, /The remainder hosts clusters of up to 2 CTAs \(measured\); 76 of 232 \(shape, rows\) run larger ones/);
   assert.match(r.stdout, /  5120 x 5120: 1, 8, 16, 32, 48, 64, 96, 128,/);
+  // The narrow GEMMs' placement on its side (the first groups) and the remainder SMs that leaves drawn.
+  assert.match(r.stdout, /on a partition holding it \(the first groups\)[^]*  20 SMs \(8 in whole groups\): median 16\.8 SMs \(n=26\); the remainder SMs drawn: 8\.8/);
   const json = JSON.parse(readFileSync(join(dir, 'gc.json'), 'utf8')) as { table: { rows: number[] }; maxCtasFrom: string };
   assert.equal(json.table.rows.length, 29);
   assert.equal(json.maxCtasFrom, 'measured');
