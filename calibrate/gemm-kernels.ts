@@ -183,7 +183,7 @@ export function deriveGemmKernels(hw: HardwareSpec, data: MeasurementSet, givenM
   const m = data.meta;
   const side = m.partition.side ?? 'first';
   const source = `${data.files.map((f) => f.path).join(', ')}: ${m.gpu}, driver ${m.driver}, CUDA ${m.cudaRuntime}, ${m.date} (${m.backend}${side === 'last' ? ', last groups' : ''})`;
-  const drawn = narrow.map((x) => ({ smCount: x.sms, value: roundSig(Math.max(0, x.medianEffectiveSms - x.groups), 3) }));
+  const drawn = narrow.map((x) => ({ smCount: x.sms, value: remainderSmsDrawn(x) }));
   const table: GemmKernelTable = { source, remainderMaxCtas: maxCtas, rows, shapes, ...(drawn.length > 0 ? { remainderSmsDrawn: { [side]: drawn } } : {}) };
   return { table, side, records: gemms.length, unreadable, inconsistent, remainderRatios, maxCtasFrom, narrowOnRemainder: narrow };
 }
@@ -191,11 +191,10 @@ export function deriveGemmKernels(hw: HardwareSpec, data: MeasurementSet, givenM
 /**
  * The table of `base` with the remainder SMs another run drew from its side (GemmKernelTable.remainderSmsDrawn): the
  * gemm-rows plan run on the last groups beside the one run on the first. Only the drawn SMs are taken from `other`;
- * cuBLAS's cluster choices and tiles are the same on both sides (h100-2026-12-05-gemm-rows-last) and stay `base`'s.
+ * cuBLAS's cluster choices and tiles are the same on both sides (h100-2026-12-05-gemm-rows-last; not checked here) and stay `base`'s.
  * Refused when both runs are of one side or of different GPUs.
  */
 export function withOtherSide(base: GemmKernelDerivation, baseData: MeasurementSet, other: GemmKernelDerivation, otherData: MeasurementSet): GemmKernelTable {
-  // The side's points only: an equal table on both sides is what the measurements show, not something checked here.
   const where = otherData.files[0]?.path ?? '<data>';
   if (otherData.meta.gpu !== baseData.meta.gpu || otherData.meta.smCount !== baseData.meta.smCount) {
     throw inputError('calib.mixed-gpus', where, 1, 'gpu', `measured on '${otherData.meta.gpu}' but the first --gemm-kernels data on '${baseData.meta.gpu}'; one GPU's runs only`);
@@ -210,6 +209,11 @@ export function withOtherSide(base: GemmKernelDerivation, baseData: MeasurementS
     source: `${base.table.source}; ${other.side} side: ${other.table.source}`,
     remainderSmsDrawn: { ...base.table.remainderSmsDrawn, [other.side]: points },
   };
+}
+
+/** The remainder SMs a narrowOnRemainder entry leaves drawn: its whole-group-equivalent SMs less the whole groups' (GemmKernelTable.remainderSmsDrawn). */
+function remainderSmsDrawn(x: GemmKernelDerivation['narrowOnRemainder'][number]): number {
+  return roundSig(Math.max(0, x.medianEffectiveSms - x.groups), 3);
 }
 
 /**
@@ -271,7 +275,7 @@ export function formatGemmKernels(d: GemmKernelDerivation): string {
     `Narrow GEMMs (≤ ${NARROW_GEMM_ROWS} tokens, memory-bound) with clusters the remainder hosts, on a partition holding it (the ${d.side} groups), time like whole groups of:`,
     ...(d.narrowOnRemainder.length === 0
       ? ['  (none timed on both)']
-      : d.narrowOnRemainder.map((x) => `  ${x.sms} SMs (${x.groups} in whole groups): median ${x.medianEffectiveSms} SMs (n=${x.count}); the remainder SMs drawn: ${roundSig(Math.max(0, x.medianEffectiveSms - x.groups), 3)}`)),
+      : d.narrowOnRemainder.map((x) => `  ${x.sms} SMs (${x.groups} in whole groups): median ${x.medianEffectiveSms} SMs (n=${x.count}); the remainder SMs drawn: ${remainderSmsDrawn(x)}`)),
     `The remainder hosts clusters of up to ${t.remainderMaxCtas} CTAs (${d.maxCtasFrom}); ${clustered} of ${t.shapes.length * t.rows.length} (shape, rows) run larger ones:`,
     ...t.shapes.map((sh) => `  ${sh.dIn} x ${sh.dOut}: ${sh.clusteredRows.length === 0 ? 'none' : sh.clusteredRows.join(', ')}`),
     `Output tiles (dOut columns x token rows) at ${t.rows.join(', ')} rows:`,

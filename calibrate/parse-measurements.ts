@@ -3,7 +3,7 @@ import { InputError } from '../sim/core/input-error.js';
 import { JsonFields } from '../sim/input/json-fields.js';
 import { ProblemList } from '../sim/input/problem-list.js';
 import { parseBatch } from './parse-batch.js';
-import type { PartitionSide } from '../sim/hardware/hardware-spec.js';
+import { PARTITION_SIDES, type PartitionSide } from '../sim/hardware/hardware-spec.js';
 import {
   ELEMENTWISE_KINDS,
   RECORD_KINDS,
@@ -138,8 +138,6 @@ function parseMeta(f: JsonFields): MeasurementMeta {
 function timing(f: JsonFields): Timing {
   return { medianUs: f.num('median_us', { min: 0 }), p10Us: f.num('p10_us', { min: 0 }), p90Us: f.num('p90_us', { min: 0 }), reps: f.int('reps', 1) };
 }
-
-const PARTITION_SIDES = ['first', 'last'] as const;
 
 function parseRecord(f: JsonFields, side: PartitionSide | undefined): MeasurementRecord | null {
   const id = f.str('id');

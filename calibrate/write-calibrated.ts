@@ -1,5 +1,5 @@
 import { Document, isMap, isScalar, parseDocument, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import { OP_CLASSES, type PerfSpec } from '../sim/hardware/hardware-spec.js';
+import { OP_CLASSES, PARTITION_SIDES, type PerfSpec } from '../sim/hardware/hardware-spec.js';
 import { inputError } from '../sim/core/input-error.js';
 import type { FitResiduals } from './fit.js';
 import type { MeasurementSet } from './measurement.js';
@@ -77,7 +77,7 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
             ...(perf.gemmKernels.remainderSmsDrawn
               ? {
                   remainderSmsDrawn: Object.fromEntries(
-                    (['first', 'last'] as const).flatMap((side) => {
+                    PARTITION_SIDES.flatMap((side) => {
                       const points = perf.gemmKernels?.remainderSmsDrawn?.[side];
                       return points ? [[side, points.map((p) => ({ smCount: p.smCount, value: p.value }))]] : [];
                     }),

@@ -1,5 +1,5 @@
 import { isCollection, type Node } from 'yaml';
-import { OP_CLASSES, type ClockPowerSpec, type ClockRegimeSpec, type CurvePoint, type GemmKernelShape, type GemmKernelTable, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
+import { OP_CLASSES, PARTITION_SIDES, type PartitionSide, type ClockPowerSpec, type ClockRegimeSpec, type CurvePoint, type GemmKernelShape, type GemmKernelTable, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
 import { reportAt, type YamlData } from '../input/yaml-document.js';
 import { NON_NEGATIVE, POSITIVE, type NumberRule } from '../input/number-rule.js';
 import { childField, readMap, readNumber, readSeq, readString } from '../input/yaml-fields.js';
@@ -322,12 +322,17 @@ const REMAINDER_SMS: NumberRule = { min: 0, max: 64, why: 'SMs of the GPC remain
 
 /** `remainderSmsDrawn` (GemmKernelTable): per side, a curve over SM counts (rising SM counts; the value may fall). */
 function readRemainderSmsDrawn(data: YamlData, node: Node | null, field: string): GemmKernelTable['remainderSmsDrawn'] | undefined {
-  const m = readMap(data, node, field, { required: [], optional: ['first', 'last'] });
+  const m = readMap(data, node, field, { required: [], optional: PARTITION_SIDES });
   if (m === undefined) return undefined;
-  const first = m.has('first') ? m.read('first', (n, f) => readCurve(data, n, f, undefined, undefined, '', REMAINDER_SMS)) : null;
-  const last = m.has('last') ? m.read('last', (n, f) => readCurve(data, n, f, undefined, undefined, '', REMAINDER_SMS)) : null;
-  if (first === undefined || last === undefined) return undefined;
-  return { ...(first ? { first } : {}), ...(last ? { last } : {}) };
+  const out: { [side in PartitionSide]?: CurvePoint[] } = {};
+  let complete = true;
+  for (const side of PARTITION_SIDES) {
+    if (!m.has(side)) continue;
+    const points = m.read(side, (n, f) => readCurve(data, n, f, undefined, undefined, '', REMAINDER_SMS));
+    if (points === undefined) complete = false;
+    else out[side] = points;
+  }
+  return complete ? out : undefined;
 }
 
 /** A shape's time scales: one positive factor per recorded token count, within what a kernel choice can do to a GEMM's time. */

@@ -363,7 +363,8 @@ export interface GemmKernelTable {
  * (torch_runner.py --partition-side). It matters only for a partition holding the GPC remainder
  * (GemmKernelTable.remainderSmsDrawn).
  */
-export type PartitionSide = 'first' | 'last';
+export const PARTITION_SIDES = ['first', 'last'] as const;
+export type PartitionSide = (typeof PARTITION_SIDES)[number];
 
 export interface GemmKernelShape {
   readonly dIn: number;

@@ -1,6 +1,6 @@
 import type { ModelSpec } from '../model/model-spec.js';
 import type { ClockPowerSpec, ClockRegime, ClockRegimeSpec, CurvePoint, HardwareSpec, OpClass, OpEfficiency, PartitionSide } from '../hardware/hardware-spec.js';
-import { OP_CLASSES } from '../hardware/hardware-spec.js';
+import { CLOCK_REGIMES, OP_CLASSES } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
 import { curveAtFast, saturating } from './curve.js';
 import { gemmClusterShare, gemmRecordedTile, gemmTimeScale, NARROW_GEMM_ROWS, remainderSmsDrawnAt } from './gemm-kernels.js';
@@ -166,8 +166,9 @@ function ratesFor(hw: HardwareSpec, opts: PredictOptions): Rates {
   if (opts.partnerSmCount > 0 && (opts.partnerLoad || opts.ownComputeBoundShare !== undefined)) return computeRates(hw, opts);
   let byKey = ratesMemo.get(hw);
   if (!byKey) ratesMemo.set(hw, (byKey = new Map()));
-  const side = opts.partitionSide === 'last' ? 3 : 0;
-  const key = ((side + REGIME_INDEX[opts.clockRegime ?? 'serving']) * 4096 + opts.smCount) * 65536 + opts.partnerSmCount;
+  // One slot per (side, regime): the last side's regimes after the first side's.
+  const slot = (opts.partitionSide === 'last' ? CLOCK_REGIMES.length : 0) + REGIME_INDEX[opts.clockRegime ?? 'serving'];
+  const key = (slot * 4096 + opts.smCount) * 65536 + opts.partnerSmCount;
   let r = byKey.get(key);
   if (!r) byKey.set(key, (r = computeRates(hw, opts)));
   return r;

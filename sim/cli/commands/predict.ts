@@ -4,7 +4,7 @@ import { checkPredictFlags } from '../predict-checks.js';
 import { inputError } from '../../core/input-error.js';
 import { loadModel } from '../../config/load-model.js';
 import { loadHardware } from '../../config/load-hardware.js';
-import { CLOCK_REGIMES, type ClockRegime, type HardwareSpec, type PartitionSide } from '../../hardware/hardware-spec.js';
+import { CLOCK_REGIMES, PARTITION_SIDES, type ClockRegime, type HardwareSpec, type PartitionSide } from '../../hardware/hardware-spec.js';
 import { clusterSms, describeValidSizes, isValidPartitionSize } from '../../hardware/partition.js';
 import type { IterationBatch, PrefillChunk } from '../../latency/iteration-batch.js';
 import { clockScale, partnerOf, predictIteration, servingClockFor, type IterationPrediction, type ServingClock } from '../../latency/roofline.js';
@@ -51,8 +51,6 @@ interface PredictFlags {
   decodeSteps?: number;
   partitionSide?: string;
 }
-
-const PARTITION_SIDES: readonly PartitionSide[] = ['first', 'last'];
 
 /** ", the <side> groups + the GPC remainder" for a partition holding the remainder (where the side is priced), else "". */
 function sideText(hw: HardwareSpec, sms: number, side: PartitionSide): string {
