@@ -203,6 +203,41 @@ export function generateRemainderValidationPlan(opts: ReferencePlanOptions): Pla
 }
 
 /**
+ * The memory-bound operators that are not GEMMs — decode attention and the fused elementwise ops of the models —
+ * with the copy ceiling, on the partitions holding the GPC remainder beside whole groups (a Hopper: 20, 28, 36 SMs)
+ * and on the whole-group partitions around them (8–40 SMs), for `calibrate plan --profile remainder-ops`. Run once
+ * on each side of the groups (the reference runner's `--partition-side first|last`). Why: on a partition holding
+ * the remainder such an operator draws only part of the remainder's SMs on the first groups and nearly all on the
+ * last (an H100's 256 × 4,096-token decode attention on 20 SMs: 3,089 µs on the first side, 2,542 on the last, 3,224
+ * on 16 SMs; `calibrate/data/h100-2026-12-05-remainder-last-validation`), as the narrow GEMMs do — by its own
+ * amount, which only those validation folders measured. Placed among the whole-group times, these runs say how many
+ * it draws per side, as the gemm-rows runs do for the GEMMs. Calibration data, not validation.
+ */
+export function generateRemainderOpsPlan(opts: ReferencePlanOptions): Plan {
+  const hw = opts.hardware;
+  const g = hw.partition.granularitySms;
+  const holds = (s: number): boolean => {
+    const groups = clusterSms(hw, s);
+    return groups > 0 && groups < s;
+  };
+  const remainder = remainderSizes(hw).filter(holds);
+  const top = Math.max(g, ...remainder);
+  const wholeGroups = partitionSizes(hw).filter((s) => s % g === 0 && s <= top + g);
+  const sms = [...new Set([...wholeGroups, ...remainder])].sort((a, b) => a - b);
+  const { experiments, add } = uniqueExperiments();
+  for (const s of sms) add({ id: `ceil-bw-s${s}`, kind: 'ceiling_bandwidth', sms: s, bytes: REMAINDER_OPS_COPY_BYTES });
+  for (const s of sms) {
+    for (const { spec } of opts.models) for (const shape of opShapes(spec)) if (shape.op === 'attn_decode' || shape.op === 'elementwise') add(opExperiment(shape, s));
+  }
+  const models: Record<string, PlanModel> = {};
+  for (const { key, spec } of opts.models) models[key] = toPlanModel(spec);
+  return { version: PLAN_VERSION, models, repeats: opts.repeats, warmup: opts.warmup, experiments };
+}
+
+/** Bytes the remainder-ops plan's copy ceiling moves (as the kernel-quality plan's: 2 GiB). */
+const REMAINDER_OPS_COPY_BYTES = 2 ** 31;
+
+/**
  * Every partition from twelve groups to the whole GPU (`calibrate plan --profile waves`; a Hopper: 96, 100, 104, …,
  * 124 and 132 SMs, the GPC remainder's sizes included): the 8192³ ceiling GEMM, the first model's four linear layers
  * at 512 and 2,048 tokens (run with the reference runner's --kernel-names, so each record names cuBLAS's tile on that

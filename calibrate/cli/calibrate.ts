@@ -10,7 +10,7 @@ import { loadHardware, parseHardwareYaml } from '../../sim/config/load-hardware.
 import { readConfig } from '../../sim/config/config-files.js';
 import { packageRoot } from '../../sim/trace/bundled.js';
 import { estimatePlan, generatePlan } from '../plan.js';
-import { generateClockSizesPlan, generateReferencePlan, generateRemainderValidationPlan, generateValidationPlan, generateWavesPlan, type ClockSizesOptions } from '../plan-reference.js';
+import { generateClockSizesPlan, generateReferencePlan, generateRemainderOpsPlan, generateRemainderValidationPlan, generateValidationPlan, generateWavesPlan, type ClockSizesOptions } from '../plan-reference.js';
 import { describeValidSizes, isValidPartitionSize } from '../../sim/hardware/partition.js';
 import { generateKernelQualityPlan } from '../plan-kernel-quality.js';
 import { generateGemmRowsPlan } from '../plan-gemm-rows.js';
@@ -41,7 +41,7 @@ import { registerCompare, registerFitServing, type ComparePages } from './calibr
 const DEFAULT_MODELS = ['qwen3-8b', 'qwen3-14b'];
 
 
-type PlanProfile = 'standard' | 'reference' | 'reference-validation' | 'remainder-validation' | 'waves' | 'clock-sizes' | 'kernel-quality' | 'gemm-rows';
+type PlanProfile = 'standard' | 'reference' | 'reference-validation' | 'remainder-validation' | 'remainder-ops' | 'waves' | 'clock-sizes' | 'kernel-quality' | 'gemm-rows';
 type PlanModels = Parameters<typeof generateReferencePlan>[0]['models'];
 /** The plan profiles, one line each: what `--profile` accepts and lists in its help. */
 const PLAN_PROFILES: Record<PlanProfile, { readonly what: string; readonly generate: (o: { models: PlanModels; hardware: HardwareSpec; repeats: number; warmup: number } & ClockSizesOptions) => Plan }> = {
@@ -49,6 +49,7 @@ const PLAN_PROFILES: Record<PlanProfile, { readonly what: string; readonly gener
   reference: { what: 'production kernels: cuda/reference/torch_runner.py; adds clock regimes and continuous pairs', generate: (o) => generateReferencePlan(o) },
   'reference-validation': { what: "held-out pairs at DuetServe's loaded splits and clock regimes, never fitted", generate: (o) => generateValidationPlan(o) },
   'remainder-validation': { what: 'forwards alone (and attention/elementwise ops) on the partitions holding the GPC remainder (20–36, 116, 124 SMs on an H200), never fitted', generate: (o) => generateRemainderValidationPlan(o) },
+  'remainder-ops': { what: 'decode attention and elementwise ops with the copy ceiling on the partitions holding the GPC remainder (20–36 SMs on a Hopper) and the whole-group ones around them (8–40); run once per side (--partition-side) to record the remainder SMs they draw', generate: (o) => generateRemainderOpsPlan(o) },
   waves: { what: "the ceiling GEMM, the first model's linear layers at 512 and 2,048 tokens and its forwards with a prefill on every partition from 12 groups to the whole GPU (96-132 SMs on a Hopper), for cuBLAS's waves between them; run with --kernel-names, never fitted", generate: (o) => generateWavesPlan(o) },
   'clock-sizes': { what: 'one prefill of 512–4,096 tokens back to back and beside decode steps on the whole GPU and 96 SMs (--prefill-sizes, --clock-sms, --decode-steps change them), with the clock read out, never fitted', generate: (o) => generateClockSizesPlan(o) },
   'kernel-quality': { what: 'attention and elementwise ops with the copy ceiling on every partition, run by both backends for `compare-kernels`', generate: (o) => generateKernelQualityPlan(o) },

@@ -184,6 +184,29 @@ test('remainder-validation plan: forwards on the partitions holding the remainde
   assert.deepEqual(plan.unseenModels, ['qwen3-8b']);
 });
 
+test('remainder-ops plan: decode attention, elementwise ops and the copy ceiling on the remainder partitions and the whole groups up to 40 SMs; no GEMMs, no forwards; the shipped plan is what the profile writes', async () => {
+  const { generateRemainderOpsPlan } = await import('../../calibrate/plan-reference.js');
+  const { loadHardware } = await import('../../sim/config/load-hardware.js');
+  const { loadModel } = await import('../../sim/config/load-model.js');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { packageRoot } = await import('../../sim/trace/bundled.js');
+  const m = (n: string) => ({ key: n, spec: loadModel(n) });
+  const plan = generateRemainderOpsPlan({ models: [m('qwen3-8b'), m('qwen3-14b')], hardware: loadHardware('h200'), repeats: 8, warmup: 1 });
+  const smsOf = (pred: (e: (typeof plan.experiments)[number]) => boolean) => [...new Set(plan.experiments.filter(pred).map((e) => ('sms' in e ? e.sms : -1)))].sort((a, b) => a - b);
+  // 20/28/36 hold the 12-SM remainder beside 1–3 groups; the remainder alone (12) is no partition with a kernel table.
+  const ladder = [8, 16, 20, 24, 28, 32, 36, 40];
+  assert.deepEqual(smsOf((e) => e.kind === 'ceiling_bandwidth'), ladder);
+  assert.deepEqual(smsOf((e) => e.kind === 'op' && e.op === 'attn_decode'), ladder);
+  assert.deepEqual(smsOf((e) => e.kind === 'op' && e.op === 'elementwise'), ladder);
+  assert.ok(plan.experiments.every((e) => e.kind === 'ceiling_bandwidth' || (e.kind === 'op' && (e.op === 'attn_decode' || e.op === 'elementwise'))));
+  // The decode attention shapes of the remainder-validation plan, so its ops can be set beside these.
+  const ids = new Set(plan.experiments.map((e) => e.id));
+  for (const id of ['ad-32q8kv-256x4096-s20', 'ad-40q8kv-64x512-s36', 'ad-32q8kv-1x512-s8']) assert.ok(ids.has(id), id);
+  const shipped = JSON.parse(readFileSync(join(packageRoot(), 'calibrate/plans/remainder-ops-hopper.json'), 'utf8')) as unknown;
+  assert.deepEqual(shipped, JSON.parse(JSON.stringify(plan)));
+});
+
 test('kernel-quality plan: decode attention and the copy ceiling on every partition, the rest on a ladder, no GEMMs; the shipped plan is what the profile writes', async () => {
   const { generateKernelQualityPlan, kernelQualityLadder } = await import('../../calibrate/plan-kernel-quality.js');
   const { loadHardware } = await import('../../sim/config/load-hardware.js');
