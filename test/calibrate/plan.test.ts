@@ -9,7 +9,7 @@ import type { ForwardRecord } from '../../calibrate/measurement.js';
 import { qwenModels, testHardware } from '../util/calibration-fixtures.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateReferencePlan, generateWavesPlan } from '../../calibrate/plan-reference.js';
+import { generateReferencePlan, generateRemainderOpsPlan, generateWavesPlan } from '../../calibrate/plan-reference.js';
 import { loadHardware } from '../../sim/config/load-hardware.js';
 import { loadModel } from '../../sim/config/load-model.js';
 import { packageRoot } from '../../sim/trace/bundled.js';
@@ -184,13 +184,7 @@ test('remainder-validation plan: forwards on the partitions holding the remainde
   assert.deepEqual(plan.unseenModels, ['qwen3-8b']);
 });
 
-test('remainder-ops plan: decode attention, elementwise ops and the copy ceiling on the remainder partitions and the whole groups up to 40 SMs; no GEMMs, no forwards; the shipped plan is what the profile writes', async () => {
-  const { generateRemainderOpsPlan } = await import('../../calibrate/plan-reference.js');
-  const { loadHardware } = await import('../../sim/config/load-hardware.js');
-  const { loadModel } = await import('../../sim/config/load-model.js');
-  const { readFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { packageRoot } = await import('../../sim/trace/bundled.js');
+test('remainder-ops plan: decode attention, elementwise ops and the copy ceiling on the remainder partitions and the whole groups up to 40 SMs; no GEMMs, no forwards; the shipped plan is what the profile writes', () => {
   const m = (n: string) => ({ key: n, spec: loadModel(n) });
   const plan = generateRemainderOpsPlan({ models: [m('qwen3-8b'), m('qwen3-14b')], hardware: loadHardware('h200'), repeats: 8, warmup: 1 });
   const smsOf = (pred: (e: (typeof plan.experiments)[number]) => boolean) => [...new Set(plan.experiments.filter(pred).map((e) => ('sms' in e ? e.sms : -1)))].sort((a, b) => a - b);
