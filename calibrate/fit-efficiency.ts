@@ -235,7 +235,7 @@ export function perfFrom(
 }
 
 /** The fit's tile and wave terms, as PerfSpec names them (roofline gemmPadFlops, attnWaveStretch). */
-export type QuantisationTerms = Pick<PerfSpec, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWaveBlend' | 'gemmColTile' | 'attnWaveBlend' | 'attnRowTile' | 'gemmKernels' | 'gemmTilesFromRows'>;
+export type QuantisationTerms = Pick<PerfSpec, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWaveBlend' | 'gemmColTile' | 'attnWaveBlend' | 'attnRowTile' | 'gemmKernels' | 'gemmTilesFromRows' | 'remainderOps'>;
 
 const NO_WAVES = { all: 0, cached: 0 };
 

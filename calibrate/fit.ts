@@ -1,4 +1,4 @@
-import type { ClockRegimeSpec, CurvePoint, GemmKernelTable, HardwareSpec, OpClass, PerfSpec } from '../sim/hardware/hardware-spec.js';
+import type { ClockRegimeSpec, CurvePoint, GemmKernelTable, HardwareSpec, OpClass, PerfSpec, RemainderOpsTable } from '../sim/hardware/hardware-spec.js';
 import { isotonicNonDecreasing } from './isotonic.js';
 import { curveAt } from '../sim/latency/curve.js';
 import { OP_CLASSES } from '../sim/hardware/hardware-spec.js';
@@ -85,6 +85,11 @@ export interface FitInput {
   readonly gemmTimes?: boolean;
   /** The gemm-rows plan's GEMM timings the table was derived from (`calibrate fit --gemm-kernels`), for gemmTimes. */
   readonly gemmRecords?: readonly OpRecord[];
+  /**
+   * The remainder SMs decode attention and the elementwise ops draw per side (RemainderOpsTable; measured by the
+   * remainder-ops plan, not fitted): carried into the fitted perf like gemmKernels. Absent: they draw all of it.
+   */
+  readonly remainderOps?: RemainderOpsTable;
   /**
    * Physics form: price each training forward at the NVML clock its record carries, so that Π(S) and the efficiencies
    * come out at the GPU's maximum clock (ClockPowerSpec.trainingClockMhz). Default: when every training forward carries
@@ -214,12 +219,13 @@ function byKind<K extends string, R extends { kind: string }>(records: readonly 
  * again (the search is the same calls, so the result is the same, bit for bit; test/calibrate/fit.test.ts).
  * What a check of a shipped calibration uses: the search costs a dozen fits.
  */
-export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWave' | 'attnWave' | 'classTails' | 'gemmKernels' | 'gemmTilesFromRows' | 'gemmTimes' | 'clockAware' | 'clockSensitivity'> {
+export function recordedFitChoices(perf: PerfSpec): Pick<FitInput, 'gemmRowTile' | 'gemmSmallRowTile' | 'gemmWave' | 'attnWave' | 'classTails' | 'gemmKernels' | 'remainderOps' | 'gemmTilesFromRows' | 'gemmTimes' | 'clockAware' | 'clockSensitivity'> {
   return {
     clockAware: perf.clockRegime?.power?.trainingClockMhz !== undefined,
     ...(perf.clockRegime?.power?.clockSensitivity !== undefined ? { clockSensitivity: perf.clockRegime.power.clockSensitivity } : {}),
     // Measured, not chosen, but recorded in the same section: a refit with the recorded choices prices with it.
     ...(perf.gemmKernels ? { gemmKernels: perf.gemmKernels } : {}),
+    ...(perf.remainderOps ? { remainderOps: perf.remainderOps } : {}),
     gemmRowTile: perf.gemmRowTile ?? 0,
     gemmSmallRowTile: perf.gemmSmallRowTile ?? 0,
     gemmWave: [perf.gemmWaveBlend ?? 0, perf.gemmColTile ?? 0],
@@ -340,7 +346,7 @@ export function fitCalibration(input: FitInput): FitResult {
   const attnWave = physicsForm && input.attnWave && input.attnWave[0] > 0 ? { attnWaveBlend: input.attnWave[0], attnRowTile: input.attnWave[1] } : {};
   // The kernel table is measured, not chosen: any form prices with it. Its tiles stand in for a fitted row tile only.
   // Its time factors (gemmTimes) come in after stage 3, as the fit's last GEMM term.
-  const kernels = input.gemmKernels ? { gemmKernels: withoutTimeScales(input.gemmKernels) } : {};
+  const kernels = { ...(input.gemmKernels ? { gemmKernels: withoutTimeScales(input.gemmKernels) } : {}), ...(input.remainderOps ? { remainderOps: input.remainderOps } : {}) };
   const tilesFrom = rowTile > 0 && input.gemmKernels && (input.gemmTilesFromRows ?? 0) > 0 ? { gemmTilesFromRows: input.gemmTilesFromRows as number } : {};
   const tile = { ...(rowTile > 0 ? { gemmRowTile: rowTile } : {}), ...(smallTile > 0 ? { gemmSmallRowTile: smallTile } : {}), ...wave, ...attnWave, ...kernels, ...tilesFrom };
   const { data, models } = input;

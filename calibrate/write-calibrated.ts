@@ -1,5 +1,5 @@
 import { Document, isMap, isScalar, parseDocument, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import { OP_CLASSES, PARTITION_SIDES, type PerfSpec } from '../sim/hardware/hardware-spec.js';
+import { OP_CLASSES, PARTITION_SIDES, REMAINDER_OP_CLASSES, type PerfSpec } from '../sim/hardware/hardware-spec.js';
 import { inputError } from '../sim/core/input-error.js';
 import type { FitResiduals } from './fit.js';
 import type { MeasurementSet } from './measurement.js';
@@ -51,6 +51,9 @@ function renderSection(perf: PerfSpec, data: MeasurementSet, residuals: FitResid
     const drawn = clusters.get('remainderSmsDrawn') as YAMLMap | undefined;
     for (const side of drawn?.items ?? []) (side.value as YAMLSeq).flow = true;
   }
+  // The remainder SMs other operators draw: one line per class and side.
+  const opsDrawn = (section.get('remainderOps') as YAMLMap | undefined)?.get('remainderSmsDrawn') as YAMLMap | undefined;
+  for (const byClass of opsDrawn?.items ?? []) for (const side of (byClass.value as YAMLMap).items) (side.value as YAMLSeq).flow = true;
   return doc.toString({ lineWidth: 0 });
 }
 
@@ -88,6 +91,20 @@ function perfToPlain(perf: PerfSpec): Record<string, unknown> {
         }
       : {}),
     ...(perf.gemmTilesFromRows !== undefined ? { gemmTilesFromRows: perf.gemmTilesFromRows } : {}),
+    ...(perf.remainderOps
+      ? {
+          remainderOps: {
+            source: perf.remainderOps.source,
+            remainderSmsDrawn: Object.fromEntries(
+              REMAINDER_OP_CLASSES.flatMap((c) => {
+                const sides = perf.remainderOps?.remainderSmsDrawn[c];
+                if (!sides) return [];
+                return [[c, Object.fromEntries(PARTITION_SIDES.flatMap((side) => (sides[side] ? [[side, sides[side].map((p) => ({ smCount: p.smCount, value: p.value }))]] : [])))]];
+              }),
+            ),
+          },
+        }
+      : {}),
     efficiency: Object.fromEntries(
       OP_CLASSES.map((c) => {
         const e = perf.efficiency[c];

@@ -15,8 +15,9 @@ import { describeValidSizes, isValidPartitionSize } from '../../sim/hardware/par
 import { generateKernelQualityPlan } from '../plan-kernel-quality.js';
 import { generateGemmRowsPlan } from '../plan-gemm-rows.js';
 import type { Plan } from '../plan-format.js';
-import type { GemmKernelTable, HardwareSpec, PerfSpec } from '../../sim/hardware/hardware-spec.js';
+import type { GemmKernelTable, HardwareSpec, PerfSpec, RemainderOpsTable } from '../../sim/hardware/hardware-spec.js';
 import { deriveGemmKernels, formatGemmKernels, gemmOpRecords, withOtherSide } from '../gemm-kernels.js';
+import { deriveRemainderOps, formatRemainderOps, withOtherSideOps } from '../remainder-ops.js';
 import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
 import { compareRuns, formatRepeatability } from '../repeatability.js';
 import { parsePlan } from '../parse-plan.js';
@@ -214,6 +215,10 @@ interface FitFlags {
   gemmKernelsOtherSide?: string;
   /** --clock-aware / --no-clock-aware; undefined: clock-aware where every training forward carries its clock. */
   clockAware?: boolean;
+  /** The remainder-ops run (RemainderOpsTable); false with --no-remainder-ops. */
+  remainderOps?: string | false;
+  /** The remainder-ops run on the other side of the groups. */
+  remainderOpsOtherSide?: string;
 }
 
 /**
@@ -252,8 +257,9 @@ function fitFrom(io: CliIo, o: FitFlags) {
   const form = formFlag(o.form);
   const choices = o.recordedChoices ? { ...recordedChoicesOf(source, config.calibrated, form), form: 'physics' as const } : { form };
   const { table: gemmKernels, records: gemmRecords } = kernelTableFor(io, o, source.file, hardware, config.calibrated?.gemmKernels);
+  const remainderOps = remainderOpsFor(io, o, source.file, hardware, config.calibrated?.remainderOps);
   const clock = o.clockAware === undefined ? {} : { clockAware: o.clockAware };
-  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices, ...clock, gemmKernels, gemmRecords });
+  const fit = fitCalibration({ hardware, models: loaded.models, data: loaded.data, unseenModels: loaded.plan.unseenModels ?? [], onCandidate, ...choices, ...clock, gemmKernels, gemmRecords, remainderOps });
   const unsettled = unsettledClockForwards(fit.perf, fit.forward.train);
   if (unsettled.length > 0 && !o.quiet) {
     const sms = [...new Set(unsettled.map((r) => r.smCount))].sort((a, b) => a - b);
@@ -292,12 +298,40 @@ function kernelTableFor(io: CliIo, o: FitFlags, file: string, hardware: Hardware
   return recorded ? { table: recorded } : {};
 }
 
+/**
+ * The remainder SMs decode attention and the elementwise ops draw (RemainderOpsTable): derived from --remainder-ops data
+ * (plus --remainder-ops-other-side), else the table the YAML's calibrated: section records (measured, so a refit keeps
+ * it), else none; --no-remainder-ops fits without one. Which one is said on stderr.
+ */
+function remainderOpsFor(io: CliIo, o: FitFlags, file: string, hardware: HardwareSpec, recorded: RemainderOpsTable | undefined): RemainderOpsTable | undefined {
+  if (o.remainderOps === false) {
+    if (o.remainderOpsOtherSide) throw inputError('bad-flag', '<command line>', 0, '--remainder-ops-other-side', 'it adds to the table --remainder-ops derives; --no-remainder-ops fits without one');
+    return undefined;
+  }
+  if (o.remainderOps) {
+    const data = load(io, [o.remainderOps], undefined).data;
+    const d = deriveRemainderOps(hardware, data);
+    if (!o.quiet) io.stderr(`fit: remainder SMs drawn by decode attention and elementwise ops from ${o.remainderOps} (${d.side} groups, ${d.placements.length} partitions × classes)\n`);
+    if (!o.remainderOpsOtherSide) return d.table;
+    const otherData = load(io, [o.remainderOpsOtherSide], undefined).data;
+    const other = deriveRemainderOps(hardware, otherData);
+    if (!o.quiet) io.stderr(`fit: the ${other.side} groups' from ${o.remainderOpsOtherSide}\n`);
+    return withOtherSideOps(d, data, other, otherData);
+  }
+  if (o.remainderOpsOtherSide) throw inputError('bad-flag', '<command line>', 0, '--remainder-ops-other-side', "it needs --remainder-ops (the first side's run)");
+  if (recorded && !o.quiet) io.stderr(`fit: remainder-ops table kept from ${file} (${recorded.source}); --remainder-ops to re-derive, --no-remainder-ops for none\n`);
+  return recorded;
+}
+
 function formOption(cmd: Command): Command {
   return cmd
     .option('--quiet', 'no progress lines on stderr')
     .option('--gemm-kernels <dir|file>', "GEMM measurements with kernel names (the gemm-rows plan, reference runner --kernel-names): price cuBLAS's clustered kernels on partitions holding the GPC remainder (default: the table the YAML's calibrated: section records)")
     .option('--no-gemm-kernels', 'fit without a GEMM kernel table (not even the one the YAML records)')
     .option('--gemm-kernels-other-side <dir|file>', 'the same gemm-rows plan run on the other side of the SM groups (torch_runner.py --partition-side last): records the remainder SMs narrow GEMMs draw there (remainderSmsDrawn), so a pair\'s decode lane is priced on its own side')
+    .option('--remainder-ops <dir|file>', 'the remainder-ops plan run on one side of the groups: records the remainder SMs decode attention and the elementwise ops draw on partitions holding the GPC remainder (default: the table the YAML\'s calibrated: section records)')
+    .option('--no-remainder-ops', 'fit without a remainder-ops table (not even the one the YAML records)')
+    .option('--remainder-ops-other-side <dir|file>', 'the same remainder-ops plan run on the other side of the groups (torch_runner.py --partition-side)')
     .option('--clock-aware', "physics form: price each training forward at the NVML clock its record carries, the curves at the GPU's maximum clock (default where every training forward carries one)")
     .option('--no-clock-aware', "fit the curves to the training forwards' own mix of clocks, even where their records carry them")
     .option('--recorded-choices', "physics form: fit once with the candidate terms the hardware YAML's calibrated: section records (GEMM tiles, waves, class tails, recorded tiles and times) instead of searching fourteen to seventeen")
@@ -335,7 +369,13 @@ function registerValidate(cal: Command, io: CliIo, reportHtmlFromFiles: Calibrat
       let loaded;
       if (o.useConfig) {
         // --use-config judges the section as written; the flags that choose how to fit have nothing to act on.
-        for (const [flag, given] of [['--recorded-choices', o.recordedChoices], ['--form', o.form !== undefined], [o.clockAware === false ? '--no-clock-aware' : '--clock-aware', o.clockAware !== undefined]] as const) {
+        const tables = [
+          [o.gemmKernels === false ? '--no-gemm-kernels' : '--gemm-kernels', o.gemmKernels !== undefined],
+          ['--gemm-kernels-other-side', o.gemmKernelsOtherSide !== undefined],
+          [o.remainderOps === false ? '--no-remainder-ops' : '--remainder-ops', o.remainderOps !== undefined],
+          ['--remainder-ops-other-side', o.remainderOpsOtherSide !== undefined],
+        ] as const;
+        for (const [flag, given] of [['--recorded-choices', o.recordedChoices], ['--form', o.form !== undefined], [o.clockAware === false ? '--no-clock-aware' : '--clock-aware', o.clockAware !== undefined], ...tables] as const) {
           if (given) throw inputError('bad-flag', '<command line>', 0, flag, `${flag} chooses how to fit; --use-config validates the YAML's calibrated: section without fitting`);
         }
         loaded = load(io, o.data, o.plan);
@@ -385,6 +425,20 @@ function registerGemmKernels(cal: Command, io: CliIo): void {
       const source = readConfig('hardware', o.hardware, io.cwd);
       const d = deriveGemmKernels(parseHardwareYaml(source.text, source.file).seed, data, o.remainderMaxCtas);
       io.stdout(formatGemmKernels(d) + '\n');
+      if (o.json) writeOut(io, '--json', o.json, JSON.stringify(d, null, 1) + '\n');
+    });
+}
+
+function registerRemainderOps(cal: Command, io: CliIo): void {
+  dataOptions(cal.command('remainder-ops'), true)
+    .description('the remainder SMs decode attention and the elementwise ops draw on partitions holding the GPC remainder, from the remainder-ops plan run on one side of the groups: the table fit --remainder-ops prices with')
+    .option('--json <file>', 'write the derivation (table, placements per class and partition) as JSON')
+    .action((o: { data: string[]; plan?: string; hardware: string; json?: string }) => {
+      if (o.json) checkOutputPath('--json', o.json, io.cwd);
+      const { data } = load(io, o.data, o.plan);
+      const source = readConfig('hardware', o.hardware, io.cwd);
+      const d = deriveRemainderOps(parseHardwareYaml(source.text, source.file).seed, data);
+      io.stdout(formatRemainderOps(d) + '\n');
       if (o.json) writeOut(io, '--json', o.json, JSON.stringify(d, null, 1) + '\n');
     });
 }
@@ -455,6 +509,7 @@ export const makeCalibrateCommand = (pages: CalibratePages): CommandModule => ({
     registerPlan(cal, io);
     registerCompareKernels(cal, io);
     registerGemmKernels(cal, io);
+    registerRemainderOps(cal, io);
     registerRepeatability(cal, io);
     registerRun(cal, io);
     registerFit(cal, io);

@@ -1,12 +1,12 @@
 import { isCollection, type Node } from 'yaml';
-import { OP_CLASSES, PARTITION_SIDES, type PartitionSide, type ClockPowerSpec, type ClockRegimeSpec, type CurvePoint, type GemmKernelShape, type GemmKernelTable, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
+import { OP_CLASSES, PARTITION_SIDES, REMAINDER_OP_CLASSES, type PartitionSide, type RemainderOpsTable, type ClockPowerSpec, type ClockRegimeSpec, type CurvePoint, type GemmKernelShape, type GemmKernelTable, type OpClass, type OpEfficiency, type PerfSpec } from '../hardware/hardware-spec.js';
 import { reportAt, type YamlData } from '../input/yaml-document.js';
 import { NON_NEGATIVE, POSITIVE, type NumberRule } from '../input/number-rule.js';
 import { childField, readMap, readNumber, readSeq, readString } from '../input/yaml-fields.js';
 
 const PERF_KEYS = {
   required: ['provenance', 'computeFlopsPerS', 'bandwidthBytesPerS', 'efficiency', 'kernelFloorUs', 'contention'],
-  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'bandwidthScale', 'gemmRowTile', 'gemmSmallRowTile', 'gemmWaveBlend', 'gemmColTile', 'attnWaveBlend', 'attnRowTile', 'gemmKernels', 'gemmTilesFromRows'],
+  optional: ['clockRegime', 'kernelRule', 'ridgeExponent', 'bandwidthModel', 'bandwidthScale', 'gemmRowTile', 'gemmSmallRowTile', 'gemmWaveBlend', 'gemmColTile', 'attnWaveBlend', 'attnRowTile', 'gemmKernels', 'gemmTilesFromRows', 'remainderOps'],
 } as const;
 /** A clock regime moves compute time by tens of percent at most (the H200's clock spans 1.4–1.98 GHz). */
 const CLOCK_SCALE: NumberRule = { min: 0.5, max: 2, why: 'a clock regime scales compute time by at most 2x either way' };
@@ -67,6 +67,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
   if (tilesFrom !== null && tilesFrom !== undefined && !(gemmKernels && gemmKernels.shapes.some((sh) => sh.tiles))) {
     reportAt(data, m.node('gemmTilesFromRows'), childField(field, 'gemmTilesFromRows'), 'tiles-without-table', 'gemmTilesFromRows prices GEMMs on the tiles gemmKernels records; this section records none');
   }
+  const remainderOps = m.has('remainderOps') ? m.read('remainderOps', (n, f) => readRemainderOps(data, n, f)) : null;
   const clock = m.has('clockRegime')
     ? m.read('clockRegime', (n, f) => readMap(data, n, f, { required: ['backToBackComputeScale', 'servingComputeScale'], optional: ['servingFromSms', 'power'] }))
     : null;
@@ -95,7 +96,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     const withTail = OP_CLASSES.find((c) => efficiency[c].tailUs !== undefined);
     if (withTail) reportAt(data, nodeIn(m.node('efficiency'), [withTail, 'tailUs']), childField(childField(childField(field, 'efficiency'), withTail), 'tailUs'), 'tail-without-tail-rule', 'tailUs is the added per-call time of `kernelRule: tail`; this section has no such rule');
   }
-  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile, waveBlend, colTile, attnWaveBlend, attnRowTile, gemmKernels, tilesFrom].some((v) => v === undefined)) return undefined;
+  if ([provenance, compute, bandwidth, efficiency, kernelFloorUs, contention, clockRegime, kernelRule, ridgeExponent, bandwidthModel, bandwidthScale, rowTile, smallTile, waveBlend, colTile, attnWaveBlend, attnRowTile, gemmKernels, tilesFrom, remainderOps].some((v) => v === undefined)) return undefined;
   if (bandwidthModel && Object.values(bandwidthModel).some((v) => v === undefined)) return undefined;
   if (power === undefined) return undefined;
   if (clockRegime && (clockRegime.backToBackComputeScale === undefined || clockRegime.servingComputeScale === undefined || ('servingFromSms' in clockRegime && clockRegime.servingFromSms === undefined))) return undefined;
@@ -117,6 +118,7 @@ export function readPerf(data: YamlData, node: Node | null, field: string, limit
     ...(bandwidthScale ? { bandwidthScale } : {}),
     ...(gemmKernels ? { gemmKernels } : {}),
     ...(tilesFrom !== null ? { gemmTilesFromRows: tilesFrom! } : {}),
+    ...(remainderOps ? { remainderOps } : {}),
     contention: contention!,
     ...(clockRegime ? { clockRegime: clockRegime as ClockRegimeSpec } : {}),
   };
@@ -318,9 +320,9 @@ function readGemmKernels(data: YamlData, node: Node | null, field: string): Gemm
 }
 
 /** SMs of a GPC remainder drawn: a Hopper's remainder is 12 SMs, no GPC has more than 18. */
-const REMAINDER_SMS: NumberRule = { min: 0, max: 64, why: 'SMs of the GPC remainder a narrow GEMM draws' };
+const REMAINDER_SMS: NumberRule = { min: 0, max: 64, why: 'SMs of the GPC remainder an operator draws' };
 
-/** `remainderSmsDrawn` (GemmKernelTable): per side, a curve over SM counts (rising SM counts; the value may fall). */
+/** `remainderSmsDrawn` (GemmKernelTable, RemainderOpsTable per class): per side, a curve over SM counts (rising SM counts; the value may fall). */
 function readRemainderSmsDrawn(data: YamlData, node: Node | null, field: string): GemmKernelTable['remainderSmsDrawn'] | undefined {
   const m = readMap(data, node, field, { required: [], optional: PARTITION_SIDES });
   if (m === undefined) return undefined;
@@ -333,6 +335,28 @@ function readRemainderSmsDrawn(data: YamlData, node: Node | null, field: string)
     else out[side] = points;
   }
   return complete ? out : undefined;
+}
+
+/** `remainderOps` (RemainderOpsTable): a source and, per operator class it names, the remainder SMs drawn per side. */
+function readRemainderOps(data: YamlData, node: Node | null, field: string): RemainderOpsTable | undefined {
+  const m = readMap(data, node, field, { required: ['source', 'remainderSmsDrawn'], optional: [] });
+  if (m === undefined) return undefined;
+  const source = m.string('source');
+  const drawn = m.read('remainderSmsDrawn', (n, f) => {
+    const byClass = readMap(data, n, f, { required: [], optional: REMAINDER_OP_CLASSES });
+    if (byClass === undefined) return undefined;
+    const out: { -readonly [c in keyof RemainderOpsTable['remainderSmsDrawn']]: RemainderOpsTable['remainderSmsDrawn'][c] } = {};
+    let complete = true;
+    for (const c of REMAINDER_OP_CLASSES) {
+      if (!byClass.has(c)) continue;
+      const sides = byClass.read(c, (cn, cf) => readRemainderSmsDrawn(data, cn, cf));
+      if (sides === undefined) complete = false;
+      else out[c] = sides;
+    }
+    return complete ? out : undefined;
+  });
+  if (source === undefined || drawn === undefined) return undefined;
+  return { source, remainderSmsDrawn: drawn };
 }
 
 /** A shape's time scales: one positive factor per recorded token count, within what a kernel choice can do to a GEMM's time. */

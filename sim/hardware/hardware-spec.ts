@@ -321,8 +321,33 @@ export interface PerfSpec {
    * the fit by training error (1, 129 or absent: never).
    */
   readonly gemmTilesFromRows?: number;
+  /**
+   * The remainder SMs decode attention and the elementwise ops draw on a partition holding the GPC remainder,
+   * per side (RemainderOpsTable; recorded from the remainder-ops plan, not fitted). Absent: they draw all of it.
+   */
+  readonly remainderOps?: RemainderOpsTable;
   /** Where the perf numbers come from: 'seed: …' text, or a calibration record. */
   readonly provenance: string;
+}
+
+/** The memory-bound operator classes other than GEMMs whose draw on the GPC remainder RemainderOpsTable records. */
+export const REMAINDER_OP_CLASSES = ['attn_decode', 'elementwise'] as const satisfies readonly OpClass[];
+export type RemainderOpClass = (typeof REMAINDER_OP_CLASSES)[number];
+
+/**
+ * What GemmKernelTable.remainderSmsDrawn is for narrow GEMMs, for decode attention and the elementwise ops: per class and
+ * side (PartitionSide), the SMs of the GPC remainder the operator draws on a partition of `smCount` SMs holding it — its
+ * time there matches its time on whole groups of (S − remainder) + value SMs — interpolated linearly, flat outside its
+ * points; a class or side without points draws the whole remainder. Recorded by `calibrate remainder-ops` from the
+ * remainder-ops plan run on each side. Only the operator's memory-bound time (its bandwidth W(S), read at the drawn
+ * SMs) follows it; its compute stays the partition's. Why: an H100's cuDNN decode attention over 256 × 4,096 tokens takes
+ * 3,089 µs on 20 first-side SMs, 2,542 on 20 last-side SMs and 3,224 on 16
+ * (h100-2026-12-05-remainder-validation, …-remainder-last-validation): on the first side it uses little of the remainder.
+ */
+export interface RemainderOpsTable {
+  /** Where the table was recorded (data folders, GPU, date). */
+  readonly source: string;
+  readonly remainderSmsDrawn: { readonly [c in RemainderOpClass]?: { readonly [side in PartitionSide]?: readonly CurvePoint[] } };
 }
 
 /**

@@ -46,3 +46,11 @@ export function curveAtFast(points: readonly CurvePoint[], smCount: number): num
   }
   return t[smCount];
 }
+
+/**
+ * A recorded correction over SM counts (a rescale, the remainder SMs drawn) at `smCount`: piecewise linear between its
+ * points and flat outside them — unlike curveAt, nothing about it goes to 0 with the SMs. `points` is non-empty.
+ */
+export function flatCurveAt(points: readonly CurvePoint[], smCount: number): number {
+  return smCount <= points[0].smCount ? points[0].value : curveAtFast(points, smCount);
+}

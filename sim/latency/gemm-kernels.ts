@@ -1,6 +1,6 @@
 import { bisectRight } from 'd3-array';
 import type { GemmKernelShape, GemmKernelTable, PartitionSide } from '../hardware/hardware-spec.js';
-import { curveAtFast } from './curve.js';
+import { flatCurveAt } from './curve.js';
 
 /*
  * Lookups in the recorded GEMM kernel table (GemmKernelTable): the share of a GEMM that runs a kernel
@@ -50,8 +50,7 @@ export const NARROW_GEMM_ROWS = 128;
  */
 export function remainderSmsDrawnAt(table: GemmKernelTable, side: PartitionSide, smCount: number): number | null {
   const points = table.remainderSmsDrawn?.[side];
-  if (!points || points.length === 0) return null;
-  return smCount <= points[0].smCount ? points[0].value : curveAtFast(points, smCount);
+  return points && points.length > 0 ? flatCurveAt(points, smCount) : null;
 }
 
 /** How far (as a ratio, each dimension) an unlisted shape may be from a listed one and still take its time factors and tiles. */

@@ -1,8 +1,8 @@
 import type { ModelSpec } from '../model/model-spec.js';
 import type { ClockPowerSpec, ClockRegime, ClockRegimeSpec, CurvePoint, HardwareSpec, OpClass, OpEfficiency, PartitionSide } from '../hardware/hardware-spec.js';
-import { CLOCK_REGIMES, OP_CLASSES } from '../hardware/hardware-spec.js';
+import { CLOCK_REGIMES, OP_CLASSES, REMAINDER_OP_CLASSES } from '../hardware/hardware-spec.js';
 import type { IterationBatch } from './iteration-batch.js';
-import { curveAtFast, saturating } from './curve.js';
+import { curveAtFast, flatCurveAt, saturating } from './curve.js';
 import { gemmClusterShare, gemmRecordedTile, gemmTimeScale, NARROW_GEMM_ROWS, remainderSmsDrawnAt } from './gemm-kernels.js';
 import { clusterSms } from '../hardware/partition.js';
 import type { GemmKernelTable } from '../hardware/hardware-spec.js';
@@ -368,7 +368,7 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions, streamSms?: number
     memoryStretch,
     floorUs: hw.perf.kernelFloorUs,
     tail: hw.perf.kernelRule === 'tail' ? 1 : 0,
-    classBytesPerUs: classBandwidth(hw, sms, memoryScale),
+    classBytesPerUs: nested ? classBandwidth(hw, sms, memoryScale) : withRemainderDraws(hw, opts, sms, memoryScale),
     ridge: hw.perf.ridgeExponent ?? 0,
     smCount: opts.smCount,
     clusters: nested ? null : clusterRates(hw, opts),
@@ -409,10 +409,41 @@ function narrowRates(hw: HardwareSpec, opts: PredictOptions): Rates | null {
   return computeRates(hw, opts, Math.min(opts.smCount, groups + drawn));
 }
 
+/**
+ * Per-class bandwidth on the partition's S SMs (classBandwidth; where the spec has no bandwidthModel, W(S) times each
+ * class's memory efficiency, which is what memoryUsOf reads then), with each class the RemainderOpsTable records for
+ * this partition's side read instead at its whole groups' SMs plus the remainder SMs that class draws there (W and its
+ * rescale both at those SMs, as narrowRates reads them for a narrow GEMM). classBandwidth's answer unless the partition
+ * holds the GPC remainder and the table has points for its side.
+ */
+function withRemainderDraws(hw: HardwareSpec, opts: PredictOptions, sms: number, memoryScale: number): Float64Array | null {
+  const plain = classBandwidth(hw, sms, memoryScale);
+  const table = hw.perf.remainderOps;
+  if (!table) return plain;
+  const groups = clusterSms(hw, opts.smCount);
+  if (groups === opts.smCount || groups <= 0) return plain;
+  const side = opts.partitionSide ?? 'first';
+  let out: Float64Array | null = null;
+  for (const c of REMAINDER_OP_CLASSES) {
+    const points = table.remainderSmsDrawn[c]?.[side];
+    if (!points || points.length === 0) continue;
+    out ??= plain ?? flatClassBandwidth(hw, sms, memoryScale);
+    const streamSms = Math.min(opts.smCount, groups + flatCurveAt(points, opts.smCount));
+    const scale = bandwidthScaleAt(hw.perf.bandwidthScale, streamSms);
+    out[CLASS_INDEX[c]] = (classBandwidth(hw, streamSms, scale) ?? flatClassBandwidth(hw, streamSms, scale))[CLASS_INDEX[c]];
+  }
+  return out ?? plain;
+}
+
+/** W(S) × each class's memory efficiency: the per-class rates of a spec without a bandwidthModel (memoryUsOf's fallback). */
+function flatClassBandwidth(hw: HardwareSpec, smCount: number, memoryScale: number): Float64Array {
+  const w = (curveAtFast(hw.perf.bandwidthBytesPerS, smCount) / 1e6) * memoryScale;
+  return Float64Array.from(OP_CLASSES, (c) => w * hw.perf.efficiency[c].memory);
+}
+
 /** PerfSpec.bandwidthScale at `smCount`: 1 when absent, flat beyond its first and last points. */
 export function bandwidthScaleAt(scale: readonly CurvePoint[] | undefined, smCount: number): number {
-  if (!scale || scale.length === 0) return 1;
-  return smCount <= scale[0].smCount ? scale[0].value : curveAtFast(scale, smCount);
+  return scale && scale.length > 0 ? flatCurveAt(scale, smCount) : 1;
 }
 
 function classBandwidth(hw: HardwareSpec, smCount: number, memoryScale: number): Float64Array | null {

@@ -53,6 +53,16 @@ test('writing is reproducible: same data, byte-identical YAML, and rewriting rep
   assert.equal(twice.split('\ncalibrated:').length, 2);
 });
 
+test('a remainder-ops table is written one class and side a line and loads back as written', () => {
+  const remainderOps = {
+    source: 'calibrate/data/x/remainder-ops-first.jsonl: NVIDIA H100 (torch, first groups)',
+    remainderSmsDrawn: { attn_decode: { first: [{ smCount: 20, value: 8.7 }, { smCount: 28, value: 10.5 }], last: [{ smCount: 20, value: 12 }] }, elementwise: { last: [{ smCount: 36, value: 11.25 }] } },
+  };
+  const out = withCalibratedSection(original, file, { ...fit.perf, remainderOps }, data, fit.residuals);
+  assert.deepEqual(parseHardwareYaml(out, file).calibrated?.remainderOps, remainderOps);
+  assert.match(out, /\n      attn_decode:\n        first: \[ \{ smCount: 20, value: 8\.7 \}, \{ smCount: 28, value: 10\.5 \} \]\n        last: \[ \{ smCount: 20, value: 12 \} \]\n      elementwise:\n        last: /);
+});
+
 test('a GEMM kernel table is written one shape a line and loads back as written', () => {
   const gemmKernels = {
     source: 'calibrate/data/x/gemm-rows.jsonl: NVIDIA H200 (torch)',

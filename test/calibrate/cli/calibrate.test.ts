@@ -90,6 +90,22 @@ test('fit --recorded-choices refits once with the terms a physics section record
     assert.equal(side.code, 2);
     assert.match(side.error?.message ?? '', /\[--gemm-kernels-other-side\]: it (needs --gemm-kernels|adds to the table --gemm-kernels derives)/);
   }
+  // The same for --remainder-ops-other-side.
+  for (const extra of [[], ['--no-remainder-ops']]) {
+    const side = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200.yaml', '--recorded-choices', ...extra, '--remainder-ops-other-side', 'data'], dir);
+    assert.equal(side.code, 2);
+    assert.match(side.error?.message ?? '', /\[--remainder-ops-other-side\]: it (needs --remainder-ops|adds to the table --remainder-ops derives)/);
+  }
+  // The synthetic standard-plan run times its ops on 36 and 100 SMs (holding the remainder) and on whole groups around them:
+  // `remainder-ops` places them, and a fit with --remainder-ops records what they drew.
+  const ops = await runCommand(calibrate, ['calibrate', 'remainder-ops', '--data', 'data', '--hardware', 'h200.yaml', '--json', 'ops.json'], dir);
+  assert.equal(ops.code, 0, ops.stderr);
+  assert.match(ops.stdout, /^Remainder ops: \d+ decode-attention and elementwise records, first groups\n/);
+  assert.match(ops.stdout, /\nattn_decode\s+36\s+24\s+\d+\s+\d+\s+[\d.]+\s+[\d.]+ of 12\n/);
+  assert.deepEqual(Object.keys((JSON.parse(readFileSync(join(dir, 'ops.json'), 'utf8')) as { table: { remainderSmsDrawn: object } }).table.remainderSmsDrawn).sort(), ['attn_decode', 'elementwise']);
+  const withOps = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200.yaml', '--recorded-choices', '--remainder-ops', 'data'], dir);
+  assert.equal(withOps.code, 0, withOps.stderr);
+  assert.match(withOps.stderr, /fit: remainder SMs drawn by decode attention and elementwise ops from data \(first groups, \d+ partitions × classes\)/);
   const ceiling = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200.yaml', '--recorded-choices', '--form', 'ceiling'], dir);
   assert.equal(ceiling.code, 2);
   assert.match(ceiling.error?.message ?? '', /--recorded-choices/);
@@ -97,6 +113,11 @@ test('fit --recorded-choices refits once with the terms a physics section record
   const useConfig = await runCommand(calibrate, ['calibrate', 'validate', '--data', 'data', '--hardware', 'h200.yaml', '--use-config', '--recorded-choices'], dir);
   assert.equal(useConfig.code, 2);
   assert.match(useConfig.error?.message ?? '', /\[--recorded-choices\]: --recorded-choices chooses how to fit; --use-config validates/);
+  for (const flag of [['--gemm-kernels', 'data'], ['--no-remainder-ops'], ['--remainder-ops-other-side', 'data']]) {
+    const table = await runCommand(calibrate, ['calibrate', 'validate', '--data', 'data', '--hardware', 'h200.yaml', '--use-config', ...flag], dir);
+    assert.equal(table.code, 2, flag.join(' '));
+    assert.match(table.error?.message ?? '', new RegExp(`\\[${flag[0]}\\]: ${flag[0]} chooses how to fit`));
+  }
 });
 
 test('bad measurement data fails with file:line, not a stack trace', async () => {

@@ -257,6 +257,23 @@ test('gemmKernels remainderSmsDrawn: a curve per side (the value may fall, never
   expectConfigError(() => parseHardwareYaml(unsorted, FILE), [{ code: 'unsorted-curve', field: 'calibrated.gemmKernels.remainderSmsDrawn.first[1].smCount' }]);
 });
 
+test('remainderOps: a source and, per operator class, the remainder SMs drawn per side; an unknown class or side, a wrong point or no source is refused, located', () => {
+  const section = (body: string) => withCalibrated((sec) => sec.replace('  efficiency:\n', `  remainderOps:\n${body}  efficiency:\n`));
+  const good = section('    source: "remainder-ops runs"\n    remainderSmsDrawn:\n      attn_decode:\n        first: [ { smCount: 20, value: 8.7 }, { smCount: 36, value: 10 } ]\n        last: [ { smCount: 20, value: 12 } ]\n      elementwise:\n        first: [ { smCount: 20, value: 11 } ]\n');
+  assert.deepEqual(parseHardwareYaml(good, FILE).calibrated?.remainderOps, {
+    source: 'remainder-ops runs',
+    remainderSmsDrawn: { attn_decode: { first: [{ smCount: 20, value: 8.7 }, { smCount: 36, value: 10 }], last: [{ smCount: 20, value: 12 }] }, elementwise: { first: [{ smCount: 20, value: 11 }] } },
+  });
+  const gemm = section('    source: x\n    remainderSmsDrawn:\n      gemm:\n        first: [ { smCount: 20, value: 1 } ]\n');
+  expectConfigError(() => parseHardwareYaml(gemm, FILE), [{ line: lineOf(gemm, '      gemm:'), field: 'calibrated.remainderOps.remainderSmsDrawn.gemm' }]);
+  const side = section('    source: x\n    remainderSmsDrawn:\n      attn_decode:\n        middle: [ { smCount: 20, value: 1 } ]\n');
+  expectConfigError(() => parseHardwareYaml(side, FILE), [{ line: lineOf(side, 'middle:'), field: 'calibrated.remainderOps.remainderSmsDrawn.attn_decode.middle' }]);
+  const negative = section('    source: x\n    remainderSmsDrawn:\n      elementwise:\n        last: [ { smCount: 20, value: -2 } ]\n');
+  expectConfigError(() => parseHardwareYaml(negative, FILE), [{ line: lineOf(negative, 'value: -2'), field: 'calibrated.remainderOps.remainderSmsDrawn.elementwise.last[0].value' }]);
+  const nameless = section('    remainderSmsDrawn:\n      elementwise:\n        last: [ { smCount: 20, value: 2 } ]\n');
+  expectConfigError(() => parseHardwareYaml(nameless, FILE), [{ field: 'calibrated.remainderOps.source' }]);
+});
+
 // The three choices of the shared-resource contention form: each default is left out of the parsed spec, the
 // other word kept, anything else refused at its line and field with both words named.
 for (const { field, kept, dflt, bad } of [

@@ -425,6 +425,36 @@ test('remainderSmsDrawn: a narrow GEMM on a partition holding the remainder stre
   assert.equal(gemmUs(at(full, 20, 'last')), gemmUs(at(plain, 20)));
 });
 
+test('remainderOps: decode attention and elementwise ops on a partition holding the remainder stream from its whole groups plus the SMs their class draws on its side', async () => {
+  const { hopperLike, QWEN3_8B_LIKE } = await import('../../util/fixtures.js');
+  const base = hopperLike();
+  const m = QWEN3_8B_LIKE;
+  // Decode attention draws 2 of the remainder's 12 SMs on the first side at 20 SMs and 6 at 36; elementwise ops 12 on the last side at 20.
+  const remainderOps = { source: 'test', remainderSmsDrawn: { attn_decode: { first: [{ smCount: 20, value: 2 }, { smCount: 36, value: 6 }] }, elementwise: { last: [{ smCount: 20, value: 4 }] } } };
+  const decodes: IterationBatch = { prefills: [], decodeCount: 64, decodeContextTokens: 64 * 2048 };
+  const cls = (p: ReturnType<typeof predictIteration>, op: string) => p.breakdown.find((b) => b.op === op)!.us;
+  const close = (a: number, b: number) => assert.ok(Math.abs(a / b - 1) < 1e-9, `${a} vs ${b}`);
+  // Both forms: with per-class saturating curves (physics) and on W(S) alone.
+  for (const extra of [{}, { bandwidthModel: { perSmBytesPerS: 1.2e11, maxBytesPerS: 3e12, knee: 4 } }]) {
+    const plain = { ...base, perf: { ...base.perf, ...extra } };
+    const hw = { ...plain, perf: { ...plain.perf, remainderOps } };
+    const at = (h: typeof base, smCount: number, partitionSide?: 'first' | 'last') => predictIteration(m, h, decodes, { ...whole, smCount, partitionSide });
+    // 20 SMs, first side: attention streams like 8 + 2 = 10 whole SMs (memory-bound here); GEMMs and elementwise keep 20.
+    close(cls(at(hw, 20), 'attn_decode'), cls(at(plain, 10), 'attn_decode'));
+    assert.equal(cls(at(hw, 20), 'gemm'), cls(at(plain, 20), 'gemm'));
+    assert.equal(cls(at(hw, 20), 'elementwise'), cls(at(plain, 20), 'elementwise'));
+    assert.ok(at(hw, 20).gpuUs > at(plain, 20).gpuUs);
+    // 28 interpolates (16 + 4 = 20), 116 is flat beyond the last point (104 + 6 = 110).
+    close(cls(at(hw, 28), 'attn_decode'), cls(at(plain, 20), 'attn_decode'));
+    close(cls(at(hw, 116), 'attn_decode'), cls(at(plain, 110), 'attn_decode'));
+    // The last side: attention has no points (the whole remainder), the elementwise ops draw 4 (like 12 SMs); a memoised first-side answer does not leak.
+    assert.equal(cls(at(hw, 20, 'last'), 'attn_decode'), cls(at(plain, 20), 'attn_decode'));
+    close(cls(at(hw, 20, 'last'), 'elementwise'), cls(at(plain, 12), 'elementwise'));
+    // Whole-group partitions and the whole GPU are not touched.
+    for (const s of [16, 64, 132]) assert.equal(at(hw, s).gpuUs, at(plain, s).gpuUs);
+  }
+});
+
 test("gemmKernels timeScale: a recorded shape's GEMMs take that multiple of the roofline's time; other classes are untouched", async () => {
   const { hopperLike, QWEN3_8B_LIKE } = await import('../../util/fixtures.js');
   const base = hopperLike();
