@@ -338,8 +338,8 @@ export type RemainderOpClass = (typeof REMAINDER_OP_CLASSES)[number];
  * What GemmKernelTable.remainderSmsDrawn is for narrow GEMMs, for decode attention and the elementwise ops: per class and
  * side (PartitionSide), the SMs of the GPC remainder the operator draws on a partition of `smCount` SMs holding it — its
  * time there matches its time on whole groups of (S − remainder) + value SMs — interpolated linearly, flat outside its
- * points; a class or side without points draws the whole remainder. Recorded by `calibrate remainder-ops` from the
- * remainder-ops plan run on each side. Only the operator's memory-bound time (its bandwidth W(S), read at the drawn
+ * points; a class or side without points draws the whole remainder. Derived from the remainder-ops plan run on each
+ * side (`calibrate remainder-ops` prints it) and written by `calibrate fit --remainder-ops … --write`. Only the operator's memory-bound time (its bandwidth W(S), read at the drawn
  * SMs) follows it; its compute stays the partition's. Why: an H100's cuDNN decode attention over 256 × 4,096 tokens takes
  * 3,089 µs on 20 first-side SMs, 2,542 on 20 last-side SMs and 3,224 on 16
  * (h100-2026-12-05-remainder-validation, …-remainder-last-validation): on the first side it uses little of the remainder.

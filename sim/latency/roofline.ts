@@ -55,7 +55,7 @@ export interface PredictOptions {
   /**
    * Which end of the GPU's SM groups the partition takes (PartitionSide; default 'first', where the runners put a
    * single partition and a pair's prefill; a pair's decode takes 'last'). Priced only on a partition holding the
-   * GPC remainder, through the narrow GEMMs' remainderSmsDrawn.
+   * GPC remainder, through the narrow GEMMs' remainderSmsDrawn and the other classes' (PerfSpec.remainderOps).
    */
   readonly partitionSide?: PartitionSide;
 }
@@ -134,7 +134,10 @@ interface Rates {
   floorUs: number;
   /** 1 when kernelFloorUs is added to every kernel ('tail'), 0 when it is a floor. */
   tail: number;
-  /** Per class, memory-bound bytes/µs including efficiency (bandwidthModel specs); null otherwise. */
+  /**
+   * Per class, memory-bound bytes/µs including efficiency: bandwidthModel specs always; otherwise only on a partition
+   * holding the remainder whose side PerfSpec.remainderOps has points for (withRemainderDraws); null otherwise.
+   */
   classBytesPerUs: Float64Array | null;
   /** PerfSpec.ridgeExponent, or 0 for the plain max. */
   ridge: number;

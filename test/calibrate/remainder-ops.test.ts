@@ -34,7 +34,7 @@ test('each op on a remainder partition is placed among its own whole-group times
   assert.equal(d.records, 18);
   // 20 SMs: decode placements 14 and 20 → median 17 → 9 of 12 drawn; 28 SMs: 26 and 26 → 10 of 12.
   const at = (c: string, s: number) => d.placements.find((p) => p.opClass === c && p.sms === s);
-  assert.deepEqual({ ...at('attn_decode', 20) }, { opClass: 'attn_decode', sms: 20, groups: 8, count: 2, unplaced: 0, medianEffectiveSms: 17 });
+  assert.deepEqual({ ...at('attn_decode', 20) }, { opClass: 'attn_decode', sms: 20, groups: 8, count: 2, unplaced: 0, flat: 0, medianEffectiveSms: 17 });
   assert.equal(at('attn_decode', 28)?.medianEffectiveSms, 26);
   assert.equal(at('elementwise', 28)?.medianEffectiveSms, 24);
   assert.deepEqual(d.table.remainderSmsDrawn, {
@@ -43,11 +43,29 @@ test('each op on a remainder partition is placed among its own whole-group times
   });
   assert.match(d.table.source, /^data\/remainder-ops-first\.jsonl: Test GPU, driver d, CUDA 13\.0, 2026-12-07T00:00:00Z \(torch, first groups\)$/);
   const text = formatRemainderOps(d);
-  assert.match(text, /attn_decode\s+20\s+8\s+2\s+0\s+17\.0\s+9\.0 of 12/);
+  assert.match(text, /attn_decode\s+20\s+8\s+2\s+0\s+0\s+17\.0\s+9\.0 of 12/);
   assert.match(text, /last side: not in this run/);
 });
 
-test('a time outside its whole-group times is counted unplaced, not guessed; drawn stays within the remainder', () => {
+test('a shape whose time does not follow the SMs is left out as flat; a partition with nothing placed is listed, without a point; drawn never exceeds the remainder', () => {
+  // A batch-1 decode: 9 µs on every whole-group partition (< 2x from 8 to 32 SMs), whatever it takes on 20.
+  const flat = [8, 16, 20, 24, 28, 32].map((s) => ad(1, 512, s, s === 20 ? 12 : 9));
+  const d = deriveRemainderOps(hopperLike(), set('first', [...rows(), ...flat]));
+  assert.deepEqual(
+    d.placements.filter((p) => p.opClass === 'attn_decode').map((p) => [p.sms, p.count, p.flat, p.medianEffectiveSms]),
+    [[20, 2, 1, 17], [28, 2, 1, 26]],
+  );
+  // Elementwise on 36 SMs only, faster than on any whole-group partition timed: listed, no point, the table unchanged.
+  const lone = deriveRemainderOps(hopperLike(), set('first', [...rows(), ew(512, 36, 1)]));
+  assert.deepEqual({ ...lone.placements.find((p) => p.opClass === 'elementwise' && p.sms === 36) }, { opClass: 'elementwise', sms: 36, groups: 24, count: 0, unplaced: 1, flat: 0, medianEffectiveSms: null });
+  assert.deepEqual(lone.table.remainderSmsDrawn.elementwise?.first?.map((p) => p.smCount), [20, 28]);
+  assert.match(formatRemainderOps(lone), /elementwise\s+36\s+24\s+0\s+1\s+0\s+–\s+none placed: no point/);
+  // Timed on 20 SMs as on 26 whole ones (more than 8 + 12): drawn is capped at the 12 the remainder has.
+  const over = rows().map((r) => ((r as { id: string }).id === 'ew-silu_mul-n512-d12288-s20' ? ew(512, 20, (40 * 8) / 26) : r));
+  assert.deepEqual(deriveRemainderOps(hopperLike(), set('first', over)).table.remainderSmsDrawn.elementwise?.first?.[0], { smCount: 20, value: 12 });
+});
+
+test('a time outside its whole-group times is counted unplaced, not guessed', () => {
   const extra = rows().filter((r) => !(r as { id: string }).id.endsWith('-s28'));
   // Faster on 20 SMs than on 32 whole ones: no bracket, so unplaced.
   const d = deriveRemainderOps(hopperLike(), set('first', [...extra.filter((r) => (r as { id: string }).id !== 'ad-32q8kv-8x512-s20'), ad(8, 512, 20, 1)]));

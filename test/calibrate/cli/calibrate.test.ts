@@ -101,11 +101,22 @@ test('fit --recorded-choices refits once with the terms a physics section record
   const ops = await runCommand(calibrate, ['calibrate', 'remainder-ops', '--data', 'data', '--hardware', 'h200.yaml', '--json', 'ops.json'], dir);
   assert.equal(ops.code, 0, ops.stderr);
   assert.match(ops.stdout, /^Remainder ops: \d+ decode-attention and elementwise records, first groups\n/);
-  assert.match(ops.stdout, /\nattn_decode\s+36\s+24\s+\d+\s+\d+\s+[\d.]+\s+[\d.]+ of 12\n/);
+  assert.match(ops.stdout, /\nattn_decode\s+36\s+24\s+\d+\s+\d+\s+\d+\s+[\d.]+\s+[\d.]+ of 12\n/);
   assert.deepEqual(Object.keys((JSON.parse(readFileSync(join(dir, 'ops.json'), 'utf8')) as { table: { remainderSmsDrawn: object } }).table.remainderSmsDrawn).sort(), ['attn_decode', 'elementwise']);
-  const withOps = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200.yaml', '--recorded-choices', '--remainder-ops', 'data'], dir);
+  copyFileSync(join(dir, 'h200.yaml'), join(dir, 'h200-ops.yaml'));
+  const withOps = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200-ops.yaml', '--recorded-choices', '--remainder-ops', 'data', '--write'], dir);
   assert.equal(withOps.code, 0, withOps.stderr);
   assert.match(withOps.stderr, /fit: remainder SMs drawn by decode attention and elementwise ops from data \(first groups, \d+ partitions × classes\)/);
+  assert.match(withOps.stdout, /the GPC remainder's SMs attn_decode and elementwise draw, recorded per side/);
+  assert.match(readFileSync(join(dir, 'h200-ops.yaml'), 'utf8'), /\n  remainderOps:\n    source: "?data\/results\.jsonl: /);
+  // A refit without the flag keeps the table the YAML records; --no-remainder-ops drops it.
+  const kept = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200-ops.yaml', '--recorded-choices'], dir);
+  assert.equal(kept.code, 0, kept.stderr);
+  assert.match(kept.stderr, /fit: remainder-ops table kept from .*h200-ops\.yaml \(data\/results\.jsonl: /);
+  assert.match(kept.stdout, /attn_decode and elementwise draw, recorded per side/);
+  const dropped = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200-ops.yaml', '--recorded-choices', '--no-remainder-ops'], dir);
+  assert.equal(dropped.code, 0, dropped.stderr);
+  assert.doesNotMatch(dropped.stdout + dropped.stderr, /remainder-ops table|draw, recorded per side/);
   const ceiling = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200.yaml', '--recorded-choices', '--form', 'ceiling'], dir);
   assert.equal(ceiling.code, 2);
   assert.match(ceiling.error?.message ?? '', /--recorded-choices/);

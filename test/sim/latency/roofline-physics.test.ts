@@ -429,14 +429,21 @@ test('remainderOps: decode attention and elementwise ops on a partition holding 
   const { hopperLike, QWEN3_8B_LIKE } = await import('../../util/fixtures.js');
   const base = hopperLike();
   const m = QWEN3_8B_LIKE;
-  // Decode attention draws 2 of the remainder's 12 SMs on the first side at 20 SMs and 6 at 36; elementwise ops 12 on the last side at 20.
+  // Decode attention draws 2 of the remainder's 12 SMs on the first side at 20 SMs and 6 at 36; elementwise ops 4 on the last side at 20.
   const remainderOps = { source: 'test', remainderSmsDrawn: { attn_decode: { first: [{ smCount: 20, value: 2 }, { smCount: 36, value: 6 }] }, elementwise: { last: [{ smCount: 20, value: 4 }] } } };
   const decodes: IterationBatch = { prefills: [], decodeCount: 64, decodeContextTokens: 64 * 2048 };
   const cls = (p: ReturnType<typeof predictIteration>, op: string) => p.breakdown.find((b) => b.op === op)!.us;
   const close = (a: number, b: number) => assert.ok(Math.abs(a / b - 1) < 1e-9, `${a} vs ${b}`);
   // Both forms: with per-class saturating curves (physics) and on W(S) alone.
+  // Each class its own memory efficiency and W rescaled per SM count, so reading the wrong class or the rescale at the
+  // partition's own SMs (not the drawn ones) shows.
+  const eff = base.perf.efficiency;
+  const own = {
+    efficiency: { ...eff, attn_decode: { ...eff.attn_decode, memory: 0.7 }, elementwise: { ...eff.elementwise, memory: 0.55 } },
+    bandwidthScale: [{ smCount: 8, value: 0.9 }, { smCount: 40, value: 1.1 }],
+  };
   for (const extra of [{}, { bandwidthModel: { perSmBytesPerS: 1.2e11, maxBytesPerS: 3e12, knee: 4 } }]) {
-    const plain = { ...base, perf: { ...base.perf, ...extra } };
+    const plain = { ...base, perf: { ...base.perf, ...own, ...extra } };
     const hw = { ...plain, perf: { ...plain.perf, remainderOps } };
     const at = (h: typeof base, smCount: number, partitionSide?: 'first' | 'last') => predictIteration(m, h, decodes, { ...whole, smCount, partitionSide });
     // 20 SMs, first side: attention streams like 8 + 2 = 10 whole SMs (memory-bound here); GEMMs and elementwise keep 20.
