@@ -195,13 +195,7 @@ export function deriveGemmKernels(hw: HardwareSpec, data: MeasurementSet, givenM
  * Refused when both runs are of one side or of different GPUs.
  */
 export function withOtherSide(base: GemmKernelDerivation, baseData: MeasurementSet, other: GemmKernelDerivation, otherData: MeasurementSet): GemmKernelTable {
-  const where = otherData.files[0]?.path ?? '<data>';
-  if (otherData.meta.gpu !== baseData.meta.gpu || otherData.meta.smCount !== baseData.meta.smCount) {
-    throw inputError('calib.mixed-gpus', where, 1, 'gpu', `measured on '${otherData.meta.gpu}' but the first --gemm-kernels data on '${baseData.meta.gpu}'; one GPU's runs only`);
-  }
-  if (other.side === base.side) {
-    throw inputError('calib.same-side', where, 1, 'partition.side', `both --gemm-kernels runs took the ${base.side} groups; a second run adds the other side's remainder SMs (torch_runner.py --partition-side)`);
-  }
+  checkOtherSide('--gemm-kernels', baseData, base.side, otherData, other.side);
   const points = other.table.remainderSmsDrawn?.[other.side];
   if (!points) return base.table;
   return {
@@ -209,6 +203,20 @@ export function withOtherSide(base: GemmKernelDerivation, baseData: MeasurementS
     source: `${base.table.source}; ${other.side} side: ${other.table.source}`,
     remainderSmsDrawn: { ...base.table.remainderSmsDrawn, [other.side]: points },
   };
+}
+
+/**
+ * A run meant to add the other side of the groups to one derived from `baseData` (`flag`'s data): refused, located at the
+ * second run, when it was measured on another GPU or took the same side.
+ */
+export function checkOtherSide(flag: string, baseData: MeasurementSet, baseSide: PartitionSide, otherData: MeasurementSet, otherSide: PartitionSide): void {
+  const where = otherData.files[0]?.path ?? '<data>';
+  if (otherData.meta.gpu !== baseData.meta.gpu || otherData.meta.smCount !== baseData.meta.smCount) {
+    throw inputError('calib.mixed-gpus', where, 1, 'gpu', `measured on '${otherData.meta.gpu}' but the first ${flag} data on '${baseData.meta.gpu}'; one GPU's runs only`);
+  }
+  if (otherSide === baseSide) {
+    throw inputError('calib.same-side', where, 1, 'partition.side', `both ${flag} runs took the ${baseSide} groups; a second run adds the other side (torch_runner.py --partition-side)`);
+  }
 }
 
 /** The remainder SMs a narrowOnRemainder entry leaves drawn: its whole-group-equivalent SMs less the whole groups' (GemmKernelTable.remainderSmsDrawn). */

@@ -2,7 +2,7 @@ import { PARTITION_SIDES, REMAINDER_OP_CLASSES, type CurvePoint, type HardwareSp
 import { clusterSms } from '../sim/hardware/partition.js';
 import { inputError } from '../sim/core/input-error.js';
 import type { MeasurementSet, OpRecord } from './measurement.js';
-import { placeAmong } from './gemm-kernels.js';
+import { checkOtherSide, placeAmong } from './gemm-kernels.js';
 import { median } from './error-stats.js';
 
 /*
@@ -119,13 +119,7 @@ export function deriveRemainderOps(hw: HardwareSpec, data: MeasurementSet): Rema
  * Refused when both runs are of one side or of different GPUs.
  */
 export function withOtherSideOps(base: RemainderOpsDerivation, baseData: MeasurementSet, other: RemainderOpsDerivation, otherData: MeasurementSet): RemainderOpsTable {
-  const where = otherData.files[0]?.path ?? '<data>';
-  if (otherData.meta.gpu !== baseData.meta.gpu || otherData.meta.smCount !== baseData.meta.smCount) {
-    throw inputError('calib.mixed-gpus', where, 1, 'gpu', `measured on '${otherData.meta.gpu}' but the first --remainder-ops data on '${baseData.meta.gpu}'; one GPU's runs only`);
-  }
-  if (other.side === base.side) {
-    throw inputError('calib.same-side', where, 1, 'partition.side', `both --remainder-ops runs took the ${base.side} groups; the second adds the other side (torch_runner.py --partition-side)`);
-  }
+  checkOtherSide('--remainder-ops', baseData, base.side, otherData, other.side);
   const merged: { [c in RemainderOpClass]?: { [s in PartitionSide]?: readonly CurvePoint[] } } = {};
   for (const c of REMAINDER_OP_CLASSES) {
     const a = base.table.remainderSmsDrawn[c];
