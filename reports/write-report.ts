@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { readTextFile } from '../sim/core/read-text.js';
 import type { RunResult } from '../sim/metrics/results.js';
 import type { ClosedLoopCompare } from '../calibrate/closed-loop/compare.js';
 import type { LiveCompare } from '../calibrate/live-compare/compare.js';
@@ -19,9 +20,12 @@ export function reportHtmlForResult(result: RunResult, name: string): string {
   return reportHtmlFromTexts([{ file: name, text: JSON.stringify(result) }]);
 }
 
-/** One report from results, study and calibration files, read from disk. */
+/**
+ * One report from results, study and calibration files, read from disk: a missing file, a folder, binary or
+ * compressed data is a located input error (gzip is read through, as traces are), never a stack trace.
+ */
 export function reportHtmlFromFiles(files: readonly string[]): string {
-  return reportHtmlFromTexts(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
+  return reportHtmlFromTexts(files.map((file) => ({ file, text: readTextFile(file, file, { gunzip: true }) })));
 }
 
 /** The page of a closed-loop comparison (what `duetsim calibrate compare --html` writes). */
