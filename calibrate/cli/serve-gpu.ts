@@ -71,12 +71,12 @@ export const makeServeGpuCommand = (loadReportPage: LoadReportPage): CommandModu
       .option('--report <file.html>', 'write a self-contained HTML report')
       .option('--json', 'print the summary as JSON instead of text')
       .option('--quiet', 'no progress on stderr')
-      .action((o: ServeGpuFlags) => gpuCommand(() => serveGpu(o, io, loadReportPage)));
+      .action((o: ServeGpuFlags, cmd: Command) => gpuCommand(() => serveGpu(o, cmd, io, loadReportPage)));
   },
 });
 
-async function serveGpu(o: ServeGpuFlags, io: CliIo, loadReportPage: LoadReportPage): Promise<void> {
-  const spec = scenarioFromFlags(o);
+async function serveGpu(o: ServeGpuFlags, cmd: Command, io: CliIo, loadReportPage: LoadReportPage): Promise<void> {
+  const spec = scenarioFromFlags(o, cmd);
   if (spec.engine.prefixCaching) throw new CliExit(2, '--prefix-caching: the live executor gives every request its own KV blocks (no shared prefixes yet); serve without it');
   if (spec.engine.blockTokens !== EXEC_BLOCK_TOKENS) throw new CliExit(2, `--block-size ${spec.engine.blockTokens}: the kernels page the KV cache in blocks of ${EXEC_BLOCK_TOKENS} tokens`);
   if (o.fakeScale !== undefined && o.backend !== 'fake') throw new CliExit(2, '--fake-scale applies to --backend fake only');

@@ -3,6 +3,9 @@ import { DEFAULT_ENGINE, type ScenarioSpec } from '../engine/scenario.js';
 import { collectParam, parseChoice, parseNumber } from './flags.js';
 import { TRACE_FORMATS } from '../trace/formats.js';
 import { MAX_CLOCK_S, MAX_RATE_QPS, MAX_TARGET_MS, MAX_TOKEN_COUNT, MIN_RATE_QPS } from '../core/limits.js';
+import { getPolicy } from '../policy/registry.js';
+import type { EngineLimit } from '../policy/policy.js';
+import { CliExit } from './io.js';
 
 /** Adds the flags that describe one scenario (shared by replay and anything else that runs one). */
 export function addScenarioFlags(cmd: Command): Command {
@@ -52,7 +55,29 @@ export interface ScenarioFlagValues {
   prefixCaching?: boolean;
 }
 
-export function scenarioFromFlags(o: ScenarioFlagValues): ScenarioSpec {
+/** The engine-limit flags and the option keys commander stores them under. */
+const ENGINE_LIMIT_FLAGS: Readonly<Record<EngineLimit, string>> = { maxNumSeqs: '--max-num-seqs', maxBatchTokens: '--max-batch-tokens' };
+
+/**
+ * The scenario the flags describe. `cmd` tells a flag given on the command line from its default: an engine
+ * limit given to a policy that never reads it with these parameters (PolicyFactory.unreadEngineLimits) is an
+ * error naming the parameter that sets it, since the run would record a setting it never used.
+ */
+export function scenarioFromFlags(o: ScenarioFlagValues, cmd: Pick<Command, 'getOptionValueSource'>): ScenarioSpec {
+  const given = (Object.keys(ENGINE_LIMIT_FLAGS) as EngineLimit[]).filter((k) => cmd.getOptionValueSource(k) === 'cli');
+  if (given.length > 0) {
+    const unread = getPolicy(o.policy).unreadEngineLimits?.(o.param) ?? {};
+    for (const k of given) {
+      const param = unread[k];
+      if (param === undefined) continue;
+      throw new CliExit(
+        2,
+        param === 'base_engine'
+          ? `${ENGINE_LIMIT_FLAGS[k]} does not apply to --policy ${o.policy} with base_engine=${String(o.param.base_engine)}: that base engine sets it (use base_engine=engine to take ${ENGINE_LIMIT_FLAGS[k]})`
+          : `${ENGINE_LIMIT_FLAGS[k]} does not apply to --policy ${o.policy}: its parameter ${param} sets that (--param ${param}=N)`,
+      );
+    }
+  }
   return {
     trace: o.trace,
     traceFormat: o.format ?? null,

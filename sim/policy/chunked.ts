@@ -11,6 +11,7 @@ export const chunked: PolicyFactory = {
   params: {
     token_budget: { doc: 'tokens per step, decodes included (default: the engine max batch tokens)', default: null },
   },
+  unreadEngineLimits: (values) => (values.token_budget !== undefined ? { maxBatchTokens: 'token_budget' } : {}),
   create(values): Policy {
     const p = new PolicyParams('chunked', chunked, values);
     const budget = p.optionalNumber('token_budget', { min: 1, integer: true });

@@ -50,6 +50,11 @@ export const duetserve: PolicyFactory = {
     guard_window_gap: { doc: 'also keep the gap across a window’s end under τ (a longer look-ahead, or a shorter prefill)', default: true },
     granularity_sms: { doc: 'partition step in SMs (default: the hardware partition granularity; cannot be finer)', default: null },
   },
+  // A vllm or sglang base sets both limits, token_budget the budget (and, doubled, the split windows' prefill budget).
+  unreadEngineLimits: (values) => {
+    if (values.base_engine !== undefined && values.base_engine !== 'engine') return { maxNumSeqs: 'base_engine', maxBatchTokens: 'base_engine' };
+    return values.token_budget !== undefined ? { maxBatchTokens: 'token_budget' } : {};
+  },
   create(values, ctx): Policy {
     const p = new PolicyParams('duetserve', duetserve, values);
     const tauMs = p.optionalNumber('tbt_target_ms', { min: 0 }) ?? ctx.sloTbtMs;

@@ -83,7 +83,16 @@ export interface PolicyFactory {
   /** Parameter names with a one-line doc and default, for `duetsim list policies` and validation. */
   readonly params: Readonly<Record<string, { readonly doc: string; readonly default: number | string | boolean | null }>>;
   create(params: Readonly<Record<string, number | string | boolean>>, ctx: PolicyContext): Policy;
+  /**
+   * The engine limits (`--max-num-seqs`, `--max-batch-tokens`) a policy built from these user parameters never
+   * reads, each with the parameter that sets it instead. The CLI refuses such a flag: a run would otherwise
+   * record a setting it never used. Absent: the policy reads both.
+   */
+  unreadEngineLimits?(params: Readonly<Record<string, number | string | boolean>>): Partial<Record<EngineLimit, string>>;
 }
+
+/** The engine options a policy may take its token budget and sequence cap from (EngineOptions). */
+export type EngineLimit = 'maxNumSeqs' | 'maxBatchTokens';
 
 export interface PolicyContext {
   readonly model: ModelSpec;

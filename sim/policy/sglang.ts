@@ -30,6 +30,7 @@ export const sglang: PolicyFactory = {
     max_running_requests: { doc: 'most requests running at once (SGLang sizes it from the KV pool; 4096 here)', default: SGLANG_MAX_RUNNING_REQUESTS },
     mixed_chunk: { doc: 'run decodes in the same batch as the prefill chunk (--enable-mixed-chunk; default off)', default: false },
   },
+  unreadEngineLimits: () => ({ maxNumSeqs: 'max_running_requests', maxBatchTokens: 'chunked_prefill_size' }),
   create(values): Policy {
     const p = new PolicyParams('sglang', sglang, values);
     const chunk = p.number('chunked_prefill_size', { min: 1, integer: true });

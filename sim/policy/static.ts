@@ -21,6 +21,7 @@ export const staticPolicy: PolicyFactory = {
     prefill_token_budget: { doc: 'most prefill tokens per window (default: 2 × engine max batch tokens)', default: null },
     max_lookahead_k: { doc: 'most decode steps beside one prefill', default: 32 },
   },
+  unreadEngineLimits: (values) => (values.prefill_token_budget !== undefined ? { maxBatchTokens: 'prefill_token_budget' } : {}),
   create(values, ctx): Policy {
     const p = new PolicyParams('static', staticPolicy, values);
     const hw = ctx.hw;

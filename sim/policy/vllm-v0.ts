@@ -13,6 +13,7 @@ export const vllmV0: PolicyFactory = {
   params: {
     max_prefill_tokens: { doc: 'most prompt tokens in one prefill step (a longer single prompt still runs alone)', default: 16384 },
   },
+  unreadEngineLimits: () => ({ maxBatchTokens: 'max_prefill_tokens' }),
   create(values): Policy {
     const p = new PolicyParams('vllm-v0', vllmV0, values);
     const maxPrefillTokens = p.number('max_prefill_tokens', { min: 1, integer: true });

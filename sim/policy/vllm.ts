@@ -27,6 +27,7 @@ export const vllm: PolicyFactory = {
     max_num_batched_tokens: { doc: 'token budget of a step, decodes included (vLLM V1 default on ≥ 70 GiB GPUs: 8192)', default: VLLM_V1_MAX_NUM_BATCHED_TOKENS },
     max_num_seqs: { doc: 'most requests running at once (vLLM V1 default on ≥ 70 GiB GPUs: 1024)', default: VLLM_V1_MAX_NUM_SEQS },
   },
+  unreadEngineLimits: () => ({ maxNumSeqs: 'max_num_seqs', maxBatchTokens: 'max_num_batched_tokens' }),
   create(values): Policy {
     const p = new PolicyParams('vllm', vllm, values);
     const tokenBudget = p.number('max_num_batched_tokens', { min: 1, integer: true });

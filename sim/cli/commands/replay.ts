@@ -32,7 +32,7 @@ const CLUSTER_SETS = ['model', 'hw', 'policy', 'param'] as const;
 function clusterScenario(o: ReplayFlags, cmd: Command): ScenarioSpec {
   const clash = CLUSTER_SETS.filter((k) => cmd.getOptionValueSource(k) === 'cli');
   if (clash.length > 0) throw new CliExit(2, `--cluster sets model, hardware and policy for every instance; drop ${clash.map((k) => `--${k}`).join(', ')} (or edit the cluster file)`);
-  return { ...scenarioFromFlags(o), model: FROM_CLUSTER, hardware: FROM_CLUSTER, policy: FROM_CLUSTER, cluster: o.cluster! };
+  return { ...scenarioFromFlags(o, cmd), model: FROM_CLUSTER, hardware: FROM_CLUSTER, policy: FROM_CLUSTER, cluster: o.cluster! };
 }
 
 /**
@@ -98,7 +98,7 @@ export const makeReplayCommand = (loadReportPage: LoadReportPage): CommandModule
       .option('--quiet', 'no progress on stderr')
       .action(async (o: ReplayFlags, cmd: Command) => {
         if (o.cluster && o.emitSchedule) throw new CliExit(2, '--emit-schedule records one GPU\'s schedule for `duetsim calibrate execute`; a --cluster run has several instances (replay one instance without --cluster)');
-        const spec = o.cluster ? clusterScenario(o, cmd) : scenarioFromFlags(o);
+        const spec = o.cluster ? clusterScenario(o, cmd) : scenarioFromFlags(o, cmd);
         // Every output path is checked (and its temporary file created) before the run: a typo in a
         // folder name fails now, not after the simulation.
         const outputs = OutputSet.open(

@@ -23,7 +23,7 @@ test('replay streams --iterations-csv, --emit-schedule and --requests-csv byte f
   const spec = scenarioFromFlags({
     trace: 'azure-conv', model: 'qwen3-8b', hw: 'h100-sxm', policy: 'duetserve', param: { tbt_target_ms: 40 }, rate: 12, start: 0, limit: 120, seed: 0,
     tbtDefinition: 'request-p99-gap', blockSize: DEFAULT_ENGINE.blockTokens, gpuMemUtil: DEFAULT_ENGINE.gpuMemoryUtilization, maxNumSeqs: DEFAULT_ENGINE.maxNumSeqs, maxBatchTokens: DEFAULT_ENGINE.maxBatchTokens,
-  });
+  }, { getOptionValueSource: () => 'default' });
   const mem = runScenarioDetailed(spec, { recordSteps: true });
   assert.ok(mem.steps!.some((s) => s.mode === 'split'), 'the load must make duetserve split, so the schedule has windows');
   assert.equal(readFileSync(join(dir, 'it.csv'), 'utf8'), stepRowsCsv(mem.steps!));
@@ -66,4 +66,29 @@ test('replay refuses an output that would overwrite its own trace, or two flags 
   const twice = await runCommand(replay, ['replay', '--trace', 't.jsonl', '--quiet', '--out', 'x', '--report', 'x'], dir);
   assert.equal(twice.code, 2);
   assert.equal(twice.error!.message, "<command line> [--report]: 'x' is also the file of --out; give each output its own file (bad-output-path)");
+});
+
+test('an engine limit the policy never reads is refused, naming the parameter that sets it; one it reads is taken', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-replay-'));
+  const base = ['replay', '--duration', '20', '--rate', '4', '--quiet', '--json'];
+  const refused: [string[], RegExp][] = [
+    [['--policy', 'vllm', '--max-num-seqs', '2'], /--max-num-seqs does not apply to --policy vllm: its parameter max_num_seqs sets that \(--param max_num_seqs=N\)/],
+    [['--policy', 'vllm', '--max-batch-tokens', '512'], /--max-batch-tokens does not apply to --policy vllm: its parameter max_num_batched_tokens sets that/],
+    [['--policy', 'sglang', '--max-num-seqs', '2'], /its parameter max_running_requests sets that/],
+    [['--policy', 'vllm-v0', '--max-batch-tokens', '512'], /its parameter max_prefill_tokens sets that/],
+    [['--policy', 'chunked', '--param', 'token_budget=256', '--max-batch-tokens', '512'], /its parameter token_budget sets that/],
+    [['--policy', 'duetserve', '--slo-tbt', '50', '--param', 'base_engine=vllm', '--max-num-seqs', '2'], /with base_engine=vllm: that base engine sets it/],
+  ];
+  for (const [flags, message] of refused) {
+    const r = await runCommand(replay, [...base, ...flags], dir);
+    assert.equal(r.code, 2, flags.join(' '));
+    assert.match(r.stderr + String(r.error?.message ?? ''), message);
+  }
+  // Read by chunked and vllm-v0 (sequence cap): the flag changes the run.
+  for (const policy of ['chunked', 'vllm-v0']) {
+    const plain = await runCommand(replay, [...base, '--policy', policy], dir);
+    const capped = await runCommand(replay, [...base, '--policy', policy, '--max-num-seqs', '2'], dir);
+    assert.equal(capped.code, 0, capped.stderr);
+    assert.notEqual(capped.stdout, plain.stdout, `${policy} reads --max-num-seqs`);
+  }
 });
