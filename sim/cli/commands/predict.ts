@@ -167,9 +167,14 @@ export const predict: CommandModule = {
         if (!o.split) {
           const sms = o.sms ?? hw.smCount;
           checkSms(hw, '--sms', sms, true);
+          if (o.partitionSide !== undefined && sms === hw.smCount) throw inputError('bad-flag', WHERE, 0, '--partition-side', `a forward on all ${hw.smCount} SMs has no side; --partition-side is for a partition of fewer (--sms)`);
+          // Steps interleave only a forward with prefills and decodes both (roofline interleavedSteps).
+          if (o.decodeSteps !== undefined && (prefills.length === 0 || decode.count === 0)) {
+            throw inputError('bad-flag', WHERE, 0, '--decode-steps', `--decode-steps interleaves decode steps with a forward holding prefills and decodes both; this one has only ${prefills.length > 0 ? 'prefills' : 'decodes'}, so there is nothing to interleave`);
+          }
           const opts = { smCount: sms, partnerSmCount: 0, launch, tpDegree: o.tp, clockRegime, servingDecodeSteps: o.decodeSteps, partitionSide } as const;
           const p = predictIteration(model, hw, all, opts);
-          // Steps interleave only a forward with prefills and decodes both (roofline interleavedSteps): say what was applied.
+          // A forward of one kind interleaves nothing: the note says 0 steps, not the calibration's.
           const applied = prefills.length > 0 && decode.count > 0 ? o.decodeSteps : 0;
           const note = regimeNote(hw, clockRegime, sms, { forward: servingClockFor(model, hw, all, opts) }, applied);
           const side = sideText(hw, sms, partitionSide);

@@ -64,6 +64,12 @@ test('predict --decode-steps is refused where nothing uses it, naming the flag',
   assert.match(String(seed.error?.message), /--decode-steps.*no power model/);
   const bad = await run('--hw', 'h100-sxm', '--prefill', '2048', '--decode-steps', '-1');
   assert.notEqual(bad.code, 0);
+  // A forward of prefills only, or decodes only, interleaves nothing.
+  for (const batch of [['--prefill', '2048'], ['--decode', '64x1024']]) {
+    const alone = await run('--hw', 'h100-sxm', ...batch, '--decode-steps', '10');
+    assert.equal(alone.code, 2, batch.join(' '));
+    assert.match(String(alone.error?.message), /--decode-steps.*nothing to interleave/);
+  }
 });
 
 test('predict --partition-side: on a partition holding the GPC remainder the side is priced and reported; --split puts the decode last', async () => {
@@ -93,4 +99,10 @@ test('predict --partition-side: on a partition holding the GPC remainder the sid
   const both = await run('--hw', 'h100-sxm', '--prefill', '2048', '--decode', '64x2048', '--split', '--prefill-sms', '112', '--decode-sms', '20', '--partition-side', 'last');
   assert.equal(both.code, 2);
   assert.match(String(both.error?.message), /--partition-side.*--split puts the prefill on the first groups/);
+  // The whole GPU has no side.
+  for (const sms of [[], ['--sms', '132']]) {
+    const whole = await run(...decodes, ...sms, '--partition-side', 'last');
+    assert.equal(whole.code, 2);
+    assert.match(String(whole.error?.message), /--partition-side.*all 132 SMs has no side/);
+  }
 });
