@@ -207,6 +207,13 @@ export const CORPUS: readonly CorpusCase[] = [
     stderr: '',
     stdout: /\\u001b\[31mred\\u001b\[0m/,
   },
+  {
+    name: 'table --pivot on a name that is not an axis of the study',
+    files: { 'r.jsonl': studyLine('p1', { policy: 'chunked', rateQps: 1 }, 10) },
+    argv: ['table', 'r.jsonl', '--pivot', 'nosuch'],
+    exitCode: 2,
+    stderr: bad('--pivot', "'nosuch' is not an axis of r.jsonl; its axes: policy, rateQps (bad-flag)"),
+  },
 
   // predict: flags that would be ignored, and memory no GPU has.
   { name: 'predict --prefill-sms without --split', argv: ['predict', '--prefill', '2048', '--prefill-sms', '64'], exitCode: 2, stderr: bad('--prefill-sms', '--prefill-sms sizes a partition of --split; add --split, or use --sms for one forward on fewer SMs (bad-flag)') },

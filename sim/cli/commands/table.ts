@@ -23,6 +23,11 @@ export const table: CommandModule = {
         const path = resolve(io.cwd, file);
         const text = readTextFile(path, file);
         const lines = parseStudyLog(text, file).lines;
+        if (o.pivot !== undefined) {
+          // A name that is not an axis of this study would pivot every point into one empty-valued column.
+          const axes = [...new Set(lines.flatMap((l) => (l.kind === 'point' ? Object.keys(l.coords) : [])))];
+          if (!axes.includes(o.pivot)) throw inputError('bad-flag', '<command line>', 0, '--pivot', `'${o.pivot}' is not an axis of ${file}; its axes: ${axes.length > 0 ? axes.join(', ') : 'none (no points)'}`);
+        }
         const t = o.pivot ? pivotTable(lines, metrics[0], o.pivot) : studyTable(lines, metrics);
         io.stdout(o.csv ? toCsv(t) : toMarkdown(t));
       });
