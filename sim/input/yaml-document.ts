@@ -82,6 +82,12 @@ function refuseTagsAndAliases(data: YamlData, node: unknown, field: string): voi
  */
 function keyPathAt(node: unknown, offset: number, field: string): string {
   if (!isCollection(node)) return field;
+  // A key at the offset first (a duplicate key is reported at its own start, which the previous value's range,
+  // trailing line break included, also spans).
+  for (const item of node.items) {
+    const range = isPair(item) ? (item.key as Node | null)?.range : undefined;
+    if (range && range[0] <= offset && offset < range[1]) return field ? `${field}.${keyLabel((item as { key: unknown }).key)}` : keyLabel((item as { key: unknown }).key);
+  }
   for (const [i, item] of node.items.entries()) {
     const value = isPair(item) ? item.value : item;
     const range = (value as Node | null)?.range;

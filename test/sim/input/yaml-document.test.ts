@@ -44,7 +44,10 @@ test('truncated YAML is a syntax error naming where the parser gave up and the k
 });
 
 test('a duplicated key is an error, not a silent override', () => {
-  expectConfigError(() => parseModelYaml(MODEL + 'numLayers: 3\n', FILE), [{ code: 'yaml-duplicate-key', line: 12 }]);
+  expectConfigError(() => parseModelYaml(MODEL + 'numLayers: 3\n', FILE), [{ code: 'yaml-duplicate-key', line: 12, field: 'numLayers' }]);
+  // The field is the repeated key, not the key before it (whose value's range runs up to the next line).
+  const nested = 'name: tiny\nouter:\n  a: 1\n  b: 2\n  a: 3\n';
+  expectConfigError(() => parseModelYaml(nested, FILE), [{ code: 'yaml-duplicate-key', line: 5, field: 'outer.a' }]);
 });
 
 test('an empty file and a root that is not a map are errors about the file', () => {
