@@ -12,6 +12,8 @@ export function quoteInput(text: string, maxChars: number = QUOTE_MAX_CHARS): st
 
 /** A JSON value as its JSON text (which carries its own quotes), escaped and cut the same way. */
 export function quoteJson(value: unknown, maxChars: number = QUOTE_MAX_CHARS): string {
+  // JSON.parse reads a number beyond a double's range (1e400) as ±Infinity, which JSON.stringify writes as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : `${value < 0 ? '-' : ''}a number beyond a double's range (read as ${value < 0 ? '-' : ''}Infinity)`;
   return cut(JSON.stringify(value) ?? String(value), maxChars, '');
 }
 

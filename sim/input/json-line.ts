@@ -14,7 +14,36 @@ export function parseJsonObjectLine(text: string, line: number, problems: Proble
     problems.add('bad-json', line, '', 'expected a JSON object per line');
     return null;
   }
+  // JSON.parse keeps the last of two equal keys and drops the first without a word.
+  const repeated = repeatedTopLevelKey(text);
+  if (repeated !== null) {
+    problems.add('duplicate-field', line, quoteInput(repeated).slice(1, -1), `field ${quoteInput(repeated)} appears twice; keep one`);
+    return null;
+  }
   return value as Record<string, unknown>;
+}
+
+/** The first key of the top-level object of valid JSON `text` that occurs twice, or null. One pass, no allocation per value. */
+export function repeatedTopLevelKey(text: string): string | null {
+  const seen = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      const start = i;
+      for (i++; text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+      if (depth !== 1) continue;
+      let j = i + 1;
+      while (j < text.length && (text[j] === ' ' || text[j] === '\t' || text[j] === '\r' || text[j] === '\n')) j++;
+      if (text[j] !== ':') continue;
+      // Keys are compared as JSON.parse reads them (escapes resolved).
+      const key = JSON.parse(text.slice(start, i + 1)) as string;
+      if (seen.has(key)) return key;
+      seen.add(key);
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) depth++;
+    else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;
+  }
+  return null;
 }
 
 /** Unknown keys are errors, so a typo ("output_len") never turns into a silently missing field. */

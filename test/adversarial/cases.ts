@@ -46,6 +46,7 @@ export const CORPUS: readonly CorpusCase[] = [
   // Numbers beyond what the simulator can hold.
   badTrace('an arrival of 1e17 ms is beyond 2^53 µs', 't.jsonl', JSONL_HEAD + req(0) + req('1e17'), 't.jsonl:3 [arrival_ms]: 100000000000000000 ms is beyond 2^53 µs (285 years), where times lose µs precision (time-out-of-range)'),
   badTrace('a trace spanning more than the clock holds at µs precision', 't.jsonl', JSONL_HEAD + req(0) + req(4e10), "t.jsonl:3: this arrival is 463 days after the first; the simulator's clock keeps µs precision for 407 days (time-out-of-range)"),
+  badTrace('an arrival of 1e400 ms, beyond a double', 't.jsonl', JSONL_HEAD + req(0) + req('1e400'), "t.jsonl:3 [arrival_ms]: expected a non-negative time in ms, got a number beyond a double's range (read as Infinity) (bad-timestamp)"),
   badTrace('a token count of 1e20', 't.jsonl', JSONL_HEAD + req(0, '1e20'), 't.jsonl:2 [prompt_tokens]: token count must be at most 1,000,000,000, got 100000000000000000000 (count-too-large)'),
   {
     name: 'trace stats of a token count of 1e20 is the same error, not garbled columns',

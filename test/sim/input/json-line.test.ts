@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkKnownKeys, parseJsonObjectLine, splitJsonLines } from '../../../sim/input/json-line.js';
+import { checkKnownKeys, parseJsonObjectLine, repeatedTopLevelKey, splitJsonLines } from '../../../sim/input/json-line.js';
 import { ProblemList } from '../../../sim/input/problem-list.js';
 
 test('a JSONL line must be a JSON object; an unknown key is named with the known ones', () => {
@@ -29,4 +29,18 @@ test('splitJsonLines: complete lines with their numbers, blank ones skipped, and
   assert.equal(none.tailLine, 1);
   assert.equal(none.completeBytes, 0);
   assert.deepEqual(splitJsonLines(''), { lines: [], tail: '', tailLine: 1, completeBytes: 0 });
+});
+
+test('a key given twice in one line is an error naming it, not a silent last-wins', () => {
+  const problems = new ProblemList('t.jsonl');
+  assert.equal(parseJsonObjectLine('{"arrival_ms":0,"prompt_tokens":374,"output_tokens":44,"prompt_tokens":9}', 7, problems), null);
+  assert.deepEqual(problems.all().map((p) => [p.code, p.line, p.field]), [['duplicate-field', 7, 'prompt_tokens']]);
+  assert.match(problems.all()[0]?.message ?? '', /field 'prompt_tokens' appears twice; keep one/);
+});
+
+test('repeatedTopLevelKey: only top-level keys count, strings and nesting are skipped, escapes resolved', () => {
+  assert.equal(repeatedTopLevelKey('{"a":1,"b":{"a":2},"c":[{"a":3}],"d":"\\"a\\":"}'), null);
+  assert.equal(repeatedTopLevelKey('{"a":1, "b" : 2 ,"b":3}'), 'b');
+  assert.equal(repeatedTopLevelKey('{"\\u0061":1,"a":2}'), 'a');
+  assert.equal(repeatedTopLevelKey('{"x":"}{","x":1}'), 'x');
 });
