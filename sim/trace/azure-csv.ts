@@ -31,7 +31,7 @@ function parseAzureCsv(text: string, file: string): TimedTrace {
     const cells = splitCells(row);
     if (cells.length !== FIELDS.length) {
       const field = FIELDS[Math.min(cells.length, FIELDS.length - 1)];
-      problems.add('malformed-line', line, field, `expected ${FIELDS.length} comma-separated fields, got ${cells.length} (truncated line?)`);
+      problems.add('malformed-line', line, field, `expected ${FIELDS.length} comma-separated fields, got ${cells.length}${cells.length < FIELDS.length ? ' (truncated line?)' : ' (a comma inside a field, or a column too many?)'}`);
       continue;
     }
     const arrivalUs = parseCivilTimestampUs(cells[0]);

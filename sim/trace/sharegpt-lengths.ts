@@ -35,7 +35,7 @@ function parseShareGptLengths(text: string, file: string): LengthTrace {
     const { line, text: row } = lines[i];
     const cells = splitCells(row);
     if (cells.length !== header.length) {
-      problems.add('malformed-line', line, header[Math.min(cells.length, header.length - 1)], `expected ${header.length} comma-separated fields, got ${cells.length} (truncated line?)`);
+      problems.add('malformed-line', line, header[Math.min(cells.length, header.length - 1)], `expected ${header.length} comma-separated fields, got ${cells.length}${cells.length < header.length ? ' (truncated line?)' : ' (a comma inside a field, or a column too many?)'}`);
       continue;
     }
     const promptTokens = parseCountCell(cells[prefillCol], line, REQUIRED[0], problems, 1);

@@ -86,7 +86,10 @@ export function buildWorkload(trace: Trace, spec: WorkloadSpec): Request[] {
   } else if (trace.kind === 'timed') {
     requests = requestsFromTrace(trace);
   } else {
-    throw specError('arrivals', `'${spec.trace}' holds lengths only (no arrival times): give arrivals (kind, rateQps)`);
+    throw specError(
+      'arrivals',
+      `'${spec.trace}' holds lengths only (no arrival times), so it cannot be replayed as it is: draw arrivals for its lengths with \`duetsim trace gen --lengths ${spec.trace} --rate R --duration S -o t.jsonl\` and replay that, or give a workload arrivals (kind, rateQps)`,
+    );
   }
   if (spec.spreadBucketsMs !== undefined) {
     requests = spreadEqualArrivals(requests, spec.spreadBucketsMs * 1000, spec.spreadMode ?? 'even', createRng(spec.seed, 'workload/spread'));

@@ -4,6 +4,7 @@ import type { CliIo } from '../io.js';
 import { OutputSet } from '../output-file.js';
 import type { Request } from '../../workload/request.js';
 import { parseChoice, parseNumber } from '../flags.js';
+import { inputError } from '../../core/input-error.js';
 import { buildWorkload, loadWorkload, readWorkloadTrace, type WorkloadSpec } from '../../workload/load-workload.js';
 import { computeLengthStats, computeWorkloadStats, type LengthStats, type TokenSummary, type WorkloadStats } from '../../workload/workload-stats.js';
 import { ARRIVAL_KINDS, type ArrivalKind } from '../../workload/arrival-process.js';
@@ -149,6 +150,9 @@ export const trace: CommandModule = {
       .option('--seed <n>', 'seed for every random choice', parseNumber('--seed', { integer: true }), 0)
       .option('--out <file.jsonl>', 'output file (default: stdout)')
       .action((o: GenFlags) => {
+        // Said in flag terms here; the workload check below would name the spec field (arrivals.cv).
+        if (o.arrivals === 'gamma' && o.cv === undefined) throw inputError('bad-flag', '<command line>', 0, '--cv', '--arrivals gamma needs --cv (the gaps\' coefficient of variation; > 1 is bursty)');
+        if (o.arrivals !== 'gamma' && o.cv !== undefined) throw inputError('bad-flag', '<command line>', 0, '--cv', `--cv shapes gamma arrivals; --arrivals ${o.arrivals} has a fixed one`);
         const spec: WorkloadSpec = {
           trace: o.lengths,
           seed: o.seed,

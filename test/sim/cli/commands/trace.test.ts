@@ -104,4 +104,18 @@ test('bad input exits 2 with file, line and field', async () => {
   const lengthsOnly = await cli('trace', 'stats', 'sharegpt', '--rate', '3');
   assert.equal(lengthsOnly.code, 2);
   assert.match(lengthsOnly.stderr, /\[arrivals\]: 'sharegpt' holds lengths only/);
+  assert.match(lengthsOnly.stderr, /duetsim trace gen --lengths sharegpt --rate R --duration S -o t\.jsonl/);
+  // --cv in flag terms: gamma needs it, the other processes refuse it.
+  const gamma = await cli('trace', 'gen', '--rate', '5', '--duration', '10', '--arrivals', 'gamma');
+  assert.equal(gamma.code, 2);
+  assert.match(gamma.stderr, /<command line> \[--cv\]: --arrivals gamma needs --cv/);
+  const poissonCv = await cli('trace', 'gen', '--rate', '5', '--duration', '10', '--cv', '2');
+  assert.equal(poissonCv.code, 2);
+  assert.match(poissonCv.stderr, /\[--cv\]: --cv shapes gamma arrivals; --arrivals poisson has a fixed one/);
+  // A row of too many fields is not called truncated.
+  writeFileSync(join(dir, 'wide.csv'), 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.6805900,374,44,9\n2023-11-16 18:15:47.6805900,374\n');
+  const wide = await cli('trace', 'stats', 'wide.csv');
+  assert.equal(wide.code, 2);
+  assert.match(wide.stderr, /wide\.csv:2 \[GeneratedTokens\]: expected 3 comma-separated fields, got 4 \(a comma inside a field, or a column too many\?\)/);
+  assert.match(wide.stderr, /wide\.csv:3 \[GeneratedTokens\]: expected 3 comma-separated fields, got 2 \(truncated line\?\)/);
 });
