@@ -10,7 +10,7 @@ const WHERE = '<command line>';
 /** The flags of `duetsim predict` these checks read (a subset, so the command can grow flags freely). */
 export interface PredictCheckFlags {
   readonly prefill?: readonly PrefillChunk[];
-  readonly decode?: { readonly count: number; readonly contextTokens: number };
+  readonly decode?: { readonly count: number; readonly contextTokens: number; readonly longestTokens?: number };
   readonly sms?: number;
   readonly split?: boolean;
   readonly prefillSms?: number;
@@ -30,6 +30,12 @@ export function checkPredictFlags(o: PredictCheckFlags, model: ModelSpec, hw: Ha
     }
   } else if (o.sms !== undefined) {
     throw inputError('bad-flag', WHERE, 0, '--sms', '--sms sizes a whole-GPU forward; with --split give --prefill-sms and --decode-sms instead');
+  }
+  // A request longer than the model serves (max_model_len): replay rejects it, so predict does not price it.
+  const maxLen = model.maxModelLenTokens;
+  if (maxLen !== undefined) {
+    const longest = Math.max(o.decode?.longestTokens ?? 0, ...(o.prefill ?? []).map((c) => c.cachedTokens + c.newTokens));
+    if (longest > maxLen) throw inputError('beyond-max-model-len', WHERE, 0, '--prefill/--decode', `a request of ${longest.toLocaleString('en-US')} tokens is longer than ${model.name} serves (maxModelLen ${maxLen.toLocaleString('en-US')})`);
   }
   // The KV cache the batch attends over: every prefill chunk's cached and new tokens, every decode's context.
   let contextTokens = o.decode?.contextTokens ?? 0;

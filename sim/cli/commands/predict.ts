@@ -21,16 +21,18 @@ export function parsePrefillList(v: string): PrefillChunk[] {
 }
 
 /** `--decode 64x1024,8x4096`: B requests each attending over L tokens. */
-export function parseDecodeList(v: string): { count: number; contextTokens: number } {
+export function parseDecodeList(v: string): { count: number; contextTokens: number; longestTokens: number } {
   let count = 0;
   let contextTokens = 0;
+  let longestTokens = 0;
   for (const part of v.split(',')) {
     const m = /^\s*(\d+)x(\d+)\s*$/.exec(part);
     if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw inputError('bad-flag', WHERE, 0, '--decode', `expected BxL with B, L ≥ 1 (commas for several), got '${part}'`);
     count += Number(m[1]);
     contextTokens += Number(m[1]) * Number(m[2]);
+    longestTokens = Math.max(longestTokens, Number(m[2]));
   }
-  return { count, contextTokens };
+  return { count, contextTokens, longestTokens };
 }
 
 interface PredictFlags {
@@ -39,7 +41,7 @@ interface PredictFlags {
   datasheet?: boolean;
   servingCorrection?: boolean;
   prefill?: PrefillChunk[];
-  decode?: { count: number; contextTokens: number };
+  decode?: { count: number; contextTokens: number; longestTokens: number };
   sms?: number;
   split?: boolean;
   prefillSms?: number;
