@@ -225,10 +225,16 @@ export const CORPUS: readonly CorpusCase[] = [
     stderr: bad('--sms', '--sms sizes a whole-GPU forward; with --split give --prefill-sms and --decode-sms instead (bad-flag)'),
   },
   {
-    name: 'predict of a context far beyond the KV cache',
+    name: 'predict of a request longer than the model serves',
     argv: ['predict', '--decode', '64x10000000'],
     exitCode: 2,
-    stderr: /^duetsim: invalid input\n<command line> \[--prefill\/--decode\]: the batch attends over 640,000,000 tokens of context, but on .* at tp 1 the KV cache holds at most [\d,]+ tokens \(gpuMemoryUtilization 0\.9\) \(does-not-fit\)\n$/,
+    stderr: bad('--prefill/--decode', 'a request of 10,000,000 tokens is longer than qwen3-8b serves (maxModelLen 40,960) (beyond-max-model-len)'),
+  },
+  {
+    name: 'predict of a context far beyond the KV cache',
+    argv: ['predict', '--decode', '64x40000'],
+    exitCode: 2,
+    stderr: /^duetsim: invalid input\n<command line> \[--prefill\/--decode\]: the batch attends over 2,560,000 tokens of context, but on .* at tp 1 the KV cache holds at most [\d,]+ tokens \(gpuMemoryUtilization 0\.9\) \(does-not-fit\)\n$/,
   },
   // calibrate compare, live mode: files cut short, numbers no table holds, escapes in the live object.
   {
