@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CommandModule } from '../sim/cli/command-module.js';
 import type { CliIo } from '../sim/cli/io.js';
-import { reportHtmlFromFiles } from '../reports/write-report.js';
+import { reportHtmlFromTexts } from '../reports/write-report.js';
+import { readTextFile } from '../sim/core/read-text.js';
 import { OutputSet } from '../sim/cli/output-file.js';
 
 export const reportCommand: CommandModule = {
@@ -15,7 +16,12 @@ export const reportCommand: CommandModule = {
       .requiredOption('-o, --out <file.html>', 'HTML file to write')
       .action(async (files: string[], o: { out: string }) => {
         const html = OutputSet.open([{ flag: '--out', path: o.out }], io.cwd, files);
-        await html.run((out) => out.get('--out')!.write(reportHtmlFromFiles(files.map((f) => resolve(io.cwd, f)))));
+        // Read as checked input: a missing file, a folder, binary or compressed data is a located error (gzip is read
+        // through, as traces are), never a stack trace.
+        await html.run((out) => {
+          const texts = files.map((f) => ({ file: resolve(io.cwd, f), text: readTextFile(resolve(io.cwd, f), f, { gunzip: true }) }));
+          out.get('--out')!.write(reportHtmlFromTexts(texts));
+        });
         io.stderr(`report → ${o.out}\n`);
       });
   },

@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { readTextFile } from '../sim/core/read-text.js';
 import type { RunResult } from '../sim/metrics/results.js';
 import type { ClosedLoopCompare } from '../calibrate/closed-loop/compare.js';
 import type { LiveCompare } from '../calibrate/live-compare/compare.js';
@@ -21,11 +20,11 @@ export function reportHtmlForResult(result: RunResult, name: string): string {
 }
 
 /**
- * One report from results, study and calibration files, read from disk: a missing file, a folder, binary or
- * compressed data is a located input error (gzip is read through, as traces are), never a stack trace.
+ * One report from files read from disk as they are (`calibrate validate --html`, on the JSON it has just written).
+ * Files from a user go through `reportHtmlFromTexts` after the CLI has read them as checked input (bin/report.ts).
  */
 export function reportHtmlFromFiles(files: readonly string[]): string {
-  return reportHtmlFromTexts(files.map((file) => ({ file, text: readTextFile(file, file, { gunzip: true }) })));
+  return reportHtmlFromTexts(files.map((file) => ({ file, text: readFileSync(file, 'utf8') })));
 }
 
 /** The page of a closed-loop comparison (what `duetsim calibrate compare --html` writes). */
@@ -58,6 +57,7 @@ export function writeLiveComparePage(compare: LiveCompare, path: string): void {
   writeFileSync(path, liveComparePageHtml(compare));
 }
 
-function reportHtmlFromTexts(files: ReadonlyArray<{ file: string; text: string }>): string {
+/** One report from the texts of results, study and calibration files (`file` names each in the page and in errors). */
+export function reportHtmlFromTexts(files: ReadonlyArray<{ file: string; text: string }>): string {
   return renderReportHtml(loadReportInputs(files), vendorBundles());
 }

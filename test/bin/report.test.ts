@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -51,4 +51,11 @@ test('gzip-compressed results are read through', async () => {
   const r = await runCommand(reportCommand, ['report', 'run.json.gz', '-o', 'out.html'], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.match(readFileSync(join(dir, 'out.html'), 'utf8'), /<h1>duetsim report/);
+});
+
+test('a refused input leaves no output or temporary file behind', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-report-cli-'));
+  const r = await runCommand(reportCommand, ['report', 'nonexist.json', '-o', 'out.html'], dir);
+  assert.equal(r.code, 2);
+  assert.deepEqual(readdirSync(dir), []);
 });

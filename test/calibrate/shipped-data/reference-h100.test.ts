@@ -6,6 +6,7 @@ import { loadHardware } from '../../../sim/config/load-hardware.js';
 import { loadData } from '../../../calibrate/load-data.js';
 import { validateCalibration } from '../../../calibrate/validate.js';
 import { median } from '../../../calibrate/error-stats.js';
+import { deriveRemainderOps, withOtherSideOps } from '../../../calibrate/remainder-ops.js';
 import { checkGemmKernelTable, checkShippedFolder, root } from '../../util/shipped-data.js';
 
 /**
@@ -397,4 +398,29 @@ test('calibrate/data/h100-2026-12-07-waves-validation: prefills flat from 96 to 
   assert.ok(r.forward.overall.mape <= 0.035, `forward ${r.forward.overall.mape}`);
   for (const s of ['120', '124']) assert.ok(r.forward.by_sm_count[s].mape <= 0.042, `${s} SMs ${r.forward.by_sm_count[s].mape}`);
   for (const s of ['96', '100', '108', '112', '116', '132']) assert.ok(r.forward.by_sm_count[s].mape <= 0.037, `${s} SMs ${r.forward.by_sm_count[s].mape}`);
+});
+
+// The remainder-ops plan on both sides (2026-12-07, READMEs there): what h100-sxm.yaml records as remainderOps is what the
+// two runs give, and each run's repeat on the same machine gives the same draws to 0.2 SM.
+test("calibrate/data/h100-2026-12-07-remainder-ops-first and -last: h100-sxm.yaml's remainderOps is the two runs' derivation", () => {
+  const hw = loadHardware('h100-sxm', { cwd: root });
+  const load = (folder: string, file?: string) => loadData(root, [join('calibrate', 'data', folder, ...(file ? [file] : []))], join('calibrate', 'data', folder, 'plan.json')).data;
+  const firstData = load('h100-2026-12-07-remainder-ops-first');
+  const lastData = load('h100-2026-12-07-remainder-ops-last');
+  const first = deriveRemainderOps(hw, firstData);
+  const last = deriveRemainderOps(hw, lastData);
+  assert.equal(first.side, 'first');
+  assert.equal(last.side, 'last');
+  assert.deepEqual(hw.perf.remainderOps, withOtherSideOps(first, firstData, last, lastData));
+  // Decode attention draws two thirds of the remainder beside the first groups, nearly all beside the last.
+  const drawn = (d: typeof first, c: 'attn_decode' | 'elementwise') => d.table.remainderSmsDrawn[c]![d.side]!.map((p) => p.value);
+  for (const v of drawn(first, 'attn_decode')) assert.ok(v > 7.5 && v < 9, `first ${v}`);
+  for (const v of drawn(last, 'attn_decode')) assert.ok(v > 11, `last ${v}`);
+  for (const d of [first, last]) for (const v of drawn(d, 'elementwise')) assert.ok(v > 11.5, `${d.side} elementwise ${v}`);
+  for (const [d, folder] of [[first, 'h100-2026-12-07-remainder-ops-first'], [last, 'h100-2026-12-07-remainder-ops-last']] as const) {
+    const repeat = deriveRemainderOps(hw, load(folder, join('raw', `repeat-${folder.replace('2026-12-07-', '')}.jsonl.txt`)));
+    for (const c of ['attn_decode', 'elementwise'] as const) {
+      drawn(repeat, c).forEach((v, i) => assert.ok(Math.abs(v - drawn(d, c)[i]) <= 0.2, `${folder} repeat ${c}: ${v} against ${drawn(d, c)[i]}`));
+    }
+  }
 });
