@@ -19,7 +19,10 @@ export const reportCommand: CommandModule = {
         // Read as checked input: a missing file, a folder, binary or compressed data is a located error (gzip is read
         // through, as traces are), never a stack trace.
         await html.run((out) => {
-          const texts = files.map((f) => ({ file: resolve(io.cwd, f), text: readTextFile(resolve(io.cwd, f), f, { gunzip: true }) }));
+          const texts = files.map((f) => {
+            const file = resolve(io.cwd, f);
+            return { file, text: readTextFile(file, f, { gunzip: true }) };
+          });
           out.get('--out')!.write(reportHtmlFromTexts(texts));
         });
         io.stderr(`report → ${o.out}\n`);
