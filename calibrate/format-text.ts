@@ -107,6 +107,9 @@ export function formatValidation(r: ValidationReport): string {
   const lines = [
     `held-out validation on ${s.gpu} (${s.hardware}); perf: ${s.perf_provenance}`,
     `training points: forward ${s.train_points.forward}, concurrent ${s.train_points.concurrent}; errors are |predicted − measured| / measured`,
+    ...(s.blind_gemm_shapes
+      ? [`judged blind to ${s.blind_gemm_shapes.models.join(', ')}'s GEMM shapes: ${s.blind_gemm_shapes.dropped.length > 0 ? s.blind_gemm_shapes.dropped.join(', ') : 'none'} taken out of the kernel table`]
+      : []),
     ...section('forward', s.forward),
     ...section('concurrent decode', s.concurrent_decode),
     ...section('concurrent prefill', s.concurrent_prefill),

@@ -2,6 +2,7 @@ import type { GemmKernelShape, GemmKernelTable, HardwareSpec, PartitionSide } fr
 import { clusterSms } from '../sim/hardware/partition.js';
 import { inputError } from '../sim/core/input-error.js';
 import type { MeasurementSet, OpRecord } from './measurement.js';
+import { describe } from './combine-runs.js';
 import { median } from './error-stats.js';
 import { RUNNER_DTYPE_BYTES } from './op-work.js';
 import { roundSig } from './fit-efficiency.js';
@@ -92,7 +93,11 @@ function recordCtas(r: OpRecord): number | null {
   return ctas;
 }
 
-export function deriveGemmKernels(hw: HardwareSpec, data: MeasurementSet, givenMaxCtas?: number): GemmKernelDerivation {
+/**
+ * The derivation from one set of gemm-rows records (one run, or several combined by combineRuns, whose `source` then
+ * names each run: `runsSource`). See GemmKernelDerivation.
+ */
+export function deriveGemmKernels(hw: HardwareSpec, data: MeasurementSet, givenMaxCtas?: number, runsSource?: string): GemmKernelDerivation {
   const gemms = data.records.filter((r): r is OpRecord => r.kind === 'op' && r.shape.op === 'gemm' && r.kernels !== null && r.kernels !== undefined);
   const where = data.files[0]?.path ?? '<data>';
   if (gemms.length === 0) {
@@ -180,9 +185,9 @@ export function deriveGemmKernels(hw: HardwareSpec, data: MeasurementSet, givenM
     const tiles = widest.map((p) => p.tile);
     return tiles.every((t) => t !== null) ? { dIn, dOut, clusteredRows, tiles: tiles as [number, number][] } : { dIn, dOut, clusteredRows };
   });
-  const m = data.meta;
-  const side = m.partition.side ?? 'first';
-  const source = `${data.files.map((f) => f.path).join(', ')}: ${m.gpu}, driver ${m.driver}, CUDA ${m.cudaRuntime}, ${m.date} (${m.backend}${side === 'last' ? ', last groups' : ''})`;
+  const side = data.meta.partition.side ?? 'first';
+  // Several runs (combineRuns) name each with its own date; one run as it always has.
+  const source = runsSource ?? `${data.files.map((f) => f.path).join(', ')}: ${describe(data)}`;
   const drawn = narrow.map((x) => ({ smCount: x.sms, value: remainderSmsDrawn(x) }));
   const table: GemmKernelTable = { source, remainderMaxCtas: maxCtas, rows, shapes, ...(drawn.length > 0 ? { remainderSmsDrawn: { [side]: drawn } } : {}) };
   return { table, side, records: gemms.length, unreadable, inconsistent, remainderRatios, maxCtasFrom, narrowOnRemainder: narrow };

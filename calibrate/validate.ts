@@ -8,6 +8,7 @@ import { ape, summarizeApes, type ErrorSummary } from './error-stats.js';
 import { predictClockRecord, predictForwardUs, predictPair } from './predict-record.js';
 import { harnessOnly, usableConcurrent, usableForward } from './fit.js';
 import { usableClock } from './fit-clock.js';
+import { opShapes } from './plan.js';
 
 /**
  * Held-out accuracy of a calibrated latency model: every forward and concurrent point the fit did not
@@ -134,6 +135,8 @@ export interface ValidationReport {
     readonly clock_prediction?: { readonly back_to_back?: ErrorSummaryJson; readonly serving?: ErrorSummaryJson };
     /** Models measured but never fitted (their forwards are all held out). */
     readonly unseen_models: readonly string[];
+    /** With ValidateOptions.blindGemmShapesOf: those models and the GEMM shapes (dIn×dOut) taken out of the kernel table. */
+    readonly blind_gemm_shapes?: { readonly models: readonly string[]; readonly dropped: readonly string[] };
     /** null when there are no held-out points of that kind (nothing was validated). */
     readonly pass: {
       readonly forward: boolean | null;
@@ -279,12 +282,49 @@ function regimeErrors(points: readonly ValidationPoint[], unseen: ReadonlySet<st
   return out;
 }
 
+export interface ValidateOptions {
+  /**
+   * Judge as if these models' GEMM shapes had never been measured: the shapes of their linear layers that no other
+   * model of `models` has leave the hardware's kernel table (GemmKernelTable), so their GEMMs are priced by the
+   * table's rules for an unlisted shape. A model whose forwards the fit never saw may still have had its GEMMs timed
+   * (the gemm-rows plan run on it, as a user runs it on their own model); this gives the figure for the same model
+   * known from its config alone (`calibrate validate --blind-gemm-shapes <model>`).
+   */
+  readonly blindGemmShapesOf?: readonly string[];
+}
+
+/**
+ * `hw` with the GEMM shapes of `blind`'s models that none of the other models in `models` shares taken out of its kernel
+ * table (ValidateOptions.blindGemmShapesOf), and those shapes as dIn×dOut. A name not in `models` is refused (a
+ * caller's typo would otherwise judge nothing blind). Without a kernel table, `hw` as it is. Pure.
+ */
+export function withoutGemmShapesOf(hw: HardwareSpec, models: Readonly<Record<string, ModelSpec>>, blind: readonly string[]): { hw: HardwareSpec; dropped: string[] } {
+  for (const name of blind) if (!models[name]) throw new Error(`no model '${name}' among the plan's (${Object.keys(models).join(', ')}) to judge blind`);
+  const table = hw.perf.gemmKernels;
+  if (!table) return { hw, dropped: [] };
+  const keyOf = (dIn: number, dOut: number) => `${dIn}x${dOut}`;
+  const linears = (m: ModelSpec) => opShapes(m).flatMap((s) => (s.op === 'gemm' && s.n === 1 && s.dOut !== m.vocabSize ? [keyOf(s.dIn, s.dOut)] : []));
+  const kept = new Set(Object.entries(models).flatMap(([name, m]) => (blind.includes(name) ? [] : linears(m))));
+  const gone = new Set(blind.flatMap((name) => linears(models[name])).filter((k) => !kept.has(k)));
+  const shapes = table.shapes.filter((sh) => !gone.has(keyOf(sh.dIn, sh.dOut)));
+  const dropped = table.shapes.filter((sh) => gone.has(keyOf(sh.dIn, sh.dOut))).map((sh) => keyOf(sh.dIn, sh.dOut));
+  return { hw: { ...hw, perf: { ...hw.perf, gemmKernels: { ...table, shapes } } }, dropped };
+}
+
 /**
  * `hw` carries the perf under test (calibrated); the split is recomputed from the ids, as the fit made it
  * (`unseenModels` as the plan names them: all their records are held out).
  */
-export function validateCalibration(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, data: MeasurementSet, unseenModels: readonly string[] = []): ValidationReport {
+export function validateCalibration(
+  models: Readonly<Record<string, ModelSpec>>,
+  spec: HardwareSpec,
+  data: MeasurementSet,
+  unseenModels: readonly string[] = [],
+  opts: ValidateOptions = {},
+): ValidationReport {
   const unseen = new Set(unseenModels);
+  const blind = opts.blindGemmShapesOf ?? [];
+  const { hw, dropped } = blind.length > 0 ? withoutGemmShapesOf(spec, models, blind) : { hw: spec, dropped: [] };
   const allForward = data.records.filter((r): r is ForwardRecord => r.kind === 'forward');
   const forward = splitRecords(allForward.filter((r) => usableForward(r) && !harnessOnly(data, r)), unseen);
   const allConcurrent = data.records.filter((r): r is ConcurrentRecord => r.kind === 'concurrent');
@@ -329,6 +369,7 @@ export function validateCalibration(models: Readonly<Record<string, ModelSpec>>,
       regimes: regimeErrors(points, unseen),
       ...(clockPrediction(clockPts) ? { clock_prediction: clockPrediction(clockPts) } : {}),
       unseen_models: [...unseen].sort(),
+      ...(blind.length > 0 ? { blind_gemm_shapes: { models: [...blind], dropped } } : {}),
       pass: {
         forward: fwd.overall.count === 0 ? null : fwd.overall.mape <= TARGETS.forwardMape,
         concurrent_decode: dec.overall.count === 0 ? null : dec.overall.mape <= TARGETS.concurrentDecodeMape,

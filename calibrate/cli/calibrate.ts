@@ -17,6 +17,7 @@ import { generateGemmRowsPlan } from '../plan-gemm-rows.js';
 import type { Plan } from '../plan-format.js';
 import type { GemmKernelTable, HardwareSpec, PerfSpec, RemainderOpsTable } from '../../sim/hardware/hardware-spec.js';
 import { deriveGemmKernels, formatGemmKernels, gemmOpRecords, withOtherSide } from '../gemm-kernels.js';
+import { combineRuns, formatRepeats, type CombinedRuns } from '../combine-runs.js';
 import { deriveRemainderOps, formatRemainderOps, withOtherSideOps } from '../remainder-ops.js';
 import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
 import { compareRuns, formatRepeatability } from '../repeatability.js';
@@ -59,6 +60,27 @@ const PLAN_PROFILES: Record<PlanProfile, { readonly what: string; readonly gener
 
 function collect(v: string, acc: string[]): string[] {
   return [...acc, v];
+}
+
+/** A repeatable flag without a default (undefined until given, so a negation and "not given" stay apart). */
+function collectRuns(v: string, acc: string[] | undefined): string[] {
+  return [...(acc ?? []), v];
+}
+
+/**
+ * The gemm-rows runs a flag names (each path one run: a JSONL file, or a folder of one run's files with its plan.json),
+ * combined into one set (combineRuns: one GPU, one side; an experiment in several kept from the first). The repeats
+ * are said on stderr unless quiet.
+ */
+function gemmRuns(io: CliIo, flag: string, paths: readonly string[], plan: string | undefined, quiet: boolean | undefined): CombinedRuns {
+  const runs = paths.map((p) => {
+    requireExisting(io, flag, p);
+    return load(io, [p], plan).data;
+  });
+  const combined = combineRuns(runs, flag);
+  const repeats = formatRepeats(combined.repeats);
+  if (repeats && !quiet) io.stderr(`${flag}: ${repeats}\n`);
+  return combined;
 }
 
 /** `--decode-steps 1,4,16`: distinct whole step counts 1–64, in the order given. */
@@ -209,10 +231,10 @@ interface FitFlags {
   form?: string;
   quiet?: boolean;
   recordedChoices?: boolean;
-  /** A data folder or file with --gemm-kernels; false with --no-gemm-kernels (commander's negation). */
-  gemmKernels?: string | false;
-  /** The gemm-rows run on the other side of the groups (GemmKernelTable.remainderSmsDrawn). */
-  gemmKernelsOtherSide?: string;
+  /** Data folders or files with --gemm-kernels (one run each, combined); false with --no-gemm-kernels (commander's negation). */
+  gemmKernels?: string[] | false;
+  /** The gemm-rows runs on the other side of the groups (GemmKernelTable.remainderSmsDrawn). */
+  gemmKernelsOtherSide?: string[];
   /** --clock-aware / --no-clock-aware; undefined: clock-aware where every training forward carries its clock. */
   clockAware?: boolean;
   /** The remainder-ops run (RemainderOpsTable); false with --no-remainder-ops. */
@@ -283,15 +305,15 @@ function kernelTableFor(io: CliIo, o: FitFlags, file: string, hardware: Hardware
     return {};
   }
   if (o.gemmKernels) {
-    const data = load(io, [o.gemmKernels], undefined).data;
-    const d = deriveGemmKernels(hardware, data);
-    if (!o.quiet) io.stderr(`fit: GEMM kernel table from ${o.gemmKernels}: ${d.table.shapes.length} shapes × ${d.table.rows.length} token counts, remainder hosts ≤ ${d.table.remainderMaxCtas} CTAs (${d.side} groups)\n`);
-    if (!o.gemmKernelsOtherSide) return { table: d.table, records: gemmOpRecords(data) };
-    const otherData = load(io, [o.gemmKernelsOtherSide], undefined).data;
-    const other = deriveGemmKernels(hardware, otherData);
-    const table = withOtherSide(d, data, other, otherData);
-    if (!o.quiet) io.stderr(`fit: the ${other.side} groups' remainder SMs drawn by narrow GEMMs from ${o.gemmKernelsOtherSide}\n`);
-    return { table, records: gemmOpRecords(data) };
+    const runs = gemmRuns(io, '--gemm-kernels', o.gemmKernels, undefined, o.quiet);
+    const d = deriveGemmKernels(hardware, runs.data, undefined, runs.source);
+    if (!o.quiet) io.stderr(`fit: GEMM kernel table from ${o.gemmKernels.join(' + ')}: ${d.table.shapes.length} shapes × ${d.table.rows.length} token counts, remainder hosts ≤ ${d.table.remainderMaxCtas} CTAs (${d.side} groups)\n`);
+    if (!o.gemmKernelsOtherSide) return { table: d.table, records: gemmOpRecords(runs.data) };
+    const otherRuns = gemmRuns(io, '--gemm-kernels-other-side', o.gemmKernelsOtherSide, undefined, o.quiet);
+    const other = deriveGemmKernels(hardware, otherRuns.data, undefined, otherRuns.source);
+    const table = withOtherSide(d, runs.data, other, otherRuns.data);
+    if (!o.quiet) io.stderr(`fit: the ${other.side} groups' remainder SMs drawn by narrow GEMMs from ${o.gemmKernelsOtherSide.join(' + ')}\n`);
+    return { table, records: gemmOpRecords(runs.data) };
   }
   if (o.gemmKernelsOtherSide) throw inputError('bad-flag', '<command line>', 0, '--gemm-kernels-other-side', "it needs --gemm-kernels (the first side's run, from which the table is derived)");
   if (recorded && !o.quiet) io.stderr(`fit: GEMM kernel table kept from ${file} (${recorded.source}); --gemm-kernels to re-derive, --no-gemm-kernels for none\n`);
@@ -326,9 +348,9 @@ function remainderOpsFor(io: CliIo, o: FitFlags, file: string, hardware: Hardwar
 function formOption(cmd: Command): Command {
   return cmd
     .option('--quiet', 'no progress lines on stderr')
-    .option('--gemm-kernels <dir|file>', "GEMM measurements with kernel names (the gemm-rows plan, reference runner --kernel-names): price cuBLAS's clustered kernels on partitions holding the GPC remainder (default: the table the YAML's calibrated: section records)")
+    .option('--gemm-kernels <dir|file>', "GEMM measurements with kernel names (the gemm-rows plan, reference runner --kernel-names): price cuBLAS's clustered kernels on partitions holding the GPC remainder; repeatable: one run each (e.g. the shipped models' and your own model's), an experiment in several kept from the first (default: the table the YAML's calibrated: section records)", collectRuns)
     .option('--no-gemm-kernels', 'fit without a GEMM kernel table (not even the one the YAML records)')
-    .option('--gemm-kernels-other-side <dir|file>', 'the same gemm-rows plan run on the other side of the SM groups (torch_runner.py --partition-side last): records the remainder SMs narrow GEMMs draw there (remainderSmsDrawn), so a pair\'s decode lane is priced on its own side')
+    .option('--gemm-kernels-other-side <dir|file>', 'the same gemm-rows plans run on the other side of the SM groups (torch_runner.py --partition-side last): records the remainder SMs narrow GEMMs draw there (remainderSmsDrawn), so a pair\'s decode lane is priced on its own side; repeatable like --gemm-kernels', collectRuns)
     .option('--remainder-ops <dir|file>', 'the remainder-ops plan run on one side of the groups: records the remainder SMs decode attention and the elementwise ops draw on partitions holding the GPC remainder (default: the table the YAML\'s calibrated: section records)')
     .option('--no-remainder-ops', 'fit without a remainder-ops table (not even the one the YAML records)')
     .option('--remainder-ops-other-side <dir|file>', 'the same remainder-ops plan run on the other side of the groups (torch_runner.py --partition-side)')
@@ -362,9 +384,10 @@ function registerValidate(cal: Command, io: CliIo, reportHtmlFromFiles: Calibrat
   formOption(dataOptions(cal.command('validate'), true))
     .description('predicted vs measured on held-out forward and concurrent points: MAPE, p90, worst per family; PASS/FAIL against the targets')
     .option('--use-config', "validate the YAML's calibrated: section (without any servingCorrection:) instead of fitting the data's training split now")
+    .option('--blind-gemm-shapes <model>', "judge as if this model's GEMMs had never been timed: its linear shapes that no other model of the plan has leave the kernel table (the never-fitted model from its config alone); repeatable", collect, [])
     .option('--json <file>', 'write {points, summary} JSON')
     .option('--html <file>', 'write an HTML page (reports/ generator)')
-    .action((o: FitFlags & { useConfig?: boolean; html?: string }) => {
+    .action((o: FitFlags & { useConfig?: boolean; html?: string; blindGemmShapes: string[] }) => {
       let hw;
       let loaded;
       if (o.useConfig) {
@@ -386,7 +409,10 @@ function registerValidate(cal: Command, io: CliIo, reportHtmlFromFiles: Calibrat
         loaded = f.loaded;
         hw = { ...f.hardware, perf: f.fit.perf };
       }
-      const report = validateCalibration(loaded.models, hw, loaded.data, loaded.plan.unseenModels ?? []);
+      for (const name of o.blindGemmShapes) {
+        if (!loaded.models[name]) throw inputError('bad-flag', '<command line>', 0, '--blind-gemm-shapes', `'${name}' is not a model of ${loaded.planPath} (${Object.keys(loaded.models).join(', ')})`);
+      }
+      const report = validateCalibration(loaded.models, hw, loaded.data, loaded.plan.unseenModels ?? [], { blindGemmShapesOf: o.blindGemmShapes });
       io.stdout(formatValidation(report));
       // The HTML page is drawn by reports/ from the JSON file, which is kept beside it when --json is not given.
       const jsonPath = o.json ?? (o.html ? o.html.replace(/\.html?$/i, '') + '.validation.json' : undefined);
@@ -421,9 +447,10 @@ function registerGemmKernels(cal: Command, io: CliIo): void {
     .option('--json <file>', 'write the derivation (table, ratios per cluster size, narrow GEMMs on the remainder, left-out records) as JSON')
     .action((o: { data: string[]; plan?: string; hardware: string; remainderMaxCtas?: number; json?: string }) => {
       if (o.json) checkOutputPath('--json', o.json, io.cwd);
-      const { data } = load(io, o.data, o.plan);
+      // Each --data one run, combined as fit --gemm-kernels combines them.
+      const runs = gemmRuns(io, '--data', o.data, o.plan, false);
       const source = readConfig('hardware', o.hardware, io.cwd);
-      const d = deriveGemmKernels(parseHardwareYaml(source.text, source.file).seed, data, o.remainderMaxCtas);
+      const d = deriveGemmKernels(parseHardwareYaml(source.text, source.file).seed, runs.data, o.remainderMaxCtas, runs.source);
       io.stdout(formatGemmKernels(d) + '\n');
       if (o.json) writeOut(io, '--json', o.json, JSON.stringify(d, null, 1) + '\n');
     });

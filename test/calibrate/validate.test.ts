@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generatePlan } from '../../calibrate/plan.js';
-import { validateCalibration } from '../../calibrate/validate.js';
+import { validateCalibration, withoutGemmShapesOf } from '../../calibrate/validate.js';
+import { loadModel } from '../../sim/config/load-model.js';
+import { root } from '../util/shipped-data.js';
 import { fitCalibration } from '../../calibrate/fit.js';
 import { qwenModels, synthesizeSet, testHardware, TRUE_PERF } from '../util/calibration-fixtures.js';
 
@@ -131,4 +133,25 @@ test('every group carries its mean signed error (+: priced slow), in the JSON an
   const strip = (g: object): object => JSON.parse(JSON.stringify(g, (k, v: unknown) => (k === 'mean_signed_error' ? undefined : v))) as object;
   const old = strip(r) as typeof r;
   assert.match(formatValidation(old), /forward overall\s+n\s+MAPE\s+p90\s+worst\s+signed\n  all\s+\d+\s+[\d.]+%\s+[\d.]+%\s+[\d.]+%\s+–/);
+});
+
+test('judged blind to a model: its GEMM shapes no other model shares leave the kernel table, and the report says which', () => {
+  const three = { ...models, 'llama-3.1-8b': loadModel('llama-3.1-8b', { cwd: root }) };
+  const shape = (dIn: number, dOut: number) => ({ dIn, dOut, clusteredRows: [] as number[] });
+  // Qwen3-8B's four projections and Llama-3.1-8B's two MLP ones; Llama shares Qwen3-8B's 4096 x 6144 and 4096 x 4096.
+  const table = { source: 't', remainderMaxCtas: 2, rows: [1], shapes: [shape(4096, 6144), shape(4096, 4096), shape(4096, 24576), shape(12288, 4096), shape(4096, 28672), shape(14336, 4096)] };
+  const hw = { ...testHardware(), perf: { ...testHardware().perf, gemmKernels: table } };
+  const { hw: blind, dropped } = withoutGemmShapesOf(hw, three, ['llama-3.1-8b']);
+  assert.deepEqual(dropped, ['4096x28672', '14336x4096']);
+  assert.deepEqual(blind.perf.gemmKernels?.shapes.map((s) => `${s.dIn}x${s.dOut}`), ['4096x6144', '4096x4096', '4096x24576', '12288x4096']);
+  assert.equal(hw.perf.gemmKernels?.shapes.length, 6, 'the spec given is not changed');
+  // Blind to Qwen3-8B: its two shapes Llama does not share go, the shared two stay (Llama was measured on them).
+  assert.deepEqual(withoutGemmShapesOf(hw, three, ['qwen3-8b']).dropped, ['4096x24576', '12288x4096']);
+  // No table: nothing to take out; an unknown model is an error, not a silent no-op.
+  assert.deepEqual(withoutGemmShapesOf(testHardware(), three, ['llama-3.1-8b']).dropped, []);
+  assert.throws(() => withoutGemmShapesOf(hw, three, ['llama']), /no model 'llama'/);
+  const data = synthesizeSet(plan, models, testHardware(), 0, 'blind');
+  const r = validateCalibration(three, hw, data, [], { blindGemmShapesOf: ['llama-3.1-8b'] });
+  assert.deepEqual(r.summary.blind_gemm_shapes, { models: ['llama-3.1-8b'], dropped: ['4096x28672', '14336x4096'] });
+  assert.equal(validateCalibration(three, hw, data).summary.blind_gemm_shapes, undefined);
 });

@@ -368,6 +368,31 @@ test('gemm-kernels reads cuBLAS\'s cluster sizes from kernel names; data without
   assert.match(none.error?.message ?? '', /\[kernels\]: no GEMM record carries kernel names/);
 });
 
+test("gemm-kernels and fit --gemm-kernels take several runs (the shipped models' and a user's own), one each per flag", async () => {
+  const dir = await workspace();
+  const data = (f: string) => join(packageRoot(), 'calibrate', 'data', f);
+  // The H100's Qwen run and Llama-3.1-8B's of two days later: the two shapes the models share measured twice, kept from the first.
+  const r = await runCommand(calibrate, ['calibrate', 'gemm-kernels', '--data', data('h100-2026-12-05-gemm-rows'), '--data', data('h100-2026-12-07-gemm-rows-llama'), '--hardware', 'h100-sxm', '--json', 'gc.json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /10 shapes × 29 token counts/);
+  assert.match(r.stderr, /--data: 696 experiments measured again by a later run \(first run's kept; the repeats at 0\.99\d of its time by median, every one on the same kernels\)/);
+  const json = JSON.parse(readFileSync(join(dir, 'gc.json'), 'utf8')) as { table: { source: string; shapes: { dIn: number; dOut: number }[] } };
+  assert.match(json.table.source, /h100-gemm-rows\.jsonl: NVIDIA H100 80GB HBM3, .*2026-12-05T07:28:37Z \(torch\); .*h100-gemm-rows-llama\.jsonl: NVIDIA H100 80GB HBM3, .*2026-12-07T09:59:22Z \(torch\)$/);
+  assert.ok(json.table.shapes.some((sh) => sh.dIn === 14336 && sh.dOut === 4096));
+  // Runs of the two sides under one flag are refused, named at the run that breaks it.
+  const mixed = await runCommand(calibrate, ['calibrate', 'gemm-kernels', '--data', data('h100-2026-12-05-gemm-rows'), '--data', data('h100-2026-12-07-gemm-rows-llama-last'), '--hardware', 'h100-sxm'], dir);
+  assert.equal(mixed.code, 2);
+  assert.match(mixed.error?.message ?? '', /h100-gemm-rows-llama-last\.jsonl:1 \[partition\.side\]: took the last groups but the first --data run the first/);
+  // validate --blind-gemm-shapes: the never-fitted model's own shapes out of the shipped table, said in the report; a
+  // name the plan does not have is refused.
+  const blind = await runCommand(calibrate, ['calibrate', 'validate', '--data', data('h100-2026-12-05-remainder-validation'), '--hardware', 'h100-sxm', '--use-config', '--blind-gemm-shapes', 'llama-3.1-8b'], dir);
+  assert.equal(blind.code, 0, blind.stderr);
+  assert.match(blind.stdout, /judged blind to llama-3\.1-8b's GEMM shapes: 4096x28672, 14336x4096 taken out of the kernel table/);
+  const typo = await runCommand(calibrate, ['calibrate', 'validate', '--data', data('h100-2026-12-05-remainder-validation'), '--hardware', 'h100-sxm', '--use-config', '--blind-gemm-shapes', 'llama'], dir);
+  assert.equal(typo.code, 2);
+  assert.match(typo.error?.message ?? '', /\[--blind-gemm-shapes\]: 'llama' is not a model of .*plan\.json \(qwen3-8b, qwen3-14b, llama-3\.1-8b\)/);
+});
+
 test('compare-kernels, round 8: decode attention within 1.10x of cuDNN by partition median on every partition, and faster than round 7 on 8-64 SMs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq8-'));
   const d = join(packageRoot(), 'calibrate/data/h200-2026-12-04-kernel-quality');
