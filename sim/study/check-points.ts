@@ -4,6 +4,7 @@ import { pathLocator } from '../input/locate-path.js';
 import { loadModel } from '../config/load-model.js';
 import { loadHardware } from '../config/load-hardware.js';
 import { getPolicy } from '../policy/registry.js';
+import type { EngineLimit } from '../policy/policy.js';
 import { kvCapacityBlocks } from '../engine/kv-capacity.js';
 import { loadScenarioRequests } from '../run/scenario-workload.js';
 import { scenarioCollector } from '../run/scenario-collector.js';
@@ -27,12 +28,14 @@ import type { AxisValue, StudySpec } from './study-spec.js';
  * the `base:` key (or the `paramsByPolicy` entry for a policy parameter). The loader's own message
  * follows, with its own location when that is another file (a trace line, a cluster key).
  */
-export function checkStudyPoints(study: StudySpec, points: readonly GridPoint[], studyFile: string, studyText: string, cwd: string): void {
+export function checkStudyPoints(study: StudySpec, points: readonly GridPoint[], studyFile: string, studyText: string, cwd: string): string[] {
   const locate = pathLocator(studyText);
   const problems = new ProblemList(studyFile);
   const done = new Map<string, boolean>();
   const models = new Map<string, ModelSpec>();
   const hardware = new Map<string, HardwareSpec>();
+  /** Per engine limit the base gives: the policies that read it, those that do not (and why), and a point to locate it by. */
+  const baseLimitUse = new Map<EngineLimit, { readBy: Set<string>; ignoredBy: Map<string, string>; point: GridPoint }>();
   /** Runs `load` once per key; a failure becomes problems at the node of `field`'s value in this point. */
   const once = (key: string, point: GridPoint, field: string, load: () => void): boolean => {
     const seen = done.get(key);
@@ -79,9 +82,54 @@ export function checkStudyPoints(study: StudySpec, points: readonly GridPoint[],
     once(`params:${canonicalJson([s.policy, s.policyParams, s.model, s.hardware, s.useCalibration, s.sloTbtMs])}`, point, policyParamField(study, point, s), () => {
       getPolicy(s.policy).create(s.policyParams, { model, hw, tpDegree: 1, sloTbtMs: s.sloTbtMs });
     });
+    // An engine limit the study set for a policy that never reads it (with these parameters) would be recorded in the
+    // results as a setting the run never used. Varied by an axis, the points differ only in that label: refused at the
+    // axis entry. Set in the base, it may be meant for the other policies of a comparison: refused only when no point's
+    // policy reads it, else noted (the caller prints the notes).
+    const unread = getPolicy(s.policy).unreadEngineLimits?.(s.policyParams) ?? {};
+    for (const limit of ENGINE_LIMITS) {
+      const axis = `engine.${limit}`;
+      const fromAxis = Object.hasOwn(point.coords, axis);
+      if (!fromAxis && !(study.baseEngineGiven ?? []).includes(limit)) continue;
+      const param = unread[limit];
+      if (!fromAxis) {
+        const use = cached(baseLimitUse, limit, () => ({ readBy: new Set<string>(), ignoredBy: new Map<string, string>(), point }));
+        if (param === undefined) use.readBy.add(s.policy);
+        else use.ignoredBy.set(s.policy, unreadWhy(s, limit, param));
+        continue;
+      }
+      if (param === undefined) continue;
+      once(`limit:${canonicalJson([s.policy, s.policyParams, limit])}`, point, axis, () => {
+        throw new InputError([{ code: 'study-engine-limit-unread', file: '<study>', line: 0, column: 0, field: '', message: unreadWhy(s, limit, param) }]);
+      });
+    }
+  }
+  const notes: string[] = [];
+  for (const [limit, use] of baseLimitUse) {
+    if (use.ignoredBy.size === 0) continue;
+    const why = [...use.ignoredBy.values()].join('; ');
+    if (use.readBy.size === 0) {
+      once(`base-limit:${limit}`, use.point, `engine.${limit}`, () => {
+        throw new InputError([{ code: 'study-engine-limit-unread', file: '<study>', line: 0, column: 0, field: '', message: `no policy of the study reads it: ${why}` }]);
+      });
+    } else {
+      const { line } = locate(['base', 'engine', limit]);
+      notes.push(`${studyFile}:${line} [base.engine.${limit}]: read by ${[...use.readBy].sort().join(', ')}, not by ${[...use.ignoredBy.keys()].sort().join(', ')} (${why}); their points record it but run on their own setting`);
+    }
   }
   problems.throwIfAny();
+  return notes;
 }
+
+const ENGINE_LIMITS: readonly EngineLimit[] = ['maxNumSeqs', 'maxBatchTokens'];
+
+/** Why a point's policy does not read engine limit `limit`: the parameter (or base engine) that sets it instead. */
+function unreadWhy(s: ScenarioSpec, limit: EngineLimit, param: string): string {
+  return param === 'base_engine'
+    ? `engine.${limit} does not apply to policy ${s.policy} with base_engine=${String(s.policyParams.base_engine)}: that base engine sets it (base_engine: engine takes engine.${limit})`
+    : `engine.${limit} does not apply to policy ${s.policy}: its parameter ${param} sets that (paramsByPolicy.${s.policy}.${param})`;
+}
+
 
 function cached<T>(map: Map<string, T>, key: string, load: () => T): T {
   let v = map.get(key);
@@ -109,7 +157,8 @@ function valuePath(study: StudySpec, coords: Readonly<Record<string, AxisValue>>
   if (field === 'base.policyParams') return ['base', 'policyParams'];
   const axis = study.axes.find((a) => a.name === field);
   if (axis !== undefined) return ['axes', field, axis.values.findIndex((v) => canonicalJson(v) === canonicalJson(coords[field]))];
-  return ['base', field];
+  // A base value given under a map (engine.<key>) is found at its own key.
+  return ['base', ...field.split('.')];
 }
 
 function describe(coords: Readonly<Record<string, AxisValue>>): string {

@@ -48,6 +48,8 @@ const CAPACITY_FIELDS: Readonly<Record<keyof CapacitySpec, { check: FieldCheck; 
  * together as one InputError.
  */
 export function parseStudy(text: string, file: string): StudySpec {
+  /** Engine keys `base.engine` gives (StudySpec.baseEngineGiven). */
+  const engineGiven: string[] = [];
   const data = parseYamlData(text, file);
   if (data.root === null) throw new InputError(data.problems.all());
   const root: Node = data.root;
@@ -99,7 +101,10 @@ export function parseStudy(text: string, file: string): StudySpec {
           if (!isEngineField(p.key)) unknownKey(p.keyNode, field, p.key, Object.keys(ENGINE_FIELDS));
           else {
             const v = checked(p.value, `${field}.${p.key}`, ENGINE_FIELDS[p.key]);
-            if (v !== undefined) engine = { ...engine, [p.key]: v };
+            if (v !== undefined) {
+              engine = { ...engine, [p.key]: v };
+              engineGiven.push(p.key);
+            }
           }
         }
         spec = { ...spec, engine };
@@ -181,5 +186,5 @@ export function parseStudy(text: string, file: string): StudySpec {
     }
   }
   data.problems.throwIfAny();
-  return { name: name as string, base, axes, paramsByPolicy, capacity };
+  return { name: name as string, base, axes, paramsByPolicy, capacity, baseEngineGiven: engineGiven };
 }

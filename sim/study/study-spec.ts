@@ -46,4 +46,9 @@ export interface StudySpec {
    */
   readonly paramsByPolicy: Readonly<Record<string, Readonly<Record<string, number | string | boolean>>>>;
   readonly capacity: CapacitySpec | null;
+  /**
+   * The engine keys the study's `base.engine` gave (every other engine value is a default): an engine limit a policy
+   * never reads is refused where the study set it (check-points.ts), not where a default stands. Absent: none given.
+   */
+  readonly baseEngineGiven?: readonly string[];
 }

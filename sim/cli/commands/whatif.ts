@@ -40,7 +40,9 @@ export function makeWhatifCommand(runner: WorkerSetup): CommandModule {
           const shard = o.shard === undefined ? null : parseShard(o.shard);
           // Every point this run would run is resolved now, so a bad value fails before the first run, at its line.
           const grid = expandGrid(study);
-          checkStudyPoints(study, shard === null ? grid : shardSlice(grid, shard), resolve(io.cwd, studyFile), text, io.cwd);
+          const notes = checkStudyPoints(study, shard === null ? grid : shardSlice(grid, shard), resolve(io.cwd, studyFile), text, io.cwd);
+          // Not progress: what the results will say that the runs did not use (-q keeps them).
+          for (const note of notes) io.stderr(`note: ${note}\n`);
           const workers = o.workers === undefined ? availableParallelism() : Number(o.workers);
           if (!Number.isInteger(workers) || workers < 1) throw new CliExit(2, `--workers must be an integer ≥ 1, got '${o.workers}'`);
           const outFile = resolve(io.cwd, o.out);

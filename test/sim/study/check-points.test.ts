@@ -54,3 +54,41 @@ test('a cluster axis naming a missing file is reported at that entry with the lo
   const [p] = expectInputError(() => check(text, mkdtempSync(join(tmpdir(), 'duetsim-check-'))), [{ code: 'study-point-invalid', line: 4, column: 13, field: 'axes.cluster[0]' }]);
   assert.match(p.message, /nowhere\.yaml: no such cluster config file \(file-not-found\) \(first at point cluster=nowhere\.yaml\)$/);
 });
+
+const LIMITS = `name: limits
+base:
+  trace: azure-conv
+  model: qwen3-8b
+  hardware: h100-sxm
+  sloTbtMs: 50
+  limit: 20
+  engine: { maxNumSeqs: 64 }
+axes:
+  policy: [chunked, vllm]
+`;
+const notesOf = (text: string): string[] => {
+  const study = parseStudy(text, 's.yaml');
+  return checkStudyPoints(study, expandGrid(study), 's.yaml', text, process.cwd());
+};
+
+test("an engine limit in the base that some of the study's policies ignore is noted at its line, naming who sets it instead", () => {
+  const notes = notesOf(LIMITS);
+  assert.equal(notes.length, 1);
+  assert.match(notes[0], /^s\.yaml:8 \[base\.engine\.maxNumSeqs\]: read by chunked, not by vllm \(engine\.maxNumSeqs does not apply to policy vllm: its parameter max_num_seqs sets that \(paramsByPolicy\.vllm\.max_num_seqs\)\); their points record it but run on their own setting$/);
+  // Read by every policy of the study: nothing to say. Not given: the default is no one's choice.
+  assert.deepEqual(notesOf(LIMITS.replace('[chunked, vllm]', '[chunked, duetserve]')), []);
+  assert.deepEqual(notesOf(LIMITS.replace('  engine: { maxNumSeqs: 64 }\n', '')), []);
+});
+
+test('an engine limit no policy of the study reads, or an axis varying it for one that ignores it, is refused at the value', () => {
+  const [p] = expectInputError(() => check(LIMITS.replace('[chunked, vllm]', '[vllm, sglang]')), [{ code: 'study-point-invalid', file: 's.yaml', line: 8, field: 'base.engine.maxNumSeqs' }]);
+  assert.match(p.message, /no policy of the study reads it: engine\.maxNumSeqs does not apply to policy vllm: its parameter max_num_seqs sets that .*; engine\.maxNumSeqs does not apply to policy sglang: its parameter max_running_requests sets that/);
+  // An axis over it: the vllm points would differ only in a label the run never used.
+  const axis = LIMITS.replace('  engine: { maxNumSeqs: 64 }\n', '') + '  engine.maxBatchTokens: [2048, 8192]\n';
+  const [q] = expectInputError(() => check(axis), [{ code: 'study-point-invalid', file: 's.yaml', line: 10, field: 'axes.engine.maxBatchTokens[0]' }]);
+  assert.match(q.message, /engine\.maxBatchTokens does not apply to policy vllm: its parameter max_num_batched_tokens sets that \(paramsByPolicy\.vllm\.max_num_batched_tokens\) \(study-engine-limit-unread\) \(first at point policy=vllm, engine\.maxBatchTokens=2048\)$/);
+  // DuetServe on a vllm base engine takes that engine's limits: the same refusal names base_engine.
+  const duet = LIMITS.replace('[chunked, vllm]', '[duetserve]') + 'paramsByPolicy:\n  duetserve: { base_engine: vllm }\n';
+  const [r] = expectInputError(() => check(duet), [{ code: 'study-point-invalid', line: 8, field: 'base.engine.maxNumSeqs' }]);
+  assert.match(r.message, /with base_engine=vllm: that base engine sets it/);
+});

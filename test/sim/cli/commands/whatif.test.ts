@@ -83,3 +83,12 @@ test('two whatif --resume runs on one results file: the second is refused with e
   assert.equal(readStudyLog(out).lines.length, 12);
   assert.ok(!existsSync(`${out}.lock`), 'the lock is released');
 });
+
+test("whatif says, even with -q, where a base engine limit is one some of the study's policies ignore", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-whatif-'));
+  writeFileSync(join(dir, 'study.yaml'), STUDY.replace('sloTbtMs: 50 }', 'sloTbtMs: 50, engine: { maxBatchTokens: 4096 } }'));
+  const r = await runCommand(whatif, ['whatif', 'study.yaml', '-o', 'out.jsonl', '-q'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^note: .*study\.yaml:2 \[base\.engine\.maxBatchTokens\]: read by chunked, duetserve, static, not by vllm \(engine\.maxBatchTokens does not apply to policy vllm: its parameter max_num_batched_tokens sets that/m);
+  assert.equal(readStudyLog(join(dir, 'out.jsonl')).lines.length, 12, 'the study runs');
+});
