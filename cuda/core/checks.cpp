@@ -230,7 +230,7 @@ CheckResult check_add_rmsnorm(cudaStream_t s, int n, int dim, bool with_add, con
                 acc, bad, acc_res.rel());
 }
 
-CheckResult check_qk_norm(cudaStream_t s, int n, int hq, int hkv, const CheckOptions& o, QkNormLoad load, int bulk_tokens) {
+CheckResult check_qk_norm(cudaStream_t s, int n, int hq, int hkv, const CheckOptions& o, QkNormLoad load, int tokens) {
   Fixture f(s, o.seed);
   const int width = (hq + 2 * hkv) * kDh;
   Bf16Buffer qkv = f.random((size_t)n * width, 2.f), qw = f.random(kDh, 1.f), kw = f.random(kDh, 1.f);
@@ -239,7 +239,9 @@ CheckResult check_qk_norm(cudaStream_t s, int n, int hq, int hkv, const CheckOpt
   std::vector<std::vector<double>> before;
   for (int r : rows) before.push_back(row(qkv, r, width));
   const float eps = 1e-6f;
-  launch_qk_norm(QkNormParams{qkv.get(), qw.get(), kw.get(), n, width, hq, hkv, kDh, eps, load, bulk_tokens}, s);
+  QkNormParams params{qkv.get(), qw.get(), kw.get(), n, width, hq, hkv, kDh, eps, load};
+  (load == QkNormLoad::Pipelined ? params.pipeline_tokens : params.bulk_tokens) = tokens;
+  launch_qk_norm(params, s);
   const long long bad = f.nonfinite(qkv);
   const std::vector<double> qwd = to_double(qw.download()), kwd = to_double(kw.download());
   ErrAcc acc;
@@ -256,14 +258,15 @@ CheckResult check_qk_norm(cudaStream_t s, int n, int hq, int hkv, const CheckOpt
       }
     }
   }
-  const std::string label = load == QkNormLoad::Bulk        ? "[bulk x" + std::to_string(bulk_tokens) + "]"
+  const std::string label = load == QkNormLoad::Bulk        ? "[bulk x" + std::to_string(tokens) + "]"
+                            : load == QkNormLoad::Pipelined ? "[pipelined x" + std::to_string(tokens) + "]"
                             : load == QkNormLoad::Registers ? "[registers]"
                                                             : "";
   return finish("qk_norm" + label + " n=" + std::to_string(n) + " hq=" + std::to_string(hq) + " hkv=" + std::to_string(hkv),
                 acc, bad);
 }
 
-CheckResult check_rope(cudaStream_t s, int n, int hq, int hkv, float theta, const CheckOptions& o) {
+CheckResult check_rope(cudaStream_t s, int n, int hq, int hkv, float theta, const CheckOptions& o, int tokens) {
   Fixture f(s, o.seed);
   const int width = (hq + 2 * hkv) * kDh;
   Bf16Buffer qkv = f.random((size_t)n * width, 1.f), q_out = f.poisoned((size_t)n * hq * kDh);
@@ -275,7 +278,7 @@ CheckResult check_rope(cudaStream_t s, int n, int hq, int hkv, float theta, cons
   const std::vector<int> rows = f.sample(n, o.max_rows);
   std::vector<std::vector<double>> before;
   for (int r : rows) before.push_back(row(qkv, r, width));
-  launch_rope(RopeParams{qkv.get(), q_out.get(), positions.get(), n, width, hq, hkv, kDh, theta}, s);
+  launch_rope(RopeParams{qkv.get(), q_out.get(), positions.get(), n, width, hq, hkv, kDh, theta, tokens}, s);
   const long long bad = f.nonfinite(q_out) + f.nonfinite(qkv);
   ErrAcc acc;
   const int half = kDh / 2;
@@ -296,7 +299,9 @@ CheckResult check_rope(cudaStream_t s, int n, int hq, int hkv, float theta, cons
       }
     }
   }
-  return finish("rope n=" + std::to_string(n) + " hq=" + std::to_string(hq) + " hkv=" + std::to_string(hkv), acc, bad);
+  return finish("rope" + (tokens > 0 ? "[x" + std::to_string(tokens) + "]" : std::string()) + " n=" + std::to_string(n) + " hq=" + std::to_string(hq) +
+                    " hkv=" + std::to_string(hkv),
+                acc, bad);
 }
 
 CheckResult check_silu_mul(cudaStream_t s, int n, int dim, const CheckOptions& o) {
@@ -568,6 +573,11 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
   out.push_back(check_rope(s, 9, 32, 8, 1e6f, next()));
   out.push_back(check_rope(s, 3, 40, 8, 5e5f, next()));
   out.push_back(check_rope(s, 300, 32, 8, 1e6f, next()));  // 256+ tokens: several heads per thread
+  // The pipelined kernel at each block size, with a partial last block and both models' heads.
+  for (int t : {1, 2, 4, 8}) {
+    out.push_back(check_rope(s, 301, 40, 8, 1e6f, next(), t));
+    out.push_back(check_rope(s, 1027, 32, 8, 1e6f, next(), t));
+  }
   out.push_back(check_silu_mul(s, 6, 12288, next()));
   out.push_back(check_silu_mul(s, 37, 17408, next()));  // the last block part-filled
   out.push_back(check_kv_cache_write(s, 50, 8, next()));
@@ -626,6 +636,13 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
         out.push_back(check_qk_norm(s, 301, 40, 8, next(), QkNormLoad::Bulk, t));
         out.push_back(check_qk_norm(s, 7, 32, 8, next(), QkNormLoad::Bulk, t));
       }
+    }
+    // The pipelined path at each block size: a partial last block (301, 7 tokens), both models' heads, every row of a
+    // 1,500-token call sampled as the others are.
+    for (int t : {2, 4, 8}) {
+      out.push_back(check_qk_norm(s, 301, 40, 8, next(), QkNormLoad::Pipelined, t));
+      out.push_back(check_qk_norm(s, 7, 32, 8, next(), QkNormLoad::Pipelined, t));
+      out.push_back(check_qk_norm(s, 1500, 32, 8, next(), QkNormLoad::Pipelined, t));
     }
     out.push_back(check_qk_norm(s, 300, 32, 8, next(), QkNormLoad::Registers));
     out.push_back(check_qk_norm(s, 1500, 40, 8, next(), QkNormLoad::Registers));

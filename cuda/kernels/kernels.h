@@ -50,9 +50,10 @@ void launch_add_rmsnorm(const AddRmsNormParams&, cudaStream_t);
 // (Qwen3's q_norm / k_norm; cuda/kernels/qk_norm.cu).
 // How qk_norm brings a token's heads in (cuda/kernels/qk_norm.cu): Registers, each thread loading its heads'
 // 16-byte pieces; or (sm_90) Bulk, one copy-engine transfer of each token's q and k heads into shared memory,
-// bulk_tokens tokens a block. Auto: Bulk from 1,024 tokens on sm_90 (measured faster there), Registers below,
-// unless DUET_QK_NORM_LOAD=registers|bulk says otherwise.
-enum class QkNormLoad { Auto, Registers, Bulk };
+// bulk_tokens tokens a block; or Pipelined, the register path over pipeline_tokens tokens a block, each token's
+// loads issued before the previous one is normalised. Auto: Bulk from 1,024 tokens on sm_90 (measured faster there),
+// Registers below, unless DUET_QK_NORM_LOAD=registers|bulk|pipelined says otherwise.
+enum class QkNormLoad { Auto, Registers, Bulk, Pipelined };
 struct QkNormParams {
   __nv_bfloat16* qkv;             // [n, row_stride]; q heads first, then k heads
   const __nv_bfloat16* q_weight;  // [dh]
@@ -61,6 +62,7 @@ struct QkNormParams {
   float eps;
   QkNormLoad load = QkNormLoad::Auto;
   int bulk_tokens = 0;            // Bulk: tokens a block (1..8); 0: DUET_QK_NORM_BULK_TOKENS or the default
+  int pipeline_tokens = 0;        // Pipelined: tokens a block (2, 4 or 8); 0: DUET_QK_NORM_PIPELINE_TOKENS or the default
 };
 void launch_qk_norm(const QkNormParams&, cudaStream_t);
 
@@ -74,6 +76,7 @@ struct RopeParams {
   const int* positions;           // [n]
   int n, row_stride, hq, hkv, dh;
   float theta;                    // RoPE base (1e6 for Qwen3)
+  int tokens = 0;                 // tokens a block from 256 tokens on (1: one a block; 2, 4, 8: pipelined); 0: DUET_ROPE_TOKENS or 1
 };
 void launch_rope(const RopeParams&, cudaStream_t);
 

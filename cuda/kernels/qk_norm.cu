@@ -85,6 +85,52 @@ __global__ void __launch_bounds__(kThreads, 8) qk_norm_kernel(QkNormParams p, in
   }
 }
 
+// The pipelined path (QkNormLoad::Pipelined): the register path over kTokens consecutive tokens a block, token t + 1's
+// loads issued before token t is normalised and stored. The register path's block lives for one token: its loads, a
+// wait of a full memory latency with nothing else in flight, the shuffle/rsqrt chain, its stores, its exit and the next
+// block's launch; on a small partition that leaves the SM's load queue empty for much of the block's life (round 10's
+// profile: as many warps behind the chain as behind memory). Here a block keeps one token's loads in flight while it
+// works on the previous one, and pays its launch and weight staging once per kTokens tokens. Two token buffers in
+// registers (6 heads × 16 bytes each), so six blocks an SM rather than eight.
+template <int kTokens>
+__global__ void __launch_bounds__(kThreads, 6) qk_norm_pipelined_kernel(QkNormParams p, int heads_per_thread) {
+  const int heads = p.hq + p.hkv;
+  const long long tok0 = (long long)blockIdx.x * kTokens;
+  const int c = threadIdx.x % kLanesPerHead, hl = threadIdx.x / kLanesPerHead;
+  Bf16x8 cur[kMaxHeadsPerThread], nxt[kMaxHeadsPerThread];
+  const auto load_token = [&](Bf16x8 (&x)[kMaxHeadsPerThread], long long token) {
+    const __nv_bfloat16* row = p.qkv + token * p.row_stride + c * 8;
+#pragma unroll
+    for (int u = 0; u < kMaxHeadsPerThread; ++u) {
+      const int head = hl + u * kHeadLanes;
+      if (u < heads_per_thread && head < heads) x[u] = load_bf16x8(row + (long long)head * kDh);
+    }
+  };
+  load_token(cur, tok0);  // the grid has no block past the last token
+  __shared__ Bf16x8 s_w[2][kLanesPerHead];  // [q, k][chunk]
+  if (threadIdx.x < 2 * kLanesPerHead) {
+    const int which = threadIdx.x / kLanesPerHead, chunk = threadIdx.x % kLanesPerHead;
+    if (which == 0 || p.hkv > 0) s_w[which][chunk] = load_bf16x8((which == 0 ? p.q_weight : p.k_weight) + chunk * 8);
+  }
+  __syncthreads();
+#pragma unroll
+  for (int t = 0; t < kTokens; ++t) {
+    const long long token = tok0 + t;
+    if (token >= p.n) break;  // the same for every thread of the block
+    // The next token's loads go out first: they are in flight while this one is normalised (its stores come after
+    // them in program order, so qkv aliasing cannot reorder a store before them).
+    if (t + 1 < kTokens && token + 1 < p.n) load_token(nxt, token + 1);
+    __nv_bfloat16* row = p.qkv + token * p.row_stride + c * 8;
+#pragma unroll
+    for (int u = 0; u < kMaxHeadsPerThread; ++u) {
+      const int head = hl + u * kHeadLanes;
+      if (u < heads_per_thread && head < heads) normalize_head(cur[u], s_w[head < p.hq ? 0 : 1][c], p.eps, row + (long long)head * kDh);
+    }
+#pragma unroll
+    for (int u = 0; u < kMaxHeadsPerThread; ++u) cur[u] = nxt[u];
+  }
+}
+
 // The bulk path (QkNormLoad::Bulk, sm_90): a block of 128 threads takes `tokens` consecutive tokens; thread 0
 // asks the copy engine for each token's q and k heads (one contiguous span of (hq + hkv) x 256 bytes) into
 // shared memory, each completing on its own mbarrier, and all threads normalise token t as soon as it lands
@@ -150,11 +196,37 @@ int env_bulk_tokens() {
   return tokens;
 }
 
-// QkNormLoad::Auto as DUET_QK_NORM_LOAD=registers|bulk sets it for tuning runs (cuda/NOTES.md); Auto when unset (the
-// rule in launch_qk_norm). An unknown value is an error, not a silent default.
+// QkNormLoad::Auto as DUET_QK_NORM_LOAD=registers|bulk|pipelined sets it for tuning runs (cuda/NOTES.md); Auto when
+// unset (the rule in launch_qk_norm). An unknown value is an error, not a silent default.
 QkNormLoad env_load() {
-  static const QkNormLoad load = env_choice("DUET_QK_NORM_LOAD", QkNormLoad::Auto, {{"registers", QkNormLoad::Registers}, {"bulk", QkNormLoad::Bulk}});
+  static const QkNormLoad load = env_choice("DUET_QK_NORM_LOAD", QkNormLoad::Auto,
+                                            {{"registers", QkNormLoad::Registers}, {"bulk", QkNormLoad::Bulk}, {"pipelined", QkNormLoad::Pipelined}});
   return load;
+}
+
+// Tokens a block on the pipelined path unless the params or DUET_QK_NORM_PIPELINE_TOKENS=2|4|8 say otherwise.
+constexpr int kDefaultPipelineTokens = 4;
+int env_pipeline_tokens() {
+  static const int tokens = [] {
+    const char* env = std::getenv("DUET_QK_NORM_PIPELINE_TOKENS");
+    if (env == nullptr || *env == '\0') return kDefaultPipelineTokens;
+    const std::string v(env);
+    if (v != "2" && v != "4" && v != "8") throw std::runtime_error("DUET_QK_NORM_PIPELINE_TOKENS must be 2, 4 or 8, not '" + v + "'");
+    return std::stoi(v);
+  }();
+  return tokens;
+}
+
+void launch_pipelined(const QkNormParams& p, int tokens, cudaStream_t stream) {
+  const int heads = p.hq + p.hkv;
+  const int per_thread = (heads + kHeadLanes - 1) / kHeadLanes;
+  const unsigned blocks = (unsigned)((p.n + tokens - 1) / tokens);
+  switch (tokens) {
+    case 2: qk_norm_pipelined_kernel<2><<<blocks, kThreads, 0, stream>>>(p, per_thread); break;
+    case 4: qk_norm_pipelined_kernel<4><<<blocks, kThreads, 0, stream>>>(p, per_thread); break;
+    case 8: qk_norm_pipelined_kernel<8><<<blocks, kThreads, 0, stream>>>(p, per_thread); break;
+    default: throw std::invalid_argument("qk_norm: pipeline_tokens must be 2, 4 or 8");
+  }
 }
 
 void launch_bulk(const QkNormParams& p, int tokens, cudaStream_t stream) {
@@ -190,6 +262,13 @@ void launch_qk_norm(const QkNormParams& p, cudaStream_t stream) {
   if (load == QkNormLoad::Auto) {
     const bool aligned = reinterpret_cast<uintptr_t>(p.qkv) % 16 == 0;
     load = p.n >= duet::kBulkMinTokens && aligned && duet::bulk::device_has_bulk_copy() ? QkNormLoad::Bulk : QkNormLoad::Registers;
+  }
+  if (load == QkNormLoad::Pipelined) {
+    duet::require(p.pipeline_tokens == 0 || p.pipeline_tokens == 2 || p.pipeline_tokens == 4 || p.pipeline_tokens == 8, "qk_norm",
+                  "pipeline_tokens must be 0 (default), 2, 4 or 8");
+    duet::launch_pipelined(p, p.pipeline_tokens > 0 ? p.pipeline_tokens : duet::env_pipeline_tokens(), stream);
+    duet::check_launch("qk_norm (pipelined)");
+    return;
   }
   if (load == QkNormLoad::Bulk) {
     duet::require(duet::bulk::device_has_bulk_copy(), "qk_norm", "the bulk path needs an sm_90 or later device");
