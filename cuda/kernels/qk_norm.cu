@@ -56,6 +56,14 @@ __device__ __forceinline__ void normalize_head(const Bf16x8& x, const Bf16x8& w8
   store_bf16x8(dst, float_to_bf16x8(v));
 }
 
+// The q and k weights into shared memory by the block's first 32 threads ([q, k][16-byte chunk]); the caller syncs.
+__device__ __forceinline__ void stage_weights(const QkNormParams& p, Bf16x8 (&s_w)[2][kLanesPerHead]) {
+  if (threadIdx.x < 2 * kLanesPerHead) {
+    const int which = threadIdx.x / kLanesPerHead, chunk = threadIdx.x % kLanesPerHead;
+    if (which == 0 || p.hkv > 0) s_w[which][chunk] = load_bf16x8((which == 0 ? p.q_weight : p.k_weight) + chunk * 8);
+  }
+}
+
 // Eight blocks an SM (64 registers a thread): 1,024 threads with up to 96 bytes in flight each.
 __global__ void __launch_bounds__(kThreads, 8) qk_norm_kernel(QkNormParams p, int heads_per_thread) {
   const int heads = p.hq + p.hkv;
@@ -71,10 +79,7 @@ __global__ void __launch_bounds__(kThreads, 8) qk_norm_kernel(QkNormParams p, in
   }
   // After the data loads are issued: the shared store waits for its weight.
   __shared__ Bf16x8 s_w[2][kLanesPerHead];  // [q, k][chunk]
-  if (threadIdx.x < 2 * kLanesPerHead) {
-    const int which = threadIdx.x / kLanesPerHead, chunk = threadIdx.x % kLanesPerHead;
-    if (which == 0 || p.hkv > 0) s_w[which][chunk] = load_bf16x8((which == 0 ? p.q_weight : p.k_weight) + chunk * 8);
-  }
+  stage_weights(p, s_w);
   __syncthreads();
 #pragma unroll
   for (int u = 0; u < kMaxHeadsPerThread; ++u) {
@@ -108,10 +113,7 @@ __global__ void __launch_bounds__(kThreads, 6) qk_norm_pipelined_kernel(QkNormPa
   };
   load_token(cur, tok0);  // the grid has no block past the last token
   __shared__ Bf16x8 s_w[2][kLanesPerHead];  // [q, k][chunk]
-  if (threadIdx.x < 2 * kLanesPerHead) {
-    const int which = threadIdx.x / kLanesPerHead, chunk = threadIdx.x % kLanesPerHead;
-    if (which == 0 || p.hkv > 0) s_w[which][chunk] = load_bf16x8((which == 0 ? p.q_weight : p.k_weight) + chunk * 8);
-  }
+  stage_weights(p, s_w);
   __syncthreads();
 #pragma unroll
   for (int t = 0; t < kTokens; ++t) {

@@ -27,6 +27,28 @@ constexpr int kHeadLanes = 16;
 constexpr int kThreads = kChunks * kHeadLanes;  // 128
 constexpr int kMaxHeadsPerThread = 3;          // a block covers up to 48 heads per token
 
+// inv_freq_i = theta^(-2i/dh), as in the reference implementations; the angle pos * inv_freq is formed in fp32 as
+// they do. It is reduced to [-pi, pi] by hand (two-constant Cody-Waite) so the fast __sincosf applies: sincosf's
+// general path (Payne-Hanek for huge angles) costs ~50 registers a thread, which halved the blocks an SM holds.
+__device__ __forceinline__ void rope_angle(float pos, int i, float theta, float* sin_out, float* cos_out) {
+  const float angle = pos * expf(-logf(theta) * (2.f * i) / kDh);
+  const float turns = rintf(angle * 0.159154943091895336f);  // 1 / (2 pi)
+  float r = fmaf(-turns, 6.28318548202514648f, angle);        // 2 pi rounded up to fp32 ...
+  r = fmaf(turns, 1.74845553146951720e-07f, r);               // ... and what that rounding added
+  __sincosf(r, sin_out, cos_out);
+}
+
+// Thread c's eight (cos, sin) pairs 8c..8c+7 of one token, from the block's shared angles.
+__device__ __forceinline__ void load_angles(const float* s_cos, const float* s_sin, int c, float (&cs)[8], float (&sn)[8]) {
+#pragma unroll
+  for (int j = 0; j < 8; j += 4) {
+    const float4 cv = *reinterpret_cast<const float4*>(&s_cos[c * 8 + j]);
+    const float4 sv = *reinterpret_cast<const float4*>(&s_sin[c * 8 + j]);
+    cs[j] = cv.x, cs[j + 1] = cv.y, cs[j + 2] = cv.z, cs[j + 3] = cv.w;
+    sn[j] = sv.x, sn[j + 1] = sv.y, sn[j + 2] = sv.z, sn[j + 3] = sv.w;
+  }
+}
+
 // Six blocks an SM (80 registers a thread): 768 threads with up to 96 bytes in flight each.
 __global__ void __launch_bounds__(kThreads, 6) rope_kernel(RopeParams p, int heads_per_thread) {
   const int heads = p.hq + p.hkv;
@@ -44,28 +66,11 @@ __global__ void __launch_bounds__(kThreads, 6) rope_kernel(RopeParams p, int hea
       hi[u] = load_bf16x8(src + kDh / 2);
     }
   }
-  // inv_freq_i = theta^(-2i/dh), as in the reference implementations; the angle pos * inv_freq is
-  // formed in fp32 as they do. It is reduced to [-pi, pi] by hand (two-constant Cody-Waite) so the fast
-  // __sincosf applies: sincosf's general path (Payne-Hanek for huge angles) costs ~50 registers a thread,
-  // which halved the blocks an SM holds.
   __shared__ __align__(16) float s_cos[kDh / 2], s_sin[kDh / 2];
-  if (threadIdx.x < kDh / 2) {
-    const int i = threadIdx.x;
-    const float angle = pos * expf(-logf(p.theta) * (2.f * i) / kDh);
-    const float turns = rintf(angle * 0.159154943091895336f);  // 1 / (2 pi)
-    float r = fmaf(-turns, 6.28318548202514648f, angle);        // 2 pi rounded up to fp32 ...
-    r = fmaf(turns, 1.74845553146951720e-07f, r);               // ... and what that rounding added
-    __sincosf(r, &s_sin[i], &s_cos[i]);
-  }
+  if (threadIdx.x < kDh / 2) rope_angle(pos, threadIdx.x, p.theta, &s_sin[threadIdx.x], &s_cos[threadIdx.x]);
   __syncthreads();
   float cs[8], sn[8];
-#pragma unroll
-  for (int j = 0; j < 8; j += 4) {
-    const float4 cv = *reinterpret_cast<const float4*>(&s_cos[c * 8 + j]);
-    const float4 sv = *reinterpret_cast<const float4*>(&s_sin[c * 8 + j]);
-    cs[j] = cv.x, cs[j + 1] = cv.y, cs[j + 2] = cv.z, cs[j + 3] = cv.w;
-    sn[j] = sv.x, sn[j + 1] = sv.y, sn[j + 2] = sv.z, sn[j + 3] = sv.w;
-  }
+  load_angles(s_cos, s_sin, c, cs, sn);
 #pragma unroll
   for (int u = 0; u < kMaxHeadsPerThread; ++u) {
     const int head = head0 + u * kHeadLanes;
@@ -84,15 +89,6 @@ __global__ void __launch_bounds__(kThreads, 6) rope_kernel(RopeParams p, int hea
       store_bf16x8(dst + kDh / 2 + c * 8, float_to_bf16x8(y2));
     }
   }
-}
-
-// The angle of pair i for a token at `pos`, reduced to [-pi, pi] for __sincosf (as rope_kernel computes it).
-__device__ __forceinline__ void rope_angle(float pos, int i, float theta, float* sin_out, float* cos_out) {
-  const float angle = pos * expf(-logf(theta) * (2.f * i) / kDh);
-  const float turns = rintf(angle * 0.159154943091895336f);
-  float r = fmaf(-turns, 6.28318548202514648f, angle);
-  r = fmaf(turns, 1.74845553146951720e-07f, r);
-  __sincosf(r, sin_out, cos_out);
 }
 
 // The pipelined variant (RopeParams::tokens 2, 4 or 8): one block takes kTokens consecutive tokens, every head of each
@@ -131,13 +127,7 @@ __global__ void __launch_bounds__(kThreads, 5) rope_pipelined_kernel(RopeParams 
     const int cur = t & 1;
     if (t + 1 < kTokens && token + 1 < p.n) load_token(cur ^ 1, token + 1);
     float cs[8], sn[8];
-#pragma unroll
-    for (int j = 0; j < 8; j += 4) {
-      const float4 cv = *reinterpret_cast<const float4*>(&s_cos[t][c * 8 + j]);
-      const float4 sv = *reinterpret_cast<const float4*>(&s_sin[t][c * 8 + j]);
-      cs[j] = cv.x, cs[j + 1] = cv.y, cs[j + 2] = cv.z, cs[j + 3] = cv.w;
-      sn[j] = sv.x, sn[j + 1] = sv.y, sn[j + 2] = sv.z, sn[j + 3] = sv.w;
-    }
+    load_angles(s_cos[t], s_sin[t], c, cs, sn);
 #pragma unroll
     for (int u = 0; u < kMaxHeadsPerThread; ++u) {
       const int head = hl + u * kHeadLanes;
