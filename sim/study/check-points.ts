@@ -130,7 +130,6 @@ function unreadWhy(s: ScenarioSpec, limit: EngineLimit, param: string): string {
     : `engine.${limit} does not apply to policy ${s.policy}: its parameter ${param} sets that (paramsByPolicy.${s.policy}.${param})`;
 }
 
-
 function cached<T>(map: Map<string, T>, key: string, load: () => T): T {
   let v = map.get(key);
   if (v === undefined) map.set(key, (v = load()));
