@@ -118,6 +118,12 @@ export function reportSettings(input: ReportInput): Settings {
     m.set('GPU', `${str(s.gpu)} (hardware file ${str(s.hardware)})`);
     m.set('GPU latency model', str(s.perf_provenance));
     m.set('held-out share', typeof s.held_out_share === 'number' ? `${(s.held_out_share * 100).toFixed(0)}% of the measurements were held out of the fit and are checked here` : '–');
+    // `calibrate validate --blind-gemm-shapes`: the page says whose GEMM timings the judged table did not use.
+    const blind = s.blind_gemm_shapes as { models?: unknown; dropped?: unknown } | undefined;
+    if (blind && Array.isArray(blind.models)) {
+      const dropped = Array.isArray(blind.dropped) && blind.dropped.length > 0 ? blind.dropped.map(str).join(', ') : 'none';
+      m.set('judged blind to GEMM shapes of', `${blind.models.map(str).join(', ')} (${dropped} taken out of the kernel table: those models as known from their configs alone)`);
+    }
     columns.push(`calibration ${c.file}`);
     maps.push(m);
   }

@@ -69,3 +69,15 @@ test('a live run says its step times were measured on a GPU, what it measured of
   const html = settingsHtml({ columns: ['run'], rows: [...m].map(([setting, v]) => ({ setting, values: [v] })) });
   assert.ok(!html.includes('<script>'));
 });
+
+test("a validation judged blind to a model's GEMM shapes says so, escaped", () => {
+  const summary = { gpu: 'G', hardware: 'h', perf_provenance: 'p', held_out_share: 0.4, blind_gemm_shapes: { models: [`llama${HOSTILE}`], dropped: ['4096x28672', '14336x4096'] } };
+  const input: ReportInput = { title: 't', sources: [], runs: [], studyPoints: [], capacities: [], calibration: [], calibrationFiles: [{ file: 'v.json', summary }] };
+  const settings = reportSettings(input);
+  const row = settings.rows.find((r) => r.setting === 'judged blind to GEMM shapes of');
+  assert.match(row?.values[0] ?? '', /^llama[^]* \(4096x28672, 14336x4096 taken out of the kernel table: those models as known from their configs alone\)$/);
+  const html = settingsHtml(settings);
+  assert.ok(!html.includes('<script>'));
+  // Without the field, no such row.
+  assert.ok(!reportSettings({ ...input, calibrationFiles: [{ file: 'v.json', summary: { ...summary, blind_gemm_shapes: undefined } }] }).rows.some((r) => r.setting.startsWith('judged blind')));
+});
