@@ -1,7 +1,7 @@
 import type { HardwareSpec } from '../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import { PLAN_VERSION, uniqueExperiments, type Plan, type PlanExperiment, type PlanModel } from './plan-format.js';
-import { opExperiment, opShapes, toPlanModel } from './plan.js';
+import { linearShapes, opExperiment, toPlanModel } from './plan.js';
 import { kernelQualityLadder } from './plan-kernel-quality.js';
 
 /**
@@ -52,8 +52,8 @@ export function generateGemmRowsPlan(opts: GemmRowsPlanOptions): Plan {
   for (const sms of ladder) add({ id: `ceil-gemm-s${sms}`, kind: 'ceiling_gemm', sms, m: CEILING_GEMM_DIM, n: CEILING_GEMM_DIM, k: CEILING_GEMM_DIM });
   for (const { spec } of opts.models) {
     // The four projections of a layer (the LM head is measured by the reference plan).
-    const linears = opShapes(spec).filter((s) => s.op === 'gemm' && s.n === 1 && s.dOut !== spec.vocabSize);
-    for (const sms of ladder) for (const n of GEMM_ROW_SWEEP) for (const s of linears) if (s.op === 'gemm') add(opExperiment({ ...s, n }, sms));
+    const linears = linearShapes(spec);
+    for (const sms of ladder) for (const n of GEMM_ROW_SWEEP) for (const [dIn, dOut] of linears) add(opExperiment({ op: 'gemm', n, dIn, dOut }, sms));
   }
   const models: Record<string, PlanModel> = {};
   for (const { key, spec } of opts.models) models[key] = toPlanModel(spec);

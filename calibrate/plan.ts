@@ -141,19 +141,25 @@ export function toIterationBatch(b: PlanBatch): IterationBatch {
   return { prefills, decodeCount, decodeContextTokens };
 }
 
+/** A layer's four linear projections as [dIn, dOut]: fused qkv, attention output, fused gate/up, down (not the LM head). */
+export function linearShapes(m: ModelSpec): [number, number][] {
+  const d = m.hiddenSize;
+  const dh = m.headDim;
+  return [
+    [d, (m.numQHeads + 2 * m.numKvHeads) * dh],
+    [m.numQHeads * dh, d],
+    [d, 2 * m.ffnSize],
+    [m.ffnSize, d],
+  ];
+}
+
 export function opShapes(m: ModelSpec): OpShape[] {
   const d = m.hiddenSize;
   const dh = m.headDim;
   const hq = m.numQHeads;
   const hkv = m.numKvHeads;
   const shapes: OpShape[] = [];
-  const linears: [number, number][] = [
-    [d, (hq + 2 * hkv) * dh],
-    [hq * dh, d],
-    [d, 2 * m.ffnSize],
-    [m.ffnSize, d],
-  ];
-  for (const n of GEMM_TOKENS) for (const [dIn, dOut] of linears) shapes.push({ op: 'gemm', n, dIn, dOut });
+  for (const n of GEMM_TOKENS) for (const [dIn, dOut] of linearShapes(m)) shapes.push({ op: 'gemm', n, dIn, dOut });
   for (const n of LM_HEAD_ROWS) shapes.push({ op: 'gemm', n, dIn: d, dOut: m.vocabSize });
   for (const chunks of PREFILL_ATTN) {
     shapes.push({ op: 'attn_prefill', hq, hkv, dh, chunks: chunks.map(([q, c]) => ({ newTokens: q, cachedTokens: c })) });

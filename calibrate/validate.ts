@@ -8,7 +8,7 @@ import { ape, summarizeApes, type ErrorSummary } from './error-stats.js';
 import { predictClockRecord, predictForwardUs, predictPair } from './predict-record.js';
 import { harnessOnly, usableConcurrent, usableForward } from './fit.js';
 import { usableClock } from './fit-clock.js';
-import { opShapes } from './plan.js';
+import { linearShapes } from './plan.js';
 
 /**
  * Held-out accuracy of a calibrated latency model: every forward and concurrent point the fit did not
@@ -305,7 +305,7 @@ export function withoutGemmShapesOf(hw: HardwareSpec, models: Readonly<Record<st
   const table = hw.perf.gemmKernels;
   if (!table) return { hw, dropped: [] };
   const keyOf = (dIn: number, dOut: number) => `${dIn}x${dOut}`;
-  const linears = (m: ModelSpec) => opShapes(m).flatMap((s) => (s.op === 'gemm' && s.n === 1 && s.dOut !== m.vocabSize ? [keyOf(s.dIn, s.dOut)] : []));
+  const linears = (m: ModelSpec) => linearShapes(m).map(([dIn, dOut]) => keyOf(dIn, dOut));
   const kept = new Set(Object.entries(models).flatMap(([name, m]) => (blind.includes(name) ? [] : linears(m))));
   const gone = new Set(blind.flatMap((name) => linears(models[name])).filter((k) => !kept.has(k)));
   const shapes = table.shapes.filter((sh) => !gone.has(keyOf(sh.dIn, sh.dOut)));
