@@ -64,6 +64,15 @@ void choose_cudnn_causal(const std::vector<int>& cached, CudnnAttnShape& s) {
   }
 }
 
+void choose_cudnn_uniform(const std::vector<int>& new_tokens, CudnnAttnShape& s) {
+  const char* v = std::getenv("DUET_ATTN_CUDNN_UNIFORM");
+  const std::string want = v && *v ? v : "auto";
+  if (want != "auto" && want != "off") throw std::invalid_argument("DUET_ATTN_CUDNN_UNIFORM must be auto or off, got \"" + want + "\"");
+  bool all_full = !new_tokens.empty();
+  for (int n : new_tokens) all_full = all_full && n == s.max_q_tokens;
+  s.uniform = want == "auto" && s.prefill && s.dense_kv && s.causal == CudnnCausal::TopLeft && all_full;
+}
+
 CudnnAttnPlanPtr make_cudnn_attn_plan(const CudnnAttnShape& s) {
   return CudnnAttnPlanPtr(cudnn_attn_plan_create(s), cudnn_attn_plan_destroy);
 }

@@ -41,6 +41,9 @@ std::string attn_impl_label(AttnImpl);
 // s.dense_kv: chunks without a cached prefix read their own K/V rows densely
 // (DUET_ATTN_CUDNN_KV = auto (default) | paged | dense).
 void choose_cudnn_causal(const std::vector<int>& cached, CudnnAttnShape& s);
+// After choose_cudnn_causal: s.uniform when the K/V are dense and every chunk has exactly s.max_q_tokens new
+// tokens (DUET_ATTN_CUDNN_UNIFORM = auto (default) | off, for measurement).
+void choose_cudnn_uniform(const std::vector<int>& new_tokens, CudnnAttnShape& s);
 
 using CudnnAttnPlanPtr = std::shared_ptr<CudnnAttnPlan>;
 CudnnAttnPlanPtr make_cudnn_attn_plan(const CudnnAttnShape&);

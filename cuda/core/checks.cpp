@@ -489,14 +489,19 @@ CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vecto
   p.max_blocks_per_seq = max_blocks;
   p.max_new_tokens = max_new;
   p.scale = (float)scale;
+  std::string engine;  // cuDNN: the plan's engine and graph (uniform or padded), named in the check
   if (impl == AttnImpl::Own) {
     launch_attn_prefill(p, s);
   } else {
     CudnnAttnShape shape{true, seqs, hq, hkv, kDh, kBlockTokens, max_blocks, total_blocks, max_new, sm_count};
     choose_cudnn_causal(cached, shape);
+    std::vector<int> fresh;
+    for (const PrefillChunk& c : chunks) fresh.push_back(c.new_tokens);
+    choose_cudnn_uniform(fresh, shape);
     const int kv_w = hkv * kDh, fused_row = hq * kDh + 2 * kv_w;
     if (fused_kv_rows && shape.dense_kv) shape.kv_row_stride = fused_row;
     const CudnnAttnPlanPtr plan = make_cudnn_attn_plan(shape);
+    engine = cudnn_attn_plan_engine(plan.get());
     DeviceBuffer<int> seq_q(seqs), seq_kv(seqs), q_off(seqs + 1), kv_off(seqs + 1);
     launch_attn_cudnn_prefill_meta(p.q_start, p.cached_len, seqs, hq, kDh, seq_q.get(), seq_kv.get(), q_off.get(), s,
                                    shape.kv_row_stride > 0 ? fused_row : kv_w, kv_off.get());
@@ -546,7 +551,8 @@ CheckResult check_attn_prefill(cudaStream_t s, int hq, int hkv, const std::vecto
   }
   std::string shape;
   for (const auto& c : chunks) shape += (shape.empty() ? "" : ",") + std::to_string(c.new_tokens) + "+" + std::to_string(c.cached);
-  return finish(std::string(impl == AttnImpl::Own ? "attn_prefill" : fused_kv_rows ? "attn_prefill[cudnn, fused qkv rows]" : "attn_prefill[cudnn]") + " hq=" + std::to_string(hq) + " hkv=" + std::to_string(hkv) + " chunks(new+cached)=" + shape,
+  return finish(std::string(impl == AttnImpl::Own ? "attn_prefill" : fused_kv_rows ? "attn_prefill[cudnn, fused qkv rows]" : "attn_prefill[cudnn]") + " hq=" + std::to_string(hq) + " hkv=" + std::to_string(hkv) + " chunks(new+cached)=" + shape +
+                    (engine.empty() ? "" : " (" + engine + ")"),
                 acc, bad);
 }
 
@@ -684,6 +690,10 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
     out.push_back(check_attn_prefill(s, 32, 8, {{512, 1024}}, next(), c, sm_count));             // one offset
     out.push_back(check_attn_prefill(s, 32, 8, {{300, 0}, {77, 0}, {513, 0}}, next(), c, sm_count));  // top-left, ragged
     out.push_back(check_attn_prefill(s, 40, 8, {{300, 0}, {77, 0}}, next(), c, sm_count, true));  // K/V in fused QKV rows
+    // Equal fresh chunks take the uniform graph (no lengths, no offsets; the 2,048-token one above too): several
+    // sequences, and K/V read in place from fused QKV rows.
+    out.push_back(check_attn_prefill(s, 32, 8, {{256, 0}, {256, 0}, {256, 0}}, next(), c, sm_count));
+    out.push_back(check_attn_prefill(s, 40, 8, {{300, 0}, {300, 0}}, next(), c, sm_count, true));
   }
   return out;
 }

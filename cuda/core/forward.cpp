@@ -337,6 +337,7 @@ std::vector<int> ForwardBatch::init(const BatchSpec& batch, const std::vector<co
     pf_kv_off.push_back(q0 * qkv_row);
   }
   pf_cached_lens_ = pf_cached;
+  pf_new_lens_ = pf_seq_q;
   sm_count_ = sm_count;
   prefill_impl_ = prefill_seqs_ > 0 ? attn_prefill_impl(batch.prefills) : AttnImpl::Own;
   decode_impl_ = decode_seqs_ > 0 ? attn_decode_impl() : AttnImpl::Own;
@@ -422,6 +423,7 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
                                cache_blocks_, max_new_, sm_count_};
           choose_cudnn_causal(pf_cached_lens_, shape);
           if (shape.dense_kv) shape.kv_row_stride = qkv_w;
+          choose_cudnn_uniform(pf_new_lens_, shape);
           cudnn_prefill_ = make_cudnn_attn_plan(shape);
         }
         CudnnAttnArgs ca{q_, kc, vc, ap.block_table, meta + pf_seq_q_, meta + pf_seq_kv_, meta + pf_q_off_, attn_, scale};

@@ -125,7 +125,7 @@ class ForwardBatch {
   int sm_count_ = 0, cache_blocks_ = 0;
   // Resolved once per batch (environment and the step's work), not per layer.
   AttnImpl prefill_impl_ = AttnImpl::Own, decode_impl_ = AttnImpl::Own;
-  std::vector<int> pf_cached_lens_;
+  std::vector<int> pf_cached_lens_, pf_new_lens_;
   // Attention through cuDNN (DUET_ATTN_PREFILL_IMPL / DUET_ATTN_DECODE_IMPL=cudnn): a plan is
   // built on the first enqueue (eager, the partition's context current), before
   // any capture, and reused by every later enqueue of this batch.

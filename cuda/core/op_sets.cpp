@@ -159,6 +159,9 @@ std::unique_ptr<OpSets> build_op_sets(const Experiment& e, int sets, int sm_coun
       if (!o->cudnn) {
         CudnnAttnShape shape{true, seqs, e.hq, e.hkv, kDh, kBlockTokens, p.max_blocks, p.total_blocks, max_new, sm_count};
         choose_cudnn_causal(cached, shape);
+        std::vector<int> fresh;
+        for (const PrefillChunk& c : e.chunks) fresh.push_back(c.new_tokens);
+        choose_cudnn_uniform(fresh, shape);
         o->cudnn = make_cudnn_attn_plan(shape);
       }
       o->ints.emplace_back(seqs);

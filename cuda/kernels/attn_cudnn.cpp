@@ -208,6 +208,7 @@ struct CudnnAttnPlan {
   float scale = 1.f;
   float lowest = std::numeric_limits<float>::lowest();
   int32_t causal_offset = 0;
+  bool uniform_built = false;  // the graph without lengths and offsets (CudnnAttnShape::uniform) is the one built
   ~CudnnAttnPlan() {
     plan.reset();
     op_graph.reset();
@@ -229,6 +230,10 @@ const char* cudnn_attn_library_version() {
   return v.c_str();
 }
 
+namespace {
+std::unique_ptr<CudnnAttnPlan> build_plan(const CudnnAttnShape& s);
+}  // namespace
+
 CudnnAttnPlan* cudnn_attn_plan_create(const CudnnAttnShape& s) {
   require(s.num_seqs >= 1, "num_seqs", "must be >= 1");
   require(s.hkv >= 1 && s.hq >= s.hkv && s.hq % s.hkv == 0, "hq/hkv", "must be positive with hq a multiple of hkv");
@@ -239,7 +244,7 @@ CudnnAttnPlan* cudnn_attn_plan_create(const CudnnAttnShape& s) {
   require(s.sm_count_target >= 0, "sm_count_target", "must be >= 0 (0: the whole GPU)");
   require(!s.prefill || s.causal != CudnnCausal::OneOffset || (s.num_seqs == 1 && s.causal_offset >= 0), "causal_offset",
           "(one offset) needs one sequence and an offset >= 0");
-  const int64_t b = s.num_seqs, hq = s.hq, hkv = s.hkv, d = s.dh;
+  const int64_t b = s.num_seqs, hq = s.hq, d = s.dh;
   const int64_t s_q = s.prefill ? s.max_q_tokens : 1;
   // Paged: cuDNN wants the page table exactly ceil(s_kv / block) wide. Dense: the chunk's own keys only.
   const int64_t s_kv = s.dense_kv ? s_q : (int64_t)s.max_blocks_per_seq * s.block_tokens;
@@ -252,8 +257,30 @@ CudnnAttnPlan* cudnn_attn_plan_create(const CudnnAttnShape& s) {
   // Ragged offsets are int32 element offsets into Q and O.
   require(b * s_q * hq * d < (int64_t)std::numeric_limits<int32_t>::max(), "num_seqs*max_q_tokens*hq*dh",
           "must stay below 2^31 (int32 ragged offsets)");
+  require(!s.uniform || (s.prefill && s.dense_kv && s.causal == CudnnCausal::TopLeft), "uniform",
+          "is for dense K/V prefill chunks without a cached prefix (top-left causal)");
+  if (!s.uniform) return build_plan(s).release();
+  // The dense graph is what PyTorch's SDPA builds for a batch of equal sequences; should this cuDNN refuse it for a
+  // shape, the padded graph computes the same attention (the record's engine string says which was built).
+  try {
+    return build_plan(s).release();
+  } catch (const std::exception& e) {
+    CudnnAttnShape padded = s;
+    padded.uniform = false;
+    auto p = build_plan(padded);
+    p->engine += std::string(" (uniform graph refused: ") + e.what() + ")";
+    return p.release();
+  }
+}
 
+namespace {
+std::unique_ptr<CudnnAttnPlan> build_plan(const CudnnAttnShape& s) {
+  const int64_t b = s.num_seqs, hq = s.hq, hkv = s.hkv, d = s.dh;
+  const int64_t s_q = s.prefill ? s.max_q_tokens : 1;
+  const int64_t s_kv = s.dense_kv ? s_q : (int64_t)s.max_blocks_per_seq * s.block_tokens;
+  const bool uniform = s.uniform;
   auto p = std::make_unique<CudnnAttnPlan>();
+  p->uniform_built = uniform;
   p->shape = s;
   check_cudnn(cudnnCreate(&p->handle), "cudnnCreate");
   p->graph = std::make_unique<GraphBuilder>(p->handle);
@@ -262,9 +289,10 @@ CudnnAttnPlan* cudnn_attn_plan_create(const CudnnAttnShape& s) {
                         boolean = CUDNN_DATA_BOOLEAN;
 
   const Dims len_dim{b, 1, 1, 1}, len_stride{1, 1, 1, 1};
-  const Desc& seq_q = g.tensor(kSeqQ, i32, len_dim, len_stride, false);
-  const Desc& seq_kv = g.tensor(kSeqKv, i32, len_dim, len_stride, false);
-  const Desc* q_off = s.prefill ? &g.tensor(kQOffset, i32, {b + 1, 1, 1, 1}, len_stride, false) : nullptr;
+  // Uniform: no lengths and no offsets at all (every chunk fills its s_q rows).
+  const Desc* seq_q = uniform ? nullptr : &g.tensor(kSeqQ, i32, len_dim, len_stride, false);
+  const Desc* seq_kv = uniform ? nullptr : &g.tensor(kSeqKv, i32, len_dim, len_stride, false);
+  const Desc* q_off = s.prefill && !uniform ? &g.tensor(kQOffset, i32, {b + 1, 1, 1, 1}, len_stride, false) : nullptr;
   // Q and O: [tokens, hq, dh] rows, viewed as [b, hq, s_q, dh] (BSHD strides).
   const Dims qo_dim{b, hq, s_q, d}, qo_stride{s_q * hq * d, d, hq * d, 1};
   const Desc& q = g.tensor(kQ, bf16, qo_dim, qo_stride, false, false, q_off);
@@ -277,9 +305,9 @@ CudnnAttnPlan* cudnn_attn_plan_create(const CudnnAttnShape& s) {
     // The chunks' own K/V rows, [tokens, hkv, dh] as the QKV projection wrote them (K viewed transposed).
     // A forward reads them in place from the fused QKV rows, so a token's row may be wider than hkv × dh.
     const int64_t row = s.kv_row_stride > 0 ? s.kv_row_stride : hkv * d;
-    const Desc& kv_off = g.tensor(kKvOffset, i32, {b + 1, 1, 1, 1}, len_stride, false);
-    kp = &g.tensor(kKCache, bf16, {b, hkv, d, s_kv}, {s_kv * row, d, 1, row}, false, false, &kv_off);
-    vp = &g.tensor(kVCache, bf16, {b, hkv, s_kv, d}, {s_kv * row, d, row, 1}, false, false, &kv_off);
+    const Desc* kv_off = uniform ? nullptr : &g.tensor(kKvOffset, i32, {b + 1, 1, 1, 1}, len_stride, false);
+    kp = &g.tensor(kKCache, bf16, {b, hkv, d, s_kv}, {s_kv * row, d, 1, row}, false, false, kv_off);
+    vp = &g.tensor(kVCache, bf16, {b, hkv, s_kv, d}, {s_kv * row, d, row, 1}, false, false, kv_off);
   } else {
     // The cache: [num_blocks, block_tokens, hkv, dh] viewed as [num_blocks, hkv, block_tokens, dh].
     const int64_t bt = s.block_tokens;
@@ -291,46 +319,48 @@ CudnnAttnPlan* cudnn_attn_plan_create(const CudnnAttnShape& s) {
     // K is loaded transposed ([b, hkv, dh, s_kv]), V as is.
     kp = &g.tensor(900, bf16, {b, hkv, d, s_kv}, {hkv * d * s_kv, d * s_kv, 1, d}, true);
     vp = &g.tensor(901, bf16, {b, hkv, s_kv, d}, {hkv * s_kv * d, s_kv * d, d, 1}, true);
-    g.paged_load(kc, table, seq_kv, *kp);
-    g.paged_load(vc, table, seq_kv, *vp);
+    g.paged_load(kc, table, *seq_kv, *kp);
+    g.paged_load(vc, table, *seq_kv, *vp);
   }
   const Desc& k = *kp;
   const Desc& v = *vp;
 
   const Dims sdim{b, hq, s_q, s_kv}, rdim{b, hq, s_q, 1};
   const Desc& s0 = g.virt(f32, sdim);
-  g.matmul(q, k, s0, &seq_q, &seq_kv, nullptr, true);
+  g.matmul(q, k, s0, seq_q, seq_kv, nullptr, !uniform);
   const Desc& s1 = g.virt(f32, sdim);
   g.pointwise(CUDNN_POINTWISE_MUL, f32, s0, &scale, nullptr, s1);
 
-  // Padding: rows past seq_len_q and columns past seq_len_kv get the lowest float.
-  const Desc& row = g.virt(i32, sdim);
-  g.pointwise(CUDNN_POINTWISE_GEN_INDEX, i32, s1, nullptr, nullptr, row, 2);
-  const Desc& col = g.virt(i32, sdim);
-  g.pointwise(CUDNN_POINTWISE_GEN_INDEX, i32, s1, nullptr, nullptr, col, 3);
-  const Desc& row_ok = g.virt(boolean, sdim);
-  g.pointwise(CUDNN_POINTWISE_CMP_LT, boolean, row, &seq_q, nullptr, row_ok);
-  const Desc& col_ok = g.virt(boolean, sdim);
-  g.pointwise(CUDNN_POINTWISE_CMP_LT, boolean, col, &seq_kv, nullptr, col_ok);
-  const Desc& in_range = g.virt(boolean, sdim);
-  g.pointwise(CUDNN_POINTWISE_LOGICAL_AND, boolean, row_ok, &col_ok, nullptr, in_range);
-  const Desc& s2 = g.virt(f32, sdim);
-  g.pointwise(CUDNN_POINTWISE_BINARY_SELECT, f32, s1, &lowest, &in_range, s2);
-
-  const Desc* masked = &s2;
+  const Desc* masked = &s1;
+  if (!uniform) {
+    // Padding: rows past seq_len_q and columns past seq_len_kv get the lowest float.
+    const Desc& row = g.virt(i32, sdim);
+    g.pointwise(CUDNN_POINTWISE_GEN_INDEX, i32, s1, nullptr, nullptr, row, 2);
+    const Desc& col = g.virt(i32, sdim);
+    g.pointwise(CUDNN_POINTWISE_GEN_INDEX, i32, s1, nullptr, nullptr, col, 3);
+    const Desc& row_ok = g.virt(boolean, sdim);
+    g.pointwise(CUDNN_POINTWISE_CMP_LT, boolean, row, seq_q, nullptr, row_ok);
+    const Desc& col_ok = g.virt(boolean, sdim);
+    g.pointwise(CUDNN_POINTWISE_CMP_LT, boolean, col, seq_kv, nullptr, col_ok);
+    const Desc& in_range = g.virt(boolean, sdim);
+    g.pointwise(CUDNN_POINTWISE_LOGICAL_AND, boolean, row_ok, &col_ok, nullptr, in_range);
+    const Desc& s2 = g.virt(f32, sdim);
+    g.pointwise(CUDNN_POINTWISE_BINARY_SELECT, f32, s1, &lowest, &in_range, s2);
+    masked = &s2;
+  }
   if (s.prefill) {
     // Causal: query i of a chunk sits at position cached + i = seq_kv − seq_q + i and sees keys up to
     // there. How the offset enters decides whether cuDNN skips the masked tiles (see CudnnCausal).
     const Desc& r = g.virt(i32, sdim);
-    g.pointwise(CUDNN_POINTWISE_GEN_INDEX, f32, s2, nullptr, nullptr, r, 2);
+    g.pointwise(CUDNN_POINTWISE_GEN_INDEX, f32, *masked, nullptr, nullptr, r, 2);
     const Desc& c = g.virt(i32, sdim);
-    g.pointwise(CUDNN_POINTWISE_GEN_INDEX, f32, s2, nullptr, nullptr, c, 3);
+    g.pointwise(CUDNN_POINTWISE_GEN_INDEX, f32, *masked, nullptr, nullptr, c, 3);
     const Desc* r_pos = &r;
     if (s.causal == CudnnCausal::PerSequence) {
       const Desc& r_plus = g.virt(i32, sdim);
-      g.pointwise(CUDNN_POINTWISE_ADD, i32, r, &seq_kv, nullptr, r_plus);
+      g.pointwise(CUDNN_POINTWISE_ADD, i32, r, seq_kv, nullptr, r_plus);
       const Desc& r_abs = g.virt(i32, sdim);
-      g.pointwise(CUDNN_POINTWISE_SUB, i32, r_plus, &seq_q, nullptr, r_abs);
+      g.pointwise(CUDNN_POINTWISE_SUB, i32, r_plus, seq_q, nullptr, r_abs);
       r_pos = &r_abs;
     } else if (s.causal == CudnnCausal::OneOffset) {
       p->causal_offset = s.causal_offset;
@@ -342,7 +372,7 @@ CudnnAttnPlan* cudnn_attn_plan_create(const CudnnAttnShape& s) {
     const Desc& causal = g.virt(boolean, sdim);
     g.pointwise(CUDNN_POINTWISE_CMP_GE, boolean, *r_pos, &c, nullptr, causal);
     const Desc& s3 = g.virt(f32, sdim);
-    g.pointwise(CUDNN_POINTWISE_BINARY_SELECT, f32, s2, &lowest, &causal, s3);
+    g.pointwise(CUDNN_POINTWISE_BINARY_SELECT, f32, *masked, &lowest, &causal, s3);
     masked = &s3;
   }
 
@@ -361,7 +391,7 @@ CudnnAttnPlan* cudnn_attn_plan_create(const CudnnAttnShape& s) {
   g.pointwise(CUDNN_POINTWISE_ADD, f32, mx, &lg, nullptr, stats);
   const Desc& prob = g.virt(bf16, sdim);  // P·V takes P in the I/O type
   g.pointwise(CUDNN_POINTWISE_DIV, f32, ex, &sum, nullptr, prob);
-  g.matmul(prob, v, out, &seq_q, nullptr, &seq_kv, false);
+  g.matmul(prob, v, out, seq_q, nullptr, seq_kv, false);
 
   p->op_graph = g.operation_graph();
 
@@ -419,7 +449,8 @@ CudnnAttnPlan* cudnn_attn_plan_create(const CudnnAttnShape& s) {
     p->engine += std::string(s.dense_kv ? ", dense K/V" : ", paged K/V") +
                  (s.causal == CudnnCausal::TopLeft     ? ", causal top-left"
                  : s.causal == CudnnCausal::OneOffset ? ", causal one offset"
-                                                      : ", causal per-sequence offsets");
+                                                      : ", causal per-sequence offsets") +
+                 (uniform ? ", uniform" : "");
   if (!s.prefill) {
     std::vector<int> ones((size_t)b, 1);
     check_cuda_rt(cudaMalloc(&p->ones, ones.size() * sizeof(int)), "cudaMalloc seq_len_q");
@@ -429,8 +460,9 @@ CudnnAttnPlan* cudnn_attn_plan_create(const CudnnAttnShape& s) {
     std::fprintf(stderr, "attn_cudnn: %s b=%lld hq=%lld hkv=%lld s_q=%lld s_kv=%lld sms=%d: %lld configs, engine %s, workspace %lld B\n",
                  s.prefill ? "prefill" : "decode", (long long)b, (long long)hq, (long long)hkv, (long long)s_q,
                  (long long)s_kv, s.sm_count_target, (long long)count, p->engine.c_str(), (long long)p->workspace_bytes);
-  return p.release();
+  return p;
 }
+}  // namespace
 
 void cudnn_attn_plan_destroy(CudnnAttnPlan* p) { delete p; }
 
@@ -447,21 +479,30 @@ void launch_attn_cudnn(CudnnAttnPlan* p, const CudnnAttnArgs& a, cudaStream_t st
   const int* seq_q = p->shape.prefill ? a.seq_len_q : p->ones;
   require(p->shape.dense_kv ? a.kv_offset != nullptr : a.block_table != nullptr, "kv_offset/block_table",
           "must be set (dense K/V need kv_offset, the paged cache a block table)");
-  std::vector<int64_t> uids{kQ, kKCache, kVCache, kSeqQ, kSeqKv, kOut, kScale, kLowest};
+  // The plan built may be the padded one even when the uniform graph was asked for (cudnn_attn_plan_create).
+  const bool uniform = p->uniform_built;
+  std::vector<int64_t> uids{kQ, kKCache, kVCache, kOut, kScale, kLowest};
   std::vector<void*> ptrs{const_cast<__nv_bfloat16*>(a.q),       const_cast<__nv_bfloat16*>(a.k_cache),
-                          const_cast<__nv_bfloat16*>(a.v_cache), const_cast<int*>(seq_q),
-                          const_cast<int*>(a.seq_len_kv),        a.out,
+                          const_cast<__nv_bfloat16*>(a.v_cache), a.out,
                           &p->scale,                             &p->lowest};
+  if (!uniform) {
+    uids.insert(uids.end(), {kSeqQ, kSeqKv});
+    ptrs.insert(ptrs.end(), {const_cast<int*>(seq_q), const_cast<int*>(a.seq_len_kv)});
+  }
   if (p->shape.dense_kv) {
-    uids.push_back(kKvOffset);
-    ptrs.push_back(const_cast<int*>(a.kv_offset));
+    if (!uniform) {
+      uids.push_back(kKvOffset);
+      ptrs.push_back(const_cast<int*>(a.kv_offset));
+    }
   } else {
     uids.push_back(kTable);
     ptrs.push_back(const_cast<int*>(a.block_table));
   }
   if (p->shape.prefill) {
-    uids.push_back(kQOffset);
-    ptrs.push_back(const_cast<int*>(a.q_offset));
+    if (!uniform) {
+      uids.push_back(kQOffset);
+      ptrs.push_back(const_cast<int*>(a.q_offset));
+    }
     if (p->shape.causal == CudnnCausal::OneOffset) {
       uids.push_back(kCausalOffset);
       ptrs.push_back(&p->causal_offset);

@@ -234,6 +234,10 @@ struct CudnnAttnShape {
   // of the paged cache: needs causal == TopLeft.
   bool dense_kv = false;
   int kv_row_stride = 0;    // dense_kv: elements from one token's K (or V) row to the next (0: hkv × dh)
+  // dense_kv and every chunk exactly max_q_tokens long: the graph has no padding mask, no sequence lengths and no
+  // ragged offsets (the dense [b, s, h, d] SDPA PyTorch hands cuDNN), so seq_len_q/seq_len_kv/q_offset/kv_offset are
+  // not read. A plan asked for it that cuDNN will not build falls back to the padded graph (its engine string says so).
+  bool uniform = false;
 };
 struct CudnnAttnArgs {
   const __nv_bfloat16* q;        // prefill: [total_new_tokens, hq, dh]; decode: [num_seqs, hq, dh]
