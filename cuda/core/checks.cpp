@@ -230,8 +230,7 @@ CheckResult check_add_rmsnorm(cudaStream_t s, int n, int dim, bool with_add, con
                 acc, bad, acc_res.rel());
 }
 
-CheckResult check_qk_norm(cudaStream_t s, int n, int hq, int hkv, const CheckOptions& o, QkNormLoad load, int tokens,
-                          QkNormMath math) {
+CheckResult check_qk_norm(cudaStream_t s, int n, int hq, int hkv, const CheckOptions& o, QkNormLoad load, int tokens) {
   Fixture f(s, o.seed);
   const int width = (hq + 2 * hkv) * kDh;
   Bf16Buffer qkv = f.random((size_t)n * width, 2.f), qw = f.random(kDh, 1.f), kw = f.random(kDh, 1.f);
@@ -241,9 +240,7 @@ CheckResult check_qk_norm(cudaStream_t s, int n, int hq, int hkv, const CheckOpt
   for (int r : rows) before.push_back(row(qkv, r, width));
   const float eps = 1e-6f;
   QkNormParams params{qkv.get(), qw.get(), kw.get(), n, width, hq, hkv, kDh, eps, load};
-  const bool stream = load == QkNormLoad::Stream || load == QkNormLoad::StreamAsync;
-  (load == QkNormLoad::Pipelined ? params.pipeline_tokens : stream ? params.stream_unroll : params.bulk_tokens) = tokens;
-  params.math = math;
+  (load == QkNormLoad::Pipelined ? params.pipeline_tokens : params.bulk_tokens) = tokens;
   launch_qk_norm(params, s);
   const long long bad = f.nonfinite(qkv);
   const std::vector<double> qwd = to_double(qw.download()), kwd = to_double(kw.download());
@@ -264,10 +261,7 @@ CheckResult check_qk_norm(cudaStream_t s, int n, int hq, int hkv, const CheckOpt
   const std::string label = load == QkNormLoad::Bulk        ? "[bulk x" + std::to_string(tokens) + "]"
                             : load == QkNormLoad::Pipelined ? "[pipelined x" + std::to_string(tokens) + "]"
                             : load == QkNormLoad::Registers ? "[registers]"
-                            : stream ? std::string(load == QkNormLoad::StreamAsync ? "[stream-async x" : "[stream x") +
-                                           std::to_string(tokens) +
-                                           (math == QkNormMath::Bf16Scale ? " bf16" : math == QkNormMath::Fp32 ? " fp32" : "") + "]"
-                                     : "";
+                                                            : "";
   return finish("qk_norm" + label + " n=" + std::to_string(n) + " hq=" + std::to_string(hq) + " hkv=" + std::to_string(hkv),
                 acc, bad);
 }
@@ -655,18 +649,6 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
       out.push_back(check_qk_norm(s, 301, 40, 8, next(), QkNormLoad::Pipelined, t));
       out.push_back(check_qk_norm(s, 7, 32, 8, next(), QkNormLoad::Pipelined, t));
       out.push_back(check_qk_norm(s, 1500, 32, 8, next(), QkNormLoad::Pipelined, t));
-    }
-    // The stream path at each unroll and both arithmetics: fewer items than the grid has slots (7 tokens), a partial
-    // last round (301), and more items than slots so every slot strides several rounds (5,000 x 48 heads = 240,000
-    // items over at most 16,896 slots). Sampled rows include the first and the last.
-    for (QkNormLoad l : {QkNormLoad::Stream, QkNormLoad::StreamAsync}) {
-      for (int u : {2, 4, 8}) {
-        for (QkNormMath m : {QkNormMath::Fp32, QkNormMath::Bf16Scale}) {
-          out.push_back(check_qk_norm(s, 7, 32, 8, next(), l, u, m));
-          out.push_back(check_qk_norm(s, 301, 40, 8, next(), l, u, m));
-          out.push_back(check_qk_norm(s, 5000, 40, 8, next(), l, u, m));
-        }
-      }
     }
     out.push_back(check_qk_norm(s, 300, 32, 8, next(), QkNormLoad::Registers));
     out.push_back(check_qk_norm(s, 1500, 40, 8, next(), QkNormLoad::Registers));

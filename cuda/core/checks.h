@@ -41,10 +41,9 @@ struct CheckOptions {
 CheckResult check_gemm(cudaStream_t s, GemmHandle* h, int n, int d_in, int d_out, const CheckOptions& o);
 CheckResult check_add_rmsnorm(cudaStream_t s, int n, int dim, bool with_add, const CheckOptions& o);
 // check_qk_norm's `load` and `tokens` pick qk_norm's load path (kernels.h) and its tokens a block (Bulk's bulk_tokens,
-// Pipelined's pipeline_tokens; Stream's stream_unroll, with `math` its arithmetic; 0: the default); Auto is what
-// forwards use.
+// Pipelined's pipeline_tokens; 0: the default); Auto is what forwards use.
 CheckResult check_qk_norm(cudaStream_t s, int n, int hq, int hkv, const CheckOptions& o, QkNormLoad load = QkNormLoad::Auto,
-                          int tokens = 0, QkNormMath math = QkNormMath::Auto);
+                          int tokens = 0);
 // check_rope's `tokens`: RopeParams::tokens (0: the default; 2, 4, 8: the pipelined kernel from 256 tokens).
 CheckResult check_rope(cudaStream_t s, int n, int hq, int hkv, float theta, const CheckOptions& o, int tokens = 0);
 CheckResult check_silu_mul(cudaStream_t s, int n, int dim, const CheckOptions& o);

@@ -51,14 +51,9 @@ void launch_add_rmsnorm(const AddRmsNormParams&, cudaStream_t);
 // How qk_norm brings a token's heads in (cuda/kernels/qk_norm.cu): Registers, each thread loading its heads'
 // 16-byte pieces; or (sm_90) Bulk, one copy-engine transfer of each token's q and k heads into shared memory,
 // bulk_tokens tokens a block; or Pipelined, the register path over pipeline_tokens tokens a block, each token's
-// loads issued before the previous one is normalised; or Stream, a fixed grid striding over every (token, head) pair,
-// stream_unroll of them in flight a thread (the copy kernel's shape); or StreamAsync, the same with each round's loads
-// through cp.async into shared memory, two rounds in flight. Auto: Bulk from 1,024 tokens on sm_90 (measured faster
-// there), Registers below, unless DUET_QK_NORM_LOAD=registers|bulk|pipelined|stream|stream-async says otherwise.
-enum class QkNormLoad { Auto, Registers, Bulk, Pipelined, Stream, StreamAsync };
-// The stream path's arithmetic: Fp32 throughout (as the other paths), or Bf16Scale, x * inv_rms rounded to bf16 and
-// then times the weight in bf16 (HF's and vLLM's RMSNorm order). Auto: DUET_QK_NORM_STREAM_MATH=fp32|bf16, else Fp32.
-enum class QkNormMath { Auto, Fp32, Bf16Scale };
+// loads issued before the previous one is normalised. Auto: Bulk from 1,024 tokens on sm_90 (measured faster there),
+// Registers below, unless DUET_QK_NORM_LOAD=registers|bulk|pipelined says otherwise.
+enum class QkNormLoad { Auto, Registers, Bulk, Pipelined };
 struct QkNormParams {
   __nv_bfloat16* qkv;             // [n, row_stride]; q heads first, then k heads
   const __nv_bfloat16* q_weight;  // [dh]
@@ -68,8 +63,6 @@ struct QkNormParams {
   QkNormLoad load = QkNormLoad::Auto;
   int bulk_tokens = 0;            // Bulk: tokens a block (1..8); 0: DUET_QK_NORM_BULK_TOKENS or the default
   int pipeline_tokens = 0;        // Pipelined: tokens a block (2, 4 or 8); 0: DUET_QK_NORM_PIPELINE_TOKENS or the default
-  int stream_unroll = 0;          // Stream, StreamAsync: items a thread a round (2, 4 or 8); 0: DUET_QK_NORM_STREAM_UNROLL or 4
-  QkNormMath math = QkNormMath::Auto;  // Stream and StreamAsync only
 };
 void launch_qk_norm(const QkNormParams&, cudaStream_t);
 

@@ -19,6 +19,11 @@
 // path (4,096 tokens, 8 SMs) puts its warps behind the per-head shuffle/rsqrt
 // chain (short scoreboard, 3.9 warps per issued instruction) as much as behind
 // memory (long scoreboard, 2.4): round10/ncu of the kernel-quality data.
+// Tried and removed (round 14, f552fd6): the copy kernel's shape, a fixed grid of at most 1,056 blocks striding over
+// every (token, head) pair with 2/4/8 pairs in flight a thread, loaded into registers or by cp.async into each thread's
+// own shared slots, in fp32 or with HF's bf16 scaling order. Slower than these paths everywhere on an H100: the best
+// (4 a thread, registers, bf16 scaling) 1.05-1.18x their time at 4,096 tokens on 8-64 SMs and 1.03-1.04x on 96-132,
+// 1.09-1.78x at 512 tokens; cp.async 1.03-1.75x (calibrate/data/h100-2026-12-05-kernel-quality/round14).
 #include "kernels.h"
 #include "bf16_vec.cuh"
 #include "bulk_copy.cuh"
@@ -176,153 +181,6 @@ __global__ void __launch_bounds__(kThreads) qk_norm_bulk_kernel(QkNormParams p, 
   }
 }
 
-// The streaming path (QkNormLoad::Stream): the copy kernel's shape (fill.cu, the bandwidth ceiling) with the norm in
-// it. Every (token, head) pair is an item of 256 bytes, one per half-warp; a fixed grid strides over all items, each
-// thread loading kUnroll items' 16-byte pieces before it works on any. The other paths give a block one token and end
-// it: its loads, a memory latency with nothing else in flight, the shuffle/rsqrt chain, its stores, its exit; on a small
-// partition an SM moves ~4x the bytes per microsecond it does on the whole GPU, so that chain is no longer hidden (the
-// register, bulk and pipelined paths reach 58-68% of the copy bandwidth on 8-32 SMs of an H100, round 13). Here a
-// block lives for many items, each thread keeps kUnroll independent chains in flight, and both weights sit in its
-// registers (a thread's 16-byte chunk of a head is the same for every item it takes).
-// kBf16Scale: x * inv_rms rounded to bf16, then times the weight in bf16 pairs, the order HF's Qwen3RMSNorm and vLLM's
-// RMSNorm use (two packed multiplies a pair instead of four fp32 multiplies and the weight's conversion); otherwise
-// in fp32 throughout as the other paths do.
-constexpr int kStreamThreads = 256;
-constexpr int kStreamSlotsPerBlock = kStreamThreads / kLanesPerHead;  // 16 half-warps
-// As the copy kernel's grid: eight blocks of 256 on every SM of a full H100 / H200, fewer than that on a partition
-// just queue; enough that the largest partition is full whatever the launch knows of its partition (nothing).
-constexpr unsigned kStreamMaxBlocks = 1056;
-
-template <bool kBf16Scale>
-__device__ __forceinline__ Bf16x8 normalize_piece(const Bf16x8& x, const Bf16x8& w8, float eps) {
-  float v[8];
-  bf16x8_to_float(x, v);
-  float sq = 0.f;
-#pragma unroll
-  for (int j = 0; j < 8; ++j) sq += v[j] * v[j];
-  const unsigned half_mask = 0xffffu << (threadIdx.x & 16);
-#pragma unroll
-  for (int o = 8; o > 0; o >>= 1) sq += __shfl_xor_sync(half_mask, sq, o);
-  const float inv_rms = rsqrtf(sq / kDh + eps);
-  if constexpr (kBf16Scale) {
-#pragma unroll
-    for (int j = 0; j < 8; ++j) v[j] *= inv_rms;
-    const Bf16x8 y = float_to_bf16x8(v);
-    Bf16x8 out;
-    out.u.x = word_of(__hmul2(bf16x2_of(y.u.x), bf16x2_of(w8.u.x)));
-    out.u.y = word_of(__hmul2(bf16x2_of(y.u.y), bf16x2_of(w8.u.y)));
-    out.u.z = word_of(__hmul2(bf16x2_of(y.u.z), bf16x2_of(w8.u.z)));
-    out.u.w = word_of(__hmul2(bf16x2_of(y.u.w), bf16x2_of(w8.u.w)));
-    return out;
-  } else {
-    float w[8];
-    bf16x8_to_float(w8, w);
-#pragma unroll
-    for (int j = 0; j < 8; ++j) v[j] *= inv_rms * w[j];
-    return float_to_bf16x8(v);
-  }
-}
-
-template <int kUnroll, bool kBf16Scale>
-__global__ void __launch_bounds__(kStreamThreads) qk_norm_stream_kernel(QkNormParams p) {
-  const int heads = p.hq + p.hkv;
-  const int c = threadIdx.x % kLanesPerHead;
-  // Items are numbered token-major; a slot (half-warp) takes items slot, slot + slots, ... Its (token, head) is
-  // advanced by the stride's quotient and remainder rather than divided out per item.
-  const long long slots = (long long)gridDim.x * kStreamSlotsPerBlock;
-  const long long first = (long long)blockIdx.x * kStreamSlotsPerBlock + threadIdx.x / kLanesPerHead;
-  const long long step_tok = slots / heads;
-  const int step_head = (int)(slots % heads);
-  long long tok = first / heads;
-  int head = (int)(first % heads);
-  const Bf16x8 wq = load_bf16x8(p.q_weight + c * 8);
-  const Bf16x8 wk = p.hkv > 0 ? load_bf16x8(p.k_weight + c * 8) : wq;
-  const auto advance = [&](long long& t, int& h) {
-    t += step_tok;
-    h += step_head;
-    if (h >= heads) h -= heads, ++t;
-  };
-  while (tok < p.n) {
-    Bf16x8 x[kUnroll];
-    __nv_bfloat16* at[kUnroll];  // null past the last item
-    bool is_q[kUnroll];
-#pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
-      at[u] = tok < p.n ? p.qkv + tok * p.row_stride + (long long)head * kDh + c * 8 : nullptr;
-      is_q[u] = head < p.hq;
-      // A whole half-warp shares an item, so the 16 lanes of a head take the same branch (the shuffle's mask).
-      if (at[u] != nullptr) x[u] = load_bf16x8(at[u]);
-      advance(tok, head);
-    }
-#pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
-      // The weight picked word by word: a ternary over the 16-byte struct went through local memory.
-      Bf16x8 w;
-      w.u.x = is_q[u] ? wq.u.x : wk.u.x, w.u.y = is_q[u] ? wq.u.y : wk.u.y;
-      w.u.z = is_q[u] ? wq.u.z : wk.u.z, w.u.w = is_q[u] ? wq.u.w : wk.u.w;
-      if (at[u] != nullptr) store_bf16x8(at[u], normalize_piece<kBf16Scale>(x[u], w, p.eps));
-    }
-  }
-}
-
-// The stream path with its loads through cp.async into shared memory (QkNormLoad::StreamAsync): the same items and
-// grid, but a thread's pieces land in its own shared slots, two rounds of kUnroll items each, the next round's copies
-// issued before the current one is normalised. Bytes in flight are then bounded by shared memory (2 x kUnroll x 4 KB a
-// block), not by registers (the register stream path holds kUnroll x 16 bytes a thread and, at kUnroll 8, 97
-// registers, three blocks an SM). Each thread reads back only what it copied, so its own wait_group is the only sync.
-template <int kUnroll, bool kBf16Scale>
-__global__ void __launch_bounds__(kStreamThreads) qk_norm_stream_async_kernel(QkNormParams p) {
-  extern __shared__ __align__(16) uint8_t smem[];  // [2 rounds][kUnroll][kStreamThreads] 16-byte pieces
-  const int heads = p.hq + p.hkv;
-  const int c = threadIdx.x % kLanesPerHead;
-  const long long slots = (long long)gridDim.x * kStreamSlotsPerBlock;
-  const long long first = (long long)blockIdx.x * kStreamSlotsPerBlock + threadIdx.x / kLanesPerHead;
-  const long long step_tok = slots / heads;
-  const int step_head = (int)(slots % heads);
-  const auto advance = [&](long long& t, int& h) {
-    t += step_tok;
-    h += step_head;
-    if (h >= heads) h -= heads, ++t;
-  };
-  const auto piece = [&](int round, int u) { return smem + ((round * kUnroll + u) * kStreamThreads + threadIdx.x) * 16; };
-  // One round's copies (those past the last item skipped) as one commit group, possibly empty.
-  const auto issue = [&](int round, long long t, int h) {
-#pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
-      if (t < p.n) mma::cp_async_16(mma::smem_addr(piece(round, u)), p.qkv + t * p.row_stride + (long long)h * kDh + c * 8, 16);
-      advance(t, h);
-    }
-    mma::cp_async_commit();
-  };
-  long long tok = first / heads;
-  int head = (int)(first % heads);
-  issue(0, tok, head);
-  const Bf16x8 wq = load_bf16x8(p.q_weight + c * 8);
-  const Bf16x8 wk = p.hkv > 0 ? load_bf16x8(p.k_weight + c * 8) : wq;
-  for (int round = 0; tok < p.n; round ^= 1) {
-    long long next_tok = tok;
-    int next_head = head;
-#pragma unroll
-    for (int u = 0; u < kUnroll; ++u) advance(next_tok, next_head);
-    // The other buffer was last read (into registers, then stored) in the previous round, before this issue.
-    issue(round ^ 1, next_tok, next_head);
-    mma::cp_async_wait<1>();  // this round's pieces have landed
-#pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
-      if (tok < p.n) {
-        const bool is_q = head < p.hq;
-        Bf16x8 w;
-        w.u.x = is_q ? wq.u.x : wk.u.x, w.u.y = is_q ? wq.u.y : wk.u.y;
-        w.u.z = is_q ? wq.u.z : wk.u.z, w.u.w = is_q ? wq.u.w : wk.u.w;
-        const Bf16x8 x = *reinterpret_cast<const Bf16x8*>(piece(round, u));
-        store_bf16x8(p.qkv + tok * p.row_stride + (long long)head * kDh + c * 8, normalize_piece<kBf16Scale>(x, w, p.eps));
-      }
-      advance(tok, head);
-    }
-  }
-  mma::cp_async_wait<0>();  // the last, empty or past-the-end, group before the block's shared memory goes
-}
-
 // Tokens a block on the bulk path unless the params or DUET_QK_NORM_BULK_TOKENS=1..8 say otherwise. One: on an
 // H200 two, four and eight tokens a block measured slower than one at every size (round 10, cuda/NOTES.md).
 constexpr int kDefaultBulkTokens = 1;
@@ -345,15 +203,11 @@ int env_bulk_tokens() {
   return tokens;
 }
 
-// QkNormLoad::Auto as DUET_QK_NORM_LOAD=registers|bulk|pipelined|stream|stream-async sets it for tuning runs (cuda/NOTES.md); Auto when
+// QkNormLoad::Auto as DUET_QK_NORM_LOAD=registers|bulk|pipelined sets it for tuning runs (cuda/NOTES.md); Auto when
 // unset (the rule in launch_qk_norm). An unknown value is an error, not a silent default.
 QkNormLoad env_load() {
   static const QkNormLoad load = env_choice("DUET_QK_NORM_LOAD", QkNormLoad::Auto,
-                                            {{"registers", QkNormLoad::Registers},
-                                             {"bulk", QkNormLoad::Bulk},
-                                             {"pipelined", QkNormLoad::Pipelined},
-                                             {"stream", QkNormLoad::Stream},
-                                             {"stream-async", QkNormLoad::StreamAsync}});
+                                            {{"registers", QkNormLoad::Registers}, {"bulk", QkNormLoad::Bulk}, {"pipelined", QkNormLoad::Pipelined}});
   return load;
 }
 
@@ -368,62 +222,6 @@ int env_pipeline_tokens() {
     return std::stoi(v);
   }();
   return tokens;
-}
-
-// Items a thread keeps in flight on the stream path unless the params or DUET_QK_NORM_STREAM_UNROLL=2|4|8 say otherwise.
-constexpr int kDefaultStreamUnroll = 4;
-int env_stream_unroll() {
-  static const int unroll = env_choice("DUET_QK_NORM_STREAM_UNROLL", kDefaultStreamUnroll, {{"2", 2}, {"4", 4}, {"8", 8}});
-  return unroll;
-}
-QkNormMath env_stream_math() {
-  static const QkNormMath math = env_choice("DUET_QK_NORM_STREAM_MATH", QkNormMath::Fp32, {{"fp32", QkNormMath::Fp32}, {"bf16", QkNormMath::Bf16Scale}});
-  return math;
-}
-
-// The async kernel's shared memory past 48 KB (kUnroll 8: 64 KB) needs the attribute raised once per device.
-template <int kUnroll, bool kBf16Scale>
-void launch_stream_async(const QkNormParams& p, unsigned blocks, cudaStream_t stream) {
-  constexpr int kSmemBytes = 2 * kUnroll * kStreamThreads * 16;
-  constexpr int kMaxDevices = 64;
-  static bool raised[kMaxDevices] = {};
-  int device = 0;
-  if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("qk_norm: cudaGetDevice failed");
-  if (kSmemBytes > 48 * 1024 && (device >= kMaxDevices || !raised[device])) {
-    const cudaError_t err =
-        cudaFuncSetAttribute(qk_norm_stream_async_kernel<kUnroll, kBf16Scale>, cudaFuncAttributeMaxDynamicSharedMemorySize, kSmemBytes);
-    if (err != cudaSuccess)
-      throw std::runtime_error(std::string("qk_norm: cannot set shared memory to ") + std::to_string(kSmemBytes) + " bytes: " +
-                               cudaGetErrorString(err));
-    if (device < kMaxDevices) raised[device] = true;
-  }
-  qk_norm_stream_async_kernel<kUnroll, kBf16Scale><<<blocks, kStreamThreads, kSmemBytes, stream>>>(p);
-}
-
-template <bool kBf16Scale>
-void launch_stream_math(const QkNormParams& p, bool async, int unroll, unsigned blocks, cudaStream_t stream) {
-  switch (unroll * (async ? -1 : 1)) {
-    case 2: qk_norm_stream_kernel<2, kBf16Scale><<<blocks, kStreamThreads, 0, stream>>>(p); break;
-    case 4: qk_norm_stream_kernel<4, kBf16Scale><<<blocks, kStreamThreads, 0, stream>>>(p); break;
-    case 8: qk_norm_stream_kernel<8, kBf16Scale><<<blocks, kStreamThreads, 0, stream>>>(p); break;
-    case -2: launch_stream_async<2, kBf16Scale>(p, blocks, stream); break;
-    case -4: launch_stream_async<4, kBf16Scale>(p, blocks, stream); break;
-    case -8: launch_stream_async<8, kBf16Scale>(p, blocks, stream); break;
-    default: throw std::invalid_argument("qk_norm: stream_unroll must be 2, 4 or 8");
-  }
-}
-
-void launch_stream(const QkNormParams& p, bool async, cudaStream_t stream) {
-  const int unroll = p.stream_unroll > 0 ? p.stream_unroll : env_stream_unroll();
-  const QkNormMath math = p.math == QkNormMath::Auto ? env_stream_math() : p.math;
-  // One slot (half-warp) per item at most; never more blocks than the copy kernel's grid.
-  const long long items = (long long)p.n * (p.hq + p.hkv);
-  const long long wanted = (items + kStreamSlotsPerBlock - 1) / kStreamSlotsPerBlock;
-  const unsigned blocks = (unsigned)(wanted < kStreamMaxBlocks ? wanted : kStreamMaxBlocks);
-  if (math == QkNormMath::Bf16Scale)
-    launch_stream_math<true>(p, async, unroll, blocks, stream);
-  else
-    launch_stream_math<false>(p, async, unroll, blocks, stream);
 }
 
 void launch_pipelined(const QkNormParams& p, int tokens, cudaStream_t stream) {
@@ -471,13 +269,6 @@ void launch_qk_norm(const QkNormParams& p, cudaStream_t stream) {
   if (load == QkNormLoad::Auto) {
     const bool aligned = reinterpret_cast<uintptr_t>(p.qkv) % 16 == 0;
     load = p.n >= duet::kBulkMinTokens && aligned && duet::bulk::device_has_bulk_copy() ? QkNormLoad::Bulk : QkNormLoad::Registers;
-  }
-  if (load == QkNormLoad::Stream || load == QkNormLoad::StreamAsync) {
-    duet::require(p.stream_unroll == 0 || p.stream_unroll == 2 || p.stream_unroll == 4 || p.stream_unroll == 8, "qk_norm",
-                  "stream_unroll must be 0 (default), 2, 4 or 8");
-    duet::launch_stream(p, load == QkNormLoad::StreamAsync, stream);
-    duet::check_launch(load == QkNormLoad::StreamAsync ? "qk_norm (stream-async)" : "qk_norm (stream)");
-    return;
   }
   if (load == QkNormLoad::Pipelined) {
     duet::require(p.pipeline_tokens == 0 || p.pipeline_tokens == 2 || p.pipeline_tokens == 4 || p.pipeline_tokens == 8, "qk_norm",
