@@ -342,6 +342,57 @@ test('compare-kernels, round 11 (H100): the committed comparison is the command\
   }
 });
 
+/** Every timed experiment of a runner file by id (meta lines left out). */
+function opTimes(file: string): Map<string, { id: string; op?: string; sms: number; median_us?: number; cudnn_engine?: string }> {
+  return new Map(
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; kind: string; op?: string; sms: number; median_us?: number; cudnn_engine?: string })
+      .filter((x) => x.kind !== 'meta' && x.median_us !== undefined)
+      .map((x) => [x.id, x] as const),
+  );
+}
+
+test('compare-kernels, round 14 (H100): the committed comparison is the command\'s; cuDNN\'s uniform prefill graph beat the padded one on every fresh equal-chunk shape and put every prefill within 1.25x of SDPA; qk_norm\'s stream paths lost at 4,096 tokens on every partition', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq14-'));
+  const d = join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality/round14');
+  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'own.jsonl'), '--reference', join(d, 'torch.jsonl'), '--json', 'kc.json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const c = JSON.parse(readFileSync(join(dir, 'kc.json'), 'utf8')) as { pairs: { op_class: string; shape: string; sm_count: number; ratio: number }[] };
+  assert.deepEqual(JSON.parse(readFileSync(join(d, 'kernel-compare.json'), 'utf8')), c);
+  assert.equal(readFileSync(join(d, 'kernel-compare.md'), 'utf8'), r.stdout);
+  const prefill = c.pairs.filter((p) => p.op_class === 'attn_prefill');
+  assert.equal(prefill.length, 7 * 8); // Qwen3-8B's seven shapes on eight partitions (both runs were cut short)
+  for (const p of prefill) assert.ok(p.ratio <= 1.07, `${p.shape} @${p.sm_count}: ${p.ratio}`);
+  assert.match(r.stdout, /prefill attention ≤ 1\.25× the fastest reference backend, every shape \|( PASS [0-9.]+× \|| – \|)+\n/);
+  // The same call: the uniform graph (sweep-b1, the default) against the padded graph (sweep-b11, the rule before).
+  const uniform = opTimes(join(d, 'sweep-b1.jsonl'));
+  const padded = opTimes(join(d, 'sweep-b11.jsonl'));
+  let tookUniform = 0;
+  for (const [id, x] of uniform) {
+    if (x.op !== 'attn_prefill') continue;
+    const ratio = x.median_us! / padded.get(id)!.median_us!;
+    const fresh = /-p(\d+)\+0(_\1\+0)*-s\d+$/.test(id);
+    assert.equal(x.cudnn_engine!.endsWith(', uniform'), fresh, `${id}: ${x.cudnn_engine}`);
+    if (fresh) {
+      tookUniform += 1;
+      assert.ok(ratio < (id.includes('-p512+0-') ? 0.92 : 0.98), `${id}: uniform / padded ${ratio}`);
+    } else assert.ok(ratio > 0.97 && ratio < 1.03, `${id}: untouched, ${ratio}`);
+  }
+  assert.equal(tookUniform, 4 * 2 * 8);
+  // qk_norm at 4,096 tokens: every stream setting (sweep-b2..b10) slower than the defaults by median on every partition.
+  const base = opTimes(join(d, 'sweep-b1.jsonl'));
+  for (let b = 2; b <= 10; b += 1) {
+    const s = opTimes(join(d, `sweep-b${b}.jsonl`));
+    for (const sms of [8, 16, 24, 32, 48, 64, 96, 132]) {
+      const ratios = [...base.values()].filter((x) => x.sms === sms && /^ew-qk_norm-n4096-/.test(x.id)).map((x) => s.get(x.id)!.median_us! / x.median_us!);
+      assert.equal(ratios.length, 2);
+      assert.ok(Math.min(...ratios) > 1.0, `sweep-b${b} on ${sms} SMs: ${ratios}`);
+    }
+  }
+});
+
 test('compare-kernels names the flag of a missing data folder', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kc-bad-'));
   const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', 'nope', '--reference', join(packageRoot(), 'calibrate/data/h200-2026-12-04-reference')], dir);
