@@ -258,6 +258,25 @@ test('calibrate/data/h100-2026-12-06-settled-remainder-validation: 116 and 124 S
   assert.ok(Math.abs(r.forward.by_sm_count['124'].mean_signed_error) < 0.01, 'the 124-SM forwards no longer priced fast');
 });
 
+// The fifth session of 2026-12-07 (README there): the last side's 116/124-SM forwards again, settled, on another H100.
+test('calibrate/data/h100-2026-12-07-settled-remainder-last-validation: 116 and 124 SMs on the last groups settled, never fitted', () => {
+  const r = judge('h100-2026-12-07-settled-remainder-last-validation');
+  assert.equal(r.forward.overall.count, 72);
+  assert.equal(r.train_points.forward, 0);
+  // 2.6%; 116 SMs 2.5% (p90 5.8%), 124 SMs 2.6% (p90 5.0%), where the unsettled 2026-12-05 run read 5.06% at 116 SMs.
+  assert.ok(r.forward.overall.mape <= 0.027, `forward ${r.forward.overall.mape}`);
+  for (const sms of ['116', '124']) {
+    const x = r.forward.by_sm_count[sms];
+    assert.ok(x.mape <= 0.027 && x.p90_ape <= 0.06, `${sms} SMs ${JSON.stringify(x)}`);
+  }
+  // The same forwards took 0.961-0.997x (median 0.977) the first run's time: that run was the slow one.
+  const settled = forwardsOf('h100-2026-12-07-settled-remainder-last-validation/h100-settled-remainder-last.jsonl');
+  const first = forwardsOf('h100-2026-12-05-remainder-last-validation/h100-remainder-last.jsonl');
+  const ratios = [...settled].filter(([id]) => first.has(id)).map(([id, x]) => x.us / first.get(id)!.us).sort((a, b) => a - b);
+  assert.equal(ratios.length, 78);
+  assert.ok(ratios[39] > 0.97 && ratios[39] < 0.985 && ratios[77] < 1.0, `median ${ratios[39]}, max ${ratios[77]}`);
+});
+
 test('calibrate/data/h100-2026-12-06-remainder-clocks-validation: remainder forwards with their clocks, never fitted', () => {
   const r = judge('h100-2026-12-06-remainder-clocks-validation');
   assert.equal(r.train_points.forward, 0);
