@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { inputError } from '../sim/core/input-error.js';
+import { readTextFile } from '../sim/core/read-text.js';
 import type { ModelSpec } from '../sim/model/model-spec.js';
 import type { MeasurementSet } from './measurement.js';
 import { parseMeasurementSet } from './parse-measurements.js';
@@ -11,7 +12,8 @@ import type { Plan } from './plan-format.js';
  * Reads what fit, validate and quality work from: measurement files (each `--data` argument a JSONL file
  * or a folder whose *.jsonl files are all read, in name order) and the plan they were measured from,
  * which holds the model architectures the forward records name (`--plan`, else `plan.json` beside the
- * first data file). Paths are kept relative to `cwd` with forward slashes, so provenance written from the
+ * first data file). Any of them may be gzip-compressed (`.jsonl.gz`, `plan.json.gz`): the older rounds'
+ * raw records are kept that way so the repository stays small enough to send to a GPU host whole. Paths are kept relative to `cwd` with forward slashes, so provenance written from the
  * repository root is the same on every machine.
  */
 export interface LoadedData {
@@ -28,7 +30,7 @@ function displayPath(cwd: string, file: string): string {
 }
 
 /**
- * The measurement files named by `--data`. A folder contributes its *.jsonl files whose first line is a
+ * The measurement files named by `--data`. A folder contributes its *.jsonl (and *.jsonl.gz) files whose first line is a
  * `meta` line (a runner or addon output); others there, such as the kernel check log (checks.jsonl), are
  * returned as `skipped` so the caller can say so. A file named directly is always read.
  */
@@ -44,7 +46,7 @@ export function dataFiles(cwd: string, args: readonly string[]): { files: string
       continue;
     }
     const inFolder = readdirSync(p)
-      .filter((f) => f.endsWith('.jsonl'))
+      .filter((f) => f.endsWith('.jsonl') || f.endsWith('.jsonl.gz'))
       .sort()
       .map((f) => join(p, f));
     for (const f of inFolder) (startsWithMeta(f) ? files : skipped).push(f);
@@ -53,8 +55,18 @@ export function dataFiles(cwd: string, args: readonly string[]): { files: string
   return { files, skipped };
 }
 
+/** A data or plan file as text, gunzipped when it is gzip (errors name `shown`). */
+export function readDataText(file: string, shown: string): string {
+  return readTextFile(file, shown, { gunzip: true });
+}
+
 function startsWithMeta(file: string): boolean {
-  const first = readFileSync(file, 'utf8').split('\n', 1)[0];
+  let first: string;
+  try {
+    first = readDataText(file, file).split('\n', 1)[0];
+  } catch {
+    return false; // not text (or a broken archive): not runner output; the folder check says so if none is
+  }
   try {
     return (JSON.parse(first) as { kind?: unknown }).kind === 'meta';
   } catch {
@@ -65,17 +77,18 @@ function startsWithMeta(file: string): boolean {
 /** The measurements `--data` names, without a plan (commands that need no model architectures). */
 export function loadMeasurements(cwd: string, dataArgs: readonly string[]): { readonly data: MeasurementSet; readonly files: readonly string[]; readonly skipped: readonly string[] } {
   const { files, skipped } = dataFiles(cwd, dataArgs);
-  const data = parseMeasurementSet(files.map((f) => ({ path: displayPath(cwd, f), text: readFileSync(f, 'utf8') })));
+  const data = parseMeasurementSet(files.map((f) => ({ path: displayPath(cwd, f), text: readDataText(f, displayPath(cwd, f)) })));
   return { data, files, skipped: skipped.map((f) => displayPath(cwd, f)) };
 }
 
 export function loadData(cwd: string, dataArgs: readonly string[], planArg: string | undefined): LoadedData {
   const { data, files, skipped } = loadMeasurements(cwd, dataArgs);
-  const planFile = planArg ? resolve(cwd, planArg) : join(dirname(files[0]), 'plan.json');
+  const beside = join(dirname(files[0]), 'plan.json');
+  const planFile = planArg ? resolve(cwd, planArg) : existsSync(beside) || !existsSync(`${beside}.gz`) ? beside : `${beside}.gz`;
   if (!existsSync(planFile)) {
     throw inputError('calib.no-plan', displayPath(cwd, planFile), 0, '--plan', 'the plan the data was measured from is needed for the model architectures; pass --plan');
   }
   const planPath = displayPath(cwd, planFile);
-  const plan = parsePlan(readFileSync(planFile, 'utf8'), planPath);
+  const plan = parsePlan(readDataText(planFile, planPath), planPath);
   return { data, skipped, plan, planPath, models: modelSpecsOf(plan, planPath) };
 }

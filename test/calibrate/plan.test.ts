@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generatePlan, partitionSizes, toIterationBatch } from '../../calibrate/plan.js';
 import { parsePlan } from '../../calibrate/parse-plan.js';
+import { readDataText } from '../../calibrate/load-data.js';
 import { isValidPartitionSize } from '../../sim/hardware/partition.js';
 import { kvBytesPerToken } from '../../sim/model/model-spec.js';
 import { familyOf, splitRecords } from '../../calibrate/split.js';
@@ -219,8 +220,8 @@ test('kernel-quality plan: decode attention and the copy ceiling on every partit
   assert.deepEqual(kernelQualityLadder(hw), [8, 16, 24, 32, 48, 64, 96, 132]);
   assert.ok(plan.experiments.every((e) => e.kind !== 'op' || e.op !== 'gemm'));
   assert.equal(new Set(plan.experiments.map((e) => e.id)).size, plan.experiments.length);
-  const read = (p: string) => JSON.parse(readFileSync(join(packageRoot(), p), 'utf8')) as unknown;
-  for (const p of ['calibrate/plans/kernel-quality-hopper.json', 'calibrate/data/h200-2026-12-04-kernel-quality/round4/plan.json']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(plan)), p);
+  const read = (p: string) => JSON.parse(readDataText(join(packageRoot(), p), p)) as unknown;
+  for (const p of ['calibrate/plans/kernel-quality-hopper.json', 'calibrate/data/h200-2026-12-04-kernel-quality/round4/plan.json.gz']) assert.deepEqual(read(p), JSON.parse(JSON.stringify(plan)), p);
 });
 
 test('waves plan: every partition from 12 groups to the whole GPU, the ceiling GEMM, the linear layers at 512 and 2,048 tokens and the forwards with a prefill; the shipped plan is what the profile writes', () => {

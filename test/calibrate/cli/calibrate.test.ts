@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseHardwareYaml } from '../../../sim/config/load-hardware.js';
 import { packageRoot } from '../../../sim/trace/bundled.js';
+import { readDataText } from '../../../calibrate/load-data.js';
 import { modelSpecsOf, parsePlan } from '../../../calibrate/parse-plan.js';
 import type { ValidationReport } from '../../../calibrate/validate.js';
 import { synthesizeJsonl, testHardware } from '../../util/calibration-fixtures.js';
@@ -251,7 +252,7 @@ test('run --kernels torch hands the plan to the reference runner with --resume a
 test('compare-kernels on the kernel-quality data: every partition 8-132, copy fractions against the faster copy ceiling, decode attention within 1.55x of cuDNN everywhere, prefill attention (cuDNN through the executor) at most 1.35x and by partition median at most the reference', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq-'));
   const d = join(packageRoot(), 'calibrate/data/h200-2026-12-04-kernel-quality');
-  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'round7/own.jsonl'), '--reference', join(d, 'round7/torch.jsonl'), '--json', 'kc.json'], dir);
+  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'round7/own.jsonl.gz'), '--reference', join(d, 'round7/torch.jsonl.gz'), '--json', 'kc.json'], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /\| op class \| 8 SMs \| 16 SMs \| 24 SMs /);
   assert.match(r.stdout, /\| ours copy \| ref copy \|/);
@@ -281,7 +282,7 @@ test('compare-kernels on the kernel-quality data: every partition 8-132, copy fr
 /** The decode-attention experiments of a runner output file, by id. */
 function decodeTimes(file: string): Map<string, { id: string; op?: string; sms: number; median_us?: number }> {
   return new Map(
-    readFileSync(file, 'utf8')
+    readDataText(file, file)
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { id: string; op?: string; sms: number; median_us?: number })
@@ -293,7 +294,7 @@ function decodeTimes(file: string): Map<string, { id: string; op?: string; sms: 
 test('compare-kernels on the H100 kernel-quality data (round 9): the committed comparison is the command\'s; decode attention by partition median within 1.10x of cuDNN everywhere; the bulk-copy load path lost to cp.async on every small partition', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq100-'));
   const d = join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality/round9');
-  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'own.jsonl'), '--reference', join(d, 'torch.jsonl'), '--json', 'kc.json'], dir);
+  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'own.jsonl.gz'), '--reference', join(d, 'torch.jsonl.gz'), '--json', 'kc.json'], dir);
   assert.equal(r.code, 0, r.stderr);
   const c = JSON.parse(readFileSync(join(dir, 'kc.json'), 'utf8')) as { by_class_and_sms: Record<string, { median_ratio: number }> };
   assert.deepEqual(JSON.parse(readFileSync(join(d, 'kernel-compare.json'), 'utf8')), c);
@@ -301,8 +302,8 @@ test('compare-kernels on the H100 kernel-quality data (round 9): the committed c
   for (const [key, v] of Object.entries(c.by_class_and_sms)) if (key.startsWith('attn_decode@')) assert.ok(v.median_ratio <= 1.1, `${key}: ${v.median_ratio}`);
   // The sweep: sweep-b1 cp.async, sweep-b2 bulk copies, same experiments, both checked before timing.
   const times = (f: string) => decodeTimes(join(d, f));
-  const cp = times('sweep-b1.jsonl');
-  const bulk = times('sweep-b2.jsonl');
+  const cp = times('sweep-b1.jsonl.gz');
+  const bulk = times('sweep-b2.jsonl.gz');
   assert.equal(cp.size, 64);
   for (const [id, x] of cp) {
     const ratio = bulk.get(id)!.median_us! / x.median_us!;
@@ -314,7 +315,7 @@ test('compare-kernels on the H100 kernel-quality data (round 9): the committed c
 test('compare-kernels, round 11 (H100): the committed comparison is the command\'s; the token-rows decode kernel meets the per-shape 1.10x target on 8-24 SMs and beats head rows there in the same call; the dependent-launch merge never loses', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq11-'));
   const d = join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality/round11');
-  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'call3/own.jsonl'), '--reference', join(d, 'call3/torch.jsonl'), '--json', 'kc.json'], dir);
+  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'call3/own.jsonl.gz'), '--reference', join(d, 'call3/torch.jsonl.gz'), '--json', 'kc.json'], dir);
   assert.equal(r.code, 0, r.stderr);
   const c = JSON.parse(readFileSync(join(dir, 'kc.json'), 'utf8')) as { pairs: { op_class: string; shape: string; sm_count: number; ratio: number }[] };
   assert.deepEqual(JSON.parse(readFileSync(join(d, 'kernel-compare.json'), 'utf8')), c);
@@ -325,16 +326,16 @@ test('compare-kernels, round 11 (H100): the committed comparison is the command\
   const times = (f: string) => decodeTimes(join(d, f));
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   // Call 1: head rows (sweep-b1) against token rows with two stages (sweep-b3), same machine, every experiment checked.
-  const head = times('sweep-b1.jsonl');
-  const tok = times('sweep-b3.jsonl');
+  const head = times('sweep-b1.jsonl.gz');
+  const tok = times('sweep-b3.jsonl.gz');
   assert.equal(head.size, 80);
   for (const sms of [8, 16]) {
     const ratios = [...head.values()].filter((x) => x.sms === sms).map((x) => tok.get(x.id)!.median_us! / x.median_us!);
     assert.ok(median(ratios) < 0.9, `token rows / head rows on ${sms} SMs: ${median(ratios)}`);
   }
   // Call 2: the merge pass launched as a dependent (sweep-b3) against a plain launch (sweep-b2).
-  const plain = times('call2/sweep-b2.jsonl');
-  const pdl = times('call2/sweep-b3.jsonl');
+  const plain = times('call2/sweep-b2.jsonl.gz');
+  const pdl = times('call2/sweep-b3.jsonl.gz');
   for (const [id, x] of plain) {
     const ratio = pdl.get(id)!.median_us! / x.median_us!;
     assert.ok(ratio < 1.02, `${id}: dependent / plain ${ratio}`);
@@ -345,7 +346,7 @@ test('compare-kernels, round 11 (H100): the committed comparison is the command\
 /** Every timed experiment of a runner file by id (meta lines left out). */
 function opTimes(file: string): Map<string, { id: string; op?: string; sms: number; median_us?: number; cudnn_engine?: string }> {
   return new Map(
-    readFileSync(file, 'utf8')
+    readDataText(file, file)
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { id: string; kind: string; op?: string; sms: number; median_us?: number; cudnn_engine?: string })
@@ -357,7 +358,7 @@ function opTimes(file: string): Map<string, { id: string; op?: string; sms: numb
 test('compare-kernels, round 14 (H100): the committed comparison is the command\'s; cuDNN\'s uniform prefill graph beat the padded one on every fresh equal-chunk shape and put every prefill within 1.25x of SDPA; qk_norm\'s stream paths lost at 4,096 tokens on every partition', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq14-'));
   const d = join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality/round14');
-  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'own.jsonl'), '--reference', join(d, 'torch.jsonl'), '--json', 'kc.json'], dir);
+  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'own.jsonl.gz'), '--reference', join(d, 'torch.jsonl.gz'), '--json', 'kc.json'], dir);
   assert.equal(r.code, 0, r.stderr);
   const c = JSON.parse(readFileSync(join(dir, 'kc.json'), 'utf8')) as { pairs: { op_class: string; shape: string; sm_count: number; ratio: number }[] };
   assert.deepEqual(JSON.parse(readFileSync(join(d, 'kernel-compare.json'), 'utf8')), c);
@@ -367,8 +368,8 @@ test('compare-kernels, round 14 (H100): the committed comparison is the command\
   for (const p of prefill) assert.ok(p.ratio <= 1.07, `${p.shape} @${p.sm_count}: ${p.ratio}`);
   assert.match(r.stdout, /prefill attention ≤ 1\.25× the fastest reference backend, every shape \|( PASS [0-9.]+× \|| – \|)+\n/);
   // The same call: the uniform graph (sweep-b1, the default) against the padded graph (sweep-b11, the rule before).
-  const uniform = opTimes(join(d, 'sweep-b1.jsonl'));
-  const padded = opTimes(join(d, 'sweep-b11.jsonl'));
+  const uniform = opTimes(join(d, 'sweep-b1.jsonl.gz'));
+  const padded = opTimes(join(d, 'sweep-b11.jsonl.gz'));
   let tookUniform = 0;
   for (const [id, x] of uniform) {
     if (x.op !== 'attn_prefill') continue;
@@ -382,9 +383,9 @@ test('compare-kernels, round 14 (H100): the committed comparison is the command\
   }
   assert.equal(tookUniform, 4 * 2 * 8);
   // qk_norm at 4,096 tokens: every stream setting (sweep-b2..b10) slower than the defaults by median on every partition.
-  const base = opTimes(join(d, 'sweep-b1.jsonl'));
+  const base = opTimes(join(d, 'sweep-b1.jsonl.gz'));
   for (let b = 2; b <= 10; b += 1) {
-    const s = opTimes(join(d, `sweep-b${b}.jsonl`));
+    const s = opTimes(join(d, `sweep-b${b}.jsonl.gz`));
     for (const sms of [8, 16, 24, 32, 48, 64, 96, 132]) {
       const ratios = [...base.values()].filter((x) => x.sms === sms && /^ew-qk_norm-n4096-/.test(x.id)).map((x) => s.get(x.id)!.median_us! / x.median_us!);
       assert.equal(ratios.length, 2);
@@ -448,12 +449,12 @@ test('compare-kernels, round 8: decode attention within 1.10x of cuDNN by partit
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq8-'));
   const d = join(packageRoot(), 'calibrate/data/h200-2026-12-04-kernel-quality');
   const run = async (ours: string, out: string) => {
-    const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, ours), '--reference', join(d, 'round7/torch.jsonl'), '--json', out], dir);
+    const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, ours), '--reference', join(d, 'round7/torch.jsonl.gz'), '--json', out], dir);
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(readFileSync(join(dir, out), 'utf8')) as { by_class_and_sms: Record<string, { median_ratio: number }> };
   };
-  const now = await run('round8/own.jsonl', 'r8.json');
-  const before = await run('round7/own.jsonl', 'r7.json');
+  const now = await run('round8/own.jsonl.gz', 'r8.json');
+  const before = await run('round7/own.jsonl.gz', 'r7.json');
   // The committed comparison is what the command writes.
   assert.deepEqual(JSON.parse(readFileSync(join(d, 'round8/kernel-compare-decode.json'), 'utf8')), now);
   const decode = Object.entries(now.by_class_and_sms).filter(([k]) => k.startsWith('attn_decode'));
