@@ -382,6 +382,15 @@ test('compare-kernels, round 14 (H100): the committed comparison is the command\
     } else assert.ok(ratio > 0.97 && ratio < 1.03, `${id}: untouched, ${ratio}`);
   }
   assert.equal(tookUniform, 4 * 2 * 8);
+  // Call 4 (another H100): Qwen3-14B's prefill shapes on both backends, which the first call's time cut.
+  const r4 = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'call4/own.jsonl.gz'), '--reference', join(d, 'call4/torch.jsonl.gz'), '--json', 'kc4.json'], dir);
+  assert.equal(r4.code, 0, r4.stderr);
+  const c4 = JSON.parse(readFileSync(join(dir, 'kc4.json'), 'utf8')) as typeof c;
+  assert.deepEqual(JSON.parse(readFileSync(join(d, 'call4/kernel-compare.json'), 'utf8')), c4);
+  assert.equal(readFileSync(join(d, 'call4/kernel-compare.md'), 'utf8'), r4.stdout);
+  const prefill14 = c4.pairs.filter((p) => p.op_class === 'attn_prefill');
+  assert.equal(prefill14.length, 7 * 8);
+  for (const p of prefill14) assert.ok(p.shape.startsWith('attn_prefill 40q8kv') && p.ratio <= 1.06, `${p.shape} @${p.sm_count}: ${p.ratio}`);
   // qk_norm at 4,096 tokens: every stream setting (sweep-b2..b10) slower than the defaults by median on every partition.
   const base = opTimes(join(d, 'sweep-b1.jsonl.gz'));
   for (let b = 2; b <= 10; b += 1) {
