@@ -17,6 +17,12 @@
 #   SWEEP_OPS=attn_prefill  the ops step 2 sweeps (default attn_decode)
 #   SWEEP_TIMEOUT=seconds  each sweep setting's limit (default 60)
 #   SKIP_TESTS=1  skip duet_tests (~70 s) when a call needs the time; the check suite still runs
+#   DEADLINE_S=seconds  the whole script's budget (default 560, inside a device call's 600-s limit): every later step's
+#       limit is cut to what is left, a step with under 20 s left is skipped and said so, and the results are packed
+#       before the call ends. Round 14's first call ran its eleven sweep settings at 32-46 s each (prefill experiments,
+#       not the 1-2 s of elementwise ones) and was killed at 600 s before anything was packed.
+# At the end the result files (*.jsonl) go into $OUT/results.tar.xz (a call brings back at most 8 files; a sweep of
+# eleven settings writes fourteen): `tar xJf results.tar.xz` restores them.
 # The check suite (`duet_runner --check`, every kernel and, when built with cuDNN, cuDNN's attention) runs after the tests.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,6 +31,9 @@ L="$OUT/logs"; mkdir -p "$L"  # logs apart: a call brings back at most 8 files, 
 plan="${1:?plan}"; own_s="${2:?own seconds}"; torch_s="${3:?torch seconds}"; sweep_sms="${4:-8,24,64,132}"
 export PYTHONUNBUFFERED=1
 note() { echo "== $*" | tee -a "$OUT/summary.txt" >&2; }
+deadline="${DEADLINE_S:-560}"
+# left WANTED: the seconds a step may take, WANTED capped at what the deadline leaves (less a 15-s margin to pack).
+left() { local l=$((deadline - SECONDS - 15)); [ "$1" -lt "$l" ] && echo "$1" || echo "$l"; }
 
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm,clocks.mem,power.limit,temperature.gpu --format=csv | tee -a "$OUT/summary.txt" >&2
 python3 -c "import torch,triton;print('torch',torch.__version__,'cuda',torch.version.cuda,'cudnn',torch.backends.cudnn.version(),'triton',triton.__version__)" 2>&1 | tee -a "$OUT/summary.txt" >&2
@@ -63,7 +72,9 @@ PY
   i=0
   for setting in ${SWEEP_SETTINGS:-DUET_ATTN_DECODE_BLOCKS_PER_SM=1 DUET_ATTN_DECODE_BLOCKS_PER_SM=2 DUET_ATTN_DECODE_BLOCKS_PER_SM=4}; do
     i=$((i + 1)); t0=$SECONDS
-    env ${setting//,/ } DUET_ATTN_DECODE_DEBUG=1 timeout "${SWEEP_TIMEOUT:-60}" cuda/build/duet_runner --plan /tmp/sweep.json --out "$OUT/sweep-b$i.jsonl" 2>"$L/sweep-b$i.log"
+    budget=$(left "${SWEEP_TIMEOUT:-60}")
+    if [ "$budget" -lt 20 ]; then note "sweep $i ($setting) skipped: $budget s left of DEADLINE_S=$deadline"; continue; fi
+    env ${setting//,/ } DUET_ATTN_DECODE_DEBUG=1 timeout "$budget" cuda/build/duet_runner --plan /tmp/sweep.json --out "$OUT/sweep-b$i.jsonl" 2>"$L/sweep-b$i.log"
     note "sweep $i ($setting) rc=$? in $((SECONDS - t0)) s: $(grep -c FAILED "$L/sweep-b$i.log") failed; $(grep -m3 'blocks per SM' "$L/sweep-b$i.log" | tr '\n' ' ')"
   done
   python3 - "$OUT" <<'PY' >&2
@@ -120,17 +131,24 @@ PY
   own_plan=/tmp/own-plan.json
 fi
 t0=$SECONDS
+own_s=$(left "$own_s"); [ "$own_s" -lt 1 ] && own_s=1  # the runner's --resume keeps what a cut run wrote
 env ${OWN_ENV:+${OWN_ENV//,/ }} DUET_ATTN_CUDNN_DEBUG=1 timeout "$own_s" cuda/build/duet_runner --plan "$own_plan" --out "$OUT/own.jsonl" --resume 2>"$L/own.log"
 note "own plan rc=$? in $((SECONDS - t0)) s, $(($(wc -l <"$OUT/own.jsonl") - 1)) results, $(grep -c FAILED "$L/own.log") failed"
 grep FAILED "$L/own.log" | cut -c1-600 | head -5 >&2
 grep -m4 "attn_cudnn:" "$L/own.log" | cut -c1-300 >&2
 
+# The runner stops itself after --max-seconds; 30 s more covers its start (import, backend probe) before the kill.
+if [ "$torch_s" -gt 0 ]; then
+  torch_s=$(($(left $((torch_s + 30))) - 30))
+  [ "$torch_s" -lt 20 ] && { note "torch plan skipped: $torch_s s left of DEADLINE_S=$deadline"; torch_s=0; }
+fi
 if [ "$torch_s" -gt 0 ]; then
   [ -n "${TORCH_PARTIAL:-}" ] && cp "$TORCH_PARTIAL" "$OUT/torch.jsonl"
   t0=$SECONDS
-  timeout $((torch_s + 60)) python3 cuda/reference/torch_runner.py "$plan" --out "$OUT/torch.jsonl" --resume --max-seconds "$torch_s" 2>"$L/torch.log"
+  timeout $((torch_s + 30)) python3 cuda/reference/torch_runner.py "$plan" --out "$OUT/torch.jsonl" --resume --max-seconds "$torch_s" 2>"$L/torch.log"
   note "torch plan rc=$? in $((SECONDS - t0)) s, $(($(wc -l <"$OUT/torch.jsonl") - 1)) results"
   grep -E "SDPA|FAILED" "$L/torch.log" | cut -c1-300 | head -8 >&2
 fi
 nvidia-smi --query-gpu=clocks.sm,clocks.mem,power.draw,temperature.gpu --format=csv | tee -a "$OUT/summary.txt" >&2
 tar czf "$OUT/logs.tar.gz" -C "$OUT" logs && rm -rf "$L"
+(cd "$OUT" && ls ./*.jsonl >/dev/null 2>&1 && tar -cJf results.tar.xz ./*.jsonl && rm -f ./*.jsonl && note "results packed: $(tar -tJf results.tar.xz | tr '\n' ' ')")
