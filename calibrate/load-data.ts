@@ -13,8 +13,9 @@ import type { Plan } from './plan-format.js';
  * or a folder whose *.jsonl files are all read, in name order) and the plan they were measured from,
  * which holds the model architectures the forward records name (`--plan`, else `plan.json` beside the
  * first data file). Any of them may be gzip-compressed (`.jsonl.gz`, `plan.json.gz`): the older rounds'
- * raw records are kept that way so the repository stays small enough to send to a GPU host whole. Paths are kept relative to `cwd` with forward slashes, so provenance written from the
- * repository root is the same on every machine.
+ * raw records are kept that way so the repository stays small enough to send to a GPU host whole. Paths
+ * are kept relative to `cwd` with forward slashes, so provenance written from the repository root is the
+ * same on every machine.
  */
 export interface LoadedData {
   readonly data: MeasurementSet;
@@ -30,8 +31,8 @@ function displayPath(cwd: string, file: string): string {
 }
 
 /**
- * The measurement files named by `--data`. A folder contributes its *.jsonl (and *.jsonl.gz) files whose first line is a
- * `meta` line (a runner or addon output); others there, such as the kernel check log (checks.jsonl), are
+ * The measurement files named by `--data`. A folder contributes its *.jsonl and *.jsonl.gz files whose first
+ * line is a `meta` line (a runner or addon output); others there, such as the kernel check log (checks.jsonl), are
  * returned as `skipped` so the caller can say so. A file named directly is always read.
  */
 export function dataFiles(cwd: string, args: readonly string[]): { files: string[]; skipped: string[] } {
