@@ -280,25 +280,44 @@ test('compare-kernels on the kernel-quality data: every partition 8-132, copy fr
 });
 
 /** The decode-attention experiments of a runner output file, by id. */
-function decodeTimes(file: string): Map<string, { id: string; op?: string; sms: number; median_us?: number }> {
-  return new Map(
-    readDataText(file, file)
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { id: string; op?: string; sms: number; median_us?: number })
-      .filter((x) => x.op === 'attn_decode')
-      .map((x) => [x.id, x] as const),
-  );
+function decodeTimes(file: string): Map<string, RunnerRecord> {
+  return new Map(runnerRecords(file).filter((x) => x.op === 'attn_decode').map((x) => [x.id, x] as const));
+}
+
+interface RunnerRecord {
+  id: string;
+  kind: string;
+  op?: string;
+  sms: number;
+  median_us?: number;
+  cudnn_engine?: string;
+}
+
+/** Every line of a runner output file (plain or gzip), meta line included. */
+function runnerRecords(file: string): RunnerRecord[] {
+  return readDataText(file, file)
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as RunnerRecord);
+}
+
+/**
+ * `calibrate compare-kernels` on a round's two files, held to the comparison committed beside them (the JSON and the
+ * Markdown, named `<prefix>kernel-compare.*` in `d`); the parsed JSON and stdout for the round's own checks.
+ */
+async function committedComparison<T>(dir: string, d: string, prefix: string, json: string): Promise<{ c: T; stdout: string }> {
+  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, `${prefix}own.jsonl.gz`), '--reference', join(d, `${prefix}torch.jsonl.gz`), '--json', json], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const c = JSON.parse(readFileSync(join(dir, json), 'utf8')) as T;
+  assert.deepEqual(JSON.parse(readFileSync(join(d, `${prefix}kernel-compare.json`), 'utf8')), c);
+  assert.equal(readFileSync(join(d, `${prefix}kernel-compare.md`), 'utf8'), r.stdout);
+  return { c, stdout: r.stdout };
 }
 
 test('compare-kernels on the H100 kernel-quality data (round 9): the committed comparison is the command\'s; decode attention by partition median within 1.10x of cuDNN everywhere; the bulk-copy load path lost to cp.async on every small partition', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq100-'));
   const d = join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality/round9');
-  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'own.jsonl.gz'), '--reference', join(d, 'torch.jsonl.gz'), '--json', 'kc.json'], dir);
-  assert.equal(r.code, 0, r.stderr);
-  const c = JSON.parse(readFileSync(join(dir, 'kc.json'), 'utf8')) as { by_class_and_sms: Record<string, { median_ratio: number }> };
-  assert.deepEqual(JSON.parse(readFileSync(join(d, 'kernel-compare.json'), 'utf8')), c);
-  assert.equal(readFileSync(join(d, 'kernel-compare.md'), 'utf8'), r.stdout);
+  const { c } = await committedComparison<{ by_class_and_sms: Record<string, { median_ratio: number }> }>(dir, d, '', 'kc.json');
   for (const [key, v] of Object.entries(c.by_class_and_sms)) if (key.startsWith('attn_decode@')) assert.ok(v.median_ratio <= 1.1, `${key}: ${v.median_ratio}`);
   // The sweep: sweep-b1 cp.async, sweep-b2 bulk copies, same experiments, both checked before timing.
   const times = (f: string) => decodeTimes(join(d, f));
@@ -344,29 +363,19 @@ test('compare-kernels, round 11 (H100): the committed comparison is the command\
 });
 
 /** Every timed experiment of a runner file by id (meta lines left out). */
-function opTimes(file: string): Map<string, { id: string; op?: string; sms: number; median_us?: number; cudnn_engine?: string }> {
-  return new Map(
-    readDataText(file, file)
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { id: string; kind: string; op?: string; sms: number; median_us?: number; cudnn_engine?: string })
-      .filter((x) => x.kind !== 'meta' && x.median_us !== undefined)
-      .map((x) => [x.id, x] as const),
-  );
+function opTimes(file: string): Map<string, RunnerRecord> {
+  return new Map(runnerRecords(file).filter((x) => x.kind !== 'meta' && x.median_us !== undefined).map((x) => [x.id, x] as const));
 }
 
 test('compare-kernels, round 14 (H100): the committed comparison is the command\'s; cuDNN\'s uniform prefill graph beat the padded one on every fresh equal-chunk shape and put every prefill within 1.25x of SDPA; qk_norm\'s stream paths lost at 4,096 tokens on every partition', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq14-'));
   const d = join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality/round14');
-  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'own.jsonl.gz'), '--reference', join(d, 'torch.jsonl.gz'), '--json', 'kc.json'], dir);
-  assert.equal(r.code, 0, r.stderr);
-  const c = JSON.parse(readFileSync(join(dir, 'kc.json'), 'utf8')) as { pairs: { op_class: string; shape: string; sm_count: number; ratio: number }[] };
-  assert.deepEqual(JSON.parse(readFileSync(join(d, 'kernel-compare.json'), 'utf8')), c);
-  assert.equal(readFileSync(join(d, 'kernel-compare.md'), 'utf8'), r.stdout);
+  type Comparison = { pairs: { op_class: string; shape: string; sm_count: number; ratio: number }[] };
+  const { c, stdout } = await committedComparison<Comparison>(dir, d, '', 'kc.json');
   const prefill = c.pairs.filter((p) => p.op_class === 'attn_prefill');
   assert.equal(prefill.length, 7 * 8); // Qwen3-8B's seven shapes on eight partitions (both runs were cut short)
   for (const p of prefill) assert.ok(p.ratio <= 1.07, `${p.shape} @${p.sm_count}: ${p.ratio}`);
-  assert.match(r.stdout, /prefill attention ≤ 1\.25× the fastest reference backend, every shape \|( PASS [0-9.]+× \|| – \|)+\n/);
+  assert.match(stdout, /prefill attention ≤ 1\.25× the fastest reference backend, every shape \|( PASS [0-9.]+× \|| – \|)+\n/);
   // The same call: the uniform graph (sweep-b1, the default) against the padded graph (sweep-b11, the rule before).
   const uniform = opTimes(join(d, 'sweep-b1.jsonl.gz'));
   const padded = opTimes(join(d, 'sweep-b11.jsonl.gz'));
@@ -383,11 +392,7 @@ test('compare-kernels, round 14 (H100): the committed comparison is the command\
   }
   assert.equal(tookUniform, 4 * 2 * 8);
   // Call 4 (another H100): Qwen3-14B's prefill shapes on both backends, which the first call's time cut.
-  const r4 = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, 'call4/own.jsonl.gz'), '--reference', join(d, 'call4/torch.jsonl.gz'), '--json', 'kc4.json'], dir);
-  assert.equal(r4.code, 0, r4.stderr);
-  const c4 = JSON.parse(readFileSync(join(dir, 'kc4.json'), 'utf8')) as typeof c;
-  assert.deepEqual(JSON.parse(readFileSync(join(d, 'call4/kernel-compare.json'), 'utf8')), c4);
-  assert.equal(readFileSync(join(d, 'call4/kernel-compare.md'), 'utf8'), r4.stdout);
+  const { c: c4 } = await committedComparison<Comparison>(dir, d, 'call4/', 'kc4.json');
   const prefill14 = c4.pairs.filter((p) => p.op_class === 'attn_prefill');
   assert.equal(prefill14.length, 7 * 8);
   for (const p of prefill14) assert.ok(p.shape.startsWith('attn_prefill 40q8kv') && p.ratio <= 1.06, `${p.shape} @${p.sm_count}: ${p.ratio}`);
