@@ -413,6 +413,8 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
   p.math = v.math;
   p.token_rows_stages = v.token_rows_stages;
   p.num_cache_blocks = total_blocks;
+  p.grid = v.grid;
+  p.sm_count = v.grid_sms > 0 ? v.grid_sms : sm_count;
   if (impl == AttnImpl::Own) {
     launch_attn_decode(p, s);
   } else {
@@ -439,6 +441,8 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
                                                           : "";
   if (v.math == AttnDecodeMath::HeadRows) label += "[head_rows]";
   if (v.math == AttnDecodeMath::TokenRows) label += "[token_rows" + (v.token_rows_stages ? "," + std::to_string(v.token_rows_stages) + " stages" : std::string()) + "]";
+  if (v.grid == AttnDecodeGrid::Persistent) label += "[persistent" + (v.grid_sms ? ", grid of " + std::to_string(v.grid_sms) + " SMs" : std::string()) + "]";
+  if (v.grid == AttnDecodeGrid::PerItem) label += "[per_item]";
   return finish(std::string(impl == AttnImpl::Own ? "attn_decode" : "attn_decode[cudnn]") + label + " seqs=" + std::to_string(seqs) + " hq=" + std::to_string(hq) + " hkv=" +
                     std::to_string(hkv) + " max_ctx=" + std::to_string(max_ctx) +
                     (impl == AttnImpl::Own ? " splits=" + std::to_string(sp.num_splits) + "x" + std::to_string(sp.split_tokens) : std::string()),
@@ -631,6 +635,25 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
         const AttnDecodeVariant vs{AttnDecodeLoad::CpAsync, AttnDecodeMath::TokenRows, stages, split};
         out.push_back(check_attn_decode(s, 40, 8, {1000, 95, 33, 1}, sm_count, next(), AttnImpl::Own, vs));
       }
+    }
+    // The persistent grid at both stage counts: on the partition (few items: a block each) and sized for 1-2 SMs, so
+    // that every block walks many items of several kv heads, sequences of other lengths and splits that start past
+    // their sequence's end (skipped), with the merge pass (splits of 32 and 96) and without it (48 sequences).
+    for (int stages : {2, 3}) {
+      for (int sms : {0, 1, 2}) {
+        const AttnDecodeVariant v{AttnDecodeLoad::CpAsync, AttnDecodeMath::TokenRows, stages, 0, AttnDecodeGrid::Persistent, sms};
+        out.push_back(check_attn_decode(s, 32, 8, {1, 17, 300, 1029}, sm_count, next(), AttnImpl::Own, v));
+        out.push_back(check_attn_decode(s, 40, 8, {4096, 2500, 33}, sm_count, next(), AttnImpl::Own, v));
+        out.push_back(check_attn_decode(s, 56, 8, {200, 1000}, sm_count, next(), AttnImpl::Own, v));
+        for (int split : {32, 96}) {
+          const AttnDecodeVariant vs{AttnDecodeLoad::CpAsync, AttnDecodeMath::TokenRows, stages, split, AttnDecodeGrid::Persistent, sms};
+          out.push_back(check_attn_decode(s, 40, 8, {1000, 95, 33, 1}, sm_count, next(), AttnImpl::Own, vs));
+        }
+      }
+      std::vector<int> many;
+      for (int i = 0; i < 48; ++i) many.push_back(1 + (i * 37) % 700);
+      const AttnDecodeVariant v{AttnDecodeLoad::CpAsync, AttnDecodeMath::TokenRows, stages, 0, AttnDecodeGrid::Persistent, 1};
+      out.push_back(check_attn_decode(s, 32, 8, many, sm_count, next(), AttnImpl::Own, v));
     }
     {
       const AttnDecodeVariant vs{AttnDecodeLoad::CpAsync, AttnDecodeMath::HeadRows, 0, 96};

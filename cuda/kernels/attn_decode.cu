@@ -443,6 +443,9 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
 // movmatrix transposes; each head's softmax reduces over the 8 lane groups (three shuffles, not two).
 // A warp owns 16 rows of every 64-token tile, so a stage is 32 KB: kStagesT = 3 fits two blocks an SM,
 // 2 fits three (one tile in flight while one is multiplied). Loads are cp.async as in the default path.
+// Two grids run it: one block a (split, kv head, sequence) item (attn_decode_token_rows_kernel), or a persistent
+// grid that walks items back to back (attn_decode_token_rows_persistent_kernel, below); the pieces they share are
+// the TokRows* helpers.
 constexpr int kTokWarpRows = 16;
 constexpr int kTokTile = kTokWarpRows * kWarps;  // 64 tokens, four cache pages
 constexpr int kTokStageBytes = 2 * kTokTile * kRowBytes;
@@ -451,98 +454,75 @@ constexpr int kTokSmemBytes = kStagesT * kTokStageBytes;
 static_assert(kWarps * kAttnDecodeMaxGroup * kDh * 4 <= kTokSmemBytes<2>, "the merge reuses the stages");
 static_assert(kAttnDecodeMaxGroup <= 8, "the heads are an mma's n dimension");
 
-template <int G, int kStagesT>
-__global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
-    attn_decode_token_rows_kernel(AttnDecodeParams p, float scale_log2) {
-  extern __shared__ __align__(128) uint8_t smem[];
-  __shared__ int s_blocks[kAttnDecodeMaxSplitTokens / kBlockTokens];
-  __shared__ float s_m[kWarps][G], s_l[kWarps][G];
-  pdl_launch_dependents();
-  const int split = blockIdx.x, kvh = blockIdx.y, seq = blockIdx.z;
-  const int ctx = p.context_len[seq];
-  const int t0 = split * p.split_tokens;  // a multiple of 32, so of the 16-token page
-  if (t0 >= ctx) return;
-  const int ntok = min(p.split_tokens, ctx - t0);
-  const int ntiles = (ntok + kTokTile - 1) / kTokTile;
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int g = lane / 4, t = lane % 4;  // mma fragment coordinates
-  const int* table = p.block_table + (long long)seq * p.max_blocks_per_seq + t0 / kBlockTokens;
-  for (int j = threadIdx.x; j * kBlockTokens < ntok; j += kThreads) s_blocks[j] = table[j];
-  __syncthreads();
-
-  // Tile `tile` into stage `stage`: thread c copies 16-byte chunk c % 16 of rows c / 16 + 8j (j < 8), K and V.
-  // Row c / 16 + 8j is in page j / 2 at slot c / 16 + 8 (j % 2); its swizzled chunk is the same for every j
-  // (rows 8 apart), so one shared-memory offset and two in-page offsets serve the whole split.
-  const int chunk = threadIdx.x % 16, row0_thread = threadIdx.x / 16;
-  const long long page_elems = (long long)kBlockTokens * p.hkv * kDh;
+// A thread's fixed share of every tile load: thread c copies 16-byte chunk c % 16 of rows c / 16 + 8j (j < 8), K and
+// V. Row c / 16 + 8j is in page j / 2 at slot c / 16 + 8 (j % 2); its swizzled chunk is the same for every j (rows 8
+// apart), so one shared-memory offset and two in-page offsets serve every tile of every item of the same kv head.
+struct TokRowsLoader {
   long long in_page[2];
+  uint32_t off0;
+  __device__ __forceinline__ TokRowsLoader(const AttnDecodeParams& p, int kvh) {
+    const int chunk = threadIdx.x % 16, row0_thread = threadIdx.x / 16;
 #pragma unroll
-  for (int h = 0; h < 2; ++h) in_page[h] = ((long long)(row0_thread + 8 * h) * p.hkv + kvh) * kDh + chunk * 8;
-  const uint32_t off0 = tile_offset<kCpAsync>(row0_thread, chunk);
-  constexpr int kTileBytes = kTokStageBytes / 2;
-  auto load_tile = [&](int tile, int stage) {
-    uint8_t* sK = smem + stage * kTokStageBytes;
+    for (int h = 0; h < 2; ++h) in_page[h] = ((long long)(row0_thread + 8 * h) * p.hkv + kvh) * kDh + chunk * 8;
+    off0 = tile_offset<kCpAsync>(row0_thread, chunk);
+  }
+  // The tile whose first token is `first` (of the item's ntok) into `stage`; page[pg] is the element offset of its
+  // pg-th cache page (unused past the item's end). Rows past the end are zero-filled (a page's unused slots may
+  // hold NaN).
+  __device__ __forceinline__ void load(const AttnDecodeParams& p, uint8_t* stage, const long long (&page)[4], int first, int ntok) const {
+    constexpr int kTileBytes = kTokStageBytes / 2;
+    uint8_t* sK = stage;
     uint8_t* sV = sK + kTileBytes;
-    const int first = tile * kTokTile;
-    long long page[4];
-#pragma unroll
-    for (int pg = 0; pg < 4; ++pg) page[pg] = first + pg * kBlockTokens < ntok ? (long long)s_blocks[4 * tile + pg] * page_elems : 0;
+    const int row0_thread = threadIdx.x / 16;
 #pragma unroll
     for (int j = 0; j < kTokTile / 8; ++j) {
       const int tok = first + row0_thread + 8 * j;
-      const bool valid = tok < ntok;  // past the split's end: zeros (a page's unused slots may hold NaN)
+      const bool valid = tok < ntok;
       const long long elem = valid ? page[j / 2] + in_page[j % 2] : 0;
       const uint32_t off = off0 + (uint32_t)(j * 8 * kRowBytes);
       cp_async_16(smem_addr(sK + off), p.k_cache + elem, valid ? 16 : 0);
       cp_async_16(smem_addr(sV + off), p.v_cache + elem, valid ? 16 : 0);
     }
-  };
-
-  // Q as the B fragments of S^T = K Q^T: lane (g, t) holds head g's dims 16kk + 2t + {0, 1} and the same 8 on;
-  // heads G..7 are zero (their scores are computed and never kept).
-  uint32_t qb[kDh / 16][2];
-  {
-    const __nv_bfloat16* qrow = p.q + ((long long)seq * p.hq + kvh * G + min(g, G - 1)) * kDh + 2 * t;
-#pragma unroll
-    for (int kk = 0; kk < kDh / 16; ++kk) {
-      qb[kk][0] = g < G ? *reinterpret_cast<const uint32_t*>(qrow + 16 * kk) : 0u;
-      qb[kk][1] = g < G ? *reinterpret_cast<const uint32_t*>(qrow + 16 * kk + 8) : 0u;
-    }
   }
+};
 
-  // This lane's heads are 2t and 2t + 1 (e = 0, 1): running max (log2 units; the 8 lanes of a head agree),
-  // its share of the running sum, and O^T[16 db + g (+8)][2t + e] unnormalised.
-  float m_run[2] = {kNoScore, kNoScore};
-  float l_run[2] = {0.f, 0.f};
+// Q as the B fragments of S^T = K Q^T: lane (g, t) holds head g's dims 16kk + 2t + {0, 1} and the same 8 on; heads
+// G..7 are zero (their scores are computed and never kept).
+template <int G>
+__device__ __forceinline__ void tok_rows_load_q(uint32_t (&qb)[kDh / 16][2], const AttnDecodeParams& p, int seq, int kvh) {
+  const int lane = threadIdx.x % 32, g = lane / 4, t = lane % 4;
+  const __nv_bfloat16* qrow = p.q + ((long long)seq * p.hq + kvh * G + min(g, G - 1)) * kDh + 2 * t;
+#pragma unroll
+  for (int kk = 0; kk < kDh / 16; ++kk) {
+    qb[kk][0] = g < G ? *reinterpret_cast<const uint32_t*>(qrow + 16 * kk) : 0u;
+    qb[kk][1] = g < G ? *reinterpret_cast<const uint32_t*>(qrow + 16 * kk + 8) : 0u;
+  }
+}
+
+// One warp's running softmax over an item: this lane's heads are 2t and 2t + 1 (e = 0, 1): running max (log2 units;
+// the 8 lanes of a head agree), its share of the running sum, and O^T[16 db + g (+8)][2t + e] unnormalised.
+struct TokRowsState {
+  float m_run[2], l_run[2];
   float acc[kDh / 16][4];
+  __device__ __forceinline__ void reset() {
+    m_run[0] = m_run[1] = kNoScore;
+    l_run[0] = l_run[1] = 0.f;
 #pragma unroll
-  for (int db = 0; db < kDh / 16; ++db) acc[db][0] = acc[db][1] = acc[db][2] = acc[db][3] = 0.f;
-
-  // ldmatrix addressing, fixed per lane: lanes 8j..8j+7 give the rows of matrix j. K's A fragment (tokens x
-  // dims): matrix j is tokens 8(j % 2).. and dim chunk 2kk + j / 2; V^T's (dims x tokens, transposing loads):
-  // tokens 8(j / 2).. and chunk 2db + j % 2. Rows are 8-aligned, so a row's swizzle is lane % 8.
-  const int mat = lane / 8;
-  const int k_row = warp * kTokWarpRows + lane % 8 + 8 * (mat % 2);
-  const int v_row = warp * kTokWarpRows + lane % 8 + 8 * (mat / 2);
-
-#pragma unroll
-  for (int s = 0; s < kStagesT - 1; ++s) {
-    if (s < ntiles) load_tile(s, s);
-    cp_async_commit();
+    for (int db = 0; db < kDh / 16; ++db) acc[db][0] = acc[db][1] = acc[db][2] = acc[db][3] = 0.f;
   }
-  for (int i = 0; i < ntiles; ++i) {
-    cp_async_wait<kStagesT - 2>();
-    __syncthreads();  // tile i is in; every warp is done with tile i - 1, whose stage is refilled now
-    {
-      const int next = i + kStagesT - 1;
-      if (next < ntiles) load_tile(next, next % kStagesT);
-      cp_async_commit();
-    }
-    const uint8_t* sK = smem + (i % kStagesT) * kTokStageBytes;
-    const uint8_t* sV = sK + kTileBytes;
 
-    // S^T over this warp's 16 tokens: c0, c1 = token g, heads 2t, 2t+1; c2, c3 = token g + 8. Two
-    // accumulators (even and odd 16-dim steps) halve the chain of dependent mma.
+  // The tile in sK / sV whose first token is `first` of the item's ntok.
+  __device__ __forceinline__ void tile(const uint8_t* sK, const uint8_t* sV, const uint32_t (&qb)[kDh / 16][2], int first, int ntok,
+                                       float scale_log2) {
+    const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, g = lane / 4;
+    // ldmatrix addressing: lanes 8j..8j+7 give the rows of matrix j. K's A fragment (tokens x dims): matrix j is
+    // tokens 8(j % 2).. and dim chunk 2kk + j / 2; V^T's (dims x tokens, transposing loads): tokens 8(j / 2).. and
+    // chunk 2db + j % 2. Rows are 8-aligned, so a row's swizzle is lane % 8.
+    const int mat = lane / 8;
+    const int k_row = warp * kTokWarpRows + lane % 8 + 8 * (mat % 2);
+    const int v_row = warp * kTokWarpRows + lane % 8 + 8 * (mat / 2);
+    // S^T over this warp's 16 tokens: c0, c1 = token g, heads 2t, 2t+1; c2, c3 = token g + 8. Two accumulators
+    // (even and odd 16-dim steps) halve the chain of dependent mma.
     float x[4];
     {
       float s0[4] = {0.f, 0.f, 0.f, 0.f}, s1[4] = {0.f, 0.f, 0.f, 0.f};
@@ -556,7 +536,7 @@ __global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
           mma_bf16(s1, a, qb[kk][0], qb[kk][1]);
         }
       }
-      const int tok = i * kTokTile + warp * kTokWarpRows + g;
+      const int tok = first + warp * kTokWarpRows + g;
 #pragma unroll
       for (int e = 0; e < 4; ++e) x[e] = tok + 8 * (e / 2) < ntok ? (s0[e] + s1[e]) * scale_log2 : -INFINITY;
     }
@@ -593,7 +573,6 @@ __global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
     // fragment's 8x8 blocks.
     const uint32_t pb0 = movmatrix_trans(pack_bf16(pr[0], pr[1]));
     const uint32_t pb1 = movmatrix_trans(pack_bf16(pr[2], pr[3]));
-
     // O^T += V^T P^T, 16 output dimensions an mma; V^T's A fragments by transposing ldmatrix.
 #pragma unroll
     for (int db = 0; db < kDh / 16; ++db) {
@@ -602,33 +581,217 @@ __global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
       mma_bf16(acc[db], a, pb0, pb1);
     }
   }
-  cp_async_wait<0>();
-  __syncthreads();  // the stages are free: the merge reuses them
+
+  // The item's end: each warp leaves its maxima, sums and unnormalised rows in s_m / s_l / s_acc
+  // ([kWarps][G][kDh] floats), and the block merges them into the output or the split's workspace slot. The caller
+  // makes sure nothing else uses s_acc meanwhile; the second barrier is merge_warps' own reads'.
+  template <int G>
+  __device__ __forceinline__ void finish(float (&s_m)[kWarps][G], float (&s_l)[kWarps][G], float* s_acc, const AttnDecodeParams& p, int kvh,
+                                         int seq, int split) {
+    const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, g = lane / 4, t = lane % 4;
+#pragma unroll
+    for (int e = 0; e < 2; ++e) {
+      l_run[e] += __shfl_xor_sync(0xffffffffu, l_run[e], 4);
+      l_run[e] += __shfl_xor_sync(0xffffffffu, l_run[e], 8);
+      l_run[e] += __shfl_xor_sync(0xffffffffu, l_run[e], 16);
+    }
+#pragma unroll
+    for (int e = 0; e < 2; ++e) {
+      const int head = 2 * t + e;
+      if (head >= G) continue;
+      if (g == 0) {
+        s_m[warp][head] = m_run[e];
+        s_l[warp][head] = l_run[e];
+      }
+      float* dst = s_acc + (warp * G + head) * kDh + g;
+#pragma unroll
+      for (int db = 0; db < kDh / 16; ++db) {
+        dst[16 * db] = acc[db][e];
+        dst[16 * db + 8] = acc[db][e + 2];
+      }
+    }
+    __syncthreads();
+    merge_warps<G>(s_m, s_l, s_acc, p, kvh, seq, split);
+  }
+};
+
+template <int G, int kStagesT>
+__global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
+    attn_decode_token_rows_kernel(AttnDecodeParams p, float scale_log2) {
+  extern __shared__ __align__(128) uint8_t smem[];
+  __shared__ int s_blocks[kAttnDecodeMaxSplitTokens / kBlockTokens];
+  __shared__ float s_m[kWarps][G], s_l[kWarps][G];
+  pdl_launch_dependents();
+  const int split = blockIdx.x, kvh = blockIdx.y, seq = blockIdx.z;
+  const int ctx = p.context_len[seq];
+  const int t0 = split * p.split_tokens;  // a multiple of 32, so of the 16-token page
+  if (t0 >= ctx) return;
+  const int ntok = min(p.split_tokens, ctx - t0);
+  const int ntiles = (ntok + kTokTile - 1) / kTokTile;
+  const int* table = p.block_table + (long long)seq * p.max_blocks_per_seq + t0 / kBlockTokens;
+  for (int j = threadIdx.x; j * kBlockTokens < ntok; j += kThreads) s_blocks[j] = table[j];
+  __syncthreads();
+
+  const TokRowsLoader loader(p, kvh);
+  const long long page_elems = (long long)kBlockTokens * p.hkv * kDh;
+  auto load_tile = [&](int tile, int stage) {
+    const int first = tile * kTokTile;
+    long long page[4];
+#pragma unroll
+    for (int pg = 0; pg < 4; ++pg) page[pg] = first + pg * kBlockTokens < ntok ? (long long)s_blocks[4 * tile + pg] * page_elems : 0;
+    loader.load(p, smem + stage * kTokStageBytes, page, first, ntok);
+  };
+  uint32_t qb[kDh / 16][2];
+  tok_rows_load_q<G>(qb, p, seq, kvh);
+  TokRowsState st;
+  st.reset();
 
 #pragma unroll
-  for (int e = 0; e < 2; ++e) {
-    l_run[e] += __shfl_xor_sync(0xffffffffu, l_run[e], 4);
-    l_run[e] += __shfl_xor_sync(0xffffffffu, l_run[e], 8);
-    l_run[e] += __shfl_xor_sync(0xffffffffu, l_run[e], 16);
+  for (int s = 0; s < kStagesT - 1; ++s) {
+    if (s < ntiles) load_tile(s, s);
+    cp_async_commit();
   }
-  float* s_acc = reinterpret_cast<float*>(smem);  // [kWarps][G][kDh]
-#pragma unroll
-  for (int e = 0; e < 2; ++e) {
-    const int head = 2 * t + e;
-    if (head >= G) continue;
-    if (g == 0) {
-      s_m[warp][head] = m_run[e];
-      s_l[warp][head] = l_run[e];
+  for (int i = 0; i < ntiles; ++i) {
+    cp_async_wait<kStagesT - 2>();
+    __syncthreads();  // tile i is in; every warp is done with tile i - 1, whose stage is refilled now
+    {
+      const int next = i + kStagesT - 1;
+      if (next < ntiles) load_tile(next, next % kStagesT);
+      cp_async_commit();
     }
-    float* dst = s_acc + (warp * G + head) * kDh + g;
+    const uint8_t* sK = smem + (i % kStagesT) * kTokStageBytes;
+    st.tile(sK, sK + kTokStageBytes / 2, qb, i * kTokTile, ntok, scale_log2);
+  }
+  cp_async_wait<0>();
+  __syncthreads();  // the stages are free: the merge reuses them
+  st.finish<G>(s_m, s_l, reinterpret_cast<float*>(smem), p, kvh, seq, split);
+}
+
+// The persistent grid (DUET_ATTN_DECODE_PERSIST; AttnDecodeParams::persistent). A block of the grid above spends
+// its start (page table, Q, the first tile's whole memory latency with nothing else in flight) and its end (the
+// merge) with its loads idle; with a 512-token split that is a large part of its 8 tiles, and on 8-40 SMs, where
+// every block's bytes in flight count, the kernel reads at 71-81% of the copy bandwidth (round 12). Here a grid of
+// as many blocks as the partition holds at once walks the flattened (split, kv head, sequence) items, block b taking
+// b, b + grid, ...; the tile stream runs on across an item's end, so the next item's first tiles are in flight while
+// the last one is multiplied and merged. The merge gets its own shared memory (the stages are busy), and a tile's
+// page numbers and the next item's context length and Q are read one step before they are needed.
+struct TokItem {
+  int w = 0, seq = 0, kvh = 0, split = 0, t0 = 0, ntok = 0, ntiles = 0;
+  int next_ctx = 0;  // the context length of item w + grid's sequence (read ahead), 0 past the end
+};
+
+__device__ __forceinline__ int tok_item_seq(const AttnDecodeParams& p, int w) { return w / p.num_splits / p.hkv; }
+
+// Item w with its context length ctx.
+__device__ __forceinline__ TokItem tok_item(const AttnDecodeParams& p, int w, int ctx, int items) {
+  TokItem it;
+  it.w = w;
+  it.split = w % p.num_splits;
+  const int r = w / p.num_splits;
+  it.kvh = r % p.hkv;
+  it.seq = r / p.hkv;
+  it.t0 = it.split * p.split_tokens;
+  it.ntok = min(p.split_tokens, ctx - it.t0);
+  it.ntiles = it.ntok > 0 ? (it.ntok + kTokTile - 1) / kTokTile : 0;
+  const int after = w + (int)gridDim.x;
+  it.next_ctx = after < items ? p.context_len[tok_item_seq(p, after)] : 0;
+  return it;
+}
+
+// The first item with tiles after `it` in this block's walk (w = items when none is left): a split that starts past
+// its sequence's end has none.
+__device__ __forceinline__ TokItem tok_next_item(const AttnDecodeParams& p, const TokItem& it, int items) {
+  int w = it.w + (int)gridDim.x, ctx = it.next_ctx;
+  while (w < items) {
+    const TokItem n = tok_item(p, w, ctx, items);
+    if (n.ntiles > 0) return n;
+    w += (int)gridDim.x;
+    ctx = n.next_ctx;
+  }
+  TokItem none;
+  none.w = items;
+  return none;
+}
+
+// The four cache pages (element offsets) of an item's tile, 0 past its end.
+__device__ __forceinline__ void tok_pages(long long (&page)[4], const AttnDecodeParams& p, const TokItem& it, int tile) {
+  const int* table = p.block_table + (long long)it.seq * p.max_blocks_per_seq + it.t0 / kBlockTokens + 4 * tile;
+  const long long page_elems = (long long)kBlockTokens * p.hkv * kDh;
 #pragma unroll
-    for (int db = 0; db < kDh / 16; ++db) {
-      dst[16 * db] = acc[db][e];
-      dst[16 * db + 8] = acc[db][e + 2];
+  for (int pg = 0; pg < 4; ++pg) page[pg] = tile * kTokTile + pg * kBlockTokens < it.ntok ? (long long)table[pg] * page_elems : 0;
+}
+
+template <int G, int kStagesT>
+constexpr int kTokPersistSmemBytes = kTokSmemBytes<kStagesT> + kWarps * G * kDh * 4;  // the stages, then the merge
+
+template <int G, int kStagesT>
+__global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
+    attn_decode_token_rows_persistent_kernel(AttnDecodeParams p, float scale_log2, int items) {
+  extern __shared__ __align__(128) uint8_t smem[];
+  __shared__ float s_m[kWarps][G], s_l[kWarps][G];
+  float* const s_acc = reinterpret_cast<float*>(smem + kTokSmemBytes<kStagesT>);
+  pdl_launch_dependents();
+  const int w0 = blockIdx.x;
+  if (w0 >= items) return;
+  TokItem first;
+  first.w = w0 - (int)gridDim.x;  // so that tok_next_item starts at w0
+  first.next_ctx = p.context_len[tok_item_seq(p, w0)];
+  TokItem cp = tok_next_item(p, first, items);
+  if (cp.w >= items) return;
+
+  // The loader runs kStagesT - 1 tiles ahead of the math, across items; pages[] are its next tile's, read a step
+  // early. Every item of a walk has the same kv head only when the grid is a multiple of hkv * num_splits, so the
+  // loader's in-page offsets are rebuilt per item.
+  TokItem ld = cp;
+  int ld_tile = 0;
+  long long pages[4];
+  tok_pages(pages, p, ld, 0);
+  auto issue = [&](int stage) {
+    if (ld.w < items) {
+      TokRowsLoader(p, ld.kvh).load(p, smem + stage * kTokStageBytes, pages, ld_tile * kTokTile, ld.ntok);
+      if (++ld_tile == ld.ntiles) {
+        ld = tok_next_item(p, ld, items);
+        ld_tile = 0;
+      }
+      if (ld.w < items) tok_pages(pages, p, ld, ld_tile);
+    }
+    cp_async_commit();
+  };
+#pragma unroll
+  for (int s = 0; s < kStagesT - 1; ++s) issue(s);
+
+  uint32_t qb[kDh / 16][2];
+  tok_rows_load_q<G>(qb, p, cp.seq, cp.kvh);
+  TokRowsState st;
+  st.reset();
+  int cp_tile = 0;
+  for (int i = 0; cp.w < items; ++i) {
+    cp_async_wait<kStagesT - 2>();
+    __syncthreads();  // tile i is in; every warp is done with tile i - 1 (and with the last merge's reads of s_acc)
+    issue((i + kStagesT - 1) % kStagesT);
+    const bool last = cp_tile == cp.ntiles - 1;
+    TokItem nx;
+    uint32_t qn[kDh / 16][2];
+    if (last) {  // the next item's Q, read while this tile is multiplied and merged
+      nx = tok_next_item(p, cp, items);
+      if (nx.w < items) tok_rows_load_q<G>(qn, p, nx.seq, nx.kvh);
+    }
+    const uint8_t* sK = smem + (i % kStagesT) * kTokStageBytes;
+    st.tile(sK, sK + kTokStageBytes / 2, qb, cp_tile * kTokTile, cp.ntok, scale_log2);
+    if (last) {
+      st.finish<G>(s_m, s_l, s_acc, p, cp.kvh, cp.seq, cp.split);
+      st.reset();
+      cp = nx;
+      cp_tile = 0;
+      if (cp.w < items) {
+#pragma unroll
+        for (int kk = 0; kk < kDh / 16; ++kk) qb[kk][0] = qn[kk][0], qb[kk][1] = qn[kk][1];
+      }
+    } else {
+      ++cp_tile;
     }
   }
-  __syncthreads();
-  merge_warps<G>(s_m, s_l, s_acc, p, kvh, seq, split);
+  cp_async_wait<0>();
 }
 
 __global__ void __launch_bounds__(kDh) attn_decode_reduce_kernel(AttnDecodeParams p) {
@@ -729,9 +892,35 @@ void launch_token_rows(const AttnDecodeParams& p, cudaStream_t stream) {
   check_launch("attn_decode (split pass, token rows)");
 }
 
+// The persistent grid: as many blocks as the partition's sm_count SMs hold at once (the kernel's occupancy, asked
+// once per device), never more than there are items.
+template <int G, int kStagesT>
+void launch_token_rows_persistent(const AttnDecodeParams& p, cudaStream_t stream) {
+  const auto kernel = attn_decode_token_rows_persistent_kernel<G, kStagesT>;
+  constexpr int smem_bytes = kTokPersistSmemBytes<G, kStagesT>;
+  static bool raised[kMaxDevices] = {};
+  static int per_sm[kMaxDevices] = {};
+  const std::string what = "token rows, persistent, G=" + std::to_string(G) + " stages=" + std::to_string(kStagesT);
+  prepare_kernel(kernel, smem_bytes, raised, what.c_str());
+  int device = 0;
+  if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("attn_decode: cudaGetDevice failed");
+  int blocks = device < kMaxDevices ? per_sm[device] : 0;
+  if (blocks == 0) {
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, kThreads, smem_bytes) != cudaSuccess || blocks < 1)
+      throw std::runtime_error("attn_decode: the persistent token-rows kernel fits no block on an SM");
+    if (device < kMaxDevices) per_sm[device] = blocks;
+  }
+  const long long items = (long long)p.num_splits * p.hkv * p.num_seqs;
+  require(items <= 0x7fffffffLL, "attn_decode", "num_splits * hkv * num_seqs must fit an int for the persistent grid");
+  const int grid = (int)std::min<long long>(items, (long long)blocks * p.sm_count);
+  kernel<<<grid, kThreads, smem_bytes, stream>>>(p, p.scale * kLog2e, (int)items);
+  check_launch("attn_decode (split pass, token rows, persistent)");
+}
+
 // mode: a load path (kCpAsync, kBulkRows, kTma) for the head-rows kernel, or kTokenRows2 / kTokenRows3 for the
-// token-rows kernel with 2 or 3 stages (cp.async loads).
-constexpr int kTokenRows2 = 3, kTokenRows3 = 4;
+// token-rows kernel with 2 or 3 stages (cp.async loads), on one block an item, or kTokenRowsPersist2 / 3 on the
+// persistent grid.
+constexpr int kTokenRows2 = 3, kTokenRows3 = 4, kTokenRowsPersist2 = 5, kTokenRowsPersist3 = 6;
 template <int G>
 void launch_group(const AttnDecodeParams& p, int mode, cudaStream_t stream) {
   switch (mode) {
@@ -739,6 +928,8 @@ void launch_group(const AttnDecodeParams& p, int mode, cudaStream_t stream) {
     case kBulkRows: launch_group<G, kBulkRows>(p, stream); break;
     case kTokenRows2: launch_token_rows<G, 2>(p, stream); break;
     case kTokenRows3: launch_token_rows<G, 3>(p, stream); break;
+    case kTokenRowsPersist2: launch_token_rows_persistent<G, 2>(p, stream); break;
+    case kTokenRowsPersist3: launch_token_rows_persistent<G, 3>(p, stream); break;
     default: launch_group<G, kCpAsync>(p, stream);
   }
 }
@@ -776,6 +967,14 @@ bool use_pdl() {
 int auto_token_rows_stages() {
   static const int stages = env_choice("DUET_ATTN_DECODE_STAGES", 2, {{"2", 2}, {"3", 3}});
   return stages;
+}
+
+// The grid for AttnDecodeGrid::Auto: one block an item, unless DUET_ATTN_DECODE_PERSIST=1 asks for the persistent
+// grid (token rows only; it needs the partition's sm_count) for a tuning run; an unknown value is an error.
+AttnDecodeGrid auto_grid() {
+  static const AttnDecodeGrid grid =
+      env_choice("DUET_ATTN_DECODE_PERSIST", AttnDecodeGrid::PerItem, {{"0", AttnDecodeGrid::PerItem}, {"1", AttnDecodeGrid::Persistent}});
+  return grid;
 }
 
 // Blocks per SM the split aims for when there are few (sequence, kv head) pairs. One block keeps ~48 KB
@@ -867,7 +1066,17 @@ void launch_attn_decode(const AttnDecodeParams& p, cudaStream_t stream) {
   duet::require(p.token_rows_stages == 0 || p.token_rows_stages == 2 || p.token_rows_stages == 3, "attn_decode",
                 "token_rows_stages must be 0 (the default), 2 or 3");
   const int stages = p.token_rows_stages != 0 ? p.token_rows_stages : duet::auto_token_rows_stages();
-  const int mode = math == AttnDecodeMath::TokenRows ? (stages == 2 ? duet::kTokenRows2 : duet::kTokenRows3)
+  // Auto takes the persistent grid only where it can run (token rows, a known partition); asked for explicitly
+  // where it cannot, it is an error.
+  AttnDecodeGrid grid = p.grid == AttnDecodeGrid::Auto ? duet::auto_grid() : p.grid;
+  if (p.grid == AttnDecodeGrid::Auto && (math != AttnDecodeMath::TokenRows || p.sm_count <= 0)) grid = AttnDecodeGrid::PerItem;
+  duet::require(grid == AttnDecodeGrid::PerItem || math == AttnDecodeMath::TokenRows, "attn_decode",
+                "the persistent grid runs the token-rows kernel only");
+  duet::require(grid == AttnDecodeGrid::PerItem || p.sm_count > 0, "attn_decode",
+                "the persistent grid needs sm_count (the partition's SMs) to be positive");
+  const bool persist = grid == AttnDecodeGrid::Persistent;
+  const int mode = math == AttnDecodeMath::TokenRows
+                       ? (stages == 2 ? (persist ? duet::kTokenRowsPersist2 : duet::kTokenRows2) : (persist ? duet::kTokenRowsPersist3 : duet::kTokenRows3))
                    : load == AttnDecodeLoad::Tma    ? duet::kTma
                    : load == AttnDecodeLoad::Bulk   ? duet::kBulkRows
                                                     : duet::kCpAsync;

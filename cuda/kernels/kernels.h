@@ -117,6 +117,11 @@ enum class AttnDecodeLoad { Auto, CpAsync, Bulk, Tma };
 // head-rows time by median on 8-16 SMs of an H100) unless DUET_ATTN_DECODE_MATH says otherwise, or the load asked
 // for is Bulk or Tma; attn_decode_choose_split rounds splits to Auto's tile.
 enum class AttnDecodeMath { Auto, HeadRows, TokenRows };
+// How pass 1's blocks cover the (split, kv head, sequence) items: PerItem, one block each; Persistent (token rows
+// only, sm_count > 0), as many blocks as the partition holds at once, each walking items back to back so the next
+// item's loads overlap the last one's end. Auto is PerItem unless DUET_ATTN_DECODE_PERSIST=1 (and the kernel and
+// sm_count allow it).
+enum class AttnDecodeGrid { Auto, PerItem, Persistent };
 struct AttnDecodeParams {
   const __nv_bfloat16* q;         // [num_seqs, hq, dh], one new token per sequence
   const __nv_bfloat16* k_cache;   // [num_blocks, block_tokens, hkv, dh]
@@ -132,6 +137,8 @@ struct AttnDecodeParams {
   AttnDecodeMath math = AttnDecodeMath::Auto;
   int token_rows_stages = 0;
   int num_cache_blocks = 0;       // pages in k_cache/v_cache; TMA loads need it (their tensor maps' extent)
+  AttnDecodeGrid grid = AttnDecodeGrid::Auto;
+  int sm_count = 0;               // the partition's SMs (the persistent grid's size); 0: unknown, one block an item
 };
 struct AttnDecodeSplit { int split_tokens, num_splits; };
 // Picks the split: enough blocks for about two per SM, whole tiles (32 or 64 tokens), at
