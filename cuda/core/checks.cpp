@@ -413,8 +413,6 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
   p.math = v.math;
   p.token_rows_stages = v.token_rows_stages;
   p.num_cache_blocks = total_blocks;
-  p.grid = v.grid;
-  p.sm_count = v.grid_sms > 0 ? v.grid_sms : sm_count;
   if (impl == AttnImpl::Own) {
     launch_attn_decode(p, s);
   } else {
@@ -441,8 +439,6 @@ CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector
                                                           : "";
   if (v.math == AttnDecodeMath::HeadRows) label += "[head_rows]";
   if (v.math == AttnDecodeMath::TokenRows) label += "[token_rows" + (v.token_rows_stages ? "," + std::to_string(v.token_rows_stages) + " stages" : std::string()) + "]";
-  if (v.grid == AttnDecodeGrid::Persistent) label += "[persistent" + (v.grid_sms ? ", grid of " + std::to_string(v.grid_sms) + " SMs" : std::string()) + "]";
-  if (v.grid == AttnDecodeGrid::PerItem) label += "[per_item]";
   return finish(std::string(impl == AttnImpl::Own ? "attn_decode" : "attn_decode[cudnn]") + label + " seqs=" + std::to_string(seqs) + " hq=" + std::to_string(hq) + " hkv=" +
                     std::to_string(hkv) + " max_ctx=" + std::to_string(max_ctx) +
                     (impl == AttnImpl::Own ? " splits=" + std::to_string(sp.num_splits) + "x" + std::to_string(sp.split_tokens) : std::string()),
@@ -619,10 +615,14 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
       out.push_back(check_attn_decode(s, 40, 8, {4096, 2500, 33}, sm_count, next(), AttnImpl::Own, v));
       out.push_back(check_attn_decode(s, 16, 2, {9000}, sm_count, next(), AttnImpl::Own, v));
     }
-    // The token-rows kernel at both stage counts, every group size (the heads are its mma columns, 1..8 of 8),
-    // and splits that end inside a 64-token tile or a page (32 and 96 tokens), whatever the split rule picks.
+    // The token-rows kernel with each of its loads (cp.async; TMA boxes on sm_90) at both stage counts, every group
+    // size (the heads are its mma columns, 1..8 of 8), and splits that end inside a 64-token tile or a page (32 and
+    // 96 tokens), whatever the split rule picks.
+    std::vector<AttnDecodeLoad> token_loads{AttnDecodeLoad::CpAsync};
+    if (major >= 9) token_loads.push_back(AttnDecodeLoad::Tma);
+    for (AttnDecodeLoad l : token_loads)
     for (int stages : {2, 3}) {
-      const AttnDecodeVariant v{AttnDecodeLoad::CpAsync, AttnDecodeMath::TokenRows, stages};
+      const AttnDecodeVariant v{l, AttnDecodeMath::TokenRows, stages};
       out.push_back(check_attn_decode(s, 32, 8, {1, 17, 300, 1029}, sm_count, next(), AttnImpl::Own, v));
       out.push_back(check_attn_decode(s, 40, 8, {4096, 2500, 33}, sm_count, next(), AttnImpl::Own, v));
       out.push_back(check_attn_decode(s, 8, 8, {70, 33, 129}, sm_count, next(), AttnImpl::Own, v));
@@ -632,28 +632,9 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
       out.push_back(check_attn_decode(s, 24, 8, {500, 31}, sm_count, next(), AttnImpl::Own, v));
       out.push_back(check_attn_decode(s, 16, 8, {130, 1}, sm_count, next(), AttnImpl::Own, v));
       for (int split : {32, 96}) {
-        const AttnDecodeVariant vs{AttnDecodeLoad::CpAsync, AttnDecodeMath::TokenRows, stages, split};
+        const AttnDecodeVariant vs{l, AttnDecodeMath::TokenRows, stages, split};
         out.push_back(check_attn_decode(s, 40, 8, {1000, 95, 33, 1}, sm_count, next(), AttnImpl::Own, vs));
       }
-    }
-    // The persistent grid at both stage counts: on the partition (few items: a block each) and sized for 1-2 SMs, so
-    // that every block walks many items of several kv heads, sequences of other lengths and splits that start past
-    // their sequence's end (skipped), with the merge pass (splits of 32 and 96) and without it (48 sequences).
-    for (int stages : {2, 3}) {
-      for (int sms : {0, 1, 2}) {
-        const AttnDecodeVariant v{AttnDecodeLoad::CpAsync, AttnDecodeMath::TokenRows, stages, 0, AttnDecodeGrid::Persistent, sms};
-        out.push_back(check_attn_decode(s, 32, 8, {1, 17, 300, 1029}, sm_count, next(), AttnImpl::Own, v));
-        out.push_back(check_attn_decode(s, 40, 8, {4096, 2500, 33}, sm_count, next(), AttnImpl::Own, v));
-        out.push_back(check_attn_decode(s, 56, 8, {200, 1000}, sm_count, next(), AttnImpl::Own, v));
-        for (int split : {32, 96}) {
-          const AttnDecodeVariant vs{AttnDecodeLoad::CpAsync, AttnDecodeMath::TokenRows, stages, split, AttnDecodeGrid::Persistent, sms};
-          out.push_back(check_attn_decode(s, 40, 8, {1000, 95, 33, 1}, sm_count, next(), AttnImpl::Own, vs));
-        }
-      }
-      std::vector<int> many;
-      for (int i = 0; i < 48; ++i) many.push_back(1 + (i * 37) % 700);
-      const AttnDecodeVariant v{AttnDecodeLoad::CpAsync, AttnDecodeMath::TokenRows, stages, 0, AttnDecodeGrid::Persistent, 1};
-      out.push_back(check_attn_decode(s, 32, 8, many, sm_count, next(), AttnImpl::Own, v));
     }
     {
       const AttnDecodeVariant vs{AttnDecodeLoad::CpAsync, AttnDecodeMath::HeadRows, 0, 96};

@@ -52,16 +52,13 @@ CheckResult check_gather_rows(cudaStream_t s, int n, int dim, const CheckOptions
 // Attention checks run the implementation `impl` names (attn_impl.h): our
 // kernels or cuDNN's, against the same fp64 reference.
 // check_attn_decode's variant picks our kernel's path (kernels.h): how it fills its stages, which operand is the
-// mma rows and with how many stages, optionally a split of split_tokens (a multiple of 32) instead of
-// attn_decode_choose_split's, and the grid (one block an item or persistent, sized for grid_sms SMs when that is
-// set). The defaults are what forwards run.
+// mma rows and with how many stages, and optionally a split of split_tokens (a multiple of 32) instead of
+// attn_decode_choose_split's. The defaults are what forwards run.
 struct AttnDecodeVariant {
   AttnDecodeLoad load = AttnDecodeLoad::Auto;
   AttnDecodeMath math = AttnDecodeMath::Auto;
   int token_rows_stages = 0;
   int split_tokens = 0;
-  AttnDecodeGrid grid = AttnDecodeGrid::Auto;
-  int grid_sms = 0;  // the persistent grid's sm_count instead of the partition's: a few SMs make every block walk many items
 };
 CheckResult check_attn_decode(cudaStream_t s, int hq, int hkv, const std::vector<int>& contexts, int sm_count,
                               const CheckOptions& o, AttnImpl impl = AttnImpl::Own, const AttnDecodeVariant& v = {});

@@ -456,7 +456,6 @@ void ForwardBatch::enqueue(cudaStream_t stream, GemmHandle* gemm) const {
       dp.num_splits = num_splits_;
       dp.scale = scale;
       dp.num_cache_blocks = cache_blocks_;
-      dp.sm_count = sm_count_;
       if (decode_impl_ == AttnImpl::Own) {
         launch_attn_decode(dp, stream);
       } else {

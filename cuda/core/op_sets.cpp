@@ -210,7 +210,6 @@ std::unique_ptr<OpSets> build_op_sets(const Experiment& e, int sets, int sm_coun
       dp.num_splits = sp.num_splits;
       dp.scale = 1.f / std::sqrt((float)kDh);
       dp.num_cache_blocks = p.total_blocks;
-      dp.sm_count = sm_count;
       if (attn_decode_impl() == AttnImpl::Own) {
         o->launches.push_back([=](cudaStream_t st) { launch_attn_decode(dp, st); });
         continue;

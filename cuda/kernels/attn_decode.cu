@@ -443,9 +443,6 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
 // movmatrix transposes; each head's softmax reduces over the 8 lane groups (three shuffles, not two).
 // A warp owns 16 rows of every 64-token tile, so a stage is 32 KB: kStagesT = 3 fits two blocks an SM,
 // 2 fits three (one tile in flight while one is multiplied). Loads are cp.async as in the default path.
-// Two grids run it: one block a (split, kv head, sequence) item (attn_decode_token_rows_kernel), or a persistent
-// grid that walks items back to back (attn_decode_token_rows_persistent_kernel, below); the pieces they share are
-// the TokRows* helpers.
 constexpr int kTokWarpRows = 16;
 constexpr int kTokTile = kTokWarpRows * kWarps;  // 64 tokens, four cache pages
 constexpr int kTokStageBytes = 2 * kTokTile * kRowBytes;
@@ -511,7 +508,8 @@ struct TokRowsState {
     for (int db = 0; db < kDh / 16; ++db) acc[db][0] = acc[db][1] = acc[db][2] = acc[db][3] = 0.f;
   }
 
-  // The tile in sK / sV whose first token is `first` of the item's ntok.
+  // The tile in sK / sV (laid out as kLoadT's loads leave it) whose first token is `first` of the item's ntok.
+  template <int kLoadT>
   __device__ __forceinline__ void tile(const uint8_t* sK, const uint8_t* sV, const uint32_t (&qb)[kDh / 16][2], int first, int ntok,
                                        float scale_log2) {
     const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, g = lane / 4;
@@ -529,7 +527,7 @@ struct TokRowsState {
 #pragma unroll
       for (int kk = 0; kk < kDh / 16; ++kk) {
         uint32_t a[4];
-        ldmatrix_x4(a, smem_addr(sK + tile_offset<kCpAsync>(k_row, 2 * kk + mat / 2)));
+        ldmatrix_x4(a, smem_addr(sK + tile_offset<kLoadT>(k_row, 2 * kk + mat / 2)));
         if (kk % 2 == 0) {
           mma_bf16(s0, a, qb[kk][0], qb[kk][1]);
         } else {
@@ -577,7 +575,7 @@ struct TokRowsState {
 #pragma unroll
     for (int db = 0; db < kDh / 16; ++db) {
       uint32_t a[4];
-      ldmatrix_x4_trans(a, smem_addr(sV + tile_offset<kCpAsync>(v_row, 2 * db + mat % 2)));
+      ldmatrix_x4_trans(a, smem_addr(sV + tile_offset<kLoadT>(v_row, 2 * db + mat % 2)));
       mma_bf16(acc[db], a, pb0, pb1);
     }
   }
@@ -615,12 +613,26 @@ struct TokRowsState {
   }
 };
 
-template <int G, int kStagesT>
+// Two ways to fill the token-rows kernel's stages (kLoadT): cp.async, 16 bytes a thread and instruction (1,024 copies
+// a tile, each with its address arithmetic: TokRowsLoader), or TMA tensor-map boxes (kTma: one thread issues a
+// tile's 16 boxes, a page's 16 tokens x 64 dims of K or V each, on the stage's mbarrier). On 8-40 SMs the kernel is
+// bound by instructions issued (rounds 8, 10 and 15), and the head-rows kernel's math, not its loads, was the bulk of
+// them when TMA was first measured level there (round 9); the token-rows math cut that math, so the loads are a
+// larger share (round 16 measures it). The boxes hold whole pages: V rows past the split's end are zeroed after
+// the wait, as in the head-rows kernel.
+template <int kLoadT, int kStagesT>
+constexpr int kTokSmemAlloc = kTokSmemBytes<kStagesT> + (kLoadT == kTma ? 1024 : 0);  // TMA: 1 KB to align the stages
+
+template <int G, int kStagesT, int kLoadT>
 __global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
-    attn_decode_token_rows_kernel(AttnDecodeParams p, float scale_log2) {
-  extern __shared__ __align__(128) uint8_t smem[];
+    attn_decode_token_rows_kernel(AttnDecodeParams p, float scale_log2, const __grid_constant__ CacheMaps maps) {
+  static_assert(kLoadT == kCpAsync || kLoadT == kTma, "token rows load with cp.async or TMA");
+  extern __shared__ __align__(1024) uint8_t smem_raw[];
+  // TMA's 128-byte swizzle needs its boxes 1,024-byte aligned (the spare kilobyte is in kTokSmemAlloc).
+  uint8_t* const smem = kLoadT == kTma ? smem_raw + ((1024u - (smem_addr(smem_raw) & 1023u)) & 1023u) : smem_raw;
   __shared__ int s_blocks[kAttnDecodeMaxSplitTokens / kBlockTokens];
   __shared__ float s_m[kWarps][G], s_l[kWarps][G];
+  __shared__ __align__(8) uint64_t s_bar[kStagesT];  // TMA only: one barrier a stage
   pdl_launch_dependents();
   const int split = blockIdx.x, kvh = blockIdx.y, seq = blockIdx.z;
   const int ctx = p.context_len[seq];
@@ -630,16 +642,46 @@ __global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
   const int ntiles = (ntok + kTokTile - 1) / kTokTile;
   const int* table = p.block_table + (long long)seq * p.max_blocks_per_seq + t0 / kBlockTokens;
   for (int j = threadIdx.x; j * kBlockTokens < ntok; j += kThreads) s_blocks[j] = table[j];
+  if constexpr (kLoadT == kTma) {
+    if (threadIdx.x == 0) {
+      for (int st = 0; st < kStagesT; ++st) mbar_init(smem_addr(&s_bar[st]), 1);
+      mbar_fence_init();  // the initialised barriers visible to the copy engine
+    }
+  }
   __syncthreads();
 
-  const TokRowsLoader loader(p, kvh);
+  const TokRowsLoader loader(p, kvh);  // cp.async only (unused with TMA)
   const long long page_elems = (long long)kBlockTokens * p.hkv * kDh;
+  constexpr int kTileBytes = kTokStageBytes / 2;
   auto load_tile = [&](int tile, int stage) {
     const int first = tile * kTokTile;
-    long long page[4];
+    if constexpr (kLoadT == kTma) {
+      // Thread 0: per cache page of the tile, two 2 KB boxes of K and two of V; pages past the split's end are not
+      // loaded.
+      if (threadIdx.x != 0) return;
+      const uint32_t bar = smem_addr(&s_bar[stage]);
+      const uint32_t base = smem_addr(smem + stage * kTokStageBytes);
+      const int pages = min(4, (ntok - first + kBlockTokens - 1) / kBlockTokens);
+      fence_proxy_async();  // this stage's last use (ldmatrix reads, zeroed rows) before the engine writes it again
+      mbar_arrive_expect(bar, (uint32_t)(pages * 4 * kBoxBytes));
+      for (int pg = 0; pg < pages; ++pg) {
+        const int page = s_blocks[4 * tile + pg];
 #pragma unroll
-    for (int pg = 0; pg < 4; ++pg) page[pg] = first + pg * kBlockTokens < ntok ? (long long)s_blocks[4 * tile + pg] * page_elems : 0;
-    loader.load(p, smem + stage * kTokStageBytes, page, first, ntok);
+        for (int half = 0; half < 2; ++half) {
+          const uint32_t off = (uint32_t)((pg * 2 + half) * kBoxBytes);
+          tma_box(base + off, &maps.k, half * 64, kvh, page, bar);
+          tma_box(base + kTileBytes + off, &maps.v, half * 64, kvh, page, bar);
+        }
+      }
+    } else {
+      long long page[4];
+#pragma unroll
+      for (int pg = 0; pg < 4; ++pg) page[pg] = first + pg * kBlockTokens < ntok ? (long long)s_blocks[4 * tile + pg] * page_elems : 0;
+      loader.load(p, smem + stage * kTokStageBytes, page, first, ntok);
+    }
+  };
+  auto commit = [] {
+    if constexpr (kLoadT != kTma) cp_async_commit();
   };
   uint32_t qb[kDh / 16][2];
   tok_rows_load_q<G>(qb, p, seq, kvh);
@@ -649,149 +691,34 @@ __global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
 #pragma unroll
   for (int s = 0; s < kStagesT - 1; ++s) {
     if (s < ntiles) load_tile(s, s);
-    cp_async_commit();
+    commit();
   }
   for (int i = 0; i < ntiles; ++i) {
-    cp_async_wait<kStagesT - 2>();
+    uint8_t* const sK = smem + (i % kStagesT) * kTokStageBytes;
+    if constexpr (kLoadT == kTma) {
+      mbar_wait(smem_addr(&s_bar[i % kStagesT]), (uint32_t)((i / kStagesT) & 1));
+      // V rows past the split's end (a page's unused slots may hold NaN; a page not loaded holds an earlier tile):
+      // zeros, since 0 * NaN in P V would poison the output. K's are masked out of the scores.
+      const int valid = ntok - i * kTokTile;
+      if (valid < kTokTile) {
+        uint8_t* const sVz = sK + kTileBytes;
+        for (int k = threadIdx.x; k < (kTokTile - valid) * 16; k += kThreads)
+          *reinterpret_cast<uint4*>(sVz + tile_offset<kTma>(valid + k / 16, k % 16)) = make_uint4(0u, 0u, 0u, 0u);
+      }
+    } else {
+      cp_async_wait<kStagesT - 2>();
+    }
     __syncthreads();  // tile i is in; every warp is done with tile i - 1, whose stage is refilled now
     {
       const int next = i + kStagesT - 1;
       if (next < ntiles) load_tile(next, next % kStagesT);
-      cp_async_commit();
+      commit();
     }
-    const uint8_t* sK = smem + (i % kStagesT) * kTokStageBytes;
-    st.tile(sK, sK + kTokStageBytes / 2, qb, i * kTokTile, ntok, scale_log2);
+    st.tile<kLoadT>(sK, sK + kTileBytes, qb, i * kTokTile, ntok, scale_log2);
   }
-  cp_async_wait<0>();
+  if constexpr (kLoadT != kTma) cp_async_wait<0>();
   __syncthreads();  // the stages are free: the merge reuses them
   st.finish<G>(s_m, s_l, reinterpret_cast<float*>(smem), p, kvh, seq, split);
-}
-
-// The persistent grid (DUET_ATTN_DECODE_PERSIST; AttnDecodeParams::persistent). A block of the grid above spends
-// its start (page table, Q, the first tile's whole memory latency with nothing else in flight) and its end (the
-// merge) with its loads idle; with a 512-token split that is a large part of its 8 tiles, and on 8-40 SMs, where
-// every block's bytes in flight count, the kernel reads at 71-81% of the copy bandwidth (round 12). Here a grid of
-// as many blocks as the partition holds at once walks the flattened (split, kv head, sequence) items, block b taking
-// b, b + grid, ...; the tile stream runs on across an item's end, so the next item's first tiles are in flight while
-// the last one is multiplied and merged. The merge gets its own shared memory (the stages are busy), and a tile's
-// page numbers and the next item's context length and Q are read one step before they are needed.
-struct TokItem {
-  int w = 0, seq = 0, kvh = 0, split = 0, t0 = 0, ntok = 0, ntiles = 0;
-  int next_ctx = 0;  // the context length of item w + grid's sequence (read ahead), 0 past the end
-};
-
-__device__ __forceinline__ int tok_item_seq(const AttnDecodeParams& p, int w) { return w / p.num_splits / p.hkv; }
-
-// Item w with its context length ctx.
-__device__ __forceinline__ TokItem tok_item(const AttnDecodeParams& p, int w, int ctx, int items) {
-  TokItem it;
-  it.w = w;
-  it.split = w % p.num_splits;
-  const int r = w / p.num_splits;
-  it.kvh = r % p.hkv;
-  it.seq = r / p.hkv;
-  it.t0 = it.split * p.split_tokens;
-  it.ntok = min(p.split_tokens, ctx - it.t0);
-  it.ntiles = it.ntok > 0 ? (it.ntok + kTokTile - 1) / kTokTile : 0;
-  const int after = w + (int)gridDim.x;
-  it.next_ctx = after < items ? p.context_len[tok_item_seq(p, after)] : 0;
-  return it;
-}
-
-// The first item with tiles after `it` in this block's walk (w = items when none is left): a split that starts past
-// its sequence's end has none.
-__device__ __forceinline__ TokItem tok_next_item(const AttnDecodeParams& p, const TokItem& it, int items) {
-  int w = it.w + (int)gridDim.x, ctx = it.next_ctx;
-  while (w < items) {
-    const TokItem n = tok_item(p, w, ctx, items);
-    if (n.ntiles > 0) return n;
-    w += (int)gridDim.x;
-    ctx = n.next_ctx;
-  }
-  TokItem none;
-  none.w = items;
-  return none;
-}
-
-// The four cache pages (element offsets) of an item's tile, 0 past its end.
-__device__ __forceinline__ void tok_pages(long long (&page)[4], const AttnDecodeParams& p, const TokItem& it, int tile) {
-  const int* table = p.block_table + (long long)it.seq * p.max_blocks_per_seq + it.t0 / kBlockTokens + 4 * tile;
-  const long long page_elems = (long long)kBlockTokens * p.hkv * kDh;
-#pragma unroll
-  for (int pg = 0; pg < 4; ++pg) page[pg] = tile * kTokTile + pg * kBlockTokens < it.ntok ? (long long)table[pg] * page_elems : 0;
-}
-
-template <int G, int kStagesT>
-constexpr int kTokPersistSmemBytes = kTokSmemBytes<kStagesT> + kWarps * G * kDh * 4;  // the stages, then the merge
-
-template <int G, int kStagesT>
-__global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
-    attn_decode_token_rows_persistent_kernel(AttnDecodeParams p, float scale_log2, int items) {
-  extern __shared__ __align__(128) uint8_t smem[];
-  __shared__ float s_m[kWarps][G], s_l[kWarps][G];
-  float* const s_acc = reinterpret_cast<float*>(smem + kTokSmemBytes<kStagesT>);
-  pdl_launch_dependents();
-  const int w0 = blockIdx.x;
-  if (w0 >= items) return;
-  TokItem first;
-  first.w = w0 - (int)gridDim.x;  // so that tok_next_item starts at w0
-  first.next_ctx = p.context_len[tok_item_seq(p, w0)];
-  TokItem cp = tok_next_item(p, first, items);
-  if (cp.w >= items) return;
-
-  // The loader runs kStagesT - 1 tiles ahead of the math, across items; pages[] are its next tile's, read a step
-  // early. Every item of a walk has the same kv head only when the grid is a multiple of hkv * num_splits, so the
-  // loader's in-page offsets are rebuilt per item.
-  TokItem ld = cp;
-  int ld_tile = 0;
-  long long pages[4];
-  tok_pages(pages, p, ld, 0);
-  auto issue = [&](int stage) {
-    if (ld.w < items) {
-      TokRowsLoader(p, ld.kvh).load(p, smem + stage * kTokStageBytes, pages, ld_tile * kTokTile, ld.ntok);
-      if (++ld_tile == ld.ntiles) {
-        ld = tok_next_item(p, ld, items);
-        ld_tile = 0;
-      }
-      if (ld.w < items) tok_pages(pages, p, ld, ld_tile);
-    }
-    cp_async_commit();
-  };
-#pragma unroll
-  for (int s = 0; s < kStagesT - 1; ++s) issue(s);
-
-  uint32_t qb[kDh / 16][2];
-  tok_rows_load_q<G>(qb, p, cp.seq, cp.kvh);
-  TokRowsState st;
-  st.reset();
-  int cp_tile = 0;
-  for (int i = 0; cp.w < items; ++i) {
-    cp_async_wait<kStagesT - 2>();
-    __syncthreads();  // tile i is in; every warp is done with tile i - 1 (and with the last merge's reads of s_acc)
-    issue((i + kStagesT - 1) % kStagesT);
-    const bool last = cp_tile == cp.ntiles - 1;
-    TokItem nx;
-    uint32_t qn[kDh / 16][2];
-    if (last) {  // the next item's Q, read while this tile is multiplied and merged
-      nx = tok_next_item(p, cp, items);
-      if (nx.w < items) tok_rows_load_q<G>(qn, p, nx.seq, nx.kvh);
-    }
-    const uint8_t* sK = smem + (i % kStagesT) * kTokStageBytes;
-    st.tile(sK, sK + kTokStageBytes / 2, qb, cp_tile * kTokTile, cp.ntok, scale_log2);
-    if (last) {
-      st.finish<G>(s_m, s_l, s_acc, p, cp.kvh, cp.seq, cp.split);
-      st.reset();
-      cp = nx;
-      cp_tile = 0;
-      if (cp.w < items) {
-#pragma unroll
-        for (int kk = 0; kk < kDh / 16; ++kk) qb[kk][0] = qn[kk][0], qb[kk][1] = qn[kk][1];
-      }
-    } else {
-      ++cp_tile;
-    }
-  }
-  cp_async_wait<0>();
 }
 
 __global__ void __launch_bounds__(kDh) attn_decode_reduce_kernel(AttnDecodeParams p) {
@@ -880,56 +807,35 @@ void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
   check_launch("attn_decode (split pass)");
 }
 
-template <int G, int kStagesT>
+template <int G, int kStagesT, int kLoadT>
 void launch_token_rows(const AttnDecodeParams& p, cudaStream_t stream) {
-  const auto kernel = attn_decode_token_rows_kernel<G, kStagesT>;
-  constexpr int smem_bytes = kTokSmemBytes<kStagesT>;
+  const auto kernel = attn_decode_token_rows_kernel<G, kStagesT, kLoadT>;
+  constexpr int smem_bytes = kTokSmemAlloc<kLoadT, kStagesT>;
   static bool raised[kMaxDevices] = {};
-  const std::string what = "token rows G=" + std::to_string(G) + " stages=" + std::to_string(kStagesT);
+  const std::string what = "token rows G=" + std::to_string(G) + " stages=" + std::to_string(kStagesT) + " load=" + load_name(kLoadT);
   prepare_kernel(kernel, smem_bytes, raised, what.c_str());
+  CacheMaps maps{};
+  if constexpr (kLoadT == kTma) {
+    maps.k = cache_map(p.k_cache, p.hkv, p.num_cache_blocks);
+    maps.v = cache_map(p.v_cache, p.hkv, p.num_cache_blocks);
+  }
   const dim3 grid(p.num_splits, p.hkv, p.num_seqs);
-  kernel<<<grid, kThreads, smem_bytes, stream>>>(p, p.scale * kLog2e);
+  kernel<<<grid, kThreads, smem_bytes, stream>>>(p, p.scale * kLog2e, maps);
   check_launch("attn_decode (split pass, token rows)");
 }
 
-// The persistent grid: as many blocks as the partition's sm_count SMs hold at once (the kernel's occupancy, asked
-// once per device), never more than there are items.
-template <int G, int kStagesT>
-void launch_token_rows_persistent(const AttnDecodeParams& p, cudaStream_t stream) {
-  const auto kernel = attn_decode_token_rows_persistent_kernel<G, kStagesT>;
-  constexpr int smem_bytes = kTokPersistSmemBytes<G, kStagesT>;
-  static bool raised[kMaxDevices] = {};
-  static int per_sm[kMaxDevices] = {};
-  const std::string what = "token rows, persistent, G=" + std::to_string(G) + " stages=" + std::to_string(kStagesT);
-  prepare_kernel(kernel, smem_bytes, raised, what.c_str());
-  int device = 0;
-  if (cudaGetDevice(&device) != cudaSuccess) throw std::runtime_error("attn_decode: cudaGetDevice failed");
-  int blocks = device < kMaxDevices ? per_sm[device] : 0;
-  if (blocks == 0) {
-    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, kThreads, smem_bytes) != cudaSuccess || blocks < 1)
-      throw std::runtime_error("attn_decode: the persistent token-rows kernel fits no block on an SM");
-    if (device < kMaxDevices) per_sm[device] = blocks;
-  }
-  const long long items = (long long)p.num_splits * p.hkv * p.num_seqs;
-  require(items <= 0x7fffffffLL, "attn_decode", "num_splits * hkv * num_seqs must fit an int for the persistent grid");
-  const int grid = (int)std::min<long long>(items, (long long)blocks * p.sm_count);
-  kernel<<<grid, kThreads, smem_bytes, stream>>>(p, p.scale * kLog2e, (int)items);
-  check_launch("attn_decode (split pass, token rows, persistent)");
-}
-
 // mode: a load path (kCpAsync, kBulkRows, kTma) for the head-rows kernel, or kTokenRows2 / kTokenRows3 for the
-// token-rows kernel with 2 or 3 stages (cp.async loads), on one block an item, or kTokenRowsPersist2 / 3 on the
-// persistent grid.
-constexpr int kTokenRows2 = 3, kTokenRows3 = 4, kTokenRowsPersist2 = 5, kTokenRowsPersist3 = 6;
+// token-rows kernel with 2 or 3 stages (cp.async loads), kTokenRowsTma2 / 3 the same with TMA loads.
+constexpr int kTokenRows2 = 3, kTokenRows3 = 4, kTokenRowsTma2 = 5, kTokenRowsTma3 = 6;
 template <int G>
 void launch_group(const AttnDecodeParams& p, int mode, cudaStream_t stream) {
   switch (mode) {
     case kTma: launch_group<G, kTma>(p, stream); break;
     case kBulkRows: launch_group<G, kBulkRows>(p, stream); break;
-    case kTokenRows2: launch_token_rows<G, 2>(p, stream); break;
-    case kTokenRows3: launch_token_rows<G, 3>(p, stream); break;
-    case kTokenRowsPersist2: launch_token_rows_persistent<G, 2>(p, stream); break;
-    case kTokenRowsPersist3: launch_token_rows_persistent<G, 3>(p, stream); break;
+    case kTokenRows2: launch_token_rows<G, 2, kCpAsync>(p, stream); break;
+    case kTokenRows3: launch_token_rows<G, 3, kCpAsync>(p, stream); break;
+    case kTokenRowsTma2: launch_token_rows<G, 2, kTma>(p, stream); break;
+    case kTokenRowsTma3: launch_token_rows<G, 3, kTma>(p, stream); break;
     default: launch_group<G, kCpAsync>(p, stream);
   }
 }
@@ -967,14 +873,6 @@ bool use_pdl() {
 int auto_token_rows_stages() {
   static const int stages = env_choice("DUET_ATTN_DECODE_STAGES", 2, {{"2", 2}, {"3", 3}});
   return stages;
-}
-
-// The grid for AttnDecodeGrid::Auto: one block an item, unless DUET_ATTN_DECODE_PERSIST=1 asks for the persistent
-// grid (token rows only; it needs the partition's sm_count) for a tuning run; an unknown value is an error.
-AttnDecodeGrid auto_grid() {
-  static const AttnDecodeGrid grid =
-      env_choice("DUET_ATTN_DECODE_PERSIST", AttnDecodeGrid::PerItem, {{"0", AttnDecodeGrid::PerItem}, {"1", AttnDecodeGrid::Persistent}});
-  return grid;
 }
 
 // Blocks per SM the split aims for when there are few (sequence, kv head) pairs. One block keeps ~48 KB
@@ -1057,26 +955,18 @@ void launch_attn_decode(const AttnDecodeParams& p, cudaStream_t stream) {
                 "bulk and TMA loads need an sm_90 or later device");
   duet::require(load != AttnDecodeLoad::Tma || p.num_cache_blocks > 0, "attn_decode",
                 "TMA loads need num_cache_blocks (the cache's page count) to be positive");
-  // Auto math takes token rows only with cp.async loads (the only path it has); asked for explicitly with another
-  // load, it is an error.
+  // Auto math takes token rows with cp.async or TMA loads (the paths it has), head rows with bulk row copies; token
+  // rows asked for explicitly with bulk copies is an error.
   AttnDecodeMath math = p.math == AttnDecodeMath::Auto ? duet::auto_math() : p.math;
-  if (p.math == AttnDecodeMath::Auto && load != AttnDecodeLoad::Auto && load != AttnDecodeLoad::CpAsync) math = AttnDecodeMath::HeadRows;
-  duet::require(math == AttnDecodeMath::HeadRows || load == AttnDecodeLoad::Auto || load == AttnDecodeLoad::CpAsync, "attn_decode",
-                "the token-rows kernel loads with cp.async only");
+  if (p.math == AttnDecodeMath::Auto && load == AttnDecodeLoad::Bulk) math = AttnDecodeMath::HeadRows;
+  duet::require(math == AttnDecodeMath::HeadRows || load != AttnDecodeLoad::Bulk, "attn_decode",
+                "the token-rows kernel loads with cp.async or TMA, not bulk row copies");
   duet::require(p.token_rows_stages == 0 || p.token_rows_stages == 2 || p.token_rows_stages == 3, "attn_decode",
                 "token_rows_stages must be 0 (the default), 2 or 3");
   const int stages = p.token_rows_stages != 0 ? p.token_rows_stages : duet::auto_token_rows_stages();
-  // Auto takes the persistent grid only where it can run (token rows, a known partition); asked for explicitly
-  // where it cannot, it is an error.
-  AttnDecodeGrid grid = p.grid == AttnDecodeGrid::Auto ? duet::auto_grid() : p.grid;
-  if (p.grid == AttnDecodeGrid::Auto && (math != AttnDecodeMath::TokenRows || p.sm_count <= 0)) grid = AttnDecodeGrid::PerItem;
-  duet::require(grid == AttnDecodeGrid::PerItem || math == AttnDecodeMath::TokenRows, "attn_decode",
-                "the persistent grid runs the token-rows kernel only");
-  duet::require(grid == AttnDecodeGrid::PerItem || p.sm_count > 0, "attn_decode",
-                "the persistent grid needs sm_count (the partition's SMs) to be positive");
-  const bool persist = grid == AttnDecodeGrid::Persistent;
+  const bool tma = load == AttnDecodeLoad::Tma;
   const int mode = math == AttnDecodeMath::TokenRows
-                       ? (stages == 2 ? (persist ? duet::kTokenRowsPersist2 : duet::kTokenRows2) : (persist ? duet::kTokenRowsPersist3 : duet::kTokenRows3))
+                       ? (stages == 2 ? (tma ? duet::kTokenRowsTma2 : duet::kTokenRows2) : (tma ? duet::kTokenRowsTma3 : duet::kTokenRows3))
                    : load == AttnDecodeLoad::Tma    ? duet::kTma
                    : load == AttnDecodeLoad::Bulk   ? duet::kBulkRows
                                                     : duet::kCpAsync;

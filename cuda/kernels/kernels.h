@@ -108,20 +108,15 @@ void launch_kv_cache_write(const KvCacheWriteParams&, cudaStream_t);
 // softmax maxima and sums.
 // How pass 1 fills its shared-memory stages: Auto is cp.async (1.04-1.75x faster than bulk row copies by
 // partition median on an H100, attn_decode.cu), unless DUET_ATTN_DECODE_LOAD says otherwise; Bulk and Tma (tensor-map
-// boxes of a page's 16 tokens x 64 dims) need sm_90, Tma also num_cache_blocks, and run the head-rows kernel. The
-// check suite runs every path.
+// boxes of a page's 16 tokens x 64 dims) need sm_90, Tma also num_cache_blocks; Bulk runs the head-rows kernel, Tma
+// either. The check suite runs every path.
 enum class AttnDecodeLoad { Auto, CpAsync, Bulk, Tma };
 // Which operand is the mma rows in pass 1: HeadRows puts the G query heads of a kv head on the 16 rows (padded)
 // and 32-token tiles; TokenRows puts 16 context tokens on the rows and the heads on the 8 columns (64-token tiles,
-// cp.async loads only, token_rows_stages = 2 or 3 stages, 0 for the default, 2). Auto is TokenRows (0.86x the
+// cp.async or TMA loads, token_rows_stages = 2 or 3 stages, 0 for the default, 2). Auto is TokenRows (0.86x the
 // head-rows time by median on 8-16 SMs of an H100) unless DUET_ATTN_DECODE_MATH says otherwise, or the load asked
-// for is Bulk or Tma; attn_decode_choose_split rounds splits to Auto's tile.
+// for is Bulk; attn_decode_choose_split rounds splits to Auto's tile.
 enum class AttnDecodeMath { Auto, HeadRows, TokenRows };
-// How pass 1's blocks cover the (split, kv head, sequence) items: PerItem, one block each; Persistent (token rows
-// only, sm_count > 0), as many blocks as the partition holds at once, each walking items back to back so the next
-// item's loads overlap the last one's end. Auto is PerItem unless DUET_ATTN_DECODE_PERSIST=1 (and the kernel and
-// sm_count allow it).
-enum class AttnDecodeGrid { Auto, PerItem, Persistent };
 struct AttnDecodeParams {
   const __nv_bfloat16* q;         // [num_seqs, hq, dh], one new token per sequence
   const __nv_bfloat16* k_cache;   // [num_blocks, block_tokens, hkv, dh]
@@ -137,8 +132,6 @@ struct AttnDecodeParams {
   AttnDecodeMath math = AttnDecodeMath::Auto;
   int token_rows_stages = 0;
   int num_cache_blocks = 0;       // pages in k_cache/v_cache; TMA loads need it (their tensor maps' extent)
-  AttnDecodeGrid grid = AttnDecodeGrid::Auto;
-  int sm_count = 0;               // the partition's SMs (the persistent grid's size); 0: unknown, one block an item
 };
 struct AttnDecodeSplit { int split_tokens, num_splits; };
 // Picks the split: enough blocks for about two per SM, whole tiles (32 or 64 tokens), at
