@@ -615,14 +615,10 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
       out.push_back(check_attn_decode(s, 40, 8, {4096, 2500, 33}, sm_count, next(), AttnImpl::Own, v));
       out.push_back(check_attn_decode(s, 16, 2, {9000}, sm_count, next(), AttnImpl::Own, v));
     }
-    // The token-rows kernel with each of its loads (cp.async; TMA boxes on sm_90) at both stage counts, every group
-    // size (the heads are its mma columns, 1..8 of 8), and splits that end inside a 64-token tile or a page (32 and
-    // 96 tokens), whatever the split rule picks.
-    std::vector<AttnDecodeLoad> token_loads{AttnDecodeLoad::CpAsync};
-    if (major >= 9) token_loads.push_back(AttnDecodeLoad::Tma);
-    for (AttnDecodeLoad l : token_loads)
+    // The token-rows kernel at both stage counts, every group size (the heads are its mma columns, 1..8 of 8),
+    // and splits that end inside a 64-token tile or a page (32 and 96 tokens), whatever the split rule picks.
     for (int stages : {2, 3}) {
-      const AttnDecodeVariant v{l, AttnDecodeMath::TokenRows, stages};
+      const AttnDecodeVariant v{AttnDecodeLoad::CpAsync, AttnDecodeMath::TokenRows, stages};
       out.push_back(check_attn_decode(s, 32, 8, {1, 17, 300, 1029}, sm_count, next(), AttnImpl::Own, v));
       out.push_back(check_attn_decode(s, 40, 8, {4096, 2500, 33}, sm_count, next(), AttnImpl::Own, v));
       out.push_back(check_attn_decode(s, 8, 8, {70, 33, 129}, sm_count, next(), AttnImpl::Own, v));
@@ -632,7 +628,7 @@ std::vector<CheckResult> run_check_suite(cudaStream_t s, GemmHandle* h, int sm_c
       out.push_back(check_attn_decode(s, 24, 8, {500, 31}, sm_count, next(), AttnImpl::Own, v));
       out.push_back(check_attn_decode(s, 16, 8, {130, 1}, sm_count, next(), AttnImpl::Own, v));
       for (int split : {32, 96}) {
-        const AttnDecodeVariant vs{l, AttnDecodeMath::TokenRows, stages, split};
+        const AttnDecodeVariant vs{AttnDecodeLoad::CpAsync, AttnDecodeMath::TokenRows, stages, split};
         out.push_back(check_attn_decode(s, 40, 8, {1000, 95, 33, 1}, sm_count, next(), AttnImpl::Own, vs));
       }
     }

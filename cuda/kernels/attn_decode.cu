@@ -508,8 +508,7 @@ struct TokRowsState {
     for (int db = 0; db < kDh / 16; ++db) acc[db][0] = acc[db][1] = acc[db][2] = acc[db][3] = 0.f;
   }
 
-  // The tile in sK / sV (laid out as kLoadT's loads leave it) whose first token is `first` of the item's ntok.
-  template <int kLoadT>
+  // The tile in sK / sV whose first token is `first` of the item's ntok.
   __device__ __forceinline__ void tile(const uint8_t* sK, const uint8_t* sV, const uint32_t (&qb)[kDh / 16][2], int first, int ntok,
                                        float scale_log2) {
     const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, g = lane / 4;
@@ -527,7 +526,7 @@ struct TokRowsState {
 #pragma unroll
       for (int kk = 0; kk < kDh / 16; ++kk) {
         uint32_t a[4];
-        ldmatrix_x4(a, smem_addr(sK + tile_offset<kLoadT>(k_row, 2 * kk + mat / 2)));
+        ldmatrix_x4(a, smem_addr(sK + tile_offset<kCpAsync>(k_row, 2 * kk + mat / 2)));
         if (kk % 2 == 0) {
           mma_bf16(s0, a, qb[kk][0], qb[kk][1]);
         } else {
@@ -575,7 +574,7 @@ struct TokRowsState {
 #pragma unroll
     for (int db = 0; db < kDh / 16; ++db) {
       uint32_t a[4];
-      ldmatrix_x4_trans(a, smem_addr(sV + tile_offset<kLoadT>(v_row, 2 * db + mat % 2)));
+      ldmatrix_x4_trans(a, smem_addr(sV + tile_offset<kCpAsync>(v_row, 2 * db + mat % 2)));
       mma_bf16(acc[db], a, pb0, pb1);
     }
   }
@@ -613,26 +612,12 @@ struct TokRowsState {
   }
 };
 
-// Two ways to fill the token-rows kernel's stages (kLoadT): cp.async, 16 bytes a thread and instruction (1,024 copies
-// a tile, each with its address arithmetic: TokRowsLoader), or TMA tensor-map boxes (kTma: one thread issues a
-// tile's 16 boxes, a page's 16 tokens x 64 dims of K or V each, on the stage's mbarrier). On 8-40 SMs the kernel is
-// bound by instructions issued (rounds 8, 10 and 15), and the head-rows kernel's math, not its loads, was the bulk of
-// them when TMA was first measured level there (round 9); the token-rows math cut that math, so the loads are a
-// larger share (round 16 measures it). The boxes hold whole pages: V rows past the split's end are zeroed after
-// the wait, as in the head-rows kernel.
-template <int kLoadT, int kStagesT>
-constexpr int kTokSmemAlloc = kTokSmemBytes<kStagesT> + (kLoadT == kTma ? 1024 : 0);  // TMA: 1 KB to align the stages
-
-template <int G, int kStagesT, int kLoadT>
+template <int G, int kStagesT>
 __global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
-    attn_decode_token_rows_kernel(AttnDecodeParams p, float scale_log2, const __grid_constant__ CacheMaps maps) {
-  static_assert(kLoadT == kCpAsync || kLoadT == kTma, "token rows load with cp.async or TMA");
-  extern __shared__ __align__(1024) uint8_t smem_raw[];
-  // TMA's 128-byte swizzle needs its boxes 1,024-byte aligned (the spare kilobyte is in kTokSmemAlloc).
-  uint8_t* const smem = kLoadT == kTma ? smem_raw + ((1024u - (smem_addr(smem_raw) & 1023u)) & 1023u) : smem_raw;
+    attn_decode_token_rows_kernel(AttnDecodeParams p, float scale_log2) {
+  extern __shared__ __align__(128) uint8_t smem[];
   __shared__ int s_blocks[kAttnDecodeMaxSplitTokens / kBlockTokens];
   __shared__ float s_m[kWarps][G], s_l[kWarps][G];
-  __shared__ __align__(8) uint64_t s_bar[kStagesT];  // TMA only: one barrier a stage
   pdl_launch_dependents();
   const int split = blockIdx.x, kvh = blockIdx.y, seq = blockIdx.z;
   const int ctx = p.context_len[seq];
@@ -642,46 +627,16 @@ __global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
   const int ntiles = (ntok + kTokTile - 1) / kTokTile;
   const int* table = p.block_table + (long long)seq * p.max_blocks_per_seq + t0 / kBlockTokens;
   for (int j = threadIdx.x; j * kBlockTokens < ntok; j += kThreads) s_blocks[j] = table[j];
-  if constexpr (kLoadT == kTma) {
-    if (threadIdx.x == 0) {
-      for (int st = 0; st < kStagesT; ++st) mbar_init(smem_addr(&s_bar[st]), 1);
-      mbar_fence_init();  // the initialised barriers visible to the copy engine
-    }
-  }
   __syncthreads();
 
-  const TokRowsLoader loader(p, kvh);  // cp.async only (unused with TMA)
+  const TokRowsLoader loader(p, kvh);
   const long long page_elems = (long long)kBlockTokens * p.hkv * kDh;
-  constexpr int kTileBytes = kTokStageBytes / 2;
   auto load_tile = [&](int tile, int stage) {
     const int first = tile * kTokTile;
-    if constexpr (kLoadT == kTma) {
-      // Thread 0: per cache page of the tile, two 2 KB boxes of K and two of V; pages past the split's end are not
-      // loaded.
-      if (threadIdx.x != 0) return;
-      const uint32_t bar = smem_addr(&s_bar[stage]);
-      const uint32_t base = smem_addr(smem + stage * kTokStageBytes);
-      const int pages = min(4, (ntok - first + kBlockTokens - 1) / kBlockTokens);
-      fence_proxy_async();  // this stage's last use (ldmatrix reads, zeroed rows) before the engine writes it again
-      mbar_arrive_expect(bar, (uint32_t)(pages * 4 * kBoxBytes));
-      for (int pg = 0; pg < pages; ++pg) {
-        const int page = s_blocks[4 * tile + pg];
+    long long page[4];
 #pragma unroll
-        for (int half = 0; half < 2; ++half) {
-          const uint32_t off = (uint32_t)((pg * 2 + half) * kBoxBytes);
-          tma_box(base + off, &maps.k, half * 64, kvh, page, bar);
-          tma_box(base + kTileBytes + off, &maps.v, half * 64, kvh, page, bar);
-        }
-      }
-    } else {
-      long long page[4];
-#pragma unroll
-      for (int pg = 0; pg < 4; ++pg) page[pg] = first + pg * kBlockTokens < ntok ? (long long)s_blocks[4 * tile + pg] * page_elems : 0;
-      loader.load(p, smem + stage * kTokStageBytes, page, first, ntok);
-    }
-  };
-  auto commit = [] {
-    if constexpr (kLoadT != kTma) cp_async_commit();
+    for (int pg = 0; pg < 4; ++pg) page[pg] = first + pg * kBlockTokens < ntok ? (long long)s_blocks[4 * tile + pg] * page_elems : 0;
+    loader.load(p, smem + stage * kTokStageBytes, page, first, ntok);
   };
   uint32_t qb[kDh / 16][2];
   tok_rows_load_q<G>(qb, p, seq, kvh);
@@ -691,32 +646,20 @@ __global__ void __launch_bounds__(kThreads, kStagesT == 2 ? 3 : 2)
 #pragma unroll
   for (int s = 0; s < kStagesT - 1; ++s) {
     if (s < ntiles) load_tile(s, s);
-    commit();
+    cp_async_commit();
   }
   for (int i = 0; i < ntiles; ++i) {
-    uint8_t* const sK = smem + (i % kStagesT) * kTokStageBytes;
-    if constexpr (kLoadT == kTma) {
-      mbar_wait(smem_addr(&s_bar[i % kStagesT]), (uint32_t)((i / kStagesT) & 1));
-      // V rows past the split's end (a page's unused slots may hold NaN; a page not loaded holds an earlier tile):
-      // zeros, since 0 * NaN in P V would poison the output. K's are masked out of the scores.
-      const int valid = ntok - i * kTokTile;
-      if (valid < kTokTile) {
-        uint8_t* const sVz = sK + kTileBytes;
-        for (int k = threadIdx.x; k < (kTokTile - valid) * 16; k += kThreads)
-          *reinterpret_cast<uint4*>(sVz + tile_offset<kTma>(valid + k / 16, k % 16)) = make_uint4(0u, 0u, 0u, 0u);
-      }
-    } else {
-      cp_async_wait<kStagesT - 2>();
-    }
+    cp_async_wait<kStagesT - 2>();
     __syncthreads();  // tile i is in; every warp is done with tile i - 1, whose stage is refilled now
     {
       const int next = i + kStagesT - 1;
       if (next < ntiles) load_tile(next, next % kStagesT);
-      commit();
+      cp_async_commit();
     }
-    st.tile<kLoadT>(sK, sK + kTileBytes, qb, i * kTokTile, ntok, scale_log2);
+    const uint8_t* sK = smem + (i % kStagesT) * kTokStageBytes;
+    st.tile(sK, sK + kTokStageBytes / 2, qb, i * kTokTile, ntok, scale_log2);
   }
-  if constexpr (kLoadT != kTma) cp_async_wait<0>();
+  cp_async_wait<0>();
   __syncthreads();  // the stages are free: the merge reuses them
   st.finish<G>(s_m, s_l, reinterpret_cast<float*>(smem), p, kvh, seq, split);
 }
@@ -807,35 +750,28 @@ void launch_group(const AttnDecodeParams& p, cudaStream_t stream) {
   check_launch("attn_decode (split pass)");
 }
 
-template <int G, int kStagesT, int kLoadT>
+template <int G, int kStagesT>
 void launch_token_rows(const AttnDecodeParams& p, cudaStream_t stream) {
-  const auto kernel = attn_decode_token_rows_kernel<G, kStagesT, kLoadT>;
-  constexpr int smem_bytes = kTokSmemAlloc<kLoadT, kStagesT>;
+  const auto kernel = attn_decode_token_rows_kernel<G, kStagesT>;
+  constexpr int smem_bytes = kTokSmemBytes<kStagesT>;
   static bool raised[kMaxDevices] = {};
-  const std::string what = "token rows G=" + std::to_string(G) + " stages=" + std::to_string(kStagesT) + " load=" + load_name(kLoadT);
+  const std::string what = "token rows G=" + std::to_string(G) + " stages=" + std::to_string(kStagesT);
   prepare_kernel(kernel, smem_bytes, raised, what.c_str());
-  CacheMaps maps{};
-  if constexpr (kLoadT == kTma) {
-    maps.k = cache_map(p.k_cache, p.hkv, p.num_cache_blocks);
-    maps.v = cache_map(p.v_cache, p.hkv, p.num_cache_blocks);
-  }
   const dim3 grid(p.num_splits, p.hkv, p.num_seqs);
-  kernel<<<grid, kThreads, smem_bytes, stream>>>(p, p.scale * kLog2e, maps);
+  kernel<<<grid, kThreads, smem_bytes, stream>>>(p, p.scale * kLog2e);
   check_launch("attn_decode (split pass, token rows)");
 }
 
 // mode: a load path (kCpAsync, kBulkRows, kTma) for the head-rows kernel, or kTokenRows2 / kTokenRows3 for the
-// token-rows kernel with 2 or 3 stages (cp.async loads), kTokenRowsTma2 / 3 the same with TMA loads.
-constexpr int kTokenRows2 = 3, kTokenRows3 = 4, kTokenRowsTma2 = 5, kTokenRowsTma3 = 6;
+// token-rows kernel with 2 or 3 stages (cp.async loads).
+constexpr int kTokenRows2 = 3, kTokenRows3 = 4;
 template <int G>
 void launch_group(const AttnDecodeParams& p, int mode, cudaStream_t stream) {
   switch (mode) {
     case kTma: launch_group<G, kTma>(p, stream); break;
     case kBulkRows: launch_group<G, kBulkRows>(p, stream); break;
-    case kTokenRows2: launch_token_rows<G, 2, kCpAsync>(p, stream); break;
-    case kTokenRows3: launch_token_rows<G, 3, kCpAsync>(p, stream); break;
-    case kTokenRowsTma2: launch_token_rows<G, 2, kTma>(p, stream); break;
-    case kTokenRowsTma3: launch_token_rows<G, 3, kTma>(p, stream); break;
+    case kTokenRows2: launch_token_rows<G, 2>(p, stream); break;
+    case kTokenRows3: launch_token_rows<G, 3>(p, stream); break;
     default: launch_group<G, kCpAsync>(p, stream);
   }
 }
@@ -955,18 +891,16 @@ void launch_attn_decode(const AttnDecodeParams& p, cudaStream_t stream) {
                 "bulk and TMA loads need an sm_90 or later device");
   duet::require(load != AttnDecodeLoad::Tma || p.num_cache_blocks > 0, "attn_decode",
                 "TMA loads need num_cache_blocks (the cache's page count) to be positive");
-  // Auto math takes token rows with cp.async or TMA loads (the paths it has), head rows with bulk row copies; token
-  // rows asked for explicitly with bulk copies is an error.
+  // Auto math takes token rows only with cp.async loads (the only path it has; its persistent grid and TMA loads
+  // were slower: kernel rounds 15 and 16, cuda/NOTES.md); asked for explicitly with another load, it is an error.
   AttnDecodeMath math = p.math == AttnDecodeMath::Auto ? duet::auto_math() : p.math;
-  if (p.math == AttnDecodeMath::Auto && load == AttnDecodeLoad::Bulk) math = AttnDecodeMath::HeadRows;
-  duet::require(math == AttnDecodeMath::HeadRows || load != AttnDecodeLoad::Bulk, "attn_decode",
-                "the token-rows kernel loads with cp.async or TMA, not bulk row copies");
+  if (p.math == AttnDecodeMath::Auto && load != AttnDecodeLoad::Auto && load != AttnDecodeLoad::CpAsync) math = AttnDecodeMath::HeadRows;
+  duet::require(math == AttnDecodeMath::HeadRows || load == AttnDecodeLoad::Auto || load == AttnDecodeLoad::CpAsync, "attn_decode",
+                "the token-rows kernel loads with cp.async only");
   duet::require(p.token_rows_stages == 0 || p.token_rows_stages == 2 || p.token_rows_stages == 3, "attn_decode",
                 "token_rows_stages must be 0 (the default), 2 or 3");
   const int stages = p.token_rows_stages != 0 ? p.token_rows_stages : duet::auto_token_rows_stages();
-  const bool tma = load == AttnDecodeLoad::Tma;
-  const int mode = math == AttnDecodeMath::TokenRows
-                       ? (stages == 2 ? (tma ? duet::kTokenRowsTma2 : duet::kTokenRows2) : (tma ? duet::kTokenRowsTma3 : duet::kTokenRows3))
+  const int mode = math == AttnDecodeMath::TokenRows ? (stages == 2 ? duet::kTokenRows2 : duet::kTokenRows3)
                    : load == AttnDecodeLoad::Tma    ? duet::kTma
                    : load == AttnDecodeLoad::Bulk   ? duet::kBulkRows
                                                     : duet::kCpAsync;

@@ -108,14 +108,14 @@ void launch_kv_cache_write(const KvCacheWriteParams&, cudaStream_t);
 // softmax maxima and sums.
 // How pass 1 fills its shared-memory stages: Auto is cp.async (1.04-1.75x faster than bulk row copies by
 // partition median on an H100, attn_decode.cu), unless DUET_ATTN_DECODE_LOAD says otherwise; Bulk and Tma (tensor-map
-// boxes of a page's 16 tokens x 64 dims) need sm_90, Tma also num_cache_blocks; Bulk runs the head-rows kernel, Tma
-// either. The check suite runs every path.
+// boxes of a page's 16 tokens x 64 dims) need sm_90, Tma also num_cache_blocks, and run the head-rows kernel. The
+// check suite runs every path.
 enum class AttnDecodeLoad { Auto, CpAsync, Bulk, Tma };
 // Which operand is the mma rows in pass 1: HeadRows puts the G query heads of a kv head on the 16 rows (padded)
 // and 32-token tiles; TokenRows puts 16 context tokens on the rows and the heads on the 8 columns (64-token tiles,
-// cp.async or TMA loads, token_rows_stages = 2 or 3 stages, 0 for the default, 2). Auto is TokenRows (0.86x the
+// cp.async loads only, token_rows_stages = 2 or 3 stages, 0 for the default, 2). Auto is TokenRows (0.86x the
 // head-rows time by median on 8-16 SMs of an H100) unless DUET_ATTN_DECODE_MATH says otherwise, or the load asked
-// for is Bulk; attn_decode_choose_split rounds splits to Auto's tile.
+// for is Bulk or Tma; attn_decode_choose_split rounds splits to Auto's tile.
 enum class AttnDecodeMath { Auto, HeadRows, TokenRows };
 struct AttnDecodeParams {
   const __nv_bfloat16* q;         // [num_seqs, hq, dh], one new token per sequence
