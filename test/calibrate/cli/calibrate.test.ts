@@ -302,11 +302,12 @@ function runnerRecords(file: string): RunnerRecord[] {
 }
 
 /**
- * `calibrate compare-kernels` on a round's two files, held to the comparison committed beside them (the JSON and the
- * Markdown, named `<prefix>kernel-compare.*` in `d`); the parsed JSON and stdout for the round's own checks.
+ * `calibrate compare-kernels` on a round's two files (ours: `<prefix><ours>`, default own.jsonl.gz), held to the
+ * comparison committed beside them (the JSON and the Markdown, named `<prefix>kernel-compare.*` in `d`); the parsed JSON
+ * and stdout for the round's own checks.
  */
-async function committedComparison<T>(dir: string, d: string, prefix: string, json: string): Promise<{ c: T; stdout: string }> {
-  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, `${prefix}own.jsonl.gz`), '--reference', join(d, `${prefix}torch.jsonl.gz`), '--json', json], dir);
+async function committedComparison<T>(dir: string, d: string, prefix: string, json: string, ours = 'own.jsonl.gz'): Promise<{ c: T; stdout: string }> {
+  const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', join(d, `${prefix}${ours}`), '--reference', join(d, `${prefix}torch.jsonl.gz`), '--json', json], dir);
   assert.equal(r.code, 0, r.stderr);
   const c = JSON.parse(readFileSync(join(dir, json), 'utf8')) as T;
   assert.deepEqual(JSON.parse(readFileSync(join(d, `${prefix}kernel-compare.json`), 'utf8')), c);
@@ -405,6 +406,40 @@ test('compare-kernels, round 14 (H100): the committed comparison is the command\
       assert.equal(ratios.length, 2);
       assert.ok(Math.min(...ratios) > 1.0, `sweep-b${b} on ${sms} SMs: ${ratios}`);
     }
+  }
+});
+
+test('kernel rounds 15 and 16 (H100): the committed comparisons are the command\'s; a persistent decode grid and TMA loads for the token-rows kernel each lost to the defaults on every partition, most on 8-40 SMs; the defaults repeat within 3%', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq1516-'));
+  type Comparison = { pairs: { op_class: string; shape: string; sm_count: number; ratio: number }[] };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  for (const round of ['round15', 'round16']) {
+    const d = join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality', round);
+    // The defaults (sweep-b1) against the reference backend, same call: the decode target's per-shape 1.10x holds on
+    // 8-24 SMs and fails on 32 and 40 (the figures round 12 reported).
+    const { c } = await committedComparison<Comparison>(dir, d, '', `kc-${round}.json`, 'sweep-b1.jsonl.gz');
+    const decode = c.pairs.filter((p) => p.op_class === 'attn_decode');
+    assert.equal(decode.length, 16 * 16);
+    const worst = (sms: number) => Math.max(...decode.filter((p) => p.sm_count === sms).map((p) => p.ratio));
+    for (const sms of [8, 16, 24]) assert.ok(worst(sms) <= 1.1, `${round} @${sms}: ${worst(sms)}`);
+    for (const sms of [32, 40]) assert.ok(worst(sms) > 1.1 && worst(sms) < 1.15, `${round} @${sms}: ${worst(sms)}`);
+    // The tried path (sweep-b2) ÷ the defaults, per shape: slower by median on every partition, by 5%+ on 8-40 SMs.
+    const base = decodeTimes(join(d, 'sweep-b1.jsonl.gz'));
+    const tried = decodeTimes(join(d, 'sweep-b2.jsonl.gz'));
+    assert.equal(base.size, 256);
+    for (const sms of [8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 132]) {
+      const ratios = [...base.values()].filter((x) => x.sms === sms).map((x) => tried.get(x.id)!.median_us! / x.median_us!);
+      assert.equal(ratios.length, 16);
+      assert.ok(median(ratios) > (sms <= 40 ? 1.05 : 1.0), `${round} sweep-b2 on ${sms} SMs: median ${median(ratios)}`);
+    }
+  }
+  // Round 16's fourth setting is the defaults again: every shape within 3% of the first.
+  const d16 = join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality/round16');
+  const first = decodeTimes(join(d16, 'sweep-b1.jsonl.gz'));
+  const again = decodeTimes(join(d16, 'sweep-b4.jsonl.gz'));
+  for (const [id, x] of first) {
+    const ratio = again.get(id)!.median_us! / x.median_us!;
+    assert.ok(ratio > 0.97 && ratio < 1.03, `${id}: repeat ${ratio}`);
   }
 });
 
