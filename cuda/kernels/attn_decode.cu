@@ -443,6 +443,9 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
 // movmatrix transposes; each head's softmax reduces over the 8 lane groups (three shuffles, not two).
 // A warp owns 16 rows of every 64-token tile, so a stage is 32 KB: kStagesT = 3 fits two blocks an SM,
 // 2 fits three (one tile in flight while one is multiplied). Loads are cp.async as in the default path.
+// Tried on an H100 and removed (cuda/NOTES.md, BENCHMARKS.md): a persistent grid walking items back to back (round 15,
+// 1.03-1.13x the time by partition median) and TMA tensor-map boxes for the loads (round 16, 1.02-1.18x); neither what
+// bounds 8-40 SMs.
 constexpr int kTokWarpRows = 16;
 constexpr int kTokTile = kTokWarpRows * kWarps;  // 64 tokens, four cache pages
 constexpr int kTokStageBytes = 2 * kTokTile * kRowBytes;
