@@ -26,6 +26,8 @@ export interface MeasurementMeta {
   readonly backend: string;
   /** The GPU's maximum SM clock as the runner read it (`clocks.sm_clock_max_mhz`; null when the runner did not record it). */
   readonly smClockMaxMhz: number | null;
+  /** The executor's tuning variables the run was made under (`settings`: DUET_* name → value; empty when none or not recorded). */
+  readonly settings: Readonly<Record<string, string>>;
 }
 
 export interface Source {

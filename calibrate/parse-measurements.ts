@@ -132,7 +132,15 @@ function parseMeta(f: JsonFields): MeasurementMeta {
     },
     backend: f.has('backend') ? f.str('backend') : '',
     smClockMaxMhz: clocks && clocks.has('sm_clock_max_mhz') ? clocks.num('sm_clock_max_mhz', { min: 1 }) : null,
+    settings: parseSettings(f.has('settings') ? f.child('settings') : null),
   };
+}
+
+/** The meta line's `settings` object: every value a string (duet_runner writes DUET_* variables as they were set). */
+function parseSettings(s: JsonFields | null): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  if (s) for (const key of Object.keys(s.obj).sort()) out[key] = s.str(key);
+  return out;
 }
 
 function timing(f: JsonFields): Timing {

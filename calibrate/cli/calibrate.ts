@@ -21,6 +21,7 @@ import { combineRuns, formatRepeats, type CombinedRuns } from '../combine-runs.j
 import { deriveRemainderOps, formatRemainderOps, withOtherSideOps } from '../remainder-ops.js';
 import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
 import { compareRuns, formatRepeatability } from '../repeatability.js';
+import { compareSettings, formatSettingComparison } from '../setting-compare.js';
 import { parsePlan } from '../parse-plan.js';
 import { runWithAddon, runWithReference, runWithRunner, withBackend, type BackendName } from '../run.js';
 import { gpuCommand } from './gpu-command.js';
@@ -492,6 +493,14 @@ function registerCompareKernels(cal: Command, io: CliIo): void {
     });
 }
 
+/** One run's measurements named by its own flag (the two-run commands: repeatability, compare-settings). */
+function readRun(io: CliIo, flag: string, path: string) {
+  requireExisting(io, flag, path);
+  const { data, skipped } = loadMeasurements(io.cwd, [path]);
+  noteSkipped(io, skipped);
+  return data;
+}
+
 function registerRepeatability(cal: Command, io: CliIo): void {
   cal
     .command('repeatability')
@@ -501,14 +510,8 @@ function registerRepeatability(cal: Command, io: CliIo): void {
     .option('--json <file>', 'write the spread as JSON')
     .action((o: { first: string; second: string; json?: string }) => {
       if (o.json) checkOutputPath('--json', o.json, io.cwd);
-      const read = (flag: string, path: string) => {
-        requireExisting(io, flag, path);
-        const { data, skipped } = loadMeasurements(io.cwd, [path]);
-        noteSkipped(io, skipped);
-        return data;
-      };
-      const first = read('--first', o.first);
-      const second = read('--second', o.second);
+      const first = readRun(io, '--first', o.first);
+      const second = readRun(io, '--second', o.second);
       let r;
       try {
         r = compareRuns(first, second);
@@ -517,6 +520,32 @@ function registerRepeatability(cal: Command, io: CliIo): void {
       }
       io.stdout(formatRepeatability(r));
       if (o.json) writeOut(io, '--json', o.json, JSON.stringify(r, null, 1) + '\n');
+    });
+}
+
+function registerCompareSettings(cal: Command, io: CliIo): void {
+  cal
+    .command('compare-settings')
+    .description('a tuning sweep: the same plan run under two settings of the executor (DUET_* variables), each timing of the other run ÷ the base run\'s by experiment id, median (min–max) per operator class and SM count; Markdown on stdout')
+    .requiredOption('--base <dir|file>', 'measurements under the base setting (usually the defaults)')
+    .requiredOption('--other <dir|file>', 'measurements of the same plan under the setting tried')
+    .option('--class <name>', 'only this operator class or record kind (attn_decode, attn_prefill, elementwise, gemm, forward, ceiling_bandwidth, ...)')
+    .option('--json <file>', 'write the comparison as JSON')
+    .action((o: { base: string; other: string; class?: string; json?: string }) => {
+      if (o.json) checkOutputPath('--json', o.json, io.cwd);
+      const base = readRun(io, '--base', o.base);
+      const other = readRun(io, '--other', o.other);
+      let c;
+      try {
+        c = compareSettings(base, other, o.class);
+      } catch (e) {
+        const message = (e as Error).message;
+        // A class neither run timed is the flag's fault; anything else (other GPU, no shared id) the second run's.
+        const byClass = o.class !== undefined && message.startsWith(`no '${o.class}'`);
+        throw inputError('calib.settings', byClass ? o.base : o.other, 0, byClass ? '--class' : '--other', message);
+      }
+      io.stdout(formatSettingComparison(c));
+      if (o.json) writeOut(io, '--json', o.json, JSON.stringify(c, null, 1) + '\n');
     });
 }
 
@@ -538,6 +567,7 @@ export const makeCalibrateCommand = (pages: CalibratePages): CommandModule => ({
     registerGemmKernels(cal, io);
     registerRemainderOps(cal, io);
     registerRepeatability(cal, io);
+    registerCompareSettings(cal, io);
     registerRun(cal, io);
     registerFit(cal, io);
     registerValidate(cal, io, pages.reportHtmlFromFiles);

@@ -443,6 +443,41 @@ test('kernel rounds 15 and 16 (H100): the committed comparisons are the command\
   }
 });
 
+test('compare-settings reproduces round 15\'s and round 16\'s tables from the committed sweeps (settings named from the runs), and names the flag at fault', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'duetsim-cs-'));
+  const kq = join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality');
+  const run = (round: string, other: string, ...extra: string[]) =>
+    runCommand(calibrate, ['calibrate', 'compare-settings', '--base', join(kq, round, 'sweep-b1.jsonl.gz'), '--other', join(kq, round, other), ...extra], dir);
+  type Groups = { groups: { op_class: string; sm_count: number; count: number; median: number; min: number; max: number }[] };
+  const r15 = await run('round15', 'sweep-b2.jsonl.gz', '--class', 'attn_decode', '--json', 'p.json');
+  assert.equal(r15.code, 0, r15.stderr);
+  assert.match(r15.stdout, /DUET_ATTN_DECODE_PERSIST=0\)/);
+  assert.match(r15.stdout, /DUET_ATTN_DECODE_PERSIST=1\)/);
+  // The README's row: 8 SMs 1.13 (1.09–1.18), 40 SMs 1.06 (1.04–1.13), 132 SMs 1.03 (1.00–1.08).
+  assert.match(r15.stdout, /\| attn_decode \| 1\.132 \(1\.09–1\.18\) \|/);
+  const p = JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')) as Groups;
+  assert.equal(p.groups.length, 16);
+  for (const g of p.groups) assert.equal(g.count, 16);
+  const at = (c: Groups, sms: number) => c.groups.find((g) => g.sm_count === sms)!;
+  assert.equal(at(p, 40).median.toFixed(2), '1.06');
+  assert.equal(at(p, 132).median.toFixed(2), '1.03');
+  const r16 = await run('round16', 'sweep-b2.jsonl.gz', '--class', 'attn_decode', '--json', 't.json');
+  assert.equal(r16.code, 0, r16.stderr);
+  assert.match(r16.stdout, /DUET_ATTN_DECODE_LOAD=tma\)/);
+  const t = JSON.parse(readFileSync(join(dir, 't.json'), 'utf8')) as Groups;
+  assert.deepEqual([8, 16, 24, 32, 40, 48, 64, 96, 132].map((sms) => at(t, sms).median.toFixed(2)), ['1.17', '1.18', '1.17', '1.16', '1.13', '1.10', '1.04', '1.02', '1.03']);
+  // A class the runs never timed is the --class flag's fault; a run of another GPU the --other flag's.
+  const bad = await run('round15', 'sweep-b2.jsonl.gz', '--class', 'gemm');
+  assert.equal(bad.code, 2);
+  assert.match(String(bad.error?.message), /\[--class\]: no 'gemm' records in the base run/);
+  const h200 = await runCommand(calibrate, ['calibrate', 'compare-settings', '--base', join(kq, 'round15', 'sweep-b1.jsonl.gz'), '--other', join(packageRoot(), 'calibrate/data/h200-2026-12-04-reference')], dir);
+  assert.equal(h200.code, 2);
+  assert.match(String(h200.error?.message), /\[--other\]: the runs come from different GPUs/);
+  const missing = await runCommand(calibrate, ['calibrate', 'compare-settings', '--base', 'nope', '--other', join(kq, 'round15', 'sweep-b2.jsonl.gz')], dir);
+  assert.equal(missing.code, 2);
+  assert.match(String(missing.error?.message), /nope \[--base\]: no such file or folder/);
+});
+
 test('compare-kernels names the flag of a missing data folder', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kc-bad-'));
   const r = await runCommand(calibrate, ['calibrate', 'compare-kernels', '--ours', 'nope', '--reference', join(packageRoot(), 'calibrate/data/h200-2026-12-04-reference')], dir);
