@@ -54,11 +54,18 @@ function classOf(r: OneTiming): string {
   return r.kind === 'op' ? r.shape.op : r.kind;
 }
 
+/** Which records to compare: one class (`only`), and/or the experiment ids a pattern matches (`ids`, e.g. one shape). */
+export interface SettingFilter {
+  readonly only?: string;
+  readonly ids?: RegExp;
+}
+
 /**
- * Throws when the runs come from different GPU models (a setting is compared on one card type), share no id, or
- * `only` names a class neither run timed.
+ * Throws when the runs come from different GPU models (a setting is compared on one card type), share no id, the
+ * filter names a class neither run timed, or its id pattern matches no shared experiment.
  */
-export function compareSettings(base: MeasurementSet, other: MeasurementSet, only?: string): SettingComparison {
+export function compareSettings(base: MeasurementSet, other: MeasurementSet, filter: SettingFilter = {}): SettingComparison {
+  const { only, ids } = filter;
   if (base.meta.gpu !== other.meta.gpu) {
     throw new Error(`the runs come from different GPUs (${base.meta.gpu} and ${other.meta.gpu}): a setting is compared on one GPU model`);
   }
@@ -77,7 +84,7 @@ export function compareSettings(base: MeasurementSet, other: MeasurementSet, onl
     const b = otherById.get(a.id);
     if (!b || !hasOneTiming(b) || b.kind !== a.kind) continue;
     shared += 1;
-    if (only !== undefined && cls !== only) continue;
+    if ((only !== undefined && cls !== only) || (ids !== undefined && !ids.test(a.id))) continue;
     if (!(a.medianUs > 0)) continue;
     const key = `${cls}@${a.smCount}`;
     const g = byGroup.get(key) ?? { op_class: cls, sm_count: a.smCount, ratios: [] };
@@ -88,6 +95,7 @@ export function compareSettings(base: MeasurementSet, other: MeasurementSet, onl
   if (only !== undefined && !classes.has(only)) {
     throw new Error(`no '${only}' records in the base run (classes there: ${[...classes].join(', ')})`);
   }
+  if (ids !== undefined && byGroup.size === 0) throw new Error(`no experiment both runs timed${only !== undefined ? ` of class '${only}'` : ''} has an id matching ${ids}`);
   const order = [...classes];
   const groups = [...byGroup.values()]
     .sort((x, y) => order.indexOf(x.op_class) - order.indexOf(y.op_class) || x.sm_count - y.sm_count)

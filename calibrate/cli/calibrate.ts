@@ -530,19 +530,27 @@ function registerCompareSettings(cal: Command, io: CliIo): void {
     .requiredOption('--base <dir|file>', 'measurements under the base setting (usually the defaults)')
     .requiredOption('--other <dir|file>', 'measurements of the same plan under the setting tried')
     .option('--class <name>', 'only this operator class or record kind (attn_decode, attn_prefill, elementwise, gemm, forward, ceiling_bandwidth, ...)')
+    .option('--ids <regex>', 'only the experiments whose id matches (JavaScript regular expression), e.g. one shape: \'-p512\\+0-\'')
     .option('--json <file>', 'write the comparison as JSON')
-    .action((o: { base: string; other: string; class?: string; json?: string }) => {
+    .action((o: { base: string; other: string; class?: string; ids?: string; json?: string }) => {
       if (o.json) checkOutputPath('--json', o.json, io.cwd);
+      let ids: RegExp | undefined;
+      try {
+        ids = o.ids === undefined ? undefined : new RegExp(o.ids);
+      } catch (e) {
+        throw inputError('calib.settings', o.ids ?? '', 0, '--ids', `not a regular expression: ${(e as Error).message}`);
+      }
       const base = readRun(io, '--base', o.base);
       const other = readRun(io, '--other', o.other);
       let c;
       try {
-        c = compareSettings(base, other, o.class);
+        c = compareSettings(base, other, { only: o.class, ids });
       } catch (e) {
         const message = (e as Error).message;
-        // A class neither run timed is the flag's fault; anything else (other GPU, no shared id) the second run's.
-        const byClass = o.class !== undefined && message.startsWith(`no '${o.class}'`);
-        throw inputError('calib.settings', byClass ? o.base : o.other, 0, byClass ? '--class' : '--other', message);
+        // A class neither run timed, or a pattern no id matches, is that flag's fault; anything else (another GPU, no
+        // shared id) the second run's.
+        const flag = message.startsWith('no experiment both runs timed') ? '--ids' : o.class !== undefined && message.startsWith(`no '${o.class}'`) ? '--class' : '--other';
+        throw inputError('calib.settings', flag === '--other' ? o.other : o.base, 0, flag, message);
       }
       io.stdout(formatSettingComparison(c));
       if (o.json) writeOut(io, '--json', o.json, JSON.stringify(c, null, 1) + '\n');

@@ -47,14 +47,18 @@ test('compare-settings: other ÷ base by id, median and ends per class and SM co
   assert.match(md, /\| attn_decode \| 1\.100 \(0\.90–1\.25\) \| 2\.000 \(2\.00–2\.00\) \|/);
   assert.match(md, /\| elementwise \| 0\.500 \(0\.50–0\.50\) \| – \|/);
   // One class only.
-  const only = compareSettings(base, other, 'elementwise');
+  const only = compareSettings(base, other, { only: 'elementwise' });
   assert.deepEqual(only.groups.map((x) => x.op_class), ['elementwise']);
+  // Ids matching a pattern: d1 at both SM counts.
+  const d1 = compareSettings(base, other, { ids: /^d1-/ });
+  assert.deepEqual(d1.groups.map((x) => `${x.op_class}@${x.sm_count}:${x.count}:${x.median.toFixed(2)}`), ['attn_decode@8:1:1.10', 'attn_decode@64:1:2.00']);
 });
 
 test('compare-settings refuses runs of different GPUs, runs with no id in common and a class neither run timed; a run without settings says so', () => {
   const a = set('a.jsonl', 'G', [decode('d', 8, 10)]);
   assert.throws(() => compareSettings(a, set('b.jsonl', 'H', [decode('d', 8, 10)])), /different GPUs \(G and H\)/);
   assert.throws(() => compareSettings(a, set('b.jsonl', 'G', [decode('e', 8, 10)])), /share no experiment id/);
-  assert.throws(() => compareSettings(a, set('b.jsonl', 'G', [decode('d', 8, 10)]), 'gemm'), /no 'gemm' records in the base run \(classes there: attn_decode\)/);
+  assert.throws(() => compareSettings(a, set('b.jsonl', 'G', [decode('d', 8, 10)]), { only: 'gemm' }), /no 'gemm' records in the base run \(classes there: attn_decode\)/);
+  assert.throws(() => compareSettings(a, set('b.jsonl', 'G', [decode('d', 8, 10)]), { ids: /^x/ }), /no experiment both runs timed has an id matching \/\^x\//);
   assert.match(formatSettingComparison(compareSettings(a, set('b.jsonl', 'G', [decode('d', 8, 12)]))), /a\.jsonl \([^;]+; no DUET_\* settings\)/);
 });

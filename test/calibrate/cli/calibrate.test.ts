@@ -466,6 +466,20 @@ test('compare-settings reproduces round 15\'s and round 16\'s tables from the co
   assert.match(r16.stdout, /DUET_ATTN_DECODE_LOAD=tma\)/);
   const t = JSON.parse(readFileSync(join(dir, 't.json'), 'utf8')) as Groups;
   assert.deepEqual([8, 16, 24, 32, 40, 48, 64, 96, 132].map((sms) => at(t, sms).median.toFixed(2)), ['1.17', '1.18', '1.17', '1.16', '1.13', '1.10', '1.04', '1.02', '1.03']);
+  // One shape by --ids: round 14's uniform cuDNN graph (sweep-b1) ÷ the padded one (sweep-b11) on one fresh 512-token
+  // chunk, 0.74–0.91 over the partitions (BENCHMARKS.md, round 14).
+  const u = await runCommand(calibrate, ['calibrate', 'compare-settings', '--base', join(kq, 'round14', 'sweep-b11.jsonl.gz'), '--other', join(kq, 'round14', 'sweep-b1.jsonl.gz'), '--class', 'attn_prefill', '--ids', '-p512\\+0-s', '--json', 'u.json'], dir);
+  assert.equal(u.code, 0, u.stderr);
+  assert.match(u.stdout, /base: .*DUET_ATTN_CUDNN_UNIFORM=off /);
+  const uj = JSON.parse(readFileSync(join(dir, 'u.json'), 'utf8')) as Groups;
+  assert.equal(uj.groups.length, 8);
+  assert.deepEqual([Math.min(...uj.groups.map((g) => g.min)).toFixed(2), Math.max(...uj.groups.map((g) => g.max)).toFixed(2)], ['0.74', '0.91']);
+  const badIds = await run('round15', 'sweep-b2.jsonl.gz', '--ids', '(');
+  assert.equal(badIds.code, 2);
+  assert.match(String(badIds.error?.message), /\[--ids\]: not a regular expression/);
+  const noIds = await run('round15', 'sweep-b2.jsonl.gz', '--ids', '^nothing');
+  assert.equal(noIds.code, 2);
+  assert.match(String(noIds.error?.message), /\[--ids\]: no experiment both runs timed has an id matching/);
   // A class the runs never timed is the --class flag's fault; a run of another GPU the --other flag's.
   const bad = await run('round15', 'sweep-b2.jsonl.gz', '--class', 'gemm');
   assert.equal(bad.code, 2);
