@@ -29,24 +29,37 @@ export interface SettingRun {
 }
 
 export interface SettingComparison {
-  readonly schema: 'duetsim.setting-compare/1';
+  readonly schema: 'duetsim.setting-compare/2';
   readonly gpu: string;
   readonly base: SettingRun;
   readonly other: SettingRun;
-  /** By class (first seen in the base run), then SM count ascending. */
+  /** By class (first seen in the base run), then SM count ascending; only what the filter kept. */
   readonly groups: readonly SettingRatioGroup[];
-  /** Ids timed in one run only (a run cut short by its time limit, another plan). */
+  /** Of the whole runs, whatever the filter: ids timed in one run only (a run cut short by its time limit, another plan). */
   readonly only_base: number;
   readonly only_other: number;
-  /** Records with two timings (concurrent pairs, clock regimes) are not compared: their count in the base run. */
+  /** Of the whole base run: records with two timings (concurrent pairs, clock regimes), which are not compared. */
   readonly not_compared: number;
+  /** Ids in both runs that the filter kept but no ratio can come from: another record kind, or a median not above 0 in either run. */
+  readonly skipped_ids: readonly string[];
+}
+
+/** What a refusal is about, so the command can name the flag at fault. */
+export class SettingCompareError extends Error {
+  constructor(
+    readonly about: 'runs' | 'class' | 'ids',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 type OneTiming = Exclude<MeasurementRecord, ConcurrentRecord | ClockRegimeRecord>;
+const TWO_TIMINGS: readonly string[] = ['concurrent', 'clock_regime'];
 
 /** Records with one median: ceilings, operators, forwards (pairs and clock regimes carry two timings each). */
 function hasOneTiming(r: MeasurementRecord): r is OneTiming {
-  return r.kind !== 'concurrent' && r.kind !== 'clock_regime';
+  return !TWO_TIMINGS.includes(r.kind);
 }
 
 /** The class a record is summarised under: the operator's class, else the record kind. */
@@ -61,17 +74,22 @@ export interface SettingFilter {
 }
 
 /**
- * Throws when the runs come from different GPU models (a setting is compared on one card type), share no id, the
- * filter names a class neither run timed, or its id pattern matches no shared experiment.
+ * Throws a SettingCompareError when the runs come from different GPU models (a setting is compared on one card type)
+ * or share no id ('runs'), when `only` names a class the base run did not time or one with two timings ('class'), and
+ * when nothing the filter keeps gives a ratio ('ids' when a pattern was given, else 'class', else 'runs').
  */
 export function compareSettings(base: MeasurementSet, other: MeasurementSet, filter: SettingFilter = {}): SettingComparison {
   const { only, ids } = filter;
   if (base.meta.gpu !== other.meta.gpu) {
-    throw new Error(`the runs come from different GPUs (${base.meta.gpu} and ${other.meta.gpu}): a setting is compared on one GPU model`);
+    throw new SettingCompareError('runs', `the runs come from different GPUs (${base.meta.gpu} and ${other.meta.gpu}): a setting is compared on one GPU model`);
+  }
+  if (only !== undefined && TWO_TIMINGS.includes(only)) {
+    throw new SettingCompareError('class', `'${only}' records carry two timings each and are not compared (calibrate repeatability reads them)`);
   }
   const otherById = new Map(other.records.map((r) => [r.id, r] as const));
   const byGroup = new Map<string, { op_class: string; sm_count: number; ratios: { id: string; ratio: number }[] }>();
   const classes = new Set<string>();
+  const skipped: string[] = [];
   let shared = 0;
   let notCompared = 0;
   for (const a of base.records) {
@@ -82,20 +100,26 @@ export function compareSettings(base: MeasurementSet, other: MeasurementSet, fil
     const cls = classOf(a);
     classes.add(cls);
     const b = otherById.get(a.id);
-    if (!b || !hasOneTiming(b) || b.kind !== a.kind) continue;
+    if (!b) continue;
     shared += 1;
     if ((only !== undefined && cls !== only) || (ids !== undefined && !ids.test(a.id))) continue;
-    if (!(a.medianUs > 0)) continue;
+    if (!hasOneTiming(b) || b.kind !== a.kind || !(a.medianUs > 0) || !(b.medianUs > 0)) {
+      skipped.push(a.id);
+      continue;
+    }
     const key = `${cls}@${a.smCount}`;
     const g = byGroup.get(key) ?? { op_class: cls, sm_count: a.smCount, ratios: [] };
     g.ratios.push({ id: a.id, ratio: b.medianUs / a.medianUs });
     byGroup.set(key, g);
   }
-  if (shared === 0) throw new Error('the two runs share no experiment id: were they measured from the same plan?');
+  if (shared === 0) throw new SettingCompareError('runs', 'the two runs share no experiment id: were they measured from the same plan?');
   if (only !== undefined && !classes.has(only)) {
-    throw new Error(`no '${only}' records in the base run (classes there: ${[...classes].join(', ')})`);
+    throw new SettingCompareError('class', `no '${only}' records in the base run (classes there: ${[...classes].join(', ')})`);
   }
-  if (ids !== undefined && byGroup.size === 0) throw new Error(`no experiment both runs timed${only !== undefined ? ` of class '${only}'` : ''} has an id matching ${ids}`);
+  if (byGroup.size === 0) {
+    const what = `${only !== undefined ? ` of class '${only}'` : ''}${ids !== undefined ? ` with an id matching ${ids}` : ''}`;
+    throw new SettingCompareError(ids !== undefined ? 'ids' : only !== undefined ? 'class' : 'runs', `no experiment both runs timed${what} has a positive median in both`);
+  }
   const order = [...classes];
   const groups = [...byGroup.values()]
     .sort((x, y) => order.indexOf(x.op_class) - order.indexOf(y.op_class) || x.sm_count - y.sm_count)
@@ -107,7 +131,7 @@ export function compareSettings(base: MeasurementSet, other: MeasurementSet, fil
   const baseIds = new Set(base.records.map((r) => r.id));
   const run = (m: MeasurementSet): SettingRun => ({ files: m.files.map((f) => f.path), date: m.meta.date, settings: m.meta.settings });
   return {
-    schema: 'duetsim.setting-compare/1',
+    schema: 'duetsim.setting-compare/2',
     gpu: base.meta.gpu,
     base: run(base),
     other: run(other),
@@ -115,6 +139,7 @@ export function compareSettings(base: MeasurementSet, other: MeasurementSet, fil
     only_base: base.records.filter((r) => !otherById.has(r.id)).length,
     only_other: other.records.filter((r) => !baseIds.has(r.id)).length,
     not_compared: notCompared,
+    skipped_ids: skipped,
   };
 }
 
@@ -137,7 +162,10 @@ export function formatSettingComparison(c: SettingComparison): string {
     `|---|${sms.map(() => '---:').join('|')}|`,
     ...classes.map((cls) => `| ${cls} | ${sms.map((s) => cell(c.groups.find((g) => g.op_class === cls && g.sm_count === s))).join(' | ')} |`),
     '',
-    `Timed in one run only: ${c.only_base} in the base, ${c.only_other} in the other; not compared (two timings a record): ${c.not_compared}.`,
+    `Of the whole runs: timed in one run only ${c.only_base} in the base, ${c.only_other} in the other; not compared (two timings a record): ${c.not_compared}.`,
+    ...(c.skipped_ids.length > 0
+      ? [`Skipped (another record kind, or a median not above 0): ${c.skipped_ids.length}: ${c.skipped_ids.slice(0, 5).join(', ')}${c.skipped_ids.length > 5 ? ', …' : ''}.`]
+      : []),
   ];
   return lines.join('\n') + '\n';
 }

@@ -21,7 +21,7 @@ import { combineRuns, formatRepeats, type CombinedRuns } from '../combine-runs.j
 import { deriveRemainderOps, formatRemainderOps, withOtherSideOps } from '../remainder-ops.js';
 import { compareKernels, formatKernelComparison } from '../kernel-compare.js';
 import { compareRuns, formatRepeatability } from '../repeatability.js';
-import { compareSettings, formatSettingComparison } from '../setting-compare.js';
+import { compareSettings, formatSettingComparison, SettingCompareError } from '../setting-compare.js';
 import { parsePlan } from '../parse-plan.js';
 import { runWithAddon, runWithReference, runWithRunner, withBackend, type BackendName } from '../run.js';
 import { gpuCommand } from './gpu-command.js';
@@ -538,7 +538,7 @@ function registerCompareSettings(cal: Command, io: CliIo): void {
       try {
         ids = o.ids === undefined ? undefined : new RegExp(o.ids);
       } catch (e) {
-        throw inputError('calib.settings', o.ids ?? '', 0, '--ids', `not a regular expression: ${(e as Error).message}`);
+        throw inputError('bad-flag', '<command line>', 0, '--ids', `not a regular expression: ${(e as Error).message}`);
       }
       const base = readRun(io, '--base', o.base);
       const other = readRun(io, '--other', o.other);
@@ -546,11 +546,11 @@ function registerCompareSettings(cal: Command, io: CliIo): void {
       try {
         c = compareSettings(base, other, { only: o.class, ids });
       } catch (e) {
-        const message = (e as Error).message;
-        // A class neither run timed, or a pattern no id matches, is that flag's fault; anything else (another GPU, no
-        // shared id) the second run's.
-        const flag = message.startsWith('no experiment both runs timed') ? '--ids' : o.class !== undefined && message.startsWith(`no '${o.class}'`) ? '--class' : '--other';
-        throw inputError('calib.settings', flag === '--other' ? o.other : o.base, 0, flag, message);
+        if (!(e instanceof SettingCompareError)) throw e;
+        // A class or pattern that leaves nothing to compare is that flag's fault; runs that do not belong together
+        // (another GPU, no shared id) the second run's.
+        if (e.about === 'runs') throw inputError('calib.settings', o.other, 0, '--other', e.message);
+        throw inputError('bad-flag', '<command line>', 0, e.about === 'ids' ? '--ids' : '--class', e.message);
       }
       io.stdout(formatSettingComparison(c));
       if (o.json) writeOut(io, '--json', o.json, JSON.stringify(c, null, 1) + '\n');

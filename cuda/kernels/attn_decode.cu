@@ -444,7 +444,7 @@ __global__ void __launch_bounds__(kThreads, 4) attn_decode_split_kernel(AttnDeco
 // A warp owns 16 rows of every 64-token tile, so a stage is 32 KB: kStagesT = 3 fits two blocks an SM,
 // 2 fits three (one tile in flight while one is multiplied). Loads are cp.async as in the default path.
 // Tried on an H100 and removed (cuda/NOTES.md, BENCHMARKS.md): a persistent grid walking items back to back (round 15,
-// 1.03-1.13x the time by partition median) and TMA tensor-map boxes for the loads (round 16, 1.02-1.18x); neither what
+// 1.03-1.13x the time by partition median) and TMA tensor-map boxes for the loads (round 16, 1.01-1.18x); neither what
 // bounds 8-40 SMs.
 constexpr int kTokWarpRows = 16;
 constexpr int kTokTile = kTokWarpRows * kWarps;  // 64 tokens, four cache pages
@@ -456,7 +456,7 @@ static_assert(kAttnDecodeMaxGroup <= 8, "the heads are an mma's n dimension");
 
 // A thread's fixed share of every tile load: thread c copies 16-byte chunk c % 16 of rows c / 16 + 8j (j < 8), K and
 // V. Row c / 16 + 8j is in page j / 2 at slot c / 16 + 8 (j % 2); its swizzled chunk is the same for every j (rows 8
-// apart), so one shared-memory offset and two in-page offsets serve every tile of every item of the same kv head.
+// apart), so one shared-memory offset and two in-page offsets serve every tile of the split.
 struct TokRowsLoader {
   long long in_page[2];
   uint32_t off0;
@@ -466,8 +466,8 @@ struct TokRowsLoader {
     for (int h = 0; h < 2; ++h) in_page[h] = ((long long)(row0_thread + 8 * h) * p.hkv + kvh) * kDh + chunk * 8;
     off0 = tile_offset<kCpAsync>(row0_thread, chunk);
   }
-  // The tile whose first token is `first` (of the item's ntok) into `stage`; page[pg] is the element offset of its
-  // pg-th cache page (unused past the item's end). Rows past the end are zero-filled (a page's unused slots may
+  // The tile whose first token is `first` (of the split's ntok) into `stage`; page[pg] is the element offset of its
+  // pg-th cache page (unused past the split's end). Rows past the end are zero-filled (a page's unused slots may
   // hold NaN).
   __device__ __forceinline__ void load(const AttnDecodeParams& p, uint8_t* stage, const long long (&page)[4], int first, int ntok) const {
     constexpr int kTileBytes = kTokStageBytes / 2;
@@ -499,7 +499,7 @@ __device__ __forceinline__ void tok_rows_load_q(uint32_t (&qb)[kDh / 16][2], con
   }
 }
 
-// One warp's running softmax over an item: this lane's heads are 2t and 2t + 1 (e = 0, 1): running max (log2 units;
+// One warp's running softmax over a split: this lane's heads are 2t and 2t + 1 (e = 0, 1): running max (log2 units;
 // the 8 lanes of a head agree), its share of the running sum, and O^T[16 db + g (+8)][2t + e] unnormalised.
 struct TokRowsState {
   float m_run[2], l_run[2];
@@ -511,7 +511,7 @@ struct TokRowsState {
     for (int db = 0; db < kDh / 16; ++db) acc[db][0] = acc[db][1] = acc[db][2] = acc[db][3] = 0.f;
   }
 
-  // The tile in sK / sV whose first token is `first` of the item's ntok.
+  // The tile in sK / sV whose first token is `first` of the split's ntok.
   __device__ __forceinline__ void tile(const uint8_t* sK, const uint8_t* sV, const uint32_t (&qb)[kDh / 16][2], int first, int ntok,
                                        float scale_log2) {
     const int warp = threadIdx.x / 32, lane = threadIdx.x % 32, g = lane / 4;
@@ -582,9 +582,10 @@ struct TokRowsState {
     }
   }
 
-  // The item's end: each warp leaves its maxima, sums and unnormalised rows in s_m / s_l / s_acc
+  // The split's end: each warp leaves its maxima, sums and unnormalised rows in s_m / s_l / s_acc
   // ([kWarps][G][kDh] floats), and the block merges them into the output or the split's workspace slot. The caller
-  // makes sure nothing else uses s_acc meanwhile; the second barrier is merge_warps' own reads'.
+  // makes sure nothing else uses s_acc meanwhile (a barrier after the last tile frees the stages it reuses); the
+  // barrier here orders these writes before merge_warps reads them.
   template <int G>
   __device__ __forceinline__ void finish(float (&s_m)[kWarps][G], float (&s_l)[kWarps][G], float* s_acc, const AttnDecodeParams& p, int kvh,
                                          int seq, int split) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareSettings, formatSettingComparison } from '../../calibrate/setting-compare.js';
+import { compareSettings, formatSettingComparison, SettingCompareError } from '../../calibrate/setting-compare.js';
 import { parseMeasurementSet } from '../../calibrate/parse-measurements.js';
 
 const meta = (gpu: string, settings: Record<string, string> | undefined) => ({
@@ -59,6 +59,26 @@ test('compare-settings refuses runs of different GPUs, runs with no id in common
   assert.throws(() => compareSettings(a, set('b.jsonl', 'H', [decode('d', 8, 10)])), /different GPUs \(G and H\)/);
   assert.throws(() => compareSettings(a, set('b.jsonl', 'G', [decode('e', 8, 10)])), /share no experiment id/);
   assert.throws(() => compareSettings(a, set('b.jsonl', 'G', [decode('d', 8, 10)]), { only: 'gemm' }), /no 'gemm' records in the base run \(classes there: attn_decode\)/);
-  assert.throws(() => compareSettings(a, set('b.jsonl', 'G', [decode('d', 8, 10)]), { ids: /^x/ }), /no experiment both runs timed has an id matching \/\^x\//);
+  assert.throws(() => compareSettings(a, set('b.jsonl', 'G', [decode('d', 8, 10)]), { ids: /^x/ }), /no experiment both runs timed with an id matching \/\^x\/ has a positive median in both/);
+  assert.throws(() => compareSettings(a, set('b.jsonl', 'G', [decode('d', 8, 10)]), { only: 'concurrent' }), /'concurrent' records carry two timings each/);
   assert.match(formatSettingComparison(compareSettings(a, set('b.jsonl', 'G', [decode('d', 8, 12)]))), /a\.jsonl \([^;]+; no DUET_\* settings\)/);
+});
+
+test('compare-settings skips, and names, ids it cannot divide (another kind, a zero median), and refuses a filter that leaves nothing', () => {
+  const base = set('a.jsonl', 'G', [decode('d1', 8, 10), decode('z', 8, 0), decode('k', 8, 10), rope('r', 8, 4)]);
+  const other = set('b.jsonl', 'G', [decode('d1', 8, 12), decode('z', 8, 5), copy('k', 8, 10), rope('r', 8, 0)]);
+  const c = compareSettings(base, other);
+  assert.equal(c.schema, 'duetsim.setting-compare/2');
+  assert.deepEqual(c.groups.map((g) => `${g.op_class}@${g.sm_count}:${g.count}:${g.median.toFixed(2)}`), ['attn_decode@8:1:1.20']);
+  assert.deepEqual(c.skipped_ids, ['z', 'k', 'r']);
+  assert.match(formatSettingComparison(c), /Skipped \(another record kind, or a median not above 0\): 3: z, k, r\./);
+  // The class is timed, but nothing of it divides: the class is at fault, not the runs.
+  assert.throws(
+    () => compareSettings(base, other, { only: 'elementwise' }),
+    (e: unknown) => e instanceof SettingCompareError && e.about === 'class' && /no experiment both runs timed of class 'elementwise' has a positive median/.test(e.message),
+  );
+  assert.throws(
+    () => compareSettings(base, other, { only: 'attn_decode', ids: /^z/ }),
+    (e: unknown) => e instanceof SettingCompareError && e.about === 'ids',
+  );
 });

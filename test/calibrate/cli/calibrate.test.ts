@@ -453,19 +453,19 @@ test('compare-settings reproduces round 15\'s and round 16\'s tables from the co
   assert.equal(r15.code, 0, r15.stderr);
   assert.match(r15.stdout, /DUET_ATTN_DECODE_PERSIST=0\)/);
   assert.match(r15.stdout, /DUET_ATTN_DECODE_PERSIST=1\)/);
-  // The README's row: 8 SMs 1.13 (1.09–1.18), 40 SMs 1.06 (1.04–1.13), 132 SMs 1.03 (1.00–1.08).
   assert.match(r15.stdout, /\| attn_decode \| 1\.132 \(1\.09–1\.18\) \|/);
   const p = JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8')) as Groups;
   assert.equal(p.groups.length, 16);
   for (const g of p.groups) assert.equal(g.count, 16);
   const at = (c: Groups, sms: number) => c.groups.find((g) => g.sm_count === sms)!;
-  assert.equal(at(p, 40).median.toFixed(2), '1.06');
-  assert.equal(at(p, 132).median.toFixed(2), '1.03');
+  // The README's row, every cell: median (min–max) on 8, 16, 24, 32, 40, 48, 64, 96 and 132 SMs.
+  const cells = (c: Groups) => [8, 16, 24, 32, 40, 48, 64, 96, 132].map((sms) => `${at(c, sms).median.toFixed(2)} (${at(c, sms).min.toFixed(2)}–${at(c, sms).max.toFixed(2)})`);
+  assert.deepEqual(cells(p), ['1.13 (1.09–1.18)', '1.10 (1.07–1.15)', '1.11 (1.07–1.14)', '1.07 (1.05–1.11)', '1.06 (1.03–1.13)', '1.04 (1.03–1.10)', '1.03 (1.01–1.07)', '1.06 (1.04–1.09)', '1.03 (1.00–1.08)']);
   const r16 = await run('round16', 'sweep-b2.jsonl.gz', '--class', 'attn_decode', '--json', 't.json');
   assert.equal(r16.code, 0, r16.stderr);
   assert.match(r16.stdout, /DUET_ATTN_DECODE_LOAD=tma\)/);
   const t = JSON.parse(readFileSync(join(dir, 't.json'), 'utf8')) as Groups;
-  assert.deepEqual([8, 16, 24, 32, 40, 48, 64, 96, 132].map((sms) => at(t, sms).median.toFixed(2)), ['1.17', '1.18', '1.17', '1.16', '1.13', '1.10', '1.04', '1.02', '1.03']);
+  assert.deepEqual(cells(t), ['1.17 (1.14–1.33)', '1.18 (1.07–1.23)', '1.17 (1.07–1.21)', '1.16 (1.02–1.21)', '1.13 (1.02–1.22)', '1.10 (1.02–1.18)', '1.04 (1.01–1.17)', '1.02 (1.00–1.14)', '1.03 (1.00–1.13)']);
   // One shape by --ids: round 14's uniform cuDNN graph (sweep-b1) ÷ the padded one (sweep-b11) on one fresh 512-token
   // chunk, 0.74–0.91 over the partitions (BENCHMARKS.md, round 14).
   const u = await runCommand(calibrate, ['calibrate', 'compare-settings', '--base', join(kq, 'round14', 'sweep-b11.jsonl.gz'), '--other', join(kq, 'round14', 'sweep-b1.jsonl.gz'), '--class', 'attn_prefill', '--ids', '-p512\\+0-s', '--json', 'u.json'], dir);
@@ -476,10 +476,10 @@ test('compare-settings reproduces round 15\'s and round 16\'s tables from the co
   assert.deepEqual([Math.min(...uj.groups.map((g) => g.min)).toFixed(2), Math.max(...uj.groups.map((g) => g.max)).toFixed(2)], ['0.74', '0.91']);
   const badIds = await run('round15', 'sweep-b2.jsonl.gz', '--ids', '(');
   assert.equal(badIds.code, 2);
-  assert.match(String(badIds.error?.message), /\[--ids\]: not a regular expression/);
+  assert.match(String(badIds.error?.message), /<command line> \[--ids\]: not a regular expression/);
   const noIds = await run('round15', 'sweep-b2.jsonl.gz', '--ids', '^nothing');
   assert.equal(noIds.code, 2);
-  assert.match(String(noIds.error?.message), /\[--ids\]: no experiment both runs timed has an id matching/);
+  assert.match(String(noIds.error?.message), /<command line> \[--ids\]: no experiment both runs timed with an id matching \/\^nothing\//);
   // A class the runs never timed is the --class flag's fault; a run of another GPU the --other flag's.
   const bad = await run('round15', 'sweep-b2.jsonl.gz', '--class', 'gemm');
   assert.equal(bad.code, 2);
