@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseHardwareYaml } from '../../../sim/config/load-hardware.js';
 import { packageRoot } from '../../../sim/trace/bundled.js';
-import { readDataText } from '../../../calibrate/load-data.js';
+import { loadMeasurements, readDataText } from '../../../calibrate/load-data.js';
+import { compareSettings } from '../../../calibrate/setting-compare.js';
 import { modelSpecsOf, parsePlan } from '../../../calibrate/parse-plan.js';
 import type { ValidationReport } from '../../../calibrate/validate.js';
 import { synthesizeJsonl, testHardware } from '../../util/calibration-fixtures.js';
@@ -412,7 +413,9 @@ test('compare-kernels, round 14 (H100): the committed comparison is the command\
 test('kernel rounds 15 and 16 (H100): the committed comparisons are the command\'s; a persistent decode grid and TMA loads for the token-rows kernel each lost to the defaults on every partition, most on 8-40 SMs; the defaults repeat within 3%', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'duetsim-kq1516-'));
   type Comparison = { pairs: { op_class: string; shape: string; sm_count: number; ratio: number }[] };
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  // The sweeps read as `calibrate compare-settings` reads them: other ÷ base per experiment id, by SM count.
+  const decodeRatios = (d: string, other: string) =>
+    compareSettings(loadMeasurements(d, ['sweep-b1.jsonl.gz']).data, loadMeasurements(d, [other]).data, { only: 'attn_decode' }).groups;
   for (const round of ['round15', 'round16']) {
     const d = join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality', round);
     // The defaults (sweep-b1) against the reference backend, same call: the decode target's per-shape 1.10x holds on
@@ -424,22 +427,16 @@ test('kernel rounds 15 and 16 (H100): the committed comparisons are the command\
     for (const sms of [8, 16, 24]) assert.ok(worst(sms) <= 1.1, `${round} @${sms}: ${worst(sms)}`);
     for (const sms of [32, 40]) assert.ok(worst(sms) > 1.1 && worst(sms) < 1.15, `${round} @${sms}: ${worst(sms)}`);
     // The tried path (sweep-b2) ÷ the defaults, per shape: slower by median on every partition, by 5%+ on 8-40 SMs.
-    const base = decodeTimes(join(d, 'sweep-b1.jsonl.gz'));
-    const tried = decodeTimes(join(d, 'sweep-b2.jsonl.gz'));
-    assert.equal(base.size, 256);
-    for (const sms of [8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 132]) {
-      const ratios = [...base.values()].filter((x) => x.sms === sms).map((x) => tried.get(x.id)!.median_us! / x.median_us!);
-      assert.equal(ratios.length, 16);
-      assert.ok(median(ratios) > (sms <= 40 ? 1.05 : 1.0), `${round} sweep-b2 on ${sms} SMs: median ${median(ratios)}`);
+    const groups = decodeRatios(d, 'sweep-b2.jsonl.gz');
+    assert.deepEqual(groups.map((g) => g.sm_count), [8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 132]);
+    for (const g of groups) {
+      assert.equal(g.count, 16);
+      assert.ok(g.median > (g.sm_count <= 40 ? 1.05 : 1.0), `${round} sweep-b2 on ${g.sm_count} SMs: median ${g.median}`);
     }
   }
   // Round 16's fourth setting is the defaults again: every shape within 3% of the first.
-  const d16 = join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality/round16');
-  const first = decodeTimes(join(d16, 'sweep-b1.jsonl.gz'));
-  const again = decodeTimes(join(d16, 'sweep-b4.jsonl.gz'));
-  for (const [id, x] of first) {
-    const ratio = again.get(id)!.median_us! / x.median_us!;
-    assert.ok(ratio > 0.97 && ratio < 1.03, `${id}: repeat ${ratio}`);
+  for (const g of decodeRatios(join(packageRoot(), 'calibrate/data/h100-2026-12-05-kernel-quality/round16'), 'sweep-b4.jsonl.gz')) {
+    assert.ok(g.min > 0.97 && g.max < 1.03, `repeat on ${g.sm_count} SMs: ${g.min_id} ${g.min}, ${g.max_id} ${g.max}`);
   }
 });
 
