@@ -5,13 +5,18 @@
 #   device_ncu.sh PLAN SPEC...
 # A SPEC is ID@OWN_REGEX@REF_REGEX[@COUNT]: the experiment's id in PLAN and the kernel-name regexes that pick its
 # kernel under duet_runner and under cuda/reference/torch_runner.py (an empty regex skips that side). Each side
-# runs the one-experiment plan under ncu, skipping the first launches (the correctness check and warm-up), and
+# runs the one-experiment plan under ncu, skipping the first launches (the correctness check and warm-up; on the
+# reference side only launches inside torch_runner's per-experiment NVTX range count, not its start-up probes), and
 # profiles one launch: speed of light, memory workload, warp state, scheduler, occupancy and launch sections, and
 # each stall reason's warps per issued instruction (the text report prints no stall breakdown otherwise). With
 # COUNT > 1 it lists COUNT consecutive matching launches with the speed-of-light section only (which kernels an
 # op launches, and each one's duration).
 # The clocks are left alone (--clock-control none, as METHOD.md says). Each profile is limited to NCU_TIMEOUT
 # seconds (default 150).
+# REF_ARGS (default "--attention prefill=cudnn,prefill_cached=flash,decode=cudnn", the backends every reference run on
+# the H100 and the H200 chose) is passed to torch_runner.py: under ncu its start-up probe times serialised, profiled
+# launches and may pick another backend than the timed runs did (2026-12-07 on an H200: FlashAttention-2's kernel for
+# decode, 334 against cuDNN's 340 us under the profiler, where the unprofiled probe measured 202 against 124).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${OUT:?OUT must be set}"
@@ -36,6 +41,8 @@ if not plan["experiments"]:
     sys.exit(1)
 json.dump(plan, open(sys.argv[3], "w"))
 PY
+  # Each side writes a fresh file: the runners refuse to append to an earlier spec's output without --resume.
+  rm -f "/tmp/ncu-own-$id.jsonl" "/tmp/ncu-ref-$id.jsonl"
   if [ -n "$own_re" ]; then
     t0=$SECONDS
     timeout "${NCU_TIMEOUT:-150}" "$ncu_bin" --clock-control none --kernel-name "regex:$own_re" --launch-skip 4 --launch-count "$count" \
@@ -45,7 +52,8 @@ PY
   if [ -n "$ref_re" ]; then
     t0=$SECONDS
     timeout "${NCU_TIMEOUT:-150}" "$ncu_bin" --clock-control none --kernel-name "regex:$ref_re" --launch-skip 4 --launch-count "$count" \
-      "${what[@]}" python3 cuda/reference/torch_runner.py "/tmp/ncu-$id.json" --out "/tmp/ncu-ref-$id.jsonl" >"$OUT/ref-$id.txt" 2>&1
+      --nvtx --nvtx-include "experiment/" "${what[@]}" python3 cuda/reference/torch_runner.py "/tmp/ncu-$id.json" --out "/tmp/ncu-ref-$id.jsonl" \
+      ${REF_ARGS---attention prefill=cudnn,prefill_cached=flash,decode=cudnn} >"$OUT/ref-$id.txt" 2>&1
     echo "== ncu ref $id rc=$? in $((SECONDS - t0)) s" | tee -a "$OUT/summary.txt" >&2
   fi
 done
