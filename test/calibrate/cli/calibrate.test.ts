@@ -73,14 +73,14 @@ test('fit --recorded-choices refits once with the terms a physics section record
   assert.equal(none.code, 2);
   assert.match(none.error?.message ?? '', /gpu\.yaml \[calibrated\]: no calibrated: section to take the fit choices from/);
   // The bundled H200 file records its reference fit's choices: 64-row tiles, 256-column GEMM waves at 0.5,
-  // 128-row attention waves at 1 and a tail per class; and its GEMM kernel table, which the refit keeps.
+  // 128-row attention waves at 1 and a tail per class; and its GEMM kernel table (Qwen3-8B/14B and Llama-3.1-8B: 10 shapes), which the refit keeps.
   // One physics fit, no candidate search.
   copyFileSync(join(packageRoot(), 'configs', 'hardware', 'h200.yaml'), join(dir, 'h200.yaml'));
   const r = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200.yaml', '--recorded-choices'], dir);
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /candidate/);
   assert.match(r.stderr, /GEMM kernel table kept from .*h200\.yaml \(calibrate\/data\/h200-2026-12-05-gemm-rows\/h200-gemm-rows\.jsonl/);
-  assert.match(r.stdout, /GEMMs compute whole 64-row tiles, in waves of 256-column output tiles on the partition \(blend 0\.5\); the GEMMs cuBLAS's recorded kernels cover, from 129 tokens, on those kernels' own tiles; prefill attention in waves of 128-row query blocks on the partition \(blend 1\); cuBLAS's kernel choice recorded for 8 GEMM shapes/);
+  assert.match(r.stdout, /GEMMs compute whole 64-row tiles, in waves of 256-column output tiles on the partition \(blend 0\.5\); the GEMMs cuBLAS's recorded kernels cover, from 129 tokens, on those kernels' own tiles; prefill attention in waves of 128-row query blocks on the partition \(blend 1\); cuBLAS's kernel choice recorded for 10 GEMM shapes/);
   assert.match(r.stdout, /kernel tail \(added to every kernel\) gemm [\d.]+ µs, attn_prefill [\d.]+ µs, attn_decode [\d.]+ µs, elementwise [\d.]+ µs, lm_head [\d.]+ µs/);
   // --no-gemm-kernels fits without the table the YAML records.
   const bare = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200.yaml', '--recorded-choices', '--no-gemm-kernels'], dir);

@@ -87,5 +87,5 @@ test('the shipped h200.yaml carries the reference calibration, with no closed-lo
   assert.equal(config.servingCorrection, null);
   assert.ok(config.calibrated?.clockRegime, 'clock regimes');
   assert.ok(config.calibrated?.contention.shared, 'shared-resource contention');
-  assert.match(config.calibrated!.provenance, /h200-2026-12-04-reference/);
+  assert.match(config.calibrated!.provenance, /h200-2026-12-07-reference-settled/);
 });

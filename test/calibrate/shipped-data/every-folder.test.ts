@@ -16,7 +16,7 @@ const checks = readdirSync(here)
   .join('\n');
 
 /** Folders of single operators only (no forwards to fit or validate): each is checked by a test of its own. */
-const OPERATOR_SWEEPS = new Set(['h200-2026-12-05-gemm-rows', 'h100-2026-12-05-gemm-rows', 'h100-2026-12-05-gemm-rows-last', 'h100-2026-12-07-gemm-rows-llama', 'h100-2026-12-07-gemm-rows-llama-last', 'h100-2026-12-07-remainder-ops-first', 'h100-2026-12-07-remainder-ops-last']);
+const OPERATOR_SWEEPS = new Set(['h200-2026-12-05-gemm-rows', 'h100-2026-12-05-gemm-rows', 'h100-2026-12-05-gemm-rows-last', 'h100-2026-12-07-gemm-rows-llama', 'h100-2026-12-07-gemm-rows-llama-last', 'h100-2026-12-07-remainder-ops-first', 'h100-2026-12-07-remainder-ops-last', 'h200-2026-12-07-gemm-rows-last', 'h200-2026-12-07-gemm-rows-llama', 'h200-2026-12-07-gemm-rows-llama-last', 'h200-2026-12-07-remainder-ops-first', 'h200-2026-12-07-remainder-ops-last']);
 
 const folders = shippedFolders();
 if (folders.length === 0) test.todo('fit + validate on shipped GPU measurements (none under calibrate/data/ yet)');

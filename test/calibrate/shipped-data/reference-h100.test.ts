@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { loadHardware } from '../../../sim/config/load-hardware.js';
 import { loadData } from '../../../calibrate/load-data.js';
 import { validateCalibration } from '../../../calibrate/validate.js';
-import { median } from '../../../calibrate/error-stats.js';
 import { deriveRemainderOps, withOtherSideOps } from '../../../calibrate/remainder-ops.js';
-import { checkGemmKernelTable, checkShippedFolder, root } from '../../util/shipped-data.js';
+import { checkGemmKernelTable, checkRemainderOpsRecord, checkShippedFolder, root, timeRatio } from '../../util/shipped-data.js';
 
 /**
  * The production-kernel calibration h100-sxm.yaml ships (an NVIDIA H100 80GB HBM3; fitted from the settled run of
@@ -340,7 +339,7 @@ test("calibrate/data/h100-2026-12-07-gemm-rows-llama(-last): Llama-3.1-8B's GEMM
     ['h100-2026-12-05-gemm-rows-last/h100-gemm-rows-last.jsonl', 'h100-2026-12-07-gemm-rows-llama-last/h100-gemm-rows-llama-last.jsonl'],
   ] as const) {
     // 696 common GEMMs at 0.995 (first side) and 1.000 (last) of the earlier run's time by median, every one on the same kernels.
-    const r = sideRatio(a, b, (id) => id.startsWith('gemm-'));
+    const r = timeRatio(a, b, (id) => id.startsWith('gemm-'));
     assert.ok(Math.abs(r - 1) < 0.01, `${b}: ${r}`);
   }
 });
@@ -374,40 +373,24 @@ test("h100-sxm.yaml: Llama-3.1-8B's forwards on 20-36 SMs with its GEMM shapes r
 });
 
 /** Median of first-side over last-side time for the records of two runs of one plan that `pick` keeps. */
-function sideRatio(firstFile: string, lastFile: string, pick: (id: string, sms: number) => boolean): number {
-  const read = (file: string) =>
-    new Map(
-      readFileSync(join(root, 'calibrate', 'data', file), 'utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .map((l) => JSON.parse(l) as { id?: string; kind: string; sms?: number; median_us?: number })
-        .filter((r) => r.kind !== 'meta' && r.median_us !== undefined && pick(r.id!, r.sms!))
-        .map((r) => [r.id!, r.median_us!] as const),
-    );
-  const first = read(firstFile);
-  const ratios = [...read(lastFile)].filter(([id]) => first.has(id)).map(([id, us]) => first.get(id)! / us);
-  assert.ok(ratios.length > 0, `no common records between ${firstFile} and ${lastFile}`);
-  return median(ratios);
-}
-
 // BENCHMARKS.md "ninth round": the same GEMMs on partitions made of the last 8-SM groups (a pair's decode side).
 test("calibrate/data/h100-2026-12-05-gemm-rows-last: cuBLAS's kernels and their clusters are the same on the last groups", () => {
   checkGemmKernelTable(['h100-2026-12-05-gemm-rows-last', 'h100-2026-12-07-gemm-rows-llama-last'], 'h100-sxm', 'another run');
   const pair = ['h100-2026-12-05-gemm-rows/h100-gemm-rows.jsonl', 'h100-2026-12-05-gemm-rows-last/h100-gemm-rows-last.jsonl'] as const;
   // Whole-group partitions run alike on either side (0.998-1.007 by median); holding the remainder, a GEMM is as fast or faster on the last groups.
   for (const sms of [8, 16, 24, 64, 96]) {
-    const r = sideRatio(...pair, (id, s) => s === sms && id.startsWith('gemm-'));
+    const r = timeRatio(...pair, (id, s) => s === sms && id.startsWith('gemm-'));
     assert.ok(Math.abs(r - 1) < 0.015, `${sms} SMs: first/last ${r}`);
   }
   // The sixth session's repeat of the same plan and side (an hour later, on an H100 machine started afresh): same kernels,
   // 1.003 by median, 90% of the 2,722 GEMMs within 0.994-1.023 of the first run. The side gain is per shape: Qwen3-8B's
   // down projection (12288 x 4096, 2-CTA clusters) 1.202 / 1.193 first/last at 20 SMs in the two runs, 1.153 / 1.145 at 28.
   const repeat = 'h100-2026-12-05-gemm-rows-last/raw/repeat-gemm-rows-last.jsonl';
-  const rerun = sideRatio(repeat, pair[1], () => true);
+  const rerun = timeRatio(repeat, pair[1], () => true);
   assert.ok(Math.abs(rerun - 1) < 0.01, `repeat over first run ${rerun}`);
   for (const last of [pair[1], repeat]) {
-    assert.ok(sideRatio(pair[0], last, (id, s) => s === 20 && id.includes('-12288x4096-')) > 1.15, last);
-    assert.ok(sideRatio(pair[0], last, (id, s) => s === 28 && id.includes('-12288x4096-')) > 1.1, last);
+    assert.ok(timeRatio(pair[0], last, (id, s) => s === 20 && id.includes('-12288x4096-')) > 1.15, last);
+    assert.ok(timeRatio(pair[0], last, (id, s) => s === 28 && id.includes('-12288x4096-')) > 1.1, last);
   }
 });
 
@@ -417,18 +400,18 @@ test('calibrate/data/h100-2026-12-05-remainder-last-validation: forwards on the 
   const last = 'h100-2026-12-05-remainder-last-validation/h100-remainder-last.jsonl';
   const decodeOnly = (id: string) => id.startsWith('fw-') && !id.includes('-p');
   // Decode forwards on 20 SMs run 1.185x faster (median) on the last groups, 1.113x on 28, 1.046x on 36; 116/124 SMs alike.
-  assert.ok(sideRatio(first, last, (id, s) => s === 20 && decodeOnly(id)) > 1.15);
-  assert.ok(sideRatio(first, last, (id, s) => s === 28 && decodeOnly(id)) > 1.08);
-  assert.ok(Math.abs(sideRatio(first, last, (id, s) => s >= 116 && decodeOnly(id)) - 1) < 0.01);
+  assert.ok(timeRatio(first, last, (id, s) => s === 20 && decodeOnly(id)) > 1.15);
+  assert.ok(timeRatio(first, last, (id, s) => s === 28 && decodeOnly(id)) > 1.08);
+  assert.ok(Math.abs(timeRatio(first, last, (id, s) => s >= 116 && decodeOnly(id)) - 1) < 0.01);
   // The same card's first-side control (38 forwards at 20/28 SMs, run beside them): 0.997 of the morning's times.
-  assert.ok(Math.abs(sideRatio(first, 'h100-2026-12-05-remainder-last-validation/raw/remainder-first-control.jsonl', () => true) - 1) < 0.01);
+  assert.ok(Math.abs(timeRatio(first, 'h100-2026-12-05-remainder-last-validation/raw/remainder-first-control.jsonl', () => true) - 1) < 0.01);
   // The repeat (sixth session, a fresh machine): the plan again on the last side and 31 first-side control forwards.
   // Side ratios 1.184 / 1.109 / 1.044 at 20 / 28 / 36 SMs, repeat over the first last-side run 1.001, control 1.004.
   const repeat = 'h100-2026-12-05-remainder-last-validation/raw/repeat-remainder-last.jsonl';
-  assert.ok(Math.abs(sideRatio(last, repeat, () => true) - 1) < 0.01);
-  assert.ok(sideRatio(first, repeat, (id, s) => s === 20 && decodeOnly(id)) > 1.15);
-  assert.ok(sideRatio(first, repeat, (id, s) => s === 28 && decodeOnly(id)) > 1.08);
-  assert.ok(Math.abs(sideRatio(first, 'h100-2026-12-05-remainder-last-validation/raw/repeat-first-control.jsonl', () => true) - 1) < 0.01);
+  assert.ok(Math.abs(timeRatio(last, repeat, () => true) - 1) < 0.01);
+  assert.ok(timeRatio(first, repeat, (id, s) => s === 20 && decodeOnly(id)) > 1.15);
+  assert.ok(timeRatio(first, repeat, (id, s) => s === 28 && decodeOnly(id)) > 1.08);
+  assert.ok(Math.abs(timeRatio(first, 'h100-2026-12-05-remainder-last-validation/raw/repeat-first-control.jsonl', () => true) - 1) < 0.01);
   const r = judge('h100-2026-12-05-remainder-last-validation');
   assert.equal(r.train_points.forward, 0);
   // 4.8% over 180 forwards since the clock-aware fit (4.5% before it, 4.9% before cuBLAS's recorded times); Llama-3.1-8B
@@ -469,17 +452,8 @@ test('calibrate/data/h100-2026-12-07-waves-validation: prefills flat from 96 to 
 // The remainder-ops plan on both sides (2026-12-07, READMEs there): what h100-sxm.yaml records as remainderOps is what the
 // two runs give, and each run's repeat on the same machine gives the same draws to 0.2 SM.
 test("calibrate/data/h100-2026-12-07-remainder-ops-first and -last: h100-sxm.yaml's remainderOps is the two runs' derivation", () => {
-  const hw = loadHardware('h100-sxm', { cwd: root });
-  const load = (folder: string, file?: string) => loadData(root, [join('calibrate', 'data', folder, ...(file ? [file] : []))], join('calibrate', 'data', folder, 'plan.json')).data;
-  const firstData = load('h100-2026-12-07-remainder-ops-first');
-  const lastData = load('h100-2026-12-07-remainder-ops-last');
-  const first = deriveRemainderOps(hw, firstData);
-  const last = deriveRemainderOps(hw, lastData);
-  assert.equal(first.side, 'first');
-  assert.equal(last.side, 'last');
-  assert.deepEqual(hw.perf.remainderOps, withOtherSideOps(first, firstData, last, lastData));
+  const { hw, load, first, last, drawn } = checkRemainderOpsRecord('h100-sxm', 'h100-2026-12-07-remainder-ops-first', 'h100-2026-12-07-remainder-ops-last');
   // Decode attention draws two thirds of the remainder beside the first groups, nearly all beside the last.
-  const drawn = (d: typeof first, c: 'attn_decode' | 'elementwise') => d.table.remainderSmsDrawn[c]![d.side]!.map((p) => p.value);
   for (const v of drawn(first, 'attn_decode')) assert.ok(v > 7.5 && v < 9, `first ${v}`);
   for (const v of drawn(last, 'attn_decode')) assert.ok(v > 11, `last ${v}`);
   for (const d of [first, last]) for (const v of drawn(d, 'elementwise')) assert.ok(v > 11.5, `${d.side} elementwise ${v}`);
