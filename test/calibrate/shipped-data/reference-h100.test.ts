@@ -372,7 +372,6 @@ test("h100-sxm.yaml: Llama-3.1-8B's forwards on 20-36 SMs with its GEMM shapes r
   }
 });
 
-/** Median of first-side over last-side time for the records of two runs of one plan that `pick` keeps. */
 // BENCHMARKS.md "ninth round": the same GEMMs on partitions made of the last 8-SM groups (a pair's decode side).
 test("calibrate/data/h100-2026-12-05-gemm-rows-last: cuBLAS's kernels and their clusters are the same on the last groups", () => {
   checkGemmKernelTable(['h100-2026-12-05-gemm-rows-last', 'h100-2026-12-07-gemm-rows-llama-last'], 'h100-sxm', 'another run');
