@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { packageRoot } from '../../sim/trace/bundled.js';
 import { loadHardware, parseHardwareYaml } from '../../sim/config/load-hardware.js';
 import { readConfig } from '../../sim/config/config-files.js';
-import { loadData } from '../../calibrate/load-data.js';
+import { loadData, loadMeasurements } from '../../calibrate/load-data.js';
 import { defaultForm, fitCalibration, recordedFitChoices, type FitForm, type FitInput, type FitResult } from '../../calibrate/fit.js';
 import { validateCalibration } from '../../calibrate/validate.js';
 import { withCalibratedSection } from '../../calibrate/write-calibrated.js';
@@ -442,18 +441,12 @@ export function checkGemmKernelTable(folders: string | readonly string[], hardwa
  * files under calibrate/data/, .jsonl or .jsonl.gz (e.g. a gemm-rows run's first side over its last).
  */
 export function timeRatio(firstFile: string, secondFile: string, pick: (id: string, sms: number) => boolean): number {
-  const read = (file: string) => {
-    const bytes = readFileSync(join(root, 'calibrate', 'data', file));
-    return new Map(
-      (file.endsWith('.gz') ? gunzipSync(bytes) : bytes)
-        .toString('utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .map((l) => JSON.parse(l) as { id?: string; kind: string; sms?: number; median_us?: number })
-        .filter((r) => r.kind !== 'meta' && r.median_us !== undefined && pick(r.id!, r.sms!))
-        .map((r) => [r.id!, r.median_us!] as const),
+  // The runner output parser the commands use (gzip and all); records with one timing only (not pairs or clock regimes).
+  const read = (file: string) =>
+    new Map(
+      loadMeasurements(root, [join('calibrate', 'data', file)])
+        .data.records.flatMap((r) => ('medianUs' in r && pick(r.id, r.smCount) ? [[r.id, r.medianUs] as const] : [])),
     );
-  };
   const first = read(firstFile);
   const ratios = [...read(secondFile)].filter(([id]) => first.has(id)).map(([id, us]) => first.get(id)! / us);
   assert.ok(ratios.length > 0, `no common records between ${firstFile} and ${secondFile}`);
