@@ -162,6 +162,13 @@ export interface ConcurrentRecord {
   readonly method: 'window' | 'continuous';
   /** Continuous pairs: the partner ran across every measured replay (false: the pair is not usable). */
   readonly partnerCovered: boolean;
+  /**
+   * NVML samples while each lane was timed beside its partner (the reference runner's `spans.<lane>.clock`; absent
+   * from runs without them). Both lanes run throughout either window, so each reads the clock the two together
+   * allow — which moves with what the partner does, not only with its size (test/bench/partner-power.ts).
+   */
+  readonly decodeClock?: ClockSample;
+  readonly prefillClock?: ClockSample;
 }
 
 /** NVML samples taken while one regime ran (null when the runner had no NVML). */

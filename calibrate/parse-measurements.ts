@@ -189,6 +189,8 @@ function parseRecord(f: JsonFields, side: PartitionSide | undefined): Measuremen
         prefillSmidsOk: f.bool('prefill_smids_ok'),
         method: f.has('method') ? f.oneOf('method', ['window', 'continuous'] as const) : 'window',
         partnerCovered: f.has('partner_covered') ? f.bool('partner_covered') : true,
+        ...spanClock(f, 'decode_beside_prefill', 'decodeClock'),
+        ...spanClock(f, 'prefill_beside_decode', 'prefillClock'),
       };
     }
     case 'clock_regime': {
@@ -226,6 +228,13 @@ function clockSample(f: JsonFields, key: string): ClockSample {
   if (!c) return { smClockMhz: null, powerW: null };
   const v = (k: string): number | null => (c.obj[k] === null || !c.has(k) ? null : c.num(k, { min: 0 }));
   return { smClockMhz: v('sm_clock_mhz'), powerW: v('power_w') };
+}
+
+/** A continuous pair's `spans.<span>.clock` as `{ [as]: ClockSample }`, or nothing where the record has none. */
+function spanClock<K extends 'decodeClock' | 'prefillClock'>(f: JsonFields, span: string, as: K): { [P in K]?: ClockSample } {
+  const spans = f.has('spans') ? f.child('spans') : null;
+  const s = spans?.has(span) ? spans.child(span) : null;
+  return s?.has('clock') ? ({ [as]: clockSample(s, 'clock') } as { [P in K]?: ClockSample }) : {};
 }
 
 /** `kernels`: the names the profiler saw, each a non-empty string (a name of an unnamed kernel is refused). */

@@ -124,3 +124,28 @@ test('reference-runner records: continuous pairs and clock regimes are parsed wi
   const broken = JSON.stringify({ ...JSON.parse(clock), serving_us: undefined });
   assert.throws(() => parseMeasurementFile([meta, broken].join('\n'), 'b.jsonl'), /b\.jsonl:2.*serving_us|serving_us[\s\S]*b\.jsonl/);
 });
+
+test("continuous pairs keep each lane's NVML clock from spans.<lane>.clock; none where the record has no spans; a bad one is refused, located", async () => {
+  const { parseMeasurementFile } = await import('../../calibrate/parse-measurements.js');
+  const meta = JSON.stringify({ kind: 'meta', gpu: 'G', sm_count: 132, driver: 'd', cuda_runtime: '13.0', date: 'x', backend: 'torch', partition: { min_sms: 8, alignment: 8, groups: [8], remainder: 12 } });
+  const base = {
+    id: 'cc', kind: 'concurrent', model: 'm', prefill: { sms: 124, batch: { prefills: [{ new: 4096, cached: 0 }] } }, decode: { sms: 8, batch: { decodes: { count: 64, context: 2048 } }, k: 1 },
+    method: 'continuous', partner_covered: true, decode_alone_us: 10, decode_concurrent_us: 14, prefill_alone_us: 60, prefill_concurrent_us: 63, decode_smids_ok: true, prefill_smids_ok: true,
+  };
+  const spans = {
+    decode_beside_prefill: { partner_replays: 5, covered: true, clock: { sm_clock_mhz: 1620, power_w: 692.4, samples: 132 } },
+    prefill_beside_decode: { partner_replays: 40, covered: true, clock: { sm_clock_mhz: 1770, power_w: null, samples: 0 } },
+  };
+  const [withClocks, noSpans, spansNoClock] = parseMeasurementFile(
+    [meta, JSON.stringify({ ...base, spans }), JSON.stringify({ ...base, id: 'cc2' }), JSON.stringify({ ...base, id: 'cc3', spans: { decode_beside_prefill: { covered: true } } })].join('\n'),
+    'p.jsonl',
+  ).records;
+  assert.ok(withClocks.kind === 'concurrent' && noSpans.kind === 'concurrent' && spansNoClock.kind === 'concurrent');
+  assert.deepEqual(withClocks.decodeClock, { smClockMhz: 1620, powerW: 692.4 });
+  assert.deepEqual(withClocks.prefillClock, { smClockMhz: 1770, powerW: null });
+  assert.equal(noSpans.decodeClock, undefined);
+  assert.equal(noSpans.prefillClock, undefined);
+  assert.equal(spansNoClock.decodeClock, undefined);
+  const bad = JSON.stringify({ ...base, spans: { ...spans, decode_beside_prefill: { clock: { sm_clock_mhz: -5 } } } });
+  expectInputError(() => parseMeasurementFile([meta, bad].join('\n'), 'b.jsonl'), [{ file: 'b.jsonl', line: 2, field: 'spans.decode_beside_prefill.clock.sm_clock_mhz' }]);
+});
