@@ -133,6 +133,44 @@ export function generateReferencePlan(opts: ReferencePlanOptions): Plan & { read
 }
 
 /**
+ * Calibration pairs that vary what the prefill partner does (`calibrate plan --profile pair-partners`): at every split
+ * of the reference plan, the validation plan's two prefills — 4,096 fresh tokens, and 2,048 over a 2,048-token prefix —
+ * beside the same decode batch (the reference plan's two, alternating by split), for the first model; the others at the
+ * ends of the range beside 128 × 1,024 decodes. Why: the reference plan's pairs all have one partner (2,048 fresh
+ * tokens), so nothing fitted from them can tell partners apart, and at DuetServe's loaded splits the decode lane runs
+ * 5–7% faster beside the cached-prefix prefill, at a clock 130–165 MHz higher (BENCHMARKS.md, "What the partner does to
+ * the shared clock"). Calibration data, not validation: fitted together with a reference run (`calibrate fit --data
+ * <reference run> --data <this run>`), the fit's usual 60/40 split holding part of it out.
+ */
+export function generatePairPartnersPlan(opts: ReferencePlanOptions): Plan {
+  const hw = opts.hardware;
+  const g = hw.partition.granularitySms;
+  const N = hw.smCount;
+  const pairs = referencePairSizes(hw);
+  const { experiments, add } = uniqueExperiments();
+  opts.models
+    .filter((m) => !m.unseen)
+    .forEach(({ key }, i) => {
+      const mine = i === 0 ? pairs : pairs.filter(([p]) => p <= 4 * g || p >= N - 3 * g);
+      mine.forEach(([ps, ds], k) => {
+        const db = i === 0 ? PAIR_DECODES[k % PAIR_DECODES.length] : PAIR_DECODES[PAIR_DECODES.length - 1];
+        for (const pb of PARTNER_PREFILLS) {
+          add({ id: `pcc-${key}-p${ps}-${batchLabel(pb)}-d${ds}-${batchLabel(db)}`, kind: 'concurrent', model: key, prefill: { sms: ps, batch: pb }, decode: { sms: ds, batch: db, k: 1 } });
+        }
+      });
+    });
+  const models: Record<string, PlanModel> = {};
+  for (const { key, spec } of opts.models) models[key] = toPlanModel(spec);
+  return { version: PLAN_VERSION, models, repeats: opts.repeats, warmup: opts.warmup, experiments };
+}
+
+/** The validation plan's two prefill partners: compute-dense (every token fresh) and attention-heavy (over a cached prefix). */
+const PARTNER_PREFILLS: readonly PlanBatch[] = [
+  { prefills: [{ new: 4096, cached: 0 }] },
+  { prefills: [{ new: 2048, cached: 2048 }] },
+];
+
+/**
  * A validation-only plan (`calibrate plan --profile reference-validation`): pairs at the splits DuetServe
  * picks under load — prefill on 96–124 SMs, decode on the 8–36 left — with the decode batches and prefill
  * chunks of a loaded server, for every model given (unseen ones included), and clock regimes at sizes and
@@ -151,7 +189,7 @@ export function generateValidationPlan(opts: ReferencePlanOptions): Plan & { rea
     [N - 16, 16],
     [N - 8, 8],
   ].filter(([p, d]) => d >= hw.partition.minSms && p > 0 && (d % g === 0 || d % g === remainderSms % g)) as [number, number][];
-  const prefills: PlanBatch[] = [{ prefills: [{ new: 4096, cached: 0 }] }, { prefills: [{ new: 2048, cached: 2048 }] }];
+  const prefills = PARTNER_PREFILLS;
   const decodes: PlanBatch[] = [{ decodes: { count: 64, context: 2048 } }, { decodes: { count: 256, context: 1024 } }];
   const experiments: PlanExperiment[] = [];
   for (const { key } of opts.models) {

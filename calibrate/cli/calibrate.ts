@@ -10,7 +10,7 @@ import { loadHardware, parseHardwareYaml } from '../../sim/config/load-hardware.
 import { readConfig } from '../../sim/config/config-files.js';
 import { packageRoot } from '../../sim/trace/bundled.js';
 import { estimatePlan, generatePlan } from '../plan.js';
-import { generateClockSizesPlan, generateReferencePlan, generateRemainderOpsPlan, generateRemainderValidationPlan, generateValidationPlan, generateWavesPlan, type ClockSizesOptions } from '../plan-reference.js';
+import { generateClockSizesPlan, generatePairPartnersPlan, generateReferencePlan, generateRemainderOpsPlan, generateRemainderValidationPlan, generateValidationPlan, generateWavesPlan, type ClockSizesOptions } from '../plan-reference.js';
 import { describeValidSizes, isValidPartitionSize } from '../../sim/hardware/partition.js';
 import { generateKernelQualityPlan } from '../plan-kernel-quality.js';
 import { generateGemmRowsPlan } from '../plan-gemm-rows.js';
@@ -44,12 +44,13 @@ import { registerCompare, registerFitServing, type ComparePages } from './calibr
 const DEFAULT_MODELS = ['qwen3-8b', 'qwen3-14b'];
 
 
-type PlanProfile = 'standard' | 'reference' | 'reference-validation' | 'remainder-validation' | 'remainder-ops' | 'waves' | 'clock-sizes' | 'kernel-quality' | 'gemm-rows';
+type PlanProfile = 'standard' | 'reference' | 'pair-partners' | 'reference-validation' | 'remainder-validation' | 'remainder-ops' | 'waves' | 'clock-sizes' | 'kernel-quality' | 'gemm-rows';
 type PlanModels = Parameters<typeof generateReferencePlan>[0]['models'];
 /** The plan profiles, one line each: what `--profile` accepts and lists in its help. */
 const PLAN_PROFILES: Record<PlanProfile, { readonly what: string; readonly generate: (o: { models: PlanModels; hardware: HardwareSpec; repeats: number; warmup: number } & ClockSizesOptions) => Plan }> = {
   standard: { what: 'our kernels: duet_runner', generate: (o) => generatePlan(o) },
   reference: { what: 'production kernels: cuda/reference/torch_runner.py; adds clock regimes and continuous pairs', generate: (o) => generateReferencePlan(o) },
+  'pair-partners': { what: "pairs at the reference plan's splits with two prefill partners, fresh and over a cached prefix, beside the same decodes: calibration data to fit with a reference run (--data both)", generate: (o) => generatePairPartnersPlan(o) },
   'reference-validation': { what: "held-out pairs at DuetServe's loaded splits and clock regimes, never fitted", generate: (o) => generateValidationPlan(o) },
   'remainder-validation': { what: 'forwards alone (and attention/elementwise ops) on the partitions holding the GPC remainder (20–36, 116, 124 SMs on an H200), never fitted', generate: (o) => generateRemainderValidationPlan(o) },
   'remainder-ops': { what: 'decode attention and elementwise ops with the copy ceiling on the partitions holding the GPC remainder (20–36 SMs on a Hopper) and the whole-group ones around them (8–40); run once per side (--partition-side) to record the remainder SMs they draw', generate: (o) => generateRemainderOpsPlan(o) },

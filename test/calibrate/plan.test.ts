@@ -250,3 +250,37 @@ test('waves plan: every partition from 12 groups to the whole GPU, the ceiling G
   for (const e of shared) assert.deepEqual(e, reference.get(e.id), e.id);
   assert.deepEqual(JSON.parse(readFileSync(join(packageRoot(), 'calibrate/plans/waves-hopper.json'), 'utf8')), JSON.parse(JSON.stringify(plan)));
 });
+
+test('pair-partners plan: at every reference split both prefill partners beside one decode batch (the others at the ends); the shipped plan is what the profile writes', async () => {
+  const { generatePairPartnersPlan, generateValidationPlan, referencePairSizes } = await import('../../calibrate/plan-reference.js');
+  const { loadHardware } = await import('../../sim/config/load-hardware.js');
+  const { loadModel } = await import('../../sim/config/load-model.js');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { packageRoot } = await import('../../sim/trace/bundled.js');
+  const hw = loadHardware('h200');
+  const m = (n: string) => ({ key: n, spec: loadModel(n) });
+  const plan = generatePairPartnersPlan({ models: [m('qwen3-8b'), m('qwen3-14b')], hardware: hw, repeats: 8, warmup: 1 });
+  assert.deepEqual(JSON.parse(readFileSync(join(packageRoot(), 'calibrate/plans/pair-partners-hopper.json'), 'utf8')), JSON.parse(JSON.stringify(plan)));
+  const pairs = plan.experiments.flatMap((e) => (e.kind === 'concurrent' ? [e] : []));
+  assert.equal(pairs.length, plan.experiments.length, 'pairs only');
+  assert.equal(new Set(plan.experiments.map((e) => e.id)).size, plan.experiments.length);
+  const label = (b: { prefills?: readonly { new: number; cached: number }[] }) => (b.prefills ?? []).map((c) => `${c.new}+${c.cached}`).join(',');
+  // The partners are exactly the validation plan's two prefills, so a fit on this run is judged on kinds it has seen.
+  const validationPrefills = new Set(generateValidationPlan({ models: [m('qwen3-8b')], hardware: hw, repeats: 1, warmup: 0 }).experiments.flatMap((e) => (e.kind === 'concurrent' ? [label(e.prefill.batch)] : [])));
+  assert.deepEqual([...new Set(pairs.map((e) => label(e.prefill.batch)))].sort(), [...validationPrefills].sort());
+  for (const [model, splits] of [
+    ['qwen3-8b', referencePairSizes(hw)],
+    ['qwen3-14b', referencePairSizes(hw).filter(([p]) => p <= 4 * 8 || p >= 132 - 3 * 8)],
+  ] as const) {
+    for (const [ps, ds] of splits) {
+      const here = pairs.filter((e) => e.model === model && e.prefill.sms === ps && e.decode.sms === ds);
+      assert.deepEqual(here.map((e) => label(e.prefill.batch)).sort(), ['2048+2048', '4096+0'], `${model} ${ps}+${ds}`);
+      assert.equal(new Set(here.map((e) => JSON.stringify(e.decode.batch))).size, 1, `${model} ${ps}+${ds}: one decode batch beside both`);
+      assert.equal(ps + ds, hw.smCount);
+    }
+    assert.equal(pairs.filter((e) => e.model === model).length, 2 * splits.length, model);
+  }
+  // The first model's decode batches alternate, so both are seen beside both partners.
+  assert.equal(new Set(pairs.filter((e) => e.model === 'qwen3-8b').map((e) => JSON.stringify(e.decode.batch))).size, 2);
+});
