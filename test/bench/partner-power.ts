@@ -19,7 +19,7 @@ import { loadData } from '../../calibrate/load-data.js';
 import { median } from '../../calibrate/error-stats.js';
 import { predictPair } from '../../calibrate/predict-record.js';
 import type { ConcurrentRecord, ForwardRecord } from '../../calibrate/measurement.js';
-import type { HardwareSpec } from '../../sim/hardware/hardware-spec.js';
+import type { HardwareSpec, PartitionSide } from '../../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../../sim/model/model-spec.js';
 import type { IterationBatch } from '../../sim/latency/iteration-batch.js';
 
@@ -32,11 +32,11 @@ const root = packageRoot();
 const hw = loadHardware(hwName, { cwd: root, useServingCorrection: false });
 
 /** What the model knows of a batch alone on `sms` SMs: its compute-bound share and its FLOP/s over Π(all SMs). */
-function readings(model: ModelSpec, spec: HardwareSpec, batch: IterationBatch, sms: number): { computeBoundShare: number; tensorRate: number } {
-  const p = predictIteration(model, spec, batch, { smCount: sms, partnerSmCount: 0, launch: 'graph', tpDegree: 1, clockRegime: 'calibration' });
+function readings(model: ModelSpec, spec: HardwareSpec, batch: IterationBatch, sms: number, side: PartitionSide): { computeBoundShare: number; tensorRate: number } {
+  const p = predictIteration(model, spec, batch, { smCount: sms, partnerSmCount: 0, launch: 'graph', tpDegree: 1, clockRegime: 'calibration', partitionSide: side });
   const flops = p.breakdown.reduce((s, b) => s + b.flops, 0);
   const wholeFlopsPerUs = curveAt(spec.perf.computeFlopsPerS, spec.smCount) / 1e6;
-  const { computeBoundShare } = partnerLoadOf(model, spec, batch, sms, 1, 'calibration', 'first');
+  const { computeBoundShare } = partnerLoadOf(model, spec, batch, sms, 1, 'calibration', side);
   return { computeBoundShare: computeBoundShare ?? 0, tensorRate: p.gpuUs > 0 ? flops / p.gpuUs / wholeFlopsPerUs : 0 };
 }
 
@@ -72,7 +72,8 @@ for (const folder of folders) {
     .map(([key, rs]) => {
       const [partner, sms] = key.split('|');
       const clocks = rs.map((r) => r.decodeClock?.smClockMhz).filter((v): v is number => typeof v === 'number' && v > 0);
-      const partnerReadings = rs.map((r) => readings(loaded.models[r.model], hw, r.prefillBatch, r.prefillSmCount));
+      // A pair's prefill runs on the first groups (PartitionSide).
+      const partnerReadings = rs.map((r) => readings(loaded.models[r.model], hw, r.prefillBatch, r.prefillSmCount, 'first'));
       return {
         partner,
         decodeSms: Number(sms),
@@ -100,7 +101,7 @@ for (const folder of folders) {
   const correlations = [...bySms.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([sms, rs]) => {
-      const x = rs.map((r) => readings(loaded.models[r.model], hw, r.batch, r.smCount));
+      const x = rs.map((r) => readings(loaded.models[r.model], hw, r.batch, r.smCount, r.partitionSide ?? 'first'));
       const mhz = rs.map((r) => r.clock?.smClockMhz as number);
       return { sms, n: rs.length, clockRange: [Math.min(...mhz), Math.max(...mhz)], byTensorRate: pearson(x.map((v) => v.tensorRate), mhz), byComputeBoundShare: pearson(x.map((v) => v.computeBoundShare), mhz) };
     });
