@@ -138,7 +138,7 @@ export function generateReferencePlan(opts: ReferencePlanOptions): Plan & { read
  * beside the same decode batch (the reference plan's two, alternating by split), for the first model; the others at the
  * ends of the range beside 128 × 1,024 decodes. Why: the reference plan's pairs all have one partner (2,048 fresh
  * tokens), so nothing fitted from them can tell partners apart, and at DuetServe's loaded splits the decode lane runs
- * 5–7% faster beside the cached-prefix prefill, at a clock 130–165 MHz higher (BENCHMARKS.md, "What the partner does to
+ * 5–7% faster beside the cached-prefix prefill, at a clock 127–165 MHz higher (BENCHMARKS.md, "What the partner does to
  * the shared clock"). Calibration data, not validation: fitted together with a reference run (`calibrate fit --data
  * <reference run> --data <this run>`), the fit's usual 60/40 split holding part of it out.
  */
