@@ -87,6 +87,7 @@ function section(name: string, g: GroupedErrors): string[] {
     ...table(`${name} by model`, g.by_model, SIGNED),
     ...table(`${name} by SM count`, g.by_sm_count, SIGNED),
     ...table(`${name} by batch kind`, g.by_batch_kind, SIGNED),
+    ...(g.by_partner_batch ? table(`${name} by partner batch`, g.by_partner_batch, SIGNED) : []),
     ...(g.by_clock ? table(`${name} by SM clock`, g.by_clock, SIGNED) : []),
     ...table(`${name} overall`, { all: g.overall }, SIGNED),
   ];

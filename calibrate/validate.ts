@@ -69,6 +69,12 @@ export interface ValidationPoint {
   readonly sm_clock_mhz?: number;
   /** Clock points under a power model: the clock its window was priced at, and NVML's median over that window. */
   readonly clock_mhz?: { readonly predicted: number; readonly measured: number };
+  /**
+   * A lane of a pair: the batch its partner ran (batchLabel: "2048+2048" a prefill of 2,048 new tokens over a 2,048-token
+   * prefix, "64x2048" 64 decodes over 2,048-token contexts). The shared clock moves with what the partner does, not only
+   * with its size (BENCHMARKS.md, "What the partner does to the shared clock").
+   */
+  readonly partner_batch?: string;
 }
 
 /**
@@ -96,6 +102,8 @@ export interface GroupedErrors {
   readonly by_model: Readonly<Record<string, PointErrors>>;
   readonly by_sm_count: Readonly<Record<string, PointErrors>>;
   readonly by_batch_kind: Readonly<Record<string, PointErrors>>;
+  /** A pair's lanes by the batch their partner ran (ValidationPoint.partner_batch); present when any point has one. */
+  readonly by_partner_batch?: Readonly<Record<string, PointErrors>>;
   /**
    * By the SM clock the points ran at, in 100 MHz bands ("1500-1599 MHz"); present when any point carries one. A
    * forward timed before the power cap pulled the clock down runs faster than one timed after (BENCHMARKS.md, "Clock
@@ -178,12 +186,14 @@ function groupBy(points: readonly ValidationPoint[], key: (p: ValidationPoint) =
 
 function grouped(points: readonly ValidationPoint[]): GroupedErrors {
   const clocked = points.filter((p) => p.sm_clock_mhz !== undefined);
+  const partnered = points.filter((p) => p.partner_batch !== undefined);
   return {
     overall: pointErrors(points),
     by_family: groupBy(points, (p) => p.family),
     by_model: groupBy(points, (p) => p.model),
     by_sm_count: groupBy(points, (p) => String(p.sm_count)),
     by_batch_kind: groupBy(points, (p) => p.batch_kind),
+    ...(partnered.length > 0 ? { by_partner_batch: groupBy(partnered, (p) => p.partner_batch as string) } : {}),
     ...(clocked.length > 0 ? { by_clock: byClock(clocked) } : {}),
   };
 }
@@ -229,9 +239,20 @@ function forwardPoint(models: Readonly<Record<string, ModelSpec>>, hw: HardwareS
 function concurrentPoints(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, r: ConcurrentRecord): ValidationPoint[] {
   const lanes = predictPair(models, hw, r);
   return [
-    point(r, 'concurrent_decode', r.decodeSmCount, r.prefillSmCount, r.decodeBatch, lanes.decodeUs, r.decodeConcurrentUs),
-    point(r, 'concurrent_prefill', r.prefillSmCount, r.decodeSmCount, r.prefillBatch, lanes.prefillUs, r.prefillConcurrentUs),
+    { ...point(r, 'concurrent_decode', r.decodeSmCount, r.prefillSmCount, r.decodeBatch, lanes.decodeUs, r.decodeConcurrentUs), partner_batch: batchLabel(r.prefillBatch) },
+    { ...point(r, 'concurrent_prefill', r.prefillSmCount, r.decodeSmCount, r.prefillBatch, lanes.prefillUs, r.prefillConcurrentUs), partner_batch: batchLabel(r.decodeBatch) },
   ];
+}
+
+/**
+ * A batch as its parts: each prefill chunk as new+cached tokens, then the decodes as count x context ("2048+2048",
+ * "1024+0,16x1024"); "empty" for none. Decode contexts are shown by their mean (rounded): the batch holds their sum.
+ */
+export function batchLabel(b: IterationBatch): string {
+  const parts = b.prefills.map((c) => `${c.newTokens}+${c.cachedTokens}`);
+  // decodeContextTokens is the sum over the decodes; the label shows each one's (mean) context.
+  if (b.decodeCount > 0) parts.push(`${b.decodeCount}x${Math.round(b.decodeContextTokens / b.decodeCount)}`);
+  return parts.length > 0 ? parts.join(',') : 'empty';
 }
 
 /** A prefill forward of a clock_regime record priced in each regime, against its measurement there. */

@@ -155,3 +155,29 @@ test('judged blind to a model: its GEMM shapes no other model shares leave the k
   assert.deepEqual(r.summary.blind_gemm_shapes, { models: ['llama-3.1-8b'], dropped: ['4096x28672', '14336x4096'] });
   assert.equal(validateCalibration(three, hw, data).summary.blind_gemm_shapes, undefined);
 });
+
+test("a pair's lanes are broken out by the partner's batch, and a bias beside one kind of partner shows in its group", async () => {
+  const { batchLabel } = await import('../../calibrate/validate.js');
+  const { formatValidation } = await import('../../calibrate/format-text.js');
+  // Golden labels: prefill chunks as new+cached, decodes as count x mean context (the batch holds the contexts' sum).
+  assert.equal(batchLabel({ prefills: [{ newTokens: 2048, cachedTokens: 2048 }], decodeCount: 0, decodeContextTokens: 0 }), '2048+2048');
+  assert.equal(batchLabel({ prefills: [], decodeCount: 64, decodeContextTokens: 64 * 2048 }), '64x2048');
+  assert.equal(batchLabel({ prefills: [{ newTokens: 1024, cachedTokens: 0 }], decodeCount: 16, decodeContextTokens: 16 * 1024 }), '1024+0,16x1024');
+  assert.equal(batchLabel({ prefills: [], decodeCount: 0, decodeContextTokens: 0 }), 'empty');
+
+  const data = synthesizeSet(plan, models, testHardware(), 0, 'v-partner');
+  const exact = validateCalibration(models, testHardware(), data);
+  assert.equal(exact.summary.forward.by_partner_batch, undefined, 'forwards alone have no partner');
+  const decodeGroups = exact.summary.concurrent_decode.by_partner_batch;
+  assert.ok(decodeGroups && Object.keys(decodeGroups).length >= 2, 'the standard plan pairs decodes with more than one prefill');
+  const total = Object.values(decodeGroups).reduce((n, g) => n + g.count, 0);
+  assert.equal(total, exact.summary.concurrent_decode.overall.count);
+  for (const g of Object.values(decodeGroups)) assert.ok(Math.abs(g.mean_signed_error) < 1e-9);
+  // Every decode lane beside one prefill kind measured 10% faster than the model prices it: that group reads +10%, the others 0.
+  const [biased] = Object.keys(decodeGroups);
+  const records = data.records.map((r) => (r.kind === 'concurrent' && batchLabel(r.prefillBatch) === biased ? { ...r, decodeConcurrentUs: r.decodeConcurrentUs / 1.1 } : r));
+  const r = validateCalibration(models, testHardware(), { ...data, records });
+  const groups = r.summary.concurrent_decode.by_partner_batch as Record<string, { mean_signed_error: number }>;
+  for (const [label, g] of Object.entries(groups)) assert.ok(Math.abs(g.mean_signed_error - (label === biased ? 0.1 : 0)) < 1e-9, `${label}: ${g.mean_signed_error}`);
+  assert.match(formatValidation(r), new RegExp(`concurrent decode by partner batch[\\s\\S]*\\n  ${biased.replace(/[+]/g, '\\+')}\\s+\\d+\\s+[\\d.]+%\\s+[\\d.]+%\\s+[\\d.]+%\\s+\\+10\\.0%`));
+});
