@@ -43,6 +43,15 @@ export function calibrationResidualsChart(input: ReportInput): ChartSection | nu
     const errs = rows.filter((r) => r.regime === k).map((r) => Math.abs(r.error_pct as number));
     return `${k} ${(errs.reduce((a, b) => a + b, 0) / errs.length).toFixed(1)}% (${errs.length} points)`;
   });
+  const tooltip: Record<string, string>[] = [
+    { field: 'id', type: 'nominal' },
+    { field: 'regime', type: 'nominal' },
+    { field: 'measured_us', type: 'quantitative' },
+    { field: 'predicted_us', type: 'quantitative' },
+    { field: 'error_pct', type: 'quantitative', format: '.2f' },
+  ];
+  // A pair's lanes name the batch their partner ran (calibrate validate's partner_batch): shown where any point has one.
+  if (rows.some((r) => typeof r.partner_batch === 'string')) tooltip.push({ field: 'partner_batch', type: 'nominal', title: 'partner batch' });
   const unit = {
     mark: { type: 'tick', thickness: 2, size: 14 },
     encoding: {
@@ -50,7 +59,7 @@ export function calibrationResidualsChart(input: ReportInput): ChartSection | nu
       // Sorted by name through the scale's domain, not a sort array (chart.ts says why).
       y: { field: 'regime', type: 'nominal', title: null, scale: { domain: regimes }, axis: { labelLimit: 320 } },
       color: { field: 'regime', type: 'nominal', scale: colorScale(regimes), legend: null },
-      tooltip: [{ field: 'id', type: 'nominal' }, { field: 'regime', type: 'nominal' }, { field: 'measured_us', type: 'quantitative' }, { field: 'predicted_us', type: 'quantitative' }, { field: 'error_pct', type: 'quantitative', format: '.2f' }],
+      tooltip,
     },
   };
   const guides = targetGuides(input);

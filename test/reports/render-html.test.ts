@@ -55,3 +55,22 @@ test('a hostile string in configs, study names and calibration ids never appears
   assert.equal(html.match(/<script[\s>]/g)?.length, 5);
   assert.ok(html.includes('&#60;/script&#62;&#60;script&#62;document.title='), 'escaped in the table and title');
 });
+
+test("the calibration chart's tooltip names a pair lane's partner batch where the validation file has one, and only then", async () => {
+  const f = await writeFixtures(mkdtempSync(join(tmpdir(), 'duetsim-report-')));
+  const tooltipFields = (input: { file: string; text: string }) => {
+    const [chart] = reportCharts(loadReportInputs([input]));
+    return ((chart?.spec as { encoding?: { tooltip?: { field: string }[] } }).encoding?.tooltip ?? []).map((t) => t.field);
+  };
+  assert.ok(!tooltipFields(read(f.calibration)).includes('partner_batch'));
+  const withPartner = {
+    file: 'validation.json',
+    text: JSON.stringify({
+      points: [
+        { id: 'vcc-a', kind: 'concurrent_decode', batch_kind: 'decode', partner_batch: '2048+2048', predicted_us: 110, measured_us: 100 },
+        { id: 'vcc-b', kind: 'concurrent_decode', batch_kind: 'decode', partner_batch: '4096+0', predicted_us: 98, measured_us: 100 },
+      ],
+    }),
+  };
+  assert.ok(tooltipFields(withPartner).includes('partner_batch'));
+});
