@@ -12,12 +12,13 @@
  */
 import { join } from 'node:path';
 import { loadHardware } from '../../sim/config/load-hardware.js';
-import { partnerLoadOf, predictIteration } from '../../sim/latency/roofline.js';
+import { predictIteration } from '../../sim/latency/roofline.js';
 import { curveAt } from '../../sim/latency/curve.js';
 import { packageRoot } from '../../sim/trace/bundled.js';
 import { loadData } from '../../calibrate/load-data.js';
 import { median } from '../../calibrate/error-stats.js';
 import { predictPair } from '../../calibrate/predict-record.js';
+import { batchLabel } from '../../calibrate/validate.js';
 import type { ConcurrentRecord, ForwardRecord } from '../../calibrate/measurement.js';
 import type { HardwareSpec, PartitionSide } from '../../sim/hardware/hardware-spec.js';
 import type { ModelSpec } from '../../sim/model/model-spec.js';
@@ -34,13 +35,18 @@ const hw = loadHardware(hwName, { cwd: root, useServingCorrection: false });
 /** What the model knows of a batch alone on `sms` SMs: its compute-bound share and its FLOP/s over Π(all SMs). */
 function readings(model: ModelSpec, spec: HardwareSpec, batch: IterationBatch, sms: number, side: PartitionSide): { computeBoundShare: number; tensorRate: number } {
   const p = predictIteration(model, spec, batch, { smCount: sms, partnerSmCount: 0, launch: 'graph', tpDegree: 1, clockRegime: 'calibration', partitionSide: side });
-  const flops = p.breakdown.reduce((s, b) => s + b.flops, 0);
+  // One forward gives both: the classes' FLOPs, and their compute-bound µs (what partnerLoadOf reads as the share).
+  let flops = 0;
+  let computeBoundUs = 0;
+  for (const b of p.breakdown) {
+    flops += b.flops;
+    computeBoundUs += b.us * b.computeBoundShare;
+  }
   const wholeFlopsPerUs = curveAt(spec.perf.computeFlopsPerS, spec.smCount) / 1e6;
-  const { computeBoundShare } = partnerLoadOf(model, spec, batch, sms, 1, 'calibration', side);
-  return { computeBoundShare: computeBoundShare ?? 0, tensorRate: p.gpuUs > 0 ? flops / p.gpuUs / wholeFlopsPerUs : 0 };
+  if (!(p.gpuUs > 0)) return { computeBoundShare: 0, tensorRate: 0 };
+  return { computeBoundShare: Math.min(1, computeBoundUs / p.gpuUs), tensorRate: flops / p.gpuUs / wholeFlopsPerUs };
 }
 
-const label = (b: IterationBatch): string => [...b.prefills.map((c) => `${c.newTokens}+${c.cachedTokens}`), ...(b.decodeCount > 0 ? [`${b.decodeCount}x${b.decodeContextTokens}`] : [])].join(',');
 const fmt = (v: number | null, digits = 3): string => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(digits));
 
 function pearson(xs: readonly number[], ys: readonly number[]): number | null {
@@ -65,7 +71,7 @@ for (const folder of folders) {
   const pairs = loaded.data.records.filter((r): r is ConcurrentRecord => r.kind === 'concurrent' && r.partnerCovered && r.method === 'continuous');
   const groups = new Map<string, ConcurrentRecord[]>();
   for (const r of pairs) {
-    const key = `${label(r.prefillBatch)}|${r.decodeSmCount}`;
+    const key = `${batchLabel(r.prefillBatch)}|${r.decodeSmCount}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const rows = [...groups.entries()]
