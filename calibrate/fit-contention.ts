@@ -72,10 +72,10 @@ export function fitSharedContention(models: Readonly<Record<string, ModelSpec>>,
 type SharedForm = Pick<SharedContention, 'powerShare' | 'exposure' | 'bandwidthExposure'>;
 
 /** Every combination of the three choices, the plain form (every default) first. */
-const SHARED_FORMS: readonly SharedForm[] = (['compute-bound', 'busy-sms'] as const).flatMap((powerShare) =>
+const SHARED_FORMS: readonly SharedForm[] = (['compute-bound', 'busy-sms', 'tensor-rate'] as const).flatMap((powerShare) =>
   (['full', 'compute-bound-share'] as const).flatMap((exposure) =>
     (['full', 'own-capacity'] as const).map((bandwidthExposure) => ({
-      ...(powerShare === 'busy-sms' ? { powerShare } : {}),
+      ...(powerShare !== 'compute-bound' ? { powerShare } : {}),
       ...(exposure === 'compute-bound-share' ? { exposure } : {}),
       ...(bandwidthExposure === 'own-capacity' ? { bandwidthExposure } : {}),
     })),

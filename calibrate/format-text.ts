@@ -1,4 +1,4 @@
-import { OP_CLASSES, type PerfSpec } from '../sim/hardware/hardware-spec.js';
+import { OP_CLASSES, type PerfSpec, type SharedContention } from '../sim/hardware/hardware-spec.js';
 import { formatPct, type ErrorSummary } from './error-stats.js';
 import type { FitResiduals } from './fit.js';
 import type { PlanEstimate } from './plan.js';
@@ -14,6 +14,13 @@ function errorCells(s: ErrorSummaryJson): string {
 function summaryJson(s: ErrorSummary): ErrorSummaryJson {
   return { count: s.count, mape: s.mape, p90_ape: s.p90Ape, worst_ape: s.worstApe };
 }
+
+/** How the contention line names SharedContention.powerShare. */
+const POWER_READINGS: Readonly<Record<NonNullable<SharedContention['powerShare']>, string>> = {
+  'compute-bound': 'compute-bound SM share',
+  'busy-sms': 'busy SMs',
+  'tensor-rate': 'tensor rate, FLOP/s over Π(all SMs)',
+};
 
 const HEADER = `${'n'.padStart(5)}  ${'MAPE'.padStart(7)}  ${'p90'.padStart(7)}  ${'worst'.padStart(7)}`;
 
@@ -50,7 +57,7 @@ export function formatFit(perf: PerfSpec, res: FitResiduals, forwardWeight: numb
     `kernel ${perf.kernelRule === 'tail' ? 'tail (added to every kernel)' : 'floor'} ${classTails(perf) ?? `${perf.kernelFloorUs} µs`}${perf.ridgeExponent !== undefined ? `; compute and memory combine as (c^q + m^q)^(1/q), q = ${perf.ridgeExponent}` : ''}${perf.gemmRowTile !== undefined ? `; GEMMs compute whole ${perf.gemmRowTile}-row tiles${perf.gemmSmallRowTile !== undefined ? ` (${perf.gemmSmallRowTile}-row at most ${perf.gemmRowTile} tokens)` : ''}${perf.gemmWaveBlend !== undefined ? `, in waves of ${perf.gemmColTile ?? 128}-column output tiles on the partition (blend ${perf.gemmWaveBlend})` : ''}` : ''}${perf.gemmTilesFromRows !== undefined ? `; the GEMMs cuBLAS's recorded kernels cover, from ${perf.gemmTilesFromRows} tokens, on those kernels' own tiles` : ''}${perf.attnWaveBlend !== undefined ? `; prefill attention in waves of ${perf.attnRowTile ?? 128}-row query blocks on the partition (blend ${perf.attnWaveBlend})` : ''}${perf.gemmKernels ? `; cuBLAS's kernel choice recorded for ${perf.gemmKernels.shapes.length} GEMM shapes (clusters over ${perf.gemmKernels.remainderMaxCtas} CTAs run on a partition's whole groups only)` : ''}${perf.remainderOps ? `; the GPC remainder's SMs ${Object.keys(perf.remainderOps.remainderSmsDrawn).join(' and ')} draw, recorded per side` : ''}; contention γ_memory ${perf.contention.memory}, γ_compute ${perf.contention.compute}`,
     ...(perf.contention.shared
       ? [
-          `shared-resource contention (power read as the partner's ${perf.contention.shared.powerShare === 'busy-sms' ? 'busy SMs' : 'compute-bound SM share'}): compute × (1 + ${perf.contention.shared.computeByPower}·power${perf.contention.shared.exposure === 'compute-bound-share' ? '·own compute-bound share' : ''} + ${perf.contention.shared.computeByBandwidth}·bandwidth), memory × (1 + ${perf.contention.shared.memoryByPower}·power + ${perf.contention.shared.memoryByBandwidth}·bandwidth${perf.contention.shared.bandwidthExposure === 'own-capacity' ? '·own W(S)/W(all)' : ''})`,
+          `shared-resource contention (power read as the partner's ${POWER_READINGS[perf.contention.shared.powerShare ?? 'compute-bound']}): compute × (1 + ${perf.contention.shared.computeByPower}·power${perf.contention.shared.exposure === 'compute-bound-share' ? '·own compute-bound share' : ''} + ${perf.contention.shared.computeByBandwidth}·bandwidth), memory × (1 + ${perf.contention.shared.memoryByPower}·power + ${perf.contention.shared.memoryByBandwidth}·bandwidth${perf.contention.shared.bandwidthExposure === 'own-capacity' ? '·own W(S)/W(all)' : ''})`,
         ]
       : []),
     ...(perf.clockRegime ? [`clock regimes: compute-bound time × ${perf.clockRegime.backToBackComputeScale} back to back, × ${perf.clockRegime.servingComputeScale} serving${perf.clockRegime.servingFromSms !== undefined ? ` on the whole GPU (back to back's up to ${perf.clockRegime.servingFromSms} SMs, linear between)` : ''} (calibration = 1)`] : []),

@@ -236,7 +236,7 @@ function readEfficiency(data: YamlData, node: Node | null, field: string): Recor
 }
 
 const SHARED_KEYS = ['computeByPower', 'computeByBandwidth', 'memoryByPower', 'memoryByBandwidth'] as const;
-const POWER_SHARES = ['compute-bound', 'busy-sms'] as const;
+const POWER_SHARES = ['compute-bound', 'busy-sms', 'tensor-rate'] as const;
 const EXPOSURES = ['full', 'compute-bound-share'] as const;
 const BANDWIDTH_EXPOSURES = ['full', 'own-capacity'] as const;
 
@@ -257,7 +257,7 @@ function readContention(data: YamlData, node: Node | null, field: string): PerfS
     memory,
     compute,
     shared: {
-      ...(power === 'busy-sms' ? { powerShare: power } : {}),
+      ...(power !== 'compute-bound' ? { powerShare: power } : {}),
       ...(exposure === 'compute-bound-share' ? { exposure } : {}),
       ...(bandwidthExposure === 'own-capacity' ? { bandwidthExposure } : {}),
       computeByPower: v[0]!,

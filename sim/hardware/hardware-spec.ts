@@ -138,9 +138,14 @@ export interface SharedContention {
    * on 116 SMs draws power too). The fit keeps whichever fits the training pairs better (calibrate/fit-contention.ts):
    * on the H100 a prefill beside decodes slows by about the decodes' SM share (1.03-1.08x beside 8 SMs, 1.82-1.96x beside 116;
    * test/bench/pair-sides.ts),
-   * whatever their compute-bound share.
+   * whatever their compute-bound share. Or 'tensor-rate' (the partner's FLOPs ÷ its time ÷ Π(all SMs), PartnerLoad.tensorShare):
+   * what sets its power draw and so the clock both lanes share. A prefill over a cached prefix spends as much of its time
+   * compute-bound as a fresh one (0.93 against 0.92 on 112 H100 SMs) but drives the tensor cores less (0.54 against 0.68 of
+   * Π(all)); the clock stands 127–165 MHz higher beside it and a decode lane beside it runs 5–7% faster (BENCHMARKS.md,
+   * "What the partner does to the shared clock"). Only pairs beside both kinds of partner can fit it
+   * (calibrate/plans/pair-partners-hopper.json).
    */
-  readonly powerShare?: 'compute-bound' | 'busy-sms';
+  readonly powerShare?: 'compute-bound' | 'busy-sms' | 'tensor-rate';
   /**
    * How much of a lane's compute-bound time the partner's power term stretches: all of it ('full', absent), or
    * in proportion to the lane's own compute-bound share of time when alone ('compute-bound-share'). A decode

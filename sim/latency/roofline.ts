@@ -69,6 +69,11 @@ export interface PartnerLoad {
   /** SMs kept busy: the partner's SM share while it runs (0 for a partner with nothing to run), in [0, 1]. */
   readonly smShare: number;
   /**
+   * Tensor rate: the FLOPs it runs ÷ its time ÷ Π(all SMs), in [0, 1] — how hard it drives the tensor cores, which is
+   * what sets the power draw and so the shared clock (SharedContention.powerShare 'tensor-rate').
+   */
+  readonly tensorShare: number;
+  /**
    * The share of its own time spent compute-bound (partnerLoadOf sets it): what a caller pricing this same batch
    * beside a partner passes as PredictOptions.ownComputeBoundShare, saving the forward that would compute it.
    */
@@ -350,7 +355,7 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions, streamSms?: number
   if (opts.partnerSmCount > 0) {
     if (c.shared) {
       const load = opts.partnerLoad ?? fullLoad(hw, opts.partnerSmCount);
-      const power = c.shared.powerShare === 'busy-sms' ? load.smShare : load.computeShare;
+      const power = c.shared.powerShare === 'busy-sms' ? load.smShare : c.shared.powerShare === 'tensor-rate' ? load.tensorShare : load.computeShare;
       const reach = c.shared.exposure === 'compute-bound-share' ? (opts.ownComputeBoundShare ?? 1) : 1;
       const room = c.shared.bandwidthExposure === 'own-capacity' ? ownBandwidthCapacity(hw, opts.smCount) : 1;
       computeStretch = 1 + c.shared.computeByPower * power * reach + c.shared.computeByBandwidth * load.bandwidthShare;
@@ -465,6 +470,7 @@ function fullLoad(hw: HardwareSpec, partnerSmCount: number): PartnerLoad {
   return {
     computeShare: partnerSmCount / hw.smCount,
     smShare: partnerSmCount / hw.smCount,
+    tensorShare: Math.min(1, curveAtFast(hw.perf.computeFlopsPerS, partnerSmCount) / curveAtFast(hw.perf.computeFlopsPerS, hw.smCount)),
     bandwidthShare: curveAtFast(hw.perf.bandwidthBytesPerS, partnerSmCount) / curveAtFast(hw.perf.bandwidthBytesPerS, hw.smCount),
   };
 }
@@ -894,12 +900,14 @@ export function predictIteration(model: ModelSpec, hw: HardwareSpec, batch: Iter
  */
 export function partnerLoadOf(model: ModelSpec, hw: HardwareSpec, batch: IterationBatch, smCount: number, tpDegree: number, clockRegime?: ClockRegime, partitionSide?: PartitionSide): PartnerLoad {
   const d = aloneDemand(model, hw, batch, smCount, tpDegree, pairRegime(hw, clockRegime), partitionSide);
-  if (!(d.gpuUs > 0)) return { computeShare: 0, bandwidthShare: 0, smShare: 0, computeBoundShare: 0 };
+  if (!(d.gpuUs > 0)) return { computeShare: 0, bandwidthShare: 0, smShare: 0, tensorShare: 0, computeBoundShare: 0 };
   const wholeBytesPerUs = curveAtFast(hw.perf.bandwidthBytesPerS, hw.smCount) / 1e6;
+  const wholeFlopsPerUs = curveAtFast(hw.perf.computeFlopsPerS, hw.smCount) / 1e6;
   return {
     computeShare: Math.min(1, (smCount / hw.smCount) * d.computeBoundShare),
     bandwidthShare: Math.min(1.5, d.bytes / d.gpuUs / wholeBytesPerUs),
     smShare: smCount / hw.smCount,
+    tensorShare: Math.min(1, d.flops / d.gpuUs / wholeFlopsPerUs),
     computeBoundShare: d.computeBoundShare,
   };
 }
@@ -913,16 +921,18 @@ function aloneDemand(
   tpDegree: number,
   clockRegime: ClockRegime | undefined,
   partitionSide: PartitionSide | undefined,
-): { gpuUs: number; bytes: number; computeBoundShare: number } {
+): { gpuUs: number; flops: number; bytes: number; computeBoundShare: number } {
   const acc = new Acc();
   const [gpuUs] = forward(model, hw, batch, { smCount, partnerSmCount: 0, launch: 'graph', tpDegree, clockRegime, partitionSide }, acc);
+  let flops = 0;
   let bytes = 0;
   let computeBoundUs = 0;
   for (let slot = 0; slot < SLOTS; slot++) {
+    flops += acc.v[slot * 5];
     bytes += acc.v[slot * 5 + 1];
     computeBoundUs += acc.v[slot * 5 + 4];
   }
-  return { gpuUs, bytes, computeBoundShare: gpuUs > 0 ? Math.min(1, computeBoundUs / gpuUs) : 0 };
+  return { gpuUs, flops, bytes, computeBoundShare: gpuUs > 0 ? Math.min(1, computeBoundUs / gpuUs) : 0 };
 }
 
 /** The regime a pair's loads and shares are read at: under a power model the calibration's, as its pairs ran (needsPowerClock). */

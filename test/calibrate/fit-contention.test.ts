@@ -86,3 +86,29 @@ test('fitSharedContention on noisy pairs (fixed ±4%): the same answer twice, an
   assert.ok(a);
   assert.equal(a.powerShare, 'busy-sms');
 });
+
+test("fitSharedContention reads the partner's power as its tensor rate when pairs beside two kinds of prefill need it", () => {
+  // Each decode beside two prefills on the same SMs, as the pair-partners plan puts them: 4,096 fresh tokens and a
+  // 256-token chunk. On this fixture's flat efficiencies the chunk is priced memory-bound (compute-bound share 0) yet
+  // drives the tensor cores at most of the 4,096's rate, so the three readings of the partner's power disagree; planted
+  // with the tensor rate, the form search must keep it.
+  const truth: SharedContention = { powerShare: 'tensor-rate', computeByPower: 1.2, computeByBandwidth: 0, memoryByPower: 0.6, memoryByBandwidth: 1 };
+  const hw = hopperLike();
+  const planted = withShared(hw, truth);
+  const partners = [4096, 256] as const;
+  const pairs = plantedPairs(planted).flatMap((r, i) =>
+    partners.map((newTokens, k) => {
+      const p: ConcurrentRecord = { ...r, id: `${r.id}-${newTokens}`, source: { ...r.source, line: 2 * i + k + 1 }, prefillBatch: { prefills: [{ newTokens, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 } };
+      return { ...p, decodeConcurrentUs: predictConcurrentDecodeUs(models, planted, p), prefillConcurrentUs: predictConcurrentPrefillUs(models, planted, p) };
+    }),
+  );
+  const load = (b: ConcurrentRecord) => partnerLoadOf(QWEN3_8B_LIKE, hw, b.prefillBatch, b.prefillSmCount, 1);
+  const [fresh, chunk] = [load(pairs[0]), load(pairs[1])];
+  assert.ok(fresh.computeShare > 0.8 && chunk.computeShare < 0.05, `compute shares ${fresh.computeShare}, ${chunk.computeShare}`);
+  assert.ok(chunk.tensorShare > 0.5 * fresh.tensorShare && chunk.tensorShare < 0.9 * fresh.tensorShare, `tensor shares ${fresh.tensorShare}, ${chunk.tensorShare}`);
+  const fitted = fitSharedContention(models, hw, pairs).shared;
+  assert.ok(fitted);
+  assert.equal(fitted.powerShare, 'tensor-rate');
+  assert.ok(Math.abs(fitted.computeByPower - 1.2) < 0.03, `computeByPower ${fitted.computeByPower}`);
+  assert.ok(Math.abs(fitted.memoryByPower - 0.6) < 0.03, `memoryByPower ${fitted.memoryByPower}`);
+});

@@ -55,9 +55,15 @@ test('calibrate/data/h200-2026-12-04-reference-validation: the shipped h200 cali
   // decode lane 5.4% (4.1% before); since Llama-3.1-8B's GEMMs take their nearest shapes' recorded tiles (fourteenth
   // round): 5.43% / 2.41%, the clock regimes 1.24% / 1.99%. Since the fit of the settled run of 2026-12-07 (trained on
   // another H200, three days later, with the last side and the remainder-ops record): decode lane 3.86%, prefill lane
-  // 2.88%, the clock regimes 1.82% / 4.24% — serving 2.2 points worse, still within the 5% target.
-  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.039, `decode lane ${g.decode_lane_beside_prefill!.overall.mape}`);
-  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.029, `prefill lane ${g.prefill_lane_beside_decode!.overall.mape}`);
+  // 2.88%, the clock regimes 1.82% / 4.24% — serving 2.2 points worse, still within the 5% target. Since the partner's
+  // power is read as its tensor rate (the same run refitted, ninth session of 2026-12-07): lanes 2.75% / 2.58%, and beside
+  // the two partners decode 2.9% / 2.6%, signed −0.8% / −2.1% (+0.5% / −4.5% before).
+  assert.ok((g.decode_lane_beside_prefill?.overall.count ?? 0) >= 60 && g.decode_lane_beside_prefill!.overall.mape <= 0.028, `decode lane ${g.decode_lane_beside_prefill!.overall.mape}`);
+  assert.ok(g.prefill_lane_beside_decode!.overall.mape <= 0.026, `prefill lane ${g.prefill_lane_beside_decode!.overall.mape}`);
+  // The two partners priced alike to within 2 points of signed error (4.9 points apart with the busy-SMs reading).
+  const byPartner = r.summary.concurrent_decode.by_partner_batch;
+  const signed = (k: string) => byPartner?.[k]?.mean_signed_error ?? Number.NaN;
+  assert.ok(Math.abs(signed('2048+2048') - signed('4096+0')) <= 0.02, `signed ${signed('2048+2048')} vs ${signed('4096+0')}`);
   assert.ok(g.clock_back_to_back!.overall.mape <= 0.019 && g.clock_serving!.overall.mape <= 0.043, `clocks ${g.clock_back_to_back!.overall.mape} ${g.clock_serving!.overall.mape}`);
   // The modelled clocks 2.25% / 2.57% from NVML's (2.1% / 2.8% before).
   const c = r.summary.clock_prediction;

@@ -278,6 +278,7 @@ test('remainderOps: a source and, per operator class, the remainder SMs drawn pe
 // other word kept, anything else refused at its line and field with both words named.
 for (const { field, kept, dflt, bad } of [
   { field: 'powerShare', kept: 'busy-sms', dflt: 'compute-bound', bad: 'watts' },
+  { field: 'powerShare', kept: 'tensor-rate', dflt: 'compute-bound', bad: 'watts' },
   { field: 'exposure', kept: 'compute-bound-share', dflt: 'full', bad: 'some' },
   { field: 'bandwidthExposure', kept: 'own-capacity', dflt: 'full', bad: 'half' },
 ] as const) {

@@ -38,9 +38,9 @@ test('shared contention stretches by the partner load given, not by its SM count
   const hw = tinyHardware({ perf: perf({ contention: { memory: 9, compute: 9, shared } }) });
   const batch = { prefills: [], decodeCount: 8, decodeContextTokens: 800 };
   const alone = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60 });
-  const idlePartner = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0, bandwidthShare: 0, smShare: 0 } });
+  const idlePartner = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0, bandwidthShare: 0, smShare: 0, tensorShare: 0 } });
   assert.equal(idlePartner.gpuUs, alone.gpuUs, 'an idle partner costs nothing, whatever its size');
-  const busy = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0.5, bandwidthShare: 0.6, smShare: 0.4 } });
+  const busy = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0.5, bandwidthShare: 0.6, smShare: 0.4, tensorShare: 0.3 } });
   // 1 + 0.4 · 0.5 + 0.5 · 0.6 = 1.5
   assert.ok(Math.abs(busy.gpuUs / alone.gpuUs - 1.5) < 1e-9, `ratio ${busy.gpuUs / alone.gpuUs}`);
   // Without a load, the partner counts as fully busy on its SMs: 1 + 0.4 · 0.4 + 0.5 · W(40)/W(100) = 1.36.
@@ -54,10 +54,32 @@ test("shared contention with powerShare 'busy-sms': the partner's power is its b
   const batch = { prefills: [], decodeCount: 8, decodeContextTokens: 800 };
   const alone = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60 });
   // A memory-bound partner on 40 SMs: compute-bound share 0, SM share 0.4: 1 + 0.4 · 0.4 + 0.5 · 0.6 = 1.46.
-  const busy = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0, bandwidthShare: 0.6, smShare: 0.4 } });
+  const busy = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0, bandwidthShare: 0.6, smShare: 0.4, tensorShare: 0.3 } });
   assert.ok(Math.abs(busy.gpuUs / alone.gpuUs - 1.46) < 1e-9, `ratio ${busy.gpuUs / alone.gpuUs}`);
-  const idle = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0, bandwidthShare: 0, smShare: 0 } });
+  const idle = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { computeShare: 0, bandwidthShare: 0, smShare: 0, tensorShare: 0 } });
   assert.equal(idle.gpuUs, alone.gpuUs);
+});
+
+test("shared contention with powerShare 'tensor-rate': the partner's power is its tensor rate, not its compute-bound or SM share", () => {
+  const shared = { powerShare: 'tensor-rate' as const, computeByPower: 0.4, computeByBandwidth: 0.5, memoryByPower: 0.4, memoryByBandwidth: 0.5 };
+  const hw = tinyHardware({ perf: perf({ contention: { memory: 9, compute: 9, shared } }) });
+  const batch = { prefills: [], decodeCount: 8, decodeContextTokens: 800 };
+  const alone = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60 });
+  // Two partners alike in everything but how hard they drive the tensor cores: 1 + 0.4 · 0.3 + 0.5 · 0.6 = 1.42 and
+  // 1 + 0.4 · 0.1 + 0.5 · 0.6 = 1.34 (a prefill over a cached prefix: as compute-bound, fewer FLOP/s).
+  const fresh = { computeShare: 0.4, bandwidthShare: 0.6, smShare: 0.4, tensorShare: 0.3 };
+  const cached = { ...fresh, tensorShare: 0.1 };
+  const a = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: fresh });
+  const b = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: cached });
+  assert.ok(Math.abs(a.gpuUs / alone.gpuUs - 1.42) < 1e-9, `ratio ${a.gpuUs / alone.gpuUs}`);
+  assert.ok(Math.abs(b.gpuUs / alone.gpuUs - 1.34) < 1e-9, `ratio ${b.gpuUs / alone.gpuUs}`);
+  // The compute-bound reading cannot tell them apart.
+  const cb = tinyHardware({ perf: perf({ contention: { memory: 9, compute: 9, shared: { ...shared, powerShare: undefined } } }) });
+  const x = predictIteration(TINY_MODEL, cb, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: fresh }).gpuUs;
+  assert.equal(predictIteration(TINY_MODEL, cb, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: cached }).gpuUs, x);
+  // A partner known by its size only drives its SMs' whole Π: Π(40) / Π(100) = 0.4 on the tiny GPU's linear curve.
+  const sizeOnly = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40 });
+  assert.ok(Math.abs(sizeOnly.gpuUs / alone.gpuUs - (1 + 0.4 * 0.4 + 0.5 * 0.4)) < 1e-9, `ratio ${sizeOnly.gpuUs / alone.gpuUs}`);
 });
 
 test("shared contention with exposure 'compute-bound-share': the power term reaches the partition's own compute-bound share of its time", () => {
@@ -67,7 +89,7 @@ test("shared contention with exposure 'compute-bound-share': the power term reac
   const hw = tinyHardware({ perf: perf({ contention: { memory: 9, compute: 9, shared } }) });
   const batch = { prefills: [], decodeCount: 8, decodeContextTokens: 800 };
   const alone = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60 });
-  const load = { computeShare: 0, bandwidthShare: 0.6, smShare: 0.4 };
+  const load = { computeShare: 0, bandwidthShare: 0.6, smShare: 0.4, tensorShare: 0.3 };
   const half = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: load, ownComputeBoundShare: 0.5 });
   assert.ok(Math.abs(half.gpuUs / alone.gpuUs - 1.2) < 1e-9, `ratio ${half.gpuUs / alone.gpuUs}`);
   // Not given, the share is the partition's own alone (partnerLoadOf's compute share over its SM share).
@@ -89,7 +111,7 @@ test("shared contention with exposure 'compute-bound-share': the power term reac
 test("shared contention with bandwidthExposure 'own-capacity': the partner's bandwidth share reaches a lane in proportion to W(S) / W(all)", () => {
   // The tiny GPU's W(S) is linear through W(100): W(S) / W(100) = S / 100. Memory: 1 + 0.5 · 0.6 · S/100; compute
   // chosen to stretch alike (computeByBandwidth = 0.5 · S/100), so the ratio is exact whatever binds.
-  const load = { computeShare: 0, bandwidthShare: 0.6, smShare: 0.4 };
+  const load = { computeShare: 0, bandwidthShare: 0.6, smShare: 0.4, tensorShare: 0.3 };
   const batch = { prefills: [], decodeCount: 8, decodeContextTokens: 800 };
   for (const [sms, partner] of [
     [60, 40],
@@ -127,6 +149,11 @@ test('partnerLoadOf: power share = SM share × compute-bound share of time; band
   assert.ok(pre.computeShare > 0.3 && pre.computeShare <= 0.4, `compute share ${pre.computeShare}`);
   // Busy SMs: the SM share of any partner with work, compute-bound or not.
   assert.deepEqual([load.smShare, pre.smShare], [0.4, 0.4]);
+  // Tensor rate: FLOPs over time over Π(100 SMs) (100 FLOP/µs on the tiny hardware; its ridge of 1 FLOP/B leaves even
+  // this decode mostly compute-bound). The prefill drives 40 SMs near their whole Π(40) = 0.4 of Π(100).
+  const flops = p.breakdown.reduce((s, b) => s + b.flops, 0);
+  assert.ok(Math.abs(load.tensorShare - flops / p.gpuUs / 100) < 1e-12, `decode tensor share ${load.tensorShare}`);
+  assert.ok(pre.tensorShare > 0.39 && pre.tensorShare <= 0.4 && pre.tensorShare > load.tensorShare, `prefill ${pre.tensorShare}, decode ${load.tensorShare}`);
 });
 
 test('partnerOf computes a load only for specs with shared contention', () => {
@@ -172,7 +199,7 @@ test('servingFromSms: the serving scale runs from the back-to-back scale at the 
   assert.equal(clockScale(hw, 'back-to-back', 16), 1.2, 'back to back does not depend on the size');
   // A partition beside a partner runs at the clock of both together: 30 SMs beside 70 is priced at the whole GPU's.
   const prefill = { prefills: [{ newTokens: 4096, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 };
-  const idle = { computeShare: 0, bandwidthShare: 0, smShare: 0, computeBoundShare: 1 };
+  const idle = { computeShare: 0, bandwidthShare: 0, smShare: 0, tensorShare: 0, computeBoundShare: 1 };
   const alone30 = predictIteration(TINY_MODEL, hw, prefill, { ...whole, smCount: 30 });
   const beside = predictIteration(TINY_MODEL, hw, prefill, { ...whole, smCount: 30, partnerSmCount: 70, partnerLoad: idle });
   const noClock = tinyHardware({ perf: perf({ contention: none }) });
