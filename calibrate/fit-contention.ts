@@ -50,8 +50,27 @@ export function fitContention(models: Readonly<Record<string, ModelSpec>>, hw: H
  * are fitted too (the form used when a caller knows only the partner's size) and kept beside it.
  */
 export function fitSharedContention(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, train: readonly ConcurrentRecord[]): ContentionSpec {
+  return searchSharedContention(models, hw, train).contention;
+}
+
+/** One form of the search and its score: the two-fold cross-validated objective (the training objective under four pairs). */
+export interface ContentionFormScore {
+  readonly form: SharedForm;
+  readonly score: number;
+  /** 'cross-validated' or 'training' (fewer than four pairs). */
+  readonly scoredBy: 'cross-validated' | 'training';
+}
+
+/** What the form search did: the contention kept and every form's score, in the search's order (the kept form has the lowest). */
+export interface ContentionSearch {
+  readonly contention: ContentionSpec;
+  readonly forms: readonly ContentionFormScore[];
+}
+
+/** fitSharedContention, with every form's score: what `calibrate fit` prints so a user sees how close the choice was. */
+export function searchSharedContention(models: Readonly<Record<string, ModelSpec>>, hw: HardwareSpec, train: readonly ConcurrentRecord[]): ContentionSearch {
   const bySms = fitContention(models, hw, train);
-  if (train.length === 0) return bySms;
+  if (train.length === 0) return { contention: bySms, forms: [] };
   // Folds by position in the (deterministically ordered) training list; with fewer than four pairs a fold
   // could not pin four coefficients, and the training error decides.
   const folds = train.length >= 4 ? [train.filter((_, i) => i % 2 === 0), train.filter((_, i) => i % 2 === 1)] : null;
@@ -60,16 +79,20 @@ export function fitSharedContention(models: Readonly<Record<string, ModelSpec>>,
     const [a, b] = folds;
     return (fitSharedForm(models, hw, bySms, form, a).judge(b) * b.length + fitSharedForm(models, hw, bySms, form, b).judge(a) * a.length) / train.length;
   };
-  let best: { form: SharedForm; value: number } | null = null;
-  for (const form of SHARED_FORMS) {
-    const value = score(form);
-    if (best === null || value < best.value) best = { form, value };
-  }
+  const scoredBy = folds ? 'cross-validated' : 'training';
+  const forms = SHARED_FORMS.map((form) => ({ form, score: score(form), scoredBy }) as const);
+  // The first of the lowest: ties go to the plainer form (SHARED_FORMS lists the defaults first).
+  const best = forms.reduce((a, b) => (b.score < a.score ? b : a));
   // Only the kept form is fitted on every training pair.
-  return { ...bySms, shared: fitSharedForm(models, hw, bySms, (best as { form: SharedForm }).form, train).shared };
+  return { contention: { ...bySms, shared: fitSharedForm(models, hw, bySms, best.form, train).shared }, forms };
 }
 
-type SharedForm = Pick<SharedContention, 'powerShare' | 'exposure' | 'bandwidthExposure'>;
+export type SharedForm = Pick<SharedContention, 'powerShare' | 'exposure' | 'bandwidthExposure'>;
+
+/** A form as the YAML's words: power reading / exposure / bandwidth exposure, defaults spelt out. */
+export function sharedFormLabel(form: SharedForm): string {
+  return `${form.powerShare ?? 'compute-bound'} / ${form.exposure ?? 'full'} / ${form.bandwidthExposure ?? 'full'}`;
+}
 
 /** Every combination of the three choices, the plain form (every default) first. */
 const SHARED_FORMS: readonly SharedForm[] = (['compute-bound', 'busy-sms', 'tensor-rate'] as const).flatMap((powerShare) =>

@@ -10,7 +10,7 @@ import { recordGemmTimeScales, withoutTimeScales } from './gemm-kernels.js';
 import { fitCurve } from './fit-curves.js';
 import type { LmHeadShape } from './op-work.js';
 import { clampAndRound, fitOperatorClasses, memoryEffBound, tieTails, withClassTails, opPoints, opTimeUs, perfFrom, refineJointly, refitDecodeMemory, roundSig, tieDecodeCompute, type Params } from './fit-efficiency.js';
-import { fitContention, fitSharedContention } from './fit-contention.js';
+import { fitContention, searchSharedContention, type ContentionFormScore } from './fit-contention.js';
 import { fitSaturatingBandwidth, tabulate, type SaturatingBandwidth } from './fit-bandwidth.js';
 import { fitClockRegime, usableClock } from './fit-clock.js';
 import { idHash, splitClockRecords, splitRecords, type Split } from './split.js';
@@ -207,6 +207,8 @@ export interface FitResult {
   readonly computeRescale: RescaleStatistic | null;
   /** Physics form: the statistic stage 3c rescaled W(S) by, or null when it was left out (by training error). */
   readonly bandwidthRescale: RescaleStatistic | null;
+  /** Physics form: every shared-contention form the search scored (ContentionSearch.forms); empty for 'ceiling' or without training pairs. */
+  readonly contentionForms: readonly ContentionFormScore[];
 }
 
 function byKind<K extends string, R extends { kind: string }>(records: readonly R[], kind: K): Extract<R, { kind: K }>[] {
@@ -472,7 +474,8 @@ export function fitCalibration(input: FitInput): FitResult {
 
   // Stage 4: contention.
   const concurrent = splitRecords(byKind(recs, 'concurrent').filter(usableConcurrent), unseen);
-  const contention = physics ? fitSharedContention(models, hwWith(basePerf), concurrent.train) : fitContention(models, hwWith(basePerf), concurrent.train);
+  const search = physics ? searchSharedContention(models, hwWith(basePerf), concurrent.train) : null;
+  const contention = search ? search.contention : fitContention(models, hwWith(basePerf), concurrent.train);
 
   // Stage 5 (physics): the clock regimes, relative to the model fitted so far.
   const clocks = splitClockRecords(byKind(recs, 'clock_regime').filter(usableClock), unseen);
@@ -495,7 +498,7 @@ export function fitCalibration(input: FitInput): FitResult {
     ...(maxClockMhz === null ? {} : { clockTrain: clockRecordsAtTheirClocks(models, hw, clocks.train, maxClockMhz, alpha) }),
   };
   const perf: PerfSpec = { ...hw.perf, provenance: provenanceText(data, residuals, forwardWeight) };
-  return { perf, forwardWeight, residuals, forward, concurrent, form, bandwidth, computeRescale: rescaleStatistic, bandwidthRescale: bandwidthStatistic };
+  return { perf, forwardWeight, residuals, forward, concurrent, form, bandwidth, computeRescale: rescaleStatistic, bandwidthRescale: bandwidthStatistic, contentionForms: search?.forms ?? [] };
 }
 
 /** The forward records a fit may use (usableForward, not harnessOnly), split into training and held out (split.ts). */

@@ -1,6 +1,7 @@
 import { OP_CLASSES, type PerfSpec, type SharedContention } from '../sim/hardware/hardware-spec.js';
 import { formatPct, type ErrorSummary } from './error-stats.js';
 import type { FitResiduals } from './fit.js';
+import { sharedFormLabel, type ContentionFormScore } from './fit-contention.js';
 import type { PlanEstimate } from './plan.js';
 import type { ErrorSummaryJson, GroupedErrors, PointErrors, ValidationReport } from './validate.js';
 import type { KernelQualityReport } from './kernel-quality.js';
@@ -22,6 +23,26 @@ const POWER_READINGS: Readonly<Record<NonNullable<SharedContention['powerShare']
   'tensor-rate': 'tensor rate, FLOP/s over Π(all SMs)',
 };
 
+/**
+ * The contention form search in a few lines: the best form of each power reading, by score, the kept one first and
+ * marked, each with how much worse than the kept it scored — so a user sees whether the choice was close.
+ */
+function formatFormSearch(forms: readonly ContentionFormScore[]): string[] {
+  if (forms.length === 0) return [];
+  const bestByPower = new Map<string, ContentionFormScore>();
+  for (const f of forms) {
+    const key = f.form.powerShare ?? 'compute-bound';
+    const held = bestByPower.get(key);
+    if (held === undefined || f.score < held.score) bestByPower.set(key, f);
+  }
+  const ranked = [...bestByPower.values()].sort((a, b) => a.score - b.score);
+  const kept = ranked[0];
+  return [
+    `contention form search (${forms.length} forms; ${kept.scoredBy === 'cross-validated' ? 'two-fold cross-validated' : 'training'} mean squared log error of both lanes; best form of each power reading):`,
+    ...ranked.map((f, i) => `  ${i === 0 ? 'kept ' : '     '} ${sharedFormLabel(f.form).padEnd(52)} ${f.score.toPrecision(3)}${i === 0 ? '' : ` (${((f.score / kept.score - 1) * 100).toFixed(0)}% worse)`}`),
+  ];
+}
+
 const HEADER = `${'n'.padStart(5)}  ${'MAPE'.padStart(7)}  ${'p90'.padStart(7)}  ${'worst'.padStart(7)}`;
 
 export function formatPlanEstimate(e: PlanEstimate, repeats: number, warmup: number): string {
@@ -36,7 +57,13 @@ export function formatPlanEstimate(e: PlanEstimate, repeats: number, warmup: num
   );
 }
 
-export function formatFit(perf: PerfSpec, res: FitResiduals, forwardWeight: number, computeRescale: 'mean' | 'median' | null = null): string {
+export function formatFit(
+  perf: PerfSpec,
+  res: FitResiduals,
+  forwardWeight: number,
+  computeRescale: 'mean' | 'median' | null = null,
+  contentionForms: readonly ContentionFormScore[] = [],
+): string {
   const curve = (pts: PerfSpec['computeFlopsPerS'], unit: number, name: string): string => pts.map((p) => `${p.smCount}:${(p.value / unit).toFixed(0)}`).join(' ') + ` ${name}`;
   const lines = [
     `Π(S) ${curve(perf.computeFlopsPerS, 1e12, 'TFLOP/s')}${computeRescale ? ` (rescaled per SM count by the training forwards' ${computeRescale === 'mean' ? 'geometric mean' : 'median'} measured/predicted)` : ''}`,
@@ -60,6 +87,7 @@ export function formatFit(perf: PerfSpec, res: FitResiduals, forwardWeight: numb
           `shared-resource contention (power read as the partner's ${POWER_READINGS[perf.contention.shared.powerShare ?? 'compute-bound']}): compute × (1 + ${perf.contention.shared.computeByPower}·power${perf.contention.shared.exposure === 'compute-bound-share' ? '·own compute-bound share' : ''} + ${perf.contention.shared.computeByBandwidth}·bandwidth), memory × (1 + ${perf.contention.shared.memoryByPower}·power + ${perf.contention.shared.memoryByBandwidth}·bandwidth${perf.contention.shared.bandwidthExposure === 'own-capacity' ? '·own W(S)/W(all)' : ''})`,
         ]
       : []),
+    ...formatFormSearch(contentionForms),
     ...(perf.clockRegime ? [`clock regimes: compute-bound time × ${perf.clockRegime.backToBackComputeScale} back to back, × ${perf.clockRegime.servingComputeScale} serving${perf.clockRegime.servingFromSms !== undefined ? ` on the whole GPU (back to back's up to ${perf.clockRegime.servingFromSms} SMs, linear between)` : ''} (calibration = 1)`] : []),
     `${'residuals (train)'.padEnd(28)} ${HEADER}`,
     `${'operators'.padEnd(28)} ${errorCells(summaryJson(res.ops))}`,

@@ -369,8 +369,15 @@ function registerFit(cal: Command, io: CliIo): void {
     .option('--json <file>', 'write the fitted perf and residuals as JSON')
     .action((o: FitFlags) => {
       const { loaded, source, fit } = fitFrom(io, o);
-      io.stdout(formatFit(fit.perf, fit.residuals, fit.forwardWeight, fit.computeRescale));
-      if (o.json) writeOut(io, '--json', o.json, JSON.stringify({ perf: fit.perf, forward_weight: fit.forwardWeight, compute_rescale: fit.computeRescale, bandwidth_rescale: fit.bandwidthRescale, residuals: fit.residuals }, null, 1) + '\n');
+      io.stdout(formatFit(fit.perf, fit.residuals, fit.forwardWeight, fit.computeRescale, fit.contentionForms));
+      const contentionForms = fit.contentionForms.map((f) => ({
+        power_share: f.form.powerShare ?? 'compute-bound',
+        exposure: f.form.exposure ?? 'full',
+        bandwidth_exposure: f.form.bandwidthExposure ?? 'full',
+        score: f.score,
+        scored_by: f.scoredBy,
+      }));
+      if (o.json) writeOut(io, '--json', o.json, JSON.stringify({ perf: fit.perf, forward_weight: fit.forwardWeight, compute_rescale: fit.computeRescale, bandwidth_rescale: fit.bandwidthRescale, residuals: fit.residuals, contention_forms: contentionForms }, null, 1) + '\n');
       if (o.write) {
         const text = withCalibratedSection(source.text, source.file, fit.perf, loaded.data, fit.residuals);
         // Read it back as the simulator will: a section the loader refuses (e.g. a ceiling above the

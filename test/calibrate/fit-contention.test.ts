@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitSharedContention } from '../../calibrate/fit-contention.js';
+import { fitSharedContention, searchSharedContention, sharedFormLabel } from '../../calibrate/fit-contention.js';
 import { predictConcurrentDecodeUs, predictConcurrentPrefillUs } from '../../calibrate/predict-record.js';
 import type { ConcurrentRecord } from '../../calibrate/measurement.js';
 import type { HardwareSpec, SharedContention } from '../../sim/hardware/hardware-spec.js';
@@ -111,4 +111,23 @@ test("fitSharedContention reads the partner's power as its tensor rate when pair
   assert.equal(fitted.powerShare, 'tensor-rate');
   assert.ok(Math.abs(fitted.computeByPower - 1.2) < 0.03, `computeByPower ${fitted.computeByPower}`);
   assert.ok(Math.abs(fitted.memoryByPower - 0.6) < 0.03, `memoryByPower ${fitted.memoryByPower}`);
+});
+
+test('searchSharedContention scores all twelve forms and keeps the lowest, the one fitSharedContention returns', () => {
+  const truth: SharedContention = { powerShare: 'busy-sms', computeByPower: 0.9, computeByBandwidth: 0, memoryByPower: 0, memoryByBandwidth: 2 };
+  const hw = hopperLike();
+  const pairs = plantedPairs(withShared(hw, truth));
+  const search = searchSharedContention(models, hw, pairs);
+  assert.equal(search.forms.length, 12);
+  assert.equal(new Set(search.forms.map((f) => sharedFormLabel(f.form))).size, 12, 'every combination once');
+  assert.ok(search.forms.every((f) => f.scoredBy === 'cross-validated' && Number.isFinite(f.score) && f.score >= 0));
+  const lowest = search.forms.reduce((a, b) => (b.score < a.score ? b : a));
+  const kept = search.contention.shared;
+  assert.ok(kept);
+  assert.equal(sharedFormLabel(kept), sharedFormLabel(lowest.form));
+  assert.deepEqual(search.contention, fitSharedContention(models, hw, pairs));
+  // Under four pairs there are no folds: the training objective scores the forms.
+  assert.ok(searchSharedContention(models, hw, pairs.slice(0, 3)).forms.every((f) => f.scoredBy === 'training'));
+  assert.deepEqual(searchSharedContention(models, hw, []).forms, []);
+  assert.equal(sharedFormLabel({}), 'compute-bound / full / full');
 });
