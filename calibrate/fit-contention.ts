@@ -87,18 +87,22 @@ export function searchSharedContention(models: Readonly<Record<string, ModelSpec
   return { contention: { ...bySms, shared: fitSharedForm(models, hw, bySms, best.form, train).shared }, forms };
 }
 
-export type SharedForm = Pick<SharedContention, 'powerShare' | 'exposure' | 'bandwidthExposure'>;
+/** A form's choices; `tensorTerm` adds the partner's tensor rate as a second power reading (SharedContention.computeByTensor). */
+export type SharedForm = Pick<SharedContention, 'powerShare' | 'exposure' | 'bandwidthExposure'> & { readonly tensorTerm?: true };
 
 /** A form as the YAML's words: power reading / exposure / bandwidth exposure, defaults spelt out. */
 export function sharedFormLabel(form: SharedForm): string {
-  return `${form.powerShare ?? 'compute-bound'} / ${form.exposure ?? 'full'} / ${form.bandwidthExposure ?? 'full'}`;
+  return `${form.powerShare ?? 'compute-bound'}${form.tensorTerm ? ' + tensor-rate' : ''} / ${form.exposure ?? 'full'} / ${form.bandwidthExposure ?? 'full'}`;
 }
 
-/** Every combination of the three choices, the plain form (every default) first. */
-const SHARED_FORMS: readonly SharedForm[] = (['compute-bound', 'busy-sms', 'tensor-rate'] as const).flatMap((powerShare) =>
+/**
+ * Every combination of the three choices, the plain form (every default) first; then the busy-SMs forms with the tensor
+ * rate as a second power reading (two more coefficients), last so that a tie keeps the form with fewer.
+ */
+const SHARED_FORMS: readonly SharedForm[] = (['compute-bound', 'busy-sms', 'tensor-rate', 'busy-sms + tensor-rate'] as const).flatMap((power) =>
   (['full', 'compute-bound-share'] as const).flatMap((exposure) =>
     (['full', 'own-capacity'] as const).map((bandwidthExposure) => ({
-      ...(powerShare !== 'compute-bound' ? { powerShare } : {}),
+      ...(power === 'busy-sms + tensor-rate' ? { powerShare: 'busy-sms' as const, tensorTerm: true as const } : power !== 'compute-bound' ? { powerShare: power } : {}),
       ...(exposure === 'compute-bound-share' ? { exposure } : {}),
       ...(bandwidthExposure === 'own-capacity' ? { bandwidthExposure } : {}),
     })),
@@ -106,7 +110,7 @@ const SHARED_FORMS: readonly SharedForm[] = (['compute-bound', 'busy-sms', 'tens
 );
 
 /**
- * One form's four coefficients fitted on `pairs` (mean squared log error of both lanes, two starts), as
+ * One form's four (with the tensor term six) coefficients fitted on `pairs` (mean squared log error of both lanes, two starts), as
  * rounded and written — so the choice is the one the YAML reproduces — with the objective there and a judge
  * of the same objective on other pairs.
  */
@@ -117,7 +121,15 @@ function fitSharedForm(
   form: SharedForm,
   pairs: readonly ConcurrentRecord[],
 ): { shared: SharedContention; value: number; judge: (other: readonly ConcurrentRecord[]) => number } {
-  const sharedOf = (g: readonly number[]): SharedContention => ({ ...form, computeByPower: g[0], computeByBandwidth: g[1], memoryByPower: g[2], memoryByBandwidth: g[3] });
+  const { tensorTerm, ...choices } = form;
+  const sharedOf = (g: readonly number[]): SharedContention => ({
+    ...choices,
+    computeByPower: g[0],
+    computeByBandwidth: g[1],
+    memoryByPower: g[2],
+    memoryByBandwidth: g[3],
+    ...(tensorTerm ? { computeByTensor: g[4], memoryByTensor: g[5] } : {}),
+  });
   const objectiveOn = (records: readonly ConcurrentRecord[]) => (g: readonly number[]): number => {
     const h: HardwareSpec = { ...hw, perf: { ...hw.perf, contention: { ...bySms, shared: sharedOf(g) } } };
     let s = 0;
@@ -133,11 +145,12 @@ function fitSharedForm(
   };
   const objective = objectiveOn(pairs);
   let best: { g: number[]; value: number } | null = null;
+  const extra = tensorTerm ? [0.1, 0.1] : [];
   for (const start of [
-    [0.3, 0.3, 0.3, 0.3],
-    [0.5, 0.1, 0.1, 0.5],
+    [0.3, 0.3, 0.3, 0.3, ...extra],
+    [0.5, 0.1, 0.1, 0.5, ...extra],
   ]) {
-    const m = nelderMead(objective, start, { step: [0.2, 0.2, 0.2, 0.2], maxEvaluations: 1500, fTolerance: 1e-14 });
+    const m = nelderMead(objective, start, { step: start.map(() => 0.2), maxEvaluations: tensorTerm ? 3000 : 1500, fTolerance: 1e-14 });
     const g = m.x.map((v) => roundSig(Math.max(0, v), 3));
     const value = objective(g);
     if (best === null || value < best.value) best = { g, value };

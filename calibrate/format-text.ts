@@ -31,7 +31,7 @@ function formatFormSearch(forms: readonly ContentionFormScore[]): string[] {
   if (forms.length === 0) return [];
   const bestByPower = new Map<string, ContentionFormScore>();
   for (const f of forms) {
-    const key = f.form.powerShare ?? 'compute-bound';
+    const key = `${f.form.powerShare ?? 'compute-bound'}${f.form.tensorTerm ? ' + tensor-rate' : ''}`;
     const held = bestByPower.get(key);
     if (held === undefined || f.score < held.score) bestByPower.set(key, f);
   }
@@ -84,7 +84,7 @@ export function formatFit(
     `kernel ${perf.kernelRule === 'tail' ? 'tail (added to every kernel)' : 'floor'} ${classTails(perf) ?? `${perf.kernelFloorUs} µs`}${perf.ridgeExponent !== undefined ? `; compute and memory combine as (c^q + m^q)^(1/q), q = ${perf.ridgeExponent}` : ''}${perf.gemmRowTile !== undefined ? `; GEMMs compute whole ${perf.gemmRowTile}-row tiles${perf.gemmSmallRowTile !== undefined ? ` (${perf.gemmSmallRowTile}-row at most ${perf.gemmRowTile} tokens)` : ''}${perf.gemmWaveBlend !== undefined ? `, in waves of ${perf.gemmColTile ?? 128}-column output tiles on the partition (blend ${perf.gemmWaveBlend})` : ''}` : ''}${perf.gemmTilesFromRows !== undefined ? `; the GEMMs cuBLAS's recorded kernels cover, from ${perf.gemmTilesFromRows} tokens, on those kernels' own tiles` : ''}${perf.attnWaveBlend !== undefined ? `; prefill attention in waves of ${perf.attnRowTile ?? 128}-row query blocks on the partition (blend ${perf.attnWaveBlend})` : ''}${perf.gemmKernels ? `; cuBLAS's kernel choice recorded for ${perf.gemmKernels.shapes.length} GEMM shapes (clusters over ${perf.gemmKernels.remainderMaxCtas} CTAs run on a partition's whole groups only)` : ''}${perf.remainderOps ? `; the GPC remainder's SMs ${Object.keys(perf.remainderOps.remainderSmsDrawn).join(' and ')} draw, recorded per side` : ''}; contention γ_memory ${perf.contention.memory}, γ_compute ${perf.contention.compute}`,
     ...(perf.contention.shared
       ? [
-          `shared-resource contention (power read as the partner's ${POWER_READINGS[perf.contention.shared.powerShare ?? 'compute-bound']}): compute × (1 + ${perf.contention.shared.computeByPower}·power${perf.contention.shared.exposure === 'compute-bound-share' ? '·own compute-bound share' : ''} + ${perf.contention.shared.computeByBandwidth}·bandwidth), memory × (1 + ${perf.contention.shared.memoryByPower}·power + ${perf.contention.shared.memoryByBandwidth}·bandwidth${perf.contention.shared.bandwidthExposure === 'own-capacity' ? '·own W(S)/W(all)' : ''})`,
+          `shared-resource contention (power read as the partner's ${POWER_READINGS[perf.contention.shared.powerShare ?? 'compute-bound']}): compute × (1 + ${perf.contention.shared.computeByPower}·power${perf.contention.shared.exposure === 'compute-bound-share' ? '·own compute-bound share' : ''} + ${perf.contention.shared.computeByBandwidth}·bandwidth${perf.contention.shared.computeByTensor !== undefined ? ` + ${perf.contention.shared.computeByTensor}·tensor rate` : ''}), memory × (1 + ${perf.contention.shared.memoryByPower}·power + ${perf.contention.shared.memoryByBandwidth}·bandwidth${perf.contention.shared.bandwidthExposure === 'own-capacity' ? '·own W(S)/W(all)' : ''}${perf.contention.shared.memoryByTensor !== undefined ? ` + ${perf.contention.shared.memoryByTensor}·tensor rate` : ''})`,
         ]
       : []),
     ...formatFormSearch(contentionForms),

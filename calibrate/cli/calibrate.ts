@@ -372,6 +372,7 @@ function registerFit(cal: Command, io: CliIo): void {
       io.stdout(formatFit(fit.perf, fit.residuals, fit.forwardWeight, fit.computeRescale, fit.contentionForms));
       const contentionForms = fit.contentionForms.map((f) => ({
         power_share: f.form.powerShare ?? 'compute-bound',
+        tensor_term: f.form.tensorTerm === true,
         exposure: f.form.exposure ?? 'full',
         bandwidth_exposure: f.form.bandwidthExposure ?? 'full',
         score: f.score,

@@ -236,6 +236,8 @@ function readEfficiency(data: YamlData, node: Node | null, field: string): Recor
 }
 
 const SHARED_KEYS = ['computeByPower', 'computeByBandwidth', 'memoryByPower', 'memoryByBandwidth'] as const;
+/** The tensor-rate term's two coefficients (SharedContention.computeByTensor / memoryByTensor): both or neither. */
+const TENSOR_KEYS = ['computeByTensor', 'memoryByTensor'] as const;
 const POWER_SHARES = ['compute-bound', 'busy-sms', 'tensor-rate'] as const;
 const EXPOSURES = ['full', 'compute-bound-share'] as const;
 const BANDWIDTH_EXPOSURES = ['full', 'own-capacity'] as const;
@@ -246,13 +248,20 @@ function readContention(data: YamlData, node: Node | null, field: string): PerfS
   const compute = c?.number('compute', NON_NEGATIVE);
   if (c === undefined || memory === undefined || compute === undefined) return undefined;
   if (!c.has('shared')) return { memory, compute };
-  const sh = c.read('shared', (n, f) => readMap(data, n, f, { required: SHARED_KEYS, optional: ['powerShare', 'exposure', 'bandwidthExposure'] }));
+  const sh = c.read('shared', (n, f) => readMap(data, n, f, { required: SHARED_KEYS, optional: ['powerShare', 'exposure', 'bandwidthExposure', ...TENSOR_KEYS] }));
   if (sh === undefined) return undefined;
   const v = SHARED_KEYS.map((k) => sh.number(k, NON_NEGATIVE));
   const power = sh.has('powerShare') ? sh.choice('powerShare', POWER_SHARES) : 'compute-bound';
   const exposure = sh.has('exposure') ? sh.choice('exposure', EXPOSURES) : 'full';
   const bandwidthExposure = sh.has('bandwidthExposure') ? sh.choice('bandwidthExposure', BANDWIDTH_EXPOSURES) : 'full';
-  if (v.some((x) => x === undefined) || power === undefined || exposure === undefined || bandwidthExposure === undefined) return undefined;
+  const tensor = TENSOR_KEYS.map((k) => (sh.has(k) ? sh.number(k, NON_NEGATIVE) : null));
+  const [lone] = TENSOR_KEYS.filter((_, i) => tensor[i] === null && tensor[1 - i] !== null);
+  if (lone !== undefined) {
+    const given = TENSOR_KEYS.find((k) => k !== lone) as string;
+    reportAt(data, sh.node(given), childField(childField(field, 'shared'), given), 'tensor-term-half', `the tensor-rate term takes both computeByTensor and memoryByTensor; ${lone} is missing`);
+    return undefined;
+  }
+  if (v.some((x) => x === undefined) || tensor.some((x) => x === undefined) || power === undefined || exposure === undefined || bandwidthExposure === undefined) return undefined;
   return {
     memory,
     compute,
@@ -264,6 +273,7 @@ function readContention(data: YamlData, node: Node | null, field: string): PerfS
       computeByBandwidth: v[1]!,
       memoryByPower: v[2]!,
       memoryByBandwidth: v[3]!,
+      ...(tensor[0] !== null && tensor[1] !== null ? { computeByTensor: tensor[0], memoryByTensor: tensor[1] } : {}),
     },
   };
 }

@@ -168,6 +168,16 @@ export interface SharedContention {
   readonly computeByBandwidth: number;
   readonly memoryByPower: number;
   readonly memoryByBandwidth: number;
+  /**
+   * A second power reading beside the first (absent: none): the partner's tensor rate (PartnerLoad.tensorShare) also
+   * stretches compute-bound time by computeByTensor × it and memory-bound time by memoryByTensor × it. Two readings
+   * because a partner costs in two ways: its busy SMs (a memory-bound decode on 116 SMs slows a prefill ~1.9×, whatever
+   * its FLOP/s) and its tensor-core draw, which sets the clock both lanes share (a decode lane beside a prefill over a
+   * cached prefix runs 5–7% faster than beside a fresh one on the same SMs, at a clock 127–165 MHz higher; H100,
+   * calibrate/data/h100-2026-12-07-pair-partners). The fit tries it with the busy-SMs reading when its pairs vary the partner.
+   */
+  readonly computeByTensor?: number;
+  readonly memoryByTensor?: number;
 }
 
 /**

@@ -358,8 +358,8 @@ function computeRates(hw: HardwareSpec, opts: PredictOptions, streamSms?: number
       const power = c.shared.powerShare === 'busy-sms' ? load.smShare : c.shared.powerShare === 'tensor-rate' ? load.tensorShare : load.computeShare;
       const reach = c.shared.exposure === 'compute-bound-share' ? (opts.ownComputeBoundShare ?? 1) : 1;
       const room = c.shared.bandwidthExposure === 'own-capacity' ? ownBandwidthCapacity(hw, opts.smCount) : 1;
-      computeStretch = 1 + c.shared.computeByPower * power * reach + c.shared.computeByBandwidth * load.bandwidthShare;
-      memoryStretch = 1 + c.shared.memoryByPower * power + c.shared.memoryByBandwidth * load.bandwidthShare * room;
+      computeStretch = 1 + c.shared.computeByPower * power * reach + c.shared.computeByBandwidth * load.bandwidthShare + (c.shared.computeByTensor ?? 0) * load.tensorShare;
+      memoryStretch = 1 + c.shared.memoryByPower * power + c.shared.memoryByBandwidth * load.bandwidthShare * room + (c.shared.memoryByTensor ?? 0) * load.tensorShare;
     } else {
       const share = opts.partnerSmCount / hw.smCount;
       computeStretch = 1 + c.compute * share;

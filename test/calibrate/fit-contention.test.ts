@@ -113,13 +113,13 @@ test("fitSharedContention reads the partner's power as its tensor rate when pair
   assert.ok(Math.abs(fitted.memoryByPower - 0.6) < 0.03, `memoryByPower ${fitted.memoryByPower}`);
 });
 
-test('searchSharedContention scores all twelve forms and keeps the lowest, the one fitSharedContention returns', () => {
+test('searchSharedContention scores all sixteen forms and keeps the lowest, the one fitSharedContention returns', () => {
   const truth: SharedContention = { powerShare: 'busy-sms', computeByPower: 0.9, computeByBandwidth: 0, memoryByPower: 0, memoryByBandwidth: 2 };
   const hw = hopperLike();
   const pairs = plantedPairs(withShared(hw, truth));
   const search = searchSharedContention(models, hw, pairs);
-  assert.equal(search.forms.length, 12);
-  assert.equal(new Set(search.forms.map((f) => sharedFormLabel(f.form))).size, 12, 'every combination once');
+  assert.equal(search.forms.length, 16);
+  assert.equal(new Set(search.forms.map((f) => sharedFormLabel(f.form))).size, 16, 'every form once');
   assert.ok(search.forms.every((f) => f.scoredBy === 'cross-validated' && Number.isFinite(f.score) && f.score >= 0));
   const lowest = search.forms.reduce((a, b) => (b.score < a.score ? b : a));
   const kept = search.contention.shared;
@@ -130,4 +130,25 @@ test('searchSharedContention scores all twelve forms and keeps the lowest, the o
   assert.ok(searchSharedContention(models, hw, pairs.slice(0, 3)).forms.every((f) => f.scoredBy === 'training'));
   assert.deepEqual(searchSharedContention(models, hw, []).forms, []);
   assert.equal(sharedFormLabel({}), 'compute-bound / full / full');
+});
+
+test('fitSharedContention keeps the busy SMs plus the tensor rate when the planted pairs need both readings', () => {
+  // Busy SMs price what a memory-bound partner costs; the tensor rate what a compute-heavy one adds (the clock). Pairs
+  // beside a 4,096-token prefill and a 256-token chunk, both with busy SMs, need both readings.
+  const truth: SharedContention = { powerShare: 'busy-sms', computeByPower: 0.9, computeByBandwidth: 0, memoryByPower: 0.2, memoryByBandwidth: 1.5, computeByTensor: 0.5, memoryByTensor: 0.3 };
+  const hw = hopperLike();
+  const planted = withShared(hw, truth);
+  const pairs = plantedPairs(planted).flatMap((r, i) =>
+    ([4096, 256] as const).map((newTokens, k) => {
+      const p: ConcurrentRecord = { ...r, id: `${r.id}-${newTokens}`, source: { ...r.source, line: 2 * i + k + 1 }, prefillBatch: { prefills: [{ newTokens, cachedTokens: 0 }], decodeCount: 0, decodeContextTokens: 0 } };
+      return { ...p, decodeConcurrentUs: predictConcurrentDecodeUs(models, planted, p), prefillConcurrentUs: predictConcurrentPrefillUs(models, planted, p) };
+    }),
+  );
+  const search = searchSharedContention(models, hw, pairs);
+  const fitted = search.contention.shared;
+  assert.ok(fitted);
+  assert.equal(sharedFormLabel(search.forms.reduce((a, b) => (b.score < a.score ? b : a)).form), 'busy-sms + tensor-rate / full / full');
+  assert.equal(fitted.powerShare, 'busy-sms');
+  assert.ok(fitted.computeByTensor !== undefined && Math.abs(fitted.computeByTensor - 0.5) < 0.05, `computeByTensor ${fitted.computeByTensor}`);
+  assert.ok(fitted.memoryByTensor !== undefined && Math.abs(fitted.memoryByTensor - 0.3) < 0.05, `memoryByTensor ${fitted.memoryByTensor}`);
 });

@@ -114,17 +114,22 @@ export const REPORTED: Readonly<Record<string, Reported>> = {
   // and the elementwise ops draw on each side (remainderOps, from the two remainder-ops runs of the same day).
   // Eighteenth round (2026-12-07): the kernel table adds Llama-3.1-8B's gemm-rows runs; its mixed forwards (whole
   // groups) move 1.7% → 2.3%, its prefills 3.3% → 2.6%: mixed 2.63%, forwards 2.38%, the never-fitted model 2.34%.
+  // Since 2026-12-07's ninth session fitted together with the pair-partners run (36 pairs: each decode beside a fresh
+  // prefill and one over a cached prefix, `../h100-2026-12-07-pair-partners`): held out over both runs' pairs, decode lane
+  // 3.60%, prefill lane 4.47% (the settled run's 18 alone 4.43% / 2.81% before, 3.83% / 3.99% now); never-fitted lanes at
+  // DuetServe's loaded splits improve on both (BENCHMARKS.md, "Pairs beside two partners").
   'h100-2026-12-07-reference-settled': {
     hardware: 'h100-sxm',
     writes: 'h100-sxm',
+    files: ['h100-reference.jsonl', '../h100-2026-12-07-pair-partners/h100-pair-partners.jsonl'],
     forwardMape: 0.025,
-    concurrentDecodeMape: 0.045,
+    concurrentDecodeMape: 0.037,
     regimes: {
       decode_only: 0.023,
       prefill_only: 0.027,
       mixed: 0.027,
-      decode_lane_beside_prefill: 0.045,
-      prefill_lane_beside_decode: 0.029,
+      decode_lane_beside_prefill: 0.037,
+      prefill_lane_beside_decode: 0.045,
       unseen_model: 0.025,
     },
   },

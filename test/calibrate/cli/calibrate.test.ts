@@ -83,7 +83,7 @@ test('fit --recorded-choices refits once with the terms a physics section record
   assert.match(r.stdout, /GEMMs compute whole 64-row tiles, in waves of 256-column output tiles on the partition \(blend 0\.5\); the GEMMs cuBLAS's recorded kernels cover, from 129 tokens, on those kernels' own tiles; prefill attention in waves of 128-row query blocks on the partition \(blend 1\); cuBLAS's kernel choice recorded for 10 GEMM shapes/);
   assert.match(r.stdout, /kernel tail \(added to every kernel\) gemm [\d.]+ µs, attn_prefill [\d.]+ µs, attn_decode [\d.]+ µs, elementwise [\d.]+ µs, lm_head [\d.]+ µs/);
   // The contention form search says what it kept and how far behind the other power readings scored.
-  assert.match(r.stdout, /contention form search \(12 forms; two-fold cross-validated mean squared log error of both lanes; best form of each power reading\):\n  kept  (busy-sms|tensor-rate|compute-bound) \/ [\w-]+ \/ [\w-]+ +[\d.e-]+\n( {8}[\w-]+ \/ [\w-]+ \/ [\w-]+ +[\d.e-]+ \(\d+% worse\)\n){2}/);
+  assert.match(r.stdout, /contention form search \(16 forms; two-fold cross-validated mean squared log error of both lanes; best form of each power reading\):\n  kept  (busy-sms|tensor-rate|compute-bound)( \+ tensor-rate)? \/ [\w-]+ \/ [\w-]+ +[\d.e-]+\n( {8}[\w-]+( \+ tensor-rate)? \/ [\w-]+ \/ [\w-]+ +[\d.e-]+ \(\d+% worse\)\n){3}/);
   // --no-gemm-kernels fits without the table the YAML records.
   const bare = await runCommand(calibrate, ['calibrate', 'fit', '--data', 'data', '--hardware', 'h200.yaml', '--recorded-choices', '--no-gemm-kernels'], dir);
   assert.equal(bare.code, 0, bare.stderr);

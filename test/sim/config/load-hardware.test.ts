@@ -357,3 +357,21 @@ test('withServingCorrection scales a physics-form calibration\'s saturating W(S)
   assert.equal(c.bandwidthModel!.maxBytesPerS, perf.bandwidthModel.maxBytesPerS / 1.25);
   assert.equal(c.bandwidthModel!.knee, perf.bandwidthModel.knee);
 });
+
+test('contention.shared.computeByTensor / memoryByTensor: both read; one alone refused at its line, naming the other', () => {
+  const shared = (lines: string) =>
+    withCalibrated((section) =>
+      section.replace(
+        '    compute: 0.480              # fitted on the five prefill samples above\n',
+        `    compute: 0.480\n    shared:\n      powerShare: busy-sms\n      computeByPower: 0.9\n      computeByBandwidth: 0\n      memoryByPower: 0.78\n      memoryByBandwidth: 2\n${lines}`,
+      ),
+    );
+  const both = parseHardwareYaml(shared('      computeByTensor: 0.12\n      memoryByTensor: 0.05\n'), FILE).calibrated?.contention.shared;
+  assert.deepEqual(both, { powerShare: 'busy-sms', computeByPower: 0.9, computeByBandwidth: 0, memoryByPower: 0.78, memoryByBandwidth: 2, computeByTensor: 0.12, memoryByTensor: 0.05 });
+  assert.equal(parseHardwareYaml(shared(''), FILE).calibrated?.contention.shared?.computeByTensor, undefined);
+  const half = shared('      computeByTensor: 0.12\n');
+  const [p] = expectConfigError(() => parseHardwareYaml(half, FILE), [{ line: lineOf(half, 'computeByTensor: 0.12'), field: 'calibrated.contention.shared.computeByTensor' }]);
+  assert.match(p.message, /memoryByTensor is missing/);
+  const negative = shared('      computeByTensor: -0.1\n      memoryByTensor: 0.05\n');
+  expectConfigError(() => parseHardwareYaml(negative, FILE), [{ line: lineOf(negative, 'computeByTensor: -0.1'), field: 'calibrated.contention.shared.computeByTensor' }]);
+});

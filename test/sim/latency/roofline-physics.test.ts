@@ -82,6 +82,26 @@ test("shared contention with powerShare 'tensor-rate': the partner's power is it
   assert.ok(Math.abs(sizeOnly.gpuUs / alone.gpuUs - (1 + 0.4 * 0.4 + 0.5 * 0.4)) < 1e-9, `ratio ${sizeOnly.gpuUs / alone.gpuUs}`);
 });
 
+test("shared contention with the tensor term: the partner's tensor rate adds its own stretch beside the busy-SMs reading", () => {
+  const shared = { powerShare: 'busy-sms' as const, computeByPower: 0.4, computeByBandwidth: 0.5, memoryByPower: 0.4, memoryByBandwidth: 0.5, computeByTensor: 0.2, memoryByTensor: 0.2 };
+  const hw = tinyHardware({ perf: perf({ contention: { memory: 9, compute: 9, shared } }) });
+  const batch = { prefills: [], decodeCount: 8, decodeContextTokens: 800 };
+  const alone = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60 });
+  // 1 + 0.4 · 0.4 (busy SMs) + 0.5 · 0.6 + 0.2 · 0.3 (tensor rate) = 1.52; a partner as busy at a third of that rate: 1.48.
+  const load = { computeShare: 0.4, bandwidthShare: 0.6, smShare: 0.4, tensorShare: 0.3 };
+  const a = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: load }).gpuUs;
+  const b = predictIteration(TINY_MODEL, hw, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { ...load, tensorShare: 0.1 } }).gpuUs;
+  assert.ok(Math.abs(a / alone.gpuUs - 1.52) < 1e-9, `ratio ${a / alone.gpuUs}`);
+  assert.ok(Math.abs(b / alone.gpuUs - 1.48) < 1e-9, `ratio ${b / alone.gpuUs}`);
+  // Without the term the two partners cost the same.
+  const { computeByTensor: _c, memoryByTensor: _m, ...plain } = shared;
+  const hp = tinyHardware({ perf: perf({ contention: { memory: 9, compute: 9, shared: plain } }) });
+  assert.equal(
+    predictIteration(TINY_MODEL, hp, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: load }).gpuUs,
+    predictIteration(TINY_MODEL, hp, batch, { ...whole, smCount: 60, partnerSmCount: 40, partnerLoad: { ...load, tensorShare: 0.1 } }).gpuUs,
+  );
+});
+
 test("shared contention with exposure 'compute-bound-share': the power term reaches the partition's own compute-bound share of its time", () => {
   // Compute: 1 + 1 · 0.4 · 0.5 = 1.2; memory: 1 + 0.5 · 0.4 = 1.2 (the power term on memory-bound time is not scaled):
   // alike, so the ratio is exact whatever binds.
