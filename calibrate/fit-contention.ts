@@ -80,11 +80,28 @@ export function searchSharedContention(models: Readonly<Record<string, ModelSpec
     return (fitSharedForm(models, hw, bySms, form, a).judge(b) * b.length + fitSharedForm(models, hw, bySms, form, b).judge(a) * a.length) / train.length;
   };
   const scoredBy = folds ? 'cross-validated' : 'training';
-  const forms = SHARED_FORMS.map((form) => ({ form, score: score(form), scoredBy }) as const);
+  // The tensor term is told apart from the busy SMs only by the same decode beside partners that differ in what they run;
+  // offered without such pairs, the two more coefficients win the folds of a dozen pairs and predict worse (on the
+  // own-kernel runs, one partner kind each, the held-out decode lanes went 1.4-2.8% -> 1.7-3.3%).
+  const tensorTermFitted = variesPartner(train);
+  const forms = SHARED_FORMS.filter((form) => tensorTermFitted || !form.tensorTerm).map((form) => ({ form, score: score(form), scoredBy }) as const);
   // The first of the lowest: ties go to the plainer form (SHARED_FORMS lists the defaults first).
   const best = forms.reduce((a, b) => (b.score < a.score ? b : a));
   // Only the kept form is fitted on every training pair.
   return { contention: { ...bySms, shared: fitSharedForm(models, hw, bySms, best.form, train).shared }, forms };
+}
+
+/** Whether some decode batch on some partition was timed beside two different prefill batches (what the tensor term needs). */
+export function variesPartner(pairs: readonly ConcurrentRecord[]): boolean {
+  const partners = new Map<string, string>();
+  for (const r of pairs) {
+    const decode = `${r.model}|${r.decodeSmCount}|${r.decodeBatch.decodeCount}|${r.decodeBatch.decodeContextTokens}`;
+    const partner = JSON.stringify(r.prefillBatch.prefills);
+    const seen = partners.get(decode);
+    if (seen !== undefined && seen !== partner) return true;
+    partners.set(decode, partner);
+  }
+  return false;
 }
 
 /** A form's choices; `tensorTerm` adds the partner's tensor rate as a second power reading (SharedContention.computeByTensor). */

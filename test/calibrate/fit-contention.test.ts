@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fitSharedContention, searchSharedContention, sharedFormLabel } from '../../calibrate/fit-contention.js';
+import { fitSharedContention, searchSharedContention, sharedFormLabel, variesPartner } from '../../calibrate/fit-contention.js';
 import { predictConcurrentDecodeUs, predictConcurrentPrefillUs } from '../../calibrate/predict-record.js';
 import type { ConcurrentRecord } from '../../calibrate/measurement.js';
 import type { HardwareSpec, SharedContention } from '../../sim/hardware/hardware-spec.js';
@@ -113,13 +113,21 @@ test("fitSharedContention reads the partner's power as its tensor rate when pair
   assert.ok(Math.abs(fitted.memoryByPower - 0.6) < 0.03, `memoryByPower ${fitted.memoryByPower}`);
 });
 
-test('searchSharedContention scores all sixteen forms and keeps the lowest, the one fitSharedContention returns', () => {
+test('searchSharedContention scores every form the pairs can tell apart and keeps the lowest, the one fitSharedContention returns', () => {
   const truth: SharedContention = { powerShare: 'busy-sms', computeByPower: 0.9, computeByBandwidth: 0, memoryByPower: 0, memoryByBandwidth: 2 };
   const hw = hopperLike();
   const pairs = plantedPairs(withShared(hw, truth));
+  // One prefill partner beside every decode: the tensor term's four forms are not offered (variesPartner).
+  assert.equal(variesPartner(pairs), false);
   const search = searchSharedContention(models, hw, pairs);
-  assert.equal(search.forms.length, 16);
-  assert.equal(new Set(search.forms.map((f) => sharedFormLabel(f.form))).size, 16, 'every form once');
+  assert.equal(search.forms.length, 12);
+  assert.ok(search.forms.every((f) => !f.form.tensorTerm));
+  assert.equal(new Set(search.forms.map((f) => sharedFormLabel(f.form))).size, 12, 'every form once');
+  // The same decode beside a second partner on the same SMs: all sixteen.
+  const second = { ...pairs[0], id: 'other-partner', prefillBatch: { prefills: [{ newTokens: 2048, cachedTokens: 2048 }], decodeCount: 0, decodeContextTokens: 0 } };
+  assert.equal(variesPartner([...pairs, second]), true);
+  assert.equal(variesPartner([pairs[0], { ...second, decodeSmCount: pairs[0].decodeSmCount + 8 }]), false, 'another partition is another decode');
+  assert.equal(searchSharedContention(models, hw, [...pairs, second]).forms.length, 16);
   assert.ok(search.forms.every((f) => f.scoredBy === 'cross-validated' && Number.isFinite(f.score) && f.score >= 0));
   const lowest = search.forms.reduce((a, b) => (b.score < a.score ? b : a));
   const kept = search.contention.shared;
