@@ -36,13 +36,15 @@ export function fitContention(models: Readonly<Record<string, ModelSpec>>, hw: H
  * memory-bound time stretched by the partner's power share and bandwidth share (partnerLoadOf), fitted on
  * both lanes of the training pairs. Pairs timed with the partner running continuously (the reference
  * runner) measure exactly this steady state. Three choices of form are tried each way: the partner's power
- * read as its compute-bound share or its busy SMs (SharedContention.powerShare), the power term reaching all
+ * read as its compute-bound share, its busy SMs, its tensor rate (SharedContention.powerShare) or — only where some
+ * decode was timed beside two different prefills (variesPartner) — its busy SMs with the tensor rate as a second
+ * reading (SharedContention.computeByTensor / memoryByTensor, six coefficients), the power term reaching all
  * of a lane's compute-bound time or the lane's own compute-bound share of it (SharedContention.exposure), and
  * the partner's bandwidth share reaching all of a lane's memory-bound time or in proportion to what the lane's
  * own SMs can draw (SharedContention.bandwidthExposure). The form kept is the one with the lowest two-fold
  * cross-validated error over the training pairs (fitted on every other pair, judged on the rest, and the
  * other way round); its coefficients are then fitted on all of them. Why not the training error, as the fit's
- * other candidate terms are chosen: eight forms of four coefficients on about a dozen pairs, and the most
+ * other candidate terms are chosen: eight forms (as it was then) of four coefficients on about a dozen pairs, and the most
  * flexible wins on training error without predicting better — on the H200 (h200-2026-12-04-reference) it
  * chose the compute-bound power share with the bandwidth exposure (training objective 0.00290 against
  * 0.00296), which put the held-out decode lanes 5.0% off and the never-fitted ones at DuetServe's splits 7.4%;

@@ -140,10 +140,10 @@ export interface SharedContention {
    * test/bench/pair-sides.ts),
    * whatever their compute-bound share. Or 'tensor-rate' (the partner's FLOPs ÷ its time ÷ Π(all SMs), PartnerLoad.tensorShare):
    * what sets its power draw and so the clock both lanes share. A prefill over a cached prefix spends as much of its time
-   * compute-bound as a fresh one (0.93 against 0.92 on 112 H100 SMs) but drives the tensor cores less (0.54 against 0.68 of
+   * compute-bound as a fresh one (0.93 against 0.92 on 124 H100 SMs) but drives the tensor cores less (0.54 against 0.68 of
    * Π(all)); the clock stands 127–165 MHz higher beside it and a decode lane beside it runs 5–7% faster (BENCHMARKS.md,
-   * "What the partner does to the shared clock"). Only pairs beside both kinds of partner can fit it
-   * (calibrate/plans/pair-partners-hopper.json).
+   * "What the partner does to the shared clock"). The H200's fit keeps it (its never-fitted lanes at DuetServe's loaded
+   * splits 3.9% / 2.9% → 2.75% / 2.58%); the H100's keeps the busy SMs ("The partner's tensor rate").
    */
   readonly powerShare?: 'compute-bound' | 'busy-sms' | 'tensor-rate';
   /**
