@@ -109,9 +109,14 @@ export function variesPartner(pairs: readonly ConcurrentRecord[]): boolean {
 /** A form's choices; `tensorTerm` adds the partner's tensor rate as a second power reading (SharedContention.computeByTensor). */
 export type SharedForm = Pick<SharedContention, 'powerShare' | 'exposure' | 'bandwidthExposure'> & { readonly tensorTerm?: true };
 
+/** A form's power reading as the YAML's words ('busy-sms + tensor-rate' with the tensor term), the default spelt out. */
+export function powerReadingLabel(form: SharedForm): string {
+  return `${form.powerShare ?? 'compute-bound'}${form.tensorTerm ? ' + tensor-rate' : ''}`;
+}
+
 /** A form as the YAML's words: power reading / exposure / bandwidth exposure, defaults spelt out. */
 export function sharedFormLabel(form: SharedForm): string {
-  return `${form.powerShare ?? 'compute-bound'}${form.tensorTerm ? ' + tensor-rate' : ''} / ${form.exposure ?? 'full'} / ${form.bandwidthExposure ?? 'full'}`;
+  return `${powerReadingLabel(form)} / ${form.exposure ?? 'full'} / ${form.bandwidthExposure ?? 'full'}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { OP_CLASSES, type PerfSpec, type SharedContention } from '../sim/hardware/hardware-spec.js';
 import { formatPct, type ErrorSummary } from './error-stats.js';
 import type { FitResiduals } from './fit.js';
-import { sharedFormLabel, type ContentionFormScore } from './fit-contention.js';
+import { powerReadingLabel, sharedFormLabel, type ContentionFormScore } from './fit-contention.js';
 import type { PlanEstimate } from './plan.js';
 import type { ErrorSummaryJson, GroupedErrors, PointErrors, ValidationReport } from './validate.js';
 import type { KernelQualityReport } from './kernel-quality.js';
@@ -31,7 +31,7 @@ function formatFormSearch(forms: readonly ContentionFormScore[]): string[] {
   if (forms.length === 0) return [];
   const bestByPower = new Map<string, ContentionFormScore>();
   for (const f of forms) {
-    const key = `${f.form.powerShare ?? 'compute-bound'}${f.form.tensorTerm ? ' + tensor-rate' : ''}`;
+    const key = powerReadingLabel(f.form);
     const held = bestByPower.get(key);
     if (held === undefined || f.score < held.score) bestByPower.set(key, f);
   }

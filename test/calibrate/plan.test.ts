@@ -10,7 +10,7 @@ import type { ForwardRecord } from '../../calibrate/measurement.js';
 import { qwenModels, testHardware } from '../util/calibration-fixtures.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateReferencePlan, generateRemainderOpsPlan, generateWavesPlan } from '../../calibrate/plan-reference.js';
+import { generatePairPartnersPlan, generateReferencePlan, generateRemainderOpsPlan, generateValidationPlan, generateWavesPlan, referencePairSizes } from '../../calibrate/plan-reference.js';
 import { loadHardware } from '../../sim/config/load-hardware.js';
 import { loadModel } from '../../sim/config/load-model.js';
 import { packageRoot } from '../../sim/trace/bundled.js';
@@ -251,13 +251,7 @@ test('waves plan: every partition from 12 groups to the whole GPU, the ceiling G
   assert.deepEqual(JSON.parse(readFileSync(join(packageRoot(), 'calibrate/plans/waves-hopper.json'), 'utf8')), JSON.parse(JSON.stringify(plan)));
 });
 
-test('pair-partners plan: at every reference split both prefill partners beside one decode batch (the others at the ends); the shipped plan is what the profile writes', async () => {
-  const { generatePairPartnersPlan, generateValidationPlan, referencePairSizes } = await import('../../calibrate/plan-reference.js');
-  const { loadHardware } = await import('../../sim/config/load-hardware.js');
-  const { loadModel } = await import('../../sim/config/load-model.js');
-  const { readFileSync } = await import('node:fs');
-  const { join } = await import('node:path');
-  const { packageRoot } = await import('../../sim/trace/bundled.js');
+test('pair-partners plan: at every reference split both prefill partners beside one decode batch (the others at the ends); the shipped plan is what the profile writes', () => {
   const hw = loadHardware('h200');
   const m = (n: string) => ({ key: n, spec: loadModel(n) });
   const plan = generatePairPartnersPlan({ models: [m('qwen3-8b'), m('qwen3-14b')], hardware: hw, repeats: 8, warmup: 1 });
